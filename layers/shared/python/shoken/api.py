@@ -1,0 +1,133 @@
+"""The HTTP edge shared by every function: resolver set-up, admission, errors and cookies in one place.
+
+Route functions stay thin: they take a typed request, call one logic function and return a typed
+response. Everything around that (who may call, error bodies, cookies, headers) happens here.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shoken import routes
+from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
+from shoken.gate import Admission, HttpRequest, admit
+from shoken.observability import logger, metrics
+from shoken.principal import Principal
+from shoken.runtime import Runtime
+
+API_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Type": "application/json; charset=utf-8",
+}
+
+
+@dataclass
+class _Call:
+    runtime: Runtime
+    request: HttpRequest
+    admission: Admission
+    set_cookies: list[str] = field(default_factory=list)
+
+
+_call: contextvars.ContextVar[_Call] = contextvars.ContextVar("shoken_call")
+
+
+def current() -> _Call:
+    return _call.get()
+
+
+def rt() -> Runtime:
+    """The Runtime of the current invocation (config, clock, clients)."""
+    return _call.get().runtime
+
+
+def principal() -> Principal:
+    """The signed-in caller of a SESSION route (admission guarantees there is one)."""
+    found = _call.get().admission.principal
+    if found is None:
+        raise Unauthenticated()
+    return found
+
+
+def set_cookie(header_value: str) -> None:
+    _call.get().set_cookies.append(header_value)
+
+
+def error_response(error: ShokenError) -> Response[str]:
+    return Response(
+        status_code=error.status,
+        content_type=content_types.APPLICATION_JSON,
+        body=json.dumps(error.body(), ensure_ascii=False),
+    )
+
+
+def make_resolver() -> APIGatewayHttpResolver:
+    app = APIGatewayHttpResolver(enable_validation=True)
+
+    @app.exception_handler(ShokenError)
+    def _domain(error: ShokenError) -> Response[str]:
+        if error.status >= 500:
+            logger.warning("service error", extra={"code": error.code})
+        metrics.add_metric(name=f"error_{error.code}", unit="Count", value=1)
+        return error_response(error)
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(error: RequestValidationError) -> Response[str]:
+        details = [
+            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body", "reason": e.get("msg", "")}
+            for e in error.errors()
+        ]
+        return error_response(InvalidRequest(details=details))
+
+    @app.not_found
+    def _not_found(_: Exception) -> Response[str]:
+        return error_response(NotFound())
+
+    return app
+
+
+def serve(
+    app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext, runtime: Runtime
+) -> dict[str, Any]:
+    """Admit the caller by the route table, run the resolver, then attach cookies and headers."""
+    request = HttpRequest.from_event(event)
+    route = routes.by_key(str(event.get("routeKey", "")))
+    call = _Call(runtime=runtime, request=request, admission=Admission())
+    token = _call.set(call)
+    try:
+        if route is None:
+            raise NotFound()
+        call.admission = admit(route, request, runtime)
+        if call.admission.principal:
+            logger.append_keys(role=call.admission.principal.role.value, user=call.admission.principal.user_id)
+        result = app.resolve(event, context)
+    except ShokenError as error:
+        result = _plain(error)
+    except Exception:  # a bug, never bad input: log it with its trace and answer with a stable code
+        logger.exception("unhandled error")
+        result = _plain(InternalError())
+    finally:
+        _call.reset(token)
+    headers = {**API_HEADERS, **(result.get("headers") or {})}
+    result["headers"] = headers
+    cookies = [*call.admission.set_cookies, *call.set_cookies]
+    if cookies:
+        result["cookies"] = [*(result.get("cookies") or []), *cookies]
+    return result
+
+
+def _plain(error: ShokenError) -> dict[str, Any]:
+    return {
+        "statusCode": error.status,
+        "headers": {},
+        "body": json.dumps(error.body(), ensure_ascii=False),
+        "isBase64Encoded": False,
+    }

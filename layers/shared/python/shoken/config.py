@@ -1,0 +1,82 @@
+"""Each function's environment as a pydantic model, validated once at cold start.
+
+The CDK stack builds every function's environment from these models (infra/constructs/api.py),
+so a variable a function needs cannot be forgotten in one place and set in another.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class BaseConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    table_name: str = Field(alias="TABLE_NAME", min_length=3)
+    stage: str = Field(default="local", alias="STAGE", pattern=r"^[a-z0-9-]{1,20}$")
+    # Exactly one source for the session signing key: Secrets Manager in AWS, a file locally.
+    session_key_secret_id: str | None = Field(default=None, alias="SESSION_KEY_SECRET_ID")
+    session_key_file: str | None = Field(default=None, alias="SESSION_KEY_FILE")
+    cookie_secure: bool = Field(default=True, alias="COOKIE_SECURE")
+    session_idle_minutes: int = Field(default=30, alias="SESSION_IDLE_MINUTES", ge=5, le=240)
+    session_max_hours: int = Field(default=12, alias="SESSION_MAX_HOURS", ge=1, le=24)
+    qr_ttl_seconds: int = Field(default=180, alias="QR_TTL_SECONDS", ge=30, le=300)
+    # scrypt cost as log2(n); 15 in AWS. Tests lower it so hundreds of sign-ins stay fast.
+    password_log_n: int = Field(default=15, alias="PASSWORD_HASH_LOG_N", ge=10, le=20)
+
+    @model_validator(mode="after")
+    def _one_key_source(self) -> Self:
+        if (self.session_key_secret_id is None) == (self.session_key_file is None):
+            raise ValueError("set exactly one of SESSION_KEY_SECRET_ID and SESSION_KEY_FILE")
+        return self
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        return cls.model_validate(dict(os.environ if env is None else env))
+
+
+class MailConfig(BaseConfig):
+    mail_from: str = Field(alias="MAIL_FROM", pattern=r"^[^@\s]+@[^@\s]+$")
+    public_base_url: str = Field(alias="PUBLIC_BASE_URL", pattern=r"^https?://")
+    ses_configuration_set: str | None = Field(default=None, alias="SES_CONFIGURATION_SET")
+
+
+class AuthConfig(MailConfig):
+    pass
+
+
+class AdminConfig(MailConfig):
+    upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
+
+
+class PaymentsConfig(BaseConfig):
+    pass
+
+
+class WalletConfig(BaseConfig):
+    pass
+
+
+class HistoryConfig(BaseConfig):
+    export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
+    export_link_seconds: int = Field(default=300, alias="EXPORT_LINK_SECONDS", ge=60, le=3600)
+
+
+class WorkerConfig(MailConfig):
+    export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
+    upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
+
+
+# Which model validates which function's environment; keys are routes.Area values plus "workers".
+CONFIG_BY_FUNCTION: dict[str, type[BaseConfig]] = {
+    "auth": AuthConfig,
+    "admin": AdminConfig,
+    "payments": PaymentsConfig,
+    "wallet": WalletConfig,
+    "history": HistoryConfig,
+    "workers": WorkerConfig,
+}

@@ -1,0 +1,331 @@
+"""A thin typed wrapper over the low-level DynamoDB client: (de)serialization, paging and transactions.
+
+Numbers come back as int (yen, counts, epochs); shoken stores no fractional numbers, so a Decimal
+that is not integral is a bug and is refused rather than turned into a float.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from shoken.table import PARTITION_KEY, SORT_KEY
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+Item = dict[str, Any]
+Key = tuple[str, str]
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def _to_python(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            raise ValueError(f"non-integral number in table: {value}")
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _to_python(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_python(v) for v in value]
+    if isinstance(value, set):
+        return {_to_python(v) for v in value}
+    return value
+
+
+def serialize(value: Any) -> Any:
+    return _serializer.serialize(value)
+
+
+def serialize_item(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _serializer.serialize(v) for k, v in item.items() if v is not None}
+
+
+def deserialize_item(raw: Mapping[str, Any]) -> Item:
+    return {k: _to_python(_deserializer.deserialize(v)) for k, v in raw.items()}
+
+
+def key_of(pk: str, sk: str) -> dict[str, Any]:
+    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Item]
+    last_key: dict[str, Any] | None  # raw DynamoDB key, to be wrapped in a signed cursor
+    scanned: int
+
+
+class ConditionFailed(Exception):
+    """A single-item conditional write found the item not as expected."""
+
+    def __init__(self, item: Item | None) -> None:
+        self.item = item
+        super().__init__("condition failed")
+
+
+class TransactionFailed(Exception):
+    """TransactWriteItems was cancelled; `reasons[i]` is the code for the i-th action (None if fine)."""
+
+    def __init__(self, reasons: list[str | None], items: list[Item | None]) -> None:
+        self.reasons = reasons
+        self.items = items
+        super().__init__(f"transaction cancelled: {reasons}")
+
+    def failed_at(self, position: int) -> bool:
+        return self.reasons[position] == "ConditionalCheckFailed"
+
+    @property
+    def conflict(self) -> bool:
+        return any(
+            r in {"TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"} for r in self.reasons
+        )
+
+
+class Expr:
+    """Collects #name and :value placeholders while an expression is written."""
+
+    def __init__(self) -> None:
+        self.names: dict[str, str] = {}
+        self.values: dict[str, Any] = {}
+
+    def n(self, name: str) -> str:
+        placeholder = f"#n{len(self.names)}"
+        for existing, real in self.names.items():
+            if real == name:
+                return existing
+        self.names[placeholder] = name
+        return placeholder
+
+    def path(self, *parts: str) -> str:
+        return ".".join(self.n(p) for p in parts)
+
+    def v(self, value: Any) -> str:
+        placeholder = f":v{len(self.values)}"
+        self.values[placeholder] = value
+        return placeholder
+
+    def params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.names:
+            out["ExpressionAttributeNames"] = dict(self.names)
+        if self.values:
+            out["ExpressionAttributeValues"] = {k: serialize(v) for k, v in self.values.items()}
+        return out
+
+
+class Dynamo:
+    def __init__(self, client: DynamoDBClient, table_name: str) -> None:
+        self.client = client
+        self.table = table_name
+
+    # --- reads -------------------------------------------------------------------------------
+    def get(self, key: Key, *, consistent: bool = True) -> Item | None:
+        raw = self.client.get_item(TableName=self.table, Key=key_of(*key), ConsistentRead=consistent)
+        return deserialize_item(raw["Item"]) if "Item" in raw else None
+
+    def batch_get(self, keys: Sequence[Key], *, consistent: bool = True) -> dict[Key, Item]:
+        """One BatchGetItem (plus retries of unprocessed keys, which only happen under throttling)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[Key, Item] = {}
+        for start in range(0, len(wanted), 100):
+            request: dict[str, Any] = {
+                self.table: {"Keys": [key_of(*k) for k in wanted[start : start + 100]], "ConsistentRead": consistent}
+            }
+            while request:
+                raw = self.client.batch_get_item(RequestItems=request)
+                for rawitem in raw["Responses"].get(self.table, []):
+                    item = deserialize_item(rawitem)
+                    found[(item[PARTITION_KEY], item[SORT_KEY])] = item
+                request = raw.get("UnprocessedKeys") or {}
+        return found
+
+    def query(
+        self,
+        *,
+        pk_name: str,
+        pk: str,
+        index: str | None = None,
+        sk_name: str | None = None,
+        sk_between: tuple[str, str] | None = None,
+        sk_begins: str | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+        start_key: dict[str, Any] | None = None,
+        filter_expr: str | None = None,
+        expr: Expr | None = None,
+        consistent: bool = False,
+    ) -> Page:
+        expr = expr or Expr()
+        condition = f"{expr.n(pk_name)} = {expr.v(pk)}"
+        if sk_name and sk_between:
+            condition += f" AND {expr.n(sk_name)} BETWEEN {expr.v(sk_between[0])} AND {expr.v(sk_between[1])}"
+        elif sk_name and sk_begins:
+            condition += f" AND begins_with({expr.n(sk_name)}, {expr.v(sk_begins)})"
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": not newest_first,
+            **expr.params(),
+        }
+        if index:
+            params["IndexName"] = index
+        elif consistent:
+            params["ConsistentRead"] = True
+        if limit:
+            params["Limit"] = limit
+        if start_key:
+            params["ExclusiveStartKey"] = start_key
+        if filter_expr:
+            params["FilterExpression"] = filter_expr
+        raw = self.client.query(**params)
+        return Page(
+            items=[deserialize_item(i) for i in raw.get("Items", [])],
+            last_key=raw.get("LastEvaluatedKey"),
+            scanned=raw.get("ScannedCount", 0),
+        )
+
+    def query_all(self, **kwargs: Any) -> Iterable[Item]:
+        """Every item of a key range, page by page; for bounded ranges and background jobs only."""
+        start: dict[str, Any] | None = None
+        while True:
+            page = self.query(start_key=start, **kwargs)
+            yield from page.items
+            if not page.last_key:
+                return
+            start = page.last_key
+
+    # --- writes ------------------------------------------------------------------------------
+    def put(self, item: Item, *, condition: str | None = None, expr: Expr | None = None) -> None:
+        params: dict[str, Any] = {"TableName": self.table, "Item": serialize_item(item)}
+        if condition:
+            params["ConditionExpression"] = condition
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            params.update((expr or Expr()).params())
+        try:
+            self.client.put_item(**params)
+        except ClientError as error:
+            raise _condition_failed(error) from error
+
+    def update(
+        self, key: Key, update: str, expr: Expr, *, condition: str | None = None, returns: str = "ALL_NEW"
+    ) -> Item:
+        params: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": key_of(*key),
+            "UpdateExpression": update,
+            "ReturnValues": returns,
+            **expr.params(),
+        }
+        if condition:
+            params["ConditionExpression"] = condition
+            params["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            raw = self.client.update_item(**params)
+        except ClientError as error:
+            raise _condition_failed(error) from error
+        return deserialize_item(raw.get("Attributes", {}))
+
+    def delete(self, key: Key, *, condition: str | None = None, expr: Expr | None = None) -> None:
+        params: dict[str, Any] = {"TableName": self.table, "Key": key_of(*key)}
+        if condition:
+            params["ConditionExpression"] = condition
+            params.update((expr or Expr()).params())
+        try:
+            self.client.delete_item(**params)
+        except ClientError as error:
+            raise _condition_failed(error) from error
+
+    def batch_put(self, items: Iterable[Item]) -> None:
+        """Unconditional bulk load (seeding, bulk registration after validation, benchmarks)."""
+        batch: list[Item] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) == 25:
+                self._write_batch(batch)
+                batch = []
+        if batch:
+            self._write_batch(batch)
+
+    def _write_batch(self, batch: list[Item]) -> None:
+        request: dict[str, Any] = {self.table: [{"PutRequest": {"Item": serialize_item(i)}} for i in batch]}
+        while request:
+            raw = self.client.batch_write_item(RequestItems=request)
+            request = raw.get("UnprocessedItems") or {}
+
+    def transact(self, actions: list[dict[str, Any]], *, token: str | None = None) -> None:
+        """TransactWriteItems; a cancellation becomes TransactionFailed with one reason per action."""
+        params: dict[str, Any] = {"TransactItems": actions}
+        if token:
+            # DynamoDB treats a repeat with the same token within 10 minutes as the same request,
+            # so botocore's own retry after a lost response cannot apply the transaction twice.
+            params["ClientRequestToken"] = token
+        try:
+            self.client.transact_write_items(**params)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            reasons_raw = error.response.get("CancellationReasons", [])
+            reasons: list[str | None] = []
+            items: list[Item | None] = []
+            for reason in reasons_raw:
+                code = reason.get("Code")
+                reasons.append(None if code in (None, "None") else code)
+                items.append(deserialize_item(reason["Item"]) if reason.get("Item") else None)
+            if not reasons:
+                reasons = ["Unknown"] * len(actions)
+                items = [None] * len(actions)
+            raise TransactionFailed(reasons, items) from error
+
+    # --- transaction action builders ---------------------------------------------------------
+    def tx_put(self, item: Item, *, condition: str | None = None, expr: Expr | None = None) -> dict[str, Any]:
+        action: dict[str, Any] = {"TableName": self.table, "Item": serialize_item(item)}
+        if condition:
+            action["ConditionExpression"] = condition
+            action["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+            action.update((expr or Expr()).params())
+        return {"Put": action}
+
+    def tx_update(self, key: Key, update: str, expr: Expr, *, condition: str | None = None) -> dict[str, Any]:
+        action: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": key_of(*key),
+            "UpdateExpression": update,
+            **expr.params(),
+        }
+        if condition:
+            action["ConditionExpression"] = condition
+            action["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        return {"Update": action}
+
+    def tx_check(self, key: Key, condition: str, expr: Expr) -> dict[str, Any]:
+        return {
+            "ConditionCheck": {
+                "TableName": self.table,
+                "Key": key_of(*key),
+                "ConditionExpression": condition,
+                "ReturnValuesOnConditionCheckFailure": "ALL_OLD",
+                **expr.params(),
+            }
+        }
+
+    def tx_delete(self, key: Key, *, condition: str | None = None, expr: Expr | None = None) -> dict[str, Any]:
+        action: dict[str, Any] = {"TableName": self.table, "Key": key_of(*key)}
+        if condition:
+            action["ConditionExpression"] = condition
+            action.update((expr or Expr()).params())
+        return {"Delete": action}
+
+
+def _condition_failed(error: ClientError) -> Exception:
+    if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+        raw: Any = error.response.get("Item")
+        return ConditionFailed(deserialize_item(raw) if raw else None)
+    return error

@@ -1,0 +1,95 @@
+"""Every primary key of the single table, written once. docs/data-model.md lists the same patterns."""
+
+from __future__ import annotations
+
+Key = tuple[str, str]
+
+
+def committee(committee_id: str) -> Key:
+    return (f"ACQ#{committee_id}", "ACQ")
+
+
+def company(company_id: str) -> Key:
+    return (f"CO#{company_id}", "CO")
+
+
+def store(store_id: str) -> Key:
+    return (f"ST#{store_id}", "ST")
+
+
+def terminal(terminal_id: str) -> Key:
+    return (f"TERM#{terminal_id}", "TERM")
+
+
+def user(user_id: str) -> Key:
+    return (f"USER#{user_id}", "USER")
+
+
+def login_name(login_id: str) -> Key:
+    """Uniqueness guard and lookup for admin login IDs (case-insensitive)."""
+    return (f"LOGIN#{login_id.lower()}", "LOGIN")
+
+
+def login_failures(login_hash: str) -> Key:
+    """Failed sign-ins for a login ID that does not exist, so lock-out looks the same for all IDs."""
+    return (f"LOGINFAIL#{login_hash}", "LOGINFAIL")
+
+
+def session(home_pk: str, session_id: str) -> Key:
+    return (home_pk, f"SESSION#{session_id}")
+
+
+def attempt(attempt_id: str) -> Key:
+    return (f"ATTEMPT#{attempt_id}", "ATTEMPT")
+
+
+def reset_token(token_hash: str) -> Key:
+    return (f"RESET#{token_hash}", "RESET")
+
+
+def wallet(wallet_id: str) -> Key:
+    return (f"WALLET#{wallet_id}", "WALLET")
+
+
+def citizen_email(service_id: str, email: str) -> Key:
+    return (f"EMAIL#{service_id}#{email.lower()}", "EMAIL")
+
+
+def programme(programme_id: str) -> Key:
+    return (f"PROG#{programme_id}", "PROG")
+
+
+def programme_holder(programme_id: str, wallet_id: str) -> Key:
+    return (f"PROG#{programme_id}", f"HOLDER#{wallet_id}")
+
+
+def qr_token(token_hash: str) -> Key:
+    return (f"QR#{token_hash}", "QR")
+
+
+def mpm_request(request_id: str) -> Key:
+    return (f"MPM#{request_id}", "MPM")
+
+
+def transaction(number: str) -> Key:
+    return (f"TXN#{number}", "TXN")
+
+
+def idempotency(scope: str, idem_key: str) -> Key:
+    return (f"IDEM#{scope}#{idem_key}", "IDEM")
+
+
+def sequence(name: str) -> Key:
+    return (f"SEQ#{name}", "SEQ")
+
+
+def job(job_id: str) -> Key:
+    return (f"JOB#{job_id}", "JOB")
+
+
+def grant_mark(grant_id: str, wallet_id: str) -> Key:
+    return (f"GRANT#{grant_id}", f"WALLET#{wallet_id}")
+
+
+def aggregate_mark(event_id: str) -> Key:
+    return (f"AGGMARK#{event_id}", "AGGMARK")

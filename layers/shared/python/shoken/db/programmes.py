@@ -1,0 +1,66 @@
+"""Programmes (商品券事業): what a unit costs and gives, when it is sold and used, and the limit per person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shoken.db import keys
+from shoken.db.dynamo import Dynamo, Item
+from shoken.money import ProgrammeTerms, VoucherType
+
+
+def list_pk(committee_id: str) -> str:
+    return f"PROGS#{committee_id}"
+
+
+def item(
+    programme_id: str,
+    *,
+    committee_id: str,
+    name: str,
+    unit_price: int,
+    shares: dict[str, int],
+    sale_start: str,
+    sale_end: str,
+    use_start: str,
+    use_end: str,
+    limit_units: int,
+    now: str,
+    **fields: Any,
+) -> Item:
+    pk, sk = keys.programme(programme_id)
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "programme",
+        "programme_id": programme_id,
+        "committee_id": committee_id,
+        "name": name,
+        "unit_price": unit_price,
+        "shares": shares,
+        "sale_start": sale_start,
+        "sale_end": sale_end,
+        "use_start": use_start,
+        "use_end": use_end,
+        "limit_units": limit_units,
+        "status": "active",
+        "created_at": now,
+        "updated_at": now,
+        "L1PK": list_pk(committee_id),
+        "L1SK": programme_id,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def terms(record: Item) -> ProgrammeTerms:
+    return ProgrammeTerms(
+        programme_id=str(record["programme_id"]),
+        unit_price=int(record["unit_price"]),
+        shares={VoucherType(k): int(v) for k, v in record["shares"].items()},
+        usable_from=str(record["use_start"]),
+        expires_on=str(record["use_end"]),
+    )
+
+
+def get(db: Dynamo, programme_id: str, *, consistent: bool = False) -> Item | None:
+    return db.get(keys.programme(programme_id), consistent=consistent)

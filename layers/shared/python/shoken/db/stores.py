@@ -1,0 +1,42 @@
+"""Stores (店舗): where vouchers are spent. A large store (大型店) cannot take 専用券."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shoken.db import keys
+from shoken.db.dynamo import Dynamo, Item
+
+
+def committee_list_pk(committee_id: str) -> str:
+    return f"STS#{committee_id}"
+
+
+def company_list_pk(company_id: str) -> str:
+    return f"STS#CO#{company_id}"
+
+
+def item(store_id: str, *, committee_id: str, company_id: str, name: str, large: bool, now: str, **fields: Any) -> Item:
+    pk, sk = keys.store(store_id)
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "store",
+        "store_id": store_id,
+        "committee_id": committee_id,
+        "company_id": company_id,
+        "name": name,
+        "large": large,
+        "status": "active",
+        "created_at": now,
+        "updated_at": now,
+        "L1PK": committee_list_pk(committee_id),
+        "L1SK": store_id,
+        "L2PK": company_list_pk(company_id),
+        "L2SK": store_id,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def get(db: Dynamo, store_id: str, *, consistent: bool = False) -> Item | None:
+    return db.get(keys.store(store_id), consistent=consistent)

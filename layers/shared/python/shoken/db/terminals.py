@@ -1,0 +1,56 @@
+"""Terminals (端末): a merchant-app device slot of a store, set up with its 12-digit ID and 4-digit password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shoken.db import keys
+from shoken.db.dynamo import Dynamo, Item
+
+USE_TYPE_MERCHANT_APP = "加盟店アプリ"
+
+
+def store_list_pk(store_id: str) -> str:
+    return f"TERMS#ST#{store_id}"
+
+
+def committee_list_pk(committee_id: str) -> str:
+    return f"TERMS#{committee_id}"
+
+
+def item(
+    terminal_id: str,
+    *,
+    committee_id: str,
+    company_id: str,
+    store_id: str,
+    password: str,
+    now: str,
+    **fields: Any,
+) -> Item:
+    pk, sk = keys.terminal(terminal_id)
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "terminal",
+        "terminal_id": terminal_id,
+        "committee_id": committee_id,
+        "company_id": company_id,
+        "store_id": store_id,
+        # Shown to admins on 端末詳細 as the manual does; guessing is stopped by the setup lock-out.
+        "password": password,
+        "use_type": USE_TYPE_MERCHANT_APP,
+        "status": "active",
+        "failed_setups": 0,
+        "created_at": now,
+        "updated_at": now,
+        "L1PK": store_list_pk(store_id),
+        "L1SK": terminal_id,
+        "L2PK": committee_list_pk(committee_id),
+        "L2SK": terminal_id,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def get(db: Dynamo, terminal_id: str, *, consistent: bool = False) -> Item | None:
+    return db.get(keys.terminal(terminal_id), consistent=consistent)

@@ -1,0 +1,102 @@
+"""Transaction items and the history index attributes that place each one in every scope that sees it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shoken.clock import iso, jst_date, jst_month
+from shoken.db import keys
+from shoken.db.dynamo import Dynamo, Item
+from shoken.txn_types import TxnStatus, TxnType
+
+
+def history_keys(
+    at: datetime,
+    number: str,
+    *,
+    committee_id: str,
+    company_id: str | None,
+    store_id: str | None,
+    terminal_id: str | None,
+    wallet_id: str | None,
+) -> dict[str, str]:
+    """Index attributes: month partitions per store / company / terminal / wallet, day partitions per
+    committee (a whole city's payments in one partition a day would otherwise be a hot key)."""
+    month = jst_month(at)
+    attrs = {
+        "hist_sk": f"{iso(at)}#{number}",
+        "hist_committee": f"ACQ#{committee_id}#{jst_date(at)}",
+    }
+    if company_id:
+        attrs["hist_company"] = f"CO#{company_id}#{month}"
+    if store_id:
+        attrs["hist_store"] = f"ST#{store_id}#{month}"
+    if terminal_id:
+        attrs["hist_terminal"] = f"TERM#{terminal_id}#{month}"
+    if wallet_id:
+        attrs["hist_wallet"] = f"W#{wallet_id}#{month}"
+    return attrs
+
+
+def item(
+    number: str,
+    *,
+    txn_type: TxnType,
+    at: datetime,
+    amount: int,
+    committee: Item,
+    wallet_id: str | None,
+    buckets: dict[str, int],
+    breakdown: dict[str, int],
+    store: Item | None = None,
+    terminal_id: str | None = None,
+    external_terminal_id: str | None = None,
+    wallet_external_id: str | None = None,
+    **fields: Any,
+) -> Item:
+    pk, sk = keys.transaction(number)
+    record: Item = {
+        "PK": pk,
+        "SK": sk,
+        "kind": "txn",
+        "number": number,
+        "txn_type": txn_type.value,
+        "status": TxnStatus.DONE.value,
+        "occurred_at": iso(at),
+        "amount": amount,
+        "committee_id": committee["committee_id"],
+        "committee_name": committee["name"],
+        "external_acquirer_id": committee.get("external_acquirer_id"),
+        "wallet_service_name": committee.get("wallet_service_name"),
+        "wallet_id": wallet_id,
+        "external_user_id": wallet_external_id,
+        "buckets": buckets,
+        "breakdown": breakdown,
+        "terminal_id": terminal_id,
+        "external_terminal_id": external_terminal_id,
+        **history_keys(
+            at,
+            number,
+            committee_id=str(committee["committee_id"]),
+            company_id=store["company_id"] if store else None,
+            store_id=store["store_id"] if store else None,
+            terminal_id=terminal_id,
+            wallet_id=wallet_id,
+        ),
+        **fields,
+    }
+    if store:
+        record.update(
+            company_id=store["company_id"],
+            company_name=store.get("company_name"),
+            store_id=store["store_id"],
+            store_name=store["name"],
+            external_store_id=store.get("external_store_id"),
+            store_large=bool(store.get("large")),
+        )
+    return {k: v for k, v in record.items() if v is not None}
+
+
+def get(db: Dynamo, number: str, *, consistent: bool = False) -> Item | None:
+    return db.get(keys.transaction(number), consistent=consistent)

@@ -1,0 +1,57 @@
+"""Citizens' wallets: one item per citizen holding every bucket of value, so a payment reads one item."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shoken.db import keys
+from shoken.db.dynamo import Dynamo, Item
+from shoken.money import Bucket
+
+
+def list_pk(committee_id: str) -> str:
+    return f"WALLETS#{committee_id}"
+
+
+def item(
+    wallet_id: str,
+    *,
+    committee_id: str,
+    service_id: str,
+    email: str,
+    now: str,
+    buckets: list[Bucket] | None = None,
+    **fields: Any,
+) -> Item:
+    pk, sk = keys.wallet(wallet_id)
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "wallet",
+        "wallet_id": wallet_id,
+        "committee_id": committee_id,
+        "service_id": service_id,
+        "email": email.lower(),
+        "status": "active",
+        "buckets": {b.bucket_id: b.to_item() for b in buckets or []},
+        "created_at": now,
+        "updated_at": now,
+        "L1PK": list_pk(committee_id),
+        "L1SK": wallet_id,
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def email_item(service_id: str, email: str, wallet_id: str) -> Item:
+    pk, sk = keys.citizen_email(service_id, email)
+    return {"PK": pk, "SK": sk, "kind": "citizen_email", "wallet_id": wallet_id}
+
+
+def holder_item(programme_id: str, wallet_id: str) -> Item:
+    """Membership of a wallet in a programme, so the expiry job can query holders without a Scan."""
+    pk, sk = keys.programme_holder(programme_id, wallet_id)
+    return {"PK": pk, "SK": sk, "kind": "holder", "wallet_id": wallet_id, "programme_id": programme_id}
+
+
+def get(db: Dynamo, wallet_id: str, *, consistent: bool = True) -> Item | None:
+    return db.get(keys.wallet(wallet_id), consistent=consistent)

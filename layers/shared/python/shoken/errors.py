@@ -1,0 +1,93 @@
+"""Domain errors: each carries an HTTP status, a stable machine code and a Japanese message for the UI."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class ShokenError(Exception):
+    """Base of every error a caller may see. Handlers never build error bodies themselves."""
+
+    status: ClassVar[int] = 400
+    code: ClassVar[str] = "bad_request"
+    message: ClassVar[str] = "リクエストが正しくありません。"
+
+    def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None) -> None:
+        self.text = message or self.message
+        self.details = details or []
+        super().__init__(self.text)
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.text}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
+
+
+class InvalidRequest(ShokenError):
+    status = 400
+    code = "invalid_request"
+    message = "入力内容に誤りがあります。"
+
+
+class Unauthenticated(ShokenError):
+    status = 401
+    code = "unauthenticated"
+    message = "ログインしてください。"
+
+
+class SessionExpired(Unauthenticated):
+    code = "session_expired"
+    message = "一定時間操作がなかったため、ログアウトしました。再度ログインしてください。"
+
+
+class Forbidden(ShokenError):
+    status = 403
+    code = "forbidden"
+    message = "この操作を行う権限がありません。"
+
+
+class CsrfRejected(Forbidden):
+    code = "csrf_rejected"
+    message = "画面を再読み込みしてから、もう一度操作してください。"
+
+
+class NotFound(ShokenError):
+    status = 404
+    code = "not_found"
+    message = "対象が見つかりません。"
+
+
+class Conflict(ShokenError):
+    status = 409
+    code = "conflict"
+    message = "他の操作と競合しました。もう一度お試しください。"
+
+
+class AlreadyExists(Conflict):
+    code = "already_exists"
+    message = "既に登録されています。"
+
+
+class Locked(ShokenError):
+    status = 423
+    code = "account_locked"
+    message = "アカウントがロックされています。管理者にロック解除を依頼してください。"
+
+
+class TooManyRequests(ShokenError):
+    status = 429
+    code = "too_many_requests"
+    message = "しばらく時間をおいてから、もう一度お試しください。"
+
+
+class ServiceUnavailable(ShokenError):
+    status = 503
+    code = "service_unavailable"
+    message = "ただいま混み合っています。しばらくしてから、もう一度お試しください。"
+
+
+class InternalError(ShokenError):
+    status = 500
+    code = "internal_error"
+    message = "システムエラーが発生しました。時間をおいて再度お試しください。"

@@ -1,0 +1,185 @@
+"""Admission: who may call a route, decided from the route table before any route code runs."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from shoken import sessions
+from shoken.clock import epoch
+from shoken.db import keys
+from shoken.db import sessions as session_records
+from shoken.db.dynamo import Item
+from shoken.errors import CsrfRejected, Forbidden, ShokenError, Unauthenticated
+from shoken.principal import Principal
+from shoken.roles import MERCHANT_ROLES, Role
+from shoken.routes import Gate, Route
+from shoken.runtime import Runtime
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Re-sign the session cookie (sliding idle timeout) at most once a minute per session.
+REFRESH_AFTER_SECONDS = 60
+
+
+class TerminalSuspended(ShokenError):
+    status = 403
+    code = "terminal_suspended"
+    message = "この端末は利用停止中です。実行委員会にお問い合わせください。"
+
+
+class TerminalUnbound(ShokenError):
+    status = 401
+    code = "terminal_unbound"
+    message = "端末の設定が解除されました。端末IDとパスワードで再度設定してください。"
+
+
+class StoreSuspended(ShokenError):
+    status = 403
+    code = "store_suspended"
+    message = "この店舗は利用停止中です。実行委員会にお問い合わせください。"
+
+
+@dataclass(frozen=True)
+class HttpRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    cookies: dict[str, str]
+    source_ip: str
+    user_agent: str
+
+    @classmethod
+    def from_event(cls, event: dict[str, Any]) -> HttpRequest:
+        http = event.get("requestContext", {}).get("http", {})
+        cookies: dict[str, str] = {}
+        for pair in event.get("cookies") or []:
+            name, _, value = pair.partition("=")
+            cookies.setdefault(name.strip(), value.strip())
+        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+        return cls(
+            method=http.get("method", "GET"),
+            path=event.get("rawPath", ""),
+            headers=headers,
+            cookies=cookies,
+            source_ip=http.get("sourceIp", ""),
+            user_agent=headers.get("user-agent", "")[:200],
+        )
+
+    @property
+    def app(self) -> str:
+        app = self.headers.get("x-shoken-app", "")
+        return app if app in sessions.APPS else ""
+
+
+@dataclass
+class Admission:
+    principal: Principal | None = None
+    pending: dict[str, Any] | None = None
+    terminal: dict[str, Any] | None = None
+    set_cookies: list[str] = field(default_factory=list)
+
+
+def admit(route: Route, request: HttpRequest, rt: Runtime) -> Admission:
+    if request.method not in SAFE_METHODS and not request.app:
+        # A cross-site form or simple request cannot add a custom header; fetch() from another
+        # origin would need a CORS preflight that this API never grants.
+        raise CsrfRejected()
+    if route.gate is Gate.PUBLIC:
+        return Admission()
+    cookies = sessions.CookieSpec(rt.config.cookie_secure)
+    now = rt.clock.now()
+    if route.gate is Gate.PENDING:
+        token = request.cookies.get(cookies.name(f"pending_{request.app}"), "")
+        return Admission(pending=sessions.decode(rt.session_key, "pending", token, now=now))
+    if route.gate is Gate.TERMINAL:
+        token = request.cookies.get(cookies.name("terminal"), "")
+        if not token:
+            raise TerminalUnbound()
+        return Admission(terminal=sessions.decode(rt.session_key, "terminal", token, now=now))
+
+    token = request.cookies.get(cookies.name(request.app), "") if request.app else ""
+    if not token:
+        raise Unauthenticated()
+    claims = sessions.decode(rt.session_key, "session", token, now=now)
+    principal = principal_from(claims)
+    if principal.app != request.app:
+        raise Unauthenticated()
+    if principal.role not in route.roles:
+        raise Forbidden()
+    if request.method not in SAFE_METHODS and not hmac.compare_digest(
+        request.headers.get("x-csrf-token", ""), principal.csrf
+    ):
+        raise CsrfRejected()
+    if not route.session_in_handler:
+        check_session_records(rt, principal, request)
+    admission = Admission(principal=principal)
+    if epoch(now) - int(claims["iat"]) >= REFRESH_AFTER_SECONDS:
+        admission.set_cookies.append(refreshed_cookie(rt, claims))
+    return admission
+
+
+def principal_from(claims: dict[str, Any]) -> Principal:
+    try:
+        return Principal(
+            user_id=str(claims["sub"]),
+            role=Role(claims["role"]),
+            session_id=str(claims["sid"]),
+            app=str(claims["app"]),
+            csrf=str(claims["csrf"]),
+            committee_id=claims.get("acq"),
+            company_id=claims.get("co"),
+            store_id=claims.get("st"),
+            terminal_id=claims.get("term"),
+            login_id=claims.get("login"),
+            name=claims.get("name"),
+        )
+    except (KeyError, ValueError) as error:
+        raise Unauthenticated() from error
+
+
+def merchant_keys(principal: Principal) -> list[keys.Key]:
+    """What a merchant request must find live: its session, its terminal and its store."""
+    assert principal.terminal_id
+    assert principal.store_id
+    return [
+        keys.session(principal.home_pk, principal.session_id),
+        keys.terminal(principal.terminal_id),
+        keys.store(principal.store_id),
+    ]
+
+
+def check_session_records(rt: Runtime, principal: Principal, request: HttpRequest) -> None:
+    now = rt.clock.now()
+    if principal.role in MERCHANT_ROLES:
+        found = rt.db.batch_get(merchant_keys(principal))
+        check_merchant(principal, found, now_epoch=epoch(now))
+        return
+    if not session_records.is_live(session_records.get(rt.db, principal.home_pk, principal.session_id), now):
+        raise Unauthenticated()
+
+
+def check_merchant(principal: Principal, found: dict[keys.Key, Item], *, now_epoch: int) -> None:
+    """Session live, terminal bound to this device and active, store active (used by the payment too)."""
+    session_key, terminal_key, store_key = merchant_keys(principal)
+    session = found.get(session_key)
+    if session is None or int(session["expires_at_epoch"]) <= now_epoch:
+        raise Unauthenticated()
+    terminal = found.get(terminal_key)
+    if terminal is None or terminal.get("binding_id") != session.get("binding_id"):
+        raise TerminalUnbound()
+    if terminal.get("status") != "active":
+        raise TerminalSuspended()
+    store = found.get(store_key)
+    if store is None or store.get("status") != "active":
+        raise StoreSuspended()
+
+
+def refreshed_cookie(rt: Runtime, claims: dict[str, Any]) -> str:
+    now = rt.clock.now()
+    idle = timedelta(minutes=rt.config.session_idle_minutes)
+    keep = {k: v for k, v in claims.items() if k not in {"iat", "exp", "typ"}}
+    lifetime = min(idle, timedelta(seconds=int(claims["aex"]) - epoch(now)))
+    token = sessions.encode(rt.session_key, "session", keep, now=now, lifetime=lifetime)
+    return sessions.CookieSpec(rt.config.cookie_secure).set(str(claims["app"]), token, int(lifetime.total_seconds()))

@@ -1,0 +1,108 @@
+"""The route table: every HTTP route, the function area that serves it and who may call it.
+
+The CDK stack builds the HTTP API from this table, the local server routes requests with it, the
+auth middleware enforces its access rules and the authorization matrix test is generated from it.
+Adding a route is one line here plus the route function in its area.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
+
+
+class Area(StrEnum):
+    AUTH = "auth"
+    ADMIN = "admin"
+    PAYMENTS = "payments"
+    HISTORY = "history"
+    WALLET = "wallet"
+
+
+class Gate(StrEnum):
+    PUBLIC = "public"  # anyone; the route itself limits what it reveals
+    PENDING = "pending"  # a sign-in in progress (password change / email code), not yet a session
+    TERMINAL = "terminal"  # a device bound to a terminal, before staff sign-in
+    SESSION = "session"  # a signed-in user whose role is in `roles`
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    area: Area
+    gate: Gate
+    roles: frozenset[Role] = field(default_factory=frozenset)
+    # The payment reads the session record inside its single BatchGetItem (SPEC §8), so the
+    # middleware only verifies the signed cookie and leaves the record check to the handler.
+    session_in_handler: bool = False
+
+    @property
+    def key(self) -> str:
+        """API Gateway's routeKey for this route, e.g. "GET /api/admin/stores/{store_id}"."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        return re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", self.path) + "$")
+
+
+def _public(method: str, path: str, area: Area) -> Route:
+    return Route(method, path, area, Gate.PUBLIC)
+
+
+def _pending(method: str, path: str, area: Area) -> Route:
+    return Route(method, path, area, Gate.PENDING)
+
+
+def _terminal(method: str, path: str, area: Area) -> Route:
+    return Route(method, path, area, Gate.TERMINAL)
+
+
+def _session(method: str, path: str, area: Area, roles: frozenset[Role] | set[Role], **kw: bool) -> Route:
+    return Route(method, path, area, Gate.SESSION, frozenset(roles), **kw)
+
+
+SYSTEM = frozenset({Role.SYSTEM_ADMIN})
+COMMITTEE_UP = frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN})
+COMPANY_ADMIN_UP = COMMITTEE_UP | {Role.COMPANY_ADMIN}
+CONSOLE = CONSOLE_ROLES
+MERCHANT = MERCHANT_ROLES
+CITIZEN = frozenset({Role.CITIZEN})
+ANY_SIGNED_IN = CONSOLE_ROLES | MERCHANT_ROLES | CITIZEN
+
+A, AD, P, H, W = Area.AUTH, Area.ADMIN, Area.PAYMENTS, Area.HISTORY, Area.WALLET
+
+ROUTES: tuple[Route, ...] = (
+    # --- site ---------------------------------------------------------------------------------
+    _public("GET", "/api/health", A),
+    _public("GET", "/api/site", A),
+)
+
+_BY_KEY = {route.key: route for route in ROUTES}
+
+
+def by_key(route_key: str) -> Route | None:
+    return _BY_KEY.get(route_key)
+
+
+def match(method: str, path: str) -> tuple[Route, dict[str, str]] | None:
+    """Find the route for a concrete request path, as API Gateway does (literal segments win)."""
+    candidates = []
+    for route in ROUTES:
+        if route.method != method:
+            continue
+        found = route.pattern.match(path)
+        if found:
+            candidates.append((route.path.count("{"), route, found.groupdict()))
+    if not candidates:
+        return None
+    candidates.sort(key=lambda c: c[0])
+    return candidates[0][1], candidates[0][2]
+
+
+def for_area(area: Area) -> list[Route]:
+    return [route for route in ROUTES if route.area is area]

@@ -1,0 +1,81 @@
+"""What a function needs at run time (config, clock, AWS clients), built once per cold start.
+
+Clients are created on first use so a function only pays for the services it calls: the payments
+function never creates an SES or S3 client. Tests build their own Runtime and install it with use().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import boto3
+from botocore.config import Config as BotoConfig
+
+from shoken.clock import Clock, SystemClock
+from shoken.config import BaseConfig
+from shoken.db.dynamo import Dynamo
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3.client import S3Client
+    from mypy_boto3_ses.client import SESClient
+
+C = TypeVar("C", bound=BaseConfig)
+
+# Short timeouts with standard retries: a till should learn within seconds that something is wrong,
+# and the payment's idempotency makes the merchant app's own retry safe.
+_BOTO = BotoConfig(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+
+
+@dataclass
+class Runtime:
+    config: BaseConfig
+    clock: Clock = field(default_factory=SystemClock)
+
+    def require(self, config_type: type[C]) -> C:
+        """This function's config as the model a module needs (e.g. MailConfig for sending email)."""
+        if not isinstance(self.config, config_type):
+            raise RuntimeError(f"{type(self.config).__name__} lacks the settings of {config_type.__name__}")
+        return self.config
+
+    @cached_property
+    def db(self) -> Dynamo:
+        return Dynamo(boto3.client("dynamodb", config=_BOTO), self.config.table_name)
+
+    @cached_property
+    def ses(self) -> SESClient:
+        return boto3.client("ses", config=_BOTO)
+
+    @cached_property
+    def s3(self) -> S3Client:
+        return boto3.client("s3", config=_BOTO)
+
+    @cached_property
+    def session_key(self) -> bytes:
+        if self.config.session_key_file:
+            with open(self.config.session_key_file, "rb") as handle:
+                key = handle.read().strip()
+        else:
+            secrets: Any = boto3.client("secretsmanager", config=_BOTO)
+            key = secrets.get_secret_value(SecretId=self.config.session_key_secret_id)["SecretString"].encode()
+        if len(key) < 32:
+            raise RuntimeError("session signing key is shorter than 32 bytes")
+        return key
+
+
+class _Holder:
+    """The one Runtime of this process; replaced only by tests and the local server."""
+
+    current: Runtime | None = None
+
+
+def use(runtime: Runtime) -> Runtime:
+    _Holder.current = runtime
+    return runtime
+
+
+def get(config_type: type[BaseConfig] = BaseConfig) -> Runtime:
+    if _Holder.current is None:
+        _Holder.current = Runtime(config=config_type.from_env())
+    return _Holder.current

@@ -1,0 +1,316 @@
+"""`make run`: the whole of shoken on one machine, with no AWS account.
+
+moto stands in for DynamoDB, SES and S3 in this process; every /api/ request becomes the API Gateway
+event its Lambda handler gets in AWS; the three UIs, the OpenAPI document and a mailbox are served
+beside it. Data is kept in .local/state across restarts (`make reset` starts over).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import mimetypes
+import os
+import signal
+import sys
+import threading
+import time
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from local import stack
+
+ROOT = stack.ROOT
+WEB = ROOT / "web"
+# Static files taken from npm packages rather than copied into the repository.
+VENDOR = {
+    "jsQR.js": ROOT / "node_modules" / "jsqr" / "dist" / "jsQR.js",
+}
+STATIC_PREFIXES = ("/admin/", "/merchant/", "/wallet/", "/shared/")
+MAX_BODY = 12 * 1024 * 1024
+
+
+class LocalStack:
+    def __init__(self, state_dir: Path, base_url: str) -> None:
+        self.state_dir = state_dir
+        self.base_url = base_url
+        self.dirty = False
+        self.logins: list[dict[str, str]] = []
+        self._openapi: bytes | None = None
+
+    def start(self) -> None:
+        from local import moto_shim, snapshot
+        from local.mailbox import Mailbox
+        from shoken import runtime
+        from shoken.runtime import Runtime
+
+        stack.apply_environment(stack.environment(self.state_dir, self.base_url))
+        self.moto = stack.start_moto()
+        self.config = stack.LocalConfig.from_env()
+        runtime.use(Runtime(config=self.config))
+        self.lock = moto_shim.LOCK
+        with self.lock:
+            stack.create_resources(self.config)
+            self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
+            if snapshot.exists(self.state_dir):
+                count = snapshot.restore(self.state_dir, self.config.table_name)
+                print(f"restored {count} items from {self.state_dir}")
+                self.mailbox.drain()  # mail sent while restoring is not news
+            else:
+                from local import seed
+
+                logins = seed.seed(runtime.get())
+                (self.state_dir / "demo-logins.json").write_text(json.dumps(logins, ensure_ascii=False, indent=1))
+                self.mailbox.drain()
+                snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+        logins_file = self.state_dir / "demo-logins.json"
+        self.logins = json.loads(logins_file.read_text()) if logins_file.exists() else []
+        threading.Thread(target=self._snapshot_loop, name="snapshot", daemon=True).start()
+
+    @property
+    def buckets(self) -> list[str]:
+        return [self.config.export_bucket, self.config.upload_bucket]
+
+    def _snapshot_loop(self) -> None:
+        while True:
+            time.sleep(3)
+            if self.dirty:
+                self.save()
+
+    def save(self) -> None:
+        from local import snapshot
+
+        with self.lock:
+            self.dirty = False
+            snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+
+    def api(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> Any:
+        from local import apigw
+
+        # One invocation at a time: moto is not thread-safe, and Powertools keeps the current event
+        # on the resolver class (harmless in Lambda, where a process serves one request at a time).
+        with self.lock:
+            response = apigw.invoke(method, target, headers=headers, body=body, source_ip=source_ip)
+            self.mailbox.drain()
+            self.dirty = True
+        return response
+
+    def openapi(self) -> bytes:
+        if self._openapi is None:
+            import api_document
+
+            self._openapi = json.dumps(api_document.build(), ensure_ascii=False, indent=1).encode()
+        return self._openapi
+
+
+def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
+    from shoken.web_headers import SECURITY_HEADERS
+
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "shoken-local"
+        sys_version = ""
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:
+            if os.environ.get("SHOKEN_ACCESS_LOG"):
+                super().log_message(format, *args)
+
+        def do_GET(self) -> None:
+            self._dispatch()
+
+        def do_POST(self) -> None:
+            self._dispatch()
+
+        def do_PUT(self) -> None:
+            self._dispatch()
+
+        def do_PATCH(self) -> None:
+            self._dispatch()
+
+        def do_DELETE(self) -> None:
+            self._dispatch()
+
+        def _dispatch(self) -> None:
+            path = urlsplit(self.path).path
+            length = int(self.headers.get("content-length") or 0)
+            if length > MAX_BODY:
+                self._send(
+                    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                    json.dumps(
+                        {"error": {"code": "too_large", "message": "ファイルが大きすぎます。"}}, ensure_ascii=False
+                    ).encode(),
+                    "application/json",
+                )
+                return
+            body = self.rfile.read(length) if length else b""
+            if path == "/api/openapi.json":
+                self._send(200, local.openapi(), "application/json")
+            elif path.startswith("/api/"):
+                headers = dict(self.headers.items())
+                response = local.api(self.command, self.path, headers, body, self.client_address[0])
+                self._send(
+                    response.status,
+                    response.body,
+                    response.headers.get("content-type", "application/json"),
+                    response.headers,
+                    response.cookies,
+                )
+            elif path in ("/_local/mail", "/_local/mail/"):
+                self._send(200, mail_page(local.mailbox.as_json()).encode(), "text/html; charset=utf-8")
+            elif path == "/_local/mail.json":
+                self._send(200, json.dumps(local.mailbox.as_json(), ensure_ascii=False).encode(), "application/json")
+            elif path.startswith("/_local/s3/"):
+                self._s3_link(path)
+            elif self.command in ("GET", "HEAD"):
+                self._static(path)
+            else:
+                self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain")
+
+        def _s3_link(self, path: str) -> None:
+            """Serve an S3 presigned link locally, honouring its expiry as S3 would."""
+            import boto3
+
+            query = parse_qs(urlsplit(self.path).query)
+            bucket, _, key = unquote(path[len("/_local/s3/") :]).partition("/")
+            signed_at = query.get("X-Amz-Date", [""])[0]
+            expires = int(query.get("X-Amz-Expires", ["0"])[0] or 0)
+            try:
+                start = time.mktime(time.strptime(signed_at, "%Y%m%dT%H%M%SZ")) - time.timezone
+            except ValueError:
+                start = 0
+            if not signed_at or time.time() > start + expires:
+                self._send(HTTPStatus.FORBIDDEN, "リンクの有効期限が切れました。".encode(), "text/plain; charset=utf-8")
+                return
+            with local.lock:
+                try:
+                    obj = boto3.client("s3").get_object(Bucket=bucket, Key=key)
+                except Exception:
+                    self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
+                    return
+                data = obj["Body"].read()
+            extra = {"content-disposition": obj.get("ContentDisposition") or "attachment"}
+            self._send(200, data, obj.get("ContentType") or "application/octet-stream", extra)
+
+        def _static(self, path: str) -> None:
+            if path == "/":
+                file = WEB / "index.html"
+            elif path.startswith("/vendor/"):
+                file = VENDOR.get(path[len("/vendor/") :], WEB / "missing")
+            elif path.startswith(STATIC_PREFIXES) or path in ("/admin", "/merchant", "/wallet"):
+                if path in ("/admin", "/merchant", "/wallet"):
+                    self._send(HTTPStatus.MOVED_PERMANENTLY, b"", "text/plain", {"location": path + "/"})
+                    return
+                file = (WEB / path.lstrip("/")).resolve()
+                if file.is_dir():
+                    file = file / "index.html"
+                if WEB.resolve() not in file.parents:
+                    file = WEB / "missing"
+            else:
+                file = WEB / "missing"
+            if not file.is_file():
+                self._send(HTTPStatus.NOT_FOUND, "ページが見つかりません。".encode(), "text/plain; charset=utf-8")
+                return
+            kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            if kind.startswith("text/") or kind in ("application/javascript", "image/svg+xml", "application/json"):
+                kind += "; charset=utf-8"
+            self._send(200, file.read_bytes(), kind, {"cache-control": "no-cache"})
+
+        def _send(
+            self,
+            status: int,
+            body: bytes,
+            content_type: str,
+            headers: dict[str, str] | None = None,
+            cookies: list[str] | None = None,
+        ) -> None:
+            self.send_response(status)
+            sent = {"content-type"}
+            self.send_header("Content-Type", content_type)
+            for name, value in SECURITY_HEADERS.items():
+                self.send_header(name, value)
+                sent.add(name.lower())
+            for name, value in (headers or {}).items():
+                if name.lower() not in sent and name.lower() not in ("content-length", "connection"):
+                    self.send_header(name, value)
+            for cookie in cookies or []:
+                self.send_header("Set-Cookie", cookie)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+    return Handler
+
+
+def mail_page(mails: list[dict[str, Any]]) -> str:
+    rows = (
+        "".join(
+            f"<article class='mail'><h2>{html.escape(m['subject'])}</h2>"
+            f"<p class='meta'>宛先: {html.escape(', '.join(m['to']))} ・ "
+            f"差出人: {html.escape(m['source'])} ・ {html.escape(m['sent_at'])}</p>"
+            f"<pre>{html.escape(m['body'])}</pre></article>"
+            for m in mails
+        )
+        or "<p>まだメールはありません。</p>"
+    )
+    return (
+        "<!doctype html><html lang='ja'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        "<title>ローカルメールボックス | shoken</title><link rel='stylesheet' href='/shared/app.css'></head>"
+        "<body><main class='page'><h1>ローカルメールボックス</h1>"
+        "<p>ローカル環境で送信されたメールです(新しい順)。最新の確認コードはここで確認できます。</p>"
+        f"{rows}</main></body></html>"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    parser.add_argument("--state", type=Path, default=Path(os.environ.get("SHOKEN_STATE", ROOT / ".local" / "state")))
+    args = parser.parse_args(argv)
+    base_url = f"http://{args.host}:{args.port}"
+    local = LocalStack(args.state, base_url)
+    local.start()
+    server = ThreadingHTTPServer((args.host, args.port), make_handler(local))
+    server.daemon_threads = True
+
+    def stop(*_: Any) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    print(banner(base_url, local.logins), flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        local.save()
+        print("stopped; data kept in", args.state, flush=True)
+        sys.stdout.flush()
+
+
+def banner(base_url: str, logins: list[dict[str, str]]) -> str:
+    lines = [
+        "",
+        "shoken is running locally (moto stands in for AWS).",
+        f"  管理画面 (admin console)    {base_url}/admin/",
+        f"  加盟店アプリ (merchant app) {base_url}/merchant/",
+        f"  利用者アプリ (wallet)       {base_url}/wallet/",
+        f"  メールボックス (mailbox)     {base_url}/_local/mail",
+        f"  OpenAPI                     {base_url}/api/openapi.json",
+        "",
+        "Demo logins (first password = login ID; you will be asked to change it):",
+    ]
+    for entry in logins:
+        lines.append(f"  {entry['app']:<9} {entry['role']:<12} {entry['login']:<28} {entry.get('note', '')}")
+    lines.append("")
+    lines.append("Stop with Ctrl-C; data is kept in .local/state ('make reset' starts over).")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,183 @@
+// Shared by the three UIs: API calls (with the CSRF header), small DOM helpers, dialogs, formats.
+
+export class ApiError extends Error {
+  constructor(status, code, message, details) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.details = details || [];
+  }
+}
+
+/** API client for one app ("admin", "merchant" or "wallet"): its session cookie is chosen by X-Shoken-App. */
+export function createApi(app, { onUnauthenticated } = {}) {
+  const csrfKey = `shoken.csrf.${app}`;
+  async function call(method, path, body, extraHeaders = {}) {
+    const headers = { 'X-Shoken-App': app, Accept: 'application/json', ...extraHeaders };
+    const csrf = sessionStorage.getItem(csrfKey);
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    let payload;
+    if (body instanceof Blob || body instanceof ArrayBuffer) {
+      payload = body;
+    } else if (body !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let response;
+    try {
+      response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+    } catch (err) {
+      throw new ApiError(0, 'network_error', '通信できませんでした。電波状況を確認して、もう一度お試しください。');
+    }
+    const text = await response.text();
+    let data = null;
+    try { data = text ? JSON.parse(text) : null; } catch (_) { data = null; }
+    if (!response.ok) {
+      const error = (data && data.error) || {};
+      const apiError = new ApiError(response.status, error.code || 'http_' + response.status,
+        error.message || 'エラーが発生しました。', error.details);
+      if (response.status === 401 && onUnauthenticated && !path.includes('/login') && !path.includes('/auth/')) {
+        onUnauthenticated(apiError);
+      }
+      throw apiError;
+    }
+    if (data && typeof data.csrf_token === 'string') sessionStorage.setItem(csrfKey, data.csrf_token);
+    return data;
+  }
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body, headers) => call('POST', path, body === undefined ? {} : body, headers),
+    put: (path, body) => call('PUT', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+    del: (path) => call('DELETE', path),
+    upload: (path, blob, contentType) => call('POST', path, blob, { 'Content-Type': contentType }),
+    forgetCsrf: () => sessionStorage.removeItem(csrfKey),
+  };
+}
+
+/** h('button', {class: 'x', onclick: fn}, 'text') — builds elements without innerHTML. */
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'class') el.className = value;
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function mount(container, ...nodes) {
+  container.replaceChildren(...nodes.flat(Infinity).filter((n) => n !== null && n !== undefined && n !== false));
+  const heading = container.querySelector('h1');
+  if (heading) {
+    heading.setAttribute('tabindex', '-1');
+    heading.focus({ preventScroll: true });
+  }
+}
+
+export function notice(kind, text) {
+  return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+/** Shows an error from the API next to a form, marking the fields it names. */
+export function showError(slot, error, form) {
+  const lines = [error.message || 'エラーが発生しました。'];
+  if (form) form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  for (const detail of error.details || []) {
+    const name = (detail.field || '').split('.').pop();
+    const input = form && name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
+    if (input) input.setAttribute('aria-invalid', 'true');
+    const label = input && input.labels && input.labels[0] ? input.labels[0].textContent.replace(/\s*\*$/, '') : detail.field;
+    lines.push(`${label}: ${detail.reason_ja || detail.reason}`);
+  }
+  slot.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, lines.map((l, i) => (i ? [h('br'), l] : l))));
+}
+
+/** The manual's confirm step: a modal with キャンセル / OK. Resolves true on OK. */
+export function confirmDialog(message) {
+  return new Promise((resolve) => {
+    const dialog = h('dialog', { 'aria-labelledby': 'confirm-text' },
+      h('p', { id: 'confirm-text' }, message),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'secondary', onclick: () => close(false) }, 'キャンセル'),
+        h('button', { type: 'button', onclick: () => close(true) }, 'OK')));
+    function close(answer) { dialog.close(); dialog.remove(); resolve(answer); }
+    dialog.addEventListener('cancel', (event) => { event.preventDefault(); close(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    dialog.querySelector('button:last-child').focus();
+  });
+}
+
+export function field({ label, name, type = 'text', value = '', required = false, hint, attrs = {} }) {
+  const id = `f-${name}-${Math.random().toString(36).slice(2, 7)}`;
+  const hintId = hint ? `${id}-hint` : undefined;
+  return h('div', { class: 'field' },
+    h('label', { for: id, class: required ? 'req' : '' }, label),
+    h('input', { id, name, type, value, required, 'aria-describedby': hintId, ...attrs }),
+    hint ? h('span', { class: 'hint', id: hintId }, hint) : null);
+}
+
+export function selectField({ label, name, options, value = '', required = false, attrs = {} }) {
+  const id = `f-${name}-${Math.random().toString(36).slice(2, 7)}`;
+  return h('div', { class: 'field' },
+    h('label', { for: id, class: required ? 'req' : '' }, label),
+    h('select', { id, name, required, ...attrs },
+      options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value) }, text))));
+}
+
+export function formValues(form) {
+  const values = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled) continue;
+    if (el.type === 'checkbox') {
+      if (el.dataset.group) {
+        values[el.name] = values[el.name] || [];
+        if (el.checked) values[el.name].push(el.value);
+      } else values[el.name] = el.checked;
+    } else values[el.name] = el.value.trim();
+  }
+  return values;
+}
+
+export const yen = (n) => `${Number(n || 0).toLocaleString('ja-JP')}`;
+
+/** "2026-11-29T10:20:30.000000Z" → "2026/11/29 19:20:30" in Japan time. */
+export function jstDateTime(isoText, withSeconds = true) {
+  if (!isoText) return '';
+  const d = new Date(isoText.replace(/\.(\d{3})\d*Z$/, '.$1Z'));
+  const j = new Date(d.getTime() + 9 * 3600 * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  const base = `${j.getUTCFullYear()}/${p(j.getUTCMonth() + 1)}/${p(j.getUTCDate())} ${p(j.getUTCHours())}:${p(j.getUTCMinutes())}`;
+  return withSeconds ? `${base}:${p(j.getUTCSeconds())}` : base;
+}
+
+export function jstToday() {
+  const j = new Date(Date.now() + 9 * 3600 * 1000);
+  return j.toISOString().slice(0, 10);
+}
+
+/** A random key per attempt (idempotency keys, QR polling). */
+export function randomKey() {
+  const bytes = new Uint8Array(18);
+  crypto.getRandomValues(bytes);
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** Minimal hash router: routes = {'#/path': render}; params after '?' are passed as URLSearchParams. */
+export function startRouter(routes, fallback) {
+  async function go() {
+    const [path, query] = (location.hash || '#/').split('?');
+    const render = routes[path] || fallback;
+    await render(new URLSearchParams(query || ''));
+  }
+  window.addEventListener('hashchange', go);
+  return go();
+}
