@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+LoginId = Field(min_length=1, max_length=64)
+Password = Field(min_length=1, max_length=128)
+EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 
 
 class HealthResponse(BaseModel):
@@ -22,3 +28,86 @@ class CommitteeSummary(BaseModel):
 
 class SiteResponse(BaseModel):
     committees: list[CommitteeSummary]
+
+
+class LoginRequest(BaseModel):
+    login_id: str = LoginId
+    password: str = Password
+
+
+class InitialPasswordRequest(BaseModel):
+    new_password: str = Password
+    confirm_password: str = Password
+
+
+class VerifyRequest(BaseModel):
+    code: str = Field(pattern=r"^\d{6}$")
+
+
+class PasswordChangeRequest(BaseModel):
+    current_password: str = Password
+    new_password: str = Password
+    confirm_password: str = Password
+
+
+class ResetRequest(BaseModel):
+    login_id: str = LoginId
+
+
+class ResetConfirmRequest(BaseModel):
+    token: str = Field(min_length=20, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
+    new_password: str = Password
+    confirm_password: str = Password
+
+
+class TerminalCredentials(BaseModel):
+    terminal_id: str = Field(pattern=r"^\d{12}$")
+    password: str = Field(pattern=r"^\d{4}$")
+
+
+class WalletStartRequest(BaseModel):
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+    service_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class Me(BaseModel):
+    user_id: str
+    role: str
+    role_label: str
+    app: str
+    name: str | None = None
+    login_id: str | None = None
+    email: str | None = None
+    committee_id: str | None = None
+    committee_name: str | None = None
+    company_id: str | None = None
+    company_name: str | None = None
+    store_id: str | None = None
+    store_name: str | None = None
+    terminal_id: str | None = None
+    wallet_service_name: str | None = None
+    session_expires_at: int
+
+
+class MeResponse(Me):
+    csrf_token: str
+
+
+class SignInStep(BaseModel):
+    next: Literal["change_password", "verify_email", "done"]
+    email_hint: str | None = None
+    me: Me | None = None
+    csrf_token: str | None = None
+
+
+class TerminalInfo(BaseModel):
+    terminal_id: str
+    store_id: str
+    store_name: str
+    store_phone: str | None = None
+    company_name: str | None = None
+    device_name: str | None = None
+
+
+class Accepted(BaseModel):
+    message: str

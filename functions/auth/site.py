@@ -1,11 +1,21 @@
-"""What the sign-in pages show before anyone signs in: which committees this deployment serves."""
+"""The public description of this deployment (which committees it serves), and signing out."""
 
 from __future__ import annotations
 
+from auth import issue
 from auth.schemas import CommitteeSummary, SiteResponse
+from shoken import api, audit
 from shoken.db import committees
+from shoken.db import sessions as session_records
+from shoken.principal import Principal
 from shoken.runtime import Runtime
 
 
 def describe(rt: Runtime) -> SiteResponse:
     return SiteResponse(committees=[CommitteeSummary.model_validate(item) for item in committees.list_all(rt.db)])
+
+
+def logout(rt: Runtime, caller: Principal) -> None:
+    session_records.revoke(rt.db, caller.home_pk, caller.session_id)
+    issue.end_session(rt, caller.app)
+    audit.record(rt, "logout", actor=audit.actor_of(caller), scope=caller.scope, request=api.current().request)

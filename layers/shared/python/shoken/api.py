@@ -57,6 +57,28 @@ def principal() -> Principal:
     return found
 
 
+def pending() -> dict[str, Any]:
+    """The claims of the sign-in in progress (PENDING routes)."""
+    found = _call.get().admission.pending
+    if found is None:
+        raise Unauthenticated()
+    return found
+
+
+def terminal_binding() -> dict[str, Any]:
+    """The claims of the terminal this device is bound to (TERMINAL routes)."""
+    found = _call.get().admission.terminal
+    if found is None:
+        raise Unauthenticated()
+    return found
+
+
+def session_ends() -> int:
+    """Epoch second at which the caller's session ends whatever its activity (absolute lifetime)."""
+    claims = _call.get().admission.claims or {}
+    return int(claims.get("aex", 0))
+
+
 def set_cookie(header_value: str) -> None:
     _call.get().set_cookies.append(header_value)
 
@@ -67,6 +89,47 @@ def error_response(error: ShokenError) -> Response[str]:
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(error.body(), ensure_ascii=False),
     )
+
+
+_REASONS_JA = {
+    "missing": "入力してください。",
+    "string_too_short": "{min_length}文字以上で入力してください。",
+    "string_too_long": "{max_length}文字以内で入力してください。",
+    "string_pattern_mismatch": "形式が正しくありません。",
+    "string_type": "文字で入力してください。",
+    "int_parsing": "半角数字で入力してください。",
+    "int_type": "半角数字で入力してください。",
+    "int_from_float": "整数で入力してください。",
+    "greater_than_equal": "{ge}以上で入力してください。",
+    "greater_than": "{gt}より大きい値を入力してください。",
+    "less_than_equal": "{le}以下で入力してください。",
+    "less_than": "{lt}より小さい値を入力してください。",
+    "bool_parsing": "はい/いいえで指定してください。",
+    "bool_type": "はい/いいえで指定してください。",
+    "literal_error": "選択肢から選んでください。",
+    "enum": "選択肢から選んでください。",
+    "date_from_datetime_parsing": "日付の形式が正しくありません。",
+    "date_parsing": "日付の形式が正しくありません。",
+    "datetime_parsing": "日時の形式が正しくありません。",
+    "json_invalid": "リクエストの形式が正しくありません。",
+    "model_attributes_type": "リクエストの形式が正しくありません。",
+    "dict_type": "リクエストの形式が正しくありません。",
+    "list_type": "一覧の形式が正しくありません。",
+    "extra_forbidden": "指定できない項目です。",
+    "value_error": "{error}",
+}
+
+
+def reason_ja(error: Any) -> str:
+    """A Japanese sentence for one pydantic validation error (the UI shows it beside the field)."""
+    template = _REASONS_JA.get(str(error.get("type", "")), "入力内容を確認してください。")
+    context = dict(error.get("ctx") or {})
+    if "error" in context:
+        context["error"] = str(context["error"]).removeprefix("Value error, ")
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):
+        return "入力内容を確認してください。"
 
 
 def make_resolver() -> APIGatewayHttpResolver:
@@ -82,7 +145,11 @@ def make_resolver() -> APIGatewayHttpResolver:
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
         details = [
-            {"field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body", "reason": e.get("msg", "")}
+            {
+                "field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body",
+                "reason": e.get("msg", ""),
+                "reason_ja": reason_ja(e),
+            }
             for e in error.errors()
         ]
         return error_response(InvalidRequest(details=details))

@@ -78,6 +78,7 @@ class Admission:
     principal: Principal | None = None
     pending: dict[str, Any] | None = None
     terminal: dict[str, Any] | None = None
+    claims: dict[str, Any] | None = None
     set_cookies: list[str] = field(default_factory=list)
 
 
@@ -114,7 +115,7 @@ def admit(route: Route, request: HttpRequest, rt: Runtime) -> Admission:
         raise CsrfRejected()
     if not route.session_in_handler:
         check_session_records(rt, principal, request)
-    admission = Admission(principal=principal)
+    admission = Admission(principal=principal, claims=claims)
     if epoch(now) - int(claims["iat"]) >= REFRESH_AFTER_SECONDS:
         admission.set_cookies.append(refreshed_cookie(rt, claims))
     return admission

@@ -80,6 +80,31 @@ ROUTES: tuple[Route, ...] = (
     # --- site ---------------------------------------------------------------------------------
     _public("GET", "/api/health", A),
     _public("GET", "/api/site", A),
+    # --- sign-in: console, merchant app, wallet ------------------------------------------------
+    _public("POST", "/api/auth/login", A),
+    _pending("POST", "/api/auth/initial-password", A),
+    _pending("POST", "/api/auth/verify", A),
+    _pending("POST", "/api/auth/resend", A),
+    _public("POST", "/api/auth/password-reset", A),
+    _public("POST", "/api/auth/password-reset/confirm", A),
+    _session("GET", "/api/auth/me", A, ANY_SIGNED_IN),
+    _session("POST", "/api/auth/logout", A, ANY_SIGNED_IN),
+    _session("POST", "/api/auth/password", A, CONSOLE | MERCHANT),
+    _public("POST", "/api/merchant/terminal/check", A),
+    _public("POST", "/api/merchant/terminal/bind", A),
+    _terminal("GET", "/api/merchant/terminal", A),
+    _terminal("POST", "/api/merchant/login", A),
+    _public("POST", "/api/wallet/auth/start", A),
+    # --- admin users (管理ユーザ) and audit log ------------------------------------------------------
+    _session("GET", "/api/admin/options", AD, CONSOLE),
+    _session("GET", "/api/admin/users", AD, CONSOLE),
+    _session("POST", "/api/admin/users", AD, CONSOLE),
+    _session("GET", "/api/admin/users/{user_id}", AD, CONSOLE),
+    _session("PUT", "/api/admin/users/{user_id}", AD, CONSOLE),
+    _session("POST", "/api/admin/users/{user_id}/unlock", AD, CONSOLE),
+    _session("POST", "/api/admin/users/{user_id}/suspend", AD, CONSOLE),
+    _session("POST", "/api/admin/users/{user_id}/resume", AD, CONSOLE),
+    _session("GET", "/api/admin/audit", AD, CONSOLE),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

@@ -32,3 +32,7 @@ def item(company_id: str, *, committee_id: str, name: str, now: str, **fields: A
 
 def get(db: Dynamo, company_id: str, *, consistent: bool = False) -> Item | None:
     return db.get(keys.company(company_id), consistent=consistent)
+
+
+def list_for_committee(db: Dynamo, committee_id: str) -> list[Item]:
+    return list(db.query_all(index="list1", pk_name="L1PK", pk=list_pk(committee_id), sk_name="L1SK"))

@@ -40,3 +40,11 @@ def item(store_id: str, *, committee_id: str, company_id: str, name: str, large:
 
 def get(db: Dynamo, store_id: str, *, consistent: bool = False) -> Item | None:
     return db.get(keys.store(store_id), consistent=consistent)
+
+
+def list_for_committee(db: Dynamo, committee_id: str) -> list[Item]:
+    return list(db.query_all(index="list1", pk_name="L1PK", pk=committee_list_pk(committee_id), sk_name="L1SK"))
+
+
+def list_for_company(db: Dynamo, company_id: str) -> list[Item]:
+    return list(db.query_all(index="list2", pk_name="L2PK", pk=company_list_pk(company_id), sk_name="L2SK"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Item
+from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.errors import AlreadyExists
 
 
 def committee_list_pk(committee_id: str | None) -> str:
@@ -74,3 +75,68 @@ def find_by_login(db: Dynamo, login_id: str) -> Item | None:
     """Login ID → user, with two strongly consistent GetItems (no index, so no stale reads)."""
     guard = db.get(keys.login_name(login_id))
     return get(db, str(guard["user_id"])) if guard else None
+
+
+MAX_FAILED_LOGINS = 5
+
+
+class UserIdTaken(Exception):
+    """The generated user id exists already; the caller takes another number."""
+
+
+def create(db: Dynamo, record: Item) -> None:
+    """User and its login-ID guard in one transaction: a login ID is unique even under races."""
+    expr = Expr()
+    try:
+        db.transact(
+            [
+                db.tx_put(record, condition=f"attribute_not_exists({expr.n('PK')})", expr=expr),
+                db.tx_put(
+                    login_item(str(record["login_id"]), str(record["user_id"])),
+                    condition=f"attribute_not_exists({expr.n('PK')})",
+                    expr=expr,
+                ),
+            ]
+        )
+    except TransactionFailed as failed:
+        if failed.failed_at(1):
+            raise AlreadyExists(
+                "このログインIDは既に使用されています。", details=[{"field": "login_id", "reason": "duplicate"}]
+            ) from failed
+        raise
+
+
+def failed_login(db: Dynamo, user_id: str) -> Item:
+    """Count a wrong password; the fifth in a row locks the account (one atomic update)."""
+    expr = Expr()
+    record = db.update(keys.user(user_id), f"ADD {expr.n('failed_logins')} {expr.v(1)}", expr)
+    if int(record["failed_logins"]) >= MAX_FAILED_LOGINS and not record.get("locked"):
+        lock = Expr()
+        record = db.update(keys.user(user_id), f"SET {lock.n('locked')} = {lock.v(True)}", lock)
+        record["just_locked"] = True
+    return record
+
+
+def unknown_login_failure(db: Dynamo, login_hash: str, expires_epoch: int) -> int:
+    """Failures for a login ID that does not exist, counted like real ones (TTL one day)."""
+    expr = Expr()
+    record = db.update(
+        keys.login_failures(login_hash),
+        f"ADD {expr.n('failed_logins')} {expr.v(1)} SET {expr.n('expires_at_epoch')} = {expr.v(expires_epoch)}",
+        expr,
+    )
+    return int(record["failed_logins"])
+
+
+def unknown_login_failures(db: Dynamo, login_hash: str) -> int:
+    record = db.get(keys.login_failures(login_hash))
+    return int(record["failed_logins"]) if record else 0
+
+
+def set_fields(db: Dynamo, user_id: str, fields: dict[str, Any], *, remove: tuple[str, ...] = ()) -> Item:
+    expr = Expr()
+    sets = [f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items()]
+    update = "SET " + ", ".join(sets)
+    if remove:
+        update += " REMOVE " + ", ".join(expr.n(k) for k in remove)
+    return db.update(keys.user(user_id), update, expr, condition=f"attribute_exists({expr.n('PK')})")

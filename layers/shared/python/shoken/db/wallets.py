@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from shoken import ids
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Item
+from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
 from shoken.money import Bucket
 
 
@@ -55,3 +56,38 @@ def holder_item(programme_id: str, wallet_id: str) -> Item:
 
 def get(db: Dynamo, wallet_id: str, *, consistent: bool = True) -> Item | None:
     return db.get(keys.wallet(wallet_id), consistent=consistent)
+
+
+def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str, now: str) -> Item:
+    """The wallet of this address in this wallet service, created on first sign-in.
+
+    The wallet and its email guard are written in one transaction; if another sign-in created the
+    guard first, its wallet is used. A clash of random wallet ids is retried with a new id.
+    """
+    guard = db.get(keys.citizen_email(service_id, email))
+    if guard:
+        found = get(db, str(guard["wallet_id"]))
+        if found:
+            return found
+    for _ in range(5):
+        wallet_id = ids.wallet_id()
+        record = item(wallet_id, committee_id=committee_id, service_id=service_id, email=email, now=now)
+        expr = Expr()
+        absent = f"attribute_not_exists({expr.n('PK')})"
+        try:
+            db.transact(
+                [
+                    db.tx_put(record, condition=absent, expr=expr),
+                    db.tx_put(email_item(service_id, email, wallet_id), condition=absent, expr=expr),
+                ]
+            )
+            return record
+        except TransactionFailed as failed:
+            if failed.failed_at(1):
+                guard = db.get(keys.citizen_email(service_id, email))
+                found = get(db, str(guard["wallet_id"])) if guard else None
+                if found:
+                    return found
+            elif not failed.failed_at(0):
+                raise
+    raise RuntimeError("could not allocate a wallet id")

@@ -1,0 +1,364 @@
+"""管理ユーザ: registration, list and search, edit, unlock, suspend and resume — each in scope.
+
+Who may do what: an admin registers users at or below its own role and inside its own scope; it
+manages (edits, unlocks, suspends) only users strictly below it. Users outside the caller's scope
+are reported as not found, so ids cannot be probed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from admin import lookup
+from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
+from shoken import api, audit, ids, mail
+from shoken.clock import iso
+from shoken.config import MailConfig
+from shoken.db import committees, keys, paging, sequences, users
+from shoken.db import sessions as session_records
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.passwords import hash_password
+from shoken.principal import Principal, Scope
+from shoken.roles import ROLE_LABELS, Role
+from shoken.runtime import Runtime
+
+STATUS_LABELS = {"active": "使用中", "suspended": "停止中"}
+CREATABLE = [r for r in Role if r is not Role.CITIZEN]
+
+
+def options(rt: Runtime, caller: Principal) -> OptionsResponse:
+    return OptionsResponse(
+        roles=[Option(value=r.value, label=r.label) for r in CREATABLE if r.rank >= caller.role.rank],
+        committees=[
+            Option(value=str(c["committee_id"]), label=f"{c['name']}/{c['committee_id']}")
+            for c in lookup.visible_committees(rt, caller)
+        ],
+        companies=[
+            Option(value=str(c["company_id"]), label=f"{c['name']}/{c['company_id']}", parent=str(c["committee_id"]))
+            for c in lookup.visible_companies(rt, caller)
+        ],
+        stores=[
+            Option(value=str(s["store_id"]), label=f"{s['name']}/{s['store_id']}", parent=str(s["company_id"]))
+            for s in lookup.visible_stores(rt, caller)
+        ],
+    )
+
+
+def create(rt: Runtime, caller: Principal, body: UserCreateRequest) -> UserView:
+    role = Role(body.role)
+    if role.rank < caller.role.rank:
+        raise Forbidden("自分より上位の権限のユーザは登録できません。")
+    scope = _target_scope(rt, role, body)
+    if not caller.covers(scope):
+        raise Forbidden("権限の範囲外のアクワイアラ・企業・店舗には登録できません。")
+    now = iso(rt.clock.now())
+    record = _new_user(rt, caller, body, role, scope, now)
+    user_id = str(record["user_id"])
+    audit.record(
+        rt,
+        "user_created",
+        actor=audit.actor_of(caller),
+        scope=scope,
+        request=api.current().request,
+        target_type="user",
+        target_id=user_id,
+        login_id=body.login_id,
+        role=role.value,
+    )
+    if body.notify:
+        _send_registration(rt, record, scope)
+    return view(rt, record)
+
+
+def _new_user(rt: Runtime, caller: Principal, body: UserCreateRequest, role: Role, scope: Scope, now: str) -> Item:
+    # The manual: the first password equals the login ID and must be changed at first login.
+    initial = hash_password(body.login_id, log_n=rt.config.password_log_n)
+    for _ in range(3):
+        user_id = ids.admin_user_id(sequences.next_value(rt.db, "user"))
+        record = users.item(
+            user_id,
+            login_id=body.login_id,
+            name=body.name,
+            email=body.email,
+            role=role.value,
+            password_hash=initial,
+            now=now,
+            committee_id=scope.committee_id,
+            company_id=scope.company_id,
+            store_id=scope.store_id,
+            note=body.note or None,
+            created_by=caller.user_id,
+        )
+        try:
+            users.create(rt.db, record)
+            return record
+        except users.UserIdTaken:
+            continue  # a number handed out before the counter existed (imported data): take the next
+    raise Conflict()
+
+
+def search(rt: Runtime, caller: Principal, query: UserSearch) -> UserList:
+    if query.user_id:
+        record = users.get(rt.db, query.user_id, consistent=False)
+        found = [record] if record and caller.covers(_scope(record)) and _passes(record, query, None) else []
+        return UserList(items=[view(rt, r) for r in found])
+    store_ids = _store_filter(rt, caller, query.store)
+    company_ids = _company_filter(rt, caller, query.company)
+    partitions, index = _partitions(rt, caller, query, company_ids)
+    search_id = paging.search_hash({"q": query.model_dump(exclude={"cursor", "page_size"}), "who": caller.user_id})
+    state = paging.decode_cursor(rt.session_key, search_id, query.cursor)
+
+    def filters(expr: Expr) -> str | None:
+        parts = []
+        if query.login_id:
+            parts.append(f"contains({expr.n('login_lower')}, {expr.v(query.login_id.lower())})")
+        if query.email:
+            parts.append(f"{expr.n('email')} = {expr.v(query.email.lower())}")
+        if query.role:
+            parts.append(f"{expr.n('role')} = {expr.v(query.role)}")
+        if query.locked:
+            parts.append(f"{expr.n('locked')} = {expr.v(query.locked == 'locked')}")
+        if query.status:
+            parts.append(f"{expr.n('status')} = {expr.v(query.status)}")
+        if store_ids is not None:
+            parts.append(f"{expr.n('store_id')} IN ({', '.join(expr.v(s) for s in store_ids[:90]) or expr.v('-')})")
+        if company_ids is not None and index == "list1":
+            parts.append(f"{expr.n('company_id')} IN ({', '.join(expr.v(c) for c in company_ids[:90]) or expr.v('-')})")
+        return " AND ".join(parts) or None
+
+    if store_ids == [] or company_ids == []:
+        return UserList(items=[])
+    page = paging.read_partitions(
+        rt.db,
+        partitions=partitions,
+        pk_name="L1PK" if index == "list1" else "L2PK",
+        index=index,
+        sk_name="L1SK" if index == "list1" else "L2SK",
+        sk_between=None,
+        page_size=query.page_size,
+        read_budget=2000,
+        state=state,
+        filter_builder=filters,
+        newest_first=False,
+    )
+    visible = [r for r in page.items if caller.covers(_scope(r))]
+    cursor = paging.encode_cursor(rt.session_key, search_id, page.state) if page.state else None
+    return UserList(items=views(rt, visible), next_cursor=cursor)
+
+
+def get(rt: Runtime, caller: Principal, user_id: str) -> UserView:
+    return view(rt, _visible(rt, caller, user_id))
+
+
+def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest) -> UserView:
+    target = _manageable(rt, caller, user_id, allow_self=True)
+    changed = users.set_fields(
+        rt.db,
+        user_id,
+        {"name": body.name, "email": body.email.lower(), "note": body.note or "", "updated_at": iso(rt.clock.now())},
+    )
+    audit.record(
+        rt,
+        "user_updated",
+        actor=audit.actor_of(caller),
+        scope=_scope(target),
+        request=api.current().request,
+        target_type="user",
+        target_id=user_id,
+    )
+    return view(rt, changed)
+
+
+def unlock(rt: Runtime, caller: Principal, user_id: str) -> UserView:
+    target = _manageable(rt, caller, user_id)
+    changed = users.set_fields(rt.db, user_id, {"locked": False, "failed_logins": 0, "updated_at": iso(rt.clock.now())})
+    audit.record(
+        rt,
+        "account_unlocked",
+        actor=audit.actor_of(caller),
+        scope=_scope(target),
+        request=api.current().request,
+        target_type="user",
+        target_id=user_id,
+    )
+    return view(rt, changed)
+
+
+def set_status(rt: Runtime, caller: Principal, user_id: str, status: str) -> UserView:
+    target = _manageable(rt, caller, user_id)
+    changed = users.set_fields(rt.db, user_id, {"status": status, "updated_at": iso(rt.clock.now())})
+    if status == "suspended":
+        session_records.revoke_all(rt.db, f"USER#{user_id}")
+    action = "user_suspended" if status == "suspended" else "user_resumed"
+    audit.record(
+        rt,
+        action,
+        actor=audit.actor_of(caller),
+        scope=_scope(target),
+        request=api.current().request,
+        target_type="user",
+        target_id=user_id,
+    )
+    return view(rt, changed)
+
+
+def view(rt: Runtime, record: Item) -> UserView:
+    return views(rt, [record])[0]
+
+
+def views(rt: Runtime, records: list[Item]) -> list[UserView]:
+    wanted: set[tuple[str, str]] = set()
+    for r in records:
+        if r.get("committee_id"):
+            wanted.add(keys.committee(str(r["committee_id"])))
+        if r.get("company_id"):
+            wanted.add(keys.company(str(r["company_id"])))
+        if r.get("store_id"):
+            wanted.add(keys.store(str(r["store_id"])))
+    names = (
+        {k: str(v.get("name", "")) for k, v in rt.db.batch_get(sorted(wanted), consistent=False).items()}
+        if wanted
+        else {}
+    )
+
+    def name(key: tuple[str, str] | None) -> str | None:
+        return names.get(key) if key else None
+
+    out = []
+    for r in records:
+        role = Role(r["role"])
+        out.append(
+            UserView(
+                user_id=str(r["user_id"]),
+                login_id=str(r["login_id"]),
+                name=str(r["name"]),
+                email=str(r["email"]),
+                role=role.value,
+                role_label=ROLE_LABELS[role],
+                committee_id=r.get("committee_id"),
+                committee_name=name(keys.committee(str(r["committee_id"])) if r.get("committee_id") else None),
+                company_id=r.get("company_id"),
+                company_name=name(keys.company(str(r["company_id"])) if r.get("company_id") else None),
+                store_id=r.get("store_id"),
+                store_name=name(keys.store(str(r["store_id"])) if r.get("store_id") else None),
+                note=r.get("note") or None,
+                locked=bool(r.get("locked")),
+                status=str(r.get("status", "active")),
+                status_label=STATUS_LABELS.get(str(r.get("status")), str(r.get("status"))),
+                must_change_password=bool(r.get("must_change_password")),
+                created_at=str(r["created_at"]),
+                last_login_at=r.get("last_login_at"),
+            )
+        )
+    return out
+
+
+def _scope(record: Item) -> Scope:
+    return Scope(record.get("committee_id"), record.get("company_id"), record.get("store_id"))
+
+
+def _visible(rt: Runtime, caller: Principal, user_id: str) -> Item:
+    record = users.get(rt.db, user_id)
+    if record is None or not (caller.covers(_scope(record)) or record["user_id"] == caller.user_id):
+        raise NotFound("管理ユーザが見つかりません。")
+    return record
+
+
+def _manageable(rt: Runtime, caller: Principal, user_id: str, *, allow_self: bool = False) -> Item:
+    record = _visible(rt, caller, user_id)
+    if allow_self and record["user_id"] == caller.user_id:
+        return record
+    if record["user_id"] == caller.user_id:
+        raise Forbidden("自分自身に対してこの操作はできません。")
+    if caller.role is not Role.SYSTEM_ADMIN and Role(record["role"]).rank <= caller.role.rank:
+        raise Forbidden("この操作は上位の管理者のみ行えます。")
+    return record
+
+
+def _target_scope(rt: Runtime, role: Role, body: UserCreateRequest) -> Scope:
+    """Where the new user sits, from the role and the selected committee / company / store."""
+    if role is Role.SYSTEM_ADMIN:
+        return Scope()
+    if role is Role.COMMITTEE_ADMIN:
+        if not body.committee_id or committees.get(rt.db, body.committee_id) is None:
+            raise InvalidRequest(
+                details=[
+                    {"field": "committee_id", "reason": "required", "reason_ja": "アクワイアラを選択してください。"}
+                ]
+            )
+        return Scope(body.committee_id)
+    if role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF):
+        company = rt.db.get(keys.company(body.company_id)) if body.company_id else None
+        if company is None:
+            raise InvalidRequest(
+                details=[{"field": "company_id", "reason": "required", "reason_ja": "企業を選択してください。"}]
+            )
+        return Scope(str(company["committee_id"]), str(company["company_id"]))
+    store = rt.db.get(keys.store(body.store_id)) if body.store_id else None
+    if store is None:
+        raise InvalidRequest(
+            details=[{"field": "store_id", "reason": "required", "reason_ja": "店舗を選択してください。"}]
+        )
+    if body.company_id and body.company_id != store["company_id"]:
+        raise InvalidRequest(
+            details=[{"field": "store_id", "reason": "mismatch", "reason_ja": "選択した企業の店舗ではありません。"}]
+        )
+    return Scope(str(store["committee_id"]), str(store["company_id"]), str(store["store_id"]))
+
+
+def _partitions(
+    rt: Runtime, caller: Principal, query: UserSearch, company_ids: list[str] | None
+) -> tuple[list[str], str]:
+    if caller.company_id and caller.role is not Role.SYSTEM_ADMIN:
+        return [users.company_list_pk(caller.company_id)], "list2"
+    if company_ids is not None and len(company_ids) == 1:
+        return [users.company_list_pk(company_ids[0])], "list2"
+    committee_ids = [
+        str(c["committee_id"])
+        for c in lookup.matching(lookup.visible_committees(rt, caller), query.committee, "committee_id")
+    ]
+    partitions = [users.committee_list_pk(c) for c in committee_ids]
+    if caller.role is Role.SYSTEM_ADMIN and not query.committee:
+        partitions.insert(0, users.committee_list_pk(None))
+    return partitions, "list1"
+
+
+def _store_filter(rt: Runtime, caller: Principal, text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    return [str(s["store_id"]) for s in lookup.matching(lookup.visible_stores(rt, caller), text, "store_id")]
+
+
+def _company_filter(rt: Runtime, caller: Principal, text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    return [str(c["company_id"]) for c in lookup.matching(lookup.visible_companies(rt, caller), text, "company_id")]
+
+
+def _passes(record: Item, query: UserSearch, _: Any) -> bool:
+    if query.email and record.get("email") != query.email.lower():
+        return False
+    if query.role and record.get("role") != query.role:
+        return False
+    return not (query.status and record.get("status") != query.status)
+
+
+def _send_registration(rt: Runtime, record: Item, scope: Scope) -> None:
+    committee = committees.get(rt.db, scope.committee_id) if scope.committee_id else None
+    store = rt.db.get(keys.store(scope.store_id)) if scope.store_id else None
+    base = rt.require(MailConfig).public_base_url.rstrip("/")
+    role = Role(record["role"])
+    url = f"{base}/merchant/" if role in (Role.STORE_MANAGER, Role.STORE_STAFF) else f"{base}/admin/"
+    mail.send(
+        rt,
+        mail.registration(
+            str(record["email"]),
+            name=str(record["name"]),
+            login_id=str(record["login_id"]),
+            role_label=role.label,
+            url=url,
+            committee_name=str(committee["name"]) if committee else "shoken",
+            store_name=str(store["name"]) if store else None,
+        ),
+    )

@@ -1,0 +1,83 @@
+"""Citizen wallet sign-in: email, then a six-digit code; the first sign-in creates the wallet."""
+
+from __future__ import annotations
+
+from auth import issue, profile, signin
+from auth.errors import AccountSuspended
+from auth.schemas import SignInStep, WalletStartRequest
+from shoken import api, audit, mail, sessions
+from shoken.clock import iso
+from shoken.db import attempts, committees, wallets
+from shoken.db.dynamo import Item
+from shoken.errors import NotFound
+from shoken.principal import Scope
+from shoken.runtime import Runtime
+
+
+def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
+    committee = _committee_for(rt, body.service_id)
+    email = body.email.lower()
+    attempt_id = sessions.new_id()
+    attempts.create(
+        rt.db,
+        attempt_id,
+        app="wallet",
+        stage="verify_email",
+        now=rt.clock.now(),
+        email=email,
+        service_id=committee["wallet_service_id"],
+        committee_id=committee["committee_id"],
+        service_name=committee["wallet_service_name"],
+    )
+    _send(rt, attempt_id, email, str(committee["wallet_service_name"]))
+    issue.pending(rt, "wallet", attempt_id)
+    return SignInStep(next="verify_email", email_hint=signin.mask_email(email))
+
+
+def resend(rt: Runtime, attempt: Item) -> SignInStep:
+    _send(rt, str(attempt["attempt_id"]), str(attempt["email"]), str(attempt["service_name"]))
+    return SignInStep(next="verify_email", email_hint=signin.mask_email(str(attempt["email"])))
+
+
+def finish(rt: Runtime, attempt: Item, code: str) -> SignInStep:
+    signin.check_code(rt, str(attempt["attempt_id"]), code)
+    wallet = wallets.find_or_create(
+        rt.db,
+        committee_id=str(attempt["committee_id"]),
+        service_id=str(attempt["service_id"]),
+        email=str(attempt["email"]),
+        now=iso(rt.clock.now()),
+    )
+    if wallet.get("status") != "active":
+        raise AccountSuspended("このアカウントは利用停止中です。実行委員会にお問い合わせください。")
+    csrf, ends = issue.start_session(
+        rt,
+        home_pk=f"WALLET#{wallet['wallet_id']}",
+        subject=str(wallet["wallet_id"]),
+        role="citizen",
+        app="wallet",
+        claims={"acq": wallet["committee_id"]},
+    )
+    audit.record(
+        rt,
+        "login",
+        actor={"wallet_id": wallet["wallet_id"], "role": "citizen"},
+        scope=Scope(str(wallet["committee_id"])),
+        request=api.current().request,
+        app="wallet",
+    )
+    return SignInStep(next="done", csrf_token=csrf, me=profile.for_wallet(rt, wallet, ends=ends))
+
+
+def _send(rt: Runtime, attempt_id: str, email: str, service_name: str) -> None:
+    signin.send_code(rt, attempt_id, email, lambda code, minutes: mail.wallet_code(email, code, minutes, service_name))
+
+
+def _committee_for(rt: Runtime, service_id: str | None) -> Item:
+    everything = committees.list_all(rt.db)
+    if service_id is None and len(everything) == 1:
+        return everything[0]
+    for committee in everything:
+        if committee.get("wallet_service_id") == service_id:
+            return committee
+    raise NotFound("ウォレットサービスが見つかりません。")

@@ -1,0 +1,235 @@
+"""Admin console sign-in (manual: ログイン → パスワード変更 → メールアドレス認証), password change and reset."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+from typing import Any
+
+from auth import citizen, issue, merchant, profile, signin
+from auth.errors import AccountSuspended, ResetLinkInvalid, WrongApp, WrongStep
+from auth.schemas import (
+    InitialPasswordRequest,
+    LoginRequest,
+    PasswordChangeRequest,
+    ResetConfirmRequest,
+    ResetRequest,
+    SignInStep,
+)
+from shoken import api, audit, ids, mail, sessions
+from shoken.clock import epoch, iso
+from shoken.config import MailConfig
+from shoken.db import attempts, keys, throttle, users
+from shoken.db import sessions as session_records
+from shoken.db.dynamo import ConditionFailed, Expr, Item
+from shoken.errors import InvalidRequest, Locked
+from shoken.passwords import check_admin_password, check_staff_password, hash_password, verify_password
+from shoken.principal import Principal
+from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
+from shoken.runtime import Runtime
+
+RESET_LIFETIME = timedelta(minutes=30)
+RESET_MAILS_PER_HOUR = 3
+
+
+def login(rt: Runtime, body: LoginRequest) -> SignInStep:
+    user = signin.authenticate(rt, body.login_id, body.password)
+    if Role(user["role"]) not in CONSOLE_ROLES:
+        raise WrongApp("店舗管理者・店舗担当者は加盟店アプリからログインしてください。")
+    attempt_id = sessions.new_id()
+    stage = "change_password" if user.get("must_change_password") else "verify_email"
+    attempts.create(rt.db, attempt_id, app="admin", stage=stage, now=rt.clock.now(), user_id=user["user_id"])
+    if stage == "verify_email":
+        _send_login_code(rt, attempt_id, user)
+    issue.pending(rt, "admin", attempt_id)
+    return SignInStep(next=stage, email_hint=signin.mask_email(str(user["email"])))
+
+
+def initial_password(rt: Runtime, pending: dict[str, Any], body: InitialPasswordRequest) -> SignInStep:
+    """First sign-in: replace the initial password (= login ID). Console users then verify by email;
+    merchant staff (at least 12 characters) are signed in on their terminal at once."""
+    attempt = attempts.get_live(rt.db, str(pending["att"]), rt.clock.now())
+    if attempt["stage"] != "change_password":
+        raise WrongStep()
+    user = _live_user(rt, str(attempt["user_id"]))
+    check = check_staff_password if attempt["app"] == "merchant" else check_admin_password
+    check(body.new_password, body.confirm_password, str(user["login_id"]))
+    _store_password(rt, user, body.new_password)
+    if attempt["app"] == "merchant":
+        attempts.delete(rt.db, str(attempt["attempt_id"]))
+        return merchant.start_staff_session(rt, user, attempt)
+    attempts.set_stage(rt.db, str(attempt["attempt_id"]), "verify_email")
+    _send_login_code(rt, str(attempt["attempt_id"]), user)
+    return SignInStep(next="verify_email", email_hint=signin.mask_email(str(user["email"])))
+
+
+def verify(rt: Runtime, pending: dict[str, Any], code: str) -> SignInStep:
+    attempt = attempts.get_live(rt.db, str(pending["att"]), rt.clock.now())
+    if attempt["app"] == "wallet":
+        return citizen.finish(rt, attempt, code)
+    if attempt["app"] != "admin":
+        raise WrongStep()
+    signin.check_code(rt, str(attempt["attempt_id"]), code)
+    user = _live_user(rt, str(attempt["user_id"]))
+    csrf, ends = issue.start_session(
+        rt,
+        home_pk=f"USER#{user['user_id']}",
+        subject=str(user["user_id"]),
+        role=str(user["role"]),
+        app="admin",
+        claims=signin.scope_claims(user),
+    )
+    audit.record(
+        rt,
+        "login",
+        actor=signin.actor_of(user),
+        scope=signin.scope_of(user),
+        request=api.current().request,
+        app="admin",
+    )
+    return SignInStep(next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="admin", ends=ends))
+
+
+def resend(rt: Runtime, pending: dict[str, Any]) -> SignInStep:
+    attempt = attempts.get_live(rt.db, str(pending["att"]), rt.clock.now())
+    if attempt["stage"] != "verify_email":
+        raise WrongStep()
+    if attempt["app"] == "wallet":
+        return citizen.resend(rt, attempt)
+    user = _live_user(rt, str(attempt["user_id"]))
+    _send_login_code(rt, str(attempt["attempt_id"]), user)
+    return SignInStep(next="verify_email", email_hint=signin.mask_email(str(user["email"])))
+
+
+def change_password(rt: Runtime, caller: Principal, body: PasswordChangeRequest) -> SignInStep:
+    """パスワード変更 while signed in: every session of the user ends, this device gets a new one."""
+    user = _live_user(rt, caller.user_id)
+    if not verify_password(body.current_password, user.get("password_hash")):
+        raise InvalidRequest(
+            "現在のパスワードが正しくありません。", details=[{"field": "current_password", "reason": "mismatch"}]
+        )
+    check = check_staff_password if Role(user["role"]) in MERCHANT_ROLES else check_admin_password
+    check(body.new_password, body.confirm_password, str(user["login_id"]))
+    _store_password(rt, user, body.new_password)
+    extra = {"binding_id": _binding_of(rt, caller)} if caller.app == "merchant" else None
+    csrf, ends = issue.start_session(
+        rt,
+        home_pk=caller.home_pk,
+        subject=caller.user_id,
+        role=caller.role.value,
+        app=caller.app,
+        claims=signin.scope_claims(user, terminal_id=caller.terminal_id),
+        record_extra=extra,
+    )
+    return SignInStep(
+        next="done",
+        csrf_token=csrf,
+        me=profile.for_user(rt, user, app=caller.app, ends=ends, terminal_id=caller.terminal_id),
+    )
+
+
+def request_reset(rt: Runtime, body: ResetRequest) -> None:
+    """「パスワードをお忘れですか?」: the answer is the same whether or not the login ID exists."""
+    user = users.find_by_login(rt.db, body.login_id)
+    if user is None or user.get("status") != "active":
+        return
+    throttle.hit(rt.db, f"reset#{user['user_id']}", limit=RESET_MAILS_PER_HOUR, window_seconds=3600, now=rt.clock.now())
+    if user.get("locked"):
+        mail.send(rt, mail.password_reset_locked(str(user["email"])))
+        return
+    token = ids.random_token(32)
+    now = rt.clock.now()
+    pk, sk = keys.reset_token(_token_hash(token))
+    rt.db.put(
+        {
+            "PK": pk,
+            "SK": sk,
+            "kind": "reset",
+            "user_id": user["user_id"],
+            "created_at": iso(now),
+            "expires_at_epoch": epoch(now + RESET_LIFETIME),
+        }
+    )
+    base = rt.require(MailConfig).public_base_url.rstrip("/")
+    mail.send(
+        rt,
+        mail.password_reset(
+            str(user["email"]), f"{base}/admin/#/reset?token={token}", int(RESET_LIFETIME.total_seconds() // 60)
+        ),
+    )
+    audit.record(
+        rt,
+        "password_reset_requested",
+        actor=signin.actor_of(user),
+        scope=signin.scope_of(user),
+        request=api.current().request,
+    )
+
+
+def confirm_reset(rt: Runtime, body: ResetConfirmRequest) -> None:
+    key = keys.reset_token(_token_hash(body.token))
+    record = rt.db.get(key)
+    if record is None or int(record["expires_at_epoch"]) <= epoch(rt.clock.now()):
+        raise ResetLinkInvalid()
+    user = users.get(rt.db, str(record["user_id"]))
+    if user is None or user.get("status") != "active":
+        raise ResetLinkInvalid()
+    if user.get("locked"):
+        raise Locked()
+    check = check_staff_password if Role(user["role"]) in MERCHANT_ROLES else check_admin_password
+    check(body.new_password, body.confirm_password, str(user["login_id"]))
+    expr = Expr()
+    try:
+        rt.db.delete(key, condition=f"attribute_exists({expr.n('PK')})", expr=expr)  # the link works once
+    except ConditionFailed as failed:
+        raise ResetLinkInvalid() from failed
+    _store_password(rt, user, body.new_password, action="password_reset")
+
+
+def _store_password(rt: Runtime, user: Item, password: str, *, action: str = "password_changed") -> None:
+    users.set_fields(
+        rt.db,
+        str(user["user_id"]),
+        {
+            "password_hash": hash_password(password, log_n=rt.config.password_log_n),
+            "must_change_password": False,
+            "password_changed_at": iso(rt.clock.now()),
+            "failed_logins": 0,
+        },
+    )
+    session_records.revoke_all(rt.db, f"USER#{user['user_id']}")
+    audit.record(
+        rt,
+        action,
+        actor=signin.actor_of(user),
+        scope=signin.scope_of(user),
+        request=api.current().request,
+        target_type="user",
+        target_id=str(user["user_id"]),
+    )
+
+
+def _send_login_code(rt: Runtime, attempt_id: str, user: Item) -> None:
+    signin.send_code(
+        rt, attempt_id, str(user["email"]), lambda code, minutes: mail.login_code(str(user["email"]), code, minutes)
+    )
+
+
+def _live_user(rt: Runtime, user_id: str) -> Item:
+    user = users.get(rt.db, user_id)
+    if user is None:
+        raise WrongStep()
+    if user.get("locked"):
+        raise Locked()
+    if user.get("status") != "active":
+        raise AccountSuspended()
+    return user
+
+
+def _binding_of(rt: Runtime, caller: Principal) -> str | None:
+    record = session_records.get(rt.db, caller.home_pk, caller.session_id)
+    return str(record["binding_id"]) if record and record.get("binding_id") else None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

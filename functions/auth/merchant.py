@@ -1,0 +1,166 @@
+"""Merchant app sign-in (manual: 端末ID入力 → 店舗情報確認 → ログイン → パスワード).
+
+The device is bound to one terminal by a long-lived signed cookie whose binding id must match the
+terminal record, so re-binding elsewhere or unbinding from the console ends the old device at once.
+Terminal passwords are four digits: five wrong tries lock the terminal's setup until an admin
+issues a new password.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from auth import issue, profile, signin
+from auth.errors import NotThisStore, TerminalLocked, TerminalRejected, WrongApp
+from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
+from shoken import api, audit, sessions
+from shoken.clock import iso
+from shoken.db import attempts, keys, terminals
+from shoken.db.dynamo import Expr, Item
+from shoken.gate import StoreSuspended, TerminalSuspended, TerminalUnbound
+from shoken.principal import Scope
+from shoken.roles import MERCHANT_ROLES, Role
+from shoken.runtime import Runtime
+
+MAX_SETUP_FAILURES = 5
+
+
+def check(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
+    """店舗情報確認: the store this terminal belongs to, if the terminal ID and password are right."""
+    terminal, store = _verify(rt, body)
+    return _info(terminal, store)
+
+
+def bind(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
+    terminal, store = _verify(rt, body)
+    binding_id = sessions.new_id()
+    expr = Expr()
+    rt.db.update(
+        keys.terminal(body.terminal_id),
+        f"SET {expr.n('binding_id')} = {expr.v(binding_id)}, {expr.n('bound_at')} = {expr.v(iso(rt.clock.now()))}, "
+        f"{expr.n('failed_setups')} = {expr.v(0)}",
+        expr,
+    )
+    issue.terminal_binding(rt, {"term": body.terminal_id, "st": str(terminal["store_id"]), "bid": binding_id})
+    audit.record(
+        rt,
+        "terminal_bound",
+        actor={"terminal_id": body.terminal_id},
+        scope=_scope(terminal),
+        request=api.current().request,
+        target_type="terminal",
+        target_id=body.terminal_id,
+    )
+    return _info(terminal, store)
+
+
+def current(rt: Runtime, binding: dict[str, Any]) -> TerminalInfo:
+    terminal, store = _bound(rt, binding)
+    return _info(terminal, store)
+
+
+def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInStep:
+    terminal, _ = _bound(rt, binding)
+    user = signin.authenticate(rt, body.login_id, body.password)
+    if Role(user["role"]) not in MERCHANT_ROLES:
+        raise WrongApp("加盟店アプリには店舗管理者・店舗担当者のみログインできます。")
+    if user.get("store_id") != terminal["store_id"]:
+        raise NotThisStore()
+    if user.get("must_change_password"):
+        attempt_id = sessions.new_id()
+        attempts.create(
+            rt.db,
+            attempt_id,
+            app="merchant",
+            stage="change_password",
+            now=rt.clock.now(),
+            user_id=user["user_id"],
+            terminal_id=terminal["terminal_id"],
+            binding_id=terminal["binding_id"],
+        )
+        issue.pending(rt, "merchant", attempt_id)
+        return SignInStep(next="change_password")
+    return start_staff_session(rt, user, {"terminal_id": terminal["terminal_id"], "binding_id": terminal["binding_id"]})
+
+
+def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
+    terminal_id = str(binding["terminal_id"])
+    csrf, ends = issue.start_session(
+        rt,
+        home_pk=f"USER#{user['user_id']}",
+        subject=str(user["user_id"]),
+        role=str(user["role"]),
+        app="merchant",
+        claims=signin.scope_claims(user, terminal_id=terminal_id),
+        record_extra={"binding_id": str(binding["binding_id"]), "terminal_id": terminal_id},
+    )
+    audit.record(
+        rt,
+        "login",
+        actor=signin.actor_of(user),
+        scope=signin.scope_of(user),
+        request=api.current().request,
+        app="merchant",
+        terminal_id=terminal_id,
+    )
+    return SignInStep(
+        next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="merchant", ends=ends, terminal_id=terminal_id)
+    )
+
+
+def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
+    terminal = terminals.get(rt.db, body.terminal_id, consistent=True)
+    if terminal is None:
+        raise TerminalRejected()
+    if int(terminal.get("failed_setups", 0)) >= MAX_SETUP_FAILURES:
+        raise TerminalLocked()
+    if not hmac.compare_digest(str(terminal["password"]), body.password):
+        expr = Expr()
+        updated = rt.db.update(keys.terminal(body.terminal_id), f"ADD {expr.n('failed_setups')} {expr.v(1)}", expr)
+        audit.record(
+            rt,
+            "terminal_setup_failed",
+            actor={"terminal_id": body.terminal_id},
+            scope=_scope(terminal),
+            request=api.current().request,
+            target_type="terminal",
+            target_id=body.terminal_id,
+        )
+        if int(updated["failed_setups"]) >= MAX_SETUP_FAILURES:
+            raise TerminalLocked()
+        raise TerminalRejected()
+    if terminal.get("status") != "active":
+        raise TerminalSuspended()
+    store = rt.db.get(keys.store(str(terminal["store_id"])))
+    if store is None or store.get("status") != "active":
+        raise StoreSuspended()
+    return terminal, store
+
+
+def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Item, Item]:
+    found = rt.db.batch_get([keys.terminal(str(binding["term"])), keys.store(str(binding["st"]))])
+    terminal = found.get(keys.terminal(str(binding["term"])))
+    if terminal is None or terminal.get("binding_id") != binding.get("bid"):
+        raise TerminalUnbound()
+    if terminal.get("status") != "active":
+        raise TerminalSuspended()
+    store = found.get(keys.store(str(binding["st"])))
+    if store is None or store.get("status") != "active":
+        raise StoreSuspended()
+    return terminal, store
+
+
+def _info(terminal: Item, store: Item) -> TerminalInfo:
+    return TerminalInfo(
+        terminal_id=str(terminal["terminal_id"]),
+        store_id=str(store["store_id"]),
+        store_name=str(store["name"]),
+        store_phone=store.get("phone"),
+        company_name=store.get("company_name"),
+        device_name=terminal.get("device_name"),
+    )
+
+
+def _scope(terminal: Item) -> Scope:
+    return Scope(terminal.get("committee_id"), terminal.get("company_id"), terminal.get("store_id"))

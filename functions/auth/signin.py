@@ -1,0 +1,113 @@
+"""Steps every sign-in shares: checking a password with lock-out, and the emailed six-digit code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from auth.errors import AccountSuspended, InvalidCredentials
+from shoken import api, audit, codes, mail
+from shoken.clock import epoch
+from shoken.db import attempts, throttle, users
+from shoken.db import sessions as session_records
+from shoken.db.dynamo import Item
+from shoken.errors import Locked
+from shoken.passwords import verify_password
+from shoken.principal import Scope
+from shoken.runtime import Runtime
+
+CODE_MAILS_PER_HOUR = 5
+
+
+def scope_of(user: Item) -> Scope:
+    return Scope(user.get("committee_id"), user.get("company_id"), user.get("store_id"))
+
+
+def actor_of(user: Item) -> dict[str, str | None]:
+    return {"user_id": user["user_id"], "login_id": user["login_id"], "role": user["role"], "name": user.get("name")}
+
+
+def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
+    """The user whose password this is, or a refusal that looks the same for unknown login IDs."""
+    request = api.current().request
+    user = users.find_by_login(rt.db, login_id)
+    if user is None:
+        verify_password(password, None)  # same time as a real check
+        fingerprint = codes.fingerprint(rt.session_key, login_id)
+        failures = users.unknown_login_failure(rt.db, fingerprint, epoch(rt.clock.now() + timedelta(days=1)))
+        audit.record(
+            rt,
+            "login_failed",
+            actor={"login_fingerprint": fingerprint},
+            scope=Scope(),
+            request=request,
+            reason="unknown_login",
+        )
+        raise Locked() if failures >= users.MAX_FAILED_LOGINS else InvalidCredentials()
+    if user.get("locked"):
+        verify_password(password, None)
+        audit.record(rt, "login_failed", actor=actor_of(user), scope=scope_of(user), request=request, reason="locked")
+        raise Locked()
+    if not verify_password(password, user.get("password_hash")):
+        updated = users.failed_login(rt.db, str(user["user_id"]))
+        audit.record(rt, "login_failed", actor=actor_of(user), scope=scope_of(user), request=request, reason="password")
+        if updated.get("just_locked"):
+            session_records.revoke_all(rt.db, f"USER#{user['user_id']}")
+            audit.record(
+                rt,
+                "account_locked",
+                actor=actor_of(user),
+                scope=scope_of(user),
+                request=request,
+                target_type="user",
+                target_id=str(user["user_id"]),
+            )
+        raise Locked() if updated.get("locked") else InvalidCredentials()
+    if int(user.get("failed_logins", 0)):
+        users.set_fields(rt.db, str(user["user_id"]), {"failed_logins": 0})
+    if user.get("status") != "active":
+        raise AccountSuspended()
+    return user
+
+
+def send_code(rt: Runtime, attempt_id: str, to: str, make_mail: Callable[[str, int], mail.Mail]) -> None:
+    """A new code for this attempt (throttled per attempt and per address), sent by email."""
+    now = rt.clock.now()
+    throttle.hit(
+        rt.db, f"mail#{codes.fingerprint(rt.session_key, to)}", limit=CODE_MAILS_PER_HOUR, window_seconds=3600, now=now
+    )
+    code = codes.new_code()
+    attempts.store_code(rt.db, attempt_id, codes.digest(rt.session_key, attempt_id, code), now)
+    mail.send(rt, make_mail(code, int(attempts.CODE_LIFETIME.total_seconds() // 60)))
+
+
+def check_code(rt: Runtime, attempt_id: str, code: str) -> Item:
+    """Spend a try, compare, and consume the attempt on success (single use). Returns the attempt."""
+    now = rt.clock.now()
+    record = attempts.count_try(rt.db, attempt_id, now)
+    if not codes.matches(rt.session_key, attempt_id, code, str(record.get("code_hash", ""))):
+        left = attempts.MAX_TRIES - int(record["tries"])
+        if left <= 0:
+            raise attempts.TooManyTries()
+        raise attempts.CodeRejected(f"確認コードが正しくありません。あと{left}回入力できます。")
+    attempts.consume(rt.db, attempt_id, str(record["code_hash"]))
+    return record
+
+
+def mask_email(email: str) -> str:
+    local, _, domain = email.partition("@")
+    shown = local[:2] if len(local) > 2 else local[:1]
+    return f"{shown}{'*' * max(3, len(local) - len(shown))}@{domain}"
+
+
+def scope_claims(user: Item, *, terminal_id: str | None = None) -> dict[str, Any]:
+    claims = {
+        "acq": user.get("committee_id"),
+        "co": user.get("company_id"),
+        "st": user.get("store_id"),
+        "term": terminal_id,
+        "login": user.get("login_id"),
+        "name": user.get("name"),
+    }
+    return {k: v for k, v in claims.items() if v is not None}

@@ -1,0 +1,87 @@
+"""Recording audit events from any function: one call with the action, the target and its scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shoken.db import audit as audit_items
+from shoken.gate import HttpRequest
+from shoken.principal import Principal, Scope
+from shoken.runtime import Runtime
+
+ACTION_LABELS: dict[str, str] = {
+    "login": "ログイン",
+    "login_failed": "ログイン失敗",
+    "account_locked": "アカウントロック",
+    "account_unlocked": "ロック解除",
+    "logout": "ログアウト",
+    "password_changed": "パスワード変更",
+    "password_reset_requested": "パスワード再設定申請",
+    "password_reset": "パスワード再設定",
+    "user_created": "管理ユーザ登録",
+    "user_updated": "管理ユーザ更新",
+    "user_suspended": "管理ユーザ利用停止",
+    "user_resumed": "管理ユーザ利用再開",
+    "terminal_bound": "端末設定",
+    "terminal_setup_failed": "端末設定失敗",
+    "company_created": "企業登録",
+    "company_updated": "企業更新",
+    "store_created": "店舗登録",
+    "store_updated": "店舗更新",
+    "terminal_created": "端末登録",
+    "terminal_updated": "端末更新",
+    "terminal_password_regenerated": "端末パスワード再発行",
+    "terminal_unbound": "端末設定解除",
+    "bulk_upload": "マスタ一括登録",
+    "wallet_suspended": "アプリユーザ利用停止",
+    "wallet_resumed": "アプリユーザ利用再開",
+    "programme_created": "商品券事業登録",
+    "programme_updated": "商品券事業更新",
+    "store_charge": "店頭チャージ",
+    "charge_cancelled": "チャージ取消",
+    "grant_started": "一括付与",
+    "payment_cancelled": "決済取消",
+    "export_reserved": "ダウンロード予約",
+    "export_downloaded": "ファイルダウンロード",
+}
+
+
+def actor_of(principal: Principal | None, **fallback: Any) -> dict[str, Any]:
+    if principal is None:
+        return fallback
+    return {
+        "user_id": principal.user_id,
+        "login_id": principal.login_id,
+        "role": principal.role.value,
+        "name": principal.name,
+        "terminal_id": principal.terminal_id,
+    }
+
+
+def record(
+    rt: Runtime,
+    action: str,
+    *,
+    actor: dict[str, Any],
+    scope: Scope,
+    request: HttpRequest | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    **detail: Any,
+) -> None:
+    audit_items.put(
+        rt.db,
+        audit_items.item(
+            at=rt.clock.now(),
+            action=action,
+            committee_id=scope.committee_id,
+            company_id=scope.company_id,
+            store_id=scope.store_id,
+            actor=actor,
+            target_type=target_type,
+            target_id=target_id,
+            detail={k: v for k, v in detail.items() if v is not None},
+            source_ip=request.source_ip if request else None,
+            user_agent=request.user_agent if request else None,
+        ),
+    )

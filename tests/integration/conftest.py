@@ -1,0 +1,114 @@
+"""Integration fixtures: a small city and signed-in clients for each role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from shoken.db.dynamo import Item
+from shoken.roles import Role
+from shoken.runtime import Runtime
+from tests.support import mailbox
+from tests.support.client import Client
+from tests.support.world import World
+
+
+@pytest.fixture
+def world(rt: Runtime) -> World:
+    return World(rt)
+
+
+@dataclass
+class City:
+    committee: Item
+    other_committee: Item
+    company: Item
+    other_company: Item
+    store: Item
+    large_store: Item
+    other_store: Item
+    terminal: Item
+    other_terminal: Item
+    users: dict[str, Item]
+
+
+@pytest.fixture
+def city(world: World) -> City:
+    """Two committees; in the first, two companies; stores of both sizes; an admin of every role,
+    all with their password already changed to "<login id>-Pass1" (first-login tests use their own)."""
+    committee = world.committee("1")
+    other_committee = world.committee("2", service_id="othercity", name="他市商品券実行委員会")
+    company = world.company(committee, "テスト企業1")
+    other_company = world.company(committee, "テスト企業2")
+    store = world.store(company, name="テスト店舗1")
+    large_store = world.store(other_company, name="大型店", large=True)
+    other_store = world.store(company, name="テスト店舗2")
+    terminal = world.terminal(store, password="5282")
+    other_terminal = world.terminal(other_store, password="1111")
+    people = {
+        "system": world.user(Role.SYSTEM_ADMIN, "sysadmin01", password="sysadmin01-Pass1"),
+        "committee": world.user(Role.COMMITTEE_ADMIN, "ena-0001", committee=committee, password="ena-0001-Pass1"),
+        "other_committee": world.user(
+            Role.COMMITTEE_ADMIN, "oth-0001", committee=other_committee, password="oth-0001-Pass1"
+        ),
+        "company_admin": world.user(Role.COMPANY_ADMIN, "ena-0002", company=company, password="ena-0002-Pass1"),
+        "company_staff": world.user(Role.COMPANY_STAFF, "ena-0003", company=company, password="ena-0003-Pass1"),
+        "other_company_admin": world.user(
+            Role.COMPANY_ADMIN, "ena-0009", company=other_company, password="ena-0009-Pass1"
+        ),
+        "store_manager": world.user(Role.STORE_MANAGER, "shopuser01", store=store, password="shopuser01-Pass1"),
+        "store_staff": world.user(Role.STORE_STAFF, "shopstaff01", store=store, password="shopstaff01-Pass1"),
+        "other_store_manager": world.user(
+            Role.STORE_MANAGER, "shopuser02", store=other_store, password="shopuser02-Pass1"
+        ),
+    }
+    return City(
+        committee,
+        other_committee,
+        company,
+        other_company,
+        store,
+        large_store,
+        other_store,
+        terminal,
+        other_terminal,
+        people,
+    )
+
+
+def console_login(login_id: str, password: str | None = None) -> Client:
+    client = Client("admin")
+    reply = client.post("/api/auth/login", {"login_id": login_id, "password": password or f"{login_id}-Pass1"})
+    assert reply.status == 200, reply
+    assert reply.json["next"] == "verify_email", reply
+    user_mail = f"{login_id}@example.jp"
+    reply = client.post("/api/auth/verify", {"code": mailbox.last_code(user_mail)})
+    assert reply.status == 200, reply
+    return client
+
+
+def merchant_login(terminal: Item, login_id: str, password: str | None = None) -> Client:
+    client = Client("merchant")
+    reply = client.post(
+        "/api/merchant/terminal/bind", {"terminal_id": terminal["terminal_id"], "password": terminal["password"]}
+    )
+    assert reply.status == 200, reply
+    reply = client.post("/api/merchant/login", {"login_id": login_id, "password": password or f"{login_id}-Pass1"})
+    assert reply.status == 200 and reply.json["next"] == "done", reply
+    return client
+
+
+def wallet_login(email: str, service_id: str = "enacity") -> Client:
+    client = Client("wallet")
+    reply = client.post("/api/wallet/auth/start", {"email": email, "service_id": service_id})
+    assert reply.status == 200, reply
+    reply = client.post("/api/auth/verify", {"code": mailbox.last_code(email)})
+    assert reply.status == 200, reply
+    return client
+
+
+@pytest.fixture
+def as_console() -> Callable[[str], Client]:
+    return console_login
