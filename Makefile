@@ -8,7 +8,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs reset setup clean help
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -73,6 +73,9 @@ e2e: setup $(STAMPS)/chromium
 
 bench: setup
 	$(PY) -m bench
+
+docs: setup
+	$(PY) -m local.docs
 
 synth: setup
 	npx cdk synth --quiet

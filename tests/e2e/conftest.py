@@ -1,0 +1,125 @@
+"""End-to-end fixtures: the local server as a subprocess (as `make run` starts it) and headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+# Flags this machine needs: no sandbox as root, and no background network (refused here anyway).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@dataclass
+class LocalServer:
+    base_url: str
+    state_dir: Path
+    process: subprocess.Popen[bytes]
+
+    def demo_logins(self) -> list[dict[str, str]]:
+        return list(json.loads((self.state_dir / "demo-logins.json").read_text()))
+
+    def terminal(self, store_name: str) -> tuple[str, str]:
+        for entry in self.demo_logins():
+            if entry["role"] == "端末" and entry["note"] == store_name:
+                terminal_id, _, password = entry["login"].partition(" / ")
+                return terminal_id, password
+        raise KeyError(store_name)
+
+    def mails(self) -> list[dict[str, Any]]:
+        with urllib.request.urlopen(self.base_url + "/_local/mail.json", timeout=10) as response:  # noqa: S310
+            return list(reversed(json.loads(response.read())))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_server(state_dir: Path, extra_env: dict[str, str] | None = None) -> LocalServer:
+    port = free_port()
+    env = {**os.environ, "PORT": str(port), "SHOKEN_STATE": str(state_dir), "PASSWORD_HASH_LOG_N": "10", **(extra_env or {})}
+    log = (state_dir.parent / f"server-{port}.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "local.server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"local server exited: see {log.name}")
+        try:
+            with urllib.request.urlopen(base_url + "/api/health", timeout=2):  # noqa: S310
+                return LocalServer(base_url, state_dir, process)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError("local server did not start within 60 s")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
+    state = tmp_path_factory.mktemp("e2e") / "state"
+    running = start_server(state)
+    yield running
+    running.process.terminate()
+    running.process.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+    opened = context.new_page()
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core on the page; fail on serious or critical violations (issue 2, item 8)."""
+    # Evaluated over the DevTools protocol, so the page's CSP (no inline scripts) stays in force.
+    page.evaluate(AXE.read_text() + "\n;0")
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v.get("impact") in ("serious", "critical")
+    ]
+    assert not bad, "accessibility violations:\n" + "\n".join(bad)
+
+
+def last_code(server: LocalServer, address: str) -> str:
+    from tests.support import mailbox
+
+    return mailbox.last_code(address, server.mails())

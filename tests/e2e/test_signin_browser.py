@@ -1,0 +1,81 @@
+"""Sign-in in headless Chromium: console first login, merchant terminal setup + staff first login,
+citizen sign-in; axe-core checks each page the test opens (issues 2 and 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.e2e.conftest import LocalServer, assert_accessible, last_code
+
+
+def test_admin_first_login_changes_password_and_verifies_email(server: LocalServer, page: Any) -> None:
+    page.goto(server.base_url + "/admin/")
+    page.get_by_role("heading", name="ログイン").wait_for()
+    assert_accessible(page)
+    page.get_by_label("ログインID").fill("ena-0001")
+    page.get_by_label("パスワード", exact=True).fill("ena-0001")
+    page.get_by_role("button", name="ログイン").click()
+
+    page.get_by_role("heading", name="パスワード変更").wait_for()
+    page.get_by_text("パスワードが初期状態のため").wait_for()
+    assert_accessible(page)
+    page.get_by_label("新しいパスワードを入力").fill("Ena-city-2026")
+    page.get_by_label("パスワード確認").fill("Ena-city-2026")
+    page.get_by_role("button", name="変更する").click()
+    page.get_by_text("パスワードを変更します。よろしいですか？").wait_for()
+    page.get_by_role("button", name="OK").click()
+
+    page.get_by_role("heading", name="メールアドレス認証").wait_for()
+    assert_accessible(page)
+    page.get_by_label("6桁の確認コード").fill(last_code(server, "ena0001@shoken.example"))
+    page.get_by_role("button", name="ログイン").click()
+
+    page.get_by_text("パスワードの変更が完了しました").wait_for()
+    page.get_by_role("heading", name="管理ユーザ一覧").wait_for()
+    page.get_by_role("cell", name="shopuser01", exact=True).wait_for()
+    assert_accessible(page)
+
+
+def test_merchant_terminal_setup_and_staff_first_login(server: LocalServer, page: Any) -> None:
+    terminal_id, password = server.terminal("エーナ食堂 本店")
+    page.goto(server.base_url + "/merchant/")
+    page.get_by_label("端末ID").fill(terminal_id)
+    page.get_by_label("パスワード").fill(password)
+    assert_accessible(page)
+    page.get_by_role("button", name="OK").click()
+
+    page.get_by_role("heading", name="店舗情報確認").wait_for()
+    page.get_by_text("エーナ食堂 本店").wait_for()
+    page.get_by_text("0573-25-1001").wait_for()
+    assert_accessible(page)
+    page.get_by_role("button", name="OK").click()
+
+    page.get_by_role("heading", name="ログイン").wait_for()
+    page.get_by_label("ログインID").fill("shopstaff01")
+    page.get_by_label("パスワード").fill("shopstaff01")
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("heading", name="パスワード設定").wait_for()
+    assert_accessible(page)
+    page.get_by_label("新しいパスワード", exact=True).fill("Ena-shokudo-2026")
+    page.get_by_label("パスワードの確認").fill("Ena-shokudo-2026")
+    page.get_by_role("button", name="変更").click()
+    page.get_by_role("button", name="OK").click()
+    page.get_by_text("パスワードを変更しました。").wait_for()
+
+    # The device stays bound: a reload goes straight back to the signed-in till.
+    page.reload()
+    page.get_by_role("button", name="メニュー").wait_for()
+    assert_accessible(page)
+
+
+def test_citizen_signs_in_with_an_emailed_code(server: LocalServer, page: Any) -> None:
+    page.goto(server.base_url + "/wallet/")
+    page.get_by_label("メールアドレス").fill("hanako@example.jp")
+    assert_accessible(page)
+    page.get_by_role("button", name="確認コードを送信").click()
+    page.get_by_label("6桁の確認コード").wait_for()
+    assert_accessible(page)
+    page.get_by_label("6桁の確認コード").fill(last_code(server, "hanako@example.jp"))
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("heading", name="ホーム").wait_for()
+    assert_accessible(page)

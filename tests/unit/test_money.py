@@ -1,0 +1,123 @@
+"""The money rules (SPEC §6) as properties: spend order, never negative, value conserved."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shoken import money
+from shoken.money import Bucket, ProgrammeTerms, ValueKind, VoucherType
+
+TODAY = "2026-11-29"
+
+
+def bucket(bid: str, kind: ValueKind, vtype: VoucherType, balance: int, expires: str = "2027-03-31", created: str = "2026-10-01") -> Bucket:
+    return Bucket(bid, "P1", vtype, kind, "2026-08-01", expires, balance, balance, created)
+
+
+buckets_strategy = st.lists(
+    st.builds(
+        bucket,
+        bid=st.uuids().map(str),
+        kind=st.sampled_from(list(ValueKind)),
+        vtype=st.sampled_from(list(VoucherType)),
+        balance=st.integers(min_value=0, max_value=50_000),
+        expires=st.sampled_from(["2026-11-28", "2026-11-29", "2026-12-31", "2027-03-31"]),
+        created=st.sampled_from(["2026-09-01", "2026-10-01", "2026-11-01"]),
+    ),
+    max_size=12,
+    unique_by=lambda b: b.bucket_id,
+)
+
+
+def test_dedicated_first_then_common_and_soonest_expiry_first() -> None:
+    wallet = [
+        bucket("c-late", ValueKind.PREPAID, VoucherType.COMMON, 1000, "2027-03-31"),
+        bucket("c-soon", ValueKind.PREPAID, VoucherType.COMMON, 1000, "2026-12-31"),
+        bucket("d-late", ValueKind.BONUS, VoucherType.DEDICATED, 500, "2027-03-31"),
+        bucket("d-soon", ValueKind.PREPAID, VoucherType.DEDICATED, 500, "2026-12-31"),
+    ]
+    taken = money.split_payment(wallet, 2200, today=TODAY, large_store=False)
+    assert list(taken.items()) == [("d-soon", 500), ("d-late", 500), ("c-soon", 1000), ("c-late", 200)]
+
+
+def test_large_stores_take_only_common_vouchers() -> None:
+    wallet = [bucket("d", ValueKind.PREPAID, VoucherType.DEDICATED, 5000), bucket("c", ValueKind.PREPAID, VoucherType.COMMON, 1000)]
+    assert money.available(wallet, today=TODAY, large_store=True) == 1000
+    assert money.split_payment(wallet, 1000, today=TODAY, large_store=True) == {"c": 1000}
+    try:
+        money.split_payment(wallet, 1001, today=TODAY, large_store=True)
+        raise AssertionError("should refuse")
+    except money.InsufficientBalance:
+        pass
+
+
+def test_expired_and_not_yet_usable_value_never_spends() -> None:
+    expired = bucket("old", ValueKind.PREPAID, VoucherType.COMMON, 1000, expires="2026-11-28")
+    future = Bucket("new", "P1", VoucherType.COMMON, ValueKind.PREPAID, "2026-12-01", "2027-05-31", 1000, 1000, "2026-11-01")
+    assert money.available([expired, future], today=TODAY, large_store=False) == 0
+    assert money.lapsing([expired, future], today=TODAY) == {"old": 1000}
+
+
+def test_purchase_splits_price_and_premium_exactly() -> None:
+    terms = ProgrammeTerms("P1", 10_000, {VoucherType.COMMON: 6_500, VoucherType.DEDICATED: 6_500}, "2026-08-01", "2027-01-31")
+    made = money.purchase_buckets(terms, 3, source="T1", created_at="2026-11-29T00:00:00.000000Z")
+    assert sum(b.balance for b in made) == 39_000
+    assert sum(b.balance for b in made if b.kind is ValueKind.PREPAID) == 30_000
+    assert sum(b.balance for b in made if b.voucher_type is VoucherType.DEDICATED) == 19_500
+
+
+@given(
+    price=st.integers(min_value=1, max_value=100_000),
+    common=st.integers(min_value=0, max_value=100_000),
+    dedicated=st.integers(min_value=0, max_value=100_000),
+    units=st.integers(min_value=1, max_value=20),
+)
+def test_purchase_conserves_price_and_value_for_any_terms(price: int, common: int, dedicated: int, units: int) -> None:
+    shares = {t: v for t, v in ((VoucherType.COMMON, common), (VoucherType.DEDICATED, dedicated)) if v}
+    if not shares or sum(shares.values()) < price:
+        return
+    terms = ProgrammeTerms("P", price, shares, "2026-01-01", "2026-12-31")
+    made = money.purchase_buckets(terms, units, source="S", created_at="x")
+    assert sum(b.balance for b in made) == sum(shares.values()) * units
+    assert sum(b.balance for b in made if b.kind is ValueKind.PREPAID) == price * units
+    assert all(b.balance > 0 for b in made)
+
+
+@settings(max_examples=300)
+@given(wallet=buckets_strategy, amount=st.integers(min_value=1, max_value=200_000), large=st.booleans())
+def test_a_payment_takes_exactly_the_amount_or_nothing(wallet: list[Bucket], amount: int, large: bool) -> None:
+    spendable = money.available(wallet, today=TODAY, large_store=large)
+    try:
+        taken = money.split_payment(wallet, amount, today=TODAY, large_store=large)
+    except money.InsufficientBalance:
+        assert amount > spendable
+        return
+    assert sum(taken.values()) == amount <= spendable
+    by_id = {b.bucket_id: b for b in wallet}
+    for bucket_id, take in taken.items():
+        assert 0 < take <= by_id[bucket_id].balance
+        assert by_id[bucket_id].usable(TODAY, large_store=large)
+    after = money.apply(wallet, {k: -v for k, v in taken.items()})
+    assert all(b.balance >= 0 for b in after)
+    # A cancel puts back exactly what the payment took, bucket by bucket.
+    restored = money.apply(after, taken)
+    assert [b.balance for b in restored] == [b.balance for b in wallet]
+    # Value is conserved: what left the wallet is what the payment recorded.
+    assert sum(b.balance for b in wallet) - sum(b.balance for b in after) == amount
+    split = money.breakdown(wallet, taken)
+    assert split.prepaid + split.bonus + split.grant == amount == split.common + split.dedicated
+
+
+@settings(max_examples=200)
+@given(wallet=buckets_strategy, amounts=st.lists(st.integers(min_value=1, max_value=30_000), max_size=8))
+def test_repeated_payments_never_overspend(wallet: list[Bucket], amounts: list[int]) -> None:
+    spent = 0
+    for amount in amounts:
+        try:
+            taken = money.split_payment(wallet, amount, today=TODAY, large_store=False)
+        except money.InsufficientBalance:
+            continue
+        wallet = money.apply(wallet, {k: -v for k, v in taken.items()})
+        spent += amount
+        assert all(b.balance >= 0 for b in wallet)

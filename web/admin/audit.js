@@ -1,0 +1,41 @@
+// 監査ログ: who did what, when, to which record (SPEC §3.11).
+import { h, showError, field, formValues, jstDateTime, jstToday } from '/shared/ui.js';
+
+export async function list(ctx) {
+  const slot = h('div');
+  const results = h('div');
+  const today = jstToday();
+  const weekAgo = new Date(Date.parse(today) - 6 * 86400000).toISOString().slice(0, 10);
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
+    slot,
+    h('div', { class: 'grid' },
+      field({ label: '開始日', name: 'date_from', type: 'date', value: weekAgo, required: true }),
+      field({ label: '終了日', name: 'date_to', type: 'date', value: today, required: true }),
+      field({ label: '操作 (コード)', name: 'action', attrs: { placeholder: '例: login' } }),
+      ctx.me.role === 'system_admin' ? field({ label: 'アクワイアラID', name: 'committee_id' }) : null),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '検索')));
+  let cursor = null;
+  async function run(more = false) {
+    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
+    if (more && cursor) query.set('cursor', cursor);
+    try {
+      const reply = await ctx.api.get(`/api/admin/audit?${query}`);
+      cursor = reply.next_cursor;
+      const rows = reply.items.map((e) => h('tr', {},
+        h('td', {}, jstDateTime(e.at)), h('td', {}, e.action_label),
+        h('td', {}, e.actor.login_id || e.actor.wallet_id || e.actor.terminal_id || ''),
+        h('td', {}, e.target_type ? `${e.target_type} ${e.target_id || ''}` : ''),
+        h('td', {}, e.source_ip || ''), h('td', {}, Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(' '))));
+      const body = more ? results.querySelector('tbody') : null;
+      if (body) { body.append(...rows); } else {
+        results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, ['日時', '操作', '操作者', '対象', '接続元', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, rows))));
+      }
+      results.querySelector('.more')?.remove();
+      if (cursor) results.append(h('div', { class: 'actions more' }, h('button', { type: 'button', class: 'secondary', onclick: () => run(true) }, 'さらに表示')));
+    } catch (error) { showError(slot, error, form); }
+  }
+  run();
+  return h('div', {}, h('h1', {}, '監査ログ'), form, results);
+}
