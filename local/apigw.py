@@ -32,18 +32,22 @@ class LocalResponse:
 
 @dataclass
 class FakeLambdaContext:
+    """What Lambda passes as `context`, with a real countdown so long jobs pause as they would."""
+
     function_name: str
+    timeout_ms: int = 30_000
     memory_limit_in_mb: int = 512
     aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     log_group_name: str = "/aws/lambda/local"
     log_stream_name: str = "local"
+    started: float = field(default_factory=time.monotonic)
 
     @property
     def invoked_function_arn(self) -> str:
         return f"arn:aws:lambda:ap-northeast-1:000000000000:function:{self.function_name}"
 
     def get_remaining_time_in_millis(self) -> int:
-        return 30_000
+        return max(0, self.timeout_ms - int((time.monotonic() - self.started) * 1000))
 
 
 _modules: dict[str, ModuleType] = {}

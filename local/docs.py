@@ -14,7 +14,7 @@ from shoken.routes import Gate
 
 BEGIN = "<!-- generated: route x role (make docs) -->"
 END = "<!-- end generated -->"
-COLUMNS = [r for r in Role]
+COLUMNS = list(Role)
 SHORT = {
     Role.SYSTEM_ADMIN: "sys",
     Role.COMMITTEE_ADMIN: "acq",
@@ -35,7 +35,9 @@ def table() -> str:
             cells = ["✔" if role in route.roles else "" for role in COLUMNS]
         else:
             cells = ["(" + route.gate.value + ")"] * len(COLUMNS)
-        rows.append(f"| {route.method} | `{route.path}` | {route.area.value} | {route.gate.value} | " + " | ".join(cells) + " |")
+        rows.append(
+            f"| {route.method} | `{route.path}` | {route.area.value} | {route.gate.value} | " + " | ".join(cells) + " |"
+        )
     return "\n".join([head, rule, *rows])
 
 

@@ -10,9 +10,8 @@ from typing import Any
 
 from shoken import ids, money
 from shoken.clock import JST, iso, jst_date
-from shoken.db import committees, companies, programmes, stores, terminals, transactions, users, wallets
+from shoken.db import committees, companies, keys, programmes, stores, terminals, transactions, users, wallets
 from shoken.db.dynamo import Item
-from shoken.passwords import hash_password
 from shoken.roles import Role
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
@@ -137,7 +136,6 @@ def seed(rt: Runtime, *, payments: int = 24) -> list[dict[str, str]]:
                 name=name,
                 email=f"{login_id.replace('-', '')}@shoken.example",
                 role=role.value,
-                password_hash=hash_password(login_id, log_n=rt.config.password_log_n),
                 now=stamp,
                 committee_id=None if role is Role.SYSTEM_ADMIN else COMMITTEE_ID,
                 company_id=company_ids[company_at] if company_at is not None else None,
@@ -224,6 +222,15 @@ def seed(rt: Runtime, *, payments: int = 24) -> list[dict[str, str]]:
             items.append(wallets.holder_item(PROGRAMME_ID, wallet_id))
         items += txns
         logins.append({"app": "wallet", "role": "アプリユーザ", "login": email, "note": "メールの確認コードでログイン"})
+    # Console-created ids continue after the demo ones.
+    for name, value in (
+        ("company", len(COMPANIES)),
+        ("store", len(STORES)),
+        ("terminal", len(STORES)),
+        ("user", len(ADMINS)),
+    ):
+        pk, sk = keys.sequence(name)
+        items.append({"PK": pk, "SK": sk, "kind": "sequence", "value": value})
     rt.db.batch_put(items)
     return logins
 

@@ -53,10 +53,12 @@ class LocalStack:
         self.config = stack.LocalConfig.from_env()
         runtime.use(Runtime(config=self.config))
         self.lock = moto_shim.LOCK
+        self.api_lock = threading.Lock()
         with self.lock:
             stack.create_resources(self.config)
             self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
-            if snapshot.exists(self.state_dir):
+            self.restored = snapshot.exists(self.state_dir)
+            if self.restored:
                 count = snapshot.restore(self.state_dir, self.config.table_name)
                 print(f"restored {count} items from {self.state_dir}")
                 self.mailbox.drain()  # mail sent while restoring is not news
@@ -70,6 +72,12 @@ class LocalStack:
         logins_file = self.state_dir / "demo-logins.json"
         self.logins = json.loads(logins_file.read_text()) if logins_file.exists() else []
         threading.Thread(target=self._snapshot_loop, name="snapshot", daemon=True).start()
+        from local import streams
+
+        # A fresh city's seed is processed by the stream consumers (report totals); a restored one was.
+        self.stream = streams.Stream(self.config.table_name, from_start=not self.restored)
+        self.stop = threading.Event()
+        threading.Thread(target=streams.run_forever, args=(self.stream, self.stop), name="stream", daemon=True).start()
 
     @property
     def buckets(self) -> list[str]:
@@ -91,12 +99,13 @@ class LocalStack:
     def api(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> Any:
         from local import apigw
 
-        # One invocation at a time: moto is not thread-safe, and Powertools keeps the current event
-        # on the resolver class (harmless in Lambda, where a process serves one request at a time).
-        with self.lock:
+        # One API invocation at a time: Powertools keeps the current event on the resolver class
+        # (harmless in Lambda, where a process serves one request at a time). moto calls are
+        # serialized separately (moto_shim), so the stream consumer runs beside the API.
+        with self.api_lock:
             response = apigw.invoke(method, target, headers=headers, body=body, source_ip=source_ip)
-            self.mailbox.drain()
-            self.dirty = True
+        self.mailbox.drain()
+        self.dirty = True
         return response
 
     def openapi(self) -> bytes:
@@ -160,8 +169,10 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
                     response.cookies,
                 )
             elif path in ("/_local/mail", "/_local/mail/"):
+                local.mailbox.drain()
                 self._send(200, mail_page(local.mailbox.as_json()).encode(), "text/html; charset=utf-8")
             elif path == "/_local/mail.json":
+                local.mailbox.drain()
                 self._send(200, json.dumps(local.mailbox.as_json(), ensure_ascii=False).encode(), "application/json")
             elif path.startswith("/_local/s3/"):
                 self._s3_link(path)

@@ -8,11 +8,32 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import audit_log, users
+from admin import app_users, audit_log, bulk_uploads, merchants, users
 from admin.schemas import (
+    AppUserDetail,
+    AppUserList,
+    AppUserSearch,
     AuditList,
     AuditSearch,
+    BulkSpecs,
+    CompanyCreate,
+    CompanyList,
+    CompanySearch,
+    CompanyUpdate,
+    CompanyView,
+    JobList,
+    JobView,
     OptionsResponse,
+    StoreCreate,
+    StoreList,
+    StoreSearch,
+    StoreUpdate,
+    StoreView,
+    TerminalCreate,
+    TerminalList,
+    TerminalSearch,
+    TerminalUpdate,
+    TerminalView,
     UserCreateRequest,
     UserList,
     UserSearch,
@@ -69,6 +90,117 @@ def handle_resume_user(user_id: str) -> UserView:
 @app.get("/api/admin/audit")
 def handle_search_audit(query: Annotated[AuditSearch, Query()]) -> AuditList:
     return audit_log.search(api.rt(), api.principal(), query)
+
+
+@app.get("/api/admin/companies")
+def handle_search_companies(query: Annotated[CompanySearch, Query()]) -> CompanyList:
+    return merchants.search_companies(api.rt(), api.principal(), query)
+
+
+@app.post("/api/admin/companies")
+def handle_create_company(body: CompanyCreate) -> CompanyView:
+    return merchants.create_company(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/companies/<company_id>")
+def handle_get_company(company_id: str) -> CompanyView:
+    return merchants.get_company(api.rt(), api.principal(), company_id)
+
+
+@app.put("/api/admin/companies/<company_id>")
+def handle_update_company(company_id: str, body: CompanyUpdate) -> CompanyView:
+    return merchants.update_company(api.rt(), api.principal(), company_id, body)
+
+
+@app.get("/api/admin/stores")
+def handle_search_stores(query: Annotated[StoreSearch, Query()]) -> StoreList:
+    return merchants.search_stores(api.rt(), api.principal(), query)
+
+
+@app.post("/api/admin/stores")
+def handle_create_store(body: StoreCreate) -> StoreView:
+    return merchants.create_store(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/stores/<store_id>")
+def handle_get_store(store_id: str) -> StoreView:
+    return merchants.get_store(api.rt(), api.principal(), store_id)
+
+
+@app.put("/api/admin/stores/<store_id>")
+def handle_update_store(store_id: str, body: StoreUpdate) -> StoreView:
+    return merchants.update_store(api.rt(), api.principal(), store_id, body)
+
+
+@app.get("/api/admin/terminals")
+def handle_search_terminals(query: Annotated[TerminalSearch, Query()]) -> TerminalList:
+    return merchants.search_terminals(api.rt(), api.principal(), query)
+
+
+@app.post("/api/admin/terminals")
+def handle_create_terminal(body: TerminalCreate) -> TerminalView:
+    return merchants.create_terminal(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/terminals/<terminal_id>")
+def handle_get_terminal(terminal_id: str) -> TerminalView:
+    return merchants.get_terminal(api.rt(), api.principal(), terminal_id)
+
+
+@app.put("/api/admin/terminals/<terminal_id>")
+def handle_update_terminal(terminal_id: str, body: TerminalUpdate) -> TerminalView:
+    return merchants.update_terminal(api.rt(), api.principal(), terminal_id, body)
+
+
+@app.post("/api/admin/terminals/<terminal_id>/password")
+def handle_regenerate_terminal_password(terminal_id: str) -> TerminalView:
+    return merchants.regenerate_terminal_password(api.rt(), api.principal(), terminal_id)
+
+
+@app.post("/api/admin/terminals/<terminal_id>/unbind")
+def handle_unbind_terminal(terminal_id: str) -> TerminalView:
+    return merchants.unbind_terminal(api.rt(), api.principal(), terminal_id)
+
+
+@app.get("/api/admin/app-users")
+def handle_search_app_users(query: Annotated[AppUserSearch, Query()]) -> AppUserList:
+    return app_users.search(api.rt(), api.principal(), query)
+
+
+@app.get("/api/admin/app-users/<wallet_id>")
+def handle_get_app_user(wallet_id: str) -> AppUserDetail:
+    return app_users.detail(api.rt(), api.principal(), wallet_id)
+
+
+@app.post("/api/admin/app-users/<wallet_id>/suspend")
+def handle_suspend_app_user(wallet_id: str) -> AppUserDetail:
+    return app_users.set_status(api.rt(), api.principal(), wallet_id, "suspended")
+
+
+@app.post("/api/admin/app-users/<wallet_id>/resume")
+def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
+    return app_users.set_status(api.rt(), api.principal(), wallet_id, "active")
+
+
+@app.get("/api/admin/bulk-specs")
+def handle_get_bulk_specs() -> BulkSpecs:
+    return bulk_uploads.specs(api.principal())
+
+
+@app.post("/api/admin/bulk-uploads")
+def handle_upload_bulk(spec: Annotated[str, Query(max_length=20)]) -> JobView:
+    file_name = api.current().request.headers.get("x-file-name")
+    return bulk_uploads.upload(api.rt(), api.principal(), spec, api.raw_body(), file_name)
+
+
+@app.get("/api/admin/bulk-uploads")
+def handle_list_bulk_uploads() -> JobList:
+    return bulk_uploads.list_own(api.rt(), api.principal())
+
+
+@app.get("/api/admin/bulk-uploads/<job_id>")
+def handle_get_bulk_upload(job_id: str) -> JobView:
+    return bulk_uploads.get(api.rt(), api.principal(), job_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

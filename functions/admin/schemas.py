@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
+from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
+    EMAIL_PATTERN,
+    CompanyCreate,
+    CompanyFields,
+    StoreCreate,
+    StoreFields,
+    TerminalCreate,
+    TerminalFields,
+    UserCreateRequest,
+)
 
 
 class Option(BaseModel):
@@ -20,18 +29,6 @@ class OptionsResponse(BaseModel):
     committees: list[Option]
     companies: list[Option]
     stores: list[Option]
-
-
-class UserCreateRequest(BaseModel):
-    role: Literal["system_admin", "committee_admin", "company_admin", "company_staff", "store_manager", "store_staff"]
-    committee_id: str | None = Field(default=None, max_length=20)
-    company_id: str | None = Field(default=None, pattern=r"^\d{5}$")
-    store_id: str | None = Field(default=None, pattern=r"^\d{7}$")
-    name: str = Field(min_length=1, max_length=60)
-    login_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
-    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
-    note: str | None = Field(default=None, max_length=500)
-    notify: bool = False
 
 
 class UserUpdateRequest(BaseModel):
@@ -113,3 +110,203 @@ class AuditSearch(BaseModel):
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
     page_size: int = Field(default=50, ge=1, le=200)
+
+
+STATUS_LABELS = {"active": "有効", "suspended": "利用停止"}
+
+
+class CompanyUpdate(CompanyFields):
+    status: Literal["active", "suspended"] = "active"
+
+
+class CompanyView(BaseModel):
+    company_id: str
+    committee_id: str
+    name: str
+    name_kana: str | None = None
+    phone: str | None = None
+    address: str | None = None
+    representative: str | None = None
+    external_company_id: str | None = None
+    status: str
+    status_label: str
+    created_at: str
+    updated_at: str
+
+
+class CompanySearch(BaseModel):
+    company_id: str | None = Field(default=None, max_length=20)
+    name: str | None = Field(default=None, max_length=100)
+    status: Literal["", "active", "suspended"] = ""
+    committee_id: str | None = Field(default=None, max_length=20)
+    cursor: str | None = Field(default=None, max_length=2000)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class CompanyList(BaseModel):
+    items: list[CompanyView]
+    next_cursor: str | None = None
+
+
+class StoreUpdate(StoreFields):
+    status: Literal["active", "suspended"] = "active"
+
+
+class StoreView(BaseModel):
+    store_id: str
+    company_id: str
+    company_name: str | None = None
+    committee_id: str
+    name: str
+    phone: str | None = None
+    address: str | None = None
+    area: str | None = None
+    large: bool
+    voucher_types: str
+    external_store_id: str | None = None
+    external_service_name: str | None = None
+    status: str
+    status_label: str
+    created_at: str
+    updated_at: str
+
+
+class StoreSearch(BaseModel):
+    store_id: str | None = Field(default=None, max_length=20)
+    name: str | None = Field(default=None, max_length=100)
+    company: str | None = Field(default=None, max_length=100)
+    large: Literal["", "yes", "no"] = ""
+    status: Literal["", "active", "suspended"] = ""
+    external_store_id: str | None = Field(default=None, max_length=40)
+    cursor: str | None = Field(default=None, max_length=2000)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class StoreList(BaseModel):
+    items: list[StoreView]
+    next_cursor: str | None = None
+
+
+class TerminalUpdate(TerminalFields):
+    status: Literal["active", "suspended"] = "active"
+
+
+class TerminalView(BaseModel):
+    terminal_id: str
+    device_name: str | None = None
+    company_id: str
+    company_name: str | None = None
+    store_id: str
+    store_name: str | None = None
+    password: str
+    use_type: str
+    external_terminal_id: str | None = None
+    external_service_name: str | None = None
+    status: str
+    status_label: str
+    bound: bool
+    bound_at: str | None = None
+    setup_locked: bool
+    created_at: str
+    updated_at: str
+
+
+class TerminalSearch(BaseModel):
+    terminal_id: str | None = Field(default=None, max_length=20)
+    store: str | None = Field(default=None, max_length=100)
+    company: str | None = Field(default=None, max_length=100)
+    external_terminal_id: str | None = Field(default=None, max_length=40)
+    status: Literal["", "active", "suspended"] = ""
+    cursor: str | None = Field(default=None, max_length=2000)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class TerminalList(BaseModel):
+    items: list[TerminalView]
+    next_cursor: str | None = None
+
+
+class AppUserSearch(BaseModel):
+    wallet_id: str | None = Field(default=None, max_length=20)
+    external_user_id: str | None = Field(default=None, max_length=60)
+    email: str | None = Field(default=None, max_length=254)
+    status: Literal["", "active", "suspended"] = ""
+    committee_id: str | None = Field(default=None, max_length=20)
+    cursor: str | None = Field(default=None, max_length=2000)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class BalanceLine(BaseModel):
+    voucher_type: str
+    voucher_type_label: str
+    expires_on: str
+    programme_id: str
+    balance: int
+
+
+class TxnLine(BaseModel):
+    number: str
+    occurred_at: str
+    txn_type: str
+    txn_type_label: str
+    status: str
+    status_label: str
+    amount: int
+    store_name: str | None = None
+
+
+class AppUserView(BaseModel):
+    wallet_id: str
+    committee_id: str
+    email: str
+    external_user_id: str | None = None
+    status: str
+    status_label: str
+    balance: int
+    created_at: str
+
+
+class AppUserDetail(AppUserView):
+    balances: list[BalanceLine]
+    recent: list[TxnLine]
+
+
+class AppUserList(BaseModel):
+    items: list[AppUserView]
+    next_cursor: str | None = None
+
+
+class JobError(BaseModel):
+    line: int
+    column: str
+    reason: str
+
+
+class JobView(BaseModel):
+    job_id: str
+    job_kind: str
+    label: str
+    state: str
+    state_label: str
+    done_count: int
+    total_count: int
+    message: str | None = None
+    error_count: int = 0
+    errors: list[JobError] = Field(default_factory=list)
+    file_name: str | None = None
+    created_at: str
+    updated_at: str
+
+
+class JobList(BaseModel):
+    items: list[JobView]
+
+
+class BulkSpecView(BaseModel):
+    spec: str
+    label: str
+    columns: list[str]
+
+
+class BulkSpecs(BaseModel):
+    specs: list[BulkSpecView]

@@ -11,14 +11,13 @@ from typing import Any
 
 from admin import lookup
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
-from shoken import api, audit, ids, mail
+from shoken import api, audit, entities, ids, mail
 from shoken.clock import iso
 from shoken.config import MailConfig
 from shoken.db import committees, keys, paging, sequences, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
-from shoken.passwords import hash_password
+from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import ROLE_LABELS, Role
 from shoken.runtime import Runtime
@@ -72,8 +71,6 @@ def create(rt: Runtime, caller: Principal, body: UserCreateRequest) -> UserView:
 
 
 def _new_user(rt: Runtime, caller: Principal, body: UserCreateRequest, role: Role, scope: Scope, now: str) -> Item:
-    # The manual: the first password equals the login ID and must be changed at first login.
-    initial = hash_password(body.login_id, log_n=rt.config.password_log_n)
     for _ in range(3):
         user_id = ids.admin_user_id(sequences.next_value(rt.db, "user"))
         record = users.item(
@@ -82,7 +79,6 @@ def _new_user(rt: Runtime, caller: Principal, body: UserCreateRequest, role: Rol
             name=body.name,
             email=body.email,
             role=role.value,
-            password_hash=initial,
             now=now,
             committee_id=scope.committee_id,
             company_id=scope.company_id,
@@ -278,33 +274,20 @@ def _manageable(rt: Runtime, caller: Principal, user_id: str, *, allow_self: boo
 
 def _target_scope(rt: Runtime, role: Role, body: UserCreateRequest) -> Scope:
     """Where the new user sits, from the role and the selected committee / company / store."""
-    if role is Role.SYSTEM_ADMIN:
-        return Scope()
-    if role is Role.COMMITTEE_ADMIN:
-        if not body.committee_id or committees.get(rt.db, body.committee_id) is None:
-            raise InvalidRequest(
-                details=[
-                    {"field": "committee_id", "reason": "required", "reason_ja": "アクワイアラを選択してください。"}
-                ]
-            )
-        return Scope(body.committee_id)
-    if role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF):
-        company = rt.db.get(keys.company(body.company_id)) if body.company_id else None
-        if company is None:
-            raise InvalidRequest(
-                details=[{"field": "company_id", "reason": "required", "reason_ja": "企業を選択してください。"}]
-            )
-        return Scope(str(company["committee_id"]), str(company["company_id"]))
-    store = rt.db.get(keys.store(body.store_id)) if body.store_id else None
-    if store is None:
-        raise InvalidRequest(
-            details=[{"field": "store_id", "reason": "required", "reason_ja": "店舗を選択してください。"}]
-        )
-    if body.company_id and body.company_id != store["company_id"]:
-        raise InvalidRequest(
-            details=[{"field": "store_id", "reason": "mismatch", "reason_ja": "選択した企業の店舗ではありません。"}]
-        )
-    return Scope(str(store["committee_id"]), str(store["company_id"]), str(store["store_id"]))
+    wanted = []
+    if body.committee_id:
+        wanted.append(keys.committee(body.committee_id))
+    if body.company_id:
+        wanted.append(keys.company(body.company_id))
+    if body.store_id:
+        wanted.append(keys.store(body.store_id))
+    found = rt.db.batch_get(wanted) if wanted else {}
+    return entities.user_scope(
+        role,
+        committee=found.get(keys.committee(body.committee_id)) if body.committee_id else None,
+        company=found.get(keys.company(body.company_id)) if body.company_id else None,
+        store=found.get(keys.store(body.store_id)) if body.store_id else None,
+    )
 
 
 def _partitions(

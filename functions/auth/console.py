@@ -23,7 +23,7 @@ from shoken.db import attempts, keys, throttle, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item
 from shoken.errors import InvalidRequest, Locked
-from shoken.passwords import check_admin_password, check_staff_password, hash_password, verify_password
+from shoken.passwords import check_admin_password, check_staff_password, hash_password, verify_user
 from shoken.principal import Principal
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
@@ -104,7 +104,7 @@ def resend(rt: Runtime, pending: dict[str, Any]) -> SignInStep:
 def change_password(rt: Runtime, caller: Principal, body: PasswordChangeRequest) -> SignInStep:
     """パスワード変更 while signed in: every session of the user ends, this device gets a new one."""
     user = _live_user(rt, caller.user_id)
-    if not verify_password(body.current_password, user.get("password_hash")):
+    if not verify_user(user, body.current_password, log_n=rt.config.password_log_n):
         raise InvalidRequest(
             "現在のパスワードが正しくありません。", details=[{"field": "current_password", "reason": "mismatch"}]
         )

@@ -13,7 +13,7 @@ from shoken.db import attempts, throttle, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Item
 from shoken.errors import Locked
-from shoken.passwords import verify_password
+from shoken.passwords import verify_password, verify_user
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 
@@ -33,7 +33,7 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
     request = api.current().request
     user = users.find_by_login(rt.db, login_id)
     if user is None:
-        verify_password(password, None)  # same time as a real check
+        verify_password(password, None, dummy_log_n=rt.config.password_log_n)  # same time as a real check
         fingerprint = codes.fingerprint(rt.session_key, login_id)
         failures = users.unknown_login_failure(rt.db, fingerprint, epoch(rt.clock.now() + timedelta(days=1)))
         audit.record(
@@ -46,10 +46,10 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
         )
         raise Locked() if failures >= users.MAX_FAILED_LOGINS else InvalidCredentials()
     if user.get("locked"):
-        verify_password(password, None)
+        verify_password(password, None, dummy_log_n=rt.config.password_log_n)
         audit.record(rt, "login_failed", actor=actor_of(user), scope=scope_of(user), request=request, reason="locked")
         raise Locked()
-    if not verify_password(password, user.get("password_hash")):
+    if not verify_user(user, password, log_n=rt.config.password_log_n):
         updated = users.failed_login(rt.db, str(user["user_id"]))
         audit.record(rt, "login_failed", actor=actor_of(user), scope=scope_of(user), request=request, reason="password")
         if updated.get("just_locked"):

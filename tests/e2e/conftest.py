@@ -61,9 +61,17 @@ def free_port() -> int:
 
 def start_server(state_dir: Path, extra_env: dict[str, str] | None = None) -> LocalServer:
     port = free_port()
-    env = {**os.environ, "PORT": str(port), "SHOKEN_STATE": str(state_dir), "PASSWORD_HASH_LOG_N": "10", **(extra_env or {})}
+    env = {
+        **os.environ,
+        "PORT": str(port),
+        "SHOKEN_STATE": str(state_dir),
+        "PASSWORD_HASH_LOG_N": "10",
+        **(extra_env or {}),
+    }
     log = (state_dir.parent / f"server-{port}.log").open("wb")
-    process = subprocess.Popen([sys.executable, "-m", "local.server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.server"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+    )
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -123,3 +131,30 @@ def last_code(server: LocalServer, address: str) -> str:
     from tests.support import mailbox
 
     return mailbox.last_code(address, server.mails())
+
+
+def console_sign_in(page: Any, server: LocalServer, login_id: str, email: str) -> None:
+    """Sign in to the console through its screens, replacing the initial password if asked."""
+    page.goto(server.base_url + "/admin/#/login")
+    page.get_by_label("ログインID").fill(login_id)
+    new_password = f"{login_id}-Ena2026"
+    page.get_by_label("パスワード", exact=True).fill(login_id)
+    page.get_by_role("button", name="ログイン").click()
+    heading = (
+        page.get_by_role("heading", name="パスワード変更")
+        .or_(page.get_by_role("heading", name="メールアドレス認証"))
+        .or_(page.get_by_role("alert"))
+    )
+    heading.first.wait_for()
+    if page.get_by_role("alert").count():
+        page.get_by_label("パスワード", exact=True).fill(new_password)
+        page.get_by_role("button", name="ログイン").click()
+    elif page.get_by_role("heading", name="パスワード変更").count():
+        page.get_by_label("新しいパスワードを入力").fill(new_password)
+        page.get_by_label("パスワード確認").fill(new_password)
+        page.get_by_role("button", name="変更する").click()
+        page.get_by_role("button", name="OK").click()
+    page.get_by_role("heading", name="メールアドレス認証").wait_for()
+    page.get_by_label("6桁の確認コード").fill(last_code(server, email))
+    page.get_by_role("button", name="ログイン").click()
+    page.get_by_role("button", name="ログアウト").wait_for()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from local.streams import Stream
 from shoken.db.dynamo import Item
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -112,3 +113,9 @@ def wallet_login(email: str, service_id: str = "enacity") -> Client:
 @pytest.fixture
 def as_console() -> Callable[[str], Client]:
     return console_login
+
+
+@pytest.fixture
+def stream(rt: Runtime) -> Stream:
+    """The table's stream, delivered to the workers function when a test calls drain()."""
+    return Stream(rt.config.table_name, from_start=False)

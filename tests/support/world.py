@@ -8,7 +8,7 @@ from typing import Any
 
 from shoken import ids, money
 from shoken.clock import JST, iso
-from shoken.db import committees, companies, programmes, stores, terminals, users, wallets
+from shoken.db import committees, companies, keys, programmes, stores, terminals, users, wallets
 from shoken.db.dynamo import Item
 from shoken.passwords import hash_password
 from shoken.roles import Role
@@ -21,8 +21,12 @@ class World:
     counters: dict[str, int] = field(default_factory=dict)
 
     def _next(self, name: str) -> int:
+        """The next number of a sequence; the table's counter follows, as the seed's does."""
         self.counters[name] = self.counters.get(name, 0) + 1
-        return self.counters[name] + (100 if name == "user" else 0)
+        value = self.counters[name] + (100 if name == "user" else 0)
+        pk, sk = keys.sequence(name)
+        self.put({"PK": pk, "SK": sk, "kind": "sequence", "value": value})
+        return value
 
     @property
     def now(self) -> str:
@@ -106,7 +110,7 @@ class World:
             name=f"{login_id} さん",
             email=email or f"{login_id}@example.jp",
             role=role.value,
-            password_hash=hash_password(password or login_id, log_n=10),
+            password_hash=hash_password(password, log_n=10) if password else None,
             now=self.now,
             committee_id=committee_id,
             company_id=company_id,

@@ -11,7 +11,14 @@ from shoken.money import Bucket, ProgrammeTerms, ValueKind, VoucherType
 TODAY = "2026-11-29"
 
 
-def bucket(bid: str, kind: ValueKind, vtype: VoucherType, balance: int, expires: str = "2027-03-31", created: str = "2026-10-01") -> Bucket:
+def bucket(
+    bid: str,
+    kind: ValueKind,
+    vtype: VoucherType,
+    balance: int,
+    expires: str = "2027-03-31",
+    created: str = "2026-10-01",
+) -> Bucket:
     return Bucket(bid, "P1", vtype, kind, "2026-08-01", expires, balance, balance, created)
 
 
@@ -42,7 +49,10 @@ def test_dedicated_first_then_common_and_soonest_expiry_first() -> None:
 
 
 def test_large_stores_take_only_common_vouchers() -> None:
-    wallet = [bucket("d", ValueKind.PREPAID, VoucherType.DEDICATED, 5000), bucket("c", ValueKind.PREPAID, VoucherType.COMMON, 1000)]
+    wallet = [
+        bucket("d", ValueKind.PREPAID, VoucherType.DEDICATED, 5000),
+        bucket("c", ValueKind.PREPAID, VoucherType.COMMON, 1000),
+    ]
     assert money.available(wallet, today=TODAY, large_store=True) == 1000
     assert money.split_payment(wallet, 1000, today=TODAY, large_store=True) == {"c": 1000}
     try:
@@ -54,13 +64,17 @@ def test_large_stores_take_only_common_vouchers() -> None:
 
 def test_expired_and_not_yet_usable_value_never_spends() -> None:
     expired = bucket("old", ValueKind.PREPAID, VoucherType.COMMON, 1000, expires="2026-11-28")
-    future = Bucket("new", "P1", VoucherType.COMMON, ValueKind.PREPAID, "2026-12-01", "2027-05-31", 1000, 1000, "2026-11-01")
+    future = Bucket(
+        "new", "P1", VoucherType.COMMON, ValueKind.PREPAID, "2026-12-01", "2027-05-31", 1000, 1000, "2026-11-01"
+    )
     assert money.available([expired, future], today=TODAY, large_store=False) == 0
     assert money.lapsing([expired, future], today=TODAY) == {"old": 1000}
 
 
 def test_purchase_splits_price_and_premium_exactly() -> None:
-    terms = ProgrammeTerms("P1", 10_000, {VoucherType.COMMON: 6_500, VoucherType.DEDICATED: 6_500}, "2026-08-01", "2027-01-31")
+    terms = ProgrammeTerms(
+        "P1", 10_000, {VoucherType.COMMON: 6_500, VoucherType.DEDICATED: 6_500}, "2026-08-01", "2027-01-31"
+    )
     made = money.purchase_buckets(terms, 3, source="T1", created_at="2026-11-29T00:00:00.000000Z")
     assert sum(b.balance for b in made) == 39_000
     assert sum(b.balance for b in made if b.kind is ValueKind.PREPAID) == 30_000

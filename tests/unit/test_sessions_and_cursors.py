@@ -48,7 +48,12 @@ def test_expired_altered_foreign_and_unsigned_tokens_are_refused() -> None:
 def test_cookie_attributes() -> None:
     spec = sessions.CookieSpec(secure=True)
     cookie = spec.set("admin", "v", 1800)
-    assert cookie.startswith("__Host-shoken_admin=v") and "HttpOnly" in cookie and "Secure" in cookie and "SameSite=Strict" in cookie
+    assert (
+        cookie.startswith("__Host-shoken_admin=v")
+        and "HttpOnly" in cookie
+        and "Secure" in cookie
+        and "SameSite=Strict" in cookie
+    )
     assert "Max-Age=0" in spec.clear("admin")
 
 
@@ -58,7 +63,7 @@ def test_cursor_is_bound_to_its_search_and_cannot_be_edited() -> None:
     assert paging.decode_cursor(KEY, "search-a", cursor) == state
     with pytest.raises(paging.BadCursor):
         paging.decode_cursor(KEY, "search-b", cursor)
-    body, _, mac = cursor.partition(".")
+    _, _, mac = cursor.partition(".")
     edited = base64.urlsafe_b64encode(json.dumps({"s": "search-a", "p": 0, "k": None}).encode()).decode()
     with pytest.raises(paging.BadCursor):
         paging.decode_cursor(KEY, "search-a", f"{edited}.{mac}")

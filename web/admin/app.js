@@ -2,6 +2,9 @@
 import { createApi, h, mount, notice, showError, confirmDialog, field, formValues, startRouter } from '/shared/ui.js';
 import * as users from '/admin/users.js';
 import * as auditLog from '/admin/audit.js';
+import * as merchants from '/admin/merchants.js';
+import * as appUsers from '/admin/app-users.js';
+import * as bulk from '/admin/bulk.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -27,17 +30,39 @@ const MENU = [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
     { hash: '#/users/new', label: '管理ユーザ登録', page: users.register },
   ] },
+  { group: '加盟店', items: [
+    { hash: '#/companies', label: '企業', page: merchants.companies },
+    { hash: '#/stores', label: '店舗', page: merchants.stores },
+    { hash: '#/terminals', label: '端末', page: merchants.terminals },
+  ] },
+  { group: '利用者', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
+  ] },
   { group: 'その他', items: [
+    { hash: '#/bulk', label: 'マスタ一括登録', page: bulk.page },
     { hash: '#/audit', label: '監査ログ', page: auditLog.list },
     { hash: '#/password', label: 'パスワード変更', page: passwordPage },
   ] },
 ];
-const HIDDEN_PAGES = { '#/users/detail': users.detail };
+const HIDDEN_PAGES = {
+  '#/users/detail': users.detail,
+  '#/companies/new': merchants.companyNew,
+  '#/companies/detail': merchants.companyDetail,
+  '#/stores/new': merchants.storeNew,
+  '#/stores/detail': merchants.storeDetail,
+  '#/terminals/new': merchants.terminalNew,
+  '#/terminals/detail': merchants.terminalDetail,
+  '#/app-users/detail': appUsers.detail,
+};
 const HOME = '#/users';
+
+function menuFor(me) {
+  return MENU.filter((group) => !group.roles || group.roles.includes(me.role));
+}
 
 function frame(content, current) {
   const nav = h('nav', { class: 'sidenav', id: 'sidenav', 'aria-label': 'メニュー' },
-    MENU.map((group) => [
+    menuFor(state.me).map((group) => [
       h('div', { class: 'group' }, group.group),
       h('ul', {}, group.items.map((item) => h('li', {},
         h('a', { href: item.hash, 'aria-current': item.hash === current ? 'page' : null }, item.label)))),
@@ -209,7 +234,7 @@ async function route(params) {
     try { state.me = await api.get('/api/auth/me'); } catch (_) { state.me = null; }
   }
   if (!state.me) { go('#/login'); return; }
-  const item = MENU.flatMap((g) => g.items).find((i) => i.hash === path);
+  const item = menuFor(state.me).flatMap((g) => g.items).find((i) => i.hash === path);
   const page = item ? item.page : HIDDEN_PAGES[path];
   if (!page) { go(HOME); return; }
   const ctx = { api, me: state.me, go, flash };

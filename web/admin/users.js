@@ -1,68 +1,36 @@
 // 管理ユーザ一覧 / 管理ユーザ登録 / 詳細 (manual: 店舗管理者・店舗担当者の登録).
-import { h, notice, showError, confirmDialog, field, selectField, formValues, jstDateTime } from '/shared/ui.js';
+import { h, showError, confirmDialog, field, selectField, formValues, jstDateTime } from '/shared/ui.js';
+import { searchList } from '/admin/common.js';
 
 const LOCK_OPTIONS = [['', '指定なし'], ['locked', 'ロック中'], ['unlocked', 'ロックなし']];
-const STATUS_OPTIONS = [['', '指定なし'], ['active', '使用中'], ['suspended', '停止中']];
+const STATUS_OPTIONS = [['', '指定なし'], ['active', '使用中'], ['suspended', '停止中']];  // the manual's アカウント利用ステータス
 
-export async function list(ctx, params) {
+export async function list(ctx) {
   const options = await ctx.api.get('/api/admin/options');
-  const slot = h('div');
-  const results = h('div');
-  const roleOptions = [['', '指定なし'], ...options.roles.map((r) => [r.value, r.label])];
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
-    h('h2', {}, '検索'), slot,
-    h('div', { class: 'grid' },
-      field({ label: '管理ユーザID', name: 'user_id', attrs: { placeholder: '管理ユーザIDを入力' } }),
-      field({ label: 'ログインID', name: 'login_id', attrs: { placeholder: 'ログインIDを入力' } }),
-      field({ label: 'メールアドレス', name: 'email', type: 'email', attrs: { placeholder: 'メールアドレスを入力 (完全一致)' } }),
-      selectField({ label: 'ユーザ区分', name: 'role', options: roleOptions }),
-      selectField({ label: 'アカウントロック状態', name: 'locked', options: LOCK_OPTIONS }),
-      selectField({ label: 'アカウント利用ステータス', name: 'status', options: STATUS_OPTIONS, value: 'active' }),
-      field({ label: 'アクワイアラ', name: 'committee', attrs: { placeholder: 'アクワイアラIDまたはアクワイアラ名を入力' } }),
-      field({ label: 'バリューイシュア', name: 'issuer', attrs: { placeholder: 'イシュアIDまたはイシュア名を入力', disabled: true } }),
-      field({ label: 'ウォレットサービス', name: 'service', attrs: { placeholder: 'サービスIDまたはサービス名を入力', disabled: true } }),
-      field({ label: '店舗', name: 'store', attrs: { placeholder: '店舗IDまたは店舗名を入力' } }),
-      field({ label: '企業', name: 'company', attrs: { placeholder: '企業IDまたは企業名を入力' } })),
-    h('div', { class: 'actions' },
-      h('button', { type: 'reset', class: 'secondary' }, 'クリア'), h('span', { class: 'spacer' }),
-      h('button', { type: 'submit' }, '検索')));
-
-  let pages = [null];
-  let current = 0;
-  async function run(index = 0) {
-    current = index;
-    const values = formValues(form);
-    const query = new URLSearchParams(Object.entries(values).filter(([, v]) => v));
-    if (pages[index]) query.set('cursor', pages[index]);
-    try {
-      const reply = await ctx.api.get(`/api/admin/users?${query}`);
-      pages = pages.slice(0, index + 1);
-      if (reply.next_cursor) pages.push(reply.next_cursor);
-      results.replaceChildren(table(reply.items, index));
-    } catch (error) { showError(slot, error, form); }
-  }
-
-  function table(items, index) {
-    const start = index * 50;
-    const pager = h('div', { class: 'pager' },
-      h('span', {}, items.length ? `${start + 1}-${start + items.length}件目を表示中` : '0-0件目を表示中'),
-      h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => run(current - 1) }, '前へ'),
-      h('button', { type: 'button', class: 'secondary', disabled: !pages[index + 1], onclick: () => run(current + 1) }, '次へ'));
-    return h('section', { 'aria-label': '検索結果' }, pager,
-      h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, ['管理ユーザID', 'ログインID', '氏名', 'ユーザ区分', 'アクワイアラ', '企業', '店舗', 'メールアドレス', 'ロック', '利用ステータス']
-          .map((t) => h('th', { scope: 'col' }, t)))),
-        h('tbody', {}, items.map((u) => h('tr', {},
-          h('td', {}, h('a', { href: `#/users/detail?id=${encodeURIComponent(u.user_id)}` }, u.user_id)),
-          h('td', {}, u.login_id), h('td', {}, u.name), h('td', {}, u.role_label),
-          h('td', {}, u.committee_name || ''), h('td', {}, u.company_name || ''), h('td', {}, u.store_name || ''),
-          h('td', {}, u.email),
-          h('td', {}, u.locked ? h('span', { class: 'badge bad' }, 'ロック中') : ''),
-          h('td', {}, h('span', { class: `badge ${u.status === 'active' ? 'ok' : 'bad'}` }, u.status_label))))))));
-  }
-  form.addEventListener('reset', () => setTimeout(() => run(0)));
-  run(0);
-  return h('div', {}, h('h1', {}, '管理ユーザ一覧'), form, results);
+  const view = searchList(ctx, {
+    endpoint: '/api/admin/users',
+    fields: [
+      { label: '管理ユーザID', name: 'user_id', placeholder: '管理ユーザIDを入力' },
+      { label: 'ログインID', name: 'login_id', placeholder: 'ログインIDを入力' },
+      { label: 'メールアドレス', name: 'email', type: 'email', placeholder: 'メールアドレスを入力 (完全一致)' },
+      { label: 'ユーザ区分', name: 'role', options: [['', '指定なし'], ...options.roles.map((r) => [r.value, r.label])] },
+      { label: 'アカウントロック状態', name: 'locked', options: LOCK_OPTIONS },
+      { label: 'アカウント利用ステータス', name: 'status', options: STATUS_OPTIONS, value: 'active' },
+      { label: 'アクワイアラ', name: 'committee', placeholder: 'アクワイアラIDまたはアクワイアラ名を入力' },
+      { label: '店舗', name: 'store', placeholder: '店舗IDまたは店舗名を入力' },
+      { label: '企業', name: 'company', placeholder: '企業IDまたは企業名を入力' },
+    ],
+    columns: [
+      { label: '管理ユーザID', value: (u) => u.user_id, link: (u) => `#/users/detail?id=${encodeURIComponent(u.user_id)}` },
+      { label: 'ログインID', value: (u) => u.login_id }, { label: '氏名', value: (u) => u.name },
+      { label: 'ユーザ区分', value: (u) => u.role_label }, { label: 'アクワイアラ', value: (u) => u.committee_name || '' },
+      { label: '企業', value: (u) => u.company_name || '' }, { label: '店舗', value: (u) => u.store_name || '' },
+      { label: 'メールアドレス', value: (u) => u.email },
+      { label: 'ロック', value: (u) => (u.locked ? h('span', { class: 'badge bad' }, 'ロック中') : '') },
+      { label: '利用ステータス', value: (u) => h('span', { class: `badge ${u.status === 'active' ? 'ok' : 'bad'}` }, u.status_label) },
+    ],
+  });
+  return h('div', {}, h('h1', {}, '管理ユーザ一覧'), view.form, view.results);
 }
 
 export async function register(ctx) {

@@ -18,6 +18,7 @@ export function createApi(app, { onUnauthenticated } = {}) {
     if (csrf) headers['X-CSRF-Token'] = csrf;
     let payload;
     if (body instanceof Blob || body instanceof ArrayBuffer) {
+      // Files go as they are (CSV may be Shift_JIS); the caller sets Content-Type.
       payload = body;
     } else if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -50,7 +51,7 @@ export function createApi(app, { onUnauthenticated } = {}) {
     put: (path, body) => call('PUT', path, body),
     patch: (path, body) => call('PATCH', path, body),
     del: (path) => call('DELETE', path),
-    upload: (path, blob, contentType) => call('POST', path, blob, { 'Content-Type': contentType }),
+    upload: (path, blob, contentType, headers = {}) => call('POST', path, blob, { 'Content-Type': contentType, ...headers }),
     forgetCsrf: () => sessionStorage.removeItem(csrfKey),
   };
 }

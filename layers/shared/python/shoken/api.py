@@ -6,6 +6,7 @@ response. Everything around that (who may call, error bodies, cookies, headers) 
 
 from __future__ import annotations
 
+import base64
 import contextvars
 import json
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from shoken.gate import Admission, HttpRequest, admit
 from shoken.observability import logger, metrics
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.validation import reason_ja
 
 API_HEADERS = {
     "Cache-Control": "no-store",
@@ -34,6 +36,7 @@ class _Call:
     runtime: Runtime
     request: HttpRequest
     admission: Admission
+    event: dict[str, Any]
     set_cookies: list[str] = field(default_factory=list)
 
 
@@ -79,6 +82,13 @@ def session_ends() -> int:
     return int(claims.get("aex", 0))
 
 
+def raw_body() -> bytes:
+    """The request body as sent (file uploads are not JSON and may not be UTF-8)."""
+    event = _call.get().event
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else str(body).encode()
+
+
 def set_cookie(header_value: str) -> None:
     _call.get().set_cookies.append(header_value)
 
@@ -89,47 +99,6 @@ def error_response(error: ShokenError) -> Response[str]:
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(error.body(), ensure_ascii=False),
     )
-
-
-_REASONS_JA = {
-    "missing": "入力してください。",
-    "string_too_short": "{min_length}文字以上で入力してください。",
-    "string_too_long": "{max_length}文字以内で入力してください。",
-    "string_pattern_mismatch": "形式が正しくありません。",
-    "string_type": "文字で入力してください。",
-    "int_parsing": "半角数字で入力してください。",
-    "int_type": "半角数字で入力してください。",
-    "int_from_float": "整数で入力してください。",
-    "greater_than_equal": "{ge}以上で入力してください。",
-    "greater_than": "{gt}より大きい値を入力してください。",
-    "less_than_equal": "{le}以下で入力してください。",
-    "less_than": "{lt}より小さい値を入力してください。",
-    "bool_parsing": "はい/いいえで指定してください。",
-    "bool_type": "はい/いいえで指定してください。",
-    "literal_error": "選択肢から選んでください。",
-    "enum": "選択肢から選んでください。",
-    "date_from_datetime_parsing": "日付の形式が正しくありません。",
-    "date_parsing": "日付の形式が正しくありません。",
-    "datetime_parsing": "日時の形式が正しくありません。",
-    "json_invalid": "リクエストの形式が正しくありません。",
-    "model_attributes_type": "リクエストの形式が正しくありません。",
-    "dict_type": "リクエストの形式が正しくありません。",
-    "list_type": "一覧の形式が正しくありません。",
-    "extra_forbidden": "指定できない項目です。",
-    "value_error": "{error}",
-}
-
-
-def reason_ja(error: Any) -> str:
-    """A Japanese sentence for one pydantic validation error (the UI shows it beside the field)."""
-    template = _REASONS_JA.get(str(error.get("type", "")), "入力内容を確認してください。")
-    context = dict(error.get("ctx") or {})
-    if "error" in context:
-        context["error"] = str(context["error"]).removeprefix("Value error, ")
-    try:
-        return template.format(**context)
-    except (KeyError, IndexError):
-        return "入力内容を確認してください。"
 
 
 def make_resolver() -> APIGatewayHttpResolver:
@@ -167,7 +136,7 @@ def serve(
     """Admit the caller by the route table, run the resolver, then attach cookies and headers."""
     request = HttpRequest.from_event(event)
     route = routes.by_key(str(event.get("routeKey", "")))
-    call = _Call(runtime=runtime, request=request, admission=Admission())
+    call = _Call(runtime=runtime, request=request, admission=Admission(), event=event)
     token = _call.set(call)
     try:
         if route is None:

@@ -7,8 +7,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from shoken.errors import InvalidRequest
 
@@ -37,10 +39,10 @@ def hash_password(password: str, *, log_n: int = DEFAULT_LOG_N) -> str:
     return f"scrypt${log_n}${_R}${_P}${_b64(salt)}${_b64(digest)}"
 
 
-def verify_password(password: str, stored: str | None) -> bool:
+def verify_password(password: str, stored: str | None, *, dummy_log_n: int = DEFAULT_LOG_N) -> bool:
     if not stored:
         # Spend the same time as a real check, so timing does not tell whether the user exists.
-        _scrypt(password, b"0" * 16, DEFAULT_LOG_N)
+        _scrypt(password, b"0" * 16, dummy_log_n)
         return False
     try:
         scheme, log_n, r, p, salt, digest = stored.split("$")
@@ -50,6 +52,17 @@ def verify_password(password: str, stored: str | None) -> bool:
         return False
     candidate = _scrypt(password, _unb64(salt), int(log_n))
     return hmac.compare_digest(candidate, _unb64(digest))
+
+
+def verify_user(user: Mapping[str, Any], password: str, *, log_n: int = DEFAULT_LOG_N) -> bool:
+    """Check a user's password. A user still on the initial password (= login ID, as the manual
+    sets it) has no hash: that password is no secret, so it is compared directly, in the same time."""
+    stored = user.get("password_hash")
+    if stored:
+        return verify_password(password, str(stored))
+    _scrypt(password, b"0" * 16, log_n)
+    initial = bool(user.get("must_change_password")) and bool(user.get("login_id"))
+    return initial and hmac.compare_digest(password.encode(), str(user["login_id"]).encode())
 
 
 def _scrypt(password: str, salt: bytes, log_n: int) -> bytes:

@@ -105,6 +105,31 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/users/{user_id}/suspend", AD, CONSOLE),
     _session("POST", "/api/admin/users/{user_id}/resume", AD, CONSOLE),
     _session("GET", "/api/admin/audit", AD, CONSOLE),
+    # --- companies, stores, terminals (企業 / 店舗 / 端末) ------------------------------------------------
+    _session("GET", "/api/admin/companies", AD, CONSOLE),
+    _session("POST", "/api/admin/companies", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/companies/{company_id}", AD, CONSOLE),
+    _session("PUT", "/api/admin/companies/{company_id}", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/stores", AD, CONSOLE),
+    _session("POST", "/api/admin/stores", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/stores/{store_id}", AD, CONSOLE),
+    _session("PUT", "/api/admin/stores/{store_id}", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/terminals", AD, CONSOLE),
+    _session("POST", "/api/admin/terminals", AD, CONSOLE),
+    _session("GET", "/api/admin/terminals/{terminal_id}", AD, CONSOLE),
+    _session("PUT", "/api/admin/terminals/{terminal_id}", AD, CONSOLE),
+    _session("POST", "/api/admin/terminals/{terminal_id}/password", AD, CONSOLE),
+    _session("POST", "/api/admin/terminals/{terminal_id}/unbind", AD, CONSOLE),
+    # --- app users (アプリユーザ) ------------------------------------------------------------------------
+    _session("GET", "/api/admin/app-users", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/app-users/{wallet_id}", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/app-users/{wallet_id}/suspend", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/app-users/{wallet_id}/resume", AD, COMMITTEE_UP),
+    # --- bulk registration (マスタ一括登録) ----------------------------------------------------------------
+    _session("GET", "/api/admin/bulk-specs", AD, CONSOLE),
+    _session("POST", "/api/admin/bulk-uploads", AD, CONSOLE),
+    _session("GET", "/api/admin/bulk-uploads", AD, CONSOLE),
+    _session("GET", "/api/admin/bulk-uploads/{job_id}", AD, CONSOLE),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

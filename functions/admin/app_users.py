@@ -1,0 +1,112 @@
+"""アプリユーザ: the committee's citizens — search, balances and recent history, suspension."""
+
+from __future__ import annotations
+
+from admin import listing, lookup
+from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine, TxnLine
+from shoken import api, audit, money
+from shoken.clock import iso, jst_date
+from shoken.db import history, keys, wallets
+from shoken.db import sessions as session_records
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import Forbidden, NotFound
+from shoken.money import VoucherType
+from shoken.principal import Principal, Scope
+from shoken.roles import Role
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnStatus, TxnType
+
+
+def _require(caller: Principal) -> None:
+    if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
+        raise Forbidden("アプリユーザの管理はアクワイアラ管理者のみ行えます。")
+
+
+def _visible(rt: Runtime, caller: Principal, wallet_id: str) -> Item:
+    _require(caller)
+    record = wallets.get(rt.db, wallet_id)
+    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
+        raise NotFound("アプリユーザが見つかりません。")
+    return record
+
+
+def view(rt: Runtime, record: Item) -> AppUserView:
+    today = jst_date(rt.clock.now())
+    total = sum(b.balance for b in money.buckets_of(record) if b.expires_on >= today)
+    return AppUserView(
+        wallet_id=str(record["wallet_id"]),
+        committee_id=str(record["committee_id"]),
+        email=str(record["email"]),
+        external_user_id=record.get("external_user_id"),
+        status=str(record["status"]),
+        status_label=STATUS_LABELS.get(str(record["status"]), str(record["status"])),
+        balance=total,
+        created_at=str(record["created_at"]),
+    )
+
+
+def search(rt: Runtime, caller: Principal, query: AppUserSearch) -> AppUserList:
+    _require(caller)
+    if query.wallet_id:
+        record = wallets.get(rt.db, query.wallet_id, consistent=False)
+        ok = record is not None and caller.covers(Scope(str(record["committee_id"])))
+        return AppUserList(items=[view(rt, record)] if ok and record else [])
+    committees = lookup.matching(lookup.visible_committees(rt, caller), query.committee_id, "committee_id")
+    source = listing.Source([wallets.list_pk(str(c["committee_id"])) for c in committees], "list1")
+
+    def filters(expr: Expr) -> list[str]:
+        return (
+            listing.equals(expr, "external_user_id", query.external_user_id)
+            + listing.equals(expr, "email", query.email.lower() if query.email else None)
+            + listing.equals(expr, "status", query.status)
+        )
+
+    items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
+    return AppUserList(items=[view(rt, i) for i in items], next_cursor=cursor)
+
+
+def detail(rt: Runtime, caller: Principal, wallet_id: str) -> AppUserDetail:
+    record = _visible(rt, caller, wallet_id)
+    today = jst_date(rt.clock.now())
+    balances = [
+        BalanceLine(**line, voucher_type_label=VoucherType(line["voucher_type"]).label)
+        for line in money.summary(money.buckets_of(record), today=today)
+    ]
+    recent = [
+        TxnLine(
+            number=str(t["number"]),
+            occurred_at=str(t["occurred_at"]),
+            txn_type=str(t["txn_type"]),
+            txn_type_label=TxnType(t["txn_type"]).label,
+            status=str(t["status"]),
+            status_label=TxnStatus(t["status"]).label,
+            amount=int(t["amount"]),
+            store_name=t.get("store_name"),
+        )
+        for t in history.recent_for_wallet(rt.db, wallet_id, rt.clock.now())
+    ]
+    return AppUserDetail(**view(rt, record).model_dump(), balances=balances, recent=recent)
+
+
+def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> AppUserDetail:
+    record = _visible(rt, caller, wallet_id)
+    expr = Expr()
+    rt.db.update(
+        keys.wallet(wallet_id),
+        f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
+        expr,
+    )
+    if status == "suspended":
+        # Its QR codes stop at once: the payment checks the wallet's status in its transaction.
+        session_records.revoke_all(rt.db, f"WALLET#{wallet_id}")
+    action = "wallet_suspended" if status == "suspended" else "wallet_resumed"
+    audit.record(
+        rt,
+        action,
+        actor=audit.actor_of(caller),
+        scope=Scope(str(record["committee_id"])),
+        request=api.current().request,
+        target_type="wallet",
+        target_id=wallet_id,
+    )
+    return detail(rt, caller, wallet_id)

@@ -1,0 +1,123 @@
+"""マスタ一括登録, the request side: keep the uploaded file and queue the job; the workers function
+validates and applies it (functions/workers/bulk.py) and the console follows its progress."""
+
+from __future__ import annotations
+
+import urllib.parse
+
+from admin.schemas import BulkSpecs, BulkSpecView, JobError, JobList, JobView
+from shoken import api, audit, ids
+from shoken.config import AdminConfig
+from shoken.db import jobs
+from shoken.db.dynamo import Item
+from shoken.errors import Forbidden, InvalidRequest, NotFound
+from shoken.principal import Principal
+from shoken.roles import Role
+from shoken.runtime import Runtime
+
+MAX_BYTES = 10 * 1024 * 1024
+# Kept in step with workers/bulk.py SPECS (a unit test compares them).
+SPECS: dict[str, tuple[str, list[str], frozenset[Role]]] = {
+    "companies": (
+        "企業",
+        ["アクワイアラID", "企業名", "企業名カナ", "電話番号", "住所", "代表者名", "外部企業ID"],
+        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN}),
+    ),
+    "stores": (
+        "店舗",
+        ["企業ID", "店舗名", "電話番号", "住所", "地区", "大型店", "外部店舗ID", "外部連携サービス名"],
+        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN}),
+    ),
+    "terminals": (
+        "端末",
+        ["店舗ID", "機器名", "外部端末ID", "外部連携サービス名"],
+        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    ),
+    "users": (
+        "管理ユーザ",
+        ["権限", "アクワイアラID", "企業ID", "店舗ID", "氏名", "ログインID", "メールアドレス", "備考"],
+        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    ),
+}
+
+
+def specs(caller: Principal) -> BulkSpecs:
+    return BulkSpecs(
+        specs=[
+            BulkSpecView(spec=name, label=label, columns=columns)
+            for name, (label, columns, roles) in SPECS.items()
+            if caller.role in roles
+        ]
+    )
+
+
+def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str | None) -> JobView:
+    if spec not in SPECS:
+        raise InvalidRequest("登録する種類を選択してください。")
+    label, _, roles = SPECS[spec]
+    if caller.role not in roles:
+        raise Forbidden(f"{label}の一括登録を行う権限がありません。")
+    if not raw.strip():
+        raise InvalidRequest("ファイルが空です。")
+    if len(raw) > MAX_BYTES:
+        raise InvalidRequest("ファイルが大きすぎます (10MBまで)。ファイルを分けてください。")
+    config = rt.require(AdminConfig)
+    job_id = ids.random_token(12)
+    key = f"bulk/{job_id}.csv"
+    rt.s3.put_object(Bucket=config.upload_bucket, Key=key, Body=raw, ServerSideEncryption="AES256")
+    name = urllib.parse.unquote(file_name or "")[:200] or f"{spec}.csv"
+    record = jobs.item(
+        job_id,
+        job_kind="bulk_upload",
+        owner=audit.actor_of(caller)
+        | {"committee_id": caller.committee_id, "company_id": caller.company_id, "store_id": caller.store_id},
+        scope={"committee_id": caller.committee_id, "company_id": caller.company_id, "store_id": caller.store_id},
+        params={"spec": spec, "bucket": config.upload_bucket, "key": key, "file_name": name},
+        now=rt.clock.now(),
+        label=f"マスタ一括登録 ({label})",
+    )
+    jobs.create(rt.db, record)
+    audit.record(
+        rt,
+        "bulk_upload",
+        actor=audit.actor_of(caller),
+        scope=caller.scope,
+        request=api.current().request,
+        target_type="job",
+        target_id=job_id,
+        spec=spec,
+        bytes=len(raw),
+        state="queued",
+    )
+    return view(record)
+
+
+def list_own(rt: Runtime, caller: Principal) -> JobList:
+    return JobList(
+        items=[view(r) for r in jobs.list_for_owner(rt.db, caller.user_id) if r.get("job_kind") == "bulk_upload"]
+    )
+
+
+def get(rt: Runtime, caller: Principal, job_id: str) -> JobView:
+    record = jobs.get(rt.db, job_id)
+    if record is None or record.get("job_kind") != "bulk_upload" or record["owner"].get("user_id") != caller.user_id:
+        raise NotFound("一括登録が見つかりません。")
+    return view(record)
+
+
+def view(record: Item) -> JobView:
+    return JobView(
+        job_id=str(record["job_id"]),
+        job_kind=str(record["job_kind"]),
+        label=str(record["label"]),
+        state=str(record["state"]),
+        state_label=jobs.STATE_LABELS.get(str(record["state"]), str(record["state"])),
+        done_count=int(record.get("done_count", 0)),
+        total_count=int(record.get("total_count", 0)),
+        message=record.get("message"),
+        error_count=int(record.get("error_count", 0)),
+        errors=[JobError(**e) for e in record.get("errors") or []],
+        file_name=(record.get("params") or {}).get("file_name"),
+        created_at=str(record["created_at"]),
+        updated_at=str(record["updated_at"]),
+    )

@@ -1,0 +1,1 @@
+"""Work done apart from requests: stream consumers (reports, jobs) and scheduled jobs (expiry)."""

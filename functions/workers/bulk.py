@@ -1,0 +1,601 @@
+"""マスタ一括登録: validate every row of an uploaded CSV, then apply all rows or none.
+
+Rows are held to the same models as the console's forms (shoken.entities). Nothing is written until
+every row is valid. Applying reserves ids first and claims every unique value (login IDs, external
+ids) before any entity is written, so a clash found while applying is undone and reported instead
+of leaving half a file behind; the ids and the progress are kept in the job's checkpoint, so a
+resumed lap writes the same records again (idempotently) and finishes the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shoken import audit, entities, ids
+from shoken.clock import iso
+from shoken.db import companies, guards, keys, sequences, stores, terminals, users
+from shoken.db import jobs as job_items
+from shoken.db.dynamo import Expr, Item, TransactionFailed
+from shoken.errors import InvalidRequest
+from shoken.principal import Principal, Scope
+from shoken.roles import Role
+from shoken.runtime import Runtime
+from shoken.validation import reason_ja
+
+MAX_ROWS = 20_000
+MAX_ERRORS_KEPT = 1_000
+PROGRESS_EVERY = 1_000
+# Values compared as codes: full-width digits and letters typed in Excel are folded to half-width.
+FOLDED = {
+    "company_id",
+    "store_id",
+    "phone",
+    "login_id",
+    "email",
+    "external_company_id",
+    "external_store_id",
+    "external_terminal_id",
+    "external_service_name",
+    "committee_id",
+}
+TRUE_WORDS = {"1", "true", "yes", "はい", "大型店", "○", "◯"}
+FALSE_WORDS = {"", "0", "false", "no", "いいえ", "×"}
+
+
+@dataclass(frozen=True)
+class Spec:
+    label: str
+    columns: tuple[tuple[str, str], ...]  # (CSV header, model field)
+    model: type[BaseModel]
+    sequence: str
+
+
+SPECS: dict[str, Spec] = {
+    "companies": Spec(
+        "企業",
+        (
+            ("アクワイアラID", "committee_id"),
+            ("企業名", "name"),
+            ("企業名カナ", "name_kana"),
+            ("電話番号", "phone"),
+            ("住所", "address"),
+            ("代表者名", "representative"),
+            ("外部企業ID", "external_company_id"),
+        ),
+        entities.CompanyCreate,
+        "company",
+    ),
+    "stores": Spec(
+        "店舗",
+        (
+            ("企業ID", "company_id"),
+            ("店舗名", "name"),
+            ("電話番号", "phone"),
+            ("住所", "address"),
+            ("地区", "area"),
+            ("大型店", "large"),
+            ("外部店舗ID", "external_store_id"),
+            ("外部連携サービス名", "external_service_name"),
+        ),
+        entities.StoreCreate,
+        "store",
+    ),
+    "terminals": Spec(
+        "端末",
+        (
+            ("店舗ID", "store_id"),
+            ("機器名", "device_name"),
+            ("外部端末ID", "external_terminal_id"),
+            ("外部連携サービス名", "external_service_name"),
+        ),
+        entities.TerminalCreate,
+        "terminal",
+    ),
+    "users": Spec(
+        "管理ユーザ",
+        (
+            ("権限", "role"),
+            ("アクワイアラID", "committee_id"),
+            ("企業ID", "company_id"),
+            ("店舗ID", "store_id"),
+            ("氏名", "name"),
+            ("ログインID", "login_id"),
+            ("メールアドレス", "email"),
+            ("備考", "note"),
+        ),
+        entities.UserCreateRequest,
+        "user",
+    ),
+}
+ROLE_WORDS = {r.label: r.value for r in Role if r is not Role.CITIZEN} | {
+    r.value: r.value for r in Role if r is not Role.CITIZEN
+}
+
+
+class FileRejected(InvalidRequest):
+    code = "bulk_file_invalid"
+
+
+@dataclass
+class Checked:
+    """What validation found: valid rows in file order, and the errors by line."""
+
+    rows: list[tuple[int, BaseModel]] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append({"line": line, "column": column, "reason": reason})
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) or Shift_JIS (Windows-31J, as Excel saves it in Japan)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected("文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。")
+
+
+def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration as error:
+        raise FileRejected("ファイルが空です。") from error
+    except csv.Error as error:
+        raise FileRejected(f"CSVの形式が正しくありません ({error})。") from error
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    expected = [c for c, _ in spec.columns]
+    if header != expected:
+        raise FileRejected(f"1行目(見出し行)が正しくありません。次の列をこの順に並べてください: {', '.join(expected)}")
+    rows = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            rows.append(
+                (
+                    reader.line_num,
+                    {h: (values[i] if i < len(values) else "\u0000missing") for i, h in enumerate(header)}
+                    | ({"\u0000extra": "x"} if len(values) > len(header) else {}),
+                )
+            )
+            if len(rows) > MAX_ROWS:
+                raise FileRejected(f"一度に登録できるのは{MAX_ROWS:,}行までです。ファイルを分けてください。")
+    except csv.Error as error:
+        raise FileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
+    return rows
+
+
+def to_model(spec: Spec, line: int, values: dict[str, str], checked: Checked) -> BaseModel | None:
+    if "\u0000extra" in values or "\u0000missing" in values.values():
+        checked.error(line, "", "列の数が見出し行と一致しません。")
+        return None
+    data: dict[str, Any] = {}
+    for header, name in spec.columns:
+        value = values[header].strip()
+        if name in FOLDED:
+            value = unicodedata.normalize("NFKC", value)
+        if name == "large":
+            word = value.lower()
+            if word not in TRUE_WORDS | FALSE_WORDS:
+                checked.error(line, header, "1(大型店)または0で入力してください。")
+                return None
+            data[name] = word in TRUE_WORDS
+        elif name == "role":
+            data[name] = ROLE_WORDS.get(value, value)
+        elif value != "":
+            data[name] = value
+    try:
+        return spec.model.model_validate(data)
+    except ValidationError as error:
+        labels = {n: h for h, n in spec.columns}
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem.get("loc") else ""
+            checked.error(line, labels.get(name, name), reason_ja(problem))
+        return None
+
+
+def check(
+    rt: Runtime,
+    spec_name: str,
+    uploader: Principal,
+    rows: list[tuple[int, dict[str, str]]],
+    progress: Callable[[int], None],
+) -> Checked:
+    spec = SPECS[spec_name]
+    checked = Checked()
+    models: list[tuple[int, BaseModel]] = []
+    for count, (line, values) in enumerate(rows, start=1):
+        model = to_model(spec, line, values, checked)
+        if model is not None:
+            models.append((line, model))
+        if count % PROGRESS_EVERY == 0:
+            progress(count // 2)
+    references = _load_references(rt, spec_name, [m for _, m in models])
+    seen: dict[str, int] = {}
+    unique_values: list[tuple[int, str, str, str]] = []  # line, column, guard key kind, value
+    for line, model in models:
+        problem = _check_row(rt, spec_name, uploader, model, references)
+        if problem:
+            checked.error(line, *problem)
+            continue
+        for column, kind, value in _unique_values(spec_name, model):
+            if value in seen:
+                checked.error(line, column, f"ファイル内で重複しています ({seen[value]}行目と同じ値です)。")
+                break
+            seen[value] = line
+            unique_values.append((line, column, kind, value))
+        else:
+            checked.rows.append((line, model))
+    taken = _taken(rt, [(kind, value) for _, _, kind, value in unique_values])
+    bad_lines = set()
+    for line, column, kind, value in unique_values:
+        if (kind, value) in taken:
+            checked.error(line, column, "既に登録されています。")
+            bad_lines.add(line)
+    checked.rows = [(line, m) for line, m in checked.rows if line not in bad_lines]
+    checked.errors.sort(key=lambda e: e["line"])
+    progress(len(rows))
+    return checked
+
+
+def _load_references(rt: Runtime, spec_name: str, models: list[BaseModel]) -> dict[tuple[str, str], Item]:
+    wanted: set[tuple[str, str]] = set()
+    for model in models:
+        data = model.model_dump()
+        if data.get("committee_id"):
+            wanted.add(keys.committee(str(data["committee_id"])))
+        if data.get("company_id"):
+            wanted.add(keys.company(str(data["company_id"])))
+        if data.get("store_id"):
+            wanted.add(keys.store(str(data["store_id"])))
+    return rt.db.batch_get(sorted(wanted), consistent=False) if wanted else {}
+
+
+def _check_row(
+    rt: Runtime, spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tuple[str, str], Item]
+) -> tuple[str, str] | None:
+    data = model.model_dump()
+    committee = refs.get(keys.committee(str(data["committee_id"]))) if data.get("committee_id") else None
+    company = refs.get(keys.company(str(data["company_id"]))) if data.get("company_id") else None
+    store = refs.get(keys.store(str(data["store_id"]))) if data.get("store_id") else None
+    if spec_name == "companies":
+        target = (
+            committee
+            if uploader.role is Role.SYSTEM_ADMIN
+            else ({"committee_id": uploader.committee_id} if uploader.committee_id else None)
+        )
+        if target is None:
+            return ("アクワイアラID", "アクワイアラが見つかりません。")
+        if not uploader.covers(Scope(str(target["committee_id"]))) or uploader.role not in (
+            Role.SYSTEM_ADMIN,
+            Role.COMMITTEE_ADMIN,
+        ):
+            return ("アクワイアラID", "権限の範囲外です。")
+    elif spec_name == "stores":
+        if company is None or not uploader.covers(Scope(company["committee_id"], company["company_id"])):
+            return ("企業ID", "企業が見つかりません。")
+        if uploader.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
+            return ("企業ID", "店舗の登録はアクワイアラ管理者のみ行えます。")
+    elif spec_name == "terminals":
+        if store is None or not uploader.covers(Scope(store["committee_id"], store["company_id"], store["store_id"])):
+            return ("店舗ID", "店舗が見つかりません。")
+    else:
+        role = Role(data["role"])
+        if role.rank < uploader.role.rank:
+            return ("権限", "自分より上位の権限のユーザは登録できません。")
+        try:
+            scope = entities.user_scope(role, committee=committee, company=company, store=store)
+        except InvalidRequest as error:
+            detail = error.details[0] if error.details else {"field": "", "reason_ja": error.text}
+            column = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}.get(
+                str(detail["field"]), ""
+            )
+            return (column, str(detail.get("reason_ja", error.text)))
+        if not uploader.covers(scope):
+            return ("権限", "権限の範囲外のアクワイアラ・企業・店舗には登録できません。")
+    return None
+
+
+def _unique_values(spec_name: str, model: BaseModel) -> list[tuple[str, str, str]]:
+    data = model.model_dump()
+    if spec_name == "users":
+        return [("ログインID", "login", str(data["login_id"]).lower())]
+    if spec_name == "companies" and data.get("external_company_id"):
+        return [("外部企業ID", "company", str(data["external_company_id"]))]
+    if spec_name == "stores" and data.get("external_store_id"):
+        return [("外部店舗ID", "store", str(data["external_store_id"]))]
+    if spec_name == "terminals" and data.get("external_terminal_id"):
+        return [
+            ("外部端末ID", "terminal", f"{data.get('external_service_name') or '-'}#{data['external_terminal_id']}")
+        ]
+    return []
+
+
+def _guard_key(kind: str, value: str) -> tuple[str, str]:
+    return keys.login_name(value) if kind == "login" else guards.key(kind, value)
+
+
+def _taken(rt: Runtime, values: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    found = rt.db.batch_get([_guard_key(k, v) for k, v in values], consistent=True) if values else {}
+    return {(k, v) for k, v in values if _guard_key(k, v) in found}
+
+
+# --- applying ----------------------------------------------------------------------------------------
+def build(
+    rt: Runtime,
+    spec_name: str,
+    models: list[BaseModel],
+    checkpoint: dict[str, Any],
+    refs: dict[tuple[str, str], Item],
+    uploader: Principal,
+) -> list[tuple[Item, tuple[str, str, str] | None]]:
+    """The records to write, with the unique value each claims; the same on every lap."""
+    now = iso(rt.clock.now())
+    base = int(checkpoint["base"])
+    seed = bytes.fromhex(str(checkpoint["seed"]))
+    out: list[tuple[Item, tuple[str, str, str] | None]] = []
+    for offset, model in enumerate(models):
+        data = {k: v for k, v in model.model_dump().items() if v is not None}
+        n = base + offset
+        unique = _unique_values(spec_name, model)
+        claim = (unique[0][1], unique[0][2], "") if unique else None
+        if spec_name == "companies":
+            committee_id = data.pop("committee_id", None) or uploader.committee_id
+            record = companies.item(ids.company_id(n), committee_id=str(committee_id), now=now, **data)
+            owner = record["company_id"]
+        elif spec_name == "stores":
+            company = refs[keys.company(str(data.pop("company_id")))]
+            record = stores.item(
+                ids.store_id(n),
+                committee_id=str(company["committee_id"]),
+                company_id=str(company["company_id"]),
+                company_name=str(company["name"]),
+                now=now,
+                **data,
+            )
+            owner = record["store_id"]
+        elif spec_name == "terminals":
+            store = refs[keys.store(str(data.pop("store_id")))]
+            record = terminals.item(
+                ids.terminal_id(n),
+                committee_id=str(store["committee_id"]),
+                company_id=str(store["company_id"]),
+                store_id=str(store["store_id"]),
+                password=_terminal_password(seed, ids.terminal_id(n)),
+                now=now,
+                **data,
+            )
+            owner = record["terminal_id"]
+        else:
+            role = Role(data["role"])
+            scope = entities.user_scope(
+                role,
+                committee=refs.get(keys.committee(str(data.get("committee_id")))),
+                company=refs.get(keys.company(str(data.get("company_id")))),
+                store=refs.get(keys.store(str(data.get("store_id")))),
+            )
+            record = users.item(
+                ids.admin_user_id(n),
+                login_id=str(data["login_id"]),
+                name=str(data["name"]),
+                email=str(data["email"]),
+                role=role.value,
+                now=now,
+                committee_id=scope.committee_id,
+                company_id=scope.company_id,
+                store_id=scope.store_id,
+                note=data.get("note"),
+                created_by=uploader.user_id,
+            )
+            owner = record["user_id"]
+        out.append((record, (claim[0], claim[1], str(owner)) if claim else None))
+    return out
+
+
+def _terminal_password(seed: bytes, terminal_id: str) -> str:
+    """A four-digit password that a resumed lap derives again from the job's random seed."""
+    return f"{int.from_bytes(hmac.new(seed, terminal_id.encode(), hashlib.sha256).digest()[:4], 'big') % 10_000:04d}"
+
+
+def claim_all(rt: Runtime, claims: list[tuple[str, str, str]]) -> list[int]:
+    """Claim every unique value (25 per transaction); returns the positions that someone else holds."""
+    clashes: list[int] = []
+    for start in range(0, len(claims), 25):
+        chunk = claims[start : start + 25]
+        actions = []
+        for kind, value, owner in chunk:
+            if kind == "login":
+                expr = Expr()
+                condition = f"attribute_not_exists({expr.n('PK')}) OR {expr.n('user_id')} = {expr.v(owner)}"
+                actions.append(rt.db.tx_put(users.login_item(value, owner), condition=condition, expr=expr))
+            else:
+                actions.append(guards.put_action(rt.db, kind, value, owner))
+        try:
+            rt.db.transact(actions)
+        except TransactionFailed as failed:
+            if not any(failed.failed_at(i) for i in range(len(chunk))):
+                raise
+            clashes += [start + i for i in range(len(chunk)) if failed.failed_at(i)]
+            # Claim the rest of the chunk one by one, so that every clash is known.
+            for i, action in enumerate(actions):
+                if failed.failed_at(i):
+                    continue
+                try:
+                    rt.db.transact([action])
+                except TransactionFailed:
+                    clashes.append(start + i)
+    return clashes
+
+
+def release_all(rt: Runtime, claims: list[tuple[str, str, str]]) -> None:
+    for kind, value, owner in claims:
+        try:
+            if kind == "login":
+                expr = Expr()
+                rt.db.transact(
+                    [
+                        rt.db.tx_delete(
+                            keys.login_name(value), condition=f"{expr.n('user_id')} = {expr.v(owner)}", expr=expr
+                        )
+                    ]
+                )
+            else:
+                rt.db.transact([guards.release_action(rt.db, kind, value, owner)])
+        except TransactionFailed:
+            continue  # held by someone else: not ours to release
+
+
+# --- the job -----------------------------------------------------------------------------------------
+def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
+    job_id = str(job["job_id"])
+    spec_name = str(job["params"]["spec"])
+    spec = SPECS[spec_name]
+    uploader = _uploader(job)
+    raw = rt.s3.get_object(Bucket=str(job["params"]["bucket"]), Key=str(job["params"]["key"]))["Body"].read()
+    try:
+        rows = parse(spec, decode(raw))
+    except FileRejected as error:
+        job_items.update(
+            rt.db,
+            job_id,
+            rt.clock.now(),
+            state="failed",
+            message=error.text,
+            error_count=1,
+            errors=[{"line": 1, "column": "", "reason": error.text}],
+        )
+        return
+    checkpoint = dict(job.get("checkpoint") or {})
+    if checkpoint.get("phase") != "apply":
+        job_items.update(
+            rt.db, job_id, rt.clock.now(), state="running", total_count=len(rows), done_count=0, message="検証中"
+        )
+
+        def progress(done: int) -> None:
+            job_items.update(rt.db, job_id, rt.clock.now(), done_count=done)
+
+        checked = check(rt, spec_name, uploader, rows, progress)
+        if checked.error_count:
+            job_items.update(
+                rt.db,
+                job_id,
+                rt.clock.now(),
+                state="failed",
+                message=f"{checked.error_count:,}件のエラーがあるため、登録しませんでした。",
+                error_count=checked.error_count,
+                errors=checked.errors,
+            )
+            return
+        if not checked.rows:
+            job_items.update(
+                rt.db, job_id, rt.clock.now(), state="failed", message="登録する行がありません。", error_count=0
+            )
+            return
+        base = sequences.next_value(rt.db, spec.sequence, count=len(checked.rows))
+        checkpoint = {"phase": "apply", "base": base, "seed": secrets.token_hex(16), "written": 0, "claimed": False}
+        job_items.update(
+            rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, message="登録中", done_count=len(rows) // 2
+        )
+    parsed = [(line, to_model(spec, line, values, Checked())) for line, values in rows]
+    lines = [line for line, model in parsed if model is not None]
+    models = [model for _, model in parsed if model is not None]
+    refs = _load_references(rt, spec_name, models)
+    records = build(rt, spec_name, models, checkpoint, refs, uploader)
+    claimed = [(line, claim) for line, (_, claim) in zip(lines, records, strict=True) if claim]
+    claims = [claim for _, claim in claimed]
+    if not checkpoint.get("claimed"):
+        clashes = claim_all(rt, claims)
+        if clashes:
+            release_all(rt, claims)
+            errors = [{"line": claimed[i][0], "column": "", "reason": "他の登録と重複しました。"} for i in clashes][
+                :MAX_ERRORS_KEPT
+            ]
+            job_items.update(
+                rt.db,
+                job_id,
+                rt.clock.now(),
+                state="failed",
+                message="登録中に他の登録と重複したため、登録しませんでした。",
+                error_count=len(clashes),
+                errors=errors,
+            )
+            return
+        checkpoint["claimed"] = True
+        job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint)
+    written = int(checkpoint["written"])
+    while written < len(records):
+        if should_pause():
+            job_items.pause(
+                rt.db,
+                job_id,
+                rt.clock.now(),
+                {**checkpoint, "written": written},
+                done_count=len(rows) // 2 + written * len(rows) // (2 * len(records)),
+            )
+            return
+        chunk = records[written : written + 500]
+        rt.db.batch_put(record for record, _ in chunk)
+        written += len(chunk)
+        job_items.update(
+            rt.db,
+            job_id,
+            rt.clock.now(),
+            checkpoint={**checkpoint, "written": written},
+            done_count=len(rows) // 2 + written * len(rows) // (2 * len(records)),
+        )
+    job_items.update(
+        rt.db,
+        job_id,
+        rt.clock.now(),
+        state="done",
+        done_count=len(rows),
+        message=f"{len(records):,}件の{spec.label}を登録しました。",
+        created_ids=[_id_of(r) for r, _ in records[:200]],
+    )
+    audit.record(
+        rt,
+        "bulk_upload",
+        actor=dict(job["owner"]),
+        scope=Scope(uploader.committee_id, uploader.company_id, uploader.store_id),
+        target_type=spec_name,
+        target_id=job_id,
+        rows=len(records),
+    )
+
+
+def _id_of(record: Item) -> str:
+    for name in ("company_id", "store_id", "terminal_id", "user_id"):
+        if name in record and str(record["PK"]).endswith(str(record[name])):
+            return str(record[name])
+    return str(record["PK"])
+
+
+def _uploader(job: Item) -> Principal:
+    owner = job["owner"]
+    return Principal(
+        user_id=str(owner["user_id"]),
+        role=Role(owner["role"]),
+        session_id="job",
+        app="admin",
+        csrf="",
+        committee_id=owner.get("committee_id"),
+        company_id=owner.get("company_id"),
+        store_id=owner.get("store_id"),
+        login_id=owner.get("login_id"),
+    )

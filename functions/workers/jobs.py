@@ -1,0 +1,49 @@
+"""Running jobs: which runner serves which job kind, and when a stream change means "run now"."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from shoken.db import jobs as job_items
+from shoken.db.dynamo import Item
+from shoken.observability import logger
+from shoken.runtime import Runtime
+
+# Stop a lap this long before the Lambda's time runs out, to save the checkpoint.
+SAFETY_MS = 60_000
+
+Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
+
+
+def runners() -> dict[str, Runner]:
+    from workers import bulk
+
+    return {"bulk_upload": bulk.run}
+
+
+def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:
+    starting = old is None and new.get("state") == "queued"
+    continuing = old is not None and new.get("state") == "running" and int(new.get("lap", 0)) > int(old.get("lap", 0))
+    if not (starting or continuing):
+        return
+    runner = runners().get(str(new.get("job_kind")))
+    if runner is None:
+        logger.warning("no runner for job kind", extra={"job_kind": new.get("job_kind")})
+        return
+    deadline = time.monotonic() + max(context.get_remaining_time_in_millis() - SAFETY_MS, 5_000) / 1000
+    job = job_items.get(rt.db, str(new["job_id"]))  # strongly consistent: the stream image may be stale
+    if job is None or job.get("state") in ("done", "failed") or int(job.get("lap", 0)) != int(new.get("lap", 0)):
+        return
+    try:
+        runner(rt, job, lambda: time.monotonic() > deadline)
+    except Exception as error:
+        logger.exception("job failed", extra={"job_id": job["job_id"]})
+        job_items.update(
+            rt.db,
+            str(job["job_id"]),
+            rt.clock.now(),
+            state="failed",
+            message=f"処理中にエラーが発生しました ({type(error).__name__})",
+        )

@@ -1,0 +1,38 @@
+"""Entry point for the table's DynamoDB stream: starts and continues jobs, and keeps report totals."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shoken import runtime
+from shoken.config import WorkerConfig
+from shoken.db.dynamo import Item, deserialize_item
+from shoken.observability import logger, metrics, tracer
+from workers import jobs
+
+
+def images(record: dict[str, Any]) -> tuple[Item | None, Item | None]:
+    data = record.get("dynamodb", {})
+    old = deserialize_item(data["OldImage"]) if data.get("OldImage") else None
+    new = deserialize_item(data["NewImage"]) if data.get("NewImage") else None
+    return old, new
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    rt = runtime.get(WorkerConfig)
+    failures: list[dict[str, str]] = []
+    for record in event.get("Records", []):
+        old, new = images(record)
+        try:
+            if new is not None and new.get("kind") == "job":
+                jobs.on_change(rt, old, new, context)
+        except Exception:
+            # Report this record as failed so the event source retries from it (partial batch response).
+            logger.exception("stream record failed", extra={"event_id": record.get("eventID")})
+            failures.append({"itemIdentifier": str(record.get("dynamodb", {}).get("SequenceNumber", ""))})
+    return {"batchItemFailures": failures}

@@ -1,0 +1,217 @@
+"""マスタ一括登録: every row validated first, all or nothing, UTF-8 or Shift_JIS, large files (issue 4)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from local.streams import Stream
+from shoken.db import guards, jobs, stores, terminals
+from shoken.runtime import Runtime
+from tests.integration.conftest import City, console_login
+from tests.support.client import Client
+
+STORE_HEADER = "企業ID,店舗名,電話番号,住所,地区,大型店,外部店舗ID,外部連携サービス名"
+TERMINAL_HEADER = "店舗ID,機器名,外部端末ID,外部連携サービス名"
+USER_HEADER = "権限,アクワイアラID,企業ID,店舗ID,氏名,ログインID,メールアドレス,備考"
+
+
+def upload(client: Client, spec: str, data: bytes, stream: Stream) -> dict[str, Any]:
+    reply = client.request(
+        "POST",
+        f"/api/admin/bulk-uploads?spec={spec}",
+        raw=data,
+        content_type="application/octet-stream",
+        headers={"X-File-Name": "master.csv"},
+    )
+    assert reply.status == 200, reply
+    assert reply.json["state"] == "queued"
+    stream.drain()
+    job = client.get(f"/api/admin/bulk-uploads/{reply.json['job_id']}")
+    assert job.status == 200, job
+    return dict(job.json)
+
+
+def store_count(rt: Runtime, company_id: str) -> int:
+    return len(stores.list_for_company(rt.db, company_id))
+
+
+def test_shift_jis_store_file_is_applied_in_full(city: City, rt: Runtime, stream: Stream) -> None:
+    company = city.company["company_id"]
+    text = "\r\n".join(
+        [
+            STORE_HEADER,
+            f"{company},恵那パン工房,０５７３－２２－１１１１,岐阜県恵那市大井町5,大井町,0,B-1,enacity",
+            f"{company},恵那スーパー,0573-22-2222,岐阜県恵那市長島町6,長島町,1,B-2,enacity",
+            f"{company},恵那茶房,0573-22-3333,,大井町,,,",
+        ]
+    )
+    committee = console_login("ena-0001")
+    before = store_count(rt, company)
+    job = upload(committee, "stores", text.encode("cp932"), stream)
+    assert job["state"] == "done" and job["state_label"] == "完了", job
+    assert job["message"] == "3件の店舗を登録しました。" and job["done_count"] == job["total_count"] == 3
+    made = {s["name"]: s for s in stores.list_for_company(rt.db, company)}
+    assert store_count(rt, company) == before + 3
+    assert made["恵那パン工房"]["phone"] == "0573-22-1111"  # full-width digits folded
+    assert made["恵那スーパー"]["large"] is True and made["恵那茶房"]["large"] is False
+    audit = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&action=bulk_upload").json["items"]
+    assert len(audit) == 2  # the upload, then the result
+
+
+def test_user_file_with_bom_creates_users_who_can_sign_in(city: City, stream: Stream) -> None:
+    store = city.store["store_id"]
+    text = "\n".join(
+        [
+            USER_HEADER,
+            f"店舗管理者,,,{store},一括 太郎,bulkuser01,bulk1@example.jp,",
+            f"店舗担当者,,,{store},一括 花子,bulkuser02,bulk2@example.jp,備考あり",
+        ]
+    )
+    job = upload(console_login("ena-0002"), "users", ("\ufeff" + text).encode(), stream)
+    assert job["state"] == "done", job
+    device = Client("merchant")
+    device.post("/api/merchant/terminal/bind", {"terminal_id": city.terminal["terminal_id"], "password": "5282"})
+    assert (
+        device.post("/api/merchant/login", {"login_id": "bulkuser02", "password": "bulkuser02"}).json["next"]
+        == "change_password"
+    )
+
+
+def test_every_bad_row_is_reported_and_nothing_is_written(city: City, rt: Runtime, stream: Stream) -> None:
+    company = city.company["company_id"]
+    text = "\n".join(
+        [
+            STORE_HEADER,
+            f"{company},良い店,0573-00-0001,,,0,OK-1,",
+            f"{company},電話が変,でんわ,,,0,OK-2,",
+            "99999,知らない企業,0573-00-0003,,,0,OK-3,",
+            f"{company},大型店かな,0573-00-0004,,,たぶん,OK-4,",
+            f"{company},重複,0573-00-0005,,,0,OK-1,",
+            f"{company},,0573-00-0006,,,0,OK-6,",
+            f"{company},列が多い,0573-00-0007,,,0,OK-7,,余分",
+        ]
+    )
+    before = store_count(rt, company)
+    job = upload(console_login("ena-0001"), "stores", text.encode(), stream)
+    assert job["state"] == "failed" and job["error_count"] == 6, job
+    assert [(e["line"], e["column"]) for e in job["errors"]] == [
+        (3, "電話番号"),
+        (4, "企業ID"),
+        (5, "大型店"),
+        (6, "外部店舗ID"),
+        (7, "店舗名"),
+        (8, ""),
+    ]
+    assert "2行目" in job["errors"][3]["reason"]
+    assert store_count(rt, company) == before
+    assert guards.owner_of(rt.db, "store", "OK-1") is None
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xff\xfe\xfd\x80\x81", "文字コード"),
+        ("店舗名,企業ID\nx,y".encode(), "見出し行"),
+        (b"\n\n", "空"),
+        (f'{TERMINAL_HEADER}\n"9000001,unterminated'.encode(), "CSV"),
+    ],
+)
+def test_files_that_are_not_the_expected_csv_are_refused(city: City, stream: Stream, data: bytes, message: str) -> None:
+    client = console_login("ena-0001")
+    reply = client.request(
+        "POST", "/api/admin/bulk-uploads?spec=terminals", raw=data, content_type="application/octet-stream"
+    )
+    if reply.status == 400:
+        assert message in reply.json["error"]["message"]
+        return
+    stream.drain()
+    job = client.get(f"/api/admin/bulk-uploads/{reply.json['job_id']}").json
+    assert job["state"] == "failed" and message in job["message"], job
+
+
+def test_an_error_on_row_10001_is_reported_with_its_line_and_nothing_is_written(
+    city: City, rt: Runtime, stream: Stream
+) -> None:
+    store = city.store["store_id"]
+    lines = (
+        [TERMINAL_HEADER]
+        + [f"{store},端末{n},T{n:06d},enacity" for n in range(10_000)]
+        + [f"{store},最後の端末,T000005,enacity"]
+    )
+    client = console_login("ena-0002")
+    job = upload(client, "terminals", "\n".join(lines).encode(), stream)
+    assert job["state"] == "failed" and job["total_count"] == 10_001, job
+    assert job["errors"] == [
+        {"line": 10_002, "column": "外部端末ID", "reason": "ファイル内で重複しています (7行目と同じ値です)。"}
+    ]
+    assert len(list(rt.db.query_all(index="list1", pk_name="L1PK", pk=terminals.store_list_pk(store)))) == 1
+
+
+def test_a_clash_found_while_applying_is_undone(
+    city: City, rt: Runtime, stream: Stream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers import bulk
+
+    store = city.store["store_id"]
+    rt.db.batch_put([guards.item("terminal", "enacity#TAKEN", "000000999999")])
+    monkeypatch.setattr(bulk, "_taken", lambda rt, values: set())  # as if another admin took it after validation
+    text = "\n".join(
+        [TERMINAL_HEADER, f"{store},a,FREE-1,enacity", f"{store},b,TAKEN,enacity", f"{store},c,FREE-2,enacity"]
+    )
+    job = upload(console_login("ena-0002"), "terminals", text.encode(), stream)
+    assert job["state"] == "failed" and job["errors"][0]["line"] == 3, job
+    assert guards.owner_of(rt.db, "terminal", "enacity#FREE-1") is None  # our claims were released
+    assert guards.owner_of(rt.db, "terminal", "enacity#TAKEN") == "000000999999"
+    assert len(list(rt.db.query_all(index="list1", pk_name="L1PK", pk=terminals.store_list_pk(store)))) == 1
+
+
+def test_a_long_job_pauses_and_the_stream_continues_it(
+    city: City, rt: Runtime, stream: Stream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers import bulk
+    from workers import jobs as runners
+
+    store = city.store["store_id"]
+    lines = [TERMINAL_HEADER] + [f"{store},端末{n},P{n:05d},enacity" for n in range(1_200)]
+    client = console_login("ena-0002")
+    reply = client.request(
+        "POST",
+        "/api/admin/bulk-uploads?spec=terminals",
+        raw="\n".join(lines).encode(),
+        content_type="application/octet-stream",
+    )
+    job_id = reply.json["job_id"]
+    calls = {"n": 0}
+    original = bulk.run
+
+    def run_with_short_laps(rt: Runtime, job: dict[str, Any], should_pause: Any) -> None:
+        def pause_every_other_check() -> bool:
+            calls["n"] += 1
+            return calls["n"] % 2 == 0
+
+        original(rt, job, pause_every_other_check)
+
+    monkeypatch.setattr(runners, "runners", lambda: {"bulk_upload": run_with_short_laps})
+    stream.drain()
+    record = jobs.get(rt.db, job_id)
+    assert record and record["state"] == "done" and int(record["lap"]) >= 2, record
+    assert len(list(rt.db.query_all(index="list1", pk_name="L1PK", pk=terminals.store_list_pk(store)))) == 1 + 1_200
+
+
+def test_who_may_upload_what(city: City, stream: Stream) -> None:
+    company_admin = console_login("ena-0002")
+    refused = company_admin.request(
+        "POST",
+        "/api/admin/bulk-uploads?spec=stores",
+        raw=STORE_HEADER.encode(),
+        content_type="application/octet-stream",
+    )
+    assert refused.status == 403
+    specs = {s["spec"] for s in company_admin.get("/api/admin/bulk-specs").json["specs"]}
+    assert specs == {"terminals", "users"}
+    other = console_login("ena-0009")  # another company's admin cannot register terminals for our store
+    text = "\n".join([TERMINAL_HEADER, f"{city.store['store_id']},a,,"])
+    job = upload(other, "terminals", text.encode(), stream)
+    assert job["state"] == "failed" and job["errors"][0]["column"] == "店舗ID"

@@ -1,0 +1,51 @@
+// アプリユーザ: the committee's citizens, their balances and recent transactions, and suspension.
+import { h, showError, confirmDialog, yen, jstDateTime } from '/shared/ui.js';
+import { searchList, details, STATUS_OPTIONS } from '/admin/common.js';
+
+export async function list(ctx) {
+  const view = searchList(ctx, {
+    endpoint: '/api/admin/app-users',
+    fields: [
+      { label: 'ユーザID', name: 'wallet_id', placeholder: 'ユーザIDを入力' },
+      { label: '外部ユーザID', name: 'external_user_id', placeholder: '外部ユーザIDを入力' },
+      { label: 'メールアドレス', name: 'email', type: 'email', placeholder: 'メールアドレスを入力 (完全一致)' },
+      { label: '状態', name: 'status', options: STATUS_OPTIONS },
+    ],
+    columns: [
+      { label: 'ユーザID', value: (u) => u.wallet_id, link: (u) => `#/app-users/detail?id=${u.wallet_id}` },
+      { label: 'メールアドレス', value: (u) => u.email }, { label: '外部ユーザID', value: (u) => u.external_user_id || '' },
+      { label: 'ご利用可能金額', value: (u) => `${yen(u.balance)}円`, num: true },
+      { label: '状態', value: (u) => u.status_label }, { label: '登録日時', value: (u) => jstDateTime(u.created_at) },
+    ],
+  });
+  return h('div', {}, h('h1', {}, 'アプリユーザ一覧'), view.form, view.results);
+}
+
+export async function detail(ctx, params) {
+  const id = encodeURIComponent(params.get('id') || '');
+  const user = await ctx.api.get(`/api/admin/app-users/${id}`);
+  const slot = h('div');
+  async function act(path, question, done) {
+    if (!(await confirmDialog(question))) return;
+    try {
+      await ctx.api.post(`/api/admin/app-users/${id}/${path}`);
+      ctx.flash('ok', done);
+      ctx.go(`#/app-users/detail?id=${id}&t=${Date.now()}`);
+    } catch (error) { showError(slot, error); }
+  }
+  return h('div', {}, h('p', {}, h('a', { href: '#/app-users' }, '< アプリユーザ一覧')), h('h1', {}, 'アプリユーザ詳細'), slot,
+    details([['ユーザID', user.wallet_id], ['メールアドレス', user.email], ['外部ユーザID', user.external_user_id],
+      ['ご利用可能金額', `${yen(user.balance)}円`], ['状態', user.status_label], ['登録日時', jstDateTime(user.created_at)]]),
+    h('h2', {}, '残高の内訳'),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['券種', '有効期限', '残高'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, user.balances.map((b) => h('tr', {}, h('td', {}, b.voucher_type_label), h('td', {}, b.expires_on), h('td', { class: 'num' }, `${yen(b.balance)}円`)))))),
+    h('h2', {}, '最近の取引'),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['取引日時', '取引番号', '取引区分', '取引状態', '店舗名', '取引金額'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, user.recent.map((t) => h('tr', {}, h('td', {}, jstDateTime(t.occurred_at)), h('td', {}, t.number), h('td', {}, t.txn_type_label),
+        h('td', {}, t.status_label), h('td', {}, t.store_name || ''), h('td', { class: 'num' }, `${yen(t.amount)}円`)))))),
+    h('div', { class: 'actions' }, user.status === 'active'
+      ? h('button', { type: 'button', class: 'danger', onclick: () => act('suspend', 'このアプリユーザを利用停止にします。QRコードは直ちに使えなくなります。よろしいですか？', '利用停止にしました。') }, '利用停止')
+      : h('button', { type: 'button', onclick: () => act('resume', 'このアプリユーザの利用を再開します。よろしいですか？', '利用を再開しました。') }, '利用再開')));
+}

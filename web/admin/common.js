@@ -1,0 +1,94 @@
+// Building blocks of the console's 一覧 / 登録 / 詳細 screens, so every list pages and searches alike.
+import { h, showError, field, selectField, formValues, confirmDialog } from '/shared/ui.js';
+
+/**
+ * A search form over a paged list API, with 「N-M件目を表示中」 and 前へ / 次へ.
+ * fields: [{label, name, type?, options?, value?, placeholder?}]; columns: [{label, value(row), num?, link?(row)}]
+ */
+export function searchList(ctx, { endpoint, fields, columns, pageSize = 50, emptyText = '該当するデータはありません。', autoRun = true }) {
+  const slot = h('div');
+  const results = h('div');
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(0); } },
+    h('h2', {}, '検索'), slot,
+    h('div', { class: 'grid' }, fields.map((f) => (f.options
+      ? selectField({ label: f.label, name: f.name, options: f.options, value: f.value || '' })
+      : field({ label: f.label, name: f.name, type: f.type || 'text', value: f.value || '', attrs: { placeholder: f.placeholder || '' } })))),
+    h('div', { class: 'actions' },
+      h('button', { type: 'reset', class: 'secondary' }, 'クリア'), h('span', { class: 'spacer' }),
+      h('button', { type: 'submit' }, '検索')));
+  let cursors = [null];
+  async function run(index) {
+    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v !== '' && v !== false));
+    query.set('page_size', String(pageSize));
+    if (cursors[index]) query.set('cursor', cursors[index]);
+    try {
+      const reply = await ctx.api.get(`${endpoint}?${query}`);
+      cursors = cursors.slice(0, index + 1);
+      if (reply.next_cursor) cursors.push(reply.next_cursor);
+      results.replaceChildren(render(reply.items, index));
+      slot.replaceChildren();
+    } catch (error) { showError(slot, error, form); }
+  }
+  function render(items, index) {
+    const start = index * pageSize;
+    const pager = h('div', { class: 'pager' },
+      h('span', { role: 'status' }, items.length ? `${start + 1}-${start + items.length}件目を表示中` : '0-0件目を表示中'),
+      h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => run(index - 1) }, '前へ'),
+      h('button', { type: 'button', class: 'secondary', disabled: !cursors[index + 1], onclick: () => run(index + 1) }, '次へ'));
+    if (!items.length) return h('section', { 'aria-label': '検索結果' }, pager, h('p', {}, emptyText));
+    return h('section', { 'aria-label': '検索結果' }, pager,
+      h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)))),
+        h('tbody', {}, items.map((row) => h('tr', {}, columns.map((c) => {
+          const value = c.value(row);
+          const content = c.link ? h('a', { href: c.link(row) }, value) : value;
+          return h('td', { class: c.num ? 'num' : '' }, content);
+        })))))));
+  }
+  form.addEventListener('reset', () => setTimeout(() => run(0)));
+  if (autoRun) run(0);
+  return { form, results, run };
+}
+
+/**
+ * A create / edit form. fields as searchList plus {required, checkbox, textarea, hint}.
+ * submit(values) returns the saved record; the confirm text is the manual's 「更新します。よろしいですか？」.
+ */
+export function entityForm({ fields, submitLabel = '登録', back, submit, confirmText = '更新します。よろしいですか？' }) {
+  const slot = h('div');
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    if (!(await confirmDialog(confirmText))) return;
+    try { await submit(formValues(form)); } catch (error) { showError(slot, error, form); }
+  } },
+  slot,
+  fields.map((f) => {
+    if (f.checkbox) {
+      return h('fieldset', { class: 'checks' }, h('legend', {}, f.label),
+        h('label', {}, h('input', { type: 'checkbox', name: f.name, checked: Boolean(f.value) }), f.checkbox));
+    }
+    if (f.textarea) {
+      const id = `f-${f.name}`;
+      return h('div', { class: 'field' }, h('label', { for: id }, f.label), h('textarea', { id, name: f.name, rows: '3' }, f.value || ''));
+    }
+    if (f.options) return selectField({ label: f.label, name: f.name, options: f.options, value: f.value ?? '', required: f.required });
+    return field({ label: f.label, name: f.name, type: f.type || 'text', value: f.value ?? '', required: f.required, hint: f.hint,
+      attrs: { placeholder: f.placeholder || '', readonly: f.readonly || null, inputmode: f.inputmode || null } });
+  }),
+  h('div', { class: 'actions' },
+    back ? h('a', { class: 'button secondary', href: back }, '戻る') : null, h('span', { class: 'spacer' }),
+    h('button', { type: 'submit' }, submitLabel)));
+  return form;
+}
+
+/** 詳細: a definition list of [label, value] rows. */
+export function details(rows) {
+  return h('div', { class: 'card' }, h('dl', { class: 'detail' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v ?? '')])));
+}
+
+export const STATUS_OPTIONS = [['', '指定なし'], ['active', '有効'], ['suspended', '利用停止']];
+
+/** Values of an entity form, with empty strings as null (the API's "not set"). */
+export function nulls(values) {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === '' ? null : v]));
+}
