@@ -1,0 +1,158 @@
+"""The Lambda functions: one per route area plus the workers, with the shared and dependencies layers.
+
+Each function gets its own role (no AWS managed policy: it may write its own log group, nothing
+else until access.py grants it more) and an environment built from its shoken.config model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Duration, IgnoreMode, RemovalPolicy
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra import bundling, nag, names
+from infra.retention import retention
+from infra.stage_config import StageConfig
+from shoken.config import CONFIG_BY_FUNCTION, BaseConfig
+
+RUNTIME = lambda_.Runtime.PYTHON_3_13
+ARCHITECTURE = lambda_.Architecture.ARM_64
+
+
+def pascal(key: str) -> str:
+    return "".join(part.capitalize() for part in key.replace("_", "-").split("-"))
+
+
+def environment_for(model: type[BaseConfig], values: Mapping[str, str]) -> dict[str, str]:
+    """The variables `model` declares, taken from what the stack provides.
+
+    A required variable the stack cannot provide fails the synth, so a setting added to a config
+    model cannot reach AWS unset; variables the model does not declare are not passed at all.
+    """
+    environment: dict[str, str] = {}
+    for field_name, field in model.model_fields.items():
+        variable = field.alias or field_name
+        if variable in values:
+            environment[variable] = values[variable]
+        elif field.is_required():
+            raise ValueError(f"{model.__name__} requires {variable}, which the stack does not provide")
+    return environment
+
+
+def area_code(area: str) -> lambda_.Code:
+    """The functions/ folder with only this area's package (and the shared top-level modules)."""
+    others = [f"/{other}/" for other in names.ALL_AREAS if other != area]
+    return lambda_.Code.from_asset(
+        str(names.FUNCTIONS_DIR),
+        exclude=[*others, *names.CODE_EXCLUDES],
+        ignore_mode=IgnoreMode.GIT,
+    )
+
+
+class Functions(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        config: StageConfig,
+        environment_values: Mapping[str, str],
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self._config = config
+        self._values = environment_values
+        self._removal = removal = RemovalPolicy.RETAIN if config.production else RemovalPolicy.DESTROY
+        self.shared_layer = lambda_.LayerVersion(
+            self,
+            "SharedLayer",
+            code=lambda_.Code.from_asset(
+                str(names.SHARED_LAYER_DIR), exclude=list(names.CODE_EXCLUDES), ignore_mode=IgnoreMode.GIT
+            ),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="shoken shared package (layers/shared/python/shoken)",
+            removal_policy=removal,
+        )
+        self.dependencies_layer = lambda_.LayerVersion(
+            self,
+            "DependenciesLayer",
+            code=bundling.dependencies_code(),
+            compatible_runtimes=[RUNTIME],
+            compatible_architectures=[ARCHITECTURE],
+            description="shoken third-party packages (requirements/lambda.txt) for arm64",
+            removal_policy=removal,
+        )
+        self.by_key: dict[str, lambda_.Function] = {}
+        for spec in names.http_function_specs():
+            self.by_key[spec.key] = self._function(spec)
+        # The workers area arrives with its own issue; until its folder exists there is nothing to run.
+        if (names.FUNCTIONS_DIR / names.WORKERS).is_dir():
+            for spec in names.WORKER_SPECS:
+                self.by_key[spec.key] = self._function(spec)
+
+    @property
+    def http(self) -> dict[str, lambda_.Function]:
+        """The HTTP functions by route area."""
+        return {area: self.by_key[area] for area in names.HTTP_AREAS}
+
+    def get(self, key: str) -> lambda_.Function | None:
+        return self.by_key.get(key)
+
+    def _function(self, spec: names.FunctionSpec) -> lambda_.Function:
+        construct_id = pascal(spec.key)
+        role = iam.Role(
+            self,
+            f"{construct_id}Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"{self._config.prefix} {spec.key} function",
+        )
+        log_group = logs.LogGroup(
+            self,
+            f"{construct_id}Logs",
+            retention=retention(self._config.log_retention_days),
+            removal_policy=self._removal,
+        )
+        log_group.grant_write(role)
+        environment = {
+            **environment_for(CONFIG_BY_FUNCTION[spec.area], self._values),
+            "POWERTOOLS_SERVICE_NAME": names.service_name(self._config.city, self._config.stage, spec.key),
+            "POWERTOOLS_METRICS_NAMESPACE": names.METRICS_NAMESPACE,
+            "POWERTOOLS_LOG_LEVEL": "INFO",
+            # Responses carry session cookies and QR tokens: keep them out of X-Ray metadata.
+            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+        }
+        reserved = self._config.payments_reserved_concurrency if spec.key == "payments" else None
+        function = lambda_.Function(
+            self,
+            construct_id,
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            code=area_code(spec.area),
+            handler=spec.handler,
+            layers=[self.shared_layer, self.dependencies_layer],
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_seconds),
+            tracing=lambda_.Tracing.ACTIVE,
+            role=role,
+            log_group=log_group,
+            environment=environment,
+            reserved_concurrent_executions=reserved,
+        )
+        nag.acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray's PutTraceSegments and PutTelemetryRecords (active tracing) and DynamoDB's "
+            "ListStreams (stream consumer only) support no resource-level permissions.",
+        )
+        nag.acknowledge(
+            function,
+            "AwsSolutions-L1",
+            f"Python {names.PYTHON_VERSION} is the version the dependencies layer is built for "
+            "(pip --python-version) and the test suites cover; upgrading is a deliberate change of both.",
+        )
+        return function

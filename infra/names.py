@@ -1,0 +1,153 @@
+"""Every name, path and sizing the CDK app uses, in one place so constructs and tests agree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from shoken.routes import Area
+
+ROOT = Path(__file__).resolve().parent.parent
+FUNCTIONS_DIR = ROOT / "functions"
+SHARED_LAYER_DIR = ROOT / "layers" / "shared"
+REQUIREMENTS_DIR = ROOT / "requirements"
+LAMBDA_REQUIREMENTS = "lambda.txt"
+WEB_DIR = ROOT / "web"
+JSQR_FILE = ROOT / "node_modules" / "jsqr" / "dist" / "jsQR.js"
+STAGES_DIR = Path(__file__).resolve().parent / "stages"
+CDK_JSON = ROOT / "cdk.json"
+
+PROJECT = "shoken"
+# Powertools writes EMF metrics under this namespace (shoken.observability sets the same).
+METRICS_NAMESPACE = "shoken"
+
+# The Python the functions run on; the dependencies layer is built for the same version and CPU.
+PYTHON_VERSION = "3.13"
+PIP_PLATFORM = "manylinux2014_aarch64"
+
+# Context keys read by infra/application.py (cdk.json holds their defaults).
+CONTEXT_STAGE = "stage"
+CONTEXT_CITY = "city"
+CONTEXT_CONFIG_FILE = "config"
+CONTEXT_ACCOUNT = "account"
+# `-c shoken:skip-bundling=true`: synthesize without building the dependencies layer (offline).
+# The CDK CLI overwrites `aws:cdk:bundling-stacks` on every synth, so the app needs its own switch.
+CONTEXT_SKIP_BUNDLING = "shoken:skip-bundling"
+BUNDLING_STACKS_CONTEXT = "aws:cdk:bundling-stacks"
+
+# WAF for CloudFront must live in us-east-1, as must CloudFront's ACM certificate.
+EDGE_REGION = "us-east-1"
+# Used only when neither context nor the CLI's credentials give an account: enough to synthesize
+# offline; `cdk deploy` refuses it because it never matches the caller's account.
+PLACEHOLDER_ACCOUNT = "000000000000"
+
+# Function areas: the HTTP areas of shoken.routes plus the background workers.
+WORKERS = "workers"
+HTTP_AREAS: tuple[str, ...] = tuple(area.value for area in Area)
+ALL_AREAS: tuple[str, ...] = (*HTTP_AREAS, WORKERS)
+HANDLER_FUNCTION = "lambda_handler"
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """One Lambda function: its id, code folder (an area package), handler and size."""
+
+    key: str  # construct id suffix and service name suffix
+    area: str  # folder under functions/ and key of shoken.config.CONFIG_BY_FUNCTION
+    module: str  # handler module inside the area package
+    memory_mb: int
+    timeout_seconds: int
+    description: str
+
+    @property
+    def handler(self) -> str:
+        return f"{self.area}.{self.module}.{HANDLER_FUNCTION}"
+
+
+# HTTP functions stay under API Gateway's 30 s integration limit. Auth and admin get more memory
+# because Lambda CPU scales with it and they hash passwords (scrypt) and parse CSV uploads.
+_HTTP_SIZING: dict[str, tuple[int, int]] = {
+    "auth": (1024, 10),
+    "admin": (1024, 29),
+    "payments": (512, 10),
+    "wallet": (512, 10),
+    "history": (1024, 29),
+}
+_DEFAULT_HTTP_SIZING = (512, 10)
+
+
+def http_function_specs() -> tuple[FunctionSpec, ...]:
+    """One function per route area; an area added to shoken.routes gets a function with no change here."""
+    return tuple(
+        FunctionSpec(
+            key=area,
+            area=area,
+            module="handler",
+            memory_mb=_HTTP_SIZING.get(area, _DEFAULT_HTTP_SIZING)[0],
+            timeout_seconds=_HTTP_SIZING.get(area, _DEFAULT_HTTP_SIZING)[1],
+            description=f"shoken HTTP routes of area '{area}'",
+        )
+        for area in HTTP_AREAS
+    )
+
+
+# Workers run for minutes (CSV exports of any size, daily expiry), so they get Lambda's 15 minutes.
+WORKER_STREAM = FunctionSpec(
+    key="workers-stream",
+    area=WORKERS,
+    module="stream",
+    memory_mb=1024,
+    timeout_seconds=900,
+    description="shoken DynamoDB stream consumer (exports, reports, bulk registration)",
+)
+WORKER_SCHEDULE = FunctionSpec(
+    key="workers-schedule",
+    area=WORKERS,
+    module="schedule",
+    memory_mb=1024,
+    timeout_seconds=900,
+    description="shoken daily scheduled jobs (expiry of vouchers past their usage period)",
+)
+WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_SCHEDULE)
+
+# Folders in an area's code asset that never belong in a deployment package.
+CODE_EXCLUDES: tuple[str, ...] = ("__pycache__/", "*.pyc", "tests/", "test_*.py", ".pytest_cache/", ".mypy_cache/")
+
+# The history function may write only export reservations and audit entries (SPEC §7): these are
+# the partition-key prefixes its IAM policy allows through a dynamodb:LeadingKeys condition.
+HISTORY_WRITABLE_KEY_PREFIXES: tuple[str, ...] = ("JOB#", "AUDIT#")
+
+# Web paths served from the bucket; `/api/*` goes to the HTTP API.
+API_PATH_PATTERN = "/api/*"
+UI_APPS: tuple[str, ...] = ("admin", "merchant", "wallet")
+VENDOR_PREFIX = "vendor"
+JSQR_KEY = f"{VENDOR_PREFIX}/jsQR.js"
+
+# Daily expiry job at 00:05 Japan time, just after the usage period of a day's vouchers ends.
+EXPIRY_SCHEDULE_HOUR = "0"
+EXPIRY_SCHEDULE_MINUTE = "5"
+EXPIRY_SCHEDULE_INPUT = {"job": "expire"}
+
+# Payment failure codes (EMF metric `error_<code>` with dimension `service`) that page someone,
+# with the count per 5 minutes that is abnormal. Other codes (a customer short of balance, an
+# expired QR) are everyday events: they appear on the dashboard, by reason, without an alarm.
+PAYMENT_FAILURE_ALARMS: dict[str, int] = {
+    "internal_error": 1,
+    "service_unavailable": 1,
+    "conflict": 20,
+}
+
+
+def stack_prefix(city: str, stage: str) -> str:
+    """Stack name and prefix of every physical name: one city and stage per stack."""
+    return f"{PROJECT}-{city}-{stage}"
+
+
+def edge_stack_name(city: str, stage: str) -> str:
+    return f"{stack_prefix(city, stage)}-edge"
+
+
+def service_name(city: str, stage: str, key: str) -> str:
+    """POWERTOOLS_SERVICE_NAME: also the `service` dimension of the EMF metrics, so it carries the
+    city and stage, letting two deployments share one account without mixing their metrics."""
+    return f"{stack_prefix(city, stage)}-{key}"

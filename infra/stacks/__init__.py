@@ -1,0 +1,1 @@
+"""The stacks: each only wires the constructs of infra/constructs together."""
