@@ -8,13 +8,14 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out)"
+	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
@@ -44,7 +45,7 @@ setup: $(STAMPS)/python $(STAMPS)/npm
 run: setup
 	$(PY) -m local.server
 
-test: setup $(STAMPS)/chromium lint typecheck unit integration infra e2e
+test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
 	@echo "all checks passed"
 
 # --- suites --------------------------------------------------------------------------------
@@ -79,6 +80,10 @@ docs: setup
 
 synth: setup
 	npx cdk synth --quiet
+
+# Run the daily schedule (e.g. lapse of expired value) on the running local server; DATE=YYYY-MM-DD to pretend.
+expire:
+	curl -fsS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/schedule$(if $(DATE),?date=$(DATE),)"; echo
 
 reset:
 	rm -rf .local/state

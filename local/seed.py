@@ -66,6 +66,7 @@ def seed(rt: Runtime, *, payments: int = 24) -> list[dict[str, str]]:
         contact_phone="0573-54-2902",
         contact_hours="平日8:30~17:00",
     )
+    committee["areas"] = {area for _, _, _, area, _ in STORES}
     items.append(committee)
     today = now.astimezone(JST).date()
     programme = programmes.item(
@@ -219,7 +220,7 @@ def seed(rt: Runtime, *, payments: int = 24) -> list[dict[str, str]]:
         )
         items.append(wallets.email_item(SERVICE_ID, email, wallet_id))
         if buckets:
-            items.append(wallets.holder_item(PROGRAMME_ID, wallet_id))
+            items.append({**wallets.holder_item(PROGRAMME_ID, wallet_id), "units": units})
         items += txns
         logins.append({"app": "wallet", "role": "アプリユーザ", "login": email, "note": "メールの確認コードでログイン"})
     # Console-created ids continue after the demo ones.

@@ -78,6 +78,23 @@ class LocalStack:
         self.stream = streams.Stream(self.config.table_name, from_start=not self.restored)
         self.stop = threading.Event()
         threading.Thread(target=streams.run_forever, args=(self.stream, self.stop), name="stream", daemon=True).start()
+        threading.Thread(target=self._schedule_loop, name="schedule", daemon=True).start()
+
+    def _schedule_loop(self) -> None:
+        """EventBridge Scheduler in miniature: the daily jobs, at start and every 24 hours."""
+        while not self.stop.is_set():
+            self.run_schedule(None)
+            self.stop.wait(24 * 3600)
+
+    def run_schedule(self, date: str | None) -> dict[str, Any]:
+        from local.apigw import FakeLambdaContext
+        from workers import schedule
+
+        result: dict[str, Any] = schedule.lambda_handler(
+            {"date": date} if date else {}, FakeLambdaContext("shoken-schedule", 900_000)
+        )
+        self.dirty = True
+        return result
 
     @property
     def buckets(self) -> list[str]:
@@ -174,6 +191,9 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
             elif path == "/_local/mail.json":
                 local.mailbox.drain()
                 self._send(200, json.dumps(local.mailbox.as_json(), ensure_ascii=False).encode(), "application/json")
+            elif path == "/_local/schedule" and self.command == "POST":
+                date = parse_qs(urlsplit(self.path).query).get("date", [None])[0]
+                self._send(200, json.dumps(local.run_schedule(date)).encode(), "application/json")
             elif path.startswith("/_local/s3/"):
                 self._s3_link(path)
             elif self.command in ("GET", "HEAD"):

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, merchants, users
+from admin import app_users, audit_log, bulk_uploads, grants, merchants, programmes, users
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -16,14 +16,22 @@ from admin.schemas import (
     AuditList,
     AuditSearch,
     BulkSpecs,
+    Cancelled,
+    ChargeRequest,
+    ChargeResult,
     CompanyCreate,
     CompanyList,
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    GrantRequest,
     JobList,
     JobView,
     OptionsResponse,
+    ProgrammeCreate,
+    ProgrammeFields,
+    ProgrammeList,
+    ProgrammeView,
     StoreCreate,
     StoreList,
     StoreSearch,
@@ -201,6 +209,46 @@ def handle_list_bulk_uploads() -> JobList:
 @app.get("/api/admin/bulk-uploads/<job_id>")
 def handle_get_bulk_upload(job_id: str) -> JobView:
     return bulk_uploads.get(api.rt(), api.principal(), job_id)
+
+
+@app.get("/api/admin/programmes")
+def handle_list_programmes() -> ProgrammeList:
+    return programmes.list_visible(api.rt(), api.principal())
+
+
+@app.post("/api/admin/programmes")
+def handle_create_programme(body: ProgrammeCreate) -> ProgrammeView:
+    return programmes.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/programmes/<programme_id>")
+def handle_get_programme(programme_id: str) -> ProgrammeView:
+    return programmes.get(api.rt(), api.principal(), programme_id)
+
+
+@app.put("/api/admin/programmes/<programme_id>")
+def handle_update_programme(programme_id: str, body: ProgrammeFields) -> ProgrammeView:
+    return programmes.update(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/charges")
+def handle_store_charge(body: ChargeRequest) -> ChargeResult:
+    return programmes.charge(api.rt(), api.principal(), body)
+
+
+@app.post("/api/admin/charges/<number>/cancel")
+def handle_cancel_charge(number: str) -> Cancelled:
+    return programmes.cancel_charge(api.rt(), api.principal(), number)
+
+
+@app.post("/api/admin/grants")
+def handle_start_grant(body: GrantRequest) -> JobView:
+    return grants.start(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/grants")
+def handle_list_grants() -> JobList:
+    return grants.list_for_committee(api.rt(), api.principal())
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

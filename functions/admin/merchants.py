@@ -29,7 +29,7 @@ from admin.schemas import (
 )
 from shoken import api, audit, ids
 from shoken.clock import iso
-from shoken.db import companies, guards, keys, sequences, stores, terminals
+from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from shoken.principal import Principal, Scope
@@ -224,6 +224,7 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
         [("store", "external_store_id", current.get("external_store_id"), values.get("external_store_id"))],
         exists_error=NotFound("店舗が見つかりません。"),
     )
+    committees.add_areas(rt.db, str(current["committee_id"]), {str(values.get("area") or "")})
     audit.record(
         rt,
         "store_updated",

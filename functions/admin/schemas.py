@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
@@ -310,3 +311,97 @@ class BulkSpecView(BaseModel):
 
 class BulkSpecs(BaseModel):
     specs: list[BulkSpecView]
+
+
+class ProgrammeFields(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    unit_price: int = Field(ge=1, le=1_000_000)
+    unit_value: int = Field(ge=1, le=2_000_000)
+    common_share: int = Field(ge=0, le=2_000_000)
+    dedicated_share: int = Field(ge=0, le=2_000_000)
+    sale_start: date
+    sale_end: date
+    use_start: date
+    use_end: date
+    limit_units: int = Field(ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _makes_sense(self) -> ProgrammeFields:
+        problems = []
+        if self.common_share + self.dedicated_share != self.unit_value:
+            problems.append(("common_share", "共通券と専用券の額の合計が、1冊あたりの額面と一致しません。"))
+        if self.unit_value < self.unit_price:
+            problems.append(("unit_value", "額面は販売価格以上にしてください。"))
+        if self.sale_end < self.sale_start:
+            problems.append(("sale_end", "販売期間の終了日が開始日より前です。"))
+        if self.use_end < self.use_start:
+            problems.append(("use_end", "利用期間の終了日が開始日より前です。"))
+        if self.use_end < self.sale_end:
+            problems.append(("use_end", "利用期間は販売期間の終了日以降まで設定してください。"))
+        if (self.use_end - self.use_start).days > 366:
+            problems.append(("use_end", "利用期間は1年以内にしてください。"))
+        if problems:
+            # Shown beside the form as one sentence per problem (shoken.validation turns it into reason_ja).
+            raise ValueError(" / ".join(message for _, message in problems))
+        return self
+
+
+class ProgrammeCreate(ProgrammeFields):
+    committee_id: str | None = Field(default=None, max_length=20)
+
+
+class ProgrammeView(BaseModel):
+    programme_id: str
+    committee_id: str
+    name: str
+    unit_price: int
+    unit_value: int
+    common_share: int
+    dedicated_share: int
+    premium_label: str
+    sale_start: str
+    sale_end: str
+    use_start: str
+    use_end: str
+    limit_units: int
+    status: str
+
+
+class ProgrammeList(BaseModel):
+    items: list[ProgrammeView]
+
+
+class ChargeRequest(BaseModel):
+    programme_id: str = Field(min_length=1, max_length=20)
+    units: int = Field(ge=1, le=100)
+    wallet_id: str | None = Field(default=None, pattern=r"^\d{12}$")
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
+    qr: str | None = Field(default=None, max_length=200)
+    idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class ChargeResult(BaseModel):
+    number: str
+    wallet_id: str
+    email: str
+    programme_name: str
+    units: int
+    price: int
+    amount: int
+    occurred_at: str
+    balance_after: int
+
+
+class Cancelled(BaseModel):
+    number: str
+    cancel_number: str
+    message: str
+
+
+class GrantRequest(BaseModel):
+    programme_id: str = Field(min_length=1, max_length=20)
+    name: str = Field(min_length=1, max_length=60)
+    campaign_name: str | None = Field(default=None, max_length=60)
+    amount: int = Field(ge=1, le=1_000_000)
+    voucher_type: Literal["common", "dedicated"] = "common"
+    wallet_ids: list[str] | None = Field(default=None, max_length=10_000)

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from shoken import audit, entities, ids
 from shoken.clock import iso
-from shoken.db import companies, guards, keys, sequences, stores, terminals, users
+from shoken.db import committees, companies, guards, keys, sequences, stores, terminals, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import InvalidRequest
@@ -559,6 +559,11 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
             checkpoint={**checkpoint, "written": written},
             done_count=len(rows) // 2 + written * len(rows) // (2 * len(records)),
         )
+    if spec_name == "stores":
+        for committee_id in {str(r["committee_id"]) for r, _ in records}:
+            committees.add_areas(
+                rt.db, committee_id, {str(r.get("area") or "") for r, _ in records if r["committee_id"] == committee_id}
+            )
     job_items.update(
         rt.db,
         job_id,

@@ -18,9 +18,9 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk
+    from workers import bulk, grant, lapse
 
-    return {"bulk_upload": bulk.run}
+    return {"bulk_upload": bulk.run, "grant": grant.run, "lapse": lapse.run}
 
 
 def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:

@@ -77,5 +77,25 @@ def test_citizen_signs_in_with_an_emailed_code(server: LocalServer, page: Any) -
     assert_accessible(page)
     page.get_by_label("6桁の確認コード").fill(last_code(server, "hanako@example.jp"))
     page.get_by_role("button", name="ログイン").click()
-    page.get_by_role("heading", name="ホーム").wait_for()
+    page.get_by_text("ご利用可能金額").wait_for()
+    balance = int(page.get_by_test_id("balance").inner_text().replace(",", "").replace("円", ""))
+    assert 0 < balance <= 26_000  # two units bought, some spent in the demo history
+    page.get_by_text("(有効期限").first.wait_for()
     assert_accessible(page)
+
+    page.get_by_role("button", name="QRコード表示").click()
+    qr_image = page.get_by_role("img", name="QRコード表示")
+    qr_image.wait_for()
+    shown = page.locator("img[data-token]")
+    shown.wait_for()
+    assert shown.evaluate("img => img.decode().then(() => img.naturalWidth > 0)")
+    assert page.get_by_role("timer").inner_text().startswith("有効期限まで")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="English").click()
+    page.get_by_text("Ask the store staff to scan this QR code.").wait_for()
+    page.get_by_role("button", name="Back").click()
+    page.get_by_text("Available balance").wait_for()
+    page.reload()
+    page.get_by_text("Available balance").wait_for()  # the language choice is remembered
+    page.get_by_role("button", name="日本語").click()

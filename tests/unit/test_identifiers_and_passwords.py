@@ -53,3 +53,17 @@ def test_staff_passwords_need_twelve_characters() -> None:
     passwords.check_staff_password("Kuri-kinton-77", "Kuri-kinton-77", "shopuser01")
     with pytest.raises(passwords.PasswordMismatch):
         passwords.check_staff_password("Kuri-kinton-77", "Kuri-kinton-78", "shopuser01")
+
+
+def test_initial_password_is_the_login_id_until_changed() -> None:
+    user = {"login_id": "shopuser01", "must_change_password": True}
+    assert passwords.verify_user(user, "shopuser01", log_n=10)
+    assert not passwords.verify_user(user, "shopuser02", log_n=10)
+    assert not passwords.verify_user({**user, "must_change_password": False}, "shopuser01", log_n=10)
+    changed = {
+        **user,
+        "must_change_password": False,
+        "password_hash": passwords.hash_password("Kuri-kinton7", log_n=10),
+    }
+    assert passwords.verify_user(changed, "Kuri-kinton7", log_n=10)
+    assert not passwords.verify_user(changed, "shopuser01", log_n=10)

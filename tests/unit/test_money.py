@@ -135,3 +135,38 @@ def test_repeated_payments_never_overspend(wallet: list[Bucket], amounts: list[i
         wallet = money.apply(wallet, {k: -v for k, v in taken.items()})
         spent += amount
         assert all(b.balance >= 0 for b in wallet)
+
+
+@settings(max_examples=200)
+@given(wallet=buckets_strategy, today=st.sampled_from(["2026-11-29", "2026-12-31", "2027-04-01"]))
+def test_lapse_takes_exactly_what_has_expired(wallet: list[Bucket], today: str) -> None:
+    lapsed = money.lapsing(wallet, today=today)
+    after = money.apply(wallet, {k: -v for k, v in lapsed.items()})
+    assert all(b.balance == 0 for b in after if b.expires_on < today)
+    assert [b.balance for b in after if b.expires_on >= today] == [b.balance for b in wallet if b.expires_on >= today]
+    assert sum(b.balance for b in wallet) == sum(b.balance for b in after) + sum(lapsed.values())
+    assert money.lapsing(after, today=today) == {}  # a second run lapses nothing
+
+
+@given(amount=st.integers(min_value=1, max_value=1_000_000), vtype=st.sampled_from(list(VoucherType)))
+def test_a_grant_is_one_bucket_of_exactly_the_amount(amount: int, vtype: VoucherType) -> None:
+    terms = ProgrammeTerms("P1", 10_000, {VoucherType.COMMON: 13_000}, "2026-08-01", "2027-01-31")
+    granted = money.grant_bucket(terms, amount, vtype, source="Gabc", created_at="x")
+    assert (
+        granted.balance == granted.initial == amount
+        and granted.kind is ValueKind.GRANT
+        and granted.voucher_type is vtype
+    )
+
+
+def test_summary_groups_by_type_and_expiry_dedicated_first() -> None:
+    wallet = [
+        bucket("a", ValueKind.PREPAID, VoucherType.COMMON, 1000, "2027-03-31"),
+        bucket("b", ValueKind.BONUS, VoucherType.COMMON, 300, "2027-03-31"),
+        bucket("c", ValueKind.PREPAID, VoucherType.DEDICATED, 500, "2027-01-31"),
+        bucket("d", ValueKind.PREPAID, VoucherType.COMMON, 700, "2026-11-01"),
+    ]
+    assert money.summary(wallet, today=TODAY) == [
+        {"voucher_type": "dedicated", "expires_on": "2027-01-31", "programme_id": "P1", "balance": 500},
+        {"voucher_type": "common", "expires_on": "2027-03-31", "programme_id": "P1", "balance": 1300},
+    ]

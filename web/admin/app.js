@@ -5,6 +5,7 @@ import * as auditLog from '/admin/audit.js';
 import * as merchants from '/admin/merchants.js';
 import * as appUsers from '/admin/app-users.js';
 import * as bulk from '/admin/bulk.js';
+import * as programmes from '/admin/programmes.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -35,7 +36,10 @@ const MENU = [
     { hash: '#/stores', label: '店舗', page: merchants.stores },
     { hash: '#/terminals', label: '端末', page: merchants.terminals },
   ] },
-  { group: '利用者', roles: ['system_admin', 'committee_admin'], items: [
+  { group: '商品券', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/programmes', label: '商品券事業', page: programmes.list },
+    { hash: '#/charge', label: '店頭チャージ', page: programmes.charge },
+    { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
   ] },
   { group: 'その他', items: [
@@ -53,6 +57,7 @@ const HIDDEN_PAGES = {
   '#/terminals/new': merchants.terminalNew,
   '#/terminals/detail': merchants.terminalDetail,
   '#/app-users/detail': appUsers.detail,
+  '#/programmes/detail': programmes.detail,
 };
 const HOME = '#/users';
 

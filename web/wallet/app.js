@@ -1,21 +1,33 @@
-// 利用者アプリ (citizen wallet): sign-in with email + code, then the wallet's screens.
-import { createApi, h, mount, showError, field, formValues } from '/shared/ui.js';
+// 利用者アプリ (citizen wallet): sign-in, ホーム, QRコード表示 → お支払い完了, 取引履歴, 加盟店一覧.
+import { createApi, h, mount, showError, field, formValues, yen, jstDateTime } from '/shared/ui.js';
+import { t, language, setLanguage } from '/wallet/i18n.js';
 
 const root = document.getElementById('root');
 const api = createApi('wallet', { onUnauthenticated: () => { if (state.me) { state.me = null; signInPage(); } } });
-const state = { me: null, site: null, emailHint: null };
+const state = { me: null, site: null, emailHint: null, timers: [] };
+
+function stopTimers() {
+  state.timers.forEach((id) => clearTimeout(id));
+  state.timers = [];
+}
+
+function later(fn, ms) { state.timers.push(setTimeout(fn, ms)); }
 
 function frame(title, ...content) {
+  stopTimers();
+  const other = language() === 'ja' ? 'en' : 'ja';
+  const languageSwitch = h('button', { type: 'button', class: 'link', lang: other,
+    onclick: () => { setLanguage(other); (state.current || signInPage)(); } }, other === 'en' ? 'English' : '日本語');
   return [
-    h('header', { class: 'topbar' }, h('p', { class: 'title' }, title),
-      state.me ? h('button', { type: 'button', class: 'link', onclick: logout }, 'ログアウト') : null),
+    h('header', { class: 'topbar' }, h('p', { class: 'title' }, title), languageSwitch,
+      state.me ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null),
     h('main', { id: 'main', class: 'page' }, ...content),
   ];
 }
 
 function serviceName() {
-  const committee = state.site && state.site.committees[0];
-  return committee ? committee.wallet_service_name : '電子商品券';
+  const committee = state.site && state.site.committees.find((c) => c.wallet_service_id === serviceId());
+  return committee ? committee.wallet_service_name : t('appName');
 }
 
 function serviceId() {
@@ -25,7 +37,9 @@ function serviceId() {
   return found ? found.wallet_service_id : null;
 }
 
+// --- sign-in -----------------------------------------------------------------------------------------
 function signInPage() {
+  state.current = signInPage;
   const slot = h('div');
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
@@ -35,13 +49,14 @@ function signInPage() {
       codePage();
     } catch (error) { showError(slot, error, form); }
   } },
-  h('p', {}, 'メールアドレスを入力してください。ログイン用の6桁の確認コードをお送りします。'), slot,
-  field({ label: 'メールアドレス', name: 'email', type: 'email', required: true, attrs: { autocomplete: 'email', inputmode: 'email' } }),
-  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, '確認コードを送信')));
-  mount(root, frame(serviceName(), h('h1', {}, 'ログイン'), form));
+  h('p', {}, t('emailPrompt')), slot,
+  field({ label: t('email'), name: 'email', type: 'email', required: true, attrs: { autocomplete: 'email', inputmode: 'email' } }),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, t('sendCode'))));
+  mount(root, frame(serviceName(), h('h1', {}, t('login')), form));
 }
 
 function codePage() {
+  state.current = codePage;
   const slot = h('div');
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
@@ -51,20 +66,149 @@ function codePage() {
       home();
     } catch (error) { showError(slot, error, form); }
   } },
-  h('p', {}, `${state.emailHint || 'メールアドレス'} に確認コードを送信しました。`), slot,
-  field({ label: '6桁の確認コード', name: 'code', required: true, attrs: { inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6' } }),
-  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, 'ログイン')),
+  h('p', {}, t('codeSent', state.emailHint || '')), slot,
+  field({ label: t('code'), name: 'code', required: true, attrs: { inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6' } }),
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, t('login'))),
   h('div', { class: 'actions' },
     h('button', { type: 'button', class: 'secondary', onclick: async () => {
-      try { await api.post('/api/auth/resend'); slot.replaceChildren(h('div', { class: 'notice ok', role: 'status' }, '確認コードを再送信しました。')); } catch (error) { showError(slot, error); }
-    } }, '確認コードを再送信'),
-    h('button', { type: 'button', class: 'link', onclick: signInPage }, 'メールアドレスを入力し直す')),
-  h('p', { class: 'hint' }, 'メールが届かない場合は、迷惑メールフォルダをご確認ください。'));
-  mount(root, frame(serviceName(), h('h1', {}, '確認コードの入力'), form));
+      try { await api.post('/api/auth/resend'); slot.replaceChildren(h('div', { class: 'notice ok', role: 'status' }, t('resent'))); } catch (error) { showError(slot, error); }
+    } }, t('resend')),
+    h('button', { type: 'button', class: 'link', onclick: signInPage }, t('reenter'))),
+  h('p', { class: 'hint' }, t('noMail')));
+  mount(root, frame(serviceName(), h('h1', {}, t('codeTitle')), form));
 }
 
-function home() {
-  mount(root, frame(serviceName(), h('h1', {}, 'ホーム'), h('p', {}, `${state.me.email} でログインしています。`)));
+// --- ホーム ----------------------------------------------------------------------------------------------
+async function home() {
+  state.current = home;
+  const data = await api.get('/api/wallet/home');
+  const typeName = (type) => (type === 'dedicated' ? t('dedicated') : t('common'));
+  mount(root, frame(data.service_name || serviceName(),
+    h('h1', { class: 'visually-hidden' }, t('home')),
+    h('section', { class: 'card center', 'aria-labelledby': 'balance-label' },
+      h('p', { id: 'balance-label' }, t('available')),
+      h('p', { class: 'big-amount', 'data-testid': 'balance' }, yen(data.balance), h('small', {}, t('yen'))),
+      h('button', { type: 'button', class: 'wide', onclick: qrPage }, t('showQr'))),
+    h('section', { class: 'card', 'aria-labelledby': 'breakdown-label' },
+      h('h2', { id: 'breakdown-label' }, t('breakdown')),
+      h('ul', { class: 'list' }, data.lines.map((line) => h('li', {}, h('div', { class: 'row' },
+        h('span', {}, `${typeName(line.voucher_type)} (${t('expires')} ${line.expires_on.replaceAll('-', '/')})`),
+        h('strong', {}, `${yen(line.balance)}${t('yen')}`))))),
+      data.pending ? h('p', { class: 'hint' }, t('pending', yen(data.pending))) : null,
+      h('p', { class: 'hint' }, t('commonNote'), h('br'), t('dedicatedNote'))),
+    h('nav', { 'aria-label': t('home') }, h('ul', { class: 'list' },
+      h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); historyPage(); } }, h('span', {}, t('history')), h('span', { 'aria-hidden': 'true' }, '›'))),
+      h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); storesPage(); } }, h('span', {}, t('stores')), h('span', { 'aria-hidden': 'true' }, '›')))))));
+}
+
+// --- QRコード表示 → お支払い完了 -------------------------------------------------------------------------
+async function qrPage() {
+  state.current = qrPage;
+  const image = h('img', { alt: t('qrTitle'), width: '300', height: '300' });
+  const countdown = h('p', { class: 'center', role: 'timer', 'aria-live': 'off' });
+  const slot = h('div', { 'aria-live': 'polite' });
+  mount(root, frame(serviceName(), h('h1', {}, t('qrTitle')), slot,
+    h('div', { class: 'qr-box' }, image, countdown),
+    h('p', { class: 'center' }, t('qrHelp')), h('p', { class: 'hint center' }, t('qrBrightness')),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
+  const watching = [];  // tokens still valid: the store may read the previous one just before a refresh
+  async function refresh() {
+    try {
+      const issued = await api.post('/api/wallet/qr');
+      image.src = issued.image;
+      image.dataset.token = issued.token;
+      watching.push(issued);
+      const untilRefresh = Math.max(5, issued.ttl_seconds - 20) * 1000;
+      later(refresh, untilRefresh);
+    } catch (error) { showError(slot, error); }
+  }
+  function tick() {
+    const current = watching[watching.length - 1];
+    if (current) {
+      const left = Math.max(0, current.valid_until - Math.floor(Date.now() / 1000));
+      countdown.textContent = t('qrValid', `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`);
+    }
+    later(tick, 1000);
+  }
+  async function poll() {
+    const now = Math.floor(Date.now() / 1000);
+    for (const issued of [...watching]) {
+      if (issued.valid_until + 5 < now) { watching.splice(watching.indexOf(issued), 1); continue; }
+      try {
+        const reply = await api.get(`/api/wallet/qr/${issued.poll_id}`);
+        if (reply.state === 'paid') { paidPage(reply.payment); return; }
+      } catch (_) { /* a failed poll is retried on the next tick */ }
+    }
+    later(poll, 1500);
+  }
+  await refresh();
+  tick();
+  later(poll, 1500);
+}
+
+function paidPage(payment) {
+  state.current = () => paidPage(payment);
+  mount(root, frame(t('paidTitle'),
+    h('h1', { class: 'visually-hidden' }, t('paidTitle')),
+    h('p', { class: 'big-amount' }, yen(payment.amount), h('small', {}, t('yen'))),
+    h('div', { class: 'done-mark', 'aria-hidden': 'true' }, '✓'),
+    h('p', { class: 'center', role: 'status' }, h('strong', {}, t('paid'))),
+    h('div', { class: 'card center' }, h('p', {}, t('available')), h('p', { class: 'big-amount' }, yen(payment.balance_after), h('small', {}, t('yen')))),
+    h('h2', {}, t('paymentInfo')),
+    h('dl', { class: 'detail' },
+      h('dt', {}, t('storeName')), h('dd', {}, payment.store_name),
+      h('dt', {}, t('paidAt')), h('dd', {}, jstDateTime(payment.occurred_at, false)),
+      h('dt', {}, t('number')), h('dd', {}, payment.number)),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'wide', onclick: home }, t('ok')))));
+}
+
+// --- 取引履歴 / 加盟店一覧 ----------------------------------------------------------------------------------
+async function historyPage() {
+  state.current = historyPage;
+  const list = h('ul', { class: 'list' });
+  const more = h('div', { class: 'actions' });
+  const slot = h('div');
+  async function load(cursor) {
+    try {
+      const page = await api.get(`/api/wallet/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
+      if (!cursor && !page.items.length) list.append(h('li', {}, h('p', {}, t('noHistory'))));
+      list.append(...page.items.map((item) => h('li', {}, h('div', { class: 'row' },
+        h('span', {}, h('span', {}, item.store_name || item.campaign_name || item.txn_type_label), h('br'),
+          h('small', {}, `${jstDateTime(item.occurred_at, false)} ・ ${item.txn_type_label}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
+        h('strong', {}, `${item.amount > 0 ? '+' : ''}${yen(item.amount)}${t('yen')}`)))));
+      more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor) }, t('more')) : '');
+    } catch (error) { showError(slot, error); }
+  }
+  mount(root, frame(serviceName(), h('h1', {}, t('history')), slot, list, more,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
+  await load(null);
+}
+
+async function storesPage() {
+  state.current = storesPage;
+  const list = h('ul', { class: 'list' });
+  const count = h('p', { role: 'status' });
+  const slot = h('div');
+  const area = h('select', { id: 'store-area', name: 'area' }, h('option', { value: '' }, t('allAreas')));
+  const form = h('form', { novalidate: true, onsubmit: (event) => { event.preventDefault(); load(); } },
+    field({ label: t('searchStores'), name: 'name', type: 'search' }),
+    h('div', { class: 'field' }, h('label', { for: 'store-area' }, t('area')), area),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('search'))));
+  let areasFilled = false;
+  async function load() {
+    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
+    try {
+      const page = await api.get(`/api/wallet/stores?${query}`);
+      if (!areasFilled) { area.append(...page.areas.map((a) => h('option', { value: a }, a))); areasFilled = true; }
+      count.textContent = t('storeCount', page.items.length);
+      list.replaceChildren(...(page.items.length ? page.items.map((s) => h('li', {}, h('div', { class: 'row' },
+        h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(' ・ '))),
+        h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : `${t('common')}・${t('dedicated')}`)))) : [h('li', {}, h('p', {}, t('noStores')))]));
+    } catch (error) { showError(slot, error); }
+  }
+  mount(root, frame(serviceName(), h('h1', {}, t('stores')), slot, form, count, list,
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
+  await load();
 }
 
 async function logout() {
@@ -76,7 +220,7 @@ async function logout() {
 
 async function start() {
   try { state.site = await api.get('/api/site'); } catch (_) { state.site = null; }
-  try { state.me = await api.get('/api/auth/me'); home(); } catch (_) { signInPage(); }
+  try { state.me = await api.get('/api/auth/me'); await home(); } catch (_) { signInPage(); }
 }
 
 start();

@@ -130,6 +130,21 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/bulk-uploads", AD, CONSOLE),
     _session("GET", "/api/admin/bulk-uploads", AD, CONSOLE),
     _session("GET", "/api/admin/bulk-uploads/{job_id}", AD, CONSOLE),
+    # --- programmes, counter purchases, grants (商品券事業 / 店頭チャージ / 一括付与) -----------------------
+    _session("GET", "/api/admin/programmes", AD, CONSOLE),
+    _session("POST", "/api/admin/programmes", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}", AD, CONSOLE),
+    _session("PUT", "/api/admin/programmes/{programme_id}", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/charges", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/charges/{number}/cancel", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/grants", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/grants", AD, COMMITTEE_UP),
+    # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
+    _session("GET", "/api/wallet/home", W, CITIZEN),
+    _session("POST", "/api/wallet/qr", W, CITIZEN),
+    _session("GET", "/api/wallet/qr/{poll_id}", W, CITIZEN),
+    _session("GET", "/api/wallet/history", W, CITIZEN),
+    _session("GET", "/api/wallet/stores", W, CITIZEN),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

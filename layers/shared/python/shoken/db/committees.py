@@ -45,3 +45,14 @@ def get(db: Dynamo, committee_id: str) -> Item | None:
 
 def list_all(db: Dynamo) -> list[Item]:
     return list(db.query_all(index="list1", pk_name="L1PK", pk=LIST_PK))
+
+
+def add_areas(db: Dynamo, committee_id: str, areas: set[str]) -> None:
+    """Remember the store areas (地区) of a committee, for the citizens' store search."""
+    from shoken.db.dynamo import Expr
+
+    wanted = {a for a in areas if a}
+    if not wanted:
+        return
+    expr = Expr()
+    db.update(keys.committee(committee_id), f"ADD {expr.n('areas')} {expr.v(wanted)}", expr)

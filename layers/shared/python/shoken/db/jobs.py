@@ -28,9 +28,11 @@ def item(
     params: dict[str, Any],
     now: datetime,
     label: str,
+    shared_list: str | None = None,
 ) -> Item:
+    """A queued job. `shared_list` also lists it for everyone of a scope (e.g. a committee's grants)."""
     pk, sk = keys.job(job_id)
-    return {
+    record: Item = {
         "PK": pk,
         "SK": sk,
         "kind": "job",
@@ -50,6 +52,15 @@ def item(
         "L1PK": owner_list_pk(str(owner["user_id"])),
         "L1SK": iso(now),
     }
+    if shared_list:
+        record["L2PK"] = shared_list
+        record["L2SK"] = iso(now)
+    return record
+
+
+def list_shared(db: Dynamo, shared_list: str, *, limit: int = 50) -> list[Item]:
+    page = db.query(index="list2", pk_name="L2PK", pk=shared_list, sk_name="L2SK", newest_first=True, limit=limit)
+    return page.items
 
 
 def create(db: Dynamo, record: Item) -> None:

@@ -64,3 +64,21 @@ def terms(record: Item) -> ProgrammeTerms:
 
 def get(db: Dynamo, programme_id: str, *, consistent: bool = False) -> Item | None:
     return db.get(keys.programme(programme_id), consistent=consistent)
+
+
+def list_for_committee(db: Dynamo, committee_id: str) -> list[Item]:
+    return list(db.query_all(index="list1", pk_name="L1PK", pk=list_pk(committee_id), sk_name="L1SK"))
+
+
+def holders(
+    db: Dynamo, programme_id: str, *, start_key: dict[str, object] | None = None, limit: int = 200
+) -> tuple[list[Item], dict[str, object] | None]:
+    page = db.query(
+        pk_name="PK",
+        pk=keys.programme(programme_id)[0],
+        sk_name="SK",
+        sk_begins="HOLDER#",
+        limit=limit,
+        start_key=start_key,
+    )
+    return page.items, page.last_key

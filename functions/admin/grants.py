@@ -1,0 +1,83 @@
+"""キャンペーン / 一括付与: grant an amount to every citizen of a committee (or a list), as a job."""
+
+from __future__ import annotations
+
+from admin import bulk_uploads, programmes
+from admin.schemas import GrantRequest, JobList, JobView
+from shoken import api, audit, ids
+from shoken.db import jobs, wallets
+from shoken.errors import InvalidRequest
+from shoken.principal import Principal, Scope
+from shoken.runtime import Runtime
+
+
+def shared_list(committee_id: str) -> str:
+    return f"GRANTS#{committee_id}"
+
+
+def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
+    programme = programmes._visible(rt, caller, body.programme_id)
+    if body.voucher_type not in programme["shares"]:
+        raise InvalidRequest(
+            details=[{"field": "voucher_type", "reason": "unknown", "reason_ja": "この商品券事業にない券種です。"}]
+        )
+    if body.wallet_ids is not None:
+        bad = [w for w in body.wallet_ids if not ids.WALLET_ID.match(w)]
+        if bad or not body.wallet_ids:
+            raise InvalidRequest(
+                details=[
+                    {
+                        "field": "wallet_ids",
+                        "reason": "format",
+                        "reason_ja": f"ユーザIDの形式が正しくありません: {', '.join(bad[:5])}",
+                    }
+                ]
+            )
+    committee_id = str(programme["committee_id"])
+    grant_id = ids.random_token(9).replace("-", "x").replace("_", "y")
+    target = f"{len(body.wallet_ids):,}人" if body.wallet_ids is not None else "登録済みの全アプリユーザ"
+    record = jobs.item(
+        grant_id,
+        job_kind="grant",
+        owner=audit.actor_of(caller) | {"committee_id": caller.committee_id},
+        scope={"committee_id": committee_id},
+        params={
+            "programme_id": body.programme_id,
+            "committee_id": committee_id,
+            "name": body.name,
+            "campaign_name": body.campaign_name or body.name,
+            "amount": body.amount,
+            "voucher_type": body.voucher_type,
+            "wallet_ids": body.wallet_ids,
+            "list_pk": wallets.list_pk(committee_id),
+        },
+        now=rt.clock.now(),
+        label=f"一括付与「{body.name}」{body.amount:,}円 ({target})",
+        shared_list=shared_list(committee_id),
+    )
+    jobs.create(rt.db, record)
+    audit.record(
+        rt,
+        "grant_started",
+        actor=audit.actor_of(caller),
+        scope=Scope(committee_id),
+        request=api.current().request,
+        target_type="grant",
+        target_id=grant_id,
+        amount=body.amount,
+        name=body.name,
+    )
+    return bulk_uploads.view(record)
+
+
+def list_for_committee(rt: Runtime, caller: Principal) -> JobList:
+    programmes._require(caller)
+    committees = (
+        [caller.committee_id]
+        if caller.committee_id
+        else [str(c["committee_id"]) for c in programmes.lookup.visible_committees(rt, caller)]
+    )
+    found = [
+        job for committee_id in committees if committee_id for job in jobs.list_shared(rt.db, shared_list(committee_id))
+    ]
+    return JobList(items=[bulk_uploads.view(j) for j in found])

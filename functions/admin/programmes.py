@@ -1,0 +1,285 @@
+"""商品券事業 (programmes), 店頭チャージ (purchases recorded at the counter) and チャージ取消."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from admin import lookup
+from admin.schemas import (
+    Cancelled,
+    ChargeRequest,
+    ChargeResult,
+    ProgrammeCreate,
+    ProgrammeFields,
+    ProgrammeList,
+    ProgrammeView,
+)
+from shoken import api, audit, ids, money, qr
+from shoken.clock import iso, jst_date
+from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound, ShokenError
+from shoken.principal import Principal, Scope
+from shoken.roles import Role
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnType
+
+
+class OutsideSalePeriod(ShokenError):
+    status = 409
+    code = "outside_sale_period"
+    message = "販売期間外のため、チャージできません。"
+
+
+def _require(caller: Principal) -> None:
+    if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
+        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
+
+
+def view(record: Item) -> ProgrammeView:
+    shares = record["shares"]
+    value = sum(int(v) for v in shares.values())
+    return ProgrammeView(
+        programme_id=str(record["programme_id"]),
+        committee_id=str(record["committee_id"]),
+        name=str(record["name"]),
+        unit_price=int(record["unit_price"]),
+        unit_value=value,
+        common_share=int(shares.get("common", 0)),
+        dedicated_share=int(shares.get("dedicated", 0)),
+        premium_label=f"{int(record['unit_price']):,}円で{value:,}円分",
+        sale_start=str(record["sale_start"]),
+        sale_end=str(record["sale_end"]),
+        use_start=str(record["use_start"]),
+        use_end=str(record["use_end"]),
+        limit_units=int(record["limit_units"]),
+        status=str(record["status"]),
+    )
+
+
+def _fields(body: ProgrammeFields) -> dict[str, Any]:
+    shares = {k: v for k, v in (("common", body.common_share), ("dedicated", body.dedicated_share)) if v}
+    return {
+        "name": body.name,
+        "unit_price": body.unit_price,
+        "shares": shares,
+        "sale_start": body.sale_start.isoformat(),
+        "sale_end": body.sale_end.isoformat(),
+        "use_start": body.use_start.isoformat(),
+        "use_end": body.use_end.isoformat(),
+        "limit_units": body.limit_units,
+    }
+
+
+def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeView:
+    _require(caller)
+    committee_id = caller.committee_id if caller.role is Role.COMMITTEE_ADMIN else body.committee_id
+    if not committee_id or not any(c["committee_id"] == committee_id for c in lookup.visible_committees(rt, caller)):
+        raise InvalidRequest(
+            details=[{"field": "committee_id", "reason": "required", "reason_ja": "アクワイアラを選択してください。"}]
+        )
+    programme_id = f"P{sequences.next_value(rt.db, 'programme'):04d}"
+    record = programmes.item(programme_id, committee_id=committee_id, now=iso(rt.clock.now()), **_fields(body))
+    rt.db.put(record, condition="attribute_not_exists(PK)")
+    audit.record(
+        rt,
+        "programme_created",
+        actor=audit.actor_of(caller),
+        scope=Scope(committee_id),
+        request=api.current().request,
+        target_type="programme",
+        target_id=programme_id,
+    )
+    return view(record)
+
+
+def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFields) -> ProgrammeView:
+    current = _visible(rt, caller, programme_id)
+    fields = _fields(body) | {"updated_at": iso(rt.clock.now())}
+    expr = Expr()
+    record = rt.db.update(
+        keys.programme(programme_id), "SET " + ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items()), expr
+    )
+    audit.record(
+        rt,
+        "programme_updated",
+        actor=audit.actor_of(caller),
+        scope=Scope(str(current["committee_id"])),
+        request=api.current().request,
+        target_type="programme",
+        target_id=programme_id,
+    )
+    return view(record)
+
+
+def list_visible(rt: Runtime, caller: Principal) -> ProgrammeList:
+    found: list[Item] = []
+    for committee in lookup.visible_committees(rt, caller):
+        found += programmes.list_for_committee(rt.db, str(committee["committee_id"]))
+    return ProgrammeList(items=[view(p) for p in found])
+
+
+def get(rt: Runtime, caller: Principal, programme_id: str) -> ProgrammeView:
+    return view(_visible(rt, caller, programme_id, read_only=True))
+
+
+def _visible(rt: Runtime, caller: Principal, programme_id: str, *, read_only: bool = False) -> Item:
+    if not read_only:
+        _require(caller)
+    record = programmes.get(rt.db, programme_id, consistent=True)
+    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
+        raise NotFound("商品券事業が見つかりません。")
+    return record
+
+
+# --- 店頭チャージ ------------------------------------------------------------------------------------------
+def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee: Item) -> Item:
+    wallet_id = body.wallet_id
+    if body.qr:
+        wallet_id = qr.parse(body.qr).wallet_id
+    elif body.email:
+        guard = rt.db.get(keys.citizen_email(str(committee["wallet_service_id"]), body.email))
+        wallet_id = str(guard["wallet_id"]) if guard else None
+    if not wallet_id:
+        raise InvalidRequest("アプリユーザを ユーザID・メールアドレス・QRコード のいずれかで指定してください。")
+    record = wallets.get(rt.db, wallet_id)
+    if (
+        record is None
+        or not caller.covers(Scope(str(record["committee_id"])))
+        or record["committee_id"] != committee["committee_id"]
+    ):
+        raise NotFound("アプリユーザが見つかりません。")
+    return record
+
+
+def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
+    """Record a purchase once the committee has received the money (a retried click charges once)."""
+    _require(caller)
+    scope = f"console:{caller.user_id}"
+    request = body.model_dump(exclude={"idempotency_key"})
+    first = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
+    if first is not None:
+        return ChargeResult(**first)
+    programme = _visible(rt, caller, body.programme_id)
+    committee = rt.db.get(keys.committee(str(programme["committee_id"])))
+    assert committee is not None
+    wallet = _find_wallet(rt, caller, body, committee)
+    now = rt.clock.now()
+    if not (programme["sale_start"] <= jst_date(now) <= programme["sale_end"]):
+        raise OutsideSalePeriod()
+    terms = programmes.terms(programme)
+    for _ in range(3):
+        number = ids.transaction_number(now)
+        added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
+        amounts = {b.bucket_id: b.initial for b in added}
+        balance_after = money.available([*money.buckets_of(wallet), *added], today=jst_date(now), large_store=False)
+        result = ChargeResult(
+            number=number,
+            wallet_id=str(wallet["wallet_id"]),
+            email=str(wallet["email"]),
+            programme_name=str(programme["name"]),
+            units=body.units,
+            price=terms.unit_price * body.units,
+            amount=sum(amounts.values()),
+            occurred_at=iso(now),
+            balance_after=balance_after,
+        )
+        txn = transactions.item(
+            number,
+            txn_type=TxnType.STORE_CHARGE,
+            at=now,
+            amount=result.amount,
+            committee=committee,
+            wallet_id=str(wallet["wallet_id"]),
+            wallet_external_id=wallet.get("external_user_id"),
+            buckets=amounts,
+            breakdown=money.breakdown(added, amounts).to_item(),
+            programme_id=programme["programme_id"],
+            programme_name=programme["name"],
+            units=body.units,
+            price=result.price,
+            operator_id=caller.user_id,
+            operator_login=caller.login_id,
+        )
+        record = idempotency.item(scope, body.idempotency_key, request=request, result=result.model_dump(), now=now)
+        try:
+            ledger.charge(
+                rt.db,
+                wallet_id=str(wallet["wallet_id"]),
+                programme_id=str(programme["programme_id"]),
+                units=body.units,
+                limit_units=int(programme["limit_units"]),
+                buckets=added,
+                txn=txn,
+                idempotency=record,
+                now=now,
+            )
+        except ledger.NumberTaken:
+            continue
+        except ledger.AlreadyDone:
+            replayed = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
+            assert replayed is not None
+            return ChargeResult(**replayed)
+        audit.record(
+            rt,
+            "store_charge",
+            actor=audit.actor_of(caller),
+            scope=Scope(str(committee["committee_id"])),
+            request=api.current().request,
+            target_type="transaction",
+            target_id=number,
+            wallet_id=wallet["wallet_id"],
+            units=body.units,
+        )
+        return result
+    raise Conflict()
+
+
+def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
+    _require(caller)
+    charge_txn = transactions.get(rt.db, number, consistent=True)
+    if (
+        charge_txn is None
+        or charge_txn.get("txn_type") != TxnType.STORE_CHARGE.value
+        or not caller.covers(Scope(str(charge_txn["committee_id"])))
+    ):
+        raise NotFound("取引が見つかりません。")
+    if charge_txn.get("status") != "done":
+        raise ledger.AlreadyCancelled()
+    committee = rt.db.get(keys.committee(str(charge_txn["committee_id"])))
+    assert committee is not None
+    now = rt.clock.now()
+    for _ in range(3):
+        cancel_number = ids.transaction_number(now)
+        cancel_txn = transactions.item(
+            cancel_number,
+            txn_type=TxnType.CHARGE_CANCEL,
+            at=now,
+            amount=int(charge_txn["amount"]),
+            committee=committee,
+            wallet_id=str(charge_txn["wallet_id"]),
+            wallet_external_id=charge_txn.get("external_user_id"),
+            buckets={k: int(v) for k, v in charge_txn["buckets"].items()},
+            breakdown=dict(charge_txn["breakdown"]),
+            programme_id=charge_txn.get("programme_id"),
+            programme_name=charge_txn.get("programme_name"),
+            units=charge_txn.get("units"),
+            original_number=number,
+            operator_id=caller.user_id,
+            operator_login=caller.login_id,
+        )
+        try:
+            ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, now=now)
+        except ledger.NumberTaken:
+            continue
+        audit.record(
+            rt,
+            "charge_cancelled",
+            actor=audit.actor_of(caller),
+            scope=Scope(str(charge_txn["committee_id"])),
+            request=api.current().request,
+            target_type="transaction",
+            target_id=number,
+        )
+        return Cancelled(number=number, cancel_number=cancel_number, message="チャージを取り消しました。")
+    raise Conflict()

@@ -1,0 +1,1 @@
+"""The citizen wallet: balance, the payment QR, history and where vouchers can be used."""

@@ -1,0 +1,49 @@
+"""HTTP entry point of the wallet function (routes of area "wallet" in shoken.routes)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shoken import api, runtime
+from shoken.config import WalletConfig
+from shoken.observability import logger, metrics, tracer
+from wallet import codes, home, lists
+from wallet.schemas import HistoryPage, HistoryQuery, Home, QrIssued, QrState, StorePage, StoreQuery
+
+app = api.make_resolver()
+
+
+@app.get("/api/wallet/home")
+def handle_get_home() -> Home:
+    return home.home(api.rt(), api.principal())
+
+
+@app.post("/api/wallet/qr")
+def handle_issue_qr() -> QrIssued:
+    return codes.issue(api.rt(), api.principal())
+
+
+@app.get("/api/wallet/qr/<poll_id>")
+def handle_get_qr_state(poll_id: str) -> QrState:
+    return codes.state(api.rt(), api.principal(), poll_id)
+
+
+@app.get("/api/wallet/history")
+def handle_get_history(query: Annotated[HistoryQuery, Query()]) -> HistoryPage:
+    return lists.history_page(api.rt(), api.principal(), query)
+
+
+@app.get("/api/wallet/stores")
+def handle_get_stores(query: Annotated[StoreQuery, Query()]) -> StorePage:
+    return lists.store_page(api.rt(), api.principal(), query)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return api.serve(app, event, context, runtime.get(WalletConfig))

@@ -1,0 +1,92 @@
+"""Request and response models of the wallet function's routes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+
+class BalanceLine(BaseModel):
+    voucher_type: str
+    voucher_type_label: str
+    expires_on: str
+    programme_id: str
+    programme_name: str | None = None
+    balance: int
+
+
+class Home(BaseModel):
+    wallet_id: str
+    service_name: str
+    balance: int  # ご利用可能金額: everything spendable today (共通券 + 専用券)
+    common: int
+    dedicated: int
+    lines: list[BalanceLine]
+    pending: int  # bought but not yet in its usage period
+
+
+class QrIssued(BaseModel):
+    poll_id: str
+    token: str
+    image: str  # PNG data URL
+    valid_until: int  # epoch seconds
+    ttl_seconds: int
+
+
+class PaymentDone(BaseModel):
+    number: str
+    amount: int
+    store_name: str
+    occurred_at: str
+    balance_after: int
+    method: str
+
+
+class QrState(BaseModel):
+    state: Literal["waiting", "paid", "expired"]
+    valid_until: int
+    payment: PaymentDone | None = None
+
+
+class HistoryLine(BaseModel):
+    number: str
+    occurred_at: str
+    txn_type: str
+    txn_type_label: str
+    status: str
+    status_label: str
+    amount: int  # signed: + adds to the wallet, - takes from it
+    store_name: str | None = None
+    campaign_name: str | None = None
+
+
+class HistoryPage(BaseModel):
+    items: list[HistoryLine]
+    next_cursor: str | None = None
+
+
+class HistoryQuery(BaseModel):
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class StoreQuery(BaseModel):
+    name: str | None = Field(default=None, max_length=60)
+    area: str | None = Field(default=None, max_length=40)
+    cursor: str | None = Field(default=None, max_length=2000)
+
+
+class StoreLine(BaseModel):
+    store_id: str
+    name: str
+    area: str | None = None
+    address: str | None = None
+    phone: str | None = None
+    large: bool
+    vouchers: str  # 共通券のみ / 共通券・専用券
+
+
+class StorePage(BaseModel):
+    items: list[StoreLine]
+    areas: list[str]
+    next_cursor: str | None = None

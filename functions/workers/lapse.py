@@ -1,0 +1,89 @@
+"""残高失効: once a programme's usage period is over, what remains of it lapses, as transactions.
+
+Runs as a job per programme (created by the daily schedule), through the programme's holders in
+laps. Each wallet's lapse is conditioned on the balances just read, so a re-run or an overlap with
+a late cancel can neither lapse twice nor miss value; the programme is marked lapsed when done.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from shoken import ids, money
+from shoken.db import jobs as job_items
+from shoken.db import keys, ledger, programmes, transactions, wallets
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import Conflict
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnType
+
+
+def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
+    job_id = str(job["job_id"])
+    params = job["params"]
+    programme_id, today = str(params["programme_id"]), str(params["date"])
+    committee = rt.db.get(keys.committee(str(params["committee_id"])))
+    if committee is None:
+        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message="アクワイアラが見つかりません。")
+        return
+    checkpoint: dict[str, Any] = dict(job.get("checkpoint") or {"wallets": 0, "lapsed": 0, "amount": 0})
+    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="失効処理中")
+    start_key = checkpoint.get("key")
+    while True:
+        holders, last_key = programmes.holders(rt.db, programme_id, start_key=start_key)
+        for holder in holders:
+            amount = lapse_wallet(rt, committee, programme_id, str(holder["wallet_id"]), today)
+            checkpoint["wallets"] += 1
+            checkpoint["lapsed"] += 1 if amount else 0
+            checkpoint["amount"] += amount
+        start_key = last_key
+        checkpoint["key"] = last_key
+        if not last_key:
+            break
+        if should_pause():
+            job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["wallets"])
+            return
+    expr = Expr()
+    rt.db.update(keys.programme(programme_id), f"SET {expr.n('lapsed_on')} = {expr.v(today)}", expr)
+    job_items.update(
+        rt.db,
+        job_id,
+        rt.clock.now(),
+        state="done",
+        checkpoint=checkpoint,
+        done_count=checkpoint["wallets"],
+        total_count=checkpoint["wallets"],
+        message=f"{checkpoint['lapsed']:,}人の残高 合計{checkpoint['amount']:,}円が失効しました。",
+    )
+
+
+def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str, today: str) -> int:
+    """Lapse one wallet's expired value of the programme; returns the amount lapsed (0 if none)."""
+    for _ in range(5):
+        wallet = wallets.get(rt.db, wallet_id)
+        if wallet is None:
+            return 0
+        buckets = money.buckets_of(wallet)
+        amounts = money.lapsing(buckets, today=today, programme_id=programme_id)
+        if not amounts:
+            return 0
+        now = rt.clock.now()
+        txn = transactions.item(
+            ids.transaction_number(now),
+            txn_type=TxnType.LAPSE,
+            at=now,
+            amount=sum(amounts.values()),
+            committee=committee,
+            wallet_id=wallet_id,
+            wallet_external_id=wallet.get("external_user_id"),
+            buckets=amounts,
+            breakdown=money.breakdown(buckets, amounts).to_item(),
+            programme_id=programme_id,
+        )
+        try:
+            ledger.lapse(rt.db, wallet_id=wallet_id, amounts=amounts, txn=txn, now=now)
+            return sum(amounts.values())
+        except (ledger.NumberTaken, Conflict):
+            continue  # a payment or cancel moved the balances, or the number clashed: read again
+    raise Conflict()

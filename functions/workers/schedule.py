@@ -1,0 +1,59 @@
+"""The daily schedule (EventBridge Scheduler in AWS; the local server's timer locally).
+
+Queues a lapse job for each programme whose usage period has ended and that has not lapsed yet.
+Job ids are derived from the programme and the day, so running the schedule again queues nothing new.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shoken import runtime
+from shoken.clock import jst_date
+from shoken.config import WorkerConfig
+from shoken.db import committees, jobs, programmes
+from shoken.db.dynamo import ConditionFailed
+from shoken.observability import logger, metrics, tracer
+from shoken.runtime import Runtime
+
+
+def queue_lapses(rt: Runtime, today: str) -> list[str]:
+    queued = []
+    for committee in committees.list_all(rt.db):
+        for programme in programmes.list_for_committee(rt.db, str(committee["committee_id"])):
+            if str(programme["use_end"]) >= today or programme.get("lapsed_on"):
+                continue
+            job_id = f"lapse-{programme['programme_id']}-{today}"
+            record = jobs.item(
+                job_id,
+                job_kind="lapse",
+                owner={"user_id": "schedule", "role": "system"},
+                scope={"committee_id": str(committee["committee_id"])},
+                params={
+                    "programme_id": programme["programme_id"],
+                    "committee_id": committee["committee_id"],
+                    "date": today,
+                },
+                now=rt.clock.now(),
+                label=f"残高失効「{programme['name']}」",
+                shared_list=f"LAPSES#{committee['committee_id']}",
+            )
+            try:
+                jobs.create(rt.db, record)
+                queued.append(job_id)
+            except ConditionFailed:
+                continue  # queued already today
+    return queued
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    rt = runtime.get(WorkerConfig)
+    today = str(event.get("date") or jst_date(rt.clock.now()))
+    queued = queue_lapses(rt, today)
+    logger.info("lapse jobs queued", extra={"count": len(queued), "date": today})
+    return {"date": today, "queued": queued}

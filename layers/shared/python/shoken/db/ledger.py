@@ -1,0 +1,201 @@
+"""Every change to a citizen's value, each one DynamoDB transaction conditioned on what it assumes.
+
+Purchases, charge cancels, grants and lapses live here (payments and their cancels too), so the
+money rules' guarantees can be read in one place: a bucket is never debited below zero, a bucket is
+created once, a transaction item is written once, and the record of a change is written with it.
+Conditional failures become domain errors here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shoken.clock import iso
+from shoken.db import keys
+from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.errors import Conflict, NotFound, ShokenError
+from shoken.money import Bucket
+
+
+class WalletSuspended(ShokenError):
+    status = 403
+    code = "wallet_suspended"
+    message = "このアプリユーザは利用停止中です。"
+
+
+class PurchaseLimitExceeded(ShokenError):
+    status = 409
+    code = "purchase_limit_exceeded"
+    message = "お一人あたりの購入上限を超えるため、チャージできません。"
+
+
+class ChargeAlreadySpent(ShokenError):
+    status = 409
+    code = "charge_already_spent"
+    message = "このチャージの一部が既に利用されているため、取り消せません。"
+
+
+class AlreadyCancelled(ShokenError):
+    status = 409
+    code = "already_cancelled"
+    message = "この取引は既に取り消されています。"
+
+
+class AlreadyDone(Exception):
+    """The change was made before (a re-run of an idempotent job); nothing to do."""
+
+
+class NumberTaken(Exception):
+    """The random transaction number exists already; the caller draws another."""
+
+
+def _wallet_live(expr: Expr) -> str:
+    return f"{expr.n('status')} = {expr.v('active')}"
+
+
+def _add_buckets(db: Dynamo, wallet_id: str, buckets: list[Bucket], now: datetime) -> dict[str, Any]:
+    expr = Expr()
+    sets = [f"{expr.path('buckets', b.bucket_id)} = {expr.v(b.to_item())}" for b in buckets]
+    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
+    absent = [f"attribute_not_exists({expr.path('buckets', b.bucket_id)})" for b in buckets]
+    return db.tx_update(
+        keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join([_wallet_live(expr), *absent])
+    )
+
+
+def _holder(db: Dynamo, programme_id: str, wallet_id: str, units: int, *, limit: int | None) -> dict[str, Any]:
+    expr = Expr()
+    update = (
+        f"ADD {expr.n('units')} {expr.v(units)} "
+        f"SET {expr.n('kind')} = {expr.v('holder')}, {expr.n('wallet_id')} = {expr.v(wallet_id)}, "
+        f"{expr.n('programme_id')} = {expr.v(programme_id)}"
+    )
+    condition = None
+    if limit is not None:
+        condition = f"attribute_not_exists({expr.n('units')}) OR {expr.n('units')} <= {expr.v(limit - units)}"
+    return db.tx_update(keys.programme_holder(programme_id, wallet_id), update, expr, condition=condition)
+
+
+def _put_new(db: Dynamo, record: Item) -> dict[str, Any]:
+    expr = Expr()
+    return db.tx_put(record, condition=f"attribute_not_exists({expr.n('PK')})", expr=expr)
+
+
+def charge(
+    db: Dynamo,
+    *,
+    wallet_id: str,
+    programme_id: str,
+    units: int,
+    limit_units: int,
+    buckets: list[Bucket],
+    txn: Item,
+    idempotency: Item | None,
+    now: datetime,
+) -> None:
+    """店頭チャージ: add a purchase's buckets, count its units against the per-person limit."""
+    actions = [
+        _add_buckets(db, wallet_id, buckets, now),
+        _holder(db, programme_id, wallet_id, units, limit=limit_units),
+        _put_new(db, txn),
+    ]
+    if idempotency is not None:
+        actions.append(_put_new(db, idempotency))
+    try:
+        db.transact(actions)
+    except TransactionFailed as failed:
+        if idempotency is not None and failed.failed_at(3):
+            raise AlreadyDone() from failed
+        if failed.failed_at(0):
+            raise WalletSuspended() from failed
+        if failed.failed_at(1):
+            raise PurchaseLimitExceeded() from failed
+        if failed.failed_at(2):
+            raise NumberTaken() from failed
+        raise Conflict() from failed
+
+
+def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: datetime) -> None:
+    """チャージ取消: remove the charge's buckets, only while none of their value has been spent."""
+    wallet_id = str(charge_txn["wallet_id"])
+    expr = Expr()
+    untouched = [
+        f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'initial')}"
+        for bid in charge_txn["buckets"]
+    ]
+    removal = db.tx_update(
+        keys.wallet(wallet_id),
+        "REMOVE "
+        + ", ".join(expr.path("buckets", bid) for bid in charge_txn["buckets"])
+        + f" SET {expr.n('updated_at')} = {expr.v(iso(now))}",
+        expr,
+        condition=" AND ".join(untouched),
+    )
+    mark = Expr()
+    cancelled = db.tx_update(
+        keys.transaction(str(charge_txn["number"])),
+        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_txn['number'])}, "
+        f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
+        mark,
+        condition=f"{mark.n('status')} = {mark.v('done')}",
+    )
+    actions = [removal, cancelled, _put_new(db, cancel_txn)]
+    if charge_txn.get("programme_id") and charge_txn.get("units"):
+        actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
+    try:
+        db.transact(actions)
+    except TransactionFailed as failed:
+        if failed.failed_at(1):
+            raise AlreadyCancelled() from failed
+        if failed.failed_at(0):
+            raise ChargeAlreadySpent() from failed
+        if failed.failed_at(2):
+            raise NumberTaken() from failed
+        raise Conflict() from failed
+
+
+def grant(
+    db: Dynamo, *, wallet_id: str, programme_id: str, bucket: Bucket, txn: Item, mark: Item, now: datetime
+) -> None:
+    """One citizen's share of a bulk grant; the mark makes a re-run skip those already granted."""
+    actions = [
+        _add_buckets(db, wallet_id, [bucket], now),
+        _put_new(db, mark),
+        _put_new(db, txn),
+        _holder(db, programme_id, wallet_id, 0, limit=None),
+    ]
+    try:
+        db.transact(actions)
+    except TransactionFailed as failed:
+        if failed.failed_at(1):
+            raise AlreadyDone() from failed
+        if failed.failed_at(0):
+            raise WalletSuspended() from failed
+        if failed.failed_at(2):
+            raise NumberTaken() from failed
+        raise Conflict() from failed
+
+
+def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, now: datetime) -> None:
+    """残高失効: zero the expired buckets, conditioned on the balances read, and record it."""
+    expr = Expr()
+    sets = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(0)}" for bid in amounts]
+    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
+    same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in amounts.items()]
+    update = db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(same))
+    try:
+        db.transact([update, _put_new(db, txn)])
+    except TransactionFailed as failed:
+        if failed.failed_at(1):
+            raise NumberTaken() from failed
+        raise Conflict() from failed  # balances moved since they were read: the caller reads again
+
+
+def find_wallet(db: Dynamo, wallet_id: str) -> Item:
+    from shoken.db import wallets
+
+    record = wallets.get(db, wallet_id)
+    if record is None:
+        raise NotFound("アプリユーザが見つかりません。")
+    return record

@@ -1,0 +1,149 @@
+// 商品券事業 (programmes), 店頭チャージ and キャンペーン (一括付与).
+import { h, notice, showError, confirmDialog, field, selectField, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
+import { entityForm, details } from '/admin/common.js';
+
+function programmeFields(p = {}) {
+  return [
+    { label: '事業名', name: 'name', required: true, value: p.name, placeholder: '例: 令和8年 恵那市プレミアム付商品券' },
+    { label: '販売価格 (1冊・円)', name: 'unit_price', type: 'number', required: true, value: p.unit_price ?? 10000, inputmode: 'numeric' },
+    { label: '額面 (1冊・円)', name: 'unit_value', type: 'number', required: true, value: p.unit_value ?? 13000, inputmode: 'numeric' },
+    { label: '共通券 (1冊あたり・円)', name: 'common_share', type: 'number', required: true, value: p.common_share ?? 6500, inputmode: 'numeric' },
+    { label: '専用券 (1冊あたり・円)', name: 'dedicated_share', type: 'number', required: true, value: p.dedicated_share ?? 6500, inputmode: 'numeric' },
+    { label: '販売開始日', name: 'sale_start', type: 'date', required: true, value: p.sale_start },
+    { label: '販売終了日', name: 'sale_end', type: 'date', required: true, value: p.sale_end },
+    { label: '利用開始日', name: 'use_start', type: 'date', required: true, value: p.use_start },
+    { label: '利用終了日', name: 'use_end', type: 'date', required: true, value: p.use_end, hint: '利用終了日の翌日に、残った残高は失効します' },
+    { label: 'お一人あたりの購入上限 (冊)', name: 'limit_units', type: 'number', required: true, value: p.limit_units ?? 5, inputmode: 'numeric' },
+  ];
+}
+
+function numbers(values) {
+  for (const key of ['unit_price', 'unit_value', 'common_share', 'dedicated_share', 'limit_units']) values[key] = Number(values[key]);
+  return values;
+}
+
+export async function list(ctx) {
+  const { items } = await ctx.api.get('/api/admin/programmes');
+  const canEdit = ctx.me.role === 'system_admin' || ctx.me.role === 'committee_admin';
+  const options = canEdit && ctx.me.role === 'system_admin' ? await ctx.api.get('/api/admin/options') : null;
+  const rows = items.map((p) => h('tr', {},
+    h('td', {}, h('a', { href: `#/programmes/detail?id=${p.programme_id}` }, p.name)), h('td', {}, p.premium_label),
+    h('td', {}, `${p.sale_start} ～ ${p.sale_end}`), h('td', {}, `${p.use_start} ～ ${p.use_end}`), h('td', { class: 'num' }, `${p.limit_units}冊`)));
+  const create = canEdit ? entityForm({
+    fields: [...(options ? [{ label: 'アクワイアラ', name: 'committee_id', required: true, options: options.committees.map((c) => [c.value, c.label]) }] : []), ...programmeFields()],
+    submit: async (values) => {
+      const saved = await ctx.api.post('/api/admin/programmes', numbers(values));
+      ctx.flash('ok', `商品券事業「${saved.name}」を登録しました。`);
+      ctx.go(`#/programmes/detail?id=${saved.programme_id}`);
+    },
+  }) : null;
+  return h('div', {}, h('h1', {}, '商品券事業'),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['事業名', 'プレミアム', '販売期間', '利用期間', '購入上限'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, rows))),
+    create ? [h('h2', {}, '商品券事業の登録'), create] : null);
+}
+
+export async function detail(ctx, params) {
+  const p = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(params.get('id') || '')}`);
+  const canEdit = ctx.me.role === 'system_admin' || ctx.me.role === 'committee_admin';
+  return h('div', {}, h('p', {}, h('a', { href: '#/programmes' }, '< 商品券事業')), h('h1', {}, p.name),
+    details([['事業ID', p.programme_id], ['プレミアム', p.premium_label], ['共通券 / 専用券 (1冊)', `${yen(p.common_share)}円 / ${yen(p.dedicated_share)}円`],
+      ['販売期間', `${p.sale_start} ～ ${p.sale_end}`], ['利用期間', `${p.use_start} ～ ${p.use_end}`], ['お一人あたりの購入上限', `${p.limit_units}冊`]]),
+    canEdit ? [h('h2', {}, '更新'), entityForm({
+      fields: programmeFields(p), submitLabel: '更新',
+      submit: async (values) => {
+        await ctx.api.put(`/api/admin/programmes/${p.programme_id}`, numbers(values));
+        ctx.flash('ok', '更新しました。');
+        ctx.go(`#/programmes/detail?id=${p.programme_id}&t=${Date.now()}`);
+      },
+    })] : null);
+}
+
+// --- 店頭チャージ --------------------------------------------------------------------------------------------
+export async function charge(ctx) {
+  const { items } = await ctx.api.get('/api/admin/programmes');
+  const slot = h('div');
+  const result = h('div');
+  let attemptKey = randomKey();  // one key per purchase: a double click or a retry charges once
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const values = formValues(form);
+    const body = { programme_id: values.programme_id, units: Number(values.units), idempotency_key: attemptKey };
+    body[values.find_by] = values.target;
+    const programme = items.find((p) => p.programme_id === values.programme_id);
+    const price = programme ? programme.unit_price * body.units : 0;
+    if (!(await confirmDialog(`${body.units}冊 (${yen(price)}円) をチャージします。代金を受け取りましたか？`))) return;
+    try {
+      const done = await ctx.api.post('/api/admin/charges', body);
+      attemptKey = randomKey();
+      slot.replaceChildren(notice('ok', 'チャージが完了しました。'));
+      result.replaceChildren(h('h2', {}, 'チャージ結果'), details([
+        ['取引番号', done.number], ['ユーザID', done.wallet_id], ['メールアドレス', done.email], ['商品券事業', done.programme_name],
+        ['冊数', `${done.units}冊`], ['お支払い金額', `${yen(done.price)}円`], ['チャージ額', `${yen(done.amount)}円`],
+        ['チャージ後のご利用可能金額', `${yen(done.balance_after)}円`], ['取引日時', jstDateTime(done.occurred_at)]]),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', onclick: async () => {
+        if (!(await confirmDialog('このチャージを取り消します。よろしいですか？'))) return;
+        try {
+          const reply = await ctx.api.post(`/api/admin/charges/${done.number}/cancel`);
+          result.replaceChildren(notice('ok', `${reply.message} (取消の取引番号 ${reply.cancel_number})`));
+        } catch (error) { showError(slot, error); }
+      } }, 'チャージ取消')));
+      form.reset();
+    } catch (error) { showError(slot, error, form); }
+  } },
+  slot,
+  selectField({ label: '商品券事業', name: 'programme_id', required: true, options: items.map((p) => [p.programme_id, `${p.name} (${p.premium_label})`]) }),
+  field({ label: '冊数', name: 'units', type: 'number', value: '1', required: true, attrs: { min: '1', max: '100', inputmode: 'numeric' } }),
+  selectField({ label: 'アプリユーザの指定方法', name: 'find_by', options: [['wallet_id', 'ユーザID'], ['email', 'メールアドレス'], ['qr', 'QRコードの文字列']] }),
+  field({ label: 'ユーザID / メールアドレス / QRコード', name: 'target', required: true, hint: '利用者アプリの「QRコード表示」を読み取った文字列も使えます' }),
+  h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, 'チャージする')));
+  return h('div', {}, h('h1', {}, '店頭チャージ'), h('p', {}, '代金を受け取った後に、購入された冊数をアプリユーザにチャージします。'), form, result);
+}
+
+// --- キャンペーン / 一括付与 ------------------------------------------------------------------------------------
+export async function campaigns(ctx) {
+  const { items } = await ctx.api.get('/api/admin/programmes');
+  const slot = h('div');
+  const jobs = h('div');
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const values = formValues(form);
+    const ids = values.wallet_ids ? values.wallet_ids.split(/[\s,]+/).filter(Boolean) : null;
+    const body = { programme_id: values.programme_id, name: values.name, campaign_name: values.campaign_name || null,
+      amount: Number(values.amount), voucher_type: values.voucher_type, wallet_ids: ids };
+    const whom = ids ? `${ids.length}人` : '登録済みのすべてのアプリユーザ';
+    if (!(await confirmDialog(`${whom}に ${yen(body.amount)}円 を付与します。よろしいですか？`))) return;
+    try {
+      await ctx.api.post('/api/admin/grants', body);
+      slot.replaceChildren(notice('ok', '一括付与を開始しました。進捗は下の一覧で確認できます。'));
+      form.reset();
+      refresh();
+    } catch (error) { showError(slot, error, form); }
+  } },
+  slot,
+  selectField({ label: '商品券事業', name: 'programme_id', required: true, options: items.map((p) => [p.programme_id, p.name]) }),
+  field({ label: '一括付与名', name: 'name', required: true, attrs: { placeholder: '例: 全市民5,000円付与' } }),
+  field({ label: 'キャンペーン名', name: 'campaign_name' }),
+  field({ label: '付与額 (円)', name: 'amount', type: 'number', required: true, value: '5000', attrs: { min: '1', inputmode: 'numeric' } }),
+  selectField({ label: '券種', name: 'voucher_type', options: [['common', '共通券'], ['dedicated', '専用券']] }),
+  h('div', { class: 'field' }, h('label', { for: 'wallet-ids' }, '対象のユーザID (空欄なら登録済みの全アプリユーザ)'),
+    h('textarea', { id: 'wallet-ids', name: 'wallet_ids', rows: '3' })),
+  h('p', { class: 'hint' }, '同じ一括付与を何度実行しても、1人に付与されるのは1回だけです。'),
+  h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '付与する')));
+  let timer;
+  async function refresh() {
+    clearTimeout(timer);
+    try {
+      const reply = await ctx.api.get('/api/admin/grants');
+      jobs.replaceChildren(...reply.items.map((job) => h('section', { class: 'card', 'aria-label': job.label },
+        h('h3', {}, job.label),
+        h('p', {}, h('span', { class: `badge ${job.state === 'done' ? 'ok' : job.state === 'failed' ? 'bad' : ''}` }, job.state_label), ' ', jstDateTime(job.created_at)),
+        job.state === 'running' || job.state === 'queued' ? h('p', {}, `${job.done_count.toLocaleString('ja-JP')}人 処理済み`) : null,
+        job.message ? h('p', {}, job.message) : null)));
+      if (reply.items.some((j) => j.state === 'queued' || j.state === 'running') && document.body.contains(jobs)) timer = setTimeout(refresh, 1500);
+    } catch (error) { showError(jobs, error); }
+  }
+  refresh();
+  return h('div', {}, h('h1', {}, 'キャンペーン / 一括付与'), form, h('h2', {}, '一括付与の状況'), jobs);
+}

@@ -1,0 +1,54 @@
+// The wallet's texts in Japanese (default) and English, for residents who do not read Japanese.
+const TEXTS = {
+  ja: {
+    appName: '利用者アプリ', home: 'ホーム', login: 'ログイン', logout: 'ログアウト', language: 'Language / 言語',
+    emailPrompt: 'メールアドレスを入力してください。ログイン用の6桁の確認コードをお送りします。',
+    email: 'メールアドレス', sendCode: '確認コードを送信', codeSent: (hint) => `${hint} に確認コードを送信しました。`,
+    code: '6桁の確認コード', resend: '確認コードを再送信', resent: '確認コードを再送信しました。', reenter: 'メールアドレスを入力し直す',
+    noMail: 'メールが届かない場合は、迷惑メールフォルダをご確認ください。', codeTitle: '確認コードの入力',
+    available: 'ご利用可能金額', yen: '円', breakdown: '内訳', common: '共通券', dedicated: '専用券', expires: '有効期限',
+    commonNote: '共通券: すべての加盟店で利用できます', dedicatedNote: '専用券: 大型店以外の加盟店で利用できます',
+    pending: (amount) => `利用開始前の商品券 ${amount}円`, showQr: 'QRコード表示', history: '取引履歴', stores: '加盟店一覧',
+    qrTitle: 'QRコード表示', qrHelp: 'お店の方にこのQRコードを読み取ってもらってください。', qrValid: (s) => `有効期限まで ${s}`,
+    qrRefreshing: 'QRコードを更新しています…', qrBrightness: '読み取りにくい場合は、画面を明るくしてください。', back: '戻る',
+    paidTitle: 'お支払い完了', paid: 'お支払いが完了しました', paymentInfo: 'お支払い情報', storeName: '店舗名', paidAt: 'お支払い日時',
+    number: '取引番号', ok: 'OK', more: 'さらに表示', noHistory: '取引はまだありません。', searchStores: '店舗名で検索',
+    area: '地区', allAreas: 'すべての地区', search: '検索', noStores: '該当する加盟店はありません。', storeCount: (n) => `${n}件`,
+    cancelled: '取消済み',
+  },
+  en: {
+    appName: 'Wallet', home: 'Home', login: 'Sign in', logout: 'Sign out', language: 'Language / 言語',
+    emailPrompt: 'Enter your email address. We will send you a 6-digit sign-in code.',
+    email: 'Email address', sendCode: 'Send code', codeSent: (hint) => `We sent a code to ${hint}.`,
+    code: '6-digit code', resend: 'Send the code again', resent: 'We sent the code again.', reenter: 'Use another email address',
+    noMail: 'If no email arrives, please check your spam folder.', codeTitle: 'Enter the code',
+    available: 'Available balance', yen: 'yen', breakdown: 'Breakdown', common: 'Common voucher', dedicated: 'Local-shop voucher', expires: 'Valid until',
+    commonNote: 'Common vouchers: usable at every participating store', dedicatedNote: 'Local-shop vouchers: not usable at large stores',
+    pending: (amount) => `Not yet usable: ${amount} yen`, showQr: 'Show QR code', history: 'History', stores: 'Stores',
+    qrTitle: 'Pay with QR code', qrHelp: 'Ask the store staff to scan this QR code.', qrValid: (s) => `Valid for ${s}`,
+    qrRefreshing: 'Refreshing the QR code…', qrBrightness: 'If it does not scan, turn up the screen brightness.', back: 'Back',
+    paidTitle: 'Payment complete', paid: 'Your payment is complete', paymentInfo: 'Payment details', storeName: 'Store', paidAt: 'Date and time',
+    number: 'Transaction number', ok: 'OK', more: 'Show more', noHistory: 'No transactions yet.', searchStores: 'Search by store name',
+    area: 'Area', allAreas: 'All areas', search: 'Search', noStores: 'No stores found.', storeCount: (n) => `${n} stores`,
+    cancelled: 'Cancelled',
+  },
+};
+
+const KEY = 'shoken.wallet.lang';
+
+export function language() {
+  const saved = localStorage.getItem(KEY);
+  return saved === 'en' || saved === 'ja' ? saved : 'ja';
+}
+
+export function setLanguage(lang) {
+  localStorage.setItem(KEY, lang);
+  document.documentElement.lang = lang;
+}
+
+export function t(key, ...args) {
+  const value = TEXTS[language()][key];
+  return typeof value === 'function' ? value(...args) : value;
+}
+
+document.documentElement.lang = language();
