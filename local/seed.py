@@ -48,7 +48,7 @@ STORES = [
 CITIZENS = [("hanako@example.jp", 2, 0), ("taro@example.jp", 1, 5000), ("jiro@example.jp", 0, 0)]
 
 
-def seed(rt: Runtime, *, payments: int = 24) -> list[dict[str, str]]:
+def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
     """Write the demo city; returns the demo logins to print (terminal ids with their passwords too)."""
     logins: list[dict[str, str]] = []
     now = rt.clock.now()

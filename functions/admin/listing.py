@@ -74,7 +74,4 @@ def equals(expr: Expr, field: str, value: object) -> list[str]:
 
 
 def one_of(expr: Expr, field: str, values: list[str] | None) -> list[str]:
-    if values is None:
-        return []
-    placeholders = ", ".join(expr.v(v) for v in values[:99]) or expr.v("\u0000none")
-    return [f"{expr.n(field)} IN ({placeholders})"]
+    return [] if values is None else [expr.one_of(field, values)]

@@ -118,9 +118,9 @@ def search(rt: Runtime, caller: Principal, query: UserSearch) -> UserList:
         if query.status:
             parts.append(f"{expr.n('status')} = {expr.v(query.status)}")
         if store_ids is not None:
-            parts.append(f"{expr.n('store_id')} IN ({', '.join(expr.v(s) for s in store_ids[:90]) or expr.v('-')})")
+            parts.append(expr.one_of("store_id", store_ids))
         if company_ids is not None and index == "list1":
-            parts.append(f"{expr.n('company_id')} IN ({', '.join(expr.v(c) for c in company_ids[:90]) or expr.v('-')})")
+            parts.append(expr.one_of("company_id", company_ids))
         return " AND ".join(parts) or None
 
     if store_ids == [] or company_ids == []:

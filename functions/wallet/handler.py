@@ -11,8 +11,19 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shoken import api, runtime
 from shoken.config import WalletConfig
 from shoken.observability import logger, metrics, tracer
-from wallet import codes, home, lists
-from wallet.schemas import HistoryPage, HistoryQuery, Home, QrIssued, QrState, StorePage, StoreQuery
+from wallet import codes, home, lists, mpm
+from wallet.schemas import (
+    HistoryPage,
+    HistoryQuery,
+    Home,
+    MpmPay,
+    MpmView,
+    PaymentDone,
+    QrIssued,
+    QrState,
+    StorePage,
+    StoreQuery,
+)
 
 app = api.make_resolver()
 
@@ -40,6 +51,16 @@ def handle_get_history(query: Annotated[HistoryQuery, Query()]) -> HistoryPage:
 @app.get("/api/wallet/stores")
 def handle_get_stores(query: Annotated[StoreQuery, Query()]) -> StorePage:
     return lists.store_page(api.rt(), api.principal(), query)
+
+
+@app.get("/api/wallet/mpm/<request_id>")
+def handle_get_mpm(request_id: str) -> MpmView:
+    return mpm.view(api.rt(), api.principal(), request_id)
+
+
+@app.post("/api/wallet/mpm/<request_id>/pay")
+def handle_pay_mpm(request_id: str, body: MpmPay) -> PaymentDone:
+    return mpm.pay(api.rt(), api.principal(), request_id, body.idempotency_key)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -90,3 +90,15 @@ class StorePage(BaseModel):
     items: list[StoreLine]
     areas: list[str]
     next_cursor: str | None = None
+
+
+class MpmView(BaseModel):
+    request_id: str
+    store_name: str
+    amount: int
+    state: Literal["open", "paid", "expired"]
+    valid_until: int
+
+
+class MpmPay(BaseModel):
+    idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")

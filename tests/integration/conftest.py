@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
 from local.streams import Stream
+from shoken import money
+from shoken.db import wallets
 from shoken.db.dynamo import Item
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -113,6 +116,52 @@ def wallet_login(email: str, service_id: str = "enacity") -> Client:
 @pytest.fixture
 def as_console() -> Callable[[str], Client]:
     return console_login
+
+
+_keys = itertools.count(1)
+
+
+def key() -> str:
+    return f"pay-{next(_keys):016d}"
+
+
+class Shop:
+    """A city with a programme, a citizen holding 13,000 yen (6,500 専用 + 6,500 共通) and signed-in tills."""
+
+    def __init__(self, world: World, city: City) -> None:
+        self.city = city
+        self.programme = world.programme(city.committee)
+        terms = money.ProgrammeTerms(
+            "P1",
+            10_000,
+            {money.VoucherType.COMMON: 6_500, money.VoucherType.DEDICATED: 6_500},
+            "2026-11-01",
+            "2027-04-30",
+        )
+        self.buckets = money.purchase_buckets(
+            terms, 1, source="261101000000000001", created_at="2026-11-01T00:00:00.000000Z"
+        )
+        self.wallet = world.wallet(city.committee, "hanako@example.jp", buckets=self.buckets)
+        self.citizen = wallet_login("hanako@example.jp")
+        self.till = merchant_login(city.terminal, "shopuser01")
+        world.terminal(city.large_store, password="2222")
+        self.large_terminal = world.terminal(city.large_store, password="3333")
+        world.user(Role.STORE_STAFF, "bigstore01", store=city.large_store, password="bigstore01-Pass1")
+        self.second_terminal = world.terminal(city.store, password="4444")  # another till of the same store
+        self.large_till = merchant_login(self.large_terminal, "bigstore01")
+
+    def token(self, citizen: Client | None = None) -> str:
+        return str((citizen or self.citizen).post("/api/wallet/qr").json["token"])
+
+    def balance(self, rt: Runtime) -> dict[str, int]:
+        record = wallets.get(rt.db, str(self.wallet["wallet_id"]))
+        assert record is not None
+        return {b.bucket_id: b.balance for b in money.buckets_of(record)}
+
+
+@pytest.fixture
+def shop(world: World, city: City) -> Shop:
+    return Shop(world, city)
 
 
 @pytest.fixture

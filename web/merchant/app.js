@@ -1,5 +1,6 @@
 // 加盟店アプリ (merchant app): terminal setup, staff sign-in, and the till's screens.
 import { createApi, h, mount, notice, showError, confirmDialog, field, formValues } from '/shared/ui.js';
+import * as till from '/merchant/till.js';
 
 const root = document.getElementById('root');
 const api = createApi('merchant', { onUnauthenticated: () => { if (state.me) { state.me = null; start(); } } });
@@ -174,4 +175,5 @@ async function start() {
   }
 }
 
+till.register(pages);
 start();

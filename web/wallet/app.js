@@ -1,5 +1,6 @@
 // 利用者アプリ (citizen wallet): sign-in, ホーム, QRコード表示 → お支払い完了, 取引履歴, 加盟店一覧.
-import { createApi, h, mount, showError, field, formValues, yen, jstDateTime } from '/shared/ui.js';
+import { createApi, h, mount, notice, showError, field, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
+import { startScanner } from '/shared/scanner.js';
 import { t, language, setLanguage } from '/wallet/i18n.js';
 
 const root = document.getElementById('root');
@@ -88,7 +89,8 @@ async function home() {
     h('section', { class: 'card center', 'aria-labelledby': 'balance-label' },
       h('p', { id: 'balance-label' }, t('available')),
       h('p', { class: 'big-amount', 'data-testid': 'balance' }, yen(data.balance), h('small', {}, t('yen'))),
-      h('button', { type: 'button', class: 'wide', onclick: qrPage }, t('showQr'))),
+      h('button', { type: 'button', class: 'wide', onclick: qrPage }, t('showQr')),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: scanPage }, t('scanStore')))),
     h('section', { class: 'card', 'aria-labelledby': 'breakdown-label' },
       h('h2', { id: 'breakdown-label' }, t('breakdown')),
       h('ul', { class: 'list' }, data.lines.map((line) => h('li', {}, h('div', { class: 'row' },
@@ -144,6 +146,45 @@ async function qrPage() {
   await refresh();
   tick();
   later(poll, 1500);
+}
+
+// --- MPM: read the store's QR, check, pay ----------------------------------------------------------
+const MPM = /^SKMPM:\d{7}\.\d{12}\.[A-Za-z0-9_-]+$/;
+
+async function scanPage() {
+  state.current = scanPage;
+  const video = h('video', { 'aria-label': t('camera') });
+  const slot = h('div', { 'aria-live': 'assertive' });
+  let stop = () => {};
+  mount(root, frame(serviceName(), h('h1', {}, t('scanStore')), h('p', {}, t('scanHelp')), slot,
+    h('div', { class: 'video-box' }, video, h('div', { class: 'frame', 'aria-hidden': 'true' })),
+    h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: () => { stop(); home(); } }, t('back')))));
+  try {
+    stop = await startScanner(video, (text) => confirmMpm(text), { accept: (text) => MPM.test(text) });
+  } catch (error) { slot.replaceChildren(notice('error', error.message)); }
+}
+
+async function confirmMpm(text) {
+  state.current = () => confirmMpm(text);
+  const slot = h('div', { 'aria-live': 'assertive' });
+  const requestId = text.slice('SKMPM:'.length);
+  let request;
+  try { request = await api.get(`/api/wallet/mpm/${encodeURIComponent(requestId)}`); } catch (error) {
+    mount(root, frame(serviceName(), h('h1', {}, t('confirmPay')), slot));
+    showError(slot, error);
+    return;
+  }
+  const key = randomKey();
+  mount(root, frame(serviceName(), h('h1', {}, t('confirmPay')), slot,
+    h('p', { class: 'big-amount' }, yen(request.amount), h('small', {}, t('yen'))),
+    h('dl', { class: 'detail' }, h('dt', {}, t('storeName')), h('dd', {}, request.store_name)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'wide', onclick: async () => {
+        try {
+          paidPage(await api.post(`/api/wallet/mpm/${encodeURIComponent(requestId)}/pay`, { idempotency_key: key }));
+        } catch (error) { showError(slot, error); }
+      } }, t('pay')),
+      h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
 }
 
 function paidPage(payment) {

@@ -14,7 +14,8 @@ const TEXTS = {
     paidTitle: 'お支払い完了', paid: 'お支払いが完了しました', paymentInfo: 'お支払い情報', storeName: '店舗名', paidAt: 'お支払い日時',
     number: '取引番号', ok: 'OK', more: 'さらに表示', noHistory: '取引はまだありません。', searchStores: '店舗名で検索',
     area: '地区', allAreas: 'すべての地区', search: '検索', noStores: '該当する加盟店はありません。', storeCount: (n) => `${n}件`,
-    cancelled: '取消済み',
+    cancelled: '取消済み', scanStore: 'お店のQRコードを読み取る', scanHelp: 'お店に表示されたQRコードを枠内に映してください。',
+    camera: 'カメラの映像', confirmPay: 'お支払い内容の確認', pay: '支払う',
   },
   en: {
     appName: 'Wallet', home: 'Home', login: 'Sign in', logout: 'Sign out', language: 'Language / 言語',
@@ -30,7 +31,8 @@ const TEXTS = {
     paidTitle: 'Payment complete', paid: 'Your payment is complete', paymentInfo: 'Payment details', storeName: 'Store', paidAt: 'Date and time',
     number: 'Transaction number', ok: 'OK', more: 'Show more', noHistory: 'No transactions yet.', searchStores: 'Search by store name',
     area: 'Area', allAreas: 'All areas', search: 'Search', noStores: 'No stores found.', storeCount: (n) => `${n} stores`,
-    cancelled: 'Cancelled',
+    cancelled: 'Cancelled', scanStore: "Scan the store's QR code", scanHelp: "Point the camera at the store's QR code.",
+    camera: 'Camera view', confirmPay: 'Confirm your payment', pay: 'Pay',
   },
 };
 

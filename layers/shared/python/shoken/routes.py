@@ -73,6 +73,8 @@ CONSOLE = CONSOLE_ROLES
 MERCHANT = MERCHANT_ROLES
 CITIZEN = frozenset({Role.CITIZEN})
 ANY_SIGNED_IN = CONSOLE_ROLES | MERCHANT_ROLES | CITIZEN
+# Who may cancel a payment (SPEC §1): committee level, company admins, store managers.
+CANCELLERS = COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.STORE_MANAGER}
 
 A, AD, P, H, W = Area.AUTH, Area.ADMIN, Area.PAYMENTS, Area.HISTORY, Area.WALLET
 
@@ -145,6 +147,16 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/wallet/qr/{poll_id}", W, CITIZEN),
     _session("GET", "/api/wallet/history", W, CITIZEN),
     _session("GET", "/api/wallet/stores", W, CITIZEN),
+    _session("GET", "/api/wallet/mpm/{request_id}", W, CITIZEN),
+    _session("POST", "/api/wallet/mpm/{request_id}/pay", W, CITIZEN, session_in_handler=True),
+    # --- payments and cancels (QRコード決済 / 決済取消) ------------------------------------------------------
+    _session("POST", "/api/payments", P, MERCHANT, session_in_handler=True),
+    _session("POST", "/api/transactions/{number}/cancel", P, CANCELLERS),
+    _session("POST", "/api/merchant/mpm", P, MERCHANT),
+    _session("GET", "/api/merchant/mpm/{request_id}", P, MERCHANT),
+    # --- history (取引履歴) ---------------------------------------------------------------------------
+    _session("GET", "/api/history", H, CONSOLE | MERCHANT),
+    _session("GET", "/api/history/{number}", H, CONSOLE | MERCHANT),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

@@ -112,6 +112,11 @@ class Expr:
         self.values[placeholder] = value
         return placeholder
 
+    def one_of(self, name: str, values: list[str]) -> str:
+        """`name IN (...)`; DynamoDB takes at most 100 operands, and an empty list matches nothing."""
+        placeholders = ", ".join(self.v(v) for v in values[:99]) or self.v("\u0000none")
+        return f"{self.n(name)} IN ({placeholders})"
+
     def params(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.names:

@@ -199,3 +199,92 @@ def find_wallet(db: Dynamo, wallet_id: str) -> Item:
     if record is None:
         raise NotFound("アプリユーザが見つかりません。")
     return record
+
+
+# --- payments ------------------------------------------------------------------------------------------
+class PaymentRefused(Exception):
+    """The transaction was cancelled; `position` names the action whose condition failed (or None)."""
+
+    def __init__(self, position: int | None, conflict: bool) -> None:
+        self.position = position
+        self.conflict = conflict
+        super().__init__(f"payment refused at {position}")
+
+
+def debit_action(db: Dynamo, wallet_id: str, taken: dict[str, int], now: datetime) -> dict[str, Any]:
+    """Take `taken` from the wallet's buckets; every bucket must still hold what it gives."""
+    expr = Expr()
+    sets = [
+        f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'balance')} - {expr.v(amount)}"
+        for bid, amount in taken.items()
+    ]
+    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
+    enough = [f"{expr.path('buckets', bid, 'balance')} >= {expr.v(amount)}" for bid, amount in taken.items()]
+    return db.tx_update(
+        keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join([_wallet_live(expr), *enough])
+    )
+
+
+def credit_action(db: Dynamo, wallet_id: str, given: dict[str, int], now: datetime) -> dict[str, Any]:
+    """Put back exactly `given`, bucket by bucket (buckets are never removed while they can be credited)."""
+    expr = Expr()
+    sets = [
+        f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'balance')} + {expr.v(amount)}"
+        for bid, amount in given.items()
+    ]
+    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
+    present = [f"attribute_exists({expr.path('buckets', bid)})" for bid in given]
+    return db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(present))
+
+
+def put_new_action(db: Dynamo, record: Item) -> dict[str, Any]:
+    return _put_new(db, record)
+
+
+def pay(
+    db: Dynamo,
+    *,
+    authorization: dict[str, Any],
+    wallet_id: str,
+    taken: dict[str, int],
+    txn: Item,
+    idempotency: Item,
+    token: str,
+    now: datetime,
+) -> None:
+    """The payment's single write: [authorization (QR token or MPM request), wallet debit, transaction,
+    idempotency record]. Refusals are reported by position for the caller to name precisely."""
+    actions = [authorization, debit_action(db, wallet_id, taken, now), _put_new(db, txn), _put_new(db, idempotency)]
+    try:
+        db.transact(actions, token=token)
+    except TransactionFailed as failed:
+        position = next((i for i in range(len(actions)) if failed.failed_at(i)), None)
+        raise PaymentRefused(position, failed.conflict) from failed
+
+
+def cancel_payment(
+    db: Dynamo, *, payment: Item, cancel_txn: Item, lapse_txn: Item | None, credit: dict[str, int], now: datetime
+) -> None:
+    """決済取消: mark the payment cancelled once, put its value back, and record the reversal (and, for
+    value already past its expiry, its lapse) in the same transaction."""
+    mark = Expr()
+    cancelled = db.tx_update(
+        keys.transaction(str(payment["number"])),
+        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_txn['number'])}, "
+        f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
+        mark,
+        condition=f"{mark.n('status')} = {mark.v('done')}",
+    )
+    actions = [cancelled, _put_new(db, cancel_txn)]
+    if credit:
+        actions.append(credit_action(db, str(payment["wallet_id"]), credit, now))
+    if lapse_txn is not None:
+        actions.append(_put_new(db, lapse_txn))
+    try:
+        db.transact(actions)
+    except TransactionFailed as failed:
+        if failed.failed_at(0):
+            raise AlreadyCancelled() from failed
+        if failed.failed_at(1) or (lapse_txn is not None and failed.failed_at(len(actions) - 1)):
+            raise NumberTaken() from failed
+        raise Conflict() from failed

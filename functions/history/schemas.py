@@ -1,0 +1,85 @@
+"""Request and response models of the history function's routes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shoken.txn_types import TxnType
+
+TYPE_CODES = "|".join(t.value for t in TxnType)
+
+
+class HistorySearch(BaseModel):
+    """取引履歴一覧の検索条件 (every field of the manual's search form)."""
+
+    date_from: str | None = Field(default=None, pattern=r"^\d{4}[-/]\d{2}[-/]\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+    date_to: str | None = Field(default=None, pattern=r"^\d{4}[-/]\d{2}[-/]\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+    number: str | None = Field(default=None, max_length=30)
+    status: Literal["", "done", "cancelled"] = ""
+    types: str | None = Field(default=None, max_length=300, pattern=rf"^(({TYPE_CODES})(,({TYPE_CODES}))*)?$")
+    committee: str | None = Field(default=None, max_length=60)
+    external_acquirer_id: str | None = Field(default=None, max_length=40)
+    company: str | None = Field(default=None, max_length=100)
+    store: str | None = Field(default=None, max_length=100)
+    external_store_id: str | None = Field(default=None, max_length=40)
+    terminal_id: str | None = Field(default=None, max_length=20)
+    external_terminal_id: str | None = Field(default=None, max_length=40)
+    user_id: str | None = Field(default=None, max_length=20)
+    external_user_id: str | None = Field(default=None, max_length=60)
+    service_name: str | None = Field(default=None, max_length=60)
+    campaign_name: str | None = Field(default=None, max_length=60)
+    grant_name: str | None = Field(default=None, max_length=60)
+    cursor: str | None = Field(default=None, max_length=3000)
+    page_size: int = Field(default=50, ge=1, le=200)
+
+
+class Row(BaseModel):
+    """One line of 取引履歴一覧, with the manual's columns and the value breakdown."""
+
+    occurred_at: str
+    number: str
+    status: str
+    status_label: str
+    txn_type: str
+    txn_type_label: str
+    committee_name: str | None = None
+    company_name: str | None = None
+    store_name: str | None = None
+    terminal_id: str | None = None
+    user_id: str | None = None
+    amount: int
+    service_name: str | None = None
+    prepaid: int
+    bonus: int
+    grant: int
+    common: int
+    dedicated: int
+
+
+class Page(BaseModel):
+    items: list[Row]
+    next_cursor: str | None = None
+    read: int  # items DynamoDB evaluated for this page (read cost), for the curious and for bench
+    index: str  # which index served the search
+
+
+class Detail(Row):
+    committee_id: str
+    external_acquirer_id: str | None = None
+    company_id: str | None = None
+    store_id: str | None = None
+    external_store_id: str | None = None
+    external_terminal_id: str | None = None
+    external_user_id: str | None = None
+    campaign_name: str | None = None
+    grant_name: str | None = None
+    programme_name: str | None = None
+    method: str | None = None
+    operator_login: str | None = None
+    original_number: str | None = None
+    cancelled_by: str | None = None
+    cancelled_at: str | None = None
+    cancellable: bool
+    cancel_deadline: str | None = None

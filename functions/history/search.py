@@ -1,0 +1,303 @@
+"""取引履歴一覧 and 取引履歴詳細: every search is a Query on the index that fits its filters.
+
+The index is chosen from the most specific key the search gives or the caller's scope imposes
+(user → terminal → store → company → committee), over the month (or, for a committee, day)
+partitions of the date range, newest first. The other filters run as a FilterExpression within a
+read budget per page, so a page costs the same whatever the table holds (docs/data-model.md).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from history.schemas import Detail, HistorySearch, Page, Row
+from shoken import ids
+from shoken.clock import JST, iso, parse_iso
+from shoken.db import committees, companies, paging, stores, transactions
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import InvalidRequest, NotFound
+from shoken.principal import Principal, Scope
+from shoken.roles import Role
+from shoken.routes import CANCELLERS
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnStatus, TxnType
+
+MAX_DAYS = 60
+CANCEL_DAYS = 90
+BUDGET_PER_ROW = 20
+MAX_BUDGET = 2_000
+MAX_PARTITION_KEYS = 10  # stores or companies a name may match before the search widens to the scope
+
+
+class RangeTooLong(InvalidRequest):
+    code = "range_too_long"
+    message = "取引日時の指定可能期間は60日間です。期間を短くしてください。"
+
+
+@dataclass(frozen=True)
+class Plan:
+    index: str
+    pk_name: str
+    partitions: list[str]
+    filters: Callable[[Expr], list[str]]
+
+
+def parse_when(text: str, *, end: bool) -> datetime:
+    found = re.match(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$", text)
+    if not found:
+        raise InvalidRequest("取引日時の形式が正しくありません。")
+    y, m, d, hh, mm, ss = found.groups()
+    try:
+        if hh is None:
+            day = date(int(y), int(m), int(d))
+            at = (
+                datetime(day.year, day.month, day.day, 23, 59, 59, 999999, tzinfo=JST)
+                if end
+                else datetime(day.year, day.month, day.day, tzinfo=JST)
+            )
+        else:
+            at = datetime(
+                int(y),
+                int(m),
+                int(d),
+                int(hh),
+                int(mm),
+                int(ss or (59 if end else 0)),
+                999999 if end else 0,
+                tzinfo=JST,
+            )
+    except ValueError as error:
+        raise InvalidRequest("取引日時の形式が正しくありません。") from error
+    return at
+
+
+def time_range(query: HistorySearch, now: datetime) -> tuple[datetime, datetime]:
+    today = now.astimezone(JST).date().isoformat()
+    start = parse_when(query.date_from or today, end=False)
+    end = parse_when(query.date_to or query.date_from or today, end=True)
+    if end < start:
+        raise InvalidRequest("取引日時の終了が開始より前です。")
+    if end - start > timedelta(days=MAX_DAYS):
+        raise RangeTooLong()
+    return start, end
+
+
+def months(start: datetime, end: datetime) -> list[str]:
+    out: list[str] = []
+    cursor = end.astimezone(JST).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    floor = start.astimezone(JST).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    while cursor >= floor:
+        out.append(cursor.strftime("%Y-%m"))
+        cursor = (cursor - timedelta(days=1)).replace(day=1)
+    return out
+
+
+def days(start: datetime, end: datetime) -> list[str]:
+    first, last = start.astimezone(JST).date(), end.astimezone(JST).date()
+    return [(last - timedelta(days=n)).isoformat() for n in range((last - first).days + 1)]
+
+
+def _ids_or_names(items: list[Item], text: str | None, id_field: str) -> list[Item] | None:
+    if not text:
+        return None
+    needle = text.strip()
+    return [i for i in items if str(i[id_field]) == needle or needle in str(i.get("name", ""))]
+
+
+def plan(rt: Runtime, caller: Principal, query: HistorySearch, start: datetime, end: datetime) -> Plan:
+    scope_committees = _committees(rt, caller, query.committee)
+    month_list = months(start, end)
+
+    def scope_filters(expr: Expr, *, keyed: str) -> list[str]:
+        """Conditions that keep rows inside the caller's scope when the index is wider than it."""
+        parts = []
+        if caller.role is not Role.SYSTEM_ADMIN and keyed not in ("committee",):
+            parts.append(f"{expr.n('committee_id')} = {expr.v(caller.committee_id or '-')}")
+        if caller.company_id and caller.role is not Role.SYSTEM_ADMIN and keyed not in ("company", "store"):
+            parts.append(f"{expr.n('company_id')} = {expr.v(caller.company_id)}")
+        if caller.store_id and caller.role in (Role.STORE_MANAGER, Role.STORE_STAFF) and keyed != "store":
+            parts.append(f"{expr.n('store_id')} = {expr.v(caller.store_id)}")
+        return parts
+
+    store_matches = _stores(rt, caller, query.store, scope_committees)
+    company_matches = _companies(rt, caller, query.company, scope_committees)
+
+    def residual(expr: Expr, *, keyed: str) -> list[str]:
+        parts = scope_filters(expr, keyed=keyed)
+        if query.status:
+            parts.append(f"{expr.n('status')} = {expr.v(query.status)}")
+        if query.types:
+            parts.append(expr.one_of("txn_type", query.types.split(",")))
+        for field, value in (
+            ("external_acquirer_id", query.external_acquirer_id),
+            ("external_store_id", query.external_store_id),
+            ("external_terminal_id", query.external_terminal_id),
+            ("external_user_id", query.external_user_id),
+        ):
+            if value:
+                parts.append(f"{expr.n(field)} = {expr.v(value.strip())}")
+        for field, value in (
+            ("wallet_service_name", query.service_name),
+            ("campaign_name", query.campaign_name),
+            ("grant_name", query.grant_name),
+        ):
+            if value:
+                parts.append(f"contains({expr.n(field)}, {expr.v(value.strip())})")
+        if query.committee and caller.role is Role.SYSTEM_ADMIN and keyed != "committee":
+            parts.append(expr.one_of("committee_id", [str(c["committee_id"]) for c in scope_committees]))
+        if store_matches is not None and keyed != "store":
+            parts.append(expr.one_of("store_id", [str(s["store_id"]) for s in store_matches]))
+        if company_matches is not None and keyed not in ("company", "store"):
+            parts.append(expr.one_of("company_id", [str(c["company_id"]) for c in company_matches]))
+        if query.terminal_id and keyed not in ("terminal",):
+            parts.append(f"{expr.n('terminal_id')} = {expr.v(query.terminal_id.strip())}")
+        if query.user_id and keyed != "wallet":
+            parts.append(f"{expr.n('wallet_id')} = {expr.v(query.user_id.strip())}")
+        return parts
+
+    def keyed(name: str) -> Callable[[Expr], list[str]]:
+        return lambda expr: residual(expr, keyed=name)
+
+    if query.user_id:
+        return Plan("by_wallet", "hist_wallet", [f"W#{query.user_id.strip()}#{m}" for m in month_list], keyed("wallet"))
+    if query.terminal_id:
+        return Plan(
+            "by_terminal",
+            "hist_terminal",
+            [f"TERM#{query.terminal_id.strip()}#{m}" for m in month_list],
+            keyed("terminal"),
+        )
+    if caller.role in (Role.STORE_MANAGER, Role.STORE_STAFF) and caller.store_id:
+        return Plan("by_store", "hist_store", [f"ST#{caller.store_id}#{m}" for m in month_list], keyed("store"))
+    if store_matches is not None and len(store_matches) <= MAX_PARTITION_KEYS:
+        parts = [f"ST#{s['store_id']}#{m}" for s in store_matches for m in month_list]
+        return Plan("by_store", "hist_store", parts, keyed("store"))
+    if caller.company_id and caller.role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF):
+        return Plan("by_company", "hist_company", [f"CO#{caller.company_id}#{m}" for m in month_list], keyed("company"))
+    if company_matches is not None and len(company_matches) <= MAX_PARTITION_KEYS:
+        parts = [f"CO#{c['company_id']}#{m}" for c in company_matches for m in month_list]
+        return Plan("by_company", "hist_company", parts, keyed("company"))
+    parts = [f"ACQ#{c['committee_id']}#{d}" for d in days(start, end) for c in scope_committees]
+    return Plan("by_committee", "hist_committee", parts, keyed("committee"))
+
+
+def _committees(rt: Runtime, caller: Principal, text: str | None) -> list[Item]:
+    everything = committees.list_all(rt.db)
+    if caller.role is not Role.SYSTEM_ADMIN:
+        return [c for c in everything if c["committee_id"] == caller.committee_id]
+    matched = _ids_or_names(everything, text, "committee_id")
+    return everything if matched is None else matched
+
+
+def _stores(rt: Runtime, caller: Principal, text: str | None, within: list[Item]) -> list[Item] | None:
+    if not text:
+        return None
+    if caller.company_id and caller.role is not Role.SYSTEM_ADMIN:
+        found = stores.list_for_company(rt.db, caller.company_id)
+    else:
+        found = [s for c in within for s in stores.list_for_committee(rt.db, str(c["committee_id"]))]
+    matched = _ids_or_names(found, text, "store_id") or []
+    return [s for s in matched if caller.covers(Scope(s["committee_id"], s["company_id"], s["store_id"]))]
+
+
+def _companies(rt: Runtime, caller: Principal, text: str | None, within: list[Item]) -> list[Item] | None:
+    if not text:
+        return None
+    found = [c for committee in within for c in companies.list_for_committee(rt.db, str(committee["committee_id"]))]
+    matched = _ids_or_names(found, text, "company_id") or []
+    return [c for c in matched if caller.covers(Scope(c["committee_id"], c["company_id"]))]
+
+
+def row(record: Item) -> Row:
+    split = record.get("breakdown") or {}
+    txn_type = TxnType(record["txn_type"])
+    return Row(
+        occurred_at=str(record["occurred_at"]),
+        number=str(record["number"]),
+        status=str(record["status"]),
+        status_label=TxnStatus(record["status"]).label,
+        txn_type=txn_type.value,
+        txn_type_label=txn_type.label,
+        committee_name=record.get("committee_name"),
+        company_name=record.get("company_name"),
+        store_name=record.get("store_name"),
+        terminal_id=record.get("terminal_id"),
+        user_id=record.get("wallet_id"),
+        amount=int(record["amount"]),
+        service_name=record.get("wallet_service_name"),
+        prepaid=int(split.get("prepaid", 0)),
+        bonus=int(split.get("bonus", 0)),
+        grant=int(split.get("grant", 0)),
+        common=int(split.get("common", 0)),
+        dedicated=int(split.get("dedicated", 0)),
+    )
+
+
+def visible(caller: Principal, record: Item) -> bool:
+    return caller.covers(Scope(record.get("committee_id"), record.get("company_id"), record.get("store_id")))
+
+
+def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
+    if query.number:
+        # 取引番号: found whatever the dates, still only inside the caller's scope.
+        number = query.number.strip()
+        record = transactions.get(rt.db, number) if ids.TRANSACTION_NUMBER.match(number) else None
+        return Page(items=[row(record)] if record and visible(caller, record) else [], read=1, index="table")
+    start, end = time_range(query, rt.clock.now())
+    chosen = plan(rt, caller, query, start, end)
+    search_id = paging.search_hash(
+        {"q": query.model_dump(exclude={"cursor", "page_size"}), "who": caller.user_id, "at": query.date_to or iso(end)}
+    )
+    state = paging.decode_cursor(rt.session_key, search_id, query.cursor)
+    result = paging.read_partitions(
+        rt.db,
+        partitions=chosen.partitions,
+        pk_name=chosen.pk_name,
+        index=chosen.index,
+        sk_name="hist_sk",
+        sk_between=(f"{iso(start)}#", f"{iso(end)}#~"),
+        page_size=query.page_size,
+        read_budget=min(MAX_BUDGET, query.page_size * BUDGET_PER_ROW),
+        state=state,
+        filter_builder=lambda expr: " AND ".join(chosen.filters(expr)) or None,
+    )
+    rows = [row(r) for r in result.items if visible(caller, r)]  # belt and braces: the filters already keep scope
+    cursor = paging.encode_cursor(rt.session_key, search_id, result.state) if result.state else None
+    return Page(items=rows, next_cursor=cursor, read=result.read, index=chosen.index)
+
+
+def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
+    record = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
+    if record is None or not visible(caller, record):
+        raise NotFound("取引が見つかりません。")
+    deadline = parse_iso(str(record["occurred_at"])) + timedelta(days=CANCEL_DAYS)
+    is_payment = record["txn_type"] == TxnType.PAYMENT.value
+    cancellable = (
+        is_payment
+        and record["status"] == TxnStatus.DONE.value
+        and rt.clock.now() <= deadline
+        and caller.role in CANCELLERS
+    )
+    return Detail(
+        **row(record).model_dump(),
+        committee_id=str(record["committee_id"]),
+        external_acquirer_id=record.get("external_acquirer_id"),
+        company_id=record.get("company_id"),
+        store_id=record.get("store_id"),
+        external_store_id=record.get("external_store_id"),
+        external_terminal_id=record.get("external_terminal_id"),
+        external_user_id=record.get("external_user_id"),
+        campaign_name=record.get("campaign_name"),
+        grant_name=record.get("grant_name"),
+        programme_name=record.get("programme_name"),
+        method=record.get("method"),
+        operator_login=record.get("operator_login"),
+        original_number=record.get("original_number"),
+        cancelled_by=record.get("cancelled_by"),
+        cancelled_at=record.get("cancelled_at"),
+        cancellable=cancellable,
+        cancel_deadline=iso(deadline) if is_payment else None,
+    )

@@ -1,0 +1,1 @@
+"""Payments at the store (CPM and MPM) and their cancels."""

@@ -1,0 +1,135 @@
+"""決済取消 from the console (取引履歴詳細 → 「取引の取消」) or the merchant app (「この取引を取り消す」).
+
+Only payments, only once, only within 90 days, only in the caller's scope. The cancel puts back
+exactly the buckets the payment took; value whose expiry has passed is recorded as lapsed in the
+same transaction instead of coming back to life.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from payments.schemas import CancelResult
+from shoken import api, audit, ids, money
+from shoken.clock import jst_date, parse_iso
+from shoken.db import ledger, transactions, wallets
+from shoken.db.dynamo import Item
+from shoken.errors import Conflict, NotFound, ShokenError
+from shoken.principal import Principal, Scope
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnStatus, TxnType
+
+CANCEL_WINDOW = timedelta(days=90)
+
+
+class CancelWindowPassed(ShokenError):
+    status = 409
+    code = "cancel_window_passed"
+    message = "取消可能期間(決済から90日間)を過ぎているため、取り消せません。"
+
+
+class NotCancellable(ShokenError):
+    status = 409
+    code = "not_cancellable"
+    message = "この取引は取り消しできません。"
+
+
+def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
+    payment = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
+    if payment is None or not caller.covers(
+        Scope(payment.get("committee_id"), payment.get("company_id"), payment.get("store_id"))
+    ):
+        raise NotFound("取引が見つかりません。")
+    if payment.get("txn_type") != TxnType.PAYMENT.value:
+        raise NotCancellable()
+    if payment.get("status") != TxnStatus.DONE.value:
+        raise ledger.AlreadyCancelled()
+    now = rt.clock.now()
+    if now - parse_iso(str(payment["occurred_at"])) > CANCEL_WINDOW:
+        raise CancelWindowPassed()
+    wallet = wallets.get(rt.db, str(payment["wallet_id"]))
+    if wallet is None:
+        raise NotFound("取引が見つかりません。")
+    today = jst_date(now)
+    held = {b.bucket_id: b for b in money.buckets_of(wallet)}
+    taken = {str(k): int(v) for k, v in payment["buckets"].items()}
+    expired = {bid: amount for bid, amount in taken.items() if held.get(bid) is None or held[bid].expires_on < today}
+    credit = {bid: amount for bid, amount in taken.items() if bid not in expired}
+    for _ in range(3):
+        cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller)
+        lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller) if expired else None
+        try:
+            ledger.cancel_payment(
+                rt.db, payment=payment, cancel_txn=cancel_txn, lapse_txn=lapse_txn, credit=credit, now=now
+            )
+        except ledger.NumberTaken:
+            continue
+        audit.record(
+            rt,
+            "payment_cancelled",
+            actor=audit.actor_of(caller),
+            scope=Scope(payment.get("committee_id"), payment.get("company_id"), payment.get("store_id")),
+            request=api.current().request,
+            target_type="transaction",
+            target_id=number,
+            amount=payment["amount"],
+        )
+        return CancelResult(
+            number=number,
+            cancel_number=str(cancel_txn["number"]),
+            status=TxnStatus.CANCELLED.value,
+            status_label=TxnStatus.CANCELLED.label,
+            amount=int(payment["amount"]),
+            credited=sum(credit.values()),
+            lapsed=sum(expired.values()),
+            message="取消処理が完了しました。",
+        )
+    raise Conflict()
+
+
+def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: datetime, caller: Principal) -> Item:
+    """The cancel (or the lapse of its expired part), carrying the payment's names and scope."""
+    fields = {k: payment.get(k) for k in ("committee_name", "external_acquirer_id", "wallet_service_name", "method")}
+    store = {
+        "store_id": payment.get("store_id"),
+        "company_id": payment.get("company_id"),
+        "company_name": payment.get("company_name"),
+        "name": payment.get("store_name"),
+        "external_store_id": payment.get("external_store_id"),
+        "large": payment.get("store_large"),
+    }
+    total = sum(amounts.values())
+    split = dict(payment["breakdown"]) if total == int(payment["amount"]) else _part(payment, amounts)
+    return transactions.item(
+        ids.transaction_number(now),
+        txn_type=txn_type,
+        at=now,
+        amount=total,
+        committee={
+            "committee_id": payment["committee_id"],
+            "name": fields["committee_name"],
+            "external_acquirer_id": fields["external_acquirer_id"],
+            "wallet_service_name": fields["wallet_service_name"],
+        },
+        wallet_id=str(payment["wallet_id"]),
+        wallet_external_id=payment.get("external_user_id"),
+        buckets=amounts,
+        breakdown=split,
+        store=store if store["store_id"] else None,
+        terminal_id=payment.get("terminal_id"),
+        external_terminal_id=payment.get("external_terminal_id"),
+        original_number=payment["number"],
+        operator_id=caller.user_id,
+        operator_login=caller.login_id,
+    )
+
+
+def _part(payment: Item, amounts: dict[str, int]) -> dict[str, int]:
+    """The breakdown of part of a payment, from the per-bucket kinds recorded with it."""
+    kinds = payment["bucket_kinds"]
+    out = {"prepaid": 0, "bonus": 0, "grant": 0, "common": 0, "dedicated": 0}
+    for bid, amount in amounts.items():
+        kind, vtype = kinds[bid]
+        out[kind] += amount
+        out[vtype] += amount
+    return out

@@ -1,0 +1,46 @@
+"""HTTP entry point of the payments function (routes of area "payments" in shoken.routes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from payments import cancel, mpm
+from payments.schemas import CancelResult, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
+from shoken import api, payment, runtime
+from shoken.config import PaymentsConfig
+from shoken.observability import logger, metrics, tracer
+
+app = api.make_resolver()
+
+
+@app.post("/api/payments")
+def handle_pay(body: PayRequest) -> Receipt:
+    result = payment.pay_by_token(
+        api.rt(), api.principal(), token_text=body.token, amount=body.amount, idem=body.idempotency_key
+    )
+    return Receipt.of(result)
+
+
+@app.post("/api/transactions/<number>/cancel")
+def handle_cancel_payment(number: str) -> CancelResult:
+    return cancel.cancel(api.rt(), api.principal(), number)
+
+
+@app.post("/api/merchant/mpm")
+def handle_create_mpm_request(body: MpmCreate) -> MpmCreated:
+    return mpm.create(api.rt(), api.principal(), body.amount)
+
+
+@app.get("/api/merchant/mpm/<request_id>")
+def handle_get_mpm_request(request_id: str) -> MpmState:
+    return mpm.state(api.rt(), api.principal(), request_id)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return api.serve(app, event, context, runtime.get(PaymentsConfig))

@@ -1,0 +1,63 @@
+"""Request and response models of the payments function's routes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shoken.payment import MAX_AMOUNT, PaymentResult
+
+IDEMPOTENCY_KEY = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+
+
+class PayRequest(BaseModel):
+    token: str = Field(min_length=1, max_length=200)
+    amount: int = Field(ge=1, le=MAX_AMOUNT)
+    idempotency_key: str = IDEMPOTENCY_KEY
+
+
+class Receipt(BaseModel):
+    """What the merchant app shows after a payment: never the citizen's balance (SPEC §4.3)."""
+
+    number: str
+    amount: int
+    store_id: str
+    store_name: str
+    terminal_id: str
+    occurred_at: str
+    method: str
+
+    @classmethod
+    def of(cls, result: PaymentResult) -> Receipt:
+        return cls(**result.model_dump(include=set(cls.model_fields)))
+
+
+class CancelResult(BaseModel):
+    number: str
+    cancel_number: str
+    status: str
+    status_label: str
+    amount: int
+    credited: int
+    lapsed: int
+    message: str
+
+
+class MpmCreate(BaseModel):
+    amount: int = Field(ge=1, le=MAX_AMOUNT)
+
+
+class MpmCreated(BaseModel):
+    request_id: str
+    qr_text: str
+    image: str
+    amount: int
+    valid_until: int
+
+
+class MpmState(BaseModel):
+    state: Literal["open", "paid", "expired"]
+    amount: int
+    valid_until: int
+    payment: Receipt | None = None

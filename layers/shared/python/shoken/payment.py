@@ -1,0 +1,347 @@
+"""Paying with vouchers at a store (SPEC §4.3-4.5, §6, §8): CPM (the store reads the citizen's QR)
+and MPM (the citizen reads the store's QR) share this core.
+
+The normal path is two DynamoDB round trips: one strongly consistent BatchGetItem of everything the
+decision needs (session, terminal, store, committee, the QR token or MPM request, the wallet and the
+idempotency record) and one TransactWriteItems conditioned on what was read (authorization used once
+and still valid, every debited bucket still holding what it gives, transaction and idempotency
+record new). Nothing is counted in a shared item. A retry with the same idempotency key returns the
+first result; a race between the read and the write fails a condition and is read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from shoken import gate, ids, money, qr
+from shoken.clock import epoch, iso, jst_date
+from shoken.db import idempotency, keys, ledger, transactions
+from shoken.db import sessions as session_records
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
+from shoken.observability import logger, metrics
+from shoken.principal import Principal
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnType
+
+MAX_AMOUNT = 9_999_999
+ATTEMPTS = 4
+
+
+class PaymentResult(BaseModel):
+    number: str
+    amount: int
+    store_id: str
+    store_name: str
+    terminal_id: str
+    occurred_at: str
+    balance_after: int  # the citizen's ご利用可能金額 after the payment
+    breakdown: dict[str, int]
+    method: str
+
+
+class QrUnknown(ShokenError):
+    status = 400
+    code = "qr_unknown"
+    message = "このQRコードは無効です。利用者アプリで新しいQRコードを表示してもらってください。"
+
+
+class QrExpired(ShokenError):
+    status = 400
+    code = "qr_expired"
+    message = "QRコードの有効期限が切れています。利用者アプリで新しいQRコードを表示してもらってください。"
+
+
+class QrUsed(ShokenError):
+    status = 409
+    code = "qr_used"
+    message = "このQRコードは使用済みです。利用者アプリで新しいQRコードを表示してもらってください。"
+
+
+class WalletNotHere(ShokenError):
+    status = 400
+    code = "wallet_other_service"
+    message = "このQRコードはこの加盟店では利用できない商品券のものです。"
+
+
+class InsufficientHere(money.InsufficientBalance):
+    def __init__(self, available: int) -> None:
+        super().__init__(f"残高が不足しています。この店舗でご利用可能な金額は {available:,}円です。")
+        self.available = available
+
+
+class RequestExpired(ShokenError):
+    status = 400
+    code = "mpm_expired"
+    message = "お支払いの受付時間が過ぎました。お店の方に新しいQRコードを表示してもらってください。"
+
+
+class RequestPaid(ShokenError):
+    status = 409
+    code = "mpm_paid"
+    message = "このお支払いは完了しています。"
+
+
+def check_amount(amount: int) -> None:
+    if not 1 <= amount <= MAX_AMOUNT:
+        raise InvalidRequest(f"金額は1円から{MAX_AMOUNT:,}円までで入力してください。")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything one attempt needs, derived from one read."""
+
+    committee: Item
+    store: Item
+    terminal: Item
+    wallet: Item
+    amount: int
+    operator: dict[str, Any]
+    authorization: Callable[[dict[str, Any]], dict[str, Any]]  # wallet's view of the result → tx action
+
+
+def _settle(
+    rt: Runtime,
+    *,
+    read_keys: list[keys.Key],
+    idem_scope: str,
+    idem: str,
+    request: dict[str, Any],
+    method: str,
+    plan: Callable[[dict[keys.Key, Item], datetime], Plan],
+) -> PaymentResult:
+    idem_key = keys.idempotency(idem_scope, idem)
+    for attempt in range(ATTEMPTS):
+        now = rt.clock.now()
+        found = rt.db.batch_get([*read_keys, idem_key])
+        first = idempotency.replay(found.get(idem_key), request)
+        if first is not None:
+            return PaymentResult(**first)
+        chosen = plan(found, now)
+        result, txn, taken = _prepare(chosen, now, method)
+        record = idempotency.item(idem_scope, idem, request=request, result=result.model_dump(), now=now)
+        wallet_view = {
+            "number": result.number,
+            "amount": result.amount,
+            "store_name": result.store_name,
+            "occurred_at": result.occurred_at,
+            "balance_after": result.balance_after,
+            "method": method,
+        }
+        try:
+            ledger.pay(
+                rt.db,
+                authorization=chosen.authorization(wallet_view),
+                wallet_id=str(chosen.wallet["wallet_id"]),
+                taken=taken,
+                txn=txn,
+                idempotency=record,
+                # DynamoDB's own idempotency covers botocore's retries of this very call (same number).
+                token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
+                now=now,
+            )
+        except ledger.PaymentRefused as refusal:
+            metrics.add_metric(name="payment_retry", unit="Count", value=1)
+            if refusal.position == 3:
+                return _replay(rt, idem_key, request)
+            if refusal.conflict:
+                time.sleep(0.02 * (attempt + 1))
+            continue  # a race moved something between our read and write: read again
+        except (BotoCoreError, ClientError) as error:
+            # Throttled or timed out after botocore's own retries: the write may have committed.
+            logger.warning("payment write uncertain", extra={"error": type(error).__name__})
+            replayed = rt.db.get(idem_key)
+            if replayed is not None:
+                return PaymentResult(**idempotency.replay(replayed, request) or {})
+            raise ServiceUnavailable("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
+        metrics.add_metric(name="payment_ok", unit="Count", value=1)
+        metrics.add_metric(name="payment_yen", unit="Count", value=result.amount)
+        return result
+    raise ServiceUnavailable("他の操作と重なりました。もう一度お試しください。")
+
+
+def _replay(rt: Runtime, idem_key: keys.Key, request: dict[str, Any]) -> PaymentResult:
+    first = idempotency.replay(rt.db.get(idem_key), request)
+    if first is None:
+        raise ServiceUnavailable()
+    return PaymentResult(**first)
+
+
+def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, Item, dict[str, int]]:
+    buckets = money.buckets_of(chosen.wallet)
+    today = jst_date(now)
+    large = bool(chosen.store.get("large"))
+    try:
+        taken = money.split_payment(buckets, chosen.amount, today=today, large_store=large)
+    except money.InsufficientBalance as error:
+        raise InsufficientHere(money.available(buckets, today=today, large_store=large)) from error
+    after = money.apply(buckets, {k: -v for k, v in taken.items()})
+    number = ids.transaction_number(now)
+    split = money.breakdown(buckets, taken).to_item()
+    result = PaymentResult(
+        number=number,
+        amount=chosen.amount,
+        store_id=str(chosen.store["store_id"]),
+        store_name=str(chosen.store["name"]),
+        terminal_id=str(chosen.terminal["terminal_id"]),
+        occurred_at=iso(now),
+        balance_after=money.available(after, today=today, large_store=False),
+        breakdown=split,
+        method=method,
+    )
+    txn = transactions.item(
+        number,
+        txn_type=TxnType.PAYMENT,
+        at=now,
+        amount=chosen.amount,
+        committee=chosen.committee,
+        wallet_id=str(chosen.wallet["wallet_id"]),
+        wallet_external_id=chosen.wallet.get("external_user_id"),
+        buckets=taken,
+        breakdown=split,
+        store=chosen.store,
+        terminal_id=str(chosen.terminal["terminal_id"]),
+        external_terminal_id=chosen.terminal.get("external_terminal_id"),
+        method=method,
+        bucket_kinds={b.bucket_id: [b.kind.value, b.voucher_type.value] for b in buckets if b.bucket_id in taken},
+        **{f"operator_{k}": v for k, v in chosen.operator.items() if v},
+    )
+    return result, txn, taken
+
+
+def _wallet_check(wallet: Item | None, store: Item) -> Item:
+    if wallet is None:
+        raise QrUnknown()
+    if wallet.get("status") != "active":
+        raise ledger.WalletSuspended()
+    if wallet.get("committee_id") != store.get("committee_id"):
+        raise WalletNotHere()
+    return wallet
+
+
+# --- CPM: the store reads the citizen's QR ------------------------------------------------------------
+def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int, idem: str) -> PaymentResult:
+    check_amount(amount)
+    token = qr.parse(token_text)
+    assert caller.terminal_id and caller.store_id and caller.committee_id
+    session_key, terminal_key, store_key = gate.merchant_keys(caller)
+    token_key = keys.qr_token(token.digest)
+    wallet_key = keys.wallet(token.wallet_id)
+    committee_key = keys.committee(caller.committee_id)
+
+    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+        gate.check_merchant(caller, found, now_epoch=epoch(now))
+        record = found.get(token_key)
+        if record is None or record.get("wallet_id") != token.wallet_id:
+            raise QrUnknown()
+        if record.get("used_at"):
+            raise QrUsed()
+        if int(record["valid_until_epoch"]) <= epoch(now):
+            raise QrExpired()
+        store = found[store_key]
+
+        def authorization(view: dict[str, Any]) -> dict[str, Any]:
+            expr = Expr()
+            condition = (
+                f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('used_at')}) AND "
+                f"{expr.n('valid_until_epoch')} > {expr.v(epoch(now))} AND "
+                f"{expr.n('wallet_id')} = {expr.v(token.wallet_id)}"
+            )
+            update = f"SET {expr.n('used_at')} = {expr.v(iso(now))}, {expr.n('payment')} = {expr.v(view)}"
+            return rt.db.tx_update(token_key, update, expr, condition=condition)
+
+        return Plan(
+            committee=found[committee_key],
+            store=store,
+            terminal=found[terminal_key],
+            wallet=_wallet_check(found.get(wallet_key), store),
+            amount=amount,
+            operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
+            authorization=authorization,
+        )
+
+    # Any refused write (token just used, balance just spent elsewhere, number taken) is read again:
+    # plan() then names the reason precisely, or the retry goes through.
+    return _settle(
+        rt,
+        read_keys=[session_key, terminal_key, store_key, committee_key, token_key, wallet_key],
+        idem_scope=f"term:{caller.terminal_id}",
+        idem=idem,
+        request={"token": token.digest, "amount": amount},
+        method="cpm",
+        plan=plan,
+    )
+
+
+# --- MPM: the citizen reads the store's QR -------------------------------------------------------------
+def mpm_request_id(store_id: str, terminal_id: str) -> str:
+    return f"{store_id}.{terminal_id}.{ids.random_token(12)}"
+
+
+def parse_mpm(request_id: str) -> tuple[str, str]:
+    parts = request_id.split(".")
+    if len(parts) != 3 or not ids.STORE_ID.match(parts[0]) or not ids.TERMINAL_ID.match(parts[1]):
+        raise NotFound("お支払いの情報が見つかりません。")
+    return parts[0], parts[1]
+
+
+def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -> PaymentResult:
+    store_id, terminal_id = parse_mpm(request_id)
+    assert caller.committee_id
+    session_key = keys.session(caller.home_pk, caller.session_id)
+    request_key = keys.mpm_request(request_id)
+    terminal_key, store_key = keys.terminal(terminal_id), keys.store(store_id)
+    wallet_key, committee_key = keys.wallet(caller.user_id), keys.committee(caller.committee_id)
+
+    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+        if not session_records.is_live(found.get(session_key), now):
+            raise Unauthenticated()
+        record = found.get(request_key)
+        if record is None:
+            raise NotFound("お支払いの情報が見つかりません。")
+        if record.get("state") != "open":
+            raise RequestPaid()
+        if int(record["valid_until_epoch"]) <= epoch(now):
+            raise RequestExpired()
+        terminal, store = found.get(terminal_key), found.get(store_key)
+        if terminal is None or terminal.get("status") != "active":
+            raise gate.TerminalSuspended()
+        if store is None or store.get("status") != "active":
+            raise gate.StoreSuspended()
+
+        def authorization(view: dict[str, Any]) -> dict[str, Any]:
+            expr = Expr()
+            condition = f"{expr.n('state')} = {expr.v('open')} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
+            update = (
+                f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('payment')} = {expr.v(view)}, "
+                f"{expr.n('paid_by')} = {expr.v(caller.user_id)}"
+            )
+            return rt.db.tx_update(request_key, update, expr, condition=condition)
+
+        return Plan(
+            committee=found[committee_key],
+            store=store,
+            terminal=terminal,
+            wallet=_wallet_check(found.get(wallet_key), store),
+            amount=int(record["amount"]),
+            operator=dict(record.get("operator") or {}),
+            authorization=authorization,
+        )
+
+    return _settle(
+        rt,
+        read_keys=[session_key, request_key, terminal_key, store_key, committee_key, wallet_key],
+        idem_scope=f"wallet:{caller.user_id}",
+        idem=idem,
+        request={"request": request_id},
+        method="mpm",
+        plan=plan,
+    )

@@ -1,0 +1,187 @@
+// The till: QRコード決済 (CPM: read the citizen's QR; MPM: show the store's QR), 決済完了, 取引履歴 and 取消.
+import { h, notice, showError, confirmDialog, yen, jstDateTime, jstToday, randomKey } from '/shared/ui.js';
+import { startScanner } from '/shared/scanner.js';
+
+const TOKEN = /^\d{12}\.[A-Za-z0-9_-]{22,43}$/;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+// Answers worth repeating with the same idempotency key: the payment may or may not have happened.
+const UNCERTAIN = new Set(['network_error', 'service_unavailable', 'http_502', 'http_503', 'http_504', 'internal_error']);
+
+/** POST the payment, retrying uncertain failures with the same key: a retry never charges twice. */
+async function submitPayment(api, body) {
+  let last;
+  for (let attempt = 0; attempt < 3; attempt += 1) {
+    try { return await api.post('/api/payments', body); } catch (error) {
+      last = error;
+      if (!UNCERTAIN.has(error.code)) throw error;
+      await sleep(700 * (attempt + 1));
+    }
+  }
+  throw last;
+}
+
+export function register(pages) {
+  pages.pay = (ctx) => {
+    const slot = h('div');
+    const counter = h('span', { class: 'hint', id: 'amount-count' }, '0/7');
+    const amount = h('input', { id: 'amount', name: 'amount', type: 'text', inputmode: 'numeric', maxlength: '7', autocomplete: 'off',
+      class: 'amount-input', 'aria-describedby': 'amount-count', value: ctx.state.lastAmount || '',
+      oninput: () => { amount.value = amount.value.replace(/[^0-9]/g, ''); counter.textContent = `${amount.value.length}/7`; } });
+    counter.textContent = `${amount.value.length}/7`;
+    function value() {
+      const n = Number(amount.value);
+      if (!Number.isInteger(n) || n < 1 || n > 9999999) {
+        slot.replaceChildren(notice('error', '金額は1円から9,999,999円までで入力してください。'));
+        amount.setAttribute('aria-invalid', 'true');
+        amount.focus();
+        return null;
+      }
+      amount.removeAttribute('aria-invalid');
+      return n;
+    }
+    return ['QRコード決済', h('h1', {}, '決済方法選択'),
+      h('p', {}, '金額を入力して、ボタンをタップしてください。'), slot,
+      h('div', { class: 'field' }, h('label', { for: 'amount' }, '金額 (円)'), amount, counter),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'wide', onclick: async () => {
+          const n = value();
+          if (n === null) return;
+          if (!(await confirmDialog(`${yen(n)}円を決済します。お客様に金額を確認しましたか？`))) return;
+          ctx.state.lastAmount = '';
+          ctx.show('scan', n);
+        } }, 'QRコード読取'),
+        h('button', { type: 'button', class: 'secondary wide', onclick: async () => {
+          const n = value();
+          if (n === null) return;
+          ctx.show('present', n);
+        } }, 'QRコード表示')),
+      h('p', { class: 'hint' }, '※「QRコード読取」を押すとカメラが起動します。金額は先に確実に確認してください。')];
+  };
+
+  pages.scan = (ctx, amount) => {
+    const slot = h('div', { 'aria-live': 'assertive' });
+    const video = h('video', { 'aria-label': 'カメラの映像' });
+    const key = randomKey();  // one key per payment attempt, kept across retries
+    let stop = () => {};
+    async function pay(token) {
+      slot.replaceChildren(notice('ok', '決済中です…'));
+      try {
+        const receipt = await submitPayment(ctx.api, { token, amount, idempotency_key: key });
+        ctx.show('receipt', receipt);
+      } catch (error) {
+        showError(slot, error);
+        if (UNCERTAIN.has(error.code)) {
+          slot.append(h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => pay(token) }, '決済を再送信')),
+            h('p', { class: 'hint' }, '同じ決済として再送信するため、二重に支払われることはありません。'));
+        } else {
+          slot.append(h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => ctx.show('scan', amount) }, 'もう一度読み取る')));
+        }
+      }
+    }
+    setTimeout(async () => {
+      try {
+        stop = await startScanner(video, pay, { accept: (text) => TOKEN.test(text) });
+      } catch (error) { slot.replaceChildren(notice('error', error.message)); }
+    });
+    return ['QRコード読取', h('h1', {}, 'QRコード読取'),
+      h('p', { class: 'big-amount' }, yen(amount), h('small', {}, '円')),
+      h('p', { class: 'center' }, 'お客様のスマートフォンに表示されたQRコードを枠内に映してください。'), slot,
+      h('div', { class: 'video-box' }, video, h('div', { class: 'frame', 'aria-hidden': 'true' })),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: () => { stop(); ctx.show('pay'); } }, 'キャンセル'))];
+  };
+
+  pages.present = (ctx, amount) => {
+    const slot = h('div', { 'aria-live': 'polite' });
+    const box = h('div', { class: 'qr-box' }, h('p', {}, 'QRコードを作成しています…'));
+    let active = true;
+    (async () => {
+      try {
+        const request = await ctx.api.post('/api/merchant/mpm', { amount });
+        box.replaceChildren(h('img', { src: request.image, alt: `お支払い用QRコード ${yen(amount)}円`, width: '300', height: '300', 'data-qr-text': request.qr_text }));
+        while (active && document.body.contains(box)) {
+          await sleep(1500);
+          const state = await ctx.api.get(`/api/merchant/mpm/${encodeURIComponent(request.request_id)}`);
+          if (state.state === 'paid') { ctx.show('receipt', state.payment); return; }
+          if (state.state === 'expired') {
+            slot.replaceChildren(notice('error', 'QRコードの有効期限が切れました。'));
+            box.replaceChildren(h('button', { type: 'button', onclick: () => ctx.show('present', amount) }, 'QRコードを再表示'));
+            return;
+          }
+        }
+      } catch (error) { showError(slot, error); }
+    })();
+    return ['QRコード表示', h('h1', {}, 'QRコード表示'), h('p', { class: 'big-amount' }, yen(amount), h('small', {}, '円')), slot, box,
+      h('p', { class: 'center' }, 'お客様の利用者アプリで、このQRコードを読み取ってもらってください。'),
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: () => { active = false; ctx.show('pay'); } }, 'キャンセル'))];
+  };
+
+  pages.receipt = (ctx, receipt) => ['決済完了', h('h1', { class: 'visually-hidden' }, '決済完了'),
+    h('div', { class: 'done-mark', 'aria-hidden': 'true' }, '✓'),
+    h('p', { class: 'center', role: 'status' }, h('strong', {}, 'お支払いが完了しました')),
+    h('p', { class: 'big-amount' }, yen(receipt.amount), h('small', {}, '円')),
+    h('dl', { class: 'detail' },
+      h('dt', {}, '店舗名'), h('dd', {}, receipt.store_name),
+      h('dt', {}, '決済日時'), h('dd', {}, jstDateTime(receipt.occurred_at)),
+      h('dt', {}, '取引番号'), h('dd', { 'data-testid': 'number' }, receipt.number)),
+    h('div', { class: 'actions' },
+      h('button', { type: 'button', class: 'wide', onclick: () => ctx.show('pay') }, '続けて決済'),
+      h('button', { type: 'button', class: 'secondary wide', onclick: () => ctx.show('history') }, '取引履歴'))];
+
+  pages.history = (ctx, day) => {
+    const slot = h('div');
+    const list = h('ul', { class: 'list' });
+    const more = h('div', { class: 'actions' });
+    const date = h('input', { id: 'history-date', type: 'date', value: day || jstToday(), onchange: () => load(null, true) });
+    async function load(cursor, fresh) {
+      const query = new URLSearchParams({ date_from: date.value, date_to: date.value, page_size: '50' });
+      if (cursor) query.set('cursor', cursor);
+      try {
+        const page = await ctx.api.get(`/api/history?${query}`);
+        if (fresh) list.replaceChildren();
+        if (fresh && !page.items.length) list.append(h('li', {}, h('p', {}, 'この日の取引はありません。')));
+        list.append(...page.items.map((row) => h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); ctx.show('detail', row.number, date.value); } },
+          h('span', {}, h('span', {}, `${jstDateTime(row.occurred_at).slice(11)} ${row.txn_type_label}`), h('br'),
+            h('small', {}, `取引番号 ${row.number}`), row.status === 'cancelled' ? h('span', { class: 'badge bad' }, '取消済み') : null),
+          h('strong', {}, `${yen(row.amount)}円`)))));
+        more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor, false) }, 'さらに表示') : '');
+      } catch (error) { showError(slot, error); }
+    }
+    load(null, true);
+    return ['取引履歴', h('h1', {}, '取引履歴'), slot,
+      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), list, more];
+  };
+
+  pages.detail = (ctx, number, day) => {
+    const slot = h('div');
+    const body = h('div', {}, h('p', {}, '読み込み中…'));
+    (async () => {
+      try {
+        const t = await ctx.api.get(`/api/history/${encodeURIComponent(number)}`);
+        body.replaceChildren(
+          h('dl', { class: 'detail' },
+            h('dt', {}, '取引日時'), h('dd', {}, jstDateTime(t.occurred_at)),
+            h('dt', {}, '取引番号'), h('dd', {}, t.number),
+            h('dt', {}, 'ステータス'), h('dd', { 'data-testid': 'status' }, t.status_label),
+            h('dt', {}, '取引区分'), h('dd', {}, t.txn_type_label),
+            h('dt', {}, '取引金額'), h('dd', {}, `${yen(t.amount)}円`),
+            h('dt', {}, '店舗名'), h('dd', {}, t.store_name || ''),
+            h('dt', {}, '端末ID'), h('dd', {}, t.terminal_id || ''),
+            h('dt', {}, 'ユーザID'), h('dd', {}, t.user_id || ''),
+            h('dt', {}, '前払バリュー / ボーナスバリュー'), h('dd', {}, `${yen(t.prepaid)}円 / ${yen(t.bonus)}円`),
+            t.cancelled_by ? [h('dt', {}, '取消の取引番号'), h('dd', {}, t.cancelled_by)] : null),
+          t.cancellable ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger wide', onclick: async () => {
+            if (!(await confirmDialog('取引の取り消しを行います。よろしいですか？'))) return;
+            try {
+              await ctx.api.post(`/api/transactions/${encodeURIComponent(number)}/cancel`);
+              ctx.state.flash = { kind: 'ok', text: '取消処理が完了しました。' };
+              ctx.show('detail', number, day);
+            } catch (error) { showError(slot, error); }
+          } }, 'この取引を取り消す')) : null,
+          t.txn_type === 'payment' && t.status === 'done' && !t.cancellable && ctx.state.me.role === 'store_manager'
+            ? h('p', { class: 'hint' }, '取消可能期間は90日間です。') : null);
+      } catch (error) { showError(slot, error); }
+    })();
+    return ['取引詳細', h('p', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); ctx.show('history', day); } }, '< 取引履歴')),
+      h('h1', {}, '取引詳細'), slot, body];
+  };
+}
