@@ -205,6 +205,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
                     wallet_id=wallet_id,
                     buckets=taken,
                     breakdown=money.breakdown(buckets, taken).to_item(),
+                    bucket_info=money.bucket_info(buckets, taken),
                     store=store,
                     terminal_id=terminal_items[store_items.index(store)]["terminal_id"],
                     external_terminal_id=terminal_items[store_items.index(store)].get("external_terminal_id"),
@@ -255,5 +256,6 @@ def _txn(
         wallet_id=wallet_id,
         buckets=amounts,
         breakdown=money.breakdown(added, amounts).to_item(),
+        bucket_info=money.bucket_info(added, amounts),
         **fields,
     )

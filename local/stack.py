@@ -39,6 +39,7 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
         "PUBLIC_BASE_URL": base_url,
         "EXPORT_BUCKET": "shoken-local-exports",
         "UPLOAD_BUCKET": "shoken-local-uploads",
+        "S3_LINK_ENDPOINT": f"{base_url}/_local/s3",
         "POWERTOOLS_SERVICE_NAME": "shoken-local",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "shoken",

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from history import search
-from history.schemas import Detail, HistorySearch, Page
-from shoken import api, runtime
+from history import exports, reports
+from history.export_models import ExportLink, ExportList, ExportView
+from history.report_models import ReportQuery, Settlement, SettlementQuery, Totals, Unused, UnusedQuery
+from shoken import api, history_search, runtime
 from shoken.config import HistoryConfig
+from shoken.history_models import Detail, HistorySearch, Page
 from shoken.observability import logger, metrics, tracer
 
 app = api.make_resolver()
@@ -19,12 +22,65 @@ app = api.make_resolver()
 
 @app.get("/api/history")
 def handle_search_history(query: Annotated[HistorySearch, Query()]) -> Page:
-    return search.search(api.rt(), api.principal(), query)
+    return history_search.search(api.rt(), api.principal(), query)
 
 
 @app.get("/api/history/<number>")
 def handle_get_transaction(number: str) -> Detail:
-    return search.detail(api.rt(), api.principal(), number)
+    return history_search.detail(api.rt(), api.principal(), number)
+
+
+@app.post("/api/exports")
+def handle_reserve_export(body: HistorySearch) -> ExportView:
+    return exports.reserve(api.rt(), api.principal(), body)
+
+
+@app.get("/api/exports")
+def handle_list_exports() -> ExportList:
+    return exports.list_own(api.rt(), api.principal())
+
+
+@app.post("/api/exports/<job_id>/link")
+def handle_export_link(job_id: str) -> ExportLink:
+    return exports.link(api.rt(), api.principal(), job_id)
+
+
+@app.get("/api/reports/totals")
+def handle_report_totals(query: Annotated[ReportQuery, Query()]) -> Totals:
+    return reports.totals_by(
+        api.rt(),
+        api.principal(),
+        first=query.date_from,
+        last=query.date_to,
+        group=query.group,
+        committee_id=query.committee_id,
+    )
+
+
+@app.get("/api/reports/settlement")
+def handle_report_settlement(query: Annotated[SettlementQuery, Query()]) -> Settlement:
+    return reports.settlement(
+        api.rt(), api.principal(), first=query.date_from, last=query.date_to, committee_id=query.committee_id
+    )
+
+
+@app.get("/api/reports/settlement.csv")
+def handle_report_settlement_csv(query: Annotated[SettlementQuery, Query()]) -> Response[bytes]:
+    report = reports.settlement(
+        api.rt(), api.principal(), first=query.date_from, last=query.date_to, committee_id=query.committee_id
+    )
+    filename = f"settlement_{query.date_from}_{query.date_to}.csv"
+    return Response(
+        status_code=200,
+        content_type="text/csv; charset=utf-8",
+        body=reports.settlement_csv(report),
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@app.get("/api/reports/unused")
+def handle_report_unused(query: Annotated[UnusedQuery, Query()]) -> Unused:
+    return reports.unused(api.rt(), api.principal(), on=query.on, committee_id=query.committee_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -115,6 +115,7 @@ def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: da
         wallet_external_id=payment.get("external_user_id"),
         buckets=amounts,
         breakdown=split,
+        bucket_info={bid: info for bid, info in payment["bucket_info"].items() if bid in amounts},
         store=store if store["store_id"] else None,
         terminal_id=payment.get("terminal_id"),
         external_terminal_id=payment.get("external_terminal_id"),
@@ -126,10 +127,10 @@ def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: da
 
 def _part(payment: Item, amounts: dict[str, int]) -> dict[str, int]:
     """The breakdown of part of a payment, from the per-bucket kinds recorded with it."""
-    kinds = payment["bucket_kinds"]
+    info = payment["bucket_info"]
     out = {"prepaid": 0, "bonus": 0, "grant": 0, "common": 0, "dedicated": 0}
     for bid, amount in amounts.items():
-        kind, vtype = kinds[bid]
+        kind, vtype, _ = info[bid]
         out[kind] += amount
         out[vtype] += amount
     return out

@@ -466,7 +466,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     job_id = str(job["job_id"])
     spec_name = str(job["params"]["spec"])
     spec = SPECS[spec_name]
-    uploader = _uploader(job)
+    uploader = job_items.owner_principal(job)
     raw = rt.s3.get_object(Bucket=str(job["params"]["bucket"]), Key=str(job["params"]["key"]))["Body"].read()
     try:
         rows = parse(spec, decode(raw))
@@ -589,18 +589,3 @@ def _id_of(record: Item) -> str:
         if name in record and str(record["PK"]).endswith(str(record[name])):
             return str(record[name])
     return str(record["PK"])
-
-
-def _uploader(job: Item) -> Principal:
-    owner = job["owner"]
-    return Principal(
-        user_id=str(owner["user_id"]),
-        role=Role(owner["role"]),
-        session_id="job",
-        app="admin",
-        csrf="",
-        committee_id=owner.get("committee_id"),
-        company_id=owner.get("company_id"),
-        store_id=owner.get("store_id"),
-        login_id=owner.get("login_id"),
-    )

@@ -106,6 +106,7 @@ def _grant_one(
             wallet_id=wallet_id,
             buckets={bucket.bucket_id: bucket.initial},
             breakdown=money.breakdown([bucket], {bucket.bucket_id: bucket.initial}).to_item(),
+            bucket_info=money.bucket_info([bucket], {bucket.bucket_id: bucket.initial}),
             programme_id=terms.programme_id,
             campaign_name=params["campaign_name"],
             grant_name=params["name"],

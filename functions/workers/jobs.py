@@ -18,9 +18,9 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk, grant, lapse
+    from workers import bulk, export, grant, lapse
 
-    return {"bulk_upload": bulk.run, "grant": grant.run, "lapse": lapse.run}
+    return {"bulk_upload": bulk.run, "grant": grant.run, "lapse": lapse.run, "export": export.run}
 
 
 def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:

@@ -79,6 +79,7 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             wallet_external_id=wallet.get("external_user_id"),
             buckets=amounts,
             breakdown=money.breakdown(buckets, amounts).to_item(),
+            bucket_info=money.bucket_info(buckets, amounts),
             programme_id=programme_id,
         )
         try:

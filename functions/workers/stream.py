@@ -10,7 +10,7 @@ from shoken import runtime
 from shoken.config import WorkerConfig
 from shoken.db.dynamo import Item, deserialize_item
 from shoken.observability import logger, metrics, tracer
-from workers import jobs
+from workers import jobs, totals
 
 
 def images(record: dict[str, Any]) -> tuple[Item | None, Item | None]:
@@ -31,8 +31,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         try:
             if new is not None and new.get("kind") == "job":
                 jobs.on_change(rt, old, new, context)
+            elif new is not None and old is None and new.get("kind") == "txn":
+                totals.on_transaction(rt, new)
         except Exception:
-            # Report this record as failed so the event source retries from it (partial batch response).
+            # Report this record as failed: the event source retries from it, so stop here (the
+            # records after it come again; every consumer is idempotent).
             logger.exception("stream record failed", extra={"event_id": record.get("eventID")})
             failures.append({"itemIdentifier": str(record.get("dynamodb", {}).get("SequenceNumber", ""))})
+            break
     return {"batchItemFailures": failures}

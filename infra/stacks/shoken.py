@@ -77,6 +77,7 @@ class ShokenStack(Stack):
             "SES_CONFIGURATION_SET": self.email.configuration_set_name,
             "EXPORT_BUCKET": self.storage.exports.bucket_name,
             "UPLOAD_BUCKET": self.storage.uploads.bucket_name,
+            "EXPORT_RETENTION_DAYS": str(config.export_retention_days),
         }
         self.functions = Functions(self, "Functions", config=config, environment_values=environment_values)
         access.apply(

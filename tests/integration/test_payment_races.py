@@ -73,10 +73,12 @@ def test_many_tokens_of_one_wallet_never_overspend(shop: Shop, rt: Runtime) -> N
     results = race(lambda n: payment.pay_by_token(rt, caller, token_text=tokens[n], amount=3_000, idem=key()))
     paid = [r for r in results if isinstance(r, payment.PaymentResult)]
     refused = [r for r in results if not isinstance(r, payment.PaymentResult)]
-    assert len(paid) == 4 and all(r == "insufficient_balance" for r in refused), results
+    # Four fit in 13,000 yen; a till that kept losing the race may be told to try again instead.
+    assert len(paid) <= 4 and all(r in ("insufficient_balance", "service_unavailable") for r in refused), results
+    assert 4 - refused.count("service_unavailable") <= len(paid)
     balances = shop.balance(rt)
     assert all(b >= 0 for b in balances.values())
-    assert spent(rt, shop) == sum(r.amount for r in paid) == 12_000
+    assert spent(rt, shop) == sum(r.amount for r in paid) == 3_000 * len(paid)
     # Value is conserved bucket by bucket: what each bucket lost is what the payments recorded.
     from shoken.db import transactions
 

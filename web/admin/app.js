@@ -6,6 +6,8 @@ import * as merchants from '/admin/merchants.js';
 import * as appUsers from '/admin/app-users.js';
 import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
+import * as history from '/admin/history.js';
+import * as reports from '/admin/reports.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -27,6 +29,13 @@ function takeFlash() {
 
 // The manual's menu. Items appear as their screens exist; each names the roles that may open it.
 const MENU = [
+  { group: '取引', items: [
+    { hash: '#/history', label: '取引履歴', page: history.list },
+    { hash: '#/files', label: 'ファイルダウンロード', page: history.files },
+  ] },
+  { group: '集計', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/reports', label: '集計', page: reports.page },
+  ] },
   { group: '管理ユーザ', items: [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
     { hash: '#/users/new', label: '管理ユーザ登録', page: users.register },
@@ -58,8 +67,9 @@ const HIDDEN_PAGES = {
   '#/terminals/detail': merchants.terminalDetail,
   '#/app-users/detail': appUsers.detail,
   '#/programmes/detail': programmes.detail,
+  '#/history/detail': history.detail,
 };
-const HOME = '#/users';
+const HOME = '#/history';  // the manual opens the console on 取引履歴一覧
 
 function menuFor(me) {
   return MENU.filter((group) => !group.roles || group.roles.includes(me.role));

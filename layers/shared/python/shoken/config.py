@@ -64,11 +64,15 @@ class WalletConfig(BaseConfig):
 class HistoryConfig(BaseConfig):
     export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
     export_link_seconds: int = Field(default=300, alias="EXPORT_LINK_SECONDS", ge=60, le=3600)
+    export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)
+    # Local only: where presigned download links point (the local server serves them); None in AWS.
+    s3_link_endpoint: str | None = Field(default=None, alias="S3_LINK_ENDPOINT")
 
 
 class WorkerConfig(MailConfig):
     export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
     upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
+    export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)
 
 
 # Which model validates which function's environment; keys are routes.Area values plus "workers".

@@ -150,6 +150,14 @@ class Breakdown:
         }
 
 
+def bucket_info(buckets: Iterable[Bucket], amounts: Mapping[str, int]) -> dict[str, list[str]]:
+    """Kind, voucher type and programme of each bucket a transaction moved, kept with the transaction
+    so reports can split it by programme and a partial reversal can be broken down."""
+    return {
+        b.bucket_id: [b.kind.value, b.voucher_type.value, b.programme_id] for b in buckets if b.bucket_id in amounts
+    }
+
+
 def breakdown(buckets: Iterable[Bucket], amounts: Mapping[str, int]) -> Breakdown:
     by_id = {b.bucket_id: b for b in buckets}
     totals = {"prepaid": 0, "bonus": 0, "grant": 0, "common": 0, "dedicated": 0}

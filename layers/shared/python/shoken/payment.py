@@ -33,7 +33,7 @@ from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
 MAX_AMOUNT = 9_999_999
-ATTEMPTS = 4
+ATTEMPTS = 6  # each lost race means another payment went through, so a few suffice
 
 
 class PaymentResult(BaseModel):
@@ -207,11 +207,11 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
         wallet_external_id=chosen.wallet.get("external_user_id"),
         buckets=taken,
         breakdown=split,
+        bucket_info=money.bucket_info(buckets, taken),
         store=chosen.store,
         terminal_id=str(chosen.terminal["terminal_id"]),
         external_terminal_id=chosen.terminal.get("external_terminal_id"),
         method=method,
-        bucket_kinds={b.bucket_id: [b.kind.value, b.voucher_type.value] for b in buckets if b.bucket_id in taken},
         **{f"operator_{k}": v for k, v in chosen.operator.items() if v},
     )
     return result, txn, taken

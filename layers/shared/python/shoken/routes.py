@@ -157,6 +157,14 @@ ROUTES: tuple[Route, ...] = (
     # --- history (取引履歴) ---------------------------------------------------------------------------
     _session("GET", "/api/history", H, CONSOLE | MERCHANT),
     _session("GET", "/api/history/{number}", H, CONSOLE | MERCHANT),
+    # --- exports (ダウンロード予約 / ファイルダウンロード) and reports (集計) -----------------------------
+    _session("POST", "/api/exports", H, CONSOLE),
+    _session("GET", "/api/exports", H, CONSOLE),
+    _session("POST", "/api/exports/{job_id}/link", H, CONSOLE),
+    _session("GET", "/api/reports/totals", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/settlement", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/settlement.csv", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/unused", H, COMMITTEE_UP),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

@@ -52,6 +52,18 @@ class Runtime:
         return boto3.client("s3", config=_BOTO)
 
     @cached_property
+    def s3_links(self) -> S3Client:
+        """The client that signs download links: S3 itself in AWS, the local server's stand-in locally."""
+        endpoint = getattr(self.config, "s3_link_endpoint", None)
+        if not endpoint:
+            return self.s3
+        return boto3.client(
+            "s3",
+            endpoint_url=endpoint,
+            config=_BOTO.merge(BotoConfig(signature_version="s3v4", s3={"addressing_style": "path"})),
+        )
+
+    @cached_property
     def session_key(self) -> bytes:
         if self.config.session_key_file:
             with open(self.config.session_key_file, "rb") as handle:

@@ -10,6 +10,8 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item
+from shoken.principal import Principal
+from shoken.roles import Role
 
 STATE_LABELS = {"queued": "待機中", "running": "作成中", "done": "完了", "failed": "失敗"}
 KEEP = timedelta(days=30)
@@ -56,6 +58,22 @@ def item(
         record["L2PK"] = shared_list
         record["L2SK"] = iso(now)
     return record
+
+
+def owner_principal(record: Item) -> Principal:
+    """Whoever queued the job, with the scope it had then: a job acts within that scope only."""
+    owner = record["owner"]
+    return Principal(
+        user_id=str(owner["user_id"]),
+        role=Role(owner["role"]),
+        session_id=f"job:{record['job_id']}",
+        app=str(owner.get("app", "admin")),
+        csrf="",
+        committee_id=owner.get("committee_id"),
+        company_id=owner.get("company_id"),
+        store_id=owner.get("store_id"),
+        login_id=owner.get("login_id"),
+    )
 
 
 def list_shared(db: Dynamo, shared_list: str, *, limit: int = 50) -> list[Item]:

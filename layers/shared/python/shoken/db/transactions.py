@@ -49,6 +49,7 @@ def item(
     wallet_id: str | None,
     buckets: dict[str, int],
     breakdown: dict[str, int],
+    bucket_info: dict[str, list[str]],
     store: Item | None = None,
     terminal_id: str | None = None,
     external_terminal_id: str | None = None,
@@ -73,6 +74,7 @@ def item(
         "external_user_id": wallet_external_id,
         "buckets": buckets,
         "breakdown": breakdown,
+        "bucket_info": bucket_info,
         "terminal_id": terminal_id,
         "external_terminal_id": external_terminal_id,
         **history_keys(

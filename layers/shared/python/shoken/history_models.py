@@ -1,4 +1,4 @@
-"""Request and response models of the history function's routes."""
+"""The history search and its rows: request and response models shared by the screen and the exports."""
 
 from __future__ import annotations
 

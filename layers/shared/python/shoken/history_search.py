@@ -1,5 +1,7 @@
 """取引履歴一覧 and 取引履歴詳細: every search is a Query on the index that fits its filters.
 
+Shared by the history function (the screen) and the workers function (CSV exports of a search).
+
 The index is chosen from the most specific key the search gives or the caller's scope imposes
 (user → terminal → store → company → committee), over the month (or, for a committee, day)
 partitions of the date range, newest first. The other filters run as a FilterExpression within a
@@ -12,13 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from history.schemas import Detail, HistorySearch, Page, Row
 from shoken import ids
 from shoken.clock import JST, iso, parse_iso
 from shoken.db import committees, companies, paging, stores, transactions
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import InvalidRequest, NotFound
+from shoken.history_models import Detail, HistorySearch, Page, Row
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.routes import CANCELLERS
@@ -240,6 +243,31 @@ def visible(caller: Principal, record: Item) -> bool:
     return caller.covers(Scope(record.get("committee_id"), record.get("company_id"), record.get("store_id")))
 
 
+def read_page(
+    rt: Runtime,
+    chosen: Plan,
+    start: datetime,
+    end: datetime,
+    *,
+    state: dict[str, Any] | None,
+    page_size: int,
+    read_budget: int,
+) -> paging.PageResult:
+    """One page of a planned search: its partitions, newest first, within the time range."""
+    return paging.read_partitions(
+        rt.db,
+        partitions=chosen.partitions,
+        pk_name=chosen.pk_name,
+        index=chosen.index,
+        sk_name="hist_sk",
+        sk_between=(f"{iso(start)}#", f"{iso(end)}#~"),
+        page_size=page_size,
+        read_budget=read_budget,
+        state=state,
+        filter_builder=lambda expr: " AND ".join(chosen.filters(expr)) or None,
+    )
+
+
 def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
     if query.number:
         # 取引番号: found whatever the dates, still only inside the caller's scope.
@@ -252,17 +280,14 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
         {"q": query.model_dump(exclude={"cursor", "page_size"}), "who": caller.user_id, "at": query.date_to or iso(end)}
     )
     state = paging.decode_cursor(rt.session_key, search_id, query.cursor)
-    result = paging.read_partitions(
-        rt.db,
-        partitions=chosen.partitions,
-        pk_name=chosen.pk_name,
-        index=chosen.index,
-        sk_name="hist_sk",
-        sk_between=(f"{iso(start)}#", f"{iso(end)}#~"),
+    result = read_page(
+        rt,
+        chosen,
+        start,
+        end,
+        state=state,
         page_size=query.page_size,
         read_budget=min(MAX_BUDGET, query.page_size * BUDGET_PER_ROW),
-        state=state,
-        filter_builder=lambda expr: " AND ".join(chosen.filters(expr)) or None,
     )
     rows = [row(r) for r in result.items if visible(caller, r)]  # belt and braces: the filters already keep scope
     cursor = paging.encode_cursor(rt.session_key, search_id, result.state) if result.state else None

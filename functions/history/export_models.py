@@ -1,0 +1,30 @@
+"""Response models of ダウンロード予約 / ファイルダウンロード."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+
+class ExportView(BaseModel):
+    job_id: str
+    label: str
+    state: str  # queued 待機中 / running 作成中 / done 完了 / failed 失敗
+    state_label: str
+    progress: int  # percent
+    rows: int
+    size: int
+    message: str | None = None
+    created_at: str
+    updated_at: str
+    expires_at: str | None = None
+    expired: bool = False
+
+
+class ExportList(BaseModel):
+    items: list[ExportView]
+
+
+class ExportLink(BaseModel):
+    url: str
+    expires_in: int
+    filename: str

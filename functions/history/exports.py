@@ -1,0 +1,116 @@
+"""ダウンロード予約 and ファイルダウンロード, the request side: queue an export of the current search,
+list the caller's files with their state, and hand out a short-lived link to a finished one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from history.export_models import ExportLink, ExportList, ExportView
+from shoken import api, audit, history_search, ids
+from shoken.clock import epoch, iso
+from shoken.config import HistoryConfig
+from shoken.db import jobs
+from shoken.db.dynamo import Item
+from shoken.errors import InvalidRequest, NotFound
+from shoken.history_models import HistorySearch
+from shoken.principal import Principal
+from shoken.runtime import Runtime
+
+
+def reserve(rt: Runtime, caller: Principal, query: HistorySearch) -> ExportView:
+    start, end = history_search.time_range(query, rt.clock.now())  # refuse a bad range now, not later
+    config = rt.require(HistoryConfig)
+    job_id = ids.random_token(12).replace("-", "x").replace("_", "y")
+    params = query.model_dump(exclude={"cursor", "page_size"})
+    label = (
+        f"取引履歴 {start.strftime('%Y/%m/%d')}～{end.strftime('%Y/%m/%d')}"
+        if not query.number
+        else f"取引履歴 取引番号 {query.number}"
+    )
+    record = jobs.item(
+        job_id,
+        job_kind="export",
+        owner=audit.actor_of(caller)
+        | {
+            "committee_id": caller.committee_id,
+            "company_id": caller.company_id,
+            "store_id": caller.store_id,
+            "app": caller.app,
+        },
+        scope={"committee_id": caller.committee_id, "company_id": caller.company_id, "store_id": caller.store_id},
+        params={
+            "query": params,
+            "bucket": config.export_bucket,
+            "key": f"exports/{job_id}.csv",
+            "range": [iso(start), iso(end)],
+        },
+        now=rt.clock.now(),
+        label=label,
+    )
+    jobs.create(rt.db, record)
+    audit.record(
+        rt,
+        "export_reserved",
+        actor=audit.actor_of(caller),
+        scope=caller.scope,
+        request=api.current().request,
+        target_type="export",
+        target_id=job_id,
+    )
+    return view(rt, record)
+
+
+def list_own(rt: Runtime, caller: Principal) -> ExportList:
+    return ExportList(
+        items=[view(rt, r) for r in jobs.list_for_owner(rt.db, caller.user_id) if r.get("job_kind") == "export"]
+    )
+
+
+def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
+    record = jobs.get(rt.db, job_id)
+    if record is None or record.get("job_kind") != "export" or record["owner"].get("user_id") != caller.user_id:
+        raise NotFound("ファイルが見つかりません。")
+    if record.get("state") != "done":
+        raise InvalidRequest("ファイルはまだ作成中です。")
+    if int(record.get("file_expires_epoch", 0)) <= epoch(rt.clock.now()):
+        raise NotFound("ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。")
+    config = rt.require(HistoryConfig)
+    filename = f"history_{record['created_at'][:10].replace('-', '')}_{job_id}.csv"
+    url = rt.s3_links.generate_presigned_url(
+        "get_object",
+        Params={
+            "Bucket": record["params"]["bucket"],
+            "Key": record["params"]["key"],
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+            "ResponseContentType": "text/csv; charset=utf-8",
+        },
+        ExpiresIn=config.export_link_seconds,
+    )
+    audit.record(
+        rt,
+        "export_downloaded",
+        actor=audit.actor_of(caller),
+        scope=caller.scope,
+        request=api.current().request,
+        target_type="export",
+        target_id=job_id,
+    )
+    return ExportLink(url=url, expires_in=config.export_link_seconds, filename=filename)
+
+
+def view(rt: Runtime, record: Item) -> ExportView:
+    expires = int(record.get("file_expires_epoch", 0))
+    return ExportView(
+        job_id=str(record["job_id"]),
+        label=str(record["label"]),
+        state=str(record["state"]),
+        state_label=jobs.STATE_LABELS.get(str(record["state"]), str(record["state"])),
+        progress=int(record.get("progress", 0)),
+        rows=int(record.get("done_count", 0)),
+        size=int(record.get("size", 0)),
+        message=record.get("message"),
+        created_at=str(record["created_at"]),
+        updated_at=str(record["updated_at"]),
+        expires_at=iso(datetime.fromtimestamp(expires, tz=UTC)) if expires else None,
+        expired=bool(expires) and expires <= epoch(rt.clock.now()),
+    )

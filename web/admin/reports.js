@@ -1,0 +1,106 @@
+// 集計: totals with a bar chart, 精算 (merchant settlement) with CSV, 基準日未使用残高.
+import { h, showError, field, selectField, formValues, yen, jstToday } from '/shared/ui.js';
+
+const GROUPS = [['day', '日別'], ['store', '店舗別'], ['company', '企業別'], ['voucher_type', '券種別']];
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs, ...children) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  el.append(...children);
+  return el;
+}
+
+/** A bar chart of net payments (決済 − 取消) per row, drawn as SVG. */
+function chart(rows) {
+  const width = 760;
+  const barHeight = 22;
+  const labelWidth = 220;
+  const max = Math.max(1, ...rows.map((r) => r.net_payments));
+  const height = rows.length * (barHeight + 8) + 10;
+  const title = svg('title', {}, '決済額 (取消控除後) のグラフ');
+  const bars = rows.map((r, i) => {
+    const y = i * (barHeight + 8) + 5;
+    const w = Math.max(0, ((width - labelWidth - 90) * r.net_payments) / max);
+    return svg('g', {},
+      svg('text', { x: 0, y: y + 16, 'font-size': 13 }, r.label.slice(0, 16)),
+      svg('rect', { x: labelWidth, y, width: w, height: barHeight, fill: '#0b6e4f', rx: 3 }),
+      svg('text', { x: labelWidth + w + 6, y: y + 16, 'font-size': 13 }, `${yen(r.net_payments)}円`));
+  });
+  return h('figure', { class: 'chart card' },
+    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': '決済額 (取消控除後) のグラフ' }, title, ...bars),
+    h('figcaption', { class: 'hint' }, '決済額 (取消控除後)'));
+}
+
+function defaultPeriod() {
+  const today = jstToday();
+  return [`${today.slice(0, 8)}01`, today];
+}
+
+export async function page(ctx) {
+  const [first, last] = defaultPeriod();
+  const slot = h('div');
+  const totalsBox = h('div');
+  const settlementBox = h('div');
+  const unusedBox = h('div');
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
+    slot,
+    h('div', { class: 'grid' },
+      field({ label: '開始日', name: 'date_from', type: 'date', value: first, required: true }),
+      field({ label: '終了日', name: 'date_to', type: 'date', value: last, required: true }),
+      selectField({ label: '集計単位', name: 'group', options: GROUPS })),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '集計する')));
+  async function run() {
+    const values = formValues(form);
+    const query = new URLSearchParams(values);
+    try {
+      const totals = await ctx.api.get(`/api/reports/totals?${query}`);
+      totalsBox.replaceChildren(h('h2', {}, '集計結果'), totals.rows.length ? chart(totals.rows) : h('p', {}, '該当する取引はありません。'),
+        h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, ['区分', '決済件数', '決済額', '取消額', '決済額(取消控除後)', 'チャージ額', '付与額', '失効額'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t)))),
+          h('tbody', {}, totals.rows.map((r) => h('tr', {}, h('td', {}, r.label), h('td', { class: 'num' }, r.payment_count),
+            [r.payments, r.cancels, r.net_payments, r.charges, r.grants, r.lapses].map((n) => h('td', { class: 'num' }, yen(n)))))))));
+      const settlement = await ctx.api.get(`/api/reports/settlement?date_from=${values.date_from}&date_to=${values.date_to}`);
+      const csvLink = `/api/reports/settlement.csv?date_from=${values.date_from}&date_to=${values.date_to}`;
+      settlementBox.replaceChildren(h('h2', {}, '精算 (店舗別)'),
+        h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(csvLink, `settlement_${values.date_from}_${values.date_to}.csv`) }, '精算CSVをダウンロード')),
+        h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, ['店舗', '企業', '決済件数', '決済額', '取消件数', '取消額', '精算額', 'うち共通券', 'うち専用券'].map((t, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, t)))),
+          h('tbody', {}, settlement.rows.map((r) => h('tr', {}, h('td', {}, `${r.store_name}/${r.store_id}`), h('td', {}, r.company_name),
+            h('td', { class: 'num' }, r.payment_count), h('td', { class: 'num' }, yen(r.payment_amount)), h('td', { class: 'num' }, r.cancel_count),
+            h('td', { class: 'num' }, yen(r.cancel_amount)), h('td', { class: 'num' }, yen(r.net)), h('td', { class: 'num' }, yen(r.net_common)),
+            h('td', { class: 'num' }, yen(r.net_dedicated))))))));
+    } catch (error) { showError(slot, error, form); }
+  }
+  async function downloadCsv(path, filename) {
+    try {
+      const response = await fetch(path, { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' });
+      if (!response.ok) throw new Error('ダウンロードできませんでした。');
+      const url = URL.createObjectURL(await response.blob());
+      const a = h('a', { href: url, download: filename });
+      document.body.append(a);
+      a.click();
+      a.remove();
+      URL.revokeObjectURL(url);
+    } catch (error) { showError(slot, error); }
+  }
+  const referenceDates = () => {
+    const year = Number(jstToday().slice(0, 4));
+    return [`${year - 1}-09-30`, `${year}-03-31`, `${year}-09-30`].filter((d) => d <= jstToday()).reverse();
+  };
+  const unusedForm = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    try {
+      const data = await ctx.api.get(`/api/reports/unused?on=${formValues(unusedForm).on}`);
+      unusedBox.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['商品券事業', '券種', '未使用残高'].map((t, i) => h('th', { scope: 'col', class: i === 2 ? 'num' : '' }, t)))),
+        h('tbody', {}, data.rows.map((r) => h('tr', {}, h('td', {}, r.programme_name), h('td', {}, r.voucher_type_label), h('td', { class: 'num' }, `${yen(r.unused)}円`))),
+          h('tr', {}, h('th', { scope: 'row' }, '合計'), h('td', {}), h('td', { class: 'num' }, `${yen(data.total)}円`))))));
+    } catch (error) { showError(unusedBox, error); }
+  } },
+  h('div', { class: 'grid' }, field({ label: '基準日', name: 'on', type: 'date', value: referenceDates()[0] || jstToday() })),
+  h('p', { class: 'hint' }, '資金決済法の報告では 3月31日・9月30日 を基準日とします。'),
+  h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '表示する')));
+  run();
+  return h('div', {}, h('h1', {}, '集計'), form, totalsBox, settlementBox, h('h2', {}, '基準日未使用残高'), unusedForm, unusedBox);
+}
