@@ -73,7 +73,7 @@ e2e: setup $(STAMPS)/chromium
 	$(PY) -m pytest -q tests/e2e
 
 bench: setup
-	$(PY) -m bench
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
 
 docs: setup
 	$(PY) -m local.docs

@@ -27,9 +27,51 @@ def build(version: str = "1.0.0") -> dict[str, Any]:
         for path, operations in part.get("paths", {}).items():
             document["paths"].setdefault(path, {}).update(operations)
         document["components"]["schemas"].update(part.get("components", {}).get("schemas", {}))
+    document["components"]["schemas"]["ErrorBody"] = ERROR_BODY
     for route in routes.ROUTES:
         operation = document["paths"].get(route.path, {}).get(route.method.lower())
-        if operation is not None:
-            operation["x-shoken-gate"] = route.gate.value
-            operation["x-shoken-roles"] = sorted(r.value for r in route.roles)
+        if operation is None:
+            continue
+        operation["x-shoken-gate"] = route.gate.value
+        operation["x-shoken-roles"] = sorted(r.value for r in route.roles)
+        responses = operation.setdefault("responses", {})
+        # Request validation answers 400 with shoken's error body (api.py), not Powertools' 422.
+        responses.pop("422", None)
+        for status, description in ERRORS.items():
+            responses[status] = {
+                "description": description,
+                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+            }
+        if route.path.endswith(".csv"):
+            csv = {"text/csv": {"schema": {"type": "string"}}}
+            responses["200"] = {"description": "CSV (UTF-8 with BOM)", "content": csv}
     return document
+
+
+# Every error answer has the same body: a stable code and a Japanese message (shoken/errors.py).
+ERROR_BODY = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "details": {"type": "array", "items": {"type": "object"}},
+            },
+        }
+    },
+}
+ERRORS = {
+    "400": "入力内容の誤り (invalid input)",
+    "401": "未ログイン・セッション切れ (not signed in)",
+    "403": "権限なし (role not allowed, or CSRF check failed)",
+    "404": "対象なし、または権限の範囲外 (not found, or outside the caller's scope)",
+    "409": "状態の競合 (conflict: already done, insufficient balance …)",
+    "423": "アカウント・端末のロック (locked)",
+    "429": "回数制限 (rate limited)",
+    "500": "システムエラー (a bug: logged with its trace)",
+    "503": "一時的に利用不可 (retry with the same idempotency key)",
+}

@@ -51,6 +51,7 @@ class StageConfig(BaseModel):
     alarm_email: str | None = Field(default=None, pattern=_EMAIL)
 
     log_retention_days: int = 90
+    tracing_sdk: bool = False  # X-Ray SDK subsegments in every function (adds ~150 ms to cold starts)
     export_retention_days: int = Field(default=7, ge=1, le=30)
     upload_retention_days: int = Field(default=30, ge=1, le=365)
     access_log_retention_days: int = Field(default=90, ge=1, le=3653)

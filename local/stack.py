@@ -74,17 +74,25 @@ def start_moto() -> Any:
     return mock
 
 
-def create_resources(config: LocalConfig) -> None:
+def create_table(table_name: str, *, replace: bool = False) -> None:
+    """The table from shoken.table (the definition CDK deploys); `replace` starts it empty."""
     import boto3
 
     from shoken.table import TTL_ATTRIBUTE, create_table_request
 
-    dynamodb = boto3.client("dynamodb")
-    dynamodb.create_table(**create_table_request(config.table_name))
+    dynamodb: Any = boto3.client("dynamodb")
+    if replace:
+        dynamodb.delete_table(TableName=table_name)
+    dynamodb.create_table(**create_table_request(table_name))
     dynamodb.update_time_to_live(
-        TableName=config.table_name,
-        TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE},
+        TableName=table_name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
     )
+
+
+def create_resources(config: LocalConfig) -> None:
+    import boto3
+
+    create_table(config.table_name)
     s3: Any = boto3.client("s3")
     for bucket in (config.export_bucket, config.upload_bucket):
         s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})

@@ -127,7 +127,7 @@ def _visible(rt: Runtime, caller: Principal, programme_id: str, *, read_only: bo
     if not read_only:
         _require(caller)
     record = programmes.get(rt.db, programme_id, consistent=True)
-    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
+    if record is None or not caller.in_committee(str(record["committee_id"])):
         raise NotFound("商品券事業が見つかりません。")
     return record
 

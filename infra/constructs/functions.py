@@ -124,6 +124,9 @@ class Functions(Construct):
             "POWERTOOLS_LOG_LEVEL": "INFO",
             # Responses carry session cookies and QR tokens: keep them out of X-Ray metadata.
             "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+            # Lambda's active tracing records every invocation; the X-Ray SDK (subsegments per
+            # DynamoDB call) costs ~150 ms of cold start, so a stage turns it on deliberately.
+            "POWERTOOLS_TRACE_DISABLED": "false" if self._config.tracing_sdk else "true",
         }
         reserved = self._config.payments_reserved_concurrency if spec.key == "payments" else None
         function = lambda_.Function(

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shoken import routes
 from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
 from shoken.gate import Admission, HttpRequest, admit
-from shoken.observability import logger, metrics
+from shoken.observability import count, logger
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.validation import reason_ja
@@ -108,7 +108,7 @@ def make_resolver() -> APIGatewayHttpResolver:
     def _domain(error: ShokenError) -> Response[str]:
         if error.status >= 500:
             logger.warning("service error", extra={"code": error.code})
-        metrics.add_metric(name=f"error_{error.code}", unit="Count", value=1)
+        count(f"error_{error.code}", 1)
         return error_response(error)
 
     @app.exception_handler(RequestValidationError)

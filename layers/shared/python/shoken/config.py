@@ -14,7 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class BaseConfig(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+    # defer_build: a function validates one config model; the others need no schema at cold start.
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
 
     table_name: str = Field(alias="TABLE_NAME", min_length=3)
     stage: str = Field(default="local", alias="STAGE", pattern=r"^[a-z0-9-]{1,20}$")

@@ -32,7 +32,6 @@ MAX_DAYS = 60
 CANCEL_DAYS = 90
 BUDGET_PER_ROW = 20
 MAX_BUDGET = 2_000
-MAX_PARTITION_KEYS = 10  # stores or companies a name may match before the search widens to the scope
 
 
 class RangeTooLong(InvalidRequest):
@@ -115,13 +114,17 @@ def plan(rt: Runtime, caller: Principal, query: HistorySearch, start: datetime, 
     month_list = months(start, end)
 
     def scope_filters(expr: Expr, *, keyed: str) -> list[str]:
-        """Conditions that keep rows inside the caller's scope when the index is wider than it."""
-        parts = []
-        if caller.role is not Role.SYSTEM_ADMIN and keyed not in ("committee",):
+        """Conditions that keep rows inside the caller's scope when the partition does not imply it
+        (a store or company partition chosen from the caller's scope does; a terminal, a user or a
+        committee partition may hold rows of other companies and stores)."""
+        parts: list[str] = []
+        if keyed in ("store", "company"):
+            return parts
+        if caller.role is not Role.SYSTEM_ADMIN and keyed != "committee":
             parts.append(f"{expr.n('committee_id')} = {expr.v(caller.committee_id or '-')}")
-        if caller.company_id and caller.role is not Role.SYSTEM_ADMIN and keyed not in ("company", "store"):
+        if caller.company_id and caller.role is not Role.SYSTEM_ADMIN:
             parts.append(f"{expr.n('company_id')} = {expr.v(caller.company_id)}")
-        if caller.store_id and caller.role in (Role.STORE_MANAGER, Role.STORE_STAFF) and keyed != "store":
+        if caller.store_id and caller.role in (Role.STORE_MANAGER, Role.STORE_STAFF):
             parts.append(f"{expr.n('store_id')} = {expr.v(caller.store_id)}")
         return parts
 
@@ -175,14 +178,21 @@ def plan(rt: Runtime, caller: Principal, query: HistorySearch, start: datetime, 
         )
     if caller.role in (Role.STORE_MANAGER, Role.STORE_STAFF) and caller.store_id:
         return Plan("by_store", "hist_store", [f"ST#{caller.store_id}#{m}" for m in month_list], keyed("store"))
-    if store_matches is not None and len(store_matches) <= MAX_PARTITION_KEYS:
-        parts = [f"ST#{s['store_id']}#{m}" for s in store_matches for m in month_list]
-        return Plan("by_store", "hist_store", parts, keyed("store"))
+    # One store or company: its own partitions. Several: the wider partition with a filter, because
+    # rows must come newest first across all of them, which reading them one after another breaks.
+    if store_matches is not None and len(store_matches) == 1:
+        return Plan(
+            "by_store", "hist_store", [f"ST#{store_matches[0]['store_id']}#{m}" for m in month_list], keyed("store")
+        )
     if caller.company_id and caller.role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF):
         return Plan("by_company", "hist_company", [f"CO#{caller.company_id}#{m}" for m in month_list], keyed("company"))
-    if company_matches is not None and len(company_matches) <= MAX_PARTITION_KEYS:
-        parts = [f"CO#{c['company_id']}#{m}" for c in company_matches for m in month_list]
-        return Plan("by_company", "hist_company", parts, keyed("company"))
+    if company_matches is not None and len(company_matches) == 1:
+        return Plan(
+            "by_company",
+            "hist_company",
+            [f"CO#{company_matches[0]['company_id']}#{m}" for m in month_list],
+            keyed("company"),
+        )
     parts = [f"ACQ#{c['committee_id']}#{d}" for d in days(start, end) for c in scope_committees]
     return Plan("by_committee", "hist_committee", parts, keyed("committee"))
 

@@ -2,13 +2,52 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from aws_lambda_powertools import Logger, Metrics
 
 # Service name and log level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL, set per
 # function by the stack; the namespace is shared so dashboards see every function's metrics.
 logger = Logger()
-tracer = Tracer()
 metrics = Metrics(namespace="shoken")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Tracer:
+    """Powertools Tracer, created only when SDK tracing is on (POWERTOOLS_TRACE_DISABLED=false).
+
+    Importing the X-Ray SDK builds a botocore session at import (~150 ms of every cold start), so by
+    default the functions rely on Lambda's active tracing and load the SDK only when a stage asks
+    for subsegment-level traces.
+    """
+
+    @staticmethod
+    def enabled() -> bool:
+        return os.environ.get("POWERTOOLS_TRACE_DISABLED", "true").lower() not in ("1", "true")
+
+    def capture_lambda_handler(self, handler: F) -> F:
+        if not self.enabled():
+            return handler
+        from aws_lambda_powertools import Tracer
+
+        return cast(F, Tracer().capture_lambda_handler(handler))
+
+
+tracer = _Tracer()
+
+# Powertools buffers metrics even when POWERTOOLS_METRICS_DISABLED is set and prints them every
+# 100 data points; locally and in tests nothing should be buffered at all.
+_METRICS_ON = os.environ.get("POWERTOOLS_METRICS_DISABLED", "false").lower() not in ("1", "true")
+
+
+def count(name: str, value: float = 1) -> None:
+    """Add to a CloudWatch (EMF) metric of this invocation; a no-op where metrics are off."""
+    if _METRICS_ON:
+        metrics.add_metric(name=name, unit="Count", value=value)
+
 
 # Keys that must never reach a log line, whatever a caller passes as extra fields.
 SECRET_FIELDS = frozenset({"password", "new_password", "code", "token", "cookie", "authorization", "qr"})

@@ -27,7 +27,7 @@ from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
-from shoken.observability import logger, metrics
+from shoken.observability import count, logger
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
@@ -149,7 +149,7 @@ def _settle(
                 now=now,
             )
         except ledger.PaymentRefused as refusal:
-            metrics.add_metric(name="payment_retry", unit="Count", value=1)
+            count("payment_retry", 1)
             if refusal.position == 3:
                 return _replay(rt, idem_key, request)
             if refusal.conflict:
@@ -162,8 +162,8 @@ def _settle(
             if replayed is not None:
                 return PaymentResult(**idempotency.replay(replayed, request) or {})
             raise ServiceUnavailable("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
-        metrics.add_metric(name="payment_ok", unit="Count", value=1)
-        metrics.add_metric(name="payment_yen", unit="Count", value=result.amount)
+        count("payment_ok", 1)
+        count("payment_yen", result.amount)
         return result
     raise ServiceUnavailable("他の操作と重なりました。もう一度お試しください。")
 
@@ -305,7 +305,7 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
         if not session_records.is_live(found.get(session_key), now):
             raise Unauthenticated()
         record = found.get(request_key)
-        if record is None:
+        if record is None or record.get("committee_id") != caller.committee_id:
             raise NotFound("お支払いの情報が見つかりません。")
         if record.get("state") != "open":
             raise RequestPaid()

@@ -39,6 +39,11 @@ class Principal:
     def scope(self) -> Scope:
         return Scope(self.committee_id, self.company_id, self.store_id)
 
+    def in_committee(self, committee_id: str | None) -> bool:
+        """True for the system admin and for anyone of that committee (committee-wide records such as
+        programmes, which every console user of the committee may read)."""
+        return self.role is Role.SYSTEM_ADMIN or (committee_id is not None and committee_id == self.committee_id)
+
     def covers(self, target: Scope) -> bool:
         """True if a record at `target` is inside this principal's scope (SPEC §1)."""
         if self.role is Role.SYSTEM_ADMIN:

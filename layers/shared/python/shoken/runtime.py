@@ -24,8 +24,12 @@ if TYPE_CHECKING:
 C = TypeVar("C", bound=BaseConfig)
 
 # Short timeouts with standard retries: a till should learn within seconds that something is wrong,
-# and the payment's idempotency makes the merchant app's own retry safe.
-_BOTO = BotoConfig(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})
+# and the payment's idempotency makes the merchant app's own retry safe. Client-side parameter
+# validation is off: DynamoDB validates every request itself, and botocore's walk over a payment's
+# transaction costs more CPU than the rest of the handler (bench/overhead.py).
+_BOTO = BotoConfig(
+    connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}, parameter_validation=False
+)
 
 
 @dataclass

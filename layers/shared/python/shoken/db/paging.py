@@ -74,11 +74,13 @@ def read_partitions(
     start_key = state.get("k") if state else None
     items: list[Item] = []
     read = 0
+    stretch = 1  # with a filter, read just what is wanted first, then twice as much each time it falls short
     while position < len(partitions) and len(items) < page_size and read < read_budget:
         expr = Expr()
         filter_expr = filter_builder(expr) if filter_builder else None
         wanted = page_size - len(items)
-        limit = wanted if filter_expr is None else min(read_budget - read, max(wanted * 4, 50))
+        limit = wanted if filter_expr is None else min(read_budget - read, wanted * stretch)
+        stretch = min(stretch * 2, 64)
         page = db.query(
             pk_name=pk_name,
             pk=partitions[position],

@@ -1,0 +1,191 @@
+"""Every route × every role × own / other scope, generated from the route table (issue 9).
+
+For each route: a role the route does not name is refused (403; 401 when not signed in at all);
+a role it names gets past admission; and for routes about one object, an object outside the
+caller's scope is "not found" (404) while one inside is not. A new route is covered as soon as it is
+in shoken.routes; a route about a new kind of object fails here until an own/other pair is added.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from shoken import routes
+from shoken.db import transactions
+from shoken.roles import Role
+from shoken.routes import Gate, Route
+from shoken.txn_types import TxnType
+from tests.integration.conftest import City, console_login, key, merchant_login, wallet_login
+from tests.support.client import Client
+from tests.support.world import World
+
+PROGRAMME = {
+    "name": "事業", "unit_price": 10_000, "unit_value": 13_000, "common_share": 6_500, "dedicated_share": 6_500,
+    "sale_start": "2026-11-01", "sale_end": "2026-12-31", "use_start": "2026-11-15", "use_end": "2027-04-30", "limit_units": 5,
+}  # fmt: skip
+# Bodies that pass validation, so the object is looked up (and found or not) by the route's logic.
+BODIES: dict[str, Any] = {
+    "PUT /api/admin/users/{user_id}": {"name": "テスト", "email": "matrix@example.jp"},
+    "PUT /api/admin/companies/{company_id}": {"name": "企業"},
+    "PUT /api/admin/stores/{store_id}": {"name": "店舗", "phone": "0573-00-0000"},
+    "PUT /api/admin/terminals/{terminal_id}": {},
+    "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
+    "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
+}
+
+
+@dataclass
+class Matrix:
+    clients: dict[str, Client]
+    # "route key:parameter" or "parameter" → role → (an object in the role's scope, one outside it)
+    objects: dict[str, Callable[[str], tuple[str, str]]]
+
+    def pair(self, route: Route, name: str, role: str) -> tuple[str, str]:
+        return (self.objects.get(f"{route.key}:{name}") or self.objects[name])(role)
+
+
+@pytest.fixture
+def matrix(world: World, city: City) -> Matrix:
+    other_company = world.company(city.other_committee, "他市の企業")
+    other_store = world.store(other_company, name="他市の店舗")
+    other_terminal = world.terminal(other_store, password="9999")
+    second_terminal = world.terminal(city.store, password="2222")
+    spare_terminal = world.terminal(city.store, password="3333")  # unbinding it ends no client's session
+    spare_wallet = world.wallet(city.committee, "spare@example.jp")  # suspending it neither
+    own_programme = world.programme(city.committee, "P1")
+    other_programme = world.programme(city.other_committee, "P2")
+    clients = {
+        "system_admin": console_login("sysadmin01"),
+        "committee_admin": console_login("ena-0001"),
+        "company_admin": console_login("ena-0002"),
+        "company_staff": console_login("ena-0003"),
+        "store_manager": merchant_login(city.terminal, "shopuser01"),
+        "store_staff": merchant_login(second_terminal, "shopstaff01"),
+        "citizen": wallet_login("resident@example.jp"),
+    }
+    other_citizen = wallet_login("elsewhere@example.jp", service_id="othercity")
+    own_wallet = clients["citizen"].get("/api/auth/me").json["user_id"]
+    other_wallet = other_citizen.get("/api/auth/me").json["user_id"]
+    own_poll = clients["citizen"].post("/api/wallet/qr").json["poll_id"]
+    other_poll = other_citizen.post("/api/wallet/qr").json["poll_id"]
+
+    def charge_at(store: dict[str, Any], committee: dict[str, Any], n: int) -> str:
+        # A transaction that is not a payment: cancelling it is refused as "not cancellable" (409),
+        # so the matrix can call the cancel route on it as often as it likes.
+        txn = transactions.item(
+            f"261129{n:012d}", txn_type=TxnType.STORE_CHARGE, at=world.rt.clock.now(), amount=100, committee=committee,
+            wallet_id=own_wallet, buckets={}, breakdown={"prepaid": 100, "bonus": 0, "grant": 0, "common": 100, "dedicated": 0},
+            bucket_info={}, store=store, terminal_id=None,
+        )  # fmt: skip
+        world.put(txn)
+        return str(txn["number"])
+
+    own_number, other_number = charge_at(city.store, city.committee, 1), charge_at(other_store, city.other_committee, 2)
+    own_mpm = {
+        role: clients[role].post("/api/merchant/mpm", {"amount": 100}).json["request_id"]
+        for role in ("store_manager", "store_staff")
+    }
+    world.user(Role.STORE_MANAGER, "othshop001", store=other_store, password="othshop001-Pass1")
+    other_mpm = (
+        merchant_login(other_terminal, "othshop001").post("/api/merchant/mpm", {"amount": 100}).json["request_id"]
+    )
+    jobs = {}
+    for role, client in clients.items():
+        reply = client.request(
+            "POST", "/api/admin/bulk-uploads?spec=terminals", raw=b"x", content_type="application/octet-stream"
+        )
+        jobs[role] = reply.json.get("job_id", "none") if reply.status == 200 else "none"
+    exports = {role: (c.post("/api/exports", {}).json or {}).get("job_id", "none") for role, c in clients.items()}
+    # Users below each role that no client signs in as (suspending them ends nobody's session here).
+    user_of = {
+        "system_admin": city.users["other_company_admin"]["user_id"],
+        "committee_admin": city.users["other_company_admin"]["user_id"],
+        "company_admin": city.users["other_store_manager"]["user_id"],
+        "company_staff": city.users["other_store_manager"]["user_id"],
+    }
+    objects: dict[str, Callable[[str], tuple[str, str]]] = {
+        "user_id": lambda role: (user_of.get(role, "00000000"), city.users["other_committee"]["user_id"]),
+        "company_id": lambda role: (city.company["company_id"], other_company["company_id"]),
+        "store_id": lambda role: (city.store["store_id"], other_store["store_id"]),
+        "terminal_id": lambda role: (spare_terminal["terminal_id"], other_terminal["terminal_id"]),
+        "wallet_id": lambda role: (spare_wallet["wallet_id"], other_wallet),
+        "number": lambda role: (own_number, other_number),
+        # Jobs belong to whoever queued them: a bulk upload (or, where a role has none, an export).
+        "job_id": lambda role: (
+            jobs[role] if jobs[role] != "none" else exports[role],
+            jobs["committee_admin"] if role != "committee_admin" else jobs["system_admin"],
+        ),
+        "programme_id": lambda role: (own_programme["programme_id"], other_programme["programme_id"]),
+        "poll_id": lambda role: (own_poll, other_poll),
+        "request_id": lambda role: (own_mpm.get(role, own_mpm["store_manager"]), other_mpm),
+        "POST /api/exports/{job_id}/link:job_id": lambda role: (
+            exports[role],
+            exports["committee_admin" if role != "committee_admin" else "system_admin"],
+        ),
+    }
+    return Matrix(clients, objects)
+
+
+def call(client: Client, route: Route, params: dict[str, str]) -> Any:
+    path = route.path
+    for name, value in params.items():
+        path = path.replace("{" + name + "}", value)
+    body = BODIES.get(route.key, {}) if route.method in ("POST", "PUT") else None
+    if route.path == "/api/payments":
+        body = {"token": "100000000001.AAAAAAAAAAAAAAAAAAAAAA", "amount": 1, "idempotency_key": key()}
+    return client.request(route.method, path, body)
+
+
+def path_params(route: Route) -> list[str]:
+    import re
+
+    return re.findall(r"\{(\w+)\}", route.path)
+
+
+def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix: Matrix) -> None:
+    checked = 0
+    problems: list[str] = []
+    # Signing out ends the sessions the other routes need: it goes last.
+    for route in sorted(routes.ROUTES, key=lambda r: r.path == "/api/auth/logout"):
+        names = path_params(route)
+        missing = [n for n in names if n not in matrix.objects and f"{route.key}:{n}" not in matrix.objects]
+        assert not missing, f"{route.key}: add an own/other object for {missing} to this test"
+        anonymous = call(Client("admin"), route, dict.fromkeys(names, "x"))
+        if route.gate is not Gate.PUBLIC and anonymous.status not in (401, 403):
+            problems.append(f"{route.key} anonymous → {anonymous.status}")
+        checked += 1
+        if route.gate is not Gate.SESSION:
+            continue
+        for role, client in matrix.clients.items():
+            allowed = Role(role) in route.roles
+            if not names:
+                reply = call(client, route, {})
+                ok = reply.status not in (401, 403) if allowed else reply.status == 403
+                checked += 1
+                if not ok:
+                    problems.append(f"{route.key} as {role} → {reply.status} {reply.code}")
+                continue
+            own, other = zip(*(matrix.pair(route, n, role) for n in names), strict=True)
+            outside = call(client, route, dict(zip(names, other, strict=True)))
+            inside = call(client, route, dict(zip(names, own, strict=True)))
+            checked += 2
+            if not allowed:
+                if outside.status != 403 or inside.status != 403:
+                    problems.append(f"{route.key} as {role} (not allowed) → {outside.status}/{inside.status}")
+                continue
+            if role != "system_admin" and outside.status != 404:  # the system admin's scope has no outside
+                problems.append(f"{route.key} as {role}: other scope → {outside.status} {outside.code}")
+            if inside.status in (401, 403, 404) and not (
+                inside.status == 403 and inside.code in LOGIC_REFUSALS.get(route.key, ())
+            ):
+                problems.append(f"{route.key} as {role}: own scope → {inside.status} {inside.code}")
+    assert not problems, "\n".join(problems)
+    assert checked > 500
+
+
+# Refusals an allowed role may meet on its own objects for reasons other than scope.
+LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {}
