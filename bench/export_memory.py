@@ -105,11 +105,14 @@ def _peak(rows: int) -> tuple[int, int]:
 
 def run() -> dict[str, float]:
     small_peak, small_bytes = _peak(10_000)
+    middle_peak, _ = _peak(100_000)
     large_peak, large_bytes = _peak(1_000_000)
     return {
         "small_peak_mb": small_peak / 2**20,
+        "middle_peak_mb": middle_peak / 2**20,
         "large_peak_mb": large_peak / 2**20,
         "ratio": large_peak / small_peak,
+        "flat_ratio": large_peak / middle_peak,
         "large_file_mb": large_bytes / 2**20,
         "small_file_mb": small_bytes / 2**20,
     }

@@ -32,6 +32,8 @@ VENDOR = {
 }
 STATIC_PREFIXES = ("/admin/", "/merchant/", "/wallet/", "/shared/")
 MAX_BODY = 12 * 1024 * 1024
+# Local data is written to disk at most this often (and at shutdown): a dump holds moto while it runs.
+SNAPSHOT_SECONDS = 15
 
 
 class LocalStack:
@@ -102,7 +104,7 @@ class LocalStack:
 
     def _snapshot_loop(self) -> None:
         while True:
-            time.sleep(3)
+            time.sleep(SNAPSHOT_SECONDS)
             if self.dirty:
                 self.save()
 
