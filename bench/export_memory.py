@@ -105,7 +105,7 @@ def _peak(rows: int) -> tuple[int, int]:
 
 def run() -> dict[str, float]:
     small_peak, small_bytes = _peak(10_000)
-    middle_peak, _ = _peak(100_000)
+    middle_peak, middle_bytes = _peak(100_000)
     large_peak, large_bytes = _peak(1_000_000)
     return {
         "small_peak_mb": small_peak / 2**20,
@@ -115,4 +115,5 @@ def run() -> dict[str, float]:
         "flat_ratio": large_peak / middle_peak,
         "large_file_mb": large_bytes / 2**20,
         "small_file_mb": small_bytes / 2**20,
+        "middle_file_mb": middle_bytes / 2**20,
     }
