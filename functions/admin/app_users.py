@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from admin import listing, lookup
 from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine, TxnLine
-from shoken import api, audit, money
+from shoken import api, money
 from shoken.clock import iso, jst_date
 from shoken.db import history, keys, wallets
 from shoken.db import sessions as session_records
@@ -100,12 +100,9 @@ def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> A
         # Its QR codes stop at once: the payment checks the wallet's status in its transaction.
         session_records.revoke_all(rt.db, f"WALLET#{wallet_id}")
     action = "wallet_suspended" if status == "suspended" else "wallet_resumed"
-    audit.record(
-        rt,
+    api.audit_event(
         action,
-        actor=audit.actor_of(caller),
         scope=Scope(str(record["committee_id"])),
-        request=api.current().request,
         target_type="wallet",
         target_id=wallet_id,
     )

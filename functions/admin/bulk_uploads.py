@@ -77,12 +77,9 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         label=f"マスタ一括登録 ({label})",
     )
     jobs.create(rt.db, record)
-    audit.record(
-        rt,
+    api.audit_event(
         "bulk_upload",
-        actor=audit.actor_of(caller),
         scope=caller.scope,
-        request=api.current().request,
         target_type="job",
         target_id=job_id,
         spec=spec,

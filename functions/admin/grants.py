@@ -56,12 +56,9 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
         shared_list=shared_list(committee_id),
     )
     jobs.create(rt.db, record)
-    audit.record(
-        rt,
+    api.audit_event(
         "grant_started",
-        actor=audit.actor_of(caller),
         scope=Scope(committee_id),
-        request=api.current().request,
         target_type="grant",
         target_id=grant_id,
         amount=body.amount,

@@ -27,7 +27,7 @@ from admin.schemas import (
     TerminalUpdate,
     TerminalView,
 )
-from shoken import api, audit, ids
+from shoken import api, ids
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
@@ -67,6 +67,31 @@ def _blank_to_none(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if v == "" else v) for k, v in values.items()}
 
 
+def _merged(current: Item, values: dict[str, Any]) -> Item:
+    """The record as it reads after an update that sets `values` (None removes the field)."""
+    return {k: v for k, v in {**current, **values}.items() if v is not None}
+
+
+def _insert(rt: Runtime, record: Item, record_id: str, guard: tuple[str, str, Any]) -> None:
+    """Puts a new record with its external-id guard in one transaction (a taken external id is a conflict)."""
+    kind, field, value = guard
+    action = rt.db.tx_put(record, condition="attribute_not_exists(PK)")
+    guards.save(rt.db, action, record_id, [(kind, field, None, value)], exists_error=Conflict())
+
+
+def _apply(
+    rt: Runtime, key: tuple[str, str], record_id: str, values: dict[str, Any], guard: guards.Change, what: str
+) -> None:
+    """Updates an existing record and moves its external-id guard in one transaction."""
+    expr = Expr()
+    action = rt.db.tx_update(key, _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})")
+    guards.save(rt.db, action, record_id, [guard], exists_error=NotFound(f"{what}が見つかりません。"))
+
+
+def _audit(action: str, kind: str, record: Item, **detail: Any) -> None:
+    api.audit_event(action, scope=_scope(record), target_type=kind, target_id=str(record[f"{kind}_id"]), **detail)
+
+
 # --- companies ------------------------------------------------------------------------------------
 def company_view(record: Item) -> CompanyView:
     return CompanyView(**{**record, "status_label": STATUS_LABELS.get(str(record["status"]), str(record["status"]))})
@@ -82,22 +107,8 @@ def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> Compa
     values = _blank_to_none(body.model_dump(exclude={"committee_id"}))
     company_id = ids.company_id(sequences.next_value(rt.db, "company"))
     record = companies.item(company_id, committee_id=committee_id, now=iso(rt.clock.now()), **values)
-    guards.save(
-        rt.db,
-        rt.db.tx_put(record, condition="attribute_not_exists(PK)"),
-        company_id,
-        [("company", "external_company_id", None, values.get("external_company_id"))],
-        exists_error=Conflict(),
-    )
-    audit.record(
-        rt,
-        "company_created",
-        actor=audit.actor_of(caller),
-        scope=_scope(record),
-        request=api.current().request,
-        target_type="company",
-        target_id=company_id,
-    )
+    _insert(rt, record, company_id, ("company", "external_company_id", values.get("external_company_id")))
+    _audit("company_created", "company", record)
     return company_view(record)
 
 
@@ -106,17 +117,8 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
     current = _visible(caller, companies.get(rt.db, company_id, consistent=True), "企業")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    expr = Expr()
-    action = rt.db.tx_update(
-        keys.company(company_id), _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})"
-    )
-    guards.save(
-        rt.db,
-        action,
-        company_id,
-        [("company", "external_company_id", current.get("external_company_id"), values.get("external_company_id"))],
-        exists_error=NotFound("企業が見つかりません。"),
-    )
+    guard = ("company", "external_company_id", current.get("external_company_id"), values.get("external_company_id"))
+    _apply(rt, keys.company(company_id), company_id, values, guard, "企業")
     if values["name"] != current["name"]:
         # Stores carry their company's name (shown in history and lists); keep it current.
         for store in stores.list_for_company(rt.db, company_id):
@@ -126,16 +128,8 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
                 f"SET {name_expr.n('company_name')} = {name_expr.v(values['name'])}",
                 name_expr,
             )
-    audit.record(
-        rt,
-        "company_updated",
-        actor=audit.actor_of(caller),
-        scope=_scope(current),
-        request=api.current().request,
-        target_type="company",
-        target_id=company_id,
-    )
-    return company_view({**current, **{k: v for k, v in values.items() if v is not None}})
+    _audit("company_updated", "company", current)
+    return company_view(_merged(current, values))
 
 
 def get_company(rt: Runtime, caller: Principal, company_id: str) -> CompanyView:
@@ -189,22 +183,8 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
         now=iso(rt.clock.now()),
         **values,
     )
-    guards.save(
-        rt.db,
-        rt.db.tx_put(record, condition="attribute_not_exists(PK)"),
-        store_id,
-        [("store", "external_store_id", None, values.get("external_store_id"))],
-        exists_error=Conflict(),
-    )
-    audit.record(
-        rt,
-        "store_created",
-        actor=audit.actor_of(caller),
-        scope=_scope(record),
-        request=api.current().request,
-        target_type="store",
-        target_id=store_id,
-    )
+    _insert(rt, record, store_id, ("store", "external_store_id", values.get("external_store_id")))
+    _audit("store_created", "store", record)
     return store_view(record)
 
 
@@ -213,29 +193,11 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
     current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    expr = Expr()
-    action = rt.db.tx_update(
-        keys.store(store_id), _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})"
-    )
-    guards.save(
-        rt.db,
-        action,
-        store_id,
-        [("store", "external_store_id", current.get("external_store_id"), values.get("external_store_id"))],
-        exists_error=NotFound("店舗が見つかりません。"),
-    )
+    guard = ("store", "external_store_id", current.get("external_store_id"), values.get("external_store_id"))
+    _apply(rt, keys.store(store_id), store_id, values, guard, "店舗")
     committees.add_areas(rt.db, str(current["committee_id"]), {str(values.get("area") or "")})
-    audit.record(
-        rt,
-        "store_updated",
-        actor=audit.actor_of(caller),
-        scope=_scope(current),
-        request=api.current().request,
-        target_type="store",
-        target_id=store_id,
-        status=values["status"],
-    )
-    return store_view({**current, **{k: v for k, v in values.items() if v is not None}})
+    _audit("store_updated", "store", current, status=values["status"])
+    return store_view(_merged(current, values))
 
 
 def get_store(rt: Runtime, caller: Principal, store_id: str) -> StoreView:
@@ -334,23 +296,8 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
         now=iso(rt.clock.now()),
         **values,
     )
-    external = _external_terminal_key(values)
-    guards.save(
-        rt.db,
-        rt.db.tx_put(record, condition="attribute_not_exists(PK)"),
-        terminal_id,
-        [("terminal", "external_terminal_id", None, external)],
-        exists_error=Conflict(),
-    )
-    audit.record(
-        rt,
-        "terminal_created",
-        actor=audit.actor_of(caller),
-        scope=_scope(record),
-        request=api.current().request,
-        target_type="terminal",
-        target_id=terminal_id,
-    )
+    _insert(rt, record, terminal_id, ("terminal", "external_terminal_id", _external_terminal_key(values)))
+    _audit("terminal_created", "terminal", record)
     return terminal_view(rt, [record])[0]
 
 
@@ -359,28 +306,10 @@ def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: Term
     current = _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    expr = Expr()
-    action = rt.db.tx_update(
-        keys.terminal(terminal_id), _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})"
-    )
-    guards.save(
-        rt.db,
-        action,
-        terminal_id,
-        [("terminal", "external_terminal_id", _external_terminal_key(current), _external_terminal_key(values))],
-        exists_error=NotFound("端末が見つかりません。"),
-    )
-    audit.record(
-        rt,
-        "terminal_updated",
-        actor=audit.actor_of(caller),
-        scope=_scope(current),
-        request=api.current().request,
-        target_type="terminal",
-        target_id=terminal_id,
-        status=values["status"],
-    )
-    return terminal_view(rt, [{**current, **{k: v for k, v in values.items() if v is not None}}])[0]
+    guard = ("terminal", "external_terminal_id", _external_terminal_key(current), _external_terminal_key(values))
+    _apply(rt, keys.terminal(terminal_id), terminal_id, values, guard, "端末")
+    _audit("terminal_updated", "terminal", current, status=values["status"])
+    return terminal_view(rt, [_merged(current, values)])[0]
 
 
 def regenerate_terminal_password(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
@@ -394,15 +323,7 @@ def regenerate_terminal_password(rt: Runtime, caller: Principal, terminal_id: st
         f"{expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
         expr,
     )
-    audit.record(
-        rt,
-        "terminal_password_regenerated",
-        actor=audit.actor_of(caller),
-        scope=_scope(record),
-        request=api.current().request,
-        target_type="terminal",
-        target_id=terminal_id,
-    )
+    _audit("terminal_password_regenerated", "terminal", record)
     return terminal_view(rt, [record])[0]
 
 
@@ -417,15 +338,7 @@ def unbind_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> Termina
         f"SET {expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
         expr,
     )
-    audit.record(
-        rt,
-        "terminal_unbound",
-        actor=audit.actor_of(caller),
-        scope=_scope(record),
-        request=api.current().request,
-        target_type="terminal",
-        target_id=terminal_id,
-    )
+    _audit("terminal_unbound", "terminal", record)
     return terminal_view(rt, [record])[0]
 
 

@@ -14,7 +14,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, audit, ids, money, qr
+from shoken import api, ids, money, qr
 from shoken.clock import iso, jst_date
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import Expr, Item
@@ -81,12 +81,9 @@ def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeVi
     programme_id = f"P{sequences.next_value(rt.db, 'programme'):04d}"
     record = programmes.item(programme_id, committee_id=committee_id, now=iso(rt.clock.now()), **_fields(body))
     rt.db.put(record, condition="attribute_not_exists(PK)")
-    audit.record(
-        rt,
+    api.audit_event(
         "programme_created",
-        actor=audit.actor_of(caller),
         scope=Scope(committee_id),
-        request=api.current().request,
         target_type="programme",
         target_id=programme_id,
     )
@@ -100,12 +97,9 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFie
     record = rt.db.update(
         keys.programme(programme_id), "SET " + ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items()), expr
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "programme_updated",
-        actor=audit.actor_of(caller),
         scope=Scope(str(current["committee_id"])),
-        request=api.current().request,
         target_type="programme",
         target_id=programme_id,
     )
@@ -221,12 +215,9 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             replayed = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
             assert replayed is not None
             return ChargeResult(**replayed)
-        audit.record(
-            rt,
+        api.audit_event(
             "store_charge",
-            actor=audit.actor_of(caller),
             scope=Scope(str(committee["committee_id"])),
-            request=api.current().request,
             target_type="transaction",
             target_id=number,
             wallet_id=wallet["wallet_id"],
@@ -274,12 +265,9 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, now=now)
         except ledger.NumberTaken:
             continue
-        audit.record(
-            rt,
+        api.audit_event(
             "charge_cancelled",
-            actor=audit.actor_of(caller),
             scope=Scope(str(charge_txn["committee_id"])),
-            request=api.current().request,
             target_type="transaction",
             target_id=number,
         )

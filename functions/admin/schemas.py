@@ -11,6 +11,7 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     EMAIL_PATTERN,
     CompanyCreate,
     CompanyFields,
+    ScopeNames,
     StoreCreate,
     StoreFields,
     TerminalCreate,
@@ -38,19 +39,13 @@ class UserUpdateRequest(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-class UserView(BaseModel):
+class UserView(ScopeNames):
     user_id: str
     login_id: str
     name: str
     email: str
     role: str
     role_label: str
-    committee_id: str | None = None
-    committee_name: str | None = None
-    company_id: str | None = None
-    company_name: str | None = None
-    store_id: str | None = None
-    store_name: str | None = None
     note: str | None = None
     locked: bool
     status: str

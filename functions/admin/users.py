@@ -11,7 +11,7 @@ from typing import Any
 
 from admin import lookup
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
-from shoken import api, audit, entities, ids, mail
+from shoken import api, entities, ids, mail
 from shoken.clock import iso
 from shoken.config import MailConfig
 from shoken.db import committees, keys, paging, sequences, users
@@ -54,12 +54,9 @@ def create(rt: Runtime, caller: Principal, body: UserCreateRequest) -> UserView:
     now = iso(rt.clock.now())
     record = _new_user(rt, caller, body, role, scope, now)
     user_id = str(record["user_id"])
-    audit.record(
-        rt,
+    api.audit_event(
         "user_created",
-        actor=audit.actor_of(caller),
         scope=scope,
-        request=api.current().request,
         target_type="user",
         target_id=user_id,
         login_id=body.login_id,
@@ -154,12 +151,9 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
         user_id,
         {"name": body.name, "email": body.email.lower(), "note": body.note or "", "updated_at": iso(rt.clock.now())},
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "user_updated",
-        actor=audit.actor_of(caller),
         scope=_scope(target),
-        request=api.current().request,
         target_type="user",
         target_id=user_id,
     )
@@ -169,12 +163,9 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
 def unlock(rt: Runtime, caller: Principal, user_id: str) -> UserView:
     target = _manageable(rt, caller, user_id)
     changed = users.set_fields(rt.db, user_id, {"locked": False, "failed_logins": 0, "updated_at": iso(rt.clock.now())})
-    audit.record(
-        rt,
+    api.audit_event(
         "account_unlocked",
-        actor=audit.actor_of(caller),
         scope=_scope(target),
-        request=api.current().request,
         target_type="user",
         target_id=user_id,
     )
@@ -187,12 +178,9 @@ def set_status(rt: Runtime, caller: Principal, user_id: str, status: str) -> Use
     if status == "suspended":
         session_records.revoke_all(rt.db, f"USER#{user_id}")
     action = "user_suspended" if status == "suspended" else "user_resumed"
-    audit.record(
-        rt,
+    api.audit_event(
         action,
-        actor=audit.actor_of(caller),
         scope=_scope(target),
-        request=api.current().request,
         target_type="user",
         target_id=user_id,
     )

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from shoken.entities import ScopeNames
+
 LoginId = Field(min_length=1, max_length=64)
 Password = Field(min_length=1, max_length=128)
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
@@ -70,7 +72,7 @@ class WalletStartRequest(BaseModel):
     service_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-class Me(BaseModel):
+class Me(ScopeNames):
     user_id: str
     role: str
     role_label: str
@@ -78,12 +80,6 @@ class Me(BaseModel):
     name: str | None = None
     login_id: str | None = None
     email: str | None = None
-    committee_id: str | None = None
-    committee_name: str | None = None
-    company_id: str | None = None
-    company_name: str | None = None
-    store_id: str | None = None
-    store_name: str | None = None
     terminal_id: str | None = None
     wallet_service_name: str | None = None
     session_expires_at: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auth import issue
 from auth.schemas import CommitteeSummary, SiteResponse
-from shoken import api, audit
+from shoken import api
 from shoken.db import committees
 from shoken.db import sessions as session_records
 from shoken.principal import Principal
@@ -18,4 +18,4 @@ def describe(rt: Runtime) -> SiteResponse:
 def logout(rt: Runtime, caller: Principal) -> None:
     session_records.revoke(rt.db, caller.home_pk, caller.session_id)
     issue.end_session(rt, caller.app)
-    audit.record(rt, "logout", actor=audit.actor_of(caller), scope=caller.scope, request=api.current().request)
+    api.audit_event("logout", scope=caller.scope)

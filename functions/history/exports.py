@@ -48,12 +48,9 @@ def reserve(rt: Runtime, caller: Principal, query: HistorySearch) -> ExportView:
         label=label,
     )
     jobs.create(rt.db, record)
-    audit.record(
-        rt,
+    api.audit_event(
         "export_reserved",
-        actor=audit.actor_of(caller),
         scope=caller.scope,
-        request=api.current().request,
         target_type="export",
         target_id=job_id,
     )
@@ -86,12 +83,9 @@ def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
         },
         ExpiresIn=config.export_link_seconds,
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "export_downloaded",
-        actor=audit.actor_of(caller),
         scope=caller.scope,
-        request=api.current().request,
         target_type="export",
         target_id=job_id,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from payments.schemas import CancelResult
-from shoken import api, audit, ids, money
+from shoken import api, ids, money
 from shoken.clock import jst_date, parse_iso
 from shoken.db import ledger, transactions, wallets
 from shoken.db.dynamo import Item
@@ -64,12 +64,9 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             )
         except ledger.NumberTaken:
             continue
-        audit.record(
-            rt,
+        api.audit_event(
             "payment_cancelled",
-            actor=audit.actor_of(caller),
             scope=Scope(payment.get("committee_id"), payment.get("company_id"), payment.get("store_id")),
-            request=api.current().request,
             target_type="transaction",
             target_id=number,
             amount=payment["amount"],

@@ -106,6 +106,12 @@ def test_edit_moves_external_ids_and_renames_carry_to_stores(city: City) -> None
         f"/api/admin/stores/{city.other_store['store_id']}", {**body, "name": "別店舗", "external_store_id": "NEW-1"}
     )
     assert other.status == 200
+    # A field left blank is removed, and the answer says so as a later read would.
+    assert committee.put(f"/api/admin/stores/{store_id}", {**body2, "address": "恵那市長島町"}).json["address"]
+    cleared = committee.put(f"/api/admin/stores/{store_id}", {**body, "address": "", "external_store_id": ""})
+    assert cleared.status == 200
+    assert cleared.json["address"] is None and cleared.json["external_store_id"] is None
+    assert committee.get(f"/api/admin/stores/{store_id}").json["address"] is None
     company = {"name": "テスト企業1 (新)", "status": "active"}
     assert committee.put(f"/api/admin/companies/{city.company['company_id']}", company).status == 200
     assert committee.get(f"/api/admin/stores/{store_id}").json["company_name"] == "テスト企業1 (新)"

@@ -16,11 +16,11 @@ from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shoken import routes
+from shoken import audit, routes
 from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
 from shoken.gate import Admission, HttpRequest, admit
 from shoken.observability import count, logger
-from shoken.principal import Principal
+from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.validation import reason_ja
 
@@ -50,6 +50,24 @@ def current() -> _Call:
 def rt() -> Runtime:
     """The Runtime of the current invocation (config, clock, clients)."""
     return _call.get().runtime
+
+
+def audit_event(
+    action: str, *, scope: Scope, target_type: str | None = None, target_id: str | None = None, **detail: Any
+) -> None:
+    """Records an audit event done by the signed-in caller of the request being served."""
+    call = _call.get()
+    actor = audit.actor_of(call.admission.principal)
+    audit.record(
+        call.runtime,
+        action,
+        actor=actor,
+        scope=scope,
+        request=call.request,
+        target_type=target_type,
+        target_id=target_id,
+        **detail,
+    )
 
 
 def principal() -> Principal:

@@ -1,7 +1,7 @@
-"""Request models for creating companies, stores, terminals and admin users.
+"""Models of the merchant entities and admin users that more than one function uses.
 
-Shared by the console's single-record forms (admin function) and マスタ一括登録 (workers function),
-so a CSV row is held to exactly the rules of the form.
+The request models are shared by the console's single-record forms (admin function) and
+マスタ一括登録 (workers function), so a CSV row is held to exactly the rules of the form.
 """
 
 from __future__ import annotations
@@ -17,6 +17,17 @@ from shoken.roles import Role
 
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 PHONE = r"^[0-9\-+() ]{6,20}$"
+
+
+class ScopeNames(BaseModel):
+    """Where a user or device belongs, with the names the screens show (admin user lists, 'me')."""
+
+    committee_id: str | None = None
+    committee_name: str | None = None
+    company_id: str | None = None
+    company_name: str | None = None
+    store_id: str | None = None
+    store_name: str | None = None
 
 
 class CompanyFields(BaseModel):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from shoken.db.dynamo import Dynamo, Expr, Item
+from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.errors import AlreadyExists
+
+# (guard kind, request field, old value, new value): one unique value of an entity moving on a write
+Change = tuple[str, str, str | None, str | None]
 
 
 def key(kind: str, value: str) -> tuple[str, str]:
@@ -37,7 +41,7 @@ def save(
     db: Dynamo,
     entity_action: dict[str, Any],
     owner: str,
-    changes: list[tuple[str, str, str | None, str | None]],
+    changes: list[Change],
     *,
     exists_error: Exception,
 ) -> None:
@@ -46,9 +50,6 @@ def save(
     `changes` holds (guard kind, request field, old value, new value). A value taken by another
     record becomes AlreadyExists naming the field; a failed entity condition raises `exists_error`.
     """
-    from shoken.db.dynamo import TransactionFailed
-    from shoken.errors import AlreadyExists
-
     actions = [entity_action]
     fields: list[str] = []
     for kind, field, old, new in changes:

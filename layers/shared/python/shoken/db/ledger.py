@@ -82,6 +82,22 @@ def _put_new(db: Dynamo, record: Item) -> dict[str, Any]:
     return db.tx_put(record, condition=f"attribute_not_exists({expr.n('PK')})", expr=expr)
 
 
+# (position of an action in a transaction, the refusal its failed condition means)
+Refusal = tuple[int, type[Exception]]
+
+
+def _write(db: Dynamo, actions: list[dict[str, Any]], refusals: list[Refusal]) -> None:
+    """One transaction. If it is cancelled, the first refusal whose action's condition failed is raised;
+    any other cancellation (a race, throttling) is a Conflict the caller may retry."""
+    try:
+        db.transact(actions)
+    except TransactionFailed as failed:
+        for position, refusal in refusals:
+            if failed.failed_at(position):
+                raise refusal() from failed
+        raise Conflict() from failed
+
+
 def charge(
     db: Dynamo,
     *,
@@ -100,20 +116,11 @@ def charge(
         _holder(db, programme_id, wallet_id, units, limit=limit_units),
         _put_new(db, txn),
     ]
+    refusals: list[Refusal] = [(0, WalletSuspended), (1, PurchaseLimitExceeded), (2, NumberTaken)]
     if idempotency is not None:
         actions.append(_put_new(db, idempotency))
-    try:
-        db.transact(actions)
-    except TransactionFailed as failed:
-        if idempotency is not None and failed.failed_at(3):
-            raise AlreadyDone() from failed
-        if failed.failed_at(0):
-            raise WalletSuspended() from failed
-        if failed.failed_at(1):
-            raise PurchaseLimitExceeded() from failed
-        if failed.failed_at(2):
-            raise NumberTaken() from failed
-        raise Conflict() from failed
+        refusals.insert(0, (3, AlreadyDone))
+    _write(db, actions, refusals)
 
 
 def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: datetime) -> None:
@@ -143,16 +150,7 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: dateti
     actions = [removal, cancelled, _put_new(db, cancel_txn)]
     if charge_txn.get("programme_id") and charge_txn.get("units"):
         actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
-    try:
-        db.transact(actions)
-    except TransactionFailed as failed:
-        if failed.failed_at(1):
-            raise AlreadyCancelled() from failed
-        if failed.failed_at(0):
-            raise ChargeAlreadySpent() from failed
-        if failed.failed_at(2):
-            raise NumberTaken() from failed
-        raise Conflict() from failed
+    _write(db, actions, [(1, AlreadyCancelled), (0, ChargeAlreadySpent), (2, NumberTaken)])
 
 
 def grant(
@@ -165,16 +163,7 @@ def grant(
         _put_new(db, txn),
         _holder(db, programme_id, wallet_id, 0, limit=None),
     ]
-    try:
-        db.transact(actions)
-    except TransactionFailed as failed:
-        if failed.failed_at(1):
-            raise AlreadyDone() from failed
-        if failed.failed_at(0):
-            raise WalletSuspended() from failed
-        if failed.failed_at(2):
-            raise NumberTaken() from failed
-        raise Conflict() from failed
+    _write(db, actions, [(1, AlreadyDone), (0, WalletSuspended), (2, NumberTaken)])
 
 
 def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, now: datetime) -> None:
@@ -184,12 +173,8 @@ def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, now
     sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
     same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in amounts.items()]
     update = db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(same))
-    try:
-        db.transact([update, _put_new(db, txn)])
-    except TransactionFailed as failed:
-        if failed.failed_at(1):
-            raise NumberTaken() from failed
-        raise Conflict() from failed  # balances moved since they were read: the caller reads again
+    # A failed balance condition is a Conflict: the balances moved since they were read; the caller reads again.
+    _write(db, [update, _put_new(db, txn)], [(1, NumberTaken)])
 
 
 def find_wallet(db: Dynamo, wallet_id: str) -> Item:
@@ -278,13 +263,8 @@ def cancel_payment(
     actions = [cancelled, _put_new(db, cancel_txn)]
     if credit:
         actions.append(credit_action(db, str(payment["wallet_id"]), credit, now))
+    refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
-    try:
-        db.transact(actions)
-    except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise AlreadyCancelled() from failed
-        if failed.failed_at(1) or (lapse_txn is not None and failed.failed_at(len(actions) - 1)):
-            raise NumberTaken() from failed
-        raise Conflict() from failed
+        refusals.append((len(actions) - 1, NumberTaken))
+    _write(db, actions, refusals)
