@@ -78,6 +78,7 @@ def apply(
     functions: dict[str, lambda_.Function],
     table: dynamodb.ITable,
     secret: secretsmanager.ISecret,
+    origin_secret: secretsmanager.ISecret,
     email: Email,
     exports: s3.IBucket,
     uploads: s3.IBucket,
@@ -90,6 +91,9 @@ def apply(
         raise ValueError(f"no permissions decided for {sorted(set(functions) - covered)} in infra/constructs/access.py")
     for function in functions.values():
         _acknowledge_table_indexes(function, table)
+    # Every HTTP function checks that its requests came through CloudFront; the workers serve none.
+    for key in names.HTTP_AREAS:
+        origin_secret.grant_read(functions[key])
 
     auth = functions["auth"]
     table.grant_read_write_data(auth)

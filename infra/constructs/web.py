@@ -17,7 +17,10 @@ from constructs import Construct
 from infra import nag, names
 from infra.constructs.storage import secure_bucket
 from infra.retention import retention
+from shoken.gate import ORIGIN_HEADER
 from shoken.web_headers import HSTS_SECONDS, SECURITY_HEADERS
+
+ORIGIN_HEADER_NAME = "-".join(part.capitalize() for part in ORIGIN_HEADER.split("-"))  # X-Shoken-Origin
 
 # Viewer-request function of the static behaviour: `/admin/` serves `/admin/index.html`, and a
 # folder requested without its slash is redirected so the page's relative links resolve under it.
@@ -86,6 +89,7 @@ class Web(Construct):
         construct_id: str,
         *,
         api_domain: str,
+        origin_secret: str,
         access_logs: s3.IBucket,
         removal_policy: RemovalPolicy,
         log_retention_days: int,
@@ -131,6 +135,8 @@ class Web(Construct):
                         api_domain,
                         protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
                         origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_2],
+                        # Replaces any header of that name a viewer sends (infra/constructs/origin_secret.py).
+                        custom_headers={ORIGIN_HEADER_NAME: origin_secret},
                     ),
                     viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
                     allowed_methods=cloudfront.AllowedMethods.ALLOW_ALL,

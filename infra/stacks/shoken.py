@@ -15,6 +15,7 @@ from infra.constructs.data import Data
 from infra.constructs.email import Email
 from infra.constructs.functions import Functions
 from infra.constructs.monitoring import MonitoredFunction, Monitoring
+from infra.constructs.origin_secret import OriginSecret
 from infra.constructs.signing_key import SigningKey
 from infra.constructs.storage import Storage
 from infra.constructs.web import Web
@@ -45,6 +46,7 @@ class ShokenStack(Stack):
             upload_days=config.upload_retention_days,
         )
         self.signing_key = SigningKey(self, "SigningKey", production=config.production)
+        self.origin_secret = OriginSecret(self, "OriginSecret")
         self.email = Email(self, "Email", domain=config.identity_domain, mail_from=config.mail_from)
         self.api = Api(
             self,
@@ -59,6 +61,7 @@ class ShokenStack(Stack):
             self,
             "Web",
             api_domain=self.api.domain_name,
+            origin_secret=self.origin_secret.header_value,
             access_logs=self.storage.access_logs,
             removal_policy=removal,
             log_retention_days=config.log_retention_days,
@@ -72,6 +75,7 @@ class ShokenStack(Stack):
             "TABLE_NAME": self.data.table.table_name,
             "STAGE": config.stage,
             "SESSION_KEY_SECRET_ID": self.signing_key.secret.secret_arn,
+            "ORIGIN_SECRET_ID": self.origin_secret.secret.secret_arn,
             "MAIL_FROM": config.mail_from,
             "PUBLIC_BASE_URL": self.web.url,
             "SES_CONFIGURATION_SET": self.email.configuration_set_name,
@@ -84,6 +88,7 @@ class ShokenStack(Stack):
             functions=self.functions.by_key,
             table=self.data.table,
             secret=self.signing_key.secret,
+            origin_secret=self.origin_secret.secret,
             email=self.email,
             exports=self.storage.exports,
             uploads=self.storage.uploads,

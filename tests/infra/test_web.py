@@ -9,8 +9,10 @@ import pytest
 
 from infra import names
 from infra.constructs.web import INDEX_FUNCTION
+from shoken.gate import ORIGIN_HEADER
 from shoken.web_headers import HSTS_SECONDS, SECURITY_HEADERS
 from tests.infra.conftest import Synth, only, resources
+from tests.infra.test_iam import actions, statements
 
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
@@ -110,3 +112,29 @@ def test_web_files_and_the_qr_decoder_are_published(synth: Synth) -> None:
     staged = [p for p in synth.outdir.iterdir() if p.is_dir() and (p / names.JSQR_KEY).is_file()]
     assert staged, "vendor/jsQR.js is not among the staged web assets"
     assert (staged[0] / names.JSQR_KEY).read_bytes() == names.JSQR_FILE.read_bytes()
+
+
+@pytest.mark.parametrize("stage", ["dev", "prod"])
+def test_the_api_origin_sends_the_secret_that_every_http_function_checks(synth: Synth, stage: str) -> None:
+    template = synth.main(stage)
+    [secret_id] = [k for k in resources(template, "AWS::SecretsManager::Secret") if k.startswith("OriginSecret")]
+    config = distribution(synth, stage)
+    [api] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == names.API_PATH_PATTERN]
+    [header] = origin(config, api["TargetOriginId"])["OriginCustomHeaders"]
+    assert header["HeaderName"].lower() == ORIGIN_HEADER
+    # Resolved by CloudFormation at deploy time: the value itself is never in the template.
+    assert header["HeaderValue"] == {
+        "Fn::Join": ["", ["{{resolve:secretsmanager:", {"Ref": secret_id}, ":SecretString:::}}"]]
+    }
+    for key, function_id in synth.logical_ids[stage].items():
+        variables = template["Resources"][function_id]["Properties"]["Environment"]["Variables"]
+        reads = any(
+            s["Effect"] == "Allow"
+            and "secretsmanager:GetSecretValue" in actions(s)
+            and {"Ref": secret_id} in (s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]])
+            for s in statements(synth, stage, key)
+        )
+        if key in names.HTTP_AREAS:
+            assert variables["ORIGIN_SECRET_ID"] == {"Ref": secret_id} and reads, key
+        else:  # the workers serve no HTTP
+            assert "ORIGIN_SECRET_ID" not in variables and not reads, key

@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import audit, routes
 from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
-from shoken.gate import Admission, HttpRequest, admit
+from shoken.gate import Admission, HttpRequest, admit, through_cloudfront
 from shoken.observability import count, logger
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
@@ -152,14 +152,14 @@ def serve(
     app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext, runtime: Runtime
 ) -> dict[str, Any]:
     """Admit the caller by the route table, run the resolver, then attach cookies and headers."""
-    request = HttpRequest.from_event(event)
     route = routes.by_key(str(event.get("routeKey", "")))
-    call = _Call(runtime=runtime, request=request, admission=Admission(), event=event)
+    call = _Call(runtime=runtime, request=HttpRequest.from_event(event), admission=Admission(), event=event)
     token = _call.set(call)
     try:
+        call.request = through_cloudfront(call.request, runtime)
         if route is None:
             raise NotFound()
-        call.admission = admit(route, request, runtime)
+        call.admission = admit(route, call.request, runtime)
         if call.admission.principal:
             logger.append_keys(role=call.admission.principal.role.value, user=call.admission.principal.user_id)
         result = app.resolve(event, context)

@@ -40,29 +40,37 @@ class BaseConfig(BaseModel):
         return cls.model_validate(dict(os.environ if env is None else env))
 
 
+class HttpConfig(BaseConfig):
+    """The functions behind the HTTP API."""
+
+    # In AWS: the secret CloudFront sends as the origin header, so a request that skipped CloudFront
+    # (and its WAF) is refused. Unset locally, where the local server is the only way in.
+    origin_secret_id: str | None = Field(default=None, alias="ORIGIN_SECRET_ID")
+
+
 class MailConfig(BaseConfig):
     mail_from: str = Field(alias="MAIL_FROM", pattern=r"^[^@\s]+@[^@\s]+$")
     public_base_url: str = Field(alias="PUBLIC_BASE_URL", pattern=r"^https?://")
     ses_configuration_set: str | None = Field(default=None, alias="SES_CONFIGURATION_SET")
 
 
-class AuthConfig(MailConfig):
+class AuthConfig(HttpConfig, MailConfig):
     pass
 
 
-class AdminConfig(MailConfig):
+class AdminConfig(HttpConfig, MailConfig):
     upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
 
 
-class PaymentsConfig(BaseConfig):
+class PaymentsConfig(HttpConfig):
     pass
 
 
-class WalletConfig(BaseConfig):
+class WalletConfig(HttpConfig):
     pass
 
 
-class HistoryConfig(BaseConfig):
+class HistoryConfig(HttpConfig):
     export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
     export_link_seconds: int = Field(default=300, alias="EXPORT_LINK_SECONDS", ge=60, le=3600)
     export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -19,8 +19,17 @@ from shoken.routes import Gate, Route
 from shoken.runtime import Runtime
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The header CloudFront adds to every API request, holding the origin secret (infra/constructs/web.py).
+ORIGIN_HEADER = "x-shoken-origin"
+# Where CloudFront puts the viewer's address and port; trusted only once the origin secret matched.
+VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
 # Re-sign the session cookie (sliding idle timeout) at most once a minute per session.
 REFRESH_AFTER_SECONDS = 60
+
+
+class NotThroughCloudFront(Forbidden):
+    code = "origin_rejected"
+    message = "このアドレスからは利用できません。サービスのURLから開いてください。"
 
 
 class TerminalSuspended(ShokenError):
@@ -80,6 +89,21 @@ class Admission:
     terminal: dict[str, Any] | None = None
     claims: dict[str, Any] | None = None
     set_cookies: list[str] = field(default_factory=list)
+
+
+def through_cloudfront(request: HttpRequest, rt: Runtime) -> HttpRequest:
+    """In AWS, refuses a request that reached the API without CloudFront (and so without its WAF).
+
+    One that came through CloudFront is from the viewer CloudFront names, not from CloudFront's own
+    address; the secret header is dropped so nothing downstream can echo or log it.
+    """
+    if rt.origin_secret_id is None:
+        return request
+    if not rt.origin_secret_matches(request.headers.get(ORIGIN_HEADER, "")):
+        raise NotThroughCloudFront()
+    headers = {k: v for k, v in request.headers.items() if k != ORIGIN_HEADER}
+    viewer = request.headers.get(VIEWER_ADDRESS_HEADER, "").rpartition(":")[0]
+    return replace(request, headers=headers, source_ip=viewer or request.source_ip)
 
 
 def admit(route: Route, request: HttpRequest, rt: Runtime) -> Admission:

@@ -6,7 +6,9 @@ function never creates an SES or S3 client. Tests build their own Runtime and in
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from mypy_boto3_ses.client import SESClient
 
 C = TypeVar("C", bound=BaseConfig)
+ORIGIN_REREAD = timedelta(minutes=1)
 
 # Short timeouts with standard retries: a till should learn within seconds that something is wrong,
 # and the payment's idempotency makes the merchant app's own retry safe. Client-side parameter
@@ -36,6 +39,8 @@ _BOTO = BotoConfig(
 class Runtime:
     config: BaseConfig
     clock: Clock = field(default_factory=SystemClock)
+    _origin_secret: bytes = field(default=b"", init=False, repr=False)
+    _origin_read_at: datetime | None = field(default=None, init=False, repr=False)
 
     def require(self, config_type: type[C]) -> C:
         """This function's config as the model a module needs (e.g. MailConfig for sending email)."""
@@ -78,6 +83,27 @@ class Runtime:
         if len(key) < 32:
             raise RuntimeError("session signing key is shorter than 32 bytes")
         return key
+
+    @property
+    def origin_secret_id(self) -> str | None:
+        """Set in AWS (HttpConfig): the API then answers only requests that came through CloudFront."""
+        return getattr(self.config, "origin_secret_id", None)
+
+    def origin_secret_matches(self, presented: str) -> bool:
+        """Whether `presented` is the origin secret CloudFront adds to every API request.
+
+        The secret is read once per cold start. A mismatch reads it again (at most once a minute) before
+        refusing, so a rotated secret is accepted as soon as CloudFront sends it.
+        """
+        if self._origin_secret and hmac.compare_digest(presented.encode(), self._origin_secret):
+            return True
+        now = self.clock.now()
+        if self._origin_read_at is not None and now - self._origin_read_at < ORIGIN_REREAD:
+            return False
+        secrets: Any = boto3.client("secretsmanager", config=_BOTO)
+        self._origin_secret = secrets.get_secret_value(SecretId=self.origin_secret_id)["SecretString"].encode()
+        self._origin_read_at = now
+        return hmac.compare_digest(presented.encode(), self._origin_secret)
 
 
 class _Holder:
