@@ -69,6 +69,7 @@ def run() -> dict[str, float]:
             "co": store["company_id"],
             "st": store["store_id"],
             "term": terminal["terminal_id"],
+            "bid": binding,
             "login": "shopuser01",
         }
         cookie = sessions.encode(rt.session_key, "session", claims, now=now, lifetime=timedelta(minutes=30))
@@ -80,7 +81,6 @@ def run() -> dict[str, float]:
                 "PK": session_key[0],
                 "SK": session_key[1],
                 "expires_at_epoch": epoch(now) + 3600,
-                "binding_id": binding,
             },
             terminal_key: {**terminal, "binding_id": binding},
             store_key: store,
@@ -109,7 +109,7 @@ def run() -> dict[str, float]:
         # Stubber checks each canned response against the service model; that check is the test
         # harness's, not the handler's, so it is switched off (as DynamoDB's answers are trusted).
         stubber = Stubber(rt.db.client)
-        stubber._validate_response = lambda *_: None  # type: ignore[method-assign]
+        stubber._validate_response = lambda *_: None  # type: ignore[attr-defined]
         minimal = _minimal()
 
         def payment_round() -> float:

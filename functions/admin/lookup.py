@@ -33,9 +33,19 @@ def visible_stores(rt: Runtime, caller: Principal) -> list[Item]:
     return [s for s in found if caller.covers(Scope(s["committee_id"], s["company_id"], s["store_id"]))]
 
 
-def matching(items: list[Item], text: str | None, id_field: str) -> list[Item]:
+def matching(items: list[Item], text: str | None, id_field: str, name_field: str = "name") -> list[Item]:
     """Items whose id equals `text` or whose name contains it (「IDまたは名称を入力」)."""
     if not text:
         return items
     needle = text.strip()
-    return [i for i in items if str(i[id_field]) == needle or needle in str(i.get("name", ""))]
+    return [i for i in items if str(i.get(id_field)) == needle or needle in str(i.get(name_field) or "")]
+
+
+def matching_committees(
+    rt: Runtime, caller: Principal, *, committee: str | None, issuer: str | None, service: str | None
+) -> list[Item]:
+    """The visible committees matching アクワイアラ, バリューイシュア and ウォレットサービス (each "ID or name";
+    a committee is its own issuer, so the issuer id is the committee id)."""
+    found = matching(visible_committees(rt, caller), committee, "committee_id")
+    found = matching(found, issuer, "committee_id", "issuer_name")
+    return matching(found, service, "wallet_service_id", "wallet_service_name")

@@ -39,17 +39,13 @@ from shoken.runtime import Runtime
 COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
 
 
-def _scope(record: Item) -> Scope:
-    return Scope(record.get("committee_id"), record.get("company_id"), record.get("store_id"))
-
-
 def _require_committee_level(caller: Principal) -> None:
     if caller.role not in COMMITTEE_LEVEL:
         raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
 
 
 def _visible(caller: Principal, record: Item | None, what: str) -> Item:
-    if record is None or not caller.covers(_scope(record)):
+    if record is None or not caller.covers(Scope.of(record)):
         raise NotFound(f"{what}が見つかりません。")
     return record
 
@@ -89,7 +85,7 @@ def _apply(
 
 
 def _audit(action: str, kind: str, record: Item, **detail: Any) -> None:
-    api.audit_event(action, scope=_scope(record), target_type=kind, target_id=str(record[f"{kind}_id"]), **detail)
+    api.audit_event(action, scope=Scope.of(record), target_type=kind, target_id=str(record[f"{kind}_id"]), **detail)
 
 
 # --- companies ------------------------------------------------------------------------------------
@@ -169,7 +165,7 @@ def store_view(record: Item) -> StoreView:
 def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView:
     _require_committee_level(caller)
     company = companies.get(rt.db, body.company_id, consistent=True)
-    if company is None or not caller.covers(_scope(company)):
+    if company is None or not caller.covers(Scope.of(company)):
         raise InvalidRequest(
             details=[{"field": "company_id", "reason": "unknown", "reason_ja": "企業が見つかりません。"}]
         )
@@ -239,7 +235,7 @@ def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreLi
         return parts
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
-    return StoreList(items=[store_view(i) for i in items if caller.covers(_scope(i))], next_cursor=cursor)
+    return StoreList(items=[store_view(i) for i in items if caller.covers(Scope.of(i))], next_cursor=cursor)
 
 
 # --- terminals ------------------------------------------------------------------------------------
@@ -281,7 +277,7 @@ def _terminal_manager(caller: Principal) -> None:
 def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> TerminalView:
     _terminal_manager(caller)
     store = stores.get(rt.db, body.store_id, consistent=True)
-    if store is None or not caller.covers(_scope(store)):
+    if store is None or not caller.covers(Scope.of(store)):
         raise InvalidRequest(
             details=[{"field": "store_id", "reason": "unknown", "reason_ja": "店舗が見つかりません。"}]
         )
@@ -388,7 +384,7 @@ def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> T
         return parts
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
-    return TerminalList(items=terminal_view(rt, [i for i in items if caller.covers(_scope(i))]), next_cursor=cursor)
+    return TerminalList(items=terminal_view(rt, [i for i in items if caller.covers(Scope.of(i))]), next_cursor=cursor)
 
 
 def _external_terminal_key(values: dict[str, Any]) -> str | None:

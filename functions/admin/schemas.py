@@ -52,7 +52,6 @@ class UserView(ScopeNames):
     status_label: str
     must_change_password: bool
     created_at: str
-    last_login_at: str | None = None
 
 
 class UserList(BaseModel):
@@ -93,6 +92,8 @@ class UserSearch(BaseModel):
     locked: Literal["", "locked", "unlocked"] = ""
     status: Literal["", "active", "suspended"] = ""
     committee: str | None = Field(default=None, max_length=60)
+    issuer: str | None = Field(default=None, max_length=60)  # バリューイシュア
+    service: str | None = Field(default=None, max_length=60)  # ウォレットサービス
     company: str | None = Field(default=None, max_length=60)
     store: str | None = Field(default=None, max_length=60)
     cursor: str | None = Field(default=None, max_length=2000)

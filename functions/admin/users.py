@@ -7,8 +7,6 @@ are reported as not found, so ids cannot be probed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from admin import lookup
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
 from shoken import api, entities, ids, mail
@@ -94,7 +92,7 @@ def _new_user(rt: Runtime, caller: Principal, body: UserCreateRequest, role: Rol
 def search(rt: Runtime, caller: Principal, query: UserSearch) -> UserList:
     if query.user_id:
         record = users.get(rt.db, query.user_id, consistent=False)
-        found = [record] if record and caller.covers(_scope(record)) and _passes(record, query, None) else []
+        found = [record] if record and caller.covers(Scope.of(record)) and _passes(record, query) else []
         return UserList(items=[view(rt, r) for r in found])
     store_ids = _store_filter(rt, caller, query.store)
     company_ids = _company_filter(rt, caller, query.company)
@@ -135,7 +133,7 @@ def search(rt: Runtime, caller: Principal, query: UserSearch) -> UserList:
         filter_builder=filters,
         newest_first=False,
     )
-    visible = [r for r in page.items if caller.covers(_scope(r))]
+    visible = [r for r in page.items if caller.covers(Scope.of(r))]
     cursor = paging.encode_cursor(rt.session_key, search_id, page.state) if page.state else None
     return UserList(items=views(rt, visible), next_cursor=cursor)
 
@@ -153,7 +151,7 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
     )
     api.audit_event(
         "user_updated",
-        scope=_scope(target),
+        scope=Scope.of(target),
         target_type="user",
         target_id=user_id,
     )
@@ -165,7 +163,7 @@ def unlock(rt: Runtime, caller: Principal, user_id: str) -> UserView:
     changed = users.set_fields(rt.db, user_id, {"locked": False, "failed_logins": 0, "updated_at": iso(rt.clock.now())})
     api.audit_event(
         "account_unlocked",
-        scope=_scope(target),
+        scope=Scope.of(target),
         target_type="user",
         target_id=user_id,
     )
@@ -180,7 +178,7 @@ def set_status(rt: Runtime, caller: Principal, user_id: str, status: str) -> Use
     action = "user_suspended" if status == "suspended" else "user_resumed"
     api.audit_event(
         action,
-        scope=_scope(target),
+        scope=Scope.of(target),
         target_type="user",
         target_id=user_id,
     )
@@ -232,19 +230,14 @@ def views(rt: Runtime, records: list[Item]) -> list[UserView]:
                 status_label=STATUS_LABELS.get(str(r.get("status")), str(r.get("status"))),
                 must_change_password=bool(r.get("must_change_password")),
                 created_at=str(r["created_at"]),
-                last_login_at=r.get("last_login_at"),
             )
         )
     return out
 
 
-def _scope(record: Item) -> Scope:
-    return Scope(record.get("committee_id"), record.get("company_id"), record.get("store_id"))
-
-
 def _visible(rt: Runtime, caller: Principal, user_id: str) -> Item:
     record = users.get(rt.db, user_id)
-    if record is None or not (caller.covers(_scope(record)) or record["user_id"] == caller.user_id):
+    if record is None or not (caller.covers(Scope.of(record)) or record["user_id"] == caller.user_id):
         raise NotFound("管理ユーザが見つかりません。")
     return record
 
@@ -285,12 +278,11 @@ def _partitions(
         return [users.company_list_pk(caller.company_id)], "list2"
     if company_ids is not None and len(company_ids) == 1:
         return [users.company_list_pk(company_ids[0])], "list2"
-    committee_ids = [
-        str(c["committee_id"])
-        for c in lookup.matching(lookup.visible_committees(rt, caller), query.committee, "committee_id")
-    ]
-    partitions = [users.committee_list_pk(c) for c in committee_ids]
-    if caller.role is Role.SYSTEM_ADMIN and not query.committee:
+    found = lookup.matching_committees(
+        rt, caller, committee=query.committee, issuer=query.issuer, service=query.service
+    )
+    partitions = [users.committee_list_pk(str(c["committee_id"])) for c in found]
+    if caller.role is Role.SYSTEM_ADMIN and not (query.committee or query.issuer or query.service):
         partitions.insert(0, users.committee_list_pk(None))
     return partitions, "list1"
 
@@ -307,7 +299,12 @@ def _company_filter(rt: Runtime, caller: Principal, text: str | None) -> list[st
     return [str(c["company_id"]) for c in lookup.matching(lookup.visible_companies(rt, caller), text, "company_id")]
 
 
-def _passes(record: Item, query: UserSearch, _: Any) -> bool:
+def _passes(record: Item, query: UserSearch) -> bool:
+    """The filters of the list for a user found by id (the list applies them in DynamoDB)."""
+    if query.login_id and query.login_id.lower() not in str(record.get("login_lower", "")):
+        return False
+    if query.locked and bool(record.get("locked")) != (query.locked == "locked"):
+        return False
     if query.email and record.get("email") != query.email.lower():
         return False
     if query.role and record.get("role") != query.role:

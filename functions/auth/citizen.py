@@ -5,7 +5,7 @@ from __future__ import annotations
 from auth import issue, profile, signin
 from auth.errors import AccountSuspended
 from auth.schemas import SignInStep, WalletStartRequest
-from shoken import api, audit, mail, sessions
+from shoken import api, mail, sessions
 from shoken.clock import iso
 from shoken.db import attempts, committees, wallets
 from shoken.db.dynamo import Item
@@ -58,12 +58,10 @@ def finish(rt: Runtime, attempt: Item, code: str) -> SignInStep:
         app="wallet",
         claims={"acq": wallet["committee_id"]},
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "login",
-        actor={"wallet_id": wallet["wallet_id"], "role": "citizen"},
         scope=Scope(str(wallet["committee_id"])),
-        request=api.current().request,
+        actor={"wallet_id": wallet["wallet_id"], "role": "citizen"},
         app="wallet",
     )
     return SignInStep(next="done", csrf_token=csrf, me=profile.for_wallet(rt, wallet, ends=ends))

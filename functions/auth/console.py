@@ -16,7 +16,7 @@ from auth.schemas import (
     ResetRequest,
     SignInStep,
 )
-from shoken import api, audit, ids, mail, sessions
+from shoken import api, ids, mail, sessions
 from shoken.clock import epoch, iso
 from shoken.config import MailConfig
 from shoken.db import attempts, keys, throttle, users
@@ -24,7 +24,7 @@ from shoken.db import sessions as session_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item
 from shoken.errors import InvalidRequest, Locked
 from shoken.passwords import check_admin_password, check_staff_password, hash_password, verify_user
-from shoken.principal import Principal
+from shoken.principal import Principal, Scope
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
 
@@ -79,12 +79,10 @@ def verify(rt: Runtime, pending: dict[str, Any], code: str) -> SignInStep:
         app="admin",
         claims=signin.scope_claims(user),
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "login",
+        scope=Scope.of(user),
         actor=signin.actor_of(user),
-        scope=signin.scope_of(user),
-        request=api.current().request,
         app="admin",
     )
     return SignInStep(next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="admin", ends=ends))
@@ -111,15 +109,13 @@ def change_password(rt: Runtime, caller: Principal, body: PasswordChangeRequest)
     check = check_staff_password if Role(user["role"]) in MERCHANT_ROLES else check_admin_password
     check(body.new_password, body.confirm_password, str(user["login_id"]))
     _store_password(rt, user, body.new_password)
-    extra = {"binding_id": _binding_of(rt, caller)} if caller.app == "merchant" else None
     csrf, ends = issue.start_session(
         rt,
         home_pk=caller.home_pk,
         subject=caller.user_id,
         role=caller.role.value,
         app=caller.app,
-        claims=signin.scope_claims(user, terminal_id=caller.terminal_id),
-        record_extra=extra,
+        claims=signin.scope_claims(user, terminal_id=caller.terminal_id, binding_id=caller.binding_id),
     )
     return SignInStep(
         next="done",
@@ -157,12 +153,10 @@ def request_reset(rt: Runtime, body: ResetRequest) -> None:
             str(user["email"]), f"{base}/admin/#/reset?token={token}", int(RESET_LIFETIME.total_seconds() // 60)
         ),
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "password_reset_requested",
+        scope=Scope.of(user),
         actor=signin.actor_of(user),
-        scope=signin.scope_of(user),
-        request=api.current().request,
     )
 
 
@@ -198,12 +192,10 @@ def _store_password(rt: Runtime, user: Item, password: str, *, action: str = "pa
         },
     )
     session_records.revoke_all(rt.db, f"USER#{user['user_id']}")
-    audit.record(
-        rt,
+    api.audit_event(
         action,
+        scope=Scope.of(user),
         actor=signin.actor_of(user),
-        scope=signin.scope_of(user),
-        request=api.current().request,
         target_type="user",
         target_id=str(user["user_id"]),
     )
@@ -224,11 +216,6 @@ def _live_user(rt: Runtime, user_id: str) -> Item:
     if user.get("status") != "active":
         raise AccountSuspended()
     return user
-
-
-def _binding_of(rt: Runtime, caller: Principal) -> str | None:
-    record = session_records.get(rt.db, caller.home_pk, caller.session_id)
-    return str(record["binding_id"]) if record and record.get("binding_id") else None
 
 
 def _token_hash(token: str) -> str:

@@ -22,7 +22,6 @@ def start_session(
     role: str,
     app: str,
     claims: dict[str, Any],
-    record_extra: dict[str, str | None] | None = None,
 ) -> tuple[str, int]:
     """Create the server-side record and set the session cookie; returns (csrf token, absolute end)."""
     now = rt.clock.now()
@@ -43,7 +42,6 @@ def start_session(
             ends=ends,
             source_ip=request.source_ip,
             user_agent=request.user_agent,
-            **(record_extra or {}),
         ),
     )
     token = sessions.encode(

@@ -14,11 +14,11 @@ from typing import Any
 from auth import issue, profile, signin
 from auth.errors import NotThisStore, TerminalLocked, TerminalRejected, WrongApp
 from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
-from shoken import api, audit, sessions
+from shoken import api, sessions
 from shoken.clock import iso
 from shoken.db import attempts, keys, terminals
 from shoken.db.dynamo import Expr, Item
-from shoken.gate import StoreSuspended, TerminalSuspended, TerminalUnbound
+from shoken.gate import StoreSuspended, TerminalSuspended, check_terminal
 from shoken.principal import Scope
 from shoken.roles import MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
@@ -43,12 +43,10 @@ def bind(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
         expr,
     )
     issue.terminal_binding(rt, {"term": body.terminal_id, "st": str(terminal["store_id"]), "bid": binding_id})
-    audit.record(
-        rt,
+    api.audit_event(
         "terminal_bound",
+        scope=Scope.of(terminal),
         actor={"terminal_id": body.terminal_id},
-        scope=_scope(terminal),
-        request=api.current().request,
         target_type="terminal",
         target_id=body.terminal_id,
     )
@@ -92,15 +90,12 @@ def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
         subject=str(user["user_id"]),
         role=str(user["role"]),
         app="merchant",
-        claims=signin.scope_claims(user, terminal_id=terminal_id),
-        record_extra={"binding_id": str(binding["binding_id"]), "terminal_id": terminal_id},
+        claims=signin.scope_claims(user, terminal_id=terminal_id, binding_id=str(binding["binding_id"])),
     )
-    audit.record(
-        rt,
+    api.audit_event(
         "login",
+        scope=Scope.of(user),
         actor=signin.actor_of(user),
-        scope=signin.scope_of(user),
-        request=api.current().request,
         app="merchant",
         terminal_id=terminal_id,
     )
@@ -118,12 +113,10 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
     if not hmac.compare_digest(str(terminal["password"]), body.password):
         expr = Expr()
         updated = rt.db.update(keys.terminal(body.terminal_id), f"ADD {expr.n('failed_setups')} {expr.v(1)}", expr)
-        audit.record(
-            rt,
+        api.audit_event(
             "terminal_setup_failed",
+            scope=Scope.of(terminal),
             actor={"terminal_id": body.terminal_id},
-            scope=_scope(terminal),
-            request=api.current().request,
             target_type="terminal",
             target_id=body.terminal_id,
         )
@@ -139,16 +132,10 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
 
 
 def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Item, Item]:
-    found = rt.db.batch_get([keys.terminal(str(binding["term"])), keys.store(str(binding["st"]))])
-    terminal = found.get(keys.terminal(str(binding["term"])))
-    if terminal is None or terminal.get("binding_id") != binding.get("bid"):
-        raise TerminalUnbound()
-    if terminal.get("status") != "active":
-        raise TerminalSuspended()
-    store = found.get(keys.store(str(binding["st"])))
-    if store is None or store.get("status") != "active":
-        raise StoreSuspended()
-    return terminal, store
+    terminal_key, store_key = keys.terminal(str(binding["term"])), keys.store(str(binding["st"]))
+    found = rt.db.batch_get([terminal_key, store_key])
+    check_terminal(found.get(terminal_key), found.get(store_key), binding.get("bid"))
+    return found[terminal_key], found[store_key]
 
 
 def _info(terminal: Item, store: Item) -> TerminalInfo:
@@ -160,7 +147,3 @@ def _info(terminal: Item, store: Item) -> TerminalInfo:
         company_name=store.get("company_name"),
         device_name=terminal.get("device_name"),
     )
-
-
-def _scope(terminal: Item) -> Scope:
-    return Scope(terminal.get("committee_id"), terminal.get("company_id"), terminal.get("store_id"))

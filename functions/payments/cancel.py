@@ -36,9 +36,7 @@ class NotCancellable(ShokenError):
 
 def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
     payment = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
-    if payment is None or not caller.covers(
-        Scope(payment.get("committee_id"), payment.get("company_id"), payment.get("store_id"))
-    ):
+    if payment is None or not caller.covers(Scope.of(payment)):
         raise NotFound("取引が見つかりません。")
     if payment.get("txn_type") != TxnType.PAYMENT.value:
         raise NotCancellable()
@@ -66,7 +64,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             continue
         api.audit_event(
             "payment_cancelled",
-            scope=Scope(payment.get("committee_id"), payment.get("company_id"), payment.get("store_id")),
+            scope=Scope.of(payment),
             target_type="transaction",
             target_id=number,
             amount=payment["amount"],

@@ -120,6 +120,18 @@ def test_list_search_fields_and_scope(city: City) -> None:
     assert company_admin.post(f"/api/admin/users/{hidden}/suspend").status == 404
     assert company_admin.get(f"/api/admin/users?user_id={hidden}").json["items"] == []
 
+    # バリューイシュア and ウォレットサービス: "ID or name" of the committee's issuer and service.
+    system = console_login("sysadmin01")
+    by_issuer = {u["login_id"] for u in system.get("/api/admin/users?issuer=他市&page_size=200").json["items"]}
+    assert by_issuer == {"oth-0001"}
+    by_service = system.get("/api/admin/users?service=enacity&page_size=200").json["items"]
+    assert {u["login_id"] for u in by_service} == logins
+    # Found by id, a user still has to pass the other filters.
+    staff_id = city.users["company_staff"]["user_id"]
+    assert [u["login_id"] for u in committee.get(f"/api/admin/users?user_id={staff_id}").json["items"]] == ["ena-0003"]
+    assert committee.get(f"/api/admin/users?user_id={staff_id}&login_id=shop").json["items"] == []
+    assert committee.get(f"/api/admin/users?user_id={staff_id}&locked=locked").json["items"] == []
+
 
 def test_paging_with_tamper_proof_cursor(city: City) -> None:
     committee = console_login("ena-0001")
@@ -160,12 +172,22 @@ def test_lock_state_search_unlock_and_suspension(city: City) -> None:
 
 
 def test_audit_log_records_sign_ins_and_admin_actions_in_scope(city: City) -> None:
-    Client("admin").post("/api/auth/login", {"login_id": "ena-0003", "password": "bad-password-1"})
+    for _ in range(5):  # the fifth locks the account
+        Client("admin").post("/api/auth/login", {"login_id": "ena-0003", "password": "bad-password-1"})
     admin = console_login("ena-0002")
     admin.post("/api/admin/users", registration(city))
-    entries = admin.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29").json["items"]
+    staff_id = city.users["company_staff"]["user_id"]
+    manager_id = city.users["store_manager"]["user_id"]
+    admin.post(f"/api/admin/users/{staff_id}/unlock")
+    admin.post(f"/api/admin/users/{manager_id}/suspend")
+    admin.post(f"/api/admin/users/{manager_id}/resume")
+    new_password = {"current_password": "ena-0002-Pass1", "new_password": "Hebo-gohan9", "confirm_password": "Hebo-gohan9"}  # fmt: skip
+    assert admin.post("/api/auth/password", new_password).status == 200
+    entries = admin.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&page_size=200").json["items"]
     actions = [e["action"] for e in entries]
-    assert "user_created" in actions and "login" in actions and "login_failed" in actions
+    for action in ("user_created", "login", "login_failed", "account_locked", "account_unlocked", "user_suspended",
+                   "user_resumed", "password_changed"):  # fmt: skip
+        assert action in actions, action
     created = next(e for e in entries if e["action"] == "user_created")
     assert (
         created["actor"]["login_id"] == "ena-0002"
@@ -175,6 +197,6 @@ def test_audit_log_records_sign_ins_and_admin_actions_in_scope(city: City) -> No
     only_logins = admin.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&action=login").json["items"]
     assert {e["action"] for e in only_logins} == {"login"}
     other = console_login("ena-0009").get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29").json["items"]
-    assert all(e.get("company_id") == city.other_company["company_id"] for e in other)
+    assert other and all(e.get("company_id") == city.other_company["company_id"] for e in other)
     too_long = admin.get("/api/admin/audit?date_from=2026-01-01&date_to=2026-11-29")
     assert too_long.status == 400

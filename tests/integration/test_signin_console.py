@@ -103,9 +103,20 @@ def test_code_rules_single_use_expiry_and_five_tries(city: City, clock: FrozenCl
     new_code = mailbox.last_code("ena-0001@example.jp")
     if new_code != code:
         assert client.post("/api/auth/verify", {"code": code}).code == "code_invalid"
+    replay = Client("admin", cookies=dict(client.cookies))  # the pending sign-in, copied before it is used
     assert client.post("/api/auth/verify", {"code": new_code}).status == 200
-    # Used once: the same code cannot open a second session.
-    assert client.post("/api/auth/verify", {"code": new_code}).status == 401
+    # Used once: the same code with the same pending sign-in cannot open a second session.
+    again = replay.post("/api/auth/verify", {"code": new_code})
+    assert again.status == 401 and "__Host-shoken_admin" not in replay.cookies, again
+
+    # At most five sends per sign-in.
+    client = Client("admin")
+    client.post("/api/auth/login", {"login_id": "ena-0001", "password": "ena-0001-Pass1"})
+    refusals = []
+    for _ in range(5):
+        clock.advance(seconds=61)
+        refusals.append(client.post("/api/auth/resend").code)
+    assert refusals == [None, None, None, None, "resend_limit"]
 
 
 def test_code_is_bound_to_its_sign_in_attempt(city: City) -> None:
@@ -142,10 +153,24 @@ def test_five_wrong_passwords_lock_and_a_higher_admin_unlocks(city: City, rt: Ru
 
     admin = console_login("ena-0002")  # company admin, above company staff
     user_id = city.users["company_staff"]["user_id"]
+    assert users.get(rt.db, user_id)["locked"]
     assert admin.post(f"/api/admin/users/{user_id}/unlock").status == 200
     record = users.get(rt.db, user_id)
     assert record and not record["locked"] and record["failed_logins"] == 0
     assert console_login("ena-0003").get("/api/auth/me").status == 200
+
+
+def test_wrong_passwords_count_only_in_a_row_and_a_lock_ends_live_sessions(city: City) -> None:
+    signed_in = console_login("ena-0003")
+    client = Client("admin")
+    for _ in range(4):
+        assert client.post("/api/auth/login", {"login_id": "ena-0003", "password": "wrong-pass-1"}).status == 401
+    assert client.post("/api/auth/login", {"login_id": "ena-0003", "password": "ena-0003-Pass1"}).status == 200
+    for _ in range(4):  # the right password reset the count: four more are not yet five in a row
+        assert client.post("/api/auth/login", {"login_id": "ena-0003", "password": "wrong-pass-1"}).status == 401
+    assert signed_in.get("/api/auth/me").status == 200
+    assert client.post("/api/auth/login", {"login_id": "ena-0003", "password": "wrong-pass-1"}).code == "account_locked"
+    assert signed_in.get("/api/auth/me").status == 401  # locked: the live session ended at once
 
 
 def test_logout_and_password_change_revoke_sessions(city: City) -> None:
@@ -182,10 +207,12 @@ def test_sessions_expire_when_idle_and_at_their_absolute_end(city: City, clock: 
     assert idle.status == 401 and idle.code == "session_expired"
 
     client = console_login("ena-0001")
-    for _ in range(12 * 3):
+    for step in range(12 * 3 - 1):  # active every 20 minutes: alive until the 12-hour absolute end
         clock.advance(minutes=20)
-        client.get("/api/auth/me")
-    assert client.get("/api/auth/me").status == 401
+        assert client.get("/api/auth/me").status == 200, step
+    clock.advance(minutes=20)
+    ended = client.get("/api/auth/me")
+    assert ended.status == 401 and ended.code == "session_expired"
 
 
 def test_password_reset_by_email(city: City) -> None:

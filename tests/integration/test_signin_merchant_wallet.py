@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auth.signin import CODE_MAILS_PER_HOUR
 from shoken.db import keys, terminals
 from shoken.db.dynamo import Expr
 from shoken.roles import Role
@@ -110,6 +111,20 @@ def test_rebinding_or_suspending_the_terminal_ends_the_device_at_once(city: City
     assert record and record["failed_setups"] == 0
 
 
+def test_staff_changing_their_password_stays_signed_in_on_this_till_only(city: City) -> None:
+    till = merchant_login(city.terminal, "shopuser01")
+    other_device_session = merchant_login(city.other_terminal, "shopuser02")
+    elsewhere = Client("merchant", cookies=dict(till.cookies), csrf=till.csrf)  # the same session, copied
+    body = {"current_password": "shopuser01-Pass1", "new_password": "shopuser01-New-2026", "confirm_password": "shopuser01-New-2026"}  # fmt: skip
+    changed = till.post("/api/auth/password", body)
+    assert changed.status == 200 and changed.json["next"] == "done", changed
+    me = till.get("/api/auth/me")
+    assert me.status == 200 and me.json["terminal_id"] == city.terminal["terminal_id"]
+    assert till.get("/api/merchant/terminal").status == 200  # the device is still bound
+    assert elsewhere.get("/api/auth/me").status == 401  # the old session ended
+    assert other_device_session.get("/api/auth/me").status == 200  # another user's session is untouched
+
+
 def test_citizen_signs_in_with_email_and_code_and_gets_a_wallet(city: City) -> None:
     client = wallet_login("Resident@Example.jp")
     me = client.get("/api/auth/me").json
@@ -122,7 +137,7 @@ def test_citizen_signs_in_with_email_and_code_and_gets_a_wallet(city: City) -> N
 
 
 def test_citizen_code_mails_are_throttled_per_address(city: City) -> None:
-    for _ in range(5):
+    for _ in range(CODE_MAILS_PER_HOUR):
         assert (
             Client("wallet")
             .post("/api/wallet/auth/start", {"email": "busy@example.jp", "service_id": "enacity"})

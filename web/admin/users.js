@@ -17,6 +17,8 @@ export async function list(ctx) {
       { label: 'アカウントロック状態', name: 'locked', options: LOCK_OPTIONS },
       { label: 'アカウント利用ステータス', name: 'status', options: STATUS_OPTIONS, value: 'active' },
       { label: 'アクワイアラ', name: 'committee', placeholder: 'アクワイアラIDまたはアクワイアラ名を入力' },
+      { label: 'バリューイシュア', name: 'issuer', placeholder: 'イシュアIDまたはイシュア名を入力' },
+      { label: 'ウォレットサービス', name: 'service', placeholder: 'サービスIDまたはサービス名を入力' },
       { label: '店舗', name: 'store', placeholder: '店舗IDまたは店舗名を入力' },
       { label: '企業', name: 'company', placeholder: '企業IDまたは企業名を入力' },
     ],

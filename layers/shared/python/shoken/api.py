@@ -53,11 +53,19 @@ def rt() -> Runtime:
 
 
 def audit_event(
-    action: str, *, scope: Scope, target_type: str | None = None, target_id: str | None = None, **detail: Any
+    action: str,
+    *,
+    scope: Scope,
+    actor: dict[str, Any] | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    **detail: Any,
 ) -> None:
-    """Records an audit event done by the signed-in caller of the request being served."""
+    """Records an audit event of the request being served, done by its signed-in caller unless `actor`
+    names someone else (a sign-in in progress, a device being set up)."""
     call = _call.get()
-    actor = audit.actor_of(call.admission.principal)
+    if actor is None:
+        actor = audit.actor_of(call.admission.principal)
     audit.record(
         call.runtime,
         action,

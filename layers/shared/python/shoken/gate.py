@@ -157,6 +157,7 @@ def principal_from(claims: dict[str, Any]) -> Principal:
             company_id=claims.get("co"),
             store_id=claims.get("st"),
             terminal_id=claims.get("term"),
+            binding_id=claims.get("bid"),
             login_id=claims.get("login"),
             name=claims.get("name"),
         )
@@ -191,12 +192,15 @@ def check_merchant(principal: Principal, found: dict[keys.Key, Item], *, now_epo
     session = found.get(session_key)
     if session is None or int(session["expires_at_epoch"]) <= now_epoch:
         raise Unauthenticated()
-    terminal = found.get(terminal_key)
-    if terminal is None or terminal.get("binding_id") != session.get("binding_id"):
+    check_terminal(found.get(terminal_key), found.get(store_key), principal.binding_id)
+
+
+def check_terminal(terminal: Item | None, store: Item | None, binding_id: str | None) -> None:
+    """The terminal still bound to this device (`binding_id` from its signed cookie) and active, its store active."""
+    if terminal is None or not binding_id or terminal.get("binding_id") != binding_id:
         raise TerminalUnbound()
     if terminal.get("status") != "active":
         raise TerminalSuspended()
-    store = found.get(store_key)
     if store is None or store.get("status") != "active":
         raise StoreSuspended()
 

@@ -250,7 +250,7 @@ def row(record: Item) -> Row:
 
 
 def visible(caller: Principal, record: Item) -> bool:
-    return caller.covers(Scope(record.get("committee_id"), record.get("company_id"), record.get("store_id")))
+    return caller.covers(Scope.of(record))
 
 
 def read_page(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from shoken.roles import Role
 
@@ -14,6 +16,11 @@ class Scope:
     committee_id: str | None = None
     company_id: str | None = None
     store_id: str | None = None
+
+    @classmethod
+    def of(cls, record: Mapping[str, Any]) -> Scope:
+        """The scope of any record that carries committee_id / company_id / store_id."""
+        return cls(record.get("committee_id"), record.get("company_id"), record.get("store_id"))
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class Principal:
     company_id: str | None = None
     store_id: str | None = None
     terminal_id: str | None = None
+    binding_id: str | None = None  # merchant app: the device binding its terminal must still hold
     login_id: str | None = None
     name: str | None = None
 

@@ -103,6 +103,8 @@ def create(db: Dynamo, record: Item) -> None:
             raise AlreadyExists(
                 "このログインIDは既に使用されています。", details=[{"field": "login_id", "reason": "duplicate"}]
             ) from failed
+        if failed.failed_at(0):
+            raise UserIdTaken() from failed
         raise
 
 
