@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from admin import listing, lookup
-from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine, TxnLine
+from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
 from shoken import api, money
 from shoken.clock import iso, jst_date
 from shoken.db import history, keys, wallets
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import Forbidden, NotFound
+from shoken.history_models import WalletLine
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnStatus, TxnType
 
 
 def _require(caller: Principal) -> None:
@@ -52,13 +52,17 @@ def search(rt: Runtime, caller: Principal, query: AppUserSearch) -> AppUserList:
         ok = record is not None and caller.covers(Scope(str(record["committee_id"])))
         return AppUserList(items=[view(rt, record)] if ok and record else [])
     committees = lookup.matching(lookup.visible_committees(rt, caller), query.committee_id, "committee_id")
+    if query.email:  # one address is one wallet per wallet service: read those, not the whole list
+        found = [wallets.find_by_email(rt.db, str(c["wallet_service_id"]), query.email) for c in committees]
+        matches = [w for w in found if w and (not query.status or w["status"] == query.status)]
+        if query.external_user_id:
+            matches = [w for w in matches if w.get("external_user_id") == query.external_user_id]
+        return AppUserList(items=[view(rt, w) for w in matches])
     source = listing.Source([wallets.list_pk(str(c["committee_id"])) for c in committees], "list1")
 
     def filters(expr: Expr) -> list[str]:
-        return (
-            listing.equals(expr, "external_user_id", query.external_user_id)
-            + listing.equals(expr, "email", query.email.lower() if query.email else None)
-            + listing.equals(expr, "status", query.status)
+        return listing.equals(expr, "external_user_id", query.external_user_id) + listing.equals(
+            expr, "status", query.status
         )
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
@@ -66,32 +70,24 @@ def search(rt: Runtime, caller: Principal, query: AppUserSearch) -> AppUserList:
 
 
 def detail(rt: Runtime, caller: Principal, wallet_id: str) -> AppUserDetail:
-    record = _visible(rt, caller, wallet_id)
+    return _detail(rt, _visible(rt, caller, wallet_id))
+
+
+def _detail(rt: Runtime, record: Item) -> AppUserDetail:
+    wallet_id = str(record["wallet_id"])
     today = jst_date(rt.clock.now())
     balances = [
         BalanceLine(**line, voucher_type_label=VoucherType(line["voucher_type"]).label)
         for line in money.summary(money.buckets_of(record), today=today)
     ]
-    recent = [
-        TxnLine(
-            number=str(t["number"]),
-            occurred_at=str(t["occurred_at"]),
-            txn_type=str(t["txn_type"]),
-            txn_type_label=TxnType(t["txn_type"]).label,
-            status=str(t["status"]),
-            status_label=TxnStatus(t["status"]).label,
-            amount=int(t["amount"]),
-            store_name=t.get("store_name"),
-        )
-        for t in history.recent_for_wallet(rt.db, wallet_id, rt.clock.now())
-    ]
+    recent = [WalletLine.of(t) for t in history.recent_for_wallet(rt.db, wallet_id, rt.clock.now())]
     return AppUserDetail(**view(rt, record).model_dump(), balances=balances, recent=recent)
 
 
 def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> AppUserDetail:
     record = _visible(rt, caller, wallet_id)
     expr = Expr()
-    rt.db.update(
+    changed = rt.db.update(
         keys.wallet(wallet_id),
         f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
         expr,
@@ -106,4 +102,4 @@ def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> A
         target_type="wallet",
         target_id=wallet_id,
     )
-    return detail(rt, caller, wallet_id)
+    return _detail(rt, changed)

@@ -7,46 +7,23 @@ import urllib.parse
 
 from admin.schemas import BulkSpecs, BulkSpecView, JobError, JobList, JobView
 from shoken import api, audit, ids
+from shoken.bulk_specs import SPECS
 from shoken.config import AdminConfig
 from shoken.db import jobs
 from shoken.db.dynamo import Item
 from shoken.errors import Forbidden, InvalidRequest, NotFound
 from shoken.principal import Principal
-from shoken.roles import Role
 from shoken.runtime import Runtime
 
 MAX_BYTES = 10 * 1024 * 1024
-# Kept in step with workers/bulk.py SPECS (a unit test compares them).
-SPECS: dict[str, tuple[str, list[str], frozenset[Role]]] = {
-    "companies": (
-        "企業",
-        ["アクワイアラID", "企業名", "企業名カナ", "電話番号", "住所", "代表者名", "外部企業ID"],
-        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN}),
-    ),
-    "stores": (
-        "店舗",
-        ["企業ID", "店舗名", "電話番号", "住所", "地区", "大型店", "外部店舗ID", "外部連携サービス名"],
-        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN}),
-    ),
-    "terminals": (
-        "端末",
-        ["店舗ID", "機器名", "外部端末ID", "外部連携サービス名"],
-        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
-    ),
-    "users": (
-        "管理ユーザ",
-        ["権限", "アクワイアラID", "企業ID", "店舗ID", "氏名", "ログインID", "メールアドレス", "備考"],
-        frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
-    ),
-}
 
 
 def specs(caller: Principal) -> BulkSpecs:
     return BulkSpecs(
         specs=[
-            BulkSpecView(spec=name, label=label, columns=columns)
-            for name, (label, columns, roles) in SPECS.items()
-            if caller.role in roles
+            BulkSpecView(spec=name, label=spec.label, columns=spec.headers)
+            for name, spec in SPECS.items()
+            if caller.role in spec.roles
         ]
     )
 
@@ -54,7 +31,7 @@ def specs(caller: Principal) -> BulkSpecs:
 def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str | None) -> JobView:
     if spec not in SPECS:
         raise InvalidRequest("登録する種類を選択してください。")
-    label, _, roles = SPECS[spec]
+    label, roles = SPECS[spec].label, SPECS[spec].roles
     if caller.role not in roles:
         raise Forbidden(f"{label}の一括登録を行う権限がありません。")
     if not raw.strip():

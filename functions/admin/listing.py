@@ -21,6 +21,9 @@ class Source:
 
     partitions: list[str]
     index: str  # "list1" or "list2"
+    # An exact id searched for (the lists' sort key is the record's id): each partition then reads at
+    # most that one item, however long the list, instead of filtering the whole list.
+    sk_equals: str | None = None
 
     @property
     def pk_name(self) -> str:
@@ -55,7 +58,7 @@ def read(
         pk_name=source.pk_name,
         index=source.index,
         sk_name=source.sk_name,
-        sk_between=None,
+        sk_between=(source.sk_equals, source.sk_equals) if source.sk_equals else None,
         page_size=page_size,
         read_budget=READ_BUDGET,
         state=state,

@@ -27,11 +27,11 @@ from admin.schemas import (
     TerminalUpdate,
     TerminalView,
 )
-from shoken import api, ids
+from shoken import api, entities, ids
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -68,20 +68,33 @@ def _merged(current: Item, values: dict[str, Any]) -> Item:
     return {k: v for k, v in {**current, **values}.items() if v is not None}
 
 
-def _insert(rt: Runtime, record: Item, record_id: str, guard: tuple[str, str, Any]) -> None:
+def _insert(
+    rt: Runtime, record: Item, record_id: str, guard: tuple[str, str, Any], also: list[dict[str, Any]] | None = None
+) -> None:
     """Puts a new record with its external-id guard in one transaction (a taken external id is a conflict)."""
     kind, field, value = guard
     action = rt.db.tx_put(record, condition="attribute_not_exists(PK)")
-    guards.save(rt.db, action, record_id, [(kind, field, None, value)], exists_error=Conflict())
+    guards.save(rt.db, action, record_id, [(kind, field, None, value)], exists_error=Conflict(), also=also)
 
 
 def _apply(
-    rt: Runtime, key: tuple[str, str], record_id: str, values: dict[str, Any], guard: guards.Change, what: str
+    rt: Runtime,
+    key: tuple[str, str],
+    record_id: str,
+    values: dict[str, Any],
+    guard: guards.Change,
+    what: str,
+    also: list[dict[str, Any]] | None = None,
 ) -> None:
     """Updates an existing record and moves its external-id guard in one transaction."""
     expr = Expr()
     action = rt.db.tx_update(key, _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})")
-    guards.save(rt.db, action, record_id, [guard], exists_error=NotFound(f"{what}が見つかりません。"))
+    guards.save(rt.db, action, record_id, [guard], exists_error=NotFound(f"{what}が見つかりません。"), also=also)
+
+
+def _new_area(rt: Runtime, store: Item, area: Any, before: Any = None) -> list[dict[str, Any]]:
+    """The committee learns a store's area (地区) in the store's own write, when it is new for the store."""
+    return [committees.add_area_action(rt.db, str(store["committee_id"]), area)] if area and area != before else []
 
 
 def _audit(action: str, kind: str, record: Item, **detail: Any) -> None:
@@ -94,15 +107,11 @@ def company_view(record: Item) -> CompanyView:
 
 
 def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> CompanyView:
-    _require_committee_level(caller)
-    committee_id = caller.committee_id if caller.role is Role.COMMITTEE_ADMIN else body.committee_id
-    if not committee_id or not any(c["committee_id"] == committee_id for c in lookup.visible_committees(rt, caller)):
-        raise InvalidRequest(
-            details=[{"field": "committee_id", "reason": "required", "reason_ja": "アクワイアラを選択してください。"}]
-        )
+    named = committees.get(rt.db, body.committee_id) if body.committee_id else None
+    home = entities.company_home(caller, body.committee_id, named)
     values = _blank_to_none(body.model_dump(exclude={"committee_id"}))
     company_id = ids.company_id(sequences.next_value(rt.db, "company"))
-    record = companies.item(company_id, committee_id=committee_id, now=iso(rt.clock.now()), **values)
+    record = companies.item(company_id, committee_id=str(home.committee_id), now=iso(rt.clock.now()), **values)
     _insert(rt, record, company_id, ("company", "external_company_id", values.get("external_company_id")))
     _audit("company_created", "company", record)
     return company_view(record)
@@ -116,14 +125,15 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
     guard = ("company", "external_company_id", current.get("external_company_id"), values.get("external_company_id"))
     _apply(rt, keys.company(company_id), company_id, values, guard, "企業")
     if values["name"] != current["name"]:
-        # Stores carry their company's name (shown in history and lists); keep it current.
+        # Stores carry their company's name (payments copy it into history); keep it current,
+        # up to 100 stores per transaction.
+        renames = []
         for store in stores.list_for_company(rt.db, company_id):
             name_expr = Expr()
-            rt.db.update(
-                keys.store(str(store["store_id"])),
-                f"SET {name_expr.n('company_name')} = {name_expr.v(values['name'])}",
-                name_expr,
-            )
+            update = f"SET {name_expr.n('company_name')} = {name_expr.v(values['name'])}"
+            renames.append(rt.db.tx_update(keys.store(str(store["store_id"])), update, name_expr))
+        for start in range(0, len(renames), 100):
+            rt.db.transact(renames[start : start + 100])
     _audit("company_updated", "company", current)
     return company_view(_merged(current, values))
 
@@ -137,14 +147,12 @@ def search_companies(rt: Runtime, caller: Principal, query: CompanySearch) -> Co
         record = companies.get(rt.db, caller.company_id)
         return CompanyList(items=[company_view(record)] if record else [])
     committees = lookup.matching(lookup.visible_committees(rt, caller), query.committee_id, "committee_id")
-    source = listing.Source([companies.list_pk(str(c["committee_id"])) for c in committees], "list1")
+    source = listing.Source(
+        [companies.list_pk(str(c["committee_id"])) for c in committees], "list1", sk_equals=query.company_id
+    )
 
     def filters(expr: Expr) -> list[str]:
-        return (
-            listing.equals(expr, "company_id", query.company_id)
-            + listing.contains(expr, "name", query.name)
-            + listing.equals(expr, "status", query.status)
-        )
+        return listing.contains(expr, "name", query.name) + listing.equals(expr, "status", query.status)
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
     return CompanyList(items=[company_view(i) for i in items], next_cursor=cursor)
@@ -163,23 +171,14 @@ def store_view(record: Item) -> StoreView:
 
 
 def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView:
-    _require_committee_level(caller)
     company = companies.get(rt.db, body.company_id, consistent=True)
-    if company is None or not caller.covers(Scope.of(company)):
-        raise InvalidRequest(
-            details=[{"field": "company_id", "reason": "unknown", "reason_ja": "企業が見つかりません。"}]
-        )
+    entities.store_home(caller, company)
+    assert company is not None
     values = _blank_to_none(body.model_dump(exclude={"company_id"}))
     store_id = ids.store_id(sequences.next_value(rt.db, "store"))
-    record = stores.item(
-        store_id,
-        committee_id=str(company["committee_id"]),
-        company_id=body.company_id,
-        company_name=str(company["name"]),
-        now=iso(rt.clock.now()),
-        **values,
-    )
-    _insert(rt, record, store_id, ("store", "external_store_id", values.get("external_store_id")))
+    record = stores.under(company, store_id, now=iso(rt.clock.now()), **values)
+    guard = ("store", "external_store_id", values.get("external_store_id"))
+    _insert(rt, record, store_id, guard, also=_new_area(rt, record, values.get("area")))
     _audit("store_created", "store", record)
     return store_view(record)
 
@@ -190,8 +189,8 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
     guard = ("store", "external_store_id", current.get("external_store_id"), values.get("external_store_id"))
-    _apply(rt, keys.store(store_id), store_id, values, guard, "店舗")
-    committees.add_areas(rt.db, str(current["committee_id"]), {str(values.get("area") or "")})
+    also = _new_area(rt, current, values.get("area"), current.get("area"))
+    _apply(rt, keys.store(store_id), store_id, values, guard, "店舗", also=also)
     _audit("store_updated", "store", current, status=values["status"])
     return store_view(_merged(current, values))
 
@@ -209,23 +208,22 @@ def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreLi
         if query.company
         else None
     )
-    if company_ids == []:
+    exact = _exact_id(rt, query.store_id, "store", query.external_store_id)
+    if company_ids == [] or exact == "":
         return StoreList(items=[])
     if caller.company_id and caller.role not in COMMITTEE_LEVEL:
-        source = listing.Source([stores.company_list_pk(caller.company_id)], "list2")
+        source = listing.Source([stores.company_list_pk(caller.company_id)], "list2", exact)
     elif company_ids is not None and len(company_ids) <= 5:
-        source = listing.Source([stores.company_list_pk(c) for c in company_ids], "list2")
+        source = listing.Source([stores.company_list_pk(c) for c in company_ids], "list2", exact)
     else:
-        source = listing.Source(
-            [stores.committee_list_pk(str(c["committee_id"])) for c in lookup.visible_committees(rt, caller)], "list1"
-        )
+        visible = lookup.visible_committees(rt, caller)
+        committee_lists = [stores.committee_list_pk(str(c["committee_id"])) for c in visible]
+        source = listing.Source(committee_lists, "list1", exact)
 
     def filters(expr: Expr) -> list[str]:
         parts = (
-            listing.equals(expr, "store_id", query.store_id)
-            + listing.contains(expr, "name", query.name)
+            listing.contains(expr, "name", query.name)
             + listing.equals(expr, "status", query.status)
-            + listing.equals(expr, "external_store_id", query.external_store_id)
             + (listing.equals(expr, "large", query.large == "yes") if query.large else [])
         )
         if company_ids is not None and source.index == "list1":
@@ -236,6 +234,17 @@ def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreLi
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
     return StoreList(items=[store_view(i) for i in items if caller.covers(Scope.of(i))], next_cursor=cursor)
+
+
+def _exact_id(rt: Runtime, record_id: str | None, guard_kind: str, external_id: str | None) -> str | None:
+    """The id an exact search names, directly or by its external id ("" when they name nothing or
+    different records; None when the search names no exact id)."""
+    owner = guards.owner_of(rt.db, guard_kind, external_id) if external_id else None
+    if external_id and owner is None:
+        return ""
+    if record_id and owner and record_id != owner:
+        return ""
+    return record_id or owner
 
 
 # --- terminals ------------------------------------------------------------------------------------
@@ -261,7 +270,7 @@ def terminal_view(rt: Runtime, records: list[Item]) -> list[TerminalView]:
                 status_label=STATUS_LABELS.get(str(r["status"]), str(r["status"])),
                 bound=bool(r.get("binding_id")),
                 bound_at=r.get("bound_at"),
-                setup_locked=int(r.get("failed_setups", 0)) >= 5,
+                setup_locked=terminals.setup_locked(r),
                 created_at=str(r["created_at"]),
                 updated_at=str(r["updated_at"]),
             )
@@ -277,22 +286,12 @@ def _terminal_manager(caller: Principal) -> None:
 def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> TerminalView:
     _terminal_manager(caller)
     store = stores.get(rt.db, body.store_id, consistent=True)
-    if store is None or not caller.covers(Scope.of(store)):
-        raise InvalidRequest(
-            details=[{"field": "store_id", "reason": "unknown", "reason_ja": "店舗が見つかりません。"}]
-        )
+    entities.terminal_home(caller, store)
+    assert store is not None
     values = _blank_to_none(body.model_dump(exclude={"store_id"}))
     terminal_id = ids.terminal_id(sequences.next_value(rt.db, "terminal"))
-    record = terminals.item(
-        terminal_id,
-        committee_id=str(store["committee_id"]),
-        company_id=str(store["company_id"]),
-        store_id=body.store_id,
-        password=ids.terminal_password(),
-        now=iso(rt.clock.now()),
-        **values,
-    )
-    _insert(rt, record, terminal_id, ("terminal", "external_terminal_id", _external_terminal_key(values)))
+    record = terminals.under(store, terminal_id, password=ids.terminal_password(), now=iso(rt.clock.now()), **values)
+    _insert(rt, record, terminal_id, ("terminal", "external_terminal_id", terminals.external_key(values)))
     _audit("terminal_created", "terminal", record)
     return terminal_view(rt, [record])[0]
 
@@ -302,7 +301,7 @@ def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: Term
     current = _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    guard = ("terminal", "external_terminal_id", _external_terminal_key(current), _external_terminal_key(values))
+    guard = ("terminal", "external_terminal_id", terminals.external_key(current), terminals.external_key(values))
     _apply(rt, keys.terminal(terminal_id), terminal_id, values, guard, "端末")
     _audit("terminal_updated", "terminal", current, status=values["status"])
     return terminal_view(rt, [_merged(current, values)])[0]
@@ -310,31 +309,24 @@ def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: Term
 
 def regenerate_terminal_password(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     """端末パスワードの再発行: a new four-digit password; also lifts a setup lock-out."""
-    _terminal_manager(caller)
-    _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
-    expr = Expr()
-    record = rt.db.update(
-        keys.terminal(terminal_id),
-        f"SET {expr.n('password')} = {expr.v(ids.terminal_password())}, {expr.n('failed_setups')} = {expr.v(0)}, "
-        f"{expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
-        expr,
-    )
-    _audit("terminal_password_regenerated", "terminal", record)
-    return terminal_view(rt, [record])[0]
+    fields = {"password": ids.terminal_password(), "failed_setups": 0}
+    return _change_terminal(rt, caller, terminal_id, fields, "terminal_password_regenerated")
 
 
 def unbind_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     """端末設定の解除: the bound device (and every session on it) stops at its next request."""
+    return _change_terminal(rt, caller, terminal_id, {"binding_id": None, "bound_at": None}, "terminal_unbound")
+
+
+def _change_terminal(
+    rt: Runtime, caller: Principal, terminal_id: str, fields: dict[str, Any], action: str
+) -> TerminalView:
     _terminal_manager(caller)
     _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
     expr = Expr()
-    record = rt.db.update(
-        keys.terminal(terminal_id),
-        f"REMOVE {expr.n('binding_id')}, {expr.n('bound_at')} "
-        f"SET {expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
-        expr,
-    )
-    _audit("terminal_unbound", "terminal", record)
+    update = _set_expression({**fields, "updated_at": iso(rt.clock.now())}, expr)
+    record = rt.db.update(keys.terminal(terminal_id), update, expr)
+    _audit(action, "terminal", record)
     return terminal_view(rt, [record])[0]
 
 
@@ -360,22 +352,22 @@ def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> T
     )
     if store_ids == [] or company_ids == []:
         return TerminalList(items=[])
+    exact = query.terminal_id
     if store_ids is not None and len(store_ids) <= 5:
-        source = listing.Source([terminals.store_list_pk(s) for s in store_ids], "list1")
+        source = listing.Source([terminals.store_list_pk(s) for s in store_ids], "list1", exact)
     elif caller.company_id and caller.role not in COMMITTEE_LEVEL:
-        source = listing.Source(
-            [terminals.store_list_pk(str(s["store_id"])) for s in lookup.visible_stores(rt, caller)], "list1"
-        )
+        store_lists = [terminals.store_list_pk(str(s["store_id"])) for s in lookup.visible_stores(rt, caller)]
+        source = listing.Source(store_lists, "list1", exact)
     else:
-        source = listing.Source(
-            [terminals.committee_list_pk(str(c["committee_id"])) for c in lookup.visible_committees(rt, caller)],
-            "list2",
-        )
+        visible = lookup.visible_committees(rt, caller)
+        committee_lists = [terminals.committee_list_pk(str(c["committee_id"])) for c in visible]
+        source = listing.Source(committee_lists, "list2", exact)
 
     def filters(expr: Expr) -> list[str]:
         parts = (
-            listing.equals(expr, "terminal_id", query.terminal_id)
-            + listing.equals(expr, "external_terminal_id", query.external_terminal_id)
+            # External terminal ids are unique per external service, which the search does not name,
+            # so this one stays a filter (bounded by the read budget, as documented).
+            listing.equals(expr, "external_terminal_id", query.external_terminal_id)
             + listing.equals(expr, "status", query.status)
             + listing.one_of(expr, "company_id", company_ids)
         )
@@ -385,9 +377,3 @@ def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> T
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
     return TerminalList(items=terminal_view(rt, [i for i in items if caller.covers(Scope.of(i))]), next_cursor=cursor)
-
-
-def _external_terminal_key(values: dict[str, Any]) -> str | None:
-    """External terminal ids are unique within their external service (e.g. enacity)."""
-    external = values.get("external_terminal_id")
-    return f"{values.get('external_service_name') or '-'}#{external}" if external else None

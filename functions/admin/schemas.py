@@ -18,6 +18,7 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     TerminalFields,
     UserCreateRequest,
 )
+from shoken.history_models import WalletLine
 
 
 class Option(BaseModel):
@@ -241,17 +242,6 @@ class BalanceLine(BaseModel):
     balance: int
 
 
-class TxnLine(BaseModel):
-    number: str
-    occurred_at: str
-    txn_type: str
-    txn_type_label: str
-    status: str
-    status_label: str
-    amount: int
-    store_name: str | None = None
-
-
 class AppUserView(BaseModel):
     wallet_id: str
     committee_id: str
@@ -265,7 +255,7 @@ class AppUserView(BaseModel):
 
 class AppUserDetail(AppUserView):
     balances: list[BalanceLine]
-    recent: list[TxnLine]
+    recent: list[WalletLine]
 
 
 class AppUserList(BaseModel):

@@ -44,11 +44,7 @@ def options(rt: Runtime, caller: Principal) -> OptionsResponse:
 
 def create(rt: Runtime, caller: Principal, body: UserCreateRequest) -> UserView:
     role = Role(body.role)
-    if role.rank < caller.role.rank:
-        raise Forbidden("自分より上位の権限のユーザは登録できません。")
-    scope = _target_scope(rt, role, body)
-    if not caller.covers(scope):
-        raise Forbidden("権限の範囲外のアクワイアラ・企業・店舗には登録できません。")
+    scope = _target_scope(rt, caller, role, body)
     now = iso(rt.clock.now())
     record = _new_user(rt, caller, body, role, scope, now)
     user_id = str(record["user_id"])
@@ -253,7 +249,7 @@ def _manageable(rt: Runtime, caller: Principal, user_id: str, *, allow_self: boo
     return record
 
 
-def _target_scope(rt: Runtime, role: Role, body: UserCreateRequest) -> Scope:
+def _target_scope(rt: Runtime, caller: Principal, role: Role, body: UserCreateRequest) -> Scope:
     """Where the new user sits, from the role and the selected committee / company / store."""
     wanted = []
     if body.committee_id:
@@ -263,7 +259,8 @@ def _target_scope(rt: Runtime, role: Role, body: UserCreateRequest) -> Scope:
     if body.store_id:
         wanted.append(keys.store(body.store_id))
     found = rt.db.batch_get(wanted) if wanted else {}
-    return entities.user_scope(
+    return entities.user_home(
+        caller,
         role,
         committee=found.get(keys.committee(body.committee_id)) if body.committee_id else None,
         company=found.get(keys.company(body.company_id)) if body.company_id else None,

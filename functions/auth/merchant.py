@@ -23,8 +23,6 @@ from shoken.principal import Scope
 from shoken.roles import MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
 
-MAX_SETUP_FAILURES = 5
-
 
 def check(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
     """店舗情報確認: the store this terminal belongs to, if the terminal ID and password are right."""
@@ -108,7 +106,7 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
     terminal = terminals.get(rt.db, body.terminal_id, consistent=True)
     if terminal is None:
         raise TerminalRejected()
-    if int(terminal.get("failed_setups", 0)) >= MAX_SETUP_FAILURES:
+    if terminals.setup_locked(terminal):
         raise TerminalLocked()
     if not hmac.compare_digest(str(terminal["password"]), body.password):
         expr = Expr()
@@ -120,7 +118,7 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
             target_type="terminal",
             target_id=body.terminal_id,
         )
-        if int(updated["failed_setups"]) >= MAX_SETUP_FAILURES:
+        if terminals.setup_locked(updated):
             raise TerminalLocked()
         raise TerminalRejected()
     if terminal.get("status") != "active":

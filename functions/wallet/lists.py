@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from shoken.db import committees, history, paging, stores
 from shoken.db.dynamo import Expr
+from shoken.history_models import WalletLine
 from shoken.principal import Principal
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnStatus, TxnType
-from wallet.schemas import HistoryLine, HistoryPage, HistoryQuery, StoreLine, StorePage, StoreQuery
+from wallet.schemas import HistoryPage, HistoryQuery, StoreLine, StorePage, StoreQuery
 
 HISTORY_MONTHS = 13
 
@@ -26,20 +26,7 @@ def history_page(rt: Runtime, caller: Principal, query: HistoryQuery) -> History
         read_budget=200,
         state=paging.decode_cursor(rt.session_key, search_id, query.cursor),
     )
-    lines = [
-        HistoryLine(
-            number=str(t["number"]),
-            occurred_at=str(t["occurred_at"]),
-            txn_type=str(t["txn_type"]),
-            txn_type_label=TxnType(t["txn_type"]).label,
-            status=str(t["status"]),
-            status_label=TxnStatus(t["status"]).label,
-            amount=TxnType(t["txn_type"]).sign * int(t["amount"]),
-            store_name=t.get("store_name"),
-            campaign_name=t.get("campaign_name"),
-        )
-        for t in page.items
-    ]
+    lines = [WalletLine.of(t) for t in page.items]
     cursor = paging.encode_cursor(rt.session_key, search_id, page.state) if page.state else None
     return HistoryPage(items=lines, next_cursor=cursor)
 

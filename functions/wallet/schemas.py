@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from shoken.history_models import WalletLine
+
 
 class BalanceLine(BaseModel):
     voucher_type: str
@@ -49,20 +51,8 @@ class QrState(BaseModel):
     payment: PaymentDone | None = None
 
 
-class HistoryLine(BaseModel):
-    number: str
-    occurred_at: str
-    txn_type: str
-    txn_type_label: str
-    status: str
-    status_label: str
-    amount: int  # signed: + adds to the wallet, - takes from it
-    store_name: str | None = None
-    campaign_name: str | None = None
-
-
 class HistoryPage(BaseModel):
-    items: list[HistoryLine]
+    items: list[WalletLine]
     next_cursor: str | None = None
 
 

@@ -22,11 +22,12 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from shoken import audit, entities, ids
+from shoken.bulk_specs import SPECS, Spec
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, sequences, stores, terminals, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import InvalidRequest
+from shoken.errors import InvalidRequest, ShokenError
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -52,71 +53,6 @@ TRUE_WORDS = {"1", "true", "yes", "はい", "大型店", "○", "◯"}
 FALSE_WORDS = {"", "0", "false", "no", "いいえ", "×"}
 
 
-@dataclass(frozen=True)
-class Spec:
-    label: str
-    columns: tuple[tuple[str, str], ...]  # (CSV header, model field)
-    model: type[BaseModel]
-    sequence: str
-
-
-SPECS: dict[str, Spec] = {
-    "companies": Spec(
-        "企業",
-        (
-            ("アクワイアラID", "committee_id"),
-            ("企業名", "name"),
-            ("企業名カナ", "name_kana"),
-            ("電話番号", "phone"),
-            ("住所", "address"),
-            ("代表者名", "representative"),
-            ("外部企業ID", "external_company_id"),
-        ),
-        entities.CompanyCreate,
-        "company",
-    ),
-    "stores": Spec(
-        "店舗",
-        (
-            ("企業ID", "company_id"),
-            ("店舗名", "name"),
-            ("電話番号", "phone"),
-            ("住所", "address"),
-            ("地区", "area"),
-            ("大型店", "large"),
-            ("外部店舗ID", "external_store_id"),
-            ("外部連携サービス名", "external_service_name"),
-        ),
-        entities.StoreCreate,
-        "store",
-    ),
-    "terminals": Spec(
-        "端末",
-        (
-            ("店舗ID", "store_id"),
-            ("機器名", "device_name"),
-            ("外部端末ID", "external_terminal_id"),
-            ("外部連携サービス名", "external_service_name"),
-        ),
-        entities.TerminalCreate,
-        "terminal",
-    ),
-    "users": Spec(
-        "管理ユーザ",
-        (
-            ("権限", "role"),
-            ("アクワイアラID", "committee_id"),
-            ("企業ID", "company_id"),
-            ("店舗ID", "store_id"),
-            ("氏名", "name"),
-            ("ログインID", "login_id"),
-            ("メールアドレス", "email"),
-            ("備考", "note"),
-        ),
-        entities.UserCreateRequest,
-        "user",
-    ),
-}
 ROLE_WORDS = {r.label: r.value for r in Role if r is not Role.CITIZEN} | {
     r.value: r.value for r in Role if r is not Role.CITIZEN
 }
@@ -230,7 +166,7 @@ def check(
     seen: dict[str, int] = {}
     unique_values: list[tuple[int, str, str, str]] = []  # line, column, guard key kind, value
     for line, model in models:
-        problem = _check_row(rt, spec_name, uploader, model, references)
+        problem = _check_row(spec_name, uploader, model, references)
         if problem:
             checked.error(line, *problem)
             continue
@@ -250,7 +186,7 @@ def check(
             bad_lines.add(line)
     checked.rows = [(line, m) for line, m in checked.rows if line not in bad_lines]
     checked.errors.sort(key=lambda e: e["line"])
-    progress(len(rows))
+    progress(len(rows) // 2)  # checking is the first half of the job; applying is the second
     return checked
 
 
@@ -267,48 +203,41 @@ def _load_references(rt: Runtime, spec_name: str, models: list[BaseModel]) -> di
     return rt.db.batch_get(sorted(wanted), consistent=False) if wanted else {}
 
 
-def _check_row(
-    rt: Runtime, spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tuple[str, str], Item]
-) -> tuple[str, str] | None:
+def _home(spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tuple[str, str], Item]) -> Scope:
+    """Where a row's record goes, by the rules of the console's own forms (shoken.entities)."""
     data = model.model_dump()
-    committee = refs.get(keys.committee(str(data["committee_id"]))) if data.get("committee_id") else None
-    company = refs.get(keys.company(str(data["company_id"]))) if data.get("company_id") else None
-    store = refs.get(keys.store(str(data["store_id"]))) if data.get("store_id") else None
+
+    def named(key: Callable[[str], tuple[str, str]], field: str) -> Item | None:
+        return refs.get(key(str(data[field]))) if data.get(field) else None
+
+    committee, company, store = (
+        named(keys.committee, "committee_id"),
+        named(keys.company, "company_id"),
+        named(keys.store, "store_id"),
+    )
     if spec_name == "companies":
-        target = (
-            committee
-            if uploader.role is Role.SYSTEM_ADMIN
-            else ({"committee_id": uploader.committee_id} if uploader.committee_id else None)
-        )
-        if target is None:
-            return ("アクワイアラID", "アクワイアラが見つかりません。")
-        if not uploader.covers(Scope(str(target["committee_id"]))) or uploader.role not in (
-            Role.SYSTEM_ADMIN,
-            Role.COMMITTEE_ADMIN,
-        ):
-            return ("アクワイアラID", "権限の範囲外です。")
-    elif spec_name == "stores":
-        if company is None or not uploader.covers(Scope(company["committee_id"], company["company_id"])):
-            return ("企業ID", "企業が見つかりません。")
-        if uploader.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-            return ("企業ID", "店舗の登録はアクワイアラ管理者のみ行えます。")
-    elif spec_name == "terminals":
-        if store is None or not uploader.covers(Scope(store["committee_id"], store["company_id"], store["store_id"])):
-            return ("店舗ID", "店舗が見つかりません。")
-    else:
-        role = Role(data["role"])
-        if role.rank < uploader.role.rank:
-            return ("権限", "自分より上位の権限のユーザは登録できません。")
-        try:
-            scope = entities.user_scope(role, committee=committee, company=company, store=store)
-        except InvalidRequest as error:
-            detail = error.details[0] if error.details else {"field": "", "reason_ja": error.text}
-            column = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}.get(
-                str(detail["field"]), ""
-            )
-            return (column, str(detail.get("reason_ja", error.text)))
-        if not uploader.covers(scope):
-            return ("権限", "権限の範囲外のアクワイアラ・企業・店舗には登録できません。")
+        return entities.company_home(uploader, data.get("committee_id"), committee)
+    if spec_name == "stores":
+        return entities.store_home(uploader, company)
+    if spec_name == "terminals":
+        return entities.terminal_home(uploader, store)
+    return entities.user_home(uploader, Role(data["role"]), committee=committee, company=company, store=store)
+
+
+REFERENCE_COLUMNS = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}
+
+
+def _check_row(
+    spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tuple[str, str], Item]
+) -> tuple[str, str] | None:
+    """The column and reason a row is refused for, as the form would refuse it; None if it may go in."""
+    try:
+        _home(spec_name, uploader, model, refs)
+    except ShokenError as error:
+        if not error.details:
+            return ("権限", error.text)
+        detail = error.details[0]
+        return (REFERENCE_COLUMNS.get(str(detail["field"]), ""), str(detail.get("reason_ja", error.text)))
     return None
 
 
@@ -321,9 +250,7 @@ def _unique_values(spec_name: str, model: BaseModel) -> list[tuple[str, str, str
     if spec_name == "stores" and data.get("external_store_id"):
         return [("外部店舗ID", "store", str(data["external_store_id"]))]
     if spec_name == "terminals" and data.get("external_terminal_id"):
-        return [
-            ("外部端末ID", "terminal", f"{data.get('external_service_name') or '-'}#{data['external_terminal_id']}")
-        ]
+        return [("外部端末ID", "terminal", str(terminals.external_key(data)))]
     return []
 
 
@@ -355,51 +282,32 @@ def build(
         n = base + offset
         unique = _unique_values(spec_name, model)
         claim = (unique[0][1], unique[0][2], "") if unique else None
+        home = _home(spec_name, uploader, model, refs)  # checked already: the same answer on every lap
+        for reference in ("committee_id", "company_id", "store_id"):
+            data.pop(reference, None)
         if spec_name == "companies":
-            committee_id = data.pop("committee_id", None) or uploader.committee_id
-            record = companies.item(ids.company_id(n), committee_id=str(committee_id), now=now, **data)
+            record = companies.item(ids.company_id(n), committee_id=str(home.committee_id), now=now, **data)
             owner = record["company_id"]
         elif spec_name == "stores":
-            company = refs[keys.company(str(data.pop("company_id")))]
-            record = stores.item(
-                ids.store_id(n),
-                committee_id=str(company["committee_id"]),
-                company_id=str(company["company_id"]),
-                company_name=str(company["name"]),
-                now=now,
-                **data,
-            )
+            record = stores.under(refs[keys.company(str(home.company_id))], ids.store_id(n), now=now, **data)
             owner = record["store_id"]
         elif spec_name == "terminals":
-            store = refs[keys.store(str(data.pop("store_id")))]
-            record = terminals.item(
-                ids.terminal_id(n),
-                committee_id=str(store["committee_id"]),
-                company_id=str(store["company_id"]),
-                store_id=str(store["store_id"]),
-                password=_terminal_password(seed, ids.terminal_id(n)),
-                now=now,
-                **data,
-            )
+            terminal_id = ids.terminal_id(n)
+            store = refs[keys.store(str(home.store_id))]
+            password = _terminal_password(seed, terminal_id)
+            record = terminals.under(store, terminal_id, password=password, now=now, **data)
             owner = record["terminal_id"]
         else:
-            role = Role(data["role"])
-            scope = entities.user_scope(
-                role,
-                committee=refs.get(keys.committee(str(data.get("committee_id")))),
-                company=refs.get(keys.company(str(data.get("company_id")))),
-                store=refs.get(keys.store(str(data.get("store_id")))),
-            )
             record = users.item(
                 ids.admin_user_id(n),
                 login_id=str(data["login_id"]),
                 name=str(data["name"]),
                 email=str(data["email"]),
-                role=role.value,
+                role=str(data["role"]),
                 now=now,
-                committee_id=scope.committee_id,
-                company_id=scope.company_id,
-                store_id=scope.store_id,
+                committee_id=home.committee_id,
+                company_id=home.company_id,
+                store_id=home.store_id,
                 note=data.get("note"),
                 created_by=uploader.user_id,
             )
@@ -571,7 +479,6 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         state="done",
         done_count=len(rows),
         message=f"{len(records):,}件の{spec.label}を登録しました。",
-        created_ids=[_id_of(r) for r, _ in records[:200]],
     )
     audit.record(
         rt,
@@ -582,10 +489,3 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         target_id=job_id,
         rows=len(records),
     )
-
-
-def _id_of(record: Item) -> str:
-    for name in ("company_id", "store_id", "terminal_id", "user_id"):
-        if name in record and str(record["PK"]).endswith(str(record[name])):
-            return str(record[name])
-    return str(record["PK"])

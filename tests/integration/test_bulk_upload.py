@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from local.streams import Stream
-from shoken.db import guards, jobs, stores, terminals
+from shoken.db import companies, guards, jobs, stores, terminals
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login
 from tests.support.client import Client
@@ -215,3 +215,23 @@ def test_who_may_upload_what(city: City, stream: Stream) -> None:
     text = "\n".join([TERMINAL_HEADER, f"{city.store['store_id']},a,,"])
     job = upload(other, "terminals", text.encode(), stream)
     assert job["state"] == "failed" and job["errors"][0]["column"] == "店舗ID"
+
+
+def test_companies_go_only_where_the_form_would_put_them(city: City, rt: Runtime, stream: Stream) -> None:
+    header = "アクワイアラID,企業名,企業名カナ,電話番号,住所,代表者名,外部企業ID"
+    committee = console_login("ena-0001")
+    # A committee admin naming another city's committee is refused, as the form refuses it.
+    across = upload(committee, "companies", f"{header}\n2,越境企業,,,,,\n".encode(), stream)
+    assert across["state"] == "failed", across
+    assert across["errors"] == [{"line": 2, "column": "アクワイアラID", "reason": "権限の範囲外のアクワイアラです。"}]
+    assert all(c["name"] != "越境企業" for c in companies.list_for_committee(rt.db, "2"))
+    # Naming their own committee, or none, places the company there.
+    done = upload(committee, "companies", f"{header}\n1,恵那木工,,,,,\n,恵那陶器,,,,,EXT-9\n".encode(), stream)
+    assert done["state"] == "done", done
+    mine = {c["name"]: c for c in companies.list_for_committee(rt.db, "1")}
+    assert {"恵那木工", "恵那陶器"} <= set(mine) and mine["恵那陶器"]["external_company_id"] == "EXT-9"
+    # The system admin may name any committee, but not one that does not exist.
+    system = console_login("sysadmin01")
+    assert upload(system, "companies", f"{header}\n2,他市企業,,,,,\n".encode(), stream)["state"] == "done"
+    missing = upload(system, "companies", f"{header}\n99,幽霊企業,,,,,\n".encode(), stream)
+    assert missing["errors"][0]["column"] == "アクワイアラID"

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from tests.integration.conftest import City, console_login, merchant_login
+import pytest
+
+from shoken.db import committees, companies
+from shoken.runtime import Runtime
+from tests.integration.conftest import City, console_login, merchant_login, wallet_login
 from tests.support.client import Client
+from tests.support.races import THREADS, race
+from tests.support.world import World
 
 
 def test_committee_registers_a_company_store_and_terminal_with_manual_ids(city: City) -> None:
@@ -65,6 +71,28 @@ def test_ids_are_unique_when_created_one_after_another(city: City) -> None:
     assert len(set(made)) == 5
 
 
+def test_ids_are_unique_when_created_at_the_same_moment(city: City, rt: Runtime) -> None:
+    admin = console_login("ena-0001")
+    clients = [Client("admin", cookies=dict(admin.cookies), csrf=admin.csrf) for _ in range(THREADS)]
+    replies = race(lambda n: clients[n].post("/api/admin/companies", {"name": f"同時企業{n}"}))
+    assert all(r.status == 200 for r in replies), replies
+    made = {r.json["company_id"] for r in replies}
+    assert len(made) == THREADS
+    assert made <= {c["company_id"] for c in companies.list_for_committee(rt.db, "1")}
+
+
+def test_a_new_store_area_is_offered_to_citizens_at_once(city: City, rt: Runtime) -> None:
+    committee = console_login("ena-0001")
+    body = {"company_id": city.company["company_id"], "name": "新地区の店", "phone": "0573-00-0000", "area": "岩村町"}
+    assert committee.post("/api/admin/stores", body).status == 200
+    assert "岩村町" in committees.get(rt.db, "1")["areas"]
+    store_id = committee.post("/api/admin/stores", {**body, "name": "二号店", "area": "明智町"}).json["store_id"]
+    moved = committee.put(
+        f"/api/admin/stores/{store_id}", {**body, "name": "二号店", "area": "山岡町", "status": "active"}
+    )
+    assert moved.status == 200 and {"岩村町", "明智町", "山岡町"} <= committees.get(rt.db, "1")["areas"]
+
+
 def test_bad_input_is_refused_clearly(city: City) -> None:
     committee = console_login("ena-0001")
     unknown = committee.post("/api/admin/stores", {"company_id": "99999", "name": "x", "phone": "0573-00-0000"})
@@ -82,6 +110,8 @@ def test_bad_input_is_refused_clearly(city: City) -> None:
         "/api/admin/stores", {"company_id": city.company["company_id"], "name": "C", "phone": "電話"}
     )
     assert bad_phone.status == 400
+    elsewhere = committee.post("/api/admin/companies", {"name": "越境企業", "committee_id": "2"})
+    assert elsewhere.status == 400 and elsewhere.json["error"]["details"][0]["field"] == "committee_id"
     no_name = committee.post("/api/admin/companies", {"name": ""})
     assert no_name.status == 400 and no_name.json["error"]["details"][0]["reason_ja"] == "1文字以上で入力してください。"
     not_json = committee.request("POST", "/api/admin/companies", raw=b"{not json")
@@ -164,6 +194,14 @@ def test_terminal_password_regeneration_unbinding_and_suspension(city: City) -> 
     admin.put(f"/api/admin/terminals/{terminal_id}", {"device_name": "iPad", "status": "active"})
     assert committee.put(f"/api/admin/stores/{city.store['store_id']}", store_update).status == 200
     assert till.get("/api/auth/me").code == "store_suspended"
+    company = {"name": "テスト企業1", "status": "active"}
+    assert committee.put(f"/api/admin/companies/{city.company['company_id']}", company).status == 200
+    logged = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&page_size=200").json["items"]
+    by_action = {(e["action"], e.get("target_id")) for e in logged}
+    for action in ("terminal_password_regenerated", "terminal_unbound", "terminal_updated"):
+        assert (action, terminal_id) in by_action, action
+    assert ("store_updated", city.store["store_id"]) in by_action
+    assert ("company_updated", city.company["company_id"]) in by_action
 
 
 def test_app_users_list_detail_and_suspension(city: City) -> None:
@@ -178,6 +216,8 @@ def test_app_users_list_detail_and_suspension(city: City) -> None:
     assert detail["balance"] == 0 and detail["status_label"] == "有効"
     assert committee.post(f"/api/admin/app-users/{wallet_id}/suspend").json["status"] == "suspended"
     assert citizen.get("/api/auth/me").status == 401
+    logged = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&action=wallet_suspended").json
+    assert [e["target_id"] for e in logged["items"]] == [wallet_id]
     again = Client("wallet")
     again.post("/api/wallet/auth/start", {"email": "resident@example.jp", "service_id": "enacity"})
     from tests.support import mailbox
@@ -187,3 +227,36 @@ def test_app_users_list_detail_and_suspension(city: City) -> None:
     )
     assert console_login("ena-0002").get("/api/admin/app-users").status == 403
     assert console_login("oth-0001").get(f"/api/admin/app-users/{wallet_id}").status == 404
+
+
+def test_exact_id_searches_find_their_record_however_long_the_list(
+    city: City, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from admin import listing
+
+    monkeypatch.setattr(listing, "READ_BUDGET", 2)  # a list far longer than one page may read
+    for n in range(6):
+        world.terminal(city.store, password=f"{n:04d}")
+    last_terminal = world.terminal(city.other_store)
+    committee = console_login("ena-0001")
+    found = committee.get(f"/api/admin/terminals?terminal_id={last_terminal['terminal_id']}").json
+    assert [t["terminal_id"] for t in found["items"]] == [last_terminal["terminal_id"]]
+    assert not found.get("next_cursor")
+    for n in range(4):
+        body = {"company_id": city.other_company["company_id"], "name": f"店{n}", "phone": "0573-00-0000"}
+        committee.post("/api/admin/stores", {**body, "external_store_id": f"X-{n}"})
+    by_external = committee.get("/api/admin/stores?external_store_id=X-3").json["items"]
+    assert [s["name"] for s in by_external] == ["店3"]
+    assert committee.get("/api/admin/stores?external_store_id=X-404").json["items"] == []
+    last_store = by_external[0]["store_id"]
+    assert [s["name"] for s in committee.get(f"/api/admin/stores?store_id={last_store}").json["items"]] == ["店3"]
+    assert committee.get(f"/api/admin/stores?store_id={last_store}&external_store_id=X-1").json["items"] == []
+    company = city.other_company["company_id"]
+    assert [c["company_id"] for c in committee.get(f"/api/admin/companies?company_id={company}").json["items"]] == [
+        company
+    ]
+    for n in range(4):
+        wallet_login(f"citizen{n}@example.jp")
+    by_email = committee.get("/api/admin/app-users?email=Citizen3@example.jp").json["items"]
+    assert [u["email"] for u in by_email] == ["citizen3@example.jp"]
+    assert committee.get("/api/admin/app-users?email=citizen3@example.jp&status=suspended").json["items"] == []

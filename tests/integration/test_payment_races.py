@@ -7,41 +7,18 @@ conditions of the single TransactWriteItems stand between them and an overspend,
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import Any
 
 from shoken import gate, money, payment, sessions
-from shoken.errors import ShokenError
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from tests.integration.conftest import Shop, key
-
-THREADS = 8
+from tests.support.races import THREADS, race
 
 
 def principal_of(rt: Runtime, till: Any) -> Principal:
     cookie = next(v for k, v in till.cookies.items() if k.endswith("shoken_merchant"))
     return gate.principal_from(sessions.decode(rt.session_key, "session", cookie, now=rt.clock.now()))
-
-
-def race(work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
-
-    def run(n: int) -> None:
-        barrier.wait()
-        try:
-            results[n] = work(n)
-        except ShokenError as error:
-            results[n] = error.code
-
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def spent(rt: Runtime, shop: Shop) -> int:

@@ -11,8 +11,8 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest
-from shoken.principal import Scope
+from shoken.errors import Forbidden, InvalidRequest
+from shoken.principal import Principal, Scope
 from shoken.roles import Role
 
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
@@ -81,6 +81,52 @@ class UserCreateRequest(BaseModel):
 
 def _missing(field: str, message: str) -> InvalidRequest:
     return InvalidRequest(details=[{"field": field, "reason": "required", "reason_ja": message}])
+
+
+def _unknown(field: str, message: str) -> InvalidRequest:
+    return InvalidRequest(details=[{"field": field, "reason": "unknown", "reason_ja": message}])
+
+
+# Where a new record may be created, and by whom: one rule for the console's forms and マスタ一括登録.
+# Each takes the records the request named (None if it named none or they do not exist) and
+# answers the scope of the new record, or refuses (InvalidRequest naming the field, or Forbidden).
+def company_home(caller: Principal, named: str | None, committee: Item | None) -> Scope:
+    """A company joins the committee named; a committee admin who names none gets their own."""
+    if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
+        raise Forbidden("企業の登録はアクワイアラ管理者のみ行えます。")
+    if not named and caller.role is Role.COMMITTEE_ADMIN:
+        return Scope(caller.committee_id)
+    if committee is None:
+        raise _missing("committee_id", "アクワイアラを選択してください。")
+    home = Scope(str(committee["committee_id"]))
+    if not caller.covers(home):
+        raise _unknown("committee_id", "権限の範囲外のアクワイアラです。")
+    return home
+
+
+def store_home(caller: Principal, company: Item | None) -> Scope:
+    if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
+        raise Forbidden("店舗の登録はアクワイアラ管理者のみ行えます。")
+    if company is None or not caller.covers(Scope.of(company)):
+        raise _unknown("company_id", "企業が見つかりません。")
+    return Scope(str(company["committee_id"]), str(company["company_id"]))
+
+
+def terminal_home(caller: Principal, store: Item | None) -> Scope:
+    if store is None or not caller.covers(Scope.of(store)):
+        raise _unknown("store_id", "店舗が見つかりません。")
+    return Scope.of(store)
+
+
+def user_home(
+    caller: Principal, role: Role, *, committee: Item | None, company: Item | None, store: Item | None
+) -> Scope:
+    if role.rank < caller.role.rank:
+        raise Forbidden("自分より上位の権限のユーザは登録できません。")
+    home = user_scope(role, committee=committee, company=company, store=store)
+    if not caller.covers(home):
+        raise Forbidden("権限の範囲外のアクワイアラ・企業・店舗には登録できません。")
+    return home
 
 
 def user_scope(role: Role, *, committee: Item | None, company: Item | None, store: Item | None) -> Scope:

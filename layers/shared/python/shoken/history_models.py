@@ -6,7 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from shoken.txn_types import TxnType
+from shoken.db.dynamo import Item
+from shoken.txn_types import TxnStatus, TxnType
 
 TYPE_CODES = "|".join(t.value for t in TxnType)
 
@@ -83,3 +84,32 @@ class Detail(Row):
     cancelled_at: str | None = None
     cancellable: bool
     cancel_deadline: str | None = None
+
+
+class WalletLine(BaseModel):
+    """One line of a citizen's own history (the wallet's 利用履歴, and アプリユーザ詳細 in the console)."""
+
+    number: str
+    occurred_at: str
+    txn_type: str
+    txn_type_label: str
+    status: str
+    status_label: str
+    amount: int  # signed: + adds to the wallet, - takes from it
+    store_name: str | None = None
+    campaign_name: str | None = None
+
+    @classmethod
+    def of(cls, record: Item) -> WalletLine:
+        txn_type = TxnType(record["txn_type"])
+        return cls(
+            number=str(record["number"]),
+            occurred_at=str(record["occurred_at"]),
+            txn_type=txn_type.value,
+            txn_type_label=txn_type.label,
+            status=str(record["status"]),
+            status_label=TxnStatus(record["status"]).label,
+            amount=txn_type.sign * int(record["amount"]),
+            store_name=record.get("store_name"),
+            campaign_name=record.get("campaign_name"),
+        )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Item
+from shoken.db.dynamo import Dynamo, Expr, Item
 
 LIST_PK = "COMMITTEES"
 
@@ -49,10 +51,13 @@ def list_all(db: Dynamo) -> list[Item]:
 
 def add_areas(db: Dynamo, committee_id: str, areas: set[str]) -> None:
     """Remember the store areas (地区) of a committee, for the citizens' store search."""
-    from shoken.db.dynamo import Expr
-
     wanted = {a for a in areas if a}
-    if not wanted:
-        return
+    if wanted:
+        expr = Expr()
+        db.update(keys.committee(committee_id), f"ADD {expr.n('areas')} {expr.v(wanted)}", expr)
+
+
+def add_area_action(db: Dynamo, committee_id: str, area: str) -> dict[str, Any]:
+    """The same for one area, as an action of the store's own transaction."""
     expr = Expr()
-    db.update(keys.committee(committee_id), f"ADD {expr.n('areas')} {expr.v(wanted)}", expr)
+    return db.tx_update(keys.committee(committee_id), f"ADD {expr.n('areas')} {expr.v({area})}", expr)

@@ -44,8 +44,10 @@ def save(
     changes: list[Change],
     *,
     exists_error: Exception,
+    also: list[dict[str, Any]] | None = None,
 ) -> None:
-    """Write an entity and move its unique values in one transaction.
+    """Write an entity and move its unique values in one transaction (with `also`, unconditioned
+    actions that belong to the same change).
 
     `changes` holds (guard kind, request field, old value, new value). A value taken by another
     record becomes AlreadyExists naming the field; a failed entity condition raises `exists_error`.
@@ -62,7 +64,7 @@ def save(
             actions.append(put_action(db, kind, new, owner))
             fields.append(field)
     try:
-        db.transact(actions)
+        db.transact([*actions, *(also or [])])
     except TransactionFailed as failed:
         for position, field in enumerate(fields, start=1):
             if field and failed.failed_at(position):

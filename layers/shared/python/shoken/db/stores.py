@@ -38,6 +38,18 @@ def item(store_id: str, *, committee_id: str, company_id: str, name: str, large:
     }
 
 
+def under(company: Item, store_id: str, *, now: str, **fields: Any) -> Item:
+    """A new store of `company` (the console's form and マスタ一括登録 alike)."""
+    return item(
+        store_id,
+        committee_id=str(company["committee_id"]),
+        company_id=str(company["company_id"]),
+        company_name=str(company["name"]),
+        now=now,
+        **fields,
+    )
+
+
 def get(db: Dynamo, store_id: str, *, consistent: bool = False) -> Item | None:
     return db.get(keys.store(store_id), consistent=consistent)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from shoken.db import keys
@@ -16,6 +17,14 @@ def store_list_pk(store_id: str) -> str:
 
 def committee_list_pk(committee_id: str) -> str:
     return f"TERMS#{committee_id}"
+
+
+# Wrong terminal passwords before the terminal refuses setup until its password is re-issued.
+MAX_SETUP_FAILURES = 5
+
+
+def setup_locked(record: Item) -> bool:
+    return int(record.get("failed_setups", 0)) >= MAX_SETUP_FAILURES
 
 
 def item(
@@ -50,6 +59,25 @@ def item(
         "L2SK": terminal_id,
         **{k: v for k, v in fields.items() if v is not None},
     }
+
+
+def under(store: Item, terminal_id: str, *, password: str, now: str, **fields: Any) -> Item:
+    """A new terminal of `store` (the console's form and マスタ一括登録 alike)."""
+    return item(
+        terminal_id,
+        committee_id=str(store["committee_id"]),
+        company_id=str(store["company_id"]),
+        store_id=str(store["store_id"]),
+        password=password,
+        now=now,
+        **fields,
+    )
+
+
+def external_key(fields: Mapping[str, Any]) -> str | None:
+    """External terminal ids are unique within their external service (e.g. enacity)."""
+    external = fields.get("external_terminal_id")
+    return f"{fields.get('external_service_name') or '-'}#{external}" if external else None
 
 
 def get(db: Dynamo, terminal_id: str, *, consistent: bool = False) -> Item | None:

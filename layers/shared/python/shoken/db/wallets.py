@@ -58,17 +58,21 @@ def get(db: Dynamo, wallet_id: str, *, consistent: bool = True) -> Item | None:
     return db.get(keys.wallet(wallet_id), consistent=consistent)
 
 
+def find_by_email(db: Dynamo, service_id: str, email: str) -> Item | None:
+    """The wallet of this address in this wallet service (its email guard, then the wallet)."""
+    guard = db.get(keys.citizen_email(service_id, email))
+    return get(db, str(guard["wallet_id"])) if guard else None
+
+
 def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str, now: str) -> Item:
     """The wallet of this address in this wallet service, created on first sign-in.
 
     The wallet and its email guard are written in one transaction; if another sign-in created the
     guard first, its wallet is used. A clash of random wallet ids is retried with a new id.
     """
-    guard = db.get(keys.citizen_email(service_id, email))
-    if guard:
-        found = get(db, str(guard["wallet_id"]))
-        if found:
-            return found
+    found = find_by_email(db, service_id, email)
+    if found:
+        return found
     for _ in range(5):
         wallet_id = ids.wallet_id()
         record = item(wallet_id, committee_id=committee_id, service_id=service_id, email=email, now=now)
@@ -84,8 +88,7 @@ def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str
             return record
         except TransactionFailed as failed:
             if failed.failed_at(1):
-                guard = db.get(keys.citizen_email(service_id, email))
-                found = get(db, str(guard["wallet_id"])) if guard else None
+                found = find_by_email(db, service_id, email)
                 if found:
                     return found
             elif not failed.failed_at(0):
