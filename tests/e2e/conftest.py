@@ -29,7 +29,26 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
+    "--lang=ja-JP",
 ]
+# What the people using shoken have: a Japanese browser in Japan time, with Japanese fonts (SPEC §13).
+BROWSER_ENV = {"LANG": "ja_JP.UTF-8", "LANGUAGE": "ja", "TZ": "Asia/Tokyo"}
+PHONE = {"width": 390, "height": 844}
+PC = {"width": 1366, "height": 768}
+
+
+def japanese_fonts_installed() -> bool:
+    """True when fontconfig has a font for Japanese (Debian's fonts-noto-cjk); without one every
+    Japanese character is a box of one width and layout bugs pass unseen."""
+    try:
+        listed = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return bool(listed.stdout.strip())
+
+
+def context_options(viewport: dict[str, int], **extra: Any) -> dict[str, Any]:
+    return {"locale": "ja-JP", "timezone_id": "Asia/Tokyo", "viewport": viewport, **extra}
 
 
 @dataclass
@@ -105,14 +124,24 @@ def playwright() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Any) -> Iterator[Any]:
-    launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    assert japanese_fonts_installed(), "no Japanese font: install Debian's fonts-noto-cjk (make test does)"
+    launched = launch(playwright)
     yield launched
     launched.close()
 
 
+def launch(playwright: Any, extra_args: list[str] | None = None) -> Any:
+    return playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, *(extra_args or [])],
+        env={**os.environ, **BROWSER_ENV},
+    )
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844})
+    context = browser.new_context(**context_options(PHONE))
     opened = context.new_page()
     opened.set_default_timeout(15_000)
     yield opened

@@ -7,11 +7,11 @@ import io
 import re
 from typing import Any
 
-from tests.e2e.conftest import LocalServer, assert_accessible, console_sign_in
+from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options
 
 
 def test_search_detail_reservation_download_and_report(server: LocalServer, browser: Any) -> None:
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(**context_options(PC, accept_downloads=True))
     page = context.new_page()
     page.set_default_timeout(20_000)
     console_sign_in(page, server, "ena-0001", "ena0001@shoken.example")

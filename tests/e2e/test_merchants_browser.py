@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tests.e2e.conftest import LocalServer, assert_accessible, console_sign_in
+from tests.e2e.conftest import PC, PHONE, LocalServer, assert_accessible, console_sign_in, context_options
 
 
 def confirm(page: Any) -> None:
@@ -15,13 +15,14 @@ def confirm(page: Any) -> None:
 
 
 def test_register_merchant_then_set_up_the_merchant_app(server: LocalServer, browser: Any) -> None:
-    console = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900}).new_page()
+    console = browser.new_context(**context_options(PC)).new_page()
     console_sign_in(console, server, "sysadmin01", "sysadmin01@shoken.example")
 
     console.get_by_role("link", name="企業", exact=True).click()
     console.get_by_role("heading", name="企業一覧").wait_for()
     assert_accessible(console)
     console.get_by_role("link", name="企業登録").click()
+    console.get_by_role("heading", name="企業登録").wait_for()
     console.get_by_label("アクワイアラ").select_option(label="恵那市商品券事業実行委員会/1")
     console.get_by_label("企業名", exact=True).fill("株式会社恵那テスト商事")
     console.get_by_label("電話番号").fill("0573-12-3456")
@@ -31,7 +32,9 @@ def test_register_merchant_then_set_up_the_merchant_app(server: LocalServer, bro
     company_id = re.search(r"企業ID (\d{5})", console.get_by_role("status").first.inner_text()).group(1)
 
     console.get_by_role("link", name="店舗", exact=True).click()
+    console.get_by_role("heading", name="店舗一覧").wait_for()
     console.get_by_role("link", name="店舗登録").click()
+    console.get_by_role("heading", name="店舗登録").wait_for()  # not the list's own 企業 search field
     console.get_by_label("企業").select_option(label=f"株式会社恵那テスト商事/{company_id}")
     console.get_by_label("店舗名").fill("恵那テスト商店")
     console.get_by_label("店舗電話番号").fill("0573-12-9999")
@@ -56,6 +59,7 @@ def test_register_merchant_then_set_up_the_merchant_app(server: LocalServer, bro
     assert console.locator("dt:text-is('端末利用種別') + dd").inner_text() == "加盟店アプリ"
 
     console.get_by_role("link", name="管理ユーザ登録").click()
+    console.get_by_role("heading", name="管理ユーザ登録").wait_for()
     console.get_by_label("権限").select_option("store_manager")
     console.get_by_label("アクワイアラ").select_option("1")
     console.get_by_label("企業").select_option(company_id)
@@ -68,7 +72,7 @@ def test_register_merchant_then_set_up_the_merchant_app(server: LocalServer, bro
     confirm(console)
     console.get_by_text("管理ユーザの登録が完了しました。").wait_for()
 
-    till = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844}).new_page()
+    till = browser.new_context(**context_options(PHONE)).new_page()
     till.goto(server.base_url + "/merchant/")
     till.get_by_label("端末ID").fill(terminal_id)
     till.get_by_label("パスワード").fill(password)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.camera import qr_video
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, LocalServer, assert_accessible, last_code
+from tests.e2e.conftest import PHONE, LocalServer, assert_accessible, context_options, last_code, launch
 
 
 def test_merchant_camera_reads_the_wallet_qr_and_both_phones_complete(
@@ -29,15 +29,14 @@ def test_merchant_camera_reads_the_wallet_qr_and_both_phones_complete(
     # The store's phone: its camera sees that QR code.
     video = qr_video(token, tmp_path / "qr.y4m")
     args = [
-        *CHROMIUM_ARGS,
         "--use-fake-ui-for-media-stream",
         "--use-fake-device-for-media-stream",
         f"--use-file-for-fake-video-capture={video}",
     ]
     terminal_id, password = server.terminal("エーナ食堂 本店")
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    browser = launch(playwright, args)
     try:
-        context = browser.new_context(locale="ja-JP", viewport={"width": 390, "height": 844}, permissions=["camera"])
+        context = browser.new_context(**context_options(PHONE, permissions=["camera"]))
         till = context.new_page()
         till.set_default_timeout(20_000)
         till.goto(server.base_url + "/merchant/")

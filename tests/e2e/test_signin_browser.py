@@ -33,7 +33,14 @@ def test_admin_first_login_changes_password_and_verifies_email(server: LocalServ
     page.get_by_text("パスワードの変更が完了しました").wait_for()
     page.get_by_role("heading", name="取引履歴一覧").wait_for()  # where the manual's console opens
     assert_accessible(page)
+    # With Japanese fonts the header stays one line on a phone and the menu opens below it, uncovered.
+    header = page.locator("header.topbar").bounding_box()
+    assert header and header["height"] <= 64, f"the phone header is {header} tall"
     page.get_by_role("button", name="メニュー").click()  # a phone-sized window: the menu is behind ≡
+    first = page.locator("#sidenav a").first
+    first.wait_for()
+    box = first.bounding_box()
+    assert box and box["y"] >= header["height"] - 1, "the header covers the menu's first link"
     page.get_by_role("link", name="管理ユーザ一覧").click()
     page.get_by_role("heading", name="管理ユーザ一覧").wait_for()
     page.get_by_role("cell", name="shopuser01", exact=True).wait_for()

@@ -86,14 +86,25 @@ function frame(content, current) {
     onclick: () => { const open = nav.classList.toggle('open'); toggle.setAttribute('aria-expanded', String(open)); } },
   h('span', { 'aria-hidden': 'true' }, '≡'), h('span', { class: 'visually-hidden' }, 'メニュー'));
   const me = state.me;
-  return [
-    h('header', { class: 'topbar' }, toggle,
-      h('p', { class: 'title' }, 'ウォレット管理画面'),
-      h('span', { class: 'who' }, `${me.name || me.login_id} (${me.role_label})`),
-      h('a', { href: '#/password' }, 'パスワード変更'),
-      h('button', { type: 'button', class: 'link', onclick: logout }, 'ログアウト')),
-    h('div', { class: 'layout' }, nav, h('main', { id: 'main', class: 'page' }, takeFlash(), content)),
-  ];
+  const who = `${me.name || me.login_id} (${me.role_label})`;
+  nav.prepend(h('p', { class: 'who' }, who));  // on a phone the header has no room for it
+  const header = h('header', { class: 'topbar' }, toggle,
+    h('p', { class: 'title' }, 'ウォレット管理画面'),
+    h('span', { class: 'who wide-only' }, who),
+    h('a', { href: '#/password', class: 'wide-only' }, 'パスワード変更'),
+    h('button', { type: 'button', class: 'link', onclick: logout }, 'ログアウト'));
+  trackHeaderHeight(header);
+  return [header, h('div', { class: 'layout' }, nav, h('main', { id: 'main', class: 'page' }, takeFlash(), content))];
+}
+
+// The phone menu is placed under the header; the header's height depends on fonts and zoom, so it is measured.
+let headerObserver = null;
+function trackHeaderHeight(header) {
+  if (headerObserver) headerObserver.disconnect();
+  headerObserver = new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--topbar-h', `${Math.ceil(header.getBoundingClientRect().height)}px`);
+  });
+  headerObserver.observe(header);
 }
 
 function bare(...content) {
