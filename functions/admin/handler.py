@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, programmes, users
+from admin import app_users, audit_log, bulk_uploads, contact, grants, merchants, programmes, users
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -19,6 +19,7 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
+    CommitteeContact,
     CompanyCreate,
     CompanyList,
     CompanySearch,
@@ -249,6 +250,17 @@ def handle_start_grant(body: GrantRequest) -> JobView:
 @app.get("/api/admin/grants")
 def handle_list_grants() -> JobList:
     return grants.list_for_committee(api.rt(), api.principal())
+
+
+# --- notices engineer: the committee's contact and お知らせ ---------------------------------------------
+@app.get("/api/admin/committees/<committee_id>/contact")
+def handle_get_contact(committee_id: str) -> CommitteeContact:
+    return contact.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>/contact")
+def handle_update_contact(committee_id: str, body: CommitteeContact) -> CommitteeContact:
+    return contact.update(api.rt(), api.principal(), committee_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

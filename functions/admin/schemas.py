@@ -391,3 +391,11 @@ class GrantRequest(BaseModel):
     amount: int = Field(ge=1, le=1_000_000)
     voucher_type: Literal["common", "dedicated"] = "common"
     wallet_ids: list[str] | None = Field(default=None, max_length=10_000)
+
+
+# --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
+class CommitteeContact(BaseModel):
+    committee_id: str | None = Field(default=None, max_length=10)  # in the reply; ignored in a request
+    name: str = Field(min_length=1, max_length=60)
+    contact_phone: str | None = Field(default=None, max_length=20, pattern=r"^[0-9０-９()（）\-－ ]{6,20}$")
+    contact_hours: str | None = Field(default=None, max_length=60)

@@ -35,6 +35,7 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/terminals/{terminal_id}": {},
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
     "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
+    "PUT /api/admin/committees/{committee_id}/contact": {"name": "委員会", "contact_phone": "0573-00-0000"},
 }
 
 
@@ -120,6 +121,7 @@ def matrix(world: World, city: City) -> Matrix:
             jobs["committee_admin"] if role != "committee_admin" else jobs["system_admin"],
         ),
         "programme_id": lambda role: (own_programme["programme_id"], other_programme["programme_id"]),
+        "committee_id": lambda role: (city.committee["committee_id"], city.other_committee["committee_id"]),
         "poll_id": lambda role: (own_poll, other_poll),
         "request_id": lambda role: (own_mpm.get(role, own_mpm["store_manager"]), other_mpm),
         "POST /api/exports/{job_id}/link:job_id": lambda role: (

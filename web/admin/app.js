@@ -8,6 +8,8 @@ import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
+import * as contact from '/admin/contact.js';
+import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -50,6 +52,9 @@ const MENU = [
     { hash: '#/charge', label: '店頭チャージ', page: programmes.charge },
     { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
+  ] },
+  { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
   ] },
   { group: 'その他', items: [
     { hash: '#/bulk', label: 'マスタ一括登録', page: bulk.page },
@@ -260,6 +265,7 @@ async function route(params) {
     try { state.me = await api.get('/api/auth/me'); } catch (_) { state.me = null; }
   }
   if (!state.me) { go('#/login'); return; }
+  setChromeCommittee(state.me.committee_id);
   const item = menuFor(state.me).flatMap((g) => g.items).find((i) => i.hash === path);
   const page = item ? item.page : HIDDEN_PAGES[path];
   if (!page) { go(HOME); return; }
@@ -276,4 +282,5 @@ async function route(params) {
   if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); }
 }
 
+showSiteChrome();
 startRouter({}, route);

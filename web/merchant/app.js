@@ -1,4 +1,5 @@
 // 加盟店アプリ (merchant app): terminal setup, staff sign-in, and the till's screens.
+import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 import { createApi, h, mount, notice, showError, confirmDialog, field, formValues } from '/shared/ui.js';
 import * as till from '/merchant/till.js';
 
@@ -157,6 +158,7 @@ register('home', () => ['加盟店アプリ', h('h1', {}, state.me.store_name ||
 
 function signedIn(me) {
   state.me = me;
+  setChromeCommittee(me.committee_id);
   show(pages.pay ? 'pay' : 'home');
 }
 
@@ -176,4 +178,5 @@ async function start() {
 }
 
 till.register(pages);
+showSiteChrome();
 start();

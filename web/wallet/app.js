@@ -2,6 +2,7 @@
 import { createApi, h, mount, notice, showError, field, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
 import { startScanner } from '/shared/scanner.js';
 import { t, language, setLanguage } from '/wallet/i18n.js';
+import { loadSite, showSiteChrome } from '/shared/footer.js';
 
 const root = document.getElementById('root');
 const api = createApi('wallet', { onUnauthenticated: () => { if (state.me) { state.me = null; signInPage(); } } });
@@ -18,7 +19,7 @@ function frame(title, ...content) {
   stopTimers();
   const other = language() === 'ja' ? 'en' : 'ja';
   const languageSwitch = h('button', { type: 'button', class: 'link', lang: other,
-    onclick: () => { setLanguage(other); (state.current || signInPage)(); } }, other === 'en' ? 'English' : '日本語');
+    onclick: () => { setLanguage(other); showSiteChrome(); (state.current || signInPage)(); } }, other === 'en' ? 'English' : '日本語');
   return [
     h('header', { class: 'topbar' }, h('p', { class: 'title' }, title), languageSwitch,
       state.me ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null),
@@ -260,7 +261,8 @@ async function logout() {
 }
 
 async function start() {
-  try { state.site = await api.get('/api/site'); } catch (_) { state.site = null; }
+  state.site = await loadSite();
+  showSiteChrome({ serviceId: serviceId(), labels: () => ({ contact: t('contact'), phone: t('phone') }) });
   try { state.me = await api.get('/api/auth/me'); await home(); } catch (_) { signInPage(); }
 }
 

@@ -16,6 +16,7 @@ const TEXTS = {
     area: '地区', allAreas: 'すべての地区', search: '検索', noStores: '該当する加盟店はありません。', storeCount: (n) => `${n}件`,
     cancelled: '取消済み', scanStore: 'お店のQRコードを読み取る', scanHelp: 'お店に表示されたQRコードを枠内に映してください。',
     camera: 'カメラの映像', confirmPay: 'お支払い内容の確認', pay: '支払う',
+    contact: 'お問い合わせ', phone: '電話',
   },
   en: {
     appName: 'Wallet', home: 'Home', login: 'Sign in', logout: 'Sign out', language: 'Language / 言語',
@@ -33,6 +34,7 @@ const TEXTS = {
     area: 'Area', allAreas: 'All areas', search: 'Search', noStores: 'No stores found.', storeCount: (n) => `${n} stores`,
     cancelled: 'Cancelled', scanStore: "Scan the store's QR code", scanHelp: "Point the camera at the store's QR code.",
     camera: 'Camera view', confirmPay: 'Confirm your payment', pay: 'Pay',
+    contact: 'Contact', phone: 'Tel',
   },
 };
 

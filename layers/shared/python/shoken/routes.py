@@ -141,6 +141,9 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/charges/{number}/cancel", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/grants", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/grants", AD, COMMITTEE_UP),
+    # --- notices: the committee's contact, お知らせ (notices engineer) ---------------------------------------
+    _session("GET", "/api/admin/committees/{committee_id}/contact", AD, CONSOLE),
+    _session("PUT", "/api/admin/committees/{committee_id}/contact", AD, COMMITTEE_UP),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),
