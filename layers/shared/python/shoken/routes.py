@@ -144,6 +144,15 @@ ROUTES: tuple[Route, ...] = (
     # --- notices: the committee's contact, お知らせ (notices engineer) ---------------------------------------
     _session("GET", "/api/admin/committees/{committee_id}/contact", AD, CONSOLE),
     _session("PUT", "/api/admin/committees/{committee_id}/contact", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/notices", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/notices", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/notices/{notice_id}", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/notices/{notice_id}", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/notices/{notice_id}/withdraw", AD, COMMITTEE_UP),
+    _session("GET", "/api/wallet/notices", W, CITIZEN),
+    _session("POST", "/api/wallet/notices/{notice_id}/read", W, CITIZEN),
+    _session("GET", "/api/merchant/notices", H, MERCHANT),
+    _session("POST", "/api/merchant/notices/{notice_id}/read", H, MERCHANT),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),
