@@ -191,9 +191,11 @@ def list_for_committee(rt: Runtime, caller: Principal, query: NoticeAdminQuery) 
     _require(caller)
     today = jst_date(rt.clock.now())
     found: list[Item] = []
+    areas: set[str] = set()
     for committee in lookup.visible_committees(rt, caller):
         if query.committee_id and committee["committee_id"] != query.committee_id:
             continue
         found += notice_items.for_committee(rt.db, str(committee["committee_id"]))
+        areas |= {str(a) for a in committee.get("areas") or []}
     found.sort(key=lambda r: str(r["created_at"]), reverse=True)
-    return NoticeAdminList(items=[view(r, today) for r in found])
+    return NoticeAdminList(items=[view(r, today) for r in found], areas=sorted(areas))

@@ -456,6 +456,7 @@ class NoticeView(BaseModel):
 
 class NoticeAdminList(BaseModel):
     items: list[NoticeView]
+    areas: list[str]  # the store areas (地区) an "area" notice may name
 
 
 class NoticeAdminQuery(BaseModel):

@@ -9,6 +9,7 @@ import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
 import * as contact from '/admin/contact.js';
+import * as notices from '/admin/notices.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 
 const root = document.getElementById('root');
@@ -54,6 +55,8 @@ const MENU = [
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
   ] },
   { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
+    { hash: '#/notices/new', label: 'お知らせ登録', page: notices.register },
     { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
   ] },
   { group: 'その他', items: [
@@ -73,6 +76,7 @@ const HIDDEN_PAGES = {
   '#/app-users/detail': appUsers.detail,
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
+  '#/notices/detail': notices.detail,
 };
 const HOME = '#/history';  // the manual opens the console on 取引履歴一覧
 

@@ -18,8 +18,8 @@ export function loadSite() {
 }
 
 function ensureStyles() {
-  if (document.getElementById('site-chrome-css')) return;
-  document.head.append(h('link', { id: 'site-chrome-css', rel: 'stylesheet', href: '/shared/footer.css' }));
+  if (document.getElementById('site-css')) return;
+  document.head.append(h('link', { id: 'site-css', rel: 'stylesheet', href: '/shared/site.css' }));
 }
 
 function chosenCommittees(site) {

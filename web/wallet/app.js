@@ -3,6 +3,7 @@ import { createApi, h, mount, notice, showError, field, formValues, yen, jstDate
 import { startScanner } from '/shared/scanner.js';
 import { t, language, setLanguage } from '/wallet/i18n.js';
 import { loadSite, showSiteChrome } from '/shared/footer.js';
+import { walletTabs, refreshUnread, noticesContent, otherContent, termsContent } from '/wallet/notices.js';
 
 const root = document.getElementById('root');
 const api = createApi('wallet', { onUnauthenticated: () => { if (state.me) { state.me = null; signInPage(); } } });
@@ -24,7 +25,25 @@ function frame(title, ...content) {
     h('header', { class: 'topbar' }, h('p', { class: 'title' }, title), languageSwitch,
       state.me ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null),
     h('main', { id: 'main', class: 'page' }, ...content),
+    state.me && TAB_OF.has(state.current) ? walletTabs(TAB_OF.get(state.current), { home, notices: noticesPage, other: otherPage }) : null,
   ];
+}
+
+// --- お知らせ / その他 tabs (web/wallet/notices.js) --------------------------------------------------------
+function noticesPage() {
+  state.current = noticesPage;
+  mount(root, frame(serviceName(), noticesContent(api)));
+}
+
+function otherPage() {
+  state.current = otherPage;
+  const committee = state.site && state.site.committees.find((c) => c.wallet_service_id === serviceId());
+  mount(root, frame(serviceName(), otherContent({ committee, onTerms: termsPage, onLanguage: () => { showSiteChrome(); otherPage(); }, onLogout: logout })));
+}
+
+function termsPage() {
+  state.current = termsPage;
+  mount(root, frame(serviceName(), termsContent(otherPage)));
 }
 
 function serviceName() {
@@ -84,6 +103,7 @@ function codePage() {
 async function home() {
   state.current = home;
   const data = await api.get('/api/wallet/home');
+  refreshUnread(api);
   const typeName = (type) => (type === 'dedicated' ? t('dedicated') : t('common'));
   mount(root, frame(data.service_name || serviceName(),
     h('h1', { class: 'visually-hidden' }, t('home')),
@@ -252,6 +272,9 @@ async function storesPage() {
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
   await load();
 }
+
+// Which tab is lit on each page; pages not listed (QR, scan, pay) show no tab bar, to keep the code large.
+const TAB_OF = new Map([[home, 'home'], [historyPage, 'home'], [storesPage, 'home'], [noticesPage, 'notices'], [otherPage, 'other'], [termsPage, 'other']]);
 
 async function logout() {
   try { await api.post('/api/auth/logout'); } catch (_) { /* already ended */ }
