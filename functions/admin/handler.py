@@ -287,6 +287,11 @@ def handle_update_notice(notice_id: str, body: NoticeFields) -> NoticeView:
     return notices.update(api.rt(), api.principal(), notice_id, body)
 
 
+@app.get("/api/admin/reminders")
+def handle_list_reminders() -> JobList:
+    return notices.list_reminders(api.rt(), api.principal())
+
+
 @app.post("/api/admin/notices/<notice_id>/withdraw")
 def handle_withdraw_notice(notice_id: str) -> NoticeView:
     return notices.withdraw(api.rt(), api.principal(), notice_id)

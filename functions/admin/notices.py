@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin import lookup
-from admin.schemas import NoticeAdminList, NoticeAdminQuery, NoticeFields, NoticeView
+from admin import bulk_uploads, lookup
+from admin.schemas import JobList, NoticeAdminList, NoticeAdminQuery, NoticeFields, NoticeView
 from shoken import api
 from shoken.clock import iso, jst_date
-from shoken.db import committees, programmes, sequences
+from shoken.db import committees, jobs, keys, programmes, sequences
 from shoken.db import notices as notice_items
 from shoken.db.dynamo import ConditionFailed, Item
 from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound, ShokenError
@@ -199,3 +199,15 @@ def list_for_committee(rt: Runtime, caller: Principal, query: NoticeAdminQuery) 
         areas |= {str(a) for a in committee.get("areas") or []}
     found.sort(key=lambda r: str(r["created_at"]), reverse=True)
     return NoticeAdminList(items=[view(r, today) for r in found], areas=sorted(areas))
+
+
+def list_reminders(rt: Runtime, caller: Principal) -> JobList:
+    """失効お知らせメール jobs of the caller's committees, newest first, with their progress and counts."""
+    _require(caller)
+    found = [
+        job
+        for committee in lookup.visible_committees(rt, caller)
+        for job in jobs.list_shared(rt.db, keys.reminder_jobs(str(committee["committee_id"])))
+    ]
+    found.sort(key=lambda j: str(j["created_at"]), reverse=True)
+    return JobList(items=[bulk_uploads.view(j) for j in found])

@@ -310,10 +310,18 @@ class ProgrammeFields(BaseModel):
     use_start: date
     use_end: date
     limit_units: int = Field(ge=1, le=100)
+    # 失効お知らせメール: how many days before the value lapses residents are emailed (SPEC §12).
+    reminder_days: list[int] = Field(default_factory=lambda: [30, 7], max_length=4)
 
     @model_validator(mode="after")
     def _makes_sense(self) -> ProgrammeFields:
         problems = []
+        if any(not 1 <= d <= 180 for d in self.reminder_days) or len(set(self.reminder_days)) != len(
+            self.reminder_days
+        ):
+            problems.append(
+                ("reminder_days", "失効お知らせメールの日数は1〜180日の異なる日数で、4つまで指定してください。")
+            )
         if self.common_share + self.dedicated_share != self.unit_value:
             problems.append(("common_share", "共通券と専用券の額の合計が、1冊あたりの額面と一致しません。"))
         if self.unit_value < self.unit_price:
@@ -351,6 +359,7 @@ class ProgrammeView(BaseModel):
     use_end: str
     limit_units: int
     status: str
+    reminder_days: list[int] = Field(default_factory=lambda: [30, 7])
 
 
 class ProgrammeList(BaseModel):

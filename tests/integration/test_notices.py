@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
+import pytest
+
+from local.streams import Stream
 from shoken import money
 from shoken.clock import JST, FrozenClock, jst_date
-from shoken.db import committees
+from shoken.db import committees, jobs, keys, wallets
+from shoken.db.dynamo import Item
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, merchant_login, wallet_login
+from tests.support import mailbox
 from tests.support.client import Client
+from tests.support.races import race
 from tests.support.world import World
 
 
@@ -178,3 +186,126 @@ def test_a_notice_that_has_ended_can_no_longer_be_edited_or_withdrawn(
     assert admin.put(f"/api/admin/notices/{made['notice_id']}", body).code == "notice_closed"
     assert admin.post(f"/api/admin/notices/{made['notice_id']}/withdraw").code == "notice_closed"
     assert titles(merchant_login(city.terminal, "shopuser01"), "/api/merchant/notices") == {}
+
+
+# --- expiry reminders (失効お知らせメール) --------------------------------------------------------------
+class Reminders:
+    """Programme P1 ends in 30 days; Hanako holds 13,000 yen of it, Jiro spent all of his, Saburo's
+    wallet is suspended; Shiro's value expires on another day."""
+
+    def __init__(self, rt: Runtime, world: World, city: City) -> None:
+        self.rt = rt
+        self.ends = days(rt, 30)
+        self.programme = world.programme(city.committee, "P1", use_end=self.ends)
+        terms = money.ProgrammeTerms("P1", 10_000, {money.VoucherType.COMMON: 13_000}, days(rt, -5), self.ends)
+        self.wallets: dict[str, Item] = {}
+        for name, balance, status, expires in (
+            ("hanako", 13_000, "active", self.ends),
+            ("jiro", 0, "active", self.ends),
+            ("saburo", 13_000, "suspended", self.ends),
+            ("shiro", 13_000, "active", days(rt, 40)),
+        ):
+            buckets = money.purchase_buckets(
+                dataclasses.replace(terms, expires_on=expires), 1, source=name, created_at=world.now
+            )
+            if not balance:
+                buckets = [dataclasses.replace(b, balance=0) for b in buckets]
+            record = world.wallet(city.committee, f"{name}@example.jp", buckets=buckets)
+            record["status"] = status
+            world.put(record, wallets.holder_item("P1", str(record["wallet_id"])))
+            self.wallets[name] = record
+
+    def mails(self) -> list[dict[str, Any]]:
+        return [m for m in mailbox.sent() if "有効期限が近づいています" in m["subject"]]
+
+    def job(self, job_id: str) -> Item:
+        record = jobs.get(self.rt.db, job_id)
+        assert record is not None
+        return record
+
+
+def test_a_reminder_goes_once_to_each_resident_with_value_to_lose_even_when_run_again(
+    rt: Runtime, world: World, city: City, stream: Stream, as_console: Callable[[str], Client]
+) -> None:
+    from workers import remind, schedule
+
+    # Given a programme that ends in 30 days
+    r = Reminders(rt, world, city)
+    today = days(rt, 0)
+    # When the daily schedule runs (twice the same day) and the job runs
+    queued = schedule.queue_reminders(rt, today)
+    assert queued == [f"remind-P1-{r.ends}-D030"]
+    assert schedule.queue_reminders(rt, today) == []
+    stream.drain()
+    # Then only Hanako is emailed: the amount, the date and the store list
+    mails = r.mails()
+    assert [m["to"] for m in mails] == [["hanako@example.jp"]]
+    ends = date.fromisoformat(r.ends)
+    assert "13,000円分" in mails[0]["body"] and f"{ends.year}年{ends.month}月{ends.day}日" in mails[0]["body"]
+    assert "/wallet/?s=enacity#stores" in mails[0]["body"] and "あと30日" in mails[0]["body"]
+    job = r.job(queued[0])
+    assert job["state"] == "done" and job["checkpoint"]["sent"] == 1 and job["checkpoint"]["skipped"] == 3
+    # The console lists the job with its counts
+    listed = as_console("ena-0001").get("/api/admin/reminders").json["items"]
+    assert [(j["label"], j["state_label"]) for j in listed] == [("失効お知らせメール「令和8年 恵那市プレミアム付商品券」(30日前)", "完了")]  # fmt: skip
+    assert "1人に送信しました" in listed[0]["message"]
+    # When the same job runs again from the start (a re-run), nobody is emailed twice
+    remind.run(rt, {**job, "checkpoint": None}, lambda: False)
+    assert len(r.mails()) == 1
+    # And 7 days before, the second reminder goes (once)
+    assert schedule.reminder_day(r.programme, days(rt, 23)) == 7
+    assert schedule.reminder_day(r.programme, days(rt, 22)) == 30
+    assert schedule.reminder_day(r.programme, days(rt, 31)) is None
+
+
+def test_two_runs_at_once_send_each_reminder_once(rt: Runtime, world: World, city: City) -> None:
+    from workers import remind, schedule
+
+    r = Reminders(rt, world, city)
+    for n in range(2, 6):  # more residents with value to lose, so the runs overlap on many of them
+        record = world.wallet(city.committee, f"many{n}@example.jp", buckets=money.buckets_of(r.wallets["hanako"]))
+        world.put(wallets.holder_item("P1", str(record["wallet_id"])))
+    [job_id] = schedule.queue_reminders(rt, days(rt, 0))
+    job = r.job(job_id)
+    # When eight workers run the same job at the same moment (threads against serialized moto)
+    race(lambda n: remind.run(rt, job, lambda: False, pacer=remind.Pacer(1000)))
+    # Then every resident with value to lose got exactly one email
+    sent = sorted(m["to"][0] for m in r.mails())
+    assert sent == sorted(["hanako@example.jp", *(f"many{n}@example.jp" for n in range(2, 6))])
+    marks = [rt.db.get(keys.reminder_mark(str(w), r.ends, 30)) for w in (r.wallets["hanako"]["wallet_id"],)]
+    assert all(m and m["state"] == "sent" for m in marks)
+
+
+def test_a_run_that_died_after_claiming_is_taken_over_once_its_lease_has_passed(
+    rt: Runtime, world: World, city: City, clock: FrozenClock
+) -> None:
+    from workers import remind, schedule
+
+    r = Reminders(rt, world, city)
+    [job_id] = schedule.queue_reminders(rt, days(rt, 0))
+    hanako = str(r.wallets["hanako"]["wallet_id"])
+    # Given a run that put Hanako's marker and died before sending
+    assert remind.claim(rt, hanako, r.ends, 30, "crashed-run")
+    remind.run(rt, r.job(job_id), lambda: False)
+    assert r.mails() == []  # within the lease another run keeps off
+    clock.advance(minutes=16)
+    remind.run(rt, {**r.job(job_id), "checkpoint": None}, lambda: False)
+    assert [m["to"] for m in r.mails()] == [["hanako@example.jp"]]
+    remind.run(rt, {**r.job(job_id), "checkpoint": None}, lambda: False)
+    assert len(r.mails()) == 1
+
+
+def test_sends_are_paced_to_the_configured_rate() -> None:
+    from workers import remind
+
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = remind.Pacer(10, clock=lambda: now[0], sleep=sleep)
+    for _ in range(25):
+        pacer.wait()
+    assert now[0] == pytest.approx(2.4)  # 25 sends at 10 a second: the last one 2.4 s after the first

@@ -57,6 +57,7 @@ const MENU = [
   { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
     { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
     { hash: '#/notices/new', label: 'お知らせ登録', page: notices.register },
+    { hash: '#/reminders', label: '失効お知らせメール', page: notices.reminders },
     { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
   ] },
   { group: 'その他', items: [

@@ -110,3 +110,19 @@ export async function detail(ctx, params) {
     actions, editing,
     h('div', { class: 'actions' }, h('a', { class: 'button secondary', href: '#/notices' }, '一覧へ戻る')));
 }
+
+// 失効お知らせメール: the daily schedule's reminder jobs, with progress and counts (SPEC §12).
+export async function reminders(ctx) {
+  const { items } = await ctx.api.get('/api/admin/reminders');
+  const rows = items.map((j) => h('tr', {},
+    h('td', {}, j.label), h('td', {}, h('span', { class: `badge ${j.state === 'done' ? 'ok' : j.state === 'failed' ? 'bad' : ''}` }, j.state_label)),
+    h('td', { class: 'num' }, `${j.done_count.toLocaleString('ja-JP')}人`), h('td', {}, j.message || ''),
+    h('td', {}, j.updated_at.slice(0, 10).replaceAll('-', '/'))));
+  return h('div', {}, h('h1', {}, '失効お知らせメール'),
+    h('p', {}, '商品券事業の利用終了日の前 (既定は30日前と7日前) に、残高のある利用者へ毎日の定時処理がメールでお知らせします。日数は商品券事業ごとに設定できます。'),
+    items.length
+      ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('thead', {}, h('tr', {}, ['処理', '状態', '確認した利用者', '結果', '更新日'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, rows)))
+      : h('p', {}, 'まだ送信処理はありません。'));
+}

@@ -14,11 +14,16 @@ function programmeFields(p = {}) {
     { label: '利用開始日', name: 'use_start', type: 'date', required: true, value: p.use_start },
     { label: '利用終了日', name: 'use_end', type: 'date', required: true, value: p.use_end, hint: '利用終了日の翌日に、残った残高は失効します' },
     { label: 'お一人あたりの購入上限 (冊)', name: 'limit_units', type: 'number', required: true, value: p.limit_units ?? 5, inputmode: 'numeric' },
+    { label: '失効お知らせメール (何日前・カンマ区切り)', name: 'reminder_days', value: (p.reminder_days || [30, 7]).join(','), placeholder: '例: 30,7',
+      hint: '利用終了日のこの日数前に、残高のある利用者へメールでお知らせします' },
   ];
 }
 
 function numbers(values) {
   for (const key of ['unit_price', 'unit_value', 'common_share', 'dedicated_share', 'limit_units']) values[key] = Number(values[key]);
+  if (typeof values.reminder_days === 'string') {
+    values.reminder_days = values.reminder_days.split(/[,、，\s]+/).filter(Boolean).map((d) => Number(d.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))));
+  }
   return values;
 }
 

@@ -286,7 +286,8 @@ async function logout() {
 async function start() {
   state.site = await loadSite();
   showSiteChrome({ serviceId: serviceId(), labels: () => ({ contact: t('contact'), phone: t('phone') }) });
-  try { state.me = await api.get('/api/auth/me'); await home(); } catch (_) { signInPage(); }
+  try { state.me = await api.get('/api/auth/me'); await home(); } catch (_) { signInPage(); return; }
+  if (location.hash === '#stores') storesPage();  // the expiry reminder email links to the store list
 }
 
 start();

@@ -149,6 +149,7 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/notices/{notice_id}", AD, COMMITTEE_UP),
     _session("PUT", "/api/admin/notices/{notice_id}", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/notices/{notice_id}/withdraw", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/reminders", AD, COMMITTEE_UP),
     _session("GET", "/api/wallet/notices", W, CITIZEN),
     _session("POST", "/api/wallet/notices/{notice_id}/read", W, CITIZEN),
     _session("GET", "/api/merchant/notices", H, MERCHANT),

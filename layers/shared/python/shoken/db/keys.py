@@ -118,3 +118,8 @@ def notice_admin_list(committee_id: str) -> str:
 def reminder_mark(wallet_id: str, expires_on: str, days_before: int) -> Key:
     """Sent once: an expiry reminder for one wallet, expiry date and reminder day."""
     return (f"REMIND#{wallet_id}", f"EXP#{expires_on}#D{days_before:03d}")
+
+
+def reminder_jobs(committee_id: str) -> str:
+    """list2 partition of a committee's expiry-reminder jobs, for the console."""
+    return f"REMINDERS#{committee_id}"
