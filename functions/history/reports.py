@@ -8,6 +8,7 @@ from datetime import date
 
 from history.report_models import Settlement, SettlementRow, TotalRow, Totals, Unused, UnusedRow
 from shoken import sheets
+from shoken.clock import jst_date
 from shoken.db import committees, programmes, totals
 from shoken.db.dynamo import Item
 from shoken.errors import Forbidden, InvalidRequest
@@ -189,6 +190,9 @@ def unused(rt: Runtime, caller: Principal, *, on: str, committee_id: str | None)
         date.fromisoformat(on)
     except ValueError as error:
         raise InvalidRequest("基準日の形式が正しくありません。") from error
+    if on > jst_date(rt.clock.now()):
+        # The totals stop at today: a future date would show today's balance as if it were that day's.
+        raise InvalidRequest("基準日に未来の日付は指定できません。本日以前の日付を指定してください。")
     rows = []
     for programme in programmes.list_for_committee(rt.db, committee):
         by_type = totals.unused(rt.db, committee, str(programme["programme_id"]), on)

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
 import boto3
 import openpyxl
 
 from local.streams import Stream
+from shoken.clock import jst_date
 from shoken.db.dynamo import Item
 from shoken.runtime import Runtime
-from tests.integration.conftest import City, console_login
+from tests.integration.conftest import City, Shop, console_login, key
 from tests.integration.test_history_reports import record
 from tests.support.world import World
 
@@ -130,5 +132,44 @@ def test_every_report_comes_as_csv_and_xlsx_with_names_kept_safe(city: City, wor
         .headers["content-type"]
         .startswith("application/vnd.openxmlformats")
     )
+    future = committee.get("/api/reports/unused?on=2099-03-31")
+    assert future.status == 400 and "未来の日付" in future.json["error"]["message"]
     # the reports stay the committee's: a company admin cannot take the file either
     assert console_login("ena-0002").get(f"/api/reports/settlement.xlsx?{period}").status == 403
+
+
+def test_every_grouping_counts_the_payments_and_cancels_it_shows(shop: Shop, stream: Stream, rt: Runtime) -> None:
+    """集計 by 日別/店舗別/企業別/券種別: 決済件数 and 取消件数 are the transactions of that row (issue 14.7)."""
+    paid = []
+    for amount, till in ((300, shop.till), (7_000, shop.till), (200, shop.large_till), (400, shop.till)):
+        reply = till.post("/api/payments", {"token": shop.token(), "amount": amount, "idempotency_key": key()})
+        assert reply.status == 200, reply
+        paid.append(reply.json)
+    assert shop.till.post(f"/api/transactions/{paid[0]['number']}/cancel").status == 200
+    stream.drain()
+    day = jst_date(rt.clock.now())
+    every = [
+        t
+        for t in rt.db.query_all(index="by_committee", pk_name="hist_committee", pk=f"ACQ#1#{day}")
+        if t["txn_type"] in ("payment", "payment_cancel")
+    ]
+    assert len(every) == 5
+    committee = console_login("ena-0001")
+    keyed: dict[str, Callable[[Item], list[str]]] = {
+        "day": lambda t: [day],
+        "store": lambda t: [str(t["store_id"])],
+        "company": lambda t: [str(t["company_id"])],
+        "voucher_type": lambda t: [v for v in ("common", "dedicated") if int(t["breakdown"][v])],
+    }
+    for group, keys_of in keyed.items():
+        rows = committee.get(f"/api/reports/totals?date_from={day}&date_to={day}&group={group}").json["rows"]
+        for kind, field in (("payment", "payment_count"), ("payment_cancel", "cancel_count")):
+            expected: dict[str, int] = {}
+            for t in every:
+                if t["txn_type"] == kind:
+                    for k in keys_of(t):
+                        expected[k] = expected.get(k, 0) + 1
+            assert {r["key"]: r[field] for r in rows if r[field]} == expected, (group, kind, rows)
+    # the 7,000 yen payment used both types: it counts once under each
+    by_type = committee.get(f"/api/reports/totals?date_from={day}&date_to={day}&group=voucher_type").json["rows"]
+    assert sum(r["payment_count"] for r in by_type) > 4
