@@ -6,7 +6,8 @@ sending, a marker item is put on the condition that none exists, so a re-run or 
 same time skips the wallet. The marker is a lease ("sending" until `lease_until`), turned into "sent"
 after SES accepted the mail: if the run dies between the two, a later run may take the wallet over
 once the lease has passed and send it then, so a crash can at worst repeat one email — never lose a
-reminder that would have saved a resident's money. Wallets that are suspended or have nothing of the
+reminder that would have saved a resident's money. A mail SES refuses is marked failed and counted;
+running the job again retries those and nobody else. Wallets that are suspended or have nothing of the
 programme left to lose get nothing. No address or name goes to the logs.
 """
 
@@ -69,8 +70,8 @@ def claim(rt: Runtime, wallet_id: str, expires_on: str, days_before: int, job_id
     pk, sk = keys.reminder_mark(wallet_id, expires_on, days_before)
     expr = Expr()
     condition = (
-        f"attribute_not_exists(PK) OR ({expr.n('state')} = {expr.v('sending')} "
-        f"AND {expr.n('lease_until')} < {expr.v(iso(now))})"
+        f"attribute_not_exists(PK) OR {expr.n('state')} = {expr.v('failed')} OR ({expr.n('state')} = "
+        f"{expr.v('sending')} AND {expr.n('lease_until')} < {expr.v(iso(now))})"
     )
     record = {
         "PK": pk,
@@ -97,9 +98,20 @@ def mark_sent(rt: Runtime, wallet_id: str, expires_on: str, days_before: int) ->
     )
 
 
-def release(rt: Runtime, wallet_id: str, expires_on: str, days_before: int) -> None:
-    """SES refused the mail: drop the marker so the next run tries again."""
-    rt.db.delete(keys.reminder_mark(wallet_id, expires_on, days_before))
+def mark_failed(rt: Runtime, wallet_id: str, expires_on: str, days_before: int, reason: str) -> None:
+    """SES refused the mail (botocore has already retried throttling): counted, and a re-run tries again."""
+    expr = Expr()
+    rt.db.update(
+        keys.reminder_mark(wallet_id, expires_on, days_before),
+        f"SET {expr.n('state')} = {expr.v('failed')}, {expr.n('reason')} = {expr.v(reason)}",
+        expr,
+    )
+
+
+def failure_code(error: Exception) -> str:
+    if isinstance(error, ClientError):
+        return str(error.response.get("Error", {}).get("Code", "ClientError"))
+    return type(error).__name__
 
 
 def reminder_mail(
@@ -172,9 +184,11 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: Pace
             pacer.wait()
             try:
                 mail.send(rt, message)
-            except (ClientError, BotoCoreError):
-                logger.exception("reminder not sent", extra={"job_id": job_id, "wallet_id": wallet_id})
-                release(rt, wallet_id, expires_on, days_before)
+            except (ClientError, BotoCoreError) as error:
+                # Only the error's code: SES's messages can name the recipient's address.
+                reason = failure_code(error)
+                logger.warning("reminder not sent", extra={"job_id": job_id, "wallet_id": wallet_id, "reason": reason})
+                mark_failed(rt, wallet_id, expires_on, days_before, reason)
                 checkpoint["failed"] += 1
                 continue
             mark_sent(rt, wallet_id, expires_on, days_before)
@@ -186,7 +200,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: Pace
         if should_pause():
             job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["wallets"])
             return
-    failed = f"、送信できなかったもの{checkpoint['failed']:,}件(次回の実行で再送)" if checkpoint["failed"] else ""
+    failed = f"、送信できなかったもの {checkpoint['failed']:,}件" if checkpoint["failed"] else ""
     job_items.update(
         rt.db,
         job_id,

@@ -309,3 +309,31 @@ def test_sends_are_paced_to_the_configured_rate() -> None:
     for _ in range(25):
         pacer.wait()
     assert now[0] == pytest.approx(2.4)  # 25 sends at 10 a second: the last one 2.4 s after the first
+
+
+def test_a_mail_ses_refuses_is_counted_never_logs_the_address_and_a_re_run_retries_only_it(
+    rt: Runtime, world: World, city: City, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from workers import remind, schedule
+
+    r = Reminders(rt, world, city)
+    [job_id] = schedule.queue_reminders(rt, days(rt, 0))
+    real_send = remind.mail.send
+
+    def refuse(runtime: Runtime, message: Any) -> None:
+        error = {"Error": {"Code": "MessageRejected", "Message": f"Email address is not verified: {message.to}"}}
+        raise ClientError(error, "SendEmail")  # type: ignore[arg-type]
+
+    # When SES refuses Hanako's mail
+    monkeypatch.setattr(remind.mail, "send", refuse)
+    remind.run(rt, r.job(job_id), lambda: False)
+    job = r.job(job_id)
+    assert job["checkpoint"]["failed"] == 1 and "送信できなかったもの 1件" in job["message"]
+    assert "hanako" not in capsys.readouterr().out  # only the error's code is logged
+    # Then running the job again sends it, once
+    monkeypatch.setattr(remind.mail, "send", real_send)
+    remind.run(rt, {**job, "checkpoint": None}, lambda: False)
+    remind.run(rt, {**job, "checkpoint": None}, lambda: False)
+    assert [m["to"] for m in r.mails()] == [["hanako@example.jp"]]
