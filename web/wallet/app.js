@@ -84,7 +84,7 @@ function codePage() {
     try {
       const step = await api.post('/api/auth/verify', formValues(form));
       state.me = step.me;
-      home();
+      landing();
     } catch (error) { showError(slot, error, form); }
   } },
   h('p', {}, t('codeSent', state.emailHint || '')), slot,
@@ -286,8 +286,16 @@ async function logout() {
 async function start() {
   state.site = await loadSite();
   showSiteChrome({ serviceId: serviceId(), labels: () => ({ contact: t('contact'), phone: t('phone') }) });
-  try { state.me = await api.get('/api/auth/me'); await home(); } catch (_) { signInPage(); return; }
-  if (location.hash === '#stores') storesPage();  // the expiry reminder email links to the store list
+  try { state.me = await api.get('/api/auth/me'); await landing(); } catch (_) { signInPage(); }
+}
+
+// The expiry reminder email links to /wallet/?s=…#stores: after sign-in, the store list.
+async function landing() {
+  await home();
+  if (location.hash === '#stores') {
+    history.replaceState(null, '', location.pathname + location.search);
+    storesPage();
+  }
 }
 
 start();
