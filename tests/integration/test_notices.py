@@ -337,3 +337,20 @@ def test_a_mail_ses_refuses_is_counted_never_logs_the_address_and_a_re_run_retri
     remind.run(rt, {**job, "checkpoint": None}, lambda: False)
     remind.run(rt, {**job, "checkpoint": None}, lambda: False)
     assert [m["to"] for m in r.mails()] == [["hanako@example.jp"]]
+
+
+def test_reminder_days_are_a_programme_setting(rt: Runtime, city: City, as_console: Callable[[str], Client]) -> None:
+    from tests.integration.test_programmes_and_wallet import PROGRAMME
+    from workers import schedule
+
+    admin = as_console("ena-0001")
+    made = admin.post("/api/admin/programmes", PROGRAMME).json
+    assert made["reminder_days"] == [30, 7]  # the default
+    path = f"/api/admin/programmes/{made['programme_id']}"
+    bad = admin.put(path, {**PROGRAMME, "reminder_days": [0, 7, 7]})
+    assert bad.status == 400 and "失効お知らせメールの日数" in str(bad.json["error"])
+    assert admin.put(path, {**PROGRAMME, "reminder_days": [7, 14]}).json["reminder_days"] == [14, 7]
+    programme = admin.get(path).json
+    end = date.fromisoformat(programme["use_end"])
+    assert schedule.reminder_day(programme, (end - timedelta(days=14)).isoformat()) == 14
+    assert schedule.reminder_day(programme, (end - timedelta(days=20)).isoformat()) is None

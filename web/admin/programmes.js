@@ -54,7 +54,8 @@ export async function detail(ctx, params) {
   const canEdit = ctx.me.role === 'system_admin' || ctx.me.role === 'committee_admin';
   return h('div', {}, h('p', {}, h('a', { href: '#/programmes' }, '< 商品券事業')), h('h1', {}, p.name),
     details([['事業ID', p.programme_id], ['プレミアム', p.premium_label], ['共通券 / 専用券 (1冊)', `${yen(p.common_share)}円 / ${yen(p.dedicated_share)}円`],
-      ['販売期間', `${p.sale_start} ～ ${p.sale_end}`], ['利用期間', `${p.use_start} ～ ${p.use_end}`], ['お一人あたりの購入上限', `${p.limit_units}冊`]]),
+      ['販売期間', `${p.sale_start} ～ ${p.sale_end}`], ['利用期間', `${p.use_start} ～ ${p.use_end}`], ['お一人あたりの購入上限', `${p.limit_units}冊`],
+      ['失効お知らせメール', (p.reminder_days || []).map((d) => `${d}日前`).join('・') || '送信しない']]),
     canEdit ? [h('h2', {}, '更新'), entityForm({
       fields: programmeFields(p), submitLabel: '更新',
       submit: async (values) => {
