@@ -113,10 +113,6 @@ WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_SCHEDULE)
 # Folders in an area's code asset that never belong in a deployment package.
 CODE_EXCLUDES: tuple[str, ...] = ("__pycache__/", "*.pyc", "tests/", "test_*.py", ".pytest_cache/", ".mypy_cache/")
 
-# The history function may write only export reservations and audit entries (SPEC §7): these are
-# the partition-key prefixes its IAM policy allows through a dynamodb:LeadingKeys condition.
-HISTORY_WRITABLE_KEY_PREFIXES: tuple[str, ...] = ("JOB#", "AUDIT#")
-
 # Web paths served from the bucket; `/api/*` goes to the HTTP API.
 API_PATH_PATTERN = "/api/*"
 UI_APPS: tuple[str, ...] = ("admin", "merchant", "wallet")
