@@ -46,6 +46,8 @@ WORKERS = "workers"
 HTTP_AREAS: tuple[str, ...] = tuple(area.value for area in Area)
 ALL_AREAS: tuple[str, ...] = (*HTTP_AREAS, WORKERS)
 HANDLER_FUNCTION = "lambda_handler"
+# Every trigger (API routes, the stream, the schedule) invokes this alias, never $LATEST.
+LIVE_ALIAS = "live"
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,13 @@ PAYMENT_FAILURE_ALARMS: dict[str, int] = {
 }
 
 
+# us-east-1 alarms (per 5 minutes): requests WAF blocked, and CloudFront's 5xx share of requests
+# once there are enough requests for a percentage to mean something.
+WAF_BLOCKED_ALARM_THRESHOLD = 500
+CLOUDFRONT_5XX_PERCENT = 5
+CLOUDFRONT_MIN_REQUESTS = 50
+
+
 def stack_prefix(city: str, stage: str) -> str:
     """Stack name and prefix of every physical name: one city and stage per stack."""
     return f"{PROJECT}-{city}-{stage}"
@@ -141,6 +150,16 @@ def stack_prefix(city: str, stage: str) -> str:
 
 def edge_stack_name(city: str, stage: str) -> str:
     return f"{stack_prefix(city, stage)}-edge"
+
+
+def edge_alarms_stack_name(city: str, stage: str) -> str:
+    """us-east-1, after the main stack: the alarms on CloudFront's and WAF's metrics."""
+    return f"{stack_prefix(city, stage)}-edge-alarms"
+
+
+def backup_copy_stack_name(city: str, stage: str) -> str:
+    """The second region's backup vault (only when the stage sets backup_copy_region)."""
+    return f"{stack_prefix(city, stage)}-backup-copy"
 
 
 def service_name(city: str, stage: str, key: str) -> str:

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from infra import names
-from tests.infra.conftest import Synth, only, resources
+from tests.infra.conftest import Synth, logical_id, only, resources
+
+
+def str_refs(value: Any) -> list[Any]:
+    """Every {"Ref": ...} inside an intrinsic function."""
+    if isinstance(value, dict):
+        return [value] if set(value) == {"Ref"} else [r for v in value.values() for r in str_refs(v)]
+    if isinstance(value, list):
+        return [r for v in value for r in str_refs(v)]
+    return []
 
 
 def test_triggers_follow_the_workers_folder(synth: Synth) -> None:
@@ -14,8 +25,11 @@ def test_triggers_follow_the_workers_folder(synth: Synth) -> None:
         assert not resources(template, "AWS::Lambda::EventSourceMapping")
         assert not resources(template, "AWS::Scheduler::Schedule")
         pytest.skip("functions/workers does not exist yet: no triggers, and the synth still succeeds")
+    aliases = synth.deployments["dev"].main.functions.aliases
     mapping = only(template, "AWS::Lambda::EventSourceMapping")["Properties"]
-    assert mapping["FunctionName"] == {"Ref": synth.logical_ids["dev"][names.WORKER_STREAM.key]}
+    # Both triggers invoke the `live` alias (the version this deploy published), never $LATEST.
+    assert {"Ref": logical_id(aliases[names.WORKER_STREAM.key])} in str_refs(mapping["FunctionName"])
+    assert str(mapping["FunctionName"]).endswith(f"':{names.LIVE_ALIAS}']]}}")
     assert mapping["BisectBatchOnFunctionError"] is True
     assert mapping["MaximumRetryAttempts"] > 0
     assert "OnFailure" in mapping["DestinationConfig"]
@@ -24,5 +38,5 @@ def test_triggers_follow_the_workers_folder(synth: Synth) -> None:
     assert schedule["ScheduleExpressionTimezone"] == "Asia/Tokyo"
     assert schedule["ScheduleExpression"].startswith("cron(")
     target = schedule["Target"]
-    assert target["Arn"] == {"Fn::GetAtt": [synth.logical_ids["dev"][names.WORKER_SCHEDULE.key], "Arn"]}
+    assert target["Arn"] == {"Ref": logical_id(aliases[names.WORKER_SCHEDULE.key])}
     assert "DeadLetterConfig" in target
