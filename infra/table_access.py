@@ -103,7 +103,7 @@ def _fns(*functions: str) -> frozenset[str]:
 # Who touches which items (SPEC §7), from what each area's code calls; the integration tests refuse
 # any call outside these rows, so a new access pattern shows up as a failing test, not an AccessDenied.
 KINDS: tuple[Kind, ...] = (
-    Kind(COMMITTEE, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH, PAYMENTS, WALLET_FN)),
+    Kind(COMMITTEE, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH, PAYMENTS, WALLET_FN, WORKERS_SCHEDULE)),
     Kind(COMPANY, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH)),
     Kind(STORE, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH, PAYMENTS, WALLET_FN, HISTORY)),
     Kind(TERMINAL, write=_fns(AUTH, ADMIN, WORKERS_STREAM), read=_fns(PAYMENTS, WALLET_FN, HISTORY)),
@@ -124,8 +124,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(SEQUENCE, write=_fns(ADMIN, WORKERS_STREAM)),
     Kind(JOB, write=_fns(ADMIN, HISTORY, WORKERS_STREAM, WORKERS_SCHEDULE)),
     Kind(GRANT, write=_fns(WORKERS_STREAM)),
-    Kind(AGGREGATE_MARK, write=_fns(WORKERS_STREAM)),
-    Kind(TOTALS, write=_fns(WORKERS_STREAM), read=_fns(HISTORY)),
+    # The schedule function also rebuilds report totals on request (workers/totals.py rebuild).
+    Kind(AGGREGATE_MARK, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE)),
+    Kind(TOTALS, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE), read=_fns(HISTORY)),
     Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_STREAM)),
     Kind(GUARD, write=_fns(ADMIN, WORKERS_STREAM)),
     Kind(THROTTLE, write=_fns(AUTH, WALLET_FN)),
@@ -164,7 +165,8 @@ ACTIONS: dict[str, Actions] = {
         ("by_committee", "by_company", "by_store", "by_terminal", "by_wallet", "list1", "list2"),
     ),
     WORKERS_STREAM: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "list1")),
-    WORKERS_SCHEDULE: Actions((), (PUT,), ("list1",)),
+    # Queues lapse jobs; rebuilding totals reads a day's transactions and replays them.
+    WORKERS_SCHEDULE: Actions((GET, QUERY), (PUT, UPDATE, DELETE), ("by_committee", "list1")),
 }
 
 
