@@ -94,13 +94,24 @@ def http_function_specs() -> tuple[FunctionSpec, ...]:
 
 
 # Workers run for minutes (CSV exports of any size, daily expiry), so they get Lambda's 15 minutes.
+# The stream's two consumers never share a batch: report totals read new transactions straight from
+# the stream (a few ms each), while jobs (exports, bulk registration, grants, lapses: minutes a lap)
+# go through a queue, so a long job cannot hold the totals of the shard behind it.
 WORKER_STREAM = FunctionSpec(
     key="workers-stream",
     area=WORKERS,
     module="stream",
+    memory_mb=512,
+    timeout_seconds=60,
+    description="shoken DynamoDB stream consumer: report totals of new transactions",
+)
+WORKER_JOBS = FunctionSpec(
+    key="workers-jobs",
+    area=WORKERS,
+    module="queue",
     memory_mb=1024,
     timeout_seconds=900,
-    description="shoken DynamoDB stream consumer (exports, reports, bulk registration)",
+    description="shoken job runner (exports, bulk registration, grants, lapses) fed by the jobs queue",
 )
 WORKER_SCHEDULE = FunctionSpec(
     key="workers-schedule",
@@ -110,7 +121,16 @@ WORKER_SCHEDULE = FunctionSpec(
     timeout_seconds=900,
     description="shoken daily scheduled jobs (expiry of vouchers past their usage period)",
 )
-WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_SCHEDULE)
+WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_JOBS, WORKER_SCHEDULE)
+
+# Lambda event filter patterns (and the local stack's, local/streams.py): each consumer gets only the
+# stream records it acts on. Totals: a transaction written (transactions are never rewritten as new).
+# Jobs: any change of a job item (queued, or a lap that asks for the next one).
+TOTALS_STREAM_FILTER: dict[str, object] = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["txn"]}}}}
+JOBS_STREAM_FILTER: dict[str, object] = {
+    "eventName": ["INSERT", "MODIFY"],
+    "dynamodb": {"NewImage": {"kind": {"S": ["job"]}}},
+}
 
 # Folders in an area's code asset that never belong in a deployment package.
 CODE_EXCLUDES: tuple[str, ...] = ("__pycache__/", "*.pyc", "tests/", "test_*.py", ".pytest_cache/", ".mypy_cache/")

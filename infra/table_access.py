@@ -73,18 +73,32 @@ PAYMENTS = "payments"
 WALLET_FN = "wallet"
 HISTORY = "history"
 WORKERS_STREAM = names.WORKER_STREAM.key
+WORKERS_JOBS = names.WORKER_JOBS.key
 WORKERS_SCHEDULE = names.WORKER_SCHEDULE.key
-FUNCTIONS: tuple[str, ...] = (AUTH, ADMIN, PAYMENTS, WALLET_FN, HISTORY, WORKERS_STREAM, WORKERS_SCHEDULE)
+FUNCTIONS: tuple[str, ...] = (
+    AUTH,
+    ADMIN,
+    PAYMENTS,
+    WALLET_FN,
+    HISTORY,
+    WORKERS_STREAM,
+    WORKERS_JOBS,
+    WORKERS_SCHEDULE,
+)
 
 # Worker modules and the function that runs them (the HTTP areas are one function each).
-_WORKER_MODULES: dict[str, str] = {names.WORKER_SCHEDULE.module: WORKERS_SCHEDULE}
+_WORKER_MODULES: dict[str, str] = {
+    names.WORKER_SCHEDULE.module: WORKERS_SCHEDULE,
+    names.WORKER_STREAM.module: WORKERS_STREAM,
+    "totals": WORKERS_STREAM,
+}
 
 
 def function_for_module(area: str, module: str) -> str:
     """The function whose code `functions/<area>/<module>.py` is, when it is the outermost caller."""
     if area != names.WORKERS:
         return area
-    return _WORKER_MODULES.get(module, WORKERS_STREAM)
+    return _WORKER_MODULES.get(module, WORKERS_JOBS)  # the job runners (queue, jobs, export, bulk …)
 
 
 @dataclass(frozen=True)
@@ -103,32 +117,32 @@ def _fns(*functions: str) -> frozenset[str]:
 # Who touches which items (SPEC §7), from what each area's code calls; the integration tests refuse
 # any call outside these rows, so a new access pattern shows up as a failing test, not an AccessDenied.
 KINDS: tuple[Kind, ...] = (
-    Kind(COMMITTEE, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH, PAYMENTS, WALLET_FN, WORKERS_SCHEDULE)),
-    Kind(COMPANY, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH)),
-    Kind(STORE, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH, PAYMENTS, WALLET_FN, HISTORY)),
-    Kind(TERMINAL, write=_fns(AUTH, ADMIN, WORKERS_STREAM), read=_fns(PAYMENTS, WALLET_FN, HISTORY)),
+    Kind(COMMITTEE, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH, PAYMENTS, WALLET_FN, WORKERS_SCHEDULE)),
+    Kind(COMPANY, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH)),
+    Kind(STORE, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH, PAYMENTS, WALLET_FN, HISTORY)),
+    Kind(TERMINAL, write=_fns(AUTH, ADMIN, WORKERS_JOBS), read=_fns(PAYMENTS, WALLET_FN, HISTORY)),
     # Console and merchant sessions live in the user's partition (keys.session), so the gates read it.
-    Kind(USER, write=_fns(AUTH, ADMIN, WORKERS_STREAM), read=_fns(PAYMENTS, HISTORY)),
-    Kind(LOGIN, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(AUTH)),
+    Kind(USER, write=_fns(AUTH, ADMIN, WORKERS_JOBS), read=_fns(PAYMENTS, HISTORY)),
+    Kind(LOGIN, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH)),
     Kind(LOGIN_FAILURES, write=_fns(AUTH)),
     Kind(ATTEMPT, write=_fns(AUTH)),
     Kind(RESET, write=_fns(AUTH)),
     # A citizen's session lives in the wallet's partition: auth writes it, the wallet gate reads it.
-    Kind(WALLET, write=_fns(AUTH, ADMIN, PAYMENTS, WALLET_FN, WORKERS_STREAM)),
+    Kind(WALLET, write=_fns(AUTH, ADMIN, PAYMENTS, WALLET_FN, WORKERS_JOBS)),
     Kind(EMAIL, write=_fns(AUTH), read=_fns(ADMIN)),
-    Kind(PROGRAMME, write=_fns(ADMIN, WORKERS_STREAM), read=_fns(WALLET_FN)),
+    Kind(PROGRAMME, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(WALLET_FN)),
     Kind(QR, write=_fns(PAYMENTS, WALLET_FN)),
     Kind(MPM, write=_fns(PAYMENTS, WALLET_FN)),
-    Kind(TRANSACTION, write=_fns(ADMIN, PAYMENTS, WALLET_FN, WORKERS_STREAM), read=_fns(HISTORY)),
+    Kind(TRANSACTION, write=_fns(ADMIN, PAYMENTS, WALLET_FN, WORKERS_JOBS), read=_fns(HISTORY)),
     Kind(IDEMPOTENCY, write=_fns(ADMIN, PAYMENTS, WALLET_FN)),
-    Kind(SEQUENCE, write=_fns(ADMIN, WORKERS_STREAM)),
-    Kind(JOB, write=_fns(ADMIN, HISTORY, WORKERS_STREAM, WORKERS_SCHEDULE)),
-    Kind(GRANT, write=_fns(WORKERS_STREAM)),
+    Kind(SEQUENCE, write=_fns(ADMIN, WORKERS_JOBS)),
+    Kind(JOB, write=_fns(ADMIN, HISTORY, WORKERS_JOBS, WORKERS_SCHEDULE)),
+    Kind(GRANT, write=_fns(WORKERS_JOBS)),
     # The schedule function also rebuilds report totals on request (workers/totals.py rebuild).
     Kind(AGGREGATE_MARK, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE)),
     Kind(TOTALS, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE), read=_fns(HISTORY)),
-    Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_STREAM)),
-    Kind(GUARD, write=_fns(ADMIN, WORKERS_STREAM)),
+    Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_JOBS)),
+    Kind(GUARD, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(THROTTLE, write=_fns(AUTH, WALLET_FN)),
 )
 
@@ -164,7 +178,9 @@ ACTIONS: dict[str, Actions] = {
         (PUT,),
         ("by_committee", "by_company", "by_store", "by_terminal", "by_wallet", "list1", "list2"),
     ),
-    WORKERS_STREAM: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "list1")),
+    # Report totals only: a mark and the day's totals per transaction, from the stream's image.
+    WORKERS_STREAM: Actions((), (PUT, UPDATE)),
+    WORKERS_JOBS: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "list1")),
     # Queues lapse jobs; rebuilding totals reads a day's transactions and replays them.
     WORKERS_SCHEDULE: Actions((GET, QUERY), (PUT, UPDATE, DELETE), ("by_committee", "list1")),
 }

@@ -120,9 +120,9 @@ def apply(
     exports.grant_read(history)
     _acknowledge_bucket(history, exports, write=False)
 
-    # The stream consumer runs the jobs (exports, bulk registration, grants, lapses); the schedule
-    # only queues lapse jobs, so it gets its job items and nothing else.
-    worker = functions.get(names.WORKER_STREAM.key)
+    # The job runner (exports, bulk registration, grants, lapses) works with the buckets and mail;
+    # the stream consumer (report totals) and the schedule get their table items and nothing else.
+    worker = functions.get(names.WORKER_JOBS.key)
     if worker is not None:
         exports.grant_read_write(worker)
         uploads.grant_read(worker)

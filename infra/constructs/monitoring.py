@@ -34,6 +34,8 @@ MAIL_COMPLAINTS = 1
 # AWS Budgets notifications: (type, percent of the monthly limit).
 BUDGET_NOTIFICATIONS: tuple[tuple[str, float], ...] = (("ACTUAL", 80), ("FORECASTED", 100))
 STREAM_MAX_ITERATOR_AGE_MS = 5 * 60 * 1000
+# A job lap runs up to 15 minutes; a message older than two laps means nothing is running jobs.
+JOBS_MAX_AGE_SECONDS = 30 * 60
 # The operations the functions use; ThrottledRequests is reported per operation.
 TABLE_OPERATIONS = (
     dynamodb.Operation.GET_ITEM,
@@ -68,6 +70,7 @@ class Monitoring(Construct):
         payments_service: str,
         stream_function: lambda_.IFunction | None,
         failure_queue: sqs.IQueue | None,
+        jobs_queue: sqs.IQueue | None,
         email: Email,
         monthly_budget_usd: int,
     ) -> None:
@@ -138,6 +141,13 @@ class Monitoring(Construct):
                 "stream records or scheduled jobs failed and were parked in the failure queue",
             )
 
+        if jobs_queue is not None:
+            self._alarm(
+                "jobs-queue-age",
+                jobs_queue.metric_approximate_age_of_oldest_message(period=PERIOD, statistic="Maximum"),
+                JOBS_MAX_AGE_SECONDS,
+                "jobs (exports, bulk registration, grants, lapses) waiting in the queue, not being run",
+            )
         self._mail_alarms(email)
         self.budget = self._budget(prefix, monthly_budget_usd, alarm_email)
 

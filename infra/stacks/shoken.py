@@ -106,6 +106,7 @@ class ShokenStack(Stack):
 
         stream_function = self.functions.get(names.WORKER_STREAM.key)
         stream_alias = self.functions.alias(names.WORKER_STREAM.key)
+        jobs_alias = self.functions.alias(names.WORKER_JOBS.key)
         schedule_alias = self.functions.alias(names.WORKER_SCHEDULE.key)
         self.workers = (
             Workers(
@@ -113,9 +114,10 @@ class ShokenStack(Stack):
                 "Workers",
                 table=self.data.table,
                 stream_function=stream_alias,
+                jobs_function=jobs_alias,
                 schedule_function=schedule_alias,
             )
-            if stream_alias is not None and schedule_alias is not None
+            if stream_alias is not None and jobs_alias is not None and schedule_alias is not None
             else None
         )
         specs = {spec.key: spec for spec in (*names.http_function_specs(), *names.WORKER_SPECS)}
@@ -134,6 +136,7 @@ class ShokenStack(Stack):
             payments_service=names.service_name(config.city, config.stage, "payments"),
             stream_function=stream_function,
             failure_queue=self.workers.failures if self.workers else None,
+            jobs_queue=self.workers.jobs if self.workers else None,
             email=self.email,
             monthly_budget_usd=config.monthly_budget_usd,
         )

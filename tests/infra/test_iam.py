@@ -147,9 +147,12 @@ def test_mail_is_sent_only_from_the_configured_address(synth: Synth, stage: str)
 def test_workers_permissions_when_present(synth: Synth) -> None:
     if names.WORKER_STREAM.key not in synth.logical_ids["dev"]:
         pytest.skip("functions/workers does not exist yet")
-    for action in ("dynamodb:PutItem", "s3:PutObject", "s3:GetObject", "ses:SendEmail"):
-        assert grants(synth, "dev", names.WORKER_STREAM.key, action), f"the stream consumer needs {action}"
+    for action in ("dynamodb:PutItem", "s3:PutObject", "s3:GetObject", "ses:SendEmail", "sqs:ReceiveMessage"):
+        assert grants(synth, "dev", names.WORKER_JOBS.key, action), f"the job runner needs {action}"
     assert grants(synth, "dev", names.WORKER_STREAM.key, "dynamodb:GetRecords")
+    # The totals consumer writes totals: no buckets, no mail, no reads of other items.
+    assert services(synth, "dev", names.WORKER_STREAM.key) <= {"dynamodb", "logs", "xray", "sqs"}
+    assert granted_prefixes(synth, "dev", names.WORKER_STREAM.key, "dynamodb:UpdateItem") == {"AGG#", "AGGMARK#"}
     # The schedule only queues lapse jobs: its job items, no buckets, no mail.
     assert services(synth, "dev", names.WORKER_SCHEDULE.key) <= {"dynamodb", "logs", "xray"}
 
