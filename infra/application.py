@@ -46,7 +46,6 @@ def add_deployment(app: App, config: StageConfig) -> Deployment:
             app,
             names.backup_copy_stack_name(config.city, config.stage),
             prefix=config.prefix,
-            production=config.production,
             env=Environment(account=account, region=config.backup_copy_region),
             description=f"shoken {config.committee_name} ({config.stage}): backup copies of the table",
         )

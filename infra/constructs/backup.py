@@ -33,12 +33,12 @@ class TableBackup(Construct):
         *,
         prefix: str,
         table: dynamodb.ITable,
-        production: bool,
         copy_region: str | None,
     ) -> None:
         super().__init__(scope, construct_id)
-        removal = RemovalPolicy.RETAIN if production else RemovalPolicy.DESTROY
-        self.vault = backup.BackupVault(self, "Vault", backup_vault_name=prefix, removal_policy=removal)
+        # Backups outlive the stack in every stage: CloudFormation cannot delete a vault that holds
+        # recovery points, and a dev stack's deletion should not fail on its own backups.
+        self.vault = backup.BackupVault(self, "Vault", backup_vault_name=prefix, removal_policy=RemovalPolicy.RETAIN)
         copy_actions = []
         if copy_region:
             stack = Stack.of(self)
@@ -86,11 +86,11 @@ class TableBackup(Construct):
 class BackupCopyStack(Stack):
     """The vault in the second region that receives the daily copies (deployed before the main stack)."""
 
-    def __init__(self, scope: Construct, construct_id: str, *, prefix: str, production: bool, **kwargs: Any) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, prefix: str, **kwargs: Any) -> None:
         super().__init__(scope, construct_id, **kwargs)
         self.vault = backup.BackupVault(
             self,
             "Vault",
             backup_vault_name=copy_vault_name(prefix),
-            removal_policy=RemovalPolicy.RETAIN if production else RemovalPolicy.DESTROY,
+            removal_policy=RemovalPolicy.RETAIN,
         )

@@ -43,7 +43,6 @@ class ShokenStack(Stack):
             "Backup",
             prefix=config.prefix,
             table=self.data.table,
-            production=config.production,
             copy_region=config.backup_copy_region,
         )
         self.storage = Storage(

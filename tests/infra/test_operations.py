@@ -143,6 +143,8 @@ def test_daily_table_backup_kept_a_year_and_copied_where_the_stage_says(synth: S
     [rule] = plan["BackupPlanRule"]
     assert rule["ScheduleExpression"] == "cron(0 18 * * ? *)"  # daily, 03:00 in Japan
     assert rule["Lifecycle"] == {"DeleteAfterDays": 365}
+    vault = only(template, "AWS::Backup::BackupVault")
+    assert vault["DeletionPolicy"] == "Retain"  # backups outlive the stack in every stage
     selection = only(template, "AWS::Backup::BackupSelection")["Properties"]["BackupSelection"]
     table_id = logical_id(deployment.main.data.table)
     assert {"Fn::GetAtt": [table_id, "Arn"]} in selection["Resources"]
