@@ -62,6 +62,9 @@ AGGREGATE_MARK = _kind(keys.aggregate_mark("-"))
 TOTALS = _kind(totals.day_pk("-", "-"))
 AUDIT = _kind(audit.committee_partition("-", "-"))
 GUARD = _kind(guards.key("-", "-"))
+NOTICE = _kind(keys.notice("-"))
+NOTICE_READ = _kind(keys.notice_read("-", "-"))
+REMINDER = _kind(keys.reminder_mark("-", "-", 0))
 THROTTLE = "THROTTLE#"  # shoken.db.throttle.hit builds it inline: THROTTLE#<name>#<window>
 
 # --- the functions ---------------------------------------------------------------------------------
@@ -143,6 +146,11 @@ KINDS: tuple[Kind, ...] = (
     Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_JOBS)),
     Kind(GUARD, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(THROTTLE, write=_fns(AUTH, WALLET_FN)),
+    # お知らせ: the committee writes them; residents (wallet) and stores (merchant app, history area) read
+    # them and keep their own read-marks; the reminder job claims one mark per wallet, expiry and day.
+    Kind(NOTICE, write=_fns(ADMIN), read=_fns(WALLET_FN, HISTORY)),
+    Kind(NOTICE_READ, write=_fns(WALLET_FN, HISTORY)),
+    Kind(REMINDER, write=_fns(WORKERS_JOBS)),
 )
 
 GET = "dynamodb:GetItem"
