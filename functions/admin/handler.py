@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, programmes, users
+from admin import app_users, audit_log, bulk_uploads, email_change, grants, merchants, programmes, users
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -24,6 +24,9 @@ from admin.schemas import (
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    EmailChangeConfirm,
+    EmailChangeRequest,
+    EmailChangeStarted,
     GrantRequest,
     JobList,
     JobView,
@@ -78,6 +81,16 @@ def handle_get_user(user_id: str) -> UserView:
 @app.put("/api/admin/users/<user_id>")
 def handle_update_user(user_id: str, body: UserUpdateRequest) -> UserView:
     return users.update(api.rt(), api.principal(), user_id, body)
+
+
+@app.post("/api/admin/users/<user_id>/email")
+def handle_start_email_change(user_id: str, body: EmailChangeRequest) -> EmailChangeStarted:
+    return email_change.start(api.rt(), api.principal(), user_id, body)
+
+
+@app.post("/api/admin/users/<user_id>/email/confirm")
+def handle_confirm_email_change(user_id: str, body: EmailChangeConfirm) -> UserView:
+    return email_change.confirm(api.rt(), api.principal(), user_id, body)
 
 
 @app.post("/api/admin/users/<user_id>/unlock")

@@ -29,7 +29,9 @@ PROGRAMME = {
 }  # fmt: skip
 # Bodies that pass validation, so the object is looked up (and found or not) by the route's logic.
 BODIES: dict[str, Any] = {
-    "PUT /api/admin/users/{user_id}": {"name": "テスト", "email": "matrix@example.jp"},
+    "PUT /api/admin/users/{user_id}": {"name": "テスト"},
+    "POST /api/admin/users/{user_id}/email": {"email": "matrix@example.jp", "current_password": "not-the-password"},
+    "POST /api/admin/users/{user_id}/email/confirm": {"code": "000000"},
     "PUT /api/admin/companies/{company_id}": {"name": "企業"},
     "PUT /api/admin/stores/{store_id}": {"name": "店舗", "phone": "0573-00-0000"},
     "PUT /api/admin/terminals/{terminal_id}": {},

@@ -247,7 +247,8 @@ function passwordPage(ctx) {
   field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
   field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
     hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
-  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')));
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')),
+  h('p', {}, 'メールアドレスの変更は', h('a', { href: `#/users/detail?id=${encodeURIComponent(ctx.me.user_id)}` }, '管理ユーザ詳細'), 'から行えます。'));
   return form;
 }
 

@@ -30,6 +30,11 @@ class InvalidRequest(ShokenError):
     message = "入力内容に誤りがあります。"
 
 
+class BodyTooDeep(InvalidRequest):
+    code = "body_too_deep"
+    message = "リクエストの形式が正しくありません (入れ子が深すぎます)。"
+
+
 class Unauthenticated(ShokenError):
     status = 401
     code = "unauthenticated"
@@ -67,6 +72,12 @@ class Conflict(ShokenError):
 class AlreadyExists(Conflict):
     code = "already_exists"
     message = "既に登録されています。"
+
+
+class PayloadTooLarge(ShokenError):
+    status = 413
+    code = "payload_too_large"
+    message = "送信されたデータが大きすぎます。"
 
 
 class Locked(ShokenError):
