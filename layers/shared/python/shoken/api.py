@@ -132,6 +132,7 @@ def error_response(error: ShokenError) -> Response[str]:
         status_code=error.status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(error.body(), ensure_ascii=False),
+        headers=error.headers or None,
     )
 
 
@@ -220,7 +221,7 @@ def _check_body(route: routes.Route, event: dict[str, Any]) -> None:
 def _plain(error: ShokenError) -> dict[str, Any]:
     return {
         "statusCode": error.status,
-        "headers": {},
+        "headers": error.headers,
         "body": json.dumps(error.body(), ensure_ascii=False),
         "isBase64Encoded": False,
     }

@@ -33,6 +33,10 @@ def send(rt: Runtime, mail: Mail) -> None:
     logger.info("mail sent", extra={"subject": mail.subject})
 
 
+# SES's mailbox simulator: accepted like any address, delivered nowhere, no effect on the account's
+# reputation. Mail that must be sent only so that a request takes the same time goes here.
+SIMULATOR_SUCCESS = "success@simulator.amazonses.com"
+
 FOOTER = "\n\n※本メールは送信専用です。ご返信いただいてもお答えできません。\n"
 
 
