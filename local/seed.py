@@ -67,7 +67,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
         contact_hours="平日8:30~17:00",
     )
     committee["areas"] = {area for _, _, _, area, _ in STORES}
-    items.append(committee)
+    items += [committee, *guards.items_for("committee", committee, COMMITTEE_ID)]
     today = now.astimezone(JST).date()
     programme = programmes.item(
         PROGRAMME_ID,

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, email_change, grants, merchants, programmes, users
+from admin import app_users, audit_log, bulk_uploads, cities, email_change, grants, merchants, programmes, users
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -19,6 +19,10 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
+    CommitteeCreate,
+    CommitteeFields,
+    CommitteeList,
+    CommitteeView,
     CompanyCreate,
     CompanyList,
     CompanySearch,
@@ -111,6 +115,26 @@ def handle_resume_user(user_id: str) -> UserView:
 @app.get("/api/admin/audit")
 def handle_search_audit(query: Annotated[AuditSearch, Query()]) -> AuditList:
     return audit_log.search(api.rt(), api.principal(), query)
+
+
+@app.get("/api/admin/committees")
+def handle_list_committees() -> CommitteeList:
+    return cities.search(api.rt(), api.principal())
+
+
+@app.post("/api/admin/committees")
+def handle_create_committee(body: CommitteeCreate) -> CommitteeView:
+    return cities.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/committees/<committee_id>")
+def handle_get_committee(committee_id: str) -> CommitteeView:
+    return cities.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>")
+def handle_update_committee(committee_id: str, body: CommitteeFields) -> CommitteeView:
+    return cities.update(api.rt(), api.principal(), committee_id, body)
 
 
 @app.get("/api/admin/companies")

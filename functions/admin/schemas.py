@@ -410,3 +410,39 @@ class GrantRequest(BaseModel):
     amount: BodyInt = Field(ge=1, le=1_000_000)
     voucher_type: Literal["common", "dedicated"] = "common"
     wallet_ids: list[WalletId] | None = Field(default=None, max_length=10_000)
+
+
+SERVICE_ID = r"^[a-z0-9][a-z0-9-]{2,39}$"
+
+
+class CommitteeFields(BaseModel):
+    """アクワイアラ (a city's voucher committee) as the system admin registers it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    city: str = Field(min_length=1, max_length=40)
+    issuer_name: str | None = Field(default=None, max_length=100)  # バリューイシュア; the committee if empty
+    wallet_service_name: str = Field(min_length=1, max_length=60)
+    external_acquirer_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
+    contact_phone: str | None = Field(default=None, pattern=r"^[0-9\-+() ]{6,20}$")
+    contact_hours: str | None = Field(default=None, max_length=60)
+
+
+class CommitteeCreate(CommitteeFields):
+    # The wallet's address names it (/wallet/?service=...): lower-case letters, digits and hyphens.
+    wallet_service_id: str = Field(pattern=SERVICE_ID)
+
+
+class CommitteeView(BaseModel):
+    committee_id: str
+    name: str
+    city: str
+    issuer_name: str
+    wallet_service_id: str
+    wallet_service_name: str
+    external_acquirer_id: str | None = None
+    contact_phone: str | None = None
+    contact_hours: str | None = None
+
+
+class CommitteeList(BaseModel):
+    items: list[CommitteeView]

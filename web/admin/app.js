@@ -8,6 +8,7 @@ import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
+import * as committees from '/admin/committees.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -40,6 +41,9 @@ const MENU = [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
     { hash: '#/users/new', label: '管理ユーザ登録', page: users.register },
   ] },
+  { group: 'アクワイアラ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/committees', label: 'アクワイアラ一覧', page: committees.list },
+  ] },
   { group: '加盟店', items: [
     { hash: '#/companies', label: '企業', page: merchants.companies },
     { hash: '#/stores', label: '店舗', page: merchants.stores },
@@ -59,6 +63,8 @@ const MENU = [
 ];
 const HIDDEN_PAGES = {
   '#/users/detail': users.detail,
+  '#/committees/new': committees.create,
+  '#/committees/detail': committees.detail,
   '#/companies/new': merchants.companyNew,
   '#/companies/detail': merchants.companyDetail,
   '#/stores/new': merchants.storeNew,

@@ -27,6 +27,8 @@ ACTION_LABELS: dict[str, str] = {
     "user_resumed": "管理ユーザ利用再開",
     "terminal_bound": "端末設定",
     "terminal_setup_failed": "端末設定失敗",
+    "committee_created": "アクワイアラ登録",
+    "committee_updated": "アクワイアラ更新",
     "company_created": "企業登録",
     "company_updated": "企業更新",
     "store_created": "店舗登録",

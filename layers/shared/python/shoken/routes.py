@@ -114,6 +114,11 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/users/{user_id}/suspend", AD, CONSOLE),
     _session("POST", "/api/admin/users/{user_id}/resume", AD, CONSOLE),
     _session("GET", "/api/admin/audit", AD, CONSOLE),
+    # --- accounts: committees (アクワイアラ), one per city on the same deployment (issue 12.8) ------
+    _session("GET", "/api/admin/committees", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/committees", AD, SYSTEM),
+    _session("GET", "/api/admin/committees/{committee_id}", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}", AD, COMMITTEE_UP),
     # --- companies, stores, terminals (企業 / 店舗 / 端末) ------------------------------------------------
     _session("GET", "/api/admin/companies", AD, CONSOLE),
     _session("POST", "/api/admin/companies", AD, COMMITTEE_UP),

@@ -15,6 +15,7 @@ Change = tuple[str, str, str | None, str | None]
 # The unique values of each entity kind: (request field, how a record's value is read). One table
 # for the console's forms, マスタ一括登録 and the demo seed, so every record has the guards it claims.
 UNIQUE: dict[str, list[tuple[str, Callable[[Mapping[str, Any]], str | None]]]] = {
+    "committee": [("wallet_service_id", lambda r: r.get("wallet_service_id") or None)],
     "company": [("external_company_id", lambda r: r.get("external_company_id") or None)],
     "store": [("external_store_id", lambda r: r.get("external_store_id") or None)],
     "terminal": [("external_terminal_id", terminals.external_key)],
