@@ -64,6 +64,10 @@ ERROR_BODY = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "details": {"type": "array", "items": {"type": "object"}},
+                "retry_after": {
+                    "type": "integer",
+                    "description": "429: seconds until a retry may pass (also Retry-After)",
+                },
             },
         }
     },

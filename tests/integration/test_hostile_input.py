@@ -4,14 +4,17 @@ a stable code and a Japanese message, and nothing written."""
 
 from __future__ import annotations
 
+import importlib
 import json
 import pathlib
 import re
+import typing
 from typing import Any
 
 import pytest
+from pydantic import BaseModel, Strict
 
-from shoken import validation
+from shoken import routes, validation
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, Shop, console_login, key
 from tests.support import mailbox
@@ -143,3 +146,35 @@ def test_the_depth_scanner_follows_strings_and_escapes() -> None:
     assert not validation.json_too_deep('{"a": "[[[[\\"[[[["}', limit=1)
     assert validation.json_too_deep('{"a": [[]]}', limit=2)
     assert not validation.json_too_deep('{"a": [[]]}', limit=3)
+
+
+def request_models() -> dict[str, type[BaseModel]]:
+    """Every model a route takes (body or query), from the handlers' signatures."""
+    found: dict[str, type[BaseModel]] = {}
+    for area in routes.Area:
+        handler = importlib.import_module(f"{area.value}.handler")
+        for name, function in vars(handler).items():
+            if not name.startswith("handle_") or not callable(function):
+                continue
+            hints = typing.get_type_hints(function, include_extras=True)
+            for hint in (h for key, h in hints.items() if key != "return"):
+                model = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+                if isinstance(model, type) and issubclass(model, BaseModel):
+                    found[model.__name__] = model
+    return found
+
+
+def test_every_number_and_yes_no_field_of_every_request_is_strict() -> None:
+    # The shared types (BodyInt, BodyBool, QueryInt) are the only way a request takes a number or a flag.
+    models = request_models()
+    assert {"PayRequest", "ChargeRequest", "UserSearch", "StoreCreate", "VerifyRequest"} <= set(models)
+    loose = []
+    for model in models.values():
+        for field_name, info in model.model_fields.items():
+            kinds = {info.annotation, *typing.get_args(info.annotation)}
+            if not kinds & {int, bool}:
+                continue
+            guarded = any(isinstance(m, Strict) or type(m).__name__ == "BeforeValidator" for m in info.metadata)
+            if not guarded:
+                loose.append(f"{model.__name__}.{field_name}")
+    assert loose == []
