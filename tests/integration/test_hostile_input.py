@@ -157,7 +157,7 @@ def request_models() -> dict[str, type[BaseModel]]:
             if not name.startswith("handle_") or not callable(function):
                 continue
             hints = typing.get_type_hints(function, include_extras=True)
-            for hint in (h for key, h in hints.items() if key != "return"):
+            for hint in (h for name_, h in hints.items() if name_ != "return"):
                 model = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
                 if isinstance(model, type) and issubclass(model, BaseModel):
                     found[model.__name__] = model
