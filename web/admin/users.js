@@ -107,13 +107,13 @@ export async function detail(ctx, params) {
     h('p', {}, h('a', { href: '#/users' }, '< 管理ユーザ一覧')),
     h('h1', {}, '管理ユーザ詳細'), slot,
     h('div', { class: 'card' }, h('dl', { class: 'detail' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))),
-    manageable ? nameForm(ctx, user) : null,
-    manageable ? emailForms(ctx, user, self) : null,
     h('div', { class: 'actions' },
       user.locked ? h('button', { type: 'button', onclick: () => act('unlock', 'アカウントロックを解除します。よろしいですか？', 'アカウントロックを解除しました。') }, 'ロック解除') : null,
       user.status === 'active'
         ? h('button', { type: 'button', class: 'danger', onclick: () => act('suspend', 'このユーザを利用停止にします。よろしいですか？', '利用停止にしました。') }, '利用停止')
-        : h('button', { type: 'button', onclick: () => act('resume', 'このユーザの利用を再開します。よろしいですか？', '利用を再開しました。') }, '利用再開')));
+        : h('button', { type: 'button', onclick: () => act('resume', 'このユーザの利用を再開します。よろしいですか？', '利用を再開しました。') }, '利用再開')),
+    manageable ? nameForm(ctx, user) : null,
+    manageable ? emailForms(ctx, user, self) : null);
 }
 
 // Who may edit whom (the server decides; the screen only hides forms that would be refused).
