@@ -428,7 +428,7 @@ class CommitteeFields(BaseModel):
 
 
 class CommitteeCreate(CommitteeFields):
-    # The wallet's address names it (/wallet/?service=...): lower-case letters, digits and hyphens.
+    # The wallet's address names it (/wallet/?s=...): lower-case letters, digits and hyphens.
     wallet_service_id: str = Field(pattern=SERVICE_ID)
 
 

@@ -64,5 +64,8 @@ def test_correct_a_name_change_an_email_and_register_a_city(server: LocalServer,
     ok(page, "アクワイアラを登録します。よろしいですか？")
     page.get_by_role("heading", name="アクワイアラ詳細").wait_for()
     page.get_by_text("アクワイアラを登録しました").wait_for()
-    page.get_by_role("definition").filter(has_text="nakatsugawa").wait_for()
+    page.get_by_role("definition").filter(has_text="/wallet/?s=nakatsugawa").wait_for()
+    # Its residents sign in on its own wallet address
+    page.goto(f"{server.base_url}/wallet/?s=nakatsugawa")
+    page.get_by_text("中津川市プレミアム付き電子商品券").first.wait_for()
     page.context.close()

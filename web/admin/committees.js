@@ -54,7 +54,8 @@ export async function detail(ctx, params) {
     details([
       ['アクワイアラID', committee.committee_id], ['アクワイアラ名', committee.name], ['市区町村', committee.city],
       ['バリューイシュア名', committee.issuer_name], ['ウォレットサービス名', committee.wallet_service_name],
-      ['ウォレットサービスID', committee.wallet_service_id], ['外部アクワイアラID', committee.external_acquirer_id || '未設定'],
+      ['ウォレットサービスID', committee.wallet_service_id],
+      ['利用者アプリURL', `${location.origin}/wallet/?s=${encodeURIComponent(committee.wallet_service_id)}`], ['外部アクワイアラID', committee.external_acquirer_id || '未設定'],
       ['問い合わせ電話番号', committee.contact_phone || '未設定'], ['問い合わせ受付時間', committee.contact_hours || '未設定'],
     ]),
     h('h2', {}, 'アクワイアラ情報の更新'),
