@@ -61,11 +61,12 @@ def initial_password(rt: Runtime, pending: dict[str, Any], body: InitialPassword
     user = _live_user(rt, str(attempt["user_id"]))
     check = check_staff_password if attempt["app"] == "merchant" else check_admin_password
     check(body.new_password, body.confirm_password, str(user["login_id"]))
+    if attempt["app"] != "merchant":
+        signin.reserve_mail(rt, str(user["email"]), attempt)  # a refused code mail changes nothing
     _store_password(rt, user, body.new_password)
     if attempt["app"] == "merchant":
         attempts.delete(rt.db, str(attempt["attempt_id"]))
         return merchant.start_staff_session(rt, user, attempt)
-    signin.reserve_mail(rt, str(user["email"]), attempt)
     attempts.set_stage(rt.db, str(attempt["attempt_id"]), "verify_email")
     signin.deliver_code(rt, str(attempt["attempt_id"]), _login_mail(user))
     return SignInStep(next="verify_email", email_hint=signin.mask_email(str(user["email"])))
