@@ -8,7 +8,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire rebuild-totals reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset synth docs expire rebuild-totals reset setup clean help
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -76,6 +76,9 @@ e2e: setup $(STAMPS)/chromium
 
 bench: setup
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
+
+bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench --only reset
 
 docs: setup
 	$(PY) -m local.docs

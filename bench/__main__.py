@@ -34,10 +34,10 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
 def main() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", nargs="*", help="operations overhead imports history export load")
+    parser.add_argument("--only", nargs="*", help="operations overhead imports history export reset load")
     parser.add_argument("--transactions", type=int, default=100_000, help="history benchmark size")
     args = parser.parse_args()
-    wanted = set(args.only or ["operations", "overhead", "imports", "history", "export", "load"])
+    wanted = set(args.only or ["operations", "overhead", "imports", "history", "export", "reset", "load"])
     out: dict[str, Any] = {}
     sections: list[str] = []
     started = time.perf_counter()
@@ -106,6 +106,18 @@ def main() -> None:
                 ],
             )
             + f"\n1M / 10k peak ratio {result['ratio']:.2f}; 1M / 100k {result['flat_ratio']:.2f}\n"
+        )
+    if "reset" in wanted:
+        from bench import reset_timing
+
+        result = reset_timing.run()
+        out["reset"] = result
+        sections.append(
+            f"### Password reset timing, existing vs unknown login ID (in-process on moto; medians of {result['rounds']} interleaved requests each)\n"
+            + table(
+                ["existing ms", "unknown ms", "difference ms", "spread (MAD) ms"],
+                [[result["known_ms"], result["unknown_ms"], result["difference_ms"], result["spread_ms"]]],
+            )
         )
     if "load" in wanted:
         from bench import load
