@@ -19,17 +19,32 @@ help:
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
-$(STAMPS)/python: requirements/dev.txt requirements/lambda.txt
+# `make run` installs only what running needs (requirements/run.txt, npm "dependencies": jsQR);
+# `make test` and the other targets add the rest (requirements/dev.txt, npm "devDependencies").
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+RUN_STAMPS := $(STAMPS)/python-run $(STAMPS)/npm-run
+
+$(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(PIP_INSTALL) -r requirements/run.txt
 	@touch $@
 
-$(STAMPS)/npm: package.json package-lock.json
-	@mkdir -p $(STAMPS)
-	npm ci --no-audit --no-fund --loglevel=error
+$(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
+	$(PIP_INSTALL) -r requirements/dev.txt
 	@touch $@
+
+# `npm ci` installs exactly package-lock.json; --omit=dev leaves out the CDK CLI and axe-core. It
+# replaces node_modules, so the run-only install forgets that the full one was done.
+$(STAMPS)/npm-run: package.json package-lock.json
+	@mkdir -p $(STAMPS)
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	@rm -f $(STAMPS)/npm
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json $(STAMPS)/npm-run
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(STAMPS)/npm-run $@
 
 # The browser tests see what users see: Debian's Chromium with Japanese fonts (fonts-noto-cjk).
 $(STAMPS)/chromium:
@@ -43,7 +58,7 @@ $(STAMPS)/chromium:
 setup: $(STAMPS)/python $(STAMPS)/npm
 
 # --- the two front-door commands -----------------------------------------------------------
-run: setup
+run: $(RUN_STAMPS)
 	$(PY) -m local.server
 
 test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
