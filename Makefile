@@ -21,28 +21,37 @@ help:
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
 # `make run` installs only what running needs (requirements/run.txt, npm "dependencies": jsQR);
 # `make test` and the other targets add the rest (requirements/dev.txt, npm "devDependencies").
+# Each step first checks what it needs (local/preflight.py), so a missing Python or Node.js, a port
+# in use or no network stops it with one line naming the fix, before anything is half-installed.
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
 RUN_STAMPS := $(STAMPS)/python-run $(STAMPS)/npm-run
+PREFLIGHT = @command -v $(PYTHON) >/dev/null 2>&1 || { \
+  echo "make: $(PYTHON) not found: install Python 3.11 or newer, or name it with PYTHON=python3.11 make run" >&2; \
+  exit 1; }; $(PYTHON) local/preflight.py
 
 $(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
+	$(PREFLIGHT) python pypi
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) -r requirements/run.txt
 	@touch $@
 
 $(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
+	$(PREFLIGHT) pypi
 	$(PIP_INSTALL) -r requirements/dev.txt
 	@touch $@
 
 # `npm ci` installs exactly package-lock.json; --omit=dev leaves out the CDK CLI and axe-core. It
 # replaces node_modules, so the run-only install forgets that the full one was done.
 $(STAMPS)/npm-run: package.json package-lock.json
+	$(PREFLIGHT) npm
 	@mkdir -p $(STAMPS)
 	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	@rm -f $(STAMPS)/npm
 	@touch $@
 
 $(STAMPS)/npm: package.json package-lock.json $(STAMPS)/npm-run
+	$(PREFLIGHT) npm
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(STAMPS)/npm-run $@
 
@@ -58,7 +67,10 @@ $(STAMPS)/chromium:
 setup: $(STAMPS)/python $(STAMPS)/npm
 
 # --- the two front-door commands -----------------------------------------------------------
-run: $(RUN_STAMPS)
+# Everything is checked before the first install: the port, and the tools and network still needed.
+run:
+	$(PREFLIGHT) port $$($(MAKE) -sq $(STAMPS)/python-run || echo python pypi) $$($(MAKE) -sq $(STAMPS)/npm-run || echo npm)
+	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) --no-print-directory $(RUN_STAMPS)
 	$(PY) -m local.server
 
 test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e

@@ -8,6 +8,7 @@ beside it. Data is kept in .local/state across restarts (`make reset` starts ove
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import mimetypes
@@ -308,9 +309,16 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     base_url = f"http://{args.host}:{args.port}"
     local = LocalStack(args.state, base_url)
-    local.start()
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(local))
+    # Listen first: a port in use is one line naming the fix, before any data is touched.
+    try:
+        server = ThreadingHTTPServer((args.host, args.port), make_handler(local))
+    except OSError as error:
+        from local.preflight import port_in_use
+
+        reason = port_in_use(args.host, args.port) if error.errno == errno.EADDRINUSE else error.strerror
+        sys.exit(f"cannot start: {reason}")
     server.daemon_threads = True
+    local.start()
 
     def stop(*_: Any) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
