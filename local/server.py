@@ -47,7 +47,6 @@ class LocalStack:
 
     def start(self) -> None:
         from local import moto_shim, snapshot
-        from local.mailbox import Mailbox
         from shoken import runtime
         from shoken.runtime import Runtime
 
@@ -59,19 +58,8 @@ class LocalStack:
         self.api_lock = threading.Lock()
         with self.lock:
             stack.create_resources(self.config)
-            self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
-            self.restored = snapshot.exists(self.state_dir)
-            if self.restored:
-                count = snapshot.restore(self.state_dir, self.config.table_name)
-                print(f"restored {count} items from {self.state_dir}")
-                self.mailbox.drain()  # mail sent while restoring is not news
-            else:
-                from local import seed
-
-                logins = seed.seed(runtime.get())
-                (self.state_dir / "demo-logins.json").write_text(json.dumps(logins, ensure_ascii=False, indent=1))
-                self.mailbox.drain()
-                snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+            self.data_note = self._load_or_seed(snapshot, runtime.get())
+        print(self.data_note, flush=True)
         logins_file = self.state_dir / "demo-logins.json"
         self.logins = json.loads(logins_file.read_text()) if logins_file.exists() else []
         threading.Thread(target=self._snapshot_loop, name="snapshot", daemon=True).start()
@@ -82,6 +70,39 @@ class LocalStack:
         self.stop = threading.Event()
         threading.Thread(target=streams.run_forever, args=(self.stream, self.stop), name="stream", daemon=True).start()
         threading.Thread(target=self._schedule_loop, name="schedule", daemon=True).start()
+
+    def _load_or_seed(self, snapshot: Any, rt: Any) -> str:
+        """Restore, migrate or (re)seed the local data, as its version stamp says; returns what was done."""
+        from local import seed
+        from local.mailbox import Mailbox
+
+        plan = snapshot.plan(self.state_dir, snapshot.shape(self.config.table_name))
+        self.restored = plan.action in ("restore", "migrate")
+        if self.restored:
+            self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
+            try:
+                count = snapshot.restore(self.state_dir, self.config.table_name, plan.migrations)
+            except Exception as error:
+                snapshot.clear(self.config.table_name, self.buckets)
+                plan = snapshot.Plan("reseed", f"its items did not load ({type(error).__name__}: {error})")
+                self.restored = False
+            else:
+                self.mailbox.drain()  # mail sent while restoring is not news
+                if plan.action == "migrate":
+                    snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+                    return f"local data: migrated {count} items ({plan.reason})"
+                return f"local data: restored {count} items from {self.state_dir}"
+        note = "local data: seeded the demo city"
+        if plan.action == "reseed":
+            kept = snapshot.set_aside(self.state_dir)
+            note = f"local data: reseeded the demo city, because {plan.reason}; the old data is in {kept}"
+        self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
+        logins = seed.seed(rt)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "demo-logins.json").write_text(json.dumps(logins, ensure_ascii=False, indent=1))
+        self.mailbox.drain()
+        snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+        return note
 
     def _schedule_loop(self) -> None:
         """EventBridge Scheduler in miniature: the daily jobs, at start and every 24 hours."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import json
 import socket
 import subprocess
 import sys
@@ -11,8 +12,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from local import preflight
-from tests.e2e.conftest import ROOT, free_port
+from local import preflight, snapshot
+from tests.e2e.conftest import ROOT, LocalServer, free_port, start_server
+from tests.support.client import Client, over_http
 
 
 @pytest.fixture
@@ -72,3 +74,47 @@ def test_no_network_to_a_registry_is_named_but_any_answer_counts_as_reachable() 
         assert preflight.check_reachable("x", f"http://127.0.0.1:{answering.server_address[1]}/", "y") == []
     finally:
         answering.shutdown()
+
+
+def server_log(server: LocalServer) -> str:
+    port = server.base_url.rsplit(":", 1)[1]
+    return (server.state_dir.parent / f"server-{port}.log").read_text()
+
+
+def stop(server: LocalServer) -> None:
+    server.process.terminate()
+    server.process.wait(timeout=20)
+
+
+def test_data_of_another_shape_is_reseeded_and_kept_aside_instead_of_failing(tmp_path) -> None:
+    """Issue 22.4: a `make run` after pulling new code reseeds (and says so) when the data's shape changed."""
+    state = tmp_path / "state"
+    first = start_server(state)
+    stop(first)
+    assert "local data: seeded the demo city" in server_log(first)
+    stamp = json.loads((state / "version.json").read_text())
+    assert stamp == {"data_version": snapshot.DATA_VERSION, "table": stamp["table"], "seed": stamp["seed"]}
+
+    # Given data stamped with another table definition, when the server starts, then it reseeds
+    (state / "version.json").write_text(json.dumps({**stamp, "table": "0000"}))
+    second = start_server(state)
+    try:
+        log = server_log(second)
+        assert "local data: reseeded the demo city, because the table definition changed" in log
+        [kept] = (state / "replaced").iterdir()
+        assert str(kept) in log and (kept / "table.jsonl").exists() and (kept / "demo-logins.json").exists()
+        assert Client("admin", over_http(second.base_url)).get("/api/site").status == 200
+    finally:
+        stop(second)
+
+    # Given current stamp but an item that no longer loads, when the server starts, then it reseeds too
+    with (state / "table.jsonl").open("a") as handle:
+        handle.write(json.dumps({"PK": {"S": "OLD#shape"}}) + "\n")  # no sort key: rejected by the table
+    third = start_server(state)
+    try:
+        assert "reseeded the demo city, because its items did not load (ClientError" in server_log(third)
+        assert len(list((state / "replaced").iterdir())) == 2
+        client = Client("wallet", over_http(third.base_url))
+        assert client.post("/api/wallet/auth/start", {"email": "hanako@example.jp"}).status == 200
+    finally:
+        stop(third)
