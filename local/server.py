@@ -13,15 +13,19 @@ import html
 import json
 import mimetypes
 import os
+import re
 import signal
+import socket
+import ssl
 import sys
 import threading
 import time
+import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from local import stack
 
@@ -31,6 +35,7 @@ WEB = ROOT / "web"
 VENDOR = {
     "jsQR.js": ROOT / "node_modules" / "jsqr" / "dist" / "jsQR.js",
 }
+URL_SAFE = "/?&=%:@!$'()*+,;~-._"
 STATIC_PREFIXES = ("/admin/", "/merchant/", "/wallet/", "/shared/")
 MAX_BODY = 12 * 1024 * 1024
 # Local data is written to disk at most this often (and at shutdown): a dump holds moto while it runs.
@@ -322,23 +327,73 @@ def mail_page(mails: list[dict[str, Any]]) -> str:
     )
 
 
+class LocalHTTPServer(ThreadingHTTPServer):
+    """The local server; with a certificate, each connection's TLS handshake happens in its own thread
+    (a slow or refusing client, like a phone still deciding about the certificate, holds up no one)."""
+
+    daemon_threads = True
+    tls: ssl.SSLContext | None = None
+    public_address = "127.0.0.1"
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is not None:
+            try:
+                request.settimeout(30)
+                if request.recv(1, socket.MSG_PEEK) != b"\x16":  # not a TLS hello: plain http typed in
+                    self._redirect_to_https(request)
+                    return
+                request = self.tls.wrap_socket(request, server_side=True)
+                request.settimeout(None)
+            except (OSError, ssl.SSLError):
+                return  # the client refused the certificate or went away; it is told by its browser
+        super().finish_request(request, client_address)
+
+    def _redirect_to_https(self, request: socket.socket) -> None:
+        lines = request.recv(8192).decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        target = parts[1] if len(parts) == 3 and parts[1].startswith("/") else "/"
+        host = next((line[5:].strip() for line in lines[1:] if line.lower().startswith("host:")), "")
+        if not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?", host):
+            host = f"{self.public_address}:{self.server_address[1]}"
+        location = f"https://{host}{quote(target, safe=URL_SAFE)}"
+        request.sendall(
+            f"HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\n"
+            "Connection: close\r\n\r\n".encode("latin-1")
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
+    from local import lan
+
+    warnings.filterwarnings("ignore", "No application metrics to publish")  # Powertools, metrics are off
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--state", type=Path, default=Path(os.environ.get("SHOKEN_STATE", ROOT / ".local" / "state")))
     args = parser.parse_args(argv)
-    base_url = f"http://{args.host}:{args.port}"
+    on_lan = not lan.is_loopback(args.host)
+    # HTTPS on the LAN unless HTTPS=0 (local/lan.py says why); HTTPS=1 asks for it on this PC too.
+    https = os.environ.get("HTTPS", "1" if on_lan else "0") not in ("0", "", "false")
+    address = lan.lan_address(args.host) if on_lan else args.host
+    base_url = f"{'https' if https else 'http'}://{address}:{args.port}"
+    if on_lan and not https:
+        os.environ["COOKIE_SECURE"] = "false"  # a browser keeps no Secure cookie from plain http there
     local = LocalStack(args.state, base_url)
     # Listen first: a port in use is one line naming the fix, before any data is touched.
     try:
-        server = ThreadingHTTPServer((args.host, args.port), make_handler(local))
+        server = LocalHTTPServer((args.host, args.port), make_handler(local))
     except OSError as error:
         from local.preflight import port_in_use
 
         reason = port_in_use(args.host, args.port) if error.errno == errno.EADDRINUSE else error.strerror
         sys.exit(f"cannot start: {reason}")
-    server.daemon_threads = True
+    fingerprint = None
+    if https:
+        certificate = lan.certificate(args.state / "tls", [address])
+        server.tls = certificate.context()
+        server.public_address = address
+        fingerprint = certificate.fingerprint
     local.start()
 
     def stop(*_: Any) -> None:
@@ -347,6 +402,8 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(banner(base_url, local.logins), flush=True)
+    if on_lan:
+        print("\n".join(lan.phone_notes(base_url, fingerprint)), flush=True)
     try:
         server.serve_forever()
     finally:
