@@ -25,7 +25,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 from local import stack
 
@@ -38,7 +38,7 @@ VENDOR = {
 URL_SAFE = "/?&=%:@!$'()*+,;~-._"
 STATIC_PREFIXES = ("/admin/", "/merchant/", "/wallet/", "/shared/")
 MAX_BODY = 12 * 1024 * 1024
-# Local data is written to disk at most this often (and at shutdown): a dump holds moto while it runs.
+# Local data is written to disk this often when it changed (and at shutdown); see local/snapshot.py.
 SNAPSHOT_SECONDS = 15
 
 
@@ -46,7 +46,6 @@ class LocalStack:
     def __init__(self, state_dir: Path, base_url: str) -> None:
         self.state_dir = state_dir
         self.base_url = base_url
-        self.dirty = False
         self.logins: list[dict[str, str]] = []
         self._openapi: bytes | None = None
 
@@ -61,6 +60,7 @@ class LocalStack:
         runtime.use(Runtime(config=self.config))
         self.lock = moto_shim.LOCK
         self.api_lock = threading.Lock()
+        self.snapshots = snapshot.Snapshotter(self.state_dir, self.config.table_name, self.buckets, self.lock)
         with self.lock:
             stack.create_resources(self.config)
             self.data_note = self._load_or_seed(snapshot, runtime.get())
@@ -94,7 +94,7 @@ class LocalStack:
             else:
                 self.mailbox.drain()  # mail sent while restoring is not news
                 if plan.action == "migrate":
-                    snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+                    self.snapshots.save()
                     return f"local data: migrated {count} items ({plan.reason})"
                 return f"local data: restored {count} items from {self.state_dir}"
         note = "local data: seeded the demo city"
@@ -106,7 +106,7 @@ class LocalStack:
         self.state_dir.mkdir(parents=True, exist_ok=True)
         (self.state_dir / "demo-logins.json").write_text(json.dumps(logins, ensure_ascii=False, indent=1))
         self.mailbox.drain()
-        snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+        self.snapshots.save()
         return note
 
     def _schedule_loop(self) -> None:
@@ -122,7 +122,6 @@ class LocalStack:
         result: dict[str, Any] = schedule.lambda_handler(
             {"date": date} if date else {}, FakeLambdaContext("shoken-schedule", 900_000)
         )
-        self.dirty = True
         return result
 
     @property
@@ -132,15 +131,13 @@ class LocalStack:
     def _snapshot_loop(self) -> None:
         while True:
             time.sleep(SNAPSHOT_SECONDS)
-            if self.dirty:
-                self.save()
+            try:
+                self.save()  # cheap when nothing changed, and it catches the stream consumers' writes too
+            except Exception as error:  # keep serving; the next round retries
+                print(f"could not save local data: {error!r}", flush=True)
 
     def save(self) -> None:
-        from local import snapshot
-
-        with self.lock:
-            self.dirty = False
-            snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+        self.snapshots.save()
 
     def api(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> Any:
         from local import apigw
@@ -151,7 +148,6 @@ class LocalStack:
         with self.api_lock:
             response = apigw.invoke(method, target, headers=headers, body=body, source_ip=source_ip)
         self.mailbox.drain()
-        self.dirty = True
         return response
 
     def openapi(self) -> bytes:
@@ -231,29 +227,40 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
                 self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain")
 
         def _s3_link(self, path: str) -> None:
-            """Serve an S3 presigned link locally, honouring its expiry as S3 would."""
+            """Serve an S3 presigned link locally, checking its signature and expiry as S3 does."""
+            from datetime import UTC, datetime
+
             import boto3
 
-            query = parse_qs(urlsplit(self.path).query)
-            bucket, _, key = unquote(path[len("/_local/s3/") :]).partition("/")
-            signed_at = query.get("X-Amz-Date", [""])[0]
-            expires = int(query.get("X-Amz-Expires", ["0"])[0] or 0)
-            try:
-                start = time.mktime(time.strptime(signed_at, "%Y%m%dT%H%M%SZ")) - time.timezone
-            except ValueError:
-                start = 0
-            if not signed_at or time.time() > start + expires:
-                self._send(HTTPStatus.FORBIDDEN, "リンクの有効期限が切れました。".encode(), "text/plain; charset=utf-8")
+            from local import s3_links
+
+            parts = urlsplit(self.path)
+            refusal = s3_links.check(
+                self.command,
+                parts.path,
+                parts.query,
+                dict(self.headers.items()),
+                access_key=os.environ["AWS_ACCESS_KEY_ID"],
+                secret_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+                now=datetime.now(UTC),
+            )
+            if refusal is not None:
+                self._send(HTTPStatus.FORBIDDEN, refusal.xml(), "application/xml")
                 return
+            query = dict(parse_qsl(parts.query))
+            bucket, _, key = unquote(path[len("/_local/s3/") :]).partition("/")
             with local.lock:
                 try:
                     obj = boto3.client("s3").get_object(Bucket=bucket, Key=key)
                 except Exception:
-                    self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
+                    missing = s3_links.Refusal("NoSuchKey", "The specified key does not exist.")
+                    self._send(HTTPStatus.NOT_FOUND, missing.xml(), "application/xml")
                     return
                 data = obj["Body"].read()
-            extra = {"content-disposition": obj.get("ContentDisposition") or "attachment"}
-            self._send(200, data, obj.get("ContentType") or "application/octet-stream", extra)
+            # The signed response-* parameters override the stored metadata, as in S3.
+            disposition = query.get("response-content-disposition") or obj.get("ContentDisposition") or "attachment"
+            kind = query.get("response-content-type") or obj.get("ContentType") or "application/octet-stream"
+            self._send(200, data, kind, {"content-disposition": disposition})
 
         def _static(self, path: str) -> None:
             if path == "/":

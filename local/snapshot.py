@@ -1,7 +1,8 @@
 """Keeps local data across restarts: the table and the buckets are written to .local/state and read back.
 
-moto holds everything in memory; this dumps it (debounced, and at shutdown) and restores it at the
-next start with batch writes, so `make run` continues where it stopped. `make reset` deletes it.
+moto holds everything in memory; this writes it out (every few seconds when it changed, and at
+shutdown; never holding up requests, see Snapshotter) and restores it at the next start with batch
+writes, so `make run` continues where it stopped. `make reset` deletes it.
 
 Each dump is stamped with the shape of its data (version.json): the data version below, the table
 definition and the demo seed. A start after pulling new code compares the stamp with the code's:
@@ -16,6 +17,7 @@ import base64
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -101,26 +103,78 @@ def clear(table_name: str, buckets: list[str]) -> None:
                 s3.delete_object(Bucket=bucket, Key=entry["Key"])
 
 
-def dump(state_dir: Path, table_name: str, buckets: list[str]) -> None:
-    dynamodb: Any = boto3.client("dynamodb")
-    tmp = state_dir / "table.jsonl.tmp"
-    state_dir.mkdir(parents=True, exist_ok=True)
-    with tmp.open("w") as handle:
-        for page in dynamodb.get_paginator("scan").paginate(TableName=table_name):
-            for item in page["Items"]:
+class Snapshotter:
+    """Writes the table and the buckets to state_dir without holding up requests.
+
+    A full Scan through moto under its lock froze every API call for tens of seconds on a large table.
+    Instead this keeps its own copy of the table, brought up to date from the table's stream (moto
+    records every write there with the item's new image, and the local table always has one): under
+    the lock it only takes the records added since the last save and the buckets' listing; applying
+    them and writing the files happen outside it. S3 objects are re-read only when their ETag changed.
+    """
+
+    def __init__(self, state_dir: Path, table_name: str, buckets: list[str], lock: Any) -> None:
+        self.state_dir, self.table_name, self.buckets, self.lock = state_dir, table_name, buckets, lock
+        self._saving = threading.Lock()
+        self._shard: Any = None
+        self._position = 0
+        self._items: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+        self._objects: dict[tuple[str, str], tuple[str, str]] = {}  # (bucket, key) -> (etag, base64 body)
+
+    def save(self) -> None:
+        with self._saving:
+            with self.lock:
+                records, objects = self._changes()
+            if not records and objects == self._objects and exists(self.state_dir):
+                return  # nothing changed since the last save
+            for record in records:
+                change = record["dynamodb"]
+                key = tuple(sorted((name, json.dumps(value, sort_keys=True)) for name, value in change["Keys"].items()))
+                if record["eventName"] == "REMOVE":
+                    self._items.pop(key, None)
+                else:
+                    self._items[key] = change["NewImage"]
+            self._objects = objects
+            self._write()
+
+    def _changes(self) -> tuple[list[dict[str, Any]], dict[tuple[str, str], tuple[str, str]]]:
+        """Only what is cheap, under moto's lock: the new stream records and the changed objects."""
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.dynamodb.models import dynamodb_backends
+
+        from local.stack import REGION
+
+        shard: Any = dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].get_table(self.table_name).stream_shard
+        if shard is not self._shard:  # a new table (first save, or emptied after a failed restore)
+            self._shard, self._position, self._items = shard, 0, {}
+        records = [entry.record for entry in shard.items[self._position :]]
+        self._position = len(shard.items)
+        s3: Any = boto3.client("s3")
+        objects: dict[tuple[str, str], tuple[str, str]] = {}
+        for bucket in self.buckets:
+            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
+                for entry in page.get("Contents", []):
+                    name = (bucket, entry["Key"])
+                    known = self._objects.get(name)
+                    if known and known[0] == entry["ETag"]:
+                        objects[name] = known
+                    else:
+                        body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read()
+                        objects[name] = (entry["ETag"], base64.b64encode(body).decode())
+        return records, objects
+
+    def _write(self) -> None:
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        tmp = self.state_dir / "table.jsonl.tmp"
+        with tmp.open("w") as handle:
+            for item in list(self._items.values()):
                 handle.write(json.dumps(item, ensure_ascii=False) + "\n")
-    os.replace(tmp, state_dir / "table.jsonl")
-    s3: Any = boto3.client("s3")
-    objects: list[dict[str, Any]] = []
-    for bucket in buckets:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            for entry in page.get("Contents", []):
-                body = s3.get_object(Bucket=bucket, Key=entry["Key"])["Body"].read()
-                objects.append({"bucket": bucket, "key": entry["Key"], "body": base64.b64encode(body).decode()})
-    tmp = state_dir / "objects.json.tmp"
-    tmp.write_text(json.dumps(objects))
-    os.replace(tmp, state_dir / "objects.json")
-    (state_dir / STAMP).write_text(json.dumps(shape(table_name)))
+        os.replace(tmp, self.state_dir / "table.jsonl")
+        objects = [{"bucket": b, "key": k, "body": body} for (b, k), (_, body) in self._objects.items()]
+        tmp = self.state_dir / "objects.json.tmp"
+        tmp.write_text(json.dumps(objects))
+        os.replace(tmp, self.state_dir / "objects.json")
+        (self.state_dir / STAMP).write_text(json.dumps(shape(self.table_name)))
 
 
 def exists(state_dir: Path) -> bool:

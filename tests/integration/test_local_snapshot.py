@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import boto3
+import pytest
 
 from local import snapshot
 from shoken.runtime import Runtime
 
+EXPORTS = "shoken-local-exports"  # local/stack.py
 CURRENT = {"data_version": 3, "table": "t1", "seed": "s1"}
 
 
@@ -70,3 +73,95 @@ def test_a_set_aside_keeps_the_old_files_and_the_session_key(tmp_path: Path) -> 
     kept = snapshot.set_aside(state)
     assert sorted(p.name for p in kept.iterdir()) == ["mail.jsonl", "table.jsonl", "version.json"]
     assert not snapshot.exists(state) and (state / "session.key").read_text() == "k"
+
+
+def table_items(table_name: str) -> list[dict[str, Any]]:
+    dynamodb: Any = boto3.client("dynamodb")
+    pages = dynamodb.get_paginator("scan").paginate(TableName=table_name)
+    return sorted((item for page in pages for item in page["Items"]), key=lambda i: json.dumps(i, sort_keys=True))
+
+
+def saved_items(state: Path) -> list[dict[str, Any]]:
+    lines = (state / "table.jsonl").read_text().splitlines()
+    return sorted((json.loads(line) for line in lines), key=lambda i: json.dumps(i, sort_keys=True))
+
+
+def test_a_save_writes_exactly_the_table_after_puts_updates_deletes_and_a_cancelled_transaction(
+    rt: Runtime, tmp_path: Path
+) -> None:
+    from local import moto_shim
+
+    dynamodb: Any = boto3.client("dynamodb")
+    table = rt.config.table_name
+    snapshots = snapshot.Snapshotter(tmp_path, table, [EXPORTS], moto_shim.LOCK)
+    for n in range(30):
+        dynamodb.put_item(TableName=table, Item={"PK": {"S": f"T#{n}"}, "SK": {"S": "A"}, "n": {"N": str(n)}})
+    snapshots.save()
+    assert saved_items(tmp_path) == table_items(table)
+    dynamodb.update_item(
+        TableName=table,
+        Key={"PK": {"S": "T#1"}, "SK": {"S": "A"}},
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "100"}},
+    )
+    dynamodb.delete_item(TableName=table, Key={"PK": {"S": "T#2"}, "SK": {"S": "A"}})
+    with pytest.raises(dynamodb.exceptions.TransactionCanceledException):
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"PK": {"S": "T#new"}, "SK": {"S": "A"}}}},
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": {"PK": {"S": "T#3"}, "SK": {"S": "A"}},
+                        "ConditionExpression": "attribute_not_exists(PK)",
+                    }
+                },
+            ]
+        )
+    boto3.client("s3").put_object(Bucket=EXPORTS, Key="exports/a.csv", Body=b"a,b\n")
+    snapshots.save()
+    assert saved_items(tmp_path) == table_items(table)
+    assert {"PK": {"S": "T#1"}, "SK": {"S": "A"}, "n": {"N": "100"}} in saved_items(tmp_path)
+    [stored] = json.loads((tmp_path / "objects.json").read_text())
+    assert (stored["key"], stored["body"]) == ("exports/a.csv", "YSxiCg==")
+
+
+def test_requests_go_on_while_a_save_is_being_written(
+    rt: Runtime, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12.9: the save used to Scan and write under moto's lock, so every API call waited for it
+    (20-40 s at 33,000 items). Here the writing is held still; a DynamoDB call must still answer."""
+    from local import moto_shim
+
+    dynamodb: Any = boto3.client("dynamodb")
+    table = rt.config.table_name
+    for n in range(5):
+        dynamodb.put_item(TableName=table, Item={"PK": {"S": f"T#{n}"}, "SK": {"S": "A"}})
+    writing, release = threading.Event(), threading.Event()
+    real_dumps = json.dumps
+
+    def held_dumps(value: Any, **kwargs: Any) -> str:
+        if isinstance(value, dict) and "PK" in value:
+            writing.set()
+            release.wait(30)
+        return real_dumps(value, **kwargs)
+
+    monkeypatch.setattr(snapshot.json, "dumps", held_dumps)
+    snapshots = snapshot.Snapshotter(tmp_path, table, [], moto_shim.LOCK)
+    saver = threading.Thread(target=snapshots.save)
+    saver.start()
+    try:
+        assert writing.wait(10), "the save did not start writing"
+        answered: list[Any] = []
+        call = threading.Thread(
+            target=lambda: answered.append(
+                dynamodb.get_item(TableName=table, Key={"PK": {"S": "T#1"}, "SK": {"S": "A"}})
+            )
+        )
+        call.start()
+        call.join(10)
+        assert answered and answered[0]["Item"]["PK"] == {"S": "T#1"}, "a request waited for the save"
+    finally:
+        release.set()
+        saver.join(30)
+    assert len(saved_items(tmp_path)) == 5

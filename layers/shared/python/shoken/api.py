@@ -170,6 +170,7 @@ def serve(
         call.admission = admit(route, call.request, runtime)
         if call.admission.principal:
             logger.append_keys(role=call.admission.principal.role.value, user=call.admission.principal.user_id)
+        require_utf8_json(event)
         result = app.resolve(event, context)
     except ShokenError as error:
         result = _plain(error)
@@ -184,6 +185,23 @@ def serve(
     if cookies:
         result["cookies"] = [*(result.get("cookies") or []), *cookies]
     return result
+
+
+def require_utf8_json(event: dict[str, Any]) -> None:
+    """A JSON body is UTF-8 (RFC 8259). API Gateway hands other bytes on base64-encoded, which the
+    resolver would decode into a UnicodeDecodeError (a 500); this makes it the 400 of any bad JSON.
+    Bodies of other types (file uploads, e.g. Shift_JIS CSV) are the route's to read."""
+    content_type = str((event.get("headers") or {}).get("content-type", "")).strip().lower()
+    if content_type and not content_type.startswith(content_types.APPLICATION_JSON):
+        return
+    if not event.get("isBase64Encoded") or not event.get("body"):
+        return
+    try:
+        base64.b64decode(str(event["body"])).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidRequest(
+            details=[{"field": "body", "reason": "not valid UTF-8", "reason_ja": "文字コードがUTF-8ではありません。"}]
+        ) from None
 
 
 def _plain(error: ShokenError) -> dict[str, Any]:
