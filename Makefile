@@ -21,6 +21,8 @@ help:
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
 # `make run` installs only what running needs (requirements/run.txt, npm "dependencies": jsQR);
 # `make test` and the other targets add the rest (requirements/dev.txt, npm "devDependencies").
+# The run set is installed without compiling every module (moto alone has thousands): the server
+# compiles what it imports on its first start, into .local/pycache, and reuses that afterwards.
 # Each step first checks what it needs (local/preflight.py), so a missing Python or Node.js, a port
 # in use or no network stops it with one line naming the fix, before anything is half-installed.
 PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
@@ -33,7 +35,7 @@ $(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
 	$(PREFLIGHT) python pypi
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PIP_INSTALL) -r requirements/run.txt
+	$(PIP_INSTALL) --no-compile -r requirements/run.txt
 	@touch $@
 
 $(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
@@ -71,7 +73,7 @@ setup: $(STAMPS)/python $(STAMPS)/npm
 run:
 	$(PREFLIGHT) port $$($(MAKE) -sq $(STAMPS)/python-run || echo python pypi) $$($(MAKE) -sq $(STAMPS)/npm-run || echo npm)
 	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) --no-print-directory $(RUN_STAMPS)
-	$(PY) -m local.server
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.local/pycache $(PY) -m local.server
 
 test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
 	@echo "all checks passed"
