@@ -33,6 +33,7 @@ PREFLIGHT = @command -v $(PYTHON) >/dev/null 2>&1 || { \
 
 $(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
 	$(PREFLIGHT) python pypi
+	@echo "installing the Python packages of requirements/run.txt into $(VENV)"
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP_INSTALL) --no-compile -r requirements/run.txt
@@ -41,12 +42,15 @@ $(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
 $(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
 	$(PREFLIGHT) pypi
 	$(PIP_INSTALL) -r requirements/dev.txt
+	@# the run set went in uncompiled; the test processes (which write no bytecode) read it compiled
+	$(PY) -m compileall -q -j 0 $(VENV)/lib/python3*/site-packages >/dev/null
 	@touch $@
 
 # `npm ci` installs exactly package-lock.json; --omit=dev leaves out the CDK CLI and axe-core. It
 # replaces node_modules, so the run-only install forgets that the full one was done.
 $(STAMPS)/npm-run: package.json package-lock.json
 	$(PREFLIGHT) npm
+	@echo "installing jsQR from npm (package-lock.json, without the devDependencies)"
 	@mkdir -p $(STAMPS)
 	npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	@rm -f $(STAMPS)/npm
@@ -72,7 +76,7 @@ setup: $(STAMPS)/python $(STAMPS)/npm
 # Everything is checked before the first install: the port, and the tools and network still needed.
 run:
 	$(PREFLIGHT) port $$($(MAKE) -sq $(STAMPS)/python-run || echo python pypi) $$($(MAKE) -sq $(STAMPS)/npm-run || echo npm)
-	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) --no-print-directory $(RUN_STAMPS)
+	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) -s --no-print-directory $(RUN_STAMPS)
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.local/pycache $(PY) -m local.server
 
 test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
