@@ -21,7 +21,7 @@ import pytest
 from local import lan
 from tests.e2e.conftest import PHONE, ROOT, context_options, free_port, launch
 from tests.support import mailbox
-from tests.support.client import Client, Reply, Transport
+from tests.support.client import Client, Reply, Transport, over_http
 
 EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 - what HOST=0.0.0.0 make run asks for
 
@@ -133,3 +133,28 @@ def test_the_merchant_page_on_the_lan_address_is_a_secure_context_with_a_camera_
             assert page.evaluate("window.isSecureContext && typeof navigator.mediaDevices?.getUserMedia") == "function"
         finally:
             browser.close()
+
+
+def test_plain_http_on_the_lan_drops_secure_from_the_cookies_and_names_the_camera_flag(tmp_path: Path) -> None:
+    """HTTPS=0: a phone could not keep a Secure cookie from plain http, so sign-in would silently fail."""
+    state, port = tmp_path / "state", free_port()
+    log = tmp_path / "server.log"
+    env = {**os.environ, "HOST": EVERY_INTERFACE, "PORT": str(port), "SHOKEN_STATE": str(state), "HTTPS": "0"}
+    env["PASSWORD_HASH_LOG_N"] = "10"
+    with log.open("wb") as out:
+        process = subprocess.Popen([sys.executable, "-m", "local.server"], cwd=ROOT, env=env, stdout=out, stderr=out)
+    try:
+        printed = wait_for_log(log, "unsafely-treat-insecure-origin-as-secure", process)
+        base_url = f"http://{lan.lan_address(EVERY_INTERFACE)}:{port}"
+        assert f"{base_url}/merchant/" in printed and not (state / "tls").exists()
+        client = Client("wallet", over_http(base_url))
+        assert client.post("/api/wallet/auth/start", {"email": "plain@example.jp"}).status == 200
+        verified = client.post(
+            "/api/auth/verify", {"code": mailbox.last_code("plain@example.jp", mailbox.sent_over_http(base_url))}
+        )
+        assert verified.status == 200 and verified.cookies
+        assert all("Secure" not in c and not c.startswith("__Host-") for c in verified.cookies), verified.cookies
+        assert client.get("/api/auth/me").status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
