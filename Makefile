@@ -12,6 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
+	@echo "            HOST=0.0.0.0 make run: on the LAN over https, so a phone can be the till"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out)"
