@@ -133,7 +133,6 @@ class LocalStack:
         result: dict[str, Any] = schedule.lambda_handler(
             {**event, "date_to": date_to}, FakeLambdaContext("shoken-schedule", 900_000)
         )
-        self.dirty = True
         return result
 
     @property
