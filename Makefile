@@ -12,6 +12,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
+	@echo "            HOST=0.0.0.0 make run: on the LAN over https, so a phone can be the till"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out)"
@@ -20,17 +21,47 @@ help:
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
-$(STAMPS)/python: requirements/dev.txt requirements/lambda.txt
+# `make run` installs only what running needs (requirements/run.txt, npm "dependencies": jsQR);
+# `make test` and the other targets add the rest (requirements/dev.txt, npm "devDependencies").
+# The run set is installed without compiling every module (moto alone has thousands): the server
+# compiles what it imports on its first start, into .local/pycache, and reuses that afterwards.
+# Each step first checks what it needs (local/preflight.py), so a missing Python or Node.js, a port
+# in use or no network stops it with one line naming the fix, before anything is half-installed.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+RUN_STAMPS := $(STAMPS)/python-run $(STAMPS)/npm-run
+PREFLIGHT = @command -v $(PYTHON) >/dev/null 2>&1 || { \
+  echo "make: $(PYTHON) not found: install Python 3.11 or newer, or name it with PYTHON=python3.11 make run" >&2; \
+  exit 1; }; $(PYTHON) local/preflight.py
+
+$(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
+	$(PREFLIGHT) python pypi
+	@echo "installing the Python packages of requirements/run.txt into $(VENV)"
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(PIP_INSTALL) --no-compile -r requirements/run.txt
 	@touch $@
 
-$(STAMPS)/npm: package.json package-lock.json
-	@mkdir -p $(STAMPS)
-	npm ci --no-audit --no-fund --loglevel=error
+$(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
+	$(PREFLIGHT) pypi
+	$(PIP_INSTALL) -r requirements/dev.txt
+	@# the run set went in uncompiled; the test processes (which write no bytecode) read it compiled
+	$(PY) -m compileall -q -j 0 $(VENV)/lib/python3*/site-packages >/dev/null
 	@touch $@
+
+# `npm ci` installs exactly package-lock.json; --omit=dev leaves out the CDK CLI and axe-core. It
+# replaces node_modules, so the run-only install forgets that the full one was done.
+$(STAMPS)/npm-run: package.json package-lock.json
+	$(PREFLIGHT) npm
+	@echo "installing jsQR from npm (package-lock.json, without the devDependencies)"
+	@mkdir -p $(STAMPS)
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	@rm -f $(STAMPS)/npm
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json $(STAMPS)/npm-run
+	$(PREFLIGHT) npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(STAMPS)/npm-run $@
 
 # The browser tests see what users see: Debian's Chromium with Japanese fonts (fonts-noto-cjk).
 $(STAMPS)/chromium:
@@ -44,8 +75,11 @@ $(STAMPS)/chromium:
 setup: $(STAMPS)/python $(STAMPS)/npm
 
 # --- the two front-door commands -----------------------------------------------------------
-run: setup
-	$(PY) -m local.server
+# Everything is checked before the first install: the port, and the tools and network still needed.
+run:
+	$(PREFLIGHT) port $$($(MAKE) -sq $(STAMPS)/python-run || echo python pypi) $$($(MAKE) -sq $(STAMPS)/npm-run || echo npm)
+	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) -s --no-print-directory $(RUN_STAMPS)
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.local/pycache $(PY) -m local.server
 
 test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
 	@echo "all checks passed"

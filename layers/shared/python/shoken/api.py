@@ -213,7 +213,10 @@ def _check_body(route: routes.Route, event: dict[str, Any]) -> None:
     try:
         text = raw_body().decode()
     except UnicodeDecodeError:
-        raise InvalidRequest("リクエストの形式が正しくありません (UTF-8ではありません)。") from None
+        # RFC 8259: JSON is UTF-8; API Gateway hands other bytes on base64-encoded (a 500 in the resolver).
+        raise InvalidRequest(
+            details=[{"field": "body", "reason": "not valid UTF-8", "reason_ja": "文字コードがUTF-8ではありません。"}]
+        ) from None
     if json_too_deep(text):
         raise BodyTooDeep()
 
