@@ -8,13 +8,13 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help runtime-python bundle-check
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
-	@echo "make synth  synthesize the CDK app offline (cdk.out)"
+	@echo "make synth  synthesize the CDK app offline (cdk.out), bundles built as the deploy builds them"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
@@ -46,7 +46,7 @@ setup: $(STAMPS)/python $(STAMPS)/npm
 run: setup
 	$(PY) -m local.server
 
-test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
+test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth bundle-check e2e
 	@echo "all checks passed"
 
 # --- suites --------------------------------------------------------------------------------
@@ -73,14 +73,24 @@ infra: setup
 e2e: setup $(STAMPS)/chromium
 	$(PY) -m pytest -q tests/e2e
 
-bench: setup
+bench: setup runtime-python
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
 
 docs: setup
 	$(PY) -m local.docs
 
-synth: setup
+synth: setup runtime-python
 	npx cdk synth --quiet
+
+# The Lambda runtime's Python (3.13), built once from Debian trixie's source package into
+# ~/.cache/shoken (about 4 CPU-minutes); the bundle's bytecode and the cold-import bench use it.
+runtime-python:
+	@bash infra/runtime_python.sh >/dev/null
+
+# After synth: every function's handler and layers resolve to files in cdk.out, with 3.13 bytecode,
+# and each handler imports from its bundle on Python 3.13.
+bundle-check: synth
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m infra.check_bundles
 
 # Run the daily schedule (e.g. lapse of expired value) on the running local server; DATE=YYYY-MM-DD to pretend.
 expire:
