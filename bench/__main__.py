@@ -34,10 +34,10 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
 def main() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", nargs="*", help="operations overhead imports history export load")
+    parser.add_argument("--only", nargs="*", help="operations overhead cpu imports history export load")
     parser.add_argument("--transactions", type=int, default=100_000, help="history benchmark size")
     args = parser.parse_args()
-    wanted = set(args.only or ["operations", "overhead", "imports", "history", "export", "load"])
+    wanted = set(args.only or ["operations", "overhead", "cpu", "imports", "history", "export", "load"])
     out: dict[str, Any] = {}
     sections: list[str] = []
     started = time.perf_counter()
@@ -64,6 +64,20 @@ def main() -> None:
             + table(
                 ["payment handler ms/call", "minimal Powertools resolver ms/call", "ratio"],
                 [[result["payment_ms"], result["minimal_ms"], result["ratio"]]],
+            )
+        )
+    if "cpu" in wanted:
+        from bench import payment_cpu
+
+        rows = payment_cpu.run()
+        out["cpu"] = rows
+        sections.append(
+            "### CPU per payment with the SDK's real work (botocore serializes, signs, sends and parses; a fake "
+            f"DynamoDB on loopback in another process; process CPU, median of {payment_cpu.ROUNDS} × "
+            f"{payment_cpu.CALLS} calls)\n"
+            + table(
+                ["wallet buckets", "payment ms CPU", "same 2 SDK calls alone ms (floor)", "ratio", "target"],
+                [[int(r["buckets"]), r["payment_ms"], r["floor_ms"], r["ratio"], r["target"]] for r in rows],
             )
         )
     if "imports" in wanted:
