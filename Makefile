@@ -5,7 +5,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 export AWS_DEFAULT_REGION ?= ap-northeast-1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# Node 24 from the npm registry's `node` package (package.json): jsii no longer supports the
+# machine's Node 20, so npx cdk and the CDK app's jsii runtime find node_modules/.bin/node first.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help runtime-python bundle-check

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, TimeZone
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -69,17 +70,41 @@ class Functions(Construct):
         # carries only what it imports (infra/bundling.py reads the imports).
         self.dependency_layers: dict[tuple[str, ...], lambda_.LayerVersion] = {}
         self.by_key: dict[str, lambda_.Function] = {}
+        self.payments_live: lambda_.Alias | None = None
         for spec in names.http_function_specs():
             self.by_key[spec.key] = self._function(spec)
+        self.payments_live = self._keep_payments_warm(self.by_key["payments"])
         # The workers area arrives with its own issue; until its folder exists there is nothing to run.
         if (names.FUNCTIONS_DIR / names.WORKERS).is_dir():
             for spec in names.WORKER_SPECS:
                 self.by_key[spec.key] = self._function(spec)
 
     @property
-    def http(self) -> dict[str, lambda_.Function]:
-        """The HTTP functions by route area."""
-        return {area: self.by_key[area] for area in names.HTTP_AREAS}
+    def http(self) -> dict[str, lambda_.IFunction]:
+        """What the API invokes per route area: the function, or the payments alias kept warm."""
+        return {
+            area: self.payments_live if area == "payments" and self.payments_live else self.by_key[area]
+            for area in names.HTTP_AREAS
+        }
+
+    def _keep_payments_warm(self, function: lambda_.Function) -> lambda_.Alias | None:
+        """With `payments_warm_concurrency`, an alias with that provisioned concurrency during shop
+        hours (Japan time) and none outside them; the API invokes the alias."""
+        concurrency = self._config.payments_warm_concurrency
+        if not concurrency:
+            return None
+        alias = lambda_.Alias(self, "PaymentsLive", alias_name="live", version=function.current_version)
+        scaling = alias.add_auto_scaling(min_capacity=0, max_capacity=concurrency)
+        opens, closes = self._config.payments_warm_hours
+        for name, hour, capacity in (("Open", opens, concurrency), ("Close", closes, 0)):
+            scaling.scale_on_schedule(
+                f"Payments{name}",
+                schedule=appscaling.Schedule.cron(hour=str(hour), minute="0"),
+                time_zone=TimeZone.ASIA_TOKYO,
+                min_capacity=capacity,
+                max_capacity=concurrency,
+            )
+        return alias
 
     def dependencies_layer(self, area: str) -> lambda_.LayerVersion:
         """The third-party layer of exactly the packages `area`'s code imports."""

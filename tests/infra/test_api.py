@@ -9,12 +9,13 @@ from tests.infra.conftest import Synth, only, resources
 
 
 def deployed_routes(synth: Synth, stage: str) -> dict[str, str]:
-    """routeKey -> logical id of the Lambda function its integration invokes."""
+    """routeKey -> logical id of the Lambda function (or alias, a Ref) its integration invokes."""
     template = synth.main(stage)
-    integrations = {
-        logical_id: integration["Properties"]["IntegrationUri"]["Fn::GetAtt"][0]
+    uris = {
+        logical_id: integration["Properties"]["IntegrationUri"]
         for logical_id, integration in resources(template, "AWS::ApiGatewayV2::Integration").items()
     }
+    integrations = {k: uri["Fn::GetAtt"][0] if "Fn::GetAtt" in uri else uri["Ref"] for k, uri in uris.items()}
     routes: dict[str, str] = {}
     for route in resources(template, "AWS::ApiGatewayV2::Route").values():
         target = route["Properties"]["Target"]["Fn::Join"][1]

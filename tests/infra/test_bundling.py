@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -120,10 +121,9 @@ def test_without_the_runtimes_python_the_synth_names_the_fix(tmp_path: Path, mon
 
 def test_the_synth_stops_in_one_line_without_the_runtimes_python(tmp_path: Path) -> None:
     environment = {
-        "PATH": "/usr/bin:/bin",
+        "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "AWS_DEFAULT_REGION": "ap-northeast-1",
-        "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
         bundling.RUNTIME_PYTHON_VARIABLE: str(tmp_path / "missing"),
     }
     reply = subprocess.run(

@@ -3,6 +3,8 @@ config model accepts (so a function cannot cold-start into a validation error)."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from infra import bundling, names
@@ -116,3 +118,31 @@ def test_a_variable_the_stack_cannot_provide_fails_the_synth() -> None:
         environment_for(AdminConfig, values)
     # Variables a model does not declare are left out rather than passed along.
     assert environment_for(PaymentsConfig, values) == {"TABLE_NAME": "t", "SESSION_KEY_SECRET_ID": "s"}
+
+
+def test_payments_are_kept_warm_during_shop_hours_where_the_stage_asks(synth: Synth) -> None:
+    prod, dev = synth.main("prod"), synth.main("dev")
+    config = synth.deployments["prod"].config
+    assert config.payments_warm_concurrency
+    [target] = [
+        r["Properties"]
+        for r in prod["Resources"].values()
+        if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+        and r["Properties"]["ScalableDimension"] == "lambda:function:ProvisionedConcurrency"
+    ]
+    opens, closes = config.payments_warm_hours
+    actions = {a["Schedule"]: a for a in target["ScheduledActions"]}
+    assert set(actions) == {f"cron(0 {opens} * * ? *)", f"cron(0 {closes} * * ? *)"}
+    assert all(a["Timezone"] == "Asia/Tokyo" for a in actions.values())
+    assert (
+        actions[f"cron(0 {opens} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == config.payments_warm_concurrency
+    )
+    assert actions[f"cron(0 {closes} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == 0
+    # The API invokes the warm alias, not $LATEST (which provisioned concurrency does not cover).
+    [alias_id] = [k for k, r in prod["Resources"].items() if r["Type"] == "AWS::Lambda::Alias"]
+    integrations = [
+        r["Properties"] for r in prod["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Integration"
+    ]
+    assert any(alias_id in json.dumps(i["IntegrationUri"]) for i in integrations)
+    # A stage without the setting runs on demand only.
+    assert not [r for r in dev["Resources"].values() if r["Type"] == "AWS::Lambda::Alias"]
