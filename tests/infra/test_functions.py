@@ -57,7 +57,7 @@ def test_http_functions_fit_within_api_gateway_timeout() -> None:
 def test_payments_is_sized_and_capped_as_configured(synth: Synth) -> None:
     dev = function_properties(synth, "dev", "payments")
     prod = function_properties(synth, "prod", "payments")
-    assert (dev["MemorySize"], dev["Timeout"]) == (512, 10)
+    assert (dev["MemorySize"], dev["Timeout"]) == (1024, 10)
     assert "ReservedConcurrentExecutions" not in dev
     assert prod["ReservedConcurrentExecutions"] == synth.deployments["prod"].config.payments_reserved_concurrency
     for key in synth.logical_ids["prod"]:
