@@ -51,7 +51,8 @@ EXCLUDED_FILES = ("*.pyc", "test_*.py")
 
 # Top-level modules the Lambda runtime provides (beside the standard library).
 RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
-# Import name -> requirements/lambda.txt packages a function importing it needs.
+# Import name -> requirements/lambda.txt packages a function importing it needs, where the import
+# name is not the package's own (a package imported by its own name needs no entry).
 PACKAGES_BY_IMPORT: dict[str, tuple[str, ...]] = {
     "aws_lambda_powertools": ("aws-lambda-powertools",),
     "pydantic": ("pydantic",),
@@ -187,6 +188,8 @@ def needs(area: str) -> Needs:
                 pending.extend(_module_files(shared, name))
             elif top in PACKAGES_BY_IMPORT:
                 packages.update(PACKAGES_BY_IMPORT[top])
+            elif top.replace("_", "-").lower() in pinned_requirements():
+                packages.add(_pinned_name(top))
             elif (names.FUNCTIONS_DIR / top).is_dir():
                 if top != area:
                     raise BundlingError(f"functions/{area} imports {name}: an area may not import another area")
@@ -227,6 +230,12 @@ def pinned_requirements() -> dict[str, str]:
             package = re.split(r"[\[=<>!~ ;]", line, maxsplit=1)[0]
             lines[package.lower()] = line
     return lines
+
+
+def _pinned_name(module: str) -> str:
+    """The requirements/lambda.txt spelling of the package whose import name is `module`."""
+    line = pinned_requirements()[module.replace("_", "-").lower()]
+    return re.split(r"[\[=<>!~ ;]", line, maxsplit=1)[0]
 
 
 def requirement_lines(packages: Sequence[str]) -> list[str]:
