@@ -45,6 +45,10 @@ rm -rf "$PREFIX"
 make -j"$(nproc)" >"$WORK/make.log" 2>&1 || { tail -30 "$WORK/make.log" >&2; exit 1; }
 make install >"$WORK/install.log" 2>&1 || { tail -30 "$WORK/install.log" >&2; exit 1; }
 # Only a complete install is reused: an interrupted build starts again from the source.
-"$PY" -c "import sys, zlib, ctypes, ssl, sqlite3, lzma, bz2; assert sys.version_info[:2] == (3, 13)"
+"$PY" -c "import sys, zlib, ctypes, ssl, sqlite3, lzma, bz2; assert sys.version_info[:2] == (3, 13)" 2>/dev/null || {
+  echo "runtime python: the build lacks a standard module; install the headers and rerun:" \
+    "apt-get install libssl-dev zlib1g-dev libffi-dev libbz2-dev liblzma-dev libsqlite3-dev" >&2
+  exit 1
+}
 touch "$PREFIX/.complete"
 echo "$PY"
