@@ -5,17 +5,19 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 export AWS_DEFAULT_REGION ?= ap-northeast-1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# Node 24 from the npm registry's `node` package (package.json): jsii no longer supports the
+# machine's Node 20, so npx cdk and the CDK app's jsii runtime find node_modules/.bin/node first.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset synth docs expire rebuild-totals reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
 	@echo "            HOST=0.0.0.0 make run: on the LAN over https, so a phone can be the till"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
-	@echo "make synth  synthesize the CDK app offline (cdk.out)"
+	@echo "make synth  synthesize the CDK app offline (cdk.out), bundles built as the deploy builds them"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
@@ -81,7 +83,7 @@ run:
 	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) -s --no-print-directory $(RUN_STAMPS)
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.local/pycache $(PY) -m local.server
 
-test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
+test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth bundle-check e2e
 	@echo "all checks passed"
 
 # --- suites --------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ infra: setup
 e2e: setup $(STAMPS)/chromium
 	$(PY) -m pytest -q tests/e2e
 
-bench: setup
+bench: setup runtime-python
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
 
 bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
@@ -117,8 +119,18 @@ bench-reset: setup  ## password reset: existing vs unknown login ID answer in th
 docs: setup
 	$(PY) -m local.docs
 
-synth: setup
+synth: setup runtime-python
 	npx cdk synth --quiet
+
+# The Lambda runtime's Python (3.13), built once from Debian trixie's source package into
+# ~/.cache/shoken (about 4 CPU-minutes); the bundle's bytecode and the cold-import bench use it.
+runtime-python:
+	@bash infra/runtime_python.sh >/dev/null
+
+# After synth: every function's handler and layers resolve to files in cdk.out, with 3.13 bytecode,
+# and each handler imports from its bundle on Python 3.13.
+bundle-check: synth
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m infra.check_bundles
 
 # Run the daily schedule (e.g. lapse of expired value) on the running local server; DATE=YYYY-MM-DD to pretend.
 expire:

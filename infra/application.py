@@ -10,7 +10,7 @@ from typing import Any
 
 from aws_cdk import App, Environment, Stack, Tags
 
-from infra import nag, names, stage_config
+from infra import bundling, nag, names, stage_config
 from infra.constructs.backup import BackupCopyStack
 from infra.stacks.edge import EdgeStack
 from infra.stacks.edge_alarms import EdgeAlarmsStack
@@ -93,6 +93,9 @@ def create_app(
     app = App(context=dict(context) if context is not None else None, outdir=outdir)
     if _truthy(app.node.try_get_context(names.CONTEXT_SKIP_BUNDLING)):
         app.node.set_context(names.BUNDLING_STACKS_CONTEXT, [])
+    if app.node.try_get_context(names.BUNDLING_STACKS_CONTEXT) != []:
+        # Assets are bundled while the stacks are built: without the runtime's Python, stop first.
+        bundling.runtime_python()
     if configs is None:
         keys = (names.CONTEXT_STAGE, names.CONTEXT_CITY, names.CONTEXT_CONFIG_FILE, names.CONTEXT_ACCOUNT)
         chosen = {key: app.node.try_get_context(key) for key in keys}

@@ -71,7 +71,9 @@ class FunctionSpec:
 _HTTP_SIZING: dict[str, tuple[int, int]] = {
     "auth": (1024, 10),
     "admin": (1024, 29),
-    "payments": (512, 10),
+    # Payments at 1024 MB (≈0.58 vCPU): half the CPU latency of 512 MB for ≈$0.10 more per million
+    # payments (docs/deploy.md, "Memory").
+    "payments": (1024, 10),
     "wallet": (512, 10),
     "history": (1024, 29),
 }

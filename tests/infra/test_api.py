@@ -19,7 +19,7 @@ def invoked_function(template: dict, uri: dict) -> str:
 
 
 def deployed_routes(synth: Synth, stage: str) -> dict[str, str]:
-    """routeKey -> logical id of the Lambda function its integration invokes."""
+    """routeKey -> logical id of the Lambda function its integration invokes (through its alias)."""
     template = synth.main(stage)
     integrations = {
         logical_id: invoked_function(template, integration["Properties"]["IntegrationUri"])
