@@ -8,7 +8,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, programmes, users
+from admin import app_users, audit_log, bulk_uploads, grants, merchants, payout_accounts, programmes, users
+from admin.payout_schemas import BankNames, PayoutAccountInput, PayoutAccountView, PayoutByRequest
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -249,6 +250,39 @@ def handle_start_grant(body: GrantRequest) -> JobView:
 @app.get("/api/admin/grants")
 def handle_list_grants() -> JobList:
     return grants.list_for_committee(api.rt(), api.principal())
+
+
+# --- payouts (換金・精算) ----------------------------------------------------------------------------
+@app.get("/api/admin/stores/<store_id>/payout-account")
+def handle_get_store_payout_account(store_id: str) -> PayoutAccountView:
+    return payout_accounts.get(api.rt(), api.principal(), "store", store_id)
+
+
+@app.put("/api/admin/stores/<store_id>/payout-account")
+def handle_put_store_payout_account(store_id: str, body: PayoutAccountInput) -> PayoutAccountView:
+    return payout_accounts.put(api.rt(), api.principal(), "store", store_id, body)
+
+
+@app.get("/api/admin/companies/<company_id>/payout-account")
+def handle_get_company_payout_account(company_id: str) -> PayoutAccountView:
+    return payout_accounts.get(api.rt(), api.principal(), "company", company_id)
+
+
+@app.put("/api/admin/companies/<company_id>/payout-account")
+def handle_put_company_payout_account(company_id: str, body: PayoutAccountInput) -> PayoutAccountView:
+    return payout_accounts.put(api.rt(), api.principal(), "company", company_id, body)
+
+
+@app.put("/api/admin/companies/<company_id>/payout-by")
+def handle_set_payout_by(company_id: str, body: PayoutByRequest) -> PayoutAccountView:
+    return payout_accounts.set_payout_by(api.rt(), api.principal(), company_id, body)
+
+
+@app.get("/api/admin/banks/<bank_code>")
+def handle_bank_names(
+    bank_code: str, branch_code: Annotated[str | None, Query(max_length=3, pattern=r"^\d{0,3}$")] = None
+) -> BankNames:
+    return payout_accounts.names(bank_code, branch_code)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -43,6 +43,13 @@ ACTION_LABELS: dict[str, str] = {
     "payment_cancelled": "決済取消",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
+    # payouts (換金・精算)
+    "payout_account_registered": "振込先口座登録",
+    "payout_account_updated": "振込先口座変更",
+    "payout_by_changed": "振込先の単位変更",
+    "payout_run_confirmed": "精算確定",
+    "payout_run_paid": "振込済み登録",
+    "payout_run_cancelled": "精算取消",
 }
 
 

@@ -165,6 +165,13 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/reports/settlement", H, COMMITTEE_UP),
     _session("GET", "/api/reports/settlement.csv", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused", H, COMMITTEE_UP),
+    # --- payouts (換金・精算): payout accounts, calendar, runs, 全銀 file, statements --------------------
+    _session("GET", "/api/admin/stores/{store_id}/payout-account", AD, CONSOLE),
+    _session("PUT", "/api/admin/stores/{store_id}/payout-account", AD, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/companies/{company_id}/payout-account", AD, CONSOLE),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-account", AD, COMPANY_ADMIN_UP),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-by", AD, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/banks/{bank_code}", AD, CONSOLE),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}
