@@ -4,12 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, payout_accounts, programmes, users
-from admin.payout_schemas import BankNames, PayoutAccountInput, PayoutAccountView, PayoutByRequest
+from admin import app_users, audit_log, bulk_uploads, grants, merchants, payout_accounts, payouts, programmes, users
+from admin.payout_schemas import (
+    BankNames,
+    CalendarSettings,
+    CalendarView,
+    PaidRequest,
+    PayoutAccountInput,
+    PayoutAccountView,
+    PayoutByRequest,
+    PayoutSettingsInput,
+    PayoutSettingsView,
+    RunList,
+    RunRequest,
+    RunView,
+)
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -283,6 +297,64 @@ def handle_bank_names(
     bank_code: str, branch_code: Annotated[str | None, Query(max_length=3, pattern=r"^\d{0,3}$")] = None
 ) -> BankNames:
     return payout_accounts.names(bank_code, branch_code)
+
+
+@app.get("/api/admin/committees/<committee_id>/payout-settings")
+def handle_get_payout_settings(committee_id: str) -> PayoutSettingsView:
+    return payouts.get_settings(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>/payout-settings")
+def handle_put_payout_settings(committee_id: str, body: PayoutSettingsInput) -> PayoutSettingsView:
+    return payouts.put_settings(api.rt(), api.principal(), committee_id, body)
+
+
+@app.get("/api/admin/programmes/<programme_id>/payout-calendar")
+def handle_get_payout_calendar(programme_id: str) -> CalendarView:
+    return payouts.calendar_view(api.rt(), api.principal(), programme_id)
+
+
+@app.put("/api/admin/programmes/<programme_id>/payout-calendar")
+def handle_put_payout_calendar(programme_id: str, body: CalendarSettings) -> CalendarView:
+    return payouts.put_calendar(api.rt(), api.principal(), programme_id, body)
+
+
+@app.get("/api/admin/payout-runs")
+def handle_list_payout_runs(
+    committee_id: Annotated[str | None, Query(max_length=20)] = None,
+) -> RunList:
+    return payouts.list_runs(api.rt(), api.principal(), committee_id)
+
+
+@app.post("/api/admin/payout-runs")
+def handle_confirm_payout_run(body: RunRequest) -> RunView:
+    return payouts.confirm(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/payout-runs/<run_id>")
+def handle_get_payout_run(run_id: str) -> RunView:
+    return payouts.get_run(api.rt(), api.principal(), run_id)
+
+
+@app.post("/api/admin/payout-runs/<run_id>/paid")
+def handle_mark_payout_run_paid(run_id: str, body: PaidRequest) -> RunView:
+    return payouts.mark_paid(api.rt(), api.principal(), run_id, body)
+
+
+@app.post("/api/admin/payout-runs/<run_id>/cancel")
+def handle_cancel_payout_run(run_id: str) -> RunView:
+    return payouts.cancel_run(api.rt(), api.principal(), run_id)
+
+
+@app.get("/api/admin/payout-runs/<run_id>/zengin")
+def handle_payout_transfer_file(run_id: str):  # type: ignore[no-untyped-def]  # Shift_JIS bytes: no JSON validation of the body
+    name, content = payouts.transfer_file(api.rt(), api.principal(), run_id)
+    return Response(
+        status_code=200,
+        content_type="text/plain; charset=Shift_JIS",
+        body=content,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
