@@ -9,7 +9,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, payout_accounts, payouts, programmes, users
+from admin import (
+    app_users,
+    audit_log,
+    bulk_uploads,
+    grants,
+    merchants,
+    payout_accounts,
+    payouts,
+    programmes,
+    statements,
+    users,
+)
 from admin.payout_schemas import (
     BankNames,
     CalendarSettings,
@@ -355,6 +366,31 @@ def handle_payout_transfer_file(run_id: str):  # type: ignore[no-untyped-def]  #
         body=content,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+def _download(name: str, media: str, content: bytes) -> Response[Any]:
+    return Response(
+        status_code=200,
+        content_type=media,
+        body=content,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@app.get("/api/admin/payout-runs/<run_id>/list.csv")
+def handle_payout_list_csv(run_id: str):  # type: ignore[no-untyped-def]  # a file: no JSON validation of the body
+    return _download(*statements.payout_list(api.rt(), api.principal(), run_id, "csv"))
+
+
+@app.get("/api/admin/payout-runs/<run_id>/list.xlsx")
+def handle_payout_list_xlsx(run_id: str):  # type: ignore[no-untyped-def]  # a file: no JSON validation of the body
+    return _download(*statements.payout_list(api.rt(), api.principal(), run_id, "xlsx"))
+
+
+@app.get("/api/admin/payout-runs/<run_id>/statements/<company_id>")
+def handle_payout_statement(run_id: str, company_id: str):  # type: ignore[no-untyped-def]  # a PDF
+    name, content = statements.statement_pdf(api.rt(), api.principal(), run_id, company_id)
+    return _download(name, "application/pdf", content)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

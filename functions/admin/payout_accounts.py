@@ -124,9 +124,16 @@ def set_payout_by(rt: Any, caller: Principal, company_id: str, body: PayoutByReq
     return _view(caller, "company", company, record, company)
 
 
+class BankNotListed(NotFound):
+    code = "unknown_bank"
+
+
 def names(bank_code: str, branch_code: str | None) -> BankNames:
-    """Names from the Zengin list for the form to show as the codes are typed."""
-    bank_name = bank.bank_name(bank_code)
+    """Names from the Zengin list for the form to show as the codes are typed (404: not on the list)."""
+    try:
+        bank_name = bank.bank_name(bank_code)
+    except bank.UnknownBank as error:
+        raise BankNotListed(error.text) from error
     return BankNames(
         bank_code=bank_code,
         bank_name=bank_name,

@@ -279,3 +279,27 @@ def test_transfer_file_reads_back_field_by_field(
     assert trailer == {"データ区分": "8", "合計件数": "000002", "合計金額": str(amounts).zfill(12), "ダミー": " " * 101}
     assert amounts == run["transfer_total"] == 6_000
     assert fields(records[4], END) == {"データ区分": "9", "ダミー": " " * 119}
+
+
+def test_statements_and_the_payout_list(shop: Shop, city: City, paid: dict[str, str], clock: FrozenClock) -> None:
+    clock.set(at("2026-12-01T09:00:00"))
+    committee = console_login("ena-0001")
+    run = run_for(committee, "2026-11-30").json
+    company_id = city.company["company_id"]
+    # The company admin downloads its own 支払通知書: a PDF with a Japanese font embedded
+    mine = console_login("ena-0002")
+    pdf = mine.get(f"/api/admin/payout-runs/{run['run_id']}/statements/{company_id}")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body.startswith(b"%PDF") and b"/FontFile2" in pdf.body and b"NotoSansJP" in pdf.body
+    # ... never another company's
+    other = city.other_company["company_id"]
+    assert mine.get(f"/api/admin/payout-runs/{run['run_id']}/statements/{other}").status == 404
+    assert committee.get(f"/api/admin/payout-runs/{run['run_id']}/statements/{other}").status == 200
+    # The payout list as CSV and XLSX for the committee only
+    listed = committee.get(f"/api/admin/payout-runs/{run['run_id']}/list.csv")
+    text = listed.body.decode("utf-8-sig").splitlines()
+    assert text[0].startswith("精算期間,支払日,支払先区分") and len(text) == 3
+    assert any(city.store["store_id"] in row and ",4000," in row for row in text[1:])
+    sheet = committee.get(f"/api/admin/payout-runs/{run['run_id']}/list.xlsx")
+    assert sheet.status == 200 and sheet.body[:2] == b"PK"
+    assert mine.get(f"/api/admin/payout-runs/{run['run_id']}/list.csv").status == 403

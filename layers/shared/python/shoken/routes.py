@@ -182,6 +182,14 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/payout-runs/{run_id}/paid", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/payout-runs/{run_id}/cancel", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/payout-runs/{run_id}/zengin", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.csv", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.xlsx", AD, COMMITTEE_UP),
+    _session(
+        "GET",
+        "/api/admin/payout-runs/{run_id}/statements/{company_id}",
+        AD,
+        COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF},
+    ),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}
