@@ -178,7 +178,7 @@ def calendar_view(rt: Runtime, caller: Principal, programme_id: str) -> Calendar
     programme = _programme(rt, caller, programme_id)
     settings = _calendar(rt, programme_id)
     head = store.get_head(rt.db, programme_id)
-    frozen = {str(f["end"]): (run_id, f) for run_id, f in dict(head["frozen"]).items()}
+    frozen = list(dict(head["frozen"]).items())
     now = rt.clock.now()
     # The periods around today: the two before it (to confirm) and the four to come.
     today = date.fromisoformat(jst_date(now))
@@ -187,7 +187,9 @@ def calendar_view(rt: Runtime, caller: Principal, programme_id: str) -> Calendar
     listed = [p for p in periods_from(settings, first, 8) if p.end >= start][:6]
     periods = []
     for period in listed:
-        run = frozen.get(period.end.isoformat())
+        # A period is settled by the live run whose span holds its cut-off (a first run reaches back).
+        end_text = period.end.isoformat()
+        run = next(((rid, f) for rid, f in frozen if str(f["start"]) <= end_text <= str(f["end"])), None)
         periods.append(
             PeriodView(
                 start=(date.fromisoformat(str(run[1]["start"])) if run else period.start).isoformat(),
