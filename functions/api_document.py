@@ -45,6 +45,9 @@ def build(version: str = "1.0.0") -> dict[str, Any]:
         if route.path.endswith(".csv"):
             csv = {"text/csv": {"schema": {"type": "string"}}}
             responses["200"] = {"description": "CSV (UTF-8 with BOM)", "content": csv}
+        if route.path.endswith(".xlsx"):
+            xlsx = {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string"}}}
+            responses["200"] = {"description": "XLSX (Excel)", "content": xlsx}
     return document
 
 

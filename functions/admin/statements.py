@@ -2,13 +2,12 @@
 
 The PDF embeds Noto Sans JP from the `justmytype-intl-cjk` package (SIL Open Font License). The font
 is variable (Thin to Black) and 9.5 MB: it is cut to the characters of the statement first, then set
-to Regular (400), so a statement takes about a second instead of instancing 17,000 glyphs. fpdf2,
-fontTools and xlsxwriter are imported only here, when a file is asked for.
+to Regular (400), so a statement takes about a second instead of instancing 17,000 glyphs. fpdf2 and
+fontTools are imported only here, when a statement is asked for.
 """
 
 from __future__ import annotations
 
-import csv
 import importlib.util
 import io
 import shutil
@@ -17,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from admin import payouts
-from shoken import api
+from shoken import api, sheets
 from shoken.clock import jst_display
 from shoken.db import committees
 from shoken.db import payouts as store
@@ -26,31 +25,16 @@ from shoken.errors import NotFound
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
-LIST_HEADERS = [
-    "精算期間",
-    "支払日",
-    "支払先区分",
-    "支払先ID",
-    "支払先名",
-    "企業ID",
-    "企業名",
-    "店舗ID",
-    "店舗名",
-    "券種",
-    "決済件数",
-    "決済額",
-    "取消件数",
-    "取消額",
-    "差引額",
-    "前回繰越",
-    "支払対象額",
-    "手数料",
-    "振込額",
-    "次回繰越",
-    "振込状況",
-    "振込先",
-    "口座",
-]
+_T, _N = sheets.Kind.TEXT, sheets.Kind.NUMBER
+LIST_COLUMNS = [
+    sheets.Column(title, kind)
+    for title, kind in (
+        ("精算期間", _T), ("支払日", _T), ("支払先区分", _T), ("支払先ID", _T), ("支払先名", _T), ("企業ID", _T),
+        ("企業名", _T), ("店舗ID", _T), ("店舗名", _T), ("券種", _T), ("決済件数", _N), ("決済額", _N),
+        ("取消件数", _N), ("取消額", _N), ("差引額", _N), ("前回繰越", _N), ("支払対象額", _N), ("手数料", _N),
+        ("振込額", _N), ("次回繰越", _N), ("振込状況", _T), ("振込先", _T), ("口座", _T),
+    )
+]  # fmt: skip
 
 
 def _font_path() -> Path:
@@ -242,42 +226,24 @@ def _list_rows(run: Item, lines: list[Item]) -> list[list[Any]]:
                     s.cancel_count if s else 0,
                     s.cancel_amount if s else 0,
                     s.net if s else 0,
-                    line.carry_in if first else "",
-                    line.gross if first else "",
-                    line.fee if first else "",
-                    line.transfer if first else "",
-                    line.carry_out if first else "",
-                    line.status_label if first else "",
-                    line.bank_label or "" if first else "",
-                    account if first else "",
+                    line.carry_in if first else None,
+                    line.gross if first else None,
+                    line.fee if first else None,
+                    line.transfer if first else None,
+                    line.carry_out if first else None,
+                    line.status_label if first else None,
+                    line.bank_label or "" if first else None,
+                    account if first else None,
                 ]
             )
     return out
 
 
 def payout_list(rt: Runtime, caller: Principal, run_id: str, file_format: str) -> tuple[str, str, bytes]:
+    """支払一覧 of a run, through the shared spreadsheet writer (CSV safe to open in Excel, or XLSX)."""
     payouts._require_committee(caller)
     run = payouts._readable_run(rt, caller, run_id)
     rows = _list_rows(run, store.lines(rt.db, run_id))
-    name = f"payout_{run['programme_id']}_{run['period_end']}"
-    if file_format == "xlsx":
-        import xlsxwriter
-
-        out = io.BytesIO()
-        book = xlsxwriter.Workbook(out, {"in_memory": True})
-        sheet = book.add_worksheet("支払一覧")
-        bold = book.add_format({"bold": True, "bg_color": "#E6ECF4"})
-        money = book.add_format({"num_format": "#,##0"})
-        sheet.write_row(0, 0, LIST_HEADERS, bold)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row):
-                sheet.write(r, c, value, money if isinstance(value, int) else None)
-        sheet.freeze_panes(1, 0)
-        book.close()
-        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return f"{name}.xlsx", media, out.getvalue()
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(LIST_HEADERS)
-    writer.writerows(rows)
-    return f"{name}.csv", "text/csv; charset=utf-8", ("\ufeff" + text.getvalue()).encode()
+    fmt = sheets.Format(file_format)
+    content = sheets.table_bytes(fmt, LIST_COLUMNS, rows, title="支払一覧")
+    return f"payout_{run['programme_id']}_{run['period_end']}.{fmt.value}", fmt.content_type, content

@@ -14,6 +14,7 @@ class TotalRow(BaseModel):
     payments: int = 0
     payment_count: int = 0
     cancels: int = 0
+    cancel_count: int = 0
     charges: int = 0
     grants: int = 0
     lapses: int = 0
@@ -26,6 +27,7 @@ class TotalRow(BaseModel):
             self.payment_count += count
         elif txn_type is TxnType.PAYMENT_CANCEL:
             self.cancels += amount
+            self.cancel_count += count
         elif txn_type in (TxnType.STORE_CHARGE, TxnType.CHARGE):
             self.charges += amount
         elif txn_type is TxnType.CHARGE_CANCEL:

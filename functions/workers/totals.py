@@ -15,6 +15,7 @@ def on_transaction(rt: Runtime, txn: Item) -> None:
     values = {
         "amount": int(txn["amount"]),
         **{k: int(split.get(k, 0)) for k in ("common", "dedicated", "prepaid", "bonus", "grant")},
+        **{f"count_{k}": int(int(split.get(k, 0)) != 0) for k in ("common", "dedicated")},
     }
     changes: dict[tuple[str, str], int] = {}
     for bucket_id, amount in (txn.get("buckets") or {}).items():

@@ -164,6 +164,12 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/reports/totals", H, COMMITTEE_UP),
     _session("GET", "/api/reports/settlement", H, COMMITTEE_UP),
     _session("GET", "/api/reports/settlement.csv", H, COMMITTEE_UP),
+    # screens: every report also as a file, CSV and XLSX (shoken.sheets)
+    _session("GET", "/api/reports/settlement.xlsx", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/totals.csv", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/totals.xlsx", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/unused.csv", H, COMMITTEE_UP),
+    _session("GET", "/api/reports/unused.xlsx", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused", H, COMMITTEE_UP),
     # --- payouts (換金・精算): payout accounts, calendar, runs, 全銀 file, statements --------------------
     _session("GET", "/api/admin/stores/{store_id}/payout-account", AD, CONSOLE),

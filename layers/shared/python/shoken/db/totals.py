@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
 
-FIELDS = ("amount", "common", "dedicated", "prepaid", "bonus", "grant")
+# count_<voucher type>: transactions that moved that type (for 券種別 counts).
+FIELDS = ("amount", "common", "dedicated", "prepaid", "bonus", "grant", "count_common", "count_dedicated")
 
 
 def day_pk(committee_id: str, month: str) -> str:
