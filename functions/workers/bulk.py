@@ -48,6 +48,9 @@ FOLDED = {
     "external_terminal_id",
     "external_service_name",
     "committee_id",
+    "bank_code",
+    "branch_code",
+    "account_number",
 }
 TRUE_WORDS = {"1", "true", "yes", "はい", "大型店", "○", "◯"}
 FALSE_WORDS = {"", "0", "false", "no", "いいえ", "×"}
