@@ -8,7 +8,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire rebuild-totals reset setup clean help
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out)"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
+	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
@@ -85,6 +86,11 @@ synth: setup
 # Run the daily schedule (e.g. lapse of expired value) on the running local server; DATE=YYYY-MM-DD to pretend.
 expire:
 	curl -fsS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/schedule$(if $(DATE),?date=$(DATE),)"; echo
+
+# Recompute the report totals of past days from the transactions on the running local server (in AWS:
+# invoke the schedule function, docs/deploy.md). COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD (TO < today).
+rebuild-totals:
+	curl -sS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/rebuild-totals?committee=$(or $(COMMITTEE),1)&date_from=$(FROM)&date_to=$(TO)"; echo
 
 reset:
 	rm -rf .local/state

@@ -55,6 +55,8 @@ class StageConfig(BaseModel):
     export_retention_days: int = Field(default=7, ge=1, le=30)
     upload_retention_days: int = Field(default=30, ge=1, le=365)
     access_log_retention_days: int = Field(default=90, ge=1, le=3653)
+    # SES's maximum send rate for the account (emails a second): expiry reminders are paced to it.
+    ses_send_rate: float = Field(default=10, gt=0, le=500)
 
     # HTTP API default stage throttling (requests per second, account-region limits permitting).
     api_rate_limit: int = Field(default=200, ge=1, le=10000)
@@ -66,6 +68,12 @@ class StageConfig(BaseModel):
     # ISO 3166 country codes CloudFront serves; None serves every country.
     allowed_countries: tuple[str, ...] | None = None
 
+    # AWS Budgets: the month's cost (USD, the whole account) past which the alarm topic is told,
+    # at 80 % of actual spend and at 100 % of the forecast.
+    monthly_budget_usd: int = Field(default=100, ge=1, le=1_000_000)
+    # AWS Backup copies each daily backup of the table to a vault in this region (None: no copy).
+    backup_copy_region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         if (self.domain_name is None) != (self.certificate_arn is None):
@@ -76,6 +84,8 @@ class StageConfig(BaseModel):
         identity = self.identity_domain
         if mail_domain != identity and not mail_domain.endswith("." + identity):
             raise ValueError(f"mail_from ({self.mail_from}) is not an address of the SES domain {identity}")
+        if self.backup_copy_region == self.region:
+            raise ValueError("backup_copy_region must differ from region: a copy in the same region is no copy")
         if self.allowed_countries is not None and not all(
             len(code) == 2 and code.isupper() for code in self.allowed_countries
         ):

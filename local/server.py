@@ -98,6 +98,18 @@ class LocalStack:
         self.dirty = True
         return result
 
+    def rebuild_totals(self, committee_id: str, date_from: str, date_to: str) -> dict[str, Any]:
+        """What `aws lambda invoke` of the schedule function does in AWS (docs/deploy.md)."""
+        from local.apigw import FakeLambdaContext
+        from workers import schedule
+
+        event = {"job": schedule.REBUILD_TOTALS, "committee_id": committee_id, "date_from": date_from}
+        result: dict[str, Any] = schedule.lambda_handler(
+            {**event, "date_to": date_to}, FakeLambdaContext("shoken-schedule", 900_000)
+        )
+        self.dirty = True
+        return result
+
     @property
     def buckets(self) -> list[str]:
         return [self.config.export_bucket, self.config.upload_bucket]
@@ -196,6 +208,12 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
             elif path == "/_local/schedule" and self.command == "POST":
                 date = parse_qs(urlsplit(self.path).query).get("date", [None])[0]
                 self._send(200, json.dumps(local.run_schedule(date)).encode(), "application/json")
+            elif path == "/_local/rebuild-totals" and self.command == "POST":
+                query = parse_qs(urlsplit(self.path).query)
+                result = local.rebuild_totals(
+                    *(query.get(name, [""])[0] for name in ("committee", "date_from", "date_to"))
+                )
+                self._send(400 if "error" in result else 200, json.dumps(result).encode(), "application/json")
             elif path.startswith("/_local/s3/"):
                 self._s3_link(path)
             elif self.command in ("GET", "HEAD"):

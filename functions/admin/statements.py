@@ -58,7 +58,7 @@ def _font_for(text: str) -> bytes:
     cutter = subset.Subsetter(options)
     cutter.populate(text=text + "".join(chr(c) for c in range(32, 127)) + "～・、。（）円")
     cutter.subset(font)
-    regular = instancer.instantiateVariableFont(font, {"wght": 400})
+    regular = instancer.instantiateVariableFont(font, {"wght": 400}, updateFontNames=True)
     out = io.BytesIO()
     regular.save(out)
     return out.getvalue()
@@ -125,8 +125,16 @@ def statement_pdf(rt: Runtime, caller: Principal, run_id: str, company_id: str) 
             ]
         )
     payee_head = ["支払先", "期間の差引額", "前回繰越", "手数料", "振込額", "振込先口座", "振込状況"]
+    total = sum(line.transfer for line in view.lines)
+    closing = [
+        f"振込額合計 {_yen(total)}",
+        "決済額・取消額は期間中 (日本時間) の取引日時で集計しています。確定後の取消は次回の精算で差し引きます。"
+        "手数料は円未満切り捨てです。差引額が0円以下の場合や振込先口座が未登録の場合は、次回の精算に繰り越します。"
+        f" 発行日時 {jst_display(rt.clock.now())}",
+    ]
     cells = [cell for row in rows + payees for cell in row]
-    every = "".join([title, *(a + b for a, b in facts), *table_head, *payee_head, *cells])
+    # Every character drawn must be in the font cut for this statement.
+    every = "".join([title, *(a + b for a, b in facts), *table_head, *payee_head, *cells, *closing])
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(f"{title} {company_name} {view.period_label}")
     pdf.set_author(str(committee["name"]))
@@ -135,7 +143,7 @@ def statement_pdf(rt: Runtime, caller: Principal, run_id: str, company_id: str) 
         font_file = Path(folder) / "statement.ttf"
         font_file.write_bytes(_font_for(every))
         pdf.add_font("jp", "", font_file)
-        content = _draw(rt, pdf, title, facts, table_head, rows, payee_head, payees, view)
+        content = _draw(pdf, title, facts, table_head, rows, payee_head, payees, closing)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     api.audit_event(
@@ -149,7 +157,6 @@ def statement_pdf(rt: Runtime, caller: Principal, run_id: str, company_id: str) 
 
 
 def _draw(
-    rt: Runtime,
     pdf: Any,
     title: str,
     facts: list[tuple[str, str]],
@@ -157,7 +164,7 @@ def _draw(
     rows: list[list[str]],
     payee_head: list[str],
     payees: list[list[str]],
-    view: Any,
+    closing: list[str],
 ) -> bytes:
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_page()
@@ -172,17 +179,10 @@ def _draw(
     pdf.ln(4)
     _table(pdf, payee_head, payees, [70, 30, 27, 25, 30, 55, 40])
     pdf.ln(4)
-    total = sum(line.transfer for line in view.lines)
     pdf.set_font("jp", size=12)
-    pdf.cell(0, 8, f"振込額合計 {_yen(total)}", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 8, closing[0], new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("jp", size=8)
-    pdf.multi_cell(
-        0,
-        5,
-        "決済額・取消額は期間中 (日本時間) の取引日時で集計しています。確定後の取消は次回の精算で差し引きます。"
-        "手数料は円未満切り捨てです。差引額が0円以下の場合や振込先口座が未登録の場合は、次回の精算に繰り越します。"
-        f" 発行日時 {jst_display(rt.clock.now())}",
-    )
+    pdf.multi_cell(0, 5, closing[1])
     return bytes(pdf.output())
 
 

@@ -87,6 +87,10 @@ class Functions(Construct):
             removal_policy=removal,
         )
         self.by_key: dict[str, lambda_.Function] = {}
+        # What API Gateway, the stream and the schedule invoke: each function's `live` alias, moved to
+        # the version this deploy published. Old versions are kept, so rolling back is one
+        # `aws lambda update-alias` (docs/deploy.md).
+        self.aliases: dict[str, lambda_.Alias] = {}
         for spec in names.http_function_specs():
             self.by_key[spec.key] = self._function(spec)
         # The workers area arrives with its own issue; until its folder exists there is nothing to run.
@@ -98,6 +102,14 @@ class Functions(Construct):
     def http(self) -> dict[str, lambda_.Function]:
         """The HTTP functions by route area."""
         return {area: self.by_key[area] for area in names.HTTP_AREAS}
+
+    @property
+    def http_aliases(self) -> dict[str, lambda_.Alias]:
+        """The `live` alias of each HTTP function, by route area: what the API invokes."""
+        return {area: self.aliases[area] for area in names.HTTP_AREAS}
+
+    def alias(self, key: str) -> lambda_.Alias | None:
+        return self.aliases.get(key)
 
     def get(self, key: str) -> lambda_.Function | None:
         return self.by_key.get(key)
@@ -145,6 +157,15 @@ class Functions(Construct):
             log_group=log_group,
             environment=environment,
             reserved_concurrent_executions=reserved,
+            # A new version per deploy that changes the function; old ones stay for a rollback.
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.RETAIN),
+        )
+        self.aliases[spec.key] = lambda_.Alias(
+            self,
+            f"{construct_id}Live",
+            alias_name=names.LIVE_ALIAS,
+            version=function.current_version,
+            description=f"the version of {spec.key} this deploy published",
         )
         nag.acknowledge(
             role,

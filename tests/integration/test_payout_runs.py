@@ -281,7 +281,9 @@ def test_transfer_file_reads_back_field_by_field(
     assert fields(records[4], END) == {"データ区分": "9", "ダミー": " " * 119}
 
 
-def test_statements_and_the_payout_list(shop: Shop, city: City, paid: dict[str, str], clock: FrozenClock) -> None:
+def test_statements_and_the_payout_list(
+    shop: Shop, city: City, paid: dict[str, str], clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
     clock.set(at("2026-12-01T09:00:00"))
     committee = console_login("ena-0001")
     run = run_for(committee, "2026-11-30").json
@@ -291,6 +293,7 @@ def test_statements_and_the_payout_list(shop: Shop, city: City, paid: dict[str, 
     pdf = mine.get(f"/api/admin/payout-runs/{run['run_id']}/statements/{company_id}")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body.startswith(b"%PDF") and b"/FontFile2" in pdf.body and b"NotoSansJP" in pdf.body
+    assert "missing the following glyphs" not in caplog.text  # every character drawn is in the embedded font
     # ... never another company's
     other = city.other_company["company_id"]
     assert mine.get(f"/api/admin/payout-runs/{run['run_id']}/statements/{other}").status == 404

@@ -9,6 +9,9 @@ import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
 import * as payouts from '/admin/payouts.js';
+import * as contact from '/admin/contact.js';
+import * as notices from '/admin/notices.js';
+import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -55,6 +58,12 @@ const MENU = [
     { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
   ] },
+  { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
+    { hash: '#/notices/new', label: 'お知らせ登録', page: notices.register },
+    { hash: '#/reminders', label: '失効お知らせメール', page: notices.reminders },
+    { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
+  ] },
   { group: 'その他', items: [
     { hash: '#/bulk', label: 'マスタ一括登録', page: bulk.page },
     { hash: '#/audit', label: '監査ログ', page: auditLog.list },
@@ -73,6 +82,7 @@ const HIDDEN_PAGES = {
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
   '#/payouts/detail': payouts.detail,
+  '#/notices/detail': notices.detail,
 };
 const HOME = '#/history';  // the manual opens the console on 取引履歴一覧
 
@@ -265,6 +275,7 @@ async function route(params) {
     try { state.me = await api.get('/api/auth/me'); } catch (_) { state.me = null; }
   }
   if (!state.me) { go('#/login'); return; }
+  setChromeCommittee(state.me.committee_id);
   const item = menuFor(state.me).flatMap((g) => g.items).find((i) => i.hash === path);
   const page = item ? item.page : HIDDEN_PAGES[path];
   if (!page) { go(HOME); return; }
@@ -281,4 +292,5 @@ async function route(params) {
   if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); }
 }
 
+showSiteChrome();
 startRouter({}, route);

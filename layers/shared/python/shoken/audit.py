@@ -54,6 +54,11 @@ ACTION_LABELS: dict[str, str] = {
     "payout_run_confirmed": "精算確定",
     "payout_run_paid": "振込済み登録",
     "payout_run_cancelled": "精算取消",
+    # notices engineer: the committee's contact and お知らせ
+    "committee_contact_updated": "お問い合わせ先更新",
+    "notice_created": "お知らせ登録",
+    "notice_updated": "お知らせ更新",
+    "notice_withdrawn": "お知らせ取下げ",
 }
 
 
