@@ -56,6 +56,8 @@ RUNTIME_PROVIDED = frozenset({"boto3", "botocore"})
 PACKAGES_BY_IMPORT: dict[str, tuple[str, ...]] = {
     "aws_lambda_powertools": ("aws-lambda-powertools",),
     "pydantic": ("pydantic",),
+    "pydantic_core": ("pydantic",),  # pydantic's compiled core, installed with it
+    "fpdf": ("fpdf2",),
     "jwt": ("PyJWT",),
     # qrcode writes PNG through pypng, which shoken never imports itself.
     "qrcode": ("qrcode", "pypng"),
@@ -151,11 +153,26 @@ def _imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
             found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif _finds_package_data(node):
+            # importlib.util.find_spec("pkg"): a package whose data files are read without importing it
+            # (zengin-code's bank list, the statement font) is as much a need as an import.
+            found.add(node.args[0].value)  # type: ignore[attr-defined]
         for child in ast.iter_child_nodes(node):
             visit(child)
 
     visit(tree)
     return found
+
+
+def _finds_package_data(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "find_spec"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    )
 
 
 @dataclass(frozen=True)

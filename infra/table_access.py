@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra import names
-from shoken.db import audit, guards, keys, totals
+from shoken.db import audit, guards, keys, payouts, totals
 
 # --- key kinds: partition-key prefixes, from the builders -----------------------------------------
 
@@ -66,6 +66,11 @@ NOTICE = _kind(keys.notice("-"))
 NOTICE_READ = _kind(keys.notice_read("-", "-"))
 REMINDER = _kind(keys.reminder_mark("-", "-", 0))
 THROTTLE = "THROTTLE#"  # shoken.db.throttle.hit builds it inline: THROTTLE#<name>#<window>
+PAYOUT_ACCOUNT = _kind(keys.payout_account("-"))
+PAYOUT_SETTINGS = _kind(payouts.settings_key("-"))
+PAYOUT_CALENDAR = _kind(payouts.calendar_key("-"))
+PAYOUT_HEAD = _kind(keys.payout_head("-"))
+PAYOUT_RUN = _kind(keys.payout_run("-"))
 
 # --- the functions ---------------------------------------------------------------------------------
 
@@ -151,6 +156,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(NOTICE, write=_fns(ADMIN), read=_fns(WALLET_FN, HISTORY)),
     Kind(NOTICE_READ, write=_fns(WALLET_FN, HISTORY)),
     Kind(REMINDER, write=_fns(WORKERS_JOBS)),
+    # 精算: accounts from the console and マスタ一括登録; settings, calendars and runs from the console.
+    Kind(PAYOUT_ACCOUNT, write=_fns(ADMIN, WORKERS_JOBS)),
+    Kind(PAYOUT_SETTINGS, write=_fns(ADMIN)),
+    Kind(PAYOUT_CALENDAR, write=_fns(ADMIN)),
+    Kind(PAYOUT_HEAD, write=_fns(ADMIN)),
+    Kind(PAYOUT_RUN, write=_fns(ADMIN)),
 )
 
 GET = "dynamodb:GetItem"
@@ -176,7 +187,10 @@ class Actions:
 
 ACTIONS: dict[str, Actions] = {
     AUTH: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE), ("list1",)),
-    ADMIN: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE), ("by_wallet", "list1", "list2")),
+    # A payout run reads the committee's day partitions and writes its payee lines in batches.
+    ADMIN: Actions(
+        (GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "by_wallet", "list1", "list2")
+    ),
     # The money path: no Query, no Delete, no batch writes; its transactions check the gate's items.
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),
     WALLET_FN: Actions((GET, BATCH_GET), (PUT, UPDATE), ("by_wallet", "list1")),

@@ -32,10 +32,20 @@ PROGRAMME = {
     "sale_start": "2026-11-01", "sale_end": "2026-12-31", "use_start": "2026-11-15", "use_end": "2027-04-30", "limit_units": 5,
 }  # fmt: skip
 # Bodies that pass validation, so the object is looked up (and found or not) by the route's logic.
+_ACCOUNT = {"bank_code": "0001", "branch_code": "001", "account_number": "1234567", "holder_name": "ﾃｽﾄ"}
 BODIES: dict[str, Any] = {
     "PUT /api/admin/users/{user_id}": {"name": "テスト"},
     "POST /api/admin/users/{user_id}/email": {"email": "matrix@example.jp", "current_password": "not-the-password"},
     "POST /api/admin/users/{user_id}/email/confirm": {"code": "000000"},
+    "PUT /api/admin/stores/{store_id}/payout-account": _ACCOUNT,
+    "PUT /api/admin/companies/{company_id}/payout-account": _ACCOUNT,
+    "PUT /api/admin/companies/{company_id}/payout-by": {"payout_by": "store"},
+    "PUT /api/admin/committees/{committee_id}/payout-settings": {
+        **_ACCOUNT,
+        "consignor_code": "1234567890",
+        "consignor_name": "ｲｲﾝｶｲ",
+    },
+    "POST /api/admin/payout-runs/{run_id}/paid": {"paid_on": "2026-11-29"},
     "PUT /api/admin/companies/{company_id}": {"name": "企業"},
     "PUT /api/admin/committees/{committee_id}": {"name": "委員会", "city": "市", "wallet_service_name": "電子商品券"},
     "POST /api/admin/committees": {
@@ -160,6 +170,13 @@ def matrix(world: World, city: City) -> Matrix:
             exports["committee_admin" if role != "committee_admin" else "system_admin"],
         ),
     }
+    # 精算: a frozen run of each committee, the own one paying the first company.
+    own_run = payout_run_items(world, city.committee["committee_id"], city.company, "P1")
+    other_run = payout_run_items(world, city.other_committee["committee_id"], other_company, "P2")
+    objects |= {
+        "bank_code": lambda role: ("0001", "0003"),  # a code on the Zengin list, one that is not
+        "run_id": lambda role: (own_run, other_run),
+    }
 
     # お知らせ: one of each committee per audience, so a reader's "own" one is one they are sent.
     def notice_of(committee: dict[str, Any], audience: str, n: int) -> str:
@@ -190,6 +207,7 @@ def matrix(world: World, city: City) -> Matrix:
         "notice_id": pairs["console"][1],
         "POST /api/wallet/notices/{notice_id}/read:notice_id": pairs["residents"][1],
         "POST /api/merchant/notices/{notice_id}/read:notice_id": pairs["merchants"][1],
+        "run_id": other_run,
     }
     markers = ("他市の企業", "他市の店舗", "他市商品券実行委員会", "oth-0001", "othstaff01", "elsewhere@example.jp")
     foreign_writes = {
@@ -210,6 +228,29 @@ def matrix(world: World, city: City) -> Matrix:
         },
     }  # fmt: skip
     return Matrix(clients, objects, foreign, markers, foreign_writes)
+
+
+def payout_run_items(world: World, committee_id: str, company: dict[str, Any], programme_id: str) -> str:
+    run_id = f"{programme_id}-20261115-matrix"
+    world.put(
+        {
+            "PK": f"PAYRUN#{run_id}", "SK": "PAYRUN", "run_id": run_id, "committee_id": committee_id,
+            "programme_id": programme_id, "programme_name": "事業", "period_start": "2026-11-01",
+            "period_end": "2026-11-15", "pay_date": "2026-11-20", "state": "created", "fee_bps": 0, "payee_count": 1,
+            "transfer_count": 0, "transfer_total": 0, "fee_total": 0, "missing": [], "confirmed_at": "x",
+            "company_ids": [company["company_id"]],
+        }
+    )  # fmt: skip
+    world.put(
+        {
+            "PK": f"PAYRUN#{run_id}", "SK": f"PAYEE#{company['company_id']}#CO#{company['company_id']}",
+            "run_id": run_id, "payee": f"CO#{company['company_id']}", "payee_type": "company",
+            "payee_id": company["company_id"], "payee_name": company["name"], "company_id": company["company_id"],
+            "company_name": company["name"], "stores": [], "period_net": 0, "carry_in": 0, "gross": 0, "fee": 0,
+            "transfer": 0, "carry_out": 0, "status": "not_positive",
+        }
+    )  # fmt: skip
+    return run_id
 
 
 def call(client: Client, route: Route, params: dict[str, str]) -> Any:

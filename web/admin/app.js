@@ -8,6 +8,7 @@ import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
+import * as payouts from '/admin/payouts.js';
 import * as contact from '/admin/contact.js';
 import * as notices from '/admin/notices.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
@@ -39,6 +40,9 @@ const MENU = [
   ] },
   { group: '集計', roles: ['system_admin', 'committee_admin'], items: [
     { hash: '#/reports', label: '集計', page: reports.page },
+  ] },
+  { group: '精算', roles: ['system_admin', 'committee_admin', 'company_admin', 'company_staff'], items: [
+    { hash: '#/payouts', label: '精算・支払通知書', page: payouts.page },
   ] },
   { group: '管理ユーザ', items: [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
@@ -83,6 +87,7 @@ const HIDDEN_PAGES = {
   '#/app-users/detail': appUsers.detail,
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
+  '#/payouts/detail': payouts.detail,
   '#/notices/detail': notices.detail,
 };
 const HOME = '#/history';  // the manual opens the console on 取引履歴一覧

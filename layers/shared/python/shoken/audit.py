@@ -48,6 +48,17 @@ ACTION_LABELS: dict[str, str] = {
     "payment_cancelled": "決済取消",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
+    # payouts (換金・精算)
+    "payout_account_registered": "振込先口座登録",
+    "payout_account_updated": "振込先口座変更",
+    "payout_by_changed": "振込先の単位変更",
+    "payout_settings_updated": "精算設定更新",
+    "payout_calendar_updated": "精算カレンダー更新",
+    "payout_file_downloaded": "振込ファイル作成",
+    "payout_statement_downloaded": "支払通知書ダウンロード",
+    "payout_run_confirmed": "精算確定",
+    "payout_run_paid": "振込済み登録",
+    "payout_run_cancelled": "精算取消",
     # notices engineer: the committee's contact and お知らせ
     "committee_contact_updated": "お問い合わせ先更新",
     "notice_created": "お知らせ登録",

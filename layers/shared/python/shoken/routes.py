@@ -196,6 +196,31 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/reports/unused.csv", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused.xlsx", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused", H, COMMITTEE_UP),
+    # --- payouts (換金・精算): payout accounts, calendar, runs, 全銀 file, statements --------------------
+    _session("GET", "/api/admin/stores/{store_id}/payout-account", AD, CONSOLE),
+    _session("PUT", "/api/admin/stores/{store_id}/payout-account", AD, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/companies/{company_id}/payout-account", AD, CONSOLE),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-account", AD, COMPANY_ADMIN_UP),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-by", AD, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/banks/{bank_code}", AD, CONSOLE),
+    _session("GET", "/api/admin/committees/{committee_id}/payout-settings", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}/payout-settings", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/payout-calendar", AD, CONSOLE),
+    _session("PUT", "/api/admin/programmes/{programme_id}/payout-calendar", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs", AD, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    _session("POST", "/api/admin/payout-runs", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}", AD, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    _session("POST", "/api/admin/payout-runs/{run_id}/paid", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/payout-runs/{run_id}/cancel", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/zengin", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.csv", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.xlsx", AD, COMMITTEE_UP),
+    _session(
+        "GET",
+        "/api/admin/payout-runs/{run_id}/statements/{company_id}",
+        AD,
+        COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF},
+    ),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

@@ -100,6 +100,25 @@ def aggregate_mark(event_id: str) -> Key:
     return (f"AGGMARK#{event_id}", "AGGMARK")
 
 
+# --- payouts (換金・精算) -------------------------------------------------------------------------
+def payout_account(owner: str) -> Key:
+    """The bank account of a payee: owner is "ST#<store>" or "CO#<company>"."""
+    return (f"PAYACCT#{owner}", "PAYACCT")
+
+
+def payout_head(programme_id: str) -> Key:
+    """Per programme: the periods frozen by live runs, with a version every confirm and cancel moves."""
+    return (f"PAYHEAD#{programme_id}", "PAYHEAD")
+
+
+def payout_run(run_id: str) -> Key:
+    return (f"PAYRUN#{run_id}", "PAYRUN")
+
+
+def payout_line(run_id: str, payee: str) -> Key:
+    return (f"PAYRUN#{run_id}", f"PAYEE#{payee}")
+
+
 # --- notices (お知らせ) and expiry reminders ----------------------------------------------------------
 def notice(notice_id: str) -> Key:
     return (f"NOTICE#{notice_id}", "NOTICE")
