@@ -208,6 +208,7 @@ def matrix(world: World, city: City) -> Matrix:
         "POST /api/wallet/notices/{notice_id}/read:notice_id": pairs["residents"][1],
         "POST /api/merchant/notices/{notice_id}/read:notice_id": pairs["merchants"][1],
         "run_id": other_run,
+        "bank_code": "0003",  # banks are one list for every city: only a code off the list is not found
     }
     markers = ("他市の企業", "他市の店舗", "他市商品券実行委員会", "oth-0001", "othstaff01", "elsewhere@example.jp")
     foreign_writes = {
