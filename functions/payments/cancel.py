@@ -56,19 +56,20 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
     for _ in range(3):
         cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller)
         lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller) if expired else None
-        try:
-            ledger.cancel_payment(
-                rt.db, payment=payment, cancel_txn=cancel_txn, lapse_txn=lapse_txn, credit=credit, now=now
-            )
-        except ledger.NumberTaken:
-            continue
-        api.audit_event(
+        audit = api.audit_item(
             "payment_cancelled",
             scope=Scope.of(payment),
             target_type="transaction",
             target_id=number,
             amount=payment["amount"],
+            cancel_number=cancel_txn["number"],
         )
+        try:
+            ledger.cancel_payment(
+                rt.db, payment=payment, cancel_txn=cancel_txn, lapse_txn=lapse_txn, credit=credit, audit=audit, now=now
+            )
+        except ledger.NumberTaken:
+            continue
         return CancelResult(
             number=number,
             cancel_number=str(cancel_txn["number"]),

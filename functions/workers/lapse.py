@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shoken import ids, money
+from shoken import audit, ids, money
 from shoken.db import jobs as job_items
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import Conflict
+from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
@@ -82,8 +83,19 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             bucket_info=money.bucket_info(buckets, amounts),
             programme_id=programme_id,
         )
+        audit_entry = audit.entry(
+            rt,
+            "balance_lapsed",
+            actor=audit.SYSTEM_ACTOR,
+            scope=Scope(str(committee["committee_id"])),
+            target_type="wallet",
+            target_id=wallet_id,
+            number=txn["number"],
+            programme_id=programme_id,
+            amount=txn["amount"],
+        )
         try:
-            ledger.lapse(rt.db, wallet_id=wallet_id, amounts=amounts, txn=txn, now=now)
+            ledger.lapse(rt.db, wallet_id=wallet_id, amounts=amounts, txn=txn, audit=audit_entry, now=now)
             return sum(amounts.values())
         except (ledger.NumberTaken, Conflict):
             continue  # a payment or cancel moved the balances, or the number clashed: read again

@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import audit, routes
+from shoken.db.dynamo import Item
 from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
 from shoken.gate import Admission, HttpRequest, admit, through_cloudfront
 from shoken.observability import count, logger
@@ -70,6 +71,29 @@ def audit_event(
         call.runtime,
         action,
         actor=actor,
+        scope=scope,
+        request=call.request,
+        target_type=target_type,
+        target_id=target_id,
+        **detail,
+    )
+
+
+def audit_item(
+    action: str,
+    *,
+    scope: Scope,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    **detail: Any,
+) -> Item:
+    """The audit item of a money movement by the signed-in caller, to be written in the movement's own
+    transaction (db/ledger.py), so there is never a movement without its record or the reverse."""
+    call = _call.get()
+    return audit.entry(
+        call.runtime,
+        action,
+        actor=audit.actor_of(call.admission.principal),
         scope=scope,
         request=call.request,
         target_type=target_type,

@@ -3,7 +3,8 @@
 Purchases, charge cancels, grants and lapses live here (payments and their cancels too), so the
 money rules' guarantees can be read in one place: a bucket is never debited below zero, a bucket is
 created once, a transaction item is written once, and the record of a change is written with it.
-Conditional failures become domain errors here and nowhere else.
+Conditional failures become domain errors here and nowhere else. Every one of them takes the audit
+item of the movement (shoken.audit.entry / api.audit_item) and writes it in the same transaction.
 """
 
 from __future__ import annotations
@@ -82,6 +83,13 @@ def _put_new(db: Dynamo, record: Item) -> dict[str, Any]:
     return db.tx_put(record, condition=f"attribute_not_exists({expr.n('PK')})", expr=expr)
 
 
+def audit_action(db: Dynamo, record: Item) -> dict[str, Any]:
+    """The audit entry of a movement, written new in the movement's transaction (db/audit.py item)."""
+    if record.get("kind") != "audit":
+        raise ValueError("not an audit item")
+    return _put_new(db, record)
+
+
 # (position of an action in a transaction, the refusal its failed condition means)
 Refusal = tuple[int, type[Exception]]
 
@@ -108,6 +116,7 @@ def charge(
     buckets: list[Bucket],
     txn: Item,
     idempotency: Item | None,
+    audit: Item,
     now: datetime,
 ) -> None:
     """店頭チャージ: add a purchase's buckets, count its units against the per-person limit."""
@@ -120,10 +129,11 @@ def charge(
     if idempotency is not None:
         actions.append(_put_new(db, idempotency))
         refusals.insert(0, (3, AlreadyDone))
+    actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
 
-def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: datetime) -> None:
+def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item, now: datetime) -> None:
     """チャージ取消: remove the charge's buckets, only while none of their value has been spent."""
     wallet_id = str(charge_txn["wallet_id"])
     expr = Expr()
@@ -147,14 +157,22 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: dateti
         mark,
         condition=f"{mark.n('status')} = {mark.v('done')}",
     )
-    actions = [removal, cancelled, _put_new(db, cancel_txn)]
+    actions = [removal, cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if charge_txn.get("programme_id") and charge_txn.get("units"):
         actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
     _write(db, actions, [(1, AlreadyCancelled), (0, ChargeAlreadySpent), (2, NumberTaken)])
 
 
 def grant(
-    db: Dynamo, *, wallet_id: str, programme_id: str, bucket: Bucket, txn: Item, mark: Item, now: datetime
+    db: Dynamo,
+    *,
+    wallet_id: str,
+    programme_id: str,
+    bucket: Bucket,
+    txn: Item,
+    mark: Item,
+    audit: Item,
+    now: datetime,
 ) -> None:
     """One citizen's share of a bulk grant; the mark makes a re-run skip those already granted."""
     actions = [
@@ -162,11 +180,12 @@ def grant(
         _put_new(db, mark),
         _put_new(db, txn),
         _holder(db, programme_id, wallet_id, 0, limit=None),
+        audit_action(db, audit),
     ]
     _write(db, actions, [(1, AlreadyDone), (0, WalletSuspended), (2, NumberTaken)])
 
 
-def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, now: datetime) -> None:
+def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, audit: Item, now: datetime) -> None:
     """残高失効: zero the expired buckets, conditioned on the balances read, and record it."""
     expr = Expr()
     sets = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(0)}" for bid in amounts]
@@ -174,7 +193,7 @@ def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, now
     same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in amounts.items()]
     update = db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(same))
     # A failed balance condition is a Conflict: the balances moved since they were read; the caller reads again.
-    _write(db, [update, _put_new(db, txn)], [(1, NumberTaken)])
+    _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken)])
 
 
 def find_wallet(db: Dynamo, wallet_id: str) -> Item:
@@ -248,7 +267,14 @@ def pay(
 
 
 def cancel_payment(
-    db: Dynamo, *, payment: Item, cancel_txn: Item, lapse_txn: Item | None, credit: dict[str, int], now: datetime
+    db: Dynamo,
+    *,
+    payment: Item,
+    cancel_txn: Item,
+    lapse_txn: Item | None,
+    credit: dict[str, int],
+    audit: Item,
+    now: datetime,
 ) -> None:
     """決済取消: mark the payment cancelled once, put its value back, and record the reversal (and, for
     value already past its expiry, its lapse) in the same transaction."""
@@ -260,7 +286,7 @@ def cancel_payment(
         mark,
         condition=f"{mark.n('status')} = {mark.v('done')}",
     )
-    actions = [cancelled, _put_new(db, cancel_txn)]
+    actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if credit:
         actions.append(credit_action(db, str(payment["wallet_id"]), credit, now))
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
