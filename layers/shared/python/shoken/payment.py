@@ -5,8 +5,10 @@ The normal path is two DynamoDB round trips: one strongly consistent BatchGetIte
 decision needs (session, terminal, store, committee, the QR token or MPM request, the wallet and the
 idempotency record) and one TransactWriteItems conditioned on what was read (authorization used once
 and still valid, every debited bucket still holding what it gives, transaction and idempotency
-record new). Nothing is counted in a shared item. A retry with the same idempotency key returns the
-first result; a race between the read and the write fails a condition and is read again.
+record new, and the caller still admitted: session live, terminal bound and active, store active).
+Nothing is counted in a shared item. A retry with the same idempotency key returns the first
+result, once the same read has found the caller still admitted; a race between the read and the
+write fails a condition and is read again.
 """
 
 from __future__ import annotations
@@ -104,6 +106,7 @@ class Plan:
     terminal: Item
     wallet: Item
     amount: int
+    still: ledger.StillAdmitted
     operator: dict[str, Any]
     authorization: Callable[[dict[str, Any]], dict[str, Any]]  # wallet's view of the result → tx action
 
@@ -116,12 +119,16 @@ def _settle(
     idem: str,
     request: dict[str, Any],
     method: str,
+    admitted: Callable[[dict[keys.Key, Item], datetime], None],
     plan: Callable[[dict[keys.Key, Item], datetime], Plan],
 ) -> PaymentResult:
     idem_key = keys.idempotency(idem_scope, idem)
     for attempt in range(ATTEMPTS):
         now = rt.clock.now()
         found = rt.db.batch_get([*read_keys, idem_key])
+        # The caller must still be admitted (session, terminal, store) before anything is answered,
+        # the stored receipt of a replay included: a logged-out or unbound till learns nothing.
+        admitted(found, now)
         first = idempotency.replay(found.get(idem_key), request)
         if first is not None:
             return PaymentResult(**first)
@@ -144,6 +151,7 @@ def _settle(
                 taken=taken,
                 txn=txn,
                 idempotency=record,
+                still=chosen.still,
                 # DynamoDB's own idempotency covers botocore's retries of this very call (same number).
                 token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
                 now=now,
@@ -237,8 +245,10 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
     wallet_key = keys.wallet(token.wallet_id)
     committee_key = keys.committee(caller.committee_id)
 
-    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+    def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
         gate.check_merchant(caller, found, now_epoch=epoch(now))
+
+    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
         record = found.get(token_key)
         if record is None or record.get("wallet_id") != token.wallet_id:
             raise QrUnknown()
@@ -264,6 +274,7 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
             terminal=found[terminal_key],
             wallet=_wallet_check(found.get(wallet_key), store),
             amount=amount,
+            still=ledger.StillAdmitted(session_key, terminal_key, store_key, binding_id=caller.binding_id),
             operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
             authorization=authorization,
         )
@@ -277,6 +288,7 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
         idem=idem,
         request={"token": token.digest, "amount": amount},
         method="cpm",
+        admitted=admitted,
         plan=plan,
     )
 
@@ -301,9 +313,11 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
     terminal_key, store_key = keys.terminal(terminal_id), keys.store(store_id)
     wallet_key, committee_key = keys.wallet(caller.user_id), keys.committee(caller.committee_id)
 
-    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+    def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
         if not session_records.is_live(found.get(session_key), now):
             raise Unauthenticated()
+
+    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
         record = found.get(request_key)
         if record is None or record.get("committee_id") != caller.committee_id:
             raise NotFound("お支払いの情報が見つかりません。")
@@ -332,6 +346,7 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             terminal=terminal,
             wallet=_wallet_check(found.get(wallet_key), store),
             amount=int(record["amount"]),
+            still=ledger.StillAdmitted(session_key, terminal_key, store_key),
             operator=dict(record.get("operator") or {}),
             authorization=authorization,
         )
@@ -343,5 +358,6 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
         idem=idem,
         request={"request": request_id},
         method="mpm",
+        admitted=admitted,
         plan=plan,
     )

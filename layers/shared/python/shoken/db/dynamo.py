@@ -80,7 +80,7 @@ class TransactionFailed(Exception):
         super().__init__(f"transaction cancelled: {reasons}")
 
     def failed_at(self, position: int) -> bool:
-        return self.reasons[position] == "ConditionalCheckFailed"
+        return position < len(self.reasons) and self.reasons[position] == "ConditionalCheckFailed"
 
     @property
     def conflict(self) -> bool:

@@ -9,12 +9,13 @@ item of the movement (shoken.audit.entry / api.audit_item) and writes it in the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shoken.clock import iso
+from shoken.clock import epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.db.dynamo import Dynamo, Expr, Item, Key, TransactionFailed
 from shoken.errors import Conflict, NotFound, ShokenError
 from shoken.money import Bucket
 
@@ -245,6 +246,39 @@ def put_new_action(db: Dynamo, record: Item) -> dict[str, Any]:
     return _put_new(db, record)
 
 
+@dataclass(frozen=True)
+class StillAdmitted:
+    """What admitted the payer at the read and must still hold at the write: the caller's session
+    (merchant or citizen) and, where a till is involved, its terminal (bound to this device, when the
+    caller is the till) and its store. A logout, unbind or suspension between the read and the write
+    fails one of these checks and the payment is not made."""
+
+    session: Key
+    terminal: Key
+    store: Key
+    binding_id: str | None = None  # the till's own device binding (CPM); None when the citizen pays (MPM)
+
+
+def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[dict[str, Any]]:
+    """ConditionChecks for the payment's transaction (no extra round trip): session, terminal, store."""
+    session = Expr()
+    checks = [
+        db.tx_check(
+            still.session,
+            f"attribute_exists({session.n('PK')}) AND {session.n('expires_at_epoch')} > {session.v(epoch(now))}",
+            session,
+        )
+    ]
+    terminal = Expr()
+    condition = f"{terminal.n('status')} = {terminal.v('active')}"
+    if still.binding_id is not None:
+        condition += f" AND {terminal.n('binding_id')} = {terminal.v(still.binding_id)}"
+    checks.append(db.tx_check(still.terminal, condition, terminal))
+    store = Expr()
+    checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v('active')}", store))
+    return checks
+
+
 def pay(
     db: Dynamo,
     *,
@@ -253,12 +287,20 @@ def pay(
     taken: dict[str, int],
     txn: Item,
     idempotency: Item,
+    still: StillAdmitted,
     token: str,
     now: datetime,
 ) -> None:
     """The payment's single write: [authorization (QR token or MPM request), wallet debit, transaction,
-    idempotency record]. Refusals are reported by position for the caller to name precisely."""
-    actions = [authorization, debit_action(db, wallet_id, taken, now), _put_new(db, txn), _put_new(db, idempotency)]
+    idempotency record, session / terminal / store checks]. Refusals are reported by position for the
+    caller to name precisely (positions 4 and up: the caller is no longer admitted; read again)."""
+    actions = [
+        authorization,
+        debit_action(db, wallet_id, taken, now),
+        _put_new(db, txn),
+        _put_new(db, idempotency),
+        *admission_checks(db, still, now),
+    ]
     try:
         db.transact(actions, token=token)
     except TransactionFailed as failed:
