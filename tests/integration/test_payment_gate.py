@@ -156,3 +156,57 @@ def test_the_payment_write_checks_session_terminal_and_store_in_the_same_transac
     checks = [a["ConditionCheck"]["Key"]["PK"]["S"] for a in written[0] if "ConditionCheck" in a]
     assert len(written) == 1 and len(checks) == 3
     assert checks[0].startswith("USER#") and checks[1].startswith("TERM#") and checks[2].startswith("ST#")
+
+
+# --- cancels (issue 13.2): two round trips, conditioned on the canceller's admission too -------------------
+def dynamo_calls(rt: Runtime, work: Callable[[], Any]) -> list[str]:
+    calls: list[str] = []
+
+    def count(event_name: str, **_: Any) -> None:
+        calls.append(event_name.split(".")[-1])
+
+    rt.db.client.meta.events.register("before-call.dynamodb", count)
+    try:
+        work()
+    finally:
+        rt.db.client.meta.events.unregister("before-call.dynamodb", count)
+    return calls
+
+
+def test_a_cancel_is_two_dynamodb_round_trips_from_the_till_and_the_console(shop: Shop, rt: Runtime) -> None:
+    first, second = (pay(shop, shop.token(), 2_000).json for _ in range(2))
+    replies: list[Any] = []
+    till_calls = dynamo_calls(rt, lambda: replies.append(shop.till.post(f"/api/transactions/{first['number']}/cancel")))
+    committee = console_login("ena-0001")
+    console_calls = dynamo_calls(
+        rt, lambda: replies.append(committee.post(f"/api/transactions/{second['number']}/cancel"))
+    )
+    assert [r.status for r in replies] == [200, 200], replies
+    assert till_calls == console_calls == ["BatchGetItem", "TransactWriteItems"]
+    assert sum(shop.balance(rt).values()) == 13_000
+
+
+@pytest.mark.parametrize(("what", "code"), [("logout", "unauthenticated"), ("terminal_unbound", "terminal_unbound")])
+def test_a_change_between_the_cancel_read_and_write_stops_the_cancel(
+    shop: Shop, rt: Runtime, monkeypatch: pytest.MonkeyPatch, what: str, code: str
+) -> None:
+    receipt = pay(shop, shop.token(), 3_000).json
+    terminal_key = keys.terminal(shop.city.terminal["terminal_id"])
+    change = {
+        "logout": lambda: revoke_sessions(rt, merchant_home(rt, shop)),
+        "terminal_unbound": lambda: set_field(rt, terminal_key, "binding_id", "another-device"),
+    }[what]
+    original = ledger.cancel_payment
+    seen = {"writes": 0}
+
+    def late(*args: Any, **kwargs: Any) -> None:
+        if seen["writes"] == 0:
+            change()
+        seen["writes"] += 1
+        original(*args, **kwargs)
+
+    monkeypatch.setattr(ledger, "cancel_payment", late)
+    refused = shop.till.post(f"/api/transactions/{receipt['number']}/cancel")
+    assert refused.status == 401 and refused.code == code, refused
+    assert seen["writes"] == 1
+    assert sum(shop.balance(rt).values()) == 10_000

@@ -216,6 +216,8 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
         buckets=taken,
         breakdown=split,
         bucket_info=money.bucket_info(buckets, taken),
+        # Each taken bucket's last day, so a cancel decides credit or lapse without reading the wallet.
+        bucket_expiry={b.bucket_id: b.expires_on for b in buckets if b.bucket_id in taken},
         store=chosen.store,
         terminal_id=str(chosen.terminal["terminal_id"]),
         external_terminal_id=chosen.terminal.get("external_terminal_id"),

@@ -48,6 +48,10 @@ class AlreadyDone(Exception):
     """The change was made before (a re-run of an idempotent job); nothing to do."""
 
 
+class NotAdmitted(Exception):
+    """The caller's session, terminal or store changed between the read and the write; read again."""
+
+
 class NumberTaken(Exception):
     """The random transaction number exists already; the caller draws another."""
 
@@ -254,8 +258,8 @@ class StillAdmitted:
     fails one of these checks and the payment is not made."""
 
     session: Key
-    terminal: Key
-    store: Key
+    terminal: Key | None = None  # None for a console caller (a cancel from 取引履歴詳細)
+    store: Key | None = None
     binding_id: str | None = None  # the till's own device binding (CPM); None when the citizen pays (MPM)
 
 
@@ -269,13 +273,15 @@ def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[di
             session,
         )
     ]
-    terminal = Expr()
-    condition = f"{terminal.n('status')} = {terminal.v('active')}"
-    if still.binding_id is not None:
-        condition += f" AND {terminal.n('binding_id')} = {terminal.v(still.binding_id)}"
-    checks.append(db.tx_check(still.terminal, condition, terminal))
-    store = Expr()
-    checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v('active')}", store))
+    if still.terminal is not None:
+        terminal = Expr()
+        condition = f"{terminal.n('status')} = {terminal.v('active')}"
+        if still.binding_id is not None:
+            condition += f" AND {terminal.n('binding_id')} = {terminal.v(still.binding_id)}"
+        checks.append(db.tx_check(still.terminal, condition, terminal))
+    if still.store is not None:
+        store = Expr()
+        checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v('active')}", store))
     return checks
 
 
@@ -316,10 +322,12 @@ def cancel_payment(
     lapse_txn: Item | None,
     credit: dict[str, int],
     audit: Item,
+    still: StillAdmitted,
     now: datetime,
 ) -> None:
     """決済取消: mark the payment cancelled once, put its value back, and record the reversal (and, for
-    value already past its expiry, its lapse) in the same transaction."""
+    value already past its expiry, its lapse) in the same transaction, while the canceller is still
+    admitted (a refused admission check is a Conflict: the caller reads again and is told why)."""
     mark = Expr()
     cancelled = db.tx_update(
         keys.transaction(str(payment["number"])),
@@ -335,4 +343,6 @@ def cancel_payment(
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
         refusals.append((len(actions) - 1, NumberTaken))
-    _write(db, actions, refusals)
+    checks = admission_checks(db, still, now)
+    refusals += [(len(actions) + i, NotAdmitted) for i in range(len(checks))]
+    _write(db, [*actions, *checks], refusals)
