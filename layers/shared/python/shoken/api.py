@@ -41,6 +41,9 @@ class _Call:
     set_cookies: list[str] = field(default_factory=list)
 
 
+# Log keys naming the caller of one invocation, removed before and after every invocation.
+PER_CALL_KEYS = ("role", "user")
+
 _call: contextvars.ContextVar[_Call] = contextvars.ContextVar("shoken_call")
 
 
@@ -185,6 +188,8 @@ def serve(
 ) -> dict[str, Any]:
     """Admit the caller by the route table, run the resolver, then attach cookies and headers."""
     route = routes.by_key(str(event.get("routeKey", "")))
+    # The logger outlives the invocation (warm starts): keys about one caller must not reach the next.
+    logger.remove_keys(PER_CALL_KEYS)
     call = _Call(runtime=runtime, request=HttpRequest.from_event(event), admission=Admission(), event=event)
     token = _call.set(call)
     try:
@@ -202,6 +207,7 @@ def serve(
         result = _plain(InternalError())
     finally:
         _call.reset(token)
+        logger.remove_keys(PER_CALL_KEYS)
     headers = {**API_HEADERS, **(result.get("headers") or {})}
     result["headers"] = headers
     cookies = [*call.admission.set_cookies, *call.set_cookies]
