@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import audit, routes
+from shoken.db import dynamo
 from shoken.db.dynamo import Item
 from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
 from shoken.gate import Admission, HttpRequest, admit, through_cloudfront
@@ -151,7 +152,19 @@ def error_response(error: ShokenError) -> Response[str]:
         status_code=error.status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(error.body(), ensure_ascii=False),
+        headers=error.headers() or None,
     )
+
+
+def aws_fault(error: Exception) -> ShokenError:
+    """An AWS fault no route code handled, classified once (db/dynamo.py) and logged as such."""
+    classified = dynamo.classify(error)
+    if classified.status >= 500 and not dynamo.is_transient(error):
+        logger.exception("permanent AWS error")  # a bug or misconfiguration: alarms via error_internal_error
+    else:
+        logger.warning("AWS busy", extra={"error": type(error).__name__})
+    count(f"error_{classified.code}", 1)
+    return classified
 
 
 def make_resolver() -> APIGatewayHttpResolver:
@@ -163,6 +176,10 @@ def make_resolver() -> APIGatewayHttpResolver:
             logger.warning("service error", extra={"code": error.code})
         count(f"error_{error.code}", 1)
         return error_response(error)
+
+    @app.exception_handler(list(dynamo.AWS_ERRORS))
+    def _aws(error: Exception) -> Response[str]:
+        return error_response(aws_fault(error))
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
@@ -202,6 +219,8 @@ def serve(
         result = app.resolve(event, context)
     except ShokenError as error:
         result = _plain(error)
+    except dynamo.AWS_ERRORS as error:  # during admission (its session reads), before any route code
+        result = _plain(aws_fault(error))
     except Exception:  # a bug, never bad input: log it with its trace and answer with a stable code
         logger.exception("unhandled error")
         result = _plain(InternalError())
@@ -219,7 +238,7 @@ def serve(
 def _plain(error: ShokenError) -> dict[str, Any]:
     return {
         "statusCode": error.status,
-        "headers": {},
+        "headers": error.headers(),
         "body": json.dumps(error.body(), ensure_ascii=False),
         "isBase64Encoded": False,
     }

@@ -11,11 +11,15 @@ class ShokenError(Exception):
     status: ClassVar[int] = 400
     code: ClassVar[str] = "bad_request"
     message: ClassVar[str] = "リクエストが正しくありません。"
+    retry_after: ClassVar[int | None] = None  # seconds, sent as Retry-After when the caller should retry
 
     def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None) -> None:
         self.text = message or self.message
         self.details = details or []
         super().__init__(self.text)
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)} if self.retry_after else {}
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.text}
@@ -85,6 +89,7 @@ class ServiceUnavailable(ShokenError):
     status = 503
     code = "service_unavailable"
     message = "ただいま混み合っています。しばらくしてから、もう一度お試しください。"
+    retry_after = 2
 
 
 class InternalError(ShokenError):

@@ -27,7 +27,7 @@ from shoken import gate, ids, money, qr
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
-from shoken.db.dynamo import Expr, Item
+from shoken.db.dynamo import AwsBusy, Expr, Item, classify, is_transient
 from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
 from shoken.observability import count, logger
 from shoken.principal import Principal
@@ -169,7 +169,9 @@ def _settle(
             replayed = rt.db.get(idem_key)
             if replayed is not None:
                 return PaymentResult(**idempotency.replay(replayed, request) or {})
-            raise ServiceUnavailable("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
+            if not is_transient(error):
+                raise classify(error) from error  # refused outright (validation): a bug, 500 and alarm
+            raise AwsBusy("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
         count("payment_ok", 1)
         count("payment_yen", result.amount)
         return result

@@ -15,7 +15,7 @@ from typing import Any
 
 from shoken.clock import epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Expr, Item, Key, TransactionFailed
+from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
 from shoken.errors import Conflict, NotFound, ShokenError
 from shoken.money import Bucket
 
@@ -108,6 +108,8 @@ def _write(db: Dynamo, actions: list[dict[str, Any]], refusals: list[Refusal]) -
         for position, refusal in refusals:
             if failed.failed_at(position):
                 raise refusal() from failed
+        if failed.throttled:
+            raise AwsBusy() from failed
         raise Conflict() from failed
 
 
