@@ -192,15 +192,40 @@ def grant(
     _write(db, actions, [(1, AlreadyDone), (0, WalletSuspended), (2, NumberTaken)])
 
 
-def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, audit: Item, now: datetime) -> None:
-    """残高失効: zero the expired buckets, conditioned on the balances read, and record it."""
+def _remove_buckets(db: Dynamo, wallet_id: str, balances: dict[str, int], now: datetime) -> dict[str, Any]:
+    """Remove expired buckets from the wallet, each only while it still holds the balance read."""
     expr = Expr()
-    sets = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(0)}" for bid in amounts]
-    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
-    same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in amounts.items()]
-    update = db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(same))
+    same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in balances.items()]
+    update = (
+        "REMOVE "
+        + ", ".join(expr.path("buckets", bid) for bid in balances)
+        + f" SET {expr.n('updated_at')} = {expr.v(iso(now))}"
+    )
+    return db.tx_update(keys.wallet(wallet_id), update, expr, condition=" AND ".join(same))
+
+
+def lapse(
+    db: Dynamo,
+    *,
+    wallet_id: str,
+    amounts: dict[str, int],
+    txn: Item,
+    audit: Item,
+    now: datetime,
+    spent: list[str] | None = None,
+) -> None:
+    """残高失効: remove the expired buckets (those lapsing `amounts`, and the `spent` ones already at 0),
+    conditioned on the balances read, and record it; the lapse transaction keeps what was removed, so
+    a wallet item stays small however many programmes it has seen."""
+    balances = {**dict.fromkeys(spent or [], 0), **amounts}
+    update = _remove_buckets(db, wallet_id, balances, now)
     # A failed balance condition is a Conflict: the balances moved since they were read; the caller reads again.
     _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken)])
+
+
+def drop_spent(db: Dynamo, *, wallet_id: str, bucket_ids: list[str], now: datetime) -> None:
+    """Remove expired buckets that hold nothing (no value moves, so no transaction or audit entry)."""
+    _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [])
 
 
 def find_wallet(db: Dynamo, wallet_id: str) -> Item:
