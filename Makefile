@@ -8,12 +8,13 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench soak synth docs expire reset setup clean help
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
+	@echo "make soak   the stateful money machine for 50,000 steps (MONEY_MACHINE_SEED=<n> repeats a run)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out)"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
@@ -75,6 +76,12 @@ e2e: setup $(STAMPS)/chromium
 
 bench: setup
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
+
+# The stateful money machine at length (make test runs 2,000 steps): a fresh seed, printed; repeat a
+# run with MONEY_MACHINE_SEED=<seed> make soak. SOAK_STEPS sets the length.
+SOAK_STEPS ?= 50000
+soak: setup
+	MONEY_MACHINE_STEPS=$(SOAK_STEPS) $(PY) -m pytest -q -s tests/integration/test_money_machine.py
 
 docs: setup
 	$(PY) -m local.docs

@@ -82,8 +82,8 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
                 still=ledger.StillAdmitted(*_still(caller)),
                 now=now,
             )
-        except (ledger.NumberTaken, ledger.NotAdmitted):
-            continue  # read again: a new number, or the admission check names what changed
+        except (ledger.NumberTaken, ledger.NotAdmitted, Conflict):
+            continue  # read again: a new number, a race on the wallet, or the admission check names what changed
         return CancelResult(
             number=number,
             cancel_number=str(cancel_txn["number"]),

@@ -60,6 +60,7 @@ def between_read_and_write(monkeypatch: pytest.MonkeyPatch, change: Callable[[],
         ("terminal_suspended", "terminal_suspended"),
         ("terminal_unbound", "terminal_unbound"),
         ("store_suspended", "store_suspended"),
+        ("wallet_suspended", "wallet_suspended"),
     ],
 )
 def test_a_change_between_read_and_write_stops_the_cpm_payment(
@@ -71,6 +72,7 @@ def test_a_change_between_read_and_write_stops_the_cpm_payment(
         "terminal_suspended": lambda: set_field(rt, terminal_key, "status", "suspended"),
         "terminal_unbound": lambda: set_field(rt, terminal_key, "binding_id", "another-device"),
         "store_suspended": lambda: set_field(rt, store_key, "status", "suspended"),
+        "wallet_suspended": lambda: set_field(rt, keys.wallet(str(shop.wallet["wallet_id"])), "status", "suspended"),
     }
     token = shop.token()
     seen = between_read_and_write(monkeypatch, changes[what])

@@ -144,7 +144,9 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item
     """チャージ取消: remove the charge's buckets, only while none of their value has been spent."""
     wallet_id = str(charge_txn["wallet_id"])
     expr = Expr()
+    # Each bucket still there (a lapse removes expired ones) and still holding all it was charged with.
     untouched = [
+        f"attribute_exists({expr.path('buckets', bid)}) AND "
         f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'initial')}"
         for bid in charge_txn["buckets"]
     ]
