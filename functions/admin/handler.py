@@ -8,7 +8,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, programmes, users
+from admin import (
+    app_users,
+    audit_log,
+    bulk_uploads,
+    cities,
+    contact,
+    email_change,
+    grants,
+    merchants,
+    notices,
+    programmes,
+    users,
+)
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -19,14 +31,26 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
+    CommitteeContact,
+    CommitteeCreate,
+    CommitteeFields,
+    CommitteeList,
+    CommitteeView,
     CompanyCreate,
     CompanyList,
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    EmailChangeConfirm,
+    EmailChangeRequest,
+    EmailChangeStarted,
     GrantRequest,
     JobList,
     JobView,
+    NoticeAdminList,
+    NoticeAdminQuery,
+    NoticeFields,
+    NoticeView,
     OptionsResponse,
     ProgrammeCreate,
     ProgrammeFields,
@@ -80,6 +104,16 @@ def handle_update_user(user_id: str, body: UserUpdateRequest) -> UserView:
     return users.update(api.rt(), api.principal(), user_id, body)
 
 
+@app.post("/api/admin/users/<user_id>/email")
+def handle_start_email_change(user_id: str, body: EmailChangeRequest) -> EmailChangeStarted:
+    return email_change.start(api.rt(), api.principal(), user_id, body)
+
+
+@app.post("/api/admin/users/<user_id>/email/confirm")
+def handle_confirm_email_change(user_id: str, body: EmailChangeConfirm) -> UserView:
+    return email_change.confirm(api.rt(), api.principal(), user_id, body)
+
+
 @app.post("/api/admin/users/<user_id>/unlock")
 def handle_unlock_user(user_id: str) -> UserView:
     return users.unlock(api.rt(), api.principal(), user_id)
@@ -98,6 +132,26 @@ def handle_resume_user(user_id: str) -> UserView:
 @app.get("/api/admin/audit")
 def handle_search_audit(query: Annotated[AuditSearch, Query()]) -> AuditList:
     return audit_log.search(api.rt(), api.principal(), query)
+
+
+@app.get("/api/admin/committees")
+def handle_list_committees() -> CommitteeList:
+    return cities.search(api.rt(), api.principal())
+
+
+@app.post("/api/admin/committees")
+def handle_create_committee(body: CommitteeCreate) -> CommitteeView:
+    return cities.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/committees/<committee_id>")
+def handle_get_committee(committee_id: str) -> CommitteeView:
+    return cities.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>")
+def handle_update_committee(committee_id: str, body: CommitteeFields) -> CommitteeView:
+    return cities.update(api.rt(), api.principal(), committee_id, body)
 
 
 @app.get("/api/admin/companies")
@@ -249,6 +303,47 @@ def handle_start_grant(body: GrantRequest) -> JobView:
 @app.get("/api/admin/grants")
 def handle_list_grants() -> JobList:
     return grants.list_for_committee(api.rt(), api.principal())
+
+
+# --- notices engineer: the committee's contact and お知らせ ---------------------------------------------
+@app.get("/api/admin/committees/<committee_id>/contact")
+def handle_get_contact(committee_id: str) -> CommitteeContact:
+    return contact.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>/contact")
+def handle_update_contact(committee_id: str, body: CommitteeContact) -> CommitteeContact:
+    return contact.update(api.rt(), api.principal(), committee_id, body)
+
+
+@app.get("/api/admin/notices")
+def handle_list_notices(query: Annotated[NoticeAdminQuery, Query()]) -> NoticeAdminList:
+    return notices.list_for_committee(api.rt(), api.principal(), query)
+
+
+@app.post("/api/admin/notices")
+def handle_create_notice(body: NoticeFields) -> NoticeView:
+    return notices.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/notices/<notice_id>")
+def handle_get_notice(notice_id: str) -> NoticeView:
+    return notices.get(api.rt(), api.principal(), notice_id)
+
+
+@app.put("/api/admin/notices/<notice_id>")
+def handle_update_notice(notice_id: str, body: NoticeFields) -> NoticeView:
+    return notices.update(api.rt(), api.principal(), notice_id, body)
+
+
+@app.get("/api/admin/reminders")
+def handle_list_reminders() -> JobList:
+    return notices.list_reminders(api.rt(), api.principal())
+
+
+@app.post("/api/admin/notices/<notice_id>/withdraw")
+def handle_withdraw_notice(notice_id: str) -> NoticeView:
+    return notices.withdraw(api.rt(), api.principal(), notice_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
+
+from shoken.history_models import HistorySearch
 
 
 class ExportView(BaseModel):
@@ -28,3 +32,9 @@ class ExportLink(BaseModel):
     url: str
     expires_in: int
     filename: str
+
+
+class ExportRequest(HistorySearch):
+    """ダウンロード予約: the search of 取引履歴一覧 and the file's format."""
+
+    format: Literal["csv", "xlsx"] = "csv"

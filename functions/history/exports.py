@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from history.export_models import ExportLink, ExportList, ExportView
-from shoken import api, audit, history_search, ids
-from shoken.clock import epoch, iso
+from history.export_models import ExportLink, ExportList, ExportRequest, ExportView
+from shoken import api, audit, history_search, ids, sheets
+from shoken.clock import epoch, iso, parse_iso
 from shoken.config import HistoryConfig
 from shoken.db import jobs
 from shoken.db.dynamo import Item
@@ -17,7 +17,9 @@ from shoken.principal import Principal
 from shoken.runtime import Runtime
 
 
-def reserve(rt: Runtime, caller: Principal, query: HistorySearch) -> ExportView:
+def reserve(rt: Runtime, caller: Principal, request: ExportRequest) -> ExportView:
+    fmt = sheets.Format(request.format)
+    query = HistorySearch.model_validate(request.model_dump(exclude={"format"}))
     start, end = history_search.time_range(query, rt.clock.now())  # refuse a bad range now, not later
     config = rt.require(HistoryConfig)
     job_id = ids.random_token(12).replace("-", "x").replace("_", "y")
@@ -26,7 +28,7 @@ def reserve(rt: Runtime, caller: Principal, query: HistorySearch) -> ExportView:
         f"取引履歴 {start.strftime('%Y/%m/%d')}～{end.strftime('%Y/%m/%d')}"
         if not query.number
         else f"取引履歴 取引番号 {query.number}"
-    )
+    ) + (" (Excel)" if fmt is sheets.Format.XLSX else " (CSV)")
     record = jobs.item(
         job_id,
         job_kind="export",
@@ -41,7 +43,8 @@ def reserve(rt: Runtime, caller: Principal, query: HistorySearch) -> ExportView:
         params={
             "query": params,
             "bucket": config.export_bucket,
-            "key": f"exports/{job_id}.csv",
+            "key": f"exports/{job_id}.{fmt.value}",
+            "format": fmt.value,
             "range": [iso(start), iso(end)],
         },
         now=rt.clock.now(),
@@ -72,14 +75,15 @@ def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
     if int(record.get("file_expires_epoch", 0)) <= epoch(rt.clock.now()):
         raise NotFound("ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。")
     config = rt.require(HistoryConfig)
-    filename = f"history_{record['created_at'][:10].replace('-', '')}_{job_id}.csv"
+    fmt = sheets.Format(record["params"].get("format", "csv"))
+    filename = f"history_{sheets.file_stamp(parse_iso(str(record['created_at'])))}_{job_id}.{fmt.value}"
     url = rt.s3_links.generate_presigned_url(
         "get_object",
         Params={
             "Bucket": record["params"]["bucket"],
             "Key": record["params"]["key"],
-            "ResponseContentDisposition": f'attachment; filename="{filename}"',
-            "ResponseContentType": "text/csv; charset=utf-8",
+            "ResponseContentDisposition": sheets.attachment(filename),
+            "ResponseContentType": fmt.content_type,
         },
         ExpiresIn=config.export_link_seconds,
     )

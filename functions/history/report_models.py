@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from shoken.db.dynamo import Item
 from shoken.txn_types import TxnType
+from shoken.validation import IsoDate
 
 
 class TotalRow(BaseModel):
@@ -14,6 +15,7 @@ class TotalRow(BaseModel):
     payments: int = 0
     payment_count: int = 0
     cancels: int = 0
+    cancel_count: int = 0
     charges: int = 0
     grants: int = 0
     lapses: int = 0
@@ -26,6 +28,7 @@ class TotalRow(BaseModel):
             self.payment_count += count
         elif txn_type is TxnType.PAYMENT_CANCEL:
             self.cancels += amount
+            self.cancel_count += count
         elif txn_type in (TxnType.STORE_CHARGE, TxnType.CHARGE):
             self.charges += amount
         elif txn_type is TxnType.CHARGE_CANCEL:
@@ -103,18 +106,18 @@ class Unused(BaseModel):
 
 
 class ReportQuery(BaseModel):
-    date_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    date_to: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_from: IsoDate
+    date_to: IsoDate
     group: str = Field(default="day", pattern=r"^(day|store|company|voucher_type)$")
     committee_id: str | None = Field(default=None, max_length=20)
 
 
 class SettlementQuery(BaseModel):
-    date_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    date_to: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_from: IsoDate
+    date_to: IsoDate
     committee_id: str | None = Field(default=None, max_length=20)
 
 
 class UnusedQuery(BaseModel):
-    on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    on: IsoDate
     committee_id: str | None = Field(default=None, max_length=20)

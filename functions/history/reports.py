@@ -3,12 +3,12 @@ balance at a reference date (基準日未使用残高), all from the totals the 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from datetime import date
 
 from history.report_models import Settlement, SettlementRow, TotalRow, Totals, Unused, UnusedRow
+from shoken import sheets
+from shoken.clock import jst_date
 from shoken.db import committees, programmes, totals
 from shoken.db.dynamo import Item
 from shoken.errors import Forbidden, InvalidRequest
@@ -16,6 +16,7 @@ from shoken.money import VoucherType
 from shoken.principal import Principal
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.sheets import Column, Format, Kind
 from shoken.txn_types import TxnType
 
 MAX_DAYS = 400
@@ -59,13 +60,17 @@ def totals_by(rt: Runtime, caller: Principal, *, first: str, last: str, group: s
     for record in totals.days(rt.db, committee, first, last):
         txn_type = TxnType(record["txn_type"])
         if group == "voucher_type":
-            parts = [(t.value, t.label, int(record.get(t.value, 0))) for t in VoucherType]
+            # A transaction that used both types counts once in each (count_<type>, kept by the consumer).
+            parts = [
+                (t.value, t.label, int(record.get(t.value, 0)), int(record.get(f"count_{t.value}", 0)))
+                for t in VoucherType
+            ]
         else:
             key, label = GROUPS[group](record)
-            parts = [(key, label, int(record["amount"]))]
-        for key, label, amount in parts:
+            parts = [(key, label, int(record["amount"]), int(record["count"]))]
+        for key, label, amount, count in parts:
             row = rows.setdefault(key, TotalRow(key=key, label=label))
-            row.add(txn_type, amount, int(record["count"]) if group != "voucher_type" else 0)
+            row.add(txn_type, amount, count)
     ordered = sorted(rows.values(), key=lambda r: r.key)
     return Totals(group=group, date_from=first, date_to=last, rows=ordered)
 
@@ -93,37 +98,89 @@ def settlement(rt: Runtime, caller: Principal, *, first: str, last: str, committ
     return Settlement(date_from=first, date_to=last, rows=sorted(rows.values(), key=lambda r: r.store_id))
 
 
-def settlement_csv(report: Settlement) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(
+N = Kind.NUMBER
+SETTLEMENT_COLUMNS = (
+    Column("精算期間", width=24),
+    Column("企業ID"),
+    Column("企業名", width=20),
+    Column("店舗ID"),
+    Column("店舗名", width=20),
+    Column("決済件数", N),
+    Column("決済額", N),
+    Column("決済額(共通券)", N),
+    Column("決済額(専用券)", N),
+    Column("取消件数", N),
+    Column("取消額", N),
+    Column("取消額(共通券)", N),
+    Column("取消額(専用券)", N),
+    Column("精算額", N),
+    Column("精算額(共通券)", N),
+    Column("精算額(専用券)", N),
+)
+TOTAL_KEYS: dict[str, tuple[Column, ...]] = {
+    "day": (Column("日付"),),
+    "store": (Column("店舗ID"), Column("店舗名", width=24)),
+    "company": (Column("企業ID"), Column("企業名", width=24)),
+    "voucher_type": (Column("券種"),),
+}
+TOTAL_COLUMNS = (
+    Column("決済件数", N),
+    Column("決済額", N),
+    Column("取消件数", N),
+    Column("取消額", N),
+    Column("決済額(取消控除後)", N),
+    Column("チャージ額", N),
+    Column("付与額", N),
+    Column("失効額", N),
+)
+UNUSED_COLUMNS = (
+    Column("基準日"),
+    Column("商品券事業ID"),
+    Column("商品券事業", width=24),
+    Column("券種"),
+    Column("未使用残高", N),
+)
+GROUP_NAMES = {"day": "日別", "store": "店舗別", "company": "企業別", "voucher_type": "券種別"}
+
+
+def _slash(day: str) -> str:
+    return day.replace("-", "/")
+
+
+def settlement_file(report: Settlement, fmt: Format) -> tuple[str, bytes]:
+    period = f"{_slash(report.date_from)}～{_slash(report.date_to)}"
+    rows = [
         [
-            "精算期間",
-            "企業ID",
-            "企業名",
-            "店舗ID",
-            "店舗名",
-            "決済件数",
-            "決済額",
-            "うち共通券",
-            "うち専用券",
-            "取消件数",
-            "取消額",
-            "うち共通券",
-            "うち専用券",
-            "精算額",
-            "精算額(共通券)",
-            "精算額(専用券)",
-        ]
-    )
-    for r in report.rows:
-        writer.writerow([
-            f"{report.date_from}～{report.date_to}", r.company_id, r.company_name, r.store_id, r.store_name,
+            period, r.company_id, r.company_name, r.store_id, r.store_name,
             r.payment_count, r.payment_amount, r.payment_common, r.payment_dedicated,
             r.cancel_count, r.cancel_amount, r.cancel_common, r.cancel_dedicated,
             r.net, r.net_common, r.net_dedicated,
-        ])  # fmt: skip
-    return ("\ufeff" + out.getvalue()).encode()
+        ]
+        for r in report.rows
+    ]  # fmt: skip
+    name = f"settlement_{report.date_from.replace('-', '')}_{report.date_to.replace('-', '')}.{fmt.value}"
+    return name, sheets.table_bytes(fmt, SETTLEMENT_COLUMNS, rows, title="精算")
+
+
+def totals_file(report: Totals, fmt: Format) -> tuple[str, bytes]:
+    keys = TOTAL_KEYS[report.group]
+    rows = []
+    for r in report.rows:
+        head = [r.label] if len(keys) == 1 else [r.key if r.key != "-" else "", r.label]
+        counts = [r.payment_count, r.payments, r.cancel_count, r.cancels, r.net_payments]
+        rows.append([*head, *counts, r.charges, r.grants, r.lapses])
+    name = f"totals_{report.group}_{report.date_from.replace('-', '')}_{report.date_to.replace('-', '')}.{fmt.value}"
+    return name, sheets.table_bytes(fmt, keys + TOTAL_COLUMNS, rows, title=f"集計({GROUP_NAMES[report.group]})")
+
+
+def unused_file(report: Unused, fmt: Format) -> tuple[str, bytes]:
+    on = _slash(report.on)
+    rows: list[list[object]] = [
+        [on, r.programme_id, r.programme_name, r.voucher_type_label, r.unused] for r in report.rows
+    ]
+    rows.append([on, "", "合計", "", report.total])
+    name = f"unused_{report.on.replace('-', '')}.{fmt.value}"
+    return name, sheets.table_bytes(fmt, UNUSED_COLUMNS, rows, title="基準日未使用残高")
 
 
 def unused(rt: Runtime, caller: Principal, *, on: str, committee_id: str | None) -> Unused:
@@ -133,6 +190,9 @@ def unused(rt: Runtime, caller: Principal, *, on: str, committee_id: str | None)
         date.fromisoformat(on)
     except ValueError as error:
         raise InvalidRequest("基準日の形式が正しくありません。") from error
+    if on > jst_date(rt.clock.now()):
+        # The totals stop at today: a future date would show today's balance as if it were that day's.
+        raise InvalidRequest("基準日に未来の日付は指定できません。本日以前の日付を指定してください。")
     rows = []
     for programme in programmes.list_for_committee(rt.db, committee):
         by_type = totals.unused(rt.db, committee, str(programme["programme_id"]), on)

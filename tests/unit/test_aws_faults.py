@@ -33,7 +33,7 @@ def test_throttling_and_time_outs_are_503_with_a_retry_hint(error: Exception) ->
     classified = dynamo.classify(error)
     assert isinstance(classified, AwsBusy)
     assert classified.status == 503 and classified.code == "service_unavailable"
-    assert int(classified.headers()["Retry-After"]) >= 1
+    assert int(classified.headers["Retry-After"]) >= 1
     assert classified.text.endswith("もう一度お試しください。")
 
 
@@ -41,7 +41,7 @@ def test_throttling_and_time_outs_are_503_with_a_retry_hint(error: Exception) ->
 def test_permanent_errors_are_500_internal_error_which_alarms(code: str) -> None:
     classified = dynamo.classify(client_error(code))
     assert isinstance(classified, AwsBroken)
-    assert classified.status == 500 and classified.code == "internal_error" and classified.headers() == {}
+    assert classified.status == 500 and classified.code == "internal_error" and classified.headers == {}
     assert "internal_error" in names.PAYMENT_FAILURE_ALARMS  # error_internal_error pages someone
 
 

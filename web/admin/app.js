@@ -8,6 +8,10 @@ import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
+import * as contact from '/admin/contact.js';
+import * as notices from '/admin/notices.js';
+import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
+import * as committees from '/admin/committees.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -40,6 +44,9 @@ const MENU = [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
     { hash: '#/users/new', label: '管理ユーザ登録', page: users.register },
   ] },
+  { group: 'アクワイアラ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/committees', label: 'アクワイアラ一覧', page: committees.list },
+  ] },
   { group: '加盟店', items: [
     { hash: '#/companies', label: '企業', page: merchants.companies },
     { hash: '#/stores', label: '店舗', page: merchants.stores },
@@ -51,6 +58,12 @@ const MENU = [
     { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
   ] },
+  { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
+    { hash: '#/notices/new', label: 'お知らせ登録', page: notices.register },
+    { hash: '#/reminders', label: '失効お知らせメール', page: notices.reminders },
+    { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
+  ] },
   { group: 'その他', items: [
     { hash: '#/bulk', label: 'マスタ一括登録', page: bulk.page },
     { hash: '#/audit', label: '監査ログ', page: auditLog.list },
@@ -59,6 +72,8 @@ const MENU = [
 ];
 const HIDDEN_PAGES = {
   '#/users/detail': users.detail,
+  '#/committees/new': committees.create,
+  '#/committees/detail': committees.detail,
   '#/companies/new': merchants.companyNew,
   '#/companies/detail': merchants.companyDetail,
   '#/stores/new': merchants.storeNew,
@@ -68,6 +83,7 @@ const HIDDEN_PAGES = {
   '#/app-users/detail': appUsers.detail,
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
+  '#/notices/detail': notices.detail,
 };
 const HOME = '#/history';  // the manual opens the console on 取引履歴一覧
 
@@ -247,7 +263,8 @@ function passwordPage(ctx) {
   field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
   field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
     hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
-  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')));
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')),
+  h('p', {}, 'メールアドレスの変更は', h('a', { href: `#/users/detail?id=${encodeURIComponent(ctx.me.user_id)}` }, '管理ユーザ詳細'), 'から行えます。'));
   return form;
 }
 
@@ -260,6 +277,7 @@ async function route(params) {
     try { state.me = await api.get('/api/auth/me'); } catch (_) { state.me = null; }
   }
   if (!state.me) { go('#/login'); return; }
+  setChromeCommittee(state.me.committee_id);
   const item = menuFor(state.me).flatMap((g) => g.items).find((i) => i.hash === path);
   const page = item ? item.page : HIDDEN_PAGES[path];
   if (!page) { go(HOME); return; }
@@ -276,4 +294,5 @@ async function route(params) {
   if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); }
 }
 
+showSiteChrome();
 startRouter({}, route);

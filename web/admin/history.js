@@ -45,6 +45,8 @@ function toQuery(values) {
 
 export async function list(ctx) {
   const slot = h('div');
+  const formatSelect = h('select', { id: 'export-format' },
+    h('option', { value: 'xlsx' }, 'Excel (xlsx)'), h('option', { value: 'csv' }, 'CSV'));
   const results = h('div');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(0, true); } },
     h('h2', {}, '検索'), slot, ...searchForm(lastSearch || {}),
@@ -52,6 +54,7 @@ export async function list(ctx) {
       h('button', { type: 'button', class: 'secondary', onclick: () => { lastSearch = null; ctx.go(`#/history?clear=${Date.now()}`); } }, 'クリア'),
       h('span', { class: 'spacer' }),
       h('button', { type: 'submit' }, '検索'),
+      h('label', { class: 'inline', for: 'export-format' }, 'ファイル形式'), formatSelect,
       h('button', { type: 'button', class: 'secondary', onclick: reserve }, 'ダウンロード予約')));
   let cursors = [null];
   async function run(index, fresh) {
@@ -70,7 +73,7 @@ export async function list(ctx) {
   }
   async function reserve() {
     try {
-      await ctx.api.post('/api/exports', toQuery(formValues(form)));
+      await ctx.api.post('/api/exports', { ...toQuery(formValues(form)), format: formatSelect.value });
       slot.replaceChildren(notice('ok', 'ダウンロード予約を受け付けました。「ファイルダウンロード」から取得できます。'));
     } catch (error) { showError(slot, error, form); }
   }
@@ -80,7 +83,7 @@ export async function list(ctx) {
       h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => run(index - 1) }, '«'),
       h('span', {}, `${index + 1}`),
       h('button', { type: 'button', class: 'secondary', disabled: !cursors[index + 1], onclick: () => run(index + 1) }, '»'),
-      h('span', { role: 'status' }, items.length ? `${start + 1}-${start + items.length}件目を表示中` : '0-0件目を表示中'));
+      h('span', { role: 'status' }, items.length ? `${start + 1}-${start + items.length}件目を表示中` : '該当する取引はありません。'));
     const heads = ['取引日時', '取引番号', '取引状態', '取引区分', 'アクワイアラ名', '企業名', '店舗名', '端末ID', 'ユーザID', '取引金額', 'ウォレットサービス名', '前払バリュー取引額', 'ボーナスバリュー取引額', 'キャンペーン付与取引額'];
     return h('section', { 'aria-label': '検索結果' }, pager, h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, heads.map((t, i) => h('th', { scope: 'col', class: i >= 9 && i !== 10 ? 'num' : '' }, t)))),
@@ -136,7 +139,7 @@ export async function files(ctx) {
       table.replaceChildren(items.length ? h('div', { class: 'table-wrap' }, h('table', {},
         h('thead', {}, h('tr', {}, ['予約日時', '内容', '状態', '進捗', '件数', ''].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, items.map((f) => h('tr', {},
-          h('td', {}, jstDateTime(f.created_at)), h('td', {}, f.label),
+          h('td', {}, jstDateTime(f.created_at)), h('td', {}, f.label, f.state === 'failed' && f.message ? h('div', { class: 'hint' }, f.message) : null),
           h('td', {}, h('span', { class: `badge ${f.state === 'done' ? 'ok' : f.state === 'failed' ? 'bad' : ''}` }, f.expired ? '期限切れ' : f.state_label)),
           h('td', {}, h('progress', { class: 'progress', max: '100', value: String(f.progress), 'aria-label': `${f.label} の進捗` }, `${f.progress}%`)),
           h('td', { class: 'num' }, f.state === 'done' ? `${f.rows.toLocaleString('ja-JP')}件` : ''),

@@ -1,4 +1,4 @@
-// 集計: totals with a bar chart, 精算 (merchant settlement) with CSV, 基準日未使用残高.
+// 集計: totals with a bar chart, 精算 (merchant settlement), 基準日未使用残高; each as Excel or CSV.
 import { h, showError, field, selectField, formValues, yen, jstToday } from '/shared/ui.js';
 
 const GROUPS = [['day', '日別'], ['store', '店舗別'], ['company', '企業別'], ['voucher_type', '券種別']];
@@ -55,15 +55,16 @@ export async function page(ctx) {
     const query = new URLSearchParams(values);
     try {
       const totals = await ctx.api.get(`/api/reports/totals?${query}`);
-      totalsBox.replaceChildren(h('h2', {}, '集計結果'), totals.rows.length ? chart(totals.rows) : h('p', {}, '該当する取引はありません。'),
+      const period = `date_from=${values.date_from}&date_to=${values.date_to}`;
+      totalsBox.replaceChildren(h('h2', {}, '集計結果'), downloads(`/api/reports/totals`, query.toString(), '集計'),
+        totals.rows.length ? chart(totals.rows) : h('p', {}, '該当する取引はありません。'),
         h('div', { class: 'table-wrap' }, h('table', {},
-          h('thead', {}, h('tr', {}, ['区分', '決済件数', '決済額', '取消額', '決済額(取消控除後)', 'チャージ額', '付与額', '失効額'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t)))),
-          h('tbody', {}, totals.rows.map((r) => h('tr', {}, h('td', {}, r.label), h('td', { class: 'num' }, r.payment_count),
-            [r.payments, r.cancels, r.net_payments, r.charges, r.grants, r.lapses].map((n) => h('td', { class: 'num' }, yen(n)))))))));
-      const settlement = await ctx.api.get(`/api/reports/settlement?date_from=${values.date_from}&date_to=${values.date_to}`);
-      const csvLink = `/api/reports/settlement.csv?date_from=${values.date_from}&date_to=${values.date_to}`;
-      settlementBox.replaceChildren(h('h2', {}, '精算 (店舗別)'),
-        h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => downloadCsv(csvLink, `settlement_${values.date_from}_${values.date_to}.csv`) }, '精算CSVをダウンロード')),
+          h('thead', {}, h('tr', {}, ['区分', '決済件数', '決済額', '取消件数', '取消額', '決済額(取消控除後)', 'チャージ額', '付与額', '失効額'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t)))),
+          h('tbody', {}, totals.rows.map((r) => h('tr', {}, h('td', {}, r.label), h('td', { class: 'num' }, yen(r.payment_count)), h('td', { class: 'num' }, yen(r.payments)),
+            h('td', { class: 'num' }, yen(r.cancel_count)),
+            [r.cancels, r.net_payments, r.charges, r.grants, r.lapses].map((n) => h('td', { class: 'num' }, yen(n)))))))));
+      const settlement = await ctx.api.get(`/api/reports/settlement?${period}`);
+      settlementBox.replaceChildren(h('h2', {}, '精算 (店舗別)'), downloads('/api/reports/settlement', period, '精算'),
         h('div', { class: 'table-wrap' }, h('table', {},
           h('thead', {}, h('tr', {}, ['店舗', '企業', '決済件数', '決済額', '取消件数', '取消額', '精算額', 'うち共通券', 'うち専用券'].map((t, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, t)))),
           h('tbody', {}, settlement.rows.map((r) => h('tr', {}, h('td', {}, `${r.store_name}/${r.store_id}`), h('td', {}, r.company_name),
@@ -72,10 +73,17 @@ export async function page(ctx) {
             h('td', { class: 'num' }, yen(r.net_dedicated))))))));
     } catch (error) { showError(slot, error, form); }
   }
-  async function downloadCsv(path, filename) {
+  /** 「Excelでダウンロード」「CSVでダウンロード」 for a report: the server names the file (Japan time). */
+  function downloads(path, query, what) {
+    return h('p', { class: 'actions' },
+      h('button', { type: 'button', class: 'secondary', onclick: () => download(`${path}.xlsx?${query}`) }, `${what}をExcelでダウンロード`),
+      h('button', { type: 'button', class: 'secondary', onclick: () => download(`${path}.csv?${query}`) }, `${what}をCSVでダウンロード`));
+  }
+  async function download(path) {
     try {
       const response = await fetch(path, { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' });
-      if (!response.ok) throw new Error('ダウンロードできませんでした。');
+      if (!response.ok) throw new Error('ダウンロードできませんでした。時間をおいてもう一度お試しください。');
+      const filename = (/filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '') || [])[1] || 'report';
       const url = URL.createObjectURL(await response.blob());
       const a = h('a', { href: url, download: filename });
       document.body.append(a);
@@ -91,14 +99,15 @@ export async function page(ctx) {
   const unusedForm = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     try {
-      const data = await ctx.api.get(`/api/reports/unused?on=${formValues(unusedForm).on}`);
-      unusedBox.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
+      const on = formValues(unusedForm).on;
+      const data = await ctx.api.get(`/api/reports/unused?on=${on}`);
+      unusedBox.replaceChildren(downloads('/api/reports/unused', `on=${on}`, '未使用残高'), h('div', { class: 'table-wrap' }, h('table', {},
         h('thead', {}, h('tr', {}, ['商品券事業', '券種', '未使用残高'].map((t, i) => h('th', { scope: 'col', class: i === 2 ? 'num' : '' }, t)))),
         h('tbody', {}, data.rows.map((r) => h('tr', {}, h('td', {}, r.programme_name), h('td', {}, r.voucher_type_label), h('td', { class: 'num' }, `${yen(r.unused)}円`))),
           h('tr', {}, h('th', { scope: 'row' }, '合計'), h('td', {}), h('td', { class: 'num' }, `${yen(data.total)}円`))))));
     } catch (error) { showError(unusedBox, error); }
   } },
-  h('div', { class: 'grid' }, field({ label: '基準日', name: 'on', type: 'date', value: referenceDates()[0] || jstToday() })),
+  h('div', { class: 'grid' }, field({ label: '基準日', name: 'on', type: 'date', value: referenceDates()[0] || jstToday(), attrs: { max: jstToday() } })),
   h('p', { class: 'hint' }, '資金決済法の報告では 3月31日・9月30日 を基準日とします。'),
   h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '表示する')));
   run();

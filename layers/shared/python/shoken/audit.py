@@ -21,10 +21,15 @@ ACTION_LABELS: dict[str, str] = {
     "password_reset": "パスワード再設定",
     "user_created": "管理ユーザ登録",
     "user_updated": "管理ユーザ更新",
+    "email_change_requested": "メールアドレス変更申請",
+    "email_changed": "メールアドレス変更",
+    "reauth_failed": "パスワード再確認失敗",
     "user_suspended": "管理ユーザ利用停止",
     "user_resumed": "管理ユーザ利用再開",
     "terminal_bound": "端末設定",
     "terminal_setup_failed": "端末設定失敗",
+    "committee_created": "アクワイアラ登録",
+    "committee_updated": "アクワイアラ更新",
     "company_created": "企業登録",
     "company_updated": "企業更新",
     "store_created": "店舗登録",
@@ -46,6 +51,11 @@ ACTION_LABELS: dict[str, str] = {
     "balance_lapsed": "残高失効",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
+    # notices engineer: the committee's contact and お知らせ
+    "committee_contact_updated": "お問い合わせ先更新",
+    "notice_created": "お知らせ登録",
+    "notice_updated": "お知らせ更新",
+    "notice_withdrawn": "お知らせ取下げ",
 }
 
 
