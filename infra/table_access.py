@@ -193,7 +193,9 @@ ACTIONS: dict[str, Actions] = {
     ),
     # The money path: no Query, no Delete, no batch writes; its transactions check the gate's items.
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),
-    WALLET_FN: Actions((GET, BATCH_GET), (PUT, UPDATE), ("by_wallet", "list1")),
+    # An MPM payment (the citizen pays from the wallet) checks the citizen's session, the terminal and
+    # the store in its transaction, as the till's payment does (payment.py, ledger.admission_checks).
+    WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE), ("by_wallet", "list1")),
     HISTORY: Actions(
         (GET, BATCH_GET, QUERY),
         (PUT,),
