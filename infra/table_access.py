@@ -150,7 +150,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(TOTALS, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE), read=_fns(HISTORY)),
     Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_JOBS)),
     Kind(GUARD, write=_fns(ADMIN, WORKERS_JOBS)),
-    Kind(THROTTLE, write=_fns(AUTH, WALLET_FN)),
+    Kind(THROTTLE, write=_fns(AUTH, ADMIN, WALLET_FN)),  # sign-in codes; the email-change code (admin)
     # お知らせ: the committee writes them; residents (wallet) and stores (merchant app, history area) read
     # them and keep their own read-marks; the reminder job claims one mark per wallet, expiry and day.
     Kind(NOTICE, write=_fns(ADMIN), read=_fns(WALLET_FN, HISTORY)),
