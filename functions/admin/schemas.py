@@ -76,11 +76,14 @@ class AuditEntry(BaseModel):
     store_id: str | None = None
     detail: dict[str, object] = Field(default_factory=dict)
     source_ip: str | None = None
+    target_label: str = ""  # 「店舗 1000001」
+    detail_label: str = ""  # the detail in Japanese, as 監査ログ shows it
 
 
 class AuditList(BaseModel):
     items: list[AuditEntry]
     next_cursor: str | None = None
+    actions: dict[str, str] = Field(default_factory=dict)  # code → 操作名, for the filter
 
 
 class UserSearch(BaseModel):

@@ -95,8 +95,9 @@ export function showError(slot, error, form) {
     const name = (detail.field || '').split('.').pop();
     const input = form && name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
     if (input) input.setAttribute('aria-invalid', 'true');
-    const label = input && input.labels && input.labels[0] ? input.labels[0].textContent.replace(/\s*\*$/, '') : detail.field;
-    lines.push(`${label}: ${detail.reason_ja || detail.reason}`);
+    const label = input && input.labels && input.labels[0] ? input.labels[0].textContent.replace(/\s*\*$/, '') : '';
+    // Only sentences reach the screen: a detail without one is shown by its field alone, never its code.
+    if (detail.reason_ja && detail.reason_ja !== error.message) lines.push(label ? `${label}: ${detail.reason_ja}` : detail.reason_ja);
   }
   slot.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, lines.map((l, i) => (i ? [h('br'), l] : l))));
 }
