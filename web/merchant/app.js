@@ -1,5 +1,5 @@
 // 加盟店アプリ (merchant app): terminal setup, staff sign-in, and the till's screens.
-import { createApi, h, mount, notice, showError, confirmDialog, field, formValues } from '/shared/ui.js';
+import { createApi, h, mount, notice, showError, confirmDialog, checkForm, field, formValues } from '/shared/ui.js';
 import * as till from '/merchant/till.js';
 
 const root = document.getElementById('root');
@@ -114,6 +114,7 @@ register('firstPassword', () => {
   const slot = h('div');
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const step = await api.post('/api/auth/initial-password', formValues(form));
@@ -133,6 +134,7 @@ register('password', () => {
   const slot = h('div');
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const step = await api.post('/api/auth/password', formValues(form));

@@ -20,6 +20,15 @@ async function submitPayment(api, body) {
   throw last;
 }
 
+/** Why a payment shown as 決済済み has no 取消 button, in words the shopkeeper can act on. */
+function whyNoCancel(t, me) {
+  if (t.txn_type !== 'payment' || t.status !== 'done' || t.cancellable) return null;
+  if (me.role === 'store_staff') {
+    return h('p', { class: 'notice warn' }, '店舗担当者は取引を取り消せません。取消は店舗管理者が行います。店舗管理者にご依頼ください。');
+  }
+  return h('p', { class: 'hint' }, '取消可能期間 (決済から90日間) を過ぎた取引は取り消せません。');
+}
+
 export function register(pages) {
   pages.pay = (ctx) => {
     const slot = h('div');
@@ -157,7 +166,7 @@ export function register(pages) {
     (async () => {
       try {
         const t = await ctx.api.get(`/api/history/${encodeURIComponent(number)}`);
-        body.replaceChildren(
+        body.replaceChildren(...[
           h('dl', { class: 'detail' },
             h('dt', {}, '取引日時'), h('dd', {}, jstDateTime(t.occurred_at)),
             h('dt', {}, '取引番号'), h('dd', {}, t.number),
@@ -177,8 +186,7 @@ export function register(pages) {
               ctx.show('detail', number, day);
             } catch (error) { showError(slot, error); }
           } }, 'この取引を取り消す')) : null,
-          t.txn_type === 'payment' && t.status === 'done' && !t.cancellable && ctx.state.me.role === 'store_manager'
-            ? h('p', { class: 'hint' }, '取消可能期間は90日間です。') : null);
+          whyNoCancel(t, ctx.state.me)].filter(Boolean));
       } catch (error) { showError(slot, error); }
     })();
     return ['取引詳細', h('p', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); ctx.show('history', day); } }, '< 取引履歴')),

@@ -102,6 +102,38 @@ export function showError(slot, error, form) {
   slot.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, lines.map((l, i) => (i ? [h('br'), l] : l))));
 }
 
+/**
+ * Checks a form before its confirm dialog (a dialog for a form that cannot be sent only to fail after
+ * OK is a trap): empty required fields, numbers out of their min/max, and a password confirmation that
+ * differs. Shows every problem at once in `slot`, marks the fields, and returns false if any.
+ */
+export function checkForm(form, slot) {
+  const problems = [];
+  const labelOf = (el) => (el.labels && el.labels[0] ? el.labels[0].textContent.replace(/\s*\*$/, '') : '');
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.type === 'checkbox' || el.type === 'hidden') continue;
+    const value = (el.value || '').trim();
+    let problem = null;
+    if (el.required && !value) problem = `「${labelOf(el)}」を入力してください。`;
+    else if (value && el.type === 'number') {
+      const n = Number(value);
+      if (!Number.isInteger(n)) problem = `「${labelOf(el)}」は整数で入力してください。`;
+      else if (el.min !== '' && n < Number(el.min)) problem = `「${labelOf(el)}」は${Number(el.min).toLocaleString('ja-JP')}以上で入力してください。`;
+      else if (el.max !== '' && n > Number(el.max)) problem = `「${labelOf(el)}」は${Number(el.max).toLocaleString('ja-JP')}以下で入力してください。`;
+    }
+    if (!problem && el.name === 'confirm_password' && form.elements.new_password && value !== form.elements.new_password.value.trim()) {
+      problem = '確認用のパスワードが新しいパスワードと一致しません。';
+    }
+    if (problem) { el.setAttribute('aria-invalid', 'true'); problems.push(problem); }
+  }
+  if (!problems.length) { if (slot) slot.replaceChildren(); return true; }
+  if (slot) slot.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, problems.map((l, i) => (i ? [h('br'), l] : l))));
+  const first = form.querySelector('[aria-invalid=true]');
+  if (first) first.focus();
+  return false;
+}
+
 /** The manual's confirm step: a modal with キャンセル / OK. Resolves true on OK. */
 export function confirmDialog(message) {
   return new Promise((resolve) => {

@@ -220,7 +220,7 @@ async function historyPage() {
       if (!cursor && !page.items.length) list.append(h('li', {}, h('p', {}, t('noHistory'))));
       list.append(...page.items.map((item) => h('li', {}, h('div', { class: 'row' },
         h('span', {}, h('span', {}, item.store_name || item.campaign_name || txnType(item.txn_type, item.txn_type_label)), h('br'),
-          h('small', {}, `${jstDateTime(item.occurred_at, false)} ・ ${txnType(item.txn_type, item.txn_type_label)}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
+          h('small', {}, `${jstDateTime(item.occurred_at, false)}${t('sep')}${txnType(item.txn_type, item.txn_type_label)}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
         h('strong', {}, money(item.amount, true))))));
       more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor) }, t('more')) : '');
     } catch (error) { showError(slot, error); }
@@ -248,8 +248,8 @@ async function storesPage() {
       if (!areasFilled) { area.append(...page.areas.map((a) => h('option', { value: a }, a))); areasFilled = true; }
       count.textContent = t('storeCount', page.items.length);
       list.replaceChildren(...(page.items.length ? page.items.map((s) => h('li', {}, h('div', { class: 'row' },
-        h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(' ・ '))),
-        h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : `${t('common')}・${t('dedicated')}`)))) : [h('li', {}, h('p', {}, t('noStores')))]));
+        h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(t('sep')))),
+        h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : t('bothTypes'))))) : [h('li', {}, h('p', {}, t('noStores')))]));
     } catch (error) { showError(slot, error); }
   }
   mount(root, frame(serviceName(), h('h1', {}, t('stores')), slot, form, count, list,

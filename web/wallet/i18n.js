@@ -22,6 +22,7 @@ const TEXTS = {
       payment_cancel: '決済取消', bonus_grant: 'ボーナス付与', campaign_grant: 'キャンペーン付与', campaign_grant_cancel: 'キャンペーン付与取消',
       lapse: '失効', adjust_lapse: '失効 (調整)', adjust_add: '残高調整 (加算)', adjust_sub: '残高調整 (減算)',
     },
+    sep: ' ・ ', bothTypes: '共通券・専用券',
     offline: '通信できません。電波の届く場所で、もう一度お試しください。',
   },
   en: {
@@ -46,6 +47,7 @@ const TEXTS = {
       payment_cancel: 'Payment cancelled', bonus_grant: 'Bonus', campaign_grant: 'Campaign bonus', campaign_grant_cancel: 'Campaign bonus cancelled',
       lapse: 'Expired', adjust_lapse: 'Expired (adjustment)', adjust_add: 'Balance adjustment (+)', adjust_sub: 'Balance adjustment (−)',
     },
+    sep: ' · ', bothTypes: 'Common and local-shop',
     offline: 'No connection. Please try again where you have a signal.',
   },
 };
