@@ -270,6 +270,7 @@ def terminal_view(rt: Runtime, records: list[Item]) -> list[TerminalView]:
                 status_label=STATUS_LABELS.get(str(r["status"]), str(r["status"])),
                 bound=bool(r.get("binding_id")),
                 bound_at=r.get("bound_at"),
+                bound_device=r.get("bound_device"),
                 setup_locked=terminals.setup_locked(r),
                 created_at=str(r["created_at"]),
                 updated_at=str(r["updated_at"]),
@@ -315,7 +316,9 @@ def regenerate_terminal_password(rt: Runtime, caller: Principal, terminal_id: st
 
 def unbind_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     """端末設定の解除: the bound device (and every session on it) stops at its next request."""
-    return _change_terminal(rt, caller, terminal_id, {"binding_id": None, "bound_at": None}, "terminal_unbound")
+    return _change_terminal(
+        rt, caller, terminal_id, {"binding_id": None, "bound_at": None, "bound_device": None}, "terminal_unbound"
+    )
 
 
 def _change_terminal(

@@ -207,6 +207,7 @@ class TerminalView(BaseModel):
     status_label: str
     bound: bool
     bound_at: str | None = None
+    bound_device: str | None = None  # 「iPhone (Safari)」: the device the terminal was last set up on
     setup_locked: bool
     created_at: str
     updated_at: str

@@ -97,7 +97,7 @@ register('login', () => {
       if (step.next === 'change_password') { show('firstPassword'); return; }
       signedIn(step.me);
     } catch (error) {
-      if (error.code === 'terminal_unbound') { state.flash = { kind: 'error', text: error.message }; show('terminal'); return; }
+      if (error.code === 'terminal_unbound' || error.code === 'terminal_rebound') { state.flash = { kind: 'error', text: error.message }; show('terminal'); return; }
       showError(slot, error, form);
     }
   } },
@@ -159,6 +159,7 @@ register('home', () => ['加盟店アプリ', h('h1', {}, state.me.store_name ||
 
 function signedIn(me) {
   state.me = me;
+  state.wasSignedIn = true;
   show(pages.pay ? 'pay' : 'home');
 }
 
@@ -172,7 +173,10 @@ async function start() {
     state.terminal = await api.get('/api/merchant/terminal');
     show('login');
   } catch (error) {
-    if (error.code === 'terminal_suspended' || error.code === 'store_suspended') state.flash = { kind: 'error', text: error.message };
+    // A phone that was in use is told why it is back at 端末ID入力; a new phone just sees the form.
+    if (['terminal_suspended', 'store_suspended', 'terminal_rebound'].includes(error.code) || (error.code === 'terminal_unbound' && state.wasSignedIn)) {
+      state.flash = { kind: 'error', text: error.message };
+    }
     show('terminal');
   }
 }
