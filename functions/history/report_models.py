@@ -104,6 +104,23 @@ class Unused(BaseModel):
     total: int
 
 
+class Daily(BaseModel):
+    """日計: what one store took on one day, for closing the till."""
+
+    date: str
+    store_id: str
+    store_name: str
+    payment_count: int = 0
+    payment_amount: int = 0
+    cancel_count: int = 0
+    cancel_amount: int = 0
+    net: int = 0  # payments minus cancels
+
+
+class DailyQuery(BaseModel):
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+
+
 class ReportQuery(BaseModel):
     date_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     date_to: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")

@@ -148,14 +148,28 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
     assert paid == 200
     till.get_by_text("お支払いが完了しました").wait_for()
     check(till, "決済完了")
+    number = till.get_by_test_id("number").inner_text()
     for item, heading in (("パスワード変更", "パスワード変更"), ("取引履歴", "取引履歴")):
         till.get_by_role("button", name="メニュー").click()
         till.get_by_role("link", name=item).click()
         till.get_by_role("heading", name=heading).wait_for()
         check(till, heading)
-    till.locator("ul.list a").first.click()
+    # 日計 counts today's payment (the totals follow the stream within a few seconds).
+    daily = till.locator("section[aria-labelledby=daily-title] dd").first
+    for _ in range(20):
+        daily.wait_for()
+        if re.match(r"[1-9][\d,]*件", daily.inner_text()):
+            break
+        till.wait_for_timeout(500)
+        till.get_by_role("button", name="メニュー").click()
+        till.get_by_role("link", name="取引履歴").click()
+        till.get_by_role("heading", name="取引履歴").wait_for()
+    assert re.match(r"[1-9][\d,]*件 [\d,]+円", daily.inner_text()), daily.inner_text()
+    # 取引番号で検索 opens that transaction's 取引詳細.
+    till.get_by_label("取引番号で検索").fill(number)
+    till.get_by_role("button", name="検索").click()
     till.get_by_role("heading", name="取引詳細").wait_for()
-    till.locator("dl.detail").wait_for()
+    till.get_by_text(number).first.wait_for()
     check(till, "取引詳細")
 
     wallet.reload()

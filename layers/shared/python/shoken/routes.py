@@ -157,6 +157,8 @@ ROUTES: tuple[Route, ...] = (
     # --- history (取引履歴) ---------------------------------------------------------------------------
     _session("GET", "/api/history", H, CONSOLE | MERCHANT),
     _session("GET", "/api/history/{number}", H, CONSOLE | MERCHANT),
+    # screens: the merchant app's 日計 (its own store's day, for closing the till)
+    _session("GET", "/api/merchant/daily", H, MERCHANT),
     # --- exports (ダウンロード予約 / ファイルダウンロード) and reports (集計) -----------------------------
     _session("POST", "/api/exports", H, CONSOLE),
     _session("GET", "/api/exports", H, CONSOLE),
