@@ -8,13 +8,14 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help screens
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out)"
+	@echo "make screens  screenshots of the main screens at PC and phone size (docs/screens/)"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
@@ -78,6 +79,10 @@ bench: setup
 
 docs: setup
 	$(PY) -m local.docs
+
+# Screenshots of each app's main screens at 1366×768 and 390×844 (docs/screens/, shown in the README).
+screens: setup $(STAMPS)/chromium
+	$(PY) -m tests.e2e.screens
 
 synth: setup
 	npx cdk synth --quiet
