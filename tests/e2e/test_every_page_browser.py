@@ -194,4 +194,21 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
                 japanese = [w for w in words if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", w)]
                 assert not japanese and not any(" yen" in w for w in words), (link, japanese)
             wallet.get_by_role("button", name=names[2]).click()
+
+    # Installable (issue 14.12): each app links a manifest whose icons load.
+    for app_page in (till, wallet):
+        manifest = app_page.evaluate(
+            """async () => { const link = document.querySelector('link[rel=manifest]');
+              const m = await (await fetch(link.href)).json();
+              const sizes = [];
+              for (const icon of m.icons) { const r = await fetch(icon.src); if (r.ok) sizes.push(icon.sizes); }
+              return { name: m.name, sizes }; }"""
+        )
+        assert manifest["name"] and {"192x192", "512x512"} <= set(manifest["sizes"]), manifest
+    # Offline: a banner says so, and a request answers at once in the page's language (English here).
+    context.set_offline(True)
+    wallet.get_by_role("alert").filter(has_text="You are offline").wait_for()
+    wallet.get_by_role("link", name="History").click()
+    wallet.get_by_role("alert").filter(has_text="try again where you have a signal").wait_for()
+    context.set_offline(False)
     context.close()

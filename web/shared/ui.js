@@ -9,6 +9,37 @@ export class ApiError extends Error {
   }
 }
 
+const TIMEOUT_MS = 20000;
+// What the UIs say about the network, in the page's language (the English wallet sets lang="en").
+const NETWORK_TEXTS = {
+  ja: {
+    network: '通信できませんでした。電波状況を確認して、もう一度お試しください。',
+    offline: 'インターネットに接続されていません。電波の届く場所で、もう一度お試しください。',
+    banner: 'オフラインです。インターネットに接続されると、操作を続けられます。',
+  },
+  en: {
+    network: 'Could not connect. Please check your signal and try again.',
+    offline: 'You are offline. Please try again where you have a signal.',
+    banner: 'You are offline. You can continue when the connection is back.',
+  },
+};
+function says(key) { return (NETWORK_TEXTS[document.documentElement.lang] || NETWORK_TEXTS.ja)[key]; }
+
+/** A banner at the top of the page while the device is offline (it goes when the network is back). */
+function watchNetwork() {
+  let banner = null;
+  const update = () => {
+    if (navigator.onLine === false && !banner) {
+      banner = h('div', { class: 'offline-banner', role: 'alert' }, says('banner'));
+      document.body.prepend(banner);
+    } else if (navigator.onLine !== false && banner) { banner.remove(); banner = null; }
+  };
+  window.addEventListener('offline', update);
+  window.addEventListener('online', update);
+  update();
+}
+if (typeof window !== 'undefined') watchNetwork();
+
 /** API client for one app ("admin", "merchant" or "wallet"): its session cookie is chosen by X-Shoken-App. */
 export function createApi(app, { onUnauthenticated } = {}) {
   const csrfKey = `shoken.csrf.${app}`;
@@ -26,9 +57,10 @@ export function createApi(app, { onUnauthenticated } = {}) {
     }
     let response;
     try {
-      response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+      // A request that gets no answer fails after TIMEOUT_MS rather than leaving the screen hanging.
+      response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (err) {
-      throw new ApiError(0, 'network_error', '通信できませんでした。電波状況を確認して、もう一度お試しください。');
+      throw new ApiError(0, 'network_error', navigator.onLine === false ? says('offline') : says('network'));
     }
     const text = await response.text();
     let data = null;
