@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -48,7 +49,7 @@ from admin.schemas import (
     UserUpdateRequest,
     UserView,
 )
-from shoken import api, runtime
+from shoken import api, runtime, sheets
 from shoken.config import AdminConfig
 from shoken.observability import logger, metrics, tracer
 
@@ -193,6 +194,17 @@ def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
 @app.get("/api/admin/bulk-specs")
 def handle_get_bulk_specs() -> BulkSpecs:
     return bulk_uploads.specs(api.principal())
+
+
+@app.get("/api/admin/bulk-specs/<spec>/template.csv")
+def handle_get_bulk_template(spec: str) -> Response[bytes]:
+    filename, body = bulk_uploads.template(api.principal(), spec)
+    return Response(
+        status_code=200,
+        content_type=sheets.CSV_TYPE,
+        body=body,
+        headers={"Content-Disposition": sheets.attachment(filename)},
+    )
 
 
 @app.post("/api/admin/bulk-uploads")

@@ -267,6 +267,12 @@ class AppUserList(BaseModel):
     next_cursor: str | None = None
 
 
+class JobCreated(BaseModel):
+    line: int
+    id: str
+    name: str
+
+
 class JobError(BaseModel):
     line: int
     column: str
@@ -284,6 +290,7 @@ class JobView(BaseModel):
     message: str | None = None
     error_count: int = 0
     errors: list[JobError] = Field(default_factory=list)
+    created: list[JobCreated] = Field(default_factory=list)  # 登録結果: the IDs a bulk upload made
     file_name: str | None = None
     created_at: str
     updated_at: str
@@ -297,6 +304,7 @@ class BulkSpecView(BaseModel):
     spec: str
     label: str
     columns: list[str]
+    notes: list[str] = Field(default_factory=list)
 
 
 class BulkSpecs(BaseModel):

@@ -129,6 +129,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/app-users/{wallet_id}/resume", AD, COMMITTEE_UP),
     # --- bulk registration (マスタ一括登録) ----------------------------------------------------------------
     _session("GET", "/api/admin/bulk-specs", AD, CONSOLE),
+    _session("GET", "/api/admin/bulk-specs/{spec}/template.csv", AD, CONSOLE),  # screens: the template to fill in
     _session("POST", "/api/admin/bulk-uploads", AD, CONSOLE),
     _session("GET", "/api/admin/bulk-uploads", AD, CONSOLE),
     _session("GET", "/api/admin/bulk-uploads/{job_id}", AD, CONSOLE),
