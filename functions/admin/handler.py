@@ -34,6 +34,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
     StoreCreate,
+    StoreDetailsUpdate,
     StoreList,
     StoreSearch,
     StoreUpdate,
@@ -139,6 +140,11 @@ def handle_get_store(store_id: str) -> StoreView:
 @app.put("/api/admin/stores/<store_id>")
 def handle_update_store(store_id: str, body: StoreUpdate) -> StoreView:
     return merchants.update_store(api.rt(), api.principal(), store_id, body)
+
+
+@app.put("/api/admin/stores/<store_id>/details")
+def handle_update_store_details(store_id: str, body: StoreDetailsUpdate) -> StoreView:
+    return merchants.update_store_details(api.rt(), api.principal(), store_id, body)
 
 
 @app.get("/api/admin/terminals")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
+    PHONE,
     CompanyCreate,
     CompanyFields,
     ScopeNames,
@@ -153,6 +154,16 @@ class StoreUpdate(StoreFields):
     status: Literal["active", "suspended"] = "active"
 
 
+class StoreDetailsUpdate(BaseModel):
+    """What a 企業管理者 keeps up to date for their own stores (the rest is the committee's)."""
+
+    phone: str = Field(pattern=PHONE)
+    address: str | None = Field(default=None, max_length=200)
+    area: str | None = Field(default=None, max_length=40)
+    latitude: float | None = Field(default=None, ge=20, le=46)
+    longitude: float | None = Field(default=None, ge=122, le=154)
+
+
 class StoreView(BaseModel):
     store_id: str
     company_id: str
@@ -162,6 +173,8 @@ class StoreView(BaseModel):
     phone: str | None = None
     address: str | None = None
     area: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
     large: bool
     voucher_types: str
     external_store_id: str | None = None

@@ -116,6 +116,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/stores", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/stores/{store_id}", AD, CONSOLE),
     _session("PUT", "/api/admin/stores/{store_id}", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/stores/{store_id}/details", AD, COMPANY_ADMIN_UP),  # screens: 企業管理者 edits
     _session("GET", "/api/admin/terminals", AD, CONSOLE),
     _session("POST", "/api/admin/terminals", AD, CONSOLE),
     _session("GET", "/api/admin/terminals/{terminal_id}", AD, CONSOLE),
