@@ -55,6 +55,8 @@ class StageConfig(BaseModel):
     export_retention_days: int = Field(default=7, ge=1, le=30)
     upload_retention_days: int = Field(default=30, ge=1, le=365)
     access_log_retention_days: int = Field(default=90, ge=1, le=3653)
+    # SES's maximum send rate for the account (emails a second): expiry reminders are paced to it.
+    ses_send_rate: float = Field(default=10, gt=0, le=500)
 
     # HTTP API default stage throttling (requests per second, account-region limits permitting).
     api_rate_limit: int = Field(default=200, ge=1, le=10000)

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, grants, merchants, programmes, users
+from admin import app_users, audit_log, bulk_uploads, contact, grants, merchants, notices, programmes, users
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -20,6 +20,7 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
+    CommitteeContact,
     CompanyCreate,
     CompanyList,
     CompanySearch,
@@ -28,6 +29,10 @@ from admin.schemas import (
     GrantRequest,
     JobList,
     JobView,
+    NoticeAdminList,
+    NoticeAdminQuery,
+    NoticeFields,
+    NoticeView,
     OptionsResponse,
     ProgrammeCreate,
     ProgrammeFields,
@@ -267,6 +272,47 @@ def handle_start_grant(body: GrantRequest) -> JobView:
 @app.get("/api/admin/grants")
 def handle_list_grants() -> JobList:
     return grants.list_for_committee(api.rt(), api.principal())
+
+
+# --- notices engineer: the committee's contact and お知らせ ---------------------------------------------
+@app.get("/api/admin/committees/<committee_id>/contact")
+def handle_get_contact(committee_id: str) -> CommitteeContact:
+    return contact.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>/contact")
+def handle_update_contact(committee_id: str, body: CommitteeContact) -> CommitteeContact:
+    return contact.update(api.rt(), api.principal(), committee_id, body)
+
+
+@app.get("/api/admin/notices")
+def handle_list_notices(query: Annotated[NoticeAdminQuery, Query()]) -> NoticeAdminList:
+    return notices.list_for_committee(api.rt(), api.principal(), query)
+
+
+@app.post("/api/admin/notices")
+def handle_create_notice(body: NoticeFields) -> NoticeView:
+    return notices.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/notices/<notice_id>")
+def handle_get_notice(notice_id: str) -> NoticeView:
+    return notices.get(api.rt(), api.principal(), notice_id)
+
+
+@app.put("/api/admin/notices/<notice_id>")
+def handle_update_notice(notice_id: str, body: NoticeFields) -> NoticeView:
+    return notices.update(api.rt(), api.principal(), notice_id, body)
+
+
+@app.get("/api/admin/reminders")
+def handle_list_reminders() -> JobList:
+    return notices.list_reminders(api.rt(), api.principal())
+
+
+@app.post("/api/admin/notices/<notice_id>/withdraw")
+def handle_withdraw_notice(notice_id: str) -> NoticeView:
+    return notices.withdraw(api.rt(), api.principal(), notice_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

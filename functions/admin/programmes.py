@@ -54,6 +54,7 @@ def view(record: Item) -> ProgrammeView:
         use_end=str(record["use_end"]),
         limit_units=int(record["limit_units"]),
         status=str(record["status"]),
+        reminder_days=programmes.reminder_days(record),
     )
 
 
@@ -68,6 +69,7 @@ def _fields(body: ProgrammeFields) -> dict[str, Any]:
         "use_start": body.use_start.isoformat(),
         "use_end": body.use_end.isoformat(),
         "limit_units": body.limit_units,
+        "reminder_days": sorted(body.reminder_days, reverse=True),
     }
 
 

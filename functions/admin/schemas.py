@@ -335,10 +335,18 @@ class ProgrammeFields(BaseModel):
     use_start: date
     use_end: date
     limit_units: int = Field(ge=1, le=100)
+    # 失効お知らせメール: how many days before the value lapses residents are emailed (SPEC §12).
+    reminder_days: list[int] = Field(default_factory=lambda: [30, 7], max_length=4)
 
     @model_validator(mode="after")
     def _makes_sense(self) -> ProgrammeFields:
         problems = []
+        if any(not 1 <= d <= 180 for d in self.reminder_days) or len(set(self.reminder_days)) != len(
+            self.reminder_days
+        ):
+            problems.append(
+                ("reminder_days", "失効お知らせメールの日数は1〜180日の異なる日数で、4つまで指定してください。")
+            )
         if self.common_share + self.dedicated_share != self.unit_value:
             problems.append(("common_share", "共通券と専用券の額の合計が、1冊あたりの額面と一致しません。"))
         if self.unit_value < self.unit_price:
@@ -376,6 +384,7 @@ class ProgrammeView(BaseModel):
     use_end: str
     limit_units: int
     status: str
+    reminder_days: list[int] = Field(default_factory=lambda: [30, 7])
 
 
 class ProgrammeList(BaseModel):
@@ -416,3 +425,73 @@ class GrantRequest(BaseModel):
     amount: int = Field(ge=1, le=1_000_000)
     voucher_type: Literal["common", "dedicated"] = "common"
     wallet_ids: list[str] | None = Field(default=None, max_length=10_000)
+
+
+# --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
+class CommitteeContact(BaseModel):
+    committee_id: str | None = Field(default=None, max_length=10)  # in the reply; ignored in a request
+    name: str = Field(min_length=1, max_length=60)
+    contact_phone: str | None = Field(default=None, max_length=20, pattern=r"^[0-9０-９()（）\-－ ]{6,20}$")
+    contact_hours: str | None = Field(default=None, max_length=60)
+
+
+_CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"}
+
+
+class NoticeFields(BaseModel):
+    """A notice as the committee writes it: plain text (links are made clickable when shown, safely)."""
+
+    committee_id: str | None = Field(default=None, max_length=10)  # the system admin chooses; others: their own
+    title: str = Field(max_length=100)
+    body: str = Field(max_length=4000)
+    start_date: date
+    end_date: date
+    audience: str = Field(max_length=20)
+    programme_id: str | None = Field(default=None, max_length=20)
+    area: str | None = Field(default=None, max_length=40)
+
+    @model_validator(mode="after")
+    def _makes_sense(self) -> NoticeFields:
+        self.title = self.title.strip()
+        self.body = self.body.replace("\r\n", "\n").strip()
+        problems = []
+        if not self.title:
+            problems.append("件名を入力してください。")
+        if not self.body:
+            problems.append("本文を入力してください。")
+        if any(ch in _CONTROL for ch in self.title + self.body):
+            problems.append("件名・本文に使用できない制御文字が含まれています。")
+        if self.end_date < self.start_date:
+            problems.append("掲載終了日が掲載開始日より前です。")
+        if (self.end_date - self.start_date).days > 366:
+            problems.append("掲載期間は1年以内にしてください。")
+        if problems:
+            raise ValueError(" / ".join(problems))
+        return self
+
+
+class NoticeView(BaseModel):
+    notice_id: str
+    committee_id: str
+    title: str
+    body: str
+    start_date: str
+    end_date: str
+    audience: str
+    audience_label: str
+    programme_id: str | None = None
+    area: str | None = None
+    status: str
+    status_label: str
+    editable: bool
+    created_at: str
+    updated_at: str
+
+
+class NoticeAdminList(BaseModel):
+    items: list[NoticeView]
+    areas: list[str]  # the store areas (地区) an "area" notice may name
+
+
+class NoticeAdminQuery(BaseModel):
+    committee_id: str | None = Field(default=None, max_length=10)

@@ -30,6 +30,9 @@ class CommitteeSummary(BaseModel):
 
 class SiteResponse(BaseModel):
     committees: list[CommitteeSummary]
+    stage: str
+    # The badge every screen shows (e.g. 「ローカル」); None on prod, where no badge is shown.
+    stage_label: str | None = None
 
 
 class LoginRequest(BaseModel):

@@ -22,7 +22,7 @@ from history.report_models import (
     Unused,
     UnusedQuery,
 )
-from shoken import api, history_search, runtime, sheets
+from shoken import api, history_search, notices, runtime, sheets
 from shoken.config import HistoryConfig
 from shoken.history_models import Detail, HistorySearch, Page
 from shoken.observability import logger, metrics, tracer
@@ -161,6 +161,17 @@ def handle_merchant_daily(query: Annotated[DailyQuery, Query()]) -> Daily:
 @app.get("/api/reports/unused")
 def handle_report_unused(query: Annotated[UnusedQuery, Query()]) -> Unused:
     return reports.unused(api.rt(), api.principal(), on=query.on, committee_id=query.committee_id)
+
+
+# --- notices engineer: お知らせ on the merchant app's home -------------------------------------------------
+@app.get("/api/merchant/notices")
+def handle_list_merchant_notices() -> notices.NoticeList:
+    return notices.list_for(api.rt(), api.principal())
+
+
+@app.post("/api/merchant/notices/<notice_id>/read")
+def handle_read_merchant_notice(notice_id: str) -> notices.NoticeRead:
+    return notices.mark_read(api.rt(), api.principal(), notice_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

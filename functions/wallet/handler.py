@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shoken import api, runtime
+from shoken import api, notices, runtime
 from shoken.config import WalletConfig
 from shoken.observability import logger, metrics, tracer
 from wallet import codes, home, lists, mpm
@@ -61,6 +61,17 @@ def handle_get_mpm(request_id: str) -> MpmView:
 @app.post("/api/wallet/mpm/<request_id>/pay")
 def handle_pay_mpm(request_id: str, body: MpmPay) -> PaymentDone:
     return mpm.pay(api.rt(), api.principal(), request_id, body.idempotency_key)
+
+
+# --- notices engineer: お知らせ ----------------------------------------------------------------------------
+@app.get("/api/wallet/notices")
+def handle_list_notices() -> notices.NoticeList:
+    return notices.list_for(api.rt(), api.principal())
+
+
+@app.post("/api/wallet/notices/<notice_id>/read")
+def handle_read_notice(notice_id: str) -> notices.NoticeRead:
+    return notices.mark_read(api.rt(), api.principal(), notice_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

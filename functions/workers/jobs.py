@@ -18,9 +18,9 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk, export, grant, lapse
+    from workers import bulk, export, grant, lapse, remind
 
-    return {"bulk_upload": bulk.run, "grant": grant.run, "lapse": lapse.run, "export": export.run}
+    return {"bulk_upload": bulk.run, "grant": grant.run, "lapse": lapse.run, "export": export.run, "remind": remind.run}
 
 
 def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:

@@ -1,11 +1,13 @@
 """The daily schedule (EventBridge Scheduler in AWS; the local server's timer locally).
 
-Queues a lapse job for each programme whose usage period has ended and that has not lapsed yet.
+Queues a lapse job for each programme whose usage period has ended and that has not lapsed yet, and
+an expiry-reminder job (失効お知らせメール) for each programme whose end is a reminder day away.
 Job ids are derived from the programme and the day, so running the schedule again queues nothing new.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -13,7 +15,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shoken import runtime
 from shoken.clock import jst_date
 from shoken.config import WorkerConfig
-from shoken.db import committees, jobs, programmes
+from shoken.db import committees, jobs, keys, programmes
 from shoken.db.dynamo import ConditionFailed
 from shoken.observability import logger, metrics, tracer
 from shoken.runtime import Runtime
@@ -48,6 +50,50 @@ def queue_lapses(rt: Runtime, today: str) -> list[str]:
     return queued
 
 
+def reminder_day(programme: dict[str, Any], today: str) -> int | None:
+    """The reminder due today: the smallest of the programme's reminder days that the end is within.
+
+    A day the schedule did not run is caught up on the next run (e.g. the 30-day mail goes 29 days
+    before); a reminder a smaller one has overtaken (a programme made 5 days before its end) is skipped.
+    """
+    left = (date.fromisoformat(str(programme["use_end"])) - date.fromisoformat(today)).days
+    due = [d for d in programmes.reminder_days(programme) if 0 <= left <= d]
+    return min(due) if due else None
+
+
+def queue_reminders(rt: Runtime, today: str) -> list[str]:
+    queued = []
+    for committee in committees.list_all(rt.db):
+        for programme in programmes.list_for_committee(rt.db, str(committee["committee_id"])):
+            days = reminder_day(programme, today)
+            if days is None or programme.get("lapsed_on"):
+                continue
+            expires_on = str(programme["use_end"])
+            job_id = f"remind-{programme['programme_id']}-{expires_on}-D{days:03d}"
+            record = jobs.item(
+                job_id,
+                job_kind="remind",
+                owner={"user_id": "schedule", "role": "system"},
+                scope={"committee_id": str(committee["committee_id"])},
+                params={
+                    "programme_id": programme["programme_id"],
+                    "committee_id": committee["committee_id"],
+                    "expires_on": expires_on,
+                    "days": days,
+                    "date": today,
+                },
+                now=rt.clock.now(),
+                label=f"失効お知らせメール「{programme['name']}」({days}日前)",
+                shared_list=keys.reminder_jobs(str(committee["committee_id"])),
+            )
+            try:
+                jobs.create(rt.db, record)
+                queued.append(job_id)
+            except ConditionFailed:
+                continue  # queued already for this expiry date and reminder day
+    return queued
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
@@ -56,4 +102,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     today = str(event.get("date") or jst_date(rt.clock.now()))
     queued = queue_lapses(rt, today)
     logger.info("lapse jobs queued", extra={"count": len(queued), "date": today})
-    return {"date": today, "queued": queued}
+    reminders = queue_reminders(rt, today)
+    logger.info("reminder jobs queued", extra={"count": len(reminders), "date": today})
+    return {"date": today, "queued": queued, "reminders": reminders}

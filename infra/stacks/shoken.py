@@ -82,6 +82,7 @@ class ShokenStack(Stack):
             "EXPORT_BUCKET": self.storage.exports.bucket_name,
             "UPLOAD_BUCKET": self.storage.uploads.bucket_name,
             "EXPORT_RETENTION_DAYS": str(config.export_retention_days),
+            "REMINDER_SEND_RATE": str(config.ses_send_rate),
         }
         self.functions = Functions(self, "Functions", config=config, environment_values=environment_values)
         access.apply(

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from shoken import routes
-from shoken.db import transactions
+from shoken.db import notices, transactions
 from shoken.roles import Role
 from shoken.routes import Gate, Route
 from shoken.txn_types import TxnType
@@ -35,7 +35,11 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/terminals/{terminal_id}": {},
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
     "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
-}
+    "PUT /api/admin/committees/{committee_id}/contact": {"name": "委員会", "contact_phone": "0573-00-0000"},
+    "PUT /api/admin/notices/{notice_id}": {
+        "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
+    },
+}  # fmt: skip
 
 
 @dataclass
@@ -120,6 +124,7 @@ def matrix(world: World, city: City) -> Matrix:
             jobs["committee_admin"] if role != "committee_admin" else jobs["system_admin"],
         ),
         "programme_id": lambda role: (own_programme["programme_id"], other_programme["programme_id"]),
+        "committee_id": lambda role: (city.committee["committee_id"], city.other_committee["committee_id"]),
         "poll_id": lambda role: (own_poll, other_poll),
         "request_id": lambda role: (own_mpm.get(role, own_mpm["store_manager"]), other_mpm),
         "POST /api/exports/{job_id}/link:job_id": lambda role: (
@@ -127,6 +132,20 @@ def matrix(world: World, city: City) -> Matrix:
             exports["committee_admin" if role != "committee_admin" else "system_admin"],
         ),
     }
+
+    # お知らせ: one of each committee per audience, so a reader's "own" one is one they are sent.
+    def notice_of(committee: dict[str, Any], audience: str, n: int) -> str:
+        fields = {"title": "件名", "body": "本文", "start_date": "2026-11-01", "end_date": "2099-12-31"}
+        notice_id = f"N9{n:05d}"
+        world.put(notices.item(notice_id, committee_id=committee["committee_id"], created_by="matrix", now=world.now,
+                               fields=fields | {"audience": {"kind": audience.replace("console", "residents")}}))  # fmt: skip
+        return notice_id
+
+    pairs = {a: (notice_of(city.committee, a, i), notice_of(city.other_committee, a, i + 10)) for i, a in
+             enumerate(("residents", "merchants", "console"))}  # fmt: skip
+    objects["notice_id"] = lambda role: pairs["console"]  # the console's routes edit and withdraw it
+    objects["POST /api/wallet/notices/{notice_id}/read:notice_id"] = lambda role: pairs["residents"]
+    objects["POST /api/merchant/notices/{notice_id}/read:notice_id"] = lambda role: pairs["merchants"]
     return Matrix(clients, objects)
 
 

@@ -8,6 +8,9 @@ import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
+import * as contact from '/admin/contact.js';
+import * as notices from '/admin/notices.js';
+import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -51,6 +54,12 @@ const MENU = [
     { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
   ] },
+  { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
+    { hash: '#/notices/new', label: 'お知らせ登録', page: notices.register },
+    { hash: '#/reminders', label: '失効お知らせメール', page: notices.reminders },
+    { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
+  ] },
   { group: 'その他', items: [
     { hash: '#/bulk', label: 'マスタ一括登録', page: bulk.page },
     { hash: '#/audit', label: '監査ログ', page: auditLog.list },
@@ -68,6 +77,7 @@ const HIDDEN_PAGES = {
   '#/app-users/detail': appUsers.detail,
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
+  '#/notices/detail': notices.detail,
 };
 const HOME = '#/history';  // the manual opens the console on 取引履歴一覧
 
@@ -263,6 +273,7 @@ async function route(params) {
     try { state.me = await api.get('/api/auth/me'); } catch (_) { state.me = null; }
   }
   if (!state.me) { go('#/login'); return; }
+  setChromeCommittee(state.me.committee_id);
   const item = menuFor(state.me).flatMap((g) => g.items).find((i) => i.hash === path);
   const page = item ? item.page : HIDDEN_PAGES[path];
   if (!page) { go(HOME); return; }
@@ -279,4 +290,5 @@ async function route(params) {
   if (heading) { heading.setAttribute('tabindex', '-1'); heading.focus({ preventScroll: true }); }
 }
 
+showSiteChrome();
 startRouter({}, route);

@@ -14,11 +14,16 @@ function programmeFields(p = {}) {
     { label: '利用開始日', name: 'use_start', type: 'date', required: true, value: p.use_start },
     { label: '利用終了日', name: 'use_end', type: 'date', required: true, value: p.use_end, hint: '利用終了日の翌日に、残った残高は失効します' },
     { label: 'お一人あたりの購入上限 (冊)', name: 'limit_units', type: 'number', required: true, value: p.limit_units ?? 5, inputmode: 'numeric' },
+    { label: '失効お知らせメール (何日前・カンマ区切り)', name: 'reminder_days', value: (p.reminder_days || [30, 7]).join(','), placeholder: '例: 30,7',
+      hint: '利用終了日のこの日数前に、残高のある利用者へメールでお知らせします' },
   ];
 }
 
 function numbers(values) {
   for (const key of ['unit_price', 'unit_value', 'common_share', 'dedicated_share', 'limit_units']) values[key] = Number(values[key]);
+  if (typeof values.reminder_days === 'string') {
+    values.reminder_days = values.reminder_days.split(/[,、，\s]+/).filter(Boolean).map((d) => Number(d.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0))));
+  }
   return values;
 }
 
@@ -49,7 +54,8 @@ export async function detail(ctx, params) {
   const canEdit = ctx.me.role === 'system_admin' || ctx.me.role === 'committee_admin';
   return h('div', {}, h('p', {}, h('a', { href: '#/programmes' }, '< 商品券事業')), h('h1', {}, p.name),
     details([['事業ID', p.programme_id], ['プレミアム', p.premium_label], ['共通券 / 専用券 (1冊)', `${yen(p.common_share)}円 / ${yen(p.dedicated_share)}円`],
-      ['販売期間', `${p.sale_start} ～ ${p.sale_end}`], ['利用期間', `${p.use_start} ～ ${p.use_end}`], ['お一人あたりの購入上限', `${p.limit_units}冊`]]),
+      ['販売期間', `${p.sale_start} ～ ${p.sale_end}`], ['利用期間', `${p.use_start} ～ ${p.use_end}`], ['お一人あたりの購入上限', `${p.limit_units}冊`],
+      ['失効お知らせメール', (p.reminder_days || []).map((d) => `${d}日前`).join('・') || '送信しない']]),
     canEdit ? [h('h2', {}, '更新'), entityForm({
       fields: programmeFields(p), submitLabel: '更新',
       submit: async (values) => {

@@ -1,4 +1,6 @@
 // 加盟店アプリ (merchant app): terminal setup, staff sign-in, and the till's screens.
+import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
+import { homeNotices, unreadBanner } from '/merchant/notices.js';
 import { createApi, h, mount, notice, showError, confirmDialog, checkForm, field, formValues } from '/shared/ui.js';
 import * as till from '/merchant/till.js';
 
@@ -29,6 +31,7 @@ function openMenu() {
       h('p', { class: 'center' }, h('strong', {}, state.me.store_name || '')),
       Object.keys(pages).includes('pay') ? item('QRコード決済', 'pay') : null,
       Object.keys(pages).includes('history') ? item('取引履歴', 'history') : null,
+      item('お知らせ', 'notices'),
       item('パスワード変更', 'password'),
       h('button', { type: 'button', class: 'link', onclick: () => { close(); logout(); } }, 'ログアウト'),
       h('button', { type: 'button', class: 'link', onclick: close }, '閉じる')));
@@ -155,12 +158,16 @@ register('password', () => {
 register('home', () => ['加盟店アプリ', h('h1', {}, state.me.store_name || '加盟店アプリ'),
   h('p', {}, `${state.me.name || ''} さん (${state.me.role_label})`),
   h('p', { class: 'hint' }, `端末ID ${state.me.terminal_id || ''}`),
-  h('p', {}, '画面左上の ≡ からメニューを表示してください。')]);
+  h('p', {}, '画面左上の ≡ からメニューを表示してください。'), homeNotices(api)]);
+
+register('notices', () => ['お知らせ', homeNotices(api, { heading: 'h1' })]);
 
 function signedIn(me) {
   state.me = me;
   state.wasSignedIn = true;
+  setChromeCommittee(me.committee_id);
   show(pages.pay ? 'pay' : 'home');
+  unreadBanner(api, root, () => show('notices'));
 }
 
 async function start() {
@@ -182,4 +189,5 @@ async function start() {
 }
 
 till.register(pages);
+showSiteChrome();
 start();

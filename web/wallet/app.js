@@ -2,6 +2,8 @@
 import { createApi, h, mount, notice, showError, field, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
 import { startScanner } from '/shared/scanner.js';
 import { t, language, setLanguage, txnType, money } from '/wallet/i18n.js';
+import { loadSite, showSiteChrome } from '/shared/footer.js';
+import { walletTabs, refreshUnread, noticesContent, otherContent, termsContent } from '/wallet/notices.js';
 
 const root = document.getElementById('root');
 const api = createApi('wallet', { onUnauthenticated: () => { if (state.me) { state.me = null; signInPage(); } } });
@@ -23,12 +25,30 @@ function frame(title, ...content) {
   stopTimers();
   const other = language() === 'ja' ? 'en' : 'ja';
   const languageSwitch = h('button', { type: 'button', class: 'link', lang: other,
-    onclick: () => { setLanguage(other); (state.current || signInPage)(); } }, other === 'en' ? 'English' : '日本語');
+    onclick: () => { setLanguage(other); showSiteChrome(); (state.current || signInPage)(); } }, other === 'en' ? 'English' : '日本語');
   return [
     h('header', { class: 'topbar' }, h('p', { class: 'title' }, title), languageSwitch,
       state.me ? h('button', { type: 'button', class: 'link', onclick: logout }, t('logout')) : null),
     h('main', { id: 'main', class: 'page' }, ...content),
+    state.me && TAB_OF.has(state.current) ? walletTabs(TAB_OF.get(state.current), { home, notices: noticesPage, other: otherPage }) : null,
   ];
+}
+
+// --- お知らせ / その他 tabs (web/wallet/notices.js) --------------------------------------------------------
+function noticesPage() {
+  state.current = noticesPage;
+  mount(root, frame(serviceName(), noticesContent(api)));
+}
+
+function otherPage() {
+  state.current = otherPage;
+  const committee = state.site && state.site.committees.find((c) => c.wallet_service_id === serviceId());
+  mount(root, frame(serviceName(), otherContent({ committee, onTerms: termsPage, onLanguage: () => { showSiteChrome(); otherPage(); }, onLogout: logout })));
+}
+
+function termsPage() {
+  state.current = termsPage;
+  mount(root, frame(serviceName(), termsContent(otherPage)));
 }
 
 function serviceName() {
@@ -69,7 +89,7 @@ function codePage() {
     try {
       const step = await api.post('/api/auth/verify', formValues(form));
       state.me = step.me;
-      home();
+      landing();
     } catch (error) { showError(slot, error, form); }
   } },
   h('p', {}, t('codeSent', state.emailHint || '')), slot,
@@ -88,6 +108,7 @@ function codePage() {
 async function home() {
   state.current = home;
   const data = await api.get('/api/wallet/home');
+  refreshUnread(api);
   const typeName = (type) => (type === 'dedicated' ? t('dedicated') : t('common'));
   mount(root, frame(data.service_name || serviceName(),
     h('h1', { class: 'visually-hidden' }, t('home')),
@@ -257,6 +278,9 @@ async function storesPage() {
   await load();
 }
 
+// Which tab is lit on each page; pages not listed (QR, scan, pay) show no tab bar, to keep the code large.
+const TAB_OF = new Map([[home, 'home'], [historyPage, 'home'], [storesPage, 'home'], [noticesPage, 'notices'], [otherPage, 'other'], [termsPage, 'other']]);
+
 async function logout() {
   try { await api.post('/api/auth/logout'); } catch (_) { /* already ended */ }
   api.forgetCsrf();
@@ -265,8 +289,18 @@ async function logout() {
 }
 
 async function start() {
-  try { state.site = await api.get('/api/site'); } catch (_) { state.site = null; }
-  try { state.me = await api.get('/api/auth/me'); await home(); } catch (_) { signInPage(); }
+  state.site = await loadSite();
+  showSiteChrome({ serviceId: serviceId(), labels: () => ({ contact: t('contact'), phone: t('phone') }) });
+  try { state.me = await api.get('/api/auth/me'); await landing(); } catch (_) { signInPage(); }
+}
+
+// The expiry reminder email links to /wallet/?s=…#stores: after sign-in, the store list.
+async function landing() {
+  await home();
+  if (location.hash === '#stores') {
+    history.replaceState(null, '', location.pathname + location.search);
+    storesPage();
+  }
 }
 
 start();

@@ -24,6 +24,16 @@ const TEXTS = {
     },
     sep: ' ・ ', bothTypes: '共通券・専用券',
     offline: '通信できません。電波の届く場所で、もう一度お試しください。',
+    contact: 'お問い合わせ', phone: '電話', hours: '受付時間', noContact: 'お問い合わせ先は登録されていません。',
+    notices: 'お知らせ', other: 'その他', tabs: 'メニュー', unread: '未読', unreadCount: '件の未読', noNotices: 'お知らせはありません。',
+    noticePeriod: (s, e) => `掲載期間 ${s} 〜 ${e}`, terms: 'ご利用にあたって (利用規約)',
+    termsItems: [
+      '商品券は、商品券事業の利用期間内に、加盟店でのお支払いにご利用いただけます。',
+      '共通券はすべての加盟店で、専用券は大型店以外の加盟店でご利用いただけます。両方が使える場合は専用券から、有効期限の近いものから使われます。',
+      '利用期間が終わると、残高は失効します。換金・払い戻しはできません。失効の前に、登録のメールアドレスへお知らせします。',
+      'お支払い用のQRコードは一度だけ・短い時間だけ有効です。他の人に見せたり、撮影させたりしないでください。',
+      'スマートフォンの紛失や、身に覚えのない取引があったときは、すぐにお問い合わせ先へご連絡ください。',
+    ],
   },
   en: {
     appName: 'Wallet', home: 'Home', login: 'Sign in', logout: 'Sign out', language: 'Language / 言語',
@@ -49,6 +59,16 @@ const TEXTS = {
     },
     sep: ' · ', bothTypes: 'Common and local-shop',
     offline: 'No connection. Please try again where you have a signal.',
+    contact: 'Contact', phone: 'Tel', hours: 'Hours', noContact: 'No contact has been registered.',
+    notices: 'Notices', other: 'More', tabs: 'Menu', unread: 'Unread', unreadCount: ' unread', noNotices: 'No notices.',
+    noticePeriod: (s, e) => `Shown ${s} to ${e}`, terms: 'Terms of use',
+    termsItems: [
+      'Vouchers can be used to pay at participating stores during the programme\'s usage period.',
+      'Common vouchers work at every participating store; local-shop vouchers at every store except large stores. When both can pay, local-shop vouchers are used first, soonest expiry first.',
+      'When the usage period ends, the remaining balance lapses. It cannot be exchanged for cash or refunded. We email you before it lapses.',
+      'The payment QR code works once and only for a short time. Do not show it to others or let them photograph it.',
+      'If you lose your phone or see a payment you did not make, contact us at once.',
+    ],
   },
 };
 

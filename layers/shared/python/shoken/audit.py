@@ -43,6 +43,11 @@ ACTION_LABELS: dict[str, str] = {
     "payment_cancelled": "決済取消",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
+    # notices engineer: the committee's contact and お知らせ
+    "committee_contact_updated": "お問い合わせ先更新",
+    "notice_created": "お知らせ登録",
+    "notice_updated": "お知らせ更新",
+    "notice_withdrawn": "お知らせ取下げ",
 }
 
 

@@ -82,6 +82,8 @@ class WorkerConfig(MailConfig):
     export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
     upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
     export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)
+    # Expiry reminders are paced to SES's sending rate (emails a second; the account's quota in AWS).
+    reminder_send_rate: float = Field(default=10, alias="REMINDER_SEND_RATE", gt=0, le=500)
 
 
 # Which model validates which function's environment; keys are routes.Area values plus "workers".

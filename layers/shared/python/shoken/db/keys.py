@@ -93,3 +93,33 @@ def grant_mark(grant_id: str, wallet_id: str) -> Key:
 
 def aggregate_mark(event_id: str) -> Key:
     return (f"AGGMARK#{event_id}", "AGGMARK")
+
+
+# --- notices (お知らせ) and expiry reminders ----------------------------------------------------------
+def notice(notice_id: str) -> Key:
+    return (f"NOTICE#{notice_id}", "NOTICE")
+
+
+def notice_read(reader_id: str, notice_id: str) -> Key:
+    """A reader's read-mark on a notice: one BatchGetItem tells which of a page of notices are read."""
+    return (f"NOTICEREAD#{reader_id}", f"NOTICE#{notice_id}")
+
+
+def notice_list(committee_id: str, audience: str) -> str:
+    """list1 partition of a committee's notices for one audience ("residents", "programme#P1", ...)."""
+    return f"NOTICES#{committee_id}#{audience}"
+
+
+def notice_admin_list(committee_id: str) -> str:
+    """list2 partition of every notice of a committee, for the console."""
+    return f"NOTICES#{committee_id}"
+
+
+def reminder_mark(wallet_id: str, expires_on: str, days_before: int) -> Key:
+    """Sent once: an expiry reminder for one wallet, expiry date and reminder day."""
+    return (f"REMIND#{wallet_id}", f"EXP#{expires_on}#D{days_before:03d}")
+
+
+def reminder_jobs(committee_id: str) -> str:
+    """list2 partition of a committee's expiry-reminder jobs, for the console."""
+    return f"REMINDERS#{committee_id}"

@@ -82,3 +82,12 @@ def holders(
         start_key=start_key,
     )
     return page.items, page.last_key
+
+
+DEFAULT_REMINDER_DAYS = (30, 7)
+
+
+def reminder_days(record: Item) -> list[int]:
+    """The programme's 失効お知らせメール days, largest first; 30 and 7 days before unless it says otherwise."""
+    days = record.get("reminder_days")
+    return sorted((int(d) for d in (DEFAULT_REMINDER_DAYS if days is None else days)), reverse=True)
