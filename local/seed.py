@@ -10,7 +10,7 @@ from typing import Any
 
 from shoken import ids, money
 from shoken.clock import JST, iso, jst_date
-from shoken.db import committees, companies, keys, programmes, stores, terminals, transactions, users, wallets
+from shoken.db import committees, companies, guards, keys, programmes, stores, terminals, transactions, users, wallets
 from shoken.db.dynamo import Item
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -67,7 +67,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
         contact_hours="平日8:30~17:00",
     )
     committee["areas"] = {area for _, _, _, area, _ in STORES}
-    items.append(committee)
+    items += [committee, *guards.items_for("committee", committee, COMMITTEE_ID)]
     today = now.astimezone(JST).date()
     programme = programmes.item(
         PROGRAMME_ID,
@@ -87,7 +87,8 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
 
     company_ids = [ids.company_id(n + 1) for n in range(len(COMPANIES))]
     for company_id, fields in zip(company_ids, COMPANIES, strict=True):
-        items.append(companies.item(company_id, committee_id=COMMITTEE_ID, now=stamp, **fields))
+        company = companies.item(company_id, committee_id=COMMITTEE_ID, now=stamp, **fields)
+        items += [company, *guards.items_for("company", company, company_id)]
     store_items: list[Item] = []
     terminal_items: list[Item] = []
     for n, (company_index, name, large, area, phone) in enumerate(STORES):
@@ -106,6 +107,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
             now=stamp,
         )
         store_items.append(store)
+        items += guards.items_for("store", store, store_id)
         terminal = terminals.item(
             ids.terminal_id(n + 1),
             committee_id=COMMITTEE_ID,
@@ -118,6 +120,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
             now=stamp,
         )
         terminal_items.append(terminal)
+        items += guards.items_for("terminal", terminal, str(terminal["terminal_id"]))
         logins.append(
             {
                 "app": "merchant",

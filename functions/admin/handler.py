@@ -9,7 +9,19 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, contact, grants, merchants, notices, programmes, users
+from admin import (
+    app_users,
+    audit_log,
+    bulk_uploads,
+    cities,
+    contact,
+    email_change,
+    grants,
+    merchants,
+    notices,
+    programmes,
+    users,
+)
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -21,11 +33,18 @@ from admin.schemas import (
     ChargeRequest,
     ChargeResult,
     CommitteeContact,
+    CommitteeCreate,
+    CommitteeFields,
+    CommitteeList,
+    CommitteeView,
     CompanyCreate,
     CompanyList,
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    EmailChangeConfirm,
+    EmailChangeRequest,
+    EmailChangeStarted,
     GrantRequest,
     JobList,
     JobView,
@@ -87,6 +106,16 @@ def handle_update_user(user_id: str, body: UserUpdateRequest) -> UserView:
     return users.update(api.rt(), api.principal(), user_id, body)
 
 
+@app.post("/api/admin/users/<user_id>/email")
+def handle_start_email_change(user_id: str, body: EmailChangeRequest) -> EmailChangeStarted:
+    return email_change.start(api.rt(), api.principal(), user_id, body)
+
+
+@app.post("/api/admin/users/<user_id>/email/confirm")
+def handle_confirm_email_change(user_id: str, body: EmailChangeConfirm) -> UserView:
+    return email_change.confirm(api.rt(), api.principal(), user_id, body)
+
+
 @app.post("/api/admin/users/<user_id>/unlock")
 def handle_unlock_user(user_id: str) -> UserView:
     return users.unlock(api.rt(), api.principal(), user_id)
@@ -105,6 +134,26 @@ def handle_resume_user(user_id: str) -> UserView:
 @app.get("/api/admin/audit")
 def handle_search_audit(query: Annotated[AuditSearch, Query()]) -> AuditList:
     return audit_log.search(api.rt(), api.principal(), query)
+
+
+@app.get("/api/admin/committees")
+def handle_list_committees() -> CommitteeList:
+    return cities.search(api.rt(), api.principal())
+
+
+@app.post("/api/admin/committees")
+def handle_create_committee(body: CommitteeCreate) -> CommitteeView:
+    return cities.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/committees/<committee_id>")
+def handle_get_committee(committee_id: str) -> CommitteeView:
+    return cities.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>")
+def handle_update_committee(committee_id: str, body: CommitteeFields) -> CommitteeView:
+    return cities.update(api.rt(), api.principal(), committee_id, body)
 
 
 @app.get("/api/admin/companies")

@@ -1,9 +1,13 @@
-"""Every route × every role × own / other scope, generated from the route table (issue 9).
+"""Every route × every role × own / other / other-committee scope, generated from the route table
+(issues 9 and 12.8).
 
 For each route: a role the route does not name is refused (403; 401 when not signed in at all);
 a role it names gets past admission; and for routes about one object, an object outside the
-caller's scope is "not found" (404) while one inside is not. A new route is covered as soon as it is
-in shoken.routes; a route about a new kind of object fails here until an own/other pair is added.
+caller's scope is "not found" (404) while one inside is not, and so is the object of another
+committee (a second city on the same deployment). Routes about no one object are checked for the
+other committee too: a list or search shows nothing of it, and a write that names its records is
+refused. A new route is covered as soon as it is in shoken.routes; a route about a new kind of
+object fails here until an own/other/other-committee triple is added.
 """
 
 from __future__ import annotations
@@ -29,8 +33,17 @@ PROGRAMME = {
 }  # fmt: skip
 # Bodies that pass validation, so the object is looked up (and found or not) by the route's logic.
 BODIES: dict[str, Any] = {
-    "PUT /api/admin/users/{user_id}": {"name": "テスト", "email": "matrix@example.jp"},
+    "PUT /api/admin/users/{user_id}": {"name": "テスト"},
+    "POST /api/admin/users/{user_id}/email": {"email": "matrix@example.jp", "current_password": "not-the-password"},
+    "POST /api/admin/users/{user_id}/email/confirm": {"code": "000000"},
     "PUT /api/admin/companies/{company_id}": {"name": "企業"},
+    "PUT /api/admin/committees/{committee_id}": {"name": "委員会", "city": "市", "wallet_service_name": "電子商品券"},
+    "POST /api/admin/committees": {
+        "name": "委員会",
+        "city": "市",
+        "wallet_service_id": "matrix",
+        "wallet_service_name": "券",
+    },
     "PUT /api/admin/stores/{store_id}": {"name": "店舗", "phone": "0573-00-0000"},
     "PUT /api/admin/stores/{store_id}/details": {"phone": "0573-00-0000"},
     "PUT /api/admin/terminals/{terminal_id}": {},
@@ -48,9 +61,18 @@ class Matrix:
     clients: dict[str, Client]
     # "route key:parameter" or "parameter" → role → (an object in the role's scope, one outside it)
     objects: dict[str, Callable[[str], tuple[str, str]]]
+    # "route key:parameter" or "parameter" → an object of the other committee (the same for every role)
+    foreign: dict[str, str]
+    # Words that only the other committee's records contain (names, login ID, email)
+    markers: tuple[str, ...]
+    # Writes about no one object, with bodies naming the other committee's records
+    foreign_writes: dict[str, Any]
 
     def pair(self, route: Route, name: str, role: str) -> tuple[str, str]:
         return (self.objects.get(f"{route.key}:{name}") or self.objects[name])(role)
+
+    def elsewhere(self, route: Route, name: str) -> str:
+        return self.foreign.get(f"{route.key}:{name}") or self.foreign[name]
 
 
 @pytest.fixture
@@ -98,6 +120,12 @@ def matrix(world: World, city: City) -> Matrix:
     other_mpm = (
         merchant_login(other_terminal, "othshop001").post("/api/merchant/mpm", {"amount": 100}).json["request_id"]
     )
+    other_admin = console_login("oth-0001")
+    other_staff = world.user(Role.COMPANY_STAFF, "othstaff01", company=other_company, password="othstaff01-Pass1")
+    other_job = other_admin.request(
+        "POST", "/api/admin/bulk-uploads?spec=terminals", raw=b"x", content_type="application/octet-stream"
+    ).json["job_id"]
+    other_export = other_admin.post("/api/exports", {}).json["job_id"]
     jobs = {}
     for role, client in clients.items():
         reply = client.request(
@@ -149,7 +177,43 @@ def matrix(world: World, city: City) -> Matrix:
     objects["notice_id"] = lambda role: pairs["console"]  # the console's routes edit and withdraw it
     objects["POST /api/wallet/notices/{notice_id}/read:notice_id"] = lambda role: pairs["residents"]
     objects["POST /api/merchant/notices/{notice_id}/read:notice_id"] = lambda role: pairs["merchants"]
-    return Matrix(clients, objects)
+    foreign = {
+        "user_id": str(other_staff["user_id"]),
+        "company_id": str(other_company["company_id"]),
+        "store_id": str(other_store["store_id"]),
+        "terminal_id": str(other_terminal["terminal_id"]),
+        "wallet_id": other_wallet,
+        "number": other_number,
+        "job_id": other_job,
+        "POST /api/exports/{job_id}/link:job_id": other_export,
+        "programme_id": str(other_programme["programme_id"]),
+        "poll_id": other_poll,
+        "request_id": other_mpm,
+        "committee_id": str(city.other_committee["committee_id"]),
+        "spec": "no-such-kind",  # a bulk-upload kind belongs to no committee: only an unknown one is not found
+        "notice_id": pairs["console"][1],
+        "POST /api/wallet/notices/{notice_id}/read:notice_id": pairs["residents"][1],
+        "POST /api/merchant/notices/{notice_id}/read:notice_id": pairs["merchants"][1],
+    }
+    markers = ("他市の企業", "他市の店舗", "他市商品券実行委員会", "oth-0001", "othstaff01", "elsewhere@example.jp")
+    foreign_writes = {
+        "POST /api/admin/companies": {"committee_id": city.other_committee["committee_id"], "name": "侵入企業"},
+        "POST /api/admin/stores": {"company_id": other_company["company_id"], "name": "侵入店", "phone": "0573-00-0000"},
+        "POST /api/admin/terminals": {"store_id": other_store["store_id"]},
+        "POST /api/admin/users": {
+            "role": "store_staff", "store_id": other_store["store_id"], "name": "侵入",
+            "login_id": "intruder01", "email": "intruder@example.jp",
+        },
+        "POST /api/admin/charges": {
+            "programme_id": other_programme["programme_id"], "units": 1, "wallet_id": other_wallet,
+            "idempotency_key": "matrix-foreign-charge-01",
+        },
+        "POST /api/admin/grants": {
+            "programme_id": other_programme["programme_id"], "name": "侵入付与", "amount": 100,
+            "wallet_ids": [other_wallet],
+        },
+    }  # fmt: skip
+    return Matrix(clients, objects, foreign, markers, foreign_writes)
 
 
 def call(client: Client, route: Route, params: dict[str, str]) -> Any:
@@ -190,6 +254,9 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
                 checked += 1
                 if not ok:
                     problems.append(f"{route.key} as {role} → {reply.status} {reply.code}")
+                if allowed and role != "system_admin":
+                    problems += other_committee_unseen(matrix, client, route, role, reply)
+                    checked += 1
                 continue
             own, other = zip(*(matrix.pair(route, n, role) for n in names), strict=True)
             outside = call(client, route, dict(zip(names, other, strict=True)))
@@ -201,6 +268,11 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
                 continue
             if role != "system_admin" and outside.status != 404:  # the system admin's scope has no outside
                 problems.append(f"{route.key} as {role}: other scope → {outside.status} {outside.code}")
+            if role != "system_admin":
+                foreign = call(client, route, {n: matrix.elsewhere(route, n) for n in names})
+                checked += 1
+                if foreign.status != 404:
+                    problems.append(f"{route.key} as {role}: other committee → {foreign.status} {foreign.code}")
             if inside.status in (401, 403, 404) and not (
                 inside.status == 403 and inside.code in LOGIC_REFUSALS.get(route.key, ())
             ):
@@ -208,6 +280,21 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
     assert not problems, "\n".join(problems)
     print(f"authorization matrix: {len(routes.ROUTES)} routes, {checked} calls")
     assert checked > 500
+
+
+def other_committee_unseen(matrix: Matrix, client: Client, route: Route, role: str, reply: Any) -> list[str]:
+    """A route about no one object shows nothing of the other committee, and refuses a write naming it."""
+    if route.method == "GET":
+        text = reply.body.decode("utf-8", "replace")
+        leaked = [m for m in matrix.markers if m in text]
+        return [f"{route.key} as {role}: shows the other committee's {leaked}"] if leaked else []
+    body = matrix.foreign_writes.get(route.key)
+    if body is None:
+        return []
+    foreign = client.request(route.method, route.path, body)
+    if foreign.status < 400 or foreign.status >= 500:
+        return [f"{route.key} as {role}: write naming the other committee → {foreign.status} {foreign.code}"]
+    return []
 
 
 # Refusals an allowed role may meet on its own objects for reasons other than scope.

@@ -11,6 +11,7 @@ import * as reports from '/admin/reports.js';
 import * as contact from '/admin/contact.js';
 import * as notices from '/admin/notices.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
+import * as committees from '/admin/committees.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -43,6 +44,9 @@ const MENU = [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
     { hash: '#/users/new', label: '管理ユーザ登録', page: users.register },
   ] },
+  { group: 'アクワイアラ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/committees', label: 'アクワイアラ一覧', page: committees.list },
+  ] },
   { group: '加盟店', items: [
     { hash: '#/companies', label: '企業', page: merchants.companies },
     { hash: '#/stores', label: '店舗', page: merchants.stores },
@@ -68,6 +72,8 @@ const MENU = [
 ];
 const HIDDEN_PAGES = {
   '#/users/detail': users.detail,
+  '#/committees/new': committees.create,
+  '#/committees/detail': committees.detail,
   '#/companies/new': merchants.companyNew,
   '#/companies/detail': merchants.companyDetail,
   '#/stores/new': merchants.storeNew,
@@ -260,7 +266,8 @@ function passwordPage(ctx) {
   field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
   field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
     hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
-  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')));
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')),
+  h('p', {}, 'メールアドレスの変更は', h('a', { href: `#/users/detail?id=${encodeURIComponent(ctx.me.user_id)}` }, '管理ユーザ詳細'), 'から行えます。'));
   return form;
 }
 

@@ -25,6 +25,11 @@ def user(user_id: str) -> Key:
     return (f"USER#{user_id}", "USER")
 
 
+def email_change(user_id: str) -> Key:
+    """An admin user's email change waiting for the code sent to the new address (in the user's partition)."""
+    return (f"USER#{user_id}", "EMAILCHANGE")
+
+
 def login_name(login_id: str) -> Key:
     """Uniqueness guard and lookup for admin login IDs (case-insensitive)."""
     return (f"LOGIN#{login_id.lower()}", "LOGIN")
