@@ -119,7 +119,7 @@ class Daily(BaseModel):
 
 
 class DailyQuery(BaseModel):
-    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class ReportQuery(BaseModel):
