@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make soak   the stateful money machine for 50,000 steps (MONEY_MACHINE_SEED=<n> repeats a run)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out), bundles built as the deploy builds them"
+	@echo "make screens  screenshots of the main screens at PC and phone size (docs/screens/)"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
@@ -125,6 +126,10 @@ soak: setup
 
 docs: setup
 	$(PY) -m local.docs
+
+# Screenshots of each app's main screens at 1366×768 and 390×844 (docs/screens/, shown in the README).
+screens: setup $(STAMPS)/chromium
+	$(PY) -m tests.e2e.screens
 
 synth: setup runtime-python
 	npx cdk synth --quiet

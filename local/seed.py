@@ -165,7 +165,10 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
 
     for n, (email, units, grant) in enumerate(CITIZENS):
         wallet_id = f"{100000000001 + n}"
-        at = now - timedelta(days=40 - n)
+        # Registered at a counter at 10:xx (Japan time) 40 days ago, before any of their payments.
+        day = (now - timedelta(days=40 - n)).astimezone(JST)
+        at = day.replace(hour=10, minute=5 * n, second=0, microsecond=0)
+        registered = at - timedelta(minutes=2)
         buckets: list[money.Bucket] = []
         txns: list[Item] = []
         if units:
@@ -201,7 +204,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
                 )
             )
         for _ in range(payments if units else 0):
-            at = at + timedelta(hours=rng.randrange(5, 30))
+            at = _open_hours(at + timedelta(hours=rng.randrange(5, 30)), rng)
             if at >= now:
                 break
             store = store_items[rng.randrange(len(store_items))]
@@ -231,7 +234,12 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
             )
             buckets = money.apply(buckets, {k: -v for k, v in taken.items()})
         wallet = wallets.item(
-            wallet_id, committee_id=COMMITTEE_ID, service_id=SERVICE_ID, email=email, now=stamp, buckets=buckets
+            wallet_id,
+            committee_id=COMMITTEE_ID,
+            service_id=SERVICE_ID,
+            email=email,
+            now=iso(registered),
+            buckets=buckets,
         )
         items += [wallet, wallets.listing_item(wallet)]
         items.append(wallets.email_item(SERVICE_ID, email, wallet_id))
@@ -287,6 +295,15 @@ def _payout_demo(store_items: list[Item], stamp: str) -> list[Item]:
             )
         )
     return out
+
+
+def _open_hours(at: datetime, rng: random.Random) -> datetime:
+    """The same moment if the shops are open (9:00-19:59 in Japan), else a time in the next opening hours."""
+    local = at.astimezone(JST)
+    if 9 <= local.hour < 20:
+        return at
+    day = local if local.hour < 9 else local + timedelta(days=1)
+    return day.replace(hour=9 + rng.randrange(11), minute=rng.randrange(60), second=0, microsecond=0)
 
 
 def _txn(

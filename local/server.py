@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import warnings
+from datetime import datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -323,11 +324,25 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
             for cookie in cookies or []:
                 self.send_header("Set-Cookie", cookie)
             self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
+            try:
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+            except (BrokenPipeError, ConnectionResetError):
+                # The browser went away (a closed tab, a cancelled download): nothing to answer.
+                self.close_connection = True
 
     return Handler
+
+
+def _jst(sent_at: str) -> str:
+    """The local mailbox shows when a mail was sent in Japan time, as the people reading it live."""
+    from shoken.clock import jst_display
+
+    try:
+        return jst_display(datetime.fromisoformat(sent_at))
+    except ValueError:
+        return sent_at
 
 
 def mail_page(mails: list[dict[str, Any]]) -> str:
@@ -335,7 +350,7 @@ def mail_page(mails: list[dict[str, Any]]) -> str:
         "".join(
             f"<article class='mail'><h2>{html.escape(m['subject'])}</h2>"
             f"<p class='meta'>宛先: {html.escape(', '.join(m['to']))} ・ "
-            f"差出人: {html.escape(m['source'])} ・ {html.escape(m['sent_at'])}</p>"
+            f"差出人: {html.escape(m['source'])} ・ {html.escape(_jst(m['sent_at']))}</p>"
             f"<pre>{html.escape(m['body'])}</pre></article>"
             for m in mails
         )

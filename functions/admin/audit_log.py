@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from admin.schemas import AuditEntry, AuditList, AuditSearch
-from shoken.audit import ACTION_LABELS
+from shoken.audit import ACTION_LABELS, describe_detail, describe_target
 from shoken.clock import JST
 from shoken.db import audit as audit_items
 from shoken.db import paging
@@ -64,11 +64,13 @@ def search(rt: Runtime, caller: Principal, query: AuditSearch) -> AuditList:
             store_id=r.get("store_id"),
             detail=r.get("detail") or {},
             source_ip=r.get("source_ip"),
+            target_label=describe_target(r.get("target_type"), r.get("target_id")),
+            detail_label=describe_detail(r.get("detail") or {}),
         )
         for r in page.items
     ]
     cursor = paging.encode_cursor(rt.session_key, search_id, page.state) if page.state else None
-    return AuditList(items=items, next_cursor=cursor)
+    return AuditList(items=items, next_cursor=cursor, actions=ACTION_LABELS)
 
 
 def _utc_start(day: date) -> str:

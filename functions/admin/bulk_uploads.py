@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import urllib.parse
 
-from admin.schemas import BulkSpecs, BulkSpecView, JobError, JobList, JobView
+from admin.schemas import BulkSpecs, BulkSpecView, JobCreated, JobError, JobList, JobView
 from shoken import api, audit, ids
 from shoken.bulk_specs import SPECS
 from shoken.config import AdminConfig
@@ -21,7 +21,7 @@ MAX_BYTES = 10 * 1024 * 1024
 def specs(caller: Principal) -> BulkSpecs:
     return BulkSpecs(
         specs=[
-            BulkSpecView(spec=name, label=spec.label, columns=spec.headers)
+            BulkSpecView(spec=name, label=spec.label, columns=spec.headers, notes=list(spec.notes))
             for name, spec in SPECS.items()
             if caller.role in spec.roles
         ]
@@ -91,7 +91,15 @@ def view(record: Item) -> JobView:
         message=record.get("message"),
         error_count=int(record.get("error_count", 0)),
         errors=[JobError(**e) for e in record.get("errors") or []],
+        created=[JobCreated(**c) for c in record.get("created") or []],
         file_name=(record.get("params") or {}).get("file_name"),
         created_at=str(record["created_at"]),
         updated_at=str(record["updated_at"]),
     )
+
+
+def template(caller: Principal, spec: str) -> tuple[str, bytes]:
+    """The CSV template of a kind the caller may upload: header, allowed values and an example (# lines)."""
+    if spec not in SPECS or caller.role not in SPECS[spec].roles:
+        raise NotFound("登録する種類が見つかりません。")
+    return f"{spec}-template.csv", SPECS[spec].template()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from admin import bulk_uploads, programmes
 from admin.schemas import GrantRequest, JobList, JobView
 from shoken import api, audit, ids
-from shoken.db import jobs, wallets
+from shoken.db import jobs, keys, wallets
 from shoken.errors import InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
@@ -34,6 +34,26 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
                 ]
             )
     committee_id = str(programme["committee_id"])
+    if body.wallet_ids:
+        # An ID that is no one of this city is refused now, not reported later as 「付与済みまたは利用停止中」.
+        found = rt.db.batch_get([keys.wallet(w) for w in body.wallet_ids])
+        unknown = [
+            w
+            for w in dict.fromkeys(body.wallet_ids)
+            if found.get(keys.wallet(w), {}).get("committee_id") != committee_id
+        ]
+        if unknown:
+            raise InvalidRequest(
+                f"登録のないユーザIDが{len(unknown):,}件あります。確認して指定し直してください。",
+                details=[
+                    {
+                        "field": "wallet_ids",
+                        "reason": "unknown",
+                        "reason_ja": f"登録のないユーザID: {', '.join(unknown[:5])}"
+                        + (" ほか" if len(unknown) > 5 else ""),
+                    }
+                ],
+            )
     grant_id = ids.random_token(9).replace("-", "x").replace("_", "y")
     target = f"{len(body.wallet_ids):,}人" if body.wallet_ids is not None else "登録済みの全アプリユーザ"
     record = jobs.item(

@@ -75,6 +75,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
     StoreCreate,
+    StoreDetailsUpdate,
     StoreList,
     StoreSearch,
     StoreUpdate,
@@ -90,7 +91,7 @@ from admin.schemas import (
     UserUpdateRequest,
     UserView,
 )
-from shoken import api, runtime
+from shoken import api, runtime, sheets
 from shoken.config import AdminConfig
 from shoken.observability import logger, metrics, tracer
 
@@ -212,6 +213,11 @@ def handle_update_store(store_id: str, body: StoreUpdate) -> StoreView:
     return merchants.update_store(api.rt(), api.principal(), store_id, body)
 
 
+@app.put("/api/admin/stores/<store_id>/details")
+def handle_update_store_details(store_id: str, body: StoreDetailsUpdate) -> StoreView:
+    return merchants.update_store_details(api.rt(), api.principal(), store_id, body)
+
+
 @app.get("/api/admin/terminals")
 def handle_search_terminals(query: Annotated[TerminalSearch, Query()]) -> TerminalList:
     return merchants.search_terminals(api.rt(), api.principal(), query)
@@ -265,6 +271,17 @@ def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
 @app.get("/api/admin/bulk-specs")
 def handle_get_bulk_specs() -> BulkSpecs:
     return bulk_uploads.specs(api.principal())
+
+
+@app.get("/api/admin/bulk-specs/<spec>/template.csv")
+def handle_get_bulk_template(spec: str) -> Response[bytes]:
+    filename, body = bulk_uploads.template(api.principal(), spec)
+    return Response(
+        status_code=200,
+        content_type=sheets.CSV_TYPE,
+        body=body,
+        headers={"Content-Disposition": sheets.attachment(filename)},
+    )
 
 
 @app.post("/api/admin/bulk-uploads")

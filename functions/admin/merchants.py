@@ -17,6 +17,7 @@ from admin.schemas import (
     CompanyUpdate,
     CompanyView,
     StoreCreate,
+    StoreDetailsUpdate,
     StoreList,
     StoreSearch,
     StoreUpdate,
@@ -31,7 +32,7 @@ from shoken import api, entities, ids
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, NotFound
+from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -60,7 +61,9 @@ def _set_expression(fields: dict[str, Any], expr: Expr) -> str:
 
 
 def _blank_to_none(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if v == "" else v) for k, v in values.items()}
+    """Form values as stored: '' is no value; a float (a store's latitude) is kept as its decimal text,
+    since the table holds whole numbers only (money never meets a float)."""
+    return {k: (None if v == "" else repr(v) if isinstance(v, float) else v) for k, v in values.items()}
 
 
 def _merged(current: Item, values: dict[str, Any]) -> Item:
@@ -191,6 +194,22 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
     return store_view(_merged(current, values))
 
 
+def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: StoreDetailsUpdate) -> StoreView:
+    """店舗情報 (電話番号・住所・地区・位置情報) by the committee or the store's own 企業管理者."""
+    if caller.role not in (*COMMITTEE_LEVEL, Role.COMPANY_ADMIN):
+        raise Forbidden("店舗情報の更新は企業管理者以上が行えます。")
+    current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
+    values = _blank_to_none(body.model_dump())
+    if (values["latitude"] is None) != (values["longitude"] is None):
+        raise InvalidRequest("位置情報は緯度と経度の両方を入力してください。")
+    values["updated_at"] = iso(rt.clock.now())
+    also = _new_area(rt, current, values.get("area"), current.get("area"))
+    # No guard moves: the details carry no external ID.
+    _apply(rt, keys.store(store_id), store_id, values, [], "店舗", also=also)
+    _audit("store_updated", "store", current, fields=[k for k in values if k != "updated_at"])
+    return store_view(_merged(current, values))
+
+
 def get_store(rt: Runtime, caller: Principal, store_id: str) -> StoreView:
     return store_view(_visible(caller, stores.get(rt.db, store_id), "店舗"))
 
@@ -266,6 +285,7 @@ def terminal_view(rt: Runtime, records: list[Item]) -> list[TerminalView]:
                 status_label=STATUS_LABELS.get(str(r["status"]), str(r["status"])),
                 bound=bool(r.get("binding_id")),
                 bound_at=r.get("bound_at"),
+                bound_device=r.get("bound_device"),
                 setup_locked=terminals.setup_locked(r),
                 created_at=str(r["created_at"]),
                 updated_at=str(r["updated_at"]),
@@ -311,7 +331,9 @@ def regenerate_terminal_password(rt: Runtime, caller: Principal, terminal_id: st
 
 def unbind_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     """端末設定の解除: the bound device (and every session on it) stops at its next request."""
-    return _change_terminal(rt, caller, terminal_id, {"binding_id": None, "bound_at": None}, "terminal_unbound")
+    return _change_terminal(
+        rt, caller, terminal_id, {"binding_id": None, "bound_at": None, "bound_device": None}, "terminal_unbound"
+    )
 
 
 def _change_terminal(

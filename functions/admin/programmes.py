@@ -135,7 +135,12 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
         wallet_id = qr.parse(body.qr).wallet_id
     elif body.email:
         guard = rt.db.get(keys.citizen_email(str(committee["wallet_service_id"]), body.email))
-        wallet_id = str(guard["wallet_id"]) if guard else None
+        if guard is None:
+            raise NotFound(
+                "このメールアドレスで登録されたアプリユーザはいません。"
+                "利用者アプリでの登録を案内するか、ユーザIDまたはQRコードで指定してください。"
+            )
+        wallet_id = str(guard["wallet_id"])
     if not wallet_id:
         raise InvalidRequest("アプリユーザを ユーザID・メールアドレス・QRコード のいずれかで指定してください。")
     record = wallets.get(rt.db, wallet_id)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field, model_validator
 
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
+    PHONE,
     CompanyCreate,
     CompanyFields,
     ScopeNames,
@@ -95,11 +96,14 @@ class AuditEntry(BaseModel):
     store_id: str | None = None
     detail: dict[str, object] = Field(default_factory=dict)
     source_ip: str | None = None
+    target_label: str = ""  # 「店舗 1000001」
+    detail_label: str = ""  # the detail in Japanese, as 監査ログ shows it
 
 
 class AuditList(BaseModel):
     items: list[AuditEntry]
     next_cursor: str | None = None
+    actions: dict[str, str] = Field(default_factory=dict)  # code → 操作名, for the filter
 
 
 class UserSearch(BaseModel):
@@ -169,6 +173,16 @@ class StoreUpdate(StoreFields):
     status: Literal["active", "suspended"] = "active"
 
 
+class StoreDetailsUpdate(BaseModel):
+    """What a 企業管理者 keeps up to date for their own stores (the rest is the committee's)."""
+
+    phone: str = Field(pattern=PHONE)
+    address: str | None = Field(default=None, max_length=200)
+    area: str | None = Field(default=None, max_length=40)
+    latitude: float | None = Field(default=None, ge=20, le=46)
+    longitude: float | None = Field(default=None, ge=122, le=154)
+
+
 class StoreView(BaseModel):
     store_id: str
     company_id: str
@@ -178,6 +192,8 @@ class StoreView(BaseModel):
     phone: str | None = None
     address: str | None = None
     area: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
     large: bool
     voucher_types: str
     external_store_id: str | None = None
@@ -223,6 +239,7 @@ class TerminalView(BaseModel):
     status_label: str
     bound: bool
     bound_at: str | None = None
+    bound_device: str | None = None  # 「iPhone (Safari)」: the device the terminal was last set up on
     setup_locked: bool
     created_at: str
     updated_at: str
@@ -282,6 +299,12 @@ class AppUserList(BaseModel):
     next_cursor: str | None = None
 
 
+class JobCreated(BaseModel):
+    line: int
+    id: str
+    name: str
+
+
 class JobError(BaseModel):
     line: int
     column: str
@@ -299,6 +322,7 @@ class JobView(BaseModel):
     message: str | None = None
     error_count: int = 0
     errors: list[JobError] = Field(default_factory=list)
+    created: list[JobCreated] = Field(default_factory=list)  # 登録結果: the IDs a bulk upload made
     file_name: str | None = None
     created_at: str
     updated_at: str
@@ -312,6 +336,7 @@ class BulkSpecView(BaseModel):
     spec: str
     label: str
     columns: list[str]
+    notes: list[str] = Field(default_factory=list)
 
 
 class BulkSpecs(BaseModel):

@@ -12,7 +12,7 @@ from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, 
 from shoken import api, entities, ids, mail
 from shoken.clock import epoch, iso
 from shoken.config import MailConfig
-from shoken.db import committees, keys, paging, sequences, users
+from shoken.db import committees, keys, paging, sequences, terminals, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
@@ -338,7 +338,16 @@ def _send_registration(rt: Runtime, record: Item, scope: Scope) -> None:
     store = rt.db.get(keys.store(scope.store_id)) if scope.store_id else None
     base = rt.require(MailConfig).public_base_url.rstrip("/")
     role = Role(record["role"])
-    url = f"{base}/merchant/" if role in (Role.STORE_MANAGER, Role.STORE_STAFF) else f"{base}/admin/"
+    merchant_app = role in (Role.STORE_MANAGER, Role.STORE_STAFF)
+    url = f"{base}/merchant/" if merchant_app else f"{base}/admin/"
+    terminal_ids = (
+        tuple(
+            str(t["terminal_id"])
+            for t in rt.db.query_all(index="list1", pk_name="L1PK", pk=terminals.store_list_pk(str(scope.store_id)))
+        )
+        if merchant_app and scope.store_id
+        else ()
+    )
     mail.send(
         rt,
         mail.registration(
@@ -349,5 +358,19 @@ def _send_registration(rt: Runtime, record: Item, scope: Scope) -> None:
             url=url,
             committee_name=str(committee["name"]) if committee else "shoken",
             store_name=str(store["name"]) if store else None,
+            merchant_app=merchant_app,
+            terminal_ids=terminal_ids,
+            next_steps=NEXT_STEPS.get(role, ""),
         ),
     )
+
+
+# What each console role does first, as the registration email says it (the manual's 案内).
+NEXT_STEPS = {
+    Role.COMMITTEE_ADMIN: "メニューの「加盟店」から企業・店舗・端末を、「商品券」から商品券事業を登録してください。",
+    Role.COMPANY_ADMIN: (
+        "メニューの「店舗」で店舗の住所・電話番号・地区・位置情報をご確認のうえ登録し、"
+        "「端末」で端末ID・端末パスワードを確認して、店舗管理者・店舗担当者を「管理ユーザ登録」で登録してください。"
+    ),
+    Role.COMPANY_STAFF: "メニューの「取引履歴」から自社店舗の取引を確認できます。",
+}

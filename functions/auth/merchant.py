@@ -14,7 +14,7 @@ from typing import Any
 from auth import issue, profile, signin
 from auth.errors import NotThisStore, TerminalLocked, TerminalRejected, WrongApp
 from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
-from shoken import api, sessions
+from shoken import api, devices, sessions
 from shoken.clock import iso
 from shoken.db import attempts, keys, terminals
 from shoken.db.dynamo import Expr, Item
@@ -37,6 +37,7 @@ def bind(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
     rt.db.update(
         keys.terminal(body.terminal_id),
         f"SET {expr.n('binding_id')} = {expr.v(binding_id)}, {expr.n('bound_at')} = {expr.v(iso(rt.clock.now()))}, "
+        f"{expr.n('bound_device')} = {expr.v(devices.describe(api.current().request.user_agent))}, "
         f"{expr.n('failed_setups')} = {expr.v(0)}",
         expr,
     )

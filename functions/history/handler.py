@@ -12,7 +12,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from history import exports, reports
 from history.export_models import ExportLink, ExportList, ExportRequest, ExportView
-from history.report_models import ReportQuery, Settlement, SettlementQuery, Totals, Unused, UnusedQuery
+from history.report_models import (
+    Daily,
+    DailyQuery,
+    ReportQuery,
+    Settlement,
+    SettlementQuery,
+    Totals,
+    Unused,
+    UnusedQuery,
+)
 from shoken import api, history_search, notices, runtime, sheets
 from shoken.config import HistoryConfig
 from shoken.history_models import Detail, HistorySearch, Page
@@ -142,6 +151,11 @@ def handle_report_unused_csv(query: Annotated[UnusedQuery, Query()]) -> Response
 @_binary
 def handle_report_unused_xlsx(query: Annotated[UnusedQuery, Query()]) -> Response[bytes]:
     return _unused_file(query, Format.XLSX)
+
+
+@app.get("/api/merchant/daily")
+def handle_merchant_daily(query: Annotated[DailyQuery, Query()]) -> Daily:
+    return reports.merchant_daily(api.rt(), api.principal(), query.date)
 
 
 @app.get("/api/reports/unused")

@@ -105,6 +105,23 @@ class Unused(BaseModel):
     total: int
 
 
+class Daily(BaseModel):
+    """日計: what one store took on one day, for closing the till."""
+
+    date: str
+    store_id: str
+    store_name: str
+    payment_count: int = 0
+    payment_amount: int = 0
+    cancel_count: int = 0
+    cancel_amount: int = 0
+    net: int = 0  # payments minus cancels
+
+
+class DailyQuery(BaseModel):
+    date: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
 class ReportQuery(BaseModel):
     date_from: IsoDate
     date_to: IsoDate

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from history.report_models import Settlement, SettlementRow, TotalRow, Totals, Unused, UnusedRow
+from history.report_models import Daily, Settlement, SettlementRow, TotalRow, Totals, Unused, UnusedRow
 from shoken import sheets
 from shoken.clock import jst_date
 from shoken.db import committees, programmes, totals
@@ -181,6 +181,28 @@ def unused_file(report: Unused, fmt: Format) -> tuple[str, bytes]:
     rows.append([on, "", "合計", "", report.total])
     name = f"unused_{report.on.replace('-', '')}.{fmt.value}"
     return name, sheets.table_bytes(fmt, UNUSED_COLUMNS, rows, title="基準日未使用残高")
+
+
+def merchant_daily(rt: Runtime, caller: Principal, day: str) -> Daily:
+    """日計 of the caller's store: payments and cancels of a JST day (kept by the stream consumer,
+    so a payment of the last seconds may not be in it yet)."""
+    if not caller.store_id or not caller.committee_id:
+        raise Forbidden("日計は加盟店アプリで利用できます。")
+    try:
+        date.fromisoformat(day)
+    except ValueError as error:
+        raise InvalidRequest("日付の形式が正しくありません。") from error
+    daily = Daily(date=day, store_id=caller.store_id, store_name="")
+    for record in totals.store_day(rt.db, caller.committee_id, day, caller.store_id):
+        daily.store_name = str(record.get("store_name") or daily.store_name)
+        if record["txn_type"] == TxnType.PAYMENT.value:
+            daily.payment_count += int(record["count"])
+            daily.payment_amount += int(record["amount"])
+        elif record["txn_type"] == TxnType.PAYMENT_CANCEL.value:
+            daily.cancel_count += int(record["count"])
+            daily.cancel_amount += int(record["amount"])
+    daily.net = daily.payment_amount - daily.cancel_amount
+    return daily
 
 
 def unused(rt: Runtime, caller: Principal, *, on: str, committee_id: str | None) -> Unused:

@@ -105,8 +105,8 @@ def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:
     rows = []
     try:
         for values in reader:
-            if not any(v.strip() for v in values):
-                continue
+            if not any(v.strip() for v in values) or (values and values[0].lstrip().startswith("#")):
+                continue  # blank, or the template's notes and example (# lines)
             rows.append(
                 (
                     reader.line_num,
@@ -413,6 +413,16 @@ def release_all(rt: Runtime, claims: list[tuple[str, str, str]]) -> None:
             continue  # held by someone else: not ours to release
 
 
+MAX_CREATED_KEPT = 1_000
+ID_FIELDS = {"companies": "company_id", "stores": "store_id", "terminals": "terminal_id", "users": "user_id"}
+
+
+def _created(spec_name: str, line: int, record: Item) -> dict[str, Any]:
+    """One line of 登録結果: the new ID beside the row it came from (the store upload needs the 企業ID)."""
+    name = record.get("name") or record.get("device_name") or record.get("login_id") or ""
+    return {"line": line, "id": str(record[ID_FIELDS[spec_name]]), "name": str(name)}
+
+
 # --- the job -----------------------------------------------------------------------------------------
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     job_id = str(job["job_id"])
@@ -539,6 +549,9 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         state="done",
         done_count=len(rows),
         message=f"{len(records):,}件の{spec.label}を登録しました。",
+        created=[_created(spec_name, line, record) for line, (record, _) in zip(lines, records, strict=True)][
+            :MAX_CREATED_KEPT
+        ],
     )
     audit.record(
         rt,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from typing import Any
+
+import openpyxl
 
 from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options
 
@@ -51,11 +52,11 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="ダウンロード").first.click()
-    body = download.value.path().read_bytes()
-    assert body.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert download.value.suggested_filename.endswith(".xlsx")  # Excel is offered first (issue 14.5)
+    sheet = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:2] == ["取引日時", "取引番号"] and len(rows) > 1
-    assert number in {r[1] for r in rows[1:]}
+    assert number in {r[1] for r in rows[1:]}  # 取引番号 as text, not 2.6E+17
 
     page.get_by_role("link", name="集計", exact=True).click()
     page.get_by_role("heading", name="集計結果").wait_for()

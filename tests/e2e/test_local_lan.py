@@ -72,7 +72,8 @@ def lan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LanServer]:
 def over_https(base_url: str, tls: ssl.SSLContext) -> Transport:
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=tls))
 
-    def send(method: str, path: str, headers: dict[str, str], body: bytes | None) -> Reply:
+    # The server sees the socket's address; a source_ip the in-process transport can fake is not sent.
+    def send(method: str, path: str, headers: dict[str, str], body: bytes | None, **_: str) -> Reply:
         request = urllib.request.Request(base_url + path, data=body, method=method, headers=headers)  # noqa: S310
         try:
             with opener.open(request, timeout=30) as response:

@@ -36,6 +36,10 @@ def test_register_store_manager_as_the_manual_shows(city: City) -> None:
     assert (
         "管理ユーザ登録完了" in notice["subject"] and "shopuser77" in notice["body"] and "/merchant/" in notice["body"]
     )
+    # A store's staff member is sent to 加盟店アプリ with the store's terminal IDs and the next step (issue 14.9).
+    assert "■加盟店アプリURL:" in notice["body"] and "管理画面URL" not in notice["body"]
+    assert city.terminal["terminal_id"] in notice["body"] and "端末詳細" in notice["body"]
+    assert "5282" not in notice["body"]  # the terminal password is never mailed
 
     # The new user signs in on a terminal of the store with login ID = first password.
     device = Client("merchant")
@@ -47,6 +51,15 @@ def test_register_store_manager_as_the_manual_shows(city: City) -> None:
 
     listed = admin.get("/api/admin/users?login_id=shopuser77").json["items"]
     assert [u["user_id"] for u in listed] == [user["user_id"]]
+
+
+def test_a_company_admins_email_links_the_console_and_says_what_to_do_first(city: City) -> None:
+    admin = console_login("ena-0001")
+    body = registration(city, role="company_admin", store_id=None, login_id="companyadm7", email="co7@test.jp")
+    assert admin.post("/api/admin/users", body).status == 200
+    notice = mailbox.last_to("co7@test.jp")
+    assert "■管理画面URL:" in notice["body"] and "/admin/" in notice["body"] and "加盟店アプリURL" not in notice["body"]
+    assert "位置情報" in notice["body"] and "端末パスワード" in notice["body"]
 
 
 def test_registration_refuses_bad_input_with_field_errors(city: City) -> None:

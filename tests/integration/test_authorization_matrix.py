@@ -55,6 +55,7 @@ BODIES: dict[str, Any] = {
         "wallet_service_name": "券",
     },
     "PUT /api/admin/stores/{store_id}": {"name": "店舗", "phone": "0573-00-0000"},
+    "PUT /api/admin/stores/{store_id}/details": {"phone": "0573-00-0000"},
     "PUT /api/admin/terminals/{terminal_id}": {},
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
     "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
@@ -165,6 +166,8 @@ def matrix(world: World, city: City) -> Matrix:
         "committee_id": lambda role: (city.committee["committee_id"], city.other_committee["committee_id"]),
         "poll_id": lambda role: (own_poll, other_poll),
         "request_id": lambda role: (own_mpm.get(role, own_mpm["store_manager"]), other_mpm),
+        # A bulk-upload kind: one the role may upload, and one it may not (or none at all).
+        "spec": lambda role: ("terminals", "companies" if role.startswith("company") else "no-such-kind"),
         "POST /api/exports/{job_id}/link:job_id": lambda role: (
             exports[role],
             exports["committee_admin" if role != "committee_admin" else "system_admin"],
@@ -204,6 +207,7 @@ def matrix(world: World, city: City) -> Matrix:
         "poll_id": other_poll,
         "request_id": other_mpm,
         "committee_id": str(city.other_committee["committee_id"]),
+        "spec": "no-such-kind",  # a bulk-upload kind belongs to no committee: only an unknown one is not found
         "notice_id": pairs["console"][1],
         "POST /api/wallet/notices/{notice_id}/read:notice_id": pairs["residents"][1],
         "POST /api/merchant/notices/{notice_id}/read:notice_id": pairs["merchants"][1],

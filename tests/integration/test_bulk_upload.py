@@ -235,3 +235,27 @@ def test_companies_go_only_where_the_form_would_put_them(city: City, rt: Runtime
     assert upload(system, "companies", f"{header}\n2,他市企業,,,,,\n".encode(), stream)["state"] == "done"
     missing = upload(system, "companies", f"{header}\n99,幽霊企業,,,,,\n".encode(), stream)
     assert missing["errors"][0]["column"] == "アクワイアラID"
+
+
+def test_the_template_teaches_itself_and_the_result_lists_the_new_ids(city: City, rt: Runtime, stream: Stream) -> None:
+    """Issue 14.10: the template has the allowed values and an example (# lines, skipped on upload);
+    a finished upload lists each created ID beside its line."""
+    committee = console_login("ena-0001")
+    reply = committee.get("/api/admin/bulk-specs/stores/template.csv")
+    assert reply.status == 200 and 'filename="stores-template.csv"' in reply.headers["content-disposition"]
+    text = reply.body.decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == STORE_HEADER
+    assert any("大型店: 1 = 大型店" in line for line in lines) and any("# 記入例" in line for line in lines)
+    assert all(line.startswith(("#", '"#')) for line in lines[1:])
+    specs = committee.get("/api/admin/bulk-specs").json["specs"]
+    assert any("地区" in n for s in specs if s["spec"] == "stores" for n in s["notes"])
+    assert console_login("ena-0002").get("/api/admin/bulk-specs/stores/template.csv").status == 404  # not theirs
+
+    company = city.company["company_id"]
+    filled = text + f"{company},恵那そば処,0573-22-4444,岐阜県恵那市大井町7,大井町,0,B-9,enacity\r\n"
+    job = upload(committee, "stores", filled.encode(), stream)
+    assert job["state"] == "done" and job["total_count"] == 1, job
+    made = {s["name"]: s for s in stores.list_for_company(rt.db, company)}
+    assert job["created"] == [{"line": len(lines) + 1, "id": made["恵那そば処"]["store_id"], "name": "恵那そば処"}]
+    assert "エーナ食堂 駅前店" not in made  # the example row was not registered

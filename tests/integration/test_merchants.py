@@ -113,7 +113,7 @@ def test_bad_input_is_refused_clearly(city: City) -> None:
     elsewhere = committee.post("/api/admin/companies", {"name": "越境企業", "committee_id": "2"})
     assert elsewhere.status == 400 and elsewhere.json["error"]["details"][0]["field"] == "committee_id"
     no_name = committee.post("/api/admin/companies", {"name": ""})
-    assert no_name.status == 400 and no_name.json["error"]["details"][0]["reason_ja"] == "1文字以上で入力してください。"
+    assert no_name.status == 400 and no_name.json["error"]["details"][0]["reason_ja"] == "入力してください。"
     not_json = committee.request("POST", "/api/admin/companies", raw=b"{not json")
     assert not_json.status == 400
 
@@ -260,3 +260,29 @@ def test_exact_id_searches_find_their_record_however_long_the_list(
     by_email = committee.get("/api/admin/app-users?email=Citizen3@example.jp").json["items"]
     assert [u["email"] for u in by_email] == ["citizen3@example.jp"]
     assert committee.get("/api/admin/app-users?email=citizen3@example.jp&status=suspended").json["items"] == []
+
+
+def test_a_company_admin_keeps_their_stores_details_up_to_date(city: City) -> None:
+    """Issue 14.9: 企業管理者 edits 電話番号・住所・地区・位置情報 of their own stores only."""
+    company_admin = console_login("ena-0002")
+    store_id = city.store["store_id"]
+    body = {
+        "phone": "0573-26-0001",
+        "address": "岐阜県恵那市大井町9-9",
+        "area": "長島町",
+        "latitude": 35.449,
+        "longitude": 137.412,
+    }
+    reply = company_admin.put(f"/api/admin/stores/{store_id}/details", body)
+    assert reply.status == 200, reply
+    assert {k: reply.json[k] for k in body} == body and reply.json["name"] == "テスト店舗1"
+    assert company_admin.get(f"/api/admin/stores/{store_id}").json["latitude"] == 35.449
+    assert (
+        company_admin.put(f"/api/admin/stores/{store_id}", {**body, "name": "改名"}).status == 403
+    )  # name: committee's
+    half = company_admin.put(f"/api/admin/stores/{store_id}/details", {**body, "longitude": None})
+    assert half.status == 400 and "緯度と経度の両方" in half.json["error"]["message"]
+    assert company_admin.put(f"/api/admin/stores/{store_id}/details", {**body, "latitude": 95}).status == 400
+    other = city.large_store["store_id"]  # another company's store
+    assert company_admin.put(f"/api/admin/stores/{other}/details", body).status == 404
+    assert console_login("ena-0003").put(f"/api/admin/stores/{store_id}/details", body).status == 403  # 企業担当者

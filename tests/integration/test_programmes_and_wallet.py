@@ -244,3 +244,23 @@ def test_qr_codes_are_throttled_and_refused_to_a_suspended_wallet(committee: Cli
     assert citizen.post("/api/wallet/qr").status == 429
     committee.post(f"/api/admin/app-users/{wallet_id}/suspend")
     assert citizen.post("/api/wallet/qr").status == 401  # suspension ended the session too
+
+
+def test_unknown_people_are_named_as_unknown_not_as_granted_or_charged(
+    committee: Client, programme: dict[str, Any], world: World, city: City
+) -> None:
+    """Issue 14.6: a grant to an ID nobody holds and a 店頭チャージ to an unregistered address say so."""
+    known = wallet_login("resident@example.jp").get("/api/auth/me").json["user_id"]
+    elsewhere = world.wallet(city.other_committee, "elsewhere@example.jp")["wallet_id"]
+    body = {"programme_id": programme["programme_id"], "name": "個別付与", "amount": 500}
+    refused = committee.post("/api/admin/grants", {**body, "wallet_ids": [known, "100000009999", elsewhere]})
+    assert refused.status == 400 and "登録のないユーザIDが2件" in refused.json["error"]["message"], refused
+    assert "100000009999" in refused.json["error"]["details"][0]["reason_ja"]
+    assert committee.get("/api/admin/grants").json["items"] == []  # nothing queued
+    assert committee.post("/api/admin/grants", {**body, "wallet_ids": [known]}).status == 200
+
+    unknown = charge(committee, programme, "key-0000000000000099", email="nobody@example.jp")
+    assert (
+        unknown.status == 404
+        and "このメールアドレスで登録されたアプリユーザはいません" in unknown.json["error"]["message"]
+    )

@@ -173,3 +173,27 @@ def test_every_grouping_counts_the_payments_and_cancels_it_shows(shop: Shop, str
     # the 7,000 yen payment used both types: it counts once under each
     by_type = committee.get(f"/api/reports/totals?date_from={day}&date_to={day}&group=voucher_type").json["rows"]
     assert sum(r["payment_count"] for r in by_type) > 4
+
+
+def test_the_merchant_daily_total_is_its_own_stores_day(shop: Shop, stream: Stream, rt: Runtime) -> None:
+    """日計 (issue 14.8): count and amount of the day's payments and cancels, for this store only."""
+    paid = [
+        shop.till.post("/api/payments", {"token": shop.token(), "amount": a, "idempotency_key": key()}).json
+        for a in (300, 450, 1200)
+    ]
+    shop.large_till.post("/api/payments", {"token": shop.token(), "amount": 999, "idempotency_key": key()})
+    assert shop.till.post(f"/api/transactions/{paid[1]['number']}/cancel").status == 200
+    stream.drain()
+    day = jst_date(rt.clock.now())
+    daily = shop.till.get(f"/api/merchant/daily?date={day}")
+    assert daily.status == 200, daily
+    assert {k: daily.json[k] for k in ("payment_count", "payment_amount", "cancel_count", "cancel_amount", "net")} == {
+        "payment_count": 3,
+        "payment_amount": 1950,
+        "cancel_count": 1,
+        "cancel_amount": 450,
+        "net": 1500,
+    }
+    assert shop.large_till.get(f"/api/merchant/daily?date={day}").json["payment_amount"] == 999
+    assert shop.till.get("/api/merchant/daily?date=2026-13-40").status == 400
+    assert console_login("ena-0001").get(f"/api/merchant/daily?date={day}").status == 403

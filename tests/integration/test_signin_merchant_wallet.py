@@ -7,7 +7,7 @@ from shoken.db import keys, terminals
 from shoken.db.dynamo import Expr
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from tests.integration.conftest import City, merchant_login, wallet_login
+from tests.integration.conftest import City, console_login, merchant_login, wallet_login
 from tests.support import mailbox
 from tests.support.client import Client
 from tests.support.world import World
@@ -106,9 +106,15 @@ def test_rebinding_or_suspending_the_terminal_ends_the_device_at_once(city: City
     rt.db.update(keys.terminal(city.terminal["terminal_id"]), f"SET {expr.n('status')} = {expr.v('active')}", expr)
     assert till.get("/api/auth/me").status == 200
     merchant_login(city.terminal, "shopstaff01")  # another device binds the same terminal
-    assert till.get("/api/auth/me").code == "terminal_unbound"
+    displaced = till.get("/api/auth/me")
+    assert displaced.status == 401 and displaced.code == "terminal_rebound"  # told why (issue 14.8)
+    assert "別のスマートフォン・タブレットで設定された" in displaced.json["error"]["message"]
+    assert till.get("/api/merchant/terminal").code == "terminal_rebound"
     record = terminals.get(rt.db, city.terminal["terminal_id"])
     assert record and record["failed_setups"] == 0
+    assert record["bound_device"] == "不明な機器" and record["bound_at"]  # the test client names no device
+    view = console_login("ena-0001").get(f"/api/admin/terminals/{city.terminal['terminal_id']}").json
+    assert view["bound"] and view["bound_device"] == "不明な機器"
 
 
 def test_staff_changing_their_password_stays_signed_in_on_this_till_only(city: City) -> None:

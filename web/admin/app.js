@@ -1,5 +1,5 @@
 // 管理画面 (admin console): sign-in, the frame with its menu, and the router.
-import { createApi, h, mount, notice, showError, confirmDialog, field, formValues, startRouter } from '/shared/ui.js';
+import { createApi, h, mount, notice, showError, confirmDialog, checkForm, field, formValues, startRouter } from '/shared/ui.js';
 import * as users from '/admin/users.js';
 import * as auditLog from '/admin/audit.js';
 import * as merchants from '/admin/merchants.js';
@@ -170,6 +170,7 @@ function firstPasswordPage() {
   const slot = h('div');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const step = await api.post('/api/auth/initial-password', formValues(form));
@@ -236,6 +237,7 @@ function resetPage(params) {
   const slot = h('div');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const reply = await api.post('/api/auth/password-reset/confirm', { ...formValues(form), token: params.get('token') || '' });
@@ -255,6 +257,7 @@ function passwordPage(ctx) {
   const slot = h('div');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const step = await ctx.api.post('/api/auth/password', formValues(form));

@@ -6,12 +6,14 @@ export async function list(ctx) {
   const results = h('div');
   const today = jstToday();
   const weekAgo = new Date(Date.parse(today) - 6 * 86400000).toISOString().slice(0, 10);
+  const actionSelect = h('select', { id: 'audit-action', name: 'action' }, h('option', { value: '' }, 'すべての操作'));
+  const actionField = h('div', { class: 'field' }, h('label', { for: 'audit-action' }, '操作'), actionSelect);
   const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
     slot,
     h('div', { class: 'grid' },
       field({ label: '開始日', name: 'date_from', type: 'date', value: weekAgo, required: true }),
       field({ label: '終了日', name: 'date_to', type: 'date', value: today, required: true }),
-      field({ label: '操作 (コード)', name: 'action', attrs: { placeholder: '例: login' } }),
+      actionField,
       ctx.me.role === 'system_admin' ? field({ label: 'アクワイアラID', name: 'committee_id' }) : null),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '検索')));
   let cursor = null;
@@ -21,11 +23,14 @@ export async function list(ctx) {
     try {
       const reply = await ctx.api.get(`/api/admin/audit?${query}`);
       cursor = reply.next_cursor;
+      if (actionSelect.options.length === 1) {
+        actionSelect.append(...Object.entries(reply.actions || {}).map(([code, label]) => h('option', { value: code }, label)));
+      }
       const rows = reply.items.map((e) => h('tr', {},
         h('td', {}, jstDateTime(e.at)), h('td', {}, e.action_label),
         h('td', {}, e.actor.login_id || e.actor.wallet_id || e.actor.terminal_id || ''),
-        h('td', {}, e.target_type ? `${e.target_type} ${e.target_id || ''}` : ''),
-        h('td', {}, e.source_ip || ''), h('td', {}, Object.entries(e.detail).map(([k, v]) => `${k}=${v}`).join(' '))));
+        h('td', {}, e.target_label || ''),
+        h('td', {}, e.source_ip || ''), h('td', {}, e.detail_label || '')));
       const body = more ? results.querySelector('tbody') : null;
       if (body) { body.append(...rows); } else {
         results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},

@@ -6,21 +6,28 @@ export async function page(ctx) {
   const slot = h('div');
   const jobs = h('div');
   const kind = selectField({ label: '登録する種類', name: 'spec', required: true, options: specs.map((s) => [s.spec, s.label]) });
-  const columns = h('p', { class: 'hint' });
+  const columns = h('div', { class: 'hint' });
   const select = kind.querySelector('select');
   const showColumns = () => {
     const spec = specs.find((s) => s.spec === select.value);
-    columns.textContent = spec ? `1行目(見出し行)に次の列を並べてください: ${spec.columns.join(', ')}` : '';
+    columns.replaceChildren(...(spec ? [h('p', {}, `1行目(見出し行)に次の列を並べてください: ${spec.columns.join(', ')}`),
+      h('ul', {}, (spec.notes || []).map((n) => h('li', {}, n))),
+      h('p', {}, 'テンプレートには記入例と入力できる値が # で始まる行で入っています (# で始まる行は登録されません)。')] : []));
   };
   select.addEventListener('change', showColumns);
   showColumns();
   const fileInput = h('input', { type: 'file', id: 'bulk-file', name: 'file', accept: '.csv,text/csv', required: true });
-  const template = h('button', { type: 'button', class: 'secondary', onclick: () => {
-    const spec = specs.find((s) => s.spec === select.value);
-    const blob = new Blob(['\ufeff' + spec.columns.join(',') + '\r\n'], { type: 'text/csv' });
-    const link = h('a', { href: URL.createObjectURL(blob), download: `${spec.spec}-template.csv` });
-    link.click();
-    URL.revokeObjectURL(link.href);
+  const template = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try {
+      const response = await fetch(`/api/admin/bulk-specs/${encodeURIComponent(select.value)}/template.csv`,
+        { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' });
+      if (!response.ok) throw new Error('テンプレートをダウンロードできませんでした。');
+      const link = h('a', { href: URL.createObjectURL(await response.blob()), download: `${select.value}-template.csv` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      URL.revokeObjectURL(link.href);
+    } catch (error) { showError(slot, error); }
   } }, 'テンプレートをダウンロード');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
@@ -62,6 +69,11 @@ export async function page(ctx) {
         h('caption', { class: 'visually-hidden' }, 'エラーの内容'),
         h('thead', {}, h('tr', {}, ['行', '列', '理由'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, job.errors.map((e) => h('tr', {}, h('td', { class: 'num' }, e.line ? `${e.line}行目` : ''), h('td', {}, e.column), h('td', {}, e.reason)))))) : null,
+      job.created && job.created.length ? h('details', { open: job.created.length <= 20 },
+        h('summary', {}, `登録したID (${job.created.length.toLocaleString('ja-JP')}件)`),
+        h('div', { class: 'table-wrap' }, h('table', {},
+          h('thead', {}, h('tr', {}, ['行', 'ID', '名称'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, job.created.map((c) => h('tr', {}, h('td', { class: 'num' }, `${c.line}行目`), h('td', {}, c.id), h('td', {}, c.name))))))) : null,
       job.error_count > job.errors.length ? h('p', { class: 'hint' }, `ほか ${job.error_count - job.errors.length} 件のエラーがあります。`) : null);
   }
   refresh();

@@ -1,5 +1,5 @@
 // Building blocks of the console's 一覧 / 登録 / 詳細 screens, so every list pages and searches alike.
-import { h, showError, field, selectField, formValues, confirmDialog } from '/shared/ui.js';
+import { h, showError, field, selectField, formValues, confirmDialog, checkForm } from '/shared/ui.js';
 
 /**
  * A search form over a paged list API, with 「N-M件目を表示中」 and 前へ / 次へ.
@@ -58,6 +58,7 @@ export function entityForm({ fields, submitLabel = '登録', back, submit, confi
   const slot = h('div');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog(confirmText))) return;
     try { await submit(formValues(form)); } catch (error) { showError(slot, error, form); }
   } },

@@ -92,12 +92,28 @@ export async function stores(ctx, params) {
     committeeLevel(ctx.me) ? h('p', {}, h('a', { class: 'button', href: '#/stores/new' }, '店舗登録')) : null, list.form, list.results);
 }
 
+/** 店舗位置情報: latitude and longitude in degrees (e.g. from a map app's 「座標をコピー」). */
+function locationFields(store = {}) {
+  return [
+    { label: '緯度', name: 'latitude', value: store.latitude ?? '', inputmode: 'decimal', placeholder: '例: 35.4490', hint: '位置情報 (任意)。地図アプリで店舗の場所の座標を確認できます' },
+    { label: '経度', name: 'longitude', value: store.longitude ?? '', inputmode: 'decimal', placeholder: '例: 137.4123' },
+  ];
+}
+
+/** Form strings to the API's types: '' → null, latitude / longitude → numbers. */
+function storeBody(values) {
+  const body = nulls(values);
+  for (const key of ['latitude', 'longitude']) if (body[key] !== null && body[key] !== undefined) body[key] = Number(body[key]);
+  return body;
+}
+
 function storeFields(store = {}) {
   return [
     { label: '店舗名', name: 'name', required: true, value: store.name },
     { label: '店舗電話番号', name: 'phone', type: 'tel', required: true, value: store.phone },
     { label: '住所', name: 'address', value: store.address },
     { label: '地区', name: 'area', value: store.area, hint: '利用者アプリの加盟店一覧で地区として表示されます' },
+    ...locationFields(store),
     { label: '大型店', name: 'large', checkbox: '大型店 (専用券は利用できません)', value: store.large },
     { label: '外部店舗ID', name: 'external_store_id', value: store.external_store_id },
     { label: '外部連携サービス名', name: 'external_service_name', value: store.external_service_name },
@@ -110,7 +126,7 @@ export async function storeNew(ctx) {
     fields: [{ label: '企業', name: 'company_id', required: true, options: [['', '選択してください'], ...options.companies.map((c) => [c.value, c.label])] }, ...storeFields()],
     back: '#/stores',
     submit: async (values) => {
-      const saved = await ctx.api.post('/api/admin/stores', nulls(values));
+      const saved = await ctx.api.post('/api/admin/stores', storeBody(values));
       ctx.flash('ok', `店舗を登録しました (店舗ID ${saved.store_id})。`);
       ctx.go(`#/stores/detail?id=${saved.store_id}`);
     },
@@ -123,14 +139,29 @@ export async function storeDetail(ctx, params) {
     fields: [...storeFields(store), { label: '状態', name: 'status', options: STATUS, value: store.status }],
     submitLabel: '更新',
     submit: async (values) => {
-      await ctx.api.put(`/api/admin/stores/${store.store_id}`, nulls(values));
+      await ctx.api.put(`/api/admin/stores/${store.store_id}`, storeBody(values));
       ctx.flash('ok', '更新しました。');
+      ctx.go(`#/stores/detail?id=${store.store_id}&t=${Date.now()}`);
+    },
+  }) : ctx.me.role === 'company_admin' ? entityForm({
+    // 企業管理者 keep their stores' contact and place up to date; the rest is the committee's.
+    fields: [
+      { label: '店舗電話番号', name: 'phone', type: 'tel', required: true, value: store.phone },
+      { label: '住所', name: 'address', value: store.address },
+      { label: '地区', name: 'area', value: store.area, hint: '利用者アプリの加盟店一覧で地区として表示されます' },
+      ...locationFields(store),
+    ],
+    submitLabel: '店舗情報を更新',
+    submit: async (values) => {
+      await ctx.api.put(`/api/admin/stores/${store.store_id}/details`, storeBody(values));
+      ctx.flash('ok', '店舗情報を更新しました。');
       ctx.go(`#/stores/detail?id=${store.store_id}&t=${Date.now()}`);
     },
   }) : null;
   return h('div', {}, h('p', {}, h('a', { href: '#/stores' }, '< 店舗一覧')), h('h1', {}, '店舗詳細'),
     details([['店舗ID', store.store_id], ['店舗名', store.name], ['企業', `${store.company_name || ''}/${store.company_id}`],
-      ['店舗電話番号', store.phone], ['住所', store.address], ['地区', store.area], ['利用できる券', store.voucher_types],
+      ['店舗電話番号', store.phone], ['住所', store.address], ['地区', store.area],
+      ['位置情報', store.latitude != null && store.longitude != null ? `${store.latitude}, ${store.longitude}` : '未登録'], ['利用できる券', store.voucher_types],
       ['外部店舗ID', store.external_store_id], ['外部連携サービス名', store.external_service_name], ['状態', store.status_label]]),
     h('p', {}, h('a', { class: 'button secondary', href: `#/terminals/new?store=${store.store_id}` }, 'この店舗の端末を登録'), ' ',
       h('a', { href: `#/terminals?store=${store.store_id}` }, 'この店舗の端末')),
@@ -205,7 +236,8 @@ export async function terminalDetail(ctx, params) {
     terminal.setup_locked ? notice('warn', '端末設定の失敗が続いたためロックされています。端末パスワードを再発行してください。') : null,
     details([['端末ID', terminal.terminal_id], ['機器名', terminal.device_name], ['企業ID', terminal.company_id], ['企業名', terminal.company_name],
       ['店舗ID', terminal.store_id], ['店舗名', terminal.store_name], ['端末パスワード', terminal.password], ['端末利用種別', terminal.use_type],
-      ['端末設定', terminal.bound ? `設定済み (${jstDateTime(terminal.bound_at)})` : '未設定'], ['状態', terminal.status_label]]),
+      ['端末設定', terminal.bound ? `設定済み (${jstDateTime(terminal.bound_at)} から)` : '未設定'],
+      ['設定した機器', terminal.bound ? (terminal.bound_device || '記録なし') : ''], ['状態', terminal.status_label]]),
     h('h2', {}, '外部連携サービス'),
     details([['外部端末ID', terminal.external_terminal_id], ['外部連携サービス名', terminal.external_service_name]]),
     h('div', { class: 'actions' },

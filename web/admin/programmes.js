@@ -1,5 +1,5 @@
 // 商品券事業 (programmes), 店頭チャージ and キャンペーン (一括付与).
-import { h, notice, showError, confirmDialog, field, selectField, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
+import { h, notice, showError, confirmDialog, checkForm, field, selectField, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
 import { entityForm, details } from '/admin/common.js';
 
 function programmeFields(p = {}) {
@@ -79,6 +79,7 @@ export async function charge(ctx) {
     body[values.find_by] = values.target;
     const programme = items.find((p) => p.programme_id === values.programme_id);
     const price = programme ? programme.unit_price * body.units : 0;
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog(`${body.units}冊 (${yen(price)}円) をチャージします。代金を受け取りましたか？`))) return;
     try {
       const done = await ctx.api.post('/api/admin/charges', body);
@@ -119,6 +120,7 @@ export async function campaigns(ctx) {
     const body = { programme_id: values.programme_id, name: values.name, campaign_name: values.campaign_name || null,
       amount: Number(values.amount), voucher_type: values.voucher_type, wallet_ids: ids };
     const whom = ids ? `${ids.length}人` : '登録済みのすべてのアプリユーザ';
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog(`${whom}に ${yen(body.amount)}円 を付与します。よろしいですか？`))) return;
     try {
       await ctx.api.post('/api/admin/grants', body);

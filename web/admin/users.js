@@ -1,5 +1,5 @@
 // 管理ユーザ一覧 / 管理ユーザ登録 / 詳細 (manual: 店舗管理者・店舗担当者の登録).
-import { h, showError, confirmDialog, field, selectField, formValues, jstDateTime } from '/shared/ui.js';
+import { h, showError, confirmDialog, checkForm, field, selectField, formValues, jstDateTime } from '/shared/ui.js';
 import { searchList } from '/admin/common.js';
 
 const LOCK_OPTIONS = [['', '指定なし'], ['locked', 'ロック中'], ['unlocked', 'ロックなし']];
@@ -59,6 +59,7 @@ export async function register(ctx) {
 
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('更新します。よろしいですか？'))) return;
     const values = formValues(form);
     for (const key of ['committee_id', 'company_id', 'store_id']) if (!values[key]) values[key] = null;

@@ -1,7 +1,7 @@
 // 加盟店アプリ (merchant app): terminal setup, staff sign-in, and the till's screens.
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 import { homeNotices, unreadBanner } from '/merchant/notices.js';
-import { createApi, h, mount, notice, showError, confirmDialog, field, formValues } from '/shared/ui.js';
+import { createApi, h, mount, notice, showError, confirmDialog, checkForm, field, formValues } from '/shared/ui.js';
 import * as till from '/merchant/till.js';
 
 const root = document.getElementById('root');
@@ -100,7 +100,7 @@ register('login', () => {
       if (step.next === 'change_password') { show('firstPassword'); return; }
       signedIn(step.me);
     } catch (error) {
-      if (error.code === 'terminal_unbound') { state.flash = { kind: 'error', text: error.message }; show('terminal'); return; }
+      if (error.code === 'terminal_unbound' || error.code === 'terminal_rebound') { state.flash = { kind: 'error', text: error.message }; show('terminal'); return; }
       showError(slot, error, form);
     }
   } },
@@ -117,6 +117,7 @@ register('firstPassword', () => {
   const slot = h('div');
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const step = await api.post('/api/auth/initial-password', formValues(form));
@@ -136,6 +137,7 @@ register('password', () => {
   const slot = h('div');
   const form = h('form', { novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
+    if (!checkForm(form, slot)) return;
     if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
     try {
       const step = await api.post('/api/auth/password', formValues(form));
@@ -162,6 +164,7 @@ register('notices', () => ['お知らせ', homeNotices(api, { heading: 'h1' })])
 
 function signedIn(me) {
   state.me = me;
+  state.wasSignedIn = true;
   setChromeCommittee(me.committee_id);
   show(pages.pay ? 'pay' : 'home');
   unreadBanner(api, root, () => show('notices'));
@@ -177,7 +180,10 @@ async function start() {
     state.terminal = await api.get('/api/merchant/terminal');
     show('login');
   } catch (error) {
-    if (error.code === 'terminal_suspended' || error.code === 'store_suspended') state.flash = { kind: 'error', text: error.message };
+    // A phone that was in use is told why it is back at 端末ID入力; a new phone just sees the form.
+    if (['terminal_suspended', 'store_suspended', 'terminal_rebound'].includes(error.code) || (error.code === 'terminal_unbound' && state.wasSignedIn)) {
+      state.flash = { kind: 'error', text: error.message };
+    }
     show('terminal');
   }
 }

@@ -20,6 +20,15 @@ async function submitPayment(api, body) {
   throw last;
 }
 
+/** Why a payment shown as 決済済み has no 取消 button, in words the shopkeeper can act on. */
+function whyNoCancel(t, me) {
+  if (t.txn_type !== 'payment' || t.status !== 'done' || t.cancellable) return null;
+  if (me.role === 'store_staff') {
+    return h('p', { class: 'notice warn' }, '店舗担当者は取引を取り消せません。取消は店舗管理者が行います。店舗管理者にご依頼ください。');
+  }
+  return h('p', { class: 'hint' }, '取消可能期間 (決済から90日間) を過ぎた取引は取り消せません。');
+}
+
 export function register(pages) {
   pages.pay = (ctx) => {
     const slot = h('div');
@@ -146,9 +155,39 @@ export function register(pages) {
         more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor, false) }, 'さらに表示') : '');
       } catch (error) { showError(slot, error); }
     }
+    // 日計: the day's payments and cancels of this store, for closing the till.
+    const daily = h('section', { class: 'card', 'aria-labelledby': 'daily-title' });
+    async function loadDaily() {
+      try {
+        const d = await ctx.api.get(`/api/merchant/daily?date=${date.value}`);
+        daily.replaceChildren(h('h2', { id: 'daily-title' }, `日計 (${date.value.replaceAll('-', '/')})`),
+          h('dl', { class: 'detail' },
+            h('dt', {}, '決済'), h('dd', {}, `${yen(d.payment_count)}件 ${yen(d.payment_amount)}円`),
+            h('dt', {}, '取消'), h('dd', {}, `${yen(d.cancel_count)}件 ${yen(d.cancel_amount)}円`),
+            h('dt', {}, '差引 (決済 − 取消)'), h('dd', {}, h('strong', {}, `${yen(d.net)}円`))),
+          h('p', { class: 'hint' }, '※店舗全体 (すべての端末) の合計です。直前の取引は数秒後に反映されます。'));
+      } catch (error) { showError(daily, error); }
+    }
+    // 取引番号で検索: straight to 取引詳細 (a receipt in hand, a customer at the counter).
+    const numberSlot = h('div');
+    const numberInput = h('input', { id: 'history-number', name: 'number', type: 'text', inputmode: 'numeric', maxlength: '18', autocomplete: 'off' });
+    const numberForm = h('form', { novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const number = numberInput.value.replace(/[^0-9]/g, '');
+      if (number.length !== 18) { numberSlot.replaceChildren(notice('error', '取引番号は18桁の数字で入力してください。')); numberInput.focus(); return; }
+      try {
+        await ctx.api.get(`/api/history/${encodeURIComponent(number)}`);
+        ctx.show('detail', number, date.value);
+      } catch (error) { showError(numberSlot, error); }
+    } },
+    numberSlot,
+    h('div', { class: 'field' }, h('label', { for: 'history-number' }, '取引番号で検索'), numberInput),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, '検索')));
+    date.addEventListener('change', loadDaily);
     load(null, true);
+    loadDaily();
     return ['取引履歴', h('h1', {}, '取引履歴'), slot,
-      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), list, more];
+      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), daily, list, more, numberForm];
   };
 
   pages.detail = (ctx, number, day) => {
@@ -157,7 +196,7 @@ export function register(pages) {
     (async () => {
       try {
         const t = await ctx.api.get(`/api/history/${encodeURIComponent(number)}`);
-        body.replaceChildren(
+        body.replaceChildren(...[
           h('dl', { class: 'detail' },
             h('dt', {}, '取引日時'), h('dd', {}, jstDateTime(t.occurred_at)),
             h('dt', {}, '取引番号'), h('dd', {}, t.number),
@@ -177,8 +216,7 @@ export function register(pages) {
               ctx.show('detail', number, day);
             } catch (error) { showError(slot, error); }
           } }, 'この取引を取り消す')) : null,
-          t.txn_type === 'payment' && t.status === 'done' && !t.cancellable && ctx.state.me.role === 'store_manager'
-            ? h('p', { class: 'hint' }, '取消可能期間は90日間です。') : null);
+          whyNoCancel(t, ctx.state.me)].filter(Boolean));
       } catch (error) { showError(slot, error); }
     })();
     return ['取引詳細', h('p', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); ctx.show('history', day); } }, '< 取引履歴')),

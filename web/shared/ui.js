@@ -9,6 +9,37 @@ export class ApiError extends Error {
   }
 }
 
+const TIMEOUT_MS = 20000;
+// What the UIs say about the network, in the page's language (the English wallet sets lang="en").
+const NETWORK_TEXTS = {
+  ja: {
+    network: '通信できませんでした。電波状況を確認して、もう一度お試しください。',
+    offline: 'インターネットに接続されていません。電波の届く場所で、もう一度お試しください。',
+    banner: 'オフラインです。インターネットに接続されると、操作を続けられます。',
+  },
+  en: {
+    network: 'Could not connect. Please check your signal and try again.',
+    offline: 'You are offline. Please try again where you have a signal.',
+    banner: 'You are offline. You can continue when the connection is back.',
+  },
+};
+function says(key) { return (NETWORK_TEXTS[document.documentElement.lang] || NETWORK_TEXTS.ja)[key]; }
+
+/** A banner at the top of the page while the device is offline (it goes when the network is back). */
+function watchNetwork() {
+  let banner = null;
+  const update = () => {
+    if (navigator.onLine === false && !banner) {
+      banner = h('div', { class: 'offline-banner', role: 'alert' }, says('banner'));
+      document.body.prepend(banner);
+    } else if (navigator.onLine !== false && banner) { banner.remove(); banner = null; }
+  };
+  window.addEventListener('offline', update);
+  window.addEventListener('online', update);
+  update();
+}
+if (typeof window !== 'undefined') watchNetwork();
+
 /** API client for one app ("admin", "merchant" or "wallet"): its session cookie is chosen by X-Shoken-App. */
 export function createApi(app, { onUnauthenticated } = {}) {
   const csrfKey = `shoken.csrf.${app}`;
@@ -26,9 +57,10 @@ export function createApi(app, { onUnauthenticated } = {}) {
     }
     let response;
     try {
-      response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+      // A request that gets no answer fails after TIMEOUT_MS rather than leaving the screen hanging.
+      response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin', signal: AbortSignal.timeout(TIMEOUT_MS) });
     } catch (err) {
-      throw new ApiError(0, 'network_error', '通信できませんでした。電波状況を確認して、もう一度お試しください。');
+      throw new ApiError(0, 'network_error', navigator.onLine === false ? says('offline') : says('network'));
     }
     const text = await response.text();
     let data = null;
@@ -95,10 +127,43 @@ export function showError(slot, error, form) {
     const name = (detail.field || '').split('.').pop();
     const input = form && name ? form.querySelector(`[name="${CSS.escape(name)}"]`) : null;
     if (input) input.setAttribute('aria-invalid', 'true');
-    const label = input && input.labels && input.labels[0] ? input.labels[0].textContent.replace(/\s*\*$/, '') : detail.field;
-    lines.push(`${label}: ${detail.reason_ja || detail.reason}`);
+    const label = input && input.labels && input.labels[0] ? input.labels[0].textContent.replace(/\s*\*$/, '') : '';
+    // Only sentences reach the screen: a detail without one is shown by its field alone, never its code.
+    if (detail.reason_ja && detail.reason_ja !== error.message) lines.push(label ? `${label}: ${detail.reason_ja}` : detail.reason_ja);
   }
   slot.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, lines.map((l, i) => (i ? [h('br'), l] : l))));
+}
+
+/**
+ * Checks a form before its confirm dialog (a dialog for a form that cannot be sent only to fail after
+ * OK is a trap): empty required fields, numbers out of their min/max, and a password confirmation that
+ * differs. Shows every problem at once in `slot`, marks the fields, and returns false if any.
+ */
+export function checkForm(form, slot) {
+  const problems = [];
+  const labelOf = (el) => (el.labels && el.labels[0] ? el.labels[0].textContent.replace(/\s*\*$/, '') : '');
+  form.querySelectorAll('[aria-invalid]').forEach((el) => el.removeAttribute('aria-invalid'));
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.type === 'checkbox' || el.type === 'hidden') continue;
+    const value = (el.value || '').trim();
+    let problem = null;
+    if (el.required && !value) problem = `「${labelOf(el)}」を入力してください。`;
+    else if (value && el.type === 'number') {
+      const n = Number(value);
+      if (!Number.isInteger(n)) problem = `「${labelOf(el)}」は整数で入力してください。`;
+      else if (el.min !== '' && n < Number(el.min)) problem = `「${labelOf(el)}」は${Number(el.min).toLocaleString('ja-JP')}以上で入力してください。`;
+      else if (el.max !== '' && n > Number(el.max)) problem = `「${labelOf(el)}」は${Number(el.max).toLocaleString('ja-JP')}以下で入力してください。`;
+    }
+    if (!problem && el.name === 'confirm_password' && form.elements.new_password && value !== form.elements.new_password.value.trim()) {
+      problem = '確認用のパスワードが新しいパスワードと一致しません。';
+    }
+    if (problem) { el.setAttribute('aria-invalid', 'true'); problems.push(problem); }
+  }
+  if (!problems.length) { if (slot) slot.replaceChildren(); return true; }
+  if (slot) slot.replaceChildren(h('div', { class: 'notice error', role: 'alert' }, problems.map((l, i) => (i ? [h('br'), l] : l))));
+  const first = form.querySelector('[aria-invalid=true]');
+  if (first) first.focus();
+  return false;
 }
 
 /** The manual's confirm step: a modal with キャンセル / OK. Resolves true on OK. */

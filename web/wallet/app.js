@@ -1,7 +1,7 @@
 // 利用者アプリ (citizen wallet): sign-in, ホーム, QRコード表示 → お支払い完了, 取引履歴, 加盟店一覧.
 import { createApi, h, mount, notice, showError, field, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
 import { startScanner } from '/shared/scanner.js';
-import { t, language, setLanguage } from '/wallet/i18n.js';
+import { t, language, setLanguage, txnType, money } from '/wallet/i18n.js';
 import { loadSite, showSiteChrome } from '/shared/footer.js';
 import { walletTabs, refreshUnread, noticesContent, otherContent, termsContent } from '/wallet/notices.js';
 
@@ -15,6 +15,11 @@ function stopTimers() {
 }
 
 function later(fn, ms) { state.timers.push(setTimeout(fn, ms)); }
+
+/** The big figure: 13,000<small>円</small> in Japanese, <small>¥</small>13,000 in English. */
+function bigMoney(n) {
+  return language() === 'en' ? [h('small', { class: 'pre' }, '¥'), yen(n)] : [yen(n), h('small', {}, '円')];
+}
 
 function frame(title, ...content) {
   stopTimers();
@@ -109,15 +114,15 @@ async function home() {
     h('h1', { class: 'visually-hidden' }, t('home')),
     h('section', { class: 'card center', 'aria-labelledby': 'balance-label' },
       h('p', { id: 'balance-label' }, t('available')),
-      h('p', { class: 'big-amount', 'data-testid': 'balance' }, yen(data.balance), h('small', {}, t('yen'))),
+      h('p', { class: 'big-amount', 'data-testid': 'balance' }, ...bigMoney(data.balance)),
       h('button', { type: 'button', class: 'wide', onclick: qrPage }, t('showQr')),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: scanPage }, t('scanStore')))),
     h('section', { class: 'card', 'aria-labelledby': 'breakdown-label' },
       h('h2', { id: 'breakdown-label' }, t('breakdown')),
       h('ul', { class: 'list' }, data.lines.map((line) => h('li', {}, h('div', { class: 'row' },
         h('span', {}, `${typeName(line.voucher_type)} (${t('expires')} ${line.expires_on.replaceAll('-', '/')})`),
-        h('strong', {}, `${yen(line.balance)}${t('yen')}`))))),
-      data.pending ? h('p', { class: 'hint' }, t('pending', yen(data.pending))) : null,
+        h('strong', {}, money(line.balance)))))),
+      data.pending ? h('p', { class: 'hint' }, t('pending', money(data.pending))) : null,
       h('p', { class: 'hint' }, t('commonNote'), h('br'), t('dedicatedNote'))),
     h('nav', { 'aria-label': t('home') }, h('ul', { class: 'list' },
       h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); historyPage(); } }, h('span', {}, t('history')), h('span', { 'aria-hidden': 'true' }, '›'))),
@@ -197,7 +202,7 @@ async function confirmMpm(text) {
   }
   const key = randomKey();
   mount(root, frame(serviceName(), h('h1', {}, t('confirmPay')), slot,
-    h('p', { class: 'big-amount' }, yen(request.amount), h('small', {}, t('yen'))),
+    h('p', { class: 'big-amount' }, ...bigMoney(request.amount)),
     h('dl', { class: 'detail' }, h('dt', {}, t('storeName')), h('dd', {}, request.store_name)),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'wide', onclick: async () => {
@@ -212,10 +217,10 @@ function paidPage(payment) {
   state.current = () => paidPage(payment);
   mount(root, frame(t('paidTitle'),
     h('h1', { class: 'visually-hidden' }, t('paidTitle')),
-    h('p', { class: 'big-amount' }, yen(payment.amount), h('small', {}, t('yen'))),
+    h('p', { class: 'big-amount' }, ...bigMoney(payment.amount)),
     h('div', { class: 'done-mark', 'aria-hidden': 'true' }, '✓'),
     h('p', { class: 'center', role: 'status' }, h('strong', {}, t('paid'))),
-    h('div', { class: 'card center' }, h('p', {}, t('available')), h('p', { class: 'big-amount' }, yen(payment.balance_after), h('small', {}, t('yen')))),
+    h('div', { class: 'card center' }, h('p', {}, t('available')), h('p', { class: 'big-amount' }, ...bigMoney(payment.balance_after))),
     h('h2', {}, t('paymentInfo')),
     h('dl', { class: 'detail' },
       h('dt', {}, t('storeName')), h('dd', {}, payment.store_name),
@@ -235,9 +240,9 @@ async function historyPage() {
       const page = await api.get(`/api/wallet/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
       if (!cursor && !page.items.length) list.append(h('li', {}, h('p', {}, t('noHistory'))));
       list.append(...page.items.map((item) => h('li', {}, h('div', { class: 'row' },
-        h('span', {}, h('span', {}, item.store_name || item.campaign_name || item.txn_type_label), h('br'),
-          h('small', {}, `${jstDateTime(item.occurred_at, false)} ・ ${item.txn_type_label}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
-        h('strong', {}, `${item.amount > 0 ? '+' : ''}${yen(item.amount)}${t('yen')}`)))));
+        h('span', {}, h('span', {}, item.store_name || item.campaign_name || txnType(item.txn_type, item.txn_type_label)), h('br'),
+          h('small', {}, `${jstDateTime(item.occurred_at, false)}${t('sep')}${txnType(item.txn_type, item.txn_type_label)}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
+        h('strong', {}, money(item.amount, true))))));
       more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor) }, t('more')) : '');
     } catch (error) { showError(slot, error); }
   }
@@ -264,8 +269,8 @@ async function storesPage() {
       if (!areasFilled) { area.append(...page.areas.map((a) => h('option', { value: a }, a))); areasFilled = true; }
       count.textContent = t('storeCount', page.items.length);
       list.replaceChildren(...(page.items.length ? page.items.map((s) => h('li', {}, h('div', { class: 'row' },
-        h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(' ・ '))),
-        h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : `${t('common')}・${t('dedicated')}`)))) : [h('li', {}, h('p', {}, t('noStores')))]));
+        h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(t('sep')))),
+        h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : t('bothTypes'))))) : [h('li', {}, h('p', {}, t('noStores')))]));
     } catch (error) { showError(slot, error); }
   }
   mount(root, frame(serviceName(), h('h1', {}, t('stores')), slot, form, count, list,

@@ -8,7 +8,7 @@ const TEXTS = {
     noMail: 'メールが届かない場合は、迷惑メールフォルダをご確認ください。', codeTitle: '確認コードの入力',
     available: 'ご利用可能金額', yen: '円', breakdown: '内訳', common: '共通券', dedicated: '専用券', expires: '有効期限',
     commonNote: '共通券: すべての加盟店で利用できます', dedicatedNote: '専用券: 大型店以外の加盟店で利用できます',
-    pending: (amount) => `利用開始前の商品券 ${amount}円`, showQr: 'QRコード表示', history: '取引履歴', stores: '加盟店一覧',
+    pending: (amount) => `利用開始前の商品券 ${amount}`, showQr: 'QRコード表示', history: '取引履歴', stores: '加盟店一覧',
     qrTitle: 'QRコード表示', qrHelp: 'お店の方にこのQRコードを読み取ってもらってください。', qrValid: (s) => `有効期限まで ${s}`,
     qrRefreshing: 'QRコードを更新しています…', qrBrightness: '読み取りにくい場合は、画面を明るくしてください。', back: '戻る',
     paidTitle: 'お支払い完了', paid: 'お支払いが完了しました', paymentInfo: 'お支払い情報', storeName: '店舗名', paidAt: 'お支払い日時',
@@ -16,6 +16,14 @@ const TEXTS = {
     area: '地区', allAreas: 'すべての地区', search: '検索', noStores: '該当する加盟店はありません。', storeCount: (n) => `${n}件`,
     cancelled: '取消済み', scanStore: 'お店のQRコードを読み取る', scanHelp: 'お店に表示されたQRコードを枠内に映してください。',
     camera: 'カメラの映像', confirmPay: 'お支払い内容の確認', pay: '支払う',
+    money: (n, signed) => `${signed && n > 0 ? '+' : ''}${n < 0 ? '-' : ''}${Math.abs(n).toLocaleString('ja-JP')}円`,
+    txnTypes: {
+      charge: 'チャージ', store_charge: '店頭チャージ', charge_cancel: 'チャージ取消', payment: '決済', prepaid_payment: '決済',
+      payment_cancel: '決済取消', bonus_grant: 'ボーナス付与', campaign_grant: 'キャンペーン付与', campaign_grant_cancel: 'キャンペーン付与取消',
+      lapse: '失効', adjust_lapse: '失効 (調整)', adjust_add: '残高調整 (加算)', adjust_sub: '残高調整 (減算)',
+    },
+    sep: ' ・ ', bothTypes: '共通券・専用券',
+    offline: '通信できません。電波の届く場所で、もう一度お試しください。',
     contact: 'お問い合わせ', phone: '電話', hours: '受付時間', noContact: 'お問い合わせ先は登録されていません。',
     notices: 'お知らせ', other: 'その他', tabs: 'メニュー', unread: '未読', unreadCount: '件の未読', noNotices: 'お知らせはありません。',
     noticePeriod: (s, e) => `掲載期間 ${s} 〜 ${e}`, terms: 'ご利用にあたって (利用規約)',
@@ -35,7 +43,7 @@ const TEXTS = {
     noMail: 'If no email arrives, please check your spam folder.', codeTitle: 'Enter the code',
     available: 'Available balance', yen: 'yen', breakdown: 'Breakdown', common: 'Common voucher', dedicated: 'Local-shop voucher', expires: 'Valid until',
     commonNote: 'Common vouchers: usable at every participating store', dedicatedNote: 'Local-shop vouchers: not usable at large stores',
-    pending: (amount) => `Not yet usable: ${amount} yen`, showQr: 'Show QR code', history: 'History', stores: 'Stores',
+    pending: (amount) => `Not yet usable: ${amount}`, showQr: 'Show QR code', history: 'History', stores: 'Stores',
     qrTitle: 'Pay with QR code', qrHelp: 'Ask the store staff to scan this QR code.', qrValid: (s) => `Valid for ${s}`,
     qrRefreshing: 'Refreshing the QR code…', qrBrightness: 'If it does not scan, turn up the screen brightness.', back: 'Back',
     paidTitle: 'Payment complete', paid: 'Your payment is complete', paymentInfo: 'Payment details', storeName: 'Store', paidAt: 'Date and time',
@@ -43,6 +51,14 @@ const TEXTS = {
     area: 'Area', allAreas: 'All areas', search: 'Search', noStores: 'No stores found.', storeCount: (n) => `${n} stores`,
     cancelled: 'Cancelled', scanStore: "Scan the store's QR code", scanHelp: "Point the camera at the store's QR code.",
     camera: 'Camera view', confirmPay: 'Confirm your payment', pay: 'Pay',
+    money: (n, signed) => `${signed && n > 0 ? '+' : ''}${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('en-US')}`,
+    txnTypes: {
+      charge: 'Top-up', store_charge: 'Top-up at a counter', charge_cancel: 'Top-up cancelled', payment: 'Payment', prepaid_payment: 'Payment',
+      payment_cancel: 'Payment cancelled', bonus_grant: 'Bonus', campaign_grant: 'Campaign bonus', campaign_grant_cancel: 'Campaign bonus cancelled',
+      lapse: 'Expired', adjust_lapse: 'Expired (adjustment)', adjust_add: 'Balance adjustment (+)', adjust_sub: 'Balance adjustment (−)',
+    },
+    sep: ' · ', bothTypes: 'Common and local-shop',
+    offline: 'No connection. Please try again where you have a signal.',
     contact: 'Contact', phone: 'Tel', hours: 'Hours', noContact: 'No contact has been registered.',
     notices: 'Notices', other: 'More', tabs: 'Menu', unread: 'Unread', unreadCount: ' unread', noNotices: 'No notices.',
     noticePeriod: (s, e) => `Shown ${s} to ${e}`, terms: 'Terms of use',
@@ -67,6 +83,14 @@ export function setLanguage(lang) {
   localStorage.setItem(KEY, lang);
   document.documentElement.lang = lang;
 }
+
+/** A transaction type in the wallet's language (the server's label is Japanese). */
+export function txnType(code, fallback) {
+  return TEXTS[language()].txnTypes[code] || (language() === 'ja' ? fallback : 'Transaction');
+}
+
+/** An amount as the wallet's language writes it: 500円 / ¥500 (signed: +500円 / +¥500). */
+export function money(n, signed = false) { return TEXTS[language()].money(Number(n || 0), signed); }
 
 export function t(key, ...args) {
   const value = TEXTS[language()][key];

@@ -70,6 +70,96 @@ ACTION_LABELS: dict[str, str] = {
 }
 
 
+# How an entry reads on 監査ログ: Japanese names for targets, detail fields and their coded values.
+TARGET_LABELS: dict[str, str] = {
+    "export": "ダウンロード",
+    "grant": "一括付与",
+    "job": "一括処理",
+    "programme": "商品券事業",
+    "terminal": "端末",
+    "transaction": "取引",
+    "user": "管理ユーザ",
+    "wallet": "アプリユーザ",
+    "company": "企業",
+    "store": "店舗",
+}
+DETAIL_LABELS: dict[str, str] = {
+    "spec": "種類",
+    "bytes": "ファイルサイズ",
+    "state": "状態",
+    "amount": "金額",
+    "units": "口数",
+    "login_id": "ログインID",
+    "role": "権限",
+    "app": "アプリ",
+    "name": "名称",
+    "number": "取引番号",
+    "terminal_id": "端末ID",
+    "wallet_id": "ユーザID",
+    "next": "次の手順",
+    "reason": "理由",
+    "fields": "変更項目",
+    "phone": "電話番号",
+    "address": "住所",
+    "area": "地区",
+    "latitude": "緯度",
+    "longitude": "経度",
+    "email": "メールアドレス",
+    "old_email": "変更前メールアドレス",
+    "new_email": "変更後メールアドレス",
+    "count": "件数",
+    "rows": "件数",
+}
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "state": {"queued": "受付済み", "running": "処理中", "done": "完了", "failed": "失敗", "paused": "中断"},
+    "app": {"admin": "管理画面", "merchant": "加盟店アプリ", "wallet": "利用者アプリ"},
+    "spec": {
+        "companies": "企業",
+        "stores": "店舗",
+        "terminals": "端末",
+        "users": "管理ユーザ",
+        "app_users": "アプリユーザ",
+    },
+    "reason": {"unknown_login": "登録のないログインID", "locked": "ロック中", "password": "パスワード誤り"},
+    "next": {"done": "完了", "verify_email": "メールアドレス認証", "change_password": "パスワード変更"},
+    "role": {
+        "system_admin": "システム管理者",
+        "committee_admin": "アクワイアラ管理者",
+        "company_admin": "企業管理者",
+        "company_staff": "企業担当者",
+        "store_manager": "店舗管理者",
+        "store_staff": "店舗担当者",
+    },
+}
+
+
+def describe_detail(detail: dict[str, Any]) -> str:
+    """「種類: 店舗 / ファイルサイズ: 396バイト / 状態: 受付済み」 rather than `spec=stores bytes=396 state=queued`."""
+    parts = []
+    for key, value in detail.items():
+        if value is None or value == "":
+            continue
+        label = DETAIL_LABELS.get(key, "内容")
+        if key == "bytes":
+            text = f"{int(value):,}バイト"
+        elif key == "amount":
+            text = f"{int(value):,}円"
+        elif isinstance(value, list | tuple):
+            text = "、".join(DETAIL_LABELS.get(str(v), str(v)) for v in value)
+        elif isinstance(value, bool):
+            text = "はい" if value else "いいえ"
+        else:
+            text = VALUE_LABELS.get(key, {}).get(str(value), str(value))
+        parts.append(f"{label}: {text}")
+    return " / ".join(parts)
+
+
+def describe_target(target_type: str | None, target_id: str | None) -> str:
+    if not target_type:
+        return ""
+    return f"{TARGET_LABELS.get(target_type, '対象')} {target_id or ''}".strip()
+
+
 def actor_of(principal: Principal | None, **fallback: Any) -> dict[str, Any]:
     if principal is None:
         return fallback

@@ -50,6 +50,9 @@ class StoreFields(BaseModel):
     address: str | None = Field(default=None, max_length=200)
     area: str | None = Field(default=None, max_length=40)
     large: BodyBool = False
+    # 店舗位置情報 (for the wallet's store list), in degrees
+    latitude: float | None = Field(default=None, ge=20, le=46)
+    longitude: float | None = Field(default=None, ge=122, le=154)
     external_store_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
     external_service_name: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
 

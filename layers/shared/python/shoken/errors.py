@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+# What a field's reason code means, for details raised without their own sentence: the UI shows
+# reason_ja beside the field and never the code (issue 14.3).
+REASONS_JA: dict[str, str] = {
+    "duplicate": "既に使われています。別の値を入力してください。",
+    "mismatch": "正しくありません。",
+    "required": "入力してください。",
+    "unknown": "見つかりません。",
+    "format": "形式が正しくありません。",
+    "locked": "ロックされています。",
+    "password": "パスワードが正しくありません。",
+}
+
 
 class ShokenError(Exception):
     """Base of every error a caller may see. Handlers never build error bodies themselves."""
@@ -27,7 +39,14 @@ class ShokenError(Exception):
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.text}
         if self.details:
-            error["details"] = self.details
+            error["details"] = [
+                {
+                    **d,
+                    "reason_ja": d.get("reason_ja")
+                    or REASONS_JA.get(str(d.get("reason")), "入力内容を確認してください。"),
+                }
+                for d in self.details
+            ]
         if self.retry_after is not None:
             error["retry_after"] = max(1, self.retry_after)
         return {"error": error}

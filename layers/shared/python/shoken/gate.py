@@ -44,6 +44,17 @@ class TerminalUnbound(ShokenError):
     message = "端末の設定が解除されました。端末IDとパスワードで再度設定してください。"
 
 
+class TerminalRebound(TerminalUnbound):
+    """The terminal was set up on another device since: this one is signed out, and told why."""
+
+    code = "terminal_rebound"
+    message = (
+        "この端末IDが別のスマートフォン・タブレットで設定されたため、この機器ではログアウトしました。"
+        "この機器で使う場合は、端末IDとパスワードで再度設定してください"
+        " (設定し直すと、もう一方の機器がログアウトします)。"
+    )
+
+
 class StoreSuspended(ShokenError):
     status = 403
     code = "store_suspended"
@@ -213,6 +224,8 @@ def check_merchant(principal: Principal, found: dict[keys.Key, Item], *, now_epo
 
 def check_terminal(terminal: Item | None, store: Item | None, binding_id: str | None) -> None:
     """The terminal still bound to this device (`binding_id` from its signed cookie) and active, its store active."""
+    if terminal is not None and binding_id and terminal.get("binding_id") and terminal["binding_id"] != binding_id:
+        raise TerminalRebound()
     if terminal is None or not binding_id or terminal.get("binding_id") != binding_id:
         raise TerminalUnbound()
     if terminal.get("status") != "active":

@@ -90,9 +90,47 @@ def password_reset_locked(to: str) -> Mail:
 
 
 def registration(
-    to: str, *, name: str, login_id: str, role_label: str, url: str, committee_name: str, store_name: str | None
+    to: str,
+    *,
+    name: str,
+    login_id: str,
+    role_label: str,
+    url: str,
+    committee_name: str,
+    store_name: str | None,
+    merchant_app: bool = False,
+    terminal_ids: tuple[str, ...] = (),
+    next_steps: str = "",
 ) -> Mail:
+    """管理ユーザ登録完了: each role is sent to its own app (a store's staff to 加盟店アプリ, with the
+    store's terminal IDs) and told what to do next."""
     place = f"■店舗名:{store_name}\n" if store_name else ""
+    if merchant_app:
+        terminals = (
+            "、".join(terminal_ids) if terminal_ids else "(まだ登録されていません。企業管理者にお問い合わせください)"
+        )
+        access = (
+            f"■加盟店アプリURL:{url}\n"
+            f"■この店舗の端末ID:{terminals}\n"
+            "■端末パスワード(4桁):企業管理者が管理画面の「端末詳細」で確認できます。企業管理者から受け取ってください。\n"
+            f"■ログインID:{login_id}\n"
+            "■パスワード(初回のみ):ログインIDと同じ\n\n"
+            "【はじめて使うとき】\n"
+            "1. スマートフォン・タブレットで加盟店アプリURLを開き、「端末設定」で端末IDと端末パスワードを入力します。\n"
+            "2. 店舗情報を確認して「OK」を押し、ログインIDと初回パスワードでログインします。\n"
+            "3. 新しいパスワードを設定すると、決済を始められます。"
+        )
+    else:
+        access = (
+            f"■管理画面URL:{url}\n"
+            f"■ログインID:{login_id}\n"
+            "■パスワード(初回のみ):ログインIDと同じ\n\n"
+            "【はじめてログインするとき】\n"
+            "1. 管理画面URLを開き、ログインIDと初回パスワードでログインします"
+            " (ログイン画面のブックマークをおすすめします)。\n"
+            "2. 新しいパスワードを設定し、このメールアドレスに届く6桁の確認コードを入力します。"
+            + (f"\n3. {next_steps}" if next_steps else "")
+        )
     return Mail(
         to=to,
         subject="【重要】管理ユーザ登録完了のお知らせ",
@@ -100,11 +138,7 @@ def registration(
             f"{name} 様\n\n"
             "※本メールは重要事項が記載されているため、厳重管理の上保管をお願いいたします。\n\n"
             f"{committee_name}です。管理ユーザの登録が完了しましたので、ご連絡いたします。\n\n"
-            f"■権限:{role_label}\n{place}"
-            f"■管理画面URL:{url}\n"
-            f"■ログインID:{login_id}\n"
-            "■パスワード(初回のみ):ログインIDと同じ\n\n"
-            "初回ログイン後、パスワードの変更をお願いいたします。" + FOOTER
+            f"■権限:{role_label}\n{place}{access}" + FOOTER
         ),
     )
 

@@ -128,6 +128,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/stores", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/stores/{store_id}", AD, CONSOLE),
     _session("PUT", "/api/admin/stores/{store_id}", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/stores/{store_id}/details", AD, COMPANY_ADMIN_UP),  # screens: 企業管理者 edits
     _session("GET", "/api/admin/terminals", AD, CONSOLE),
     _session("POST", "/api/admin/terminals", AD, CONSOLE),
     _session("GET", "/api/admin/terminals/{terminal_id}", AD, CONSOLE),
@@ -141,6 +142,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/app-users/{wallet_id}/resume", AD, COMMITTEE_UP),
     # --- bulk registration (マスタ一括登録) ----------------------------------------------------------------
     _session("GET", "/api/admin/bulk-specs", AD, CONSOLE),
+    _session("GET", "/api/admin/bulk-specs/{spec}/template.csv", AD, CONSOLE),  # screens: the template to fill in
     _session("POST", "/api/admin/bulk-uploads", AD, CONSOLE, body_limit=UPLOAD_BODY_LIMIT),
     _session("GET", "/api/admin/bulk-uploads", AD, CONSOLE),
     _session("GET", "/api/admin/bulk-uploads/{job_id}", AD, CONSOLE),
@@ -182,6 +184,8 @@ ROUTES: tuple[Route, ...] = (
     # --- history (取引履歴) ---------------------------------------------------------------------------
     _session("GET", "/api/history", H, CONSOLE | MERCHANT),
     _session("GET", "/api/history/{number}", H, CONSOLE | MERCHANT),
+    # screens: the merchant app's 日計 (its own store's day, for closing the till)
+    _session("GET", "/api/merchant/daily", H, MERCHANT),
     # --- exports (ダウンロード予約 / ファイルダウンロード) and reports (集計) -----------------------------
     _session("POST", "/api/exports", H, CONSOLE),
     _session("GET", "/api/exports", H, CONSOLE),

@@ -41,6 +41,8 @@ def reason_ja(error: Any) -> str:
     """A Japanese sentence for one pydantic validation error (the UI shows it beside the field)."""
     template = _REASONS_JA.get(str(error.get("type", "")), "入力内容を確認してください。")
     context = dict(error.get("ctx") or {})
+    if error.get("type") == "string_too_short" and context.get("min_length") == 1:
+        template = "入力してください。"  # not 「1文字以上で入力してください」 for an empty required field
     if "error" in context:
         context["error"] = str(context["error"]).removeprefix("Value error, ")
     try:

@@ -97,6 +97,11 @@ def days(db: Dynamo, committee_id: str, first: str, last: str) -> Iterable[Item]
         month = f"{year + (number == 12)}-{(number % 12) + 1:02d}"
 
 
+def store_day(db: Dynamo, committee_id: str, day: str, store_id: str) -> Iterable[Item]:
+    """One store's totals of one JST day, one item per transaction type (the merchant app's 日計)."""
+    return db.query_all(pk_name="PK", pk=day_pk(committee_id, day[:7]), sk_name="SK", sk_begins=f"D#{day}#{store_id}#")
+
+
 def unused(db: Dynamo, committee_id: str, programme_id: str, on: str) -> dict[str, int]:
     """Unused value of a programme at the end of a JST date, by voucher type."""
     out: dict[str, int] = {}
