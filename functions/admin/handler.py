@@ -368,7 +368,7 @@ def handle_set_payout_by(company_id: str, body: PayoutByRequest) -> PayoutAccoun
 
 @app.get("/api/admin/banks/<bank_code>")
 def handle_bank_names(
-    bank_code: str, branch_code: Annotated[str | None, Query(max_length=3, pattern=r"^\d{0,3}$")] = None
+    bank_code: str, branch_code: Annotated[str | None, Query(max_length=3, pattern=r"^[0-9]{0,3}$")] = None
 ) -> BankNames:
     return payout_accounts.names(bank_code, branch_code)
 

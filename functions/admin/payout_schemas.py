@@ -43,7 +43,7 @@ class BankNames(BaseModel):
 
 # --- committee settings (委託者) and programme calendars ----------------------------------------------
 class PayoutSettingsInput(BaseModel):
-    consignor_code: str = Field(pattern=r"^\d{10}$")  # 委託者コード, given by the committee's bank
+    consignor_code: str = Field(pattern=r"^[0-9]{10}$")  # 委託者コード, given by the committee's bank
     consignor_name: str = Field(min_length=1, max_length=80)  # 委託者名 (カナ)
     bank_code: str = Field(min_length=1, max_length=8)
     branch_code: str = Field(min_length=1, max_length=8)

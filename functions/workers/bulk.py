@@ -549,9 +549,12 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         state="done",
         done_count=len(rows),
         message=f"{len(records):,}件の{spec.label}を登録しました。",
+        # Only uploads that register entities have new IDs to list (payout accounts update existing ones).
         created=[_created(spec_name, line, record) for line, (record, _) in zip(lines, records, strict=True)][
             :MAX_CREATED_KEPT
-        ],
+        ]
+        if spec_name in ID_FIELDS
+        else [],
     )
     audit.record(
         rt,

@@ -76,7 +76,7 @@ def data_version() -> str:
 
 def bank_name(bank_code: str) -> str:
     """The bank's name from the Zengin list; UnknownBank if the code is not on it."""
-    if not re.fullmatch(r"\d{4}", bank_code or ""):
+    if not re.fullmatch(r"[0-9]{4}", bank_code or ""):
         raise UnknownBank("金融機関コードは4桁の数字で入力してください。")
     found = _banks().get(bank_code)
     if found is None:
@@ -86,7 +86,7 @@ def bank_name(bank_code: str) -> str:
 
 def branch_name(bank_code: str, branch_code: str) -> str:
     bank_name(bank_code)
-    if not re.fullmatch(r"\d{3}", branch_code or ""):
+    if not re.fullmatch(r"[0-9]{3}", branch_code or ""):
         raise UnknownBranch("支店コードは3桁の数字で入力してください。")
     found = _branches(bank_code).get(branch_code)
     if found is None:
@@ -131,7 +131,7 @@ def holder_kana(text: str, *, limit: int = HOLDER_MAX_BYTES, what: str = "口座
 
 
 def account_number(text: str) -> str:
-    if not re.fullmatch(r"\d{7}", text or ""):
+    if not re.fullmatch(r"[0-9]{7}", text or ""):
         raise BadAccount("口座番号は7桁の数字で入力してください。")
     return text
 

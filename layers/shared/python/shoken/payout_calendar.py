@@ -14,6 +14,8 @@ from datetime import date, timedelta
 import jpholiday
 from pydantic import BaseModel, Field, field_validator
 
+from shoken.validation import BodyInt
+
 MONTH_END = 31  # a cut-off day of 31 means the last day of every month (末日)
 # A period is closed for a run this long after its last day ends, so that a payment stamped a moment
 # before midnight has been written before anything reads the period.
@@ -21,9 +23,9 @@ CLOSE_GRACE_MINUTES = 10
 
 
 class CalendarSettings(BaseModel):
-    cutoff_days: list[int] = Field(default=[15, MONTH_END], min_length=1, max_length=4)
-    pay_after_days: int = Field(default=5, ge=1, le=20)  # bank business days after the cut-off
-    fee_bps: int = Field(default=0, ge=0, le=1000)  # fee in 1/100 % of the amount (0-10 %), rounded down
+    cutoff_days: list[BodyInt] = Field(default=[15, MONTH_END], min_length=1, max_length=4)
+    pay_after_days: BodyInt = Field(default=5, ge=1, le=20)  # bank business days after the cut-off
+    fee_bps: BodyInt = Field(default=0, ge=0, le=1000)  # fee in 1/100 % of the amount (0-10 %), rounded down
 
     @field_validator("cutoff_days")
     @classmethod
