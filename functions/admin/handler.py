@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, contact, grants, merchants, notices, programmes, users
+from admin import app_users, audit_log, bulk_uploads, contact, grants, merchants, notices, programmes, residents, users
 from admin.schemas import (
     AppUserDetail,
     AppUserList,
@@ -37,6 +37,11 @@ from admin.schemas import (
     ProgrammeFields,
     ProgrammeList,
     ProgrammeView,
+    ResidentListView,
+    ResidentSearch,
+    ResidentSearchResult,
+    ResidentUploadList,
+    ResidentUploadView,
     StoreCreate,
     StoreList,
     StoreSearch,
@@ -295,6 +300,33 @@ def handle_list_reminders() -> JobList:
 @app.post("/api/admin/notices/<notice_id>/withdraw")
 def handle_withdraw_notice(notice_id: str) -> NoticeView:
     return notices.withdraw(api.rt(), api.principal(), notice_id)
+
+
+# --- sale engineer: resident lists (住民名簿) ------------------------------------------------------------
+@app.get("/api/admin/programmes/<programme_id>/residents")
+def handle_get_residents(programme_id: str) -> ResidentListView:
+    return residents.status(api.rt(), api.principal(), programme_id)
+
+
+@app.post("/api/admin/programmes/<programme_id>/residents")
+def handle_upload_residents(programme_id: str) -> ResidentUploadView:
+    file_name = api.current().request.headers.get("x-file-name")
+    return residents.upload(api.rt(), api.principal(), programme_id, api.raw_body(), file_name)
+
+
+@app.get("/api/admin/programmes/<programme_id>/resident-uploads")
+def handle_list_resident_uploads(programme_id: str) -> ResidentUploadList:
+    return residents.list_uploads(api.rt(), api.principal(), programme_id)
+
+
+@app.get("/api/admin/programmes/<programme_id>/resident-uploads/<job_id>")
+def handle_get_resident_upload(programme_id: str, job_id: str) -> ResidentUploadView:
+    return residents.get_upload(api.rt(), api.principal(), programme_id, job_id)
+
+
+@app.post("/api/admin/programmes/<programme_id>/residents/search")
+def handle_search_residents(programme_id: str, body: ResidentSearch) -> ResidentSearchResult:
+    return residents.search(api.rt(), api.principal(), programme_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -470,3 +470,42 @@ class NoticeAdminList(BaseModel):
 
 class NoticeAdminQuery(BaseModel):
     committee_id: str | None = Field(default=None, max_length=10)
+
+
+# --- sale engineer: resident lists (住民名簿, issues 15/23) ---------------------------------------------
+class ResidentUploadDiff(BaseModel):
+    added: int
+    removed: int
+    unchanged: int
+    added_lines: list[int]  # the file's lines of the residents added (the first 200)
+
+
+class ResidentUploadView(JobView):
+    diff: ResidentUploadDiff | None = None
+
+
+class ResidentUploadList(BaseModel):
+    items: list[ResidentUploadView]
+
+
+class ResidentListView(BaseModel):
+    programme_id: str
+    listed: bool  # whether the programme has a resident list
+    count: int = 0
+    uploaded_at: str | None = None
+    uploaded_by: str | None = None
+    file_name: str | None = None
+    columns: list[str]  # the columns an upload must have, in any order
+    reasons: dict[str, str]  # why personal data may be searched: code -> label
+
+
+class ResidentSearch(BaseModel):
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=1, max_length=40)
+
+
+class ResidentSearchResult(BaseModel):
+    listed: bool
+    message: str

@@ -36,6 +36,9 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
     "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
     "PUT /api/admin/committees/{committee_id}/contact": {"name": "委員会", "contact_phone": "0573-00-0000"},
+    "POST /api/admin/programmes/{programme_id}/residents/search": {
+        "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01", "reason": "counter_identity",
+    },
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
@@ -132,6 +135,18 @@ def matrix(world: World, city: City) -> Matrix:
             exports["committee_admin" if role != "committee_admin" else "system_admin"],
         ),
     }
+
+    # 住民名簿: an upload of each committee's programme (sale engineer)
+    resident_jobs = [
+        clients["system_admin"]
+        .request("POST", f"/api/admin/programmes/{p}/residents", raw=b"x", content_type="text/csv")
+        .json["job_id"]
+        for p in (own_programme["programme_id"], other_programme["programme_id"])
+    ]
+    objects["GET /api/admin/programmes/{programme_id}/resident-uploads/{job_id}:job_id"] = lambda role: (
+        resident_jobs[0],
+        resident_jobs[1],
+    )
 
     # お知らせ: one of each committee per audience, so a reader's "own" one is one they are sent.
     def notice_of(committee: dict[str, Any], audience: str, n: int) -> str:

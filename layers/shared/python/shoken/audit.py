@@ -43,6 +43,10 @@ ACTION_LABELS: dict[str, str] = {
     "payment_cancelled": "決済取消",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
+    # sale engineer: resident lists (住民名簿); a search records its reason, never the values typed
+    "resident_list_upload": "住民名簿アップロード",
+    "resident_list_uploaded": "住民名簿取込",
+    "resident_searched": "住民名簿検索",
     # notices engineer: the committee's contact and お知らせ
     "committee_contact_updated": "お問い合わせ先更新",
     "notice_created": "お知らせ登録",

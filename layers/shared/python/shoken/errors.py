@@ -91,3 +91,15 @@ class InternalError(ShokenError):
     status = 500
     code = "internal_error"
     message = "システムエラーが発生しました。時間をおいて再度お試しください。"
+
+
+# --- sale engineer: resident lists and sales (issues 15/23) --------------------------------------------
+class ResidentListMissing(ShokenError):
+    status = 409
+    code = "resident_list_missing"
+    message = "この事業の住民名簿はまだ取り込まれていません。"
+
+
+class ReasonRequired(InvalidRequest):
+    code = "reason_required"
+    message = "個人情報を検索する理由を選択してください。"

@@ -154,6 +154,12 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/wallet/notices/{notice_id}/read", W, CITIZEN),
     _session("GET", "/api/merchant/notices", H, MERCHANT),
     _session("POST", "/api/merchant/notices/{notice_id}/read", H, MERCHANT),
+    # --- sale engineer: resident lists (住民名簿, issues 15/23); committee level only -------------------
+    _session("GET", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads/{job_id}", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/residents/search", AD, COMMITTEE_UP),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),

@@ -123,3 +123,19 @@ def reminder_mark(wallet_id: str, expires_on: str, days_before: int) -> Key:
 def reminder_jobs(committee_id: str) -> str:
     """list2 partition of a committee's expiry-reminder jobs, for the console."""
     return f"REMINDERS#{committee_id}"
+
+
+# --- sale engineer: resident lists (住民名簿, issues 15/23) --------------------------------------------
+def resident_list(programme_id: str) -> Key:
+    """A programme's current resident list: its generation, count and who uploaded it (no personal data)."""
+    return (f"PROG#{programme_id}", "RESLIST")
+
+
+def resident(programme_id: str, generation: str, matching_hash: str) -> Key:
+    """One resident of one generation of a programme's list: only the keyed hash of the matching fields."""
+    return (f"RES#{programme_id}#{generation}", f"H#{matching_hash}")
+
+
+def resident_uploads(programme_id: str) -> str:
+    """list2 partition of a programme's resident-list upload jobs, for its committee's admins."""
+    return f"RESUPLOADS#{programme_id}"
