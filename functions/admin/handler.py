@@ -8,8 +8,21 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import app_users, audit_log, bulk_uploads, contact, grants, merchants, notices, programmes, residents, users
+from admin import (
+    app_users,
+    audit_log,
+    bulk_uploads,
+    contact,
+    grants,
+    merchants,
+    notices,
+    programmes,
+    residents,
+    sale,
+    users,
+)
 from admin.schemas import (
+    ApplicationView,
     AppUserDetail,
     AppUserList,
     AppUserSearch,
@@ -33,6 +46,7 @@ from admin.schemas import (
     NoticeFields,
     NoticeView,
     OptionsResponse,
+    PaperApplication,
     ProgrammeCreate,
     ProgrammeFields,
     ProgrammeList,
@@ -42,6 +56,8 @@ from admin.schemas import (
     ResidentSearchResult,
     ResidentUploadList,
     ResidentUploadView,
+    SaleSettings,
+    SaleView,
     StoreCreate,
     StoreList,
     StoreSearch,
@@ -327,6 +343,21 @@ def handle_get_resident_upload(programme_id: str, job_id: str) -> ResidentUpload
 @app.post("/api/admin/programmes/<programme_id>/residents/search")
 def handle_search_residents(programme_id: str, body: ResidentSearch) -> ResidentSearchResult:
     return residents.search(api.rt(), api.principal(), programme_id, body)
+
+
+@app.get("/api/admin/programmes/<programme_id>/sale")
+def handle_get_sale(programme_id: str) -> SaleView:
+    return sale.get(api.rt(), api.principal(), programme_id)
+
+
+@app.put("/api/admin/programmes/<programme_id>/sale")
+def handle_update_sale(programme_id: str, body: SaleSettings) -> SaleView:
+    return sale.update(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/applications")
+def handle_paper_application(programme_id: str, body: PaperApplication) -> ApplicationView:
+    return sale.paper_application(api.rt(), api.principal(), programme_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

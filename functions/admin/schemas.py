@@ -509,3 +509,29 @@ class ResidentSearch(BaseModel):
 class ResidentSearchResult(BaseModel):
     listed: bool
     message: str
+
+
+class SaleSettings(BaseModel):
+    apply_start: date
+    apply_end: date
+    units_on_sale: int = Field(ge=1, le=10_000_000)
+
+
+class SaleView(BaseModel):
+    programme_id: str
+    limit_units: int  # お一人あたりの購入上限: the programme's own limit
+    settings: SaleSettings | None = None
+
+
+class PaperApplication(BaseModel):
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+    units: int = Field(ge=1, le=100)
+
+
+class ApplicationView(BaseModel):
+    programme_id: str
+    units: int
+    channel: str
+    applied_at: str

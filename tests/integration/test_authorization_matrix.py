@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from shoken import routes
+from shoken import routes, sale
 from shoken.db import notices, transactions
 from shoken.roles import Role
 from shoken.routes import Gate, Route
@@ -39,6 +39,16 @@ BODIES: dict[str, Any] = {
     "POST /api/admin/programmes/{programme_id}/residents/search": {
         "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01", "reason": "counter_identity",
     },
+    "PUT /api/admin/programmes/{programme_id}/sale": {
+        "apply_start": "2026-11-20", "apply_end": "2026-12-10", "units_on_sale": 1000,
+    },
+    "POST /api/admin/programmes/{programme_id}/applications": {
+        "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01", "units": 1,
+    },
+    "POST /api/wallet/sale/{programme_id}/eligibility": {
+        "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01",
+    },
+    "PUT /api/wallet/sale/{programme_id}/application": {"units": 1},
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
@@ -65,6 +75,9 @@ def matrix(world: World, city: City) -> Matrix:
     spare_wallet = world.wallet(city.committee, "spare@example.jp")  # suspending it neither
     own_programme = world.programme(city.committee, "P1")
     other_programme = world.programme(city.other_committee, "P2")
+    for programme in (own_programme, other_programme):  # 申込 is open for both (sale engineer)
+        world.put(sale.settings_item(programme["programme_id"], apply_start="2026-11-20", apply_end="2026-12-10",
+                                     units_on_sale=1000, now=world.now))  # fmt: skip
     clients = {
         "system_admin": console_login("sysadmin01"),
         "committee_admin": console_login("ena-0001"),
@@ -223,4 +236,6 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
 
 
 # Refusals an allowed role may meet on its own objects for reasons other than scope.
-LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {}
+LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {
+    "PUT /api/wallet/sale/{programme_id}/application": ("not_eligible",),  # the matrix's resident has none
+}

@@ -79,7 +79,7 @@ class PaymentsConfig(HttpConfig):
     pass
 
 
-class WalletConfig(HttpConfig):
+class WalletConfig(HttpConfig, ResidentKeyConfig):
     pass
 
 

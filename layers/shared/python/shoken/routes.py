@@ -160,6 +160,13 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads/{job_id}", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/residents/search", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/applications", AD, COMMITTEE_UP),
+    _session("GET", "/api/wallet/sale/{programme_id}", W, CITIZEN),
+    _session("POST", "/api/wallet/sale/{programme_id}/eligibility", W, CITIZEN),
+    _session("PUT", "/api/wallet/sale/{programme_id}/application", W, CITIZEN),
+    _session("POST", "/api/wallet/sale/{programme_id}/application/withdraw", W, CITIZEN),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),
