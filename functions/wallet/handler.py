@@ -26,6 +26,7 @@ from wallet.schemas import (
     StorePage,
     StoreQuery,
     WalletSale,
+    WalletSales,
 )
 
 app = api.make_resolver()
@@ -78,6 +79,11 @@ def handle_read_notice(notice_id: str) -> notices.NoticeRead:
 
 
 # --- sale engineer: 申込 (issue 15) ------------------------------------------------------------------
+@app.get("/api/wallet/sales")
+def handle_list_sales() -> WalletSales:
+    return sale.list_open(api.rt(), api.principal())
+
+
 @app.get("/api/wallet/sale/<programme_id>")
 def handle_get_sale(programme_id: str) -> WalletSale:
     return sale.status(api.rt(), api.principal(), programme_id)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from shoken import residents, sale
 from shoken.clock import jst_date
-from shoken.db import programmes, wallets
+from shoken.db import keys, programmes, wallets
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale
 from shoken.principal import Principal
 from shoken.runtime import Runtime
-from wallet.schemas import ApplicationRequest, EligibilityRequest, WalletSale
+from wallet.schemas import ApplicationRequest, EligibilityRequest, WalletSale, WalletSales
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
@@ -61,3 +61,20 @@ def withdraw(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
     _programme(rt, caller, programme_id)
     sale.withdraw_in_wallet(rt, programme_id, caller.user_id)
     return status(rt, caller, programme_id)
+
+
+def list_open(rt: Runtime, caller: Principal) -> WalletSales:
+    """The programmes of the wallet's committee that are sold by application (one Query, one BatchGetItem)."""
+    wallet = wallets.get(rt.db, caller.user_id)
+    if wallet is None:
+        raise NoSale()
+    found = programmes.list_for_committee(rt.db, str(wallet["committee_id"]))
+    wanted = [keys.sale_settings(str(p["programme_id"])) for p in found]
+    with_sale = rt.db.batch_get(wanted, consistent=False) if wanted else {}
+    return WalletSales(
+        items=[
+            status(rt, caller, str(p["programme_id"]))
+            for p in found
+            if keys.sale_settings(str(p["programme_id"])) in with_sale
+        ]
+    )

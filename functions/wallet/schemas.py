@@ -114,3 +114,7 @@ class EligibilityRequest(BaseModel):
 
 class ApplicationRequest(BaseModel):
     units: int = Field(ge=1, le=100)
+
+
+class WalletSales(BaseModel):
+    items: list[WalletSale]  # the committee's programmes sold by application

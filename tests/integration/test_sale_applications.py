@@ -40,6 +40,8 @@ def code(reply: Any) -> str:
 
 def test_a_resident_confirms_eligibility_applies_changes_and_withdraws(committee: Client, rt: Runtime) -> None:
     resident = wallet_login("taro@example.jp")
+    listed = resident.get("/api/wallet/sales").json["items"]
+    assert [(s["programme_id"], s["open"], s["eligible"]) for s in listed] == [("P1", True, False)]
     # Before eligibility, applying is refused
     assert code(resident.put("/api/wallet/sale/P1/application", {"units": 1})) == "not_eligible"
     # Given the resident matches the list (kana typed in hiragana)

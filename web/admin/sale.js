@@ -22,8 +22,11 @@ export async function residents(ctx) {
     try { status = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/residents`); }
     catch (error) { showError(body, error); return; }
     const uploads = h('div');
+    let saleView = null;
+    try { saleView = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`); }
+    catch (error) { showError(body, error); return; }
     body.replaceChildren(summary(status), uploadForm(programmeId, status, () => refresh(programmeId, uploads)),
-      searchForm(programmeId, status), h('h2', {}, '取込結果'), uploads);
+      searchForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
     refresh(programmeId, uploads);
   }
 
@@ -92,6 +95,50 @@ export async function residents(ctx) {
     selectField({ label: '照会の理由', name: 'reason', required: true, options: [['', '選択してください'], ...Object.entries(status.reasons)] }),
     h('p', { class: 'hint' }, '照会は、理由とともに監査ログに記録されます(入力した内容は記録しません)。'),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '照会')));
+    return form;
+  }
+
+  function saleForm(programmeId, view) {
+    const slot = h('div');
+    const current = view.settings || {};
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const values = formValues(form);
+      values.units_on_sale = Number(values.units_on_sale);
+      try {
+        await ctx.api.put(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`, values);
+        slot.replaceChildren(notice('ok', '申込期間を保存しました。'));
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '申込期間'), slot,
+    field({ label: '申込開始日', name: 'apply_start', type: 'date', required: true, value: current.apply_start || '' }),
+    field({ label: '申込終了日', name: 'apply_end', type: 'date', required: true, value: current.apply_end || '' }),
+    field({ label: '販売冊数', name: 'units_on_sale', type: 'number', required: true, value: current.units_on_sale ?? '', attrs: { inputmode: 'numeric', min: '1' } }),
+    h('p', { class: 'hint' }, `お一人あたりの申込上限は、この事業の購入上限 (${view.limit_units}冊) です。`),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '保存')));
+    return form;
+  }
+
+  function paperForm(programmeId, view) {
+    const slot = h('div');
+    const units = Array.from({ length: view.limit_units }, (_, i) => [String(i + 1), `${i + 1}冊`]);
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const values = formValues(form);
+      values.units = Number(values.units);
+      try {
+        const saved = await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/applications`, values);
+        slot.replaceChildren(notice('ok', `申込書の内容 (${saved.units}冊) を受け付けました。`));
+        form.reset();
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '申込書の入力 (紙の申込)'), slot,
+    field({ label: '住民番号', name: 'resident_key', required: true, attrs: { autocomplete: 'off' } }),
+    field({ label: '氏名カナ', name: 'name_kana', required: true, attrs: { autocomplete: 'off' } }),
+    field({ label: '生年月日', name: 'birth_date', type: 'date', required: true }),
+    selectField({ label: '申込冊数', name: 'units', required: true, options: units }),
+    h('p', { class: 'hint' }, 'お一人1件のみ受け付けます。アプリで申込資格を確認済みの方は、アプリから申し込んでください。'),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '申込を登録')));
     return form;
   }
 
