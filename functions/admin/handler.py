@@ -38,6 +38,7 @@ from admin.schemas import (
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    DrawRequest,
     GrantRequest,
     JobList,
     JobView,
@@ -353,6 +354,11 @@ def handle_get_sale(programme_id: str) -> SaleView:
 @app.put("/api/admin/programmes/<programme_id>/sale")
 def handle_update_sale(programme_id: str, body: SaleSettings) -> SaleView:
     return sale.update(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/draw")
+def handle_draw(programme_id: str, body: DrawRequest) -> SaleView:
+    return sale.draw(api.rt(), api.principal(), programme_id, body)
 
 
 @app.post("/api/admin/programmes/<programme_id>/applications")

@@ -4,22 +4,50 @@ sale, and paper applications keyed in for residents without a phone (rules in sh
 from __future__ import annotations
 
 from admin.residents import _programme
-from admin.schemas import ApplicationView, PaperApplication, SaleSettings, SaleView
-from shoken import api, residents, sale
+from admin.schemas import ApplicationView, DrawRequest, DrawView, PaperApplication, SaleSettings, SaleView
+from shoken import api, audit, residents, sale
 from shoken.clock import iso
-from shoken.errors import InvalidRequest
+from shoken.errors import AlreadyDrawn, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
 
 def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
     programme = _programme(rt, caller, programme_id)
-    current = sale.view(sale.settings(rt, programme_id))
+    record = sale.settings(rt, programme_id)
+    current = sale.view(record)
+    drawn = None
+    if record and record.get("draw_seed"):
+        drawn = DrawView(
+            state=str(record["draw_state"]),
+            rule=str(record["draw_rule"]),
+            seed=str(record["draw_seed"]),
+            drawn_at=record.get("drawn_at"),
+            applicants=int(record.get("applicants", 0)),
+            winners=int(record.get("winners", 0)),
+            units_won=int(record.get("units_won", 0)),
+        )
     return SaleView(
         programme_id=programme_id,
         limit_units=int(programme["limit_units"]),
         settings=SaleSettings.model_validate(current) if current else None,
+        draw=drawn,
     )
+
+
+def draw(rt: Runtime, caller: Principal, programme_id: str, body: DrawRequest) -> SaleView:
+    programme = _programme(rt, caller, programme_id)
+    done = sale.draw(rt, programme_id, body.rule, audit.actor_of(caller))
+    api.audit_event(
+        "draw_done",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+        rule=str(done["draw_rule"]),
+        applicants=int(done["applicants"]),
+        winners=int(done["winners"]),
+    )
+    return get(rt, caller, programme_id)
 
 
 def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings) -> SaleView:
@@ -44,6 +72,9 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
                 }
             ]
         )
+    current = sale.settings(rt, programme_id)
+    if current is not None and current.get("draw_seed"):
+        raise AlreadyDrawn("抽選後は申込期間を変更できません。")
     rt.db.put(
         sale.settings_item(
             programme_id,

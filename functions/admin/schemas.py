@@ -517,10 +517,25 @@ class SaleSettings(BaseModel):
     units_on_sale: int = Field(ge=1, le=10_000_000)
 
 
+class DrawView(BaseModel):
+    state: str  # drawing / drawn
+    rule: str
+    seed: str  # also in the audit log, written before the draw: anyone can recompute the result
+    drawn_at: str | None = None
+    applicants: int = 0
+    winners: int = 0
+    units_won: int = 0
+
+
 class SaleView(BaseModel):
     programme_id: str
     limit_units: int  # お一人あたりの購入上限: the programme's own limit
     settings: SaleSettings | None = None
+    draw: DrawView | None = None
+
+
+class DrawRequest(BaseModel):
+    rule: Literal["lot", "equal_then_lot"]
 
 
 class PaperApplication(BaseModel):

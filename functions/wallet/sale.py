@@ -3,6 +3,8 @@ units within the limit, change or withdraw until the window closes (rules in sho
 
 from __future__ import annotations
 
+from typing import Literal
+
 from shoken import residents, sale
 from shoken.clock import jst_date
 from shoken.db import keys, programmes, wallets
@@ -38,7 +40,15 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         open=str(settings["apply_start"]) <= today <= str(settings["apply_end"]),
         eligible=matching_hash is not None,
         applied_units=int(application["units"]) if application else 0,
+        result=_result(settings, application),
+        won_units=int(application.get("won_units", 0)) if application and settings.get("draw_state") == "drawn" else 0,
     )
+
+
+def _result(settings: Item, application: Item | None) -> Literal["won", "lost"] | None:
+    if application is None or settings.get("draw_state") != "drawn":
+        return None
+    return "won" if int(application.get("won_units", 0)) > 0 else "lost"
 
 
 def confirm(rt: Runtime, caller: Principal, programme_id: str, body: EligibilityRequest) -> WalletSale:

@@ -104,6 +104,8 @@ class WalletSale(BaseModel):
     open: bool  # today is inside the 申込期間
     eligible: bool
     applied_units: int = 0  # 0: no application
+    result: Literal["won", "lost"] | None = None  # after the draw: 当選 / 落選
+    won_units: int = 0
 
 
 class EligibilityRequest(BaseModel):

@@ -49,6 +49,7 @@ BODIES: dict[str, Any] = {
         "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01",
     },
     "PUT /api/wallet/sale/{programme_id}/application": {"units": 1},
+    "POST /api/admin/programmes/{programme_id}/draw": {"rule": "lot"},
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from local.streams import Stream
-from shoken import sale
+from shoken import allocation, sale
 from shoken.db import keys
 from shoken.errors import EligibilityTaken
 from shoken.runtime import Runtime
@@ -148,3 +148,68 @@ def test_another_citys_resident_cannot_see_or_apply(committee: Client, city: Cit
     outsider = wallet_login("elsewhere@example.jp", service_id="othercity")
     assert code(outsider.get("/api/wallet/sale/P1")) == "no_sale"
     assert code(outsider.post("/api/wallet/sale/P1/eligibility", TARO)) == "no_sale"
+
+
+def test_the_draw_waits_for_close_logs_its_seed_first_and_cannot_run_twice(
+    committee: Client, rt: Runtime, clock: Any
+) -> None:
+    # Given three applicants for 5 units: Taro 3 in the wallet, Hanako 2 in the wallet, Jiro 2 on paper
+    taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    for client, person, units in ((taro, TARO, 3), (hanako, HANAKO, 2)):
+        assert client.post("/api/wallet/sale/P1/eligibility", person).status == 200
+        assert client.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
+    committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2})
+    committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 5})
+    # A draw before close is refused
+    early = committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
+    assert code(early) == "draw_before_close" and "2026-12-10" in early.json["error"]["message"]
+    # When the window has closed and the committee draws with equal share first
+    clock.advance(days=12)  # sessions end meanwhile: everyone signs in again
+    committee, taro = console_login("ena-0001"), wallet_login("taro@example.jp")
+    drawn = committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
+    assert drawn.status == 200, drawn
+    result = drawn.json["draw"]
+    assert result["state"] == "drawn" and result["applicants"] == 3 and result["units_won"] == 5
+    # Then the seed was audited, and recomputing from it and the applications gives the stored result
+    seeds = committee.get("/api/admin/audit?date_from=2026-12-11&date_to=2026-12-11&action=draw_seed").json["items"]
+    assert [e["detail"]["seed"] for e in seeds] == [result["seed"]]
+    stored = {str(a["L1SK"]): a for a in sale.applications(rt, "P1")}
+    recomputed = allocation.allocate(
+        {h: int(a["units"]) for h, a in stored.items()}, 5, allocation.Rule.EQUAL_THEN_LOT, result["seed"]
+    )
+    assert recomputed == {h: int(a["won_units"]) for h, a in stored.items()}
+    assert sorted(recomputed.values()) == [1, 2, 2]  # each gets 1, then 2 more by lot (one each)
+    # The wallet shows 当選 and the units won
+    status = taro.get("/api/wallet/sale/P1").json
+    assert (
+        status["result"] == "won"
+        and status["won_units"] == recomputed[sale.wallet_person(rt, "P1", status_wallet(taro))]
+    )
+    # And a second draw, or changing the window afterwards, is refused and changes nothing
+    assert code(committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"})) == "already_drawn"
+    assert code(committee.put("/api/admin/programmes/P1/sale", WINDOW)) == "already_drawn"
+    assert {str(a["L1SK"]): int(a["won_units"]) for a in sale.applications(rt, "P1")} == recomputed
+
+
+def test_a_loser_sees_the_result_in_the_wallet(committee: Client, clock: Any) -> None:
+    taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    for client, person in ((taro, TARO), (hanako, HANAKO)):
+        client.post("/api/wallet/sale/P1/eligibility", person)
+        client.put("/api/wallet/sale/P1/application", {"units": 1})
+    committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 1})
+    clock.advance(days=12)
+    committee, taro, hanako = (
+        console_login("ena-0001"),
+        wallet_login("taro@example.jp"),
+        wallet_login("hanako@example.jp"),
+    )
+    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).json["draw"]["winners"] == 1
+    results = sorted(
+        (c.get("/api/wallet/sale/P1").json["result"], c.get("/api/wallet/sale/P1").json["won_units"])
+        for c in (taro, hanako)
+    )
+    assert results == [("lost", 0), ("won", 1)]
+
+
+def status_wallet(client: Client) -> str:
+    return str(client.get("/api/auth/me").json["user_id"])

@@ -49,6 +49,8 @@ ACTION_LABELS: dict[str, str] = {
     "resident_searched": "住民名簿検索",
     "sale_settings_updated": "申込期間設定",
     "paper_application": "申込書の入力",
+    "draw_seed": "抽選シード",
+    "draw_done": "抽選",
     # notices engineer: the committee's contact and お知らせ
     "committee_contact_updated": "お問い合わせ先更新",
     "notice_created": "お知らせ登録",

@@ -151,3 +151,15 @@ class NoSale(ShokenError):
     status = 404
     code = "no_sale"
     message = "この事業は申込・抽選による販売を行っていません。"
+
+
+class DrawBeforeClose(ShokenError):
+    status = 409
+    code = "draw_before_close"
+    message = "申込期間が終わっていないため、抽選できません。"
+
+
+class AlreadyDrawn(ShokenError):
+    status = 409
+    code = "already_drawn"
+    message = "この事業の抽選は既に行われています。"

@@ -163,6 +163,7 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
     _session("PUT", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/applications", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/draw", AD, COMMITTEE_UP),
     _session("GET", "/api/wallet/sales", W, CITIZEN),
     _session("GET", "/api/wallet/sale/{programme_id}", W, CITIZEN),
     _session("POST", "/api/wallet/sale/{programme_id}/eligibility", W, CITIZEN),

@@ -8,15 +8,19 @@ eligible as one person, and one person has one application (its key is the perso
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
-from shoken import residents
+from shoken import allocation, residents
 from shoken.clock import iso, jst_date
+from shoken.db import audit as audit_items
 from shoken.db import keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import (
     AlreadyApplied,
+    AlreadyDrawn,
+    DrawBeforeClose,
     EligibilityTaken,
     NoApplication,
     NoSale,
@@ -245,3 +249,65 @@ def view(sale: Item | None) -> dict[str, Any] | None:
     if sale is None:
         return None
     return {k: sale[k] for k in ("apply_start", "apply_end", "units_on_sale")}
+
+
+# --- 抽選 (issue 15.3) ---------------------------------------------------------------------------------
+def applications(rt: Runtime, programme_id: str) -> list[Item]:
+    return list(rt.db.query_all(index="list1", pk_name="L1PK", pk=keys.application_list(programme_id)))
+
+
+def draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any]) -> Item:
+    """Close and draw: the seed is stored and audited in one transaction before the draw is computed;
+    a draw that stopped half-way is finished with the same seed (the same result), a finished one refused."""
+    programme = programmes.get(rt.db, programme_id)
+    settings_record = settings(rt, programme_id)
+    if programme is None or settings_record is None:
+        raise NoSale()
+    if jst_date(rt.clock.now()) <= str(settings_record["apply_end"]):
+        raise DrawBeforeClose(f"申込期間 ({settings_record['apply_end']} まで) が終わっていないため、抽選できません。")
+    if settings_record.get("draw_state") == "drawn":
+        raise AlreadyDrawn()
+    chosen = allocation.Rule(str(settings_record.get("draw_rule") or rule))
+    seed = str(settings_record.get("draw_seed") or "")
+    if not seed:
+        seed = secrets.token_hex(32)
+        expr = Expr()
+        claim = rt.db.tx_update(
+            keys.sale_settings(programme_id),
+            f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
+            f"{expr.n('draw_state')} = {expr.v('drawing')}",
+            expr,
+            condition=f"attribute_not_exists({expr.n('draw_seed')})",
+        )
+        record = audit_items.item(
+            at=rt.clock.now(),
+            action="draw_seed",
+            committee_id=str(programme["committee_id"]),
+            company_id=None,
+            store_id=None,
+            actor=actor,
+            target_type="programme",
+            target_id=programme_id,
+            detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
+            source_ip=None,
+            user_agent=None,
+        )
+        try:
+            rt.db.transact([claim, rt.db.tx_put(record)])
+        except TransactionFailed as failed:
+            raise AlreadyDrawn() from failed
+    apps = applications(rt, programme_id)
+    won = allocation.allocate(
+        {str(a["L1SK"]): int(a["units"]) for a in apps}, int(settings_record["units_on_sale"]), chosen, seed
+    )
+    rt.db.batch_put({**a, "won_units": won[str(a["L1SK"])]} for a in apps)
+    counts = {
+        "draw_state": "drawn",
+        "drawn_at": iso(rt.clock.now()),
+        "applicants": len(apps),
+        "winners": sum(1 for units in won.values() if units),
+        "units_won": sum(won.values()),
+    }
+    expr = Expr()
+    sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
+    return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
