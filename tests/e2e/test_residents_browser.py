@@ -81,5 +81,9 @@ def test_committee_lists_residents_opens_applications_and_a_resident_applies(
         paper.get_by_label("生年月日").fill("1985-05-05")
         paper.get_by_role("button", name="申込を登録").click()
         console.get_by_text("この方はアプリで申込資格を登録済みです").wait_for()
+        # The draw asks for confirmation and waits for the window to close
+        console.get_by_role("button", name="抽選する").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("が終わっていないため、抽選できません").wait_for()
     finally:
         context.close()

@@ -1,6 +1,6 @@
 // 住民名簿 (issues 15/23): a programme's resident list — upload (all or nothing, diff report) and the
 // counter search, which needs a reason and is recorded in the audit log. Only keyed hashes are kept.
-import { h, notice, showError, field, selectField, formValues, jstDateTime } from '/shared/ui.js';
+import { h, notice, showError, field, selectField, formValues, jstDateTime, confirmDialog } from '/shared/ui.js';
 
 const n = (value) => Number(value || 0).toLocaleString('ja-JP');
 
@@ -26,7 +26,7 @@ export async function residents(ctx) {
     try { saleView = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`); }
     catch (error) { showError(body, error); return; }
     body.replaceChildren(summary(status), uploadForm(programmeId, status, () => refresh(programmeId, uploads)),
-      searchForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
+      searchForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
     refresh(programmeId, uploads);
   }
 
@@ -139,6 +139,32 @@ export async function residents(ctx) {
     selectField({ label: '申込冊数', name: 'units', required: true, options: units }),
     h('p', { class: 'hint' }, 'お一人1件のみ受け付けます。アプリで申込資格を確認済みの方は、アプリから申し込んでください。'),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '申込を登録')));
+    return form;
+  }
+
+  function drawForm(programmeId, view) {
+    const slot = h('div');
+    const RULES = [['equal_then_lot', '均等配分のうえ抽選 (全員に1冊ずつ配分し、残りを抽選)'], ['lot', '抽選のみ (当選者には申込冊数を配分)']];
+    const done = view.draw && view.draw.state === 'drawn' ? view.draw : null;
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      if (!(await confirmDialog('申込を締め切り、抽選を行います。抽選は一度だけ行えます。よろしいですか？'))) return;
+      try {
+        const next = await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/draw`, formValues(form));
+        form.replaceWith(drawForm(programmeId, next));
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '抽選'), slot,
+    done ? h('dl', { class: 'detail' },
+      h('dt', {}, '抽選日時'), h('dd', {}, jstDateTime(done.drawn_at)),
+      h('dt', {}, '方式'), h('dd', {}, (RULES.find((r) => r[0] === done.rule) || [null, done.rule])[1]),
+      h('dt', {}, '申込者数'), h('dd', {}, `${n(done.applicants)}人`),
+      h('dt', {}, '当選者数'), h('dd', {}, `${n(done.winners)}人`),
+      h('dt', {}, '配分冊数'), h('dd', {}, `${n(done.units_won)}冊`),
+      h('dt', {}, 'シード (監査ログに記録済み)'), h('dd', { class: 'mono' }, done.seed)) : null,
+    done ? null : selectField({ label: '抽選方式', name: 'rule', required: true, options: RULES }),
+    done ? null : h('p', { class: 'hint' }, '申込期間の終了後に行えます。シードは抽選の前に監査ログに記録され、同じ申込とシードから誰でも同じ結果を再計算できます。'),
+    done ? null : h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '抽選する')));
     return form;
   }
 

@@ -35,6 +35,8 @@ export async function salesCard(api, open) {
 }
 
 function statusText(s) {
+  if (s.result === 'won') return t('saleWon', s.won_units);
+  if (s.result === 'lost') return t('saleLost');
   const period = t('salePeriod', s.apply_start.replaceAll('-', '/'), s.apply_end.replaceAll('-', '/'));
   if (s.applied_units) return `${period} ・ ${t('saleApplied', s.applied_units)}`;
   return `${period} ・ ${s.open ? t('saleOpen') : t('saleClosed')}`;
