@@ -5,31 +5,65 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMPS := .stamps
 export AWS_DEFAULT_REGION ?= ap-northeast-1
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+# Node 24 from the npm registry's `node` package (package.json): jsii no longer supports the
+# machine's Node 20, so npx cdk and the CDK app's jsii runtime find node_modules/.bin/node first.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench synth docs expire reset setup clean help
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
+	@echo "            HOST=0.0.0.0 make run: on the LAN over https, so a phone can be the till"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
-	@echo "make synth  synthesize the CDK app offline (cdk.out)"
+	@echo "make synth  synthesize the CDK app offline (cdk.out), bundles built as the deploy builds them"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
+	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
-$(STAMPS)/python: requirements/dev.txt requirements/lambda.txt
+# `make run` installs only what running needs (requirements/run.txt, npm "dependencies": jsQR);
+# `make test` and the other targets add the rest (requirements/dev.txt, npm "devDependencies").
+# The run set is installed without compiling every module (moto alone has thousands): the server
+# compiles what it imports on its first start, into .local/pycache, and reuses that afterwards.
+# Each step first checks what it needs (local/preflight.py), so a missing Python or Node.js, a port
+# in use or no network stops it with one line naming the fix, before anything is half-installed.
+PIP_INSTALL := $(PY) -m pip install --quiet --disable-pip-version-check
+RUN_STAMPS := $(STAMPS)/python-run $(STAMPS)/npm-run
+PREFLIGHT = @command -v $(PYTHON) >/dev/null 2>&1 || { \
+  echo "make: $(PYTHON) not found: install Python 3.11 or newer, or name it with PYTHON=python3.11 make run" >&2; \
+  exit 1; }; $(PYTHON) local/preflight.py
+
+$(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
+	$(PREFLIGHT) python pypi
+	@echo "installing the Python packages of requirements/run.txt into $(VENV)"
 	@mkdir -p $(STAMPS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	$(PIP_INSTALL) --no-compile -r requirements/run.txt
 	@touch $@
 
-$(STAMPS)/npm: package.json package-lock.json
-	@mkdir -p $(STAMPS)
-	npm ci --no-audit --no-fund --loglevel=error
+$(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
+	$(PREFLIGHT) pypi
+	$(PIP_INSTALL) -r requirements/dev.txt
+	@# the run set went in uncompiled; the test processes (which write no bytecode) read it compiled
+	$(PY) -m compileall -q -j 0 $(VENV)/lib/python3*/site-packages >/dev/null
 	@touch $@
+
+# `npm ci` installs exactly package-lock.json; --omit=dev leaves out the CDK CLI and axe-core. It
+# replaces node_modules, so the run-only install forgets that the full one was done.
+$(STAMPS)/npm-run: package.json package-lock.json
+	$(PREFLIGHT) npm
+	@echo "installing jsQR from npm (package-lock.json, without the devDependencies)"
+	@mkdir -p $(STAMPS)
+	npm ci --omit=dev --no-audit --no-fund --loglevel=error
+	@rm -f $(STAMPS)/npm
+	@touch $@
+
+$(STAMPS)/npm: package.json package-lock.json $(STAMPS)/npm-run
+	$(PREFLIGHT) npm
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(STAMPS)/npm-run $@
 
 # The browser tests see what users see: Debian's Chromium with Japanese fonts (fonts-noto-cjk).
 $(STAMPS)/chromium:
@@ -43,10 +77,13 @@ $(STAMPS)/chromium:
 setup: $(STAMPS)/python $(STAMPS)/npm
 
 # --- the two front-door commands -----------------------------------------------------------
-run: setup
-	$(PY) -m local.server
+# Everything is checked before the first install: the port, and the tools and network still needed.
+run:
+	$(PREFLIGHT) port $$($(MAKE) -sq $(STAMPS)/python-run || echo python pypi) $$($(MAKE) -sq $(STAMPS)/npm-run || echo npm)
+	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) -s --no-print-directory $(RUN_STAMPS)
+	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.local/pycache $(PY) -m local.server
 
-test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth e2e
+test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth bundle-check e2e
 	@echo "all checks passed"
 
 # --- suites --------------------------------------------------------------------------------
@@ -73,18 +110,36 @@ infra: setup
 e2e: setup $(STAMPS)/chromium
 	$(PY) -m pytest -q tests/e2e
 
-bench: setup
+bench: setup runtime-python
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
+
+bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench --only reset
 
 docs: setup
 	$(PY) -m local.docs
 
-synth: setup
+synth: setup runtime-python
 	npx cdk synth --quiet
+
+# The Lambda runtime's Python (3.13), built once from Debian trixie's source package into
+# ~/.cache/shoken (about 4 CPU-minutes); the bundle's bytecode and the cold-import bench use it.
+runtime-python:
+	@bash infra/runtime_python.sh >/dev/null
+
+# After synth: every function's handler and layers resolve to files in cdk.out, with 3.13 bytecode,
+# and each handler imports from its bundle on Python 3.13.
+bundle-check: synth
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m infra.check_bundles
 
 # Run the daily schedule (e.g. lapse of expired value) on the running local server; DATE=YYYY-MM-DD to pretend.
 expire:
 	curl -fsS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/schedule$(if $(DATE),?date=$(DATE),)"; echo
+
+# Recompute the report totals of past days from the transactions on the running local server (in AWS:
+# invoke the schedule function, docs/deploy.md). COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD (TO < today).
+rebuild-totals:
+	curl -sS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/rebuild-totals?committee=$(or $(COMMITTEE),1)&date_from=$(FROM)&date_to=$(TO)"; echo
 
 reset:
 	rm -rf .local/state

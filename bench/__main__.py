@@ -34,10 +34,10 @@ def table(headers: list[str], rows: list[list[Any]]) -> str:
 def main() -> None:
     warnings.filterwarnings("ignore", message="No application metrics to publish")
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--only", nargs="*", help="operations overhead imports history export load")
+    parser.add_argument("--only", nargs="*", help="operations overhead cpu imports history export reset load")
     parser.add_argument("--transactions", type=int, default=100_000, help="history benchmark size")
     args = parser.parse_args()
-    wanted = set(args.only or ["operations", "overhead", "imports", "history", "export", "load"])
+    wanted = set(args.only or ["operations", "overhead", "cpu", "imports", "history", "export", "reset", "load"])
     out: dict[str, Any] = {}
     sections: list[str] = []
     started = time.perf_counter()
@@ -66,16 +66,42 @@ def main() -> None:
                 [[result["payment_ms"], result["minimal_ms"], result["ratio"]]],
             )
         )
+    if "cpu" in wanted:
+        from bench import payment_cpu
+
+        rows = payment_cpu.run()
+        out["cpu"] = rows
+        sections.append(
+            "### CPU per payment with the SDK's real work (botocore serializes, signs, sends and parses; a fake "
+            f"DynamoDB on loopback in another process; process CPU, median of {payment_cpu.ROUNDS} × "
+            f"{payment_cpu.CALLS} calls)\n"
+            + table(
+                ["wallet buckets", "payment ms CPU", "same 2 SDK calls alone ms (floor)", "ratio", "target"],
+                [[int(r["buckets"]), r["payment_ms"], r["floor_ms"], r["ratio"], r["target"]] for r in rows],
+            )
+        )
     if "imports" in wanted:
         from bench import imports
 
         rows = imports.run()
         out["imports"] = rows
         sections.append(
-            "### Cold import (fresh interpreter; median of 7; ratio per run against `import boto3`)\n"
+            f"### Cold import from the deploy's bundle (Python {imports.python_version()}, read-only bytecode, "
+            "fresh interpreter; median of 7; ratio per run against `import boto3`)\n"
             + table(
-                ["handler module", "ms", "boto3 alone ms", "ratio"],
-                [[r["module"], r["ms"], r["boto3_ms"], r["ratio"]] for r in rows],
+                ["function", "handler module", "ms", "boto3 alone ms", "ratio", "bar", "within"],
+                [
+                    [
+                        r["function"],
+                        r["module"],
+                        r["ms"],
+                        r["boto3_ms"],
+                        r["ratio"],
+                        r["limit"],
+                        "yes" if r["within"] else "NO",
+                    ]
+                    for r in rows
+                ],
             )
         )
     if "history" in wanted:
@@ -106,6 +132,18 @@ def main() -> None:
                 ],
             )
             + f"\n1M / 10k peak ratio {result['ratio']:.2f}; 1M / 100k {result['flat_ratio']:.2f}\n"
+        )
+    if "reset" in wanted:
+        from bench import reset_timing
+
+        result = reset_timing.run()
+        out["reset"] = result
+        sections.append(
+            f"### Password reset timing, existing vs unknown login ID (in-process on moto; medians of {result['rounds']} interleaved requests each)\n"
+            + table(
+                ["existing ms", "unknown ms", "difference ms", "spread (MAD) ms"],
+                [[result["known_ms"], result["unknown_ms"], result["difference_ms"], result["spread_ms"]]],
+            )
         )
     if "load" in wanted:
         from bench import load

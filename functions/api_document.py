@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from shoken import routes
+from shoken import routes, validation
 
 
 def build(version: str = "1.0.0") -> dict[str, Any]:
@@ -34,10 +34,14 @@ def build(version: str = "1.0.0") -> dict[str, Any]:
             continue
         operation["x-shoken-gate"] = route.gate.value
         operation["x-shoken-roles"] = sorted(r.value for r in route.roles)
+        if "requestBody" in operation:
+            operation["x-shoken-max-body-bytes"] = route.body_limit
         responses = operation.setdefault("responses", {})
         # Request validation answers 400 with shoken's error body (api.py), not Powertools' 422.
         responses.pop("422", None)
         for status, description in ERRORS.items():
+            if status == "413" and "requestBody" not in operation:
+                continue
             responses[status] = {
                 "description": description,
                 "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
@@ -63,16 +67,24 @@ ERROR_BODY = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "details": {"type": "array", "items": {"type": "object"}},
+                "retry_after": {
+                    "type": "integer",
+                    "description": "429: seconds until a retry may pass (also Retry-After)",
+                },
             },
         }
     },
 }
 ERRORS = {
-    "400": "入力内容の誤り (invalid input)",
+    "400": f"入力内容の誤り (invalid input; JSON nested deeper than {validation.JSON_DEPTH_LIMIT} levels)",
     "401": "未ログイン・セッション切れ (not signed in)",
     "403": "権限なし (role not allowed, or CSRF check failed)",
     "404": "対象なし、または権限の範囲外 (not found, or outside the caller's scope)",
     "409": "状態の競合 (conflict: already done, insufficient balance …)",
+    "413": (
+        f"送信データが大きすぎる (body over the limit: {validation.JSON_BODY_LIMIT // 1024} KB for JSON, "
+        f"{validation.UPLOAD_BODY_LIMIT // (1024 * 1024)} MB for an uploaded file; see x-shoken-max-body-bytes)"
+    ),
     "423": "アカウント・端末のロック (locked)",
     "429": "回数制限 (rate limited)",
     "500": "システムエラー (a bug: logged with its trace)",

@@ -15,9 +15,14 @@ def main() -> None:
     sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
     sys.path[:0] = [str(ROOT), str(ROOT / "layers" / "shared" / "python")]
 
+    from infra import bundling
     from infra.application import create_app
 
-    app, _ = create_app()
+    try:
+        app, _ = create_app()
+    except bundling.BundlingError as error:
+        # One line naming the fix, not a jsii stack trace per asset.
+        sys.exit(f"cdk synth: {error}")
     app.synth()
 
 

@@ -8,10 +8,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aws_cdk import App, Environment, Tags
+from aws_cdk import App, Environment, Stack, Tags
 
-from infra import nag, names, stage_config
+from infra import bundling, nag, names, stage_config
+from infra.constructs.backup import BackupCopyStack
 from infra.stacks.edge import EdgeStack
+from infra.stacks.edge_alarms import EdgeAlarmsStack
 from infra.stacks.shoken import ShokenStack
 from infra.stage_config import StageConfig
 
@@ -21,6 +23,8 @@ class Deployment:
     config: StageConfig
     edge: EdgeStack
     main: ShokenStack
+    edge_alarms: EdgeAlarmsStack
+    backup_copy: BackupCopyStack | None
 
 
 def _truthy(value: object) -> bool:
@@ -37,6 +41,17 @@ def add_deployment(app: App, config: StageConfig) -> Deployment:
         description=f"shoken {config.committee_name} ({config.stage}): WAF for CloudFront",
         cross_region_references=True,
     )
+    backup_copy = (
+        BackupCopyStack(
+            app,
+            names.backup_copy_stack_name(config.city, config.stage),
+            prefix=config.prefix,
+            env=Environment(account=account, region=config.backup_copy_region),
+            description=f"shoken {config.committee_name} ({config.stage}): backup copies of the table",
+        )
+        if config.backup_copy_region
+        else None
+    )
     main = ShokenStack(
         app,
         config.prefix,
@@ -48,11 +63,24 @@ def add_deployment(app: App, config: StageConfig) -> Deployment:
         description=f"shoken {config.committee_name} ({config.stage}): premium electronic gift vouchers",
         cross_region_references=True,
     )
-    for stack in (edge, main):
+    if backup_copy is not None:
+        main.add_stack_dependency(backup_copy, "the backup plan copies into that stack's vault")
+    edge_alarms = EdgeAlarmsStack(
+        app,
+        names.edge_alarms_stack_name(config.city, config.stage),
+        config=config,
+        distribution_id=main.web.distribution.distribution_id,
+        web_acl_metric_name=edge.firewall.metric_name,
+        env=Environment(account=account, region=names.EDGE_REGION),
+        description=f"shoken {config.committee_name} ({config.stage}): CloudFront and WAF alarms",
+        cross_region_references=True,
+    )
+    stacks: list[Stack] = [edge, main, edge_alarms, *([backup_copy] if backup_copy else [])]
+    for stack in stacks:
         Tags.of(stack).add("project", names.PROJECT)
         Tags.of(stack).add("city", config.city)
         Tags.of(stack).add("stage", config.stage)
-    return Deployment(config=config, edge=edge, main=main)
+    return Deployment(config=config, edge=edge, main=main, edge_alarms=edge_alarms, backup_copy=backup_copy)
 
 
 def create_app(
@@ -65,6 +93,9 @@ def create_app(
     app = App(context=dict(context) if context is not None else None, outdir=outdir)
     if _truthy(app.node.try_get_context(names.CONTEXT_SKIP_BUNDLING)):
         app.node.set_context(names.BUNDLING_STACKS_CONTEXT, [])
+    if app.node.try_get_context(names.BUNDLING_STACKS_CONTEXT) != []:
+        # Assets are bundled while the stacks are built: without the runtime's Python, stop first.
+        bundling.runtime_python()
     if configs is None:
         keys = (names.CONTEXT_STAGE, names.CONTEXT_CITY, names.CONTEXT_CONFIG_FILE, names.CONTEXT_ACCOUNT)
         chosen = {key: app.node.try_get_context(key) for key in keys}

@@ -46,6 +46,8 @@ WORKERS = "workers"
 HTTP_AREAS: tuple[str, ...] = tuple(area.value for area in Area)
 ALL_AREAS: tuple[str, ...] = (*HTTP_AREAS, WORKERS)
 HANDLER_FUNCTION = "lambda_handler"
+# Every trigger (API routes, the stream, the schedule) invokes this alias, never $LATEST.
+LIVE_ALIAS = "live"
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,9 @@ class FunctionSpec:
 _HTTP_SIZING: dict[str, tuple[int, int]] = {
     "auth": (1024, 10),
     "admin": (1024, 29),
-    "payments": (512, 10),
+    # Payments at 1024 MB (≈0.58 vCPU): half the CPU latency of 512 MB for ≈$0.10 more per million
+    # payments (docs/deploy.md, "Memory").
+    "payments": (1024, 10),
     "wallet": (512, 10),
     "history": (1024, 29),
 }
@@ -92,13 +96,24 @@ def http_function_specs() -> tuple[FunctionSpec, ...]:
 
 
 # Workers run for minutes (CSV exports of any size, daily expiry), so they get Lambda's 15 minutes.
+# The stream's two consumers never share a batch: report totals read new transactions straight from
+# the stream (a few ms each), while jobs (exports, bulk registration, grants, lapses: minutes a lap)
+# go through a queue, so a long job cannot hold the totals of the shard behind it.
 WORKER_STREAM = FunctionSpec(
     key="workers-stream",
     area=WORKERS,
     module="stream",
+    memory_mb=512,
+    timeout_seconds=60,
+    description="shoken DynamoDB stream consumer: report totals of new transactions",
+)
+WORKER_JOBS = FunctionSpec(
+    key="workers-jobs",
+    area=WORKERS,
+    module="queue",
     memory_mb=1024,
     timeout_seconds=900,
-    description="shoken DynamoDB stream consumer (exports, reports, bulk registration)",
+    description="shoken job runner (exports, bulk registration, grants, lapses) fed by the jobs queue",
 )
 WORKER_SCHEDULE = FunctionSpec(
     key="workers-schedule",
@@ -108,14 +123,19 @@ WORKER_SCHEDULE = FunctionSpec(
     timeout_seconds=900,
     description="shoken daily scheduled jobs (expiry of vouchers past their usage period)",
 )
-WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_SCHEDULE)
+WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_JOBS, WORKER_SCHEDULE)
+
+# Lambda event filter patterns (and the local stack's, local/streams.py): each consumer gets only the
+# stream records it acts on. Totals: a transaction written (transactions are never rewritten as new).
+# Jobs: any change of a job item (queued, or a lap that asks for the next one).
+TOTALS_STREAM_FILTER: dict[str, object] = {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["txn"]}}}}
+JOBS_STREAM_FILTER: dict[str, object] = {
+    "eventName": ["INSERT", "MODIFY"],
+    "dynamodb": {"NewImage": {"kind": {"S": ["job"]}}},
+}
 
 # Folders in an area's code asset that never belong in a deployment package.
 CODE_EXCLUDES: tuple[str, ...] = ("__pycache__/", "*.pyc", "tests/", "test_*.py", ".pytest_cache/", ".mypy_cache/")
-
-# The history function may write only export reservations and audit entries (SPEC §7): these are
-# the partition-key prefixes its IAM policy allows through a dynamodb:LeadingKeys condition.
-HISTORY_WRITABLE_KEY_PREFIXES: tuple[str, ...] = ("JOB#", "AUDIT#")
 
 # Web paths served from the bucket; `/api/*` goes to the HTTP API.
 API_PATH_PATTERN = "/api/*"
@@ -138,6 +158,13 @@ PAYMENT_FAILURE_ALARMS: dict[str, int] = {
 }
 
 
+# us-east-1 alarms (per 5 minutes): requests WAF blocked, and CloudFront's 5xx share of requests
+# once there are enough requests for a percentage to mean something.
+WAF_BLOCKED_ALARM_THRESHOLD = 500
+CLOUDFRONT_5XX_PERCENT = 5
+CLOUDFRONT_MIN_REQUESTS = 50
+
+
 def stack_prefix(city: str, stage: str) -> str:
     """Stack name and prefix of every physical name: one city and stage per stack."""
     return f"{PROJECT}-{city}-{stage}"
@@ -145,6 +172,16 @@ def stack_prefix(city: str, stage: str) -> str:
 
 def edge_stack_name(city: str, stage: str) -> str:
     return f"{stack_prefix(city, stage)}-edge"
+
+
+def edge_alarms_stack_name(city: str, stage: str) -> str:
+    """us-east-1, after the main stack: the alarms on CloudFront's and WAF's metrics."""
+    return f"{stack_prefix(city, stage)}-edge-alarms"
+
+
+def backup_copy_stack_name(city: str, stage: str) -> str:
+    """The second region's backup vault (only when the stage sets backup_copy_region)."""
+    return f"{stack_prefix(city, stage)}-backup-copy"
 
 
 def service_name(city: str, stage: str, key: str) -> str:

@@ -65,8 +65,18 @@ class StageConfig(BaseModel):
     waf_rate_limit: int = Field(default=2000, ge=10, le=2_000_000_000)
     # Caps the payments function so a burst cannot starve the other functions of concurrency.
     payments_reserved_concurrency: int | None = Field(default=None, ge=1, le=1000)
+    # Provisioned concurrency of the payments function during shop hours (Japan time), so the first
+    # payment of the morning meets a warm function; None: on demand only (docs/deploy.md, cold starts).
+    payments_warm_concurrency: int | None = Field(default=None, ge=1, le=100)
+    payments_warm_hours: tuple[int, int] = (8, 20)  # from, to: whole hours 0-23, Japan time
     # ISO 3166 country codes CloudFront serves; None serves every country.
     allowed_countries: tuple[str, ...] | None = None
+
+    # AWS Budgets: the month's cost (USD, the whole account) past which the alarm topic is told,
+    # at 80 % of actual spend and at 100 % of the forecast.
+    monthly_budget_usd: int = Field(default=100, ge=1, le=1_000_000)
+    # AWS Backup copies each daily backup of the table to a vault in this region (None: no copy).
+    backup_copy_region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -78,6 +88,11 @@ class StageConfig(BaseModel):
         identity = self.identity_domain
         if mail_domain != identity and not mail_domain.endswith("." + identity):
             raise ValueError(f"mail_from ({self.mail_from}) is not an address of the SES domain {identity}")
+        if self.backup_copy_region == self.region:
+            raise ValueError("backup_copy_region must differ from region: a copy in the same region is no copy")
+        opens, closes = self.payments_warm_hours
+        if not (0 <= opens < closes <= 23):
+            raise ValueError("payments_warm_hours is [from, to] in whole hours, 0 <= from < to <= 23 (Japan time)")
         if self.allowed_countries is not None and not all(
             len(code) == 2 and code.isupper() for code in self.allowed_countries
         ):

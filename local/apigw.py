@@ -75,6 +75,11 @@ def build_event(
     query = parse_qsl(parts.query, keep_blank_values=True)
     content_type = lowered.get("content-type", "")
     is_text = body is None or content_type.startswith(("application/json", "text/"))
+    if is_text and body:
+        try:
+            body.decode()
+        except UnicodeDecodeError:
+            is_text = False  # API Gateway base64-encodes a body that is not valid UTF-8, whatever its type
     now = time.time()
     event: dict[str, Any] = {
         "version": "2.0",

@@ -51,6 +51,7 @@ class Mailbox:
                     body=str(getattr(message, "body", "")),
                 )
                 for message in fresh
+                if not all(a.endswith("@simulator.amazonses.com") for a in message.destinations.get("ToAddresses", []))
             ]
             if added:
                 self.mails.extend(added)

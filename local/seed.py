@@ -8,9 +8,22 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from shoken import ids, money
+from shoken import bank, ids, money
 from shoken.clock import JST, iso, jst_date
-from shoken.db import committees, companies, keys, programmes, stores, terminals, transactions, users, wallets
+from shoken.db import (
+    committees,
+    companies,
+    guards,
+    keys,
+    payout_accounts,
+    programmes,
+    stores,
+    terminals,
+    transactions,
+    users,
+    wallets,
+)
+from shoken.db import payouts as payout_store
 from shoken.db.dynamo import Item
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -67,7 +80,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
         contact_hours="平日8:30~17:00",
     )
     committee["areas"] = {area for _, _, _, area, _ in STORES}
-    items.append(committee)
+    items += [committee, *guards.items_for("committee", committee, COMMITTEE_ID)]
     today = now.astimezone(JST).date()
     programme = programmes.item(
         PROGRAMME_ID,
@@ -87,7 +100,8 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
 
     company_ids = [ids.company_id(n + 1) for n in range(len(COMPANIES))]
     for company_id, fields in zip(company_ids, COMPANIES, strict=True):
-        items.append(companies.item(company_id, committee_id=COMMITTEE_ID, now=stamp, **fields))
+        company = companies.item(company_id, committee_id=COMMITTEE_ID, now=stamp, **fields)
+        items += [company, *guards.items_for("company", company, company_id)]
     store_items: list[Item] = []
     terminal_items: list[Item] = []
     for n, (company_index, name, large, area, phone) in enumerate(STORES):
@@ -106,6 +120,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
             now=stamp,
         )
         store_items.append(store)
+        items += guards.items_for("store", store, store_id)
         terminal = terminals.item(
             ids.terminal_id(n + 1),
             committee_id=COMMITTEE_ID,
@@ -118,6 +133,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
             now=stamp,
         )
         terminal_items.append(terminal)
+        items += guards.items_for("terminal", terminal, str(terminal["terminal_id"]))
         logins.append(
             {
                 "app": "merchant",
@@ -224,6 +240,7 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
             items.append({**wallets.holder_item(PROGRAMME_ID, wallet_id), "units": units})
         items += txns
         logins.append({"app": "wallet", "role": "アプリユーザ", "login": email, "note": "メールの確認コードでログイン"})
+    items += _payout_demo(store_items, stamp)
     # Console-created ids continue after the demo ones.
     for name, value in (
         ("company", len(COMPANIES)),
@@ -235,6 +252,42 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
         items.append({"PK": pk, "SK": sk, "kind": "sequence", "value": value})
     rt.db.batch_put(items)
     return logins
+
+
+CONSIGNOR = "エナシシヨウヒンケンジツコウイインカイ"
+
+
+def _payout_demo(store_items: list[Item], stamp: str) -> list[Item]:
+    """精算: the committee's 委託者 settings and the payout accounts of every store but the large one,
+    so a demo run shows a payee left out of the transfer file for want of an account."""
+    settings_pk, settings_sk = payout_store.settings_key(COMMITTEE_ID)
+    out: list[Item] = [
+        {
+            "PK": settings_pk, "SK": settings_sk, "kind": "payout_settings", "committee_id": COMMITTEE_ID,
+            "consignor_code": "1234567890", "consignor_kana": bank.holder_kana(CONSIGNOR, limit=40),
+            "bank_code": "0005", "bank_name": bank.bank_name("0005"), "branch_code": "001",
+            "branch_name": bank.branch_name("0005", "001"), "account_type": "ordinary", "account_number": "1234567",
+            "updated_at": stamp,
+        }
+    ]  # fmt: skip
+    for n, store in enumerate(store_items):
+        if store["large"]:
+            continue
+        account = {
+            "bank_code": "0001", "bank_name": bank.bank_name("0001"), "branch_code": "001",
+            "branch_name": bank.branch_name("0001", "001"), "account_type": "ordinary",
+            "account_number": f"{1000001 + n}", "holder_kana": bank.holder_kana(f"テンポ{n + 1}"),
+        }  # fmt: skip
+        out.append(
+            payout_accounts.item(
+                payout_accounts.owner_of_store(str(store["store_id"])),
+                scope={"committee_id": COMMITTEE_ID, "company_id": store["company_id"], "store_id": store["store_id"]},
+                account=account,
+                now=stamp,
+                by=None,
+            )
+        )
+    return out
 
 
 def _txn(

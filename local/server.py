@@ -8,19 +8,24 @@ beside it. Data is kept in .local/state across restarts (`make reset` starts ove
 from __future__ import annotations
 
 import argparse
+import errno
 import html
 import json
 import mimetypes
 import os
+import re
 import signal
+import socket
+import ssl
 import sys
 import threading
 import time
+import warnings
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, parse_qsl, quote, unquote, urlsplit
 
 from local import stack
 
@@ -30,9 +35,10 @@ WEB = ROOT / "web"
 VENDOR = {
     "jsQR.js": ROOT / "node_modules" / "jsqr" / "dist" / "jsQR.js",
 }
+URL_SAFE = "/?&=%:@!$'()*+,;~-._"
 STATIC_PREFIXES = ("/admin/", "/merchant/", "/wallet/", "/shared/")
 MAX_BODY = 12 * 1024 * 1024
-# Local data is written to disk at most this often (and at shutdown): a dump holds moto while it runs.
+# Local data is written to disk this often when it changed (and at shutdown); see local/snapshot.py.
 SNAPSHOT_SECONDS = 15
 
 
@@ -40,13 +46,11 @@ class LocalStack:
     def __init__(self, state_dir: Path, base_url: str) -> None:
         self.state_dir = state_dir
         self.base_url = base_url
-        self.dirty = False
         self.logins: list[dict[str, str]] = []
         self._openapi: bytes | None = None
 
     def start(self) -> None:
         from local import moto_shim, snapshot
-        from local.mailbox import Mailbox
         from shoken import runtime
         from shoken.runtime import Runtime
 
@@ -56,21 +60,11 @@ class LocalStack:
         runtime.use(Runtime(config=self.config))
         self.lock = moto_shim.LOCK
         self.api_lock = threading.Lock()
+        self.snapshots = snapshot.Snapshotter(self.state_dir, self.config.table_name, self.buckets, self.lock)
         with self.lock:
             stack.create_resources(self.config)
-            self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
-            self.restored = snapshot.exists(self.state_dir)
-            if self.restored:
-                count = snapshot.restore(self.state_dir, self.config.table_name)
-                print(f"restored {count} items from {self.state_dir}")
-                self.mailbox.drain()  # mail sent while restoring is not news
-            else:
-                from local import seed
-
-                logins = seed.seed(runtime.get())
-                (self.state_dir / "demo-logins.json").write_text(json.dumps(logins, ensure_ascii=False, indent=1))
-                self.mailbox.drain()
-                snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+            self.data_note = self._load_or_seed(snapshot, runtime.get())
+        print(self.data_note, flush=True)
         logins_file = self.state_dir / "demo-logins.json"
         self.logins = json.loads(logins_file.read_text()) if logins_file.exists() else []
         threading.Thread(target=self._snapshot_loop, name="snapshot", daemon=True).start()
@@ -81,6 +75,39 @@ class LocalStack:
         self.stop = threading.Event()
         threading.Thread(target=streams.run_forever, args=(self.stream, self.stop), name="stream", daemon=True).start()
         threading.Thread(target=self._schedule_loop, name="schedule", daemon=True).start()
+
+    def _load_or_seed(self, snapshot: Any, rt: Any) -> str:
+        """Restore, migrate or (re)seed the local data, as its version stamp says; returns what was done."""
+        from local import seed
+        from local.mailbox import Mailbox
+
+        plan = snapshot.plan(self.state_dir, snapshot.shape(self.config.table_name))
+        self.restored = plan.action in ("restore", "migrate")
+        if self.restored:
+            self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
+            try:
+                count = snapshot.restore(self.state_dir, self.config.table_name, plan.migrations)
+            except Exception as error:
+                snapshot.clear(self.config.table_name, self.buckets)
+                plan = snapshot.Plan("reseed", f"its items did not load ({type(error).__name__}: {error})")
+                self.restored = False
+            else:
+                self.mailbox.drain()  # mail sent while restoring is not news
+                if plan.action == "migrate":
+                    self.snapshots.save()
+                    return f"local data: migrated {count} items ({plan.reason})"
+                return f"local data: restored {count} items from {self.state_dir}"
+        note = "local data: seeded the demo city"
+        if plan.action == "reseed":
+            kept = snapshot.set_aside(self.state_dir)
+            note = f"local data: reseeded the demo city, because {plan.reason}; the old data is in {kept}"
+        self.mailbox = Mailbox(self.state_dir / "mail.jsonl")
+        logins = seed.seed(rt)
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        (self.state_dir / "demo-logins.json").write_text(json.dumps(logins, ensure_ascii=False, indent=1))
+        self.mailbox.drain()
+        self.snapshots.save()
+        return note
 
     def _schedule_loop(self) -> None:
         """EventBridge Scheduler in miniature: the daily jobs, at start and every 24 hours."""
@@ -95,7 +122,17 @@ class LocalStack:
         result: dict[str, Any] = schedule.lambda_handler(
             {"date": date} if date else {}, FakeLambdaContext("shoken-schedule", 900_000)
         )
-        self.dirty = True
+        return result
+
+    def rebuild_totals(self, committee_id: str, date_from: str, date_to: str) -> dict[str, Any]:
+        """What `aws lambda invoke` of the schedule function does in AWS (docs/deploy.md)."""
+        from local.apigw import FakeLambdaContext
+        from workers import schedule
+
+        event = {"job": schedule.REBUILD_TOTALS, "committee_id": committee_id, "date_from": date_from}
+        result: dict[str, Any] = schedule.lambda_handler(
+            {**event, "date_to": date_to}, FakeLambdaContext("shoken-schedule", 900_000)
+        )
         return result
 
     @property
@@ -105,15 +142,13 @@ class LocalStack:
     def _snapshot_loop(self) -> None:
         while True:
             time.sleep(SNAPSHOT_SECONDS)
-            if self.dirty:
-                self.save()
+            try:
+                self.save()  # cheap when nothing changed, and it catches the stream consumers' writes too
+            except Exception as error:  # keep serving; the next round retries
+                print(f"could not save local data: {error!r}", flush=True)
 
     def save(self) -> None:
-        from local import snapshot
-
-        with self.lock:
-            self.dirty = False
-            snapshot.dump(self.state_dir, self.config.table_name, self.buckets)
+        self.snapshots.save()
 
     def api(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> Any:
         from local import apigw
@@ -124,7 +159,6 @@ class LocalStack:
         with self.api_lock:
             response = apigw.invoke(method, target, headers=headers, body=body, source_ip=source_ip)
         self.mailbox.drain()
-        self.dirty = True
         return response
 
     def openapi(self) -> bytes:
@@ -196,6 +230,12 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
             elif path == "/_local/schedule" and self.command == "POST":
                 date = parse_qs(urlsplit(self.path).query).get("date", [None])[0]
                 self._send(200, json.dumps(local.run_schedule(date)).encode(), "application/json")
+            elif path == "/_local/rebuild-totals" and self.command == "POST":
+                query = parse_qs(urlsplit(self.path).query)
+                result = local.rebuild_totals(
+                    *(query.get(name, [""])[0] for name in ("committee", "date_from", "date_to"))
+                )
+                self._send(400 if "error" in result else 200, json.dumps(result).encode(), "application/json")
             elif path.startswith("/_local/s3/"):
                 self._s3_link(path)
             elif self.command in ("GET", "HEAD"):
@@ -204,29 +244,40 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
                 self._send(HTTPStatus.METHOD_NOT_ALLOWED, b"", "text/plain")
 
         def _s3_link(self, path: str) -> None:
-            """Serve an S3 presigned link locally, honouring its expiry as S3 would."""
+            """Serve an S3 presigned link locally, checking its signature and expiry as S3 does."""
+            from datetime import UTC, datetime
+
             import boto3
 
-            query = parse_qs(urlsplit(self.path).query)
-            bucket, _, key = unquote(path[len("/_local/s3/") :]).partition("/")
-            signed_at = query.get("X-Amz-Date", [""])[0]
-            expires = int(query.get("X-Amz-Expires", ["0"])[0] or 0)
-            try:
-                start = time.mktime(time.strptime(signed_at, "%Y%m%dT%H%M%SZ")) - time.timezone
-            except ValueError:
-                start = 0
-            if not signed_at or time.time() > start + expires:
-                self._send(HTTPStatus.FORBIDDEN, "リンクの有効期限が切れました。".encode(), "text/plain; charset=utf-8")
+            from local import s3_links
+
+            parts = urlsplit(self.path)
+            refusal = s3_links.check(
+                self.command,
+                parts.path,
+                parts.query,
+                dict(self.headers.items()),
+                access_key=os.environ["AWS_ACCESS_KEY_ID"],
+                secret_key=os.environ["AWS_SECRET_ACCESS_KEY"],
+                now=datetime.now(UTC),
+            )
+            if refusal is not None:
+                self._send(HTTPStatus.FORBIDDEN, refusal.xml(), "application/xml")
                 return
+            query = dict(parse_qsl(parts.query))
+            bucket, _, key = unquote(path[len("/_local/s3/") :]).partition("/")
             with local.lock:
                 try:
                     obj = boto3.client("s3").get_object(Bucket=bucket, Key=key)
                 except Exception:
-                    self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
+                    missing = s3_links.Refusal("NoSuchKey", "The specified key does not exist.")
+                    self._send(HTTPStatus.NOT_FOUND, missing.xml(), "application/xml")
                     return
                 data = obj["Body"].read()
-            extra = {"content-disposition": obj.get("ContentDisposition") or "attachment"}
-            self._send(200, data, obj.get("ContentType") or "application/octet-stream", extra)
+            # The signed response-* parameters override the stored metadata, as in S3.
+            disposition = query.get("response-content-disposition") or obj.get("ContentDisposition") or "attachment"
+            kind = query.get("response-content-type") or obj.get("ContentType") or "application/octet-stream"
+            self._send(200, data, kind, {"content-disposition": disposition})
 
         def _static(self, path: str) -> None:
             if path == "/":
@@ -300,17 +351,74 @@ def mail_page(mails: list[dict[str, Any]]) -> str:
     )
 
 
+class LocalHTTPServer(ThreadingHTTPServer):
+    """The local server; with a certificate, each connection's TLS handshake happens in its own thread
+    (a slow or refusing client, like a phone still deciding about the certificate, holds up no one)."""
+
+    daemon_threads = True
+    tls: ssl.SSLContext | None = None
+    public_address = "127.0.0.1"
+
+    def finish_request(self, request: Any, client_address: Any) -> None:
+        if self.tls is not None:
+            try:
+                request.settimeout(30)
+                if request.recv(1, socket.MSG_PEEK) != b"\x16":  # not a TLS hello: plain http typed in
+                    self._redirect_to_https(request)
+                    return
+                request = self.tls.wrap_socket(request, server_side=True)
+                request.settimeout(None)
+            except (OSError, ssl.SSLError):
+                return  # the client refused the certificate or went away; it is told by its browser
+        super().finish_request(request, client_address)
+
+    def _redirect_to_https(self, request: socket.socket) -> None:
+        lines = request.recv(8192).decode("latin-1").split("\r\n")
+        parts = lines[0].split(" ")
+        target = parts[1] if len(parts) == 3 and parts[1].startswith("/") else "/"
+        host = next((line[5:].strip() for line in lines[1:] if line.lower().startswith("host:")), "")
+        if not re.fullmatch(r"[A-Za-z0-9.\-]+(:[0-9]+)?", host):
+            host = f"{self.public_address}:{self.server_address[1]}"
+        location = f"https://{host}{quote(target, safe=URL_SAFE)}"
+        request.sendall(
+            f"HTTP/1.1 301 Moved Permanently\r\nLocation: {location}\r\nContent-Length: 0\r\n"
+            "Connection: close\r\n\r\n".encode("latin-1")
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
+    from local import lan
+
+    warnings.filterwarnings("ignore", "No application metrics to publish")  # Powertools, metrics are off
+
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--state", type=Path, default=Path(os.environ.get("SHOKEN_STATE", ROOT / ".local" / "state")))
     args = parser.parse_args(argv)
-    base_url = f"http://{args.host}:{args.port}"
+    on_lan = not lan.is_loopback(args.host)
+    # HTTPS on the LAN unless HTTPS=0 (local/lan.py says why); HTTPS=1 asks for it on this PC too.
+    https = os.environ.get("HTTPS", "1" if on_lan else "0") not in ("0", "", "false")
+    address = lan.lan_address(args.host) if on_lan else args.host
+    base_url = f"{'https' if https else 'http'}://{address}:{args.port}"
+    if on_lan and not https:
+        os.environ["COOKIE_SECURE"] = "false"  # a browser keeps no Secure cookie from plain http there
     local = LocalStack(args.state, base_url)
+    # Listen first: a port in use is one line naming the fix, before any data is touched.
+    try:
+        server = LocalHTTPServer((args.host, args.port), make_handler(local))
+    except OSError as error:
+        from local.preflight import port_in_use
+
+        reason = port_in_use(args.host, args.port) if error.errno == errno.EADDRINUSE else error.strerror
+        sys.exit(f"cannot start: {reason}")
+    fingerprint = None
+    if https:
+        certificate = lan.certificate(args.state / "tls", [address])
+        server.tls = certificate.context()
+        server.public_address = address
+        fingerprint = certificate.fingerprint
     local.start()
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(local))
-    server.daemon_threads = True
 
     def stop(*_: Any) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -318,6 +426,8 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(banner(base_url, local.logins), flush=True)
+    if on_lan:
+        print("\n".join(lan.phone_notes(base_url, fingerprint)), flush=True)
     try:
         server.serve_forever()
     finally:

@@ -1,21 +1,39 @@
-"""The table's DynamoDB stream, delivered locally to the workers function as Lambda would deliver it.
+"""The table's DynamoDB stream, delivered locally to its two consumers as AWS would deliver it.
 
 moto records stream changes in memory; a Stream reads them with the DynamoDB Streams API (through
-moto) and hands them to `workers.stream.lambda_handler` in batches, in order.
+moto) and hands each batch, in order, to `workers.stream.lambda_handler` (the records that pass
+the totals filter, as Lambda's event filter does) and the job records, one SQS-shaped message
+each, to `workers.queue.lambda_handler` (what EventBridge Pipes and the jobs queue do in AWS).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+import uuid
 from typing import Any
 
 import boto3
 
+from infra.names import JOBS_STREAM_FILTER, TOTALS_STREAM_FILTER
 from local.apigw import FakeLambdaContext
 from local.stack import REGION
 
 WORKER_TIMEOUT_MS = 900_000
+
+
+def matches(pattern: dict[str, Any], record: Any) -> bool:
+    """The subset of Lambda/EventBridge filter patterns shoken uses: nested keys, lists of exact values."""
+    if not isinstance(record, dict):
+        return False
+    for name, wanted in pattern.items():
+        if isinstance(wanted, dict):
+            if not matches(wanted, record.get(name)):
+                return False
+        elif record.get(name) not in wanted:
+            return False
+    return True
 
 
 class Stream:
@@ -34,7 +52,7 @@ class Stream:
 
     def pump(self, *, limit: int = 100) -> int:
         """Deliver what the stream holds now (in batches of `limit`); returns how many records."""
-        from workers import stream as consumer
+        from workers import queue, stream
 
         delivered = 0
         while True:
@@ -43,8 +61,14 @@ class Stream:
             records = reply.get("Records", [])
             if not records:
                 return delivered
-            context = FakeLambdaContext(function_name="shoken-workers", timeout_ms=self.timeout_ms)
-            consumer.lambda_handler({"Records": records}, context)
+            totals = [r for r in records if matches(TOTALS_STREAM_FILTER, r)]
+            if totals:
+                stream.lambda_handler({"Records": totals}, FakeLambdaContext("shoken-workers-stream", 60_000))
+            for record in records:
+                if matches(JOBS_STREAM_FILTER, record):
+                    message = {"messageId": str(uuid.uuid4()), "body": json.dumps(record, default=str)}
+                    context = FakeLambdaContext(function_name="shoken-workers-jobs", timeout_ms=self.timeout_ms)
+                    queue.lambda_handler({"Records": [message]}, context)
             delivered += len(records)
 
     def drain(self, *, rounds: int = 50) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -12,14 +13,33 @@ from admin import (
     app_users,
     audit_log,
     bulk_uploads,
+    cities,
     contact,
+    email_change,
     grants,
     merchants,
     notices,
+    payout_accounts,
+    payouts,
     programmes,
     residents,
     sale,
+    statements,
     users,
+)
+from admin.payout_schemas import (
+    BankNames,
+    CalendarSettings,
+    CalendarView,
+    PaidRequest,
+    PayoutAccountInput,
+    PayoutAccountView,
+    PayoutByRequest,
+    PayoutSettingsInput,
+    PayoutSettingsView,
+    RunList,
+    RunRequest,
+    RunView,
 )
 from admin.schemas import (
     ApplicationView,
@@ -33,12 +53,19 @@ from admin.schemas import (
     ChargeRequest,
     ChargeResult,
     CommitteeContact,
+    CommitteeCreate,
+    CommitteeFields,
+    CommitteeList,
+    CommitteeView,
     CompanyCreate,
     CompanyList,
     CompanySearch,
     CompanyUpdate,
     CompanyView,
     DrawRequest,
+    EmailChangeConfirm,
+    EmailChangeRequest,
+    EmailChangeStarted,
     GrantRequest,
     JobList,
     JobView,
@@ -107,6 +134,16 @@ def handle_update_user(user_id: str, body: UserUpdateRequest) -> UserView:
     return users.update(api.rt(), api.principal(), user_id, body)
 
 
+@app.post("/api/admin/users/<user_id>/email")
+def handle_start_email_change(user_id: str, body: EmailChangeRequest) -> EmailChangeStarted:
+    return email_change.start(api.rt(), api.principal(), user_id, body)
+
+
+@app.post("/api/admin/users/<user_id>/email/confirm")
+def handle_confirm_email_change(user_id: str, body: EmailChangeConfirm) -> UserView:
+    return email_change.confirm(api.rt(), api.principal(), user_id, body)
+
+
 @app.post("/api/admin/users/<user_id>/unlock")
 def handle_unlock_user(user_id: str) -> UserView:
     return users.unlock(api.rt(), api.principal(), user_id)
@@ -125,6 +162,26 @@ def handle_resume_user(user_id: str) -> UserView:
 @app.get("/api/admin/audit")
 def handle_search_audit(query: Annotated[AuditSearch, Query()]) -> AuditList:
     return audit_log.search(api.rt(), api.principal(), query)
+
+
+@app.get("/api/admin/committees")
+def handle_list_committees() -> CommitteeList:
+    return cities.search(api.rt(), api.principal())
+
+
+@app.post("/api/admin/committees")
+def handle_create_committee(body: CommitteeCreate) -> CommitteeView:
+    return cities.create(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/committees/<committee_id>")
+def handle_get_committee(committee_id: str) -> CommitteeView:
+    return cities.get(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>")
+def handle_update_committee(committee_id: str, body: CommitteeFields) -> CommitteeView:
+    return cities.update(api.rt(), api.principal(), committee_id, body)
 
 
 @app.get("/api/admin/companies")
@@ -276,6 +333,122 @@ def handle_start_grant(body: GrantRequest) -> JobView:
 @app.get("/api/admin/grants")
 def handle_list_grants() -> JobList:
     return grants.list_for_committee(api.rt(), api.principal())
+
+
+# --- payouts (換金・精算) ----------------------------------------------------------------------------
+@app.get("/api/admin/stores/<store_id>/payout-account")
+def handle_get_store_payout_account(store_id: str) -> PayoutAccountView:
+    return payout_accounts.get(api.rt(), api.principal(), "store", store_id)
+
+
+@app.put("/api/admin/stores/<store_id>/payout-account")
+def handle_put_store_payout_account(store_id: str, body: PayoutAccountInput) -> PayoutAccountView:
+    return payout_accounts.put(api.rt(), api.principal(), "store", store_id, body)
+
+
+@app.get("/api/admin/companies/<company_id>/payout-account")
+def handle_get_company_payout_account(company_id: str) -> PayoutAccountView:
+    return payout_accounts.get(api.rt(), api.principal(), "company", company_id)
+
+
+@app.put("/api/admin/companies/<company_id>/payout-account")
+def handle_put_company_payout_account(company_id: str, body: PayoutAccountInput) -> PayoutAccountView:
+    return payout_accounts.put(api.rt(), api.principal(), "company", company_id, body)
+
+
+@app.put("/api/admin/companies/<company_id>/payout-by")
+def handle_set_payout_by(company_id: str, body: PayoutByRequest) -> PayoutAccountView:
+    return payout_accounts.set_payout_by(api.rt(), api.principal(), company_id, body)
+
+
+@app.get("/api/admin/banks/<bank_code>")
+def handle_bank_names(
+    bank_code: str, branch_code: Annotated[str | None, Query(max_length=3, pattern=r"^\d{0,3}$")] = None
+) -> BankNames:
+    return payout_accounts.names(bank_code, branch_code)
+
+
+@app.get("/api/admin/committees/<committee_id>/payout-settings")
+def handle_get_payout_settings(committee_id: str) -> PayoutSettingsView:
+    return payouts.get_settings(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>/payout-settings")
+def handle_put_payout_settings(committee_id: str, body: PayoutSettingsInput) -> PayoutSettingsView:
+    return payouts.put_settings(api.rt(), api.principal(), committee_id, body)
+
+
+@app.get("/api/admin/programmes/<programme_id>/payout-calendar")
+def handle_get_payout_calendar(programme_id: str) -> CalendarView:
+    return payouts.calendar_view(api.rt(), api.principal(), programme_id)
+
+
+@app.put("/api/admin/programmes/<programme_id>/payout-calendar")
+def handle_put_payout_calendar(programme_id: str, body: CalendarSettings) -> CalendarView:
+    return payouts.put_calendar(api.rt(), api.principal(), programme_id, body)
+
+
+@app.get("/api/admin/payout-runs")
+def handle_list_payout_runs(
+    committee_id: Annotated[str | None, Query(max_length=20)] = None,
+) -> RunList:
+    return payouts.list_runs(api.rt(), api.principal(), committee_id)
+
+
+@app.post("/api/admin/payout-runs")
+def handle_confirm_payout_run(body: RunRequest) -> RunView:
+    return payouts.confirm(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/payout-runs/<run_id>")
+def handle_get_payout_run(run_id: str) -> RunView:
+    return payouts.get_run(api.rt(), api.principal(), run_id)
+
+
+@app.post("/api/admin/payout-runs/<run_id>/paid")
+def handle_mark_payout_run_paid(run_id: str, body: PaidRequest) -> RunView:
+    return payouts.mark_paid(api.rt(), api.principal(), run_id, body)
+
+
+@app.post("/api/admin/payout-runs/<run_id>/cancel")
+def handle_cancel_payout_run(run_id: str) -> RunView:
+    return payouts.cancel_run(api.rt(), api.principal(), run_id)
+
+
+@app.get("/api/admin/payout-runs/<run_id>/zengin")
+def handle_payout_transfer_file(run_id: str):  # type: ignore[no-untyped-def]  # Shift_JIS bytes: no JSON validation of the body
+    name, content = payouts.transfer_file(api.rt(), api.principal(), run_id)
+    return Response(
+        status_code=200,
+        content_type="text/plain; charset=Shift_JIS",
+        body=content,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _download(name: str, media: str, content: bytes) -> Response[Any]:
+    return Response(
+        status_code=200,
+        content_type=media,
+        body=content,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@app.get("/api/admin/payout-runs/<run_id>/list.csv")
+def handle_payout_list_csv(run_id: str):  # type: ignore[no-untyped-def]  # a file: no JSON validation of the body
+    return _download(*statements.payout_list(api.rt(), api.principal(), run_id, "csv"))
+
+
+@app.get("/api/admin/payout-runs/<run_id>/list.xlsx")
+def handle_payout_list_xlsx(run_id: str):  # type: ignore[no-untyped-def]  # a file: no JSON validation of the body
+    return _download(*statements.payout_list(api.rt(), api.principal(), run_id, "xlsx"))
+
+
+@app.get("/api/admin/payout-runs/<run_id>/statements/<company_id>")
+def handle_payout_statement(run_id: str, company_id: str):  # type: ignore[no-untyped-def]  # a PDF
+    name, content = statements.statement_pdf(api.rt(), api.principal(), run_id, company_id)
+    return _download(name, "application/pdf", content)
 
 
 # --- notices engineer: the committee's contact and お知らせ ---------------------------------------------

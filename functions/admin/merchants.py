@@ -68,13 +68,10 @@ def _merged(current: Item, values: dict[str, Any]) -> Item:
     return {k: v for k, v in {**current, **values}.items() if v is not None}
 
 
-def _insert(
-    rt: Runtime, record: Item, record_id: str, guard: tuple[str, str, Any], also: list[dict[str, Any]] | None = None
-) -> None:
-    """Puts a new record with its external-id guard in one transaction (a taken external id is a conflict)."""
-    kind, field, value = guard
+def _insert(rt: Runtime, kind: str, record: Item, record_id: str, also: list[dict[str, Any]] | None = None) -> None:
+    """Puts a new record with its external-id guards in one transaction (a taken external id is a conflict)."""
     action = rt.db.tx_put(record, condition="attribute_not_exists(PK)")
-    guards.save(rt.db, action, record_id, [(kind, field, None, value)], exists_error=Conflict(), also=also)
+    guards.save(rt.db, action, record_id, guards.changes(kind, None, record), exists_error=Conflict(), also=also)
 
 
 def _apply(
@@ -82,14 +79,14 @@ def _apply(
     key: tuple[str, str],
     record_id: str,
     values: dict[str, Any],
-    guard: guards.Change,
+    moved: list[guards.Change],
     what: str,
     also: list[dict[str, Any]] | None = None,
 ) -> None:
     """Updates an existing record and moves its external-id guard in one transaction."""
     expr = Expr()
     action = rt.db.tx_update(key, _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})")
-    guards.save(rt.db, action, record_id, [guard], exists_error=NotFound(f"{what}が見つかりません。"), also=also)
+    guards.save(rt.db, action, record_id, moved, exists_error=NotFound(f"{what}が見つかりません。"), also=also)
 
 
 def _new_area(rt: Runtime, store: Item, area: Any, before: Any = None) -> list[dict[str, Any]]:
@@ -112,7 +109,7 @@ def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> Compa
     values = _blank_to_none(body.model_dump(exclude={"committee_id"}))
     company_id = ids.company_id(sequences.next_value(rt.db, "company"))
     record = companies.item(company_id, committee_id=str(home.committee_id), now=iso(rt.clock.now()), **values)
-    _insert(rt, record, company_id, ("company", "external_company_id", values.get("external_company_id")))
+    _insert(rt, "company", record, company_id)
     _audit("company_created", "company", record)
     return company_view(record)
 
@@ -122,8 +119,8 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
     current = _visible(caller, companies.get(rt.db, company_id, consistent=True), "企業")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    guard = ("company", "external_company_id", current.get("external_company_id"), values.get("external_company_id"))
-    _apply(rt, keys.company(company_id), company_id, values, guard, "企業")
+    moved = guards.changes("company", current, values)
+    _apply(rt, keys.company(company_id), company_id, values, moved, "企業")
     if values["name"] != current["name"]:
         # Stores carry their company's name (payments copy it into history); keep it current,
         # up to 100 stores per transaction.
@@ -177,8 +174,7 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
     values = _blank_to_none(body.model_dump(exclude={"company_id"}))
     store_id = ids.store_id(sequences.next_value(rt.db, "store"))
     record = stores.under(company, store_id, now=iso(rt.clock.now()), **values)
-    guard = ("store", "external_store_id", values.get("external_store_id"))
-    _insert(rt, record, store_id, guard, also=_new_area(rt, record, values.get("area")))
+    _insert(rt, "store", record, store_id, also=_new_area(rt, record, values.get("area")))
     _audit("store_created", "store", record)
     return store_view(record)
 
@@ -188,9 +184,9 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
     current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    guard = ("store", "external_store_id", current.get("external_store_id"), values.get("external_store_id"))
+    moved = guards.changes("store", current, values)
     also = _new_area(rt, current, values.get("area"), current.get("area"))
-    _apply(rt, keys.store(store_id), store_id, values, guard, "店舗", also=also)
+    _apply(rt, keys.store(store_id), store_id, values, moved, "店舗", also=also)
     _audit("store_updated", "store", current, status=values["status"])
     return store_view(_merged(current, values))
 
@@ -291,7 +287,7 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
     values = _blank_to_none(body.model_dump(exclude={"store_id"}))
     terminal_id = ids.terminal_id(sequences.next_value(rt.db, "terminal"))
     record = terminals.under(store, terminal_id, password=ids.terminal_password(), now=iso(rt.clock.now()), **values)
-    _insert(rt, record, terminal_id, ("terminal", "external_terminal_id", terminals.external_key(values)))
+    _insert(rt, "terminal", record, terminal_id)
     _audit("terminal_created", "terminal", record)
     return terminal_view(rt, [record])[0]
 
@@ -301,8 +297,8 @@ def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: Term
     current = _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
-    guard = ("terminal", "external_terminal_id", terminals.external_key(current), terminals.external_key(values))
-    _apply(rt, keys.terminal(terminal_id), terminal_id, values, guard, "端末")
+    moved = guards.changes("terminal", current, values)
+    _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, "端末")
     _audit("terminal_updated", "terminal", current, status=values["status"])
     return terminal_view(rt, [_merged(current, values)])[0]
 

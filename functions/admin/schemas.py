@@ -19,6 +19,7 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     UserCreateRequest,
 )
 from shoken.history_models import WalletLine
+from shoken.validation import BodyInt, EmailCode, IsoDate, QueryInt, WalletId
 
 
 class Option(BaseModel):
@@ -35,9 +36,26 @@ class OptionsResponse(BaseModel):
 
 
 class UserUpdateRequest(BaseModel):
+    """氏名・備考の修正. The email may be sent unchanged; a new one goes through EmailChangeRequest."""
+
     name: str = Field(min_length=1, max_length=60)
-    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+    email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     note: str | None = Field(default=None, max_length=500)
+
+
+class EmailChangeRequest(BaseModel):
+    email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
+    current_password: str = Field(min_length=1, max_length=128)  # the caller's own password
+
+
+class EmailChangeStarted(BaseModel):
+    message: str
+    new_email: str
+    minutes: int
+
+
+class EmailChangeConfirm(BaseModel):
+    code: EmailCode
 
 
 class UserView(ScopeNames):
@@ -53,6 +71,7 @@ class UserView(ScopeNames):
     status_label: str
     must_change_password: bool
     created_at: str
+    pending_email: str | None = None  # an email change this caller started, waiting for its code
 
 
 class UserList(BaseModel):
@@ -98,16 +117,16 @@ class UserSearch(BaseModel):
     company: str | None = Field(default=None, max_length=60)
     store: str | None = Field(default=None, max_length=60)
     cursor: str | None = Field(default=None, max_length=2000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class AuditSearch(BaseModel):
-    date_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    date_to: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_from: IsoDate
+    date_to: IsoDate
     action: str | None = Field(default=None, max_length=40)
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 STATUS_LABELS = {"active": "有効", "suspended": "利用停止"}
@@ -138,7 +157,7 @@ class CompanySearch(BaseModel):
     status: Literal["", "active", "suspended"] = ""
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class CompanyList(BaseModel):
@@ -177,7 +196,7 @@ class StoreSearch(BaseModel):
     status: Literal["", "active", "suspended"] = ""
     external_store_id: str | None = Field(default=None, max_length=40)
     cursor: str | None = Field(default=None, max_length=2000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class StoreList(BaseModel):
@@ -216,7 +235,7 @@ class TerminalSearch(BaseModel):
     external_terminal_id: str | None = Field(default=None, max_length=40)
     status: Literal["", "active", "suspended"] = ""
     cursor: str | None = Field(default=None, max_length=2000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class TerminalList(BaseModel):
@@ -231,7 +250,7 @@ class AppUserSearch(BaseModel):
     status: Literal["", "active", "suspended"] = ""
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class BalanceLine(BaseModel):
@@ -301,17 +320,17 @@ class BulkSpecs(BaseModel):
 
 class ProgrammeFields(BaseModel):
     name: str = Field(min_length=1, max_length=100)
-    unit_price: int = Field(ge=1, le=1_000_000)
-    unit_value: int = Field(ge=1, le=2_000_000)
-    common_share: int = Field(ge=0, le=2_000_000)
-    dedicated_share: int = Field(ge=0, le=2_000_000)
+    unit_price: BodyInt = Field(ge=1, le=1_000_000)
+    unit_value: BodyInt = Field(ge=1, le=2_000_000)
+    common_share: BodyInt = Field(ge=0, le=2_000_000)
+    dedicated_share: BodyInt = Field(ge=0, le=2_000_000)
     sale_start: date
     sale_end: date
     use_start: date
     use_end: date
-    limit_units: int = Field(ge=1, le=100)
+    limit_units: BodyInt = Field(ge=1, le=100)
     # 失効お知らせメール: how many days before the value lapses residents are emailed (SPEC §12).
-    reminder_days: list[int] = Field(default_factory=lambda: [30, 7], max_length=4)
+    reminder_days: list[BodyInt] = Field(default_factory=lambda: [30, 7], max_length=4)
 
     @model_validator(mode="after")
     def _makes_sense(self) -> ProgrammeFields:
@@ -368,8 +387,8 @@ class ProgrammeList(BaseModel):
 
 class ChargeRequest(BaseModel):
     programme_id: str = Field(min_length=1, max_length=20)
-    units: int = Field(ge=1, le=100)
-    wallet_id: str | None = Field(default=None, pattern=r"^\d{12}$")
+    units: BodyInt = Field(ge=1, le=100)
+    wallet_id: WalletId | None = None
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     qr: str | None = Field(default=None, max_length=200)
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
@@ -397,9 +416,9 @@ class GrantRequest(BaseModel):
     programme_id: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=60)
     campaign_name: str | None = Field(default=None, max_length=60)
-    amount: int = Field(ge=1, le=1_000_000)
+    amount: BodyInt = Field(ge=1, le=1_000_000)
     voucher_type: Literal["common", "dedicated"] = "common"
-    wallet_ids: list[str] | None = Field(default=None, max_length=10_000)
+    wallet_ids: list[WalletId] | None = Field(default=None, max_length=10_000)
 
 
 # --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
@@ -470,6 +489,42 @@ class NoticeAdminList(BaseModel):
 
 class NoticeAdminQuery(BaseModel):
     committee_id: str | None = Field(default=None, max_length=10)
+
+
+SERVICE_ID = r"^[a-z0-9][a-z0-9-]{2,39}$"
+
+
+class CommitteeFields(BaseModel):
+    """アクワイアラ (a city's voucher committee) as the system admin registers it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    city: str = Field(min_length=1, max_length=40)
+    issuer_name: str | None = Field(default=None, max_length=100)  # バリューイシュア; the committee if empty
+    wallet_service_name: str = Field(min_length=1, max_length=60)
+    external_acquirer_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
+    contact_phone: str | None = Field(default=None, pattern=r"^[0-9\-+() ]{6,20}$")
+    contact_hours: str | None = Field(default=None, max_length=60)
+
+
+class CommitteeCreate(CommitteeFields):
+    # The wallet's address names it (/wallet/?s=...): lower-case letters, digits and hyphens.
+    wallet_service_id: str = Field(pattern=SERVICE_ID)
+
+
+class CommitteeView(BaseModel):
+    committee_id: str
+    name: str
+    city: str
+    issuer_name: str
+    wallet_service_id: str
+    wallet_service_name: str
+    external_acquirer_id: str | None = None
+    contact_phone: str | None = None
+    contact_hours: str | None = None
+
+
+class CommitteeList(BaseModel):
+    items: list[CommitteeView]
 
 
 # --- sale engineer: resident lists (住民名簿, issues 15/23) ---------------------------------------------

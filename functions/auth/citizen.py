@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from auth import issue, profile, signin
 from auth.errors import AccountSuspended
 from auth.schemas import SignInStep, WalletStartRequest
@@ -17,6 +19,7 @@ from shoken.runtime import Runtime
 def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
     committee = _committee_for(rt, body.service_id)
     email = body.email.lower()
+    signin.reserve_mail(rt, email)  # before anything is written: a refused start leaves no attempt
     attempt_id = sessions.new_id()
     attempts.create(
         rt.db,
@@ -29,13 +32,14 @@ def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
         committee_id=committee["committee_id"],
         service_name=committee["wallet_service_name"],
     )
-    _send(rt, attempt_id, email, str(committee["wallet_service_name"]))
+    signin.deliver_code(rt, attempt_id, _mail(email, str(committee["wallet_service_name"])))
     issue.pending(rt, "wallet", attempt_id)
     return SignInStep(next="verify_email", email_hint=signin.mask_email(email))
 
 
 def resend(rt: Runtime, attempt: Item) -> SignInStep:
-    _send(rt, str(attempt["attempt_id"]), str(attempt["email"]), str(attempt["service_name"]))
+    email = str(attempt["email"])
+    signin.send_code(rt, str(attempt["attempt_id"]), email, _mail(email, str(attempt["service_name"])), attempt=attempt)
     return SignInStep(next="verify_email", email_hint=signin.mask_email(str(attempt["email"])))
 
 
@@ -67,8 +71,8 @@ def finish(rt: Runtime, attempt: Item, code: str) -> SignInStep:
     return SignInStep(next="done", csrf_token=csrf, me=profile.for_wallet(rt, wallet, ends=ends))
 
 
-def _send(rt: Runtime, attempt_id: str, email: str, service_name: str) -> None:
-    signin.send_code(rt, attempt_id, email, lambda code, minutes: mail.wallet_code(email, code, minutes, service_name))
+def _mail(email: str, service_name: str) -> Callable[[str, int], mail.Mail]:
+    return lambda code, minutes: mail.wallet_code(email, code, minutes, service_name)
 
 
 def _committee_for(rt: Runtime, service_id: str | None) -> Item:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from auth.schemas import (
     ResetRequest,
     SignInStep,
 )
-from shoken import api, ids, mail, sessions
+from shoken import api, codes, ids, mail, sessions
 from shoken.clock import epoch, iso
 from shoken.config import MailConfig
 from shoken.db import attempts, keys, throttle, users
@@ -29,7 +30,11 @@ from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
 
 RESET_LIFETIME = timedelta(minutes=30)
-RESET_MAILS_PER_HOUR = 3
+RESET_MAILS_PER_HOUR = 3  # per login ID, existing or not
+RESET_REQUESTS_PER_SOURCE = 30  # per client, whatever the login IDs
+# What an unknown login ID reads and writes instead of a real user's records (same calls, same sizes).
+NO_USER = "--------"
+DECOY_RESET = keys.reset_token("decoy")
 
 
 def login(rt: Runtime, body: LoginRequest) -> SignInStep:
@@ -38,9 +43,11 @@ def login(rt: Runtime, body: LoginRequest) -> SignInStep:
         raise WrongApp("店舗管理者・店舗担当者は加盟店アプリからログインしてください。")
     attempt_id = sessions.new_id()
     stage = "change_password" if user.get("must_change_password") else "verify_email"
+    if stage == "verify_email":
+        signin.reserve_mail(rt, str(user["email"]))  # before anything is written: a refusal leaves no attempt
     attempts.create(rt.db, attempt_id, app="admin", stage=stage, now=rt.clock.now(), user_id=user["user_id"])
     if stage == "verify_email":
-        _send_login_code(rt, attempt_id, user)
+        signin.deliver_code(rt, attempt_id, _login_mail(user))
     issue.pending(rt, "admin", attempt_id)
     return SignInStep(next=stage, email_hint=signin.mask_email(str(user["email"])))
 
@@ -54,12 +61,14 @@ def initial_password(rt: Runtime, pending: dict[str, Any], body: InitialPassword
     user = _live_user(rt, str(attempt["user_id"]))
     check = check_staff_password if attempt["app"] == "merchant" else check_admin_password
     check(body.new_password, body.confirm_password, str(user["login_id"]))
+    if attempt["app"] != "merchant":
+        signin.reserve_mail(rt, str(user["email"]), attempt)  # a refused code mail changes nothing
     _store_password(rt, user, body.new_password)
     if attempt["app"] == "merchant":
         attempts.delete(rt.db, str(attempt["attempt_id"]))
         return merchant.start_staff_session(rt, user, attempt)
     attempts.set_stage(rt.db, str(attempt["attempt_id"]), "verify_email")
-    _send_login_code(rt, str(attempt["attempt_id"]), user)
+    signin.deliver_code(rt, str(attempt["attempt_id"]), _login_mail(user))
     return SignInStep(next="verify_email", email_hint=signin.mask_email(str(user["email"])))
 
 
@@ -95,7 +104,7 @@ def resend(rt: Runtime, pending: dict[str, Any]) -> SignInStep:
     if attempt["app"] == "wallet":
         return citizen.resend(rt, attempt)
     user = _live_user(rt, str(attempt["user_id"]))
-    _send_login_code(rt, str(attempt["attempt_id"]), user)
+    signin.send_code(rt, str(attempt["attempt_id"]), str(user["email"]), _login_mail(user), attempt=attempt)
     return SignInStep(next="verify_email", email_hint=signin.mask_email(str(user["email"])))
 
 
@@ -125,39 +134,43 @@ def change_password(rt: Runtime, caller: Principal, body: PasswordChangeRequest)
 
 
 def request_reset(rt: Runtime, body: ResetRequest) -> None:
-    """「パスワードをお忘れですか?」: the answer is the same whether or not the login ID exists."""
-    user = users.find_by_login(rt.db, body.login_id)
-    if user is None or user.get("status") != "active":
-        return
-    throttle.hit(rt.db, f"reset#{user['user_id']}", limit=RESET_MAILS_PER_HOUR, window_seconds=3600, now=rt.clock.now())
-    if user.get("locked"):
-        mail.send(rt, mail.password_reset_locked(str(user["email"])))
-        return
-    token = ids.random_token(32)
+    """「パスワードをお忘れですか?」: the answer, the throttling and the work done are the same
+    whether or not the login ID exists (or is suspended): the same throttles, the same table reads
+    and writes and one mail sent, to the SES mailbox simulator when there is no one to tell."""
     now = rt.clock.now()
-    pk, sk = keys.reset_token(_token_hash(token))
+    fingerprint = codes.fingerprint(rt.session_key, body.login_id)
+    source = codes.fingerprint(rt.session_key, api.current().request.source_ip or "-")
+    what = "パスワード再設定のお申し込み"
+    throttle.hit(rt.db, f"resetsrc#{source}", limit=RESET_REQUESTS_PER_SOURCE, window_seconds=3600, now=now, what=what)
+    throttle.hit(rt.db, f"reset#{fingerprint}", limit=RESET_MAILS_PER_HOUR, window_seconds=3600, now=now, what=what)
+    guard = rt.db.get(keys.login_name(body.login_id))
+    user = users.get(rt.db, str(guard["user_id"]) if guard else NO_USER)
+    real = user is not None and user.get("status") == "active"
+    token = ids.random_token(32)
+    pk, sk = keys.reset_token(_token_hash(token)) if real and user and not user.get("locked") else DECOY_RESET
     rt.db.put(
         {
             "PK": pk,
             "SK": sk,
             "kind": "reset",
-            "user_id": user["user_id"],
+            "user_id": str(user["user_id"]) if real and user else "-",
             "created_at": iso(now),
             "expires_at_epoch": epoch(now + RESET_LIFETIME),
         }
     )
     base = rt.require(MailConfig).public_base_url.rstrip("/")
-    mail.send(
-        rt,
-        mail.password_reset(
-            str(user["email"]), f"{base}/admin/#/reset?token={token}", int(RESET_LIFETIME.total_seconds() // 60)
-        ),
-    )
-    api.audit_event(
-        "password_reset_requested",
-        scope=Scope.of(user),
-        actor=signin.actor_of(user),
-    )
+    minutes = int(RESET_LIFETIME.total_seconds() // 60)
+    link = f"{base}/admin/#/reset?token={token}"
+    if not real or user is None:
+        mail.send(rt, mail.password_reset(mail.SIMULATOR_SUCCESS, link, minutes))
+        actor: dict[str, Any] = {"login_fingerprint": fingerprint}
+        api.audit_event("password_reset_requested", scope=Scope(), actor=actor, reason="unknown_login")
+        return
+    if user.get("locked"):
+        mail.send(rt, mail.password_reset_locked(str(user["email"])))
+    else:
+        mail.send(rt, mail.password_reset(str(user["email"]), link, minutes))
+    api.audit_event("password_reset_requested", scope=Scope.of(user), actor=signin.actor_of(user))
 
 
 def confirm_reset(rt: Runtime, body: ResetConfirmRequest) -> None:
@@ -201,10 +214,8 @@ def _store_password(rt: Runtime, user: Item, password: str, *, action: str = "pa
     )
 
 
-def _send_login_code(rt: Runtime, attempt_id: str, user: Item) -> None:
-    signin.send_code(
-        rt, attempt_id, str(user["email"]), lambda code, minutes: mail.login_code(str(user["email"]), code, minutes)
-    )
+def _login_mail(user: Item) -> Callable[[str, int], mail.Mail]:
+    return lambda code, minutes: mail.login_code(str(user["email"]), code, minutes)
 
 
 def _live_user(rt: Runtime, user_id: str) -> Item:

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shoken.entities import ScopeNames
+from shoken.validation import EmailCode, TerminalId, TerminalPassword
 
 LoginId = Field(min_length=1, max_length=64)
 Password = Field(min_length=1, max_length=128)
@@ -46,7 +47,7 @@ class InitialPasswordRequest(BaseModel):
 
 
 class VerifyRequest(BaseModel):
-    code: str = Field(pattern=r"^\d{6}$")
+    code: EmailCode
 
 
 class PasswordChangeRequest(BaseModel):
@@ -66,8 +67,8 @@ class ResetConfirmRequest(BaseModel):
 
 
 class TerminalCredentials(BaseModel):
-    terminal_id: str = Field(pattern=r"^\d{12}$")
-    password: str = Field(pattern=r"^\d{4}$")
+    terminal_id: TerminalId
+    password: TerminalPassword
 
 
 class WalletStartRequest(BaseModel):

@@ -12,14 +12,21 @@ from shoken.clock import epoch
 from shoken.db import attempts, throttle, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Item
-from shoken.errors import Locked
+from shoken.errors import Locked, TooManyRequests
 from shoken.passwords import verify_password, verify_user
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 
-# Per address, across sign-ins: above one sign-in's own limit (attempts.MAX_SENDS), so a single sign-in
-# meets its precise 「再送信回数が上限」 first and only a burst of new sign-ins meets this one.
-CODE_MAILS_PER_HOUR = 2 * attempts.MAX_SENDS
+# Code mails per hour. One sign-in has its own limits first (attempts.MAX_SENDS, one a minute), and a
+# refused resend counts nowhere. Then, so that an anonymous client cannot stop a real person signing in:
+# - per address and source: one client's share of an address (above one sign-in's own limit, so a
+#   single sign-in meets its precise 「再送信回数が上限」 first);
+# - per address: bounds mail to one address from everyone, and takes several sources to reach;
+# - per source: one client spraying many addresses.
+CODE_MAILS_PER_ADDRESS_SOURCE = 2 * attempts.MAX_SENDS
+CODE_MAILS_PER_ADDRESS = 6 * attempts.MAX_SENDS
+CODE_MAILS_PER_SOURCE = 60
+CODE_MAIL_WINDOW = 3600
 
 
 def actor_of(user: Item) -> dict[str, str | None]:
@@ -59,12 +66,41 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
     return user
 
 
-def send_code(rt: Runtime, attempt_id: str, to: str, make_mail: Callable[[str, int], mail.Mail]) -> None:
-    """A new code for this attempt (throttled per attempt and per address), sent by email."""
+def reserve_mail(rt: Runtime, to: str, attempt: Item | None = None) -> None:
+    """Admit one code mail to `to`: the attempt's own limits (read, nothing counted), then the
+    source's, the address-and-source's and the address's hourly quotas. A refusal at any step
+    leaves every quota as it was, and says when to try again."""
     now = rt.clock.now()
-    throttle.hit(
-        rt.db, f"mail#{codes.fingerprint(rt.session_key, to)}", limit=CODE_MAILS_PER_HOUR, window_seconds=3600, now=now
-    )
+    if attempt is not None:
+        attempts.check_can_send(attempt, now)
+    address = codes.fingerprint(rt.session_key, to)
+    source = codes.fingerprint(rt.session_key, api.current().request.source_ip or "-")
+    counted: list[str] = []
+    try:
+        for name, limit in (
+            (f"mailsrc#{source}", CODE_MAILS_PER_SOURCE),
+            (f"mail#{address}#{source}", CODE_MAILS_PER_ADDRESS_SOURCE),
+            (f"mail#{address}", CODE_MAILS_PER_ADDRESS),
+        ):
+            throttle.hit(rt.db, name, limit=limit, window_seconds=CODE_MAIL_WINDOW, now=now, what="確認コードの送信")
+            counted.append(name)
+    except TooManyRequests:
+        for name in counted:
+            throttle.undo(rt.db, name, window_seconds=CODE_MAIL_WINDOW, now=now)
+        raise
+
+
+def send_code(
+    rt: Runtime, attempt_id: str, to: str, make_mail: Callable[[str, int], mail.Mail], *, attempt: Item | None = None
+) -> None:
+    """A new code for an attempt (admitted by reserve_mail), sent by email."""
+    reserve_mail(rt, to, attempt)
+    deliver_code(rt, attempt_id, make_mail)
+
+
+def deliver_code(rt: Runtime, attempt_id: str, make_mail: Callable[[str, int], mail.Mail]) -> None:
+    """Store a new code for an attempt whose mail reserve_mail admitted, and send it."""
+    now = rt.clock.now()
     code = codes.new_code()
     attempts.store_code(rt.db, attempt_id, codes.digest(rt.session_key, attempt_id, code), now)
     mail.send(rt, make_mail(code, int(attempts.CODE_LIFETIME.total_seconds() // 60)))

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from shoken.db.dynamo import Item
 from shoken.txn_types import TxnType
+from shoken.validation import IsoDate
 
 
 class TotalRow(BaseModel):
@@ -105,18 +106,18 @@ class Unused(BaseModel):
 
 
 class ReportQuery(BaseModel):
-    date_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    date_to: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_from: IsoDate
+    date_to: IsoDate
     group: str = Field(default="day", pattern=r"^(day|store|company|voucher_type)$")
     committee_id: str | None = Field(default=None, max_length=20)
 
 
 class SettlementQuery(BaseModel):
-    date_from: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    date_to: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    date_from: IsoDate
+    date_to: IsoDate
     committee_id: str | None = Field(default=None, max_length=20)
 
 
 class UnusedQuery(BaseModel):
-    on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    on: IsoDate
     committee_id: str | None = Field(default=None, max_length=20)

@@ -7,13 +7,14 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shoken.payment import MAX_AMOUNT, PaymentResult
+from shoken.validation import BodyInt
 
 IDEMPOTENCY_KEY = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
 class PayRequest(BaseModel):
     token: str = Field(min_length=1, max_length=200)
-    amount: int = Field(ge=1, le=MAX_AMOUNT)
+    amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
     idempotency_key: str = IDEMPOTENCY_KEY
 
 
@@ -45,7 +46,7 @@ class CancelResult(BaseModel):
 
 
 class MpmCreate(BaseModel):
-    amount: int = Field(ge=1, le=MAX_AMOUNT)
+    amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
 
 
 class MpmCreated(BaseModel):

@@ -21,10 +21,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shoken import audit, entities, ids
+from shoken import audit, bank, entities, ids, payout_account
 from shoken.bulk_specs import SPECS, Spec
 from shoken.clock import iso
-from shoken.db import committees, companies, guards, keys, sequences, stores, terminals, users
+from shoken.db import committees, companies, guards, keys, payout_accounts, sequences, stores, terminals, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import InvalidRequest, ShokenError
@@ -48,11 +48,15 @@ FOLDED = {
     "external_terminal_id",
     "external_service_name",
     "committee_id",
+    "bank_code",
+    "branch_code",
+    "account_number",
 }
 TRUE_WORDS = {"1", "true", "yes", "はい", "大型店", "○", "◯"}
 FALSE_WORDS = {"", "0", "false", "no", "いいえ", "×"}
 
 
+ACCOUNT_TYPE_WORDS = {"普通": "ordinary", "1": "ordinary", "当座": "current", "2": "current"}
 ROLE_WORDS = {r.label: r.value for r in Role if r is not Role.CITIZEN} | {
     r.value: r.value for r in Role if r is not Role.CITIZEN
 }
@@ -134,6 +138,8 @@ def to_model(spec: Spec, line: int, values: dict[str, str], checked: Checked) ->
             data[name] = word in TRUE_WORDS
         elif name == "role":
             data[name] = ROLE_WORDS.get(value, value)
+        elif name == "account_type":
+            data[name] = ACCOUNT_TYPE_WORDS.get(value, value) if value else "ordinary"
         elif value != "":
             data[name] = value
     try:
@@ -170,6 +176,12 @@ def check(
         if problem:
             checked.error(line, *problem)
             continue
+        if isinstance(model, payout_account.PayoutAccountRow):
+            column = "店舗ID" if model.store_id else "企業ID"
+            if model.owner in seen:
+                checked.error(line, column, f"ファイル内で重複しています ({seen[model.owner]}行目と同じ値です)。")
+                continue
+            seen[model.owner] = line
         for column, kind, value in _unique_values(spec_name, model):
             if value in seen:
                 checked.error(line, column, f"ファイル内で重複しています ({seen[value]}行目と同じ値です)。")
@@ -221,7 +233,27 @@ def _home(spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tupl
         return entities.store_home(uploader, company)
     if spec_name == "terminals":
         return entities.terminal_home(uploader, store)
+    if spec_name == "payout_accounts":
+        return _payout_home(uploader, store, company, data)
     return entities.user_home(uploader, Role(data["role"]), committee=committee, company=company, store=store)
+
+
+def _payout_home(uploader: Principal, store: Item | None, company: Item | None, data: dict[str, Any]) -> Scope:
+    """The payee a 振込先口座 row names must exist in the uploader's scope (as on 店舗詳細 / 企業詳細)."""
+    field_name = "store_id" if data.get("store_id") else "company_id"
+    target = store if field_name == "store_id" else company
+    if target is None or not uploader.covers(Scope.of(target)):
+        what = "店舗" if field_name == "store_id" else "企業"
+        raise InvalidRequest(details=[{"field": field_name, "reason_ja": f"{what}が見つかりません。"}])
+    return Scope.of(target)
+
+
+def _account_problem(model: BaseModel) -> tuple[str, str] | None:
+    try:
+        payout_account.checked(model)  # type: ignore[arg-type]
+    except ShokenError as error:
+        return (payout_account.ERROR_COLUMNS.get(error.code, ""), error.text)
+    return None
 
 
 REFERENCE_COLUMNS = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}
@@ -238,6 +270,8 @@ def _check_row(
             return ("権限", error.text)
         detail = error.details[0]
         return (REFERENCE_COLUMNS.get(str(detail["field"]), ""), str(detail.get("reason_ja", error.text)))
+    if spec_name == "payout_accounts":
+        return _account_problem(model)
     return None
 
 
@@ -291,6 +325,16 @@ def build(
         elif spec_name == "stores":
             record = stores.under(refs[keys.company(str(home.company_id))], ids.store_id(n), now=now, **data)
             owner = record["store_id"]
+        elif spec_name == "payout_accounts":
+            assert isinstance(model, payout_account.PayoutAccountRow)
+            record = payout_accounts.item(
+                model.owner,
+                scope={"committee_id": home.committee_id, "company_id": home.company_id, "store_id": home.store_id},
+                account=payout_account.checked(model),
+                now=now,
+                by=uploader.user_id,
+            )
+            owner = record["owner"]
         elif spec_name == "terminals":
             terminal_id = ids.terminal_id(n)
             store = refs[keys.store(str(home.store_id))]
@@ -415,7 +459,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
                 rt.db, job_id, rt.clock.now(), state="failed", message="登録する行がありません。", error_count=0
             )
             return
-        base = sequences.next_value(rt.db, spec.sequence, count=len(checked.rows))
+        base = sequences.next_value(rt.db, spec.sequence, count=len(checked.rows)) if spec.sequence else 0
         checkpoint = {"phase": "apply", "base": base, "seed": secrets.token_hex(16), "written": 0, "claimed": False}
         job_items.update(
             rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, message="登録中", done_count=len(rows) // 2
@@ -471,6 +515,22 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         for committee_id in {str(r["committee_id"]) for r, _ in records}:
             committees.add_areas(
                 rt.db, committee_id, {str(r.get("area") or "") for r, _ in records if r["committee_id"] == committee_id}
+            )
+    if spec_name == "payout_accounts":
+        # Each account change is in the audit log of its company, as a change made on the form is.
+        for record, _ in records:
+            owner_type, owner_id = str(record["owner"]).split("#", 1)
+            audit.record(
+                rt,
+                "payout_account_registered",
+                actor=dict(job["owner"]),
+                scope=Scope.of(record),
+                target_type="store" if owner_type == "ST" else "company",
+                target_id=owner_id,
+                bank=f"{record['bank_code']}-{record['branch_code']}",
+                account=bank.masked(str(record["account_number"])),
+                holder=record["holder_kana"],
+                via=job_id,
             )
     job_items.update(
         rt.db,

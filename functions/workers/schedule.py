@@ -19,6 +19,7 @@ from shoken.db import committees, jobs, keys, programmes
 from shoken.db.dynamo import ConditionFailed
 from shoken.observability import logger, metrics, tracer
 from shoken.runtime import Runtime
+from workers import totals
 
 
 def queue_lapses(rt: Runtime, today: str) -> list[str]:
@@ -94,11 +95,30 @@ def queue_reminders(rt: Runtime, today: str) -> list[str]:
     return queued
 
 
+REBUILD_TOTALS = "rebuild_totals"
+
+
+def rebuild_totals(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
+    committee_id = str(event.get("committee_id") or "")
+    if not committee_id or committees.get(rt.db, committee_id) is None:
+        return {"error": f"no committee {committee_id!r}"}
+    try:
+        done = totals.rebuild(rt, committee_id, str(event.get("date_from")), str(event.get("date_to")))
+    except totals.RebuildRefused as refused:
+        return {"error": str(refused)}
+    logger.info("report totals rebuilt", extra=done.as_dict())
+    return done.as_dict()
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """The daily expiry ({"job": "expire"}, the schedule's input) or, invoked by an operator,
+    {"job": "rebuild_totals", "committee_id": "1", "date_from": "2026-11-01", "date_to": "2026-11-30"}."""
     rt = runtime.get(WorkerConfig)
+    if event.get("job") == REBUILD_TOTALS:
+        return rebuild_totals(rt, event)
     today = str(event.get("date") or jst_date(rt.clock.now()))
     queued = queue_lapses(rt, today)
     logger.info("lapse jobs queued", extra={"count": len(queued), "date": today})

@@ -1,4 +1,7 @@
-"""Entry point for the table's DynamoDB stream: starts and continues jobs, and keeps report totals."""
+"""Entry point for the table's DynamoDB stream: keeps the report totals of new transactions.
+
+The event source mapping's filter (infra/names.py TOTALS_STREAM_FILTER) delivers only those records;
+job items reach workers.queue through the jobs queue instead, so a long job never holds this shard."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from shoken import runtime
 from shoken.config import WorkerConfig
 from shoken.db.dynamo import Item, deserialize_item
 from shoken.observability import logger, metrics, tracer
-from workers import jobs, totals
+from workers import totals
 
 
 def images(record: dict[str, Any]) -> tuple[Item | None, Item | None]:
@@ -29,9 +32,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     for record in event.get("Records", []):
         old, new = images(record)
         try:
-            if new is not None and new.get("kind") == "job":
-                jobs.on_change(rt, old, new, context)
-            elif new is not None and old is None and new.get("kind") == "txn":
+            if new is not None and old is None and new.get("kind") == "txn":
                 totals.on_transaction(rt, new)
         except Exception:
             # Report this record as failed: the event source retries from it, so stop here (the

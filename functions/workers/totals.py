@@ -1,15 +1,24 @@
-"""Keeps the report totals from the table's stream: each new transaction is added once."""
+"""Report totals from the table's stream: each new transaction is added once; and the rebuild that
+recomputes a committee's past days by replaying their transactions through the same path."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from shoken.clock import jst_date, parse_iso
-from shoken.db import totals
+from shoken.db import programmes, totals, transactions
 from shoken.db.dynamo import Item
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
+# One rebuild covers at most this many days: a Lambda run has 15 minutes.
+MAX_REBUILD_DAYS = 92
 
-def on_transaction(rt: Runtime, txn: Item) -> None:
+
+def on_transaction(rt: Runtime, txn: Item) -> bool:
+    """Add one transaction to the totals; False when it was counted already (a re-delivery)."""
     txn_type = TxnType(txn["txn_type"])
     split = txn.get("breakdown") or {}
     values = {
@@ -39,4 +48,81 @@ def on_transaction(rt: Runtime, txn: Item) -> None:
             balance_changes=changes,
         )
     except totals.Counted:
-        return  # a re-delivered record: counted already
+        return False  # a re-delivered record: counted already
+    return True
+
+
+class RebuildRefused(ValueError):
+    """The days asked for cannot be rebuilt safely (or are not days)."""
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    committee_id: str
+    first: str
+    last: str
+    transactions: int
+    removed: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "committee_id": self.committee_id,
+            "date_from": self.first,
+            "date_to": self.last,
+            "transactions": self.transactions,
+            "removed": self.removed,
+        }
+
+
+def _days(first: str, last: str) -> Iterator[str]:
+    day = date.fromisoformat(first)
+    while day <= date.fromisoformat(last):
+        yield day.isoformat()
+        day += timedelta(days=1)
+
+
+def check_range(first: str, last: str, today: str) -> None:
+    try:
+        start, end = date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError as error:
+        raise RebuildRefused(f"dates are YYYY-MM-DD: {first!r}, {last!r}") from error
+    if start > end:
+        raise RebuildRefused("date_from is after date_to")
+    if (end - start).days >= MAX_REBUILD_DAYS:
+        raise RebuildRefused(f"at most {MAX_REBUILD_DAYS} days per rebuild")
+    # Today's transactions are still arriving through the stream; a past day's are final (a cancel
+    # is a transaction of the day it happens), so replaying it cannot race the live consumer.
+    if last >= today:
+        raise RebuildRefused(f"only days before today ({today}) can be rebuilt")
+
+
+def rebuild(rt: Runtime, committee_id: str, first: str, last: str) -> Rebuilt:
+    """Recompute the report totals of a committee's days from its transactions, to the yen.
+
+    The totals and marks of those days are removed, then every transaction of each day (the
+    by_committee index) is replayed through `on_transaction`, the stream consumer's own path.
+    Running it again gives the same figures.
+    """
+    check_range(first, last, jst_date(rt.clock.now()))
+    replay: list[Item] = []
+    for day in _days(first, last):
+        partition = transactions.committee_day_partition(committee_id, day)
+        replay += [
+            t
+            for t in rt.db.query_all(index="by_committee", pk_name="hist_committee", pk=partition)
+            if t.get("kind") == "txn"
+        ]
+    programme_ids = {str(p["programme_id"]) for p in programmes.list_for_committee(rt.db, committee_id)}
+    for txn in replay:
+        programme_ids |= {str(info[2]) for info in (txn.get("bucket_info") or {}).values()}
+    removed = totals.forget(
+        rt.db,
+        committee_id=committee_id,
+        first=first,
+        last=last,
+        programme_ids=sorted(programme_ids),
+        numbers=[str(t["number"]) for t in replay],
+    )
+    for txn in replay:
+        on_transaction(rt, txn)
+    return Rebuilt(committee_id, first, last, len(replay), removed)

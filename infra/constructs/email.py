@@ -1,11 +1,23 @@
-"""SES: the sending domain identity (DKIM) and a configuration set that drops bounced addresses."""
+"""SES: the sending domain identity (DKIM) and a configuration set that drops bounced addresses and
+publishes each message's fate (sent, delivered, bounced, complained) as CloudWatch metrics."""
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ses as ses
 from constructs import Construct
+
+# SES's own tag on every message sent through a configuration set: its name.
+METRIC_DIMENSION = "ses:configuration-set"
+METRIC_EVENTS = (
+    ses.EmailSendingEvent.SEND,
+    ses.EmailSendingEvent.DELIVERY,
+    ses.EmailSendingEvent.BOUNCE,
+    ses.EmailSendingEvent.COMPLAINT,
+    ses.EmailSendingEvent.REJECT,
+)
 
 
 class Email(Construct):
@@ -21,6 +33,21 @@ class Email(Construct):
             # Email codes must not travel in clear between SES and the recipient's server.
             tls_policy=ses.ConfigurationSetTlsPolicy.REQUIRE,
             suppression_reasons=ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+        )
+        # Metrics AWS/SES {Send, Delivery, Bounce, Complaint, Reject} with this dimension, whose value
+        # is the configuration set's name (SES tags every message with it): monitoring alarms on them.
+        self.configuration_set.add_event_destination(
+            "CloudWatch",
+            destination=ses.EventDestination.cloud_watch_dimensions(
+                [
+                    ses.CloudWatchDimension(
+                        name=METRIC_DIMENSION,
+                        source=ses.CloudWatchDimensionSource.MESSAGE_TAG,
+                        default_value="none",
+                    )
+                ]
+            ),
+            events=list(METRIC_EVENTS),
         )
         self.identity = ses.EmailIdentity(
             self,
@@ -41,6 +68,16 @@ class Email(Construct):
     @property
     def configuration_set_name(self) -> str:
         return self.configuration_set.configuration_set_name
+
+    def metric(self, event: str, period: Duration) -> cloudwatch.Metric:
+        """The count of `event` (Send, Delivery, Bounce, Complaint, Reject) for this configuration set."""
+        return cloudwatch.Metric(
+            namespace="AWS/SES",
+            metric_name=event,
+            dimensions_map={METRIC_DIMENSION: self.configuration_set_name},
+            statistic="Sum",
+            period=period,
+        )
 
     def grant_send(self, grantee: iam.IGrantable) -> None:
         """SendEmail from the configured address only, through this identity and configuration set.

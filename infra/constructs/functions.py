@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Duration, IgnoreMode, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, TimeZone
+from aws_cdk import aws_applicationautoscaling as appscaling
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -43,16 +44,6 @@ def environment_for(model: type[BaseConfig], values: Mapping[str, str]) -> dict[
     return environment
 
 
-def area_code(area: str) -> lambda_.Code:
-    """The functions/ folder with only this area's package (and the shared top-level modules)."""
-    others = [f"/{other}/" for other in names.ALL_AREAS if other != area]
-    return lambda_.Code.from_asset(
-        str(names.FUNCTIONS_DIR),
-        exclude=[*others, *names.CODE_EXCLUDES],
-        ignore_mode=IgnoreMode.GIT,
-    )
-
-
 class Functions(Construct):
     def __init__(
         self,
@@ -69,35 +60,68 @@ class Functions(Construct):
         self.shared_layer = lambda_.LayerVersion(
             self,
             "SharedLayer",
-            code=lambda_.Code.from_asset(
-                str(names.SHARED_LAYER_DIR), exclude=list(names.CODE_EXCLUDES), ignore_mode=IgnoreMode.GIT
-            ),
+            code=bundling.shared_code(),
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
             description="shoken shared package (layers/shared/python/shoken)",
             removal_policy=removal,
         )
-        self.dependencies_layer = lambda_.LayerVersion(
-            self,
-            "DependenciesLayer",
-            code=bundling.dependencies_code(),
-            compatible_runtimes=[RUNTIME],
-            compatible_architectures=[ARCHITECTURE],
-            description="shoken third-party packages (requirements/lambda.txt) for arm64",
-            removal_policy=removal,
-        )
+        # One third-party layer per set of packages some functions import, so each function
+        # carries only what it imports (infra/bundling.py reads the imports).
+        self.dependency_layers: dict[tuple[str, ...], lambda_.LayerVersion] = {}
         self.by_key: dict[str, lambda_.Function] = {}
+        # What API Gateway, the stream and the schedule invoke: each function's `live` alias, moved to
+        # the version this deploy published. Old versions are kept, so rolling back is one
+        # `aws lambda update-alias` (docs/deploy.md).
+        self.aliases: dict[str, lambda_.Alias] = {}
         for spec in names.http_function_specs():
             self.by_key[spec.key] = self._function(spec)
+        self._keep_payments_warm(self.aliases["payments"])
         # The workers area arrives with its own issue; until its folder exists there is nothing to run.
         if (names.FUNCTIONS_DIR / names.WORKERS).is_dir():
             for spec in names.WORKER_SPECS:
                 self.by_key[spec.key] = self._function(spec)
 
+    def _keep_payments_warm(self, alias: lambda_.Alias) -> None:
+        """With `payments_warm_concurrency`, the payments `live` alias (what the API invokes) gets that
+        provisioned concurrency during shop hours (Japan time) and none outside them."""
+        concurrency = self._config.payments_warm_concurrency
+        if not concurrency:
+            return
+        scaling = alias.add_auto_scaling(min_capacity=0, max_capacity=concurrency)
+        opens, closes = self._config.payments_warm_hours
+        for name, hour, capacity in (("Open", opens, concurrency), ("Close", closes, 0)):
+            scaling.scale_on_schedule(
+                f"Payments{name}",
+                schedule=appscaling.Schedule.cron(hour=str(hour), minute="0"),
+                time_zone=TimeZone.ASIA_TOKYO,
+                min_capacity=capacity,
+                max_capacity=concurrency,
+            )
+
+    def dependencies_layer(self, area: str) -> lambda_.LayerVersion:
+        """The third-party layer of exactly the packages `area`'s code imports."""
+        packages = bundling.needs(area).packages
+        if packages not in self.dependency_layers:
+            construct_id = "DependenciesLayer" + "".join(pascal(p.lower()) for p in packages)
+            self.dependency_layers[packages] = lambda_.LayerVersion(
+                self,
+                construct_id,
+                code=bundling.dependencies_code(packages, tracing_sdk=self._config.tracing_sdk),
+                compatible_runtimes=[RUNTIME],
+                compatible_architectures=[ARCHITECTURE],
+                description=f"shoken third-party packages for arm64: {', '.join(packages)}",
+                removal_policy=self._removal,
+            )
+        return self.dependency_layers[packages]
+
     @property
-    def http(self) -> dict[str, lambda_.Function]:
-        """The HTTP functions by route area."""
-        return {area: self.by_key[area] for area in names.HTTP_AREAS}
+    def http_aliases(self) -> dict[str, lambda_.Alias]:
+        """The `live` alias of each HTTP function, by route area: what the API invokes."""
+        return {area: self.aliases[area] for area in names.HTTP_AREAS}
+
+    def alias(self, key: str) -> lambda_.Alias | None:
+        return self.aliases.get(key)
 
     def get(self, key: str) -> lambda_.Function | None:
         return self.by_key.get(key)
@@ -119,6 +143,11 @@ class Functions(Construct):
         log_group.grant_write(role)
         environment = {
             **environment_for(CONFIG_BY_FUNCTION[spec.area], self._values),
+            # Which config model shoken.runtime builds during the init phase (clients, keys, secrets).
+            "SHOKEN_FUNCTION": spec.area,
+            # pydantic otherwise scans every installed distribution for plugins when the first model
+            # is built, at import: ~40 ms of each cold start (bench/imports.py), for plugins never used.
+            "PYDANTIC_DISABLE_PLUGINS": "__all__",
             "POWERTOOLS_SERVICE_NAME": names.service_name(self._config.city, self._config.stage, spec.key),
             "POWERTOOLS_METRICS_NAMESPACE": names.METRICS_NAMESPACE,
             "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -135,9 +164,9 @@ class Functions(Construct):
             description=spec.description,
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
-            code=area_code(spec.area),
+            code=bundling.function_code(spec.area),
             handler=spec.handler,
-            layers=[self.shared_layer, self.dependencies_layer],
+            layers=[self.shared_layer, self.dependencies_layer(spec.area)],
             memory_size=spec.memory_mb,
             timeout=Duration.seconds(spec.timeout_seconds),
             tracing=lambda_.Tracing.ACTIVE,
@@ -145,6 +174,15 @@ class Functions(Construct):
             log_group=log_group,
             environment=environment,
             reserved_concurrent_executions=reserved,
+            # A new version per deploy that changes the function; old ones stay for a rollback.
+            current_version_options=lambda_.VersionOptions(removal_policy=RemovalPolicy.RETAIN),
+        )
+        self.aliases[spec.key] = lambda_.Alias(
+            self,
+            f"{construct_id}Live",
+            alias_name=names.LIVE_ALIAS,
+            version=function.current_version,
+            description=f"the version of {spec.key} this deploy published",
         )
         nag.acknowledge(
             role,

@@ -8,27 +8,34 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_budgets as budgets
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
-from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_sns as sns
-from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import names
+from infra.constructs.alarms import PERIOD, add_alarm, alarm_topic
+from infra.constructs.email import Email
 
-PERIOD = Duration.minutes(5)
 API_5XX_THRESHOLD = 5
 API_4XX_PERCENT = 25
 API_4XX_MIN_REQUESTS = 100
 DURATION_P99_SHARE_OF_TIMEOUT = 0.8
+# Mail is counted per hour: sign-in codes come in bursts, and a rate over a handful is noise.
+MAIL_PERIOD = Duration.hours(1)
+MAIL_MIN_SENT = 20
+MAIL_BOUNCE_PERCENT = 5
+MAIL_COMPLAINTS = 1
+# AWS Budgets notifications: (type, percent of the monthly limit).
+BUDGET_NOTIFICATIONS: tuple[tuple[str, float], ...] = (("ACTUAL", 80), ("FORECASTED", 100))
 STREAM_MAX_ITERATOR_AGE_MS = 5 * 60 * 1000
+# A job lap runs up to 15 minutes; a message older than two laps means nothing is running jobs.
+JOBS_MAX_AGE_SECONDS = 30 * 60
 # The operations the functions use; ThrottledRequests is reported per operation.
 TABLE_OPERATIONS = (
     dynamodb.Operation.GET_ITEM,
@@ -63,22 +70,13 @@ class Monitoring(Construct):
         payments_service: str,
         stream_function: lambda_.IFunction | None,
         failure_queue: sqs.IQueue | None,
+        jobs_queue: sqs.IQueue | None,
+        email: Email,
+        monthly_budget_usd: int,
     ) -> None:
         super().__init__(scope, construct_id)
         self._prefix = prefix
-        # CloudWatch cannot publish to a topic encrypted with the AWS managed SNS key, so the topic
-        # gets its own key that CloudWatch may use.
-        key = kms.Key(
-            self,
-            "AlarmKey",
-            description=f"{prefix} alarm topic encryption",
-            enable_key_rotation=True,
-            removal_policy=RemovalPolicy.RETAIN if production else RemovalPolicy.DESTROY,
-        )
-        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
-        self.topic = sns.Topic(self, "AlarmTopic", display_name=f"{prefix} alarms", master_key=key, enforce_ssl=True)
-        if alarm_email:
-            self.topic.add_subscription(subscriptions.EmailSubscription(alarm_email))
+        self.topic, self.key = alarm_topic(self, prefix=prefix, production=production, alarm_email=alarm_email)
         self.alarms: list[cloudwatch.Alarm] = []
 
         errors_5xx = http_api.metric_server_error(period=PERIOD, statistic="Sum")
@@ -143,6 +141,16 @@ class Monitoring(Construct):
                 "stream records or scheduled jobs failed and were parked in the failure queue",
             )
 
+        if jobs_queue is not None:
+            self._alarm(
+                "jobs-queue-age",
+                jobs_queue.metric_approximate_age_of_oldest_message(period=PERIOD, statistic="Maximum"),
+                JOBS_MAX_AGE_SECONDS,
+                "jobs (exports, bulk registration, grants, lapses) waiting in the queue, not being run",
+            )
+        self._mail_alarms(email)
+        self.budget = self._budget(prefix, monthly_budget_usd, alarm_email)
+
         self.dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=prefix)
         self.dashboard.add_widgets(
             cloudwatch.GraphWidget(title="API requests", left=[requests], width=8),
@@ -192,19 +200,75 @@ class Monitoring(Construct):
             cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms), width=24),
         )
 
-    def _alarm(self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str) -> cloudwatch.Alarm:
-        alarm = cloudwatch.Alarm(
+    def _mail_alarms(self, email: Email) -> None:
+        """Bounces and complaints put the account's SES sending at risk (AWS reviews an account past
+        5 % bounces or 0.1 % complaints), and a bounce means someone did not get a sign-in code."""
+        sent = email.metric("Send", MAIL_PERIOD)
+        bounces = email.metric("Bounce", MAIL_PERIOD)
+        self._alarm(
+            "mail-bounce-rate",
+            cloudwatch.MathExpression(
+                expression=f"IF(sent >= {MAIL_MIN_SENT}, 100 * bounces / sent, 0)",
+                using_metrics={"sent": sent, "bounces": bounces},
+                label="bounced % of sent",
+                period=MAIL_PERIOD,
+            ),
+            MAIL_BOUNCE_PERCENT,
+            f"SES bounces at or above {MAIL_BOUNCE_PERCENT} % of mail sent in an hour",
+        )
+        self._alarm(
+            "mail-complaints",
+            email.metric("Complaint", MAIL_PERIOD),
+            MAIL_COMPLAINTS,
+            "A recipient marked shoken's mail as spam (SES complaint)",
+        )
+
+    def _budget(self, prefix: str, limit_usd: int, alarm_email: str | None) -> budgets.CfnBudget:
+        """The month's cost of the account: actual spend past 80 % and a forecast past 100 %."""
+        self.topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                principals=[iam.ServicePrincipal("budgets.amazonaws.com")],
+                actions=["sns:Publish"],
+                resources=[self.topic.topic_arn],
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            )
+        )
+        self.key.grant(iam.ServicePrincipal("budgets.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        subscribers = [budgets.CfnBudget.SubscriberProperty(subscription_type="SNS", address=self.topic.topic_arn)]
+        if alarm_email:
+            subscribers.append(budgets.CfnBudget.SubscriberProperty(subscription_type="EMAIL", address=alarm_email))
+        return budgets.CfnBudget(
             self,
-            f"Alarm-{name}",
-            alarm_name=f"{self._prefix}-{name}",
-            alarm_description=description,
+            "MonthlyBudget",
+            budget=budgets.CfnBudget.BudgetDataProperty(
+                budget_name=f"{prefix}-monthly",
+                budget_type="COST",
+                time_unit="MONTHLY",
+                budget_limit=budgets.CfnBudget.SpendProperty(amount=limit_usd, unit="USD"),
+            ),
+            notifications_with_subscribers=[
+                budgets.CfnBudget.NotificationWithSubscribersProperty(
+                    notification=budgets.CfnBudget.NotificationProperty(
+                        notification_type=kind,
+                        comparison_operator="GREATER_THAN",
+                        threshold=percent,
+                        threshold_type="PERCENTAGE",
+                    ),
+                    subscribers=subscribers,
+                )
+                for kind, percent in BUDGET_NOTIFICATIONS
+            ],
+        )
+
+    def _alarm(self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str) -> cloudwatch.Alarm:
+        alarm = add_alarm(
+            self,
+            self.topic,
+            prefix=self._prefix,
+            name=name,
             metric=metric,
             threshold=threshold,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            description=description,
         )
-        alarm.add_alarm_action(actions.SnsAction(self.topic))
-        alarm.add_ok_action(actions.SnsAction(self.topic))
         self.alarms.append(alarm)
         return alarm

@@ -1,13 +1,18 @@
-"""What triggers the workers: the table's stream (exports, reports, bulk registration) and a daily
-schedule (expiry), with one queue that keeps whatever failed for inspection and replay."""
+"""What triggers the workers: the table's stream, split in two (report totals read new transactions
+from it directly; job records go through EventBridge Pipes to the jobs queue, so a job lap of
+minutes never holds a shard), and a daily schedule (expiry), with one queue that keeps whatever
+failed for inspection and replay."""
 
 from __future__ import annotations
+
+import json
 
 from aws_cdk import Duration, Stack, TimeZone
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_pipes as pipes
 from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_scheduler_targets as targets
 from aws_cdk import aws_sqs as sqs
@@ -19,6 +24,9 @@ STREAM_BATCH_SIZE = 100
 STREAM_RETRY_ATTEMPTS = 5
 # A stream record lives 24 h; past this age it goes to the failure queue rather than block its shard.
 STREAM_MAX_RECORD_AGE = Duration.hours(6)
+# AWS's advice for a queue feeding Lambda: a visibility timeout of six times the function's timeout.
+JOBS_VISIBILITY = Duration.seconds(6 * names.WORKER_JOBS.timeout_seconds)
+JOBS_MAX_RECEIVES = 3
 
 
 class Workers(Construct):
@@ -29,6 +37,7 @@ class Workers(Construct):
         *,
         table: dynamodb.ITable,
         stream_function: lambda_.IFunction,
+        jobs_function: lambda_.IFunction,
         schedule_function: lambda_.IFunction,
     ) -> None:
         super().__init__(scope, construct_id)
@@ -42,8 +51,9 @@ class Workers(Construct):
         nag.acknowledge(
             self.failures,
             "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter destination of the stream consumer and the daily "
-            "schedule; nothing consumes it automatically, so it needs no dead-letter queue of its own.",
+            "This queue is itself the dead-letter destination of the stream consumer, the jobs pipe and "
+            "queue, and the daily schedule; nothing consumes it automatically, so it needs no "
+            "dead-letter queue of its own.",
         )
         stream_function.add_event_source(
             sources.DynamoEventSource(
@@ -56,8 +66,59 @@ class Workers(Construct):
                 max_record_age=STREAM_MAX_RECORD_AGE,
                 report_batch_item_failures=True,
                 on_failure=sources.SqsDlq(self.failures),
+                filters=[lambda_.FilterCriteria.filter(names.TOTALS_STREAM_FILTER)],
             )
         )
+        self.jobs = sqs.Queue(
+            self,
+            "Jobs",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=JOBS_VISIBILITY,
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.failures, max_receive_count=JOBS_MAX_RECEIVES),
+        )
+        # One job lap per invocation: a lap runs up to the function's timeout and saves a checkpoint.
+        jobs_function.add_event_source(sources.SqsEventSource(self.jobs, batch_size=1, report_batch_item_failures=True))
+        pipe_role = iam.Role(
+            self,
+            "JobsPipeRole",
+            assumed_by=iam.ServicePrincipal(
+                "pipes.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            ),
+            description="lets EventBridge Pipes forward job items' stream records to the jobs queue",
+        )
+        table.grant_stream_read(pipe_role)
+        self.jobs.grant_send_messages(pipe_role)
+        nag.acknowledge(
+            pipe_role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "dynamodb:ListStreams (part of CDK's grant_stream_read) supports no resource-level permission; "
+            "the stream actions themselves are limited to this table's stream.",
+        )
+        if table.table_stream_arn is None:
+            raise ValueError("the table needs its stream for the workers")
+        self.jobs_pipe = pipes.CfnPipe(
+            self,
+            "JobsPipe",
+            role_arn=pipe_role.role_arn,
+            source=table.table_stream_arn,
+            source_parameters=pipes.CfnPipe.PipeSourceParametersProperty(
+                dynamo_db_stream_parameters=pipes.CfnPipe.PipeSourceDynamoDBStreamParametersProperty(
+                    starting_position="TRIM_HORIZON",
+                    batch_size=1,
+                    maximum_retry_attempts=STREAM_RETRY_ATTEMPTS,
+                    maximum_record_age_in_seconds=int(STREAM_MAX_RECORD_AGE.to_seconds()),
+                    dead_letter_config=pipes.CfnPipe.DeadLetterConfigProperty(arn=self.failures.queue_arn),
+                ),
+                filter_criteria=pipes.CfnPipe.FilterCriteriaProperty(
+                    filters=[pipes.CfnPipe.FilterProperty(pattern=json.dumps(names.JOBS_STREAM_FILTER))]
+                ),
+            ),
+            target=self.jobs.queue_arn,
+        )
+        self.failures.grant_send_messages(pipe_role)
         # The scheduler's own role, so its one finding is acknowledged here rather than stack-wide.
         schedule_role = iam.Role(
             self,

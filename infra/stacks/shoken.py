@@ -11,6 +11,7 @@ from constructs import Construct
 from infra import names
 from infra.constructs import access
 from infra.constructs.api import Api
+from infra.constructs.backup import TableBackup
 from infra.constructs.data import Data
 from infra.constructs.email import Email
 from infra.constructs.functions import Functions
@@ -38,6 +39,13 @@ class ShokenStack(Stack):
         removal = RemovalPolicy.RETAIN if config.production else RemovalPolicy.DESTROY
 
         self.data = Data(self, "Data", production=config.production)
+        self.backup = TableBackup(
+            self,
+            "Backup",
+            prefix=config.prefix,
+            table=self.data.table,
+            copy_region=config.backup_copy_region,
+        )
         self.storage = Storage(
             self,
             "Storage",
@@ -102,19 +110,22 @@ class ShokenStack(Stack):
             resident_reader = self.functions.by_key.get(key)
             if resident_reader is not None:
                 self.resident_key.secret.grant_read(resident_reader)
-        self.api.route(self.functions.http)
+        self.api.route(self.functions.http_aliases)
 
         stream_function = self.functions.get(names.WORKER_STREAM.key)
-        schedule_function = self.functions.get(names.WORKER_SCHEDULE.key)
+        stream_alias = self.functions.alias(names.WORKER_STREAM.key)
+        jobs_alias = self.functions.alias(names.WORKER_JOBS.key)
+        schedule_alias = self.functions.alias(names.WORKER_SCHEDULE.key)
         self.workers = (
             Workers(
                 self,
                 "Workers",
                 table=self.data.table,
-                stream_function=stream_function,
-                schedule_function=schedule_function,
+                stream_function=stream_alias,
+                jobs_function=jobs_alias,
+                schedule_function=schedule_alias,
             )
-            if stream_function is not None and schedule_function is not None
+            if stream_alias is not None and jobs_alias is not None and schedule_alias is not None
             else None
         )
         specs = {spec.key: spec for spec in (*names.http_function_specs(), *names.WORKER_SPECS)}
@@ -133,6 +144,9 @@ class ShokenStack(Stack):
             payments_service=names.service_name(config.city, config.stage, "payments"),
             stream_function=stream_function,
             failure_queue=self.workers.failures if self.workers else None,
+            jobs_queue=self.workers.jobs if self.workers else None,
+            email=self.email,
+            monthly_budget_usd=config.monthly_budget_usd,
         )
 
         CfnOutput(self, "Url", value=self.web.url, description="the UIs: /admin/, /merchant/, /wallet/")

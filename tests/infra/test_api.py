@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from aws_cdk.assertions import Match, Template
 
+from infra import names
 from shoken.routes import ROUTES
 from tests.infra.conftest import Synth, only, resources
 
 
+def invoked_function(template: dict, uri: dict) -> str:
+    """The function an integration invokes, through its `live` alias (never $LATEST)."""
+    alias = template["Resources"][uri["Ref"]]
+    assert alias["Type"] == "AWS::Lambda::Alias", uri
+    assert alias["Properties"]["Name"] == names.LIVE_ALIAS
+    assert "Fn::GetAtt" in alias["Properties"]["FunctionVersion"]  # the version this deploy published
+    return str(alias["Properties"]["FunctionName"]["Ref"])
+
+
 def deployed_routes(synth: Synth, stage: str) -> dict[str, str]:
-    """routeKey -> logical id of the Lambda function its integration invokes."""
+    """routeKey -> logical id of the Lambda function its integration invokes (through its alias)."""
     template = synth.main(stage)
     integrations = {
-        logical_id: integration["Properties"]["IntegrationUri"]["Fn::GetAtt"][0]
+        logical_id: invoked_function(template, integration["Properties"]["IntegrationUri"])
         for logical_id, integration in resources(template, "AWS::ApiGatewayV2::Integration").items()
     }
     routes: dict[str, str] = {}
@@ -50,7 +60,7 @@ def test_one_invoke_permission_per_function_not_per_route(synth: Synth) -> None:
         for p in resources(template, "AWS::Lambda::Permission").values()
         if p["Properties"]["Principal"] == "apigateway.amazonaws.com"
     ]
-    invoked = [p["FunctionName"]["Fn::GetAtt"][0] for p in permissions]
+    invoked = [invoked_function(template, p["FunctionName"]) for p in permissions]
     assert sorted(invoked) == sorted(set(invoked))
     assert set(invoked) == set(deployed_routes(synth, "dev").values())
 

@@ -3,9 +3,11 @@ config model accepts (so a function cannot cold-start into a validation error)."
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from infra import names
+from infra import bundling, names
 from infra.constructs.functions import RUNTIME, environment_for
 from shoken.config import CONFIG_BY_FUNCTION, AdminConfig, PaymentsConfig
 from tests.infra.conftest import Synth, logical_id, render
@@ -31,11 +33,12 @@ def test_one_function_per_route_area(synth: Synth) -> None:
 def test_runtime_architecture_layers_tracing_and_handler(synth: Synth, stage: str) -> None:
     template = synth.main(stage)
     main = synth.deployments[stage].main
-    layers = {logical_id(layer) for layer in (main.functions.shared_layer, main.functions.dependencies_layer)}
-    assert layers <= set(template["Resources"])
     for key, function_id in synth.logical_ids[stage].items():
         properties = template["Resources"][function_id]["Properties"]
         spec = SPECS[key]
+        # The shared package, then a layer of exactly the third-party packages this function imports.
+        layers = {logical_id(main.functions.shared_layer), logical_id(main.functions.dependencies_layer(spec.area))}
+        assert layers <= set(template["Resources"])
         assert properties["Runtime"] == RUNTIME.name == f"python{names.PYTHON_VERSION}", key
         assert properties["Architectures"] == ["arm64"], key
         assert properties["TracingConfig"] == {"Mode": "Active"}, key
@@ -54,7 +57,7 @@ def test_http_functions_fit_within_api_gateway_timeout() -> None:
 def test_payments_is_sized_and_capped_as_configured(synth: Synth) -> None:
     dev = function_properties(synth, "dev", "payments")
     prod = function_properties(synth, "prod", "payments")
-    assert (dev["MemorySize"], dev["Timeout"]) == (512, 10)
+    assert (dev["MemorySize"], dev["Timeout"]) == (1024, 10)
     assert "ReservedConcurrentExecutions" not in dev
     assert prod["ReservedConcurrentExecutions"] == synth.deployments["prod"].config.payments_reserved_concurrency
     for key in synth.logical_ids["prod"]:
@@ -74,9 +77,14 @@ def test_environment_validates_against_the_functions_config_model(synth: Synth, 
         assert environment["POWERTOOLS_SERVICE_NAME"] == names.service_name(config.city, stage, key)
         assert environment["POWERTOOLS_METRICS_NAMESPACE"] == names.METRICS_NAMESPACE == "shoken"
         assert environment["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
-        # Only what the model declares (plus Powertools' own settings) reaches the function.
+        # Only what the model declares (plus Powertools' own settings and which model it is) reaches the function.
         declared = {field.alias or name for name, field in model.model_fields.items()}
-        assert {v for v in environment if not v.startswith("POWERTOOLS_")} <= declared, key
+        assert {v for v in environment if not v.startswith("POWERTOOLS_")} <= declared | {
+            "SHOKEN_FUNCTION",
+            "PYDANTIC_DISABLE_PLUGINS",
+        }, key
+        # The init phase builds the Runtime from the model this variable names.
+        assert CONFIG_BY_FUNCTION[environment["SHOKEN_FUNCTION"]] is model, key
 
 
 def test_mail_sender_and_public_url_come_from_the_stage(synth: Synth) -> None:
@@ -88,19 +96,20 @@ def test_mail_sender_and_public_url_come_from_the_stage(synth: Synth) -> None:
 
 
 def test_function_code_holds_only_its_own_area(synth: Synth) -> None:
-    """Each asset is functions/ minus the other areas' folders (checked on the staged asset)."""
+    """Each asset is built from its own area's files only (the built bundles are checked on cdk.out
+    by `make bundle-check`; here bundling is skipped, so the bundler's inputs are checked)."""
     template = synth.main("dev")
+    assets: dict[str, str] = {}
     for key, function_id in synth.logical_ids["dev"].items():
-        asset = template["Resources"][function_id]["Metadata"]["aws:asset:path"]
-        staged = synth.outdir / asset
         area = SPECS[key].area
-        # Empty folders do not count: they do not change an asset's hash, so areas whose folders are
-        # still empty share one staged copy.
-        present = {p.name for p in staged.iterdir() if p.is_dir() and any(f.is_file() for f in p.rglob("*"))}
-        assert not (present & (set(names.ALL_AREAS) - {area})), key
-        assert not list(staged.rglob("__pycache__")), key
-        if (names.FUNCTIONS_DIR / area).is_dir() and any((names.FUNCTIONS_DIR / area).iterdir()):
-            assert area in present, key
+        files = [str(path) for path in bundling.function_bundler(area).files]
+        assert files and all(path.startswith(f"{area}/") or "/" not in path for path in files), key
+        assert not any("__pycache__" in path or path.endswith(".pyc") for path in files), key
+        assert f"{area}/{SPECS[key].module}.py" in files, key
+        assets[key] = str(template["Resources"][function_id]["Properties"]["Code"]["S3Key"])
+    # One asset per area: the two workers share theirs, no two areas do.
+    by_area = {SPECS[key].area: path for key, path in assets.items()}
+    assert len(set(by_area.values())) == len(by_area)
 
 
 def test_a_variable_the_stack_cannot_provide_fails_the_synth() -> None:
@@ -109,3 +118,31 @@ def test_a_variable_the_stack_cannot_provide_fails_the_synth() -> None:
         environment_for(AdminConfig, values)
     # Variables a model does not declare are left out rather than passed along.
     assert environment_for(PaymentsConfig, values) == {"TABLE_NAME": "t", "SESSION_KEY_SECRET_ID": "s"}
+
+
+def test_payments_are_kept_warm_during_shop_hours_where_the_stage_asks(synth: Synth) -> None:
+    prod, dev = synth.main("prod"), synth.main("dev")
+    config = synth.deployments["prod"].config
+    assert config.payments_warm_concurrency
+    [target] = [
+        r["Properties"]
+        for r in prod["Resources"].values()
+        if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+        and r["Properties"]["ScalableDimension"] == "lambda:function:ProvisionedConcurrency"
+    ]
+    opens, closes = config.payments_warm_hours
+    actions = {a["Schedule"]: a for a in target["ScheduledActions"]}
+    assert set(actions) == {f"cron(0 {opens} * * ? *)", f"cron(0 {closes} * * ? *)"}
+    assert all(a["Timezone"] == "Asia/Tokyo" for a in actions.values())
+    assert (
+        actions[f"cron(0 {opens} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == config.payments_warm_concurrency
+    )
+    assert actions[f"cron(0 {closes} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == 0
+    # The API invokes the warm alias, not $LATEST (which provisioned concurrency does not cover).
+    [alias_id] = [k for k, r in prod["Resources"].items() if r["Type"] == "AWS::Lambda::Alias"]
+    integrations = [
+        r["Properties"] for r in prod["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Integration"
+    ]
+    assert any(alias_id in json.dumps(i["IntegrationUri"]) for i in integrations)
+    # A stage without the setting runs on demand only.
+    assert not [r for r in dev["Resources"].values() if r["Type"] == "AWS::Lambda::Alias"]

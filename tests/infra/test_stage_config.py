@@ -52,6 +52,9 @@ def test_missing_stage_file_is_reported() -> None:
         {"stage": "Prod"},
         {"allowed_countries": ["jp"]},
         {"unknown_setting": 1},
+        {"backup_copy_region": "ap-northeast-1"},  # a copy in the table's own region is no copy
+        {"backup_copy_region": "tokyo"},
+        {"monthly_budget_usd": 0},
     ],
 )
 def test_inconsistent_settings_are_refused(change: dict[str, Any]) -> None:

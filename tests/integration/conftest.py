@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -14,9 +15,23 @@ from shoken.db import wallets
 from shoken.db.dynamo import Item
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from tests.support import mailbox
+from tests.support import mailbox, table_calls
 from tests.support.client import Client
 from tests.support.world import World
+
+
+@pytest.fixture(autouse=True)
+def table_access_checked() -> Iterator[None]:
+    """Every DynamoDB call a function's code makes here must be one its IAM role allows
+    (infra/table_access.py); moto enforces no IAM, so this is where a missing grant shows."""
+    table_calls.install()
+    table_calls.RECORDER.take()
+    yield
+    gathered = os.environ.get("SHOKEN_TABLE_ACCESS_GATHER")
+    if gathered:
+        table_calls.RECORDER.dump(gathered)
+    refused = sorted(set(table_calls.RECORDER.take()))
+    assert not refused, "calls the function's IAM role would refuse:\n" + "\n".join(refused)
 
 
 @pytest.fixture

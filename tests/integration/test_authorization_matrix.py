@@ -1,9 +1,13 @@
-"""Every route × every role × own / other scope, generated from the route table (issue 9).
+"""Every route × every role × own / other / other-committee scope, generated from the route table
+(issues 9 and 12.8).
 
 For each route: a role the route does not name is refused (403; 401 when not signed in at all);
 a role it names gets past admission; and for routes about one object, an object outside the
-caller's scope is "not found" (404) while one inside is not. A new route is covered as soon as it is
-in shoken.routes; a route about a new kind of object fails here until an own/other pair is added.
+caller's scope is "not found" (404) while one inside is not, and so is the object of another
+committee (a second city on the same deployment). Routes about no one object are checked for the
+other committee too: a list or search shows nothing of it, and a write that names its records is
+refused. A new route is covered as soon as it is in shoken.routes; a route about a new kind of
+object fails here until an own/other/other-committee triple is added.
 """
 
 from __future__ import annotations
@@ -28,9 +32,28 @@ PROGRAMME = {
     "sale_start": "2026-11-01", "sale_end": "2026-12-31", "use_start": "2026-11-15", "use_end": "2027-04-30", "limit_units": 5,
 }  # fmt: skip
 # Bodies that pass validation, so the object is looked up (and found or not) by the route's logic.
+_ACCOUNT = {"bank_code": "0001", "branch_code": "001", "account_number": "1234567", "holder_name": "ﾃｽﾄ"}
 BODIES: dict[str, Any] = {
-    "PUT /api/admin/users/{user_id}": {"name": "テスト", "email": "matrix@example.jp"},
+    "PUT /api/admin/users/{user_id}": {"name": "テスト"},
+    "POST /api/admin/users/{user_id}/email": {"email": "matrix@example.jp", "current_password": "not-the-password"},
+    "POST /api/admin/users/{user_id}/email/confirm": {"code": "000000"},
+    "PUT /api/admin/stores/{store_id}/payout-account": _ACCOUNT,
+    "PUT /api/admin/companies/{company_id}/payout-account": _ACCOUNT,
+    "PUT /api/admin/companies/{company_id}/payout-by": {"payout_by": "store"},
+    "PUT /api/admin/committees/{committee_id}/payout-settings": {
+        **_ACCOUNT,
+        "consignor_code": "1234567890",
+        "consignor_name": "ｲｲﾝｶｲ",
+    },
+    "POST /api/admin/payout-runs/{run_id}/paid": {"paid_on": "2026-11-29"},
     "PUT /api/admin/companies/{company_id}": {"name": "企業"},
+    "PUT /api/admin/committees/{committee_id}": {"name": "委員会", "city": "市", "wallet_service_name": "電子商品券"},
+    "POST /api/admin/committees": {
+        "name": "委員会",
+        "city": "市",
+        "wallet_service_id": "matrix",
+        "wallet_service_name": "券",
+    },
     "PUT /api/admin/stores/{store_id}": {"name": "店舗", "phone": "0573-00-0000"},
     "PUT /api/admin/terminals/{terminal_id}": {},
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
@@ -61,9 +84,18 @@ class Matrix:
     clients: dict[str, Client]
     # "route key:parameter" or "parameter" → role → (an object in the role's scope, one outside it)
     objects: dict[str, Callable[[str], tuple[str, str]]]
+    # "route key:parameter" or "parameter" → an object of the other committee (the same for every role)
+    foreign: dict[str, str]
+    # Words that only the other committee's records contain (names, login ID, email)
+    markers: tuple[str, ...]
+    # Writes about no one object, with bodies naming the other committee's records
+    foreign_writes: dict[str, Any]
 
     def pair(self, route: Route, name: str, role: str) -> tuple[str, str]:
         return (self.objects.get(f"{route.key}:{name}") or self.objects[name])(role)
+
+    def elsewhere(self, route: Route, name: str) -> str:
+        return self.foreign.get(f"{route.key}:{name}") or self.foreign[name]
 
 
 @pytest.fixture
@@ -114,6 +146,12 @@ def matrix(world: World, city: City) -> Matrix:
     other_mpm = (
         merchant_login(other_terminal, "othshop001").post("/api/merchant/mpm", {"amount": 100}).json["request_id"]
     )
+    other_admin = console_login("oth-0001")
+    other_staff = world.user(Role.COMPANY_STAFF, "othstaff01", company=other_company, password="othstaff01-Pass1")
+    other_job = other_admin.request(
+        "POST", "/api/admin/bulk-uploads?spec=terminals", raw=b"x", content_type="application/octet-stream"
+    ).json["job_id"]
+    other_export = other_admin.post("/api/exports", {}).json["job_id"]
     jobs = {}
     for role, client in clients.items():
         reply = client.request(
@@ -149,6 +187,13 @@ def matrix(world: World, city: City) -> Matrix:
             exports["committee_admin" if role != "committee_admin" else "system_admin"],
         ),
     }
+    # 精算: a frozen run of each committee, the own one paying the first company.
+    own_run = payout_run_items(world, city.committee["committee_id"], city.company, "P1")
+    other_run = payout_run_items(world, city.other_committee["committee_id"], other_company, "P2")
+    objects |= {
+        "bank_code": lambda role: ("0001", "0003"),  # a code on the Zengin list, one that is not
+        "run_id": lambda role: (own_run, other_run),
+    }
 
     # 住民名簿: an upload of each committee's programme (sale engineer)
     resident_jobs = [
@@ -175,7 +220,67 @@ def matrix(world: World, city: City) -> Matrix:
     objects["notice_id"] = lambda role: pairs["console"]  # the console's routes edit and withdraw it
     objects["POST /api/wallet/notices/{notice_id}/read:notice_id"] = lambda role: pairs["residents"]
     objects["POST /api/merchant/notices/{notice_id}/read:notice_id"] = lambda role: pairs["merchants"]
-    return Matrix(clients, objects)
+    foreign = {
+        "user_id": str(other_staff["user_id"]),
+        "company_id": str(other_company["company_id"]),
+        "store_id": str(other_store["store_id"]),
+        "terminal_id": str(other_terminal["terminal_id"]),
+        "wallet_id": other_wallet,
+        "number": other_number,
+        "job_id": other_job,
+        "POST /api/exports/{job_id}/link:job_id": other_export,
+        "programme_id": str(other_programme["programme_id"]),
+        "poll_id": other_poll,
+        "request_id": other_mpm,
+        "committee_id": str(city.other_committee["committee_id"]),
+        "notice_id": pairs["console"][1],
+        "POST /api/wallet/notices/{notice_id}/read:notice_id": pairs["residents"][1],
+        "POST /api/merchant/notices/{notice_id}/read:notice_id": pairs["merchants"][1],
+        "run_id": other_run,
+        "bank_code": "0003",  # banks are one list for every city: only a code off the list is not found
+    }
+    markers = ("他市の企業", "他市の店舗", "他市商品券実行委員会", "oth-0001", "othstaff01", "elsewhere@example.jp")
+    foreign_writes = {
+        "POST /api/admin/companies": {"committee_id": city.other_committee["committee_id"], "name": "侵入企業"},
+        "POST /api/admin/stores": {"company_id": other_company["company_id"], "name": "侵入店", "phone": "0573-00-0000"},
+        "POST /api/admin/terminals": {"store_id": other_store["store_id"]},
+        "POST /api/admin/users": {
+            "role": "store_staff", "store_id": other_store["store_id"], "name": "侵入",
+            "login_id": "intruder01", "email": "intruder@example.jp",
+        },
+        "POST /api/admin/charges": {
+            "programme_id": other_programme["programme_id"], "units": 1, "wallet_id": other_wallet,
+            "idempotency_key": "matrix-foreign-charge-01",
+        },
+        "POST /api/admin/grants": {
+            "programme_id": other_programme["programme_id"], "name": "侵入付与", "amount": 100,
+            "wallet_ids": [other_wallet],
+        },
+    }  # fmt: skip
+    return Matrix(clients, objects, foreign, markers, foreign_writes)
+
+
+def payout_run_items(world: World, committee_id: str, company: dict[str, Any], programme_id: str) -> str:
+    run_id = f"{programme_id}-20261115-matrix"
+    world.put(
+        {
+            "PK": f"PAYRUN#{run_id}", "SK": "PAYRUN", "run_id": run_id, "committee_id": committee_id,
+            "programme_id": programme_id, "programme_name": "事業", "period_start": "2026-11-01",
+            "period_end": "2026-11-15", "pay_date": "2026-11-20", "state": "created", "fee_bps": 0, "payee_count": 1,
+            "transfer_count": 0, "transfer_total": 0, "fee_total": 0, "missing": [], "confirmed_at": "x",
+            "company_ids": [company["company_id"]],
+        }
+    )  # fmt: skip
+    world.put(
+        {
+            "PK": f"PAYRUN#{run_id}", "SK": f"PAYEE#{company['company_id']}#CO#{company['company_id']}",
+            "run_id": run_id, "payee": f"CO#{company['company_id']}", "payee_type": "company",
+            "payee_id": company["company_id"], "payee_name": company["name"], "company_id": company["company_id"],
+            "company_name": company["name"], "stores": [], "period_net": 0, "carry_in": 0, "gross": 0, "fee": 0,
+            "transfer": 0, "carry_out": 0, "status": "not_positive",
+        }
+    )  # fmt: skip
+    return run_id
 
 
 def call(client: Client, route: Route, params: dict[str, str]) -> Any:
@@ -216,6 +321,9 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
                 checked += 1
                 if not ok:
                     problems.append(f"{route.key} as {role} → {reply.status} {reply.code}")
+                if allowed and role != "system_admin":
+                    problems += other_committee_unseen(matrix, client, route, role, reply)
+                    checked += 1
                 continue
             own, other = zip(*(matrix.pair(route, n, role) for n in names), strict=True)
             outside = call(client, route, dict(zip(names, other, strict=True)))
@@ -227,6 +335,11 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
                 continue
             if role != "system_admin" and outside.status != 404:  # the system admin's scope has no outside
                 problems.append(f"{route.key} as {role}: other scope → {outside.status} {outside.code}")
+            if role != "system_admin":
+                foreign = call(client, route, {n: matrix.elsewhere(route, n) for n in names})
+                checked += 1
+                if foreign.status != 404:
+                    problems.append(f"{route.key} as {role}: other committee → {foreign.status} {foreign.code}")
             if inside.status in (401, 403, 404) and not (
                 inside.status == 403 and inside.code in LOGIC_REFUSALS.get(route.key, ())
             ):
@@ -234,6 +347,21 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
     assert not problems, "\n".join(problems)
     print(f"authorization matrix: {len(routes.ROUTES)} routes, {checked} calls")
     assert checked > 500
+
+
+def other_committee_unseen(matrix: Matrix, client: Client, route: Route, role: str, reply: Any) -> list[str]:
+    """A route about no one object shows nothing of the other committee, and refuses a write naming it."""
+    if route.method == "GET":
+        text = reply.body.decode("utf-8", "replace")
+        leaked = [m for m in matrix.markers if m in text]
+        return [f"{route.key} as {role}: shows the other committee's {leaked}"] if leaked else []
+    body = matrix.foreign_writes.get(route.key)
+    if body is None:
+        return []
+    foreign = client.request(route.method, route.path, body)
+    if foreign.status < 400 or foreign.status >= 500:
+        return [f"{route.key} as {role}: write naming the other committee → {foreign.status} {foreign.code}"]
+    return []
 
 
 # Refusals an allowed role may meet on its own objects for reasons other than scope.

@@ -210,7 +210,7 @@ def test_who_may_upload_what(city: City, stream: Stream) -> None:
     )
     assert refused.status == 403
     specs = {s["spec"] for s in company_admin.get("/api/admin/bulk-specs").json["specs"]}
-    assert specs == {"terminals", "users"}
+    assert specs == {"terminals", "users", "payout_accounts"}
     other = console_login("ena-0009")  # another company's admin cannot register terminals for our store
     text = "\n".join([TERMINAL_HEADER, f"{city.store['store_id']},a,,"])
     job = upload(other, "terminals", text.encode(), stream)

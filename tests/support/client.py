@@ -36,16 +36,18 @@ class Reply:
         return f"Reply({self.status}, {self.body[:300]!r})"
 
 
-Transport = Callable[[str, str, dict[str, str], bytes | None], Reply]
+Transport = Callable[..., Reply]  # (method, path, headers, body, *, source_ip) -> Reply
 
 
-def in_process(method: str, path: str, headers: dict[str, str], body: bytes | None) -> Reply:
-    response = apigw.invoke(method, path, headers=headers, body=body)
+def in_process(
+    method: str, path: str, headers: dict[str, str], body: bytes | None, *, source_ip: str = "127.0.0.1"
+) -> Reply:
+    response = apigw.invoke(method, path, headers=headers, body=body, source_ip=source_ip)
     return Reply(response.status, response.headers, response.cookies, response.body)
 
 
 def over_http(base_url: str) -> Transport:
-    def send(method: str, path: str, headers: dict[str, str], body: bytes | None) -> Reply:
+    def send(method: str, path: str, headers: dict[str, str], body: bytes | None, **_: str) -> Reply:
         request = urllib.request.Request(base_url + path, data=body, method=method, headers=headers)  # noqa: S310
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
@@ -90,7 +92,7 @@ class Client:
         if data is not None:
             sent["Content-Type"] = content_type
         sent.update(headers or {})
-        reply = self.transport(method, path, sent, data)
+        reply = self.transport(method, path, sent, data, source_ip=self.source_ip)
         self._keep(reply)
         return reply
 

@@ -8,10 +8,12 @@ import * as bulk from '/admin/bulk.js';
 import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
+import * as payouts from '/admin/payouts.js';
 import * as contact from '/admin/contact.js';
 import * as notices from '/admin/notices.js';
 import * as sale from '/admin/sale.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
+import * as committees from '/admin/committees.js';
 
 const root = document.getElementById('root');
 const api = createApi('admin', { onUnauthenticated: () => { state.me = null; go('#/login'); } });
@@ -40,9 +42,15 @@ const MENU = [
   { group: '集計', roles: ['system_admin', 'committee_admin'], items: [
     { hash: '#/reports', label: '集計', page: reports.page },
   ] },
+  { group: '精算', roles: ['system_admin', 'committee_admin', 'company_admin', 'company_staff'], items: [
+    { hash: '#/payouts', label: '精算・支払通知書', page: payouts.page },
+  ] },
   { group: '管理ユーザ', items: [
     { hash: '#/users', label: '管理ユーザ一覧', page: users.list },
     { hash: '#/users/new', label: '管理ユーザ登録', page: users.register },
+  ] },
+  { group: 'アクワイアラ', roles: ['system_admin', 'committee_admin'], items: [
+    { hash: '#/committees', label: 'アクワイアラ一覧', page: committees.list },
   ] },
   { group: '加盟店', items: [
     { hash: '#/companies', label: '企業', page: merchants.companies },
@@ -70,6 +78,8 @@ const MENU = [
 ];
 const HIDDEN_PAGES = {
   '#/users/detail': users.detail,
+  '#/committees/new': committees.create,
+  '#/committees/detail': committees.detail,
   '#/companies/new': merchants.companyNew,
   '#/companies/detail': merchants.companyDetail,
   '#/stores/new': merchants.storeNew,
@@ -79,6 +89,7 @@ const HIDDEN_PAGES = {
   '#/app-users/detail': appUsers.detail,
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
+  '#/payouts/detail': payouts.detail,
   '#/notices/detail': notices.detail,
 };
 const HOME = '#/history';  // the manual opens the console on 取引履歴一覧
@@ -259,7 +270,8 @@ function passwordPage(ctx) {
   field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
   field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
     hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
-  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')));
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')),
+  h('p', {}, 'メールアドレスの変更は', h('a', { href: `#/users/detail?id=${encodeURIComponent(ctx.me.user_id)}` }, '管理ユーザ詳細'), 'から行えます。'));
   return form;
 }
 

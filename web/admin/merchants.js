@@ -1,6 +1,7 @@
 // 企業 / 店舗 / 端末: 一覧, 登録, 詳細 and 更新 (manual: 端末詳細).
 import { h, notice, showError, confirmDialog, jstDateTime } from '/shared/ui.js';
 import { searchList, entityForm, details, STATUS_OPTIONS, nulls } from '/admin/common.js';
+import { accountSection } from '/admin/payouts.js';
 
 const committeeLevel = (me) => me.role === 'system_admin' || me.role === 'committee_admin';
 const STATUS = [['active', '有効'], ['suspended', '利用停止']];
@@ -64,6 +65,7 @@ export async function companyDetail(ctx, params) {
     details([['企業ID', company.company_id], ['企業名', company.name], ['電話番号', company.phone], ['住所', company.address],
       ['外部企業ID', company.external_company_id], ['状態', company.status_label], ['登録日時', jstDateTime(company.created_at)]]),
     h('p', {}, h('a', { href: `#/stores?company=${company.company_id}` }, 'この企業の店舗')),
+    await accountSection(ctx, 'company', company.company_id),
     edit ? [h('h2', {}, '更新'), edit] : null);
 }
 
@@ -132,6 +134,7 @@ export async function storeDetail(ctx, params) {
       ['外部店舗ID', store.external_store_id], ['外部連携サービス名', store.external_service_name], ['状態', store.status_label]]),
     h('p', {}, h('a', { class: 'button secondary', href: `#/terminals/new?store=${store.store_id}` }, 'この店舗の端末を登録'), ' ',
       h('a', { href: `#/terminals?store=${store.store_id}` }, 'この店舗の端末')),
+    await accountSection(ctx, 'store', store.store_id),
     edit ? [h('h2', {}, '更新'), edit] : null);
 }
 

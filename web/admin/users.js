@@ -101,6 +101,8 @@ export async function detail(ctx, params) {
     ['アカウントロック状態', user.locked ? 'ロック中' : 'ロックなし'], ['アカウント利用ステータス', user.status_label],
     ['初期パスワード', user.must_change_password ? '未変更' : '変更済み'], ['登録日時', jstDateTime(user.created_at)],
   ];
+  const self = ctx.me && ctx.me.user_id === user.user_id;
+  const manageable = self || (ctx.me && (ctx.me.role === 'system_admin' || RANK[user.role] > RANK[ctx.me.role]));
   return h('div', {},
     h('p', {}, h('a', { href: '#/users' }, '< 管理ユーザ一覧')),
     h('h1', {}, '管理ユーザ詳細'), slot,
@@ -109,5 +111,76 @@ export async function detail(ctx, params) {
       user.locked ? h('button', { type: 'button', onclick: () => act('unlock', 'アカウントロックを解除します。よろしいですか？', 'アカウントロックを解除しました。') }, 'ロック解除') : null,
       user.status === 'active'
         ? h('button', { type: 'button', class: 'danger', onclick: () => act('suspend', 'このユーザを利用停止にします。よろしいですか？', '利用停止にしました。') }, '利用停止')
-        : h('button', { type: 'button', onclick: () => act('resume', 'このユーザの利用を再開します。よろしいですか？', '利用を再開しました。') }, '利用再開')));
+        : h('button', { type: 'button', onclick: () => act('resume', 'このユーザの利用を再開します。よろしいですか？', '利用を再開しました。') }, '利用再開')),
+    manageable ? nameForm(ctx, user) : null,
+    manageable ? emailForms(ctx, user, self) : null);
+}
+
+// Who may edit whom (the server decides; the screen only hides forms that would be refused).
+const RANK = { system_admin: 0, committee_admin: 1, company_admin: 2, company_staff: 3, store_manager: 4, store_staff: 5 };
+
+function reload(ctx, id) { ctx.go(`#/users/detail?id=${encodeURIComponent(id)}&t=${Date.now()}`); }
+
+// 氏名・備考の修正: applies at once (the email is not part of it).
+function nameForm(ctx, user) {
+  const slot = h('div');
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const values = formValues(form);
+    if (!values.name.trim()) { showError(slot, { message: '氏名を入力してください。' }); return; }
+    if (!(await confirmDialog(`氏名を「${values.name}」に修正します。よろしいですか？`))) return;
+    try {
+      await ctx.api.put(`/api/admin/users/${encodeURIComponent(user.user_id)}`, { name: values.name, note: values.note || null });
+      ctx.flash('ok', '管理ユーザ情報を更新しました。');
+      reload(ctx, user.user_id);
+    } catch (error) { showError(slot, error, form); }
+  } },
+  h('h2', {}, '氏名・備考の修正'), slot,
+  field({ label: '氏名', name: 'name', value: user.name, required: true, attrs: { autocomplete: 'off', maxlength: '60' } }),
+  h('div', { class: 'field' }, h('label', { for: 'edit-note' }, '備考'), h('textarea', { id: 'edit-note', name: 'note', rows: '3', maxlength: '500' }, user.note || '')),
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '更新')));
+  return form;
+}
+
+// メールアドレス変更: your own password, then the code sent to the new address.
+function emailForms(ctx, user, self) {
+  const slot = h('div');
+  const base = `/api/admin/users/${encodeURIComponent(user.user_id)}/email`;
+  const request = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const values = formValues(request);
+    if (!values.email || !values.current_password) { showError(slot, { message: '新しいメールアドレスと現在のパスワードを入力してください。' }); return; }
+    if (!(await confirmDialog(`${values.email} に確認コードを送信します。よろしいですか？`))) return;
+    try {
+      const started = await ctx.api.post(base, values);
+      ctx.flash('ok', started.message);
+      reload(ctx, user.user_id);
+    } catch (error) { showError(slot, error, request); }
+  } },
+  h('h2', {}, 'メールアドレス変更'), slot,
+  h('p', { class: 'hint' }, self
+    ? '新しいメールアドレスに確認コードを送信します。コードを入力するまで、メールアドレスは変更されません。'
+    : '新しいメールアドレスに確認コードを送信します。ご本人に届いたコードを確認して入力するまで、メールアドレスは変更されません。'),
+  field({ label: '新しいメールアドレス', name: 'email', type: 'email', required: true, attrs: { autocomplete: 'off', maxlength: '254' } }),
+  field({ label: self ? '現在のパスワード' : 'あなたの現在のパスワード', name: 'current_password', type: 'password', required: true,
+    hint: '※ 本人確認のため、ログイン中のあなたのパスワードを入力してください', attrs: { autocomplete: 'current-password' } }),
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, '確認コードを送信')));
+  if (!user.pending_email) return request;
+  const codeSlot = h('div');
+  const confirmForm = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    const { code } = formValues(confirmForm);
+    if (!/^[0-9]{6}$/.test(code || '')) { showError(codeSlot, { message: '確認コードは半角数字6桁で入力してください。' }); return; }
+    if (!(await confirmDialog(`メールアドレスを ${user.pending_email} に変更します。よろしいですか？`))) return;
+    try {
+      await ctx.api.post(`${base}/confirm`, { code });
+      ctx.flash('ok', 'メールアドレスを変更しました。変更前と変更後のアドレスにお知らせを送信しました。');
+      reload(ctx, user.user_id);
+    } catch (error) { showError(codeSlot, error, confirmForm); }
+  } },
+  h('h2', {}, '確認コードの入力'), codeSlot,
+  h('p', {}, `${user.pending_email} に送信した6桁の確認コードを入力してください (有効期限30分)。`),
+  field({ label: '確認コード', name: 'code', required: true, attrs: { inputmode: 'numeric', autocomplete: 'one-time-code', maxlength: '6' } }),
+  h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'メールアドレスを変更')));
+  return h('div', {}, confirmForm, request);
 }

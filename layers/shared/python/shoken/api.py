@@ -17,12 +17,20 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import audit, routes
-from shoken.errors import InternalError, InvalidRequest, NotFound, ShokenError, Unauthenticated
+from shoken.errors import (
+    BodyTooDeep,
+    InternalError,
+    InvalidRequest,
+    NotFound,
+    PayloadTooLarge,
+    ShokenError,
+    Unauthenticated,
+)
 from shoken.gate import Admission, HttpRequest, admit, through_cloudfront
 from shoken.observability import count, logger
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
-from shoken.validation import reason_ja
+from shoken.validation import json_too_deep, reason_ja
 
 API_HEADERS = {
     "Cache-Control": "no-store",
@@ -124,6 +132,7 @@ def error_response(error: ShokenError) -> Response[str]:
         status_code=error.status,
         content_type=content_types.APPLICATION_JSON,
         body=json.dumps(error.body(), ensure_ascii=False),
+        headers=error.headers or None,
     )
 
 
@@ -167,6 +176,7 @@ def serve(
         call.request = through_cloudfront(call.request, runtime)
         if route is None:
             raise NotFound()
+        _check_body(route, event)
         call.admission = admit(route, call.request, runtime)
         if call.admission.principal:
             logger.append_keys(role=call.admission.principal.role.value, user=call.admission.principal.user_id)
@@ -186,10 +196,35 @@ def serve(
     return result
 
 
+def _check_body(route: routes.Route, event: dict[str, Any]) -> None:
+    """Refuse a body over the route's documented size, or JSON nested too deep to parse safely,
+    before admission and before the resolver parses it (the parser and validator recurse)."""
+    body = event.get("body") or ""
+    if not body:
+        return
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(str(body).encode())
+    limit = route.body_limit
+    if size > limit:
+        raise PayloadTooLarge(f"送信されたデータが大きすぎます ({limit // 1024:,}KBまで)。")
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    content_type = headers.get("content-type", "").strip().lower()
+    if content_type and not content_type.startswith("application/json"):
+        return
+    try:
+        text = raw_body().decode()
+    except UnicodeDecodeError:
+        # RFC 8259: JSON is UTF-8; API Gateway hands other bytes on base64-encoded (a 500 in the resolver).
+        raise InvalidRequest(
+            details=[{"field": "body", "reason": "not valid UTF-8", "reason_ja": "文字コードがUTF-8ではありません。"}]
+        ) from None
+    if json_too_deep(text):
+        raise BodyTooDeep()
+
+
 def _plain(error: ShokenError) -> dict[str, Any]:
     return {
         "statusCode": error.status,
-        "headers": {},
+        "headers": error.headers,
         "body": json.dumps(error.body(), ensure_ascii=False),
         "isBase64Encoded": False,
     }

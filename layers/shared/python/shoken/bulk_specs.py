@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from shoken import entities
+from shoken.payout_account import PayoutAccountRow
 from shoken.roles import Role
 
 COMMITTEE_LEVEL = frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN})
 CONSOLE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN, Role.COMPANY_STAFF})
+PAYOUT_EDITORS = frozenset({Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Spec:
     label: str
     columns: tuple[tuple[str, str], ...]  # (CSV header, model field)
     model: type[BaseModel]  # the console form's own model: a row is held to the form's rules
-    sequence: str  # the id sequence of the records it creates
+    sequence: str  # the id sequence of the records it creates ("" when rows update existing records)
     roles: frozenset[Role]  # who may upload it
 
     @property
@@ -88,5 +90,21 @@ SPECS: dict[str, Spec] = {
         entities.UserCreateRequest,
         "user",
         CONSOLE_ROLES,
+    ),
+    # 振込先口座: one row per store or company, registered or replaced (no new ids)
+    "payout_accounts": Spec(
+        "振込先口座",
+        (
+            ("店舗ID", "store_id"),
+            ("企業ID", "company_id"),
+            ("金融機関コード", "bank_code"),
+            ("支店コード", "branch_code"),
+            ("預金種目", "account_type"),
+            ("口座番号", "account_number"),
+            ("口座名義", "holder_name"),
+        ),
+        PayoutAccountRow,
+        "",
+        PAYOUT_EDITORS,
     ),
 }

@@ -14,6 +14,7 @@ from shoken.db.dynamo import Item
 from shoken.errors import Forbidden, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
+from shoken.validation import BodyBool, CompanyId, StoreId
 
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 PHONE = r"^[0-9\-+() ]{6,20}$"
@@ -48,13 +49,13 @@ class StoreFields(BaseModel):
     phone: str = Field(pattern=PHONE)
     address: str | None = Field(default=None, max_length=200)
     area: str | None = Field(default=None, max_length=40)
-    large: bool = False
+    large: BodyBool = False
     external_store_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
     external_service_name: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
 
 
 class StoreCreate(StoreFields):
-    company_id: str = Field(pattern=r"^\d{5}$")
+    company_id: CompanyId
 
 
 class TerminalFields(BaseModel):
@@ -64,19 +65,19 @@ class TerminalFields(BaseModel):
 
 
 class TerminalCreate(TerminalFields):
-    store_id: str = Field(pattern=r"^\d{7}$")
+    store_id: StoreId
 
 
 class UserCreateRequest(BaseModel):
     role: Literal["system_admin", "committee_admin", "company_admin", "company_staff", "store_manager", "store_staff"]
     committee_id: str | None = Field(default=None, max_length=20)
-    company_id: str | None = Field(default=None, pattern=r"^\d{5}$")
-    store_id: str | None = Field(default=None, pattern=r"^\d{7}$")
+    company_id: CompanyId | None = None
+    store_id: StoreId | None = None
     name: str = Field(min_length=1, max_length=60)
     login_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
     note: str | None = Field(default=None, max_length=500)
-    notify: bool = False
+    notify: BodyBool = False
 
 
 def _missing(field: str, message: str) -> InvalidRequest:

@@ -12,15 +12,24 @@ class ShokenError(Exception):
     code: ClassVar[str] = "bad_request"
     message: ClassVar[str] = "リクエストが正しくありません。"
 
-    def __init__(self, message: str | None = None, *, details: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, message: str | None = None, *, details: list[dict[str, Any]] | None = None, retry_after: int | None = None
+    ) -> None:
         self.text = message or self.message
         self.details = details or []
+        self.retry_after = retry_after  # seconds; answered as Retry-After (throttling)
         super().__init__(self.text)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(max(1, self.retry_after))} if self.retry_after is not None else {}
 
     def body(self) -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.text}
         if self.details:
             error["details"] = self.details
+        if self.retry_after is not None:
+            error["retry_after"] = max(1, self.retry_after)
         return {"error": error}
 
 
@@ -28,6 +37,11 @@ class InvalidRequest(ShokenError):
     status = 400
     code = "invalid_request"
     message = "入力内容に誤りがあります。"
+
+
+class BodyTooDeep(InvalidRequest):
+    code = "body_too_deep"
+    message = "リクエストの形式が正しくありません (入れ子が深すぎます)。"
 
 
 class Unauthenticated(ShokenError):
@@ -69,6 +83,12 @@ class AlreadyExists(Conflict):
     message = "既に登録されています。"
 
 
+class PayloadTooLarge(ShokenError):
+    status = 413
+    code = "payload_too_large"
+    message = "送信されたデータが大きすぎます。"
+
+
 class Locked(ShokenError):
     status = 423
     code = "account_locked"
@@ -79,6 +99,19 @@ class TooManyRequests(ShokenError):
     status = 429
     code = "too_many_requests"
     message = "しばらく時間をおいてから、もう一度お試しください。"
+
+
+def wait_text(seconds: int) -> str:
+    """「約3分後」: when to try again, in words (the Retry-After header says it in seconds)."""
+    if seconds < 60:
+        return f"{max(1, seconds)}秒後"
+    return f"約{(seconds + 59) // 60}分後"
+
+
+def throttled(seconds: int, what: str | None = None) -> TooManyRequests:
+    """429 that says when to try again, in the message and in Retry-After."""
+    lead = f"{what}の回数が上限に達しました。" if what else "回数の上限に達しました。"
+    return TooManyRequests(f"{lead}{wait_text(seconds)}にもう一度お試しください。", retry_after=seconds)
 
 
 class ServiceUnavailable(ShokenError):

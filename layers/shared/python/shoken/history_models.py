@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from shoken.db.dynamo import Item
 from shoken.txn_types import TxnStatus, TxnType
+from shoken.validation import QueryInt
 
 TYPE_CODES = "|".join(t.value for t in TxnType)
 
@@ -15,8 +16,12 @@ TYPE_CODES = "|".join(t.value for t in TxnType)
 class HistorySearch(BaseModel):
     """取引履歴一覧の検索条件 (every field of the manual's search form)."""
 
-    date_from: str | None = Field(default=None, pattern=r"^\d{4}[-/]\d{2}[-/]\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
-    date_to: str | None = Field(default=None, pattern=r"^\d{4}[-/]\d{2}[-/]\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+    date_from: str | None = Field(
+        default=None, pattern=r"^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
+    )
+    date_to: str | None = Field(
+        default=None, pattern=r"^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
+    )
     number: str | None = Field(default=None, max_length=30)
     status: Literal["", "done", "cancelled"] = ""
     types: str | None = Field(default=None, max_length=300, pattern=rf"^(({TYPE_CODES})(,({TYPE_CODES}))*)?$")
@@ -33,7 +38,7 @@ class HistorySearch(BaseModel):
     campaign_name: str | None = Field(default=None, max_length=60)
     grant_name: str | None = Field(default=None, max_length=60)
     cursor: str | None = Field(default=None, max_length=3000)
-    page_size: int = Field(default=50, ge=1, le=200)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class Row(BaseModel):

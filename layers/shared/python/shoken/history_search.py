@@ -48,7 +48,7 @@ class Plan:
 
 
 def parse_when(text: str, *, end: bool) -> datetime:
-    found = re.match(r"^(\d{4})[-/](\d{2})[-/](\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$", text)
+    found = re.match(r"^([0-9]{4})[-/]([0-9]{2})[-/]([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?$", text)
     if not found:
         raise InvalidRequest("取引日時の形式が正しくありません。")
     y, m, d, hh, mm, ss = found.groups()

@@ -8,12 +8,12 @@ from datetime import datetime
 
 from shoken.clock import JST
 
-COMPANY_ID = re.compile(r"^\d{5}$")
-STORE_ID = re.compile(r"^\d{7}$")
-TERMINAL_ID = re.compile(r"^\d{12}$")
-TERMINAL_PASSWORD = re.compile(r"^\d{4}$")
-TRANSACTION_NUMBER = re.compile(r"^\d{18}$")
-WALLET_ID = re.compile(r"^\d{12}$")
+COMPANY_ID = re.compile(r"^[0-9]{5}$")
+STORE_ID = re.compile(r"^[0-9]{7}$")
+TERMINAL_ID = re.compile(r"^[0-9]{12}$")
+TERMINAL_PASSWORD = re.compile(r"^[0-9]{4}$")
+TRANSACTION_NUMBER = re.compile(r"^[0-9]{18}$")
+WALLET_ID = re.compile(r"^[0-9]{12}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
 # Sequences start where the manual's examples suggest (store 9000009, terminal 000000358002), so

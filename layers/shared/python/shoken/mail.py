@@ -33,6 +33,10 @@ def send(rt: Runtime, mail: Mail) -> None:
     logger.info("mail sent", extra={"subject": mail.subject})
 
 
+# SES's mailbox simulator: accepted like any address, delivered nowhere, no effect on the account's
+# reputation. Mail that must be sent only so that a request takes the same time goes here.
+SIMULATOR_SUCCESS = "success@simulator.amazonses.com"
+
 FOOTER = "\n\n※本メールは送信専用です。ご返信いただいてもお答えできません。\n"
 
 
@@ -101,5 +105,49 @@ def registration(
             f"■ログインID:{login_id}\n"
             "■パスワード(初回のみ):ログインIDと同じ\n\n"
             "初回ログイン後、パスワードの変更をお願いいたします。" + FOOTER
+        ),
+    )
+
+
+def email_change_code(to: str, code: str, minutes: int, name: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="【ウォレット管理画面】メールアドレス変更の確認コード",
+        body=(
+            f"{name} 様\n\n"
+            "管理ユーザのメールアドレスを、このアドレスへ変更する手続きを受け付けました。\n"
+            "以下の6桁の確認コードを、変更の手続きをした画面に入力してください。\n\n"
+            f"確認コード: {code}\n\n"
+            f"有効期限は{minutes}分です。確認コードを入力するまで、メールアドレスは変更されません。\n"
+            "お心当たりがない場合は、このメールを破棄してください。" + FOOTER
+        ),
+    )
+
+
+def email_change_requested(to: str, *, name: str, new_email: str, by_self: bool) -> Mail:
+    who = "ご本人のログインで" if by_self else "上位の管理者により"
+    return Mail(
+        to=to,
+        subject="【ウォレット管理画面】メールアドレス変更の手続きが開始されました",
+        body=(
+            f"{name} 様\n\n"
+            f"管理ユーザのメールアドレスを {new_email} へ変更する手続きが、{who}開始されました。\n"
+            "新しいアドレスで確認コードが入力されると、ログインの確認コードやパスワード再設定のご案内は"
+            "新しいアドレスへ送られます。\n"
+            "お心当たりがない場合は、すぐに上位の管理者へご連絡ください。" + FOOTER
+        ),
+    )
+
+
+def email_changed(to: str, *, name: str, old_email: str, new_email: str) -> Mail:
+    return Mail(
+        to=to,
+        subject="【ウォレット管理画面】メールアドレスが変更されました",
+        body=(
+            f"{name} 様\n\n"
+            "管理ユーザのメールアドレスが変更されました。\n\n"
+            f"変更前: {old_email}\n変更後: {new_email}\n\n"
+            "以後、ログインの確認コードやパスワード再設定のご案内は変更後のアドレスへ送られます。\n"
+            "お心当たりがない場合は、すぐに上位の管理者へご連絡ください。" + FOOTER
         ),
     )

@@ -102,7 +102,7 @@ def _check(password: str, confirm: str, login_id: str, *, minimum: int, message:
         or len(password) > 128
         or not HALF_WIDTH.match(password)
         or not re.search(r"[A-Za-z]", password)
-        or not re.search(r"\d", password)
+        or not re.search(r"[0-9]", password)
     ):
         raise WeakPassword(message)
     if password.lower() == login_id.lower():

@@ -20,7 +20,7 @@ from shoken.db import keys
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest
 
-TOKEN = re.compile(r"^(\d{12})\.([A-Za-z0-9_-]{22,43})$")
+TOKEN = re.compile(r"^([0-9]{12})\.([A-Za-z0-9_-]{22,43})$")
 
 
 class TokenInvalid(InvalidRequest):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
+from shoken.validation import JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT
 
 
 class Area(StrEnum):
@@ -39,6 +41,8 @@ class Route:
     # The payment reads the session record inside its single BatchGetItem (SPEC §8), so the
     # middleware only verifies the signed cookie and leaves the record check to the handler.
     session_in_handler: bool = False
+    # Largest request body accepted, in bytes (413 beyond it; documented in the OpenAPI document).
+    body_limit: int = JSON_BODY_LIMIT
 
     @property
     def key(self) -> str:
@@ -62,7 +66,7 @@ def _terminal(method: str, path: str, area: Area) -> Route:
     return Route(method, path, area, Gate.TERMINAL)
 
 
-def _session(method: str, path: str, area: Area, roles: frozenset[Role] | set[Role], **kw: bool) -> Route:
+def _session(method: str, path: str, area: Area, roles: frozenset[Role] | set[Role], **kw: Any) -> Route:
     return Route(method, path, area, Gate.SESSION, frozenset(roles), **kw)
 
 
@@ -104,9 +108,17 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/users/{user_id}", AD, CONSOLE),
     _session("PUT", "/api/admin/users/{user_id}", AD, CONSOLE),
     _session("POST", "/api/admin/users/{user_id}/unlock", AD, CONSOLE),
+    # accounts: email change with re-authentication and a code to the new address (issue 12.1)
+    _session("POST", "/api/admin/users/{user_id}/email", AD, CONSOLE),
+    _session("POST", "/api/admin/users/{user_id}/email/confirm", AD, CONSOLE),
     _session("POST", "/api/admin/users/{user_id}/suspend", AD, CONSOLE),
     _session("POST", "/api/admin/users/{user_id}/resume", AD, CONSOLE),
     _session("GET", "/api/admin/audit", AD, CONSOLE),
+    # --- accounts: committees (アクワイアラ), one per city on the same deployment (issue 12.8) ------
+    _session("GET", "/api/admin/committees", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/committees", AD, SYSTEM),
+    _session("GET", "/api/admin/committees/{committee_id}", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}", AD, COMMITTEE_UP),
     # --- companies, stores, terminals (企業 / 店舗 / 端末) ------------------------------------------------
     _session("GET", "/api/admin/companies", AD, CONSOLE),
     _session("POST", "/api/admin/companies", AD, COMMITTEE_UP),
@@ -129,7 +141,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/app-users/{wallet_id}/resume", AD, COMMITTEE_UP),
     # --- bulk registration (マスタ一括登録) ----------------------------------------------------------------
     _session("GET", "/api/admin/bulk-specs", AD, CONSOLE),
-    _session("POST", "/api/admin/bulk-uploads", AD, CONSOLE),
+    _session("POST", "/api/admin/bulk-uploads", AD, CONSOLE, body_limit=UPLOAD_BODY_LIMIT),
     _session("GET", "/api/admin/bulk-uploads", AD, CONSOLE),
     _session("GET", "/api/admin/bulk-uploads/{job_id}", AD, CONSOLE),
     # --- programmes, counter purchases, grants (商品券事業 / 店頭チャージ / 一括付与) -----------------------
@@ -199,6 +211,31 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/reports/unused.csv", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused.xlsx", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused", H, COMMITTEE_UP),
+    # --- payouts (換金・精算): payout accounts, calendar, runs, 全銀 file, statements --------------------
+    _session("GET", "/api/admin/stores/{store_id}/payout-account", AD, CONSOLE),
+    _session("PUT", "/api/admin/stores/{store_id}/payout-account", AD, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/companies/{company_id}/payout-account", AD, CONSOLE),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-account", AD, COMPANY_ADMIN_UP),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-by", AD, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/banks/{bank_code}", AD, CONSOLE),
+    _session("GET", "/api/admin/committees/{committee_id}/payout-settings", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}/payout-settings", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/payout-calendar", AD, CONSOLE),
+    _session("PUT", "/api/admin/programmes/{programme_id}/payout-calendar", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs", AD, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    _session("POST", "/api/admin/payout-runs", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}", AD, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    _session("POST", "/api/admin/payout-runs/{run_id}/paid", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/payout-runs/{run_id}/cancel", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/zengin", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.csv", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.xlsx", AD, COMMITTEE_UP),
+    _session(
+        "GET",
+        "/api/admin/payout-runs/{run_id}/statements/{company_id}",
+        AD,
+        COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF},
+    ),
 )
 
 _BY_KEY = {route.key: route for route in ROUTES}

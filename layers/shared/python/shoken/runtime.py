@@ -1,12 +1,15 @@
 """What a function needs at run time (config, clock, AWS clients), built once per cold start.
 
-Clients are created on first use so a function only pays for the services it calls: the payments
-function never creates an SES or S3 client. Tests build their own Runtime and install it with use().
+In Lambda the Runtime is built during the init phase (`SHOKEN_FUNCTION` names the function's config,
+see prime()): the DynamoDB client and the services its config names are created and the signing key
+and origin secret read before the first request, which then pays for none of it. Elsewhere (tests,
+the local server) clients are created on first use, and tests install their own Runtime with use().
 """
 
 from __future__ import annotations
 
 import hmac
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
@@ -16,8 +19,9 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from shoken.clock import Clock, SystemClock
-from shoken.config import BaseConfig
+from shoken.config import CONFIG_BY_FUNCTION, BaseConfig, MailConfig
 from shoken.db.dynamo import Dynamo
+from shoken.observability import logger
 
 if TYPE_CHECKING:
     from mypy_boto3_s3.client import S3Client
@@ -117,10 +121,32 @@ class Runtime:
         now = self.clock.now()
         if self._origin_read_at is not None and now - self._origin_read_at < ORIGIN_REREAD:
             return False
+        self._read_origin_secret()
+        return hmac.compare_digest(presented.encode(), self._origin_secret)
+
+    def _read_origin_secret(self) -> None:
         secrets: Any = boto3.client("secretsmanager", config=_BOTO)
         self._origin_secret = secrets.get_secret_value(SecretId=self.origin_secret_id)["SecretString"].encode()
-        self._origin_read_at = now
-        return hmac.compare_digest(presented.encode(), self._origin_secret)
+        self._origin_read_at = self.clock.now()
+
+    def prime(self) -> None:
+        """Create the clients and read the secrets now (Lambda's init phase), not on the first request.
+
+        A failure here (Secrets Manager briefly unreachable) is logged and left to the first request,
+        which reads lazily as before, so a cold start never turns into an init error.
+        """
+        steps: list[tuple[str, Any]] = [("dynamodb client", lambda: self.db), ("signing key", lambda: self.session_key)]
+        if isinstance(self.config, MailConfig):
+            steps.append(("ses client", lambda: self.ses))
+        if getattr(self.config, "export_bucket", None) or getattr(self.config, "upload_bucket", None):
+            steps.append(("s3 client", lambda: self.s3))
+        if self.origin_secret_id:
+            steps.append(("origin secret", self._read_origin_secret))
+        for what, step in steps:
+            try:
+                step()
+            except Exception:  # retried lazily by the first request
+                logger.exception("init: could not prepare the %s; the first request retries", what)
 
 
 class _Holder:
@@ -138,3 +164,10 @@ def get(config_type: type[BaseConfig] = BaseConfig) -> Runtime:
     if _Holder.current is None:
         _Holder.current = Runtime(config=config_type.from_env())
     return _Holder.current
+
+
+# The stack sets SHOKEN_FUNCTION to the function's key of CONFIG_BY_FUNCTION; Lambda sets
+# AWS_LAMBDA_FUNCTION_NAME. Both present: this module is imported during the init phase.
+_FUNCTION = os.environ.get("SHOKEN_FUNCTION")
+if _FUNCTION in CONFIG_BY_FUNCTION and os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+    get(CONFIG_BY_FUNCTION[_FUNCTION]).prime()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Strict, StringConstraints
+from pydantic_core import PydanticCustomError
 
 _REASONS_JA = {
     "missing": "入力してください。",
@@ -43,3 +47,68 @@ def reason_ja(error: Any) -> str:
         return template.format(**context)
     except (KeyError, IndexError):
         return "入力内容を確認してください。"
+
+
+# --- Request field types: one definition of "what a field accepts", used by every schema ----------
+#
+# A request field accepts exactly what it claims. Numbers in a JSON body are JSON integers only
+# (never `true`, "1000", " 5 " or 1000.0: pydantic's lax mode would take all four); yes/no fields
+# are JSON booleans only; identifiers are ASCII digits only (`\d` also matches full-width and other
+# Unicode digits, in Python's re and in pydantic's Rust regex alike, so no pattern here uses it).
+# Query strings are text by nature, so their numbers are ASCII digit strings and nothing else.
+
+
+def digits(count: int) -> str:
+    """A pattern for exactly `count` ASCII digits."""
+    return rf"^[0-9]{{{count}}}$"
+
+
+ISO_DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+BodyInt = Annotated[int, Strict()]
+BodyBool = Annotated[bool, Strict()]
+
+
+def _query_int(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _ASCII_NUMBER.fullmatch(value):
+        return int(value)
+    raise PydanticCustomError("int_parsing", "Input should be ASCII digits")
+
+
+_ASCII_NUMBER = re.compile(r"[0-9]{1,9}")
+QueryInt = Annotated[int, BeforeValidator(_query_int)]
+
+CompanyId = Annotated[str, StringConstraints(pattern=digits(5))]
+StoreId = Annotated[str, StringConstraints(pattern=digits(7))]
+TerminalId = Annotated[str, StringConstraints(pattern=digits(12))]
+TerminalPassword = Annotated[str, StringConstraints(pattern=digits(4))]
+WalletId = Annotated[str, StringConstraints(pattern=digits(12))]
+EmailCode = Annotated[str, StringConstraints(pattern=digits(6))]
+IsoDate = Annotated[str, StringConstraints(pattern=ISO_DATE)]
+
+
+# --- Request bodies: the limits the edge enforces before any parsing (api.py, OpenAPI) -------------
+
+JSON_BODY_LIMIT = 256 * 1024  # bytes of a JSON request body (a grant to 10,000 wallet IDs fits)
+UPLOAD_BODY_LIMIT = 10 * 1024 * 1024  # bytes of an uploaded file (マスタ一括登録)
+JSON_DEPTH_LIMIT = 32  # nesting of arrays and objects; no request model nests more than 3 deep
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def json_too_deep(text: str, limit: int = JSON_DEPTH_LIMIT) -> bool:
+    """Whether a JSON text nests arrays/objects deeper than `limit`, decided without recursion
+    (the parser and the validator recurse, and 1,000 levels exhaust Python's stack)."""
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub('""', text))
+    depth = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False

@@ -11,7 +11,7 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item
-from shoken.errors import InvalidRequest, ShokenError, TooManyRequests, Unauthenticated
+from shoken.errors import InvalidRequest, ShokenError, TooManyRequests, Unauthenticated, wait_text
 
 LIFETIME = timedelta(minutes=30)
 CODE_LIFETIME = timedelta(minutes=10)
@@ -40,6 +40,11 @@ class TooManyTries(ShokenError):
 class ResendTooSoon(TooManyRequests):
     code = "resend_throttled"
     message = "確認コードの再送信は1分以上あけてください。"
+
+    def __init__(self, seconds: int) -> None:
+        super().__init__(
+            f"確認コードの再送信は1分以上あけてください ({wait_text(seconds)}から再送信できます)。", retry_after=seconds
+        )
 
 
 class TooManySends(TooManyRequests):
@@ -79,6 +84,16 @@ def set_stage(db: Dynamo, attempt_id: str, stage: str) -> None:
     db.update(keys.attempt(attempt_id), f"SET {expr.n('stage')} = {expr.v(stage)}", expr)
 
 
+def check_can_send(attempt: Item, now: datetime) -> None:
+    """Refuse a send this attempt may not make (too soon, too many) before anything is counted:
+    a refused resend spends no one's quota. store_code re-checks under a condition (races)."""
+    if int(attempt.get("sends", 0)) >= MAX_SENDS:
+        raise TooManySends()
+    wait = int(attempt.get("last_sent_epoch", 0)) + int(RESEND_INTERVAL.total_seconds()) - epoch(now)
+    if wait > 0:
+        raise ResendTooSoon(wait)
+
+
 def store_code(db: Dynamo, attempt_id: str, code_hash: str, now: datetime) -> None:
     """Replace the code, within the resend interval and the number of sends."""
     expr = Expr()
@@ -95,9 +110,11 @@ def store_code(db: Dynamo, attempt_id: str, code_hash: str, now: datetime) -> No
     try:
         db.update(keys.attempt(attempt_id), update, expr, condition=condition)
     except ConditionFailed as failed:
-        if failed.item and int(failed.item.get("sends", 0)) >= MAX_SENDS:
+        record = failed.item or {}
+        if int(record.get("sends", 0)) >= MAX_SENDS:
             raise TooManySends() from failed
-        raise ResendTooSoon() from failed
+        wait = int(record.get("last_sent_epoch", 0)) + int(RESEND_INTERVAL.total_seconds()) - epoch(now)
+        raise ResendTooSoon(max(1, wait)) from failed
 
 
 def count_try(db: Dynamo, attempt_id: str, now: datetime) -> Item:

@@ -25,6 +25,11 @@ def user(user_id: str) -> Key:
     return (f"USER#{user_id}", "USER")
 
 
+def email_change(user_id: str) -> Key:
+    """An admin user's email change waiting for the code sent to the new address (in the user's partition)."""
+    return (f"USER#{user_id}", "EMAILCHANGE")
+
+
 def login_name(login_id: str) -> Key:
     """Uniqueness guard and lookup for admin login IDs (case-insensitive)."""
     return (f"LOGIN#{login_id.lower()}", "LOGIN")
@@ -93,6 +98,25 @@ def grant_mark(grant_id: str, wallet_id: str) -> Key:
 
 def aggregate_mark(event_id: str) -> Key:
     return (f"AGGMARK#{event_id}", "AGGMARK")
+
+
+# --- payouts (換金・精算) -------------------------------------------------------------------------
+def payout_account(owner: str) -> Key:
+    """The bank account of a payee: owner is "ST#<store>" or "CO#<company>"."""
+    return (f"PAYACCT#{owner}", "PAYACCT")
+
+
+def payout_head(programme_id: str) -> Key:
+    """Per programme: the periods frozen by live runs, with a version every confirm and cancel moves."""
+    return (f"PAYHEAD#{programme_id}", "PAYHEAD")
+
+
+def payout_run(run_id: str) -> Key:
+    return (f"PAYRUN#{run_id}", "PAYRUN")
+
+
+def payout_line(run_id: str, payee: str) -> Key:
+    return (f"PAYRUN#{run_id}", f"PAYEE#{payee}")
 
 
 # --- notices (お知らせ) and expiry reminders ----------------------------------------------------------

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from shoken.clock import epoch
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr
-from shoken.errors import TooManyRequests
+from shoken.errors import throttled
 
 
-def hit(db: Dynamo, name: str, *, limit: int, window_seconds: int, now: datetime) -> None:
+def hit(db: Dynamo, name: str, *, limit: int, window_seconds: int, now: datetime, what: str | None = None) -> None:
+    """Count one use of `name` in the current window; past `limit`, 429 saying when the window ends.
+    A refused use is not counted (the condition fails before the ADD)."""
     window = epoch(now) // window_seconds
     expr = Expr()
     update = (
@@ -19,4 +21,25 @@ def hit(db: Dynamo, name: str, *, limit: int, window_seconds: int, now: datetime
     try:
         db.update((f"THROTTLE#{name}#{window}", "THROTTLE"), update, expr, condition=condition)
     except ConditionFailed as failed:
-        raise TooManyRequests() from failed
+        raise throttled((window + 1) * window_seconds - epoch(now), what) from failed
+
+
+def undo(db: Dynamo, name: str, *, window_seconds: int, now: datetime) -> None:
+    """Take back one use counted by hit() in this window (the request it admitted was refused later)."""
+    window = epoch(now) // window_seconds
+    expr = Expr()
+    try:
+        db.update(
+            (f"THROTTLE#{name}#{window}", "THROTTLE"),
+            f"ADD {expr.n('hits')} {expr.v(-1)}",
+            expr,
+            condition=f"{expr.n('hits')} > {expr.v(0)}",
+        )
+    except ConditionFailed:
+        return
+
+
+def used(db: Dynamo, name: str, *, window_seconds: int, now: datetime) -> int:
+    """How many uses of `name` the current window has counted (for tests and the bench)."""
+    found = db.get((f"THROTTLE#{name}#{epoch(now) // window_seconds}", "THROTTLE"))
+    return int(found["hits"]) if found else 0

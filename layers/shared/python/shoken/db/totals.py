@@ -105,3 +105,26 @@ def unused(db: Dynamo, committee_id: str, programme_id: str, on: str) -> dict[st
     ):
         out[str(record["voucher_type"])] = out.get(str(record["voucher_type"]), 0) + int(record["net"])
     return out
+
+
+def balance_days(db: Dynamo, committee_id: str, programme_id: str, first: str, last: str) -> Iterable[Item]:
+    """A programme's daily balance changes between two JST dates (inclusive)."""
+    yield from db.query_all(
+        pk_name="PK", pk=balance_pk(committee_id, programme_id), sk_name="SK", sk_between=(first, f"{last}#~")
+    )
+
+
+def forget(
+    db: Dynamo, *, committee_id: str, first: str, last: str, programme_ids: Iterable[str], numbers: Iterable[str]
+) -> int:
+    """Remove the totals of a committee's days and the marks of their transactions, so replaying
+    those transactions through `add` counts each once again. Returns how many items were removed."""
+    removed = 0
+    stale = [(str(r["PK"]), str(r["SK"])) for r in days(db, committee_id, first, last)]
+    for programme_id in programme_ids:
+        stale += [(str(r["PK"]), str(r["SK"])) for r in balance_days(db, committee_id, programme_id, first, last)]
+    stale += [keys.aggregate_mark(number) for number in numbers]
+    for key in stale:
+        db.delete(key)
+        removed += 1
+    return removed

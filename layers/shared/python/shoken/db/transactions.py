@@ -11,6 +11,11 @@ from shoken.db.dynamo import Dynamo, Item
 from shoken.txn_types import TxnStatus, TxnType
 
 
+def committee_day_partition(committee_id: str, day: str) -> str:
+    """The by_committee partition of one committee's JST day (`hist_committee`)."""
+    return f"ACQ#{committee_id}#{day}"
+
+
 def history_keys(
     at: datetime,
     number: str,
@@ -26,7 +31,7 @@ def history_keys(
     month = jst_month(at)
     attrs = {
         "hist_sk": f"{iso(at)}#{number}",
-        "hist_committee": f"ACQ#{committee_id}#{jst_date(at)}",
+        "hist_committee": committee_day_partition(committee_id, jst_date(at)),
     }
     if company_id:
         attrs["hist_company"] = f"CO#{company_id}#{month}"

@@ -1,0 +1,185 @@
+"""メールアドレス変更 of an admin user: the caller re-enters their own password, a code goes to the new
+address, and the change takes effect only when that code comes back; both addresses are told.
+
+Whoever holds a session cannot take the account over by pointing its email elsewhere: sign-in codes
+and password resets follow the email, so changing it needs the caller's password (wrong ones count
+toward the caller's lock-out like a failed sign-in) and proof that the new address receives mail.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from admin import users
+from admin.schemas import EmailChangeConfirm, EmailChangeRequest, EmailChangeStarted, UserView
+from shoken import api, codes, mail, sessions
+from shoken.clock import epoch, iso
+from shoken.db import keys, throttle
+from shoken.db import sessions as session_records
+from shoken.db import users as user_records
+from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
+from shoken.errors import Conflict, InvalidRequest, Locked, NotFound, ShokenError
+from shoken.passwords import verify_user
+from shoken.principal import Principal, Scope
+from shoken.runtime import Runtime
+
+LIFETIME = timedelta(minutes=30)
+MAX_TRIES = 5
+REQUESTS_PER_HOUR = 5
+
+
+class NoEmailChange(ShokenError):
+    status = 409  # the user exists; no change of theirs is waiting
+    code = "email_change_not_found"
+    message = "メールアドレス変更の手続きが見つからないか、有効期限が切れました。最初からやり直してください。"
+
+
+class EmailCodeRejected(InvalidRequest):
+    code = "code_invalid"
+    message = "確認コードが正しくありません。"
+
+
+class EmailCodeTriesExceeded(ShokenError):
+    status = 429
+    code = "code_attempts_exceeded"
+    message = "確認コードの入力回数が上限に達しました。メールアドレス変更を最初からやり直してください。"
+
+
+def start(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeRequest) -> EmailChangeStarted:
+    target = users.manageable(rt, caller, user_id, allow_self=True)
+    new_email = body.email.lower()
+    if new_email == str(target["email"]).lower():
+        raise InvalidRequest(
+            details=[{"field": "email", "reason": "unchanged", "reason_ja": "現在と同じメールアドレスです。"}]
+        )
+    _reauthenticate(rt, caller, body.current_password)
+    throttle.hit(
+        rt.db,
+        f"emailchange#{user_id}",
+        limit=REQUESTS_PER_HOUR,
+        window_seconds=3600,
+        now=rt.clock.now(),
+        what="メールアドレス変更の手続き",
+    )
+    now = rt.clock.now()
+    change_id = sessions.new_id()
+    code = codes.new_code()
+    pk, sk = keys.email_change(user_id)
+    rt.db.put(
+        {
+            "PK": pk,
+            "SK": sk,
+            "kind": "email_change",
+            "change_id": change_id,
+            "user_id": user_id,
+            "old_email": str(target["email"]),
+            "new_email": new_email,
+            "code_hash": codes.digest(rt.session_key, change_id, code),
+            "tries": 0,
+            "requested_by": caller.user_id,
+            "created_at": iso(now),
+            "expires_at_epoch": epoch(now + LIFETIME),
+        }
+    )
+    name = str(target["name"])
+    minutes = int(LIFETIME.total_seconds() // 60)
+    mail.send(rt, mail.email_change_code(new_email, code, minutes, name))
+    by_self = caller.user_id == user_id
+    mail.send(rt, mail.email_change_requested(str(target["email"]), name=name, new_email=new_email, by_self=by_self))
+    api.audit_event(
+        "email_change_requested",
+        scope=Scope.of(target),
+        target_type="user",
+        target_id=user_id,
+        old_email=str(target["email"]),
+        new_email=new_email,
+    )
+    return EmailChangeStarted(
+        message=f"{new_email} に確認コードを送信しました。届いた6桁のコードを入力すると変更が完了します。",
+        new_email=new_email,
+        minutes=minutes,
+    )
+
+
+def confirm(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeConfirm) -> UserView:
+    target = users.manageable(rt, caller, user_id, allow_self=True)
+    change = _spend_try(rt, user_id)
+    if change.get("requested_by") != caller.user_id:
+        raise NoEmailChange()  # another admin's request: they hold the code, not this caller
+    if not codes.matches(rt.session_key, str(change["change_id"]), body.code, str(change["code_hash"])):
+        left = MAX_TRIES - int(change["tries"])
+        if left <= 0:
+            raise EmailCodeTriesExceeded()
+        raise EmailCodeRejected(f"確認コードが正しくありません。あと{left}回入力できます。")
+    old_email, new_email = str(change["old_email"]), str(change["new_email"])
+    expr, held = Expr(), Expr()
+    now = iso(rt.clock.now())
+    try:
+        rt.db.transact(
+            [
+                rt.db.tx_update(
+                    keys.user(user_id),
+                    f"SET {expr.n('email')} = {expr.v(new_email)}, {expr.n('updated_at')} = {expr.v(now)}",
+                    expr,
+                    condition=f"{expr.n('email')} = {expr.v(old_email)}",
+                ),
+                rt.db.tx_delete(
+                    keys.email_change(user_id),
+                    condition=f"{held.n('code_hash')} = {held.v(change['code_hash'])}",
+                    expr=held,
+                ),
+            ]
+        )
+    except TransactionFailed as failed:
+        raise Conflict("メールアドレスが他の操作で変更されました。画面を再読み込みしてください。") from failed
+    if caller.user_id != user_id:
+        # Whoever signed in with the old address is signed out; the user signs in again with the new one.
+        session_records.revoke_all(rt.db, f"USER#{user_id}")
+    name = str(target["name"])
+    for to in (old_email, new_email):
+        mail.send(rt, mail.email_changed(to, name=name, old_email=old_email, new_email=new_email))
+    api.audit_event(
+        "email_changed",
+        scope=Scope.of(target),
+        target_type="user",
+        target_id=user_id,
+        old_email=old_email,
+        new_email=new_email,
+    )
+    changed = user_records.get(rt.db, user_id)
+    if changed is None:
+        raise NotFound("管理ユーザが見つかりません。")
+    return users.view(rt, changed)
+
+
+def _reauthenticate(rt: Runtime, caller: Principal, password: str) -> None:
+    me = user_records.get(rt.db, caller.user_id)
+    if me is None or me.get("locked"):
+        raise Locked()
+    if verify_user(me, password, log_n=rt.config.password_log_n):
+        return
+    updated = user_records.failed_login(rt.db, caller.user_id)
+    api.audit_event("reauth_failed", scope=Scope.of(me), target_type="user", target_id=caller.user_id)
+    if updated.get("locked"):
+        session_records.revoke_all(rt.db, f"USER#{caller.user_id}")
+        raise Locked()
+    raise InvalidRequest(
+        "現在のパスワードが正しくありません。",
+        details=[
+            {"field": "current_password", "reason": "mismatch", "reason_ja": "現在のパスワードが正しくありません。"}
+        ],
+    )
+
+
+def _spend_try(rt: Runtime, user_id: str) -> Item:
+    expr = Expr()
+    condition = (
+        f"{expr.n('tries')} < {expr.v(MAX_TRIES)} AND {expr.n('expires_at_epoch')} > {expr.v(epoch(rt.clock.now()))}"
+    )
+    try:
+        return rt.db.update(keys.email_change(user_id), f"ADD {expr.n('tries')} {expr.v(1)}", expr, condition=condition)
+    except ConditionFailed as failed:
+        record = failed.item or {}
+        if record and int(record.get("tries", 0)) >= MAX_TRIES:
+            raise EmailCodeTriesExceeded() from failed
+        raise NoEmailChange() from failed

@@ -1,0 +1,156 @@
+"""Request and response models of the payout routes (振込先口座)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from shoken.payout_account import PayoutAccountInput  # noqa: F401  (re-exported request model)
+from shoken.payout_calendar import CalendarSettings
+
+
+class PayoutAccountView(BaseModel):
+    owner_type: Literal["store", "company"]
+    owner_id: str
+    owner_name: str
+    registered: bool
+    payout_by: Literal["store", "company"]  # the company's choice: who is paid
+    paid_here: bool  # this account is the one transfers go to
+    bank_code: str | None = None
+    bank_name: str | None = None
+    branch_code: str | None = None
+    branch_name: str | None = None
+    account_type: str | None = None
+    account_type_label: str | None = None
+    account_number: str | None = None
+    holder_kana: str | None = None
+    updated_at: str | None = None
+    may_edit: bool
+
+
+class PayoutByRequest(BaseModel):
+    payout_by: Literal["store", "company"]
+
+
+class BankNames(BaseModel):
+    bank_code: str
+    bank_name: str
+    branch_code: str | None = None
+    branch_name: str | None = None
+
+
+# --- committee settings (委託者) and programme calendars ----------------------------------------------
+class PayoutSettingsInput(BaseModel):
+    consignor_code: str = Field(pattern=r"^\d{10}$")  # 委託者コード, given by the committee's bank
+    consignor_name: str = Field(min_length=1, max_length=80)  # 委託者名 (カナ)
+    bank_code: str = Field(min_length=1, max_length=8)
+    branch_code: str = Field(min_length=1, max_length=8)
+    account_type: Literal["ordinary", "current"] = "ordinary"
+    account_number: str = Field(min_length=1, max_length=16)
+
+
+class PayoutSettingsView(BaseModel):
+    committee_id: str
+    registered: bool
+    consignor_code: str | None = None
+    consignor_kana: str | None = None
+    bank_code: str | None = None
+    bank_name: str | None = None
+    branch_code: str | None = None
+    branch_name: str | None = None
+    account_type: str | None = None
+    account_type_label: str | None = None
+    account_number: str | None = None
+    updated_at: str | None = None
+
+
+class PeriodView(BaseModel):
+    start: str
+    end: str
+    pay_date: str
+    label: str
+    closed: bool
+    run_id: str | None = None
+    run_state: str | None = None
+
+
+class CalendarView(CalendarSettings):
+    programme_id: str
+    programme_name: str
+    cutoff_labels: list[str]
+    fee_label: str
+    rounding: str
+    periods: list[PeriodView]
+
+
+# --- runs (精算確定) -----------------------------------------------------------------------------------
+class RunRequest(BaseModel):
+    programme_id: str = Field(min_length=1, max_length=20)
+    period_end: date
+
+
+class PaidRequest(BaseModel):
+    paid_on: date
+
+
+class StoreLine(BaseModel):
+    store_id: str
+    store_name: str
+    voucher_type: str
+    voucher_type_label: str
+    payment_count: int
+    payment_amount: int
+    cancel_count: int
+    cancel_amount: int
+    net: int
+
+
+class PayeeLine(BaseModel):
+    payee: str
+    payee_type: Literal["store", "company"]
+    payee_id: str
+    payee_name: str
+    company_id: str
+    company_name: str
+    stores: list[StoreLine]
+    period_net: int
+    carry_in: int
+    gross: int
+    fee: int
+    transfer: int
+    carry_out: int
+    status: Literal["transfer", "no_account", "not_positive"]
+    status_label: str
+    bank_label: str | None = None
+    account_masked: str | None = None
+    holder_kana: str | None = None
+
+
+class RunView(BaseModel):
+    run_id: str
+    committee_id: str
+    programme_id: str
+    programme_name: str
+    period_start: str
+    period_end: str
+    period_label: str
+    pay_date: str
+    state: Literal["created", "paid", "cancelled"]
+    state_label: str
+    fee_bps: int
+    payee_count: int
+    transfer_count: int
+    transfer_total: int
+    fee_total: int
+    missing: list[dict[str, str | int]]
+    confirmed_at: str
+    paid_on: str | None = None
+    cancelled_at: str | None = None
+    created: bool = False  # this request made the run (False: it existed already)
+    lines: list[PayeeLine] = []
+
+
+class RunList(BaseModel):
+    items: list[RunView]
