@@ -58,6 +58,7 @@ PACKAGES_BY_IMPORT: dict[str, tuple[str, ...]] = {
     "pydantic": ("pydantic",),
     "pydantic_core": ("pydantic",),  # pydantic's compiled core, installed with it
     "fpdf": ("fpdf2",),
+    "fontTools": ("fpdf2",),  # statements subset the font with fpdf2's own dependency
     "jwt": ("PyJWT",),
     # qrcode writes PNG through pypng, which shoken never imports itself.
     "qrcode": ("qrcode", "pypng"),

@@ -138,11 +138,23 @@ def test_payments_are_kept_warm_during_shop_hours_where_the_stage_asks(synth: Sy
         actions[f"cron(0 {opens} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == config.payments_warm_concurrency
     )
     assert actions[f"cron(0 {closes} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == 0
-    # The API invokes the warm alias, not $LATEST (which provisioned concurrency does not cover).
-    [alias_id] = [k for k, r in prod["Resources"].items() if r["Type"] == "AWS::Lambda::Alias"]
+    # The warm alias is the payments function's `live` alias, the one the API invokes ($LATEST is
+    # not covered by provisioned concurrency).
+    payments = synth.logical_ids["prod"]["payments"]
+    [alias_id] = [
+        k
+        for k, r in prod["Resources"].items()
+        if r["Type"] == "AWS::Lambda::Alias" and r["Properties"]["FunctionName"] == {"Ref": payments}
+    ]
+    assert alias_id in json.dumps(target["ResourceId"])
     integrations = [
         r["Properties"] for r in prod["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Integration"
     ]
     assert any(alias_id in json.dumps(i["IntegrationUri"]) for i in integrations)
     # A stage without the setting runs on demand only.
-    assert not [r for r in dev["Resources"].values() if r["Type"] == "AWS::Lambda::Alias"]
+    assert not [
+        r
+        for r in dev["Resources"].values()
+        if r["Type"] == "AWS::ApplicationAutoScaling::ScalableTarget"
+        and r["Properties"]["ScalableDimension"] == "lambda:function:ProvisionedConcurrency"
+    ]
