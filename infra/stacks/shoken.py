@@ -106,7 +106,7 @@ class ShokenStack(Stack):
             uploads=self.storage.uploads,
         )
         # sale engineer: only the functions that hash resident lists read the resident key (issue 23).
-        for key in ("admin", "wallet", names.WORKER_STREAM.key):
+        for key in ("admin", "wallet", names.WORKER_JOBS.key):
             resident_reader = self.functions.by_key.get(key)
             if resident_reader is not None:
                 self.resident_key.secret.grant_read(resident_reader)
