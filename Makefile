@@ -10,13 +10,14 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
 	@echo "            HOST=0.0.0.0 make run: on the LAN over https, so a phone can be the till"
 	@echo "make test   every check: lint, types, unit, integration, infra, e2e"
 	@echo "make bench  benchmarks (figures printed as a table)"
+	@echo "make soak   the stateful money machine for 50,000 steps (MONEY_MACHINE_SEED=<n> repeats a run)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out), bundles built as the deploy builds them"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
@@ -115,6 +116,12 @@ bench: setup runtime-python
 
 bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench --only reset
+
+# The stateful money machine at length (make test runs 2,000 steps): a fresh seed, printed; repeat a
+# run with MONEY_MACHINE_SEED=<seed> make soak. SOAK_STEPS sets the length.
+SOAK_STEPS ?= 50000
+soak: setup
+	MONEY_MACHINE_STEPS=$(SOAK_STEPS) $(PY) -m pytest -q -s tests/integration/test_money_machine.py
 
 docs: setup
 	$(PY) -m local.docs

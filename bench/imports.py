@@ -51,9 +51,10 @@ class Bundle:
 
 
 def _boto3_pin() -> str:
-    text = (ROOT / "requirements" / "dev.txt").read_text()
+    """The boto3 the local stack and the tests run (requirements/run.txt), as the runtime stand-in."""
+    text = (ROOT / "requirements" / "run.txt").read_text()
     match = re.search(r"^boto3==\S+", text, re.MULTILINE)
-    assert match, "requirements/dev.txt pins boto3"
+    assert match, "requirements/run.txt pins boto3"
     return match.group(0)
 
 

@@ -155,7 +155,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(TOTALS, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE), read=_fns(HISTORY)),
     Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_JOBS)),
     Kind(GUARD, write=_fns(ADMIN, WORKERS_JOBS)),
-    Kind(THROTTLE, write=_fns(AUTH, WALLET_FN)),
+    Kind(THROTTLE, write=_fns(AUTH, ADMIN, WALLET_FN)),  # sign-in codes; the email-change code (admin)
     # お知らせ: the committee writes them; residents (wallet) and stores (merchant app, history area) read
     # them and keep their own read-marks; the reminder job claims one mark per wallet, expiry and day.
     Kind(NOTICE, write=_fns(ADMIN), read=_fns(WALLET_FN, HISTORY)),
@@ -204,7 +204,9 @@ ACTIONS: dict[str, Actions] = {
     ),
     # The money path: no Query, no Delete, no batch writes; its transactions check the gate's items.
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),
-    # A withdrawn application is deleted, and applying checks the eligibility in its transaction.
+    # An MPM payment (the citizen pays from the wallet) checks the citizen's session, the terminal and
+    # the store in its transaction, as the till's payment does (payment.py, ledger.admission_checks).
+    # 申込 (sale engineer): applying checks the eligibility in its transaction; withdrawing deletes.
     WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE, DELETE), ("by_wallet", "list1")),
     HISTORY: Actions(
         (GET, BATCH_GET, QUERY),

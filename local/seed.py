@@ -230,11 +230,10 @@ def seed(rt: Runtime, *, payments: int = 8) -> list[dict[str, str]]:
                 )
             )
             buckets = money.apply(buckets, {k: -v for k, v in taken.items()})
-        items.append(
-            wallets.item(
-                wallet_id, committee_id=COMMITTEE_ID, service_id=SERVICE_ID, email=email, now=stamp, buckets=buckets
-            )
+        wallet = wallets.item(
+            wallet_id, committee_id=COMMITTEE_ID, service_id=SERVICE_ID, email=email, now=stamp, buckets=buckets
         )
+        items += [wallet, wallets.listing_item(wallet)]
         items.append(wallets.email_item(SERVICE_ID, email, wallet_id))
         if buckets:
             items.append({**wallets.holder_item(PROGRAMME_ID, wallet_id), "units": units})

@@ -66,7 +66,10 @@ def search(rt: Runtime, caller: Principal, query: AppUserSearch) -> AppUserList:
         )
 
     items, cursor = listing.read(rt, caller, query, source, filters, cursor=query.cursor, page_size=query.page_size)
-    return AppUserList(items=[view(rt, i) for i in items], next_cursor=cursor)
+    # The list holds small entries; the page's wallets (balances) come in one BatchGetItem.
+    page = rt.db.batch_get([keys.wallet(str(i["wallet_id"])) for i in items], consistent=False)
+    held = [page.get(keys.wallet(str(i["wallet_id"]))) for i in items]
+    return AppUserList(items=[view(rt, w) for w in held if w is not None], next_cursor=cursor)
 
 
 def detail(rt: Runtime, caller: Principal, wallet_id: str) -> AppUserDetail:
@@ -86,12 +89,10 @@ def _detail(rt: Runtime, record: Item) -> AppUserDetail:
 
 def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> AppUserDetail:
     record = _visible(rt, caller, wallet_id)
-    expr = Expr()
-    changed = rt.db.update(
-        keys.wallet(wallet_id),
-        f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(rt.clock.now()))}",
-        expr,
-    )
+    wallets.set_status(rt.db, wallet_id, status, iso(rt.clock.now()))
+    changed = wallets.get(rt.db, wallet_id)
+    if changed is None:
+        raise NotFound("アプリユーザが見つかりません。")
     if status == "suspended":
         # Its QR codes stop at once: the payment checks the wallet's status in its transaction.
         session_records.revoke_all(rt.db, f"WALLET#{wallet_id}")

@@ -199,6 +199,14 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             operator_login=caller.login_id,
         )
         record = idempotency.item(scope, body.idempotency_key, request=request, result=result.model_dump(), now=now)
+        audit = api.audit_item(
+            "store_charge",
+            scope=Scope(str(committee["committee_id"])),
+            target_type="transaction",
+            target_id=number,
+            wallet_id=wallet["wallet_id"],
+            units=body.units,
+        )
         try:
             ledger.charge(
                 rt.db,
@@ -209,6 +217,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 buckets=added,
                 txn=txn,
                 idempotency=record,
+                audit=audit,
                 now=now,
             )
         except ledger.NumberTaken:
@@ -217,14 +226,6 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             replayed = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
             assert replayed is not None
             return ChargeResult(**replayed)
-        api.audit_event(
-            "store_charge",
-            scope=Scope(str(committee["committee_id"])),
-            target_type="transaction",
-            target_id=number,
-            wallet_id=wallet["wallet_id"],
-            units=body.units,
-        )
         return result
     raise Conflict()
 
@@ -263,15 +264,16 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        try:
-            ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, now=now)
-        except ledger.NumberTaken:
-            continue
-        api.audit_event(
+        audit = api.audit_item(
             "charge_cancelled",
             scope=Scope(str(charge_txn["committee_id"])),
             target_type="transaction",
             target_id=number,
+            cancel_number=cancel_number,
         )
+        try:
+            ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now)
+        except ledger.NumberTaken:
+            continue
         return Cancelled(number=number, cancel_number=cancel_number, message="チャージを取り消しました。")
     raise Conflict()

@@ -10,12 +10,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from payments.schemas import CancelResult
-from shoken import api, ids, money
+from shoken import api, gate, ids, money
 from shoken.clock import jst_date, parse_iso
-from shoken.db import ledger, transactions, wallets
+from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
 from shoken.errors import Conflict, NotFound, ShokenError
 from shoken.principal import Principal, Scope
+from shoken.roles import MERCHANT_ROLES
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnStatus, TxnType
 
@@ -35,40 +36,54 @@ class NotCancellable(ShokenError):
 
 
 def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
-    payment = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
-    if payment is None or not caller.covers(Scope.of(payment)):
+    """Two round trips: one BatchGetItem of the caller's admission records and the payment, one
+    TransactWriteItems conditioned on both. The payment carries each taken bucket's expiry, so the
+    wallet is not read: value past its last day lapses, the rest is credited back."""
+    if not ids.TRANSACTION_NUMBER.match(number):
+        gate.check_admitted(caller, rt.db.batch_get(gate.admission_keys(caller)), rt.clock.now())
         raise NotFound("取引が見つかりません。")
-    if payment.get("txn_type") != TxnType.PAYMENT.value:
-        raise NotCancellable()
-    if payment.get("status") != TxnStatus.DONE.value:
-        raise ledger.AlreadyCancelled()
-    now = rt.clock.now()
-    if now - parse_iso(str(payment["occurred_at"])) > CANCEL_WINDOW:
-        raise CancelWindowPassed()
-    wallet = wallets.get(rt.db, str(payment["wallet_id"]))
-    if wallet is None:
-        raise NotFound("取引が見つかりません。")
-    today = jst_date(now)
-    held = {b.bucket_id: b for b in money.buckets_of(wallet)}
-    taken = {str(k): int(v) for k, v in payment["buckets"].items()}
-    expired = {bid: amount for bid, amount in taken.items() if held.get(bid) is None or held[bid].expires_on < today}
-    credit = {bid: amount for bid, amount in taken.items() if bid not in expired}
+    payment_key = keys.transaction(number)
     for _ in range(3):
+        now = rt.clock.now()
+        found = rt.db.batch_get([*gate.admission_keys(caller), payment_key])
+        gate.check_admitted(caller, found, now)
+        payment = found.get(payment_key)
+        if payment is None or not caller.covers(Scope.of(payment)):
+            raise NotFound("取引が見つかりません。")
+        if payment.get("txn_type") != TxnType.PAYMENT.value:
+            raise NotCancellable()
+        if payment.get("status") != TxnStatus.DONE.value:
+            raise ledger.AlreadyCancelled()
+        if now - parse_iso(str(payment["occurred_at"])) > CANCEL_WINDOW:
+            raise CancelWindowPassed()
+        taken = {str(k): int(v) for k, v in payment["buckets"].items()}
+        expiry = _expiry(rt, payment)
+        today = jst_date(now)
+        expired = {bid: amount for bid, amount in taken.items() if expiry.get(bid, "") < today}
+        credit = {bid: amount for bid, amount in taken.items() if bid not in expired}
         cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller)
         lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller) if expired else None
-        try:
-            ledger.cancel_payment(
-                rt.db, payment=payment, cancel_txn=cancel_txn, lapse_txn=lapse_txn, credit=credit, now=now
-            )
-        except ledger.NumberTaken:
-            continue
-        api.audit_event(
+        audit = api.audit_item(
             "payment_cancelled",
             scope=Scope.of(payment),
             target_type="transaction",
             target_id=number,
             amount=payment["amount"],
+            cancel_number=cancel_txn["number"],
         )
+        try:
+            ledger.cancel_payment(
+                rt.db,
+                payment=payment,
+                cancel_txn=cancel_txn,
+                lapse_txn=lapse_txn,
+                credit=credit,
+                audit=audit,
+                still=ledger.StillAdmitted(*_still(caller)),
+                now=now,
+            )
+        except (ledger.NumberTaken, ledger.NotAdmitted, Conflict):
+            continue  # read again: a new number, a race on the wallet, or the admission check names what changed
         return CancelResult(
             number=number,
             cancel_number=str(cancel_txn["number"]),
@@ -80,6 +95,23 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             message="取消処理が完了しました。",
         )
     raise Conflict()
+
+
+def _still(caller: Principal) -> tuple[keys.Key, keys.Key | None, keys.Key | None, str | None]:
+    admission = gate.admission_keys(caller)
+    if caller.role in MERCHANT_ROLES:  # session, terminal (bound to this device), store
+        return admission[0], admission[1], admission[2], caller.binding_id
+    return admission[0], None, None, None
+
+
+def _expiry(rt: Runtime, payment: Item) -> dict[str, str]:
+    """The last day of each bucket the payment took, as recorded with it. Payments recorded before
+    the expiry was kept with them read it from the wallet (a bucket no longer there has lapsed)."""
+    recorded = payment.get("bucket_expiry")
+    if recorded is not None:
+        return {str(k): str(v) for k, v in recorded.items()}
+    wallet = wallets.get(rt.db, str(payment["wallet_id"]))
+    return {b.bucket_id: b.expires_on for b in money.buckets_of(wallet or {})}
 
 
 def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: datetime, caller: Principal) -> Item:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from shoken import ids, money
+from shoken import audit, ids, money
 from shoken.clock import iso
 from shoken.db import jobs as job_items
 from shoken.db import keys, ledger, programmes, transactions
 from shoken.db.dynamo import Item
+from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
@@ -112,6 +113,17 @@ def _grant_one(
             grant_name=params["name"],
             grant_id=grant_id,
         )
+        audit_entry = audit.entry(
+            rt,
+            "campaign_granted",
+            actor=audit.SYSTEM_ACTOR,
+            scope=Scope(str(committee["committee_id"])),
+            target_type="wallet",
+            target_id=wallet_id,
+            number=number,
+            grant_id=grant_id,
+            amount=bucket.initial,
+        )
         try:
             ledger.grant(
                 rt.db,
@@ -120,6 +132,7 @@ def _grant_one(
                 bucket=bucket,
                 txn=txn,
                 mark={**mark, "number": number},
+                audit=audit_entry,
                 now=now,
             )
             return 1

@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shoken import ids, money
+from shoken import audit, ids, money
 from shoken.db import jobs as job_items
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import Conflict
+from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
@@ -66,9 +67,18 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             return 0
         buckets = money.buckets_of(wallet)
         amounts = money.lapsing(buckets, today=today, programme_id=programme_id)
-        if not amounts:
-            return 0
+        # Expired buckets already spent to 0 leave the wallet too (items stay small for a wallet's life).
+        spent = [
+            b.bucket_id for b in buckets if b.balance == 0 and b.expires_on < today and b.programme_id == programme_id
+        ]
         now = rt.clock.now()
+        if not amounts:
+            if spent:
+                try:
+                    ledger.drop_spent(rt.db, wallet_id=wallet_id, bucket_ids=spent, now=now)
+                except Conflict:
+                    continue  # a cancel credited one of them in between: read again
+            return 0
         txn = transactions.item(
             ids.transaction_number(now),
             txn_type=TxnType.LAPSE,
@@ -81,9 +91,24 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             breakdown=money.breakdown(buckets, amounts).to_item(),
             bucket_info=money.bucket_info(buckets, amounts),
             programme_id=programme_id,
+            # What left the wallet with this lapse, in full (the wallet no longer holds these buckets).
+            removed_buckets={
+                b.bucket_id: b.to_item() for b in buckets if b.bucket_id in amounts or b.bucket_id in spent
+            },
+        )
+        audit_entry = audit.entry(
+            rt,
+            "balance_lapsed",
+            actor=audit.SYSTEM_ACTOR,
+            scope=Scope(str(committee["committee_id"])),
+            target_type="wallet",
+            target_id=wallet_id,
+            number=txn["number"],
+            programme_id=programme_id,
+            amount=txn["amount"],
         )
         try:
-            ledger.lapse(rt.db, wallet_id=wallet_id, amounts=amounts, txn=txn, now=now)
+            ledger.lapse(rt.db, wallet_id=wallet_id, amounts=amounts, spent=spent, txn=txn, audit=audit_entry, now=now)
             return sum(amounts.values())
         except (ledger.NumberTaken, Conflict):
             continue  # a payment or cancel moved the balances, or the number clashed: read again

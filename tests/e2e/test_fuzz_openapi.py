@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 import requests
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, given, seed, settings
 from schemathesis import checks
 
 from shoken import routes
@@ -21,7 +21,10 @@ from shoken.routes import Gate
 from tests.e2e.conftest import LocalServer, last_code, start_server
 from tests.support.client import Client, over_http
 
-EXAMPLES = 4
+# Every operation gets at least this many cases, shared among the callers it admits; an operation
+# whose inputs allow fewer distinct cases (no parameters) is fuzzed again with another seed.
+MIN_CASES = 25
+MAX_ROUNDS = MIN_CASES  # a route without parameters and one caller gives one case a round
 # The properties asked of every response. (positive_data_acceptance is left out: schema-valid data
 # is still refused by business rules — an expired reset link, an unknown programme — with a 4xx.)
 CHECKS = [
@@ -111,6 +114,7 @@ def test_every_route_as_every_admitted_role(fuzz_server: LocalServer, tmp_path: 
     session = requests.Session()
     by_key = {r.key: r for r in routes.ROUTES}
     tried = {"operations": 0, "cases": 0}
+    per_operation: dict[str, int] = {}
     failures: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -121,32 +125,44 @@ def test_every_route_as_every_admitted_role(fuzz_server: LocalServer, tmp_path: 
         if route.gate is Gate.SESSION:
             callers += [(role.value, clients[role], APP_OF[role]) for role in Role if role in route.roles]
         tried["operations"] += 1
-        for label, client, app in callers:
-            headers = auth_headers(client, app)
+        per_operation[route.key] = 0
+        examples = max(4, -(-MIN_CASES // len(callers)))
+        for round_number in range(MAX_ROUNDS):
+            if per_operation[route.key] >= MIN_CASES or any(f.startswith(f"{route.key} as") for f in failures):
+                break
+            for label, client, app in callers:
+                headers = auth_headers(client, app)
 
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                derandomize=True,
-                database=None,
-                suppress_health_check=list(HealthCheck),
-            )
-            @given(case=operation.as_strategy())
-            def fuzz(case: Any) -> None:
-                tried["cases"] += 1
+                @seed(round_number)
+                @settings(
+                    max_examples=examples,
+                    deadline=None,
+                    database=None,
+                    suppress_health_check=list(HealthCheck),
+                )
+                @given(case=operation.as_strategy())
+                def fuzz(case: Any) -> None:
+                    tried["cases"] += 1
+                    per_operation[route.key] += 1  # noqa: B023
+                    try:
+                        # fuzz() runs within this loop iteration, so the loop variables are the current ones.
+                        sent = headers  # noqa: B023
+                        case.call_and_validate(
+                            base_url=fuzz_server.base_url, session=session, headers=sent, checks=CHECKS
+                        )
+                    except Exception as error:  # collected, so one run reports every route that fails
+                        failures.append(f"{route.key} as {label}: {str(error).splitlines()[0][:300]}")  # noqa: B023
+                        raise
+
                 try:
-                    # fuzz() runs within this loop iteration, so the loop variables are the current ones.
-                    sent = headers  # noqa: B023
-                    case.call_and_validate(base_url=fuzz_server.base_url, session=session, headers=sent, checks=CHECKS)
-                except Exception as error:  # collected, so one run reports every route that fails
-                    failures.append(f"{route.key} as {label}: {str(error).splitlines()[0][:300]}")  # noqa: B023
-                    raise
-
-            try:
-                fuzz()
-            except BaseException as error:  # recorded above; go on with the next route
-                if isinstance(error, KeyboardInterrupt):
-                    raise
-                continue
+                    fuzz()
+                except BaseException as error:  # recorded above; go on with the next route
+                    if isinstance(error, KeyboardInterrupt):
+                        raise
+                    continue
+    fewest = min(per_operation.values())
+    print(f"schemathesis: fewest cases for one operation: {fewest}")
+    short = {key: n for key, n in per_operation.items() if n < MIN_CASES}
+    assert not short or failures, f"operations fuzzed fewer than {MIN_CASES} times: {short}"
     print(f"schemathesis: {tried['operations']} operations, {tried['cases']} cases")
     assert not failures, "\n".join(failures[:40])

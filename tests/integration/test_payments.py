@@ -162,16 +162,17 @@ def test_cancel_restores_each_bucket_once_within_90_days_in_scope(shop: Shop, rt
 def test_console_cancel_and_expired_value_lapses_instead_of_returning(
     shop: Shop, rt: Runtime, clock: FrozenClock
 ) -> None:
-    receipt = pay(shop.till, shop.token(), 7_000).json  # 6,500 専用 + 500 共通
     wallet_id = str(shop.wallet["wallet_id"])
     dedicated = [b for b in shop.buckets if b.voucher_type is money.VoucherType.DEDICATED]
-    for bucket in dedicated:  # the 専用券 part expires before the cancel
+    for bucket in dedicated:  # the 専用券 part's last day is tomorrow, so it expires before the cancel
         expr = Expr()
         rt.db.update(
             keys.wallet(wallet_id),
-            f"SET {expr.path('buckets', bucket.bucket_id, 'expires_on')} = {expr.v('2026-11-28')}",
+            f"SET {expr.path('buckets', bucket.bucket_id, 'expires_on')} = {expr.v('2026-11-30')}",
             expr,
         )
+    receipt = pay(shop.till, shop.token(), 7_000).json  # 6,500 専用 + 500 共通
+    clock.advance(days=2)
     done = console_login("ena-0001").post(f"/api/transactions/{receipt['number']}/cancel").json
     assert done["credited"] == 500 and done["lapsed"] == 6_500
     history = wallet_login("hanako@example.jp").get("/api/wallet/history").json["items"]

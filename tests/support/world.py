@@ -148,5 +148,7 @@ class World:
             now=self.now,
             buckets=buckets,
         )
-        self.put(record, wallets.email_item(committee["wallet_service_id"], email, wallet_id))
+        self.put(
+            record, wallets.email_item(committee["wallet_service_id"], email, wallet_id), wallets.listing_item(record)
+        )
         return record

@@ -170,3 +170,47 @@ def test_summary_groups_by_type_and_expiry_dedicated_first() -> None:
         {"voucher_type": "dedicated", "expires_on": "2027-01-31", "programme_id": "P1", "balance": 500},
         {"voucher_type": "common", "expires_on": "2027-03-31", "programme_id": "P1", "balance": 1300},
     ]
+
+
+def _before(a: Bucket, b: Bucket, *, large: bool) -> bool:
+    """Whether SPEC §6 spends `a` before `b`: 専用券 before 共通券 (large stores take no 専用券 at all),
+    then, within a voucher type, the sooner expiry first."""
+    if not large and a.voucher_type is not b.voucher_type:
+        return a.voucher_type is VoucherType.DEDICATED
+    return a.voucher_type is b.voucher_type and a.expires_on < b.expires_on
+
+
+@settings(max_examples=400)
+@given(
+    wallet=buckets_strategy,
+    amount=st.integers(min_value=1, max_value=120_000),
+    large=st.booleans(),
+    today=st.sampled_from(["2026-11-29", "2026-12-31", "2027-01-01"]),
+)
+def test_spend_order_dedicated_first_except_at_large_stores_soonest_expiry_first_expired_never(
+    wallet: list[Bucket], amount: int, large: bool, today: str
+) -> None:
+    # Given random buckets (some spent out, some expired, some 専用券), when a payment is split,
+    try:
+        taken = money.split_payment(wallet, amount, today=today, large_store=large)
+    except money.InsufficientBalance:
+        # then it is refused only when what may be spent here today falls short,
+        usable = [
+            b
+            for b in wallet
+            if b.balance > 0 and b.expires_on >= today and not (large and b.voucher_type is VoucherType.DEDICATED)
+        ]
+        assert sum(b.balance for b in usable) < amount
+        return
+    by_id = {b.bucket_id: b for b in wallet}
+    assert sum(taken.values()) == amount and all(v > 0 for v in taken.values())
+    for bucket_id, take in taken.items():
+        spent = by_id[bucket_id]
+        assert spent.expires_on >= today, "expired value never spends"
+        assert take <= spent.balance
+        assert not (large and spent.voucher_type is VoucherType.DEDICATED), "no 専用券 at a large store"
+    # and no bucket is touched while one that comes before it still holds something.
+    for later in (by_id[bid] for bid in taken):
+        for earlier in wallet:
+            if earlier.balance > 0 and earlier.expires_on >= today and _before(earlier, later, large=large):
+                assert taken.get(earlier.bucket_id, 0) == earlier.balance, (earlier, later, taken)

@@ -17,6 +17,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import audit, routes
+from shoken.db import dynamo
+from shoken.db.dynamo import Item
 from shoken.errors import (
     BodyTooDeep,
     InternalError,
@@ -48,6 +50,9 @@ class _Call:
     set_cookies: list[str] = field(default_factory=list)
 
 
+# Log keys naming the caller of one invocation, removed before and after every invocation.
+PER_CALL_KEYS = ("role", "user")
+
 _call: contextvars.ContextVar[_Call] = contextvars.ContextVar("shoken_call")
 
 
@@ -78,6 +83,29 @@ def audit_event(
         call.runtime,
         action,
         actor=actor,
+        scope=scope,
+        request=call.request,
+        target_type=target_type,
+        target_id=target_id,
+        **detail,
+    )
+
+
+def audit_item(
+    action: str,
+    *,
+    scope: Scope,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    **detail: Any,
+) -> Item:
+    """The audit item of a money movement by the signed-in caller, to be written in the movement's own
+    transaction (db/ledger.py), so there is never a movement without its record or the reverse."""
+    call = _call.get()
+    return audit.entry(
+        call.runtime,
+        action,
+        actor=audit.actor_of(call.admission.principal),
         scope=scope,
         request=call.request,
         target_type=target_type,
@@ -136,6 +164,17 @@ def error_response(error: ShokenError) -> Response[str]:
     )
 
 
+def aws_fault(error: Exception) -> ShokenError:
+    """An AWS fault no route code handled, classified once (db/dynamo.py) and logged as such."""
+    classified = dynamo.classify(error)
+    if classified.status >= 500 and not dynamo.is_transient(error):
+        logger.exception("permanent AWS error")  # a bug or misconfiguration: alarms via error_internal_error
+    else:
+        logger.warning("AWS busy", extra={"error": type(error).__name__})
+    count(f"error_{classified.code}", 1)
+    return classified
+
+
 def make_resolver() -> APIGatewayHttpResolver:
     app = APIGatewayHttpResolver(enable_validation=True)
 
@@ -145,6 +184,10 @@ def make_resolver() -> APIGatewayHttpResolver:
             logger.warning("service error", extra={"code": error.code})
         count(f"error_{error.code}", 1)
         return error_response(error)
+
+    @app.exception_handler(list(dynamo.AWS_ERRORS))
+    def _aws(error: Exception) -> Response[str]:
+        return error_response(aws_fault(error))
 
     @app.exception_handler(RequestValidationError)
     def _invalid(error: RequestValidationError) -> Response[str]:
@@ -170,6 +213,8 @@ def serve(
 ) -> dict[str, Any]:
     """Admit the caller by the route table, run the resolver, then attach cookies and headers."""
     route = routes.by_key(str(event.get("routeKey", "")))
+    # The logger outlives the invocation (warm starts): keys about one caller must not reach the next.
+    logger.remove_keys(PER_CALL_KEYS)
     call = _Call(runtime=runtime, request=HttpRequest.from_event(event), admission=Admission(), event=event)
     token = _call.set(call)
     try:
@@ -183,11 +228,14 @@ def serve(
         result = app.resolve(event, context)
     except ShokenError as error:
         result = _plain(error)
+    except dynamo.AWS_ERRORS as error:  # during admission (its session reads), before any route code
+        result = _plain(aws_fault(error))
     except Exception:  # a bug, never bad input: log it with its trace and answer with a stable code
         logger.exception("unhandled error")
         result = _plain(InternalError())
     finally:
         _call.reset(token)
+        logger.remove_keys(PER_CALL_KEYS)
     headers = {**API_HEADERS, **(result.get("headers") or {})}
     result["headers"] = headers
     cookies = [*call.admission.set_cookies, *call.set_cookies]

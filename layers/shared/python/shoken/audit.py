@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shoken.db import audit as audit_items
+from shoken.db.dynamo import Item
 from shoken.gate import HttpRequest
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
@@ -46,6 +47,8 @@ ACTION_LABELS: dict[str, str] = {
     "charge_cancelled": "チャージ取消",
     "grant_started": "一括付与",
     "payment_cancelled": "決済取消",
+    "campaign_granted": "キャンペーン付与",
+    "balance_lapsed": "残高失効",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
     # sale engineer: resident lists (住民名簿); a search records its reason, never the values typed
@@ -87,6 +90,37 @@ def actor_of(principal: Principal | None, **fallback: Any) -> dict[str, Any]:
     }
 
 
+# The actor of what the background jobs do on the committee's behalf (grants, lapses).
+SYSTEM_ACTOR: dict[str, Any] = {"role": "system", "name": "システム(自動処理)"}
+
+
+def entry(
+    rt: Runtime,
+    action: str,
+    *,
+    actor: dict[str, Any],
+    scope: Scope,
+    request: HttpRequest | None = None,
+    target_type: str | None = None,
+    target_id: str | None = None,
+    **detail: Any,
+) -> Item:
+    """The audit item of an event, for a money transaction to write together with the change."""
+    return audit_items.item(
+        at=rt.clock.now(),
+        action=action,
+        committee_id=scope.committee_id,
+        company_id=scope.company_id,
+        store_id=scope.store_id,
+        actor=actor,
+        target_type=target_type,
+        target_id=target_id,
+        detail={k: v for k, v in detail.items() if v is not None},
+        source_ip=request.source_ip if request else None,
+        user_agent=request.user_agent if request else None,
+    )
+
+
 def record(
     rt: Runtime,
     action: str,
@@ -98,19 +132,17 @@ def record(
     target_id: str | None = None,
     **detail: Any,
 ) -> None:
+    """Writes an audit event on its own (events that move no money: sign-ins, master data)."""
     audit_items.put(
         rt.db,
-        audit_items.item(
-            at=rt.clock.now(),
-            action=action,
-            committee_id=scope.committee_id,
-            company_id=scope.company_id,
-            store_id=scope.store_id,
+        entry(
+            rt,
+            action,
             actor=actor,
+            scope=scope,
+            request=request,
             target_type=target_type,
             target_id=target_id,
-            detail={k: v for k, v in detail.items() if v is not None},
-            source_ip=request.source_ip if request else None,
-            user_agent=request.user_agent if request else None,
+            **detail,
         ),
     )

@@ -119,6 +119,12 @@ class ServiceUnavailable(ShokenError):
     code = "service_unavailable"
     message = "ただいま混み合っています。しばらくしてから、もう一度お試しください。"
 
+    def __init__(
+        self, message: str | None = None, *, details: list[dict[str, Any]] | None = None, retry_after: int | None = 2
+    ) -> None:
+        # Busy is passing: the caller is told when to try again (Retry-After) unless a cause says otherwise.
+        super().__init__(message, details=details, retry_after=retry_after)
+
 
 class InternalError(ShokenError):
     status = 500

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from shoken import sessions
@@ -183,6 +183,22 @@ def check_session_records(rt: Runtime, principal: Principal, request: HttpReques
         check_merchant(principal, found, now_epoch=epoch(now))
         return
     if not session_records.is_live(session_records.get(rt.db, principal.home_pk, principal.session_id), now):
+        raise Unauthenticated()
+
+
+def admission_keys(principal: Principal) -> list[keys.Key]:
+    """The records that admit a signed-in caller, for a handler that reads them with its own data
+    (routes with session_in_handler): a merchant's session, terminal and store; anyone else's session."""
+    if principal.role in MERCHANT_ROLES:
+        return merchant_keys(principal)
+    return [keys.session(principal.home_pk, principal.session_id)]
+
+
+def check_admitted(principal: Principal, found: dict[keys.Key, Item], now: datetime) -> None:
+    """What check_session_records decides, from records the handler read itself (admission_keys)."""
+    if principal.role in MERCHANT_ROLES:
+        check_merchant(principal, found, now_epoch=epoch(now))
+    elif not session_records.is_live(found.get(keys.session(principal.home_pk, principal.session_id)), now):
         raise Unauthenticated()
 
 

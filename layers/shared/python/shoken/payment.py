@@ -5,8 +5,10 @@ The normal path is two DynamoDB round trips: one strongly consistent BatchGetIte
 decision needs (session, terminal, store, committee, the QR token or MPM request, the wallet and the
 idempotency record) and one TransactWriteItems conditioned on what was read (authorization used once
 and still valid, every debited bucket still holding what it gives, transaction and idempotency
-record new). Nothing is counted in a shared item. A retry with the same idempotency key returns the
-first result; a race between the read and the write fails a condition and is read again.
+record new, and the caller still admitted: session live, terminal bound and active, store active).
+Nothing is counted in a shared item. A retry with the same idempotency key returns the first
+result, once the same read has found the caller still admitted; a race between the read and the
+write fails a condition and is read again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from shoken import gate, ids, money, qr
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
-from shoken.db.dynamo import Expr, Item
+from shoken.db.dynamo import AwsBusy, Expr, Item, classify, is_transient
 from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
 from shoken.observability import count, logger
 from shoken.principal import Principal
@@ -104,6 +106,7 @@ class Plan:
     terminal: Item
     wallet: Item
     amount: int
+    still: ledger.StillAdmitted
     operator: dict[str, Any]
     authorization: Callable[[dict[str, Any]], dict[str, Any]]  # wallet's view of the result → tx action
 
@@ -116,12 +119,16 @@ def _settle(
     idem: str,
     request: dict[str, Any],
     method: str,
+    admitted: Callable[[dict[keys.Key, Item], datetime], None],
     plan: Callable[[dict[keys.Key, Item], datetime], Plan],
 ) -> PaymentResult:
     idem_key = keys.idempotency(idem_scope, idem)
     for attempt in range(ATTEMPTS):
         now = rt.clock.now()
         found = rt.db.batch_get([*read_keys, idem_key])
+        # The caller must still be admitted (session, terminal, store) before anything is answered,
+        # the stored receipt of a replay included: a logged-out or unbound till learns nothing.
+        admitted(found, now)
         first = idempotency.replay(found.get(idem_key), request)
         if first is not None:
             return PaymentResult(**first)
@@ -144,6 +151,7 @@ def _settle(
                 taken=taken,
                 txn=txn,
                 idempotency=record,
+                still=chosen.still,
                 # DynamoDB's own idempotency covers botocore's retries of this very call (same number).
                 token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
                 now=now,
@@ -161,7 +169,9 @@ def _settle(
             replayed = rt.db.get(idem_key)
             if replayed is not None:
                 return PaymentResult(**idempotency.replay(replayed, request) or {})
-            raise ServiceUnavailable("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
+            if not is_transient(error):
+                raise classify(error) from error  # refused outright (validation): a bug, 500 and alarm
+            raise AwsBusy("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
         count("payment_ok", 1)
         count("payment_yen", result.amount)
         return result
@@ -208,6 +218,8 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
         buckets=taken,
         breakdown=split,
         bucket_info=money.bucket_info(buckets, taken),
+        # Each taken bucket's last day, so a cancel decides credit or lapse without reading the wallet.
+        bucket_expiry={b.bucket_id: b.expires_on for b in buckets if b.bucket_id in taken},
         store=chosen.store,
         terminal_id=str(chosen.terminal["terminal_id"]),
         external_terminal_id=chosen.terminal.get("external_terminal_id"),
@@ -237,8 +249,10 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
     wallet_key = keys.wallet(token.wallet_id)
     committee_key = keys.committee(caller.committee_id)
 
-    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+    def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
         gate.check_merchant(caller, found, now_epoch=epoch(now))
+
+    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
         record = found.get(token_key)
         if record is None or record.get("wallet_id") != token.wallet_id:
             raise QrUnknown()
@@ -264,6 +278,7 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
             terminal=found[terminal_key],
             wallet=_wallet_check(found.get(wallet_key), store),
             amount=amount,
+            still=ledger.StillAdmitted(session_key, terminal_key, store_key, binding_id=caller.binding_id),
             operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
             authorization=authorization,
         )
@@ -277,6 +292,7 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
         idem=idem,
         request={"token": token.digest, "amount": amount},
         method="cpm",
+        admitted=admitted,
         plan=plan,
     )
 
@@ -301,9 +317,11 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
     terminal_key, store_key = keys.terminal(terminal_id), keys.store(store_id)
     wallet_key, committee_key = keys.wallet(caller.user_id), keys.committee(caller.committee_id)
 
-    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+    def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
         if not session_records.is_live(found.get(session_key), now):
             raise Unauthenticated()
+
+    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
         record = found.get(request_key)
         if record is None or record.get("committee_id") != caller.committee_id:
             raise NotFound("お支払いの情報が見つかりません。")
@@ -332,6 +350,7 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             terminal=terminal,
             wallet=_wallet_check(found.get(wallet_key), store),
             amount=int(record["amount"]),
+            still=ledger.StillAdmitted(session_key, terminal_key, store_key),
             operator=dict(record.get("operator") or {}),
             authorization=authorization,
         )
@@ -343,5 +362,6 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
         idem=idem,
         request={"request": request_id},
         method="mpm",
+        admitted=admitted,
         plan=plan,
     )

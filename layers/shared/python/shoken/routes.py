@@ -191,7 +191,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/wallet/mpm/{request_id}/pay", W, CITIZEN, session_in_handler=True),
     # --- payments and cancels (QRコード決済 / 決済取消) ------------------------------------------------------
     _session("POST", "/api/payments", P, MERCHANT, session_in_handler=True),
-    _session("POST", "/api/transactions/{number}/cancel", P, CANCELLERS),
+    _session("POST", "/api/transactions/{number}/cancel", P, CANCELLERS, session_in_handler=True),
     _session("POST", "/api/merchant/mpm", P, MERCHANT),
     _session("GET", "/api/merchant/mpm/{request_id}", P, MERCHANT),
     # --- history (取引履歴) ---------------------------------------------------------------------------

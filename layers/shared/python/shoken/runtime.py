@@ -34,9 +34,32 @@ ORIGIN_REREAD = timedelta(minutes=1)
 # and the payment's idempotency makes the merchant app's own retry safe. Client-side parameter
 # validation is off: DynamoDB validates every request itself, and botocore's walk over a payment's
 # transaction costs more CPU than the rest of the handler (bench/overhead.py).
-_BOTO = BotoConfig(
-    connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3}, parameter_validation=False
+#
+# The worst case of one call, attempts × (connect + read) + botocore's back-off between attempts
+# (standard mode: up to 1 s, then 2 s, …), must leave room in the shortest HTTP function time-out
+# (10 s, infra/names.py) for the payment's two round trips: DynamoDB answers in milliseconds, so one
+# second to connect and to read is generous. Other services (SES, S3, Secrets Manager) get one call
+# per request at most and a little longer. tests/unit/test_aws_faults.py holds these budgets.
+# (total_max_attempts counts the first try; botocore's max_attempts counts only the retries.)
+DYNAMO_ATTEMPTS, DYNAMO_CONNECT_SECONDS, DYNAMO_READ_SECONDS = 2, 0.5, 1.0
+OTHER_ATTEMPTS, OTHER_CONNECT_SECONDS, OTHER_READ_SECONDS = 2, 1.0, 1.5
+_DYNAMO = BotoConfig(
+    connect_timeout=DYNAMO_CONNECT_SECONDS,
+    read_timeout=DYNAMO_READ_SECONDS,
+    retries={"mode": "standard", "total_max_attempts": DYNAMO_ATTEMPTS},
+    parameter_validation=False,
 )
+_BOTO = BotoConfig(
+    connect_timeout=OTHER_CONNECT_SECONDS,
+    read_timeout=OTHER_READ_SECONDS,
+    retries={"mode": "standard", "total_max_attempts": OTHER_ATTEMPTS},
+    parameter_validation=False,
+)
+
+
+def worst_call_seconds(attempts: int, connect: float, read: float) -> float:
+    """The longest one SDK call can take: every attempt timing out, with the most back-off between."""
+    return attempts * (connect + read) + sum(min(2.0**n, 20.0) for n in range(attempts - 1))
 
 
 @dataclass
@@ -54,7 +77,7 @@ class Runtime:
 
     @cached_property
     def db(self) -> Dynamo:
-        return Dynamo(boto3.client("dynamodb", config=_BOTO), self.config.table_name)
+        return Dynamo(boto3.client("dynamodb", config=_DYNAMO), self.config.table_name)
 
     @cached_property
     def ses(self) -> SESClient:

@@ -6,14 +6,24 @@ that is not integral is a bug and is refused rather than turned into a float.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
+from shoken.errors import InternalError, ServiceUnavailable, ShokenError
 from shoken.table import PARTITION_KEY, SORT_KEY
 
 if TYPE_CHECKING:
@@ -63,6 +73,67 @@ class Page:
     scanned: int
 
 
+# --- AWS faults, classified once ------------------------------------------------------------------------
+# Transient: the request may well succeed if sent again shortly (botocore has already retried it).
+TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "InternalFailure",
+        "ServiceUnavailable",
+        "TransactionInProgressException",
+        "TransactionConflict",
+        "TransactionConflictException",
+        "LimitExceededException",
+    }
+)
+TRANSIENT_CAUSES: tuple[type[BaseException], ...] = (
+    ReadTimeoutError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    ConnectionClosedError,
+)
+
+
+class AwsBusy(ServiceUnavailable):
+    """DynamoDB (or another AWS service) throttled or timed out: answered 503 with Retry-After."""
+
+    message = "ただいま混み合っています。少し待ってから、もう一度お試しください。"
+
+
+class AwsBroken(InternalError):
+    """A request AWS refuses whatever the timing (validation, missing table, access): a bug or a
+    misconfiguration, answered 500 and counted so it alarms (error_internal_error)."""
+
+
+def is_transient(error: BaseException) -> bool:
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code", "") in TRANSIENT_CODES
+    return isinstance(error, TRANSIENT_CAUSES)
+
+
+def classify(error: BaseException) -> ShokenError:
+    """The one place an AWS fault becomes what the caller sees: transient → 503 + Retry-After,
+    anything else (ValidationException, ResourceNotFound, AccessDenied, …) → 500."""
+    return AwsBusy() if is_transient(error) else AwsBroken()
+
+
+AWS_ERRORS: tuple[type[Exception], ...] = (ClientError, BotoCoreError)
+
+# Unprocessed keys and items of batch calls: retried with exponential back-off and full jitter.
+BATCH_ATTEMPTS = 5
+BATCH_BASE_SECONDS = 0.05
+BATCH_CAP_SECONDS = 0.5
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before retry `attempt` (1, 2, …): uniform in [0, min(cap, base × 2^attempt)]."""
+    return random.uniform(0, min(BATCH_CAP_SECONDS, BATCH_BASE_SECONDS * 2**attempt))
+
+
 class ConditionFailed(Exception):
     """A single-item conditional write found the item not as expected."""
 
@@ -80,7 +151,11 @@ class TransactionFailed(Exception):
         super().__init__(f"transaction cancelled: {reasons}")
 
     def failed_at(self, position: int) -> bool:
-        return self.reasons[position] == "ConditionalCheckFailed"
+        return position < len(self.reasons) and self.reasons[position] == "ConditionalCheckFailed"
+
+    @property
+    def throttled(self) -> bool:
+        return any(r in {"ThrottlingError", "ProvisionedThroughputExceeded"} for r in self.reasons)
 
     @property
     def conflict(self) -> bool:
@@ -144,12 +219,18 @@ class Dynamo:
             request: dict[str, Any] = {
                 self.table: {"Keys": [key_of(*k) for k in wanted[start : start + 100]], "ConsistentRead": consistent}
             }
-            while request:
+            for attempt in range(BATCH_ATTEMPTS + 1):
+                if attempt:
+                    time.sleep(backoff(attempt))
                 raw = self.client.batch_get_item(RequestItems=request)
                 for rawitem in raw["Responses"].get(self.table, []):
                     item = deserialize_item(rawitem)
                     found[(item[PARTITION_KEY], item[SORT_KEY])] = item
                 request = raw.get("UnprocessedKeys") or {}
+                if not request:
+                    break
+            else:
+                raise AwsBusy()  # still throttled after the back-off: the caller tries again later
         return found
 
     def query(
@@ -261,9 +342,14 @@ class Dynamo:
 
     def _write_batch(self, batch: list[Item]) -> None:
         request: dict[str, Any] = {self.table: [{"PutRequest": {"Item": serialize_item(i)}} for i in batch]}
-        while request:
+        for attempt in range(BATCH_ATTEMPTS + 1):
+            if attempt:
+                time.sleep(backoff(attempt))
             raw = self.client.batch_write_item(RequestItems=request)
             request = raw.get("UnprocessedItems") or {}
+            if not request:
+                return
+        raise AwsBusy()
 
     def transact(self, actions: list[dict[str, Any]], *, token: str | None = None) -> None:
         """TransactWriteItems; a cancellation becomes TransactionFailed with one reason per action."""

@@ -56,6 +56,12 @@ def wallet(wallet_id: str) -> Key:
     return (f"WALLET#{wallet_id}", "WALLET")
 
 
+def wallet_listing(wallet_id: str) -> Key:
+    """The wallet's small entry in its committee's アプリユーザ list (list1), apart from the wallet item
+    so a payment's update of the buckets is not copied into the list index."""
+    return (f"WALLET#{wallet_id}", "LIST")
+
+
 def citizen_email(service_id: str, email: str) -> Key:
     return (f"EMAIL#{service_id}#{email.lower()}", "EMAIL")
 

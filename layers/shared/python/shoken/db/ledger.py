@@ -3,17 +3,19 @@
 Purchases, charge cancels, grants and lapses live here (payments and their cancels too), so the
 money rules' guarantees can be read in one place: a bucket is never debited below zero, a bucket is
 created once, a transaction item is written once, and the record of a change is written with it.
-Conditional failures become domain errors here and nowhere else.
+Conditional failures become domain errors here and nowhere else. Every one of them takes the audit
+item of the movement (shoken.audit.entry / api.audit_item) and writes it in the same transaction.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shoken.clock import iso
+from shoken.clock import epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
 from shoken.errors import Conflict, NotFound, ShokenError
 from shoken.money import Bucket
 
@@ -44,6 +46,10 @@ class AlreadyCancelled(ShokenError):
 
 class AlreadyDone(Exception):
     """The change was made before (a re-run of an idempotent job); nothing to do."""
+
+
+class NotAdmitted(Exception):
+    """The caller's session, terminal or store changed between the read and the write; read again."""
 
 
 class NumberTaken(Exception):
@@ -82,6 +88,13 @@ def _put_new(db: Dynamo, record: Item) -> dict[str, Any]:
     return db.tx_put(record, condition=f"attribute_not_exists({expr.n('PK')})", expr=expr)
 
 
+def audit_action(db: Dynamo, record: Item) -> dict[str, Any]:
+    """The audit entry of a movement, written new in the movement's transaction (db/audit.py item)."""
+    if record.get("kind") != "audit":
+        raise ValueError("not an audit item")
+    return _put_new(db, record)
+
+
 # (position of an action in a transaction, the refusal its failed condition means)
 Refusal = tuple[int, type[Exception]]
 
@@ -95,6 +108,8 @@ def _write(db: Dynamo, actions: list[dict[str, Any]], refusals: list[Refusal]) -
         for position, refusal in refusals:
             if failed.failed_at(position):
                 raise refusal() from failed
+        if failed.throttled:
+            raise AwsBusy() from failed
         raise Conflict() from failed
 
 
@@ -108,6 +123,7 @@ def charge(
     buckets: list[Bucket],
     txn: Item,
     idempotency: Item | None,
+    audit: Item,
     now: datetime,
 ) -> None:
     """店頭チャージ: add a purchase's buckets, count its units against the per-person limit."""
@@ -120,14 +136,17 @@ def charge(
     if idempotency is not None:
         actions.append(_put_new(db, idempotency))
         refusals.insert(0, (3, AlreadyDone))
+    actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
 
-def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: datetime) -> None:
+def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item, now: datetime) -> None:
     """チャージ取消: remove the charge's buckets, only while none of their value has been spent."""
     wallet_id = str(charge_txn["wallet_id"])
     expr = Expr()
+    # Each bucket still there (a lapse removes expired ones) and still holding all it was charged with.
     untouched = [
+        f"attribute_exists({expr.path('buckets', bid)}) AND "
         f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'initial')}"
         for bid in charge_txn["buckets"]
     ]
@@ -147,14 +166,22 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, now: dateti
         mark,
         condition=f"{mark.n('status')} = {mark.v('done')}",
     )
-    actions = [removal, cancelled, _put_new(db, cancel_txn)]
+    actions = [removal, cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if charge_txn.get("programme_id") and charge_txn.get("units"):
         actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
     _write(db, actions, [(1, AlreadyCancelled), (0, ChargeAlreadySpent), (2, NumberTaken)])
 
 
 def grant(
-    db: Dynamo, *, wallet_id: str, programme_id: str, bucket: Bucket, txn: Item, mark: Item, now: datetime
+    db: Dynamo,
+    *,
+    wallet_id: str,
+    programme_id: str,
+    bucket: Bucket,
+    txn: Item,
+    mark: Item,
+    audit: Item,
+    now: datetime,
 ) -> None:
     """One citizen's share of a bulk grant; the mark makes a re-run skip those already granted."""
     actions = [
@@ -162,19 +189,45 @@ def grant(
         _put_new(db, mark),
         _put_new(db, txn),
         _holder(db, programme_id, wallet_id, 0, limit=None),
+        audit_action(db, audit),
     ]
     _write(db, actions, [(1, AlreadyDone), (0, WalletSuspended), (2, NumberTaken)])
 
 
-def lapse(db: Dynamo, *, wallet_id: str, amounts: dict[str, int], txn: Item, now: datetime) -> None:
-    """残高失効: zero the expired buckets, conditioned on the balances read, and record it."""
+def _remove_buckets(db: Dynamo, wallet_id: str, balances: dict[str, int], now: datetime) -> dict[str, Any]:
+    """Remove expired buckets from the wallet, each only while it still holds the balance read."""
     expr = Expr()
-    sets = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(0)}" for bid in amounts]
-    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
-    same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in amounts.items()]
-    update = db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(same))
+    same = [f"{expr.path('buckets', bid, 'balance')} = {expr.v(amount)}" for bid, amount in balances.items()]
+    update = (
+        "REMOVE "
+        + ", ".join(expr.path("buckets", bid) for bid in balances)
+        + f" SET {expr.n('updated_at')} = {expr.v(iso(now))}"
+    )
+    return db.tx_update(keys.wallet(wallet_id), update, expr, condition=" AND ".join(same))
+
+
+def lapse(
+    db: Dynamo,
+    *,
+    wallet_id: str,
+    amounts: dict[str, int],
+    txn: Item,
+    audit: Item,
+    now: datetime,
+    spent: list[str] | None = None,
+) -> None:
+    """残高失効: remove the expired buckets (those lapsing `amounts`, and the `spent` ones already at 0),
+    conditioned on the balances read, and record it; the lapse transaction keeps what was removed, so
+    a wallet item stays small however many programmes it has seen."""
+    balances = {**dict.fromkeys(spent or [], 0), **amounts}
+    update = _remove_buckets(db, wallet_id, balances, now)
     # A failed balance condition is a Conflict: the balances moved since they were read; the caller reads again.
-    _write(db, [update, _put_new(db, txn)], [(1, NumberTaken)])
+    _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken)])
+
+
+def drop_spent(db: Dynamo, *, wallet_id: str, bucket_ids: list[str], now: datetime) -> None:
+    """Remove expired buckets that hold nothing (no value moves, so no transaction or audit entry)."""
+    _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [])
 
 
 def find_wallet(db: Dynamo, wallet_id: str) -> Item:
@@ -226,6 +279,41 @@ def put_new_action(db: Dynamo, record: Item) -> dict[str, Any]:
     return _put_new(db, record)
 
 
+@dataclass(frozen=True)
+class StillAdmitted:
+    """What admitted the payer at the read and must still hold at the write: the caller's session
+    (merchant or citizen) and, where a till is involved, its terminal (bound to this device, when the
+    caller is the till) and its store. A logout, unbind or suspension between the read and the write
+    fails one of these checks and the payment is not made."""
+
+    session: Key
+    terminal: Key | None = None  # None for a console caller (a cancel from 取引履歴詳細)
+    store: Key | None = None
+    binding_id: str | None = None  # the till's own device binding (CPM); None when the citizen pays (MPM)
+
+
+def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[dict[str, Any]]:
+    """ConditionChecks for the payment's transaction (no extra round trip): session, terminal, store."""
+    session = Expr()
+    checks = [
+        db.tx_check(
+            still.session,
+            f"attribute_exists({session.n('PK')}) AND {session.n('expires_at_epoch')} > {session.v(epoch(now))}",
+            session,
+        )
+    ]
+    if still.terminal is not None:
+        terminal = Expr()
+        condition = f"{terminal.n('status')} = {terminal.v('active')}"
+        if still.binding_id is not None:
+            condition += f" AND {terminal.n('binding_id')} = {terminal.v(still.binding_id)}"
+        checks.append(db.tx_check(still.terminal, condition, terminal))
+    if still.store is not None:
+        store = Expr()
+        checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v('active')}", store))
+    return checks
+
+
 def pay(
     db: Dynamo,
     *,
@@ -234,12 +322,20 @@ def pay(
     taken: dict[str, int],
     txn: Item,
     idempotency: Item,
+    still: StillAdmitted,
     token: str,
     now: datetime,
 ) -> None:
     """The payment's single write: [authorization (QR token or MPM request), wallet debit, transaction,
-    idempotency record]. Refusals are reported by position for the caller to name precisely."""
-    actions = [authorization, debit_action(db, wallet_id, taken, now), _put_new(db, txn), _put_new(db, idempotency)]
+    idempotency record, session / terminal / store checks]. Refusals are reported by position for the
+    caller to name precisely (positions 4 and up: the caller is no longer admitted; read again)."""
+    actions = [
+        authorization,
+        debit_action(db, wallet_id, taken, now),
+        _put_new(db, txn),
+        _put_new(db, idempotency),
+        *admission_checks(db, still, now),
+    ]
     try:
         db.transact(actions, token=token)
     except TransactionFailed as failed:
@@ -248,10 +344,19 @@ def pay(
 
 
 def cancel_payment(
-    db: Dynamo, *, payment: Item, cancel_txn: Item, lapse_txn: Item | None, credit: dict[str, int], now: datetime
+    db: Dynamo,
+    *,
+    payment: Item,
+    cancel_txn: Item,
+    lapse_txn: Item | None,
+    credit: dict[str, int],
+    audit: Item,
+    still: StillAdmitted,
+    now: datetime,
 ) -> None:
     """決済取消: mark the payment cancelled once, put its value back, and record the reversal (and, for
-    value already past its expiry, its lapse) in the same transaction."""
+    value already past its expiry, its lapse) in the same transaction, while the canceller is still
+    admitted (a refused admission check is a Conflict: the caller reads again and is told why)."""
     mark = Expr()
     cancelled = db.tx_update(
         keys.transaction(str(payment["number"])),
@@ -260,11 +365,13 @@ def cancel_payment(
         mark,
         condition=f"{mark.n('status')} = {mark.v('done')}",
     )
-    actions = [cancelled, _put_new(db, cancel_txn)]
+    actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if credit:
         actions.append(credit_action(db, str(payment["wallet_id"]), credit, now))
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
         refusals.append((len(actions) - 1, NumberTaken))
-    _write(db, actions, refusals)
+    checks = admission_checks(db, still, now)
+    refusals += [(len(actions) + i, NotAdmitted) for i in range(len(checks))]
+    _write(db, [*actions, *checks], refusals)

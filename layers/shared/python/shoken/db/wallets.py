@@ -1,4 +1,9 @@
-"""Citizens' wallets: one item per citizen holding every bucket of value, so a payment reads one item."""
+"""Citizens' wallets: one item per citizen holding every bucket of value, so a payment reads one item.
+
+The wallet item is in no index: the committee's アプリユーザ list (list1 `WALLETS#<committee>`) holds a
+small listing item per wallet instead (keys.wallet_listing), written with the wallet and changed only
+when what the list shows changes (status), so a payment writes no index copy of the wallet.
+"""
 
 from __future__ import annotations
 
@@ -37,9 +42,23 @@ def item(
         "buckets": {b.bucket_id: b.to_item() for b in buckets or []},
         "created_at": now,
         "updated_at": now,
-        "L1PK": list_pk(committee_id),
-        "L1SK": wallet_id,
         **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+LISTED_FIELDS = ("wallet_id", "committee_id", "email", "status", "created_at", "external_user_id")
+
+
+def listing_item(wallet: Item) -> Item:
+    """The wallet's entry in its committee's list: what the list filters on, nothing that a payment moves."""
+    pk, sk = keys.wallet_listing(str(wallet["wallet_id"]))
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "wallet_listing",
+        **{k: wallet[k] for k in LISTED_FIELDS if wallet.get(k) is not None},
+        "L1PK": list_pk(str(wallet["committee_id"])),
+        "L1SK": str(wallet["wallet_id"]),
     }
 
 
@@ -52,6 +71,22 @@ def holder_item(programme_id: str, wallet_id: str) -> Item:
     """Membership of a wallet in a programme, so the expiry job can query holders without a Scan."""
     pk, sk = keys.programme_holder(programme_id, wallet_id)
     return {"PK": pk, "SK": sk, "kind": "holder", "wallet_id": wallet_id, "programme_id": programme_id}
+
+
+def set_status(db: Dynamo, wallet_id: str, status: str, now: str) -> None:
+    """Suspend or resume: the wallet and its list entry in one transaction."""
+    actions = []
+    for key in (keys.wallet(wallet_id), keys.wallet_listing(wallet_id)):
+        expr = Expr()
+        actions.append(
+            db.tx_update(
+                key,
+                f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(now)}",
+                expr,
+                condition=f"attribute_exists({expr.n('PK')})",
+            )
+        )
+    db.transact(actions)
 
 
 def get(db: Dynamo, wallet_id: str, *, consistent: bool = True) -> Item | None:
@@ -83,6 +118,7 @@ def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str
                 [
                     db.tx_put(record, condition=absent, expr=expr),
                     db.tx_put(email_item(service_id, email, wallet_id), condition=absent, expr=expr),
+                    db.tx_put(listing_item(record), condition=absent, expr=expr),
                 ]
             )
             return record
