@@ -71,6 +71,11 @@ PAYOUT_SETTINGS = _kind(payouts.settings_key("-"))
 PAYOUT_CALENDAR = _kind(payouts.calendar_key("-"))
 PAYOUT_HEAD = _kind(keys.payout_head("-"))
 PAYOUT_RUN = _kind(keys.payout_run("-"))
+# sale engineer: resident lists and 申込 (issues 15/23)
+RESIDENT = _kind(keys.resident("-", "-", "-"))
+ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
+WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
+APPLICATION = _kind(keys.application("-", "-"))
 
 # --- the functions ---------------------------------------------------------------------------------
 
@@ -162,6 +167,12 @@ KINDS: tuple[Kind, ...] = (
     Kind(PAYOUT_CALENDAR, write=_fns(ADMIN)),
     Kind(PAYOUT_HEAD, write=_fns(ADMIN)),
     Kind(PAYOUT_RUN, write=_fns(ADMIN)),
+    # 住民名簿 and 申込: the job runner writes a list's hashes; the console and the wallet look them up;
+    # eligibility and applications are written by the wallet (the resident) and the console (paper, draw).
+    Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, WALLET_FN)),
+    Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN)),
+    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN)),
+    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN)),
 )
 
 GET = "dynamodb:GetItem"
@@ -195,7 +206,8 @@ ACTIONS: dict[str, Actions] = {
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),
     # An MPM payment (the citizen pays from the wallet) checks the citizen's session, the terminal and
     # the store in its transaction, as the till's payment does (payment.py, ledger.admission_checks).
-    WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE), ("by_wallet", "list1")),
+    # 申込 (sale engineer): applying checks the eligibility in its transaction; withdrawing deletes.
+    WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE, DELETE), ("by_wallet", "list1")),
     HISTORY: Actions(
         (GET, BATCH_GET, QUERY),
         (PUT,),

@@ -35,6 +35,7 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
         "TABLE_NAME": "shoken-local",
         "STAGE": "local",
         "SESSION_KEY_FILE": str(session_key_file(state_dir)),
+        "RESIDENT_KEY_FILE": str(resident_key_file(state_dir)),
         "MAIL_FROM": MAIL_FROM,
         "PUBLIC_BASE_URL": base_url,
         "EXPORT_BUCKET": "shoken-local-exports",
@@ -51,6 +52,16 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
 def session_key_file(state_dir: Path) -> Path:
     """The local signing key: made once per machine under the ignored state folder, never committed."""
     path = state_dir / "session.key"
+    if not path.exists():
+        state_dir.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path
+
+
+def resident_key_file(state_dir: Path) -> Path:
+    """The local resident-list HMAC key (issue 23), made like the signing key; never committed."""
+    path = state_dir / "resident.key"
     if not path.exists():
         state_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))

@@ -22,6 +22,8 @@ from admin import (
     payout_accounts,
     payouts,
     programmes,
+    residents,
+    sale,
     statements,
     users,
 )
@@ -40,6 +42,7 @@ from admin.payout_schemas import (
     RunView,
 )
 from admin.schemas import (
+    ApplicationView,
     AppUserDetail,
     AppUserList,
     AppUserSearch,
@@ -59,6 +62,7 @@ from admin.schemas import (
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    DrawRequest,
     EmailChangeConfirm,
     EmailChangeRequest,
     EmailChangeStarted,
@@ -70,10 +74,18 @@ from admin.schemas import (
     NoticeFields,
     NoticeView,
     OptionsResponse,
+    PaperApplication,
     ProgrammeCreate,
     ProgrammeFields,
     ProgrammeList,
     ProgrammeView,
+    ResidentListView,
+    ResidentSearch,
+    ResidentSearchResult,
+    ResidentUploadList,
+    ResidentUploadView,
+    SaleSettings,
+    SaleView,
     StoreCreate,
     StoreDetailsUpdate,
     StoreList,
@@ -495,6 +507,53 @@ def handle_list_reminders() -> JobList:
 @app.post("/api/admin/notices/<notice_id>/withdraw")
 def handle_withdraw_notice(notice_id: str) -> NoticeView:
     return notices.withdraw(api.rt(), api.principal(), notice_id)
+
+
+# --- sale engineer: resident lists (住民名簿) ------------------------------------------------------------
+@app.get("/api/admin/programmes/<programme_id>/residents")
+def handle_get_residents(programme_id: str) -> ResidentListView:
+    return residents.status(api.rt(), api.principal(), programme_id)
+
+
+@app.post("/api/admin/programmes/<programme_id>/residents")
+def handle_upload_residents(programme_id: str) -> ResidentUploadView:
+    file_name = api.current().request.headers.get("x-file-name")
+    return residents.upload(api.rt(), api.principal(), programme_id, api.raw_body(), file_name)
+
+
+@app.get("/api/admin/programmes/<programme_id>/resident-uploads")
+def handle_list_resident_uploads(programme_id: str) -> ResidentUploadList:
+    return residents.list_uploads(api.rt(), api.principal(), programme_id)
+
+
+@app.get("/api/admin/programmes/<programme_id>/resident-uploads/<job_id>")
+def handle_get_resident_upload(programme_id: str, job_id: str) -> ResidentUploadView:
+    return residents.get_upload(api.rt(), api.principal(), programme_id, job_id)
+
+
+@app.post("/api/admin/programmes/<programme_id>/residents/search")
+def handle_search_residents(programme_id: str, body: ResidentSearch) -> ResidentSearchResult:
+    return residents.search(api.rt(), api.principal(), programme_id, body)
+
+
+@app.get("/api/admin/programmes/<programme_id>/sale")
+def handle_get_sale(programme_id: str) -> SaleView:
+    return sale.get(api.rt(), api.principal(), programme_id)
+
+
+@app.put("/api/admin/programmes/<programme_id>/sale")
+def handle_update_sale(programme_id: str, body: SaleSettings) -> SaleView:
+    return sale.update(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/draw")
+def handle_draw(programme_id: str, body: DrawRequest) -> SaleView:
+    return sale.draw(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/applications")
+def handle_paper_application(programme_id: str, body: PaperApplication) -> ApplicationView:
+    return sale.paper_application(api.rt(), api.principal(), programme_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -550,3 +550,83 @@ class CommitteeView(BaseModel):
 
 class CommitteeList(BaseModel):
     items: list[CommitteeView]
+
+
+# --- sale engineer: resident lists (住民名簿, issues 15/23) ---------------------------------------------
+class ResidentUploadDiff(BaseModel):
+    added: int
+    removed: int
+    unchanged: int
+    added_lines: list[int]  # the file's lines of the residents added (the first 200)
+
+
+class ResidentUploadView(JobView):
+    diff: ResidentUploadDiff | None = None
+
+
+class ResidentUploadList(BaseModel):
+    items: list[ResidentUploadView]
+
+
+class ResidentListView(BaseModel):
+    programme_id: str
+    listed: bool  # whether the programme has a resident list
+    count: int = 0
+    uploaded_at: str | None = None
+    uploaded_by: str | None = None
+    file_name: str | None = None
+    columns: list[str]  # the columns an upload must have, in any order
+    reasons: dict[str, str]  # why personal data may be searched: code -> label
+
+
+class ResidentSearch(BaseModel):
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=1, max_length=40)
+
+
+class ResidentSearchResult(BaseModel):
+    listed: bool
+    message: str
+
+
+class SaleSettings(BaseModel):
+    apply_start: date
+    apply_end: date
+    units_on_sale: int = Field(ge=1, le=10_000_000)
+
+
+class DrawView(BaseModel):
+    state: str  # drawing / drawn
+    rule: str
+    seed: str  # also in the audit log, written before the draw: anyone can recompute the result
+    drawn_at: str | None = None
+    applicants: int = 0
+    winners: int = 0
+    units_won: int = 0
+
+
+class SaleView(BaseModel):
+    programme_id: str
+    limit_units: int  # お一人あたりの購入上限: the programme's own limit
+    settings: SaleSettings | None = None
+    draw: DrawView | None = None
+
+
+class DrawRequest(BaseModel):
+    rule: Literal["lot", "equal_then_lot"]
+
+
+class PaperApplication(BaseModel):
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+    units: int = Field(ge=1, le=100)
+
+
+class ApplicationView(BaseModel):
+    programme_id: str
+    units: int
+    channel: str
+    applied_at: str

@@ -11,8 +11,10 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shoken import api, notices, runtime
 from shoken.config import WalletConfig
 from shoken.observability import logger, metrics, tracer
-from wallet import codes, home, lists, mpm
+from wallet import codes, home, lists, mpm, sale
 from wallet.schemas import (
+    ApplicationRequest,
+    EligibilityRequest,
     HistoryPage,
     HistoryQuery,
     Home,
@@ -23,6 +25,8 @@ from wallet.schemas import (
     QrState,
     StorePage,
     StoreQuery,
+    WalletSale,
+    WalletSales,
 )
 
 app = api.make_resolver()
@@ -72,6 +76,32 @@ def handle_list_notices() -> notices.NoticeList:
 @app.post("/api/wallet/notices/<notice_id>/read")
 def handle_read_notice(notice_id: str) -> notices.NoticeRead:
     return notices.mark_read(api.rt(), api.principal(), notice_id)
+
+
+# --- sale engineer: 申込 (issue 15) ------------------------------------------------------------------
+@app.get("/api/wallet/sales")
+def handle_list_sales() -> WalletSales:
+    return sale.list_open(api.rt(), api.principal())
+
+
+@app.get("/api/wallet/sale/<programme_id>")
+def handle_get_sale(programme_id: str) -> WalletSale:
+    return sale.status(api.rt(), api.principal(), programme_id)
+
+
+@app.post("/api/wallet/sale/<programme_id>/eligibility")
+def handle_confirm_eligibility(programme_id: str, body: EligibilityRequest) -> WalletSale:
+    return sale.confirm(api.rt(), api.principal(), programme_id, body)
+
+
+@app.put("/api/wallet/sale/<programme_id>/application")
+def handle_apply(programme_id: str, body: ApplicationRequest) -> WalletSale:
+    return sale.apply(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/wallet/sale/<programme_id>/application/withdraw")
+def handle_withdraw(programme_id: str) -> WalletSale:
+    return sale.withdraw(api.rt(), api.principal(), programme_id)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

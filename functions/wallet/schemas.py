@@ -92,3 +92,31 @@ class MpmView(BaseModel):
 
 class MpmPay(BaseModel):
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+
+
+# --- sale engineer: applying in the wallet (申込, issue 15) ----------------------------------------------
+class WalletSale(BaseModel):
+    programme_id: str
+    programme_name: str
+    apply_start: str
+    apply_end: str
+    limit_units: int
+    open: bool  # today is inside the 申込期間
+    eligible: bool
+    applied_units: int = 0  # 0: no application
+    result: Literal["won", "lost"] | None = None  # after the draw: 当選 / 落選
+    won_units: int = 0
+
+
+class EligibilityRequest(BaseModel):
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+
+
+class ApplicationRequest(BaseModel):
+    units: int = Field(ge=1, le=100)
+
+
+class WalletSales(BaseModel):
+    items: list[WalletSale]  # the committee's programmes sold by application

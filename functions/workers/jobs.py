@@ -18,9 +18,16 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk, export, grant, lapse, remind
+    from workers import bulk, export, grant, lapse, remind, residents
 
-    return {"bulk_upload": bulk.run, "grant": grant.run, "lapse": lapse.run, "export": export.run, "remind": remind.run}
+    return {
+        "bulk_upload": bulk.run,
+        "grant": grant.run,
+        "lapse": lapse.run,
+        "export": export.run,
+        "remind": remind.run,
+        "resident_list": residents.run,
+    }
 
 
 def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:

@@ -17,6 +17,7 @@ from infra.constructs.email import Email
 from infra.constructs.functions import Functions
 from infra.constructs.monitoring import MonitoredFunction, Monitoring
 from infra.constructs.origin_secret import OriginSecret
+from infra.constructs.resident_key import ResidentKey
 from infra.constructs.signing_key import SigningKey
 from infra.constructs.storage import Storage
 from infra.constructs.web import Web
@@ -55,6 +56,7 @@ class ShokenStack(Stack):
         )
         self.signing_key = SigningKey(self, "SigningKey", production=config.production)
         self.origin_secret = OriginSecret(self, "OriginSecret")
+        self.resident_key = ResidentKey(self, "ResidentKey", production=config.production)
         self.email = Email(self, "Email", domain=config.identity_domain, mail_from=config.mail_from)
         self.api = Api(
             self,
@@ -83,6 +85,7 @@ class ShokenStack(Stack):
             "TABLE_NAME": self.data.table.table_name,
             "STAGE": config.stage,
             "SESSION_KEY_SECRET_ID": self.signing_key.secret.secret_arn,
+            "RESIDENT_KEY_SECRET_ID": self.resident_key.secret.secret_arn,
             "ORIGIN_SECRET_ID": self.origin_secret.secret.secret_arn,
             "MAIL_FROM": config.mail_from,
             "PUBLIC_BASE_URL": self.web.url,
@@ -102,6 +105,11 @@ class ShokenStack(Stack):
             exports=self.storage.exports,
             uploads=self.storage.uploads,
         )
+        # sale engineer: only the functions that hash resident lists read the resident key (issue 23).
+        for key in ("admin", "wallet", names.WORKER_JOBS.key):
+            resident_reader = self.functions.by_key.get(key)
+            if resident_reader is not None:
+                self.resident_key.secret.grant_read(resident_reader)
         self.api.route(self.functions.http_aliases)
 
         stream_function = self.functions.get(names.WORKER_STREAM.key)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from shoken import routes
+from shoken import routes, sale
 from shoken.db import notices, transactions
 from shoken.roles import Role
 from shoken.routes import Gate, Route
@@ -60,6 +60,20 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
     "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
     "PUT /api/admin/committees/{committee_id}/contact": {"name": "委員会", "contact_phone": "0573-00-0000"},
+    "POST /api/admin/programmes/{programme_id}/residents/search": {
+        "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01", "reason": "counter_identity",
+    },
+    "PUT /api/admin/programmes/{programme_id}/sale": {
+        "apply_start": "2026-11-20", "apply_end": "2026-12-10", "units_on_sale": 1000,
+    },
+    "POST /api/admin/programmes/{programme_id}/applications": {
+        "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01", "units": 1,
+    },
+    "POST /api/wallet/sale/{programme_id}/eligibility": {
+        "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01",
+    },
+    "PUT /api/wallet/sale/{programme_id}/application": {"units": 1},
+    "POST /api/admin/programmes/{programme_id}/draw": {"rule": "lot"},
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
@@ -95,6 +109,9 @@ def matrix(world: World, city: City) -> Matrix:
     spare_wallet = world.wallet(city.committee, "spare@example.jp")  # suspending it neither
     own_programme = world.programme(city.committee, "P1")
     other_programme = world.programme(city.other_committee, "P2")
+    for programme in (own_programme, other_programme):  # 申込 is open for both (sale engineer)
+        world.put(sale.settings_item(programme["programme_id"], apply_start="2026-11-20", apply_end="2026-12-10",
+                                     units_on_sale=1000, now=world.now))  # fmt: skip
     clients = {
         "system_admin": console_login("sysadmin01"),
         "committee_admin": console_login("ena-0001"),
@@ -180,6 +197,18 @@ def matrix(world: World, city: City) -> Matrix:
         "bank_code": lambda role: ("0001", "0003"),  # a code on the Zengin list, one that is not
         "run_id": lambda role: (own_run, other_run),
     }
+
+    # 住民名簿: an upload of each committee's programme (sale engineer)
+    resident_jobs = [
+        clients["system_admin"]
+        .request("POST", f"/api/admin/programmes/{p}/residents", raw=b"x", content_type="text/csv")
+        .json["job_id"]
+        for p in (own_programme["programme_id"], other_programme["programme_id"])
+    ]
+    objects["GET /api/admin/programmes/{programme_id}/resident-uploads/{job_id}:job_id"] = lambda role: (
+        resident_jobs[0],
+        resident_jobs[1],
+    )
 
     # お知らせ: one of each committee per audience, so a reader's "own" one is one they are sent.
     def notice_of(committee: dict[str, Any], audience: str, n: int) -> str:
@@ -340,4 +369,6 @@ def other_committee_unseen(matrix: Matrix, client: Client, route: Route, role: s
 
 
 # Refusals an allowed role may meet on its own objects for reasons other than scope.
-LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {}
+LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {
+    "PUT /api/wallet/sale/{programme_id}/application": ("not_eligible",),  # the matrix's resident has none
+}

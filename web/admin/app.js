@@ -11,6 +11,7 @@ import * as reports from '/admin/reports.js';
 import * as payouts from '/admin/payouts.js';
 import * as contact from '/admin/contact.js';
 import * as notices from '/admin/notices.js';
+import * as sale from '/admin/sale.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 import * as committees from '/admin/committees.js';
 
@@ -61,6 +62,7 @@ const MENU = [
     { hash: '#/charge', label: '店頭チャージ', page: programmes.charge },
     { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
+    { hash: '#/residents', label: '住民名簿', page: sale.residents },
   ] },
   { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
     { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },

@@ -4,6 +4,7 @@ import { startScanner } from '/shared/scanner.js';
 import { t, language, setLanguage, txnType, money } from '/wallet/i18n.js';
 import { loadSite, showSiteChrome } from '/shared/footer.js';
 import { walletTabs, refreshUnread, noticesContent, otherContent, termsContent } from '/wallet/notices.js';
+import { salesCard, salePage as saleContent } from '/wallet/sale.js';
 
 const root = document.getElementById('root');
 const api = createApi('wallet', { onUnauthenticated: () => { if (state.me) { state.me = null; signInPage(); } } });
@@ -127,6 +128,14 @@ async function home() {
     h('nav', { 'aria-label': t('home') }, h('ul', { class: 'list' },
       h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); historyPage(); } }, h('span', {}, t('history')), h('span', { 'aria-hidden': 'true' }, '›'))),
       h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); storesPage(); } }, h('span', {}, t('stores')), h('span', { 'aria-hidden': 'true' }, '›')))))));
+  const sales = await salesCard(api, salePage);  // 申込 (web/wallet/sale.js): shown only when a programme is sold by application
+  if (sales && state.current === home) root.querySelector('main').append(sales);
+}
+
+async function salePage(programmeId) {
+  state.current = salePage;
+  const content = await saleContent(api, programmeId, home);
+  if (state.current === salePage) mount(root, frame(serviceName(), ...content));
 }
 
 // --- QRコード表示 → お支払い完了 -------------------------------------------------------------------------
@@ -279,7 +288,7 @@ async function storesPage() {
 }
 
 // Which tab is lit on each page; pages not listed (QR, scan, pay) show no tab bar, to keep the code large.
-const TAB_OF = new Map([[home, 'home'], [historyPage, 'home'], [storesPage, 'home'], [noticesPage, 'notices'], [otherPage, 'other'], [termsPage, 'other']]);
+const TAB_OF = new Map([[home, 'home'], [historyPage, 'home'], [storesPage, 'home'], [salePage, 'home'], [noticesPage, 'notices'], [otherPage, 'other'], [termsPage, 'other']]);
 
 async function logout() {
   try { await api.post('/api/auth/logout'); } catch (_) { /* already ended */ }

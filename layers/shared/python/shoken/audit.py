@@ -51,6 +51,14 @@ ACTION_LABELS: dict[str, str] = {
     "balance_lapsed": "残高失効",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
+    # sale engineer: resident lists (住民名簿); a search records its reason, never the values typed
+    "resident_list_upload": "住民名簿アップロード",
+    "resident_list_uploaded": "住民名簿取込",
+    "resident_searched": "住民名簿検索",
+    "sale_settings_updated": "申込期間設定",
+    "paper_application": "申込書の入力",
+    "draw_seed": "抽選シード",
+    "draw_done": "抽選",
     # payouts (換金・精算)
     "payout_account_registered": "振込先口座登録",
     "payout_account_updated": "振込先口座変更",

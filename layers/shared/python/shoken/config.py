@@ -58,7 +58,20 @@ class AuthConfig(HttpConfig, MailConfig):
     pass
 
 
-class AdminConfig(HttpConfig, MailConfig):
+class ResidentKeyConfig(BaseConfig):
+    """The city's resident-list HMAC key (issue 23): Secrets Manager in AWS, a file locally."""
+
+    resident_key_secret_id: str | None = Field(default=None, alias="RESIDENT_KEY_SECRET_ID")
+    resident_key_file: str | None = Field(default=None, alias="RESIDENT_KEY_FILE")
+
+    @model_validator(mode="after")
+    def _one_resident_key_source(self) -> Self:
+        if (self.resident_key_secret_id is None) == (self.resident_key_file is None):
+            raise ValueError("set exactly one of RESIDENT_KEY_SECRET_ID and RESIDENT_KEY_FILE")
+        return self
+
+
+class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig):
     upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
 
 
@@ -66,7 +79,7 @@ class PaymentsConfig(HttpConfig):
     pass
 
 
-class WalletConfig(HttpConfig):
+class WalletConfig(HttpConfig, ResidentKeyConfig):
     pass
 
 
@@ -78,7 +91,7 @@ class HistoryConfig(HttpConfig):
     s3_link_endpoint: str | None = Field(default=None, alias="S3_LINK_ENDPOINT")
 
 
-class WorkerConfig(MailConfig):
+class WorkerConfig(MailConfig, ResidentKeyConfig):
     export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
     upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
     export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)

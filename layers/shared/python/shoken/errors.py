@@ -149,3 +149,75 @@ class InternalError(ShokenError):
     status = 500
     code = "internal_error"
     message = "システムエラーが発生しました。時間をおいて再度お試しください。"
+
+
+# --- sale engineer: resident lists and sales (issues 15/23) --------------------------------------------
+class ResidentListMissing(ShokenError):
+    status = 409
+    code = "resident_list_missing"
+    message = "この事業の住民名簿はまだ取り込まれていません。"
+
+
+class ReasonRequired(InvalidRequest):
+    code = "reason_required"
+    message = "個人情報を検索する理由を選択してください。"
+
+
+class NotOnResidentList(ShokenError):
+    status = 400
+    code = "not_on_resident_list"
+    message = "入力された内容が住民名簿と一致しません。住民番号・氏名カナ・生年月日をご確認ください。"
+
+
+class EligibilityTaken(ShokenError):
+    status = 409
+    code = "eligibility_taken"
+    message = "この方の申込資格は、既に別のアプリまたは窓口で登録されています。"
+
+
+class NotEligible(ShokenError):
+    status = 403
+    code = "not_eligible"
+    message = "申込資格が確認されていません。先に住民情報を入力して申込資格を確認してください。"
+
+
+class OutsideApplicationWindow(ShokenError):
+    status = 409
+    code = "outside_application_window"
+    message = "申込期間外のため、申込・変更・取消はできません。"
+
+
+class OverPurchaseLimit(ShokenError):
+    status = 400
+    code = "over_purchase_limit"
+    message = "申込冊数が上限を超えています。"
+
+
+class AlreadyApplied(ShokenError):
+    status = 409
+    code = "already_applied"
+    message = "この方は既に申し込んでいます。"
+
+
+class NoApplication(ShokenError):
+    status = 409
+    code = "no_application"
+    message = "申込がありません。"
+
+
+class NoSale(ShokenError):
+    status = 404
+    code = "no_sale"
+    message = "この事業は申込・抽選による販売を行っていません。"
+
+
+class DrawBeforeClose(ShokenError):
+    status = 409
+    code = "draw_before_close"
+    message = "申込期間が終わっていないため、抽選できません。"
+
+
+class AlreadyDrawn(ShokenError):
+    status = 409
+    code = "already_drawn"
+    message = "この事業の抽選は既に行われています。"

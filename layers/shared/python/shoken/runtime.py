@@ -111,6 +111,23 @@ class Runtime:
             raise RuntimeError("session signing key is shorter than 32 bytes")
         return key
 
+    @cached_property
+    def resident_key(self) -> bytes:
+        """The city's key for resident-list hashes (shoken.residents); read like the session key."""
+        path = getattr(self.config, "resident_key_file", None)
+        if path:
+            with open(path, "rb") as handle:
+                key = handle.read().strip()
+        else:
+            secret_id = getattr(self.config, "resident_key_secret_id", None)
+            if not secret_id:
+                raise RuntimeError(f"{type(self.config).__name__} has no resident key")
+            secrets: Any = boto3.client("secretsmanager", config=_BOTO)
+            key = secrets.get_secret_value(SecretId=secret_id)["SecretString"].encode()
+        if len(key) < 32:
+            raise RuntimeError("resident key is shorter than 32 bytes")
+        return key
+
     @property
     def origin_secret_id(self) -> str | None:
         """Set in AWS (HttpConfig): the API then answers only requests that came through CloudFront."""

@@ -153,3 +153,44 @@ def reminder_mark(wallet_id: str, expires_on: str, days_before: int) -> Key:
 def reminder_jobs(committee_id: str) -> str:
     """list2 partition of a committee's expiry-reminder jobs, for the console."""
     return f"REMINDERS#{committee_id}"
+
+
+# --- sale engineer: resident lists (住民名簿, issues 15/23) --------------------------------------------
+def resident_list(programme_id: str) -> Key:
+    """A programme's current resident list: its generation, count and who uploaded it (no personal data)."""
+    return (f"PROG#{programme_id}", "RESLIST")
+
+
+def resident(programme_id: str, generation: str, matching_hash: str) -> Key:
+    """One resident of one generation of a programme's list: only the keyed hash of the matching fields."""
+    return (f"RES#{programme_id}#{generation}", f"H#{matching_hash}")
+
+
+def resident_uploads(programme_id: str) -> str:
+    """list2 partition of a programme's resident-list upload jobs, for its committee's admins."""
+    return f"RESUPLOADS#{programme_id}"
+
+
+def sale_settings(programme_id: str) -> Key:
+    """A programme's sale by application: 申込期間 and units on sale."""
+    return (f"PROG#{programme_id}", "SALE")
+
+
+def person_eligibility(programme_id: str, matching_hash: str) -> Key:
+    """One person's eligibility for a programme (the resident-list hash), bound to one wallet or to paper."""
+    return (f"ELIG#{programme_id}#{matching_hash}", "ELIG")
+
+
+def wallet_eligibility(programme_id: str, wallet_id: str) -> Key:
+    """Which person a wallet is eligible as, so that one wallet holds one person's eligibility."""
+    return (f"WELIG#{programme_id}#{wallet_id}", "WELIG")
+
+
+def application(programme_id: str, matching_hash: str) -> Key:
+    """One person's application (申込) for a programme: one per person by its key."""
+    return (f"APP#{programme_id}#{matching_hash}", "APP")
+
+
+def application_list(programme_id: str) -> str:
+    """list1 partition of a programme's applications (for the draw and the counts)."""
+    return f"APPS#{programme_id}"

@@ -1,0 +1,90 @@
+"""申込 in the wallet (issue 15.1-15.2): confirm eligibility against the resident list, then apply for N
+units within the limit, change or withdraw until the window closes (rules in shoken.sale)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from shoken import residents, sale
+from shoken.clock import jst_date
+from shoken.db import keys, programmes, wallets
+from shoken.db.dynamo import Item
+from shoken.errors import InvalidRequest, NoSale
+from shoken.principal import Principal
+from shoken.runtime import Runtime
+from wallet.schemas import ApplicationRequest, EligibilityRequest, WalletSale, WalletSales
+
+
+def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
+    wallet = wallets.get(rt.db, caller.user_id)
+    programme = programmes.get(rt.db, programme_id)
+    if wallet is None or programme is None or programme["committee_id"] != wallet["committee_id"]:
+        raise NoSale()
+    return programme
+
+
+def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
+    programme = _programme(rt, caller, programme_id)
+    settings = sale.settings(rt, programme_id)
+    if settings is None:
+        raise NoSale()
+    matching_hash = sale.wallet_person(rt, programme_id, caller.user_id)
+    application = sale.application_of(rt, programme_id, matching_hash) if matching_hash else None
+    today = jst_date(rt.clock.now())
+    return WalletSale(
+        programme_id=programme_id,
+        programme_name=str(programme["name"]),
+        apply_start=str(settings["apply_start"]),
+        apply_end=str(settings["apply_end"]),
+        limit_units=int(programme["limit_units"]),
+        open=str(settings["apply_start"]) <= today <= str(settings["apply_end"]),
+        eligible=matching_hash is not None,
+        applied_units=int(application["units"]) if application else 0,
+        result=_result(settings, application),
+        won_units=int(application.get("won_units", 0)) if application and settings.get("draw_state") == "drawn" else 0,
+    )
+
+
+def _result(settings: Item, application: Item | None) -> Literal["won", "lost"] | None:
+    if application is None or settings.get("draw_state") != "drawn":
+        return None
+    return "won" if int(application.get("won_units", 0)) > 0 else "lost"
+
+
+def confirm(rt: Runtime, caller: Principal, programme_id: str, body: EligibilityRequest) -> WalletSale:
+    _programme(rt, caller, programme_id)
+    try:
+        matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
+    except residents.FieldError as error:
+        raise InvalidRequest(str(error)) from error
+    sale.become_eligible(rt, programme_id, caller.user_id, matching_hash)
+    return status(rt, caller, programme_id)
+
+
+def apply(rt: Runtime, caller: Principal, programme_id: str, body: ApplicationRequest) -> WalletSale:
+    _programme(rt, caller, programme_id)
+    sale.apply_in_wallet(rt, programme_id, caller.user_id, body.units)
+    return status(rt, caller, programme_id)
+
+
+def withdraw(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
+    _programme(rt, caller, programme_id)
+    sale.withdraw_in_wallet(rt, programme_id, caller.user_id)
+    return status(rt, caller, programme_id)
+
+
+def list_open(rt: Runtime, caller: Principal) -> WalletSales:
+    """The programmes of the wallet's committee that are sold by application (one Query, one BatchGetItem)."""
+    wallet = wallets.get(rt.db, caller.user_id)
+    if wallet is None:
+        raise NoSale()
+    found = programmes.list_for_committee(rt.db, str(wallet["committee_id"]))
+    wanted = [keys.sale_settings(str(p["programme_id"])) for p in found]
+    with_sale = rt.db.batch_get(wanted, consistent=False) if wanted else {}
+    return WalletSales(
+        items=[
+            status(rt, caller, str(p["programme_id"]))
+            for p in found
+            if keys.sale_settings(str(p["programme_id"])) in with_sale
+        ]
+    )

@@ -1,0 +1,105 @@
+"""Resident lists (住民名簿) for a programme's sale: which columns a list has, how a resident's matching
+fields are normalised, and the keyed hash that is all the system keeps of them (issue 23).
+
+A resident is matched by name in kana, birth date and resident key (住民番号). What is stored is
+HMAC-SHA256 over those three fields after normalisation, under the city's resident key (Secrets
+Manager in AWS, a file locally; shoken.runtime) and the programme's id, so the table alone reveals
+neither who is on a list nor whether the same person is on two programmes' lists. The clerk's
+counter search and the resident's own matching normalise and hash the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+import jaconv
+
+# The CSV columns a list may have: the header, and the field it fills.
+RESIDENT_KEY, NAME_KANA, BIRTH_DATE = "住民番号", "氏名カナ", "生年月日"
+COLUMNS: tuple[tuple[str, str], ...] = (
+    (RESIDENT_KEY, "resident_key"),
+    (NAME_KANA, "name_kana"),
+    (BIRTH_DATE, "birth_date"),
+)
+# Columns of a resident register extract that no rule built so far needs; named when refused.
+NOT_NEEDED = {"住所": "住所", "世帯番号": "世帯番号"}
+
+# Why personal data was looked at: chosen from this list for every search (and shown in the audit log).
+REASONS: dict[str, str] = {
+    "counter_identity": "窓口での本人確認",
+    "inquiry": "本人からの問い合わせ対応",
+    "application_check": "申込内容の確認",
+    "disclosure_request": "開示請求への対応",
+}
+
+_SPACES = re.compile(r"[\s\u3000]+")
+_KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fd\u30fe]+$")
+_RESIDENT_KEY = re.compile(r"^[0-9A-Za-z-]{1,20}$")
+_DATE = re.compile(r"^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})$")
+
+
+class FieldError(ValueError):
+    """A field that cannot be normalised; the message is Japanese and never repeats the value."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """The matching fields of one resident, normalised."""
+
+    resident_key: str
+    name_kana: str
+    birth_date: str  # ISO date
+
+
+def normalise_kana(value: str) -> str:
+    """Full-width katakana without spaces: ﾔﾏﾀﾞ ﾀﾛｳ, やまだ　たろう and ヤマダ タロウ are one name."""
+    text = jaconv.hira2kata(unicodedata.normalize("NFKC", value))
+    text = _SPACES.sub("", text)
+    if not text:
+        raise FieldError("氏名カナを入力してください。")
+    if not _KATAKANA.match(text):
+        raise FieldError("氏名カナはカタカナ(またはひらがな)で入力してください。")
+    if len(text) > 60:
+        raise FieldError("氏名カナは60文字以内で入力してください。")
+    return text
+
+
+def normalise_birth_date(value: str) -> str:
+    """1980-04-01, 1980/4/1, 19800401 (full-width digits too) all become 1980-04-01."""
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value))
+    if not text:
+        raise FieldError("生年月日を入力してください。")
+    found = _DATE.match(text)
+    if not found:
+        raise FieldError("生年月日は 1980-04-01 の形式で入力してください。")
+    try:
+        day = date(int(found[1]), int(found[2]), int(found[3]))
+    except ValueError as error:
+        raise FieldError("生年月日が存在しない日付です。") from error
+    if day.year < 1900:
+        raise FieldError("生年月日が正しくありません。")
+    return day.isoformat()
+
+
+def normalise_resident_key(value: str) -> str:
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value)).upper()
+    if not text:
+        raise FieldError("住民番号を入力してください。")
+    if not _RESIDENT_KEY.match(text):
+        raise FieldError("住民番号は英数字とハイフン20文字以内で入力してください。")
+    return text
+
+
+def person(resident_key: str, name_kana: str, birth_date: str) -> Person:
+    return Person(normalise_resident_key(resident_key), normalise_kana(name_kana), normalise_birth_date(birth_date))
+
+
+def matching_hash(key: bytes, programme_id: str, who: Person) -> str:
+    """The keyed hash stored for a resident of a programme's list (hex, 64 characters)."""
+    message = "\x1f".join(("resident-v1", programme_id, who.resident_key, who.name_kana, who.birth_date))
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,215 @@
+"""申込 (issue 15.1-15.2): eligibility by the resident list, one per person and per wallet by conditions;
+applying, changing and withdrawing inside the window and the limit; paper applications by the committee."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from local.streams import Stream
+from shoken import allocation, sale
+from shoken.db import keys
+from shoken.errors import EligibilityTaken
+from shoken.runtime import Runtime
+from tests.integration.conftest import City, console_login, wallet_login
+from tests.integration.test_residents import upload
+from tests.support.client import Client
+from tests.support.world import World
+
+LIST = "住民番号,氏名カナ,生年月日\nA-1,ヤマダ タロウ,1980-04-01\nA-2,スズキ ハナコ,1975-12-03\nA-3,サトウ ジロウ,1992-02-29\n"
+TARO = {"resident_key": "A-1", "name_kana": "やまだ たろう", "birth_date": "1980-04-01"}
+HANAKO = {"resident_key": "A-2", "name_kana": "スズキ ハナコ", "birth_date": "1975-12-03"}
+JIRO = {"resident_key": "A-3", "name_kana": "サトウ ジロウ", "birth_date": "1992-02-29"}
+WINDOW = {"apply_start": "2026-11-20", "apply_end": "2026-12-10", "units_on_sale": 1000}  # today is 2026-11-29
+
+
+@pytest.fixture
+def committee(city: City, world: World, stream: Stream) -> Client:
+    world.programme(city.committee, limit_units=5)
+    client = console_login("ena-0001")
+    assert upload(client, "P1", LIST.encode(), stream)["state"] == "done"
+    assert client.put("/api/admin/programmes/P1/sale", WINDOW).status == 200
+    return client
+
+
+def code(reply: Any) -> str:
+    return str(reply.json["error"]["code"])
+
+
+def test_a_resident_confirms_eligibility_applies_changes_and_withdraws(committee: Client, rt: Runtime) -> None:
+    resident = wallet_login("taro@example.jp")
+    listed = resident.get("/api/wallet/sales").json["items"]
+    assert [(s["programme_id"], s["open"], s["eligible"]) for s in listed] == [("P1", True, False)]
+    # Before eligibility, applying is refused
+    assert code(resident.put("/api/wallet/sale/P1/application", {"units": 1})) == "not_eligible"
+    # Given the resident matches the list (kana typed in hiragana)
+    status = resident.post("/api/wallet/sale/P1/eligibility", TARO)
+    assert status.status == 200 and status.json["eligible"] is True and status.json["open"] is True, status
+    assert status.json["limit_units"] == 5 and status.json["applied_units"] == 0
+    # When they apply for 3, then change to 5
+    assert resident.put("/api/wallet/sale/P1/application", {"units": 3}).json["applied_units"] == 3
+    assert resident.put("/api/wallet/sale/P1/application", {"units": 5}).json["applied_units"] == 5
+    # Then over the limit is refused and the application stays at 5
+    over = resident.put("/api/wallet/sale/P1/application", {"units": 6})
+    assert code(over) == "over_purchase_limit" and "5冊まで" in over.json["error"]["message"]
+    assert resident.get("/api/wallet/sale/P1").json["applied_units"] == 5
+    # And withdrawing removes it; withdrawing again says there is none
+    assert resident.post("/api/wallet/sale/P1/application/withdraw").json["applied_units"] == 0
+    assert code(resident.post("/api/wallet/sale/P1/application/withdraw")) == "no_application"
+    applications = list(rt.db.query_all(index="list1", pk_name="L1PK", pk=keys.application_list("P1")))
+    assert applications == []
+
+
+def test_a_person_not_on_the_list_gets_nothing(committee: Client, rt: Runtime) -> None:
+    resident = wallet_login("taro@example.jp")
+    wrong = resident.post("/api/wallet/sale/P1/eligibility", TARO | {"birth_date": "1980-04-02"})
+    assert wrong.status == 400 and code(wrong) == "not_on_resident_list"
+    assert "住民名簿と一致しません" in wrong.json["error"]["message"]
+    assert code(resident.post("/api/wallet/sale/P1/eligibility", TARO | {"name_kana": "Yamada"})) == "invalid_request"
+    assert resident.get("/api/wallet/sale/P1").json["eligible"] is False
+
+
+def test_one_person_one_eligibility_and_one_wallet_one_person(committee: Client) -> None:
+    first, second = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    assert first.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert first.post("/api/wallet/sale/P1/eligibility", TARO).status == 200  # the same person again: no change
+    # Someone else's key: another wallet typing Taro's details is refused
+    assert code(second.post("/api/wallet/sale/P1/eligibility", TARO)) == "eligibility_taken"
+    # And Taro's wallet cannot take Hanako's eligibility as well
+    taken = first.post("/api/wallet/sale/P1/eligibility", HANAKO)
+    assert code(taken) == "eligibility_taken" and "別の方" in taken.json["error"]["message"]
+    assert second.post("/api/wallet/sale/P1/eligibility", HANAKO).json["eligible"] is True
+
+
+def test_two_wallets_racing_for_one_person_leave_exactly_one_eligible(committee: Client, rt: Runtime) -> None:
+    person = sale.person_hash(rt, "P1", "A-3", "サトウ ジロウ", "1992-02-29")
+    outcomes: list[str] = []
+
+    def claim(wallet_id: str) -> None:
+        try:
+            sale.become_eligible(rt, "P1", wallet_id, person)
+            outcomes.append("ok")
+        except EligibilityTaken:
+            outcomes.append("taken")
+
+    threads = [threading.Thread(target=claim, args=(f"70000000000{i}",)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok", "taken", "taken", "taken"]
+    assert rt.db.get(keys.person_eligibility("P1", person)) is not None
+
+
+def test_the_committee_keys_in_a_paper_application_once(committee: Client, rt: Runtime) -> None:
+    paper = committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2})
+    assert paper.status == 200 and paper.json["channel"] == "paper" and paper.json["units"] == 2, paper
+    assert code(committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 1})) == "already_applied"
+    assert code(committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 6})) == "over_purchase_limit"
+    # A wallet cannot then take the same person's eligibility
+    assert code(wallet_login("taro@example.jp").post("/api/wallet/sale/P1/eligibility", JIRO)) == "eligibility_taken"
+    # Nor can paper be keyed in for someone who confirmed in a wallet
+    assert wallet_login("hanako@example.jp").post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
+    refused = committee.post("/api/admin/programmes/P1/applications", HANAKO | {"units": 1})
+    assert code(refused) == "eligibility_taken" and "アプリ" in refused.json["error"]["message"]
+    assert code(
+        committee.post("/api/admin/programmes/P1/applications", TARO | {"birth_date": "2000-01-01", "units": 1})
+    ) == ("not_on_resident_list")
+    applications = list(rt.db.query_all(index="list1", pk_name="L1PK", pk=keys.application_list("P1")))
+    assert [(a["channel"], a["units"]) for a in applications] == [("paper", 2)]
+    entries = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&action=paper_application")
+    assert len(entries.json["items"]) == 1 and "サトウ" not in str(entries.json)
+
+
+def test_outside_the_window_nothing_can_be_applied_changed_or_withdrawn(committee: Client) -> None:
+    resident = wallet_login("taro@example.jp")
+    resident.post("/api/wallet/sale/P1/eligibility", TARO)
+    resident.put("/api/wallet/sale/P1/application", {"units": 2})
+    # Bad settings are refused
+    bad = committee.put("/api/admin/programmes/P1/sale", WINDOW | {"apply_start": "2026-12-11"})
+    assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "apply_end"
+    # When the window has closed
+    closed = WINDOW | {"apply_start": "2026-11-01", "apply_end": "2026-11-28"}
+    assert committee.put("/api/admin/programmes/P1/sale", closed).json["settings"]["apply_end"] == "2026-11-28"
+    # Then applying, changing and withdrawing are refused with the window named, and the application stays
+    for reply in (
+        resident.put("/api/wallet/sale/P1/application", {"units": 3}),
+        resident.post("/api/wallet/sale/P1/application/withdraw"),
+        committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 1}),
+    ):
+        assert code(reply) == "outside_application_window" and "2026-11-28" in reply.json["error"]["message"]
+    status = resident.get("/api/wallet/sale/P1").json
+    assert status["open"] is False and status["applied_units"] == 2
+
+
+def test_another_citys_resident_cannot_see_or_apply(committee: Client, city: City) -> None:
+    outsider = wallet_login("elsewhere@example.jp", service_id="othercity")
+    assert code(outsider.get("/api/wallet/sale/P1")) == "no_sale"
+    assert code(outsider.post("/api/wallet/sale/P1/eligibility", TARO)) == "no_sale"
+
+
+def test_the_draw_waits_for_close_logs_its_seed_first_and_cannot_run_twice(
+    committee: Client, rt: Runtime, clock: Any
+) -> None:
+    # Given three applicants for 5 units: Taro 3 in the wallet, Hanako 2 in the wallet, Jiro 2 on paper
+    taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    for client, person, units in ((taro, TARO, 3), (hanako, HANAKO, 2)):
+        assert client.post("/api/wallet/sale/P1/eligibility", person).status == 200
+        assert client.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
+    committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2})
+    committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 5})
+    # A draw before close is refused
+    early = committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
+    assert code(early) == "draw_before_close" and "2026-12-10" in early.json["error"]["message"]
+    # When the window has closed and the committee draws with equal share first
+    clock.advance(days=12)  # sessions end meanwhile: everyone signs in again
+    committee, taro = console_login("ena-0001"), wallet_login("taro@example.jp")
+    drawn = committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
+    assert drawn.status == 200, drawn
+    result = drawn.json["draw"]
+    assert result["state"] == "drawn" and result["applicants"] == 3 and result["units_won"] == 5
+    # Then the seed was audited, and recomputing from it and the applications gives the stored result
+    seeds = committee.get("/api/admin/audit?date_from=2026-12-11&date_to=2026-12-11&action=draw_seed").json["items"]
+    assert [e["detail"]["seed"] for e in seeds] == [result["seed"]]
+    stored = {str(a["L1SK"]): a for a in sale.applications(rt, "P1")}
+    recomputed = allocation.allocate(
+        {h: int(a["units"]) for h, a in stored.items()}, 5, allocation.Rule.EQUAL_THEN_LOT, result["seed"]
+    )
+    assert recomputed == {h: int(a["won_units"]) for h, a in stored.items()}
+    assert sorted(recomputed.values()) == [1, 2, 2]  # each gets 1, then 2 more by lot (one each)
+    # The wallet shows 当選 and the units won
+    status = taro.get("/api/wallet/sale/P1").json
+    assert (
+        status["result"] == "won"
+        and status["won_units"] == recomputed[sale.wallet_person(rt, "P1", status_wallet(taro))]
+    )
+    # And a second draw, or changing the window afterwards, is refused and changes nothing
+    assert code(committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"})) == "already_drawn"
+    assert code(committee.put("/api/admin/programmes/P1/sale", WINDOW)) == "already_drawn"
+    assert {str(a["L1SK"]): int(a["won_units"]) for a in sale.applications(rt, "P1")} == recomputed
+
+
+def test_a_loser_sees_the_result_in_the_wallet(committee: Client, clock: Any) -> None:
+    taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    for client, person in ((taro, TARO), (hanako, HANAKO)):
+        client.post("/api/wallet/sale/P1/eligibility", person)
+        client.put("/api/wallet/sale/P1/application", {"units": 1})
+    committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 1})
+    clock.advance(days=12)
+    committee, taro, hanako = (
+        console_login("ena-0001"),
+        wallet_login("taro@example.jp"),
+        wallet_login("hanako@example.jp"),
+    )
+    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).json["draw"]["winners"] == 1
+    results = sorted(
+        (c.get("/api/wallet/sale/P1").json["result"], c.get("/api/wallet/sale/P1").json["won_units"])
+        for c in (taro, hanako)
+    )
+    assert results == [("lost", 0), ("won", 1)]
+
+
+def status_wallet(client: Client) -> str:
+    return str(client.get("/api/auth/me").json["user_id"])

@@ -1,0 +1,191 @@
+// 住民名簿 (issues 15/23): a programme's resident list — upload (all or nothing, diff report) and the
+// counter search, which needs a reason and is recorded in the audit log. Only keyed hashes are kept.
+import { h, notice, showError, field, selectField, formValues, jstDateTime, confirmDialog } from '/shared/ui.js';
+
+const n = (value) => Number(value || 0).toLocaleString('ja-JP');
+
+export async function residents(ctx) {
+  const { items } = await ctx.api.get('/api/admin/programmes');
+  if (!items.length) return h('div', {}, h('h1', {}, '住民名簿'), notice('warn', '商品券事業が登録されていません。'));
+  const wanted = new URLSearchParams(location.hash.split('?')[1] || '').get('id');
+  const choice = selectField({ label: '商品券事業', name: 'programme_id', required: true,
+    value: items.some((p) => p.programme_id === wanted) ? wanted : items[0].programme_id,
+    options: items.map((p) => [p.programme_id, p.name]) });
+  const select = choice.querySelector('select');
+  const body = h('div');
+  select.addEventListener('change', () => show(select.value));
+
+  let timer = null;
+  async function show(programmeId) {
+    clearTimeout(timer);
+    let status;
+    try { status = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/residents`); }
+    catch (error) { showError(body, error); return; }
+    const uploads = h('div');
+    let saleView = null;
+    try { saleView = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`); }
+    catch (error) { showError(body, error); return; }
+    body.replaceChildren(summary(status), uploadForm(programmeId, status, () => refresh(programmeId, uploads)),
+      searchForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
+    refresh(programmeId, uploads);
+  }
+
+  async function refresh(programmeId, slot) {
+    clearTimeout(timer);
+    if (!document.body.contains(slot) && timer !== null) return;
+    try {
+      const { items: jobs } = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/resident-uploads`);
+      slot.replaceChildren(...(jobs.length ? jobs.map(render) : [h('p', { class: 'hint' }, 'まだ取り込みはありません。')]));
+      if (jobs.some((j) => j.state === 'queued' || j.state === 'running')) timer = setTimeout(() => refresh(programmeId, slot), 1500);
+      else if (jobs.length && document.body.contains(slot)) {
+        const status = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/residents`);
+        body.firstChild.replaceWith(summary(status));
+      }
+    } catch (error) { showError(slot, error); }
+  }
+
+  function summary(status) {
+    return h('section', { class: 'card', 'aria-label': '現在の名簿' }, h('h2', {}, '現在の名簿'),
+      status.listed
+        ? h('dl', { class: 'detail' },
+          h('dt', {}, '登録人数'), h('dd', {}, `${n(status.count)}人`),
+          h('dt', {}, '取込日時'), h('dd', {}, jstDateTime(status.uploaded_at)),
+          h('dt', {}, '取込者'), h('dd', {}, status.uploaded_by || '—'),
+          h('dt', {}, 'ファイル名'), h('dd', {}, status.file_name || '—'))
+        : h('p', {}, 'この事業の住民名簿はまだ取り込まれていません。'),
+      h('p', { class: 'hint' }, '名簿は、住民番号・氏名カナ・生年月日から作った照合用の値(復元できない形)だけを保存します。元のファイルは取込後に削除します。'));
+  }
+
+  function uploadForm(programmeId, status, after) {
+    const slot = h('div');
+    const fileInput = h('input', { type: 'file', id: 'resident-file', name: 'file', accept: '.csv,text/csv', required: true });
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const file = fileInput.files[0];
+      if (!file) { slot.replaceChildren(notice('error', 'ファイルを選択してください。')); return; }
+      try {
+        await ctx.api.upload(`/api/admin/programmes/${encodeURIComponent(programmeId)}/residents`, file, 'application/octet-stream',
+          { 'X-File-Name': encodeURIComponent(file.name) });
+        slot.replaceChildren(notice('ok', 'ファイルを受け付けました。すべての行を確認してから名簿を差し替えます。'));
+        form.reset();
+        after();
+      } catch (error) { showError(slot, error); }
+    } },
+    h('h2', {}, '名簿の取込'), slot,
+    h('p', { class: 'hint' }, `1行目(見出し行)に次の列を並べてください(順不同): ${status.columns.join(', ')}。住所・世帯番号など、ほかの列があるファイルは取り込みません。`),
+    h('div', { class: 'field' }, h('label', { for: 'resident-file', class: 'req' }, 'CSVファイル (UTF-8 または Shift_JIS)'), fileInput),
+    h('p', { class: 'hint' }, 'すべての行に誤りがない場合のみ、名簿全体を差し替えます。誤りがある場合は行番号・列・理由を表示し、名簿は変わりません。'),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, 'アップロード')));
+    return form;
+  }
+
+  function searchForm(programmeId, status) {
+    const slot = h('div');
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      try {
+        const result = await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/residents/search`, formValues(form));
+        slot.replaceChildren(notice(result.listed ? 'ok' : 'warn', result.message));
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '名簿の照会'), slot,
+    field({ label: '住民番号', name: 'resident_key', required: true, attrs: { autocomplete: 'off' } }),
+    field({ label: '氏名カナ', name: 'name_kana', required: true, hint: 'ひらがな・半角カナでも照会できます', attrs: { autocomplete: 'off' } }),
+    field({ label: '生年月日', name: 'birth_date', type: 'date', required: true }),
+    selectField({ label: '照会の理由', name: 'reason', required: true, options: [['', '選択してください'], ...Object.entries(status.reasons)] }),
+    h('p', { class: 'hint' }, '照会は、理由とともに監査ログに記録されます(入力した内容は記録しません)。'),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '照会')));
+    return form;
+  }
+
+  function saleForm(programmeId, view) {
+    const slot = h('div');
+    const current = view.settings || {};
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const values = formValues(form);
+      values.units_on_sale = Number(values.units_on_sale);
+      try {
+        await ctx.api.put(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`, values);
+        slot.replaceChildren(notice('ok', '申込期間を保存しました。'));
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '申込期間'), slot,
+    field({ label: '申込開始日', name: 'apply_start', type: 'date', required: true, value: current.apply_start || '' }),
+    field({ label: '申込終了日', name: 'apply_end', type: 'date', required: true, value: current.apply_end || '' }),
+    field({ label: '販売冊数', name: 'units_on_sale', type: 'number', required: true, value: current.units_on_sale ?? '', attrs: { inputmode: 'numeric', min: '1' } }),
+    h('p', { class: 'hint' }, `お一人あたりの申込上限は、この事業の購入上限 (${view.limit_units}冊) です。`),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '保存')));
+    return form;
+  }
+
+  function paperForm(programmeId, view) {
+    const slot = h('div');
+    const units = Array.from({ length: view.limit_units }, (_, i) => [String(i + 1), `${i + 1}冊`]);
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const values = formValues(form);
+      values.units = Number(values.units);
+      try {
+        const saved = await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/applications`, values);
+        slot.replaceChildren(notice('ok', `申込書の内容 (${saved.units}冊) を受け付けました。`));
+        form.reset();
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '申込書の入力 (紙の申込)'), slot,
+    field({ label: '住民番号', name: 'resident_key', required: true, attrs: { autocomplete: 'off' } }),
+    field({ label: '氏名カナ', name: 'name_kana', required: true, attrs: { autocomplete: 'off' } }),
+    field({ label: '生年月日', name: 'birth_date', type: 'date', required: true }),
+    selectField({ label: '申込冊数', name: 'units', required: true, options: units }),
+    h('p', { class: 'hint' }, 'お一人1件のみ受け付けます。アプリで申込資格を確認済みの方は、アプリから申し込んでください。'),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '申込を登録')));
+    return form;
+  }
+
+  function drawForm(programmeId, view) {
+    const slot = h('div');
+    const RULES = [['equal_then_lot', '均等配分のうえ抽選 (全員に1冊ずつ配分し、残りを抽選)'], ['lot', '抽選のみ (当選者には申込冊数を配分)']];
+    const done = view.draw && view.draw.state === 'drawn' ? view.draw : null;
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      if (!(await confirmDialog('申込を締め切り、抽選を行います。抽選は一度だけ行えます。よろしいですか？'))) return;
+      try {
+        const next = await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/draw`, formValues(form));
+        form.replaceWith(drawForm(programmeId, next));
+      } catch (error) { showError(slot, error, form); }
+    } },
+    h('h2', {}, '抽選'), slot,
+    done ? h('dl', { class: 'detail' },
+      h('dt', {}, '抽選日時'), h('dd', {}, jstDateTime(done.drawn_at)),
+      h('dt', {}, '方式'), h('dd', {}, (RULES.find((r) => r[0] === done.rule) || [null, done.rule])[1]),
+      h('dt', {}, '申込者数'), h('dd', {}, `${n(done.applicants)}人`),
+      h('dt', {}, '当選者数'), h('dd', {}, `${n(done.winners)}人`),
+      h('dt', {}, '配分冊数'), h('dd', {}, `${n(done.units_won)}冊`),
+      h('dt', {}, 'シード (監査ログに記録済み)'), h('dd', { class: 'mono' }, done.seed)) : null,
+    done ? null : selectField({ label: '抽選方式', name: 'rule', required: true, options: RULES }),
+    done ? null : h('p', { class: 'hint' }, '申込期間の終了後に行えます。シードは抽選の前に監査ログに記録され、同じ申込とシードから誰でも同じ結果を再計算できます。'),
+    done ? null : h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '抽選する')));
+    return form;
+  }
+
+  function render(job) {
+    const percent = job.total_count ? Math.round((100 * job.done_count) / job.total_count) : 0;
+    return h('section', { class: 'card', 'aria-label': `${job.label} ${job.file_name || ''}` },
+      h('h3', {}, job.file_name || job.label),
+      h('p', {}, h('span', { class: `badge ${job.state === 'done' ? 'ok' : job.state === 'failed' ? 'bad' : ''}` }, job.state_label), ' ',
+        jstDateTime(job.created_at), job.total_count ? ` ・ ${n(job.total_count)}行` : ''),
+      job.state === 'running' || job.state === 'queued'
+        ? h('progress', { class: 'progress', max: '100', value: String(percent), 'aria-label': '進捗' }, `${percent}%`) : null,
+      job.message ? h('p', {}, job.message) : null,
+      job.diff && job.diff.added_lines.length
+        ? h('p', { class: 'hint' }, `追加された行: ${job.diff.added_lines.map((l) => `${l}行目`).join('、')}${job.diff.added > job.diff.added_lines.length ? ' ほか' : ''}`) : null,
+      job.errors.length ? h('div', { class: 'table-wrap' }, h('table', {},
+        h('caption', { class: 'visually-hidden' }, 'エラーの内容'),
+        h('thead', {}, h('tr', {}, ['行', '列', '理由'].map((t) => h('th', { scope: 'col' }, t)))),
+        h('tbody', {}, job.errors.map((e) => h('tr', {}, h('td', { class: 'num' }, e.line ? `${e.line}行目` : ''), h('td', {}, e.column), h('td', {}, e.reason)))))) : null,
+      job.error_count > job.errors.length ? h('p', { class: 'hint' }, `ほか ${n(job.error_count - job.errors.length)} 件のエラーがあります。`) : null);
+  }
+
+  show(select.value);
+  return h('div', {}, h('h1', {}, '住民名簿'), h('div', { class: 'card' }, choice), body);
+}
