@@ -594,7 +594,7 @@ class ResidentSearchResult(BaseModel):
 class SaleSettings(BaseModel):
     apply_start: date
     apply_end: date
-    units_on_sale: int = Field(ge=1, le=10_000_000)
+    units_on_sale: BodyInt = Field(ge=1, le=10_000_000)
 
 
 class DrawView(BaseModel):
@@ -622,7 +622,7 @@ class PaperApplication(BaseModel):
     resident_key: str = Field(min_length=1, max_length=40)
     name_kana: str = Field(min_length=1, max_length=120)
     birth_date: str = Field(min_length=1, max_length=20)
-    units: int = Field(ge=1, le=100)
+    units: BodyInt = Field(ge=1, le=100)
 
 
 class ApplicationView(BaseModel):

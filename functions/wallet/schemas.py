@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from shoken.history_models import WalletLine
+from shoken.validation import BodyInt
 
 
 class BalanceLine(BaseModel):
@@ -115,7 +116,7 @@ class EligibilityRequest(BaseModel):
 
 
 class ApplicationRequest(BaseModel):
-    units: int = Field(ge=1, le=100)
+    units: BodyInt = Field(ge=1, le=100)
 
 
 class WalletSales(BaseModel):

@@ -40,7 +40,7 @@ REASONS: dict[str, str] = {
 _SPACES = re.compile(r"[\s\u3000]+")
 _KATAKANA = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fd\u30fe]+$")
 _RESIDENT_KEY = re.compile(r"^[0-9A-Za-z-]{1,20}$")
-_DATE = re.compile(r"^(\d{4})[-/.]?(\d{1,2})[-/.]?(\d{1,2})$")
+_DATE = re.compile(r"^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})$")
 
 
 class FieldError(ValueError):
