@@ -67,7 +67,7 @@ def between_read_and_write(monkeypatch: pytest.MonkeyPatch, change: Callable[[],
     [
         ("logout", "unauthenticated"),
         ("terminal_suspended", "terminal_suspended"),
-        ("terminal_unbound", "terminal_unbound"),
+        ("terminal_unbound", "terminal_rebound"),
         ("store_suspended", "store_suspended"),
         ("wallet_suspended", "wallet_suspended"),
     ],
@@ -197,7 +197,7 @@ def test_a_cancel_is_two_dynamodb_round_trips_from_the_till_and_the_console(shop
     assert sum(shop.balance(rt).values()) == 13_000
 
 
-@pytest.mark.parametrize(("what", "code"), [("logout", "unauthenticated"), ("terminal_unbound", "terminal_unbound")])
+@pytest.mark.parametrize(("what", "code"), [("logout", "unauthenticated"), ("terminal_unbound", "terminal_rebound")])
 def test_a_change_between_the_cancel_read_and_write_stops_the_cancel(
     shop: Shop, rt: Runtime, monkeypatch: pytest.MonkeyPatch, what: str, code: str
 ) -> None:
