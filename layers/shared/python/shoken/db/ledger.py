@@ -150,13 +150,14 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item
         f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'initial')}"
         for bid in charge_txn["buckets"]
     ]
+    # A charge of no buckets (nothing to take back) still marks and records its cancel; DynamoDB
+    # refuses an empty REMOVE clause, which answered 500.
+    removed = ", ".join(expr.path("buckets", bid) for bid in charge_txn["buckets"])
     removal = db.tx_update(
         keys.wallet(wallet_id),
-        "REMOVE "
-        + ", ".join(expr.path("buckets", bid) for bid in charge_txn["buckets"])
-        + f" SET {expr.n('updated_at')} = {expr.v(iso(now))}",
+        (f"REMOVE {removed} " if removed else "") + f"SET {expr.n('updated_at')} = {expr.v(iso(now))}",
         expr,
-        condition=" AND ".join(untouched),
+        condition=" AND ".join(untouched) or None,
     )
     mark = Expr()
     cancelled = db.tx_update(
