@@ -122,18 +122,18 @@ def test_plain_http_typed_on_the_phone_is_sent_to_https(lan_server: LanServer) -
     assert redirected.value.headers["Location"] == f"https://{address}/merchant/?x=1"
 
 
-def test_the_merchant_page_on_the_lan_address_is_a_secure_context_with_a_camera_api(lan_server: LanServer) -> None:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as running:
-        browser = launch(running)
-        try:
-            context = browser.new_context(**context_options(PHONE, ignore_https_errors=True))
-            page = context.new_page()
-            page.goto(lan_server.base_url + "/merchant/")
-            assert page.evaluate("window.isSecureContext && typeof navigator.mediaDevices?.getUserMedia") == "function"
-        finally:
-            browser.close()
+def test_the_merchant_page_on_the_lan_address_is_a_secure_context_with_a_camera_api(
+    lan_server: LanServer, playwright: Any
+) -> None:
+    # The session's Playwright (a second sync_playwright() inside it would refuse to start).
+    browser = launch(playwright)
+    try:
+        context = browser.new_context(**context_options(PHONE, ignore_https_errors=True))
+        page = context.new_page()
+        page.goto(lan_server.base_url + "/merchant/")
+        assert page.evaluate("window.isSecureContext && typeof navigator.mediaDevices?.getUserMedia") == "function"
+    finally:
+        browser.close()
 
 
 def test_plain_http_on_the_lan_drops_secure_from_the_cookies_and_names_the_camera_flag(tmp_path: Path) -> None:
