@@ -15,10 +15,9 @@ from infra.constructs.backup import TableBackup
 from infra.constructs.data import Data
 from infra.constructs.email import Email
 from infra.constructs.functions import Functions
+from infra.constructs.generated_key import resident_key, signing_key
 from infra.constructs.monitoring import MonitoredFunction, Monitoring
 from infra.constructs.origin_secret import OriginSecret
-from infra.constructs.resident_key import ResidentKey
-from infra.constructs.signing_key import SigningKey
 from infra.constructs.storage import Storage
 from infra.constructs.web import Web
 from infra.constructs.workers import Workers
@@ -54,9 +53,9 @@ class ShokenStack(Stack):
             export_days=config.export_retention_days,
             upload_days=config.upload_retention_days,
         )
-        self.signing_key = SigningKey(self, "SigningKey", production=config.production)
+        self.signing_key = signing_key(self, production=config.production)
         self.origin_secret = OriginSecret(self, "OriginSecret")
-        self.resident_key = ResidentKey(self, "ResidentKey", production=config.production)
+        self.resident_key = resident_key(self, production=config.production)
         self.email = Email(self, "Email", domain=config.identity_domain, mail_from=config.mail_from)
         self.api = Api(
             self,
