@@ -32,8 +32,7 @@ def test_committee_confirms_a_run_and_the_company_sees_its_statement(server: Loc
     assert_accessible(console)
 
     company = browser.new_context(**context_options(PHONE, accept_downloads=True)).new_page()
-    # 企業担当者 of the same company (ena-0002, its 企業管理者, is kept for the first-login browser test).
-    console_sign_in(company, server, "ena-0003", "ena0003@shoken.example")
+    console_sign_in(company, server, "ena-0002", "ena0002@shoken.example")  # the company's 企業管理者
     company.goto(server.base_url + "/admin/#/payouts")
     company.get_by_role("heading", name="精算・支払通知書").wait_for()
     company.locator("table a").first.click()
