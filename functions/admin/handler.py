@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -104,6 +102,7 @@ from admin.schemas import (
     UserView,
 )
 from shoken import api, runtime, sheets
+from shoken.api import Query, Response
 from shoken.config import AdminConfig
 from shoken.observability import logger, metrics, tracer
 
