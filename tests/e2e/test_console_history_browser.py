@@ -8,7 +8,14 @@ from typing import Any
 
 import openpyxl
 
-from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options
+from tests.e2e.conftest import (
+    PC,
+    LocalServer,
+    assert_accessible,
+    console_sign_in,
+    context_options,
+    rendered_fields,
+)
 
 
 def test_search_detail_reservation_download_and_report(server: LocalServer, browser: Any) -> None:
@@ -18,6 +25,8 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     console_sign_in(page, server, "ena-0001", "ena0001@shoken.example")
     page.goto(server.base_url + "/admin/#/history")
     page.get_by_role("heading", name="取引履歴一覧").wait_for()
+    # The date fields read as a Japanese clerk's do (issue 14.1), not "10/23/2026, 12:00 AM".
+    assert rendered_fields(page, "input[name=date_from]") == "年/月/日 時間:分"
     # The demo's payments are spread over the last weeks: search the last 40 days.
     page.evaluate("""() => {
       const from = document.querySelector('input[name=date_from]');
