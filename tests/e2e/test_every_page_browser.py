@@ -34,6 +34,49 @@ def check(page: Any, where: str) -> None:
     assert not found, f"{where} shows internal words: {found}"
 
 
+# Every list pages alike (issue 14.11, web/shared/pager.js): « ‹ N › with 「N-M件目を表示中」 above the list at
+# its right edge; no other paging control (さらに表示, 前へ/次へ) anywhere.
+PAGER_WORDS = {
+    "ja": ("ページ送り", ["最初のページ", "前のページ", "次のページ"], r"\d+-\d+件目を表示中|ありません"),
+    "en": ("Pages", ["First page", "Previous page", "Next page"], r"Showing \d+-\d+|No "),
+}
+OTHER_PAGING = re.compile(r"さらに表示|もっと見る|前へ|次へ|Show more|Load more")
+
+
+def check_pager(page: Any, where: str, language: str = "ja") -> None:
+    name, buttons, status = PAGER_WORDS[language]
+    shown = page.evaluate(
+        """(name) => {
+          const navs = [...document.querySelectorAll('nav.pager')].filter((n) => !n.hidden && n.getAttribute('aria-label') === name);
+          if (navs.length !== 1) return { count: navs.length };
+          const nav = navs[0];
+          const list = nav.closest('section.paged');
+          const rows = list && list.querySelector('.pager-rows');
+          const box = nav.getBoundingClientRect();
+          const end = [...nav.children].reduce((r, c) => Math.max(r, c.getBoundingClientRect().right), 0);
+          return { count: 1,
+            buttons: [...nav.querySelectorAll('button')].map((b) => b.getAttribute('aria-label')),
+            status: nav.querySelector('[role=status]')?.textContent || '',
+            page: nav.querySelector('.pager-page')?.textContent || '',
+            gapRight: list ? list.getBoundingClientRect().right - end : -1,
+            above: rows ? box.bottom <= rows.getBoundingClientRect().top + 1 : false,
+            words: document.body.innerText };
+        }""",
+        name,
+    )
+    assert shown["count"] == 1, f"{where}: {shown['count']} pagers named {name}"
+    assert shown["buttons"] == buttons and re.search(status, shown["status"]), (
+        where,
+        shown["buttons"],
+        shown["status"],
+    )
+    assert shown["above"] and shown["gapRight"] <= 2, f"{where}: the pager is not at the list's top right: {shown}"
+    assert not OTHER_PAGING.search(shown["words"]), (
+        f"{where}: another paging control: {OTHER_PAGING.search(shown['words'])}"
+    )
+
+
+PAGED = {"#/users", "#/companies", "#/stores", "#/terminals", "#/app-users", "#/audit"}
 CONSOLE_PAGES = [
     "#/history", "#/files", "#/reports", "#/users", "#/users/new", "#/companies", "#/companies/new", "#/stores",
     "#/stores/new", "#/terminals", "#/terminals/new", "#/programmes", "#/charge", "#/campaigns", "#/app-users",
@@ -53,6 +96,9 @@ def test_every_console_page_fits_and_speaks_japanese(server: LocalServer, browse
         page.goto(f"{server.base_url}/admin/{hash_}")
         page.locator("main h1").first.wait_for()
         check(page, hash_)
+        if hash_ in PAGED:
+            page.get_by_role("status").filter(has_text=re.compile("件目を表示中|ありません")).wait_for()
+            check_pager(page, hash_)
         if hash_ in DETAILS:
             link = page.locator(f"main a[href^='{DETAILS[hash_]}']").first
             link.wait_for()
@@ -67,6 +113,7 @@ def test_every_console_page_fits_and_speaks_japanese(server: LocalServer, browse
             page.get_by_role("button", name="検索", exact=True).click()
             page.get_by_role("status").filter(has_text="件目を表示中").wait_for()
             check(page, "取引履歴一覧 (results)")
+            check_pager(page, "取引履歴一覧 (results)")
             page.locator("main tbody a").first.click()
             page.get_by_role("heading", name="取引履歴詳細").wait_for()
             check(page, "#/history/detail")
@@ -154,6 +201,8 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
         till.get_by_role("link", name=item).click()
         till.get_by_role("heading", name=heading).wait_for()
         check(till, heading)
+    till.get_by_role("status").filter(has_text="件目を表示中").wait_for()
+    check_pager(till, "加盟店 取引履歴")
     # 日計 counts today's payment (the totals follow the stream within a few seconds).
     daily = till.locator("section[aria-labelledby=daily-title] dd").first
     for _ in range(20):
@@ -185,6 +234,7 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
             wallet.get_by_role("heading", name=link).wait_for()
             wallet.locator("ul.list li").first.wait_for()
             check(wallet, f"wallet {link}")
+            check_pager(wallet, f"wallet {link}", language)
             if language == "en":
                 # data (store and campaign names, addresses) stays as written; every word of the app is English
                 words = wallet.locator("main h1, main button, main label, main .badge").all_inner_texts()
