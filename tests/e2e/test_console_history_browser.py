@@ -10,6 +10,7 @@ import openpyxl
 
 from tests.e2e.conftest import (
     PC,
+    PHONE,
     LocalServer,
     assert_accessible,
     console_sign_in,
@@ -122,6 +123,12 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     chart = page.get_by_role("img", name="決済額 (取消控除後) のグラフ")
     chart.wait_for()
     assert chart.locator("rect").count() >= 1
+    assert "店舗外" not in str(chart.text_content())  # payments only; charges and grants are in the table
+    # On a phone the chart's words keep their size (a scaled 760-wide drawing made them 6 px)
+    page.set_viewport_size(PHONE)
+    sizes = chart.evaluate("(svg) => [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)")
+    assert min(sizes) >= 14, sizes
+    page.set_viewport_size(PC)
     page.get_by_role("heading", name="精算 (店舗別)").wait_for()
     assert_accessible(page)
     context.close()

@@ -29,6 +29,13 @@ def check(page: Any, where: str) -> None:
         page.wait_for_timeout(50)
         wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert wide <= 1, f"{where} at {size['width']}px scrolls sideways by {wide}px"
+    # On a phone a detail list keeps room for its values (a fixed 220px label column left one character a line)
+    cramped = page.evaluate(
+        """() => [...document.querySelectorAll('dl.detail')].filter((dl) => dl.offsetParent).flatMap((dl) =>
+          [...dl.querySelectorAll('dd')].filter((dd) => dd.getBoundingClientRect().width < 0.55 * dl.clientWidth)
+            .map((dd) => dd.textContent.slice(0, 20)))"""
+    )
+    assert not cramped, f"{where} at {PHONE['width']}px squeezes values: {cramped}"
     text = page.evaluate("() => document.body.innerText")
     found = sorted({text[max(0, m.start() - 30) : m.end() + 10] for m in INTERNAL.finditer(text)})
     assert not found, f"{where} shows internal words: {found}"
@@ -117,6 +124,15 @@ def test_every_console_page_fits_and_speaks_japanese(server: LocalServer, browse
             page.locator("main tbody a").first.click()
             page.get_by_role("heading", name="取引履歴詳細").wait_for()
             check(page, "#/history/detail")
+    # On a phone the closed menu is out of sight and out of the keyboard's way; ≡ opens it
+    page.set_viewport_size(PHONE)
+    menu = page.get_by_role("navigation", name="メニュー")
+    menu.get_by_role("link", name="監査ログ").wait_for(state="hidden", timeout=3000)
+    page.get_by_role("button", name="メニュー").click()
+    menu.get_by_role("link", name="監査ログ").wait_for()
+    page.get_by_role("button", name="メニュー").click()
+    menu.get_by_role("link", name="監査ログ").wait_for(state="hidden")
+    page.set_viewport_size(PC)
     # A refused change names the field in words, not a code (「現在のパスワード: mismatch」 before).
     # The form is checked before its confirm dialog (issue 14.6): no dialog for what cannot be sent.
     page.goto(f"{server.base_url}/admin/#/password")
