@@ -36,6 +36,13 @@ def check(page: Any, where: str) -> None:
             .map((dd) => dd.textContent.slice(0, 20)))"""
     )
     assert not cramped, f"{where} at {PHONE['width']}px squeezes values: {cramped}"
+    # A card's first heading sits at the card's padding, with no blank band above it
+    banded = page.evaluate(
+        """() => [...document.querySelectorAll('.card > h2:first-child')].filter((h) => h.offsetParent)
+          .filter((h) => h.getBoundingClientRect().top - h.parentElement.getBoundingClientRect().top > 24)
+          .map((h) => h.textContent)"""
+    )
+    assert not banded, f"{where}: blank band above {banded}"
     text = page.evaluate("() => document.body.innerText")
     found = sorted({text[max(0, m.start() - 30) : m.end() + 10] for m in INTERNAL.finditer(text)})
     assert not found, f"{where} shows internal words: {found}"
