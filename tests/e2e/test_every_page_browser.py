@@ -243,7 +243,12 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
         till.get_by_role("link", name="取引履歴").click()
         till.get_by_role("heading", name="取引履歴").wait_for()
     assert re.match(r"[1-9][\d,]*件 [\d,]+円", daily.inner_text()), daily.inner_text()
-    # 取引番号で検索 opens that transaction's 取引詳細.
+    # 取引番号で検索 opens that transaction's 取引詳細; it comes before the day's list, not after 50 rows of it.
+    number_box, list_box = (
+        till.get_by_label("取引番号で検索").bounding_box(),
+        till.locator("section.paged").bounding_box(),
+    )
+    assert number_box and list_box and number_box["y"] < list_box["y"]
     till.get_by_label("取引番号で検索").fill(number)
     till.get_by_role("button", name="検索").click()
     till.get_by_role("heading", name="取引詳細").wait_for()

@@ -172,7 +172,7 @@ export function register(pages) {
     // 取引番号で検索: straight to 取引詳細 (a receipt in hand, a customer at the counter).
     const numberSlot = h('div');
     const numberInput = h('input', { id: 'history-number', name: 'number', type: 'text', inputmode: 'numeric', maxlength: '18', autocomplete: 'off' });
-    const numberForm = h('form', { novalidate: true, onsubmit: async (event) => {
+    const numberForm = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
       event.preventDefault();
       const number = numberInput.value.replace(/[^0-9]/g, '');
       if (number.length !== 18) { numberSlot.replaceChildren(notice('error', '取引番号は18桁の数字で入力してください。')); numberInput.focus(); return; }
@@ -188,7 +188,7 @@ export function register(pages) {
     paged.restart();
     loadDaily();
     return ['取引履歴', h('h1', {}, '取引履歴'), slot,
-      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), daily, paged.element, numberForm];
+      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), numberForm, daily, paged.element];
   };
 
   pages.detail = (ctx, number, day) => {
