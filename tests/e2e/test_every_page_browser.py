@@ -43,6 +43,15 @@ def check(page: Any, where: str) -> None:
           .map((h) => h.textContent)"""
     )
     assert not banded, f"{where}: blank band above {banded}"
+    # No heading over nothing (「登録結果」 stood alone before the first upload)
+    bare = page.evaluate(
+        """() => [...document.querySelectorAll('main h2')].filter((h) => h.offsetParent).filter((h) => {
+          let next = h.nextElementSibling;
+          while (next && (!next.offsetParent || !next.getBoundingClientRect().height)) next = next.nextElementSibling;
+          return !next || !next.innerText.trim();
+        }).map((h) => h.textContent)"""
+    )
+    assert not bare, f"{where}: headings with nothing under them: {bare}"
     text = page.evaluate("() => document.body.innerText")
     found = sorted({text[max(0, m.start() - 30) : m.end() + 10] for m in INTERNAL.finditer(text)})
     assert not found, f"{where} shows internal words: {found}"
