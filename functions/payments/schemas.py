@@ -16,6 +16,8 @@ class PayRequest(BaseModel):
     token: str = Field(min_length=1, max_length=200)
     amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
     idempotency_key: str = IDEMPOTENCY_KEY
+    # cards engineer: the card's PIN, typed by the cardholder on the till (a card payment needs it every time)
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
 
 
 class Receipt(BaseModel):
@@ -28,10 +30,16 @@ class Receipt(BaseModel):
     terminal_id: str
     occurred_at: str
     method: str
+    # A card payment only: the card's remaining ご利用可能金額, for the shop to show the cardholder, who
+    # has no phone to see it on (issue 16.7). A phone's payment never shows the citizen's balance.
+    card_balance: int | None = None
 
     @classmethod
     def of(cls, result: PaymentResult) -> Receipt:
-        return cls(**result.model_dump(include=set(cls.model_fields)))
+        receipt = cls(**result.model_dump(include=set(cls.model_fields) - {"card_balance"}))
+        if result.method == "card":
+            receipt.card_balance = result.balance_after
+        return receipt
 
 
 class CancelResult(BaseModel):
