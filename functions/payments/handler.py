@@ -8,7 +8,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from payments import cancel, mpm
-from payments.schemas import CancelResult, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
+from payments.schemas import CancelResult, CardReceipt, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
 from shoken import api, card_payment, cards, payment, runtime
 from shoken.config import PaymentsConfig
 from shoken.observability import logger, metrics, tracer
@@ -17,12 +17,12 @@ app = api.make_resolver()
 
 
 @app.post("/api/payments")
-def handle_pay(body: PayRequest) -> Receipt:
+def handle_pay(body: PayRequest) -> Receipt | CardReceipt:
     if cards.is_card_text(body.token):  # cards engineer: a card's QR, paid with its PIN (issue 16.3)
         result = card_payment.pay_by_card(
             api.rt(), api.principal(), text=body.token, pin=body.pin, amount=body.amount, idem=body.idempotency_key
         )
-        return Receipt.of(result)
+        return CardReceipt.of_card(result)
     result = payment.pay_by_token(
         api.rt(), api.principal(), token_text=body.token, amount=body.amount, idem=body.idempotency_key
     )

@@ -30,16 +30,21 @@ class Receipt(BaseModel):
     terminal_id: str
     occurred_at: str
     method: str
-    # A card payment only: the card's remaining ご利用可能金額, for the shop to show the cardholder, who
-    # has no phone to see it on (issue 16.7). A phone's payment never shows the citizen's balance.
-    card_balance: int | None = None
 
     @classmethod
     def of(cls, result: PaymentResult) -> Receipt:
-        receipt = cls(**result.model_dump(include=set(cls.model_fields) - {"card_balance"}))
-        if result.method == "card":
-            receipt.card_balance = result.balance_after
-        return receipt
+        return cls(**result.model_dump(include=set(cls.model_fields)))
+
+
+class CardReceipt(Receipt):
+    """A card payment's receipt (cards engineer, issue 16.7): with the card's remaining ご利用可能金額, for
+    the shop to show the cardholder, who has no phone to see it on. A phone's receipt never has it."""
+
+    card_balance: int
+
+    @classmethod
+    def of_card(cls, result: PaymentResult) -> CardReceipt:
+        return cls(**Receipt.of(result).model_dump(), card_balance=result.balance_after)
 
 
 class CancelResult(BaseModel):

@@ -3,9 +3,9 @@ the PIN on the till, and the payment runs through the same two round trips as a 
 
 The read is the usual BatchGetItem with the card item beside the wallet; the decision checks the card's
 secret, state, PIN and the day's limit; the write is the usual transaction whose authorization action
-is the card's update: still active, fewer than 5 wrong PINs, the same payment secret and still within
-the day's limit (payment.pay_authorization), so a block or a lock between the read and the write fails
-the payment and the next read names why. The PIN is asked every time: the card's QR never changes, so
+is the card's update (ledger.CardUse): still active, fewer than 5 wrong PINs, the same payment secret
+and still within the day's limit, so a block or a lock between the read and the write fails the
+payment and the next read names why. The PIN is asked every time: the card's QR never changes, so
 a photograph of it alone pays nothing. A wrong PIN is counted by a conditioned ADD (db/cards.wrong_pin).
 """
 
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hmac
 from datetime import datetime
-from typing import Any
 
 from shoken import cards, gate, passwords
 from shoken.clock import epoch
@@ -66,9 +65,6 @@ def pay_by_card(rt: Runtime, caller: Principal, *, text: str, pin: str | None, a
         if spent + amount > limit:
             raise cards.CardDailyLimit(limit, max(0, limit - spent))
 
-        def authorization(view: dict[str, Any]) -> dict[str, Any]:
-            return card_items.pay_authorization(rt.db, card, pay_digest=digest, amount=amount, limit=limit, now=now)
-
         return Plan(
             committee=committee,
             store=store,
@@ -77,7 +73,7 @@ def pay_by_card(rt: Runtime, caller: Principal, *, text: str, pin: str | None, a
             amount=amount,
             still=ledger.StillAdmitted(session_key, terminal_key, store_key, binding_id=caller.binding_id),
             operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
-            authorization=authorization,
+            authorization=ledger.CardUse(card, pay_digest=digest, amount=amount, daily_limit=limit),
         )
 
     # A refused write (the card just blocked or locked, the balance just spent elsewhere) is read again:
