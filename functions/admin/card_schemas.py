@@ -8,7 +8,7 @@ from admin.schemas import BalanceLine
 from shoken.validation import BodyInt
 
 PIN_FIELD = Field(default=None, pattern=r"^[0-9]{4}$")
-HOLDER_NAME = Field(default=None, max_length=40)  # printed on the sheet only, never stored
+HOLDER_NAME = Field(default=None, max_length=20)  # printed on the sheet only, never stored
 
 
 class CardResident(BaseModel):

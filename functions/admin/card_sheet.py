@@ -12,12 +12,14 @@ import io
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from admin.statements import _font_for
 from shoken import cards
 from shoken.db.dynamo import Item
+from shoken.errors import InvalidRequest
 
 HOW_TO = (
     "お店でこのカードを出し、「お支払い用」QRコードを読み取ってもらいます。",
@@ -58,6 +60,31 @@ def _contact(committee: Item) -> str:
     if committee.get("contact_hours"):
         parts.append(str(committee["contact_hours"]))
     return "  ".join(p for p in parts if p)
+
+
+class UnprintableName(InvalidRequest):
+    code = "card_name_unprintable"
+    message = "台紙に印刷できない文字が氏名に含まれています。常用の漢字・かな・英数字で入力してください。"
+
+
+@lru_cache(maxsize=1)
+def _covered() -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    from admin.statements import _font_path
+
+    return frozenset(TTFont(str(_font_path()), lazy=True).getBestCmap())
+
+
+def check_names(names: list[str | None]) -> None:
+    """A name is printed as typed or refused before any card is written: a character the font lacks
+    would print as a blank (checked against the font's own character map)."""
+    if not any(names):
+        return
+    covered = _covered()
+    for name in names:
+        if any(ord(c) not in covered or not c.isprintable() for c in name or ""):
+            raise UnprintableName()
 
 
 def render(committee: Item, pages: list[Page]) -> bytes:
@@ -105,9 +132,13 @@ def _page(pdf: Any, title: str, contact: str, page: Page) -> None:
     pdf.set_xy(20, 43)
     pdf.cell(170, 11, cards.display_number(page.number))
     if page.holder_name:
-        pdf.set_font("jp", size=16)
-        pdf.set_xy(120, 36)
-        pdf.cell(70, 8, f"{page.holder_name} 様", align="R")
+        size = 16.0
+        pdf.set_font("jp", size=size)
+        while pdf.get_string_width(f"{page.holder_name} 様") > 105 and size > 8:
+            size -= 1
+            pdf.set_font("jp", size=size)
+        pdf.set_xy(85, 36)
+        pdf.cell(105, 8, f"{page.holder_name} 様", align="R")
     for left, label, text in ((25, "お支払い用", page.pay_text), (125, "残高確認用", page.balance_url)):
         pdf.image(_qr_png(text), x=left, y=58, w=55, h=55)
         pdf.set_font("jp", size=14)

@@ -247,6 +247,7 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
     else:
         committee = _committee(rt, caller, body.committee_id)
     holder = body.holder_name or (body.resident.holder_name if body.resident else None)
+    card_sheet.check_names([holder])
     issued = _new_card(
         rt, committee, pin=body.pin, holder_name=holder, programme_id=programme_id, resident_hash=resident_hash
     )
@@ -261,6 +262,7 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
         raise NotFound("商品券事業が見つかりません。")
     committee = _committee(rt, caller, str(programme["committee_id"]))
     reason = _reason(body.reason)
+    card_sheet.check_names([row.holder_name for row in body.rows])
     hashes: list[str] = []
     wrong: list[dict[str, object]] = []
     for line, row in enumerate(body.rows, start=1):
@@ -346,6 +348,7 @@ def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueReques
     if card["status"] not in ("active", "blocked"):
         cards.refuse_unless_active(str(card["status"]))
     committee = _committee(rt, caller, str(card["committee_id"]))
+    card_sheet.check_names([body.holder_name])
     issued = _new_card(rt, committee, pin=body.pin, holder_name=body.holder_name, replacing=(card, wallet))
     return _sheet(rt, committee, [issued], [])
 

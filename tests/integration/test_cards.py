@@ -102,6 +102,8 @@ def test_a_card_issued_at_the_counter_keeps_only_hashes_and_its_sheet_is_a_pdf(
     assert issue(committee, resident=other).code == "not_on_resident_list"
     assert issue(committee, resident=SUZUKI, pin="1234").code == "weak_pin"
     assert issue(committee, resident=SUZUKI, reason=None).code == "reason_required"
+    assert issue(committee, resident=SUZUKI, holder_name="鈴木😀").code == "card_name_unprintable"
+    assert issue(committee, resident=SUZUKI).status == 200  # the refused name wrote nothing
 
 
 def test_bulk_issue_from_the_resident_list_is_all_or_nothing_and_re_run_safe(committee: Client) -> None:
