@@ -14,6 +14,7 @@ from PIL import Image
 
 from tests.e2e.camera import picture_video
 from tests.e2e.conftest import PHONE, LocalServer, assert_accessible, console_sign_in, context_options, launch
+from tests.e2e.test_every_page_browser import check
 
 _IMAGE = re.compile(
     rb"/DecodeParms <</BlackIs1 true /Columns (\d+) /K -1 /Rows (\d+) /BitsPerComponent 1>>\n"
@@ -35,6 +36,25 @@ def sheet_qr_codes(pdf: bytes) -> list[np.ndarray]:
         image = Image.open(io.BytesIO(b"II*\0" + struct.pack("<I", 8) + ifd + data))
         found.append(np.array(image.convert("L")) > 127)  # BlackIs1: a set bit is a black module
     return found
+
+
+def decode(page: Any, picture: np.ndarray) -> str:
+    """What a phone's camera would read from the picture: jsQR (the apps' own decoder) on the page."""
+    modules = picture[5::10, 5::10]  # the sheet draws each module as a 10-pixel square
+    big = np.kron(modules, np.ones((8, 8), dtype=bool))
+    rgba = np.repeat(np.where(big, 0, 255).astype(np.uint8)[..., None], 4, axis=2)
+    rgba[..., 3] = 255
+    text = page.evaluate(
+        """async ([data, size]) => {
+          if (!window.jsQR) await new Promise((ok) => { const s = document.createElement('script');
+            s.src = '/vendor/jsQR.js'; s.onload = ok; document.head.append(s); });
+          const found = window.jsQR(new Uint8ClampedArray(data), size, size);
+          return found ? found.data : null;
+        }""",
+        [rgba.flatten().tolist(), big.shape[0]],
+    )
+    assert text, "the QR code of the sheet could not be read"
+    return str(text)
 
 
 def api(page: Any, method: str, path: str, body: Any = None) -> Any:
@@ -72,6 +92,7 @@ def test_the_till_reads_a_card_sheet_and_the_pin_pad_completes_the_payment(
     assert pdf.startswith(b"%PDF")
     assert_accessible(page)
     number = page.locator("section[aria-label=発行結果] table a").inner_text().replace(" ", "")
+    check(page, "#/cards")
     bought = api(page, "POST", "/api/admin/charges", {"programme_id": "R8ENA", "units": 1, "card_number": number,
                  "idempotency_key": "card-browser-charge-0001"})  # fmt: skip
     assert bought["status"] == 200, bought
@@ -118,5 +139,23 @@ def test_the_till_reads_a_card_sheet_and_the_pin_pad_completes_the_payment(
         till.get_by_text("お支払いが完了しました").wait_for()
         assert till.get_by_test_id("card-balance").locator(".big-amount").inner_text().replace("\n", "") == "12,500円"
         assert_accessible(till)
+
+        # The balance QR, read as a phone would, opens the read-only balance page without sign-in.
+        balance_url = decode(page, sheet_qr_codes(pdf)[1])
+        assert balance_url.startswith(server.base_url + "/wallet/card.html#")
+        phone = browser.new_context(**context_options(PHONE)).new_page()
+        phone.goto(balance_url)
+        phone.locator(".big").wait_for()
+        assert phone.locator(".big").inner_text() == "12,500円"
+        assert "#" not in phone.url  # the secret leaves the address bar once read
+        phone.get_by_text("決済").first.wait_for()
+        check(phone, "card balance page")
+        assert_accessible(phone)
     finally:
         browser.close()
+
+    # The console's card detail shows the card, its state and today's spending.
+    page.goto(f"{server.base_url}/admin/#/cards/detail?number={number}")
+    page.get_by_role("heading", name="カード詳細").wait_for()
+    page.get_by_text("500円 / 上限 50,000円").wait_for()
+    check(page, "#/cards/detail")

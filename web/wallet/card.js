@@ -18,7 +18,7 @@ async function show() {
   let reply;
   try {
     reply = await fetch('/api/card/balance', {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, credentials: 'omit',
+      method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Shoken-App': 'wallet' }, credentials: 'omit',
       body: JSON.stringify({ card_number: fragment.slice(0, at), secret: fragment.slice(at + 1) }),
     });
   } catch { fail('通信できませんでした。電波の良い場所で、もう一度お試しください。'); return; }
@@ -34,13 +34,13 @@ async function show() {
     h('p', { class: 'big' }, `${yen(data.balance)}円`),
     h('h2', {}, '内訳'),
     data.lines.length
-      ? h('div', { class: 'table-wrap' }, h('table', {},
+      ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': 'ご利用可能金額の内訳' }, h('table', {},
         h('thead', {}, h('tr', {}, ['券種', '有効期限', '金額'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, data.lines.map((l) => h('tr', {}, h('td', {}, l.voucher_type_label), h('td', {}, `${l.expires_on}まで`), h('td', { class: 'num' }, `${yen(l.balance)}円`))))))
       : h('p', {}, 'ご利用可能な金額はありません。'),
     h('h2', {}, '最近のご利用 (10件まで)'),
     data.recent.length
-      ? h('div', { class: 'table-wrap' }, h('table', {},
+      ? h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': '最近のご利用' }, h('table', {},
         h('thead', {}, h('tr', {}, ['日時', '内容', '金額'].map((t) => h('th', { scope: 'col' }, t)))),
         h('tbody', {}, data.recent.map((t) => h('tr', {}, h('td', {}, jstDateTime(t.occurred_at, false)),
           h('td', {}, [t.txn_type_label, t.store_name ? ` ${t.store_name}` : '', t.status === 'cancelled' ? ' (取消)' : '']),
