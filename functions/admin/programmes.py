@@ -182,6 +182,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             number=number,
             wallet_id=str(wallet["wallet_id"]),
             email=str(wallet["email"]),
+            card_number=wallet.get("card_number"),
             programme_name=str(programme["name"]),
             units=body.units,
             price=terms.unit_price * body.units,

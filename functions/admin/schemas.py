@@ -433,6 +433,7 @@ class ChargeResult(BaseModel):
     number: str
     wallet_id: str
     email: str
+    card_number: str | None = None  # cards engineer: a card wallet's number (it has no email)
     programme_name: str
     units: int
     price: int

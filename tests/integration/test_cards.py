@@ -131,15 +131,30 @@ def test_a_card_is_a_wallet_blocked_at_once_reissued_with_its_balance_and_moved_
     # Given a card holding a counter purchase
     card = issue(committee, pin="4071").json["cards"][0]
     number, wallet_id = card["card_number"], card["wallet_id"]
-    assert charge(committee, wallet_id).status == 200
+    bought = charge(committee, wallet_id)
+    assert bought.status == 200 and bought.json["card_number"] == number, bought
     pay, check = secrets.of(0)
+    by_qr = {
+        "programme_id": "P1",
+        "units": 1,
+        "qr": cards.pay_text(number, pay),
+        "idempotency_key": "card-by-qr-0000001",
+    }
+    assert committee.post("/api/admin/charges", by_qr).json["wallet_id"] == wallet_id  # the card's QR at the counter
+    by_number = {
+        **by_qr,
+        "qr": None,
+        "card_number": cards.display_number(number),
+        "idempotency_key": "card-by-no-0000001",
+    }
+    assert committee.post("/api/admin/charges", by_number).json["balance_after"] == 39_000
     # Then the console lists it among the app users, and its balance page answers without sign-in
     listed = committee.get(f"/api/admin/app-users?card_number={number}").json["items"]
-    assert listed[0]["card_number"] == number and listed[0]["balance"] == 13_000
+    assert listed[0]["card_number"] == number and listed[0]["balance"] == 39_000
     page = balance_page(number, check)
     assert page.status == 200, page
-    assert page.json["balance"] == 13_000 and page.json["recent"][0]["txn_type_label"] == "店頭チャージ"
-    assert page.json["committee_name"] and len(page.json["lines"]) == 2
+    assert page.json["balance"] == 39_000 and page.json["recent"][0]["txn_type_label"] == "店頭チャージ"
+    assert page.json["committee_name"] and len(page.json["lines"]) == 2 and len(page.json["recent"]) == 3
     # And the payment secret on the balance page, or a wrong secret, is refused by name
     assert balance_page(number, pay).code == "card_payment_qr"
     assert balance_page(number, check[:-2] + "xx").code == "card_unknown"
@@ -155,8 +170,8 @@ def test_a_card_is_a_wallet_blocked_at_once_reissued_with_its_balance_and_moved_
     new = committee.post(f"/api/admin/cards/{number}/reissue", {"pin": "5820"})
     assert new.status == 200, new
     renewed = new.json["cards"][0]
-    assert renewed["card_number"] != number and renewed["balance"] == 13_000
-    assert committee.get(f"/api/admin/cards/{renewed['card_number']}").json["balance"] == 13_000
+    assert renewed["card_number"] != number and renewed["balance"] == 39_000
+    assert committee.get(f"/api/admin/cards/{renewed['card_number']}").json["balance"] == 39_000
     assert committee.get(f"/api/admin/cards/{number}").json["balance"] == 0
     assert charge(committee, wallet_id).code == "card_replaced"
     assert committee.post(f"/api/admin/cards/{number}/reissue", {}).code == "card_replaced"
@@ -169,7 +184,7 @@ def test_a_card_is_a_wallet_blocked_at_once_reissued_with_its_balance_and_moved_
     app_id = citizen.get("/api/auth/me").json["user_id"]
     moved = committee.post(f"/api/admin/cards/{renewed['card_number']}/link", {"wallet_id": app_id})
     assert moved.status == 200 and moved.json["status"] == "moved", moved
-    assert citizen.get("/api/wallet/home").json["balance"] == 13_000
+    assert citizen.get("/api/wallet/home").json["balance"] == 39_000
     assert charge(committee, renewed["wallet_id"]).code == "card_moved"
     # And a card is no target of a move
     assert committee.post(f"/api/admin/cards/{number}/link", {"wallet_id": app_id}).code == "card_replaced"
