@@ -173,6 +173,9 @@ def test_a_card_is_a_wallet_blocked_at_once_reissued_with_its_balance_and_moved_
     assert renewed["card_number"] != number and renewed["balance"] == 39_000
     assert committee.get(f"/api/admin/cards/{renewed['card_number']}").json["balance"] == 39_000
     assert committee.get(f"/api/admin/cards/{number}").json["balance"] == 0
+    # And the lapse job finds the value on the new card: its holder entry carries the units bought
+    holder = rt.db.get(keys.programme_holder("P1", renewed["wallet_id"]))
+    assert holder and holder["units"] == 3
     assert charge(committee, wallet_id).code == "card_replaced"
     assert committee.post(f"/api/admin/cards/{number}/reissue", {}).code == "card_replaced"
     assert balance_page(number, check).json["status"] == "replaced"
