@@ -15,7 +15,6 @@ from admin import (
     bulk_uploads,
     cards,
     cities,
-    contact,
     email_change,
     grants,
     merchants,
@@ -63,7 +62,6 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
-    CommitteeContact,
     CommitteeCreate,
     CommitteeFields,
     CommitteeList,
@@ -530,17 +528,7 @@ def handle_update_card_settings(committee_id: str, body: CardSettings) -> CardSe
     return cards.update_settings(api.rt(), api.principal(), committee_id, body)
 
 
-# --- notices engineer: the committee's contact and お知らせ ---------------------------------------------
-@app.get("/api/admin/committees/<committee_id>/contact")
-def handle_get_contact(committee_id: str) -> CommitteeContact:
-    return contact.get(api.rt(), api.principal(), committee_id)
-
-
-@app.put("/api/admin/committees/<committee_id>/contact")
-def handle_update_contact(committee_id: str, body: CommitteeContact) -> CommitteeContact:
-    return contact.update(api.rt(), api.principal(), committee_id, body)
-
-
+# --- notices engineer: お知らせ (the committee's contact is edited with the committee, PUT above) -------
 @app.get("/api/admin/notices")
 def handle_list_notices(query: Annotated[NoticeAdminQuery, Query()]) -> NoticeAdminList:
     return notices.list_for_committee(api.rt(), api.principal(), query)
