@@ -133,7 +133,7 @@ class AuditSearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-STATUS_LABELS = {"active": "有効", "suspended": "利用停止"}
+STATUS_LABELS = {"active": "有効", "suspended": "利用停止", "erased": "個人情報削除済み"}
 
 
 class CompanyUpdate(CompanyFields):
