@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from shoken import privacy
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
     PHONE,
@@ -292,6 +293,8 @@ class AppUserView(BaseModel):
 class AppUserDetail(AppUserView):
     balances: list[BalanceLine]
     recent: list[WalletLine]
+    # issue 23.2: the reasons one of which must be given before the whole address is shown
+    personal_reasons: dict[str, str] = Field(default_factory=lambda: dict(privacy.REASONS))
 
 
 class AppUserList(BaseModel):

@@ -77,6 +77,11 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
+    # privacy engineer (issue 23)
+    "POST /api/admin/app-users/{wallet_id}/personal": {"reason": "inquiry"},
+    "POST /api/admin/app-users/{wallet_id}/disclosure": {"reason": "disclosure"},
+    "POST /api/admin/app-users/{wallet_id}/erase": {"reason": "disclosure"},
+    "PUT /api/admin/programmes/{programme_id}/retention": {"retention_days": 365},
 }  # fmt: skip
 
 
