@@ -282,6 +282,11 @@ def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
 
 
 # --- privacy engineer: personal data (issue 23) ------------------------------------------------------
+@app.post("/api/admin/app-users/search")
+def handle_search_app_users_posted(body: AppUserSearch) -> AppUserList:
+    return app_users.search(api.rt(), api.principal(), body)
+
+
 @app.post("/api/admin/app-users/<wallet_id>/personal")
 def handle_app_user_personal(wallet_id: str, body: privacy.PersonalAccess) -> privacy.PersonalView:
     return privacy.personal(api.rt(), api.principal(), wallet_id, body)

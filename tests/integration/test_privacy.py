@@ -50,6 +50,9 @@ def test_a_wallets_email_is_shown_only_with_a_reason_and_each_view_is_audited(ci
     assert detail["email"] != "taro.yamada@example.jp" and detail["email"].endswith("@example.jp")
     listed = {u["wallet_id"]: u["email"] for u in committee.get("/api/admin/app-users").json["items"]}
     assert listed[wallet_id] == detail["email"]
+    # The console searches by address in a POST body (never in a URL, so never in an access log)
+    found = committee.post("/api/admin/app-users/search", {"email": "Taro.Yamada@example.jp", "page_size": "50"})
+    assert [(u["wallet_id"], u["email"]) for u in found.json["items"]] == [(wallet_id, "taro.yamada@example.jp")]
     # When no reason, an unknown reason or その他 without a note is given: refused, nothing shown
     path = f"/api/admin/app-users/{wallet_id}/personal"
     assert committee.post(path, {"reason": "curious"}).code == "reason_required"

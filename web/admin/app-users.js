@@ -4,7 +4,8 @@ import { searchList, details, STATUS_OPTIONS } from '/admin/common.js';
 
 export async function list(ctx) {
   const view = searchList(ctx, {
-    endpoint: '/api/admin/app-users',
+    endpoint: '/api/admin/app-users/search',
+    method: 'POST',
     fields: [
       { label: 'ユーザID', name: 'wallet_id', placeholder: 'ユーザIDを入力' },
       { label: '外部ユーザID', name: 'external_user_id', placeholder: '外部ユーザIDを入力' },

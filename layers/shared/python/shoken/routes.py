@@ -185,6 +185,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/wallet/sale/{programme_id}/application/withdraw", W, CITIZEN),
     # --- privacy engineer: personal data (issue 23): a wallet's details with a reason, 開示請求, erasure,
     # each programme's retention; committee level only
+    _session("POST", "/api/admin/app-users/search", AD, COMMITTEE_UP),  # the list's search, address not in the URL
     _session("POST", "/api/admin/app-users/{wallet_id}/personal", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/app-users/{wallet_id}/disclosure", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/app-users/{wallet_id}/erase", AD, COMMITTEE_UP),
