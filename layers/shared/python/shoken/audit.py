@@ -77,7 +77,8 @@ ACTION_LABELS: dict[str, str] = {
     "retention_updated": "個人情報の保存期間変更",
     "retention_requested": "個人情報の削除依頼",
     "personal_data_deleted": "個人情報の削除(事業)",
-    # notices engineer: the committee's contact and お知らせ
+    # notices engineer: お知らせ; entries of the committee's contact from before it was edited with the
+    # committee (committee_updated now) keep their label
     "committee_contact_updated": "お問い合わせ先更新",
     "notice_created": "お知らせ登録",
     "notice_updated": "お知らせ更新",
@@ -97,6 +98,7 @@ TARGET_LABELS: dict[str, str] = {
     "wallet": "アプリユーザ",
     "company": "企業",
     "store": "店舗",
+    "committee": "アクワイアラ",
 }
 DETAIL_LABELS: dict[str, str] = {
     "spec": "種類",
@@ -130,6 +132,13 @@ DETAIL_LABELS: dict[str, str] = {
     "personal": "個人情報を含む",
     "deleted": "削除件数",
     "erased_wallets": "個人情報を削除したアプリユーザ",
+    # アクワイアラ (committee) fields, as 変更項目
+    "city": "市区町村",
+    "issuer_name": "バリューイシュア名",
+    "wallet_service_name": "ウォレットサービス名",
+    "external_acquirer_id": "外部アクワイアラID",
+    "contact_phone": "問い合わせ電話番号",
+    "contact_hours": "問い合わせ受付時間",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "state": {"queued": "受付済み", "running": "処理中", "done": "完了", "failed": "失敗", "paused": "中断"},
