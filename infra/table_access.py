@@ -181,8 +181,10 @@ KINDS: tuple[Kind, ...] = (
     Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),
     # カード型: the console issues and changes cards; a card payment checks and counts on the card item
     # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
-    Kind(CARD, write=_fns(ADMIN, PAYMENTS), read=_fns(WALLET_FN)),
-    Kind(CARD_RESIDENT, write=_fns(ADMIN)),
+    # The job runner deletes a programme's card guards after its retention and removes the resident
+    # link from its cards (issue 23); 開示請求 reads a card wallet's card.
+    Kind(CARD, write=_fns(ADMIN, PAYMENTS, WORKERS_JOBS), read=_fns(WALLET_FN)),
+    Kind(CARD_RESIDENT, write=_fns(ADMIN, WORKERS_JOBS)),
 )
 
 GET = "dynamodb:GetItem"

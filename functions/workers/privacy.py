@@ -67,7 +67,11 @@ def run_retention(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> N
             continue
         more = True
         while more:
-            deleted, more = privacy.delete_keys(rt.db, holding.find(rt.db, programme_id), BATCH)
+            found = holding.find(rt.db, programme_id)
+            if holding.strip:
+                deleted, more = privacy.strip_fields(rt.db, found, holding.strip, BATCH)
+            else:
+                deleted, more = privacy.delete_keys(rt.db, found, BATCH)
             checkpoint["deleted"][holding.prefix] = checkpoint["deleted"].get(holding.prefix, 0) + deleted
             if more and should_pause():
                 job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint)
@@ -130,6 +134,8 @@ def _erase_one(rt: Runtime, wallet_id: str, committee_programmes: list[Item], to
     wallet = wallets.get(rt.db, wallet_id)
     if wallet is None or wallet.get("status") == privacy.ERASED:
         return 0
+    if wallet.get("card_number"):
+        return 0  # a card wallet has no address; its card's link to the resident goes with the CARD row
     if not privacy.wallet_done_with(rt, wallet, committee_programmes, today, deleting=deleting):
         return 0
     try:

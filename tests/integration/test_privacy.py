@@ -106,7 +106,7 @@ def test_a_disclosure_file_holds_everything_stored_about_the_resident_is_marked_
     assert [(a["事業ID"], a["申込冊数"]) for a in sections["applications"]] == [("P1", 2)]
     assert sum(b["残高"] for b in sections["balances"]) == 13_000
     book = load_workbook(io.BytesIO(archive.read(f"disclosure_{wallet_id}.xlsx")))
-    assert book.sheetnames == ["はじめに", "アプリユーザ", "残高", "取引", "申込", "送信したメール"]
+    assert book.sheetnames == ["はじめに", "アプリユーザ", "カード", "残高", "取引", "申込", "送信したメール"]
     assert str(book["はじめに"]["A2"].value).startswith("【個人情報を含む】")
     # And making and downloading it are audited with the reason; another admin cannot fetch it
     assert audited(committee, "disclosure_requested")[0]["detail"]["reason_label"] == "開示請求への対応"

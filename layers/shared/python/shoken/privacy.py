@@ -171,6 +171,9 @@ class Holding:
     prefix: str
     label: str
     find: Finder
+    # Empty: the run deletes the items found. Otherwise the items stay (they hold money records) and
+    # the run removes these fields and the privacy tag from them.
+    strip: tuple[str, ...] = ()
 
 
 def _resident_hashes(db: Dynamo, programme_id: str) -> Iterator[tuple[str, str]]:
@@ -209,6 +212,9 @@ RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
+CARD = _kind(keys.card("-"))
+CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
+CARD_LINK_FIELDS = ("resident_hash", "programme_id")
 
 # One row per kind of resident-linked item of a programme (sale and cards engineers: add yours here).
 PROGRAMME_DATA: tuple[Holding, ...] = (
@@ -216,6 +222,8 @@ PROGRAMME_DATA: tuple[Holding, ...] = (
     Holding(ELIGIBILITY, "申込資格の登録(住民と利用者アプリの結び付け)", _tagged(ELIGIBILITY)),
     Holding(WALLET_ELIGIBILITY, "申込資格の登録(利用者アプリ側)", _tagged(WALLET_ELIGIBILITY)),
     Holding(APPLICATION, "申込と抽選結果", _on_list("list1", "L1PK", keys.application_list)),
+    Holding(CARD_RESIDENT, "カードを発行した住民の記録(照合用ハッシュ)", _tagged(CARD_RESIDENT)),
+    Holding(CARD, "カードと住民の結び付け(カード自体と残高・取引は残ります)", _tagged(CARD), strip=CARD_LINK_FIELDS),
 )
 PERSONAL_FIELDS_LABEL = "アプリユーザのメールアドレス・外部ユーザID(残高がなく、他の事業でも保存期間を過ぎた方)"
 KEPT_LABEL = "取引の記録(金額・日時・店舗・ユーザID)は法令の保存期間のため削除しません(個人情報は含みません)"
@@ -237,6 +245,25 @@ def delete_keys(db: Dynamo, found: Iterator[tuple[str, str]], limit: int) -> tup
         _write(db, batch)
         deleted += len(batch)
     return deleted, False
+
+
+def strip_fields(db: Dynamo, found: Iterator[tuple[str, str]], fields: tuple[str, ...], limit: int) -> tuple[int, bool]:
+    """Remove `fields` and the privacy tag from up to `limit` of the items found; (stripped, more left).
+    An item deleted meanwhile is skipped; a stripped item leaves the tag's list, so a re-run goes on."""
+    from shoken.db.dynamo import ConditionFailed
+
+    stripped = 0
+    for key in found:
+        if stripped >= limit:
+            return stripped, True
+        expr = Expr()
+        removed = ", ".join(expr.n(name) for name in (*fields, "L2PK", "L2SK"))
+        try:
+            db.update(key, f"REMOVE {removed}", expr, condition=f"attribute_exists({expr.n('PK')})")
+        except ConditionFailed:
+            continue
+        stripped += 1
+    return stripped, False
 
 
 def _write(db: Dynamo, batch: list[dict[str, Any]]) -> None:
@@ -379,18 +406,67 @@ class Section:
     collect: Callable[[Runtime, Item, list[Item]], Rows]
 
 
+WALLET_STATES = {"active": "有効", "suspended": "利用停止", ERASED: "個人情報削除済み"}
+
+
 def _wallet_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
+    from shoken import cards
+
+    status = str(wallet["status"])
+    number = wallet.get("card_number")
+    # A card wallet has no address: its card number says which wallet it is, its state the card's.
+    contact = (
+        {"カード番号": cards.display_number(str(number))}
+        if number
+        else {
+            "メールアドレス": wallet.get("email") or "(削除済み)",
+            "外部ユーザID": wallet.get("external_user_id") or "",
+        }
+    )
     return [
         {
             "ユーザID": wallet["wallet_id"],
-            "メールアドレス": wallet.get("email") or "(削除済み)",
-            "外部ユーザID": wallet.get("external_user_id") or "",
-            "状態": {"active": "有効", "suspended": "利用停止", ERASED: "個人情報削除済み"}.get(
-                str(wallet["status"]), str(wallet["status"])
-            ),
+            **contact,
+            "状態": {**cards.STATUS_LABELS, **WALLET_STATES}.get(status, status),
             "登録日時": wallet.get("created_at"),
         }
     ]
+
+
+def _card_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
+    """The card of a card wallet: what the card item holds about its use (never its secrets' or PIN's
+    hashes, nor the resident's matching hash)."""
+    from shoken import cards
+    from shoken.db import cards as card_items
+
+    number = wallet.get("card_number")
+    card = card_items.get(rt.db, str(number)) if number else None
+    if card is None:
+        return []
+    linked = card.get("replaces"), card.get("moved_to")
+    return [
+        {
+            "カード番号": cards.display_number(str(card["card_number"])),
+            "状態": cards.STATUS_LABELS.get(str(card["status"]), str(card["status"])),
+            "発行日時": card.get("issued_at"),
+            "最終更新日時": card.get("updated_at"),
+            "再発行元のカード番号": cards.display_number(str(linked[0])) if linked[0] else "",
+            "移行先": _moved_to_label(str(card["status"]), linked[1]),
+            "暗証番号の誤入力回数": int(card.get("pin_failures") or 0),
+            "最終利用日時": card.get("last_paid_at") or "",
+            "本日の利用額": card_items.spent_today(card, rt.clock.now()),
+        }
+    ]
+
+
+def _moved_to_label(status: str, moved_to: Any) -> str:
+    from shoken import cards
+
+    if not moved_to:
+        return ""
+    if status == "moved":
+        return f"アプリ(ユーザID {moved_to})"
+    return f"新しいカード {cards.display_number(str(moved_to))}"
 
 
 def _balance_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
@@ -469,9 +545,10 @@ def _mail_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
     ]
 
 
-# One row per kind of item about a wallet (cards engineer: add the card section here).
+# One row per kind of item about a wallet.
 WALLET_DATA: tuple[Section, ...] = (
     Section("wallet", "アプリユーザ", _wallet_rows),
+    Section("card", "カード", _card_rows),
     Section("balances", "残高", _balance_rows),
     Section("transactions", "取引", _transaction_rows),
     Section("applications", "申込", _application_rows),

@@ -54,8 +54,13 @@ def card_item(
     resident_hash: str | None = None,
     replaces: str | None = None,
 ) -> Item:
+    from shoken import privacy  # the console's path only: the payment path never builds a card
+
     pk, sk = keys.card(number)
     fields = {"programme_id": programme_id, "resident_hash": resident_hash, "replaces": replaces}
+    # A card linked to a resident of a programme's list is in that programme's personal data: the
+    # retention run removes the link (CARD_LINK_FIELDS) and keeps the card, which holds money records.
+    tagged = privacy.tag(programme_id, pk, sk) if programme_id and resident_hash else {}
     return {
         "PK": pk,
         "SK": sk,
@@ -71,6 +76,7 @@ def card_item(
         "issued_at": iso(now),
         "updated_at": iso(now),
         **{k: v for k, v in fields.items() if v is not None},
+        **tagged,
     }
 
 
@@ -88,8 +94,10 @@ def wallet_item(wallet_id: str, *, committee: Item, number: str, now: datetime, 
 
 
 def resident_item(programme_id: str, matching_hash: str, number: str) -> Item:
+    from shoken import privacy
+
     pk, sk = keys.card_resident(programme_id, matching_hash)
-    return {"PK": pk, "SK": sk, "kind": "card_resident", "card_number": number}
+    return {"PK": pk, "SK": sk, "kind": "card_resident", "card_number": number, **privacy.tag(programme_id, pk, sk)}
 
 
 def get(db: Dynamo, number: str) -> Item | None:
