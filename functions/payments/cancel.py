@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from payments.schemas import CancelResult
-from shoken import api, gate, ids, money
+from shoken import api, cards, gate, ids, money
 from shoken.clock import jst_date, parse_iso
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
@@ -35,6 +35,17 @@ class NotCancellable(ShokenError):
     message = "この取引は取り消しできません。"
 
 
+class ValueMovedOn(ShokenError):
+    """The payment's card was reissued or moved to the app, and its value has moved on again since."""
+
+    status = 409
+    code = "cancel_value_moved"
+    message = (
+        "支払ったカードの残高が再発行・アプリへの移行で重ねて移されているため、この取引は取り消せません。"
+        "委員会事務局にお問い合わせください。"
+    )
+
+
 def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
     """Two round trips: one BatchGetItem of the caller's admission records and the payment, one
     TransactWriteItems conditioned on both. The payment carries each taken bucket's expiry, so the
@@ -43,9 +54,10 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         gate.check_admitted(caller, rt.db.batch_get(gate.admission_keys(caller)), rt.clock.now())
         raise NotFound("取引が見つかりません。")
     payment_key = keys.transaction(number)
+    card_key: keys.Key | None = None  # set once the paying wallet has lost the buckets (a moved card)
     for _ in range(3):
         now = rt.clock.now()
-        found = rt.db.batch_get([*gate.admission_keys(caller), payment_key])
+        found = rt.db.batch_get([*gate.admission_keys(caller), payment_key, *([card_key] if card_key else [])])
         gate.check_admitted(caller, found, now)
         payment = found.get(payment_key)
         if payment is None or not caller.covers(Scope.of(payment)):
@@ -61,8 +73,10 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         today = jst_date(now)
         expired = {bid: amount for bid, amount in taken.items() if expiry.get(bid, "") < today}
         credit = {bid: amount for bid, amount in taken.items() if bid not in expired}
-        cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller)
-        lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller) if expired else None
+        moved = _moved_to(found.get(card_key)) if card_key else None
+        into = moved[0] if moved else None
+        cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller, into=into)
+        lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller, into=into) if expired else None
         audit = api.audit_item(
             "payment_cancelled",
             scope=Scope.of(payment),
@@ -70,6 +84,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             target_id=number,
             amount=payment["amount"],
             cancel_number=cancel_txn["number"],
+            **({"credited_wallet_id": into} if into else {}),
         )
         try:
             ledger.cancel_payment(
@@ -81,7 +96,14 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
                 audit=audit,
                 still=ledger.StillAdmitted(*_still(caller)),
                 now=now,
+                credit_wallet=into,
             )
+        except ledger.CreditGone as gone:
+            paid_from = str(payment["wallet_id"])
+            if card_key is not None or not paid_from.isdigit():
+                raise ValueMovedOn() from gone
+            card_key = keys.card(cards.number_for(paid_from))  # the rare path: one more read, of the card
+            continue
         except (ledger.NumberTaken, ledger.NotAdmitted, Conflict):
             continue  # read again: a new number, a race on the wallet, or the admission check names what changed
         return CancelResult(
@@ -92,7 +114,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             amount=int(payment["amount"]),
             credited=sum(credit.values()),
             lapsed=sum(expired.values()),
-            message="取消処理が完了しました。",
+            message="取消処理が完了しました。" + (moved[1] if moved else ""),
         )
     raise Conflict()
 
@@ -114,8 +136,21 @@ def _expiry(rt: Runtime, payment: Item) -> dict[str, str]:
     return {b.bucket_id: b.expires_on for b in money.buckets_of(wallet or {})}
 
 
-def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: datetime, caller: Principal) -> Item:
-    """The cancel (or the lapse of its expired part), carrying the payment's names and scope."""
+def _moved_to(card: Item | None) -> tuple[str, str]:
+    """Where a reissued or moved card's value lives now: the wallet and what the till is told."""
+    status, target = (card or {}).get("status"), (card or {}).get("moved_to")
+    if status == "replaced" and target:
+        return cards.wallet_of(str(target)), "金額は再発行後のカードに戻しました。"
+    if status == "moved" and target:
+        return str(target), "金額はカードの移行先のアプリに戻しました。"
+    raise ValueMovedOn("支払元の残高が移されているため、この取引は取り消せません。委員会事務局にお問い合わせください。")
+
+
+def _reversal(
+    payment: Item, txn_type: TxnType, amounts: dict[str, int], now: datetime, caller: Principal, *, into: str | None
+) -> Item:
+    """The cancel (or the lapse of its expired part), carrying the payment's names and scope; in the
+    history of the wallet the value goes back to (`into`: a reissued card's or the app's, else the payer's)."""
     fields = {k: payment.get(k) for k in ("committee_name", "external_acquirer_id", "wallet_service_name", "method")}
     store = {
         "store_id": payment.get("store_id"),
@@ -138,8 +173,8 @@ def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: da
             "external_acquirer_id": fields["external_acquirer_id"],
             "wallet_service_name": fields["wallet_service_name"],
         },
-        wallet_id=str(payment["wallet_id"]),
-        wallet_external_id=payment.get("external_user_id"),
+        wallet_id=into or str(payment["wallet_id"]),
+        wallet_external_id=None if into else payment.get("external_user_id"),
         buckets=amounts,
         breakdown=split,
         bucket_info={bid: info for bid, info in payment["bucket_info"].items() if bid in amounts},
@@ -147,6 +182,7 @@ def _reversal(payment: Item, txn_type: TxnType, amounts: dict[str, int], now: da
         terminal_id=payment.get("terminal_id"),
         external_terminal_id=payment.get("external_terminal_id"),
         original_number=payment["number"],
+        **({"paid_from_wallet_id": payment["wallet_id"]} if into else {}),
         operator_id=caller.user_id,
         operator_login=caller.login_id,
     )

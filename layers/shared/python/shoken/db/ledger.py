@@ -65,6 +65,11 @@ class NumberTaken(Refused):
     """The random transaction number exists already; the caller draws another."""
 
 
+class CreditGone(Refused):
+    """The wallet a cancel credits no longer holds a bucket the payment took: a card's value was moved
+    to its new card or to the app since (cards.move); the caller finds where it went and credits that."""
+
+
 def _wallet_live(expr: Expr) -> str:
     return f"{expr.n('status')} = {expr.v('active')}"
 
@@ -426,10 +431,13 @@ def cancel_payment(
     audit: Item,
     still: StillAdmitted,
     now: datetime,
+    credit_wallet: str | None = None,
 ) -> None:
     """決済取消: mark the payment cancelled once, put its value back, and record the reversal (and, for
     value already past its expiry, its lapse) in the same transaction, while the canceller is still
-    admitted (a refused admission check is a Conflict: the caller reads again and is told why)."""
+    admitted (a refused admission check is a Conflict: the caller reads again and is told why).
+    The value goes back to the payment's wallet, or to `credit_wallet` where a card's value lives now;
+    a wallet without the buckets is CreditGone."""
     mark = Expr()
     cancelled = db.tx_update(
         keys.transaction(str(payment["number"])),
@@ -439,9 +447,10 @@ def cancel_payment(
         condition=f"{mark.n('status')} = {mark.v('done')}",
     )
     actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
-    if credit:
-        actions.append(_credit(db, str(payment["wallet_id"]), credit, now))
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
+    if credit:
+        actions.append(_credit(db, credit_wallet or str(payment["wallet_id"]), credit, now))
+        refusals.append((len(actions) - 1, CreditGone))
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
         refusals.append((len(actions) - 1, NumberTaken))
