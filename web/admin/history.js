@@ -121,8 +121,8 @@ export async function detail(ctx, params) {
     t.cancellable ? h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'button', class: 'danger', onclick: async () => {
       if (!(await confirmDialog('取引の取り消しを行います。よろしいですか？'))) return;
       try {
-        await ctx.api.post(`/api/transactions/${encodeURIComponent(number)}/cancel`);
-        ctx.flash('ok', '取消処理が完了しました。');
+        const done = await ctx.api.post(`/api/transactions/${encodeURIComponent(number)}/cancel`);
+        ctx.flash('ok', (done && done.message) || '取消処理が完了しました。');
         ctx.go(`#/history/detail?no=${number}&t=${Date.now()}`);
       } catch (error) { showError(slot, error); }
     } }, '取引の取消')) : null,

@@ -264,8 +264,8 @@ export function register(pages) {
           t.cancellable ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger wide', onclick: async () => {
             if (!(await confirmDialog('取引の取り消しを行います。よろしいですか？'))) return;
             try {
-              await ctx.api.post(`/api/transactions/${encodeURIComponent(number)}/cancel`);
-              ctx.state.flash = { kind: 'ok', text: '取消処理が完了しました。' };
+              const done = await ctx.api.post(`/api/transactions/${encodeURIComponent(number)}/cancel`);
+              ctx.state.flash = { kind: 'ok', text: (done && done.message) || '取消処理が完了しました。' };
               ctx.show('detail', number, day);
             } catch (error) { showError(slot, error); }
           } }, 'この取引を取り消す')) : null,
