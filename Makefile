@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens recompute-draw
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -114,6 +114,11 @@ e2e: setup $(STAMPS)/chromium
 
 bench: setup runtime-python
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
+
+# Recompute a draw from the console's 申込一覧 CSV, its rule and seed, and compare with the stored
+# result (issue 15.3): make recompute-draw FILE=applications_P1.csv SEED=<seed> RULE=lot UNITS=1000
+recompute-draw: setup
+	PYTHONPATH=layers/shared/python $(PY) -m shoken.draw_check "$(FILE)" --seed "$(SEED)" --rule "$(RULE)" --units "$(UNITS)"
 
 bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench --only reset

@@ -76,6 +76,8 @@ RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
+REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
+SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
 
 # --- the functions ---------------------------------------------------------------------------------
 
@@ -172,7 +174,11 @@ KINDS: tuple[Kind, ...] = (
     Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, WALLET_FN)),
     Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN)),
     Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN)),
-    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN)),
+    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
+    # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
+    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN)),
+    # 当選・落選メール: the job's once-only marker per application.
+    Kind(SALE_RESULT_MARK, write=_fns(WORKERS_JOBS)),
 )
 
 GET = "dynamodb:GetItem"

@@ -605,6 +605,8 @@ class DrawView(BaseModel):
     applicants: int = 0
     winners: int = 0
     units_won: int = 0
+    units_asked: int = 0
+    job_id: str | None = None  # the job computing the result (its progress: GET …/sale until drawn)
 
 
 class SaleView(BaseModel):
@@ -612,6 +614,10 @@ class SaleView(BaseModel):
     limit_units: int  # お一人あたりの購入上限: the programme's own limit
     settings: SaleSettings | None = None
     draw: DrawView | None = None
+
+
+class SaleJobList(BaseModel):
+    items: list[JobView]  # the programme's draw and results-mail jobs, newest first
 
 
 class DrawRequest(BaseModel):

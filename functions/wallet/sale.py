@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shoken import residents, sale
+from shoken import redemption, residents, sale
 from shoken.clock import jst_date
-from shoken.db import keys, programmes, wallets
+from shoken.db import keys, programmes, throttle, wallets
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale
 from shoken.principal import Principal
 from shoken.runtime import Runtime
-from wallet.schemas import ApplicationRequest, EligibilityRequest, WalletSale, WalletSales
+from wallet.schemas import ApplicationRequest, EligibilityRequest, RedeemRequest, WalletSale, WalletSales
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
@@ -58,6 +58,26 @@ def confirm(rt: Runtime, caller: Principal, programme_id: str, body: Eligibility
     except residents.FieldError as error:
         raise InvalidRequest(str(error)) from error
     sale.become_eligible(rt, programme_id, caller.user_id, matching_hash)
+    return status(rt, caller, programme_id)
+
+
+REDEEM_TRIES_PER_HOUR = 10
+
+
+def redeem(rt: Runtime, caller: Principal, programme_id: str, body: RedeemRequest) -> WalletSale:
+    """Become eligible with an 引換コード; tries are limited per wallet, so codes cannot be guessed."""
+    _programme(rt, caller, programme_id)
+    if sale.settings(rt, programme_id) is None:
+        raise NoSale()
+    throttle.hit(
+        rt.db,
+        f"redeem#{caller.user_id}",
+        limit=REDEEM_TRIES_PER_HOUR,
+        window_seconds=3600,
+        now=rt.clock.now(),
+        what="引換コードの入力",
+    )
+    redemption.redeem(rt, programme_id, caller.user_id, body.code)
     return status(rt, caller, programme_id)
 
 

@@ -119,5 +119,9 @@ class ApplicationRequest(BaseModel):
     units: BodyInt = Field(ge=1, le=100)
 
 
+class RedeemRequest(BaseModel):
+    code: str = Field(min_length=1, max_length=40)  # 引換コード as printed (hyphens, spaces, full-width allowed)
+
+
 class WalletSales(BaseModel):
     items: list[WalletSale]  # the committee's programmes sold by application

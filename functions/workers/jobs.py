@@ -18,7 +18,7 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk, export, grant, lapse, remind, residents
+    from workers import bulk, export, grant, lapse, remind, residents, sale
 
     return {
         "bulk_upload": bulk.run,
@@ -27,6 +27,8 @@ def runners() -> dict[str, Runner]:
         "export": export.run,
         "remind": remind.run,
         "resident_list": residents.run,
+        "sale_draw": sale.run_draw,  # sale engineer (issue 15)
+        "sale_notify": sale.run_notify,
     }
 
 

@@ -4,6 +4,39 @@ import { h, notice, showError, field, selectField, formValues, jstDateTime, conf
 
 const n = (value) => Number(value || 0).toLocaleString('ja-JP');
 
+function save(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}
+
+async function fileReply(response, filename) {
+  if (!response.ok) {
+    let message = 'ファイルを作成できませんでした。';
+    let details = [];
+    try { const error = (await response.json()).error; message = error.message || message; details = error.details || []; } catch (_) { /* not JSON */ }
+    const lines = details.map((d) => `${d.field}: ${d.reason_ja}`).slice(0, 20);
+    throw new Error([message, ...lines].join('\n'));
+  }
+  save(await response.blob(), filename);
+}
+
+/** POST a file (the CSRF token as the API client sends it) and save the file answered. */
+async function sendFile(path, file, filename) {
+  const headers = { 'X-Shoken-App': 'admin', 'Content-Type': 'application/octet-stream' };
+  const csrf = sessionStorage.getItem('shoken.csrf.admin');
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  await fileReply(await fetch(path, { method: 'POST', headers, body: file, credentials: 'same-origin' }), filename);
+}
+
+async function getFile(path, filename, slot) {
+  try { await fileReply(await fetch(path, { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' }), filename); }
+  catch (error) { showError(slot, error); }
+}
+
 export async function residents(ctx) {
   const { items } = await ctx.api.get('/api/admin/programmes');
   if (!items.length) return h('div', {}, h('h1', {}, '住民名簿'), notice('warn', '商品券事業が登録されていません。'));
@@ -26,7 +59,7 @@ export async function residents(ctx) {
     try { saleView = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`); }
     catch (error) { showError(body, error); return; }
     body.replaceChildren(summary(status), uploadForm(programmeId, status, () => refresh(programmeId, uploads)),
-      searchForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
+      searchForm(programmeId, status), codesForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
     refresh(programmeId, uploads);
   }
 
@@ -142,10 +175,37 @@ export async function residents(ctx) {
     return form;
   }
 
+  function codesForm(programmeId, status) {
+    const slot = h('div');
+    const fileInput = h('input', { type: 'file', id: 'codes-file', name: 'file', accept: '.csv,text/csv', required: true });
+    const format = selectField({ label: '出力形式', name: 'format', required: true,
+      options: [['pdf', '印刷用 PDF (A4に4名分)'], ['csv', '封入・発送業者向け CSV']] });
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const file = fileInput.files[0];
+      if (!file) { slot.replaceChildren(notice('error', 'ファイルを選択してください。')); return; }
+      const kind = form.querySelector('select[name=format]').value;
+      slot.replaceChildren(notice('ok', '引換コードを作成しています…'));
+      try {
+        await sendFile(`/api/admin/programmes/${encodeURIComponent(programmeId)}/redemption-codes?format=${kind}`, file,
+          `redemption_codes_${programmeId}.${kind}`);
+        slot.replaceChildren(notice('ok', '引換コードのファイルを作成しました。同じ方のコードは何度作成しても同じです。'));
+      } catch (error) { showError(slot, error); }
+    } },
+    h('h2', {}, '引換コードの発行'), slot,
+    h('p', { class: 'hint' }, `コードを送る方の一覧 (列: ${status.columns.join(', ')}) を指定してください。全員が現在の名簿に載っている場合のみ発行します。PDFは1回2,000名まで、CSVは20,000名までです。`),
+    h('div', { class: 'field' }, h('label', { for: 'codes-file', class: 'req' }, 'CSVファイル (UTF-8 または Shift_JIS)'), fileInput),
+    format,
+    h('p', { class: 'hint' }, 'コードはお一人1回だけ使え、使った方のアプリに申込資格が登録されます。作成したファイルはシステムに保存しません。'),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '引換コードを作成')));
+    return form;
+  }
+
   function drawForm(programmeId, view) {
     const slot = h('div');
     const RULES = [['equal_then_lot', '均等配分のうえ抽選 (全員に1冊ずつ配分し、残りを抽選)'], ['lot', '抽選のみ (当選者には申込冊数を配分)']];
     const done = view.draw && view.draw.state === 'drawn' ? view.draw : null;
+    const drawing = view.draw && view.draw.state === 'drawing';
     const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
       event.preventDefault();
       if (!(await confirmDialog('申込を締め切り、抽選を行います。抽選は一度だけ行えます。よろしいですか？'))) return;
@@ -155,6 +215,7 @@ export async function residents(ctx) {
       } catch (error) { showError(slot, error, form); }
     } },
     h('h2', {}, '抽選'), slot,
+    drawing ? notice('ok', '抽選を処理しています。完了すると結果がここに表示されます。') : null,
     done ? h('dl', { class: 'detail' },
       h('dt', {}, '抽選日時'), h('dd', {}, jstDateTime(done.drawn_at)),
       h('dt', {}, '方式'), h('dd', {}, (RULES.find((r) => r[0] === done.rule) || [null, done.rule])[1]),
@@ -162,9 +223,19 @@ export async function residents(ctx) {
       h('dt', {}, '当選者数'), h('dd', {}, `${n(done.winners)}人`),
       h('dt', {}, '配分冊数'), h('dd', {}, `${n(done.units_won)}冊`),
       h('dt', {}, 'シード (監査ログに記録済み)'), h('dd', { class: 'mono' }, done.seed)) : null,
-    done ? null : selectField({ label: '抽選方式', name: 'rule', required: true, options: RULES }),
-    done ? null : h('p', { class: 'hint' }, '申込期間の終了後に行えます。シードは抽選の前に監査ログに記録され、同じ申込とシードから誰でも同じ結果を再計算できます。'),
-    done ? null : h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '抽選する')));
+    done ? h('p', { class: 'hint' }, `申込一覧 (CSV) と上のシード・方式から、make recompute-draw FILE=申込一覧.csv SEED=シード RULE=${done.rule} UNITS=${view.settings ? view.settings.units_on_sale : ''} で結果を再計算し、一致を確認できます。`) : null,
+    done ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () =>
+      getFile(`/api/admin/programmes/${encodeURIComponent(programmeId)}/applications.csv`, `applications_${programmeId}.csv`, slot) }, '申込一覧 (CSV)')) : null,
+    done || drawing ? null : selectField({ label: '抽選方式', name: 'rule', required: true, options: RULES }),
+    done || drawing ? null : h('p', { class: 'hint' }, '申込期間の終了後に行えます。シードは抽選の前に監査ログに記録され、同じ申込とシードから誰でも同じ結果を再計算できます。'),
+    done || drawing ? null : h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '抽選する')));
+    if (drawing) {
+      setTimeout(async () => {
+        if (!document.body.contains(form)) return;
+        try { form.replaceWith(drawForm(programmeId, await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`))); }
+        catch (error) { showError(slot, error); }
+      }, 1500);
+    }
     return form;
   }
 

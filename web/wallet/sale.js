@@ -14,6 +14,9 @@ const ENGLISH_ERRORS = {
   no_application: 'You have no application.',
   no_sale: 'This programme is not sold by application.',
   resident_list_missing: 'The resident list has not been registered yet. Please try again later.',
+  redemption_code_invalid: 'The code is not correct. Check the 12 letters on the letter you received.',
+  redemption_code_used: 'This code has already been used.',
+  too_many_requests: 'Too many tries. Please wait a while and try again.',
 };
 
 function errorNotice(slot, error) {
@@ -61,7 +64,16 @@ export async function salePage(api, programmeId, back) {
       field({ label: t('saleNameKana'), name: 'name_kana', required: true, hint: t('saleNameKanaHint'), attrs: { autocomplete: 'off' } }),
       field({ label: t('saleBirthDate'), name: 'birth_date', type: 'date', required: true }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, t('saleConfirm'))));
-      body.replaceChildren(summary, h('section', { class: 'card' }, h('h2', {}, t('saleEligibility')), form));
+      const byCode = h('form', { novalidate: true, onsubmit: async (event) => {
+        event.preventDefault();
+        try { render(await api.post(`/api/wallet/sale/${programmeId}/redeem`, formValues(byCode)), t('saleEligibleNow')); }
+        catch (error) { errorNotice(slot, error); }
+      } },
+      h('p', {}, t('saleCodeHelp')),
+      field({ label: t('saleCode'), name: 'code', required: true, hint: t('saleCodeHint'), attrs: { autocomplete: 'off', autocapitalize: 'characters' } }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, t('saleCodeSubmit'))));
+      body.replaceChildren(summary, h('section', { class: 'card' }, h('h2', {}, t('saleEligibility')), form),
+        h('section', { class: 'card' }, h('h2', {}, t('saleCodeTitle')), byCode));
       return;
     }
     const units = Array.from({ length: s.limit_units }, (_, i) => [String(i + 1), t('saleUnits', i + 1)]);

@@ -59,6 +59,10 @@ ACTION_LABELS: dict[str, str] = {
     "paper_application": "申込書の入力",
     "draw_seed": "抽選シード",
     "draw_done": "抽選",
+    "draw_started": "抽選開始",
+    "redemption_codes_issued": "引換コード発行",
+    "applications_exported": "申込一覧ダウンロード",
+    "sale_results_notified": "抽選結果メール送信",
     # payouts (換金・精算)
     "payout_account_registered": "振込先口座登録",
     "payout_account_updated": "振込先口座変更",
@@ -117,6 +121,20 @@ DETAIL_LABELS: dict[str, str] = {
     "new_email": "変更後メールアドレス",
     "count": "件数",
     "rows": "件数",
+    # sale engineer: 申込・抽選
+    "people": "人数",
+    "new": "新規発行",
+    "format": "形式",
+    "seed": "シード",
+    "rule": "配分方法",
+    "applicants": "申込者数",
+    "winners": "当選者数",
+    "units_won": "当選冊数",
+    "units_on_sale": "販売冊数",
+    "apply_start": "申込開始日",
+    "apply_end": "申込終了日",
+    "added": "追加",
+    "removed": "削除",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "state": {"queued": "受付済み", "running": "処理中", "done": "完了", "failed": "失敗", "paused": "中断"},
@@ -130,6 +148,7 @@ VALUE_LABELS: dict[str, dict[str, str]] = {
     },
     "reason": {"unknown_login": "登録のないログインID", "locked": "ロック中", "password": "パスワード誤り"},
     "next": {"done": "完了", "verify_email": "メールアドレス認証", "change_password": "パスワード変更"},
+    "rule": {"lot": "抽選のみ", "equal_then_lot": "均等配分のうえ抽選"},
     "role": {
         "system_admin": "システム管理者",
         "committee_admin": "アクワイアラ管理者",

@@ -221,3 +221,27 @@ class AlreadyDrawn(ShokenError):
     status = 409
     code = "already_drawn"
     message = "この事業の抽選は既に行われています。"
+
+
+class NotDrawn(ShokenError):
+    status = 409
+    code = "not_drawn"
+    message = "抽選が終わっていないため、この操作はできません。"
+
+
+# sale engineer: 引換コード (issue 15.1)
+class RedemptionCodeInvalid(ShokenError):
+    status = 400
+    code = "redemption_code_invalid"
+    message = "引換コードが正しくありません。お手元の通知に記載の12文字をご確認ください。"
+
+
+class RedemptionCodeUsed(ShokenError):
+    status = 409
+    code = "redemption_code_used"
+    message = "この引換コードは既に使われています。"
+
+
+class ResidentFileRows(InvalidRequest):
+    code = "resident_file_rows"
+    message = "ファイルに誤りがあるため、引換コードを発行しませんでした。"

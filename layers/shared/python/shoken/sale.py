@@ -11,10 +11,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from shoken import allocation, residents
+from shoken import allocation, ids, residents
 from shoken.clock import iso, jst_date
 from shoken.db import audit as audit_items
-from shoken.db import keys, programmes
+from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import (
@@ -24,6 +24,7 @@ from shoken.errors import (
     EligibilityTaken,
     NoApplication,
     NoSale,
+    NotDrawn,
     NotEligible,
     NotOnResidentList,
     OutsideApplicationWindow,
@@ -256,9 +257,13 @@ def applications(rt: Runtime, programme_id: str) -> list[Item]:
     return list(rt.db.query_all(index="list1", pk_name="L1PK", pk=keys.application_list(programme_id)))
 
 
-def draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any]) -> Item:
-    """Close and draw: the seed is stored and audited in one transaction before the draw is computed;
-    a draw that stopped half-way is finished with the same seed (the same result), a finished one refused."""
+DRAW_JOB = "sale_draw"
+
+
+def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any], owner: dict[str, Any]) -> Item:
+    """Close and start the draw: the seed, its audit record and the job that computes the result are
+    written in one transaction (a second start fails on the seed's condition); the draw itself runs in
+    the job (finish_draw), off the request."""
     programme = programmes.get(rt.db, programme_id)
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
@@ -267,47 +272,101 @@ def draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any]) -> It
         raise DrawBeforeClose(f"申込期間 ({settings_record['apply_end']} まで) が終わっていないため、抽選できません。")
     if settings_record.get("draw_state") == "drawn":
         raise AlreadyDrawn()
-    chosen = allocation.Rule(str(settings_record.get("draw_rule") or rule))
-    seed = str(settings_record.get("draw_seed") or "")
-    if not seed:
-        seed = secrets.token_hex(32)
-        expr = Expr()
-        claim = rt.db.tx_update(
-            keys.sale_settings(programme_id),
-            f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
-            f"{expr.n('draw_state')} = {expr.v('drawing')}",
-            expr,
-            condition=f"attribute_not_exists({expr.n('draw_seed')})",
-        )
-        record = audit_items.item(
-            at=rt.clock.now(),
-            action="draw_seed",
-            committee_id=str(programme["committee_id"]),
-            company_id=None,
-            store_id=None,
-            actor=actor,
-            target_type="programme",
-            target_id=programme_id,
-            detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
-            source_ip=None,
-            user_agent=None,
-        )
-        try:
-            rt.db.transact([claim, rt.db.tx_put(record)])
-        except TransactionFailed as failed:
-            raise AlreadyDrawn() from failed
+    if settings_record.get("draw_seed"):
+        raise AlreadyDrawn("この事業の抽選は処理中です。完了までお待ちください。")
+    chosen = allocation.Rule(rule)
+    seed = secrets.token_hex(32)
+    job_id = ids.random_token(12)
+    committee_id = str(programme["committee_id"])
+    expr = Expr()
+    claim = rt.db.tx_update(
+        keys.sale_settings(programme_id),
+        f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
+        f"{expr.n('draw_state')} = {expr.v('drawing')}, {expr.n('draw_job')} = {expr.v(job_id)}",
+        expr,
+        condition=f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('draw_seed')})",
+    )
+    record = audit_items.item(
+        at=rt.clock.now(),
+        action="draw_seed",
+        committee_id=committee_id,
+        company_id=None,
+        store_id=None,
+        actor=actor,
+        target_type="programme",
+        target_id=programme_id,
+        detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
+        source_ip=None,
+        user_agent=None,
+    )
+    job = jobs.item(
+        job_id,
+        job_kind=DRAW_JOB,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": programme_id},
+        now=rt.clock.now(),
+        label=f"抽選 ({programme['name']})",
+        shared_list=keys.sale_jobs(programme_id),
+    )
+    try:
+        rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
+    except TransactionFailed as failed:
+        raise AlreadyDrawn() from failed
+    return job
+
+
+def finish_draw(rt: Runtime, programme_id: str) -> Item:
+    """Compute and store the result from the stored seed: a pure function of (applications, rule, seed),
+    so a job that stopped half-way and runs again writes the same result; a finished draw is left as it is."""
+    settings_record = settings(rt, programme_id)
+    if settings_record is None or not settings_record.get("draw_seed"):
+        raise NoSale()
+    if settings_record.get("draw_state") == "drawn":
+        return settings_record
     apps = applications(rt, programme_id)
     won = allocation.allocate(
-        {str(a["L1SK"]): int(a["units"]) for a in apps}, int(settings_record["units_on_sale"]), chosen, seed
+        {str(a["L1SK"]): int(a["units"]) for a in apps},
+        int(settings_record["units_on_sale"]),
+        allocation.Rule(str(settings_record["draw_rule"])),
+        str(settings_record["draw_seed"]),
     )
     rt.db.batch_put({**a, "won_units": won[str(a["L1SK"])]} for a in apps)
     counts = {
         "draw_state": "drawn",
         "drawn_at": iso(rt.clock.now()),
         "applicants": len(apps),
+        "units_asked": sum(int(a["units"]) for a in apps),
         "winners": sum(1 for units in won.values() if units),
         "units_won": sum(won.values()),
     }
     expr = Expr()
     sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
     return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
+
+
+NOTIFY_JOB = "sale_notify"
+
+
+def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
+    """Queue the results email (当選・落選) after the draw. Running it again is safe: each application's
+    mail is sent once (the job's marker), so a second run sends only what was not sent or failed."""
+    programme = programmes.get(rt.db, programme_id)
+    settings_record = settings(rt, programme_id)
+    if programme is None or settings_record is None:
+        raise NoSale()
+    if settings_record.get("draw_state") != "drawn":
+        raise NotDrawn()
+    committee_id = str(programme["committee_id"])
+    job = jobs.item(
+        ids.random_token(12),
+        job_kind=NOTIFY_JOB,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": programme_id},
+        now=rt.clock.now(),
+        label=f"抽選結果メール ({programme['name']})",
+        shared_list=keys.sale_jobs(programme_id),
+    )
+    jobs.create(rt.db, job)
+    return job

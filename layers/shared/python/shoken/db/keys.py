@@ -194,3 +194,18 @@ def application(programme_id: str, matching_hash: str) -> Key:
 def application_list(programme_id: str) -> str:
     """list1 partition of a programme's applications (for the draw and the counts)."""
     return f"APPS#{programme_id}"
+
+
+def sale_jobs(programme_id: str) -> str:
+    """list2 partition of a programme's sale jobs (draw, results mail), for its committee's admins."""
+    return f"SALEJOBS#{programme_id}"
+
+
+def sale_result_mark(programme_id: str, matching_hash: str) -> Key:
+    """Sent once: the results email (当選・落選) of one application."""
+    return (f"SALEMAIL#{programme_id}#{matching_hash}", "RESULT")
+
+
+def redemption_code(programme_id: str, code_digest: str) -> Key:
+    """One 引換コード of a programme, by the keyed digest of the code (never the code): the person it is for."""
+    return (f"RCODE#{programme_id}#{code_digest}", "RCODE")
