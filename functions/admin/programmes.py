@@ -227,7 +227,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             )
         except ledger.NumberTaken:
             continue
-        except ledger.AlreadyDone:
+        except ledger.AlreadyRecorded:
             replayed = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
             assert replayed is not None
             return ChargeResult(**replayed)

@@ -27,7 +27,7 @@ from shoken import gate, ids, money, qr
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
-from shoken.db.dynamo import AwsBusy, Expr, Item, classify, is_transient
+from shoken.db.dynamo import AwsBusy, Item, classify, is_transient
 from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
 from shoken.observability import count, logger
 from shoken.principal import Principal
@@ -108,7 +108,7 @@ class Plan:
     amount: int
     still: ledger.StillAdmitted
     operator: dict[str, Any]
-    authorization: Callable[[dict[str, Any]], dict[str, Any]]  # wallet's view of the result → tx action
+    authorization: ledger.Authorization  # the QR token or MPM request this payment uses up
 
 
 def _settle(
@@ -146,21 +146,22 @@ def _settle(
         try:
             ledger.pay(
                 rt.db,
-                authorization=chosen.authorization(wallet_view),
+                authorization=chosen.authorization,
+                receipt=wallet_view,
                 wallet_id=str(chosen.wallet["wallet_id"]),
                 taken=taken,
                 txn=txn,
                 idempotency=record,
                 still=chosen.still,
-                # DynamoDB's own idempotency covers botocore's retries of this very call (same number).
-                token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
+                request_token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
                 now=now,
             )
-        except ledger.PaymentRefused as refusal:
+        except ledger.AlreadyRecorded:
             count("payment_retry", 1)
-            if refusal.position == 3:
-                return _replay(rt, idem_key, request)
-            if refusal.conflict:
+            return _replay(rt, idem_key, request)
+        except ledger.Refused as refusal:
+            count("payment_retry", 1)
+            if isinstance(refusal, ledger.Contended):
                 time.sleep(0.02 * (attempt + 1))
             continue  # a race moved something between our read and write: read again
         except (BotoCoreError, ClientError) as error:
@@ -261,17 +262,6 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
         if int(record["valid_until_epoch"]) <= epoch(now):
             raise QrExpired()
         store = found[store_key]
-
-        def authorization(view: dict[str, Any]) -> dict[str, Any]:
-            expr = Expr()
-            condition = (
-                f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('used_at')}) AND "
-                f"{expr.n('valid_until_epoch')} > {expr.v(epoch(now))} AND "
-                f"{expr.n('wallet_id')} = {expr.v(token.wallet_id)}"
-            )
-            update = f"SET {expr.n('used_at')} = {expr.v(iso(now))}, {expr.n('payment')} = {expr.v(view)}"
-            return rt.db.tx_update(token_key, update, expr, condition=condition)
-
         return Plan(
             committee=found[committee_key],
             store=store,
@@ -280,7 +270,7 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
             amount=amount,
             still=ledger.StillAdmitted(session_key, terminal_key, store_key, binding_id=caller.binding_id),
             operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
-            authorization=authorization,
+            authorization=ledger.QrTokenUse(token_key, token.wallet_id),
         )
 
     # Any refused write (token just used, balance just spent elsewhere, number taken) is read again:
@@ -334,16 +324,6 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             raise gate.TerminalSuspended()
         if store is None or store.get("status") != "active":
             raise gate.StoreSuspended()
-
-        def authorization(view: dict[str, Any]) -> dict[str, Any]:
-            expr = Expr()
-            condition = f"{expr.n('state')} = {expr.v('open')} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
-            update = (
-                f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('payment')} = {expr.v(view)}, "
-                f"{expr.n('paid_by')} = {expr.v(caller.user_id)}"
-            )
-            return rt.db.tx_update(request_key, update, expr, condition=condition)
-
         return Plan(
             committee=found[committee_key],
             store=store,
@@ -352,7 +332,7 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             amount=int(record["amount"]),
             still=ledger.StillAdmitted(session_key, terminal_key, store_key),
             operator=dict(record.get("operator") or {}),
-            authorization=authorization,
+            authorization=ledger.MpmRequestUse(request_key, caller.user_id),
         )
 
     return _settle(
