@@ -173,7 +173,7 @@ KINDS: tuple[Kind, ...] = (
     # eligibility and applications are written by the wallet (the resident) and the console (paper, draw).
     Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, WALLET_FN)),
     Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN)),
-    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN)),
+    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN), read=_fns(ADMIN)),  # 店頭チャージ finds the buyer's 当選
     Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
     # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
     Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN)),

@@ -14,7 +14,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, ids, money, qr
+from shoken import api, ids, money, qr, sale
 from shoken.clock import iso, jst_date
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import Expr, Item
@@ -169,6 +169,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
     if not (programme["sale_start"] <= jst_date(now) <= programme["sale_end"]):
         raise OutsideSalePeriod()
     terms = programmes.terms(programme)
+    allocation = sale.counter_allocation(rt, programme, str(wallet["wallet_id"]), body.units)  # 抽選販売 (issue 15.5)
     for _ in range(3):
         number = ids.transaction_number(now)
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
@@ -224,6 +225,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 idempotency=record,
                 audit=audit,
                 now=now,
+                allocation=allocation,
             )
         except ledger.NumberTaken:
             continue

@@ -88,6 +88,18 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
                 }
             ]
         )
+    if body.purchase_end is not None and not (
+        body.apply_end < body.purchase_end and body.purchase_end.isoformat() <= str(programme["sale_end"])
+    ):
+        raise InvalidRequest(
+            details=[
+                {
+                    "field": "purchase_end",
+                    "reason": "order",
+                    "reason_ja": "購入期限は申込終了日より後、この事業の販売終了日まで の日付にしてください。",
+                }
+            ]
+        )
     current = sale.settings(rt, programme_id)
     if current is not None and current.get("draw_seed"):
         raise AlreadyDrawn("抽選後は申込期間を変更できません。")
@@ -98,6 +110,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
             apply_end=body.apply_end.isoformat(),
             units_on_sale=body.units_on_sale,
             now=iso(rt.clock.now()),
+            purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
         )
     )
     api.audit_event(
@@ -108,6 +121,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
         apply_start=body.apply_start.isoformat(),
         apply_end=body.apply_end.isoformat(),
         units_on_sale=body.units_on_sale,
+        purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
     )
     return get(rt, caller, programme_id)
 

@@ -595,6 +595,7 @@ class SaleSettings(BaseModel):
     apply_start: date
     apply_end: date
     units_on_sale: BodyInt = Field(ge=1, le=10_000_000)
+    purchase_end: date | None = None  # 購入期限 of the winners (None: the programme's sale end)
 
 
 class DrawView(BaseModel):

@@ -42,6 +42,8 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         applied_units=int(application["units"]) if application else 0,
         result=_result(settings, application),
         won_units=int(application.get("won_units", 0)) if application and settings.get("draw_state") == "drawn" else 0,
+        purchased_units=int(application.get("purchased_units", 0)) if application else 0,
+        purchase_end=sale.purchase_deadline(settings, programme) if settings.get("draw_state") == "drawn" else None,
     )
 
 

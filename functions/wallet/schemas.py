@@ -107,6 +107,8 @@ class WalletSale(BaseModel):
     applied_units: int = 0  # 0: no application
     result: Literal["won", "lost"] | None = None  # after the draw: 当選 / 落選
     won_units: int = 0
+    purchased_units: int = 0  # of the units won, bought so far (店頭チャージ)
+    purchase_end: str | None = None  # 購入期限 of a winner
 
 
 class EligibilityRequest(BaseModel):

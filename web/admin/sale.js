@@ -138,6 +138,7 @@ export async function residents(ctx) {
       event.preventDefault();
       const values = formValues(form);
       values.units_on_sale = Number(values.units_on_sale);
+      if (!values.purchase_end) values.purchase_end = null;
       try {
         await ctx.api.put(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`, values);
         slot.replaceChildren(notice('ok', '申込期間を保存しました。'));
@@ -146,6 +147,7 @@ export async function residents(ctx) {
     h('h2', {}, '申込期間'), slot,
     field({ label: '申込開始日', name: 'apply_start', type: 'date', required: true, value: current.apply_start || '' }),
     field({ label: '申込終了日', name: 'apply_end', type: 'date', required: true, value: current.apply_end || '' }),
+    field({ label: '購入期限', name: 'purchase_end', type: 'date', value: current.purchase_end || '', hint: '当選者が窓口で購入できる最終日です。未入力の場合は事業の販売終了日までです。' }),
     field({ label: '販売冊数', name: 'units_on_sale', type: 'number', required: true, value: current.units_on_sale ?? '', attrs: { inputmode: 'numeric', min: '1' } }),
     h('p', { class: 'hint' }, `お一人あたりの申込上限は、この事業の購入上限 (${view.limit_units}冊) です。`),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '保存')));

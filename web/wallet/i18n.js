@@ -36,6 +36,7 @@ const TEXTS = {
     saleAppliedNow: (n) => `${n}冊で申し込みました。`, saleWithdraw: '申込を取り消す', saleWithdrawConfirm: '申込を取り消します。よろしいですか？',
     saleWithdrawn: '申込を取り消しました。', saleClosedHelp: '申込期間外のため、申込・変更・取消はできません。', saleFailed: '処理できませんでした。',
     saleWon: (n) => `当選 (${n}冊)`, saleLost: '落選',
+    saleBuyBy: (n, d) => `残り${n}冊を${d}までに窓口でご購入ください`, saleBought: '購入済み',
     saleCodeTitle: '引換コードで登録', saleCodeHelp: '市から引換コードが届いた方は、住民番号の代わりにコード(12文字)を入力できます。',
     saleCode: '引換コード', saleCodeHint: '例: ABCD-EFGH-JKLM (ハイフンは省略できます)', saleCodeSubmit: 'コードで登録する',
     termsItems: [
@@ -82,6 +83,7 @@ const TEXTS = {
     saleAppliedNow: (n) => `You applied for ${n}.`, saleWithdraw: 'Withdraw the application', saleWithdrawConfirm: 'Withdraw your application?',
     saleWithdrawn: 'Your application is withdrawn.', saleClosedHelp: 'Outside the application period you cannot apply, change or withdraw.', saleFailed: 'The request could not be completed.',
     saleWon: (n) => `Won (${n})`, saleLost: 'Not drawn',
+    saleBuyBy: (n, d) => `Buy the remaining ${n} at the counter by ${d}`, saleBought: 'Bought',
     saleCodeTitle: 'Register with a code', saleCodeHelp: 'If the city sent you a redemption code, you can enter it (12 letters) instead of your resident details.',
     saleCode: 'Redemption code', saleCodeHint: 'e.g. ABCD-EFGH-JKLM (hyphens optional)', saleCodeSubmit: 'Register with the code',
     termsItems: [

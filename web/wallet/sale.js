@@ -38,7 +38,10 @@ export async function salesCard(api, open) {
 }
 
 function statusText(s) {
-  if (s.result === 'won') return t('saleWon', s.won_units);
+  if (s.result === 'won') {
+    const left = s.won_units - s.purchased_units;
+    return `${t('saleWon', s.won_units)} ・ ${left > 0 ? t('saleBuyBy', left, s.purchase_end.replaceAll('-', '/')) : t('saleBought')}`;
+  }
   if (s.result === 'lost') return t('saleLost');
   const period = t('salePeriod', s.apply_start.replaceAll('-', '/'), s.apply_end.replaceAll('-', '/'));
   if (s.applied_units) return `${period} ・ ${t('saleApplied', s.applied_units)}`;

@@ -229,6 +229,30 @@ class NotDrawn(ShokenError):
     message = "抽選が終わっていないため、この操作はできません。"
 
 
+class NotAWinner(ShokenError):
+    status = 409
+    code = "not_a_winner"
+    message = "この方は抽選に当選していないため、この事業の商品券は購入(チャージ)できません。"
+
+
+class PurchaseDeadlinePassed(ShokenError):
+    status = 409
+    code = "purchase_deadline_passed"
+    message = "購入期限を過ぎたため、当選分は購入できません。"
+
+
+class OverAllocation(ShokenError):
+    status = 409
+    code = "over_allocation"
+    message = "当選冊数を超えて購入することはできません。"
+
+
+class AllocationChanged(ShokenError):
+    status = 409
+    code = "allocation_changed"
+    message = "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。"
+
+
 # sale engineer: 引換コード (issue 15.1)
 class RedemptionCodeInvalid(ShokenError):
     status = 400

@@ -18,17 +18,21 @@ from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import (
+    AllocationChanged,
     AlreadyApplied,
     AlreadyDrawn,
     DrawBeforeClose,
     EligibilityTaken,
     NoApplication,
     NoSale,
+    NotAWinner,
     NotDrawn,
     NotEligible,
     NotOnResidentList,
     OutsideApplicationWindow,
+    OverAllocation,
     OverPurchaseLimit,
+    PurchaseDeadlinePassed,
     ResidentListMissing,
 )
 from shoken.runtime import Runtime
@@ -45,9 +49,18 @@ def settings(rt: Runtime, programme_id: str) -> Item | None:
     return rt.db.get(keys.sale_settings(programme_id), consistent=False)
 
 
-def settings_item(programme_id: str, *, apply_start: str, apply_end: str, units_on_sale: int, now: str) -> Item:
+def settings_item(
+    programme_id: str,
+    *,
+    apply_start: str,
+    apply_end: str,
+    units_on_sale: int,
+    now: str,
+    purchase_end: str | None = None,
+) -> Item:
     pk, sk = keys.sale_settings(programme_id)
     return {
+        **({"purchase_end": purchase_end} if purchase_end else {}),
         "PK": pk,
         "SK": sk,
         "kind": "sale_settings",
@@ -249,7 +262,7 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
 def view(sale: Item | None) -> dict[str, Any] | None:
     if sale is None:
         return None
-    return {k: sale[k] for k in ("apply_start", "apply_end", "units_on_sale")}
+    return {k: sale.get(k) for k in ("apply_start", "apply_end", "units_on_sale", "purchase_end")}
 
 
 # --- 抽選 (issue 15.3) ---------------------------------------------------------------------------------
@@ -370,3 +383,47 @@ def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
     )
     jobs.create(rt.db, job)
     return job
+
+
+# --- 購入 (issue 15.5): 店頭チャージ consumes the 当選 units until the 購入期限 -------------------------------
+def purchase_deadline(settings_record: Item, programme: Item) -> str:
+    """The last JST day a winner may buy: the sale's 購入期限, or the programme's sale end if none is set."""
+    return str(settings_record.get("purchase_end") or programme["sale_end"])
+
+
+def counter_allocation(
+    rt: Runtime, programme: Item, wallet_id: str, units: int
+) -> tuple[dict[str, Any], type[Exception]] | None:
+    """For a programme sold by application, the transaction action that consumes `units` of the wallet's
+    当選 units (None for a programme sold over the counter to anyone). Refused here, with the reason,
+    before the draw, for a wallet that did not win, past the deadline or beyond what is left; the
+    action's condition (units won unchanged, enough left, not lapsed) holds the same under a race."""
+    programme_id = str(programme["programme_id"])
+    settings_record = settings(rt, programme_id)
+    if settings_record is None:
+        return None
+    if settings_record.get("draw_state") != "drawn":
+        raise NotDrawn("この事業は抽選による販売です。抽選が終わるまで購入(チャージ)はできません。")
+    matching_hash = wallet_person(rt, programme_id, wallet_id)
+    application = application_of(rt, programme_id, matching_hash) if matching_hash else None
+    won = int(application.get("won_units", 0)) if application else 0
+    if application is None or won == 0:
+        raise NotAWinner()
+    deadline = purchase_deadline(settings_record, programme)
+    if jst_date(rt.clock.now()) > deadline or application.get("lapsed"):
+        raise PurchaseDeadlinePassed(f"購入期限 ({deadline}) を過ぎたため、当選分は購入できません。")
+    bought = int(application.get("purchased_units", 0))
+    if units > won - bought:
+        raise OverAllocation(f"当選冊数 {won}冊のうち、購入できるのは残り{won - bought}冊です。")
+    expr = Expr()
+    action = rt.db.tx_update(
+        keys.application(programme_id, str(matching_hash)),
+        f"SET {expr.n('purchased_units')} = {expr.v(bought + units)}, "
+        f"{expr.n('purchased_at')} = {expr.v(iso(rt.clock.now()))}",
+        expr,
+        condition=(
+            f"{expr.n('won_units')} = {expr.v(won)} AND attribute_not_exists({expr.n('lapsed')}) AND "
+            f"(attribute_not_exists({expr.n('purchased_units')}) OR {expr.n('purchased_units')} = {expr.v(bought)})"
+        ),
+    )
+    return action, AllocationChanged
