@@ -558,6 +558,11 @@ def handle_paper_application(programme_id: str, body: PaperApplication) -> Appli
     return sale.paper_application(api.rt(), api.principal(), programme_id, body)
 
 
+@app.post("/api/admin/programmes/<programme_id>/sale/close")
+def handle_sale_close(programme_id: str) -> SaleView:
+    return sale.close(api.rt(), api.principal(), programme_id)
+
+
 @app.post("/api/admin/programmes/<programme_id>/notify")
 def handle_sale_notify(programme_id: str) -> JobView:
     return sale.notify(api.rt(), api.principal(), programme_id)

@@ -21,7 +21,7 @@ from admin.schemas import (
 from shoken import api, audit, draw_check, residents, sale
 from shoken.clock import iso
 from shoken.db import jobs, keys
-from shoken.errors import AlreadyDrawn, InvalidRequest, NoSale
+from shoken.errors import AlreadyClosed, AlreadyDrawn, InvalidRequest, NoSale
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -48,6 +48,8 @@ def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
         limit_units=int(programme["limit_units"]),
         settings=SaleSettings.model_validate(current) if current else None,
         draw=drawn,
+        open=sale.is_open(rt, record) if record else False,
+        closed_at=record.get("closed_at") if record else None,
     )
 
 
@@ -101,6 +103,8 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
             ]
         )
     current = sale.settings(rt, programme_id)
+    if current is not None and current.get("closed_at") and not current.get("draw_seed"):
+        raise AlreadyClosed("申込を締め切った後は申込期間を変更できません。")
     if current is not None and current.get("draw_seed"):
         raise AlreadyDrawn("抽選後は申込期間を変更できません。")
     rt.db.put(
@@ -199,3 +203,15 @@ def list_jobs(rt: Runtime, caller: Principal, programme_id: str) -> SaleJobList:
     """The programme's draw and mail jobs, newest first, with their progress."""
     _programme(rt, caller, programme_id)
     return SaleJobList(items=[job_view(r) for r in jobs.list_shared(rt.db, keys.sale_jobs(programme_id))])
+
+
+def close(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
+    programme = _programme(rt, caller, programme_id)
+    sale.close(rt, programme_id)
+    api.audit_event(
+        "sale_closed",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+    )
+    return get(rt, caller, programme_id)

@@ -615,6 +615,8 @@ class SaleView(BaseModel):
     limit_units: int  # お一人あたりの購入上限: the programme's own limit
     settings: SaleSettings | None = None
     draw: DrawView | None = None
+    open: bool = False  # today is inside the 申込期間 and it was not closed early
+    closed_at: str | None = None  # 締切 by the committee before the period's last day
 
 
 class SaleJobList(BaseModel):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Literal
 
 from shoken import redemption, residents, sale
-from shoken.clock import jst_date
 from shoken.db import keys, programmes, throttle, wallets
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale
@@ -30,14 +29,13 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         raise NoSale()
     matching_hash = sale.wallet_person(rt, programme_id, caller.user_id)
     application = sale.application_of(rt, programme_id, matching_hash) if matching_hash else None
-    today = jst_date(rt.clock.now())
     return WalletSale(
         programme_id=programme_id,
         programme_name=str(programme["name"]),
         apply_start=str(settings["apply_start"]),
         apply_end=str(settings["apply_end"]),
         limit_units=int(programme["limit_units"]),
-        open=str(settings["apply_start"]) <= today <= str(settings["apply_end"]),
+        open=sale.is_open(rt, settings),
         eligible=matching_hash is not None,
         applied_units=int(application["units"]) if application else 0,
         result=_result(settings, application),

@@ -135,3 +135,30 @@ def test_a_loser_is_told_kindly_and_a_winner_how_many() -> None:
     )
     assert "落選" in lost.body and "当選" not in lost.subject
     assert "3冊が当選しました" in won.body and "(当選)" in won.subject
+
+
+def test_the_committee_closes_early_then_draws_at_once(city: City, world: World, stream: Stream) -> None:
+    world.programme(city.committee, limit_units=5)
+    committee = console_login("ena-0001")
+    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
+    committee.put("/api/admin/programmes/P1/sale", WINDOW)
+    taro = wallet_login("taro@example.jp")
+    taro.post("/api/wallet/sale/P1/eligibility", TARO)
+    assert taro.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    assert committee.get("/api/admin/programmes/P1/sale").json["open"] is True
+    # When the committee closes the window before its last day
+    closed = committee.post("/api/admin/programmes/P1/sale/close")
+    assert closed.status == 200 and closed.json["open"] is False and closed.json["closed_at"], closed
+    # Then nothing can be applied, changed or withdrawn, the window cannot be moved, and closing again is refused
+    refused = taro.put("/api/wallet/sale/P1/application", {"units": 3})
+    assert code(refused) == "outside_application_window" and "締め切られました" in refused.json["error"]["message"]
+    assert taro.get("/api/wallet/sale/P1").json["open"] is False
+    assert code(committee.put("/api/admin/programmes/P1/sale", WINDOW)) == "already_closed"
+    assert code(committee.post("/api/admin/programmes/P1/sale/close")) == "already_closed"
+    # And the draw may run at once
+    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).status == 200
+    stream.drain()
+    assert taro.get("/api/wallet/sale/P1").json["result"] == "won"
+    assert code(committee.post("/api/admin/programmes/P1/sale/close")) == "already_drawn"
+    closes = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&action=sale_closed").json
+    assert len(closes["items"]) == 1

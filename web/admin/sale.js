@@ -228,6 +228,13 @@ export async function residents(ctx) {
     done ? h('p', { class: 'hint' }, `申込一覧 (CSV) と上のシード・方式から、make recompute-draw FILE=申込一覧.csv SEED=シード RULE=${done.rule} UNITS=${view.settings ? view.settings.units_on_sale : ''} で結果を再計算し、一致を確認できます。`) : null,
     done ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () =>
       getFile(`/api/admin/programmes/${encodeURIComponent(programmeId)}/applications.csv`, `applications_${programmeId}.csv`, slot) }, '申込一覧 (CSV)')) : null,
+    done || drawing ? null : h('p', {}, view.closed_at ? `申込は ${jstDateTime(view.closed_at)} に締め切りました。`
+      : view.open ? '申込を受付中です。期間の途中で締め切る場合は「申込を締め切る」を押してください。' : '申込期間外です。'),
+    done || drawing || view.closed_at || !view.open ? null : h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+      if (!(await confirmDialog('申込を締め切ります。締切後は、申込・変更・取消と申込期間の変更ができなくなります。よろしいですか？'))) return;
+      try { form.replaceWith(drawForm(programmeId, await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale/close`))); }
+      catch (error) { showError(slot, error); }
+    } }, '申込を締め切る')),
     done || drawing ? null : selectField({ label: '抽選方式', name: 'rule', required: true, options: RULES }),
     done || drawing ? null : h('p', { class: 'hint' }, '申込期間の終了後に行えます。シードは抽選の前に監査ログに記録され、同じ申込とシードから誰でも同じ結果を再計算できます。'),
     done || drawing ? null : h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '抽選する')));

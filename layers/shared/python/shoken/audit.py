@@ -63,6 +63,7 @@ ACTION_LABELS: dict[str, str] = {
     "redemption_codes_issued": "引換コード発行",
     "applications_exported": "申込一覧ダウンロード",
     "sale_results_notified": "抽選結果メール送信",
+    "sale_closed": "申込締切",
     # payouts (換金・精算)
     "payout_account_registered": "振込先口座登録",
     "payout_account_updated": "振込先口座変更",

@@ -229,6 +229,12 @@ class NotDrawn(ShokenError):
     message = "抽選が終わっていないため、この操作はできません。"
 
 
+class AlreadyClosed(ShokenError):
+    status = 409
+    code = "already_closed"
+    message = "申込は既に締め切られています。"
+
+
 class NotAWinner(ShokenError):
     status = 409
     code = "not_a_winner"

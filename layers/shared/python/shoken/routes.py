@@ -179,6 +179,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/programmes/{programme_id}/applications", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/draw", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/applications.csv", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/sale/close", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/notify", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", AD, COMMITTEE_UP),
     _session(

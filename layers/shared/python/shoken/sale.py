@@ -16,10 +16,11 @@ from shoken.clock import iso, jst_date
 from shoken.db import audit as audit_items
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
-from shoken.db.dynamo import Expr, Item, TransactionFailed
+from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
 from shoken.errors import (
     AllocationChanged,
     AlreadyApplied,
+    AlreadyClosed,
     AlreadyDrawn,
     DrawBeforeClose,
     EligibilityTaken,
@@ -79,6 +80,8 @@ def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
     if programme is None or sale is None:
         raise NoSale()
     today = jst_date(rt.clock.now())
+    if sale.get("closed_at"):
+        raise OutsideApplicationWindow("申込は締め切られました。申込・変更・取消はできません。")
     if not str(sale["apply_start"]) <= today <= str(sale["apply_end"]):
         raise OutsideApplicationWindow(
             f"申込期間 ({sale['apply_start']} ～ {sale['apply_end']}) 外のため、申込・変更・取消はできません。"
@@ -273,6 +276,39 @@ def applications(rt: Runtime, programme_id: str) -> list[Item]:
 DRAW_JOB = "sale_draw"
 
 
+def is_open(rt: Runtime, settings_record: Item) -> bool:
+    today = jst_date(rt.clock.now())
+    in_window = str(settings_record["apply_start"]) <= today <= str(settings_record["apply_end"])
+    return in_window and not settings_record.get("closed_at")
+
+
+def is_closed(rt: Runtime, settings_record: Item) -> bool:
+    """Closed by the committee (締切), or the 申込期間 is over."""
+    return bool(settings_record.get("closed_at")) or jst_date(rt.clock.now()) > str(settings_record["apply_end"])
+
+
+def close(rt: Runtime, programme_id: str) -> Item:
+    """締切: end the 申込期間 now (before its last day), once, before the draw."""
+    expr = Expr()
+    try:
+        return rt.db.update(
+            keys.sale_settings(programme_id),
+            f"SET {expr.n('closed_at')} = {expr.v(iso(rt.clock.now()))}",
+            expr,
+            condition=(
+                f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('closed_at')}) AND "
+                f"attribute_not_exists({expr.n('draw_seed')})"
+            ),
+        )
+    except ConditionFailed as failed:
+        current = settings(rt, programme_id)
+        if current is None:
+            raise NoSale() from failed
+        if current.get("draw_seed"):
+            raise AlreadyDrawn() from failed
+        raise AlreadyClosed() from failed
+
+
 def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any], owner: dict[str, Any]) -> Item:
     """Close and start the draw: the seed, its audit record and the job that computes the result are
     written in one transaction (a second start fails on the seed's condition); the draw itself runs in
@@ -281,7 +317,7 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
-    if jst_date(rt.clock.now()) <= str(settings_record["apply_end"]):
+    if not is_closed(rt, settings_record):
         raise DrawBeforeClose(f"申込期間 ({settings_record['apply_end']} まで) が終わっていないため、抽選できません。")
     if settings_record.get("draw_state") == "drawn":
         raise AlreadyDrawn()
