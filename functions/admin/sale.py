@@ -14,6 +14,7 @@ from admin.schemas import (
     DrawView,
     JobView,
     PaperApplication,
+    SaleCounts,
     SaleJobList,
     SaleSettings,
     SaleView,
@@ -48,6 +49,7 @@ def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
         limit_units=int(programme["limit_units"]),
         settings=SaleSettings.model_validate(current) if current else None,
         draw=drawn,
+        counts=SaleCounts(**sale.counts(rt, programme_id, record)) if record else None,
         open=sale.is_open(rt, record) if record else False,
         closed_at=record.get("closed_at") if record else None,
     )

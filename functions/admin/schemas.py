@@ -615,8 +615,20 @@ class SaleView(BaseModel):
     limit_units: int  # お一人あたりの購入上限: the programme's own limit
     settings: SaleSettings | None = None
     draw: DrawView | None = None
+    counts: SaleCounts | None = None
     open: bool = False  # today is inside the 申込期間 and it was not closed early
     closed_at: str | None = None  # 締切 by the committee before the period's last day
+
+
+class SaleCounts(BaseModel):
+    eligible: int  # people on the resident list
+    applications: int
+    units_asked: int
+    units_on_sale: int
+    winners: int
+    units_won: int
+    units_paid: int  # of the units won, bought
+    units_unpaid: int
 
 
 class SaleJobList(BaseModel):

@@ -74,6 +74,12 @@ def test_a_winner_buys_at_the_counter_up_to_the_units_won(sold: dict[str, Any], 
     # And a retried click (same idempotency key) consumes nothing twice
     assert charge(committee, taro, 1, "c").status == 200
     assert int((rt.db.get(keys.application("P1", person)) or {})["purchased_units"]) == 3
+    # The console's figures follow: 3 on the list, 2 applications for 4 of 4 units, 4 won, 3 bought, 1 not yet
+    counts = committee.get("/api/admin/programmes/P1/sale").json["counts"]
+    assert counts == {
+        "eligible": 3, "applications": 2, "units_asked": 4, "units_on_sale": 4,
+        "winners": 2, "units_won": 4, "units_paid": 3, "units_unpaid": 1,
+    }  # fmt: skip
     # Someone who did not apply cannot buy the programme at all
     refused = charge(committee, wallets["outsider@example.jp"], 1, "d")
     assert refused.status == 409 and code(refused) == "not_a_winner"

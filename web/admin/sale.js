@@ -59,7 +59,7 @@ export async function residents(ctx) {
     try { saleView = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`); }
     catch (error) { showError(body, error); return; }
     body.replaceChildren(summary(status), uploadForm(programmeId, status, () => refresh(programmeId, uploads)),
-      searchForm(programmeId, status), codesForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
+      saleStatus(saleView), searchForm(programmeId, status), codesForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
     refresh(programmeId, uploads);
   }
 
@@ -177,6 +177,48 @@ export async function residents(ctx) {
     return form;
   }
 
+  function saleStatus(view) {
+    const c = view.counts;
+    if (!c) return null;
+    const s = view.settings;
+    const state = view.draw && view.draw.state === 'drawn' ? '抽選済み' : view.draw ? '抽選処理中' : view.closed_at ? '締切済み' : view.open ? '受付中' : '受付期間外';
+    const rows = [
+      ['申込期間', `${s.apply_start} ～ ${s.apply_end} (${state})`],
+      ['購入期限', s.purchase_end || '事業の販売終了日まで'],
+      ['申込資格のある方 (名簿)', `${n(c.eligible)}人`],
+      ['申込', `${n(c.applications)}件`],
+      ['申込冊数 / 販売冊数', `${n(c.units_asked)}冊 / ${n(c.units_on_sale)}冊`],
+      ['当選', `${n(c.winners)}人・${n(c.units_won)}冊`],
+      ['購入済み', `${n(c.units_paid)}冊`],
+      ['未購入', `${n(c.units_unpaid)}冊`],
+    ];
+    return h('section', { class: 'card', 'aria-label': '販売状況' }, h('h2', {}, '販売状況'),
+      h('dl', { class: 'detail' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+      chart([['販売冊数', c.units_on_sale], ['申込冊数', c.units_asked], ['当選冊数', c.units_won], ['購入済み', c.units_paid], ['未購入', c.units_unpaid]]));
+  }
+
+  function chart(bars) {
+    const NS = 'http://www.w3.org/2000/svg';
+    const el = (tag, attrs, text) => {
+      const node = document.createElementNS(NS, tag);
+      for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+      if (text !== undefined) node.textContent = text;
+      return node;
+    };
+    const top = Math.max(1, ...bars.map(([, v]) => v));
+    const rowHeight = 28;
+    const svg = el('svg', { viewBox: `0 0 600 ${bars.length * rowHeight + 8}`, role: 'img', class: 'sale-chart',
+      'aria-label': bars.map(([label, v]) => `${label} ${n(v)}冊`).join('、') });
+    bars.forEach(([label, value], i) => {
+      const y = 4 + i * rowHeight;
+      svg.append(el('text', { x: 0, y: y + 17, 'font-size': 13, fill: 'currentColor' }, label),
+        el('rect', { x: 90, y: y + 3, width: Math.max(1, Math.round((400 * value) / top)), height: 18, rx: 3,
+          fill: i === 0 ? '#8aa4c8' : i === 4 ? '#e0a458' : '#2f6fb3' }),
+        el('text', { x: 96 + Math.round((400 * value) / top), y: y + 17, 'font-size': 13, fill: 'currentColor' }, `${n(value)}冊`));
+    });
+    return h('div', { class: 'chart-wrap' }, svg);
+  }
+
   function codesForm(programmeId, status) {
     const slot = h('div');
     const fileInput = h('input', { type: 'file', id: 'codes-file', name: 'file', accept: '.csv,text/csv', required: true });
@@ -203,8 +245,19 @@ export async function residents(ctx) {
     return form;
   }
 
+  async function showJobs(programmeId, jobsSlot) {
+    if (!document.body.contains(jobsSlot)) return;
+    try {
+      const { items: jobs } = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale-jobs`);
+      jobsSlot.replaceChildren(...jobs.map(render));
+      if (jobs.some((j) => j.state === 'queued' || j.state === 'running')) setTimeout(() => showJobs(programmeId, jobsSlot), 1500);
+    } catch (error) { showError(jobsSlot, error); }
+  }
+
   function drawForm(programmeId, view) {
     const slot = h('div');
+    const jobsSlot = h('div', { 'aria-label': '抽選・メール送信の処理' });
+    if (view.draw) setTimeout(() => showJobs(programmeId, jobsSlot), 0);
     const RULES = [['equal_then_lot', '均等配分のうえ抽選 (全員に1冊ずつ配分し、残りを抽選)'], ['lot', '抽選のみ (当選者には申込冊数を配分)']];
     const done = view.draw && view.draw.state === 'drawn' ? view.draw : null;
     const drawing = view.draw && view.draw.state === 'drawing';
@@ -227,12 +280,21 @@ export async function residents(ctx) {
       h('dt', {}, 'シード (監査ログに記録済み)'), h('dd', { class: 'mono' }, done.seed)) : null,
     done ? h('p', { class: 'hint' }, `申込一覧 (CSV) と上のシード・方式から、make recompute-draw FILE=申込一覧.csv SEED=シード RULE=${done.rule} UNITS=${view.settings ? view.settings.units_on_sale : ''} で結果を再計算し、一致を確認できます。`) : null,
     done ? h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: () =>
-      getFile(`/api/admin/programmes/${encodeURIComponent(programmeId)}/applications.csv`, `applications_${programmeId}.csv`, slot) }, '申込一覧 (CSV)')) : null,
+      getFile(`/api/admin/programmes/${encodeURIComponent(programmeId)}/applications.csv`, `applications_${programmeId}.csv`, slot) }, '申込一覧 (CSV)'),
+    h('button', { type: 'button', onclick: async () => {
+      if (!(await confirmDialog('アプリで申し込んだ方に、抽選結果(当選・落選)をメールで送ります。送信済みの方には再送しません。よろしいですか？'))) return;
+      try {
+        await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/notify`);
+        slot.replaceChildren(notice('ok', '抽選結果メールの送信を開始しました。進捗は下に表示されます。'));
+        showJobs(programmeId, jobsSlot);
+      } catch (error) { showError(slot, error); }
+    } }, '抽選結果をメールで送る')) : null,
+    jobsSlot,
     done || drawing ? null : h('p', {}, view.closed_at ? `申込は ${jstDateTime(view.closed_at)} に締め切りました。`
       : view.open ? '申込を受付中です。期間の途中で締め切る場合は「申込を締め切る」を押してください。' : '申込期間外です。'),
     done || drawing || view.closed_at || !view.open ? null : h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
       if (!(await confirmDialog('申込を締め切ります。締切後は、申込・変更・取消と申込期間の変更ができなくなります。よろしいですか？'))) return;
-      try { form.replaceWith(drawForm(programmeId, await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale/close`))); }
+      try { await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale/close`); show(programmeId); }
       catch (error) { showError(slot, error); }
     } }, '申込を締め切る')),
     done || drawing ? null : selectField({ label: '抽選方式', name: 'rule', required: true, options: RULES }),
@@ -241,7 +303,11 @@ export async function residents(ctx) {
     if (drawing) {
       setTimeout(async () => {
         if (!document.body.contains(form)) return;
-        try { form.replaceWith(drawForm(programmeId, await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`))); }
+        try {
+          const next = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`);
+          if (next.draw && next.draw.state === 'drawn') show(programmeId);  // the figures change with the result
+          else form.replaceWith(drawForm(programmeId, next));
+        }
         catch (error) { showError(slot, error); }
       }, 1500);
     }
@@ -253,7 +319,7 @@ export async function residents(ctx) {
     return h('section', { class: 'card', 'aria-label': `${job.label} ${job.file_name || ''}` },
       h('h3', {}, job.file_name || job.label),
       h('p', {}, h('span', { class: `badge ${job.state === 'done' ? 'ok' : job.state === 'failed' ? 'bad' : ''}` }, job.state_label), ' ',
-        jstDateTime(job.created_at), job.total_count ? ` ・ ${n(job.total_count)}行` : ''),
+        jstDateTime(job.created_at), job.total_count ? ` ・ ${n(job.total_count)}${job.job_kind === 'resident_list' ? '行' : '人'}` : ''),
       job.state === 'running' || job.state === 'queued'
         ? h('progress', { class: 'progress', max: '100', value: String(percent), 'aria-label': '進捗' }, `${percent}%`) : null,
       job.message ? h('p', {}, job.message) : null,

@@ -463,3 +463,25 @@ def counter_allocation(
         ),
     )
     return action, AllocationChanged
+
+
+# --- 販売状況 (issue 15.7) --------------------------------------------------------------------------------
+def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, int]:
+    """The figures of the console's sale screen, from the list's count and one read of the applications
+    (list1, in pages): people eligible (on the resident list), applications and units asked against the
+    units on sale, and after the draw units won, bought (paid) and not yet bought."""
+    listed = resident_items.current(rt.db, programme_id)
+    apps = applications(rt, programme_id)
+    drawn = settings_record.get("draw_state") == "drawn"
+    won = sum(int(a.get("won_units", 0)) for a in apps) if drawn else 0
+    paid = sum(int(a.get("purchased_units", 0)) for a in apps)
+    return {
+        "eligible": int(listed["count"]) if listed else 0,
+        "applications": len(apps),
+        "units_asked": sum(int(a["units"]) for a in apps),
+        "units_on_sale": int(settings_record["units_on_sale"]),
+        "winners": sum(1 for a in apps if int(a.get("won_units", 0))) if drawn else 0,
+        "units_won": won,
+        "units_paid": paid,
+        "units_unpaid": max(won - paid, 0),
+    }
