@@ -88,6 +88,7 @@ from admin.schemas import (
     SaleJobList,
     SaleSettings,
     SaleView,
+    SecondRoundRequest,
     StoreCreate,
     StoreDetailsUpdate,
     StoreList,
@@ -561,6 +562,11 @@ def handle_paper_application(programme_id: str, body: PaperApplication) -> Appli
 @app.post("/api/admin/programmes/<programme_id>/sale/close")
 def handle_sale_close(programme_id: str) -> SaleView:
     return sale.close(api.rt(), api.principal(), programme_id)
+
+
+@app.post("/api/admin/programmes/<programme_id>/second-round")
+def handle_second_round(programme_id: str, body: SecondRoundRequest) -> SaleView:
+    return sale.second_round(api.rt(), api.principal(), programme_id, body)
 
 
 @app.post("/api/admin/programmes/<programme_id>/notify")

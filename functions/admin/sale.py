@@ -18,6 +18,8 @@ from admin.schemas import (
     SaleJobList,
     SaleSettings,
     SaleView,
+    SecondRoundRequest,
+    SecondRoundView,
 )
 from shoken import api, audit, draw_check, residents, sale
 from shoken.clock import iso
@@ -50,6 +52,17 @@ def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
         settings=SaleSettings.model_validate(current) if current else None,
         draw=drawn,
         counts=SaleCounts(**sale.counts(rt, programme_id, record)) if record else None,
+        second_round=SecondRoundView(
+            state=str(record["round2_state"]),
+            seed=str(record["round2_seed"]),
+            purchase_end=str(record["round2_purchase_end"]),
+            pool=int(record.get("round2_pool", 0)),
+            applicants=int(record.get("round2_applicants", 0)),
+            winners=int(record.get("round2_winners", 0)),
+            units_won=int(record.get("round2_units_won", 0)),
+        )
+        if record and record.get("round2_seed")
+        else None,
         open=sale.is_open(rt, record) if record else False,
         closed_at=record.get("closed_at") if record else None,
     )
@@ -215,5 +228,20 @@ def close(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
         scope=Scope(str(programme["committee_id"])),
         target_type="programme",
         target_id=programme_id,
+    )
+    return get(rt, caller, programme_id)
+
+
+def second_round(rt: Runtime, caller: Principal, programme_id: str, body: SecondRoundRequest) -> SaleView:
+    programme = _programme(rt, caller, programme_id)
+    actor = audit.actor_of(caller)
+    job = sale.start_second_round(rt, programme_id, body.purchase_end.isoformat(), actor, actor)
+    api.audit_event(
+        "second_round_started",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+        purchase_end=body.purchase_end.isoformat(),
+        job_id=str(job["job_id"]),
     )
     return get(rt, caller, programme_id)

@@ -616,6 +616,7 @@ class SaleView(BaseModel):
     settings: SaleSettings | None = None
     draw: DrawView | None = None
     counts: SaleCounts | None = None
+    second_round: SecondRoundView | None = None
     open: bool = False  # today is inside the 申込期間 and it was not closed early
     closed_at: str | None = None  # 締切 by the committee before the period's last day
 
@@ -629,6 +630,20 @@ class SaleCounts(BaseModel):
     units_won: int
     units_paid: int  # of the units won, bought
     units_unpaid: int
+
+
+class SecondRoundRequest(BaseModel):
+    purchase_end: date  # 二次抽選の購入期限
+
+
+class SecondRoundView(BaseModel):
+    state: str  # drawing / drawn
+    seed: str
+    purchase_end: str
+    pool: int = 0  # units lapsed and drawn again
+    applicants: int = 0
+    winners: int = 0
+    units_won: int = 0
 
 
 class SaleJobList(BaseModel):

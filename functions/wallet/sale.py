@@ -29,6 +29,7 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         raise NoSale()
     matching_hash = sale.wallet_person(rt, programme_id, caller.user_id)
     application = sale.application_of(rt, programme_id, matching_hash) if matching_hash else None
+    round2 = settings.get("round2_state") == "drawn"
     return WalletSale(
         programme_id=programme_id,
         programme_name=str(programme["name"]),
@@ -42,6 +43,10 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         won_units=int(application.get("won_units", 0)) if application and settings.get("draw_state") == "drawn" else 0,
         purchased_units=int(application.get("purchased_units", 0)) if application else 0,
         purchase_end=sale.purchase_deadline(settings, programme) if settings.get("draw_state") == "drawn" else None,
+        lapsed=bool(application.get("lapsed")) if application else False,
+        second_round_units=int(application.get("won2_units", 0)) if application and round2 else 0,
+        second_round_purchased=int(application.get("purchased2_units", 0)) if application else 0,
+        second_round_end=str(settings["round2_purchase_end"]) if round2 else None,
     )
 
 

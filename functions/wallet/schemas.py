@@ -109,6 +109,10 @@ class WalletSale(BaseModel):
     won_units: int = 0
     purchased_units: int = 0  # of the units won, bought so far (店頭チャージ)
     purchase_end: str | None = None  # 購入期限 of a winner
+    lapsed: bool = False  # 当選 units not bought by the deadline went to the second round
+    second_round_units: int = 0  # 二次抽選で当選した冊数
+    second_round_purchased: int = 0
+    second_round_end: str | None = None  # 二次抽選の購入期限
 
 
 class EligibilityRequest(BaseModel):

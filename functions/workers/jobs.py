@@ -29,6 +29,7 @@ def runners() -> dict[str, Runner]:
         "resident_list": residents.run,
         "sale_draw": sale.run_draw,  # sale engineer (issue 15)
         "sale_notify": sale.run_notify,
+        "sale_round2": sale.run_second_round,
     }
 
 

@@ -52,6 +52,36 @@ def run_draw(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     )
 
 
+def run_second_round(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
+    """二次抽選: lapse the unbought units and draw them among those not fully served (re-run: same result)."""
+    job_id = str(job["job_id"])
+    programme_id = str(job["params"]["programme_id"])
+    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="二次抽選中")
+    done = sale.finish_second_round(rt, programme_id)
+    pool, winners = int(done["round2_pool"]), int(done["round2_winners"])
+    job_items.update(
+        rt.db,
+        job_id,
+        rt.clock.now(),
+        state="done",
+        done_count=int(done["round2_applicants"]),
+        total_count=int(done["round2_applicants"]),
+        message=f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。",
+    )
+    audit.record(
+        rt,
+        "second_round_done",
+        actor=dict(job["owner"]),
+        scope=Scope(str(job["scope"].get("committee_id"))),
+        target_type="programme",
+        target_id=programme_id,
+        units_on_sale=pool,
+        applicants=int(done["round2_applicants"]),
+        winners=winners,
+        units_won=int(done["round2_units_won"]),
+    )
+
+
 # --- 当選・落選メール (issue 15.4) --------------------------------------------------------------------------
 def claim(rt: Runtime, programme_id: str, matching_hash: str, job_id: str) -> bool:
     """The once-only marker of one application's results email (a lease while sending, as reminders do)."""

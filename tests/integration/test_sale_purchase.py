@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 
 from local.streams import Stream
-from shoken import sale
+from shoken import allocation, sale
 from shoken.db import keys
 from shoken.db.dynamo import TransactionFailed
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
 from tests.integration.test_residents import upload
-from tests.integration.test_sale_applications import HANAKO, LIST, TARO, WINDOW, code
+from tests.integration.test_sale_applications import HANAKO, JIRO, LIST, TARO, WINDOW, code
 from tests.support.client import Client
 from tests.support.world import World
 
@@ -115,3 +115,71 @@ def test_the_purchase_deadline_must_fall_between_close_and_the_sale_end(city: Ci
         reply = committee.put("/api/admin/programmes/P1/sale", SALE | {"purchase_end": bad})
         assert reply.status == 400 and reply.json["error"]["details"][0]["field"] == "purchase_end", bad
     assert committee.put("/api/admin/programmes/P1/sale", SALE).json["settings"]["purchase_end"] == "2026-12-20"
+
+
+def test_unbought_units_lapse_at_the_deadline_and_go_to_a_second_round(
+    city: City, world: World, stream: Stream, clock: Any, rt: Runtime
+) -> None:
+    # Given 4 units, equal share then lot: Taro asked 3, Hanako 1, Jiro (paper) 3
+    world.programme(city.committee, limit_units=5)
+    committee = console_login("ena-0001")
+    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
+    assert committee.put("/api/admin/programmes/P1/sale", SALE).status == 200
+    ids = {}
+    for email, person, units in (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 1)):
+        resident = wallet_login(email)
+        resident.post("/api/wallet/sale/P1/eligibility", person)
+        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
+        ids[email] = me(resident)
+    assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 3}).status == 200
+    clock.advance(days=12)
+    committee = console_login("ena-0001")
+    committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
+    stream.drain()
+    taro_won = wallet_login("taro@example.jp").get("/api/wallet/sale/P1").json["won_units"]
+    assert taro_won in (1, 2)
+    # A second round before the 購入期限 is refused
+    early = committee.post("/api/admin/programmes/P1/second-round", {"purchase_end": "2026-12-27"})
+    assert code(early) == "purchase_open" and "2026-12-20" in early.json["error"]["message"]
+    # Taro buys what he won; Hanako buys nothing, Jiro (paper) neither
+    assert charge(committee, ids["taro@example.jp"], taro_won, "r1").status == 200
+    # When the deadline has passed, Hanako's unit has lapsed
+    clock.advance(days=10)  # 2026-12-21
+    committee = console_login("ena-0001")
+    assert code(charge(committee, ids["hanako@example.jp"], 1, "late")) == "purchase_deadline_passed"
+    bad = committee.post("/api/admin/programmes/P1/second-round", {"purchase_end": "2026-12-01"})
+    assert bad.status == 400 and bad.json["error"]["details"][0]["field"] == "purchase_end"
+    started = committee.post("/api/admin/programmes/P1/second-round", {"purchase_end": "2026-12-27"})
+    assert started.status == 200 and started.json["second_round"]["state"] == "drawing", started
+    stream.drain()
+    # Then the lapsed units (Hanako's and Jiro's) go to Taro, the only applicant not fully served
+    second = committee.get("/api/admin/programmes/P1/sale").json["second_round"]
+    assert second["state"] == "drawn" and second["pool"] == 4 - taro_won
+    assert (second["applicants"], second["winners"], second["units_won"]) == (1, 1, 3 - taro_won)
+    taro = wallet_login("taro@example.jp").get("/api/wallet/sale/P1").json
+    assert (taro["second_round_units"], taro["second_round_end"]) == (3 - taro_won, "2026-12-27")
+    hanako = wallet_login("hanako@example.jp").get("/api/wallet/sale/P1").json
+    assert hanako["lapsed"] is True and hanako["second_round_units"] == 0
+    # And Taro buys the second round's units until its own deadline, no more
+    assert charge(committee, ids["taro@example.jp"], 3 - taro_won, "r2").status == 200
+    assert code(charge(committee, ids["taro@example.jp"], 1, "r2-more")) == "over_allocation"
+    assert code(charge(committee, ids["hanako@example.jp"], 1, "r2-hanako")) == "purchase_deadline_passed"
+    # The result is the rule applied to the stored first round with the audited seed; running again changes nothing
+    record = sale.settings(rt, "P1")
+    assert record is not None
+    lapsing, wanting = sale.second_round_input(sale.applications(rt, "P1"))
+    recomputed = allocation.allocate(
+        wanting, sum(lapsing.values()), allocation.Rule.EQUAL_THEN_LOT, str(record["round2_seed"])
+    )
+    assert recomputed == {
+        h: int(a["won2_units"])
+        for h, a in ((str(a["L1SK"]), a) for a in sale.applications(rt, "P1"))
+        if "won2_units" in a
+    }
+    sale.finish_second_round(rt, "P1")
+    assert sale.second_round_input(sale.applications(rt, "P1")) == (lapsing, wanting)
+    assert code(committee.post("/api/admin/programmes/P1/second-round", {"purchase_end": "2026-12-27"})) == (
+        "already_drawn"
+    )
+    seeds = committee.get("/api/admin/audit?date_from=2026-12-21&date_to=2026-12-21&action=draw_seed").json["items"]
+    assert [e["detail"]["seed"] for e in seeds] == [second["seed"]]

@@ -254,6 +254,33 @@ export async function residents(ctx) {
     } catch (error) { showError(jobsSlot, error); }
   }
 
+  function secondRound(programmeId, view, slot) {
+    const r = view.second_round;
+    if (r) {
+      return h('div', {}, h('h3', {}, '二次抽選'), r.state === 'drawn'
+        ? h('dl', { class: 'detail' },
+          h('dt', {}, '再抽選した冊数 (失効分)'), h('dd', {}, `${n(r.pool)}冊`),
+          h('dt', {}, '対象者 (配分が申込に満たない方)'), h('dd', {}, `${n(r.applicants)}人`),
+          h('dt', {}, '当選'), h('dd', {}, `${n(r.winners)}人・${n(r.units_won)}冊`),
+          h('dt', {}, '購入期限'), h('dd', {}, r.purchase_end),
+          h('dt', {}, 'シード (監査ログに記録済み)'), h('dd', { class: 'mono' }, r.seed))
+        : notice('ok', '二次抽選を処理しています。'));
+    }
+    const date = field({ label: '二次抽選の購入期限', name: 'round2_end', type: 'date' });
+    return h('div', {}, h('h3', {}, '二次抽選'),
+      h('p', { class: 'hint' }, '購入期限までに購入されなかった当選分を失効させ、配分が申込冊数に満たない方の間で同じ方式で抽選します。'),
+      date,
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', onclick: async () => {
+        const purchaseEnd = date.querySelector('input').value;
+        if (!purchaseEnd) { slot.replaceChildren(notice('error', '二次抽選の購入期限を入力してください。')); return; }
+        if (!(await confirmDialog('未購入の当選分を失効させ、二次抽選を行います。二次抽選は一度だけ行えます。よろしいですか？'))) return;
+        try {
+          await ctx.api.post(`/api/admin/programmes/${encodeURIComponent(programmeId)}/second-round`, { purchase_end: purchaseEnd });
+          show(programmeId);
+        } catch (error) { showError(slot, error); }
+      } }, '二次抽選を行う')));
+  }
+
   function drawForm(programmeId, view) {
     const slot = h('div');
     const jobsSlot = h('div', { 'aria-label': '抽選・メール送信の処理' });
@@ -289,6 +316,7 @@ export async function residents(ctx) {
         showJobs(programmeId, jobsSlot);
       } catch (error) { showError(slot, error); }
     } }, '抽選結果をメールで送る')) : null,
+    done ? secondRound(programmeId, view, slot) : null,
     jobsSlot,
     done || drawing ? null : h('p', {}, view.closed_at ? `申込は ${jstDateTime(view.closed_at)} に締め切りました。`
       : view.open ? '申込を受付中です。期間の途中で締め切る場合は「申込を締め切る」を押してください。' : '申込期間外です。'),

@@ -38,6 +38,11 @@ export async function salesCard(api, open) {
 }
 
 function statusText(s) {
+  if (s.second_round_units) {
+    const left2 = s.second_round_units - s.second_round_purchased;
+    return `${t('saleSecondWon', s.second_round_units)} ・ ${left2 > 0 ? t('saleBuyBy', left2, s.second_round_end.replaceAll('-', '/')) : t('saleBought')}`;
+  }
+  if (s.lapsed) return t('saleLapsed');
   if (s.result === 'won') {
     const left = s.won_units - s.purchased_units;
     return `${t('saleWon', s.won_units)} ・ ${left > 0 ? t('saleBuyBy', left, s.purchase_end.replaceAll('-', '/')) : t('saleBought')}`;

@@ -64,6 +64,8 @@ ACTION_LABELS: dict[str, str] = {
     "applications_exported": "申込一覧ダウンロード",
     "sale_results_notified": "抽選結果メール送信",
     "sale_closed": "申込締切",
+    "second_round_started": "二次抽選開始",
+    "second_round_done": "二次抽選",
     # payouts (換金・精算)
     "payout_account_registered": "振込先口座登録",
     "payout_account_updated": "振込先口座変更",
@@ -132,6 +134,8 @@ DETAIL_LABELS: dict[str, str] = {
     "winners": "当選者数",
     "units_won": "当選冊数",
     "units_on_sale": "販売冊数",
+    "round": "回",
+    "purchase_end": "購入期限",
     "apply_start": "申込開始日",
     "apply_end": "申込終了日",
     "added": "追加",

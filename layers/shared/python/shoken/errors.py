@@ -253,6 +253,12 @@ class OverAllocation(ShokenError):
     message = "当選冊数を超えて購入することはできません。"
 
 
+class PurchaseOpen(ShokenError):
+    status = 409
+    code = "purchase_open"
+    message = "購入期限が過ぎてから二次抽選を行えます。"
+
+
 class AllocationChanged(ShokenError):
     status = 409
     code = "allocation_changed"

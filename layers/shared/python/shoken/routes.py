@@ -181,6 +181,7 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/programmes/{programme_id}/applications.csv", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/sale/close", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/notify", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/second-round", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", AD, COMMITTEE_UP),
     _session(
         "POST", "/api/admin/programmes/{programme_id}/redemption-codes", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT

@@ -24,6 +24,7 @@ from shoken.errors import (
     AlreadyDrawn,
     DrawBeforeClose,
     EligibilityTaken,
+    InvalidRequest,
     NoApplication,
     NoSale,
     NotAWinner,
@@ -34,6 +35,7 @@ from shoken.errors import (
     OverAllocation,
     OverPurchaseLimit,
     PurchaseDeadlinePassed,
+    PurchaseOpen,
     ResidentListMissing,
 )
 from shoken.runtime import Runtime
@@ -442,24 +444,39 @@ def counter_allocation(
         raise NotDrawn("この事業は抽選による販売です。抽選が終わるまで購入(チャージ)はできません。")
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     application = application_of(rt, programme_id, matching_hash) if matching_hash else None
-    won = int(application.get("won_units", 0)) if application else 0
-    if application is None or won == 0:
+    if application is None or matching_hash is None:
         raise NotAWinner()
+    today = jst_date(rt.clock.now())
+    won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
     deadline = purchase_deadline(settings_record, programme)
-    if jst_date(rt.clock.now()) > deadline or application.get("lapsed"):
-        raise PurchaseDeadlinePassed(f"購入期限 ({deadline}) を過ぎたため、当選分は購入できません。")
-    bought = int(application.get("purchased_units", 0))
+    round2_end = str(settings_record.get("round2_purchase_end") or "")
+    if won and today <= deadline and not application.get("lapsed"):
+        return _consume(rt, programme_id, matching_hash, application, "won_units", "purchased_units", units)
+    if won2 and settings_record.get("round2_state") == "drawn" and today <= round2_end:
+        return _consume(rt, programme_id, matching_hash, application, "won2_units", "purchased2_units", units)
+    if not won and not won2:
+        raise NotAWinner()
+    last = round2_end if won2 else deadline
+    raise PurchaseDeadlinePassed(f"購入期限 ({last}) を過ぎたため、当選分は購入できません。")
+
+
+def _consume(
+    rt: Runtime, programme_id: str, matching_hash: str, application: Item, won_name: str, bought_name: str, units: int
+) -> tuple[dict[str, Any], type[Exception]]:
+    """The action buying `units` of one round's 当選 units, conditioned on what was read."""
+    won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
         raise OverAllocation(f"当選冊数 {won}冊のうち、購入できるのは残り{won - bought}冊です。")
     expr = Expr()
+    not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if won_name == "won_units" else ""
     action = rt.db.tx_update(
-        keys.application(programme_id, str(matching_hash)),
-        f"SET {expr.n('purchased_units')} = {expr.v(bought + units)}, "
+        keys.application(programme_id, matching_hash),
+        f"SET {expr.n(bought_name)} = {expr.v(bought + units)}, "
         f"{expr.n('purchased_at')} = {expr.v(iso(rt.clock.now()))}",
         expr,
         condition=(
-            f"{expr.n('won_units')} = {expr.v(won)} AND attribute_not_exists({expr.n('lapsed')}) AND "
-            f"(attribute_not_exists({expr.n('purchased_units')}) OR {expr.n('purchased_units')} = {expr.v(bought)})"
+            f"{expr.n(won_name)} = {expr.v(won)}{not_lapsed} AND "
+            f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)})"
         ),
     )
     return action, AllocationChanged
@@ -485,3 +502,126 @@ def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, i
         "units_paid": paid,
         "units_unpaid": max(won - paid, 0),
     }
+
+
+# --- 二次抽選 (issue 15.6) ---------------------------------------------------------------------------------
+ROUND2_JOB = "sale_round2"
+
+
+def start_second_round(
+    rt: Runtime, programme_id: str, purchase_end: str, actor: dict[str, Any], owner: dict[str, Any]
+) -> Item:
+    """After the 購入期限: the unbought 当選 units lapse and are drawn again among the applicants not fully
+    served, by the first draw's rule and a new seed (stored and audited here, before the job computes)."""
+    programme = programmes.get(rt.db, programme_id)
+    settings_record = settings(rt, programme_id)
+    if programme is None or settings_record is None:
+        raise NoSale()
+    if settings_record.get("draw_state") != "drawn":
+        raise NotDrawn()
+    deadline = purchase_deadline(settings_record, programme)
+    today = jst_date(rt.clock.now())
+    if today <= deadline:
+        raise PurchaseOpen(f"購入期限 ({deadline}) が過ぎてから二次抽選を行えます。")
+    if settings_record.get("round2_seed"):
+        raise AlreadyDrawn("二次抽選は既に行われています。")
+    last_day = str(programme["sale_end"])
+    if not today <= purchase_end <= last_day:
+        raise InvalidRequest(
+            details=[
+                {
+                    "field": "purchase_end",
+                    "reason": "order",
+                    "reason_ja": f"二次抽選の購入期限は、今日から販売終了日 ({last_day}) までの日付にしてください。",
+                }
+            ]
+        )
+    rule = str(settings_record["draw_rule"])
+    seed = secrets.token_hex(32)
+    job_id = ids.random_token(12)
+    committee_id = str(programme["committee_id"])
+    expr = Expr()
+    claim = rt.db.tx_update(
+        keys.sale_settings(programme_id),
+        f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v('drawing')}, "
+        f"{expr.n('round2_purchase_end')} = {expr.v(purchase_end)}, {expr.n('round2_job')} = {expr.v(job_id)}",
+        expr,
+        condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {expr.n('draw_state')} = {expr.v('drawn')}",
+    )
+    record = audit_items.item(
+        at=rt.clock.now(),
+        action="draw_seed",
+        committee_id=committee_id,
+        company_id=None,
+        store_id=None,
+        actor=actor,
+        target_type="programme",
+        target_id=programme_id,
+        detail={"seed": seed, "rule": rule, "round": 2},
+        source_ip=None,
+        user_agent=None,
+    )
+    job = jobs.item(
+        job_id,
+        job_kind=ROUND2_JOB,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": programme_id},
+        now=rt.clock.now(),
+        label=f"二次抽選 ({programme['name']})",
+        shared_list=keys.sale_jobs(programme_id),
+    )
+    try:
+        rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
+    except TransactionFailed as failed:
+        raise AlreadyDrawn("二次抽選は既に行われています。") from failed
+    return job
+
+
+def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]]:
+    """(units lapsing by applicant, units still wanted by the applicants not fully served): a pure
+    function of the stored first round, so a re-run of the job computes the same."""
+    lapsing = {
+        str(a["L1SK"]): int(a.get("won_units", 0)) - int(a.get("purchased_units", 0))
+        for a in apps
+        if int(a.get("won_units", 0)) > int(a.get("purchased_units", 0))
+    }
+    wanting = {
+        str(a["L1SK"]): int(a["units"]) - int(a.get("won_units", 0))
+        for a in apps
+        if str(a["L1SK"]) not in lapsing and int(a["units"]) > int(a.get("won_units", 0))
+    }
+    return lapsing, wanting
+
+
+def finish_second_round(rt: Runtime, programme_id: str) -> Item:
+    settings_record = settings(rt, programme_id)
+    if settings_record is None or not settings_record.get("round2_seed"):
+        raise NoSale()
+    if settings_record.get("round2_state") == "drawn":
+        return settings_record
+    apps = applications(rt, programme_id)
+    lapsing, wanting = second_round_input(apps)
+    pool = sum(lapsing.values())
+    won2 = allocation.allocate(
+        wanting, pool, allocation.Rule(str(settings_record["draw_rule"])), str(settings_record["round2_seed"])
+    )
+    changed = []
+    for a in apps:
+        h = str(a["L1SK"])
+        if h in lapsing:
+            changed.append({**a, "lapsed": True, "lapsed_units": lapsing[h]})
+        elif h in won2:
+            changed.append({**a, "won2_units": won2[h]})
+    rt.db.batch_put(changed)
+    counts = {
+        "round2_state": "drawn",
+        "round2_drawn_at": iso(rt.clock.now()),
+        "round2_pool": pool,
+        "round2_applicants": len(wanting),
+        "round2_winners": sum(1 for units in won2.values() if units),
+        "round2_units_won": sum(won2.values()),
+    }
+    expr = Expr()
+    sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
+    return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
