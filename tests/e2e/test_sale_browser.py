@@ -50,7 +50,7 @@ def test_residents_apply_the_committee_closes_and_draws_the_winner_buys_and_the_
         console.goto(f"{server.base_url}/admin/#/residents?id={programme_id}")
         console.get_by_text("まだ取り込みはありません。").wait_for()
         data = ("住民番号,氏名カナ,生年月日\r\n" + "".join(f"{k},{n},{b}\r\n" for k, n, b in PEOPLE)).encode()
-        console.get_by_label("CSVファイル (UTF-8 または Shift_JIS)").first.set_input_files(
+        console.get_by_label("CSVファイル (UTF-8 または Shift_JIS)", exact=True).set_input_files(
             files=[{"name": "residents.csv", "mimeType": "text/csv", "buffer": data}]
         )
         console.get_by_role("button", name="アップロード").click()

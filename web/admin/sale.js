@@ -68,12 +68,14 @@ export async function residents(ctx) {
     if (!document.body.contains(slot) && timer !== null) return;
     try {
       const { items: jobs } = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/resident-uploads`);
-      slot.replaceChildren(...(jobs.length ? jobs.map(render) : [h('p', { class: 'hint' }, 'まだ取り込みはありません。')]));
-      if (jobs.some((j) => j.state === 'queued' || j.state === 'running')) timer = setTimeout(() => refresh(programmeId, slot), 1500);
-      else if (jobs.length && document.body.contains(slot)) {
+      const running = jobs.some((j) => j.state === 'queued' || j.state === 'running');
+      if (!running && jobs.length && document.body.contains(slot)) {
+        // the list in force first, then the job's result: the screen never shows a result the summary lacks
         const status = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/residents`);
         body.firstChild.replaceWith(summary(status));
       }
+      slot.replaceChildren(...(jobs.length ? jobs.map(render) : [h('p', { class: 'hint' }, 'まだ取り込みはありません。')]));
+      if (running) timer = setTimeout(() => refresh(programmeId, slot), 1500);
     } catch (error) { showError(slot, error); }
   }
 
@@ -179,7 +181,7 @@ export async function residents(ctx) {
 
   function saleStatus(view) {
     const c = view.counts;
-    if (!c) return null;
+    if (!c) return h('div');  // no sale set yet (replaceChildren would print a null)
     const s = view.settings;
     const state = view.draw && view.draw.state === 'drawn' ? '抽選済み' : view.draw ? '抽選処理中' : view.closed_at ? '締切済み' : view.open ? '受付中' : '受付期間外';
     const rows = [
@@ -238,7 +240,7 @@ export async function residents(ctx) {
     } },
     h('h2', {}, '引換コードの発行'), slot,
     h('p', { class: 'hint' }, `コードを送る方の一覧 (列: ${status.columns.join(', ')}) を指定してください。全員が現在の名簿に載っている場合のみ発行します。PDFは1回2,000名まで、CSVは20,000名までです。`),
-    h('div', { class: 'field' }, h('label', { for: 'codes-file', class: 'req' }, 'CSVファイル (UTF-8 または Shift_JIS)'), fileInput),
+    h('div', { class: 'field' }, h('label', { for: 'codes-file', class: 'req' }, 'コードを送る方の一覧 (CSV形式、UTF-8 または Shift_JIS)'), fileInput),
     format,
     h('p', { class: 'hint' }, 'コードはお一人1回だけ使え、使った方のアプリに申込資格が登録されます。作成したファイルはシステムに保存しません。'),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '引換コードを作成')));
@@ -283,7 +285,7 @@ export async function residents(ctx) {
 
   function drawForm(programmeId, view) {
     const slot = h('div');
-    const jobsSlot = h('div', { 'aria-label': '抽選・メール送信の処理' });
+    const jobsSlot = h('div');
     if (view.draw) setTimeout(() => showJobs(programmeId, jobsSlot), 0);
     const RULES = [['equal_then_lot', '均等配分のうえ抽選 (全員に1冊ずつ配分し、残りを抽選)'], ['lot', '抽選のみ (当選者には申込冊数を配分)']];
     const done = view.draw && view.draw.state === 'drawn' ? view.draw : null;
