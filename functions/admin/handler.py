@@ -14,7 +14,6 @@ from admin import (
     audit_log,
     bulk_uploads,
     cities,
-    contact,
     email_change,
     grants,
     merchants,
@@ -53,7 +52,6 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
-    CommitteeContact,
     CommitteeCreate,
     CommitteeFields,
     CommitteeList,
@@ -471,17 +469,7 @@ def handle_payout_statement(run_id: str, company_id: str):  # type: ignore[no-un
     return _download(name, "application/pdf", content)
 
 
-# --- notices engineer: the committee's contact and お知らせ ---------------------------------------------
-@app.get("/api/admin/committees/<committee_id>/contact")
-def handle_get_contact(committee_id: str) -> CommitteeContact:
-    return contact.get(api.rt(), api.principal(), committee_id)
-
-
-@app.put("/api/admin/committees/<committee_id>/contact")
-def handle_update_contact(committee_id: str, body: CommitteeContact) -> CommitteeContact:
-    return contact.update(api.rt(), api.principal(), committee_id, body)
-
-
+# --- notices engineer: お知らせ (the committee's contact is edited with the committee, PUT above) -------
 @app.get("/api/admin/notices")
 def handle_list_notices(query: Annotated[NoticeAdminQuery, Query()]) -> NoticeAdminList:
     return notices.list_for_committee(api.rt(), api.principal(), query)

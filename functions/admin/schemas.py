@@ -447,13 +447,6 @@ class GrantRequest(BaseModel):
 
 
 # --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
-class CommitteeContact(BaseModel):
-    committee_id: str | None = Field(default=None, max_length=10)  # in the reply; ignored in a request
-    name: str = Field(min_length=1, max_length=60)
-    contact_phone: str | None = Field(default=None, max_length=20, pattern=r"^[0-9０-９()（）\-－ ]{6,20}$")
-    contact_hours: str | None = Field(default=None, max_length=60)
-
-
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"}
 
 
@@ -527,7 +520,8 @@ class CommitteeFields(BaseModel):
     issuer_name: str | None = Field(default=None, max_length=100)  # バリューイシュア; the committee if empty
     wallet_service_name: str = Field(min_length=1, max_length=60)
     external_acquirer_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
-    contact_phone: str | None = Field(default=None, pattern=r"^[0-9\-+() ]{6,20}$")
+    # お問い合わせ先: with the name, shown in every app's footer and sign-in screen (the one place to edit it)
+    contact_phone: str | None = Field(default=None, pattern=PHONE)
     contact_hours: str | None = Field(default=None, max_length=60)
 
 
