@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens recompute-draw bench-sale
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -116,6 +116,16 @@ e2e: setup $(STAMPS)/chromium-ja
 
 bench: setup runtime-python
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
+
+# 10,000 applications (申込) through the local API: applications/s, none lost or doubled (issue 15.8).
+# Not part of `make test` or `make bench` (it takes minutes); APPLICATIONS=… WALLETS=… to resize.
+bench-sale: setup runtime-python
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench.sale --applications $(or $(APPLICATIONS),10000) --wallets $(or $(WALLETS),100)
+
+# Recompute a draw from the console's 申込一覧 CSV, its rule and seed, and compare with the stored
+# result (issue 15.3): make recompute-draw FILE=applications_P1.csv SEED=<seed> RULE=lot UNITS=1000
+recompute-draw: setup
+	PYTHONPATH=layers/shared/python $(PY) -m shoken.draw_check "$(FILE)" --seed "$(SEED)" --rule "$(RULE)" --units "$(UNITS)"
 
 bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench --only reset

@@ -15,7 +15,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, cards, ids, money, qr
+from shoken import api, cards, ids, money, qr, sale
 from shoken.clock import iso, jst_date
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import Expr, Item
@@ -174,6 +174,8 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
         if not (programme["sale_start"] <= jst_date(now) <= programme["sale_end"]):
             raise OutsideSalePeriod()
         terms = programmes.terms(programme)
+        # 抽選販売 (issue 15.5): the buyer's 当選 units, consumed in the charge's transaction
+        allocation = sale.counter_allocation(rt, programme, str(wallet["wallet_id"]), body.units)
         number = ids.transaction_number(now)
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
         amounts = {b.bucket_id: b.initial for b in added}
@@ -229,6 +231,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 idempotency=record,
                 audit=audit,
                 now=now,
+                allocation=allocation,
             )
 
         return idempotency.Planned(result, write)

@@ -221,3 +221,63 @@ class AlreadyDrawn(ShokenError):
     status = 409
     code = "already_drawn"
     message = "この事業の抽選は既に行われています。"
+
+
+class NotDrawn(ShokenError):
+    status = 409
+    code = "not_drawn"
+    message = "抽選が終わっていないため、この操作はできません。"
+
+
+class AlreadyClosed(ShokenError):
+    status = 409
+    code = "already_closed"
+    message = "申込は既に締め切られています。"
+
+
+class NotAWinner(ShokenError):
+    status = 409
+    code = "not_a_winner"
+    message = "この方は抽選に当選していないため、この事業の商品券は購入(チャージ)できません。"
+
+
+class PurchaseDeadlinePassed(ShokenError):
+    status = 409
+    code = "purchase_deadline_passed"
+    message = "購入期限を過ぎたため、当選分は購入できません。"
+
+
+class OverAllocation(ShokenError):
+    status = 409
+    code = "over_allocation"
+    message = "当選冊数を超えて購入することはできません。"
+
+
+class PurchaseOpen(ShokenError):
+    status = 409
+    code = "purchase_open"
+    message = "購入期限が過ぎてから二次抽選を行えます。"
+
+
+class AllocationChanged(ShokenError):
+    status = 409
+    code = "allocation_changed"
+    message = "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。"
+
+
+# sale engineer: 引換コード (issue 15.1)
+class RedemptionCodeInvalid(ShokenError):
+    status = 400
+    code = "redemption_code_invalid"
+    message = "引換コードが正しくありません。お手元の通知に記載の12文字をご確認ください。"
+
+
+class RedemptionCodeUsed(ShokenError):
+    status = 409
+    code = "redemption_code_used"
+    message = "この引換コードは既に使われています。"
+
+
+class ResidentFileRows(InvalidRequest):
+    code = "resident_file_rows"
+    message = "ファイルに誤りがあるため、引換コードを発行しませんでした。"

@@ -134,8 +134,11 @@ def charge(
     idempotency: Item | None,
     audit: Item,
     now: datetime,
+    allocation: tuple[dict[str, Any], type[Exception]] | None = None,
 ) -> None:
-    """店頭チャージ: add a purchase's buckets, count its units against the per-person limit."""
+    """店頭チャージ: add a purchase's buckets, count its units against the per-person limit.
+    `allocation`: for a programme sold by lottery, the action consuming the buyer's 当選 units
+    (shoken.sale.counter_allocation) and the refusal its condition means."""
     actions = [
         _add_buckets(db, wallet_id, buckets, now),
         _holder(db, programme_id, wallet_id, units, limit=limit_units),
@@ -145,6 +148,9 @@ def charge(
     if idempotency is not None:
         actions.append(_put_new(db, idempotency))
         refusals.insert(0, (3, AlreadyRecorded))
+    if allocation is not None:
+        actions.append(allocation[0])
+        refusals.append((len(actions) - 1, allocation[1]))
     actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
