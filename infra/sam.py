@@ -131,6 +131,9 @@ def env_vars(template: dict[str, Any], config: StageConfig) -> dict[str, dict[st
     """SAM's --env-vars file: for each function, a local value for every variable the template leaves
     to CloudFormation (a Ref or GetAtt that SAM cannot resolve). SAM only overrides variables the
     template declares, so AWS_ENDPOINT_URL must come from the stage's local_endpoints at synth."""
+    if config.local_endpoints is None:
+        raise SamError(f"stage {config.stage!r} has no local_endpoints: run with SAM_STAGE=local")
+    endpoint = config.local_endpoints.aws
     values = local_values(config)
     functions = shoken_functions(template)
     if not functions:
@@ -140,7 +143,8 @@ def env_vars(template: dict[str, Any], config: StageConfig) -> dict[str, dict[st
         variables: dict[str, Any] = resource["Properties"]["Environment"]["Variables"]
         if "AWS_ENDPOINT_URL" not in variables:
             raise SamError(f"{logical_id} has no AWS_ENDPOINT_URL: synthesize a stage with local_endpoints")
-        overrides: dict[str, str] = {}
+        # Also here, since SAM lets a variable of its own shell's environment win over the template's.
+        overrides: dict[str, str] = {"AWS_ENDPOINT_URL": endpoint}
         for name, value in variables.items():
             if isinstance(value, str):
                 continue

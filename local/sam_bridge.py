@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import secrets
 import threading
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ RESIDENT_KEY_SECRET = "shoken-local/resident-key"
 ORIGIN_SECRET = "shoken-local/origin-secret"
 ORIGIN_HEADER = "x-shoken-origin"  # shoken.gate.ORIGIN_HEADER, what CloudFront sends
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"}
+# The local server writes its own (SAM's would arrive twice).
+OWN_HEADERS = {"server", "date"}
 # The first call of a function starts its container (and a cold start): SAM can take this long.
 UPSTREAM_TIMEOUT_SECONDS = 120
 
@@ -90,13 +93,18 @@ def serve_moto(host: str, port: int) -> Any:
 
     app = DomainDispatcherApplication(create_backend_app)
 
+    class QuietHandler(MotoRequestHandler):
+        def log_request(self, *args: Any) -> None:
+            if os.environ.get("SHOKEN_ACCESS_LOG"):  # as the local server's own access log
+                super().log_request(*args)
+
     def serialized(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         # The whole response is produced under the lock the in-process calls take (moto_shim).
         with moto_shim.LOCK:
             return list(app(environ, start_response))
 
     try:
-        server = make_server(host, port, serialized, threaded=True, request_handler=MotoRequestHandler)
+        server = make_server(host, port, serialized, threaded=True, request_handler=QuietHandler)
     except OSError as error:
         raise BridgeError(f"cannot serve moto on {host}:{port}: {error.strerror}; free the port") from None
     threading.Thread(target=server.serve_forever, name="moto-server", daemon=True).start()
@@ -124,7 +132,7 @@ def forward(upstream: str, method: str, target: str, headers: dict[str, str], bo
     for name, value in response.getheaders():
         if name.lower() == "set-cookie":
             cookies.append(value)
-        elif name.lower() not in HOP_BY_HOP:
+        elif name.lower() not in HOP_BY_HOP | OWN_HEADERS:
             answered[name.lower()] = value
     return Forwarded(response.status, answered, payload, cookies)
 

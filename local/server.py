@@ -470,6 +470,12 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(banner(base_url, local.logins), flush=True)
+    if args.api_upstream:
+        print(
+            f"make sam-api: /api/ goes to {args.api_upstream} (the functions in the Lambda images), which reach "
+            f"this moto at port {args.moto_port}",
+            flush=True,
+        )
     if on_lan:
         print("\n".join(lan.phone_notes(base_url, fingerprint)), flush=True)
     try:

@@ -49,7 +49,8 @@ def test_env_vars_file_gives_every_unresolved_variable_a_local_value(synth: Synt
     # Then each function gets a string for exactly the variables the template leaves unresolved
     for logical_id, variables in _variables(template).items():
         unresolved = {name for name, value in variables.items() if not isinstance(value, str)}
-        assert set(overrides[logical_id]) == unresolved, logical_id
+        assert set(overrides[logical_id]) == unresolved | {"AWS_ENDPOINT_URL"}, logical_id
+        assert overrides[logical_id]["AWS_ENDPOINT_URL"] == variables["AWS_ENDPOINT_URL"]
         assert all(isinstance(value, str) for value in overrides[logical_id].values())
     # And they name what the local server creates in moto
     auth = overrides[synth.logical_ids["local"]["auth"]]

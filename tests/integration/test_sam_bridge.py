@@ -96,6 +96,7 @@ class _Upstream(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Set-Cookie", "shoken_session=a; HttpOnly")
         self.send_header("Set-Cookie", "shoken_csrf=b")
+        self.send_header("Cache-Control", "no-store")
         self.send_header("Content-Length", "2")
         self.end_headers()
         self.wfile.write(b"{}")
@@ -126,6 +127,8 @@ def test_api_requests_reach_sam_with_the_origin_header_and_every_cookie() -> Non
     assert answer.status == 201
     assert answer.cookies == ["shoken_session=a; HttpOnly", "shoken_csrf=b"]
     assert answer.body == b"{}"
+    assert answer.headers["cache-control"] == "no-store"
+    assert "server" not in answer.headers and "date" not in answer.headers  # the local server sends its own
 
 
 def test_sam_not_answering_is_a_clear_error() -> None:
