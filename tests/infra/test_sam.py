@@ -159,3 +159,16 @@ def test_a_stage_that_does_not_synthesize_is_one_line(tmp_path: Path) -> None:
 def test_a_missing_function_or_event_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
     _fails_with(capsys, ["invoke", "", ""], "make sam-invoke FN=workers-schedule EVENT=<file>")
     _fails_with(capsys, ["nonsense"], "usage: python -m infra.sam")
+
+
+def test_a_stage_file_that_does_not_validate_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given a local stage file whose endpoint is not a plain http://host:port
+    data = json.loads((stage_config.names.STAGES_DIR / "local.json").read_text())
+    data["local_endpoints"]["aws"] = "https://moto.example.com/"
+    (tmp_path / "local.json").write_text(json.dumps(data))
+    monkeypatch.setattr(stage_config.names, "STAGES_DIR", tmp_path)
+    monkeypatch.setenv("SAM_STAGE", "local")
+    # Then the validation error is one line, naming the field
+    _fails_with(capsys, ["preflight"], "stage 'local': 1 validation error for StageConfig local_endpoints.aws")
