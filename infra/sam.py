@@ -22,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,15 @@ SAM_CLI_VERSION = "1.170.0"
 SAM_VENV = Path(os.environ.get("SHOKEN_SAM_VENV", Path.home() / ".cache" / "shoken" / f"sam-cli-{SAM_CLI_VERSION}"))
 OUTDIR = names.ROOT / "cdk.out.sam"
 ENV_VARS_FILE = "sam-env-vars.json"
-API_PORT = 3000
-MOTO_PORT = 5000
-LOCAL_SERVER_PORT = 8000
+API_PORT = 3000  # sam local start-api, reached only by the local server
+
+
+def ports(config: StageConfig) -> tuple[int, int]:
+    """(local server, moto): the ports of the stage's public_base_url and aws endpoint."""
+    assert config.local_endpoints is not None
+    server = int(config.local_endpoints.public_base_url.rsplit(":", 1)[1])
+    moto = int(config.local_endpoints.aws.rsplit(":", 1)[1])
+    return server, moto
 
 
 class SamError(Exception):
@@ -206,7 +213,21 @@ def docker_host_args(config: StageConfig) -> list[str]:
     return ["--add-host", f"{host}:host-gateway"] if host == "host.docker.internal" else []
 
 
-def _moto_answers(port: int = MOTO_PORT) -> bool:
+def _wait_for_local_server(server: subprocess.Popen[bytes], port: int, seconds: float = 180) -> None:
+    """Until the local server answers (it seeds the demo city on a first start), or it has exited."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SamError(f"the local server stopped (exit {server.returncode}, its line above names why)")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_local/mail.json", timeout=3):
+                return
+        except OSError:
+            time.sleep(1)
+    raise SamError(f"the local server did not answer on port {port} within {seconds:.0f} s")
+
+
+def _moto_answers(port: int) -> bool:
     try:
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=3):
             return True
@@ -220,15 +241,16 @@ def api() -> int:
     template = synth(config)
     env_file = write_env_vars(template, config)
     print(f"sam: {template.relative_to(names.ROOT)} with {env_file.relative_to(names.ROOT)}", flush=True)
+    server_port, moto_port = ports(config)
     server = subprocess.Popen(  # noqa: S603
         [
             sys.executable,
             "-m",
             "local.server",
             "--port",
-            str(LOCAL_SERVER_PORT),
+            str(server_port),
             "--moto-port",
-            str(MOTO_PORT),
+            str(moto_port),
             "--api-upstream",
             f"http://127.0.0.1:{API_PORT}",
         ],
@@ -236,6 +258,7 @@ def api() -> int:
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     try:
+        _wait_for_local_server(server, server_port)
         command = [*sam, "local", "start-api", "-t", str(template), "--env-vars", str(env_file)]
         command += ["--host", "127.0.0.1", "--port", str(API_PORT), "--warm-containers", "LAZY"]
         command += ["--region", config.region, *docker_host_args(config)]
@@ -243,8 +266,9 @@ def api() -> int:
     except KeyboardInterrupt:
         return 130
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        if server.poll() is None:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 def invoke(key: str, event: str) -> int:
@@ -256,8 +280,9 @@ def invoke(key: str, event: str) -> int:
     event_file = Path(event)
     if not event_file.is_file():
         raise SamError(f"no event file {event}: EVENT=<a JSON file>, e.g. local/events/schedule.json")
-    if not _moto_answers():
-        raise SamError(f"no moto server at 127.0.0.1:{MOTO_PORT}: start `make sam-api` in another terminal first")
+    moto_port = ports(config)[1]
+    if not _moto_answers(moto_port):
+        raise SamError(f"no moto server at 127.0.0.1:{moto_port}: start `make sam-api` in another terminal first")
     logical_id = function_id(json.loads(template.read_text()), config, key)
     env_file = write_env_vars(template, config)
     command = [*sam, "local", "invoke", logical_id, "-t", str(template), "-e", str(event_file)]

@@ -172,3 +172,29 @@ def test_a_stage_file_that_does_not_validate_is_one_line(
     monkeypatch.setenv("SAM_STAGE", "local")
     # Then the validation error is one line, naming the field
     _fails_with(capsys, ["preflight"], "stage 'local': 1 validation error for StageConfig local_endpoints.aws")
+
+
+def test_invoke_says_what_is_missing_in_order(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Given a machine where Docker answers (faked: none here)
+    monkeypatch.setenv("SAM_STAGE", "local")
+    monkeypatch.setattr(sam, "docker_problem", lambda run: None)
+    monkeypatch.setattr(sam, "SAM_VENV", tmp_path / "sam-venv")
+    monkeypatch.setattr(sam, "OUTDIR", tmp_path / "cdk.out.sam")
+    monkeypatch.setattr(sam, "_moto_answers", lambda port: False)
+    argv = ["invoke", "workers-schedule", str(tmp_path / "event.json")]
+    # Then each missing piece is named with its fix, one at a time
+    _fails_with(capsys, argv, "no SAM CLI at")
+    (tmp_path / "sam-venv" / "bin").mkdir(parents=True)
+    (tmp_path / "sam-venv" / "bin" / "sam").write_text("")
+    _fails_with(capsys, argv, "run `make sam-api` first (it synthesizes the stage)")
+    (tmp_path / "cdk.out.sam").mkdir()
+    (tmp_path / "cdk.out.sam" / "shoken-ena-local.template.json").write_text("{}")
+    _fails_with(capsys, argv, "no event file")
+    (tmp_path / "event.json").write_text('{"job": "expire"}')
+    _fails_with(capsys, argv, "no moto server at 127.0.0.1:5000: start `make sam-api` in another terminal first")
+
+
+def test_the_ports_come_from_the_stage() -> None:
+    assert sam.ports(sam.stage({"SAM_STAGE": "local"})) == (8000, 5000)
