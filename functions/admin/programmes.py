@@ -283,5 +283,7 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now)
         except ledger.NumberTaken:
             continue
+        except ledger.Refused as refused:
+            raise Conflict() from refused  # something else changed the charge since it was read
         return Cancelled(number=number, cancel_number=cancel_number, message="チャージを取り消しました。")
     raise Conflict()

@@ -82,7 +82,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
                 still=ledger.StillAdmitted(*_still(caller)),
                 now=now,
             )
-        except (ledger.NumberTaken, ledger.NotAdmitted, Conflict):
+        except ledger.Refused:
             continue  # read again: a new number, a race on the wallet, or the admission check names what changed
         return CancelResult(
             number=number,

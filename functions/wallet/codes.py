@@ -16,6 +16,10 @@ from wallet.schemas import PaymentDone, QrIssued, QrState
 ISSUES_PER_MINUTE = 20
 
 
+class SuspendedNoQr(WalletSuspended):
+    variant = "qr"
+
+
 def issue(rt: Runtime, caller: Principal) -> QrIssued:
     now = rt.clock.now()
     throttle.hit(rt.db, f"qr#{caller.user_id}", limit=ISSUES_PER_MINUTE, window_seconds=60, now=now)
@@ -23,7 +27,7 @@ def issue(rt: Runtime, caller: Principal) -> QrIssued:
     if wallet is None:
         raise NotFound()
     if wallet.get("status") != "active":
-        raise WalletSuspended("このアカウントは利用停止中のため、QRコードを表示できません。")
+        raise SuspendedNoQr()
     token = qr.new_token(caller.user_id)
     ttl = timedelta(seconds=rt.config.qr_ttl_seconds)
     record = qr.item(token, caller.user_id, now=now, ttl=ttl)

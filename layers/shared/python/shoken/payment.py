@@ -26,7 +26,7 @@ from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
+from shoken.errors import DomainError, InvalidRequest, NotFound, ServiceUnavailable, Unauthenticated
 from shoken.observability import count
 from shoken.principal import Principal
 from shoken.runtime import Runtime
@@ -48,46 +48,34 @@ class PaymentResult(BaseModel):
     method: str
 
 
-class QrUnknown(ShokenError):
-    status = 400
+class QrUnknown(DomainError):
     code = "qr_unknown"
-    message = "このQRコードは無効です。利用者アプリで新しいQRコードを表示してもらってください。"
 
 
-class QrExpired(ShokenError):
-    status = 400
+class QrExpired(DomainError):
     code = "qr_expired"
-    message = "QRコードの有効期限が切れています。利用者アプリで新しいQRコードを表示してもらってください。"
 
 
-class QrUsed(ShokenError):
-    status = 409
+class QrUsed(DomainError):
     code = "qr_used"
-    message = "このQRコードは使用済みです。利用者アプリで新しいQRコードを表示してもらってください。"
 
 
-class WalletNotHere(ShokenError):
-    status = 400
+class WalletNotHere(DomainError):
     code = "wallet_other_service"
-    message = "このQRコードはこの加盟店では利用できない商品券のものです。"
 
 
 class InsufficientHere(money.InsufficientBalance):
-    def __init__(self, available: int) -> None:
-        super().__init__(f"残高が不足しています。この店舗でご利用可能な金額は {available:,}円です。")
-        self.available = available
+    """Short of balance, with what this store can take (facts: available)."""
+
+    variant = "here"
 
 
-class RequestExpired(ShokenError):
-    status = 400
+class RequestExpired(DomainError):
     code = "mpm_expired"
-    message = "お支払いの受付時間が過ぎました。お店の方に新しいQRコードを表示してもらってください。"
 
 
-class RequestPaid(ShokenError):
-    status = 409
+class RequestPaid(DomainError):
     code = "mpm_paid"
-    message = "このお支払いは完了しています。"
 
 
 def check_amount(amount: int) -> None:
@@ -176,7 +164,7 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
     try:
         taken = money.split_payment(buckets, chosen.amount, today=today, large_store=large)
     except money.InsufficientBalance as error:
-        raise InsufficientHere(money.available(buckets, today=today, large_store=large)) from error
+        raise InsufficientHere(available=money.available(buckets, today=today, large_store=large)) from error
     after = money.apply(buckets, {k: -v for k, v in taken.items()})
     number = ids.transaction_number(now)
     split = money.breakdown(buckets, taken).to_item()

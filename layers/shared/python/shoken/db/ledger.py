@@ -16,32 +16,24 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
-from shoken.errors import Conflict, NotFound, ShokenError
+from shoken.errors import DomainError, NotFound
 from shoken.money import Bucket
 
 
-class WalletSuspended(ShokenError):
-    status = 403
+class WalletSuspended(DomainError):
     code = "wallet_suspended"
-    message = "このアプリユーザは利用停止中です。"
 
 
-class PurchaseLimitExceeded(ShokenError):
-    status = 409
+class PurchaseLimitExceeded(DomainError):
     code = "purchase_limit_exceeded"
-    message = "お一人あたりの購入上限を超えるため、チャージできません。"
 
 
-class ChargeAlreadySpent(ShokenError):
-    status = 409
+class ChargeAlreadySpent(DomainError):
     code = "charge_already_spent"
-    message = "このチャージの一部が既に利用されているため、取り消せません。"
 
 
-class AlreadyCancelled(ShokenError):
-    status = 409
+class AlreadyCancelled(DomainError):
     code = "already_cancelled"
-    message = "この取引は既に取り消されています。"
 
 
 class Refused(Exception):
@@ -110,7 +102,7 @@ Refusal = tuple[int, type[Exception]]
 
 def _write(db: Dynamo, actions: list[dict[str, Any]], refusals: list[Refusal]) -> None:
     """One transaction. If it is cancelled, the first refusal whose action's condition failed is raised;
-    any other cancellation (a race, throttling) is a Conflict the caller may retry."""
+    any other cancellation (a race, a condition the caller reads again on) is a Refused, throttling AwsBusy."""
     try:
         db.transact(actions)
     except TransactionFailed as failed:
@@ -119,7 +111,7 @@ def _write(db: Dynamo, actions: list[dict[str, Any]], refusals: list[Refusal]) -
                 raise refusal() from failed
         if failed.throttled:
             raise AwsBusy() from failed
-        raise Conflict() from failed
+        raise (Contended() if failed.conflict else Refused()) from failed
 
 
 def charge(
@@ -231,13 +223,13 @@ def lapse(
     a wallet item stays small however many programmes it has seen."""
     balances = {**dict.fromkeys(spent or [], 0), **amounts}
     update = _remove_buckets(db, wallet_id, balances, now)
-    # A failed balance condition is a Conflict: the balances moved since they were read; the caller reads again.
-    _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken)])
+    # A failed balance condition is BucketMoved: the balances moved since they were read; the caller reads again.
+    _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken), (0, BucketMoved)])
 
 
 def drop_spent(db: Dynamo, *, wallet_id: str, bucket_ids: list[str], now: datetime) -> None:
     """Remove expired buckets that hold nothing (no value moves, so no transaction or audit entry)."""
-    _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [])
+    _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [(0, BucketMoved)])
 
 
 def find_wallet(db: Dynamo, wallet_id: str) -> Item:
