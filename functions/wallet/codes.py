@@ -7,8 +7,7 @@ from datetime import timedelta
 from shoken import qr
 from shoken.clock import epoch
 from shoken.db import keys, throttle, wallets
-from shoken.db.ledger import WalletSuspended
-from shoken.errors import NotFound
+from shoken.errors import NotFound, WalletSuspended
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from wallet.schemas import PaymentDone, QrIssued, QrState

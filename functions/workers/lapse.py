@@ -86,9 +86,7 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             committee=committee,
             wallet_id=wallet_id,
             wallet_external_id=wallet.get("external_user_id"),
-            buckets=amounts,
-            breakdown=money.breakdown(buckets, amounts).to_item(),
-            bucket_info=money.bucket_info(buckets, amounts),
+            **transactions.moved(buckets, amounts),
             programme_id=programme_id,
             # What left the wallet with this lapse, in full (the wallet no longer holds these buckets).
             removed_buckets={

@@ -88,6 +88,79 @@ class DomainError(ShokenError):
         return body
 
 
+# --- the money path's refusals: codes and facts (their status and texts: shoken.messages) ---------------
+class WalletSuspended(DomainError):
+    """The wallet is suspended (利用停止): it neither pays nor is charged nor granted."""
+
+    code = "wallet_suspended"
+
+
+class PurchaseLimitExceeded(DomainError):
+    """A 店頭チャージ would take the citizen past the programme's per-person limit."""
+
+    code = "purchase_limit_exceeded"
+
+
+class ChargeAlreadySpent(DomainError):
+    """A charge cannot be cancelled once any of its value has been spent."""
+
+    code = "charge_already_spent"
+
+
+class AlreadyCancelled(DomainError):
+    """The transaction was cancelled before (a cancel happens once)."""
+
+    code = "already_cancelled"
+
+
+class InsufficientBalance(DomainError):
+    """The buckets that may pay at this store hold less than the amount."""
+
+    code = "insufficient_balance"
+
+
+class InsufficientHere(InsufficientBalance):
+    """Short of balance, with what this store can take (facts: available)."""
+
+    variant = "here"
+
+
+class QrUnknown(DomainError):
+    """The citizen's QR token is not one we issued for that wallet."""
+
+    code = "qr_unknown"
+
+
+class QrExpired(DomainError):
+    """The QR token's few minutes are over."""
+
+    code = "qr_expired"
+
+
+class QrUsed(DomainError):
+    """The QR token has paid once already."""
+
+    code = "qr_used"
+
+
+class WalletNotHere(DomainError):
+    """The wallet belongs to another committee's vouchers than the store's."""
+
+    code = "wallet_other_service"
+
+
+class RequestExpired(DomainError):
+    """The store's MPM request is past its time to pay."""
+
+    code = "mpm_expired"
+
+
+class RequestPaid(DomainError):
+    """The store's MPM request has been paid already."""
+
+    code = "mpm_paid"
+
+
 class InvalidRequest(ShokenError):
     status = 400
     code = "invalid_request"

@@ -75,6 +75,13 @@ CATALOGUE: dict[str, Message] = {
         "The time to pay has passed. Please ask the store staff to show a new QR code.",
     ),
     "mpm_paid": Message(409, "このお支払いは完了しています。", "This payment is complete already."),
+    # --- 決済取消 (functions/payments/cancel.py) ---
+    "cancel_window_passed": Message(
+        409,
+        "取消可能期間(決済から90日間)を過ぎているため、取り消せません。",
+        "The time to cancel (90 days from the payment) has passed, so it cannot be cancelled.",
+    ),
+    "not_cancellable": Message(409, "この取引は取り消しできません。", "This transaction cannot be cancelled."),
     # --- idempotency (db/idempotency.py) ---
     "idempotency_key_reused": Message(
         409,

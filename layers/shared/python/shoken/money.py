@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from shoken.errors import DomainError
+from shoken.errors import InsufficientBalance
 
 
 class VoucherType(StrEnum):
@@ -36,10 +36,6 @@ class ValueKind(StrEnum):
 
 _TYPE_ORDER = {VoucherType.DEDICATED: 0, VoucherType.COMMON: 1}
 _KIND_ORDER = {ValueKind.PREPAID: 0, ValueKind.BONUS: 1, ValueKind.GRANT: 2}
-
-
-class InsufficientBalance(DomainError):
-    code = "insufficient_balance"
 
 
 @dataclass(frozen=True)
