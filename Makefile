@@ -67,13 +67,15 @@ $(STAMPS)/npm: package.json package-lock.json $(STAMPS)/npm-run
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $(STAMPS)/npm-run $@
 
-# The browser tests see what users see: Debian's Chromium with Japanese fonts (fonts-noto-cjk).
-$(STAMPS)/chromium:
+# The browser tests see what users see: Debian's Chromium with Japanese fonts (fonts-noto-cjk) and its
+# Japanese UI (chromium-l10n: without ja.pak Chromium falls back to en-US, and date fields and file
+# pickers read "10/23/2026, 12:00 AM" / "Choose File" whatever the page's locale).
+$(STAMPS)/chromium-ja:
 	@mkdir -p $(STAMPS)
-	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk >/dev/null 2>&1; } || { \
-	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	@{ command -v chromium >/dev/null 2>&1 && dpkg -s fonts-noto-cjk chromium-l10n >/dev/null 2>&1; } || { \
+	  echo "installing Debian's chromium, chromium-l10n and fonts-noto-cjk for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-l10n fonts-noto-cjk >/dev/null; }
 	@touch $@
 
 setup: $(STAMPS)/python $(STAMPS)/npm
@@ -85,7 +87,7 @@ run:
 	@SHOKEN_PREFLIGHT_DONE=1 $(MAKE) -s --no-print-directory $(RUN_STAMPS)
 	PYTHONDONTWRITEBYTECODE= PYTHONPYCACHEPREFIX=$(CURDIR)/.local/pycache $(PY) -m local.server
 
-test: setup $(STAMPS)/chromium lint typecheck unit integration infra synth bundle-check e2e
+test: setup $(STAMPS)/chromium-ja lint typecheck unit integration infra synth bundle-check e2e
 	@echo "all checks passed"
 
 # --- suites --------------------------------------------------------------------------------
@@ -109,7 +111,7 @@ integration: setup
 infra: setup
 	$(PY) -m pytest -q tests/infra
 
-e2e: setup $(STAMPS)/chromium
+e2e: setup $(STAMPS)/chromium-ja
 	$(PY) -m pytest -q tests/e2e
 
 bench: setup runtime-python
@@ -128,7 +130,7 @@ docs: setup
 	$(PY) -m local.docs
 
 # Screenshots of each app's main screens at 1366×768 and 390×844 (docs/screens/, shown in the README).
-screens: setup $(STAMPS)/chromium
+screens: setup $(STAMPS)/chromium-ja
 	$(PY) -m tests.e2e.screens
 
 synth: setup runtime-python

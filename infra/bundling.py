@@ -5,7 +5,7 @@ the shared layer and the third-party layers, with bytecode compiled by the runti
 - The shared layer is the `shoken` package.
 - A dependencies layer holds exactly the requirements/lambda.txt packages its functions import
   (found by reading their import statements, `shoken` followed transitively), so the payments
-  function carries no CSV or mail code of others and the workers carry no QR or JWT library.
+  function carries no CSV or mail code of others and the workers carry no QR library.
   boto3/botocore come from the Lambda runtime and are never shipped: a second botocore in a layer
   would shadow the runtime's and cost its import twice.
 
@@ -59,7 +59,6 @@ PACKAGES_BY_IMPORT: dict[str, tuple[str, ...]] = {
     "pydantic_core": ("pydantic",),  # pydantic's compiled core, installed with it
     "fpdf": ("fpdf2",),
     "fontTools": ("fpdf2",),  # statements subset the font with fpdf2's own dependency
-    "jwt": ("PyJWT",),
     # qrcode writes PNG through pypng, which shoken never imports itself.
     "qrcode": ("qrcode", "pypng"),
 }

@@ -374,6 +374,13 @@ class LocalHTTPServer(ThreadingHTTPServer):
     tls: ssl.SSLContext | None = None
     public_address = "127.0.0.1"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A browser that drops its connection (a closed tab, a cancelled upload, a phone out of signal)
+        is no error of the server's: no traceback for it, only for what is one (issue 14.11)."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def finish_request(self, request: Any, client_address: Any) -> None:
         if self.tls is not None:
             try:

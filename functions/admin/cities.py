@@ -69,11 +69,15 @@ def create(rt: Runtime, caller: Principal, body: CommitteeCreate) -> CommitteeVi
 
 
 def update(rt: Runtime, caller: Principal, committee_id: str, body: CommitteeFields) -> CommitteeView:
+    """The one place a committee's details change, its お問い合わせ先 (name, phone, hours) included: one
+    route, one screen (アクワイアラ詳細, which the menu's お問い合わせ先 opens), one audit entry naming
+    what changed."""
     current = _visible(rt, caller, committee_id)
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden()
+        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
     values = body.model_dump()
     values["issuer_name"] = values.get("issuer_name") or body.name
+    changed_fields = [k for k, v in values.items() if (current.get(k) or None) != v]
     expr = Expr()
     sets = [f"{expr.n(k)} = {expr.v(v)}" for k, v in values.items() if v is not None]
     removes = [expr.n(k) for k, v in values.items() if v is None]
@@ -81,8 +85,14 @@ def update(rt: Runtime, caller: Principal, committee_id: str, body: CommitteeFie
     changed = rt.db.update(
         keys.committee(committee_id), update_text, expr, condition=f"attribute_exists({expr.n('PK')})"
     )
-    api.audit_event("committee_updated", scope=Scope(committee_id), target_type="committee", target_id=committee_id)
-    return view({**current, **changed})
+    api.audit_event(
+        "committee_updated",
+        scope=Scope(committee_id),
+        target_type="committee",
+        target_id=committee_id,
+        fields=changed_fields,
+    )
+    return view(changed)  # the item as written (ALL_NEW): a cleared phone is gone from the reply too
 
 
 class _NumberTaken(Exception):

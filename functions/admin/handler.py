@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -14,7 +12,6 @@ from admin import (
     audit_log,
     bulk_uploads,
     cities,
-    contact,
     email_change,
     grants,
     merchants,
@@ -52,7 +49,6 @@ from admin.schemas import (
     Cancelled,
     ChargeRequest,
     ChargeResult,
-    CommitteeContact,
     CommitteeCreate,
     CommitteeFields,
     CommitteeList,
@@ -104,6 +100,7 @@ from admin.schemas import (
     UserView,
 )
 from shoken import api, runtime, sheets
+from shoken.api import Query, Response
 from shoken.config import AdminConfig
 from shoken.observability import logger, metrics, tracer
 
@@ -468,17 +465,7 @@ def handle_payout_statement(run_id: str, company_id: str):  # type: ignore[no-un
     return _download(name, "application/pdf", content)
 
 
-# --- notices engineer: the committee's contact and お知らせ ---------------------------------------------
-@app.get("/api/admin/committees/<committee_id>/contact")
-def handle_get_contact(committee_id: str) -> CommitteeContact:
-    return contact.get(api.rt(), api.principal(), committee_id)
-
-
-@app.put("/api/admin/committees/<committee_id>/contact")
-def handle_update_contact(committee_id: str, body: CommitteeContact) -> CommitteeContact:
-    return contact.update(api.rt(), api.principal(), committee_id, body)
-
-
+# --- notices engineer: お知らせ (the committee's contact is edited with the committee, PUT above) -------
 @app.get("/api/admin/notices")
 def handle_list_notices(query: Annotated[NoticeAdminQuery, Query()]) -> NoticeAdminList:
     return notices.list_for_committee(api.rt(), api.principal(), query)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shoken.payout_account import PayoutAccountInput  # noqa: F401  (re-exported request model)
 from shoken.payout_calendar import CalendarSettings
+from shoken.validation import Schema
 
 
-class PayoutAccountView(BaseModel):
+class PayoutAccountView(Schema):
     owner_type: Literal["store", "company"]
     owner_id: str
     owner_name: str
@@ -30,11 +31,11 @@ class PayoutAccountView(BaseModel):
     may_edit: bool
 
 
-class PayoutByRequest(BaseModel):
+class PayoutByRequest(Schema):
     payout_by: Literal["store", "company"]
 
 
-class BankNames(BaseModel):
+class BankNames(Schema):
     bank_code: str
     bank_name: str
     branch_code: str | None = None
@@ -42,7 +43,7 @@ class BankNames(BaseModel):
 
 
 # --- committee settings (委託者) and programme calendars ----------------------------------------------
-class PayoutSettingsInput(BaseModel):
+class PayoutSettingsInput(Schema):
     consignor_code: str = Field(pattern=r"^[0-9]{10}$")  # 委託者コード, given by the committee's bank
     consignor_name: str = Field(min_length=1, max_length=80)  # 委託者名 (カナ)
     bank_code: str = Field(min_length=1, max_length=8)
@@ -51,7 +52,7 @@ class PayoutSettingsInput(BaseModel):
     account_number: str = Field(min_length=1, max_length=16)
 
 
-class PayoutSettingsView(BaseModel):
+class PayoutSettingsView(Schema):
     committee_id: str
     registered: bool
     consignor_code: str | None = None
@@ -66,7 +67,7 @@ class PayoutSettingsView(BaseModel):
     updated_at: str | None = None
 
 
-class PeriodView(BaseModel):
+class PeriodView(Schema):
     start: str
     end: str
     pay_date: str
@@ -86,16 +87,16 @@ class CalendarView(CalendarSettings):
 
 
 # --- runs (精算確定) -----------------------------------------------------------------------------------
-class RunRequest(BaseModel):
+class RunRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
     period_end: date
 
 
-class PaidRequest(BaseModel):
+class PaidRequest(Schema):
     paid_on: date
 
 
-class StoreLine(BaseModel):
+class StoreLine(Schema):
     store_id: str
     store_name: str
     voucher_type: str
@@ -107,7 +108,7 @@ class StoreLine(BaseModel):
     net: int
 
 
-class PayeeLine(BaseModel):
+class PayeeLine(Schema):
     payee: str
     payee_type: Literal["store", "company"]
     payee_id: str
@@ -128,7 +129,7 @@ class PayeeLine(BaseModel):
     holder_kana: str | None = None
 
 
-class RunView(BaseModel):
+class RunView(Schema):
     run_id: str
     committee_id: str
     programme_id: str
@@ -149,8 +150,8 @@ class RunView(BaseModel):
     paid_on: str | None = None
     cancelled_at: str | None = None
     created: bool = False  # this request made the run (False: it existed already)
-    lines: list[PayeeLine] = []
+    lines: list[PayeeLine] = []  # noqa: RUF012 - a pydantic field (Schema is a BaseModel): pydantic copies the default
 
 
-class RunList(BaseModel):
+class RunList(Schema):
     items: list[RunView]

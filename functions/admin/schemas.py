@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
@@ -20,23 +20,23 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     UserCreateRequest,
 )
 from shoken.history_models import WalletLine
-from shoken.validation import BodyInt, EmailCode, IsoDate, QueryInt, WalletId
+from shoken.validation import BodyInt, EmailCode, IsoDate, QueryInt, Schema, WalletId
 
 
-class Option(BaseModel):
+class Option(Schema):
     value: str
     label: str
     parent: str | None = None  # committee of a company, company of a store
 
 
-class OptionsResponse(BaseModel):
+class OptionsResponse(Schema):
     roles: list[Option]
     committees: list[Option]
     companies: list[Option]
     stores: list[Option]
 
 
-class UserUpdateRequest(BaseModel):
+class UserUpdateRequest(Schema):
     """氏名・備考の修正. The email may be sent unchanged; a new one goes through EmailChangeRequest."""
 
     name: str = Field(min_length=1, max_length=60)
@@ -44,18 +44,18 @@ class UserUpdateRequest(BaseModel):
     note: str | None = Field(default=None, max_length=500)
 
 
-class EmailChangeRequest(BaseModel):
+class EmailChangeRequest(Schema):
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
     current_password: str = Field(min_length=1, max_length=128)  # the caller's own password
 
 
-class EmailChangeStarted(BaseModel):
+class EmailChangeStarted(Schema):
     message: str
     new_email: str
     minutes: int
 
 
-class EmailChangeConfirm(BaseModel):
+class EmailChangeConfirm(Schema):
     code: EmailCode
 
 
@@ -75,16 +75,16 @@ class UserView(ScopeNames):
     pending_email: str | None = None  # an email change this caller started, waiting for its code
 
 
-class UserList(BaseModel):
+class UserList(Schema):
     items: list[UserView]
     next_cursor: str | None = None
 
 
-class Done(BaseModel):
+class Done(Schema):
     message: str
 
 
-class AuditEntry(BaseModel):
+class AuditEntry(Schema):
     at: str
     action: str
     action_label: str
@@ -100,13 +100,13 @@ class AuditEntry(BaseModel):
     detail_label: str = ""  # the detail in Japanese, as 監査ログ shows it
 
 
-class AuditList(BaseModel):
+class AuditList(Schema):
     items: list[AuditEntry]
     next_cursor: str | None = None
     actions: dict[str, str] = Field(default_factory=dict)  # code → 操作名, for the filter
 
 
-class UserSearch(BaseModel):
+class UserSearch(Schema):
     """管理ユーザ一覧の検索条件 (the manual's fields)."""
 
     user_id: str | None = Field(default=None, max_length=20)
@@ -124,7 +124,7 @@ class UserSearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class AuditSearch(BaseModel):
+class AuditSearch(Schema):
     date_from: IsoDate
     date_to: IsoDate
     action: str | None = Field(default=None, max_length=40)
@@ -140,7 +140,7 @@ class CompanyUpdate(CompanyFields):
     status: Literal["active", "suspended"] = "active"
 
 
-class CompanyView(BaseModel):
+class CompanyView(Schema):
     company_id: str
     committee_id: str
     name: str
@@ -155,7 +155,7 @@ class CompanyView(BaseModel):
     updated_at: str
 
 
-class CompanySearch(BaseModel):
+class CompanySearch(Schema):
     company_id: str | None = Field(default=None, max_length=20)
     name: str | None = Field(default=None, max_length=100)
     status: Literal["", "active", "suspended"] = ""
@@ -164,7 +164,7 @@ class CompanySearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class CompanyList(BaseModel):
+class CompanyList(Schema):
     items: list[CompanyView]
     next_cursor: str | None = None
 
@@ -173,7 +173,7 @@ class StoreUpdate(StoreFields):
     status: Literal["active", "suspended"] = "active"
 
 
-class StoreDetailsUpdate(BaseModel):
+class StoreDetailsUpdate(Schema):
     """What a 企業管理者 keeps up to date for their own stores (the rest is the committee's)."""
 
     phone: str = Field(pattern=PHONE)
@@ -183,7 +183,7 @@ class StoreDetailsUpdate(BaseModel):
     longitude: float | None = Field(default=None, ge=122, le=154)
 
 
-class StoreView(BaseModel):
+class StoreView(Schema):
     store_id: str
     company_id: str
     company_name: str | None = None
@@ -204,7 +204,7 @@ class StoreView(BaseModel):
     updated_at: str
 
 
-class StoreSearch(BaseModel):
+class StoreSearch(Schema):
     store_id: str | None = Field(default=None, max_length=20)
     name: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
@@ -215,7 +215,7 @@ class StoreSearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class StoreList(BaseModel):
+class StoreList(Schema):
     items: list[StoreView]
     next_cursor: str | None = None
 
@@ -224,7 +224,7 @@ class TerminalUpdate(TerminalFields):
     status: Literal["active", "suspended"] = "active"
 
 
-class TerminalView(BaseModel):
+class TerminalView(Schema):
     terminal_id: str
     device_name: str | None = None
     company_id: str
@@ -245,7 +245,7 @@ class TerminalView(BaseModel):
     updated_at: str
 
 
-class TerminalSearch(BaseModel):
+class TerminalSearch(Schema):
     terminal_id: str | None = Field(default=None, max_length=20)
     store: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
@@ -255,12 +255,12 @@ class TerminalSearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class TerminalList(BaseModel):
+class TerminalList(Schema):
     items: list[TerminalView]
     next_cursor: str | None = None
 
 
-class AppUserSearch(BaseModel):
+class AppUserSearch(Schema):
     wallet_id: str | None = Field(default=None, max_length=20)
     external_user_id: str | None = Field(default=None, max_length=60)
     email: str | None = Field(default=None, max_length=254)
@@ -270,7 +270,7 @@ class AppUserSearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class BalanceLine(BaseModel):
+class BalanceLine(Schema):
     voucher_type: str
     voucher_type_label: str
     expires_on: str
@@ -278,7 +278,7 @@ class BalanceLine(BaseModel):
     balance: int
 
 
-class AppUserView(BaseModel):
+class AppUserView(Schema):
     wallet_id: str
     committee_id: str
     email: str
@@ -294,24 +294,24 @@ class AppUserDetail(AppUserView):
     recent: list[WalletLine]
 
 
-class AppUserList(BaseModel):
+class AppUserList(Schema):
     items: list[AppUserView]
     next_cursor: str | None = None
 
 
-class JobCreated(BaseModel):
+class JobCreated(Schema):
     line: int
     id: str
     name: str
 
 
-class JobError(BaseModel):
+class JobError(Schema):
     line: int
     column: str
     reason: str
 
 
-class JobView(BaseModel):
+class JobView(Schema):
     job_id: str
     job_kind: str
     label: str
@@ -328,22 +328,22 @@ class JobView(BaseModel):
     updated_at: str
 
 
-class JobList(BaseModel):
+class JobList(Schema):
     items: list[JobView]
 
 
-class BulkSpecView(BaseModel):
+class BulkSpecView(Schema):
     spec: str
     label: str
     columns: list[str]
     notes: list[str] = Field(default_factory=list)
 
 
-class BulkSpecs(BaseModel):
+class BulkSpecs(Schema):
     specs: list[BulkSpecView]
 
 
-class ProgrammeFields(BaseModel):
+class ProgrammeFields(Schema):
     name: str = Field(min_length=1, max_length=100)
     unit_price: BodyInt = Field(ge=1, le=1_000_000)
     unit_value: BodyInt = Field(ge=1, le=2_000_000)
@@ -388,7 +388,7 @@ class ProgrammeCreate(ProgrammeFields):
     committee_id: str | None = Field(default=None, max_length=20)
 
 
-class ProgrammeView(BaseModel):
+class ProgrammeView(Schema):
     programme_id: str
     committee_id: str
     name: str
@@ -406,11 +406,11 @@ class ProgrammeView(BaseModel):
     reminder_days: list[int] = Field(default_factory=lambda: [30, 7])
 
 
-class ProgrammeList(BaseModel):
+class ProgrammeList(Schema):
     items: list[ProgrammeView]
 
 
-class ChargeRequest(BaseModel):
+class ChargeRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
     units: BodyInt = Field(ge=1, le=100)
     wallet_id: WalletId | None = None
@@ -419,7 +419,7 @@ class ChargeRequest(BaseModel):
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
-class ChargeResult(BaseModel):
+class ChargeResult(Schema):
     number: str
     wallet_id: str
     email: str
@@ -431,13 +431,13 @@ class ChargeResult(BaseModel):
     balance_after: int
 
 
-class Cancelled(BaseModel):
+class Cancelled(Schema):
     number: str
     cancel_number: str
     message: str
 
 
-class GrantRequest(BaseModel):
+class GrantRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
     name: str = Field(min_length=1, max_length=60)
     campaign_name: str | None = Field(default=None, max_length=60)
@@ -447,17 +447,10 @@ class GrantRequest(BaseModel):
 
 
 # --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
-class CommitteeContact(BaseModel):
-    committee_id: str | None = Field(default=None, max_length=10)  # in the reply; ignored in a request
-    name: str = Field(min_length=1, max_length=60)
-    contact_phone: str | None = Field(default=None, max_length=20, pattern=r"^[0-9０-９()（）\-－ ]{6,20}$")
-    contact_hours: str | None = Field(default=None, max_length=60)
-
-
 _CONTROL = {chr(c) for c in range(32) if chr(c) not in "\n\t"} | {"\x7f"}
 
 
-class NoticeFields(BaseModel):
+class NoticeFields(Schema):
     """A notice as the committee writes it: plain text (links are made clickable when shown, safely)."""
 
     committee_id: str | None = Field(default=None, max_length=10)  # the system admin chooses; others: their own
@@ -489,7 +482,7 @@ class NoticeFields(BaseModel):
         return self
 
 
-class NoticeView(BaseModel):
+class NoticeView(Schema):
     notice_id: str
     committee_id: str
     title: str
@@ -507,19 +500,19 @@ class NoticeView(BaseModel):
     updated_at: str
 
 
-class NoticeAdminList(BaseModel):
+class NoticeAdminList(Schema):
     items: list[NoticeView]
     areas: list[str]  # the store areas (地区) an "area" notice may name
 
 
-class NoticeAdminQuery(BaseModel):
+class NoticeAdminQuery(Schema):
     committee_id: str | None = Field(default=None, max_length=10)
 
 
 SERVICE_ID = r"^[a-z0-9][a-z0-9-]{2,39}$"
 
 
-class CommitteeFields(BaseModel):
+class CommitteeFields(Schema):
     """アクワイアラ (a city's voucher committee) as the system admin registers it."""
 
     name: str = Field(min_length=1, max_length=100)
@@ -527,7 +520,8 @@ class CommitteeFields(BaseModel):
     issuer_name: str | None = Field(default=None, max_length=100)  # バリューイシュア; the committee if empty
     wallet_service_name: str = Field(min_length=1, max_length=60)
     external_acquirer_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
-    contact_phone: str | None = Field(default=None, pattern=r"^[0-9\-+() ]{6,20}$")
+    # お問い合わせ先: with the name, shown in every app's footer and sign-in screen (the one place to edit it)
+    contact_phone: str | None = Field(default=None, pattern=PHONE)
     contact_hours: str | None = Field(default=None, max_length=60)
 
 
@@ -536,7 +530,7 @@ class CommitteeCreate(CommitteeFields):
     wallet_service_id: str = Field(pattern=SERVICE_ID)
 
 
-class CommitteeView(BaseModel):
+class CommitteeView(Schema):
     committee_id: str
     name: str
     city: str
@@ -548,12 +542,12 @@ class CommitteeView(BaseModel):
     contact_hours: str | None = None
 
 
-class CommitteeList(BaseModel):
+class CommitteeList(Schema):
     items: list[CommitteeView]
 
 
 # --- sale engineer: resident lists (住民名簿, issues 15/23) ---------------------------------------------
-class ResidentUploadDiff(BaseModel):
+class ResidentUploadDiff(Schema):
     added: int
     removed: int
     unchanged: int
@@ -564,11 +558,11 @@ class ResidentUploadView(JobView):
     diff: ResidentUploadDiff | None = None
 
 
-class ResidentUploadList(BaseModel):
+class ResidentUploadList(Schema):
     items: list[ResidentUploadView]
 
 
-class ResidentListView(BaseModel):
+class ResidentListView(Schema):
     programme_id: str
     listed: bool  # whether the programme has a resident list
     count: int = 0
@@ -579,25 +573,25 @@ class ResidentListView(BaseModel):
     reasons: dict[str, str]  # why personal data may be searched: code -> label
 
 
-class ResidentSearch(BaseModel):
+class ResidentSearch(Schema):
     resident_key: str = Field(min_length=1, max_length=40)
     name_kana: str = Field(min_length=1, max_length=120)
     birth_date: str = Field(min_length=1, max_length=20)
     reason: str = Field(min_length=1, max_length=40)
 
 
-class ResidentSearchResult(BaseModel):
+class ResidentSearchResult(Schema):
     listed: bool
     message: str
 
 
-class SaleSettings(BaseModel):
+class SaleSettings(Schema):
     apply_start: date
     apply_end: date
     units_on_sale: BodyInt = Field(ge=1, le=10_000_000)
 
 
-class DrawView(BaseModel):
+class DrawView(Schema):
     state: str  # drawing / drawn
     rule: str
     seed: str  # also in the audit log, written before the draw: anyone can recompute the result
@@ -607,25 +601,25 @@ class DrawView(BaseModel):
     units_won: int = 0
 
 
-class SaleView(BaseModel):
+class SaleView(Schema):
     programme_id: str
     limit_units: int  # お一人あたりの購入上限: the programme's own limit
     settings: SaleSettings | None = None
     draw: DrawView | None = None
 
 
-class DrawRequest(BaseModel):
+class DrawRequest(Schema):
     rule: Literal["lot", "equal_then_lot"]
 
 
-class PaperApplication(BaseModel):
+class PaperApplication(Schema):
     resident_key: str = Field(min_length=1, max_length=40)
     name_kana: str = Field(min_length=1, max_length=120)
     birth_date: str = Field(min_length=1, max_length=20)
     units: BodyInt = Field(ge=1, le=100)
 
 
-class ApplicationView(BaseModel):
+class ApplicationView(Schema):
     programme_id: str
     units: int
     channel: str

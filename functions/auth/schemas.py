@@ -4,22 +4,22 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shoken.entities import ScopeNames
-from shoken.validation import EmailCode, TerminalId, TerminalPassword
+from shoken.validation import EmailCode, Schema, TerminalId, TerminalPassword
 
 LoginId = Field(min_length=1, max_length=64)
 Password = Field(min_length=1, max_length=128)
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 
 
-class HealthResponse(BaseModel):
+class HealthResponse(Schema):
     status: str
     stage: str
 
 
-class CommitteeSummary(BaseModel):
+class CommitteeSummary(Schema):
     committee_id: str
     name: str
     city: str
@@ -29,49 +29,49 @@ class CommitteeSummary(BaseModel):
     contact_hours: str | None = None
 
 
-class SiteResponse(BaseModel):
+class SiteResponse(Schema):
     committees: list[CommitteeSummary]
     stage: str
     # The badge every screen shows (e.g. 「ローカル」); None on prod, where no badge is shown.
     stage_label: str | None = None
 
 
-class LoginRequest(BaseModel):
+class LoginRequest(Schema):
     login_id: str = LoginId
     password: str = Password
 
 
-class InitialPasswordRequest(BaseModel):
+class InitialPasswordRequest(Schema):
     new_password: str = Password
     confirm_password: str = Password
 
 
-class VerifyRequest(BaseModel):
+class VerifyRequest(Schema):
     code: EmailCode
 
 
-class PasswordChangeRequest(BaseModel):
+class PasswordChangeRequest(Schema):
     current_password: str = Password
     new_password: str = Password
     confirm_password: str = Password
 
 
-class ResetRequest(BaseModel):
+class ResetRequest(Schema):
     login_id: str = LoginId
 
 
-class ResetConfirmRequest(BaseModel):
+class ResetConfirmRequest(Schema):
     token: str = Field(min_length=20, max_length=128, pattern=r"^[A-Za-z0-9_-]+$")
     new_password: str = Password
     confirm_password: str = Password
 
 
-class TerminalCredentials(BaseModel):
+class TerminalCredentials(Schema):
     terminal_id: TerminalId
     password: TerminalPassword
 
 
-class WalletStartRequest(BaseModel):
+class WalletStartRequest(Schema):
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
     service_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_-]+$")
 
@@ -93,14 +93,14 @@ class MeResponse(Me):
     csrf_token: str
 
 
-class SignInStep(BaseModel):
+class SignInStep(Schema):
     next: Literal["change_password", "verify_email", "done"]
     email_hint: str | None = None
     me: Me | None = None
     csrf_token: str | None = None
 
 
-class TerminalInfo(BaseModel):
+class TerminalInfo(Schema):
     terminal_id: str
     store_id: str
     store_name: str
@@ -109,5 +109,5 @@ class TerminalInfo(BaseModel):
     device_name: str | None = None
 
 
-class Accepted(BaseModel):
+class Accepted(Schema):
     message: str

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
-
 from shoken.history_models import HistorySearch
+from shoken.validation import Schema
 
 
-class ExportView(BaseModel):
+class ExportView(Schema):
     job_id: str
     label: str
     state: str  # queued 待機中 / running 作成中 / done 完了 / failed 失敗
@@ -24,11 +23,11 @@ class ExportView(BaseModel):
     expired: bool = False
 
 
-class ExportList(BaseModel):
+class ExportList(Schema):
     items: list[ExportView]
 
 
-class ExportLink(BaseModel):
+class ExportLink(Schema):
     url: str
     expires_in: int
     filename: str

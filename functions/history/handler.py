@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, ParamSpec
 
-from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -23,6 +21,7 @@ from history.report_models import (
     UnusedQuery,
 )
 from shoken import api, history_search, notices, runtime, sheets
+from shoken.api import Query, Response
 from shoken.config import HistoryConfig
 from shoken.history_models import Detail, HistorySearch, Page
 from shoken.observability import logger, metrics, tracer

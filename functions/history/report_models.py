@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shoken.db.dynamo import Item
 from shoken.txn_types import TxnType
-from shoken.validation import IsoDate
+from shoken.validation import IsoDate, Schema
 
 
-class TotalRow(BaseModel):
+class TotalRow(Schema):
     key: str
     label: str
     payments: int = 0
@@ -44,14 +44,14 @@ class TotalRow(BaseModel):
         self.net_payments = self.payments - self.cancels
 
 
-class Totals(BaseModel):
+class Totals(Schema):
     group: str
     date_from: str
     date_to: str
     rows: list[TotalRow]
 
 
-class SettlementRow(BaseModel):
+class SettlementRow(Schema):
     store_id: str
     store_name: str
     company_id: str
@@ -85,13 +85,13 @@ class SettlementRow(BaseModel):
         self.net_dedicated = self.payment_dedicated - self.cancel_dedicated
 
 
-class Settlement(BaseModel):
+class Settlement(Schema):
     date_from: str
     date_to: str
     rows: list[SettlementRow]
 
 
-class UnusedRow(BaseModel):
+class UnusedRow(Schema):
     programme_id: str
     programme_name: str
     voucher_type: str
@@ -99,13 +99,13 @@ class UnusedRow(BaseModel):
     unused: int
 
 
-class Unused(BaseModel):
+class Unused(Schema):
     on: str
     rows: list[UnusedRow]
     total: int
 
 
-class Daily(BaseModel):
+class Daily(Schema):
     """日計: what one store took on one day, for closing the till."""
 
     date: str
@@ -118,23 +118,23 @@ class Daily(BaseModel):
     net: int = 0  # payments minus cancels
 
 
-class DailyQuery(BaseModel):
+class DailyQuery(Schema):
     date: str = Field(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
-class ReportQuery(BaseModel):
+class ReportQuery(Schema):
     date_from: IsoDate
     date_to: IsoDate
     group: str = Field(default="day", pattern=r"^(day|store|company|voucher_type)$")
     committee_id: str | None = Field(default=None, max_length=20)
 
 
-class SettlementQuery(BaseModel):
+class SettlementQuery(Schema):
     date_from: IsoDate
     date_to: IsoDate
     committee_id: str | None = Field(default=None, max_length=20)
 
 
-class UnusedQuery(BaseModel):
+class UnusedQuery(Schema):
     on: IsoDate
     committee_id: str | None = Field(default=None, max_length=20)

@@ -7,7 +7,6 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from payments import cancel, mpm
 from payments.schemas import CancelResult, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
 from shoken import api, payment, runtime
 from shoken.config import PaymentsConfig
@@ -26,16 +25,22 @@ def handle_pay(body: PayRequest) -> Receipt:
 
 @app.post("/api/transactions/<number>/cancel")
 def handle_cancel_payment(number: str) -> CancelResult:
+    from payments import cancel  # loaded by the first cancel, not by every payment's cold start
+
     return cancel.cancel(api.rt(), api.principal(), number)
 
 
 @app.post("/api/merchant/mpm")
 def handle_create_mpm_request(body: MpmCreate) -> MpmCreated:
+    from payments import mpm  # as cancel: off the payment's path
+
     return mpm.create(api.rt(), api.principal(), body.amount)
 
 
 @app.get("/api/merchant/mpm/<request_id>")
 def handle_get_mpm_request(request_id: str) -> MpmState:
+    from payments import mpm
+
     return mpm.state(api.rt(), api.principal(), request_id)
 
 

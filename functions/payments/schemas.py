@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shoken.payment import MAX_AMOUNT, PaymentResult
 from shoken.validation import BodyInt
 
 IDEMPOTENCY_KEY = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
+# Models off the payment's own path are built on their first use, not at every cold start (issue 19).
+OFF_PAYMENT_PATH = ConfigDict(defer_build=True)
 
 
 class PayRequest(BaseModel):
@@ -35,6 +37,8 @@ class Receipt(BaseModel):
 
 
 class CancelResult(BaseModel):
+    model_config = OFF_PAYMENT_PATH
+
     number: str
     cancel_number: str
     status: str
@@ -46,10 +50,14 @@ class CancelResult(BaseModel):
 
 
 class MpmCreate(BaseModel):
+    model_config = OFF_PAYMENT_PATH
+
     amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
 
 
 class MpmCreated(BaseModel):
+    model_config = OFF_PAYMENT_PATH
+
     request_id: str
     qr_text: str
     image: str
@@ -58,6 +66,8 @@ class MpmCreated(BaseModel):
 
 
 class MpmState(BaseModel):
+    model_config = OFF_PAYMENT_PATH
+
     state: Literal["open", "paid", "expired"]
     amount: int
     valid_until: int

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import api, notices, runtime
+from shoken.api import Query
 from shoken.config import WalletConfig
 from shoken.observability import logger, metrics, tracer
 from wallet import codes, home, lists, mpm, sale

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shoken.history_models import WalletLine
-from shoken.validation import BodyInt
+from shoken.validation import BodyInt, Schema
 
 
-class BalanceLine(BaseModel):
+class BalanceLine(Schema):
     voucher_type: str
     voucher_type_label: str
     expires_on: str
@@ -19,7 +19,7 @@ class BalanceLine(BaseModel):
     balance: int
 
 
-class Home(BaseModel):
+class Home(Schema):
     wallet_id: str
     service_name: str
     balance: int  # ご利用可能金額: everything spendable today (共通券 + 専用券)
@@ -29,7 +29,7 @@ class Home(BaseModel):
     pending: int  # bought but not yet in its usage period
 
 
-class QrIssued(BaseModel):
+class QrIssued(Schema):
     poll_id: str
     token: str
     image: str  # PNG data URL
@@ -37,7 +37,7 @@ class QrIssued(BaseModel):
     ttl_seconds: int
 
 
-class PaymentDone(BaseModel):
+class PaymentDone(Schema):
     number: str
     amount: int
     store_name: str
@@ -46,28 +46,28 @@ class PaymentDone(BaseModel):
     method: str
 
 
-class QrState(BaseModel):
+class QrState(Schema):
     state: Literal["waiting", "paid", "expired"]
     valid_until: int
     payment: PaymentDone | None = None
 
 
-class HistoryPage(BaseModel):
+class HistoryPage(Schema):
     items: list[WalletLine]
     next_cursor: str | None = None
 
 
-class HistoryQuery(BaseModel):
+class HistoryQuery(Schema):
     cursor: str | None = Field(default=None, max_length=2000)
 
 
-class StoreQuery(BaseModel):
+class StoreQuery(Schema):
     name: str | None = Field(default=None, max_length=60)
     area: str | None = Field(default=None, max_length=40)
     cursor: str | None = Field(default=None, max_length=2000)
 
 
-class StoreLine(BaseModel):
+class StoreLine(Schema):
     store_id: str
     name: str
     area: str | None = None
@@ -77,13 +77,13 @@ class StoreLine(BaseModel):
     vouchers: str  # 共通券のみ / 共通券・専用券
 
 
-class StorePage(BaseModel):
+class StorePage(Schema):
     items: list[StoreLine]
     areas: list[str]
     next_cursor: str | None = None
 
 
-class MpmView(BaseModel):
+class MpmView(Schema):
     request_id: str
     store_name: str
     amount: int
@@ -91,12 +91,12 @@ class MpmView(BaseModel):
     valid_until: int
 
 
-class MpmPay(BaseModel):
+class MpmPay(Schema):
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
 # --- sale engineer: applying in the wallet (申込, issue 15) ----------------------------------------------
-class WalletSale(BaseModel):
+class WalletSale(Schema):
     programme_id: str
     programme_name: str
     apply_start: str
@@ -109,15 +109,15 @@ class WalletSale(BaseModel):
     won_units: int = 0
 
 
-class EligibilityRequest(BaseModel):
+class EligibilityRequest(Schema):
     resident_key: str = Field(min_length=1, max_length=40)
     name_kana: str = Field(min_length=1, max_length=120)
     birth_date: str = Field(min_length=1, max_length=20)
 
 
-class ApplicationRequest(BaseModel):
+class ApplicationRequest(Schema):
     units: BodyInt = Field(ge=1, le=100)
 
 
-class WalletSales(BaseModel):
+class WalletSales(Schema):
     items: list[WalletSale]  # the committee's programmes sold by application

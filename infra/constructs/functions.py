@@ -90,13 +90,16 @@ class Functions(Construct):
             return
         scaling = alias.add_auto_scaling(min_capacity=0, max_capacity=concurrency)
         opens, closes = self._config.payments_warm_hours
+        # A scheduled action only moves capacity that lies outside its new [min, max]: closing with
+        # min 0 but max `concurrency` would leave the warm environments running (and billed) all
+        # night. So the close sets both to 0 and the opening both to `concurrency`.
         for name, hour, capacity in (("Open", opens, concurrency), ("Close", closes, 0)):
             scaling.scale_on_schedule(
                 f"Payments{name}",
                 schedule=appscaling.Schedule.cron(hour=str(hour), minute="0"),
                 time_zone=TimeZone.ASIA_TOKYO,
                 min_capacity=capacity,
-                max_capacity=concurrency,
+                max_capacity=capacity,
             )
 
     def dependencies_layer(self, area: str) -> lambda_.LayerVersion:

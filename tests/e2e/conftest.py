@@ -29,9 +29,11 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
-    "--lang=ja-JP",
 ]
 # What the people using shoken have: a Japanese browser in Japan time, with Japanese fonts (SPEC §13).
+# On Linux Chromium takes its UI language from LANGUAGE/LANG (its --lang flag is ignored there) and
+# needs that language's resources (Debian's chromium-l10n). Playwright's `locale` only changes
+# navigator.language and Intl: date fields and file pickers follow the UI language.
 BROWSER_ENV = {"LANG": "ja_JP.UTF-8", "LANGUAGE": "ja", "TZ": "Asia/Tokyo"}
 PHONE = {"width": 390, "height": 844}
 PC = {"width": 1366, "height": 768}
@@ -126,6 +128,7 @@ def playwright() -> Iterator[Any]:
 def browser(playwright: Any) -> Iterator[Any]:
     assert japanese_fonts_installed(), "no Japanese font: install Debian's fonts-noto-cjk (make test does)"
     launched = launch(playwright)
+    assert_browser_speaks_japanese(launched)
     yield launched
     launched.close()
 
@@ -136,6 +139,55 @@ def launch(playwright: Any, extra_args: list[str] | None = None) -> Any:
         headless=True,
         args=[*CHROMIUM_ARGS, *(extra_args or [])],
         env={**os.environ, **BROWSER_ENV},
+    )
+
+
+def rendered_fields(page: Any, selector: str) -> str:
+    """What a date/time input shows, read from Chromium's own accessibility tree (the fields live in
+    the browser's shadow DOM, out of reach of the page): e.g. "年/月/日 時間:分" for a Japanese user,
+    "Month/Day/Year, Hours:Minutes AM/PM" for an American one. A file input gives the words beside its
+    button ("選択されていません" / "No file chosen")."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        node_id = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+        backend = cdp.send("DOM.describeNode", {"nodeId": node_id})["node"]["backendNodeId"]
+        nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        cdp.detach()
+    by_id = {n["nodeId"]: n for n in nodes}
+    top = next(n for n in nodes if n.get("backendDOMNodeId") == backend)
+    if top.get("role", {}).get("value") == "button":
+        return str(top.get("value", {}).get("value", ""))
+    parts: list[str] = []
+
+    def walk(node: dict[str, Any]) -> None:
+        role = node.get("role", {}).get("value")
+        name = str(node.get("name", {}).get("value", ""))
+        if role == "spinbutton":
+            parts.append(name.split(" ")[0])  # Chromium repeats the field's name ("年 年")
+            return
+        if role == "StaticText" and not any(c.isdigit() for c in name):
+            parts.append(name.replace("\u202f", " "))
+        for child in node.get("childIds", []):
+            if child in by_id:
+                walk(by_id[child])
+
+    walk(top)
+    return "".join(parts).strip()
+
+
+def assert_browser_speaks_japanese(browser: Any) -> None:
+    """The launched Chromium shows date fields and file pickers in Japanese (no server page needed)."""
+    context = browser.new_context(**context_options(PC))
+    try:
+        probe = context.new_page()
+        probe.set_content("<input type=date id=d><input type=file id=f>")
+        shown = (rendered_fields(probe, "#d"), rendered_fields(probe, "#f"))
+    finally:
+        context.close()
+    assert shown == ("年/月/日", "選択されていません"), (
+        f"Chromium's UI is not Japanese ({shown}): install Debian's chromium-l10n (make test does)"
     )
 
 

@@ -55,9 +55,15 @@ def console(server: LocalServer, browser: Any) -> None:
     page.get_by_role("status").filter(has_text="件目を表示中").wait_for()
     shoot(page, "console-history", "section[aria-label=検索結果]")
     page.goto(server.base_url + "/admin/#/reports")
+    # The demo's payments are spread over the last 40 days (this month alone may have none yet).
+    page.evaluate("""() => {
+      const from = document.querySelector('input[name=date_from]');
+      from.value = new Date(Date.now() + 9 * 3600e3 - 40 * 86400e3).toISOString().slice(0, 10);
+    }""")
     page.get_by_label("集計単位").select_option("store")
     page.get_by_role("button", name="集計する").click()
     page.get_by_role("heading", name="精算 (店舗別)").wait_for()
+    page.get_by_role("img", name="決済額 (取消控除後) のグラフ").wait_for()
     shoot(page, "console-reports", "main h2")
     page.goto(server.base_url + "/admin/#/stores")
     page.locator("main tbody tr").first.wait_for()

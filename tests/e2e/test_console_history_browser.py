@@ -8,7 +8,56 @@ from typing import Any
 
 import openpyxl
 
-from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options
+from tests.e2e.conftest import (
+    PC,
+    PHONE,
+    LocalServer,
+    assert_accessible,
+    console_sign_in,
+    context_options,
+    rendered_fields,
+)
+
+
+def focused(page: Any) -> str:
+    return str(
+        page.evaluate(
+            "() => document.activeElement.getAttribute('aria-label') || document.activeElement.getAttribute('role')"
+        )
+    )
+
+
+def pages_through_with_the_keyboard(page: Any) -> None:
+    """The shared pager (issue 14.11): › and Enter turn the page and keep the focus on ›; on the last
+    page the focus moves to 「N-M件目を表示中」; « goes back to the first page."""
+    nav = page.get_by_role("navigation", name="ページ送り", exact=True)
+    status = nav.get_by_role("status")
+    first, previous, following = (
+        nav.get_by_role("button", name=n) for n in ("最初のページ", "前のページ", "次のページ")
+    )
+    assert first.is_disabled() and previous.is_disabled() and following.is_enabled()
+    numbers = [page.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    following.focus()
+    while True:
+        page.keyboard.press("Enter")
+        n = len(numbers)
+        status.filter(has_text=re.compile(rf"^{5 * n + 1}-\d+件目を表示中$")).wait_for()
+        assert nav.locator(".pager-page").inner_text().endswith(str(n + 1))
+        numbers.append(page.locator("tbody tr td:nth-child(2)").all_inner_texts())
+        if following.is_disabled():
+            assert focused(page) == "status"  # not lost to the page
+            break
+        assert focused(page) == "次のページ" and len(numbers[-1]) == 5
+    flat = [x for rows in numbers for x in rows]
+    assert len(numbers) >= 3 and len(flat) == len(set(flat)), "pages overlap or repeat"
+    previous.click()
+    status.filter(has_text=re.compile(rf"^{5 * (len(numbers) - 2) + 1}-")).wait_for()
+    assert focused(page) == "前のページ"
+    first.focus()
+    page.keyboard.press("Enter")
+    status.filter(has_text=re.compile(r"^1-5件目を表示中$")).wait_for()
+    assert page.locator("tbody tr td:nth-child(2)").all_inner_texts() == numbers[0]
+    assert focused(page) == "status"
 
 
 def test_search_detail_reservation_download_and_report(server: LocalServer, browser: Any) -> None:
@@ -18,6 +67,8 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     console_sign_in(page, server, "ena-0001", "ena0001@shoken.example")
     page.goto(server.base_url + "/admin/#/history")
     page.get_by_role("heading", name="取引履歴一覧").wait_for()
+    # The date fields read as a Japanese clerk's do (issue 14.1), not "10/23/2026, 12:00 AM".
+    assert rendered_fields(page, "input[name=date_from]") == "年/月/日 時間:分"
     # The demo's payments are spread over the last weeks: search the last 40 days.
     page.evaluate("""() => {
       const from = document.querySelector('input[name=date_from]');
@@ -25,11 +76,18 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
       from.value = d.toISOString().slice(0, 10) + 'T00:00';
     }""")
     page.get_by_label("決済", exact=True).check()
+    # Pages of 5 rather than 50 (the demo has about 20 payments), so the real cursors page several times.
+    page.route(
+        re.compile(r".*/api/history\?.*"),
+        lambda route: route.continue_(url=route.request.url.replace("page_size=50", "page_size=5")),
+    )
     page.get_by_role("button", name="検索", exact=True).click()
     status = page.get_by_role("status").filter(has_text="件目を表示中")
     status.wait_for()
-    assert re.match(r"1-\d+件目を表示中", status.inner_text())
+    assert status.inner_text() == "1-5件目を表示中"
     assert_accessible(page)
+    pages_through_with_the_keyboard(page)
+    page.unroute(re.compile(r".*/api/history\?.*"))
     first = page.locator("tbody tr").first
     assert first.locator("td").nth(3).inner_text() == "決済"
     number = first.locator("td").nth(1).inner_text()
@@ -65,6 +123,12 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     chart = page.get_by_role("img", name="決済額 (取消控除後) のグラフ")
     chart.wait_for()
     assert chart.locator("rect").count() >= 1
+    assert "店舗外" not in str(chart.text_content())  # payments only; charges and grants are in the table
+    # On a phone the chart's words keep their size (a scaled 760-wide drawing made them 6 px)
+    page.set_viewport_size(PHONE)
+    sizes = chart.evaluate("(svg) => [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)")
+    assert min(sizes) >= 14, sizes
+    page.set_viewport_size(PC)
     page.get_by_role("heading", name="精算 (店舗別)").wait_for()
     assert_accessible(page)
     context.close()

@@ -29,11 +29,77 @@ def check(page: Any, where: str) -> None:
         page.wait_for_timeout(50)
         wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert wide <= 1, f"{where} at {size['width']}px scrolls sideways by {wide}px"
+    # On a phone a detail list keeps room for its values (a fixed 220px label column left one character a line)
+    cramped = page.evaluate(
+        """() => [...document.querySelectorAll('dl.detail')].filter((dl) => dl.offsetParent).flatMap((dl) =>
+          [...dl.querySelectorAll('dd')].filter((dd) => dd.getBoundingClientRect().width < 0.55 * dl.clientWidth)
+            .map((dd) => dd.textContent.slice(0, 20)))"""
+    )
+    assert not cramped, f"{where} at {PHONE['width']}px squeezes values: {cramped}"
+    # A card's first heading sits at the card's padding, with no blank band above it
+    banded = page.evaluate(
+        """() => [...document.querySelectorAll('.card > h2:first-child')].filter((h) => h.offsetParent)
+          .filter((h) => h.getBoundingClientRect().top - h.parentElement.getBoundingClientRect().top > 24)
+          .map((h) => h.textContent)"""
+    )
+    assert not banded, f"{where}: blank band above {banded}"
+    # No heading over nothing (「登録結果」 stood alone before the first upload)
+    bare = page.evaluate(
+        """() => [...document.querySelectorAll('main h2')].filter((h) => h.offsetParent).filter((h) => {
+          let next = h.nextElementSibling;
+          while (next && (!next.offsetParent || !next.getBoundingClientRect().height)) next = next.nextElementSibling;
+          return !next || !next.innerText.trim();
+        }).map((h) => h.textContent)"""
+    )
+    assert not bare, f"{where}: headings with nothing under them: {bare}"
     text = page.evaluate("() => document.body.innerText")
     found = sorted({text[max(0, m.start() - 30) : m.end() + 10] for m in INTERNAL.finditer(text)})
     assert not found, f"{where} shows internal words: {found}"
 
 
+# Every list pages alike (issue 14.11, web/shared/pager.js): « ‹ N › with 「N-M件目を表示中」 above the list at
+# its right edge; no other paging control (さらに表示, 前へ/次へ) anywhere.
+PAGER_WORDS = {
+    "ja": ("ページ送り", ["最初のページ", "前のページ", "次のページ"], r"\d+-\d+件目を表示中|ありません"),
+    "en": ("Pages", ["First page", "Previous page", "Next page"], r"Showing \d+-\d+|No "),
+}
+OTHER_PAGING = re.compile(r"さらに表示|もっと見る|前へ|次へ|Show more|Load more")
+
+
+def check_pager(page: Any, where: str, language: str = "ja") -> None:
+    name, buttons, status = PAGER_WORDS[language]
+    shown = page.evaluate(
+        """(name) => {
+          const navs = [...document.querySelectorAll('nav.pager')].filter((n) => !n.hidden && n.getAttribute('aria-label') === name);
+          if (navs.length !== 1) return { count: navs.length };
+          const nav = navs[0];
+          const list = nav.closest('section.paged');
+          const rows = list && list.querySelector('.pager-rows');
+          const box = nav.getBoundingClientRect();
+          const end = [...nav.children].reduce((r, c) => Math.max(r, c.getBoundingClientRect().right), 0);
+          return { count: 1,
+            buttons: [...nav.querySelectorAll('button')].map((b) => b.getAttribute('aria-label')),
+            status: nav.querySelector('[role=status]')?.textContent || '',
+            page: nav.querySelector('.pager-page')?.textContent || '',
+            gapRight: list ? list.getBoundingClientRect().right - end : -1,
+            above: rows ? box.bottom <= rows.getBoundingClientRect().top + 1 : false,
+            words: document.body.innerText };
+        }""",
+        name,
+    )
+    assert shown["count"] == 1, f"{where}: {shown['count']} pagers named {name}"
+    assert shown["buttons"] == buttons and re.search(status, shown["status"]), (
+        where,
+        shown["buttons"],
+        shown["status"],
+    )
+    assert shown["above"] and shown["gapRight"] <= 2, f"{where}: the pager is not at the list's top right: {shown}"
+    assert not OTHER_PAGING.search(shown["words"]), (
+        f"{where}: another paging control: {OTHER_PAGING.search(shown['words'])}"
+    )
+
+
+PAGED = {"#/users", "#/companies", "#/stores", "#/terminals", "#/app-users", "#/audit"}
 CONSOLE_PAGES = [
     "#/history", "#/files", "#/reports", "#/users", "#/users/new", "#/companies", "#/companies/new", "#/stores",
     "#/stores/new", "#/terminals", "#/terminals/new", "#/programmes", "#/charge", "#/campaigns", "#/app-users",
@@ -53,6 +119,9 @@ def test_every_console_page_fits_and_speaks_japanese(server: LocalServer, browse
         page.goto(f"{server.base_url}/admin/{hash_}")
         page.locator("main h1").first.wait_for()
         check(page, hash_)
+        if hash_ in PAGED:
+            page.get_by_role("status").filter(has_text=re.compile("件目を表示中|ありません")).wait_for()
+            check_pager(page, hash_)
         if hash_ in DETAILS:
             link = page.locator(f"main a[href^='{DETAILS[hash_]}']").first
             link.wait_for()
@@ -67,9 +136,25 @@ def test_every_console_page_fits_and_speaks_japanese(server: LocalServer, browse
             page.get_by_role("button", name="検索", exact=True).click()
             page.get_by_role("status").filter(has_text="件目を表示中").wait_for()
             check(page, "取引履歴一覧 (results)")
+            check_pager(page, "取引履歴一覧 (results)")
             page.locator("main tbody a").first.click()
             page.get_by_role("heading", name="取引履歴詳細").wait_for()
             check(page, "#/history/detail")
+    # The local mailbox, where a tester on a phone reads the codes, fits too (its mails wrapped sideways)
+    page.goto(f"{server.base_url}/_local/mail")
+    page.get_by_role("heading", name="ローカルメールボックス").wait_for()
+    check(page, "/_local/mail")
+    page.goto(f"{server.base_url}/admin/#/password")
+    page.locator("main h1").first.wait_for()
+    # On a phone the closed menu is out of sight and out of the keyboard's way; ≡ opens it
+    page.set_viewport_size(PHONE)
+    menu = page.get_by_role("navigation", name="メニュー")
+    menu.get_by_role("link", name="監査ログ").wait_for(state="hidden", timeout=3000)
+    page.get_by_role("button", name="メニュー").click()
+    menu.get_by_role("link", name="監査ログ").wait_for()
+    page.get_by_role("button", name="メニュー").click()
+    menu.get_by_role("link", name="監査ログ").wait_for(state="hidden")
+    page.set_viewport_size(PC)
     # A refused change names the field in words, not a code (「現在のパスワード: mismatch」 before).
     # The form is checked before its confirm dialog (issue 14.6): no dialog for what cannot be sent.
     page.goto(f"{server.base_url}/admin/#/password")
@@ -154,6 +239,8 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
         till.get_by_role("link", name=item).click()
         till.get_by_role("heading", name=heading).wait_for()
         check(till, heading)
+    till.get_by_role("status").filter(has_text="件目を表示中").wait_for()
+    check_pager(till, "加盟店 取引履歴")
     # 日計 counts today's payment (the totals follow the stream within a few seconds).
     daily = till.locator("section[aria-labelledby=daily-title] dd").first
     for _ in range(20):
@@ -165,7 +252,12 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
         till.get_by_role("link", name="取引履歴").click()
         till.get_by_role("heading", name="取引履歴").wait_for()
     assert re.match(r"[1-9][\d,]*件 [\d,]+円", daily.inner_text()), daily.inner_text()
-    # 取引番号で検索 opens that transaction's 取引詳細.
+    # 取引番号で検索 opens that transaction's 取引詳細; it comes before the day's list, not after 50 rows of it.
+    number_box, list_box = (
+        till.get_by_label("取引番号で検索").bounding_box(),
+        till.locator("section.paged").bounding_box(),
+    )
+    assert number_box and list_box and number_box["y"] < list_box["y"]
     till.get_by_label("取引番号で検索").fill(number)
     till.get_by_role("button", name="検索").click()
     till.get_by_role("heading", name="取引詳細").wait_for()
@@ -185,6 +277,7 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
             wallet.get_by_role("heading", name=link).wait_for()
             wallet.locator("ul.list li").first.wait_for()
             check(wallet, f"wallet {link}")
+            check_pager(wallet, f"wallet {link}", language)
             if language == "en":
                 # data (store and campaign names, addresses) stays as written; every word of the app is English
                 words = wallet.locator("main h1, main button, main label, main .badge").all_inner_texts()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import struct
+import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime
@@ -37,3 +40,28 @@ def test_a_local_s3_link_without_a_valid_signature_is_refused_as_s3_refuses_it(s
             urllib.request.urlopen(url, timeout=10)  # noqa: S310
         body = refused.value.read()
         assert refused.value.code == 403 and any(f"<Code>{c}</Code>".encode() in body for c in codes), body
+
+
+def test_a_dropped_connection_prints_no_traceback(server: LocalServer) -> None:
+    # Given the server's log so far
+    log = next(server.state_dir.parent.glob(f"server-{server.base_url.rsplit(':', 1)[1]}.log"))
+    before = log.stat().st_size
+    port = int(server.base_url.rsplit(":", 1)[1])
+    # When browsers drop connections: mid-headers, mid-body, and before reading the answer
+    for sent in (
+        b"GET /api/health HTTP/1.1\r\nHost: x\r\n",
+        b"POST /api/wallet/auth/start HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 90\r\n\r\n{",
+        b"GET /shared/app.css HTTP/1.1\r\nHost: x\r\n\r\n",
+    ):
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(sent)
+            time.sleep(0.1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # close with a reset
+    time.sleep(0.5)
+    # Then the server goes on answering, and its log has no traceback for them
+    with urllib.request.urlopen(server.base_url + "/api/health", timeout=10) as reply:  # noqa: S310
+        assert reply.status == 200
+    with log.open("rb") as written:
+        written.seek(before)
+        added = written.read().decode("utf-8", "replace")
+    assert "Traceback" not in added and "Exception occurred" not in added, added

@@ -57,6 +57,9 @@ def test_register_merchant_then_set_up_the_merchant_app(server: LocalServer, bro
     password = console.locator("dt:text-is('端末パスワード') + dd").inner_text()
     assert re.fullmatch(r"\d{12}", terminal_id) and re.fullmatch(r"\d{4}", password)
     assert console.locator("dt:text-is('端末利用種別') + dd").inner_text() == "加盟店アプリ"
+    # Not yet set up: 未設定, and no empty 設定した機器 row beside it
+    assert console.locator("dt:text-is('端末設定') + dd").inner_text() == "未設定"
+    assert console.locator("dt:text-is('設定した機器')").count() == 0
 
     console.get_by_role("link", name="管理ユーザ登録").click()
     console.get_by_role("heading", name="管理ユーザ登録").wait_for()

@@ -32,6 +32,17 @@ def test_committee_posts_a_notice_and_a_resident_reads_it(server: LocalServer, p
         console.get_by_role("heading", name="お知らせ詳細").wait_for()
         console.get_by_text("すべての利用者").wait_for()
         assert_accessible(console)
+        # The contact is edited in one place (issue 14): the menu's お問い合わせ先 opens アクワイアラ詳細 at
+        # the phone field; its update changes the footer at once
+        console.get_by_role("link", name="お問い合わせ先").click()
+        console.get_by_role("heading", name="アクワイアラ詳細").wait_for()
+        console.wait_for_function("() => document.activeElement && document.activeElement.name === 'contact_phone'")
+        console.get_by_label("問い合わせ受付時間").fill("平日8:30~17:15")
+        console.get_by_role("button", name="更新").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("更新しました。").wait_for()
+        console.locator("#site-footer").get_by_text("平日8:30~17:15").wait_for()
+        assert "#/committees/detail?id=1" in console.url  # the same screen as アクワイアラ一覧 → 詳細
     finally:
         context.close()
 
@@ -39,7 +50,7 @@ def test_committee_posts_a_notice_and_a_resident_reads_it(server: LocalServer, p
     page.goto(server.base_url + "/wallet/")
     footer = page.locator("#site-footer")
     footer.get_by_text("0573-54-2902").wait_for()
-    assert "恵那市商品券事業実行委員会" in footer.inner_text() and "平日8:30~17:00" in footer.inner_text()
+    assert "恵那市商品券事業実行委員会" in footer.inner_text() and "平日8:30~17:15" in footer.inner_text()
     assert page.locator("#stage-badge").inner_text() == "【ローカル】"
     page.get_by_label("メールアドレス").fill("hanako@example.jp")
     page.get_by_role("button", name="確認コードを送信").click()

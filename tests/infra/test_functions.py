@@ -134,10 +134,12 @@ def test_payments_are_kept_warm_during_shop_hours_where_the_stage_asks(synth: Sy
     actions = {a["Schedule"]: a for a in target["ScheduledActions"]}
     assert set(actions) == {f"cron(0 {opens} * * ? *)", f"cron(0 {closes} * * ? *)"}
     assert all(a["Timezone"] == "Asia/Tokyo" for a in actions.values())
-    assert (
-        actions[f"cron(0 {opens} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == config.payments_warm_concurrency
-    )
-    assert actions[f"cron(0 {closes} * * ? *)"]["ScalableTargetAction"]["MinCapacity"] == 0
+    opening = actions[f"cron(0 {opens} * * ? *)"]["ScalableTargetAction"]
+    closing = actions[f"cron(0 {closes} * * ? *)"]["ScalableTargetAction"]
+    assert opening == {"MinCapacity": config.payments_warm_concurrency, "MaxCapacity": config.payments_warm_concurrency}
+    # Outside the hours the warm environments are gone: a scheduled action scales in only to its new
+    # maximum (capacity within [min, max] is left as it is), so the close must set the maximum to 0 too.
+    assert closing == {"MinCapacity": 0, "MaxCapacity": 0}
     # The warm alias is the payments function's `live` alias, the one the API invokes ($LATEST is
     # not covered by provisioned concurrency).
     payments = synth.logical_ids["prod"]["payments"]

@@ -59,7 +59,6 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/terminals/{terminal_id}": {},
     "PUT /api/admin/programmes/{programme_id}": PROGRAMME,
     "POST /api/wallet/mpm/{request_id}/pay": {"idempotency_key": "matrix-000000000001"},
-    "PUT /api/admin/committees/{committee_id}/contact": {"name": "委員会", "contact_phone": "0573-00-0000"},
     "POST /api/admin/programmes/{programme_id}/residents/search": {
         "resident_key": "A-1", "name_kana": "ヤマダ", "birth_date": "1980-04-01", "reason": "counter_identity",
     },

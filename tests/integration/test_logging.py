@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver
 
+from shoken import api
 from shoken.observability import logger
 from tests.integration.conftest import City, console_login
 from tests.support.client import Client
@@ -18,13 +18,13 @@ def test_an_anonymous_call_after_a_signed_in_one_logs_no_role_or_user(
 ) -> None:
     signed_in = console_login("ena-0001")
     seen: list[dict[str, Any]] = []
-    original = APIGatewayHttpResolver.resolve
+    original = api._dispatch
 
-    def probe(self: APIGatewayHttpResolver, event: dict[str, Any], context: Any) -> dict[str, Any]:
+    def probe(app: api.Resolver, event: dict[str, Any]) -> dict[str, Any]:
         seen.append(dict(logger.get_current_keys()))  # what every log line of this request carries
-        return original(self, event, context)
+        return original(app, event)
 
-    monkeypatch.setattr(APIGatewayHttpResolver, "resolve", probe)
+    monkeypatch.setattr(api, "_dispatch", probe)
     assert signed_in.get("/api/auth/me").status == 200
     anonymous = Client("admin").post("/api/auth/login", {"login_id": "nobody-here", "password": "wrong-Pass1"})
     assert anonymous.status in (400, 401), anonymous

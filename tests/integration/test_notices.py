@@ -31,14 +31,16 @@ def audited(rt: Runtime, client: Client, action: str) -> list[dict]:
 def test_site_names_the_stage_and_each_committees_contact_which_its_admin_edits(
     rt: Runtime, city: City, as_console: Callable[[str], Client]
 ) -> None:
-    # Given the committee admin of city 1
+    # Given the committee admin of city 1, and the committee as it is
     admin = as_console("ena-0001")
-    # When they set the contact
-    path = f"/api/admin/committees/{city.committee['committee_id']}/contact"
-    reply = admin.put(
-        path, {"name": "恵那市商品券事業実行委員会", "contact_phone": "0573-54-2902", "contact_hours": "平日8:30~17:00"}
-    )
+    path = f"/api/admin/committees/{city.committee['committee_id']}"
+    current = admin.get(path).json
+    fields = {k: current[k] for k in ("name", "city", "issuer_name", "wallet_service_name", "external_acquirer_id")}
+    # When they set the contact, with the committee's one update (the old /contact route is gone)
+    contact = {"name": "恵那市商品券事業実行委員会", "contact_phone": "0573-54-2902", "contact_hours": "平日8:30~17:00"}
+    reply = admin.put(path, {**fields, **contact})
     assert reply.status == 200, reply
+    assert admin.put(f"{path}/contact", contact).status == 404
     # Then every sign-in screen's /api/site carries it, with the stage badge (not prod)
     site = Client("wallet").get("/api/site").json
     assert site["stage"] == "local" and site["stage_label"] == "ローカル"
@@ -49,9 +51,15 @@ def test_site_names_the_stage_and_each_committees_contact_which_its_admin_edits(
         "平日8:30~17:00",
     )
     assert admin.get(path).json["contact_phone"] == "0573-54-2902"
-    assert [e["target_id"] for e in audited(rt, admin, "committee_contact_updated")] == [city.committee["committee_id"]]
+    # One audit entry, naming in Japanese what changed
+    [entry] = audited(rt, admin, "committee_updated")
+    assert entry["target_id"] == city.committee["committee_id"] and entry["target_label"].startswith("アクワイアラ")
+    changed = {"contact_phone", "contact_hours"} | ({"name"} if current["name"] != contact["name"] else set())
+    assert set(entry["detail"]["fields"]) == changed, entry
+    assert "問い合わせ電話番号" in entry["detail_label"] and "問い合わせ受付時間" in entry["detail_label"]
+    assert audited(rt, admin, "committee_contact_updated") == []
     # A bad phone number or an empty name is refused in Japanese and nothing is written
-    bad = admin.put(path, {"name": "", "contact_phone": "call me<script>"})
+    bad = admin.put(path, {**fields, "name": "", "contact_phone": "call me<script>"})
     assert bad.status == 400 and {d["field"].split(".")[-1] for d in bad.json["error"]["details"]} >= {
         "name",
         "contact_phone",
@@ -60,9 +68,11 @@ def test_site_names_the_stage_and_each_committees_contact_which_its_admin_edits(
     assert admin.get(path).json["name"] == "恵那市商品券事業実行委員会"
     # Another committee's admin cannot read or change it; a company admin reads but cannot change
     other = as_console("oth-0001")
-    assert other.get(path).status == 404 and other.put(path, {"name": "乗っ取り"}).status == 404
+    assert other.get(path).status == 404 and other.put(path, {**fields, "name": "乗っ取り"}).status == 404
+    # A company admin sees the contact in the footer (/api/site) but cannot change it
     company = as_console("ena-0002")
-    assert company.get(path).status == 200 and company.put(path, {"name": "x"}).status == 403
+    assert company.put(path, {**fields, "name": "x"}).status == 403
+    assert admin.get(path).json["name"] == "恵那市商品券事業実行委員会"
 
 
 def test_prod_shows_no_stage_badge() -> None:

@@ -45,6 +45,35 @@ def test_expired_altered_foreign_and_unsigned_tokens_are_refused() -> None:
         sessions.decode(KEY, "session", "not-a-jwt", now=NOW)
 
 
+def test_tokens_are_standard_hs256_jwts_both_ways() -> None:
+    # Given a token signed here, When PyJWT (the reference implementation) verifies it, Then it agrees
+    ours = token(role="store_manager")
+    assert jwt.get_unverified_header(ours) == {"alg": "HS256", "typ": "JWT"}
+    verified = jwt.decode(ours, KEY, algorithms=["HS256"], options={"verify_exp": False})  # NOW is in the past
+    assert verified["role"] == "store_manager" and verified["exp"] - verified["iat"] == 1800
+    # Given a token PyJWT signed with the same key, When decoded here, Then it is accepted
+    theirs = jwt.encode({"sub": "7", "typ": "session", "iat": 0, "exp": 9_999_999_999}, KEY, algorithm="HS256")
+    assert sessions.decode(KEY, "session", theirs, now=NOW)["sub"] == "7"
+
+
+def test_only_hs256_without_extensions_is_accepted() -> None:
+    claims = {"sub": "1", "typ": "session", "iat": 0, "exp": 9_999_999_999}
+    # The same key and claims under another algorithm, or with a critical extension, are refused.
+    for refused in (
+        jwt.encode(claims, KEY, algorithm="HS512"),
+        jwt.encode(claims, KEY, algorithm="HS384"),
+        jwt.encode(claims, KEY, algorithm="HS256", headers={"crit": ["exp"]}),
+        jwt.encode({**claims, "exp": "9999999999"}, KEY, algorithm="HS256"),  # exp not a NumericDate
+        jwt.encode({"sub": "1", "typ": "session", "exp": 9_999_999_999}, KEY, algorithm="HS256"),  # no iat
+    ):
+        with pytest.raises(Unauthenticated):
+            sessions.decode(KEY, "session", refused, now=NOW)
+    header, payload, signature = token().split(".")
+    for mangled in (f"{header}.{payload}.{signature}.x", f"{header}.{payload}.{signature}!", f"{header}.{payload}.ｓ"):
+        with pytest.raises(Unauthenticated):
+            sessions.decode(KEY, "session", mangled, now=NOW)
+
+
 def test_cookie_attributes() -> None:
     spec = sessions.CookieSpec(secure=True)
     cookie = spec.set("admin", "v", 1800)

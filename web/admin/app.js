@@ -9,7 +9,6 @@ import * as programmes from '/admin/programmes.js';
 import * as history from '/admin/history.js';
 import * as reports from '/admin/reports.js';
 import * as payouts from '/admin/payouts.js';
-import * as contact from '/admin/contact.js';
 import * as notices from '/admin/notices.js';
 import * as sale from '/admin/sale.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
@@ -68,7 +67,7 @@ const MENU = [
     { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
     { hash: '#/notices/new', label: 'お知らせ登録', page: notices.register },
     { hash: '#/reminders', label: '失効お知らせメール', page: notices.reminders },
-    { hash: '#/contact', label: 'お問い合わせ先', page: contact.page },
+    { hash: '#/contact', label: 'お問い合わせ先', page: committees.contact },
   ] },
   { group: 'その他', items: [
     { hash: '#/bulk', label: 'マスタ一括登録', page: bulk.page },

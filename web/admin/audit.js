@@ -1,9 +1,9 @@
 // 監査ログ: who did what, when, to which record (SPEC §3.11).
 import { h, showError, field, formValues, jstDateTime, jstToday } from '/shared/ui.js';
+import { pagedList } from '/shared/pager.js';
 
 export async function list(ctx) {
   const slot = h('div');
-  const results = h('div');
   const today = jstToday();
   const weekAgo = new Date(Date.parse(today) - 6 * 86400000).toISOString().slice(0, 10);
   const actionSelect = h('select', { id: 'audit-action', name: 'action' }, h('option', { value: '' }, 'すべての操作'));
@@ -16,30 +16,33 @@ export async function list(ctx) {
       actionField,
       ctx.me.role === 'system_admin' ? field({ label: 'アクワイアラID', name: 'committee_id' }) : null),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '検索')));
-  let cursor = null;
-  async function run(more = false) {
-    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
-    if (more && cursor) query.set('cursor', cursor);
-    try {
+  let search = []; // the values of the last 検索: turning a page keeps them
+  const paged = pagedList({
+    label: '検索結果',
+    empty: '該当する操作はありません。',
+    onError: (error) => showError(slot, error, form),
+    load: async (cursor) => {
+      const query = new URLSearchParams(search);
+      if (cursor) query.set('cursor', cursor);
       const reply = await ctx.api.get(`/api/admin/audit?${query}`);
-      cursor = reply.next_cursor;
       if (actionSelect.options.length === 1) {
         actionSelect.append(...Object.entries(reply.actions || {}).map(([code, label]) => h('option', { value: code }, label)));
       }
-      const rows = reply.items.map((e) => h('tr', {},
+      slot.replaceChildren();
+      return reply;
+    },
+    render: (items) => h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, ['日時', '操作', '操作者', '対象', '接続元', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, items.map((e) => h('tr', {},
         h('td', {}, jstDateTime(e.at)), h('td', {}, e.action_label),
         h('td', {}, e.actor.login_id || e.actor.wallet_id || e.actor.terminal_id || ''),
         h('td', {}, e.target_label || ''),
-        h('td', {}, e.source_ip || ''), h('td', {}, e.detail_label || '')));
-      const body = more ? results.querySelector('tbody') : null;
-      if (body) { body.append(...rows); } else {
-        results.replaceChildren(h('div', { class: 'table-wrap' }, h('table', {},
-          h('thead', {}, h('tr', {}, ['日時', '操作', '操作者', '対象', '接続元', '内容'].map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, rows))));
-      }
-      results.querySelector('.more')?.remove();
-      if (cursor) results.append(h('div', { class: 'actions more' }, h('button', { type: 'button', class: 'secondary', onclick: () => run(true) }, 'さらに表示')));
-    } catch (error) { showError(slot, error, form); }
+        h('td', {}, e.source_ip || ''), h('td', {}, e.detail_label || '')))))),
+  });
+  const results = h('div', {}, paged.element);
+  function run() {
+    search = Object.entries(formValues(form)).filter(([, v]) => v);
+    return paged.restart();
   }
   run();
   return h('div', {}, h('h1', {}, '監査ログ'), form, results);

@@ -52,7 +52,7 @@ export async function page(ctx) {
     if (!document.body.contains(jobs) && timer !== null) return;
     try {
       const { items } = await ctx.api.get('/api/admin/bulk-uploads');
-      jobs.replaceChildren(...items.map(render));
+      jobs.replaceChildren(...(items.length ? items.map(render) : [h('p', {}, 'まだ一括登録はありません。')]));
       if (items.some((j) => j.state === 'queued' || j.state === 'running')) timer = setTimeout(refresh, 1500);
     } catch (error) { showError(jobs, error); }
   }

@@ -1,15 +1,20 @@
 // アクワイアラ (実行委員会): 一覧, 登録 (システム管理者のみ), 詳細と更新. One city per committee.
+// Its お問い合わせ先 (name, phone, hours: every app's footer) is edited here too, and only here: the
+// menu's お問い合わせ先 opens this screen (one route, one screen, one audit entry).
 import { h } from '/shared/ui.js';
 import { entityForm, details, nulls } from '/admin/common.js';
+import { setChromeCommittee } from '/shared/footer.js';
+
+const CONTACT_HINT = '※ お問い合わせ先として、アクワイアラ名とともに各アプリの画面下部とログイン画面に表示されます';
 
 function fields(committee = {}) {
   return [
-    { label: 'アクワイアラ名 (実行委員会名)', name: 'name', required: true, value: committee.name },
+    { label: 'アクワイアラ名 (実行委員会名)', name: 'name', required: true, value: committee.name, hint: '※ お問い合わせ先の名称として各アプリにも表示されます' },
     { label: '市区町村', name: 'city', required: true, value: committee.city, placeholder: '例: 中津川市' },
     { label: 'バリューイシュア名', name: 'issuer_name', value: committee.issuer_name, hint: '※ 空欄の場合はアクワイアラ名と同じになります' },
     { label: 'ウォレットサービス名', name: 'wallet_service_name', required: true, value: committee.wallet_service_name, placeholder: '例: 中津川市プレミアム付き電子商品券' },
     { label: '外部アクワイアラID', name: 'external_acquirer_id', value: committee.external_acquirer_id },
-    { label: '問い合わせ電話番号', name: 'contact_phone', type: 'tel', value: committee.contact_phone },
+    { label: '問い合わせ電話番号', name: 'contact_phone', type: 'tel', value: committee.contact_phone, placeholder: '例: 0573-54-2902', hint: CONTACT_HINT },
     { label: '問い合わせ受付時間', name: 'contact_hours', value: committee.contact_hours, placeholder: '例: 平日8:30~17:00' },
   ];
 }
@@ -48,6 +53,10 @@ export async function create(ctx) {
 export async function detail(ctx, params) {
   const id = params.get('id') || '';
   const committee = await ctx.api.get(`/api/admin/committees/${encodeURIComponent(id)}`);
+  if (params.get('focus') === 'contact') {
+    // From the menu's お問い合わせ先: straight to the phone field (after the page has drawn and focused its h1)
+    setTimeout(() => { const input = document.querySelector('input[name=contact_phone]'); if (input) { input.scrollIntoView({ block: 'center' }); input.focus(); } }, 0);
+  }
   return h('div', {},
     h('p', {}, h('a', { href: '#/committees' }, '< アクワイアラ一覧')),
     h('h1', {}, 'アクワイアラ詳細'),
@@ -63,8 +72,17 @@ export async function detail(ctx, params) {
       fields: fields(committee), submitLabel: '更新',
       submit: async (values) => {
         await ctx.api.put(`/api/admin/committees/${encodeURIComponent(id)}`, nulls(values));
+        setChromeCommittee(ctx.me.committee_id, { reload: true }); // the footer shows the new contact
         ctx.flash('ok', '更新しました。');
         ctx.go(`#/committees/detail?id=${encodeURIComponent(id)}&t=${Date.now()}`);
       },
     }));
+}
+
+/** The menu's お問い合わせ先: the committee's own アクワイアラ詳細 (a system admin picks the committee first). */
+export async function contact(ctx) {
+  if (ctx.me.committee_id) return detail(ctx, new URLSearchParams({ id: ctx.me.committee_id, focus: 'contact' }));
+  const all = await list(ctx);
+  all.querySelector('h1').after(h('p', {}, 'お問い合わせ先を変更するアクワイアラを選んでください (アクワイアラ詳細の「アクワイアラ情報の更新」で変更します)。'));
+  return all;
 }

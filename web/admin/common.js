@@ -1,14 +1,15 @@
 // Building blocks of the console's 一覧 / 登録 / 詳細 screens, so every list pages and searches alike.
 import { h, showError, field, selectField, formValues, confirmDialog, checkForm } from '/shared/ui.js';
+import { pagedList } from '/shared/pager.js';
 
 /**
- * A search form over a paged list API, with 「N-M件目を表示中」 and 前へ / 次へ.
- * fields: [{label, name, type?, options?, value?, placeholder?}]; columns: [{label, value(row), num?, link?(row)}]
+ * A search form over a paged list API, paged as every list is (web/shared/pager.js: « ‹ N › and
+ * 「N-M件目を表示中」). fields: [{label, name, type?, options?, value?, placeholder?}];
+ * columns: [{label, value(row), num?, link?(row)}]
  */
 export function searchList(ctx, { endpoint, fields, columns, pageSize = 50, emptyText = '該当するデータはありません。', autoRun = true }) {
   const slot = h('div');
-  const results = h('div');
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(0); } },
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
     h('h2', {}, '検索'), slot,
     h('div', { class: 'grid' }, fields.map((f) => (f.options
       ? selectField({ label: f.label, name: f.name, options: f.options, value: f.value || '' })
@@ -16,37 +17,35 @@ export function searchList(ctx, { endpoint, fields, columns, pageSize = 50, empt
     h('div', { class: 'actions' },
       h('button', { type: 'reset', class: 'secondary' }, 'クリア'), h('span', { class: 'spacer' }),
       h('button', { type: 'submit' }, '検索')));
-  let cursors = [null];
-  async function run(index) {
-    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v !== '' && v !== false));
-    query.set('page_size', String(pageSize));
-    if (cursors[index]) query.set('cursor', cursors[index]);
-    try {
+  let search = null; // the form's values at 検索: turning a page keeps them, even if the form was edited since
+  const list = pagedList({
+    label: '検索結果',
+    empty: emptyText,
+    onError: (error) => showError(slot, error, form),
+    load: async (cursor) => {
+      const query = new URLSearchParams(search);
+      query.set('page_size', String(pageSize));
+      if (cursor) query.set('cursor', cursor);
       const reply = await ctx.api.get(`${endpoint}?${query}`);
-      cursors = cursors.slice(0, index + 1);
-      if (reply.next_cursor) cursors.push(reply.next_cursor);
-      results.replaceChildren(render(reply.items, index));
       slot.replaceChildren();
-    } catch (error) { showError(slot, error, form); }
+      return reply;
+    },
+    render: (items) => h('div', { class: 'table-wrap' }, h('table', {},
+      h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)))),
+      h('tbody', {}, items.map((row) => h('tr', {}, columns.map((c) => {
+        const value = c.value(row);
+        const content = c.link ? h('a', { href: c.link(row) }, value) : value;
+        return h('td', { class: c.num ? 'num' : '' }, content);
+      })))))),
+  });
+  const results = h('div');
+  function run() {
+    search = Object.entries(formValues(form)).filter(([, v]) => v !== '' && v !== false);
+    if (!results.firstChild) results.append(list.element);
+    return list.restart();
   }
-  function render(items, index) {
-    const start = index * pageSize;
-    const pager = h('div', { class: 'pager' },
-      h('span', { role: 'status' }, items.length ? `${start + 1}-${start + items.length}件目を表示中` : '0-0件目を表示中'),
-      h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => run(index - 1) }, '前へ'),
-      h('button', { type: 'button', class: 'secondary', disabled: !cursors[index + 1], onclick: () => run(index + 1) }, '次へ'));
-    if (!items.length) return h('section', { 'aria-label': '検索結果' }, pager, h('p', {}, emptyText));
-    return h('section', { 'aria-label': '検索結果' }, pager,
-      h('div', { class: 'table-wrap' }, h('table', {},
-        h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : '' }, c.label)))),
-        h('tbody', {}, items.map((row) => h('tr', {}, columns.map((c) => {
-          const value = c.value(row);
-          const content = c.link ? h('a', { href: c.link(row) }, value) : value;
-          return h('td', { class: c.num ? 'num' : '' }, content);
-        })))))));
-  }
-  form.addEventListener('reset', () => setTimeout(() => run(0)));
-  if (autoRun) run(0);
+  form.addEventListener('reset', () => setTimeout(run));
+  if (autoRun) run();
   return { form, results, run };
 }
 

@@ -1,5 +1,6 @@
 // 取引履歴一覧 / 取引履歴詳細 (取引の取消) / ファイルダウンロード, as the manual shows them.
 import { h, notice, showError, confirmDialog, field, formValues, yen, jstDateTime, jstToday } from '/shared/ui.js';
+import { pagedList } from '/shared/pager.js';
 
 const TYPES = [
   ['charge', 'チャージ'], ['payment', '決済'], ['prepaid_payment', 'プリペイド決済'], ['adjust_lapse', '残高調整/失効'],
@@ -48,7 +49,7 @@ export async function list(ctx) {
   const formatSelect = h('select', { id: 'export-format' },
     h('option', { value: 'xlsx' }, 'Excel (xlsx)'), h('option', { value: 'csv' }, 'CSV'));
   const results = h('div');
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(0, true); } },
+  const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
     h('h2', {}, '検索'), slot, ...searchForm(lastSearch || {}),
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'secondary', onclick: () => { lastSearch = null; ctx.go(`#/history?clear=${Date.now()}`); } }, 'クリア'),
@@ -56,20 +57,26 @@ export async function list(ctx) {
       h('button', { type: 'submit' }, '検索'),
       h('label', { class: 'inline', for: 'export-format' }, 'ファイル形式'), formatSelect,
       h('button', { type: 'button', class: 'secondary', onclick: reserve }, 'ダウンロード予約')));
-  let cursors = [null];
-  async function run(index, fresh) {
+  let search = {}; // the values of the last 検索: turning a page keeps them
+  const paged = pagedList({
+    label: '検索結果',
+    empty: '該当する取引はありません。',
+    onError: (error) => showError(slot, error, form),
+    load: async (cursor) => {
+      const query = new URLSearchParams({ ...toQuery(search), page_size: String(PAGE) });
+      if (cursor) query.set('cursor', cursor);
+      const page = await ctx.api.get(`/api/history?${query}`);
+      slot.replaceChildren();
+      return page;
+    },
+    render: (items) => render(items),
+  });
+  function run() {
     const values = formValues(form);
     lastSearch = values;
-    const query = new URLSearchParams({ ...toQuery(values), page_size: String(PAGE) });
-    if (fresh) cursors = [null];
-    if (cursors[index]) query.set('cursor', cursors[index]);
-    try {
-      const page = await ctx.api.get(`/api/history?${query}`);
-      cursors = cursors.slice(0, index + 1);
-      if (page.next_cursor) cursors.push(page.next_cursor);
-      slot.replaceChildren();
-      results.replaceChildren(render(page.items, index));
-    } catch (error) { showError(slot, error, form); }
+    search = values;
+    if (!results.firstChild) results.append(paged.element);
+    return paged.restart();
   }
   async function reserve() {
     try {
@@ -77,15 +84,9 @@ export async function list(ctx) {
       slot.replaceChildren(notice('ok', 'ダウンロード予約を受け付けました。「ファイルダウンロード」から取得できます。'));
     } catch (error) { showError(slot, error, form); }
   }
-  function render(items, index) {
-    const start = index * PAGE;
-    const pager = h('div', { class: 'pager' },
-      h('button', { type: 'button', class: 'secondary', disabled: index === 0, onclick: () => run(index - 1) }, '«'),
-      h('span', {}, `${index + 1}`),
-      h('button', { type: 'button', class: 'secondary', disabled: !cursors[index + 1], onclick: () => run(index + 1) }, '»'),
-      h('span', { role: 'status' }, items.length ? `${start + 1}-${start + items.length}件目を表示中` : '該当する取引はありません。'));
+  function render(items) {
     const heads = ['取引日時', '取引番号', '取引状態', '取引区分', 'アクワイアラ名', '企業名', '店舗名', '端末ID', 'ユーザID', '取引金額', 'ウォレットサービス名', '前払バリュー取引額', 'ボーナスバリュー取引額', 'キャンペーン付与取引額'];
-    return h('section', { 'aria-label': '検索結果' }, pager, h('div', { class: 'table-wrap' }, h('table', {},
+    return h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, heads.map((t, i) => h('th', { scope: 'col', class: i >= 9 && i !== 10 ? 'num' : '' }, t)))),
       h('tbody', {}, items.map((r) => h('tr', {},
         h('td', {}, jstDateTime(r.occurred_at)),
@@ -94,9 +95,9 @@ export async function list(ctx) {
         h('td', {}, r.txn_type_label), h('td', {}, r.committee_name || ''), h('td', {}, r.company_name || ''), h('td', {}, r.store_name || ''),
         h('td', {}, r.terminal_id || ''), h('td', {}, r.user_id || ''), h('td', { class: 'num' }, yen(r.amount)),
         h('td', {}, r.service_name || ''), h('td', { class: 'num' }, yen(r.prepaid)), h('td', { class: 'num' }, yen(r.bonus)),
-        h('td', { class: 'num' }, yen(r.grant))))))));
+        h('td', { class: 'num' }, yen(r.grant)))))));
   }
-  if (lastSearch) run(0, true);
+  if (lastSearch) run();
   return h('div', {}, h('h1', {}, '取引履歴一覧'), form, results);
 }
 

@@ -237,7 +237,7 @@ export async function terminalDetail(ctx, params) {
     details([['端末ID', terminal.terminal_id], ['機器名', terminal.device_name], ['企業ID', terminal.company_id], ['企業名', terminal.company_name],
       ['店舗ID', terminal.store_id], ['店舗名', terminal.store_name], ['端末パスワード', terminal.password], ['端末利用種別', terminal.use_type],
       ['端末設定', terminal.bound ? `設定済み (${jstDateTime(terminal.bound_at)} から)` : '未設定'],
-      ['設定した機器', terminal.bound ? (terminal.bound_device || '記録なし') : ''], ['状態', terminal.status_label]]),
+      terminal.bound ? ['設定した機器', terminal.bound_device || '記録なし'] : null, ['状態', terminal.status_label]].filter(Boolean)),
     h('h2', {}, '外部連携サービス'),
     details([['外部端末ID', terminal.external_terminal_id], ['外部連携サービス名', terminal.external_service_name]]),
     h('div', { class: 'actions' },

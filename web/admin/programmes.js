@@ -144,6 +144,7 @@ export async function campaigns(ctx) {
     clearTimeout(timer);
     try {
       const reply = await ctx.api.get('/api/admin/grants');
+      if (!reply.items.length) { jobs.replaceChildren(h('p', {}, 'まだ一括付与はありません。')); return; }
       jobs.replaceChildren(...reply.items.map((job) => h('section', { class: 'card', 'aria-label': job.label },
         h('h3', {}, job.label),
         h('p', {}, h('span', { class: `badge ${job.state === 'done' ? 'ok' : job.state === 'failed' ? 'bad' : ''}` }, job.state_label), ' ', jstDateTime(job.created_at)),

@@ -11,24 +11,26 @@ function svg(tag, attrs, ...children) {
   return el;
 }
 
-/** A bar chart of net payments (決済 − 取消) per row, drawn as SVG. */
+/**
+ * A bar chart of net payments (決済 − 取消) per row, drawn as SVG in page pixels (no viewBox): each row
+ * has its name on one line and its bar below, the bar's length a share of the width, so the text keeps
+ * its size on a phone (a 760-wide viewBox scaled to 340 px made 13 px labels 6 px).
+ */
 function chart(rows) {
-  const width = 760;
-  const barHeight = 22;
-  const labelWidth = 220;
+  const rowHeight = 46;
   const max = Math.max(1, ...rows.map((r) => r.net_payments));
-  const height = rows.length * (barHeight + 8) + 10;
+  const height = rows.length * rowHeight + 6;
   const title = svg('title', {}, '決済額 (取消控除後) のグラフ');
   const bars = rows.map((r, i) => {
-    const y = i * (barHeight + 8) + 5;
-    const w = Math.max(0, ((width - labelWidth - 90) * r.net_payments) / max);
+    const y = i * rowHeight + 4;
+    const share = Math.max(0, (70 * r.net_payments) / max); // percent of the width; room for the amount
     return svg('g', {},
-      svg('text', { x: 0, y: y + 16, 'font-size': 13 }, r.label.slice(0, 16)),
-      svg('rect', { x: labelWidth, y, width: w, height: barHeight, fill: '#0b6e4f', rx: 3 }),
-      svg('text', { x: labelWidth + w + 6, y: y + 16, 'font-size': 13 }, `${yen(r.net_payments)}円`));
+      svg('text', { x: 0, y: y + 14, 'font-size': 13 }, r.label),
+      svg('rect', { x: 0, y: y + 20, width: `${share}%`, height: 16, fill: '#0b6e4f', rx: 3 }),
+      svg('text', { x: `${share + 1.5}%`, y: y + 33, 'font-size': 13 }, `${yen(r.net_payments)}円`));
   });
   return h('figure', { class: 'chart card' },
-    svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': '決済額 (取消控除後) のグラフ' }, title, ...bars),
+    svg('svg', { width: '100%', height, role: 'img', 'aria-label': '決済額 (取消控除後) のグラフ', class: 'bars' }, title, ...bars),
     h('figcaption', { class: 'hint' }, '決済額 (取消控除後)'));
 }
 
@@ -56,21 +58,24 @@ export async function page(ctx) {
     try {
       const totals = await ctx.api.get(`/api/reports/totals?${query}`);
       const period = `date_from=${values.date_from}&date_to=${values.date_to}`;
-      totalsBox.replaceChildren(h('h2', {}, '集計結果'), downloads(`/api/reports/totals`, query.toString(), '集計'),
-        totals.rows.length ? chart(totals.rows) : h('p', {}, '該当する取引はありません。'),
+      // The chart shows payments: a row without any (店舗外: charges, grants, lapses) is only in the table.
+      const paid = totals.rows.filter((r) => r.payment_count || r.cancel_count);
+      const none = h('p', {}, '該当する取引はありません。');
+      totalsBox.replaceChildren(h('h2', {}, '集計結果'), ...(totals.rows.length ? [downloads(`/api/reports/totals`, query.toString(), '集計'),
+        ...(paid.length ? [chart(paid)] : []),
         h('div', { class: 'table-wrap' }, h('table', {},
           h('thead', {}, h('tr', {}, ['区分', '決済件数', '決済額', '取消件数', '取消額', '決済額(取消控除後)', 'チャージ額', '付与額', '失効額'].map((t, i) => h('th', { scope: 'col', class: i ? 'num' : '' }, t)))),
           h('tbody', {}, totals.rows.map((r) => h('tr', {}, h('td', {}, r.label), h('td', { class: 'num' }, yen(r.payment_count)), h('td', { class: 'num' }, yen(r.payments)),
             h('td', { class: 'num' }, yen(r.cancel_count)),
-            [r.cancels, r.net_payments, r.charges, r.grants, r.lapses].map((n) => h('td', { class: 'num' }, yen(n)))))))));
+            [r.cancels, r.net_payments, r.charges, r.grants, r.lapses].map((n) => h('td', { class: 'num' }, yen(n))))))))] : [none]));
       const settlement = await ctx.api.get(`/api/reports/settlement?${period}`);
-      settlementBox.replaceChildren(h('h2', {}, '精算 (店舗別)'), downloads('/api/reports/settlement', period, '精算'),
+      settlementBox.replaceChildren(h('h2', {}, '精算 (店舗別)'), ...(settlement.rows.length ? [downloads('/api/reports/settlement', period, '精算'),
         h('div', { class: 'table-wrap' }, h('table', {},
           h('thead', {}, h('tr', {}, ['店舗', '企業', '決済件数', '決済額', '取消件数', '取消額', '精算額', 'うち共通券', 'うち専用券'].map((t, i) => h('th', { scope: 'col', class: i > 1 ? 'num' : '' }, t)))),
           h('tbody', {}, settlement.rows.map((r) => h('tr', {}, h('td', {}, `${r.store_name}/${r.store_id}`), h('td', {}, r.company_name),
             h('td', { class: 'num' }, r.payment_count), h('td', { class: 'num' }, yen(r.payment_amount)), h('td', { class: 'num' }, r.cancel_count),
             h('td', { class: 'num' }, yen(r.cancel_amount)), h('td', { class: 'num' }, yen(r.net)), h('td', { class: 'num' }, yen(r.net_common)),
-            h('td', { class: 'num' }, yen(r.net_dedicated))))))));
+            h('td', { class: 'num' }, yen(r.net_dedicated)))))))] : [h('p', {}, '該当する決済はありません。')]));
     } catch (error) { showError(slot, error, form); }
   }
   /** 「Excelでダウンロード」「CSVでダウンロード」 for a report: the server names the file (Japan time). */

@@ -1,6 +1,7 @@
 // The till: QRコード決済 (CPM: read the citizen's QR; MPM: show the store's QR), 決済完了, 取引履歴 and 取消.
 import { h, notice, showError, confirmDialog, yen, jstDateTime, jstToday, randomKey } from '/shared/ui.js';
 import { startScanner } from '/shared/scanner.js';
+import { pagedList } from '/shared/pager.js';
 
 const TOKEN = /^\d{12}\.[A-Za-z0-9_-]{22,43}$/;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -138,23 +139,23 @@ export function register(pages) {
 
   pages.history = (ctx, day) => {
     const slot = h('div');
-    const list = h('ul', { class: 'list' });
-    const more = h('div', { class: 'actions' });
-    const date = h('input', { id: 'history-date', type: 'date', value: day || jstToday(), onchange: () => load(null, true) });
-    async function load(cursor, fresh) {
-      const query = new URLSearchParams({ date_from: date.value, date_to: date.value, page_size: '50' });
-      if (cursor) query.set('cursor', cursor);
-      try {
+    const date = h('input', { id: 'history-date', type: 'date', value: day || jstToday(), onchange: () => paged.restart() });
+    const paged = pagedList({
+      label: '取引の一覧',
+      empty: 'この日の取引はありません。',
+      onError: (error) => showError(slot, error),
+      load: async (cursor) => {
+        const query = new URLSearchParams({ date_from: date.value, date_to: date.value, page_size: '50' });
+        if (cursor) query.set('cursor', cursor);
         const page = await ctx.api.get(`/api/history?${query}`);
-        if (fresh) list.replaceChildren();
-        if (fresh && !page.items.length) list.append(h('li', {}, h('p', {}, 'この日の取引はありません。')));
-        list.append(...page.items.map((row) => h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); ctx.show('detail', row.number, date.value); } },
-          h('span', {}, h('span', {}, `${jstDateTime(row.occurred_at).slice(11)} ${row.txn_type_label}`), h('br'),
-            h('small', {}, `取引番号 ${row.number}`), row.status === 'cancelled' ? h('span', { class: 'badge bad' }, '取消済み') : null),
-          h('strong', {}, `${yen(row.amount)}円`)))));
-        more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor, false) }, 'さらに表示') : '');
-      } catch (error) { showError(slot, error); }
-    }
+        slot.replaceChildren();
+        return page;
+      },
+      render: (items) => h('ul', { class: 'list' }, items.map((row) => h('li', {}, h('a', { href: '#', onclick: (e) => { e.preventDefault(); ctx.show('detail', row.number, date.value); } },
+        h('span', {}, h('span', {}, `${jstDateTime(row.occurred_at).slice(11)} ${row.txn_type_label}`), h('br'),
+          h('small', {}, `取引番号 ${row.number}`), row.status === 'cancelled' ? h('span', { class: 'badge bad' }, '取消済み') : null),
+        h('strong', {}, `${yen(row.amount)}円`))))),
+    });
     // 日計: the day's payments and cancels of this store, for closing the till.
     const daily = h('section', { class: 'card', 'aria-labelledby': 'daily-title' });
     async function loadDaily() {
@@ -171,7 +172,7 @@ export function register(pages) {
     // 取引番号で検索: straight to 取引詳細 (a receipt in hand, a customer at the counter).
     const numberSlot = h('div');
     const numberInput = h('input', { id: 'history-number', name: 'number', type: 'text', inputmode: 'numeric', maxlength: '18', autocomplete: 'off' });
-    const numberForm = h('form', { novalidate: true, onsubmit: async (event) => {
+    const numberForm = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
       event.preventDefault();
       const number = numberInput.value.replace(/[^0-9]/g, '');
       if (number.length !== 18) { numberSlot.replaceChildren(notice('error', '取引番号は18桁の数字で入力してください。')); numberInput.focus(); return; }
@@ -184,10 +185,10 @@ export function register(pages) {
     h('div', { class: 'field' }, h('label', { for: 'history-number' }, '取引番号で検索'), numberInput),
     h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'secondary' }, '検索')));
     date.addEventListener('change', loadDaily);
-    load(null, true);
+    paged.restart();
     loadDaily();
     return ['取引履歴', h('h1', {}, '取引履歴'), slot,
-      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), daily, list, more, numberForm];
+      h('div', { class: 'field' }, h('label', { for: 'history-date' }, '取引日'), date), numberForm, daily, paged.element];
   };
 
   pages.detail = (ctx, number, day) => {

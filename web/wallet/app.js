@@ -1,6 +1,7 @@
 // 利用者アプリ (citizen wallet): sign-in, ホーム, QRコード表示 → お支払い完了, 取引履歴, 加盟店一覧.
 import { createApi, h, mount, notice, showError, field, formValues, yen, jstDateTime, randomKey } from '/shared/ui.js';
 import { startScanner } from '/shared/scanner.js';
+import { pagedList } from '/shared/pager.js';
 import { t, language, setLanguage, txnType, money } from '/wallet/i18n.js';
 import { loadSite, showSiteChrome } from '/shared/footer.js';
 import { walletTabs, refreshUnread, noticesContent, otherContent, termsContent } from '/wallet/notices.js';
@@ -241,50 +242,55 @@ function paidPage(payment) {
 // --- 取引履歴 / 加盟店一覧 ----------------------------------------------------------------------------------
 async function historyPage() {
   state.current = historyPage;
-  const list = h('ul', { class: 'list' });
-  const more = h('div', { class: 'actions' });
   const slot = h('div');
-  async function load(cursor) {
-    try {
+  const paged = pagedList({
+    label: t('history'),
+    empty: t('noHistory'),
+    onError: (error) => showError(slot, error),
+    load: async (cursor) => {
       const page = await api.get(`/api/wallet/history${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ''}`);
-      if (!cursor && !page.items.length) list.append(h('li', {}, h('p', {}, t('noHistory'))));
-      list.append(...page.items.map((item) => h('li', {}, h('div', { class: 'row' },
-        h('span', {}, h('span', {}, item.store_name || item.campaign_name || txnType(item.txn_type, item.txn_type_label)), h('br'),
-          h('small', {}, `${jstDateTime(item.occurred_at, false)}${t('sep')}${txnType(item.txn_type, item.txn_type_label)}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
-        h('strong', {}, money(item.amount, true))))));
-      more.replaceChildren(page.next_cursor ? h('button', { type: 'button', class: 'secondary wide', onclick: () => load(page.next_cursor) }, t('more')) : '');
-    } catch (error) { showError(slot, error); }
-  }
-  mount(root, frame(serviceName(), h('h1', {}, t('history')), slot, list, more,
+      slot.replaceChildren();
+      return page;
+    },
+    render: (items) => h('ul', { class: 'list' }, items.map((item) => h('li', {}, h('div', { class: 'row' },
+      h('span', {}, h('span', {}, item.store_name || item.campaign_name || txnType(item.txn_type, item.txn_type_label)), h('br'),
+        h('small', {}, `${jstDateTime(item.occurred_at, false)}${t('sep')}${txnType(item.txn_type, item.txn_type_label)}${item.status === 'cancelled' ? ` (${t('cancelled')})` : ''}`)),
+      h('strong', {}, money(item.amount, true)))))),
+  });
+  mount(root, frame(serviceName(), h('h1', {}, t('history')), slot, paged.element,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
-  await load(null);
+  await paged.restart();
 }
 
 async function storesPage() {
   state.current = storesPage;
-  const list = h('ul', { class: 'list' });
-  const count = h('p', { role: 'status' });
   const slot = h('div');
   const area = h('select', { id: 'store-area', name: 'area' }, h('option', { value: '' }, t('allAreas')));
-  const form = h('form', { novalidate: true, onsubmit: (event) => { event.preventDefault(); load(); } },
+  const form = h('form', { novalidate: true, onsubmit: (event) => { event.preventDefault(); search = formValues(form); paged.restart(); } },
     field({ label: t('searchStores'), name: 'name', type: 'search' }),
     h('div', { class: 'field' }, h('label', { for: 'store-area' }, t('area')), area),
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('search'))));
   let areasFilled = false;
-  async function load() {
-    const query = new URLSearchParams(Object.entries(formValues(form)).filter(([, v]) => v));
-    try {
+  let search = {}; // the values of the last 検索: turning a page keeps them
+  const paged = pagedList({
+    label: t('stores'),
+    empty: t('noStores'),
+    onError: (error) => showError(slot, error),
+    load: async (cursor) => {
+      const query = new URLSearchParams(Object.entries(search).filter(([, v]) => v));
+      if (cursor) query.set('cursor', cursor);
       const page = await api.get(`/api/wallet/stores?${query}`);
       if (!areasFilled) { area.append(...page.areas.map((a) => h('option', { value: a }, a))); areasFilled = true; }
-      count.textContent = t('storeCount', page.items.length);
-      list.replaceChildren(...(page.items.length ? page.items.map((s) => h('li', {}, h('div', { class: 'row' },
-        h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(t('sep')))),
-        h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : t('bothTypes'))))) : [h('li', {}, h('p', {}, t('noStores')))]));
-    } catch (error) { showError(slot, error); }
-  }
-  mount(root, frame(serviceName(), h('h1', {}, t('stores')), slot, form, count, list,
+      slot.replaceChildren();
+      return page;
+    },
+    render: (items) => h('ul', { class: 'list' }, items.map((s) => h('li', {}, h('div', { class: 'row' },
+      h('span', {}, h('strong', {}, s.name), h('br'), h('small', {}, [s.area, s.address, s.phone].filter(Boolean).join(t('sep')))),
+      h('span', { class: `badge ${s.large ? '' : 'ok'}` }, s.large ? t('common') : t('bothTypes')))))),
+  });
+  mount(root, frame(serviceName(), h('h1', {}, t('stores')), slot, form, paged.element,
     h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: home }, t('back')))));
-  await load();
+  await paged.restart();
 }
 
 // Which tab is lit on each page; pages not listed (QR, scan, pay) show no tab bar, to keep the code large.

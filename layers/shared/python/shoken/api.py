@@ -12,8 +12,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response, content_types
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import audit, routes
@@ -31,8 +29,11 @@ from shoken.errors import (
 from shoken.gate import Admission, HttpRequest, admit, through_cloudfront
 from shoken.observability import count, logger
 from shoken.principal import Principal, Scope
+from shoken.resolver import JSON, Query, RequestInvalid, Resolver, Response
 from shoken.runtime import Runtime
 from shoken.validation import json_too_deep, reason_ja
+
+__all__ = ["Query", "Resolver", "Response", "make_resolver", "serve"]
 
 API_HEADERS = {
     "Cache-Control": "no-store",
@@ -164,7 +165,7 @@ def language() -> str:
 def error_response(error: ShokenError) -> Response[str]:
     return Response(
         status_code=error.status,
-        content_type=content_types.APPLICATION_JSON,
+        content_type=JSON,
         body=json.dumps(error.body(language()), ensure_ascii=False),
         headers=error.headers or None,
     )
@@ -181,43 +182,44 @@ def aws_fault(error: Exception) -> ShokenError:
     return classified
 
 
-def make_resolver() -> APIGatewayHttpResolver:
-    app = APIGatewayHttpResolver(enable_validation=True)
+def make_resolver() -> Resolver:
+    """The route functions of one area; serve() calls the one the event's route key names."""
+    return Resolver()
 
-    @app.exception_handler(ShokenError)
-    def _domain(error: ShokenError) -> Response[str]:
+
+def _invalid(error: RequestInvalid) -> ShokenError:
+    details = [
+        {
+            "field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body",
+            "reason": e.get("msg", ""),
+            "reason_ja": reason_ja(e),
+        }
+        for e in error.errors()
+    ]
+    return InvalidRequest(details=details)
+
+
+def _dispatch(app: Resolver, event: dict[str, Any]) -> dict[str, Any]:
+    """Call the area's function for the event's route; domain and AWS errors become answers here,
+    once for every route (STYLE: no try/except in route functions)."""
+    method, _, path = str(event.get("routeKey", "")).partition(" ")
+    found = app.find(method, path)
+    try:
+        answer = app.call(found, event) if found is not None else None
+    except ShokenError as error:
         if error.status >= 500:
             logger.warning("service error", extra={"code": error.code})
         count(f"error_{error.code}", 1)
-        return error_response(error)
-
-    @app.exception_handler(list(dynamo.AWS_ERRORS))
-    def _aws(error: Exception) -> Response[str]:
-        return error_response(aws_fault(error))
-
-    @app.exception_handler(RequestValidationError)
-    def _invalid(error: RequestValidationError) -> Response[str]:
-        details = [
-            {
-                "field": ".".join(str(p) for p in e.get("loc", ())[1:]) or "body",
-                "reason": e.get("msg", ""),
-                "reason_ja": reason_ja(e),
-            }
-            for e in error.errors()
-        ]
-        return error_response(InvalidRequest(details=details))
-
-    @app.not_found
-    def _not_found(_: Exception) -> Response[str]:
-        return error_response(NotFound())
-
-    return app
+        return error_response(error).to_event()
+    except dynamo.AWS_ERRORS as error:
+        return error_response(aws_fault(error)).to_event()
+    except RequestInvalid as error:
+        return error_response(_invalid(error)).to_event()
+    return answer if answer is not None else error_response(NotFound()).to_event()
 
 
-def serve(
-    app: APIGatewayHttpResolver, event: dict[str, Any], context: LambdaContext, runtime: Runtime
-) -> dict[str, Any]:
-    """Admit the caller by the route table, run the resolver, then attach cookies and headers."""
+def serve(app: Resolver, event: dict[str, Any], context: LambdaContext, runtime: Runtime) -> dict[str, Any]:
+    """Admit the caller by the route table, call the route's function, then attach cookies and headers."""
     route = routes.by_key(str(event.get("routeKey", "")))
     # The logger outlives the invocation (warm starts): keys about one caller must not reach the next.
     logger.remove_keys(PER_CALL_KEYS)
@@ -231,7 +233,7 @@ def serve(
         call.admission = admit(route, call.request, runtime)
         if call.admission.principal:
             logger.append_keys(role=call.admission.principal.role.value, user=call.admission.principal.user_id)
-        result = app.resolve(event, context)
+        result = _dispatch(app, event)
     except ShokenError as error:
         result = _plain(error)
     except dynamo.AWS_ERRORS as error:  # during admission (its session reads), before any route code

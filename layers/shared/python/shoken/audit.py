@@ -70,7 +70,8 @@ ACTION_LABELS: dict[str, str] = {
     "payout_run_confirmed": "精算確定",
     "payout_run_paid": "振込済み登録",
     "payout_run_cancelled": "精算取消",
-    # notices engineer: the committee's contact and お知らせ
+    # notices engineer: お知らせ; entries of the committee's contact from before it was edited with the
+    # committee (committee_updated now) keep their label
     "committee_contact_updated": "お問い合わせ先更新",
     "notice_created": "お知らせ登録",
     "notice_updated": "お知らせ更新",
@@ -90,6 +91,7 @@ TARGET_LABELS: dict[str, str] = {
     "wallet": "アプリユーザ",
     "company": "企業",
     "store": "店舗",
+    "committee": "アクワイアラ",
 }
 DETAIL_LABELS: dict[str, str] = {
     "spec": "種類",
@@ -117,6 +119,13 @@ DETAIL_LABELS: dict[str, str] = {
     "new_email": "変更後メールアドレス",
     "count": "件数",
     "rows": "件数",
+    # アクワイアラ (committee) fields, as 変更項目
+    "city": "市区町村",
+    "issuer_name": "バリューイシュア名",
+    "wallet_service_name": "ウォレットサービス名",
+    "external_acquirer_id": "外部アクワイアラID",
+    "contact_phone": "問い合わせ電話番号",
+    "contact_hours": "問い合わせ受付時間",
 }
 VALUE_LABELS: dict[str, dict[str, str]] = {
     "state": {"queued": "受付済み", "running": "処理中", "done": "完了", "failed": "失敗", "paused": "中断"},

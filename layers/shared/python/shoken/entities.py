@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shoken.db.dynamo import Item
 from shoken.errors import Forbidden, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
-from shoken.validation import BodyBool, CompanyId, StoreId
+from shoken.validation import BodyBool, CompanyId, Schema, StoreId
 
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 PHONE = r"^[0-9\-+() ]{6,20}$"
 
 
-class ScopeNames(BaseModel):
+class ScopeNames(Schema):
     """Where a user or device belongs, with the names the screens show (admin user lists, 'me')."""
 
     committee_id: str | None = None
@@ -31,7 +31,7 @@ class ScopeNames(BaseModel):
     store_name: str | None = None
 
 
-class CompanyFields(BaseModel):
+class CompanyFields(Schema):
     name: str = Field(min_length=1, max_length=100)
     name_kana: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, pattern=PHONE)
@@ -44,7 +44,7 @@ class CompanyCreate(CompanyFields):
     committee_id: str | None = Field(default=None, max_length=20)
 
 
-class StoreFields(BaseModel):
+class StoreFields(Schema):
     name: str = Field(min_length=1, max_length=100)
     phone: str = Field(pattern=PHONE)
     address: str | None = Field(default=None, max_length=200)
@@ -61,7 +61,7 @@ class StoreCreate(StoreFields):
     company_id: CompanyId
 
 
-class TerminalFields(BaseModel):
+class TerminalFields(Schema):
     device_name: str | None = Field(default=None, max_length=60)
     external_terminal_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
     external_service_name: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
@@ -71,7 +71,7 @@ class TerminalCreate(TerminalFields):
     store_id: StoreId
 
 
-class UserCreateRequest(BaseModel):
+class UserCreateRequest(Schema):
     role: Literal["system_admin", "committee_admin", "company_admin", "company_staff", "store_manager", "store_staff"]
     committee_id: str | None = Field(default=None, max_length=20)
     company_id: CompanyId | None = None

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shoken.db.dynamo import Item
 from shoken.txn_types import TxnStatus, TxnType
-from shoken.validation import QueryInt
+from shoken.validation import QueryInt, Schema
 
 TYPE_CODES = "|".join(t.value for t in TxnType)
 
 
-class HistorySearch(BaseModel):
+class HistorySearch(Schema):
     """取引履歴一覧の検索条件 (every field of the manual's search form)."""
 
     date_from: str | None = Field(
@@ -41,7 +41,7 @@ class HistorySearch(BaseModel):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class Row(BaseModel):
+class Row(Schema):
     """One line of 取引履歴一覧, with the manual's columns and the value breakdown."""
 
     occurred_at: str
@@ -64,7 +64,7 @@ class Row(BaseModel):
     dedicated: int
 
 
-class Page(BaseModel):
+class Page(Schema):
     items: list[Row]
     next_cursor: str | None = None
     read: int  # items DynamoDB evaluated for this page (read cost), for the curious and for bench
@@ -91,7 +91,7 @@ class Detail(Row):
     cancel_deadline: str | None = None
 
 
-class WalletLine(BaseModel):
+class WalletLine(Schema):
     """One line of a citizen's own history (the wallet's 利用履歴, and アプリユーザ詳細 in the console)."""
 
     number: str

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import BaseModel
-
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import notices, stores, wallets
 from shoken.db.dynamo import Item
@@ -18,12 +16,13 @@ from shoken.errors import NotFound
 from shoken.principal import Principal
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.validation import Schema
 
 # A read-mark outlives any display period (at most a year), then the table forgets it.
 READ_MARK_DAYS = 400
 
 
-class NoticeItem(BaseModel):
+class NoticeItem(Schema):
     notice_id: str
     title: str
     body: str
@@ -32,12 +31,12 @@ class NoticeItem(BaseModel):
     unread: bool
 
 
-class NoticeList(BaseModel):
+class NoticeList(Schema):
     items: list[NoticeItem]
     unread_count: int
 
 
-class NoticeRead(BaseModel):
+class NoticeRead(Schema):
     notice_id: str
     unread: bool
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from shoken import bank
+from shoken.validation import Schema
 
 
-class PayoutAccountInput(BaseModel):
+class PayoutAccountInput(Schema):
     bank_code: str = Field(min_length=1, max_length=8)
     branch_code: str = Field(min_length=1, max_length=8)
     account_type: Literal["ordinary", "current"] = "ordinary"

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import jpholiday
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
-from shoken.validation import BodyInt
+from shoken.validation import BodyInt, Schema
 
 MONTH_END = 31  # a cut-off day of 31 means the last day of every month (末日)
 # A period is closed for a run this long after its last day ends, so that a payment stamped a moment
@@ -22,7 +22,7 @@ MONTH_END = 31  # a cut-off day of 31 means the last day of every month (末日)
 CLOSE_GRACE_MINUTES = 10
 
 
-class CalendarSettings(BaseModel):
+class CalendarSettings(Schema):
     cutoff_days: list[BodyInt] = Field(default=[15, MONTH_END], min_length=1, max_length=4)
     pay_after_days: BodyInt = Field(default=5, ge=1, le=20)  # bank business days after the cut-off
     fee_bps: BodyInt = Field(default=0, ge=0, le=1000)  # fee in 1/100 % of the amount (0-10 %), rounded down

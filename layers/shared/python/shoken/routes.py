@@ -155,9 +155,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/charges/{number}/cancel", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/grants", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/grants", AD, COMMITTEE_UP),
-    # --- notices: the committee's contact, お知らせ (notices engineer) ---------------------------------------
-    _session("GET", "/api/admin/committees/{committee_id}/contact", AD, CONSOLE),
-    _session("PUT", "/api/admin/committees/{committee_id}/contact", AD, COMMITTEE_UP),
+    # --- notices: お知らせ (notices engineer); the committee's contact is PUT /api/admin/committees/{id} ----
     _session("GET", "/api/admin/notices", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/notices", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/notices/{notice_id}", AD, COMMITTEE_UP),

@@ -18,8 +18,6 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-import xlsxwriter
-
 from shoken.clock import JST
 
 BOM = "\ufeff"
@@ -85,6 +83,8 @@ class XlsxSheet:
     BytesIO (small reports, built in memory)."""
 
     def __init__(self, target: str | io.BytesIO, columns: Sequence[Column], *, title: str = "Sheet1") -> None:
+        import xlsxwriter  # only an XLSX download loads it, not every admin or history cold start
+
         in_memory = not isinstance(target, str)
         self.workbook = xlsxwriter.Workbook(
             target,

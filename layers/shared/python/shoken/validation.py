@@ -1,12 +1,26 @@
-"""Japanese sentences for pydantic validation errors, shown beside the field in the UI."""
+"""Japanese sentences for pydantic validation errors, shown beside the field in the UI; the request
+field types every schema shares; and Schema, the base of the functions' request and response models."""
 
 from __future__ import annotations
 
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Strict, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
+
+
+class Schema(BaseModel):
+    """A request or response model whose validator is built on its first use, not at import.
+
+    A function's module defines dozens of models and one request uses one or two of them; building
+    them all at import was most of the admin function's cold start (issue 19). The payment's own
+    models (payments/schemas.py PayRequest and Receipt, shoken.payment) stay plain BaseModel, so the
+    first payment after a cold start builds nothing.
+    """
+
+    model_config = ConfigDict(defer_build=True)
+
 
 _REASONS_JA = {
     "missing": "入力してください。",
