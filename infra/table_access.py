@@ -76,6 +76,9 @@ RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
+# cards engineer: card wallets (issue 16)
+CARD = _kind(keys.card("-"))
+CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
 
 # --- the functions ---------------------------------------------------------------------------------
 
@@ -173,6 +176,10 @@ KINDS: tuple[Kind, ...] = (
     Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN)),
     Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN)),
     Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN)),
+    # カード型: the console issues and changes cards; a card payment checks and counts on the card item
+    # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
+    Kind(CARD, write=_fns(ADMIN, PAYMENTS), read=_fns(WALLET_FN)),
+    Kind(CARD_RESIDENT, write=_fns(ADMIN)),
 )
 
 GET = "dynamodb:GetItem"

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from admin import listing, lookup
 from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
-from shoken import api, money
+from shoken import api, cards, money
 from shoken.clock import iso, jst_date
 from shoken.db import history, keys, wallets
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Forbidden, NotFound
+from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.history_models import WalletLine
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
@@ -38,6 +38,7 @@ def view(rt: Runtime, record: Item) -> AppUserView:
         committee_id=str(record["committee_id"]),
         email=str(record["email"]),
         external_user_id=record.get("external_user_id"),
+        card_number=record.get("card_number"),
         status=str(record["status"]),
         status_label=STATUS_LABELS.get(str(record["status"]), str(record["status"])),
         balance=total,
@@ -47,8 +48,9 @@ def view(rt: Runtime, record: Item) -> AppUserView:
 
 def search(rt: Runtime, caller: Principal, query: AppUserSearch) -> AppUserList:
     _require(caller)
-    if query.wallet_id:
-        record = wallets.get(rt.db, query.wallet_id, consistent=False)
+    wallet_id = query.wallet_id or (cards.wallet_of(query.card_number) if query.card_number else None)
+    if wallet_id:
+        record = wallets.get(rt.db, wallet_id, consistent=False)
         ok = record is not None and caller.covers(Scope(str(record["committee_id"])))
         return AppUserList(items=[view(rt, record)] if ok and record else [])
     committees = lookup.matching(lookup.visible_committees(rt, caller), query.committee_id, "committee_id")
@@ -89,6 +91,8 @@ def _detail(rt: Runtime, record: Item) -> AppUserDetail:
 
 def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> AppUserDetail:
     record = _visible(rt, caller, wallet_id)
+    if record.get("card_number"):  # a card's wallet moves with its card (functions/admin/cards.py)
+        raise Conflict("カードの利用停止・再開は、カード詳細の「利用停止(紛失・盗難)」から行ってください。")
     wallets.set_status(rt.db, wallet_id, status, iso(rt.clock.now()))
     changed = wallets.get(rt.db, wallet_id)
     if changed is None:

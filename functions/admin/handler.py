@@ -11,6 +11,7 @@ from admin import (
     app_users,
     audit_log,
     bulk_uploads,
+    cards,
     cities,
     email_change,
     grants,
@@ -23,6 +24,16 @@ from admin import (
     sale,
     statements,
     users,
+)
+from admin.card_schemas import (
+    CardBatchRequest,
+    CardDetail,
+    CardIssueRequest,
+    CardLinkRequest,
+    CardReissueRequest,
+    CardSettings,
+    CardSettingsView,
+    CardSheet,
 )
 from admin.payout_schemas import (
     BankNames,
@@ -463,6 +474,57 @@ def handle_payout_list_xlsx(run_id: str):  # type: ignore[no-untyped-def]  # a f
 def handle_payout_statement(run_id: str, company_id: str):  # type: ignore[no-untyped-def]  # a PDF
     name, content = statements.statement_pdf(api.rt(), api.principal(), run_id, company_id)
     return _download(name, "application/pdf", content)
+
+
+# --- cards engineer: card wallets (カード型, issue 16) ---------------------------------------------------
+@app.post("/api/admin/cards")
+def handle_issue_card(body: CardIssueRequest) -> CardSheet:
+    return cards.issue(api.rt(), api.principal(), body)
+
+
+@app.post("/api/admin/cards/batch")
+def handle_issue_cards(body: CardBatchRequest) -> CardSheet:
+    return cards.issue_batch(api.rt(), api.principal(), body)
+
+
+@app.get("/api/admin/cards/<card_number>")
+def handle_get_card(card_number: str) -> CardDetail:
+    return cards.detail(api.rt(), api.principal(), card_number)
+
+
+@app.post("/api/admin/cards/<card_number>/block")
+def handle_block_card(card_number: str) -> CardDetail:
+    return cards.block(api.rt(), api.principal(), card_number)
+
+
+@app.post("/api/admin/cards/<card_number>/unblock")
+def handle_unblock_card(card_number: str) -> CardDetail:
+    return cards.unblock(api.rt(), api.principal(), card_number)
+
+
+@app.post("/api/admin/cards/<card_number>/unlock")
+def handle_unlock_card_pin(card_number: str) -> CardDetail:
+    return cards.unlock(api.rt(), api.principal(), card_number)
+
+
+@app.post("/api/admin/cards/<card_number>/reissue")
+def handle_reissue_card(card_number: str, body: CardReissueRequest) -> CardSheet:
+    return cards.reissue(api.rt(), api.principal(), card_number, body)
+
+
+@app.post("/api/admin/cards/<card_number>/link")
+def handle_link_card_to_app(card_number: str, body: CardLinkRequest) -> CardDetail:
+    return cards.link(api.rt(), api.principal(), card_number, body)
+
+
+@app.get("/api/admin/committees/<committee_id>/card-settings")
+def handle_get_card_settings(committee_id: str) -> CardSettingsView:
+    return cards.settings(api.rt(), api.principal(), committee_id)
+
+
+@app.put("/api/admin/committees/<committee_id>/card-settings")
+def handle_update_card_settings(committee_id: str, body: CardSettings) -> CardSettingsView:
+    return cards.update_settings(api.rt(), api.principal(), committee_id, body)
 
 
 # --- notices engineer: お知らせ (the committee's contact is edited with the committee, PUT above) -------

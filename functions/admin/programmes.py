@@ -15,7 +15,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, ids, money, qr
+from shoken import api, cards, ids, money, qr
 from shoken.clock import iso, jst_date
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import Expr, Item
@@ -132,8 +132,12 @@ def _visible(rt: Runtime, caller: Principal, programme_id: str, *, read_only: bo
 # --- 店頭チャージ ------------------------------------------------------------------------------------------
 def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee: Item) -> Item:
     wallet_id = body.wallet_id
-    if body.qr:
+    if body.qr and cards.is_card_text(body.qr):  # a card wallet: its payment QR (or its number below)
+        wallet_id = cards.parse_pay(body.qr).wallet_id
+    elif body.qr:
         wallet_id = qr.parse(body.qr).wallet_id
+    elif body.card_number:
+        wallet_id = cards.wallet_of(body.card_number)
     elif body.email:
         guard = rt.db.get(keys.citizen_email(str(committee["wallet_service_id"]), body.email))
         if guard is None:
@@ -143,7 +147,9 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
             )
         wallet_id = str(guard["wallet_id"])
     if not wallet_id:
-        raise InvalidRequest("アプリユーザを ユーザID・メールアドレス・QRコード のいずれかで指定してください。")
+        raise InvalidRequest(
+            "アプリユーザを ユーザID・メールアドレス・QRコード・カード番号 のいずれかで指定してください。"
+        )
     record = wallets.get(rt.db, wallet_id)
     if (
         record is None
@@ -151,6 +157,8 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
         or record["committee_id"] != committee["committee_id"]
     ):
         raise NotFound("アプリユーザが見つかりません。")
+    if record.get("card_number"):  # a blocked, replaced or moved card is refused by its own reason
+        cards.refuse_unless_active(str(record.get("status")))
     return record
 
 
@@ -174,6 +182,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             number=number,
             wallet_id=str(wallet["wallet_id"]),
             email=str(wallet["email"]),
+            card_number=wallet.get("card_number"),
             programme_name=str(programme["name"]),
             units=body.units,
             price=terms.unit_price * body.units,

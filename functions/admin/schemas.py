@@ -133,7 +133,14 @@ class AuditSearch(Schema):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-STATUS_LABELS = {"active": "有効", "suspended": "利用停止"}
+STATUS_LABELS = {
+    "active": "有効",
+    "suspended": "利用停止",
+    # cards engineer: the states of a card wallet (shoken.cards.STATUS_LABELS)
+    "blocked": "利用停止(紛失・盗難)",
+    "replaced": "再発行済み(旧カード)",
+    "moved": "アプリへ移行済み",
+}
 
 
 class CompanyUpdate(CompanyFields):
@@ -264,7 +271,8 @@ class AppUserSearch(Schema):
     wallet_id: str | None = Field(default=None, max_length=20)
     external_user_id: str | None = Field(default=None, max_length=60)
     email: str | None = Field(default=None, max_length=254)
-    status: Literal["", "active", "suspended"] = ""
+    card_number: str | None = Field(default=None, max_length=24)  # cards engineer
+    status: Literal["", "active", "suspended", "blocked", "replaced", "moved"] = ""
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
     page_size: QueryInt = Field(default=50, ge=1, le=200)
@@ -283,6 +291,7 @@ class AppUserView(Schema):
     committee_id: str
     email: str
     external_user_id: str | None = None
+    card_number: str | None = None  # cards engineer: set for a card wallet (no email)
     status: str
     status_label: str
     balance: int
@@ -416,6 +425,7 @@ class ChargeRequest(Schema):
     wallet_id: WalletId | None = None
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     qr: str | None = Field(default=None, max_length=200)
+    card_number: str | None = Field(default=None, max_length=24)  # cards engineer: a card wallet's number
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -423,6 +433,7 @@ class ChargeResult(Schema):
     number: str
     wallet_id: str
     email: str
+    card_number: str | None = None  # cards engineer: a card wallet's number (it has no email)
     programme_name: str
     units: int
     price: int

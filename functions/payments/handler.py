@@ -7,8 +7,8 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from payments.schemas import CancelResult, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
-from shoken import api, payment, runtime
+from payments.schemas import CancelResult, CardReceipt, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
+from shoken import api, cards, payment, runtime
 from shoken.config import PaymentsConfig
 from shoken.observability import logger, metrics, tracer
 
@@ -16,7 +16,14 @@ app = api.make_resolver()
 
 
 @app.post("/api/payments")
-def handle_pay(body: PayRequest) -> Receipt:
+def handle_pay(body: PayRequest) -> Receipt | CardReceipt:
+    if cards.is_card_text(body.token):  # a card's QR, paid with its PIN (issue 16.3)
+        from shoken import card_payment  # loaded by the first card payment, not by every cold start
+
+        result = card_payment.pay_by_card(
+            api.rt(), api.principal(), text=body.token, pin=body.pin, amount=body.amount, idem=body.idempotency_key
+        )
+        return CardReceipt.of_card(result)
     result = payment.pay_by_token(
         api.rt(), api.principal(), token_text=body.token, amount=body.amount, idem=body.idempotency_key
     )

@@ -18,6 +18,8 @@ class PayRequest(BaseModel):
     token: str = Field(min_length=1, max_length=200)
     amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
     idempotency_key: str = IDEMPOTENCY_KEY
+    # cards engineer: the card's PIN, typed by the cardholder on the till (a card payment needs it every time)
+    pin: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
 
 
 class Receipt(BaseModel):
@@ -34,6 +36,17 @@ class Receipt(BaseModel):
     @classmethod
     def of(cls, result: PaymentResult) -> Receipt:
         return cls(**result.model_dump(include=set(cls.model_fields)))
+
+
+class CardReceipt(Receipt):
+    """A card payment's receipt (issue 16.7): with the card's remaining ご利用可能金額, for
+    the shop to show the cardholder, who has no phone to see it on. A phone's receipt never has it."""
+
+    card_balance: int
+
+    @classmethod
+    def of_card(cls, result: PaymentResult) -> CardReceipt:
+        return cls(**Receipt.of(result).model_dump(), card_balance=result.balance_after)
 
 
 class CancelResult(BaseModel):

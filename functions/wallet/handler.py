@@ -11,7 +11,8 @@ from shoken import api, notices, runtime
 from shoken.api import Query
 from shoken.config import WalletConfig
 from shoken.observability import logger, metrics, tracer
-from wallet import codes, home, lists, mpm, sale
+from wallet import card_balance, codes, home, lists, mpm, sale
+from wallet.card_balance import BalanceRequest, CardBalance
 from wallet.schemas import (
     ApplicationRequest,
     EligibilityRequest,
@@ -30,6 +31,12 @@ from wallet.schemas import (
 )
 
 app = api.make_resolver()
+
+
+# --- cards engineer: the card's balance page (public, read-only, rate-limited) ---------------------------
+@app.post("/api/card/balance")
+def handle_card_balance(body: BalanceRequest) -> CardBalance:
+    return card_balance.balance(api.rt(), body)
 
 
 @app.get("/api/wallet/home")

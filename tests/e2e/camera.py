@@ -14,8 +14,12 @@ def qr_video(text: str, path: Path, frames: int = 5) -> Path:
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=1, border=4)
     code.add_data(text)
     code.make(fit=True)
-    modules = np.array(code.get_matrix(), dtype=bool)
-    scale = (HEIGHT - 40) // modules.shape[0]
+    return picture_video(np.array(code.get_matrix(), dtype=bool), path, frames)
+
+
+def picture_video(modules: np.ndarray, path: Path, frames: int = 5) -> Path:
+    """The same video of any black-and-white picture (True = black), e.g. a QR code taken from a PDF."""
+    scale = max(1, (HEIGHT - 40) // modules.shape[0])
     picture = np.kron(modules, np.ones((scale, scale), dtype=bool))
     luma = np.full((HEIGHT, WIDTH), 235, dtype=np.uint8)  # white paper
     top, left = (HEIGHT - picture.shape[0]) // 2, (WIDTH - picture.shape[1]) // 2

@@ -77,6 +77,8 @@ BODIES: dict[str, Any] = {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
 }  # fmt: skip
+# cards engineer: the card routes' bodies (the move's target wallet is set by the fixture)
+BODIES["PUT /api/admin/committees/{committee_id}/card-settings"] = {"daily_limit": 30_000}
 
 
 @dataclass
@@ -222,8 +224,13 @@ def matrix(world: World, city: City) -> Matrix:
     objects["notice_id"] = lambda role: pairs["console"]  # the console's routes edit and withdraw it
     objects["POST /api/wallet/notices/{notice_id}/read:notice_id"] = lambda role: pairs["residents"]
     objects["POST /api/merchant/notices/{notice_id}/read:notice_id"] = lambda role: pairs["merchants"]
+    # カード型 (cards engineer): a card of each committee; the move's target is the own spare wallet.
+    own_card, other_card = card_of(world, city.committee), card_of(world, city.other_committee)
+    objects["card_number"] = lambda role: (own_card, other_card)
+    BODIES["POST /api/admin/cards/{card_number}/link"] = {"wallet_id": spare_wallet["wallet_id"]}
     foreign = {
         "user_id": str(other_staff["user_id"]),
+        "card_number": other_card,
         "company_id": str(other_company["company_id"]),
         "store_id": str(other_store["store_id"]),
         "terminal_id": str(other_terminal["terminal_id"]),
@@ -261,6 +268,23 @@ def matrix(world: World, city: City) -> Matrix:
         },
     }  # fmt: skip
     return Matrix(clients, objects, foreign, markers, foreign_writes)
+
+
+def card_of(world: World, committee: dict[str, Any]) -> str:
+    from shoken import cards, ids
+    from shoken.db import cards as card_items
+    from shoken.db import wallets
+
+    wallet_id = ids.wallet_id()
+    number = cards.number_for(wallet_id)
+    now = world.rt.clock.now()
+    wallet = card_items.wallet_item(wallet_id, committee=committee, number=number, now=now, buckets=None)
+    card = card_items.card_item(
+        number, wallet_id=wallet_id, committee_id=str(committee["committee_id"]), pin_hash="-",
+        pay_digest="-", balance_digest="-", now=now,
+    )  # fmt: skip
+    world.put(card, wallet, wallets.listing_item(wallet))
+    return number
 
 
 def payout_run_items(world: World, committee_id: str, company: dict[str, Any], programme_id: str) -> str:
@@ -370,4 +394,10 @@ def other_committee_unseen(matrix: Matrix, client: Client, route: Route, role: s
 # Refusals an allowed role may meet on its own objects for reasons other than scope.
 LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {
     "PUT /api/wallet/sale/{programme_id}/application": ("not_eligible",),  # the matrix's resident has none
+    # cards engineer: the system admin blocks, reissues or moves the own card first; the next caller meets
+    # the card in its new state (blocked, replaced, moved), which is a refusal of its own.
+    **{
+        f"POST /api/admin/cards/{{card_number}}/{action}": ("card_blocked", "card_replaced", "card_moved")
+        for action in ("block", "unblock", "unlock", "reissue", "link")
+    },
 }

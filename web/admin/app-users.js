@@ -9,11 +9,14 @@ export async function list(ctx) {
       { label: 'ユーザID', name: 'wallet_id', placeholder: 'ユーザIDを入力' },
       { label: '外部ユーザID', name: 'external_user_id', placeholder: '外部ユーザIDを入力' },
       { label: 'メールアドレス', name: 'email', type: 'email', placeholder: 'メールアドレスを入力 (完全一致)' },
-      { label: '状態', name: 'status', options: STATUS_OPTIONS },
+      { label: 'カード番号', name: 'card_number', placeholder: 'カード番号16桁を入力' },
+      { label: '状態', name: 'status', options: [...STATUS_OPTIONS, ['blocked', '利用停止(紛失・盗難)'], ['replaced', '再発行済み(旧カード)'], ['moved', 'アプリへ移行済み']] },
     ],
     columns: [
       { label: 'ユーザID', value: (u) => u.wallet_id, link: (u) => `#/app-users/detail?id=${u.wallet_id}` },
-      { label: 'メールアドレス', value: (u) => u.email }, { label: '外部ユーザID', value: (u) => u.external_user_id || '' },
+      { label: '種別', value: (u) => (u.card_number ? 'カード' : 'アプリ') },
+      { label: 'メールアドレス / カード番号', value: (u) => (u.card_number ? h('a', { href: `#/cards/detail?number=${u.card_number}` }, u.card_number) : u.email) },
+      { label: '外部ユーザID', value: (u) => u.external_user_id || '' },
       { label: 'ご利用可能金額', value: (u) => `${yen(u.balance)}円`, num: true },
       { label: '状態', value: (u) => u.status_label }, { label: '登録日時', value: (u) => jstDateTime(u.created_at) },
     ],
@@ -34,7 +37,8 @@ export async function detail(ctx, params) {
     } catch (error) { showError(slot, error); }
   }
   return h('div', {}, h('p', {}, h('a', { href: '#/app-users' }, '< アプリユーザ一覧')), h('h1', {}, 'アプリユーザ詳細'), slot,
-    details([['ユーザID', user.wallet_id], ['メールアドレス', user.email], ['外部ユーザID', user.external_user_id],
+    user.card_number ? h('p', {}, h('a', { href: `#/cards/detail?number=${user.card_number}` }, 'カード詳細 (利用停止・再発行・ロック解除・アプリへ移行)')) : null,
+    details([['ユーザID', user.wallet_id], user.card_number ? ['カード番号', user.card_number] : ['メールアドレス', user.email], ['外部ユーザID', user.external_user_id],
       ['ご利用可能金額', `${yen(user.balance)}円`], ['状態', user.status_label], ['登録日時', jstDateTime(user.created_at)]]),
     h('h2', {}, '残高の内訳'),
     h('div', { class: 'table-wrap' }, h('table', {},
@@ -45,7 +49,7 @@ export async function detail(ctx, params) {
       h('thead', {}, h('tr', {}, ['取引日時', '取引番号', '取引区分', '取引状態', '店舗名', '取引金額'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, user.recent.map((t) => h('tr', {}, h('td', {}, jstDateTime(t.occurred_at)), h('td', {}, t.number), h('td', {}, t.txn_type_label),
         h('td', {}, t.status_label), h('td', {}, t.store_name || ''), h('td', { class: 'num' }, `${yen(t.amount)}円`)))))),
-    h('div', { class: 'actions' }, user.status === 'active'
+    user.card_number ? null : h('div', { class: 'actions' }, user.status === 'active'
       ? h('button', { type: 'button', class: 'danger', onclick: () => act('suspend', 'このアプリユーザを利用停止にします。QRコードは直ちに使えなくなります。よろしいですか？', '利用停止にしました。') }, '利用停止')
       : h('button', { type: 'button', onclick: () => act('resume', 'このアプリユーザの利用を再開します。よろしいですか？', '利用を再開しました。') }, '利用再開')));
 }

@@ -11,6 +11,7 @@ import * as reports from '/admin/reports.js';
 import * as payouts from '/admin/payouts.js';
 import * as notices from '/admin/notices.js';
 import * as sale from '/admin/sale.js';
+import * as cards from '/admin/cards.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 import * as committees from '/admin/committees.js';
 
@@ -62,6 +63,7 @@ const MENU = [
     { hash: '#/campaigns', label: 'キャンペーン', page: programmes.campaigns },
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
     { hash: '#/residents', label: '住民名簿', page: sale.residents },
+    { hash: '#/cards', label: 'カード発行', page: cards.page },
   ] },
   { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
     { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },
@@ -86,6 +88,7 @@ const HIDDEN_PAGES = {
   '#/terminals/new': merchants.terminalNew,
   '#/terminals/detail': merchants.terminalDetail,
   '#/app-users/detail': appUsers.detail,
+  '#/cards/detail': cards.detail,
   '#/programmes/detail': programmes.detail,
   '#/history/detail': history.detail,
   '#/payouts/detail': payouts.detail,

@@ -113,7 +113,7 @@ export async function detail(ctx, params) {
     ['外部ユーザID', t.external_user_id], ['ウォレットサービス名', t.service_name], ['前払バリュー取引額', `${yen(t.prepaid)}円`],
     ['ボーナスバリュー取引額', `${yen(t.bonus)}円`], ['キャンペーン付与取引額', `${yen(t.grant)}円`],
     ['共通券 / 専用券', `${yen(t.common)}円 / ${yen(t.dedicated)}円`], ['キャンペーン名', t.campaign_name], ['一括付与名', t.grant_name],
-    ['商品券事業', t.programme_name], ['決済方式', t.method ? t.method.toUpperCase() : null], ['操作者', t.operator_login],
+    ['商品券事業', t.programme_name], ['決済方式', t.method ? ({ card: 'カード (暗証番号)' }[t.method] || t.method.toUpperCase()) : null], ['操作者', t.operator_login],
     ['元取引番号', t.original_number], ['取消の取引番号', t.cancelled_by], ['取消日時', t.cancelled_at && jstDateTime(t.cancelled_at)],
   ].filter(([, v]) => v !== null && v !== undefined && v !== '');
   return h('div', {}, h('p', {}, h('a', { href: '#/history' }, '< 取引履歴一覧')), h('h1', {}, '取引履歴詳細'), slot,

@@ -86,7 +86,7 @@ export async function charge(ctx) {
       attemptKey = randomKey();
       slot.replaceChildren(notice('ok', 'チャージが完了しました。'));
       result.replaceChildren(h('h2', {}, 'チャージ結果'), details([
-        ['取引番号', done.number], ['ユーザID', done.wallet_id], ['メールアドレス', done.email], ['商品券事業', done.programme_name],
+        ['取引番号', done.number], ['ユーザID', done.wallet_id], done.card_number ? ['カード番号', done.card_number] : ['メールアドレス', done.email], ['商品券事業', done.programme_name],
         ['冊数', `${done.units}冊`], ['お支払い金額', `${yen(done.price)}円`], ['チャージ額', `${yen(done.amount)}円`],
         ['チャージ後のご利用可能金額', `${yen(done.balance_after)}円`], ['取引日時', jstDateTime(done.occurred_at)]]),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', onclick: async () => {
@@ -102,8 +102,8 @@ export async function charge(ctx) {
   slot,
   selectField({ label: '商品券事業', name: 'programme_id', required: true, options: items.map((p) => [p.programme_id, `${p.name} (${p.premium_label})`]) }),
   field({ label: '冊数', name: 'units', type: 'number', value: '1', required: true, attrs: { min: '1', max: '100', inputmode: 'numeric' } }),
-  selectField({ label: 'アプリユーザの指定方法', name: 'find_by', options: [['wallet_id', 'ユーザID'], ['email', 'メールアドレス'], ['qr', 'QRコードの文字列']] }),
-  field({ label: 'ユーザID / メールアドレス / QRコード', name: 'target', required: true, hint: '利用者アプリの「QRコード表示」を読み取った文字列も使えます' }),
+  selectField({ label: 'アプリユーザの指定方法', name: 'find_by', options: [['wallet_id', 'ユーザID'], ['email', 'メールアドレス'], ['qr', 'QRコードの文字列'], ['card_number', 'カード番号']] }),
+  field({ label: 'ユーザID / メールアドレス / QRコード / カード番号', name: 'target', required: true, hint: '利用者アプリの「QRコード表示」を読み取った文字列も使えます' }),
   h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, 'チャージする')));
   return h('div', {}, h('h1', {}, '店頭チャージ'), h('p', {}, '代金を受け取った後に、購入された冊数をアプリユーザにチャージします。'), form, result);
 }

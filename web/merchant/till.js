@@ -4,6 +4,11 @@ import { startScanner } from '/shared/scanner.js';
 import { pagedList } from '/shared/pager.js';
 
 const TOKEN = /^\d{12}\.[A-Za-z0-9_-]{22,43}$/;
+// cards engineer: a card's payment QR (paid with its PIN) and its balance-check QR (refused by the server
+// with a message saying which QR to read).
+const CARD = /^SC1\.\d{16}\.[A-Za-z0-9_-]{22,43}$/;
+const CARD_BALANCE = /\/wallet\/card\.html#\d{16}\.[A-Za-z0-9_-]{22,43}$/;
+const PIN_AGAIN = new Set(['card_pin_wrong']);  // the cardholder types again on the same pad
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 // Answers worth repeating with the same idempotency key: the payment may or may not have happened.
 const UNCERTAIN = new Set(['network_error', 'service_unavailable', 'http_502', 'http_503', 'http_504', 'internal_error']);
@@ -74,6 +79,7 @@ export function register(pages) {
     const key = randomKey();  // one key per payment attempt, kept across retries
     let stop = () => {};
     async function pay(token) {
+      if (CARD.test(token)) { ctx.show('pin', { amount, token }); return; }
       slot.replaceChildren(notice('ok', '決済中です…'));
       try {
         const receipt = await submitPayment(ctx.api, { token, amount, idempotency_key: key });
@@ -90,14 +96,56 @@ export function register(pages) {
     }
     setTimeout(async () => {
       try {
-        stop = await startScanner(video, pay, { accept: (text) => TOKEN.test(text) });
+        stop = await startScanner(video, pay, { accept: (text) => TOKEN.test(text) || CARD.test(text) || CARD_BALANCE.test(text) });
       } catch (error) { slot.replaceChildren(notice('error', error.message)); }
     });
     return ['QRコード読取', h('h1', {}, 'QRコード読取'),
       h('p', { class: 'big-amount' }, yen(amount), h('small', {}, '円')),
-      h('p', { class: 'center' }, 'お客様のスマートフォンに表示されたQRコードを枠内に映してください。'), slot,
+      h('p', { class: 'center' }, 'お客様のスマートフォンに表示されたQRコード、またはカードの「お支払い用」QRコードを枠内に映してください。'), slot,
       h('div', { class: 'video-box' }, video, h('div', { class: 'frame', 'aria-hidden': 'true' })),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary wide', onclick: () => { stop(); ctx.show('pay'); } }, 'キャンセル'))];
+  };
+
+  // カード払い: the cardholder types the card's PIN on this pad. Only dots are shown; the digits stay in
+  // this page's memory until they are sent with the payment, and are forgotten with the page.
+  pages.pin = (ctx, { amount, token }) => {
+    const slot = h('div', { 'aria-live': 'assertive' });
+    const key = randomKey();  // one payment attempt: a re-sent payment is never charged twice
+    let pin = '';
+    const dots = h('p', { class: 'pin-dots', 'aria-label': '入力した桁数', role: 'status' });
+    const ok = h('button', { type: 'button', class: 'wide', disabled: true, onclick: () => send() }, 'お支払い');
+    function draw() {
+      dots.replaceChildren(...[0, 1, 2, 3].map((i) => h('span', { class: i < pin.length ? 'on' : '' }, i < pin.length ? '●' : '○')));
+      dots.setAttribute('aria-label', `${pin.length}桁入力済み (4桁)`);
+      ok.disabled = pin.length !== 4;
+    }
+    function press(digit) { if (pin.length < 4) { pin += digit; draw(); } }
+    async function send() {
+      if (pin.length !== 4) return;
+      const typed = pin;
+      pin = '';
+      draw();
+      slot.replaceChildren(notice('ok', '決済中です…'));
+      try {
+        ctx.show('receipt', await submitPayment(ctx.api, { token, amount, pin: typed, idempotency_key: key }));
+      } catch (error) {
+        showError(slot, error);
+        if (!PIN_AGAIN.has(error.code) && !UNCERTAIN.has(error.code)) {
+          slot.append(h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => ctx.show('scan', amount) }, 'もう一度読み取る')));
+        }
+      }
+    }
+    const keys = ['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => h('button', { type: 'button', class: 'pin-key', onclick: () => press(d) }, d));
+    keys.push(h('button', { type: 'button', class: 'pin-key secondary', onclick: () => { pin = ''; draw(); } }, '消去'));
+    keys.push(h('button', { type: 'button', class: 'pin-key', onclick: () => press('0') }, '0'));
+    keys.push(h('button', { type: 'button', class: 'pin-key secondary', onclick: () => { pin = pin.slice(0, -1); draw(); } }, '訂正'));
+    draw();
+    return ['暗証番号入力', h('h1', {}, '暗証番号入力'),
+      h('p', { class: 'big-amount' }, yen(amount), h('small', {}, '円')),
+      h('p', { class: 'center' }, 'カードをお持ちのお客様ご本人が、4桁の暗証番号を入力してください。'), slot, dots,
+      h('div', { class: 'pin-pad', role: 'group', 'aria-label': '暗証番号の数字' }, keys),
+      h('div', { class: 'actions' }, ok,
+        h('button', { type: 'button', class: 'secondary wide', onclick: () => { pin = ''; ctx.show('pay'); } }, 'キャンセル'))];
   };
 
   pages.present = (ctx, amount) => {
@@ -133,6 +181,10 @@ export function register(pages) {
       h('dt', {}, '店舗名'), h('dd', {}, receipt.store_name),
       h('dt', {}, '決済日時'), h('dd', {}, jstDateTime(receipt.occurred_at)),
       h('dt', {}, '取引番号'), h('dd', { 'data-testid': 'number' }, receipt.number)),
+    // A card payment: what is left on the card, for the shop to show the cardholder (issue 16.7).
+    receipt.card_balance != null ? h('div', { class: 'card card-left', 'data-testid': 'card-balance' },
+      h('p', {}, 'カードの残り (ご利用可能金額)'), h('p', { class: 'big-amount' }, yen(receipt.card_balance), h('small', {}, '円')),
+      h('p', { class: 'hint' }, 'この画面をお客様にお見せください。')) : null,
     h('div', { class: 'actions' },
       h('button', { type: 'button', class: 'wide', onclick: () => ctx.show('pay') }, '続けて決済'),
       h('button', { type: 'button', class: 'secondary wide', onclick: () => ctx.show('history') }, '取引履歴'))];

@@ -181,6 +181,18 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/wallet/sale/{programme_id}/eligibility", W, CITIZEN),
     _session("PUT", "/api/wallet/sale/{programme_id}/application", W, CITIZEN),
     _session("POST", "/api/wallet/sale/{programme_id}/application/withdraw", W, CITIZEN),
+    # --- cards engineer: card wallets (カード型, issue 16); committee level, the balance page public ---------
+    _session("POST", "/api/admin/cards", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/batch", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/cards/{card_number}", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/block", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/unblock", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/unlock", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/reissue", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/link", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
+    _public("POST", "/api/card/balance", W),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),

@@ -207,3 +207,14 @@ def application(programme_id: str, matching_hash: str) -> Key:
 def application_list(programme_id: str) -> str:
     """list1 partition of a programme's applications (for the draw and the counts)."""
     return f"APPS#{programme_id}"
+
+
+# --- cards engineer: card wallets (カード型, issue 16) -------------------------------------------------
+def card(number: str) -> Key:
+    """A card: its state, secret and PIN hashes, wrong-PIN and daily counters (its value is in its wallet)."""
+    return (f"CARD#{number}", "CARD")
+
+
+def card_resident(programme_id: str, matching_hash: str) -> Key:
+    """One card per resident of a programme's list: which card (number) the resident holds."""
+    return (f"CARDRES#{programme_id}#{matching_hash}", "CARDRES")

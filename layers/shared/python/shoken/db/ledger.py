@@ -266,11 +266,28 @@ class MpmRequestUse:
     paid_by: str
 
 
-Authorization = QrTokenUse | MpmRequestUse
+@dataclass(frozen=True)
+class CardUse:
+    """A card payment (cards engineer, issue 16.3): the card as read, still active, with fewer than 5
+    wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`."""
+
+    card: Item
+    pay_digest: str
+    amount: int
+    daily_limit: int
+
+
+Authorization = QrTokenUse | MpmRequestUse | CardUse
 
 
 def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: datetime) -> dict[str, Any]:
     """The authorization's action: marks it used and keeps the wallet's view of the payment on it."""
+    if isinstance(what, CardUse):  # a card's QR is never used up: its state, PIN count and day are
+        from shoken.db import cards
+
+        return cards.pay_authorization(
+            db, what.card, pay_digest=what.pay_digest, amount=what.amount, limit=what.daily_limit, now=now
+        )
     expr = Expr()
     if isinstance(what, QrTokenUse):
         condition = (

@@ -46,7 +46,7 @@ def item(
     }
 
 
-LISTED_FIELDS = ("wallet_id", "committee_id", "email", "status", "created_at", "external_user_id")
+LISTED_FIELDS = ("wallet_id", "committee_id", "email", "status", "created_at", "external_user_id", "card_number")
 
 
 def listing_item(wallet: Item) -> Item:

@@ -1,0 +1,399 @@
+"""カード型 (issue 16): issue cards at the counter or in bulk, block / unblock, unlock a PIN, reissue and
+move a card to the app. Committee level only; every change is one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import base64
+
+from admin import card_sheet
+from admin.card_schemas import (
+    CardBatchRequest,
+    CardDetail,
+    CardIssueRequest,
+    CardLinkRequest,
+    CardReissueRequest,
+    CardResident,
+    CardSettings,
+    CardSettingsView,
+    CardSheet,
+    CardView,
+)
+from admin.schemas import BalanceLine
+from shoken import api, cards, ids, money, passwords, residents, sale
+from shoken.clock import jst_date, jst_display
+from shoken.config import AdminConfig
+from shoken.db import cards as card_items
+from shoken.db import committees, keys, programmes, wallets
+from shoken.db.dynamo import Expr, Item
+from shoken.errors import Forbidden, InvalidRequest, NotFound, ReasonRequired
+from shoken.money import VoucherType
+from shoken.principal import Principal, Scope
+from shoken.roles import Role
+from shoken.runtime import Runtime
+
+
+def _require(caller: Principal) -> None:
+    if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
+        raise Forbidden("カードの発行・管理はアクワイアラ管理者のみ行えます。")
+
+
+def _committee(rt: Runtime, caller: Principal, committee_id: str | None) -> Item:
+    _require(caller)
+    wanted = committee_id or caller.committee_id
+    if not wanted:
+        raise InvalidRequest(details=[{"field": "committee_id", "reason": "required"}])
+    record = committees.get(rt.db, wanted)
+    if record is None or not caller.covers(Scope(wanted)):
+        raise NotFound("アクワイアラが見つかりません。")
+    return record
+
+
+def _visible(rt: Runtime, caller: Principal, number: str) -> tuple[Item, Item]:
+    _require(caller)
+    cards.wallet_of(number)
+    card = card_items.get(rt.db, number)
+    if card is None or not caller.covers(Scope(str(card["committee_id"]))):
+        raise NotFound("カードが見つかりません。カード番号をご確認ください。")
+    wallet = wallets.get(rt.db, str(card["wallet_id"]))
+    if wallet is None:
+        raise NotFound("カードが見つかりません。カード番号をご確認ください。")
+    return card, wallet
+
+
+def daily_limit(committee: Item) -> int:
+    return int(committee.get("card_daily_limit") or cards.DEFAULT_DAILY_LIMIT)
+
+
+def view(rt: Runtime, card: Item, wallet: Item | None) -> CardView:
+    today = jst_date(rt.clock.now())
+    failures = int(card.get("pin_failures") or 0)
+    status = str(card["status"])
+    return CardView(
+        card_number=str(card["card_number"]),
+        card_number_display=cards.display_number(str(card["card_number"])),
+        wallet_id=str(card["wallet_id"]),
+        committee_id=str(card["committee_id"]),
+        status=status,
+        status_label=cards.STATUS_LABELS.get(status, status)
+        + ("・暗証番号ロック中" if failures >= cards.MAX_PIN_FAILURES else ""),
+        pin_locked=failures >= cards.MAX_PIN_FAILURES,
+        pin_failures=failures,
+        balance=money.available(money.buckets_of(wallet or {}), today=today, large_store=False),
+        issued_at=str(card["issued_at"]),
+        replaces=card.get("replaces"),
+        moved_to=card.get("moved_to"),
+    )
+
+
+def detail(rt: Runtime, caller: Principal, number: str) -> CardDetail:
+    card, wallet = _visible(rt, caller, number)
+    return _detail(rt, card, wallet)
+
+
+def _detail(rt: Runtime, card: Item, wallet: Item) -> CardDetail:
+    committee = committees.get(rt.db, str(card["committee_id"])) or {}
+    today = jst_date(rt.clock.now())
+    balances = [
+        BalanceLine(**line, voucher_type_label=VoucherType(line["voucher_type"]).label)
+        for line in money.summary(money.buckets_of(wallet), today=today)
+    ]
+    return CardDetail(
+        **view(rt, card, wallet).model_dump(),
+        balances=balances,
+        daily_limit=daily_limit(committee),
+        spent_today=card_items.spent_today(card, rt.clock.now()),
+    )
+
+
+# --- issue --------------------------------------------------------------------------------------------
+def _pin(pin: str | None) -> tuple[str, str | None]:
+    """The PIN to set and the one to print (a generated one only)."""
+    if pin:
+        cards.check_pin_rule(pin)
+        return pin, None
+    generated = cards.new_pin()
+    return generated, generated
+
+
+def _resident_hash(rt: Runtime, programme_id: str, who: CardResident) -> str:
+    try:
+        return sale.person_hash(rt, programme_id, who.resident_key, who.name_kana, who.birth_date)
+    except residents.FieldError as error:
+        raise InvalidRequest(str(error)) from error
+
+
+def _new_card(
+    rt: Runtime,
+    committee: Item,
+    *,
+    pin: str | None,
+    holder_name: str | None,
+    programme_id: str | None = None,
+    resident_hash: str | None = None,
+    replacing: tuple[Item, Item] | None = None,
+) -> tuple[Item, card_sheet.Page]:
+    """Write one new card (or the reissue of `replacing`: card and wallet) and its sheet page."""
+    chosen, printed = _pin(pin)
+    pin_hash = passwords.hash_password(chosen, log_n=rt.config.password_log_n)
+    base_url = rt.require(AdminConfig).public_base_url
+    now = rt.clock.now()
+    scope = Scope(str(committee["committee_id"]))
+    for _ in range(5):
+        wallet_id = ids.wallet_id()
+        number = cards.number_for(wallet_id)
+        pay_secret, balance_secret = cards.new_secret(), cards.new_secret()
+        card = card_items.card_item(
+            number,
+            wallet_id=wallet_id,
+            committee_id=str(committee["committee_id"]),
+            pin_hash=pin_hash,
+            pay_digest=cards.secret_digest(pay_secret),
+            balance_digest=cards.secret_digest(balance_secret),
+            now=now,
+            programme_id=programme_id or (replacing[0].get("programme_id") if replacing else None),
+            resident_hash=resident_hash or (replacing[0].get("resident_hash") if replacing else None),
+            replaces=str(replacing[0]["card_number"]) if replacing else None,
+        )
+        wallet = card_items.wallet_item(wallet_id, committee=committee, number=number, now=now, buckets=None)
+        page = card_sheet.Page(
+            number=number,
+            pay_text=cards.pay_text(number, pay_secret),
+            balance_url=cards.balance_url(base_url, number, balance_secret),
+            holder_name=holder_name,
+            pin=printed,
+        )
+        try:
+            if replacing is None:
+                audit = api.audit_item(
+                    "card_issued", scope=scope, target_type="card", target_id=number, wallet_id=wallet_id,
+                    programme_id=programme_id,
+                )  # fmt: skip
+                resident = (
+                    card_items.resident_item(programme_id, resident_hash, number)
+                    if programme_id and resident_hash
+                    else None
+                )
+                card_items.issue(rt.db, card=card, wallet=wallet, resident=resident, audit=audit)
+            else:
+                old_card, old_wallet = replacing
+                audit = api.audit_item(
+                    "card_reissued",
+                    scope=scope,
+                    target_type="card",
+                    target_id=str(old_card["card_number"]),
+                    new_card=number,
+                    wallet_id=str(old_wallet["wallet_id"]),
+                    new_wallet_id=wallet_id,
+                    moved={bid: int(raw["balance"]) for bid, raw in (old_wallet.get("buckets") or {}).items()},
+                )
+                guard = None
+                if old_card.get("programme_id") and old_card.get("resident_hash"):
+                    guard = card_items.resident_item(
+                        str(old_card["programme_id"]), str(old_card["resident_hash"]), number
+                    )
+                card_items.move(
+                    rt.db,
+                    card=old_card,
+                    source=old_wallet,
+                    status="replaced",
+                    audit=audit,
+                    now=now,
+                    new_card=card,
+                    new_wallet=wallet,
+                    resident=guard,
+                )
+        except card_items.NumberClash:
+            continue
+        return card, page
+    raise RuntimeError("could not allocate a card number")
+
+
+def _sheet(rt: Runtime, committee: Item, issued: list[tuple[Item, card_sheet.Page]], skipped: list[int]) -> CardSheet:
+    now = rt.clock.now()
+    content = card_sheet.render(committee, [page for _, page in issued]) if issued else b""
+    stamp = jst_display(now).replace("/", "").replace(":", "").replace(" ", "_")
+    name = f"card_{issued[0][0]['card_number']}.pdf" if len(issued) == 1 else f"cards_{stamp}_{len(issued)}.pdf"
+    held = rt.db.batch_get([keys.wallet(str(card["wallet_id"])) for card, _ in issued]) if issued else {}
+    return CardSheet(
+        cards=[view(rt, card, held.get(keys.wallet(str(card["wallet_id"])))) for card, _ in issued],
+        skipped=skipped,
+        file_name=name,
+        content_base64=base64.b64encode(content).decode(),
+    )
+
+
+def _reason(reason: str | None) -> str:
+    if not reason or reason not in residents.REASONS:
+        raise ReasonRequired("住民名簿を照合する理由を選択してください。")
+    return reason
+
+
+def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
+    """窓口でのカード発行 (one card, its sheet)."""
+    programme_id, resident_hash = body.programme_id, None
+    if programme_id:
+        programme = programmes.get(rt.db, programme_id)
+        if programme is None or not caller.covers(Scope(str(programme["committee_id"]))):
+            raise NotFound("商品券事業が見つかりません。")
+        committee = _committee(rt, caller, str(programme["committee_id"]))
+        if body.resident is None:
+            raise InvalidRequest(details=[{"field": "resident", "reason": "required"}])
+        reason = _reason(body.reason)
+        resident_hash = _resident_hash(rt, programme_id, body.resident)
+        api.audit_event(
+            "resident_searched", scope=Scope(str(committee["committee_id"])), target_type="programme",
+            target_id=programme_id, reason=reason, purpose="card_issue",
+        )  # fmt: skip
+    else:
+        committee = _committee(rt, caller, body.committee_id)
+    holder = body.holder_name or (body.resident.holder_name if body.resident else None)
+    card_sheet.check_names([holder])
+    issued = _new_card(
+        rt, committee, pin=body.pin, holder_name=holder, programme_id=programme_id, resident_hash=resident_hash
+    )
+    return _sheet(rt, committee, [issued], [])
+
+
+def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardSheet:
+    """一括発行: every row must be on the programme's list (else nothing is issued and the rows are named);
+    a resident who already holds a card is skipped, so a re-run issues only the missing cards."""
+    programme = programmes.get(rt.db, body.programme_id)
+    if programme is None or not caller.covers(Scope(str(programme["committee_id"]))):
+        raise NotFound("商品券事業が見つかりません。")
+    committee = _committee(rt, caller, str(programme["committee_id"]))
+    reason = _reason(body.reason)
+    card_sheet.check_names([row.holder_name for row in body.rows])
+    hashes: list[str] = []
+    wrong: list[dict[str, object]] = []
+    for line, row in enumerate(body.rows, start=1):
+        try:
+            hashes.append(_resident_hash(rt, body.programme_id, row))
+        except InvalidRequest as error:
+            wrong.append({"field": f"rows[{line}]", "reason": "format", "reason_ja": f"{line}行目: {error.text}"})
+        except Exception as error:  # not on the list, or no list yet
+            if getattr(error, "code", None) == "resident_list_missing":
+                raise
+            wrong.append(
+                {"field": f"rows[{line}]", "reason": "unknown", "reason_ja": f"{line}行目: 住民名簿にありません。"}
+            )
+    if wrong:
+        raise InvalidRequest(
+            f"住民名簿と一致しない行が{len(wrong)}件あります。カードは発行していません。", details=wrong
+        )
+    if len(set(hashes)) != len(hashes):
+        raise InvalidRequest("同じ方が2回以上含まれています。カードは発行していません。")
+    api.audit_event(
+        "resident_searched", scope=Scope(str(committee["committee_id"])), target_type="programme",
+        target_id=body.programme_id, reason=reason, purpose="card_batch", count=len(hashes),
+    )  # fmt: skip
+    held = rt.db.batch_get([keys.card_resident(body.programme_id, h) for h in hashes])
+    issued, skipped = [], []
+    for line, (row, matching_hash) in enumerate(zip(body.rows, hashes, strict=True), start=1):
+        if keys.card_resident(body.programme_id, matching_hash) in held:
+            skipped.append(line)
+            continue
+        try:
+            issued.append(
+                _new_card(
+                    rt,
+                    committee,
+                    pin=None,
+                    holder_name=row.holder_name,
+                    programme_id=body.programme_id,
+                    resident_hash=matching_hash,
+                )
+            )
+        except card_items.CardAlreadyIssued:  # issued by another clerk meanwhile
+            skipped.append(line)
+    return _sheet(rt, committee, issued, skipped)
+
+
+# --- state ----------------------------------------------------------------------------------------------
+def _audit(action: str, card: Item, **detail: object) -> Item:
+    return api.audit_item(
+        action, scope=Scope(str(card["committee_id"])), target_type="card", target_id=str(card["card_number"]), **detail
+    )
+
+
+def _again(rt: Runtime, number: str) -> CardDetail:
+    card = card_items.find(rt.db, number)
+    return _detail(rt, card, wallets.get(rt.db, str(card["wallet_id"])) or {})
+
+
+def block(rt: Runtime, caller: Principal, number: str) -> CardDetail:
+    card, _ = _visible(rt, caller, number)
+    cards.refuse_unless_active(str(card["status"]))
+    card_items.block(rt.db, card, audit=_audit("card_blocked", card), now=rt.clock.now())
+    return _again(rt, number)
+
+
+def unblock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
+    card, _ = _visible(rt, caller, number)
+    card_items.unblock(rt.db, card, audit=_audit("card_unblocked", card), now=rt.clock.now())
+    return _again(rt, number)
+
+
+def unlock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
+    card, _ = _visible(rt, caller, number)
+    card_items.unlock(
+        rt.db, card, audit=_audit("card_pin_unlocked", card, failures=int(card.get("pin_failures") or 0)),
+        now=rt.clock.now(),
+    )  # fmt: skip
+    return _again(rt, number)
+
+
+def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueRequest) -> CardSheet:
+    """再発行: a new number with the balance moved in one transaction; the old card never works again."""
+    card, wallet = _visible(rt, caller, number)
+    if card["status"] not in ("active", "blocked"):
+        cards.refuse_unless_active(str(card["status"]))
+    committee = _committee(rt, caller, str(card["committee_id"]))
+    card_sheet.check_names([body.holder_name])
+    issued = _new_card(rt, committee, pin=body.pin, holder_name=body.holder_name, replacing=(card, wallet))
+    return _sheet(rt, committee, [issued], [])
+
+
+def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> CardDetail:
+    """アプリへ移行: the card's balance moves to the app wallet in one transaction; the card stops."""
+    card, wallet = _visible(rt, caller, number)
+    if card["status"] not in ("active", "blocked"):
+        cards.refuse_unless_active(str(card["status"]))
+    target = wallets.get(rt.db, body.wallet_id)
+    if target is None or target.get("committee_id") != card["committee_id"]:
+        raise NotFound("移行先のアプリユーザが見つかりません。ユーザIDをご確認ください。")
+    if target.get("card_number"):
+        raise card_items.NotAnAppWallet()
+    if target.get("status") != "active":
+        raise card_items.TargetSuspended()
+    audit = _audit(
+        "card_moved_to_app",
+        card,
+        wallet_id=str(wallet["wallet_id"]),
+        target_wallet_id=body.wallet_id,
+        moved={bid: int(raw["balance"]) for bid, raw in (wallet.get("buckets") or {}).items()},
+    )
+    card_items.move(rt.db, card=card, source=wallet, status="moved", audit=audit, now=rt.clock.now(), target=target)
+    return _again(rt, number)
+
+
+# --- settings --------------------------------------------------------------------------------------------
+def settings(rt: Runtime, caller: Principal, committee_id: str) -> CardSettingsView:
+    committee = _committee(rt, caller, committee_id)
+    return CardSettingsView(committee_id=committee_id, daily_limit=daily_limit(committee))
+
+
+def update_settings(rt: Runtime, caller: Principal, committee_id: str, body: CardSettings) -> CardSettingsView:
+    """カードの1日あたりの利用上限 (the programme's card rule; every card of the city)."""
+    committee = _committee(rt, caller, committee_id)
+    expr = Expr()
+    rt.db.update(
+        keys.committee(committee_id),
+        f"SET {expr.n('card_daily_limit')} = {expr.v(body.daily_limit)}",
+        expr,
+        condition=f"attribute_exists({expr.n('PK')})",
+    )
+    api.audit_event(
+        "card_settings_updated", scope=Scope(committee_id), target_type="committee", target_id=committee_id,
+        before=daily_limit(committee), after=body.daily_limit,
+    )  # fmt: skip
+    return CardSettingsView(committee_id=committee_id, daily_limit=body.daily_limit)

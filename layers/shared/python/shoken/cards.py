@@ -1,0 +1,243 @@
+"""Card wallets (カード型, SPEC §10): the card number, the two QR texts a card carries and the PIN rules.
+
+A card is a wallet (WALLET#<id>) like an app's, plus a card item (CARD#<number>) holding what only a
+card has: its state, the hashes of its payment and balance-check secrets and of its PIN, and the
+wrong-PIN and daily-spending counters. The 16-digit number is the issuer prefix, the wallet id and a
+Luhn check digit, so a payment reads the card and its wallet in the same BatchGetItem as any other
+payment without a lookup. Nothing on the card or in the table is personal data.
+
+- payment QR:  "SC1.<number>.<payment secret>" (read by the merchant app; the PIN is asked every time)
+- balance QR:  "<site>/wallet/card.html#<number>.<balance secret>" (a read-only page, no sign-in)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from shoken.errors import InvalidRequest, ShokenError
+
+ISSUER_PREFIX = "981"  # 3 digits + 12-digit wallet id + check digit = 16
+PAY_PREFIX = "SC1"
+BALANCE_PATH = "/wallet/card.html"
+NUMBER = re.compile(r"^[0-9]{16}$")
+_SECRET = r"[A-Za-z0-9_-]{22,43}"  # noqa: S105  # the shape of a secret, not one
+PAY_QR = re.compile(rf"^{PAY_PREFIX}\.([0-9]{{16}})\.({_SECRET})$")
+BALANCE_QR = re.compile(rf"^(?:https?://[^#\s]+)?{re.escape(BALANCE_PATH)}#([0-9]{{16}})\.({_SECRET})$")
+PIN = re.compile(r"^[0-9]{4}$")
+MAX_PIN_FAILURES = 5
+DEFAULT_DAILY_LIMIT = 50_000  # yen a card may spend a JST day unless the committee sets another
+
+# What the console shows for each state of a card (and of its wallet).
+STATUS_LABELS = {
+    "active": "有効",
+    "blocked": "利用停止(紛失・盗難)",
+    "replaced": "再発行済み(旧カード)",
+    "moved": "アプリへ移行済み",
+}
+
+
+# --- refusals: each its own code and message; none of them changes anything but the PIN counter ---
+class CardUnknown(ShokenError):
+    status = 400
+    code = "card_unknown"
+    message = "このカードは登録されていません。実行委員会にお問い合わせください。"
+
+
+class CardBlocked(ShokenError):
+    status = 403
+    code = "card_blocked"
+    message = "このカードは紛失・盗難の届出により利用停止中です。実行委員会にお問い合わせください。"
+
+
+class CardReplaced(ShokenError):
+    status = 403
+    code = "card_replaced"
+    message = "このカードは再発行により使えなくなりました。新しいカードをお使いください。"
+
+
+class CardMoved(ShokenError):
+    status = 403
+    code = "card_moved"
+    message = "このカードの残高はアプリへ移行済みのため、カードは使えません。アプリのQRコードをお使いください。"
+
+
+class CardLocked(ShokenError):
+    status = 423
+    code = "card_locked"
+    message = "暗証番号を5回間違えたため、このカードはロックされています。実行委員会の窓口でロック解除してください。"
+
+
+class CardPinRequired(InvalidRequest):
+    code = "card_pin_required"
+    message = "カードでのお支払いには暗証番号(4桁)の入力が必要です。"
+
+
+class CardPinWrong(ShokenError):
+    status = 400
+    code = "card_pin_wrong"
+    message = "暗証番号が違います。"
+
+    def __init__(self, left: int) -> None:
+        super().__init__(f"暗証番号が違います。あと{left}回間違えるとカードがロックされます。")
+        self.left = left
+
+
+class CardOtherCity(ShokenError):
+    status = 400
+    code = "card_other_city"
+    message = "このカードは他の市区町村の商品券のカードのため、この加盟店では利用できません。"
+
+
+class CardBalanceQrAtStore(InvalidRequest):
+    code = "card_balance_qr"
+    message = "読み取ったのは残高確認用のQRコードです。カードの「お支払い用」QRコードを読み取ってください。"
+
+
+class CardPaymentQrOnBalance(InvalidRequest):
+    code = "card_payment_qr"
+    message = "これはお支払い用のQRコードです。残高確認には「残高確認用」QRコードを読み取ってください。"
+
+
+class CardDailyLimit(ShokenError):
+    status = 409
+    code = "card_daily_limit"
+    message = "カードの1日あたりの利用上限を超えるため、お支払いできません。"
+
+    def __init__(self, limit: int, left: int) -> None:
+        super().__init__(
+            f"カードの1日あたりの利用上限({limit:,}円)を超えるため、お支払いできません。本日あと{left:,}円まで利用できます。"
+        )
+
+
+class WeakPin(InvalidRequest):
+    code = "weak_pin"
+    message = "暗証番号は推測されにくい4桁の数字にしてください(同じ数字の繰り返しや連番は使えません)。"
+
+
+REFUSAL_BY_STATUS: dict[str, type[ShokenError]] = {
+    "blocked": CardBlocked,
+    "replaced": CardReplaced,
+    "moved": CardMoved,
+}
+
+
+def refuse_unless_active(status: str) -> None:
+    """A card that is not active is refused with the reason its state names."""
+    if status != "active":
+        raise REFUSAL_BY_STATUS.get(status, CardBlocked)()
+
+
+# --- the number -------------------------------------------------------------------------------------
+def luhn_digit(body: str) -> str:
+    """The Luhn check digit that makes `body` + digit valid (ISO/IEC 7812)."""
+    total = 0
+    for position, char in enumerate(reversed(body)):
+        value = int(char)
+        if position % 2 == 0:  # the digit left of the check digit is doubled
+            value *= 2
+            if value > 9:
+                value -= 9
+        total += value
+    return str((10 - total % 10) % 10)
+
+
+def luhn_valid(number: str) -> bool:
+    return bool(NUMBER.match(number)) and luhn_digit(number[:-1]) == number[-1]
+
+
+def number_for(wallet_id: str) -> str:
+    body = ISSUER_PREFIX + wallet_id
+    return body + luhn_digit(body)
+
+
+def wallet_of(number: str) -> str:
+    """The wallet id inside a card number (CardUnknown if the number is not one of ours)."""
+    digits = re.sub(r"[\s-]", "", number)
+    if not luhn_valid(digits) or not digits.startswith(ISSUER_PREFIX):
+        raise CardUnknown("カード番号が正しくありません。16桁の番号をご確認ください。")
+    return digits[len(ISSUER_PREFIX) : -1]
+
+
+def display_number(number: str) -> str:
+    """「9812 3456 7890 1234」: the number in groups of four, as printed."""
+    return " ".join(number[i : i + 4] for i in range(0, 16, 4))
+
+
+# --- secrets and QR texts ---------------------------------------------------------------------------
+def new_secret() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def secret_digest(secret: str) -> str:
+    """128 random bits need no slow hash; the table keeps only this digest."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def pay_text(number: str, secret: str) -> str:
+    return f"{PAY_PREFIX}.{number}.{secret}"
+
+
+def balance_url(base_url: str, number: str, secret: str) -> str:
+    return f"{base_url.rstrip('/')}{BALANCE_PATH}#{number}.{secret}"
+
+
+@dataclass(frozen=True)
+class Scanned:
+    number: str
+    secret: str
+
+    @property
+    def wallet_id(self) -> str:
+        return wallet_of(self.number)
+
+
+def is_card_text(text: str) -> bool:
+    """Whether the merchant app read a card (either of its QR codes) rather than a phone's."""
+    stripped = text.strip()
+    return stripped.startswith(PAY_PREFIX + ".") or BALANCE_PATH in stripped
+
+
+def parse_pay(text: str) -> Scanned:
+    stripped = text.strip()
+    if BALANCE_QR.match(stripped):
+        raise CardBalanceQrAtStore()
+    found = PAY_QR.match(stripped)
+    if not found:
+        raise CardUnknown("読み取ったカードのQRコードが正しくありません。実行委員会にお問い合わせください。")
+    scanned = Scanned(found.group(1), found.group(2))
+    scanned.wallet_id  # noqa: B018  # the check digit is checked before anything is read
+    return scanned
+
+
+def parse_balance(number: str, secret: str) -> Scanned:
+    """What the balance page sends: the part after # of the balance QR (a payment QR is named as such)."""
+    if number.startswith(PAY_PREFIX + "."):
+        raise CardPaymentQrOnBalance()
+    if not re.fullmatch(_SECRET, secret):
+        raise CardUnknown("残高確認用のQRコードが正しくありません。")
+    scanned = Scanned(number, secret)
+    scanned.wallet_id  # noqa: B018
+    return scanned
+
+
+# --- PIN --------------------------------------------------------------------------------------------
+def check_pin_rule(pin: str) -> None:
+    """4 digits, not one digit four times and not a run (1234, 9876): the easiest guesses."""
+    if not PIN.match(pin):
+        raise WeakPin("暗証番号は4桁の数字で入力してください。")
+    steps = {int(pin[i + 1]) - int(pin[i]) for i in range(3)}
+    if len(set(pin)) == 1 or steps in ({1}, {-1}):
+        raise WeakPin()
+
+
+def new_pin() -> str:
+    while True:
+        pin = f"{secrets.randbelow(10_000):04d}"
+        try:
+            check_pin_rule(pin)
+        except WeakPin:
+            continue
+        return pin

@@ -1,0 +1,319 @@
+"""Card wallets (issue 16): the card item beside its wallet, and every change of a card's state.
+
+A card's value is in its wallet (WALLET#<id>, the same item an app wallet is), so counter purchases,
+grants, lapse and history need nothing of their own. The card item (CARD#<number>) holds what only
+a card has. Every change here is one transaction: a block moves the card, its wallet and its list
+entry together (a payment's conditions on the card and the wallet then fail at once); a reissue or a
+move to the app takes every bucket off the old wallet and puts it on the new one, with the audit entry.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from shoken import cards
+from shoken.clock import iso, jst_date
+from shoken.db import keys, wallets
+from shoken.db.dynamo import AwsBusy, ConditionFailed, Dynamo, Expr, Item, TransactionFailed
+from shoken.errors import AlreadyExists, Conflict, NotFound, ShokenError
+from shoken.money import Bucket
+
+
+class CardAlreadyIssued(AlreadyExists):
+    code = "card_already_issued"
+    message = "この方には既にカードが発行されています。紛失の場合はカードの利用停止と再発行を行ってください。"
+
+
+class NotAnAppWallet(ShokenError):
+    status = 400
+    code = "card_target_not_app"
+    message = "移行先はアプリのユーザIDを指定してください(カードからカードへは再発行を使います)。"
+
+
+class TargetSuspended(ShokenError):
+    status = 409
+    code = "card_target_suspended"
+    message = "移行先のアプリユーザが利用停止中のため、移行できません。"
+
+
+class NumberClash(Exception):
+    """The random wallet id of a new card exists already: draw another."""
+
+
+def card_item(
+    number: str,
+    *,
+    wallet_id: str,
+    committee_id: str,
+    pin_hash: str,
+    pay_digest: str,
+    balance_digest: str,
+    now: datetime,
+    programme_id: str | None = None,
+    resident_hash: str | None = None,
+    replaces: str | None = None,
+) -> Item:
+    pk, sk = keys.card(number)
+    fields = {"programme_id": programme_id, "resident_hash": resident_hash, "replaces": replaces}
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "card",
+        "card_number": number,
+        "wallet_id": wallet_id,
+        "committee_id": committee_id,
+        "status": "active",
+        "pin_hash": pin_hash,
+        "pin_failures": 0,
+        "pay_digest": pay_digest,
+        "balance_digest": balance_digest,
+        "issued_at": iso(now),
+        "updated_at": iso(now),
+        **{k: v for k, v in fields.items() if v is not None},
+    }
+
+
+def wallet_item(wallet_id: str, *, committee: Item, number: str, now: datetime, buckets: list[Bucket] | None) -> Item:
+    """The card's wallet: an app wallet's item with no email and the card's number."""
+    return wallets.item(
+        wallet_id,
+        committee_id=str(committee["committee_id"]),
+        service_id=str(committee.get("wallet_service_id") or ""),
+        email="",
+        now=iso(now),
+        buckets=buckets,
+        card_number=number,
+    )
+
+
+def resident_item(programme_id: str, matching_hash: str, number: str) -> Item:
+    pk, sk = keys.card_resident(programme_id, matching_hash)
+    return {"PK": pk, "SK": sk, "kind": "card_resident", "card_number": number}
+
+
+def get(db: Dynamo, number: str) -> Item | None:
+    return db.get(keys.card(number))
+
+
+def _absent(db: Dynamo, record: Item) -> dict[str, Any]:
+    expr = Expr()
+    return db.tx_put(record, condition=f"attribute_not_exists({expr.n('PK')})", expr=expr)
+
+
+def _transact(db: Dynamo, actions: list[dict[str, Any]], refusals: list[tuple[int, Exception]]) -> None:
+    try:
+        db.transact(actions)
+    except TransactionFailed as failed:
+        for position, refusal in refusals:
+            if failed.failed_at(position):
+                raise refusal from failed
+        if failed.throttled:
+            raise AwsBusy() from failed
+        raise Conflict() from failed
+
+
+def issue(db: Dynamo, *, card: Item, wallet: Item, resident: Item | None, audit: Item) -> None:
+    """A new card: card, wallet, list entry, the resident's one-card guard and the audit entry at once."""
+    actions = [_absent(db, card), _absent(db, wallet), _absent(db, wallets.listing_item(wallet))]
+    refusals: list[tuple[int, Exception]] = [(0, NumberClash()), (1, NumberClash())]
+    if resident is not None:
+        actions.append(_absent(db, resident))
+        refusals.append((3, CardAlreadyIssued()))
+    actions.append(_absent(db, audit))
+    _transact(db, actions, refusals)
+
+
+def _state_actions(db: Dynamo, card: Item, status: str, now: datetime, *, expect: tuple[str, ...]) -> list[Any]:
+    """The card, its wallet and its list entry move to `status`, only from one of `expect`."""
+    expr = Expr()
+    allowed = " OR ".join(f"{expr.n('status')} = {expr.v(s)}" for s in expect)
+    card_update = db.tx_update(
+        keys.card(str(card["card_number"])),
+        f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(now))}",
+        expr,
+        condition=f"attribute_exists({expr.n('PK')}) AND ({allowed})",
+    )
+    listing = Expr()
+    list_update = db.tx_update(
+        keys.wallet_listing(str(card["wallet_id"])),
+        f"SET {listing.n('status')} = {listing.v(status)}",
+        listing,
+        condition=f"attribute_exists({listing.n('PK')})",
+    )
+    return [card_update, list_update]
+
+
+def _wallet_status(db: Dynamo, wallet_id: str, status: str, now: datetime) -> dict[str, Any]:
+    expr = Expr()
+    return db.tx_update(
+        keys.wallet(wallet_id),
+        f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(now))}",
+        expr,
+        condition=f"attribute_exists({expr.n('PK')})",
+    )
+
+
+def block(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
+    """紛失・盗難: the card and its wallet stop at once (a payment between its read and write fails)."""
+    actions = _state_actions(db, card, "blocked", now, expect=("active",))
+    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), "blocked", now))
+    actions.append(_absent(db, audit))
+    _transact(db, actions, [(0, Conflict("このカードは既に利用停止されているか、使えなくなっています。"))])
+
+
+def unblock(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
+    """A blocked card that was found again works again (not a replaced or moved one)."""
+    actions = _state_actions(db, card, "active", now, expect=("blocked",))
+    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), "active", now))
+    actions.append(_absent(db, audit))
+    _transact(db, actions, [(0, Conflict("利用停止中のカードではないため、利用再開できません。"))])
+
+
+def unlock(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
+    """暗証番号ロック解除 at the counter: the wrong-PIN count back to 0."""
+    expr = Expr()
+    update = db.tx_update(
+        keys.card(str(card["card_number"])),
+        f"SET {expr.n('pin_failures')} = {expr.v(0)}, {expr.n('updated_at')} = {expr.v(iso(now))}",
+        expr,
+        condition=f"attribute_exists({expr.n('PK')})",
+    )
+    _transact(db, [update, _absent(db, audit)], [])
+
+
+def wrong_pin(db: Dynamo, number: str, now: datetime) -> int:
+    """Count one wrong PIN, by a conditioned ADD (two tills racing never count past the limit).
+    Returns the count after it; a card already at the limit (or stopped) raises the card's refusal."""
+    expr, limit = Expr(), cards.MAX_PIN_FAILURES
+    try:
+        after = db.update(
+            keys.card(number),
+            f"ADD {expr.n('pin_failures')} {expr.v(1)} SET {expr.n('pin_failed_at')} = {expr.v(iso(now))}",
+            expr,
+            condition=f"{expr.n('status')} = {expr.v('active')} AND {expr.n('pin_failures')} < {expr.v(limit)}",
+        )
+    except ConditionFailed as failed:
+        current = failed.item or {}
+        cards.refuse_unless_active(str(current.get("status", "blocked")))
+        raise cards.CardLocked() from failed
+    return int(after["pin_failures"])
+
+
+def pay_authorization(db: Dynamo, card: Item, *, pay_digest: str, amount: int, limit: int, now: datetime) -> Any:
+    """The card's part of a payment's transaction: still active, not locked, the same payment secret,
+    within the day's limit; the wrong-PIN count back to 0 and the day's spending counted."""
+    expr = Expr()
+    today = jst_date(now)
+    conditions = [
+        f"{expr.n('status')} = {expr.v('active')}",
+        f"{expr.n('pin_failures')} < {expr.v(cards.MAX_PIN_FAILURES)}",
+        f"{expr.n('pay_digest')} = {expr.v(pay_digest)}",
+    ]
+    sets = [f"{expr.n('pin_failures')} = {expr.v(0)}", f"{expr.n('last_paid_at')} = {expr.v(iso(now))}"]
+    if card.get("spent_day") == today:
+        conditions.append(f"{expr.n('spent_day')} = {expr.v(today)}")
+        conditions.append(f"{expr.n('spent_today')} <= {expr.v(limit - amount)}")
+        sets.append(f"{expr.n('spent_today')} = {expr.n('spent_today')} + {expr.v(amount)}")
+    else:
+        conditions.append(f"(attribute_not_exists({expr.n('spent_day')}) OR {expr.n('spent_day')} <> {expr.v(today)})")
+        sets.append(f"{expr.n('spent_day')} = {expr.v(today)}")
+        sets.append(f"{expr.n('spent_today')} = {expr.v(amount)}")
+    return db.tx_update(
+        keys.card(str(card["card_number"])), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions)
+    )
+
+
+def spent_today(card: Item, now: datetime) -> int:
+    return int(card.get("spent_today") or 0) if card.get("spent_day") == jst_date(now) else 0
+
+
+def move(
+    db: Dynamo,
+    *,
+    card: Item,
+    source: Item,
+    status: str,
+    audit: Item,
+    now: datetime,
+    new_card: Item | None = None,
+    new_wallet: Item | None = None,
+    target: Item | None = None,
+    resident: Item | None = None,
+) -> None:
+    """Reissue (new_card + new_wallet) or move to the app (target): every bucket leaves the old card's
+    wallet, conditioned on the balances read, and arrives on the new wallet in the same transaction;
+    the old card stops for good (`status` replaced / moved), its holders' units follow the value."""
+    moved = dict(source.get("buckets") or {})
+    old_id, number = str(source["wallet_id"]), str(card["card_number"])
+    expr = Expr()
+    unchanged = [f"{expr.n('status')} = {expr.v(str(source['status']))}"]
+    unchanged += [f"{expr.path('buckets', bid, 'balance')} = {expr.v(raw['balance'])}" for bid, raw in moved.items()]
+    removal = ", ".join(expr.path("buckets", bid) for bid in moved)
+    taken = db.tx_update(
+        keys.wallet(old_id),
+        (f"REMOVE {removal} " if removal else "")
+        + f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(now))}",
+        expr,
+        condition=" AND ".join(unchanged),
+    )
+    stop = Expr()
+    to_number = new_card["card_number"] if new_card else None
+    card_update = db.tx_update(
+        keys.card(number),
+        f"SET {stop.n('status')} = {stop.v(status)}, {stop.n('updated_at')} = {stop.v(iso(now))}, "
+        f"{stop.n('moved_to')} = {stop.v(to_number or (target or {}).get('wallet_id'))}",
+        stop,
+        condition=f"{stop.n('status')} = {stop.v('active')} OR {stop.n('status')} = {stop.v('blocked')}",
+    )
+    listing = Expr()
+    list_update = db.tx_update(keys.wallet_listing(old_id), f"SET {listing.n('status')} = {listing.v(status)}", listing)
+    actions: list[Any] = [card_update, taken, list_update]
+    refusals: list[tuple[int, Exception]] = [
+        (0, Conflict("このカードは既に再発行または移行されています。画面を更新してください。")),
+        (1, Conflict("カードの残高が変わりました。もう一度お試しください。")),
+    ]
+    if new_card is not None and new_wallet is not None:
+        arriving = new_wallet["wallet_id"]
+        new_wallet = {**new_wallet, "buckets": moved}
+        actions += [_absent(db, new_card), _absent(db, new_wallet), _absent(db, wallets.listing_item(new_wallet))]
+        refusals += [(3, NumberClash()), (4, NumberClash())]
+    elif target is not None:
+        arriving = target["wallet_id"]
+        into = Expr()
+        sets = [f"{into.path('buckets', bid)} = {into.v(raw)}" for bid, raw in moved.items()]
+        sets.append(f"{into.n('updated_at')} = {into.v(iso(now))}")
+        live = [
+            f"{into.n('status')} = {into.v('active')}",
+            f"attribute_not_exists({into.n('card_number')})",
+            *[f"attribute_not_exists({into.path('buckets', bid)})" for bid in moved],
+        ]
+        actions.append(
+            db.tx_update(keys.wallet(str(arriving)), "SET " + ", ".join(sets), into, condition=" AND ".join(live))
+        )
+        refusals.append((3, TargetSuspended()))
+    else:
+        raise ValueError("a move needs a new card or a target wallet")
+    for programme_id in sorted({str(raw["programme_id"]) for raw in moved.values()}):
+        held = db.get(keys.programme_holder(programme_id, old_id)) or {}
+        units = Expr()
+        actions.append(
+            db.tx_update(
+                keys.programme_holder(programme_id, str(arriving)),
+                f"ADD {units.n('units')} {units.v(int(held.get('units') or 0))} "
+                f"SET {units.n('kind')} = {units.v('holder')}, {units.n('wallet_id')} = {units.v(arriving)}, "
+                f"{units.n('programme_id')} = {units.v(programme_id)}",
+                units,
+            )
+        )
+    if resident is not None:
+        actions.append(db.tx_put(resident))
+    actions.append(_absent(db, audit))
+    _transact(db, actions, refusals)
+
+
+def find(db: Dynamo, number: str) -> Item:
+    record = get(db, number)
+    if record is None:
+        raise NotFound("カードが見つかりません。カード番号をご確認ください。")
+    return record
