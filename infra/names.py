@@ -121,7 +121,7 @@ WORKER_SCHEDULE = FunctionSpec(
     module="schedule",
     memory_mb=1024,
     timeout_seconds=900,
-    description="shoken daily scheduled jobs (expiry of vouchers past their usage period)",
+    description="shoken daily scheduled jobs (expiry, reminders, deletion of personal data past its retention)",
 )
 WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_JOBS, WORKER_SCHEDULE)
 

@@ -144,7 +144,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(RESET, write=_fns(AUTH)),
     # A citizen's session lives in the wallet's partition: auth writes it, the wallet gate reads it.
     Kind(WALLET, write=_fns(AUTH, ADMIN, PAYMENTS, WALLET_FN, WORKERS_JOBS)),
-    Kind(EMAIL, write=_fns(AUTH), read=_fns(ADMIN)),
+    # Erasing a wallet's personal fields (issue 23: on request, console; after retention, job runner)
+    # deletes its email guard.
+    Kind(EMAIL, write=_fns(AUTH, ADMIN, WORKERS_JOBS)),
     Kind(PROGRAMME, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(WALLET_FN)),
     Kind(QR, write=_fns(PAYMENTS, WALLET_FN)),
     Kind(MPM, write=_fns(PAYMENTS, WALLET_FN)),
@@ -173,9 +175,10 @@ KINDS: tuple[Kind, ...] = (
     # 住民名簿 and 申込: the job runner writes a list's hashes; the console and the wallet look them up;
     # eligibility and applications are written by the wallet (the resident) and the console (paper, draw).
     Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, WALLET_FN)),
-    Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN)),
-    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN)),
-    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN)),
+    # The job runner deletes them after the programme's retention and reads them for 開示請求 (issue 23).
+    Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),
+    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)),
+    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),
     # カード型: the console issues and changes cards; a card payment checks and counts on the card item
     # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
     Kind(CARD, write=_fns(ADMIN, PAYMENTS), read=_fns(WALLET_FN)),
@@ -222,7 +225,10 @@ ACTIONS: dict[str, Actions] = {
     ),
     # Report totals only: a mark and the day's totals per transaction, from the stream's image.
     WORKERS_STREAM: Actions((), (PUT, UPDATE)),
-    WORKERS_JOBS: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "list1")),
+    # 開示請求 reads a wallet's transactions (by_wallet); the retention run finds tagged items (list2).
+    WORKERS_JOBS: Actions(
+        (GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "by_wallet", "list1", "list2")
+    ),
     # Queues lapse jobs; rebuilding totals reads a day's transactions and replays them.
     WORKERS_SCHEDULE: Actions((GET, QUERY), (PUT, UPDATE, DELETE), ("by_committee", "list1")),
 }

@@ -13,6 +13,9 @@ from shoken import runtime
 from shoken.clock import FrozenClock
 from shoken.runtime import Runtime
 
+# Every test's log records are scanned for personal data (issue 23.5, tests/support/log_scan.py).
+pytest_plugins = ("tests.support.log_scan",)
+
 # Noon in Japan on a fixed day, so date rules (expiry, 60-day ranges, 90-day cancels) are repeatable.
 START = datetime(2026, 11, 29, 3, 0, 0, tzinfo=UTC)
 

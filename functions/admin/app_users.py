@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from admin import listing, lookup
 from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
-from shoken import api, cards, money
+from shoken import api, cards, money, privacy
 from shoken.clock import iso, jst_date
 from shoken.db import history, keys, wallets
 from shoken.db import sessions as session_records
@@ -22,6 +22,10 @@ def _require(caller: Principal) -> None:
         raise Forbidden("アプリユーザの管理はアクワイアラ管理者のみ行えます。")
 
 
+def visible_wallet(rt: Runtime, caller: Principal, wallet_id: str) -> Item:
+    return _visible(rt, caller, wallet_id)
+
+
 def _visible(rt: Runtime, caller: Principal, wallet_id: str) -> Item:
     _require(caller)
     record = wallets.get(rt.db, wallet_id)
@@ -30,13 +34,22 @@ def _visible(rt: Runtime, caller: Principal, wallet_id: str) -> Item:
     return record
 
 
-def view(rt: Runtime, record: Item) -> AppUserView:
+def shown_email(record: Item, *, reveal: bool) -> str:
+    """Lists and the detail show the address masked (issue 23.2): the whole address only through
+    the personal-details route, which asks for a reason and is audited (admin/privacy.py)."""
+    email = record.get("email")
+    if not email:
+        return "(削除済み)"
+    return str(email) if reveal else privacy.mask_email(str(email))
+
+
+def view(rt: Runtime, record: Item, *, reveal: bool = False) -> AppUserView:
     today = jst_date(rt.clock.now())
     total = sum(b.balance for b in money.buckets_of(record) if b.expires_on >= today)
     return AppUserView(
         wallet_id=str(record["wallet_id"]),
         committee_id=str(record["committee_id"]),
-        email=str(record["email"]),
+        email=shown_email(record, reveal=reveal),
         external_user_id=record.get("external_user_id"),
         card_number=record.get("card_number"),
         status=str(record["status"]),
@@ -59,7 +72,8 @@ def search(rt: Runtime, caller: Principal, query: AppUserSearch) -> AppUserList:
         matches = [w for w in found if w and (not query.status or w["status"] == query.status)]
         if query.external_user_id:
             matches = [w for w in matches if w.get("external_user_id") == query.external_user_id]
-        return AppUserList(items=[view(rt, w) for w in matches])
+        # The clerk typed the whole address: the answer shows it back, nothing more.
+        return AppUserList(items=[view(rt, w, reveal=True) for w in matches])
     source = listing.Source([wallets.list_pk(str(c["committee_id"])) for c in committees], "list1")
 
     def filters(expr: Expr) -> list[str]:
@@ -78,6 +92,10 @@ def detail(rt: Runtime, caller: Principal, wallet_id: str) -> AppUserDetail:
     return _detail(rt, _visible(rt, caller, wallet_id))
 
 
+def detail_of(rt: Runtime, record: Item) -> AppUserDetail:
+    return _detail(rt, record)
+
+
 def _detail(rt: Runtime, record: Item) -> AppUserDetail:
     wallet_id = str(record["wallet_id"])
     today = jst_date(rt.clock.now())
@@ -93,6 +111,8 @@ def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> A
     record = _visible(rt, caller, wallet_id)
     if record.get("card_number"):  # a card's wallet moves with its card (functions/admin/cards.py)
         raise Conflict("カードの利用停止・再開は、カード詳細の「利用停止(紛失・盗難)」から行ってください。")
+    if record.get("status") == privacy.ERASED:
+        raise privacy.ErasureRefused("個人情報を削除したアプリユーザの状態は変更できません。")
     wallets.set_status(rt.db, wallet_id, status, iso(rt.clock.now()))
     changed = wallets.get(rt.db, wallet_id)
     if changed is None:

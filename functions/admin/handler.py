@@ -19,6 +19,7 @@ from admin import (
     notices,
     payout_accounts,
     payouts,
+    privacy,
     programmes,
     residents,
     sale,
@@ -286,6 +287,42 @@ def handle_suspend_app_user(wallet_id: str) -> AppUserDetail:
 @app.post("/api/admin/app-users/<wallet_id>/resume")
 def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
     return app_users.set_status(api.rt(), api.principal(), wallet_id, "active")
+
+
+# --- privacy engineer: personal data (issue 23) ------------------------------------------------------
+@app.post("/api/admin/app-users/search")
+def handle_search_app_users_posted(body: AppUserSearch) -> AppUserList:
+    return app_users.search(api.rt(), api.principal(), body)
+
+
+@app.post("/api/admin/app-users/<wallet_id>/personal")
+def handle_app_user_personal(wallet_id: str, body: privacy.PersonalAccess) -> privacy.PersonalView:
+    return privacy.personal(api.rt(), api.principal(), wallet_id, body)
+
+
+@app.post("/api/admin/app-users/<wallet_id>/disclosure")
+def handle_app_user_disclosure(wallet_id: str, body: privacy.DisclosureRequest) -> privacy.DisclosureQueued:
+    return privacy.disclose(api.rt(), api.principal(), wallet_id, body)
+
+
+@app.post("/api/admin/app-users/<wallet_id>/erase")
+def handle_app_user_erase(wallet_id: str, body: privacy.PersonalAccess) -> AppUserDetail:
+    return privacy.erase(api.rt(), api.principal(), wallet_id, body)
+
+
+@app.get("/api/admin/retention")
+def handle_list_retention() -> privacy.RetentionList:
+    return privacy.retention_list(api.rt(), api.principal())
+
+
+@app.put("/api/admin/programmes/<programme_id>/retention")
+def handle_set_retention(programme_id: str, body: privacy.RetentionSettings) -> privacy.RetentionView:
+    return privacy.set_retention(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/retention/run")
+def handle_run_retention(programme_id: str) -> privacy.RetentionView:
+    return privacy.run_now(api.rt(), api.principal(), programme_id)
 
 
 @app.get("/api/admin/bulk-specs")

@@ -43,6 +43,8 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> ResidentListVie
 
 def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_name: str | None) -> ResidentUploadView:
     programme = _programme(rt, caller, programme_id)
+    if programme.get("personal_data_deleted_on"):  # issue 23.3: a deleted programme's list stays deleted
+        raise InvalidRequest("この事業の住民名簿は保存期間の経過により削除済みです。取り込めません。")
     if not raw.strip():
         raise InvalidRequest("ファイルが空です。")
     if len(raw) > MAX_BYTES:

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from shoken import privacy
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
     PHONE,
@@ -136,10 +137,11 @@ class AuditSearch(Schema):
 STATUS_LABELS = {
     "active": "有効",
     "suspended": "利用停止",
-    # cards engineer: the states of a card wallet (shoken.cards.STATUS_LABELS)
+    # the states of a card wallet (shoken.cards.STATUS_LABELS)
     "blocked": "利用停止(紛失・盗難)",
     "replaced": "再発行済み(旧カード)",
     "moved": "アプリへ移行済み",
+    "erased": "個人情報削除済み",
 }
 
 
@@ -301,6 +303,8 @@ class AppUserView(Schema):
 class AppUserDetail(AppUserView):
     balances: list[BalanceLine]
     recent: list[WalletLine]
+    # issue 23.2: the reasons one of which must be given before the whole address is shown
+    personal_reasons: dict[str, str] = Field(default_factory=lambda: dict(privacy.REASONS))
 
 
 class AppUserList(Schema):

@@ -16,6 +16,9 @@ from shoken.history_models import HistorySearch
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 
+# Jobs whose result is a file of ファイルダウンロード: history exports, and 開示請求 files (issue 23.4).
+FILE_KINDS = ("export", "disclosure")
+
 
 def reserve(rt: Runtime, caller: Principal, request: ExportRequest) -> ExportView:
     fmt = sheets.Format(request.format)
@@ -62,28 +65,33 @@ def reserve(rt: Runtime, caller: Principal, request: ExportRequest) -> ExportVie
 
 def list_own(rt: Runtime, caller: Principal) -> ExportList:
     return ExportList(
-        items=[view(rt, r) for r in jobs.list_for_owner(rt.db, caller.user_id) if r.get("job_kind") == "export"]
+        items=[view(rt, r) for r in jobs.list_for_owner(rt.db, caller.user_id) if r.get("job_kind") in FILE_KINDS]
     )
 
 
 def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
     record = jobs.get(rt.db, job_id)
-    if record is None or record.get("job_kind") != "export" or record["owner"].get("user_id") != caller.user_id:
+    if record is None or record.get("job_kind") not in FILE_KINDS or record["owner"].get("user_id") != caller.user_id:
         raise NotFound("ファイルが見つかりません。")
     if record.get("state") != "done":
         raise InvalidRequest("ファイルはまだ作成中です。")
     if int(record.get("file_expires_epoch", 0)) <= epoch(rt.clock.now()):
         raise NotFound("ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。")
     config = rt.require(HistoryConfig)
-    fmt = sheets.Format(record["params"].get("format", "csv"))
-    filename = f"history_{sheets.file_stamp(parse_iso(str(record['created_at'])))}_{job_id}.{fmt.value}"
+    params = record["params"]
+    if params.get("file_name"):  # a file named by its job (開示請求: marked as holding personal data)
+        filename, content_type = str(params["file_name"]), str(params["content_type"])
+    else:
+        fmt = sheets.Format(params.get("format", "csv"))
+        filename = f"history_{sheets.file_stamp(parse_iso(str(record['created_at'])))}_{job_id}.{fmt.value}"
+        content_type = fmt.content_type
     url = rt.s3_links.generate_presigned_url(
         "get_object",
         Params={
             "Bucket": record["params"]["bucket"],
             "Key": record["params"]["key"],
             "ResponseContentDisposition": sheets.attachment(filename),
-            "ResponseContentType": fmt.content_type,
+            "ResponseContentType": content_type,
         },
         ExpiresIn=config.export_link_seconds,
     )
@@ -92,6 +100,8 @@ def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
         scope=caller.scope,
         target_type="export",
         target_id=job_id,
+        personal=True if params.get("personal") else None,
+        reason_label=params.get("reason_label"),
     )
     return ExportLink(url=url, expires_in=config.export_link_seconds, filename=filename)
 

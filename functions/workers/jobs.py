@@ -18,7 +18,7 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk, export, grant, lapse, remind, residents
+    from workers import bulk, export, grant, lapse, privacy, remind, residents
 
     return {
         "bulk_upload": bulk.run,
@@ -27,6 +27,8 @@ def runners() -> dict[str, Runner]:
         "export": export.run,
         "remind": remind.run,
         "resident_list": residents.run,
+        "retention": privacy.run_retention,
+        "disclosure": privacy.run_disclosure,
     }
 
 

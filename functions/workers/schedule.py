@@ -1,7 +1,8 @@
 """The daily schedule (EventBridge Scheduler in AWS; the local server's timer locally).
 
-Queues a lapse job for each programme whose usage period has ended and that has not lapsed yet, and
-an expiry-reminder job (失効お知らせメール) for each programme whose end is a reminder day away.
+Queues a lapse job for each programme whose usage period has ended and that has not lapsed yet, an
+expiry-reminder job (失効お知らせメール) for each programme whose end is a reminder day away, and a
+deletion job for each programme whose residents' personal data is past its retention (issue 23.3).
 Job ids are derived from the programme and the day, so running the schedule again queues nothing new.
 """
 
@@ -12,7 +13,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shoken import runtime
+from shoken import privacy, runtime
 from shoken.clock import jst_date
 from shoken.config import WorkerConfig
 from shoken.db import committees, jobs, keys, programmes
@@ -95,6 +96,16 @@ def queue_reminders(rt: Runtime, today: str) -> list[str]:
     return queued
 
 
+def queue_retention(rt: Runtime, today: str) -> list[str]:
+    """Issue 23.3: a deletion job for each programme whose personal data is past its retention."""
+    queued = []
+    for committee in committees.list_all(rt.db):
+        for programme in programmes.list_for_committee(rt.db, str(committee["committee_id"])):
+            if privacy.is_due(programme, today) and privacy.queue_retention(rt, programme, today):
+                queued.append(privacy.retention_job_id(programme, today))
+    return queued
+
+
 REBUILD_TOTALS = "rebuild_totals"
 
 
@@ -124,4 +135,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.info("lapse jobs queued", extra={"count": len(queued), "date": today})
     reminders = queue_reminders(rt, today)
     logger.info("reminder jobs queued", extra={"count": len(reminders), "date": today})
-    return {"date": today, "queued": queued, "reminders": reminders}
+    deletions = queue_retention(rt, today)
+    logger.info("personal data deletion jobs queued", extra={"count": len(deletions), "date": today})
+    return {"date": today, "queued": queued, "reminders": reminders, "retention": deletions}

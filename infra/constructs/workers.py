@@ -132,7 +132,7 @@ class Workers(Construct):
         self.expiry = scheduler.Schedule(
             self,
             "DailyExpiry",
-            description="shoken: expire vouchers past their usage period (workers.schedule)",
+            description="shoken: expiry, expiry reminders, deletion of personal data past retention (workers.schedule)",
             schedule=scheduler.ScheduleExpression.cron(
                 minute=names.EXPIRY_SCHEDULE_MINUTE,
                 hour=names.EXPIRY_SCHEDULE_HOUR,

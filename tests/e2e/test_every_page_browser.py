@@ -103,7 +103,7 @@ PAGED = {"#/users", "#/companies", "#/stores", "#/terminals", "#/app-users", "#/
 CONSOLE_PAGES = [
     "#/history", "#/files", "#/reports", "#/users", "#/users/new", "#/companies", "#/companies/new", "#/stores",
     "#/stores/new", "#/terminals", "#/terminals/new", "#/programmes", "#/charge", "#/campaigns", "#/app-users",
-    "#/bulk", "#/audit", "#/password",
+    "#/bulk", "#/audit", "#/password", "#/retention",
 ]  # fmt: skip
 DETAILS = {"#/users": "#/users/detail", "#/companies": "#/companies/detail", "#/stores": "#/stores/detail",
            "#/terminals": "#/terminals/detail", "#/app-users": "#/app-users/detail",

@@ -76,6 +76,11 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
+    # privacy engineer (issue 23)
+    "POST /api/admin/app-users/{wallet_id}/personal": {"reason": "inquiry"},
+    "POST /api/admin/app-users/{wallet_id}/disclosure": {"reason": "disclosure"},
+    "POST /api/admin/app-users/{wallet_id}/erase": {"reason": "disclosure"},
+    "PUT /api/admin/programmes/{programme_id}/retention": {"retention_days": 365},
 }  # fmt: skip
 # cards engineer: the card routes' bodies (the move's target wallet is set by the fixture)
 BODIES["PUT /api/admin/committees/{committee_id}/card-settings"] = {"daily_limit": 30_000}

@@ -12,6 +12,7 @@ import * as payouts from '/admin/payouts.js';
 import * as notices from '/admin/notices.js';
 import * as sale from '/admin/sale.js';
 import * as cards from '/admin/cards.js';
+import * as privacy from '/admin/privacy.js';
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 import * as committees from '/admin/committees.js';
 
@@ -64,6 +65,7 @@ const MENU = [
     { hash: '#/app-users', label: 'アプリユーザ', page: appUsers.list },
     { hash: '#/residents', label: '住民名簿', page: sale.residents },
     { hash: '#/cards', label: 'カード発行', page: cards.page },
+    { hash: '#/retention', label: '個人情報の保存期間', page: privacy.retention },
   ] },
   { group: 'お知らせ', roles: ['system_admin', 'committee_admin'], items: [
     { hash: '#/notices', label: 'お知らせ一覧', page: notices.list },

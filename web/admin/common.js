@@ -7,7 +7,7 @@ import { pagedList } from '/shared/pager.js';
  * 「N-M件目を表示中」). fields: [{label, name, type?, options?, value?, placeholder?}];
  * columns: [{label, value(row), num?, link?(row)}]
  */
-export function searchList(ctx, { endpoint, fields, columns, pageSize = 50, emptyText = '該当するデータはありません。', autoRun = true }) {
+export function searchList(ctx, { endpoint, fields, columns, pageSize = 50, emptyText = '該当するデータはありません。', autoRun = true, method = 'GET' }) {
   const slot = h('div');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: (event) => { event.preventDefault(); run(); } },
     h('h2', {}, '検索'), slot,
@@ -26,7 +26,8 @@ export function searchList(ctx, { endpoint, fields, columns, pageSize = 50, empt
       const query = new URLSearchParams(search);
       query.set('page_size', String(pageSize));
       if (cursor) query.set('cursor', cursor);
-      const reply = await ctx.api.get(`${endpoint}?${query}`);
+      // POST keeps what was typed (an email address) out of URLs, and so out of CloudFront's access logs.
+      const reply = method === 'POST' ? await ctx.api.post(endpoint, Object.fromEntries(query)) : await ctx.api.get(`${endpoint}?${query}`);
       slot.replaceChildren();
       return reply;
     },

@@ -70,6 +70,13 @@ ACTION_LABELS: dict[str, str] = {
     "payout_run_confirmed": "精算確定",
     "payout_run_paid": "振込済み登録",
     "payout_run_cancelled": "精算取消",
+    # privacy engineer: personal data (issue 23); the reason is recorded, never the data
+    "personal_data_viewed": "個人情報の表示",
+    "disclosure_requested": "開示請求ファイル作成",
+    "personal_data_erased": "個人情報の削除(アプリユーザ)",
+    "retention_updated": "個人情報の保存期間変更",
+    "retention_requested": "個人情報の削除依頼",
+    "personal_data_deleted": "個人情報の削除(事業)",
     # notices engineer: お知らせ; entries of the committee's contact from before it was edited with the
     # committee (committee_updated now) keep their label
     "committee_contact_updated": "お問い合わせ先更新",
@@ -119,6 +126,12 @@ DETAIL_LABELS: dict[str, str] = {
     "new_email": "変更後メールアドレス",
     "count": "件数",
     "rows": "件数",
+    # privacy engineer (issue 23)
+    "reason_label": "理由",
+    "days": "日数",
+    "personal": "個人情報を含む",
+    "deleted": "削除件数",
+    "erased_wallets": "個人情報を削除したアプリユーザ",
     # アクワイアラ (committee) fields, as 変更項目
     "city": "市区町村",
     "issuer_name": "バリューイシュア名",

@@ -193,6 +193,15 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
     _session("PUT", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
     _public("POST", "/api/card/balance", W),
+    # --- privacy engineer: personal data (issue 23): a wallet's details with a reason, 開示請求, erasure,
+    # each programme's retention; committee level only
+    _session("POST", "/api/admin/app-users/search", AD, COMMITTEE_UP),  # the list's search, address not in the URL
+    _session("POST", "/api/admin/app-users/{wallet_id}/personal", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/app-users/{wallet_id}/disclosure", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/app-users/{wallet_id}/erase", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/retention", AD, COMMITTEE_UP),
+    _session("PUT", "/api/admin/programmes/{programme_id}/retention", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/retention/run", AD, COMMITTEE_UP),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from shoken import allocation, residents
+from shoken import allocation, privacy, residents
 from shoken.clock import iso, jst_date
 from shoken.db import audit as audit_items
 from shoken.db import keys, programmes
@@ -99,12 +99,20 @@ def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_has
                 "wallet_id": wallet_id,
                 "channel": "wallet",
                 "at": now,
+                **privacy.tag(programme_id, person_pk, person_sk),  # found by the retention run (issue 23.3)
             },
             condition=_new_or_same(person_expr, "wallet_id", wallet_id),
             expr=person_expr,
         ),
         rt.db.tx_put(
-            {"PK": wallet_pk, "SK": wallet_sk, "kind": "wallet_eligibility", "matching_hash": matching_hash, "at": now},
+            {
+                "PK": wallet_pk,
+                "SK": wallet_sk,
+                "kind": "wallet_eligibility",
+                "matching_hash": matching_hash,
+                "at": now,
+                **privacy.tag(programme_id, wallet_pk, wallet_sk),
+            },
             condition=(
                 f"attribute_not_exists({wallet_expr.n('PK')}) OR "
                 f"{wallet_expr.n('matching_hash')} = {wallet_expr.v(matching_hash)}"
@@ -229,6 +237,7 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
                         "wallet_id": PAPER,
                         "channel": PAPER,
                         "at": now,
+                        **privacy.tag(programme_id, person_pk, person_sk),
                     },
                     condition=_new_or_same(elig_expr, "wallet_id", PAPER),
                     expr=elig_expr,

@@ -96,15 +96,20 @@ class XlsxSheet:
                 "strings_to_urls": False,
             },
         )
-        self.columns = list(columns)
-        self.sheet = self.workbook.add_worksheet(title[:31])
-        bold = self.workbook.add_format({"bold": True})
+        self.bold = self.workbook.add_format({"bold": True})
         self.number = self.workbook.add_format({"num_format": "#,##0"})
         self.text = self.workbook.add_format({"num_format": "@"})
         self.datetime = self.workbook.add_format({"num_format": "yyyy/mm/dd hh:mm:ss"})
+        self.add_sheet(columns, title=title)
+
+    def add_sheet(self, columns: Sequence[Column], *, title: str) -> None:
+        """Start another sheet of the same workbook; the rows added next go there (small books only:
+        constant-memory mode writes one sheet at a time)."""
+        self.columns = list(columns)
+        self.sheet = self.workbook.add_worksheet(title[:31])
         for i, column in enumerate(self.columns):
             self.sheet.set_column(i, i, column.width)
-            self.sheet.write_string(0, i, column.title, bold)
+            self.sheet.write_string(0, i, column.title, self.bold)
         self.sheet.freeze_panes(1, 0)
         self.rows = 0
 
