@@ -200,9 +200,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             committee=committee,
             wallet_id=str(wallet["wallet_id"]),
             wallet_external_id=wallet.get("external_user_id"),
-            buckets=amounts,
-            breakdown=money.breakdown(added, amounts).to_item(),
-            bucket_info=money.bucket_info(added, amounts),
+            **transactions.moved(added, amounts),
             programme_id=programme["programme_id"],
             programme_name=programme["name"],
             units=body.units,
@@ -210,14 +208,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        audit = api.audit_item(
-            "store_charge",
-            scope=Scope(str(committee["committee_id"])),
-            target_type="transaction",
-            target_id=number,
-            wallet_id=wallet["wallet_id"],
-            units=body.units,
-        )
+        audit = _audit("store_charge", committee, number, wallet_id=wallet["wallet_id"], units=body.units)
 
         def write(record: Item) -> None:
             ledger.charge(
@@ -247,6 +238,13 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
         plan=plan,
         attempts=3,
         exhausted=Conflict,
+    )
+
+
+def _audit(action: str, scoped: Item, number: str, **facts: Any) -> Item:
+    """The audit entry of a charge or its cancel, in the committee's log, written in its transaction."""
+    return api.audit_item(
+        action, scope=Scope(str(scoped["committee_id"])), target_type="transaction", target_id=number, **facts
     )
 
 
@@ -284,16 +282,12 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        audit = api.audit_item(
-            "charge_cancelled",
-            scope=Scope(str(charge_txn["committee_id"])),
-            target_type="transaction",
-            target_id=number,
-            cancel_number=cancel_number,
-        )
+        audit = _audit("charge_cancelled", charge_txn, number, cancel_number=cancel_number)
         try:
             ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now)
         except ledger.NumberTaken:
             continue
+        except ledger.Refused as refused:
+            raise Conflict() from refused  # something else changed the charge since it was read
         return Cancelled(number=number, cancel_number=cancel_number, message="チャージを取り消しました。")
     raise Conflict()

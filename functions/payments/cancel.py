@@ -14,7 +14,7 @@ from shoken import api, gate, ids, money
 from shoken.clock import jst_date, parse_iso
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import Conflict, NotFound, ShokenError
+from shoken.errors import Conflict, DomainError, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import MERCHANT_ROLES
 from shoken.runtime import Runtime
@@ -23,16 +23,16 @@ from shoken.txn_types import TxnStatus, TxnType
 CANCEL_WINDOW = timedelta(days=90)
 
 
-class CancelWindowPassed(ShokenError):
-    status = 409
+class CancelWindowPassed(DomainError):
+    """A payment is cancelled within CANCEL_WINDOW of its payment, not later."""
+
     code = "cancel_window_passed"
-    message = "取消可能期間(決済から90日間)を過ぎているため、取り消せません。"
 
 
-class NotCancellable(ShokenError):
-    status = 409
+class NotCancellable(DomainError):
+    """Only a payment is cancelled here (a charge is cancelled from the console)."""
+
     code = "not_cancellable"
-    message = "この取引は取り消しできません。"
 
 
 def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
@@ -82,7 +82,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
                 still=ledger.StillAdmitted(*_still(caller)),
                 now=now,
             )
-        except (ledger.NumberTaken, ledger.NotAdmitted, Conflict):
+        except ledger.Refused:
             continue  # read again: a new number, a race on the wallet, or the admission check names what changed
         return CancelResult(
             number=number,

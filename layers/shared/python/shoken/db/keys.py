@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 Key = tuple[str, str]
 
 
@@ -84,6 +87,16 @@ def mpm_request(request_id: str) -> Key:
 
 def transaction(number: str) -> Key:
     return (f"TXN#{number}", "TXN")
+
+
+def places(record: Mapping[str, Any]) -> list[Key]:
+    """The committee, company and store a record (or a row) names, in that order, those it names only."""
+    found = [
+        (committee, record.get("committee_id")),
+        (company, record.get("company_id")),
+        (store, record.get("store_id")),
+    ]
+    return [key(str(value)) for key, value in found if value]
 
 
 def idempotency(scope: str, idem_key: str) -> Key:
