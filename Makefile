@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens recompute-draw bench-sale sam-api sam-invoke
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -19,6 +19,8 @@ help:
 	@echo "make bench  benchmarks (figures printed as a table)"
 	@echo "make soak   the stateful money machine for 50,000 steps (MONEY_MACHINE_SEED=<n> repeats a run)"
 	@echo "make synth  synthesize the CDK app offline (cdk.out), bundles built as the deploy builds them"
+	@echo "make sam-api  the functions in the Lambda images (SAM CLI + Docker) behind the local UIs (docs/deploy.md)"
+	@echo "make sam-invoke FN=workers-schedule EVENT=local/events/schedule.json  one function, while sam-api runs"
 	@echo "make screens  screenshots of the main screens at PC and phone size (docs/screens/)"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
@@ -117,6 +119,16 @@ e2e: setup $(STAMPS)/chromium-ja
 bench: setup runtime-python
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench
 
+# 10,000 applications (申込) through the local API: applications/s, none lost or doubled (issue 15.8).
+# Not part of `make test` or `make bench` (it takes minutes); APPLICATIONS=… WALLETS=… to resize.
+bench-sale: setup runtime-python
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench.sale --applications $(or $(APPLICATIONS),10000) --wallets $(or $(WALLETS),100)
+
+# Recompute a draw from the console's 申込一覧 CSV, its rule and seed, and compare with the stored
+# result (issue 15.3): make recompute-draw FILE=applications_P1.csv SEED=<seed> RULE=lot UNITS=1000
+recompute-draw: setup
+	PYTHONPATH=layers/shared/python $(PY) -m shoken.draw_check "$(FILE)" --seed "$(SEED)" --rule "$(RULE)" --units "$(UNITS)"
+
 bench-reset: setup  ## password reset: existing vs unknown login ID answer in the same time (issue 12.3)
 	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench --only reset
 
@@ -161,3 +173,29 @@ reset:
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules cdk.out .local .mypy_cache .ruff_cache .pytest_cache
+
+# --- the real Lambda runtime, locally (issue 20; docs/deploy.md "Test on the real runtime") ---------
+# Needs Docker, so never part of `make test` (which lints the same templates and runs bundle-check).
+# The SAM CLI (~340 MB, ~6 minutes to install) lives in its own venv outside the repository, made once
+# per version; moto's HTTP server (requirements/sam.txt) is added to .venv. The Docker check comes
+# first, so a machine without Docker installs nothing and gets one line naming the fix.
+SAM_CLI_VERSION := 1.170.0
+export SHOKEN_SAM_VENV ?= $(HOME)/.cache/shoken/sam-cli-$(SAM_CLI_VERSION)
+export SAM_STAGE ?= local
+
+$(SHOKEN_SAM_VENV)/bin/sam:
+	@echo "installing aws-sam-cli==$(SAM_CLI_VERSION) into $(SHOKEN_SAM_VENV) (once: ~340 MB, ~6 minutes)"
+	@rm -rf $(SHOKEN_SAM_VENV) && $(PYTHON) -m venv $(SHOKEN_SAM_VENV)
+	$(SHOKEN_SAM_VENV)/bin/python -m pip install --quiet --disable-pip-version-check aws-sam-cli==$(SAM_CLI_VERSION)
+
+$(STAMPS)/sam: requirements/sam.txt $(STAMPS)/python-run
+	$(PIP_INSTALL) -r requirements/sam.txt
+	@touch $@
+
+sam-api: setup
+	@PYTHONPATH=layers/shared/python:functions:. $(PY) -m infra.sam preflight
+	@$(MAKE) -s --no-print-directory runtime-python $(SHOKEN_SAM_VENV)/bin/sam $(STAMPS)/sam
+	@PYTHONPATH=layers/shared/python:functions:. $(PY) -m infra.sam api
+
+sam-invoke: setup
+	@PYTHONPATH=layers/shared/python:functions:. $(PY) -m infra.sam invoke "$(FN)" "$(EVENT)"

@@ -23,6 +23,20 @@ LOG_RETENTION_DAYS = frozenset(
 _SLUG = r"^[a-z0-9](?:[a-z0-9-]{0,18}[a-z0-9])?$"
 _DOMAIN = r"^([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 _EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+_LOCAL_URL = r"^http://[a-z0-9.-]+:\d{2,5}$"
+
+
+class LocalEndpoints(BaseModel):
+    """Where a stage's functions find AWS when they run in `sam local` (docs/deploy.md, "test on the
+    real runtime"): a stage with these is for a DevOps machine with Docker, never for AWS."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # AWS_ENDPOINT_URL of every SDK client in the functions: the moto server of `make sam-api`, as a
+    # Lambda container reaches the host (host.docker.internal; SAM maps it with --add-host on Linux).
+    aws: str = Field(pattern=_LOCAL_URL)
+    # The local server the browser uses: the UIs, /api/ forwarded to SAM, mail links and the S3 links.
+    public_base_url: str = Field(pattern=_LOCAL_URL)
 
 
 class StageConfig(BaseModel):
@@ -77,6 +91,8 @@ class StageConfig(BaseModel):
     monthly_budget_usd: int = Field(default=100, ge=1, le=1_000_000)
     # AWS Backup copies each daily backup of the table to a vault in this region (None: no copy).
     backup_copy_region: str | None = Field(default=None, pattern=r"^[a-z]{2}(-[a-z]+)+-\d$")
+    # Only for `make sam-api` / `make sam-invoke` (infra/stages/local.json): the functions call moto.
+    local_endpoints: LocalEndpoints | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:
@@ -88,6 +104,8 @@ class StageConfig(BaseModel):
         identity = self.identity_domain
         if mail_domain != identity and not mail_domain.endswith("." + identity):
             raise ValueError(f"mail_from ({self.mail_from}) is not an address of the SES domain {identity}")
+        if self.local_endpoints is not None and self.production:
+            raise ValueError("local_endpoints are for sam local only: a production stage cannot have them")
         if self.backup_copy_region == self.region:
             raise ValueError("backup_copy_region must differ from region: a copy in the same region is no copy")
         opens, closes = self.payments_warm_hours

@@ -76,9 +76,10 @@ RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
-# cards engineer: card wallets (issue 16)
 CARD = _kind(keys.card("-"))
 CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
+REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
+SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
 
 # --- the functions ---------------------------------------------------------------------------------
 
@@ -177,14 +178,20 @@ KINDS: tuple[Kind, ...] = (
     Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, WALLET_FN)),
     # The job runner deletes them after the programme's retention and reads them for 開示請求 (issue 23).
     Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),
-    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)),
-    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),
+    Kind(
+        WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)
+    ),  # 店頭チャージ finds the buyer's 当選
+    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
     # カード型: the console issues and changes cards; a card payment checks and counts on the card item
     # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
     # The job runner deletes a programme's card guards after its retention and removes the resident
     # link from its cards (issue 23); 開示請求 reads a card wallet's card.
     Kind(CARD, write=_fns(ADMIN, PAYMENTS, WORKERS_JOBS), read=_fns(WALLET_FN)),
     Kind(CARD_RESIDENT, write=_fns(ADMIN, WORKERS_JOBS)),
+    # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
+    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN)),
+    # 当選・落選メール: the job's once-only marker per application.
+    Kind(SALE_RESULT_MARK, write=_fns(WORKERS_JOBS)),
 )
 
 GET = "dynamodb:GetItem"

@@ -44,9 +44,15 @@ SNAPSHOT_SECONDS = 15
 
 
 class LocalStack:
-    def __init__(self, state_dir: Path, base_url: str) -> None:
+    def __init__(
+        self, state_dir: Path, base_url: str, *, moto_port: int | None = None, api_upstream: str | None = None
+    ) -> None:
         self.state_dir = state_dir
         self.base_url = base_url
+        # `make sam-api` (local/sam_bridge.py): moto over HTTP for the functions in Docker, /api/ to SAM.
+        self.moto_port = moto_port
+        self.api_upstream = api_upstream
+        self.origin_secret = ""
         self.logins: list[dict[str, str]] = []
         self._openapi: bytes | None = None
 
@@ -65,6 +71,14 @@ class LocalStack:
         with self.lock:
             stack.create_resources(self.config)
             self.data_note = self._load_or_seed(snapshot, runtime.get())
+        if self.moto_port is not None:
+            from local import sam_bridge
+
+            self.origin_secret = sam_bridge.create_secrets(
+                self.state_dir, stack.session_key_file(self.state_dir), stack.resident_key_file(self.state_dir)
+            )
+            # Every interface: a Lambda container reaches the host through the Docker bridge.
+            sam_bridge.serve_moto("0.0.0.0", self.moto_port)  # noqa: S104
         print(self.data_note, flush=True)
         logins_file = self.state_dir / "demo-logins.json"
         self.logins = json.loads(logins_file.read_text()) if logins_file.exists() else []
@@ -154,6 +168,12 @@ class LocalStack:
     def api(self, method: str, target: str, headers: dict[str, str], body: bytes, source_ip: str) -> Any:
         from local import apigw
 
+        if self.api_upstream:
+            from local import sam_bridge
+
+            forwarded = sam_bridge.forward(self.api_upstream, method, target, headers, body, self.origin_secret)
+            self.mailbox.drain()
+            return forwarded
         # One API invocation at a time: Powertools keeps the current event on the resolver class
         # (harmless in Lambda, where a process serves one request at a time). moto calls are
         # serialized separately (moto_shim), so the stream consumer runs beside the API.
@@ -417,6 +437,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     parser.add_argument("--state", type=Path, default=Path(os.environ.get("SHOKEN_STATE", ROOT / ".local" / "state")))
+    parser.add_argument("--moto-port", type=int, help="also serve moto over HTTP here (make sam-api)")
+    parser.add_argument("--api-upstream", help="forward /api/ to this sam local start-api (make sam-api)")
     args = parser.parse_args(argv)
     on_lan = not lan.is_loopback(args.host)
     # HTTPS on the LAN unless HTTPS=0 (local/lan.py says why); HTTPS=1 asks for it on this PC too.
@@ -425,7 +447,7 @@ def main(argv: list[str] | None = None) -> None:
     base_url = f"{'https' if https else 'http'}://{address}:{args.port}"
     if on_lan and not https:
         os.environ["COOKIE_SECURE"] = "false"  # a browser keeps no Secure cookie from plain http there
-    local = LocalStack(args.state, base_url)
+    local = LocalStack(args.state, base_url, moto_port=args.moto_port, api_upstream=args.api_upstream)
     # Listen first: a port in use is one line naming the fix, before any data is touched.
     try:
         server = LocalHTTPServer((args.host, args.port), make_handler(local))
@@ -440,7 +462,14 @@ def main(argv: list[str] | None = None) -> None:
         server.tls = certificate.context()
         server.public_address = address
         fingerprint = certificate.fingerprint
-    local.start()
+    try:
+        local.start()
+    except Exception as error:
+        from local.sam_bridge import BridgeError
+
+        if not isinstance(error, BridgeError):
+            raise
+        sys.exit(f"cannot start: {error}")
 
     def stop(*_: Any) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
@@ -448,6 +477,12 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     print(banner(base_url, local.logins), flush=True)
+    if args.api_upstream:
+        print(
+            f"make sam-api: /api/ goes to {args.api_upstream} (the functions in the Lambda images), which reach "
+            f"this moto at port {args.moto_port}",
+            flush=True,
+        )
     if on_lan:
         print("\n".join(lan.phone_notes(base_url, fingerprint)), flush=True)
     try:

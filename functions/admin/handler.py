@@ -21,6 +21,7 @@ from admin import (
     payouts,
     privacy,
     programmes,
+    redemption,
     residents,
     sale,
     statements,
@@ -92,8 +93,10 @@ from admin.schemas import (
     ResidentSearchResult,
     ResidentUploadList,
     ResidentUploadView,
+    SaleJobList,
     SaleSettings,
     SaleView,
+    SecondRoundRequest,
     StoreCreate,
     StoreDetailsUpdate,
     StoreList,
@@ -640,6 +643,36 @@ def handle_draw(programme_id: str, body: DrawRequest) -> SaleView:
 @app.post("/api/admin/programmes/<programme_id>/applications")
 def handle_paper_application(programme_id: str, body: PaperApplication) -> ApplicationView:
     return sale.paper_application(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/sale/close")
+def handle_sale_close(programme_id: str) -> SaleView:
+    return sale.close(api.rt(), api.principal(), programme_id)
+
+
+@app.post("/api/admin/programmes/<programme_id>/second-round")
+def handle_second_round(programme_id: str, body: SecondRoundRequest) -> SaleView:
+    return sale.second_round(api.rt(), api.principal(), programme_id, body)
+
+
+@app.post("/api/admin/programmes/<programme_id>/notify")
+def handle_sale_notify(programme_id: str) -> JobView:
+    return sale.notify(api.rt(), api.principal(), programme_id)
+
+
+@app.get("/api/admin/programmes/<programme_id>/sale-jobs")
+def handle_sale_jobs(programme_id: str) -> SaleJobList:
+    return sale.list_jobs(api.rt(), api.principal(), programme_id)
+
+
+@app.get("/api/admin/programmes/<programme_id>/applications.csv")
+def handle_applications_csv(programme_id: str):  # type: ignore[no-untyped-def]  # a file: no JSON validation of the body
+    return _download(*sale.applications_csv(api.rt(), api.principal(), programme_id))
+
+
+@app.post("/api/admin/programmes/<programme_id>/redemption-codes")
+def handle_redemption_codes(programme_id: str, format: Annotated[str, Query(max_length=8)] = "pdf"):  # type: ignore[no-untyped-def]  # a CSV body in, a file out
+    return _download(*redemption.sheet(api.rt(), api.principal(), programme_id, api.raw_body(), format))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from admin import lookup
 from admin.app_users import detail_of, visible_wallet
@@ -23,10 +23,10 @@ from shoken.gate import HttpRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.validation import BodyInt
+from shoken.validation import BodyInt, Schema
 
 
-class PersonalAccess(BaseModel):
+class PersonalAccess(Schema):
     reason: str = Field(min_length=1, max_length=40)
     note: str | None = Field(default=None, max_length=privacy.NOTE_MAX)
 
@@ -36,25 +36,25 @@ class DisclosureRequest(PersonalAccess):
     format: Literal["xlsx", "csv"] = "xlsx"
 
 
-class PersonalView(BaseModel):
+class PersonalView(Schema):
     wallet_id: str
     email: str | None
     external_user_id: str | None
     reason_label: str
 
 
-class DisclosureQueued(BaseModel):
+class DisclosureQueued(Schema):
     job_id: str
     label: str
     message: str
 
 
-class RetentionRow(BaseModel):
+class RetentionRow(Schema):
     label: str
     count: int | None = None
 
 
-class RetentionView(BaseModel):
+class RetentionView(Schema):
     programme_id: str
     committee_id: str
     name: str
@@ -68,12 +68,12 @@ class RetentionView(BaseModel):
     kept: str
 
 
-class RetentionList(BaseModel):
+class RetentionList(Schema):
     items: list[RetentionView]
     reasons: dict[str, str]
 
 
-class RetentionSettings(BaseModel):
+class RetentionSettings(Schema):
     retention_days: BodyInt = Field(ge=privacy.RETENTION_DAYS_RANGE[0], le=privacy.RETENTION_DAYS_RANGE[1])
 
 

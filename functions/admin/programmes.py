@@ -15,7 +15,7 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, cards, ids, money, qr
+from shoken import api, cards, ids, money, qr, sale
 from shoken.clock import iso, jst_date
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import Expr, Item
@@ -174,6 +174,8 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
         if not (programme["sale_start"] <= jst_date(now) <= programme["sale_end"]):
             raise OutsideSalePeriod()
         terms = programmes.terms(programme)
+        # 抽選販売 (issue 15.5): the buyer's 当選 units, consumed in the charge's transaction
+        allocation = sale.counter_allocation(rt, programme, str(wallet["wallet_id"]), body.units)
         number = ids.transaction_number(now)
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
         amounts = {b.bucket_id: b.initial for b in added}
@@ -198,9 +200,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             committee=committee,
             wallet_id=str(wallet["wallet_id"]),
             wallet_external_id=wallet.get("external_user_id"),
-            buckets=amounts,
-            breakdown=money.breakdown(added, amounts).to_item(),
-            bucket_info=money.bucket_info(added, amounts),
+            **transactions.moved(added, amounts),
             programme_id=programme["programme_id"],
             programme_name=programme["name"],
             units=body.units,
@@ -208,14 +208,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        audit = api.audit_item(
-            "store_charge",
-            scope=Scope(str(committee["committee_id"])),
-            target_type="transaction",
-            target_id=number,
-            wallet_id=wallet["wallet_id"],
-            units=body.units,
-        )
+        audit = _audit("store_charge", committee, number, wallet_id=wallet["wallet_id"], units=body.units)
 
         def write(record: Item) -> None:
             ledger.charge(
@@ -229,6 +222,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 idempotency=record,
                 audit=audit,
                 now=now,
+                allocation=allocation,
             )
 
         return idempotency.Planned(result, write)
@@ -244,6 +238,13 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
         plan=plan,
         attempts=3,
         exhausted=Conflict,
+    )
+
+
+def _audit(action: str, scoped: Item, number: str, **facts: Any) -> Item:
+    """The audit entry of a charge or its cancel, in the committee's log, written in its transaction."""
+    return api.audit_item(
+        action, scope=Scope(str(scoped["committee_id"])), target_type="transaction", target_id=number, **facts
     )
 
 
@@ -281,16 +282,12 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        audit = api.audit_item(
-            "charge_cancelled",
-            scope=Scope(str(charge_txn["committee_id"])),
-            target_type="transaction",
-            target_id=number,
-            cancel_number=cancel_number,
-        )
+        audit = _audit("charge_cancelled", charge_txn, number, cancel_number=cancel_number)
         try:
             ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now)
         except ledger.NumberTaken:
             continue
+        except ledger.Refused as refused:
+            raise Conflict() from refused  # something else changed the charge since it was read
         return Cancelled(number=number, cancel_number=cancel_number, message="チャージを取り消しました。")
     raise Conflict()

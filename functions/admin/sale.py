@@ -3,11 +3,28 @@ sale, and paper applications keyed in for residents without a phone (rules in sh
 
 from __future__ import annotations
 
+import csv
+import io
+
+from admin.bulk_uploads import view as job_view
 from admin.residents import _programme
-from admin.schemas import ApplicationView, DrawRequest, DrawView, PaperApplication, SaleSettings, SaleView
-from shoken import api, audit, residents, sale
+from admin.schemas import (
+    ApplicationView,
+    DrawRequest,
+    DrawView,
+    JobView,
+    PaperApplication,
+    SaleCounts,
+    SaleJobList,
+    SaleSettings,
+    SaleView,
+    SecondRoundRequest,
+    SecondRoundView,
+)
+from shoken import api, audit, draw_check, residents, sale
 from shoken.clock import iso
-from shoken.errors import AlreadyDrawn, InvalidRequest
+from shoken.db import jobs, keys
+from shoken.errors import AlreadyClosed, AlreadyDrawn, InvalidRequest, NoSale
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -26,26 +43,42 @@ def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
             applicants=int(record.get("applicants", 0)),
             winners=int(record.get("winners", 0)),
             units_won=int(record.get("units_won", 0)),
+            units_asked=int(record.get("units_asked", 0)),
+            job_id=record.get("draw_job"),
         )
     return SaleView(
         programme_id=programme_id,
         limit_units=int(programme["limit_units"]),
         settings=SaleSettings.model_validate(current) if current else None,
         draw=drawn,
+        counts=SaleCounts(**sale.counts(rt, programme_id, record)) if record else None,
+        second_round=SecondRoundView(
+            state=str(record["round2_state"]),
+            seed=str(record["round2_seed"]),
+            purchase_end=str(record["round2_purchase_end"]),
+            pool=int(record.get("round2_pool", 0)),
+            applicants=int(record.get("round2_applicants", 0)),
+            winners=int(record.get("round2_winners", 0)),
+            units_won=int(record.get("round2_units_won", 0)),
+        )
+        if record and record.get("round2_seed")
+        else None,
+        open=sale.is_open(rt, record) if record else False,
+        closed_at=record.get("closed_at") if record else None,
     )
 
 
 def draw(rt: Runtime, caller: Principal, programme_id: str, body: DrawRequest) -> SaleView:
+    """Close and draw: the seed is stored and audited here; the result is computed by the draw job."""
     programme = _programme(rt, caller, programme_id)
-    done = sale.draw(rt, programme_id, body.rule, audit.actor_of(caller))
+    job = sale.start_draw(rt, programme_id, body.rule, audit.actor_of(caller), audit.actor_of(caller))
     api.audit_event(
-        "draw_done",
+        "draw_started",
         scope=Scope(str(programme["committee_id"])),
         target_type="programme",
         target_id=programme_id,
-        rule=str(done["draw_rule"]),
-        applicants=int(done["applicants"]),
-        winners=int(done["winners"]),
+        rule=body.rule,
+        job_id=str(job["job_id"]),
     )
     return get(rt, caller, programme_id)
 
@@ -72,7 +105,21 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
                 }
             ]
         )
+    if body.purchase_end is not None and not (
+        body.apply_end < body.purchase_end and body.purchase_end.isoformat() <= str(programme["sale_end"])
+    ):
+        raise InvalidRequest(
+            details=[
+                {
+                    "field": "purchase_end",
+                    "reason": "order",
+                    "reason_ja": "購入期限は申込終了日より後、この事業の販売終了日まで の日付にしてください。",
+                }
+            ]
+        )
     current = sale.settings(rt, programme_id)
+    if current is not None and current.get("closed_at") and not current.get("draw_seed"):
+        raise AlreadyClosed("申込を締め切った後は申込期間を変更できません。")
     if current is not None and current.get("draw_seed"):
         raise AlreadyDrawn("抽選後は申込期間を変更できません。")
     rt.db.put(
@@ -82,6 +129,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
             apply_end=body.apply_end.isoformat(),
             units_on_sale=body.units_on_sale,
             now=iso(rt.clock.now()),
+            purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
         )
     )
     api.audit_event(
@@ -92,6 +140,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
         apply_start=body.apply_start.isoformat(),
         apply_end=body.apply_end.isoformat(),
         units_on_sale=body.units_on_sale,
+        purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
     )
     return get(rt, caller, programme_id)
 
@@ -116,3 +165,83 @@ def paper_application(rt: Runtime, caller: Principal, programme_id: str, body: P
         channel=str(record["channel"]),
         applied_at=str(record["applied_at"]),
     )
+
+
+def applications_csv(rt: Runtime, caller: Principal, programme_id: str) -> tuple[str, str, bytes]:
+    """申込一覧 for recomputing the draw (shoken.draw_check): each applicant by their keyed hash (no
+    personal data), units asked, units won (empty before the draw) and the channel."""
+    programme = _programme(rt, caller, programme_id)
+    record = sale.settings(rt, programme_id)
+    if record is None:
+        raise NoSale()
+    drawn = record.get("draw_state") == "drawn"
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([*draw_check.COLUMNS, "申込方法"])
+    apps = sorted(sale.applications(rt, programme_id), key=lambda a: str(a["L1SK"]))
+    for a in apps:
+        writer.writerow(
+            [
+                str(a["L1SK"]),
+                int(a["units"]),
+                int(a.get("won_units", 0)) if drawn else "",
+                CHANNEL_LABELS.get(str(a["channel"]), str(a["channel"])),
+            ]
+        )
+    api.audit_event(
+        "applications_exported",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+        rows=len(apps),
+    )
+    return f"applications_{programme_id}.csv", "text/csv; charset=utf-8", ("\ufeff" + out.getvalue()).encode()
+
+
+CHANNEL_LABELS = {"wallet": "アプリ", "paper": "申込書"}
+
+
+def notify(rt: Runtime, caller: Principal, programme_id: str) -> JobView:
+    programme = _programme(rt, caller, programme_id)
+    job = sale.start_notify(rt, programme_id, audit.actor_of(caller))
+    api.audit_event(
+        "sale_results_notified",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+        job_id=str(job["job_id"]),
+    )
+    return job_view(job)
+
+
+def list_jobs(rt: Runtime, caller: Principal, programme_id: str) -> SaleJobList:
+    """The programme's draw and mail jobs, newest first, with their progress."""
+    _programme(rt, caller, programme_id)
+    return SaleJobList(items=[job_view(r) for r in jobs.list_shared(rt.db, keys.sale_jobs(programme_id))])
+
+
+def close(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
+    programme = _programme(rt, caller, programme_id)
+    sale.close(rt, programme_id)
+    api.audit_event(
+        "sale_closed",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+    )
+    return get(rt, caller, programme_id)
+
+
+def second_round(rt: Runtime, caller: Principal, programme_id: str, body: SecondRoundRequest) -> SaleView:
+    programme = _programme(rt, caller, programme_id)
+    actor = audit.actor_of(caller)
+    job = sale.start_second_round(rt, programme_id, body.purchase_end.isoformat(), actor, actor)
+    api.audit_event(
+        "second_round_started",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+        purchase_end=body.purchase_end.isoformat(),
+        job_id=str(job["job_id"]),
+    )
+    return get(rt, caller, programme_id)

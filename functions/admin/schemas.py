@@ -604,6 +604,7 @@ class SaleSettings(Schema):
     apply_start: date
     apply_end: date
     units_on_sale: BodyInt = Field(ge=1, le=10_000_000)
+    purchase_end: date | None = None  # 購入期限 of the winners (None: the programme's sale end)
 
 
 class DrawView(Schema):
@@ -614,6 +615,8 @@ class DrawView(Schema):
     applicants: int = 0
     winners: int = 0
     units_won: int = 0
+    units_asked: int = 0
+    job_id: str | None = None  # the job computing the result (its progress: GET …/sale until drawn)
 
 
 class SaleView(Schema):
@@ -621,6 +624,39 @@ class SaleView(Schema):
     limit_units: int  # お一人あたりの購入上限: the programme's own limit
     settings: SaleSettings | None = None
     draw: DrawView | None = None
+    counts: SaleCounts | None = None
+    second_round: SecondRoundView | None = None
+    open: bool = False  # today is inside the 申込期間 and it was not closed early
+    closed_at: str | None = None  # 締切 by the committee before the period's last day
+
+
+class SaleCounts(Schema):
+    eligible: int  # people on the resident list
+    applications: int
+    units_asked: int
+    units_on_sale: int
+    winners: int
+    units_won: int
+    units_paid: int  # of the units won, bought
+    units_unpaid: int
+
+
+class SecondRoundRequest(Schema):
+    purchase_end: date  # 二次抽選の購入期限
+
+
+class SecondRoundView(Schema):
+    state: str  # drawing / drawn
+    seed: str
+    purchase_end: str
+    pool: int = 0  # units lapsed and drawn again
+    applicants: int = 0
+    winners: int = 0
+    units_won: int = 0
+
+
+class SaleJobList(Schema):
+    items: list[JobView]  # the programme's draw and results-mail jobs, newest first
 
 
 class DrawRequest(Schema):

@@ -210,14 +210,7 @@ def view(rt: Runtime, record: Item) -> UserView:
 
 
 def views(rt: Runtime, records: list[Item]) -> list[UserView]:
-    wanted: set[tuple[str, str]] = set()
-    for r in records:
-        if r.get("committee_id"):
-            wanted.add(keys.committee(str(r["committee_id"])))
-        if r.get("company_id"):
-            wanted.add(keys.company(str(r["company_id"])))
-        if r.get("store_id"):
-            wanted.add(keys.store(str(r["store_id"])))
+    wanted = {key for r in records for key in keys.places(r)}
     names = (
         {k: str(v.get("name", "")) for k, v in rt.db.batch_get(sorted(wanted), consistent=False).items()}
         if wanted

@@ -12,13 +12,7 @@ from shoken.runtime import Runtime
 
 
 def for_user(rt: Runtime, user: Item, *, app: str, ends: int, terminal_id: str | None = None) -> Me:
-    wanted = []
-    if user.get("committee_id"):
-        wanted.append(keys.committee(str(user["committee_id"])))
-    if user.get("company_id"):
-        wanted.append(keys.company(str(user["company_id"])))
-    if user.get("store_id"):
-        wanted.append(keys.store(str(user["store_id"])))
+    wanted = keys.places(user)
     found = rt.db.batch_get(wanted, consistent=False) if wanted else {}
 
     def name_of(key: tuple[str, str] | None) -> str | None:

@@ -14,7 +14,7 @@ from shoken import api, cards, gate, ids, money
 from shoken.clock import jst_date, parse_iso
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import Conflict, NotFound, ShokenError
+from shoken.errors import Conflict, DomainError, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import MERCHANT_ROLES
 from shoken.runtime import Runtime
@@ -23,27 +23,28 @@ from shoken.txn_types import TxnStatus, TxnType
 CANCEL_WINDOW = timedelta(days=90)
 
 
-class CancelWindowPassed(ShokenError):
-    status = 409
+class CancelWindowPassed(DomainError):
+    """A payment is cancelled within CANCEL_WINDOW of its payment, not later."""
+
     code = "cancel_window_passed"
-    message = "取消可能期間(決済から90日間)を過ぎているため、取り消せません。"
 
 
-class NotCancellable(ShokenError):
-    status = 409
+class NotCancellable(DomainError):
+    """Only a payment is cancelled here (a charge is cancelled from the console)."""
+
     code = "not_cancellable"
-    message = "この取引は取り消しできません。"
 
 
-class ValueMovedOn(ShokenError):
+class ValueMovedOn(DomainError):
     """The payment's card was reissued or moved to the app, and its value has moved on again since."""
 
-    status = 409
     code = "cancel_value_moved"
-    message = (
-        "支払ったカードの残高が再発行・アプリへの移行で重ねて移されているため、この取引は取り消せません。"
-        "委員会事務局にお問い合わせください。"
-    )
+
+
+class ValueGone(ValueMovedOn):
+    """The paying wallet lost the buckets and is no reissued or moved card: nowhere to credit."""
+
+    variant = "unknown"
 
 
 def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
@@ -100,11 +101,13 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             )
         except ledger.CreditGone as gone:
             paid_from = str(payment["wallet_id"])
-            if card_key is not None or not paid_from.isdigit():
+            if not paid_from.isdigit():
+                raise ValueGone() from gone
+            if card_key is not None:
                 raise ValueMovedOn() from gone
             card_key = keys.card(cards.number_for(paid_from))  # the rare path: one more read, of the card
             continue
-        except (ledger.NumberTaken, ledger.NotAdmitted, Conflict):
+        except ledger.Refused:
             continue  # read again: a new number, a race on the wallet, or the admission check names what changed
         return CancelResult(
             number=number,
@@ -143,7 +146,7 @@ def _moved_to(card: Item | None) -> tuple[str, str]:
         return cards.wallet_of(str(target)), "金額は再発行後のカードに戻しました。"
     if status == "moved" and target:
         return str(target), "金額はカードの移行先のアプリに戻しました。"
-    raise ValueMovedOn("支払元の残高が移されているため、この取引は取り消せません。委員会事務局にお問い合わせください。")
+    raise ValueGone()
 
 
 def _reversal(

@@ -7,13 +7,16 @@ from datetime import timedelta
 from shoken import qr
 from shoken.clock import epoch
 from shoken.db import keys, throttle, wallets
-from shoken.db.ledger import WalletSuspended
-from shoken.errors import NotFound
+from shoken.errors import NotFound, WalletSuspended
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from wallet.schemas import PaymentDone, QrIssued, QrState
 
 ISSUES_PER_MINUTE = 20
+
+
+class SuspendedNoQr(WalletSuspended):
+    variant = "qr"
 
 
 def issue(rt: Runtime, caller: Principal) -> QrIssued:
@@ -23,7 +26,7 @@ def issue(rt: Runtime, caller: Principal) -> QrIssued:
     if wallet is None:
         raise NotFound()
     if wallet.get("status") != "active":
-        raise WalletSuspended("このアカウントは利用停止中のため、QRコードを表示できません。")
+        raise SuspendedNoQr()
     token = qr.new_token(caller.user_id)
     ttl = timedelta(seconds=rt.config.qr_ttl_seconds)
     record = qr.item(token, caller.user_id, now=now, ttl=ttl)

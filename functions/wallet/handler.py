@@ -24,6 +24,7 @@ from wallet.schemas import (
     PaymentDone,
     QrIssued,
     QrState,
+    RedeemRequest,
     StorePage,
     StoreQuery,
     WalletSale,
@@ -109,6 +110,11 @@ def handle_apply(programme_id: str, body: ApplicationRequest) -> WalletSale:
 @app.post("/api/wallet/sale/<programme_id>/application/withdraw")
 def handle_withdraw(programme_id: str) -> WalletSale:
     return sale.withdraw(api.rt(), api.principal(), programme_id)
+
+
+@app.post("/api/wallet/sale/<programme_id>/redeem")
+def handle_redeem_code(programme_id: str, body: RedeemRequest) -> WalletSale:
+    return sale.redeem(api.rt(), api.principal(), programme_id, body)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)

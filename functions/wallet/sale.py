@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shoken import residents, sale
-from shoken.clock import jst_date
-from shoken.db import keys, programmes, wallets
+from shoken import redemption, residents, sale
+from shoken.db import keys, programmes, throttle, wallets
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale
 from shoken.principal import Principal
 from shoken.runtime import Runtime
-from wallet.schemas import ApplicationRequest, EligibilityRequest, WalletSale, WalletSales
+from wallet.schemas import ApplicationRequest, EligibilityRequest, RedeemRequest, WalletSale, WalletSales
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
@@ -30,18 +29,24 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         raise NoSale()
     matching_hash = sale.wallet_person(rt, programme_id, caller.user_id)
     application = sale.application_of(rt, programme_id, matching_hash) if matching_hash else None
-    today = jst_date(rt.clock.now())
+    round2 = settings.get("round2_state") == "drawn"
     return WalletSale(
         programme_id=programme_id,
         programme_name=str(programme["name"]),
         apply_start=str(settings["apply_start"]),
         apply_end=str(settings["apply_end"]),
         limit_units=int(programme["limit_units"]),
-        open=str(settings["apply_start"]) <= today <= str(settings["apply_end"]),
+        open=sale.is_open(rt, settings),
         eligible=matching_hash is not None,
         applied_units=int(application["units"]) if application else 0,
         result=_result(settings, application),
         won_units=int(application.get("won_units", 0)) if application and settings.get("draw_state") == "drawn" else 0,
+        purchased_units=int(application.get("purchased_units", 0)) if application else 0,
+        purchase_end=sale.purchase_deadline(settings, programme) if settings.get("draw_state") == "drawn" else None,
+        lapsed=bool(application.get("lapsed")) if application else False,
+        second_round_units=int(application.get("won2_units", 0)) if application and round2 else 0,
+        second_round_purchased=int(application.get("purchased2_units", 0)) if application else 0,
+        second_round_end=str(settings["round2_purchase_end"]) if round2 else None,
     )
 
 
@@ -58,6 +63,26 @@ def confirm(rt: Runtime, caller: Principal, programme_id: str, body: Eligibility
     except residents.FieldError as error:
         raise InvalidRequest(str(error)) from error
     sale.become_eligible(rt, programme_id, caller.user_id, matching_hash)
+    return status(rt, caller, programme_id)
+
+
+REDEEM_TRIES_PER_HOUR = 10
+
+
+def redeem(rt: Runtime, caller: Principal, programme_id: str, body: RedeemRequest) -> WalletSale:
+    """Become eligible with an 引換コード; tries are limited per wallet, so codes cannot be guessed."""
+    _programme(rt, caller, programme_id)
+    if sale.settings(rt, programme_id) is None:
+        raise NoSale()
+    throttle.hit(
+        rt.db,
+        f"redeem#{caller.user_id}",
+        limit=REDEEM_TRIES_PER_HOUR,
+        window_seconds=3600,
+        now=rt.clock.now(),
+        what="引換コードの入力",
+    )
+    redemption.redeem(rt, programme_id, caller.user_id, body.code)
     return status(rt, caller, programme_id)
 
 

@@ -107,6 +107,12 @@ class WalletSale(Schema):
     applied_units: int = 0  # 0: no application
     result: Literal["won", "lost"] | None = None  # after the draw: 当選 / 落選
     won_units: int = 0
+    purchased_units: int = 0  # of the units won, bought so far (店頭チャージ)
+    purchase_end: str | None = None  # 購入期限 of a winner
+    lapsed: bool = False  # 当選 units not bought by the deadline went to the second round
+    second_round_units: int = 0  # 二次抽選で当選した冊数
+    second_round_purchased: int = 0
+    second_round_end: str | None = None  # 二次抽選の購入期限
 
 
 class EligibilityRequest(Schema):
@@ -117,6 +123,10 @@ class EligibilityRequest(Schema):
 
 class ApplicationRequest(Schema):
     units: BodyInt = Field(ge=1, le=100)
+
+
+class RedeemRequest(Schema):
+    code: str = Field(min_length=1, max_length=40)  # 引換コード as printed (hyphens, spaces, full-width allowed)
 
 
 class WalletSales(Schema):

@@ -78,15 +78,7 @@ def check(
 
 
 def _load_references(rt: Runtime, models: list[BaseModel]) -> References:
-    wanted: set[tuple[str, str]] = set()
-    for model in models:
-        data = model.model_dump()
-        if data.get("committee_id"):
-            wanted.add(keys.committee(str(data["committee_id"])))
-        if data.get("company_id"):
-            wanted.add(keys.company(str(data["company_id"])))
-        if data.get("store_id"):
-            wanted.add(keys.store(str(data["store_id"])))
+    wanted = {key for model in models for key in keys.places(model.model_dump())}
     return rt.db.batch_get(sorted(wanted), consistent=False) if wanted else {}
 
 

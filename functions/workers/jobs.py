@@ -18,7 +18,7 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
-    from workers import bulk, export, grant, lapse, privacy, remind, residents
+    from workers import bulk, export, grant, lapse, privacy, remind, residents, sale
 
     return {
         "bulk_upload": bulk.run,
@@ -29,6 +29,9 @@ def runners() -> dict[str, Runner]:
         "resident_list": residents.run,
         "retention": privacy.run_retention,
         "disclosure": privacy.run_disclosure,
+        "sale_draw": sale.run_draw,  # issue 15
+        "sale_notify": sale.run_notify,
+        "sale_round2": sale.run_second_round,
     }
 
 

@@ -14,7 +14,6 @@ from shoken import audit, ids, money
 from shoken.db import jobs as job_items
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
@@ -76,7 +75,7 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             if spent:
                 try:
                     ledger.drop_spent(rt.db, wallet_id=wallet_id, bucket_ids=spent, now=now)
-                except Conflict:
+                except ledger.Refused:
                     continue  # a cancel credited one of them in between: read again
             return 0
         txn = transactions.item(
@@ -87,9 +86,7 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             committee=committee,
             wallet_id=wallet_id,
             wallet_external_id=wallet.get("external_user_id"),
-            buckets=amounts,
-            breakdown=money.breakdown(buckets, amounts).to_item(),
-            bucket_info=money.bucket_info(buckets, amounts),
+            **transactions.moved(buckets, amounts),
             programme_id=programme_id,
             # What left the wallet with this lapse, in full (the wallet no longer holds these buckets).
             removed_buckets={
@@ -110,6 +107,6 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
         try:
             ledger.lapse(rt.db, wallet_id=wallet_id, amounts=amounts, spent=spent, txn=txn, audit=audit_entry, now=now)
             return sum(amounts.values())
-        except (ledger.NumberTaken, Conflict):
+        except ledger.Refused:
             continue  # a payment or cancel moved the balances, or the number clashed: read again
-    raise Conflict()
+    raise ledger.Contended()  # still moving after five reads: the lap fails and the job is run again

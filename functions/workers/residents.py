@@ -9,98 +9,20 @@ condition and deletes the old generation. Errors name the line and column, never
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
 from typing import Any
 
-from shoken import audit, residents
+from shoken import audit
 from shoken.clock import iso
 from shoken.db import jobs as job_items
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import ConditionFailed, Item
 from shoken.principal import Scope
+from shoken.resident_file import MAX_ERRORS_KEPT, FileRejected, check, decode, parse
 from shoken.runtime import Runtime
-from workers.bulk_rows import MAX_ERRORS_KEPT, Checked, FileRejected, decode
 
-MAX_ROWS = 300_000
 CHUNK = 500
 ADDED_LINES_KEPT = 200
-FIELDS = dict(residents.COLUMNS)
-
-
-def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-empty rows with their line numbers; the header must be exactly what is needed."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
-    except StopIteration as error:
-        raise FileRejected("ファイルが空です。") from error
-    except csv.Error as error:
-        raise FileRejected(f"CSVの形式が正しくありません ({error})。") from error
-    needed = [h for h, _ in residents.COLUMNS]
-    extra = [h for h in header if h not in needed]
-    if extra:
-        raise FileRejected(
-            f"この事業で使わない列があるため、取り込みませんでした: {', '.join(extra)}。"
-            f"個人情報は必要な列({', '.join(needed)})だけにして保存し直してください。"
-        )
-    missing = [h for h in needed if h not in header]
-    if missing or len(set(header)) != len(header):
-        raise FileRejected(f"1行目(見出し行)が正しくありません。次の列を1つずつ並べてください: {', '.join(needed)}")
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for values in reader:
-            if not any(v.strip() for v in values):
-                continue
-            rows.append((reader.line_num, values))
-            if len(rows) > MAX_ROWS:
-                raise FileRejected(f"一度に取り込めるのは{MAX_ROWS:,}行までです。")
-    except csv.Error as error:
-        raise FileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
-    return header, rows
-
-
-def check(
-    key: bytes, programme_id: str, header: list[str], rows: list[tuple[int, list[str]]]
-) -> tuple[Checked, list[tuple[int, str]]]:
-    """Every row's hash, or every row's errors (line, column, reason); duplicates in the file are errors."""
-    checked = Checked()
-    found: list[tuple[int, str]] = []
-    by_key: dict[str, int] = {}
-    for line, values in rows:
-        if len(values) != len(header):
-            checked.error(line, "", "列の数が見出し行と一致しません。")
-            continue
-        data = {FIELDS[h]: v for h, v in zip(header, values, strict=True)}
-        try:
-            resident_key = residents.normalise_resident_key(data["resident_key"])
-        except residents.FieldError as error:
-            checked.error(line, residents.RESIDENT_KEY, str(error))
-            resident_key = ""
-        fields: dict[str, str] = {}
-        for column, name, normalise in (
-            (residents.NAME_KANA, "name_kana", residents.normalise_kana),
-            (residents.BIRTH_DATE, "birth_date", residents.normalise_birth_date),
-        ):
-            try:
-                fields[name] = normalise(data[name])
-            except residents.FieldError as error:
-                checked.error(line, column, str(error))
-        if not resident_key or len(fields) < 2:
-            continue
-        if resident_key in by_key:
-            checked.error(
-                line,
-                residents.RESIDENT_KEY,
-                f"ファイル内で重複しています ({by_key[resident_key]}行目と同じ住民番号です)。",
-            )
-            continue
-        by_key[resident_key] = line
-        who = residents.Person(resident_key, fields["name_kana"], fields["birth_date"])
-        found.append((line, residents.matching_hash(key, programme_id, who)))
-    checked.errors.sort(key=lambda e: e["line"])
-    return checked, found
 
 
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:

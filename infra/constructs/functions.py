@@ -160,6 +160,9 @@ class Functions(Construct):
             # DynamoDB call) costs ~150 ms of cold start, so a stage turns it on deliberately.
             "POWERTOOLS_TRACE_DISABLED": "false" if self._config.tracing_sdk else "true",
         }
+        if self._config.local_endpoints is not None:
+            # sam local only (a production stage cannot set it): every SDK client calls the moto server.
+            environment["AWS_ENDPOINT_URL"] = self._config.local_endpoints.aws
         reserved = self._config.payments_reserved_concurrency if spec.key == "payments" else None
         function = lambda_.Function(
             self,

@@ -94,6 +94,9 @@ class ShokenStack(Stack):
             "EXPORT_RETENTION_DAYS": str(config.export_retention_days),
             "REMINDER_SEND_RATE": str(config.ses_send_rate),
         }
+        if config.local_endpoints is not None:
+            # sam local: download links are signed for the local server's S3 stand-in (local/s3_links.py).
+            environment_values["S3_LINK_ENDPOINT"] = f"{config.local_endpoints.public_base_url}/_local/s3"
         self.functions = Functions(self, "Functions", config=config, environment_values=environment_values)
         access.apply(
             functions=self.functions.by_key,

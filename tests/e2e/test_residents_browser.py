@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from local.seed import PROGRAMME_ID
 from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options, last_code
 
 JST = timedelta(hours=9)
+PROGRAMME_NAME = "令和8年 恵那市プレミアム付商品券"
 
 
 def test_committee_lists_residents_opens_applications_and_a_resident_applies(
@@ -22,7 +24,8 @@ def test_committee_lists_residents_opens_applications_and_a_resident_applies(
     console.set_default_timeout(15_000)
     try:
         console_sign_in(console, server, "ena-0001", "ena0001@shoken.example")
-        console.goto(server.base_url + "/admin/#/residents")
+        # The demo programme by its id: other browser tests may add programmes of their own
+        console.goto(server.base_url + f"/admin/#/residents?id={PROGRAMME_ID}")
         console.get_by_text("まだ取り込みはありません。").wait_for()  # the programme's list and uploads are loaded
         upload = {"name": "residents.csv", "mimeType": "text/csv", "buffer": data}
         console.get_by_label("CSVファイル (UTF-8 または Shift_JIS)").set_input_files(files=[upload])
@@ -57,7 +60,7 @@ def test_committee_lists_residents_opens_applications_and_a_resident_applies(
         page.get_by_label("6-digit code").fill(last_code(server, "hanako@example.jp"))
         page.get_by_role("button", name="Sign in").click()
         page.get_by_role("heading", name="Apply to buy vouchers").wait_for()
-        page.locator("section[aria-labelledby='sales-label'] a").first.click()
+        page.locator("section[aria-labelledby='sales-label'] a").filter(has_text=PROGRAMME_NAME).click()
         page.get_by_label("Resident number").fill("E-0001")
         page.get_by_label("Name in kana").fill("エナ ハナコ")
         page.get_by_label("Date of birth").fill("1985-05-06")

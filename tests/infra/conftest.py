@@ -1,5 +1,5 @@
-"""Synthesizes the CDK app once per session (jsii is slow): the dev and prod stages of the default
-city side by side, with the dependencies layer's bundling skipped, and exposes the templates."""
+"""Synthesizes the CDK app once per session (jsii is slow): the dev, prod and local (sam) stages of
+the default city side by side, with the dependencies layer's bundling skipped, and exposes the templates."""
 
 from __future__ import annotations
 
@@ -77,7 +77,8 @@ def synth(tmp_path_factory: pytest.TempPathFactory) -> Synth:
         # raising inside this fixture, where every test would fail with the same message.
         "@aws-cdk/core:failSynthOnValidationErrors": False,
     }
-    configs = [stage_config.load({"stage": stage, "account": ACCOUNT}) for stage in ("dev", "prod")]
+    # local: the stage `make sam-api` runs (local_endpoints), linted and checked like the others.
+    configs = [stage_config.load({"stage": stage, "account": ACCOUNT}) for stage in ("dev", "prod", "local")]
     app, deployments = create_app(context, configs, outdir=str(outdir))
     app.synth()
     by_stage = {d.config.stage: d for d in deployments}

@@ -73,6 +73,8 @@ BODIES: dict[str, Any] = {
     },
     "PUT /api/wallet/sale/{programme_id}/application": {"units": 1},
     "POST /api/admin/programmes/{programme_id}/draw": {"rule": "lot"},
+    "POST /api/wallet/sale/{programme_id}/redeem": {"code": "2222-3333-4444"},
+    "POST /api/admin/programmes/{programme_id}/second-round": {"purchase_end": "2026-12-20"},
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },

@@ -11,6 +11,7 @@ import logging
 from local.apigw import FakeLambdaContext
 from local.streams import Stream
 from tests.integration.conftest import Shop, console_login, key
+from tests.integration.test_privacy import close_and_draw
 from tests.integration.test_residents import upload
 from tests.support.client import Client
 from tests.support.log_scan import Collector, findings
@@ -61,6 +62,7 @@ def test_a_full_flow_logs_no_personal_data(shop: Shop, stream: Stream, logs_hold
     assert citizen.post("/api/wallet/sale/P1/eligibility", TARO | {"birth_date": "1981-04-01"}).status == 400
     assert citizen.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
     assert citizen.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    close_and_draw(committee, "P1", stream)
     # Money: a counter purchase by address, a till payment and its cancel
     bought = {"programme_id": "P1", "units": 1, "idempotency_key": key(), "email": "hanako@example.jp"}
     assert committee.post("/api/admin/charges", bought).status == 200

@@ -27,11 +27,19 @@ from workers import schedule
 
 LIST = "住民番号,氏名カナ,生年月日\nA-1,ヤマダ タロウ,1980-04-01\nA-2,スズキ ハナコ,1975-12-03\n"
 TARO = {"resident_key": "A-1", "name_kana": "ヤマダ タロウ", "birth_date": "1980-04-01"}
+HANAKO = {"resident_key": "A-2", "name_kana": "スズキ ハナコ", "birth_date": "1975-12-03"}
 TODAY = "date_from=2026-11-29&date_to=2026-11-29"  # the frozen clock's day
 
 
 def audited(client: Client, action: str, dates: str = TODAY) -> list[dict[str, Any]]:
     return list(client.get(f"/api/admin/audit?{dates}&action={action}").json["items"])
+
+
+def close_and_draw(committee: Client, programme_id: str, stream: Stream) -> None:
+    """A sale programme is bought at the counter only by its 当選 applicants, after the draw."""
+    assert committee.post(f"/api/admin/programmes/{programme_id}/sale/close").status == 200
+    assert committee.post(f"/api/admin/programmes/{programme_id}/draw", {"rule": "lot"}).status == 200
+    stream.drain()
 
 
 def charge(client: Client, programme_id: str, wallet_id: str, key: str) -> Any:
@@ -86,6 +94,7 @@ def test_a_disclosure_file_holds_everything_stored_about_the_resident_is_marked_
     wallet_id = resident.get("/api/auth/me").json["user_id"]
     assert resident.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
     assert resident.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    close_and_draw(committee, "P1", stream)
     bought = charge(committee, "P1", wallet_id, "key-disclosure-0000001")
     # When the committee produces the 開示請求 file
     queued = committee.post(f"/api/admin/app-users/{wallet_id}/disclosure", {"format": "xlsx"})
@@ -177,8 +186,12 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     taro_id = taro.get("/api/auth/me").json["user_id"]
     assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
     assert taro.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
+    hanako = wallet_login("hanako@example.jp")
+    hanako_id = hanako.get("/api/auth/me").json["user_id"]
+    assert hanako.post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
+    assert hanako.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
+    close_and_draw(committee, "P1", stream)
     taro_charge = charge(committee, "P1", taro_id, "key-retention-0000001")
-    hanako_id = wallet_login("hanako@example.jp").get("/api/auth/me").json["user_id"]
     charge(committee, "P1", hanako_id, "key-retention-0000002")
     charge(committee, "P2", hanako_id, "key-retention-0000003")  # she still holds a running programme
     # Given the console's view: what goes when (default one year after the end)

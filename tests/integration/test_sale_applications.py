@@ -151,7 +151,7 @@ def test_another_citys_resident_cannot_see_or_apply(committee: Client, city: Cit
 
 
 def test_the_draw_waits_for_close_logs_its_seed_first_and_cannot_run_twice(
-    committee: Client, rt: Runtime, clock: Any
+    committee: Client, rt: Runtime, clock: Any, stream: Stream
 ) -> None:
     # Given three applicants for 5 units: Taro 3 in the wallet, Hanako 2 in the wallet, Jiro 2 on paper
     taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
@@ -166,10 +166,15 @@ def test_the_draw_waits_for_close_logs_its_seed_first_and_cannot_run_twice(
     # When the window has closed and the committee draws with equal share first
     clock.advance(days=12)  # sessions end meanwhile: everyone signs in again
     committee, taro = console_login("ena-0001"), wallet_login("taro@example.jp")
-    drawn = committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
-    assert drawn.status == 200, drawn
-    result = drawn.json["draw"]
+    started = committee.post("/api/admin/programmes/P1/draw", {"rule": "equal_then_lot"})
+    assert started.status == 200 and started.json["draw"]["state"] == "drawing", started
+    # the request stored the seed; the result is computed by the draw job, not in the request
+    assert all("won_units" not in a for a in sale.applications(rt, "P1"))
+    assert code(committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"})) == "already_drawn"
+    stream.drain()
+    result = committee.get("/api/admin/programmes/P1/sale").json["draw"]
     assert result["state"] == "drawn" and result["applicants"] == 3 and result["units_won"] == 5
+    assert result["units_asked"] == 7 and result["job_id"] == started.json["draw"]["job_id"]
     # Then the seed was audited, and recomputing from it and the applications gives the stored result
     seeds = committee.get("/api/admin/audit?date_from=2026-12-11&date_to=2026-12-11&action=draw_seed").json["items"]
     assert [e["detail"]["seed"] for e in seeds] == [result["seed"]]
@@ -189,9 +194,12 @@ def test_the_draw_waits_for_close_logs_its_seed_first_and_cannot_run_twice(
     assert code(committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"})) == "already_drawn"
     assert code(committee.put("/api/admin/programmes/P1/sale", WINDOW)) == "already_drawn"
     assert {str(a["L1SK"]): int(a["won_units"]) for a in sale.applications(rt, "P1")} == recomputed
+    # And the job running again (a lap delivered twice) changes nothing
+    sale.finish_draw(rt, "P1")
+    assert {str(a["L1SK"]): int(a["won_units"]) for a in sale.applications(rt, "P1")} == recomputed
 
 
-def test_a_loser_sees_the_result_in_the_wallet(committee: Client, clock: Any) -> None:
+def test_a_loser_sees_the_result_in_the_wallet(committee: Client, clock: Any, stream: Stream) -> None:
     taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
     for client, person in ((taro, TARO), (hanako, HANAKO)):
         client.post("/api/wallet/sale/P1/eligibility", person)
@@ -203,7 +211,9 @@ def test_a_loser_sees_the_result_in_the_wallet(committee: Client, clock: Any) ->
         wallet_login("taro@example.jp"),
         wallet_login("hanako@example.jp"),
     )
-    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).json["draw"]["winners"] == 1
+    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).status == 200
+    stream.drain()
+    assert committee.get("/api/admin/programmes/P1/sale").json["draw"]["winners"] == 1
     results = sorted(
         (c.get("/api/wallet/sale/P1").json["result"], c.get("/api/wallet/sale/P1").json["won_units"])
         for c in (taro, hanako)

@@ -45,6 +45,8 @@ export function createApi(app, { onUnauthenticated } = {}) {
   const csrfKey = `shoken.csrf.${app}`;
   async function call(method, path, body, extraHeaders = {}) {
     const headers = { 'X-Shoken-App': app, Accept: 'application/json', ...extraHeaders };
+    // The server's messages in the page's language (the wallet offers English; shoken/messages.py).
+    if (document.documentElement.lang === 'en') headers['X-Shoken-Language'] = 'en';
     const csrf = sessionStorage.getItem(csrfKey);
     if (csrf) headers['X-CSRF-Token'] = csrf;
     let payload;

@@ -36,6 +36,10 @@ const TEXTS = {
     saleAppliedNow: (n) => `${n}冊で申し込みました。`, saleWithdraw: '申込を取り消す', saleWithdrawConfirm: '申込を取り消します。よろしいですか？',
     saleWithdrawn: '申込を取り消しました。', saleClosedHelp: '申込期間外のため、申込・変更・取消はできません。', saleFailed: '処理できませんでした。',
     saleWon: (n) => `当選 (${n}冊)`, saleLost: '落選',
+    saleBuyBy: (n, d) => `残り${n}冊を${d}までに窓口でご購入ください`, saleBought: '購入済み',
+    saleSecondWon: (n) => `二次抽選で当選 (${n}冊)`, saleLapsed: '購入期限を過ぎたため、当選分は失効しました',
+    saleCodeTitle: '引換コードで登録', saleCodeHelp: '市から引換コードが届いた方は、住民番号の代わりにコード(12文字)を入力できます。',
+    saleCode: '引換コード', saleCodeHint: '例: ABCD-EFGH-JKLM (ハイフンは省略できます)', saleCodeSubmit: 'コードで登録する',
     termsItems: [
       '商品券は、商品券事業の利用期間内に、加盟店でのお支払いにご利用いただけます。',
       '共通券はすべての加盟店で、専用券は大型店以外の加盟店でご利用いただけます。両方が使える場合は専用券から、有効期限の近いものから使われます。',
@@ -80,6 +84,10 @@ const TEXTS = {
     saleAppliedNow: (n) => `You applied for ${n}.`, saleWithdraw: 'Withdraw the application', saleWithdrawConfirm: 'Withdraw your application?',
     saleWithdrawn: 'Your application is withdrawn.', saleClosedHelp: 'Outside the application period you cannot apply, change or withdraw.', saleFailed: 'The request could not be completed.',
     saleWon: (n) => `Won (${n})`, saleLost: 'Not drawn',
+    saleBuyBy: (n, d) => `Buy the remaining ${n} at the counter by ${d}`, saleBought: 'Bought',
+    saleSecondWon: (n) => `Won in the second round (${n})`, saleLapsed: 'The purchase deadline passed; your units lapsed',
+    saleCodeTitle: 'Register with a code', saleCodeHelp: 'If the city sent you a redemption code, you can enter it (12 letters) instead of your resident details.',
+    saleCode: 'Redemption code', saleCodeHint: 'e.g. ABCD-EFGH-JKLM (hyphens optional)', saleCodeSubmit: 'Register with the code',
     termsItems: [
       'Vouchers can be used to pay at participating stores during the programme\'s usage period.',
       'Common vouchers work at every participating store; local-shop vouchers at every store except large stores. When both can pay, local-shop vouchers are used first, soonest expiry first.',

@@ -14,6 +14,9 @@ const ENGLISH_ERRORS = {
   no_application: 'You have no application.',
   no_sale: 'This programme is not sold by application.',
   resident_list_missing: 'The resident list has not been registered yet. Please try again later.',
+  redemption_code_invalid: 'The code is not correct. Check the 12 letters on the letter you received.',
+  redemption_code_used: 'This code has already been used.',
+  too_many_requests: 'Too many tries. Please wait a while and try again.',
 };
 
 function errorNotice(slot, error) {
@@ -35,7 +38,15 @@ export async function salesCard(api, open) {
 }
 
 function statusText(s) {
-  if (s.result === 'won') return t('saleWon', s.won_units);
+  if (s.second_round_units) {
+    const left2 = s.second_round_units - s.second_round_purchased;
+    return `${t('saleSecondWon', s.second_round_units)} ・ ${left2 > 0 ? t('saleBuyBy', left2, s.second_round_end.replaceAll('-', '/')) : t('saleBought')}`;
+  }
+  if (s.lapsed) return t('saleLapsed');
+  if (s.result === 'won') {
+    const left = s.won_units - s.purchased_units;
+    return `${t('saleWon', s.won_units)} ・ ${left > 0 ? t('saleBuyBy', left, s.purchase_end.replaceAll('-', '/')) : t('saleBought')}`;
+  }
   if (s.result === 'lost') return t('saleLost');
   const period = t('salePeriod', s.apply_start.replaceAll('-', '/'), s.apply_end.replaceAll('-', '/'));
   if (s.applied_units) return `${period} ・ ${t('saleApplied', s.applied_units)}`;
@@ -61,7 +72,16 @@ export async function salePage(api, programmeId, back) {
       field({ label: t('saleNameKana'), name: 'name_kana', required: true, hint: t('saleNameKanaHint'), attrs: { autocomplete: 'off' } }),
       field({ label: t('saleBirthDate'), name: 'birth_date', type: 'date', required: true }),
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, t('saleConfirm'))));
-      body.replaceChildren(summary, h('section', { class: 'card' }, h('h2', {}, t('saleEligibility')), form));
+      const byCode = h('form', { novalidate: true, onsubmit: async (event) => {
+        event.preventDefault();
+        try { render(await api.post(`/api/wallet/sale/${programmeId}/redeem`, formValues(byCode)), t('saleEligibleNow')); }
+        catch (error) { errorNotice(slot, error); }
+      } },
+      h('p', {}, t('saleCodeHelp')),
+      field({ label: t('saleCode'), name: 'code', required: true, hint: t('saleCodeHint'), attrs: { autocomplete: 'off', autocapitalize: 'characters' } }),
+      h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, t('saleCodeSubmit'))));
+      body.replaceChildren(summary, h('section', { class: 'card' }, h('h2', {}, t('saleEligibility')), form),
+        h('section', { class: 'card' }, h('h2', {}, t('saleCodeTitle')), byCode));
       return;
     }
     const units = Array.from({ length: s.limit_units }, (_, i) => [String(i + 1), t('saleUnits', i + 1)]);

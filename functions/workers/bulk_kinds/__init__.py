@@ -45,9 +45,11 @@ def named(refs: References, data: dict[str, Any]) -> tuple[Item | None, Item | N
 
 
 class Kind:
-    """One entity kind. `id_field` is the new ID 登録結果 lists beside its row (None: rows update records)."""
+    """One entity kind. `id_field` is the new ID 登録結果 lists beside its row (None: rows update records);
+    `external` the (column, guard kind, field) of its external id, unique across the table, if it has one."""
 
     id_field: str | None = None
+    external: tuple[str, str, str] | None = None
 
     def home(self, uploader: Principal, data: dict[str, Any], refs: References) -> Scope:
         """Where the row's record goes, by the rules of the console's own form (shoken.entities)."""
@@ -58,7 +60,15 @@ class Kind:
         return None
 
     def unique(self, model: BaseModel) -> list[Unique]:
-        return []
+        if self.external is None:
+            return []
+        column, guard, field = self.external
+        data = model.model_dump()
+        return [Unique(column, guard, self.external_value(data))] if data.get(field) else []
+
+    def external_value(self, data: dict[str, Any]) -> str:
+        assert self.external is not None
+        return str(data[self.external[2]])
 
     def record(self, n: int, model: BaseModel, data: dict[str, Any], home: Scope, lap: Lap) -> Item:
         """The record of the row numbered `n` of the file's valid rows (`data`: its fields, references dropped)."""

@@ -13,23 +13,19 @@ from shoken import entities, ids
 from shoken.db import keys, terminals
 from shoken.db.dynamo import Item
 from shoken.principal import Principal, Scope
-from workers.bulk_kinds import Kind, Lap, References, Unique, named
+from workers.bulk_kinds import Kind, Lap, References, named
 
 
 class Terminals(Kind):
     id_field = "terminal_id"
+    external = ("外部端末ID", "terminal", "external_terminal_id")
 
     def home(self, uploader: Principal, data: dict[str, Any], refs: References) -> Scope:
         _, _, store = named(refs, data)
         return entities.terminal_home(uploader, store)
 
-    def unique(self, model: BaseModel) -> list[Unique]:
-        data = model.model_dump()
-        return (
-            [Unique("外部端末ID", "terminal", str(terminals.external_key(data)))]
-            if data.get("external_terminal_id")
-            else []
-        )
+    def external_value(self, data: dict[str, Any]) -> str:
+        return str(terminals.external_key(data))  # unique within its external service, not the table
 
     def record(self, n: int, model: BaseModel, data: dict[str, Any], home: Scope, lap: Lap) -> Item:
         terminal_id = ids.terminal_id(n)

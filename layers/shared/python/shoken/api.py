@@ -156,11 +156,17 @@ def set_cookie(header_value: str) -> None:
     _call.get().set_cookies.append(header_value)
 
 
+def language() -> str:
+    """The language of the caller's messages: English when the English wallet asks (X-Shoken-Language)."""
+    call = _call.get(None)
+    return "en" if call is not None and call.request.headers.get("x-shoken-language") == "en" else "ja"
+
+
 def error_response(error: ShokenError) -> Response[str]:
     return Response(
         status_code=error.status,
         content_type=JSON,
-        body=json.dumps(error.body(), ensure_ascii=False),
+        body=json.dumps(error.body(language()), ensure_ascii=False),
         headers=error.headers or None,
     )
 
@@ -275,6 +281,6 @@ def _plain(error: ShokenError) -> dict[str, Any]:
     return {
         "statusCode": error.status,
         "headers": error.headers,
-        "body": json.dumps(error.body(), ensure_ascii=False),
+        "body": json.dumps(error.body(language()), ensure_ascii=False),
         "isBase64Encoded": False,
     }

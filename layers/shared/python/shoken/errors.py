@@ -1,8 +1,14 @@
-"""Domain errors: each carries an HTTP status, a stable machine code and a Japanese message for the UI."""
+"""Errors a caller may see: each has a stable machine code, an HTTP status and a Japanese message.
+
+A DomainError (the money path's refusals) is written as its code and its facts only (an amount, a
+field); its status and its message, in Japanese and English, come from the catalogue (shoken.messages).
+"""
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
+
+from shoken import messages
 
 # What a field's reason code means, for details raised without their own sentence: the UI shows
 # reason_ja beside the field and never the code (issue 14.3).
@@ -36,7 +42,7 @@ class ShokenError(Exception):
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(max(1, self.retry_after))} if self.retry_after is not None else {}
 
-    def body(self) -> dict[str, Any]:
+    def body(self, language: str = "ja") -> dict[str, Any]:
         error: dict[str, Any] = {"code": self.code, "message": self.text}
         if self.details:
             error["details"] = [
@@ -50,6 +56,109 @@ class ShokenError(Exception):
         if self.retry_after is not None:
             error["retry_after"] = max(1, self.retry_after)
         return {"error": error}
+
+
+class DomainError(ShokenError):
+    """A refusal of the domain or the data layer, written as its code and its facts (DomainError(available=
+    500)), never a status or a sentence: the catalogue (shoken.messages) gives both, keyed by the code
+    (or code.variant, another wording of the same code for another screen), in the caller's language."""
+
+    variant: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        entry = messages.entry(cls.key())  # a code without its catalogue entry fails at import
+        cls.status = entry.status
+        cls.message = entry.ja
+
+    @classmethod
+    def key(cls) -> str:
+        return f"{cls.code}.{cls.variant}" if cls.variant else cls.code
+
+    def __init__(self, **facts: Any) -> None:
+        self.facts = facts
+        super().__init__(self.text_in("ja"))
+
+    def text_in(self, language: str) -> str:
+        return messages.text(self.key(), self.facts, language)
+
+    def body(self, language: str = "ja") -> dict[str, Any]:
+        body = super().body(language)
+        body["error"]["message"] = self.text_in(language)
+        return body
+
+
+# --- the money path's refusals: codes and facts (their status and texts: shoken.messages) ---------------
+class WalletSuspended(DomainError):
+    """The wallet is suspended (利用停止): it neither pays nor is charged nor granted."""
+
+    code = "wallet_suspended"
+
+
+class PurchaseLimitExceeded(DomainError):
+    """A 店頭チャージ would take the citizen past the programme's per-person limit."""
+
+    code = "purchase_limit_exceeded"
+
+
+class ChargeAlreadySpent(DomainError):
+    """A charge cannot be cancelled once any of its value has been spent."""
+
+    code = "charge_already_spent"
+
+
+class AlreadyCancelled(DomainError):
+    """The transaction was cancelled before (a cancel happens once)."""
+
+    code = "already_cancelled"
+
+
+class InsufficientBalance(DomainError):
+    """The buckets that may pay at this store hold less than the amount."""
+
+    code = "insufficient_balance"
+
+
+class InsufficientHere(InsufficientBalance):
+    """Short of balance, with what this store can take (facts: available)."""
+
+    variant = "here"
+
+
+class QrUnknown(DomainError):
+    """The citizen's QR token is not one we issued for that wallet."""
+
+    code = "qr_unknown"
+
+
+class QrExpired(DomainError):
+    """The QR token's few minutes are over."""
+
+    code = "qr_expired"
+
+
+class QrUsed(DomainError):
+    """The QR token has paid once already."""
+
+    code = "qr_used"
+
+
+class WalletNotHere(DomainError):
+    """The wallet belongs to another committee's vouchers than the store's."""
+
+    code = "wallet_other_service"
+
+
+class RequestExpired(DomainError):
+    """The store's MPM request is past its time to pay."""
+
+    code = "mpm_expired"
+
+
+class RequestPaid(DomainError):
+    """The store's MPM request has been paid already."""
+
+    code = "mpm_paid"
 
 
 class InvalidRequest(ShokenError):
@@ -221,3 +330,63 @@ class AlreadyDrawn(ShokenError):
     status = 409
     code = "already_drawn"
     message = "この事業の抽選は既に行われています。"
+
+
+class NotDrawn(ShokenError):
+    status = 409
+    code = "not_drawn"
+    message = "抽選が終わっていないため、この操作はできません。"
+
+
+class AlreadyClosed(ShokenError):
+    status = 409
+    code = "already_closed"
+    message = "申込は既に締め切られています。"
+
+
+class NotAWinner(ShokenError):
+    status = 409
+    code = "not_a_winner"
+    message = "この方は抽選に当選していないため、この事業の商品券は購入(チャージ)できません。"
+
+
+class PurchaseDeadlinePassed(ShokenError):
+    status = 409
+    code = "purchase_deadline_passed"
+    message = "購入期限を過ぎたため、当選分は購入できません。"
+
+
+class OverAllocation(ShokenError):
+    status = 409
+    code = "over_allocation"
+    message = "当選冊数を超えて購入することはできません。"
+
+
+class PurchaseOpen(ShokenError):
+    status = 409
+    code = "purchase_open"
+    message = "購入期限が過ぎてから二次抽選を行えます。"
+
+
+class AllocationChanged(ShokenError):
+    status = 409
+    code = "allocation_changed"
+    message = "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。"
+
+
+# sale engineer: 引換コード (issue 15.1)
+class RedemptionCodeInvalid(ShokenError):
+    status = 400
+    code = "redemption_code_invalid"
+    message = "引換コードが正しくありません。お手元の通知に記載の12文字をご確認ください。"
+
+
+class RedemptionCodeUsed(ShokenError):
+    status = 409
+    code = "redemption_code_used"
+    message = "この引換コードは既に使われています。"
+
+
+class ResidentFileRows(InvalidRequest):
+    code = "resident_file_rows"
+    message = "ファイルに誤りがあるため、引換コードを発行しませんでした。"

@@ -215,8 +215,8 @@ def check_admitted(principal: Principal, found: dict[keys.Key, Item], now: datet
 
 def check_merchant(principal: Principal, found: dict[keys.Key, Item], *, now_epoch: int) -> None:
     """Session live, terminal bound to this device and active, store active (used by the payment too)."""
-    session_key, terminal_key, store_key = merchant_keys(principal)
-    session = found.get(session_key)
+    session_record_key, terminal_key, store_key = merchant_keys(principal)
+    session = found.get(session_record_key)
     if session is None or int(session["expires_at_epoch"]) <= now_epoch:
         raise Unauthenticated()
     check_terminal(found.get(terminal_key), found.get(store_key), principal.binding_id)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from shoken.errors import ShokenError
+from shoken.errors import InsufficientBalance
 
 
 class VoucherType(StrEnum):
@@ -36,12 +36,6 @@ class ValueKind(StrEnum):
 
 _TYPE_ORDER = {VoucherType.DEDICATED: 0, VoucherType.COMMON: 1}
 _KIND_ORDER = {ValueKind.PREPAID: 0, ValueKind.BONUS: 1, ValueKind.GRANT: 2}
-
-
-class InsufficientBalance(ShokenError):
-    status = 409
-    code = "insufficient_balance"
-    message = "残高が不足しています。この店舗でご利用可能な金額を超えています。"
 
 
 @dataclass(frozen=True)

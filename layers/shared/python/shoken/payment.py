@@ -26,7 +26,19 @@ from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
+from shoken.errors import (
+    InsufficientHere,
+    InvalidRequest,
+    NotFound,
+    QrExpired,
+    QrUnknown,
+    QrUsed,
+    RequestExpired,
+    RequestPaid,
+    ServiceUnavailable,
+    Unauthenticated,
+    WalletNotHere,
+)
 from shoken.observability import count
 from shoken.principal import Principal
 from shoken.runtime import Runtime
@@ -46,48 +58,6 @@ class PaymentResult(BaseModel):
     balance_after: int  # the citizen's ご利用可能金額 after the payment
     breakdown: dict[str, int]
     method: str
-
-
-class QrUnknown(ShokenError):
-    status = 400
-    code = "qr_unknown"
-    message = "このQRコードは無効です。利用者アプリで新しいQRコードを表示してもらってください。"
-
-
-class QrExpired(ShokenError):
-    status = 400
-    code = "qr_expired"
-    message = "QRコードの有効期限が切れています。利用者アプリで新しいQRコードを表示してもらってください。"
-
-
-class QrUsed(ShokenError):
-    status = 409
-    code = "qr_used"
-    message = "このQRコードは使用済みです。利用者アプリで新しいQRコードを表示してもらってください。"
-
-
-class WalletNotHere(ShokenError):
-    status = 400
-    code = "wallet_other_service"
-    message = "このQRコードはこの加盟店では利用できない商品券のものです。"
-
-
-class InsufficientHere(money.InsufficientBalance):
-    def __init__(self, available: int) -> None:
-        super().__init__(f"残高が不足しています。この店舗でご利用可能な金額は {available:,}円です。")
-        self.available = available
-
-
-class RequestExpired(ShokenError):
-    status = 400
-    code = "mpm_expired"
-    message = "お支払いの受付時間が過ぎました。お店の方に新しいQRコードを表示してもらってください。"
-
-
-class RequestPaid(ShokenError):
-    status = 409
-    code = "mpm_paid"
-    message = "このお支払いは完了しています。"
 
 
 def check_amount(amount: int) -> None:
@@ -176,7 +146,7 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
     try:
         taken = money.split_payment(buckets, chosen.amount, today=today, large_store=large)
     except money.InsufficientBalance as error:
-        raise InsufficientHere(money.available(buckets, today=today, large_store=large)) from error
+        raise InsufficientHere(available=money.available(buckets, today=today, large_store=large)) from error
     after = money.apply(buckets, {k: -v for k, v in taken.items()})
     number = ids.transaction_number(now)
     split = money.breakdown(buckets, taken).to_item()
@@ -199,9 +169,7 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
         committee=chosen.committee,
         wallet_id=str(chosen.wallet["wallet_id"]),
         wallet_external_id=chosen.wallet.get("external_user_id"),
-        buckets=taken,
-        breakdown=split,
-        bucket_info=money.bucket_info(buckets, taken),
+        **transactions.moved(buckets, taken),
         # Each taken bucket's last day, so a cancel decides credit or lapse without reading the wallet.
         bucket_expiry={b.bucket_id: b.expires_on for b in buckets if b.bucket_id in taken},
         store=chosen.store,
@@ -226,19 +194,19 @@ def _wallet_check(wallet: Item | None, store: Item) -> Item:
 # --- CPM: the store reads the citizen's QR ------------------------------------------------------------
 def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int, idem: str) -> PaymentResult:
     check_amount(amount)
-    token = qr.parse(token_text)
+    qr_token = qr.parse(token_text)
     assert caller.terminal_id and caller.store_id and caller.committee_id
-    session_key, terminal_key, store_key = gate.merchant_keys(caller)
-    token_key = keys.qr_token(token.digest)
-    wallet_key = keys.wallet(token.wallet_id)
+    session_record_key, terminal_key, store_key = gate.merchant_keys(caller)
+    qr_token_key = keys.qr_token(qr_token.digest)
+    wallet_key = keys.wallet(qr_token.wallet_id)
     committee_key = keys.committee(caller.committee_id)
 
     def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
         gate.check_merchant(caller, found, now_epoch=epoch(now))
 
     def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
-        record = found.get(token_key)
-        if record is None or record.get("wallet_id") != token.wallet_id:
+        record = found.get(qr_token_key)
+        if record is None or record.get("wallet_id") != qr_token.wallet_id:
             raise QrUnknown()
         if record.get("used_at"):
             raise QrUsed()
@@ -251,19 +219,19 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
             terminal=found[terminal_key],
             wallet=_wallet_check(found.get(wallet_key), store),
             amount=amount,
-            still=ledger.StillAdmitted(session_key, terminal_key, store_key, binding_id=caller.binding_id),
+            still=ledger.StillAdmitted(session_record_key, terminal_key, store_key, binding_id=caller.binding_id),
             operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
-            authorization=ledger.QrTokenUse(token_key, token.wallet_id),
+            authorization=ledger.QrTokenUse(qr_token_key, qr_token.wallet_id),
         )
 
     # Any refused write (token just used, balance just spent elsewhere, number taken) is read again:
     # plan() then names the reason precisely, or the retry goes through.
     return _settle(
         rt,
-        read_keys=[session_key, terminal_key, store_key, committee_key, token_key, wallet_key],
+        read_keys=[session_record_key, terminal_key, store_key, committee_key, qr_token_key, wallet_key],
         idem_scope=f"term:{caller.terminal_id}",
         idem=idem,
-        request={"token": token.digest, "amount": amount},
+        request={"token": qr_token.digest, "amount": amount},
         method="cpm",
         admitted=admitted,
         plan=plan,
@@ -285,13 +253,13 @@ def parse_mpm(request_id: str) -> tuple[str, str]:
 def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -> PaymentResult:
     store_id, terminal_id = parse_mpm(request_id)
     assert caller.committee_id
-    session_key = keys.session(caller.home_pk, caller.session_id)
+    session_record_key = keys.session(caller.home_pk, caller.session_id)
     request_key = keys.mpm_request(request_id)
     terminal_key, store_key = keys.terminal(terminal_id), keys.store(store_id)
     wallet_key, committee_key = keys.wallet(caller.user_id), keys.committee(caller.committee_id)
 
     def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
-        if not session_records.is_live(found.get(session_key), now):
+        if not session_records.is_live(found.get(session_record_key), now):
             raise Unauthenticated()
 
     def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
@@ -313,14 +281,14 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             terminal=terminal,
             wallet=_wallet_check(found.get(wallet_key), store),
             amount=int(record["amount"]),
-            still=ledger.StillAdmitted(session_key, terminal_key, store_key),
+            still=ledger.StillAdmitted(session_record_key, terminal_key, store_key),
             operator=dict(record.get("operator") or {}),
             authorization=ledger.MpmRequestUse(request_key, caller.user_id),
         )
 
     return _settle(
         rt,
-        read_keys=[session_key, request_key, terminal_key, store_key, committee_key, wallet_key],
+        read_keys=[session_record_key, request_key, terminal_key, store_key, committee_key, wallet_key],
         idem_scope=f"wallet:{caller.user_id}",
         idem=idem,
         request={"request": request_id},

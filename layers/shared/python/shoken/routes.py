@@ -176,6 +176,14 @@ ROUTES: tuple[Route, ...] = (
     _session("PUT", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/applications", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/draw", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/applications.csv", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/sale/close", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/notify", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/second-round", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", AD, COMMITTEE_UP),
+    _session(
+        "POST", "/api/admin/programmes/{programme_id}/redemption-codes", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT
+    ),
     _session("GET", "/api/wallet/sales", W, CITIZEN),
     _session("GET", "/api/wallet/sale/{programme_id}", W, CITIZEN),
     _session("POST", "/api/wallet/sale/{programme_id}/eligibility", W, CITIZEN),
@@ -202,6 +210,7 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/retention", AD, COMMITTEE_UP),
     _session("PUT", "/api/admin/programmes/{programme_id}/retention", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/retention/run", AD, COMMITTEE_UP),
+    _session("POST", "/api/wallet/sale/{programme_id}/redeem", W, CITIZEN),
     # --- citizen wallet (利用者アプリ) ---------------------------------------------------------------------
     _session("GET", "/api/wallet/home", W, CITIZEN),
     _session("POST", "/api/wallet/qr", W, CITIZEN),

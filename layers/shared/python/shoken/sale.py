@@ -11,23 +11,31 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from shoken import allocation, privacy, residents
+from shoken import allocation, ids, privacy, residents
 from shoken.clock import iso, jst_date
 from shoken.db import audit as audit_items
-from shoken.db import keys, programmes
+from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
-from shoken.db.dynamo import Expr, Item, TransactionFailed
+from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
 from shoken.errors import (
+    AllocationChanged,
     AlreadyApplied,
+    AlreadyClosed,
     AlreadyDrawn,
     DrawBeforeClose,
     EligibilityTaken,
+    InvalidRequest,
     NoApplication,
     NoSale,
+    NotAWinner,
+    NotDrawn,
     NotEligible,
     NotOnResidentList,
     OutsideApplicationWindow,
+    OverAllocation,
     OverPurchaseLimit,
+    PurchaseDeadlinePassed,
+    PurchaseOpen,
     ResidentListMissing,
 )
 from shoken.runtime import Runtime
@@ -44,9 +52,18 @@ def settings(rt: Runtime, programme_id: str) -> Item | None:
     return rt.db.get(keys.sale_settings(programme_id), consistent=False)
 
 
-def settings_item(programme_id: str, *, apply_start: str, apply_end: str, units_on_sale: int, now: str) -> Item:
+def settings_item(
+    programme_id: str,
+    *,
+    apply_start: str,
+    apply_end: str,
+    units_on_sale: int,
+    now: str,
+    purchase_end: str | None = None,
+) -> Item:
     pk, sk = keys.sale_settings(programme_id)
     return {
+        **({"purchase_end": purchase_end} if purchase_end else {}),
         "PK": pk,
         "SK": sk,
         "kind": "sale_settings",
@@ -65,6 +82,8 @@ def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
     if programme is None or sale is None:
         raise NoSale()
     today = jst_date(rt.clock.now())
+    if sale.get("closed_at"):
+        raise OutsideApplicationWindow("申込は締め切られました。申込・変更・取消はできません。")
     if not str(sale["apply_start"]) <= today <= str(sale["apply_end"]):
         raise OutsideApplicationWindow(
             f"申込期間 ({sale['apply_start']} ～ {sale['apply_end']}) 外のため、申込・変更・取消はできません。"
@@ -257,7 +276,7 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
 def view(sale: Item | None) -> dict[str, Any] | None:
     if sale is None:
         return None
-    return {k: sale[k] for k in ("apply_start", "apply_end", "units_on_sale")}
+    return {k: sale.get(k) for k in ("apply_start", "apply_end", "units_on_sale", "purchase_end")}
 
 
 # --- 抽選 (issue 15.3) ---------------------------------------------------------------------------------
@@ -265,57 +284,352 @@ def applications(rt: Runtime, programme_id: str) -> list[Item]:
     return list(rt.db.query_all(index="list1", pk_name="L1PK", pk=keys.application_list(programme_id)))
 
 
-def draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any]) -> Item:
-    """Close and draw: the seed is stored and audited in one transaction before the draw is computed;
-    a draw that stopped half-way is finished with the same seed (the same result), a finished one refused."""
+DRAW_JOB = "sale_draw"
+
+
+def is_open(rt: Runtime, settings_record: Item) -> bool:
+    today = jst_date(rt.clock.now())
+    in_window = str(settings_record["apply_start"]) <= today <= str(settings_record["apply_end"])
+    return in_window and not settings_record.get("closed_at")
+
+
+def is_closed(rt: Runtime, settings_record: Item) -> bool:
+    """Closed by the committee (締切), or the 申込期間 is over."""
+    return bool(settings_record.get("closed_at")) or jst_date(rt.clock.now()) > str(settings_record["apply_end"])
+
+
+def close(rt: Runtime, programme_id: str) -> Item:
+    """締切: end the 申込期間 now (before its last day), once, before the draw."""
+    expr = Expr()
+    try:
+        return rt.db.update(
+            keys.sale_settings(programme_id),
+            f"SET {expr.n('closed_at')} = {expr.v(iso(rt.clock.now()))}",
+            expr,
+            condition=(
+                f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('closed_at')}) AND "
+                f"attribute_not_exists({expr.n('draw_seed')})"
+            ),
+        )
+    except ConditionFailed as failed:
+        current = settings(rt, programme_id)
+        if current is None:
+            raise NoSale() from failed
+        if current.get("draw_seed"):
+            raise AlreadyDrawn() from failed
+        raise AlreadyClosed() from failed
+
+
+def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any], owner: dict[str, Any]) -> Item:
+    """Close and start the draw: the seed, its audit record and the job that computes the result are
+    written in one transaction (a second start fails on the seed's condition); the draw itself runs in
+    the job (finish_draw), off the request."""
     programme = programmes.get(rt.db, programme_id)
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
-    if jst_date(rt.clock.now()) <= str(settings_record["apply_end"]):
+    if not is_closed(rt, settings_record):
         raise DrawBeforeClose(f"申込期間 ({settings_record['apply_end']} まで) が終わっていないため、抽選できません。")
     if settings_record.get("draw_state") == "drawn":
         raise AlreadyDrawn()
-    chosen = allocation.Rule(str(settings_record.get("draw_rule") or rule))
-    seed = str(settings_record.get("draw_seed") or "")
-    if not seed:
-        seed = secrets.token_hex(32)
-        expr = Expr()
-        claim = rt.db.tx_update(
-            keys.sale_settings(programme_id),
-            f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
-            f"{expr.n('draw_state')} = {expr.v('drawing')}",
-            expr,
-            condition=f"attribute_not_exists({expr.n('draw_seed')})",
-        )
-        record = audit_items.item(
-            at=rt.clock.now(),
-            action="draw_seed",
-            committee_id=str(programme["committee_id"]),
-            company_id=None,
-            store_id=None,
-            actor=actor,
-            target_type="programme",
-            target_id=programme_id,
-            detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
-            source_ip=None,
-            user_agent=None,
-        )
-        try:
-            rt.db.transact([claim, rt.db.tx_put(record)])
-        except TransactionFailed as failed:
-            raise AlreadyDrawn() from failed
+    if settings_record.get("draw_seed"):
+        raise AlreadyDrawn("この事業の抽選は処理中です。完了までお待ちください。")
+    chosen = allocation.Rule(rule)
+    seed = secrets.token_hex(32)
+    job_id = ids.random_token(12)
+    committee_id = str(programme["committee_id"])
+    expr = Expr()
+    claim = rt.db.tx_update(
+        keys.sale_settings(programme_id),
+        f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
+        f"{expr.n('draw_state')} = {expr.v('drawing')}, {expr.n('draw_job')} = {expr.v(job_id)}",
+        expr,
+        condition=f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('draw_seed')})",
+    )
+    record = audit_items.item(
+        at=rt.clock.now(),
+        action="draw_seed",
+        committee_id=committee_id,
+        company_id=None,
+        store_id=None,
+        actor=actor,
+        target_type="programme",
+        target_id=programme_id,
+        detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
+        source_ip=None,
+        user_agent=None,
+    )
+    job = jobs.item(
+        job_id,
+        job_kind=DRAW_JOB,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": programme_id},
+        now=rt.clock.now(),
+        label=f"抽選 ({programme['name']})",
+        shared_list=keys.sale_jobs(programme_id),
+    )
+    try:
+        rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
+    except TransactionFailed as failed:
+        raise AlreadyDrawn() from failed
+    return job
+
+
+def finish_draw(rt: Runtime, programme_id: str) -> Item:
+    """Compute and store the result from the stored seed: a pure function of (applications, rule, seed),
+    so a job that stopped half-way and runs again writes the same result; a finished draw is left as it is."""
+    settings_record = settings(rt, programme_id)
+    if settings_record is None or not settings_record.get("draw_seed"):
+        raise NoSale()
+    if settings_record.get("draw_state") == "drawn":
+        return settings_record
     apps = applications(rt, programme_id)
     won = allocation.allocate(
-        {str(a["L1SK"]): int(a["units"]) for a in apps}, int(settings_record["units_on_sale"]), chosen, seed
+        {str(a["L1SK"]): int(a["units"]) for a in apps},
+        int(settings_record["units_on_sale"]),
+        allocation.Rule(str(settings_record["draw_rule"])),
+        str(settings_record["draw_seed"]),
     )
     rt.db.batch_put({**a, "won_units": won[str(a["L1SK"])]} for a in apps)
     counts = {
         "draw_state": "drawn",
         "drawn_at": iso(rt.clock.now()),
         "applicants": len(apps),
+        "units_asked": sum(int(a["units"]) for a in apps),
         "winners": sum(1 for units in won.values() if units),
         "units_won": sum(won.values()),
+    }
+    expr = Expr()
+    sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
+    return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
+
+
+NOTIFY_JOB = "sale_notify"
+
+
+def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
+    """Queue the results email (当選・落選) after the draw. Running it again is safe: each application's
+    mail is sent once (the job's marker), so a second run sends only what was not sent or failed."""
+    programme = programmes.get(rt.db, programme_id)
+    settings_record = settings(rt, programme_id)
+    if programme is None or settings_record is None:
+        raise NoSale()
+    if settings_record.get("draw_state") != "drawn":
+        raise NotDrawn()
+    committee_id = str(programme["committee_id"])
+    job = jobs.item(
+        ids.random_token(12),
+        job_kind=NOTIFY_JOB,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": programme_id},
+        now=rt.clock.now(),
+        label=f"抽選結果メール ({programme['name']})",
+        shared_list=keys.sale_jobs(programme_id),
+    )
+    jobs.create(rt.db, job)
+    return job
+
+
+# --- 購入 (issue 15.5): 店頭チャージ consumes the 当選 units until the 購入期限 -------------------------------
+def purchase_deadline(settings_record: Item, programme: Item) -> str:
+    """The last JST day a winner may buy: the sale's 購入期限, or the programme's sale end if none is set."""
+    return str(settings_record.get("purchase_end") or programme["sale_end"])
+
+
+def counter_allocation(
+    rt: Runtime, programme: Item, wallet_id: str, units: int
+) -> tuple[dict[str, Any], type[Exception]] | None:
+    """For a programme sold by application, the transaction action that consumes `units` of the wallet's
+    当選 units (None for a programme sold over the counter to anyone). Refused here, with the reason,
+    before the draw, for a wallet that did not win, past the deadline or beyond what is left; the
+    action's condition (units won unchanged, enough left, not lapsed) holds the same under a race."""
+    programme_id = str(programme["programme_id"])
+    settings_record = settings(rt, programme_id)
+    if settings_record is None:
+        return None
+    if settings_record.get("draw_state") != "drawn":
+        raise NotDrawn("この事業は抽選による販売です。抽選が終わるまで購入(チャージ)はできません。")
+    matching_hash = wallet_person(rt, programme_id, wallet_id)
+    application = application_of(rt, programme_id, matching_hash) if matching_hash else None
+    if application is None or matching_hash is None:
+        raise NotAWinner()
+    today = jst_date(rt.clock.now())
+    won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
+    deadline = purchase_deadline(settings_record, programme)
+    round2_end = str(settings_record.get("round2_purchase_end") or "")
+    if won and today <= deadline and not application.get("lapsed"):
+        return _consume(rt, programme_id, matching_hash, application, "won_units", "purchased_units", units)
+    if won2 and settings_record.get("round2_state") == "drawn" and today <= round2_end:
+        return _consume(rt, programme_id, matching_hash, application, "won2_units", "purchased2_units", units)
+    if not won and not won2:
+        raise NotAWinner()
+    last = round2_end if won2 else deadline
+    raise PurchaseDeadlinePassed(f"購入期限 ({last}) を過ぎたため、当選分は購入できません。")
+
+
+def _consume(
+    rt: Runtime, programme_id: str, matching_hash: str, application: Item, won_name: str, bought_name: str, units: int
+) -> tuple[dict[str, Any], type[Exception]]:
+    """The action buying `units` of one round's 当選 units, conditioned on what was read."""
+    won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
+    if units > won - bought:
+        raise OverAllocation(f"当選冊数 {won}冊のうち、購入できるのは残り{won - bought}冊です。")
+    expr = Expr()
+    not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if won_name == "won_units" else ""
+    action = rt.db.tx_update(
+        keys.application(programme_id, matching_hash),
+        f"SET {expr.n(bought_name)} = {expr.v(bought + units)}, "
+        f"{expr.n('purchased_at')} = {expr.v(iso(rt.clock.now()))}",
+        expr,
+        condition=(
+            f"{expr.n(won_name)} = {expr.v(won)}{not_lapsed} AND "
+            f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)})"
+        ),
+    )
+    return action, AllocationChanged
+
+
+# --- 販売状況 (issue 15.7) --------------------------------------------------------------------------------
+def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, int]:
+    """The figures of the console's sale screen, from the list's count and one read of the applications
+    (list1, in pages): people eligible (on the resident list), applications and units asked against the
+    units on sale, and after the draw units won, bought (paid) and not yet bought."""
+    listed = resident_items.current(rt.db, programme_id)
+    apps = applications(rt, programme_id)
+    drawn = settings_record.get("draw_state") == "drawn"
+    won = sum(int(a.get("won_units", 0)) for a in apps) if drawn else 0
+    paid = sum(int(a.get("purchased_units", 0)) for a in apps)
+    return {
+        "eligible": int(listed["count"]) if listed else 0,
+        "applications": len(apps),
+        "units_asked": sum(int(a["units"]) for a in apps),
+        "units_on_sale": int(settings_record["units_on_sale"]),
+        "winners": sum(1 for a in apps if int(a.get("won_units", 0))) if drawn else 0,
+        "units_won": won,
+        "units_paid": paid,
+        "units_unpaid": max(won - paid, 0),
+    }
+
+
+# --- 二次抽選 (issue 15.6) ---------------------------------------------------------------------------------
+ROUND2_JOB = "sale_round2"
+
+
+def start_second_round(
+    rt: Runtime, programme_id: str, purchase_end: str, actor: dict[str, Any], owner: dict[str, Any]
+) -> Item:
+    """After the 購入期限: the unbought 当選 units lapse and are drawn again among the applicants not fully
+    served, by the first draw's rule and a new seed (stored and audited here, before the job computes)."""
+    programme = programmes.get(rt.db, programme_id)
+    settings_record = settings(rt, programme_id)
+    if programme is None or settings_record is None:
+        raise NoSale()
+    if settings_record.get("draw_state") != "drawn":
+        raise NotDrawn()
+    deadline = purchase_deadline(settings_record, programme)
+    today = jst_date(rt.clock.now())
+    if today <= deadline:
+        raise PurchaseOpen(f"購入期限 ({deadline}) が過ぎてから二次抽選を行えます。")
+    if settings_record.get("round2_seed"):
+        raise AlreadyDrawn("二次抽選は既に行われています。")
+    last_day = str(programme["sale_end"])
+    if not today <= purchase_end <= last_day:
+        raise InvalidRequest(
+            details=[
+                {
+                    "field": "purchase_end",
+                    "reason": "order",
+                    "reason_ja": f"二次抽選の購入期限は、今日から販売終了日 ({last_day}) までの日付にしてください。",
+                }
+            ]
+        )
+    rule = str(settings_record["draw_rule"])
+    seed = secrets.token_hex(32)
+    job_id = ids.random_token(12)
+    committee_id = str(programme["committee_id"])
+    expr = Expr()
+    claim = rt.db.tx_update(
+        keys.sale_settings(programme_id),
+        f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v('drawing')}, "
+        f"{expr.n('round2_purchase_end')} = {expr.v(purchase_end)}, {expr.n('round2_job')} = {expr.v(job_id)}",
+        expr,
+        condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {expr.n('draw_state')} = {expr.v('drawn')}",
+    )
+    record = audit_items.item(
+        at=rt.clock.now(),
+        action="draw_seed",
+        committee_id=committee_id,
+        company_id=None,
+        store_id=None,
+        actor=actor,
+        target_type="programme",
+        target_id=programme_id,
+        detail={"seed": seed, "rule": rule, "round": 2},
+        source_ip=None,
+        user_agent=None,
+    )
+    job = jobs.item(
+        job_id,
+        job_kind=ROUND2_JOB,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": programme_id},
+        now=rt.clock.now(),
+        label=f"二次抽選 ({programme['name']})",
+        shared_list=keys.sale_jobs(programme_id),
+    )
+    try:
+        rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
+    except TransactionFailed as failed:
+        raise AlreadyDrawn("二次抽選は既に行われています。") from failed
+    return job
+
+
+def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]]:
+    """(units lapsing by applicant, units still wanted by the applicants not fully served): a pure
+    function of the stored first round, so a re-run of the job computes the same."""
+    lapsing = {
+        str(a["L1SK"]): int(a.get("won_units", 0)) - int(a.get("purchased_units", 0))
+        for a in apps
+        if int(a.get("won_units", 0)) > int(a.get("purchased_units", 0))
+    }
+    wanting = {
+        str(a["L1SK"]): int(a["units"]) - int(a.get("won_units", 0))
+        for a in apps
+        if str(a["L1SK"]) not in lapsing and int(a["units"]) > int(a.get("won_units", 0))
+    }
+    return lapsing, wanting
+
+
+def finish_second_round(rt: Runtime, programme_id: str) -> Item:
+    settings_record = settings(rt, programme_id)
+    if settings_record is None or not settings_record.get("round2_seed"):
+        raise NoSale()
+    if settings_record.get("round2_state") == "drawn":
+        return settings_record
+    apps = applications(rt, programme_id)
+    lapsing, wanting = second_round_input(apps)
+    pool = sum(lapsing.values())
+    won2 = allocation.allocate(
+        wanting, pool, allocation.Rule(str(settings_record["draw_rule"])), str(settings_record["round2_seed"])
+    )
+    changed = []
+    for a in apps:
+        h = str(a["L1SK"])
+        if h in lapsing:
+            changed.append({**a, "lapsed": True, "lapsed_units": lapsing[h]})
+        elif h in won2:
+            changed.append({**a, "won2_units": won2[h]})
+    rt.db.batch_put(changed)
+    counts = {
+        "round2_state": "drawn",
+        "round2_drawn_at": iso(rt.clock.now()),
+        "round2_pool": pool,
+        "round2_applicants": len(wanting),
+        "round2_winners": sum(1 for units in won2.values() if units),
+        "round2_units_won": sum(won2.values()),
     }
     expr = Expr()
     sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())

@@ -23,15 +23,14 @@ from shoken.clock import Clock, epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Item, Key, classify, is_transient
 from shoken.db.ledger import AlreadyRecorded, Contended, Refused
-from shoken.errors import Conflict, ServiceUnavailable
+from shoken.errors import DomainError, ServiceUnavailable
 from shoken.observability import logger
 
 KEEP = timedelta(days=7)
 
 
-class KeyReused(Conflict):
+class KeyReused(DomainError):
     code = "idempotency_key_reused"
-    message = "同じ操作キーで異なる内容の操作が送信されました。画面を再読み込みしてから、もう一度操作してください。"
 
 
 def request_hash(request: dict[str, Any]) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 Key = tuple[str, str]
 
 
@@ -84,6 +87,16 @@ def mpm_request(request_id: str) -> Key:
 
 def transaction(number: str) -> Key:
     return (f"TXN#{number}", "TXN")
+
+
+def places(record: Mapping[str, Any]) -> list[Key]:
+    """The committee, company and store a record (or a row) names, in that order, those it names only."""
+    found = [
+        (committee, record.get("committee_id")),
+        (company, record.get("company_id")),
+        (store, record.get("store_id")),
+    ]
+    return [key(str(value)) for key, value in found if value]
 
 
 def idempotency(scope: str, idem_key: str) -> Key:
@@ -196,7 +209,7 @@ def application_list(programme_id: str) -> str:
     return f"APPS#{programme_id}"
 
 
-# --- cards engineer: card wallets (カード型, issue 16) -------------------------------------------------
+# --- card wallets (カード型, issue 16) -------------------------------------------------
 def card(number: str) -> Key:
     """A card: its state, secret and PIN hashes, wrong-PIN and daily counters (its value is in its wallet)."""
     return (f"CARD#{number}", "CARD")
@@ -205,3 +218,18 @@ def card(number: str) -> Key:
 def card_resident(programme_id: str, matching_hash: str) -> Key:
     """One card per resident of a programme's list: which card (number) the resident holds."""
     return (f"CARDRES#{programme_id}#{matching_hash}", "CARDRES")
+
+
+def sale_jobs(programme_id: str) -> str:
+    """list2 partition of a programme's sale jobs (draw, results mail), for its committee's admins."""
+    return f"SALEJOBS#{programme_id}"
+
+
+def sale_result_mark(programme_id: str, matching_hash: str) -> Key:
+    """Sent once: the results email (当選・落選) of one application."""
+    return (f"SALEMAIL#{programme_id}#{matching_hash}", "RESULT")
+
+
+def redemption_code(programme_id: str, code_digest: str) -> Key:
+    """One 引換コード of a programme, by the keyed digest of the code (never the code): the person it is for."""
+    return (f"RCODE#{programme_id}#{code_digest}", "RCODE")

@@ -16,32 +16,8 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
-from shoken.errors import Conflict, NotFound, ShokenError
+from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, NotFound, PurchaseLimitExceeded, WalletSuspended
 from shoken.money import Bucket
-
-
-class WalletSuspended(ShokenError):
-    status = 403
-    code = "wallet_suspended"
-    message = "このアプリユーザは利用停止中です。"
-
-
-class PurchaseLimitExceeded(ShokenError):
-    status = 409
-    code = "purchase_limit_exceeded"
-    message = "お一人あたりの購入上限を超えるため、チャージできません。"
-
-
-class ChargeAlreadySpent(ShokenError):
-    status = 409
-    code = "charge_already_spent"
-    message = "このチャージの一部が既に利用されているため、取り消せません。"
-
-
-class AlreadyCancelled(ShokenError):
-    status = 409
-    code = "already_cancelled"
-    message = "この取引は既に取り消されています。"
 
 
 class Refused(Exception):
@@ -113,18 +89,37 @@ def audit_action(db: Dynamo, record: Item) -> dict[str, Any]:
 Refusal = tuple[int, type[Exception]]
 
 
-def _write(db: Dynamo, actions: list[dict[str, Any]], refusals: list[Refusal]) -> None:
+def _write(
+    db: Dynamo,
+    actions: list[dict[str, Any]],
+    refusals: list[Refusal],
+    *,
+    busy: type[Exception] = AwsBusy,
+    request_token: str | None = None,
+) -> None:
     """One transaction. If it is cancelled, the first refusal whose action's condition failed is raised;
-    any other cancellation (a race, throttling) is a Conflict the caller may retry."""
+    any other cancellation (a race, a condition the caller reads again on) is a Refused, throttling `busy`."""
     try:
-        db.transact(actions)
+        db.transact(actions, token=request_token)
     except TransactionFailed as failed:
         for position, refusal in refusals:
             if failed.failed_at(position):
                 raise refusal() from failed
         if failed.throttled:
-            raise AwsBusy() from failed
-        raise Conflict() from failed
+            raise busy() from failed
+        raise (Contended() if failed.conflict else Refused()) from failed
+
+
+def _mark_cancelled(db: Dynamo, number: str, cancel_number: str, now: datetime) -> dict[str, Any]:
+    """The original transaction marked cancelled by `cancel_number`, once (it must still be done)."""
+    mark = Expr()
+    return db.tx_update(
+        keys.transaction(number),
+        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_number)}, "
+        f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
+        mark,
+        condition=f"{mark.n('status')} = {mark.v('done')}",
+    )
 
 
 def charge(
@@ -139,8 +134,11 @@ def charge(
     idempotency: Item | None,
     audit: Item,
     now: datetime,
+    allocation: tuple[dict[str, Any], type[Exception]] | None = None,
 ) -> None:
-    """店頭チャージ: add a purchase's buckets, count its units against the per-person limit."""
+    """店頭チャージ: add a purchase's buckets, count its units against the per-person limit.
+    `allocation`: for a programme sold by lottery, the action consuming the buyer's 当選 units
+    (shoken.sale.counter_allocation) and the refusal its condition means."""
     actions = [
         _add_buckets(db, wallet_id, buckets, now),
         _holder(db, programme_id, wallet_id, units, limit=limit_units),
@@ -150,6 +148,9 @@ def charge(
     if idempotency is not None:
         actions.append(_put_new(db, idempotency))
         refusals.insert(0, (3, AlreadyRecorded))
+    if allocation is not None:
+        actions.append(allocation[0])
+        refusals.append((len(actions) - 1, allocation[1]))
     actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
@@ -173,14 +174,7 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item
         expr,
         condition=" AND ".join(untouched) or None,
     )
-    mark = Expr()
-    cancelled = db.tx_update(
-        keys.transaction(str(charge_txn["number"])),
-        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_txn['number'])}, "
-        f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
-        mark,
-        condition=f"{mark.n('status')} = {mark.v('done')}",
-    )
+    cancelled = _mark_cancelled(db, str(charge_txn["number"]), str(cancel_txn["number"]), now)
     actions = [removal, cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if charge_txn.get("programme_id") and charge_txn.get("units"):
         actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
@@ -236,13 +230,13 @@ def lapse(
     a wallet item stays small however many programmes it has seen."""
     balances = {**dict.fromkeys(spent or [], 0), **amounts}
     update = _remove_buckets(db, wallet_id, balances, now)
-    # A failed balance condition is a Conflict: the balances moved since they were read; the caller reads again.
-    _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken)])
+    # A failed balance condition is BucketMoved: the balances moved since they were read; the caller reads again.
+    _write(db, [update, _put_new(db, txn), audit_action(db, audit)], [(1, NumberTaken), (0, BucketMoved)])
 
 
 def drop_spent(db: Dynamo, *, wallet_id: str, bucket_ids: list[str], now: datetime) -> None:
     """Remove expired buckets that hold nothing (no value moves, so no transaction or audit entry)."""
-    _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [])
+    _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [(0, BucketMoved)])
 
 
 def find_wallet(db: Dynamo, wallet_id: str) -> Item:
@@ -322,30 +316,23 @@ def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: da
     return db.tx_update(what.key, update, expr, condition=condition)
 
 
-def _debit(db: Dynamo, wallet_id: str, taken: dict[str, int], now: datetime) -> dict[str, Any]:
-    """Take `taken` from the wallet's buckets; every bucket must still hold what it gives."""
+def _balances(db: Dynamo, wallet_id: str, change: dict[str, int], now: datetime, *, debit: bool) -> dict[str, Any]:
+    """Move the wallet's buckets' balances by `change`. A debit takes it from a live wallet whose every
+    bucket still holds what it gives; a credit puts back exactly that, bucket by bucket, into buckets
+    that are still there (buckets are never removed while they can be credited)."""
     expr = Expr()
+    sign = "-" if debit else "+"
     sets = [
-        f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'balance')} - {expr.v(amount)}"
-        for bid, amount in taken.items()
+        f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'balance')} {sign} {expr.v(amount)}"
+        for bid, amount in change.items()
     ]
     sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
-    enough = [f"{expr.path('buckets', bid, 'balance')} >= {expr.v(amount)}" for bid, amount in taken.items()]
-    return db.tx_update(
-        keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join([_wallet_live(expr), *enough])
-    )
-
-
-def _credit(db: Dynamo, wallet_id: str, given: dict[str, int], now: datetime) -> dict[str, Any]:
-    """Put back exactly `given`, bucket by bucket (buckets are never removed while they can be credited)."""
-    expr = Expr()
-    sets = [
-        f"{expr.path('buckets', bid, 'balance')} = {expr.path('buckets', bid, 'balance')} + {expr.v(amount)}"
-        for bid, amount in given.items()
-    ]
-    sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
-    present = [f"attribute_exists({expr.path('buckets', bid)})" for bid in given]
-    return db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(present))
+    if debit:
+        held = [f"{expr.path('buckets', bid, 'balance')} >= {expr.v(amount)}" for bid, amount in change.items()]
+        conditions = [_wallet_live(expr), *held]
+    else:
+        conditions = [f"attribute_exists({expr.path('buckets', bid)})" for bid in change]
+    return db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions))
 
 
 @dataclass(frozen=True)
@@ -404,21 +391,16 @@ def pay(
     checks = admission_checks(db, still, now)
     actions = [
         _authorize(db, authorization, receipt, now),
-        _debit(db, wallet_id, taken, now),
+        _balances(db, wallet_id, taken, now, debit=True),
         _put_new(db, txn),
         _put_new(db, idempotency),
         *checks,
     ]
     refusals: list[Refusal] = [(3, AlreadyRecorded), (0, TokenUsed), (1, BucketMoved), (2, NumberTaken)]
     refusals += [(4 + i, NotAdmitted) for i in range(len(checks))]
-    try:
-        # DynamoDB's own idempotency covers botocore's retries of this very call (same request token).
-        db.transact(actions, token=request_token)
-    except TransactionFailed as failed:
-        for position, refusal in refusals:
-            if failed.failed_at(position):
-                raise refusal() from failed
-        raise (Contended() if failed.conflict else Refused()) from failed
+    # DynamoDB's own idempotency covers botocore's retries of this very call (same request token); a
+    # throttled cancellation is read again after a pause, as a race is.
+    _write(db, actions, refusals, busy=Contended, request_token=request_token)
 
 
 def cancel_payment(
@@ -438,18 +420,11 @@ def cancel_payment(
     admitted (a refused admission check is a Conflict: the caller reads again and is told why).
     The value goes back to the payment's wallet, or to `credit_wallet` where a card's value lives now;
     a wallet without the buckets is CreditGone."""
-    mark = Expr()
-    cancelled = db.tx_update(
-        keys.transaction(str(payment["number"])),
-        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_txn['number'])}, "
-        f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
-        mark,
-        condition=f"{mark.n('status')} = {mark.v('done')}",
-    )
+    cancelled = _mark_cancelled(db, str(payment["number"]), str(cancel_txn["number"]), now)
     actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
     if credit:
-        actions.append(_credit(db, credit_wallet or str(payment["wallet_id"]), credit, now))
+        actions.append(_balances(db, credit_wallet or str(payment["wallet_id"]), credit, now, debit=False))
         refusals.append((len(actions) - 1, CreditGone))
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from shoken import money
 from shoken.clock import iso, jst_date, jst_month
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Item
+from shoken.money import Bucket
 from shoken.txn_types import TxnStatus, TxnType
 
 
@@ -42,6 +44,16 @@ def history_keys(
     if wallet_id:
         attrs["hist_wallet"] = f"W#{wallet_id}#{month}"
     return attrs
+
+
+def moved(buckets: list[Bucket], amounts: dict[str, int]) -> dict[str, Any]:
+    """What a transaction records of the value it moved (item's buckets, breakdown and bucket_info):
+    the amount by bucket, its split by voucher type and the terms of each bucket."""
+    return {
+        "buckets": amounts,
+        "breakdown": money.breakdown(buckets, amounts).to_item(),
+        "bucket_info": money.bucket_info(buckets, amounts),
+    }
 
 
 def item(

@@ -1,0 +1,114 @@
+"""The message catalogue: for each code of a DomainError (shoken.errors), its HTTP status and what it
+says to a person, in Japanese and in English (the English wallet asks with X-Shoken-Language: en).
+The edge answers with the message of the caller's language; the UIs show the message the answer
+carries, so each text lives only here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+LANGUAGES = ("ja", "en")
+
+
+@dataclass(frozen=True)
+class Message:
+    status: int
+    ja: str  # str.format template over the error's facts
+    en: str
+
+
+CATALOGUE: dict[str, Message] = {
+    # --- the ledger (db/ledger.py) ---
+    "wallet_suspended": Message(403, "このアプリユーザは利用停止中です。", "This wallet is suspended."),
+    "wallet_suspended.qr": Message(
+        403,
+        "このアカウントは利用停止中のため、QRコードを表示できません。",
+        "This account is suspended, so no payment QR code can be shown.",
+    ),
+    "purchase_limit_exceeded": Message(
+        409,
+        "お一人あたりの購入上限を超えるため、チャージできません。",
+        "This would exceed the purchase limit per person, so it cannot be charged.",
+    ),
+    "charge_already_spent": Message(
+        409,
+        "このチャージの一部が既に利用されているため、取り消せません。",
+        "Part of this charge has been spent already, so it cannot be cancelled.",
+    ),
+    "already_cancelled": Message(409, "この取引は既に取り消されています。", "This transaction is cancelled already."),
+    # --- money rules (money.py) and the payment (payment.py) ---
+    "insufficient_balance": Message(
+        409,
+        "残高が不足しています。この店舗でご利用可能な金額を超えています。",
+        "Not enough balance: the amount is more than can be used at this store.",
+    ),
+    "insufficient_balance.here": Message(
+        409,
+        "残高が不足しています。この店舗でご利用可能な金額は {available:,}円です。",
+        "Not enough balance. The amount usable at this store is ¥{available:,}.",
+    ),
+    "qr_unknown": Message(
+        400,
+        "このQRコードは無効です。利用者アプリで新しいQRコードを表示してもらってください。",
+        "This QR code is not valid. Please show a new QR code in the wallet.",
+    ),
+    "qr_expired": Message(
+        400,
+        "QRコードの有効期限が切れています。利用者アプリで新しいQRコードを表示してもらってください。",
+        "This QR code has expired. Please show a new QR code in the wallet.",
+    ),
+    "qr_used": Message(
+        409,
+        "このQRコードは使用済みです。利用者アプリで新しいQRコードを表示してもらってください。",
+        "This QR code has been used already. Please show a new QR code in the wallet.",
+    ),
+    "wallet_other_service": Message(
+        400,
+        "このQRコードはこの加盟店では利用できない商品券のものです。",
+        "This QR code is for vouchers that cannot be used at this store.",
+    ),
+    "mpm_expired": Message(
+        400,
+        "お支払いの受付時間が過ぎました。お店の方に新しいQRコードを表示してもらってください。",
+        "The time to pay has passed. Please ask the store staff to show a new QR code.",
+    ),
+    "mpm_paid": Message(409, "このお支払いは完了しています。", "This payment is complete already."),
+    # --- 決済取消 (functions/payments/cancel.py) ---
+    "cancel_window_passed": Message(
+        409,
+        "取消可能期間(決済から90日間)を過ぎているため、取り消せません。",
+        "The time to cancel (90 days from the payment) has passed, so it cannot be cancelled.",
+    ),
+    "not_cancellable": Message(409, "この取引は取り消しできません。", "This transaction cannot be cancelled."),
+    "cancel_value_moved": Message(
+        409,
+        "支払ったカードの残高が再発行・アプリへの移行で重ねて移されているため、この取引は取り消せません。"
+        "委員会事務局にお問い合わせください。",
+        "The paying card's value has been moved on more than once (reissue, move to the app), so this "
+        "payment cannot be cancelled. Please contact the committee office.",
+    ),
+    "cancel_value_moved.unknown": Message(
+        409,
+        "支払元の残高が移されているため、この取引は取り消せません。委員会事務局にお問い合わせください。",
+        "The paying wallet's value has been moved, so this payment cannot be cancelled. "
+        "Please contact the committee office.",
+    ),
+    # --- idempotency (db/idempotency.py) ---
+    "idempotency_key_reused": Message(
+        409,
+        "同じ操作キーで異なる内容の操作が送信されました。画面を再読み込みしてから、もう一度操作してください。",
+        "A different request was sent with the same operation key. Please reload the screen and try again.",
+    ),
+}
+
+
+def entry(key: str) -> Message:
+    return CATALOGUE[key]
+
+
+def text(key: str, facts: Mapping[str, Any], language: str = "ja") -> str:
+    """What the error says, in `language` (Japanese unless English is asked for)."""
+    template = CATALOGUE[key].en if language == "en" else CATALOGUE[key].ja
+    return template.format(**facts)

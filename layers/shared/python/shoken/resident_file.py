@@ -1,0 +1,129 @@
+"""A resident-list CSV (住民名簿 or the same columns for 引換コード sheets): decoded, its header checked and
+every row normalised and hashed, or every row's errors (line, column, reason; never the value).
+
+Shared by the list-upload job (functions/workers/residents.py) and the code sheet built in the console
+request (functions/admin/redemption.py), so both read a file the same way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from typing import Any
+
+from shoken import residents
+from shoken.errors import InvalidRequest
+
+MAX_ROWS = 300_000
+MAX_ERRORS_KEPT = 1_000
+FIELDS = dict(residents.COLUMNS)
+
+
+class FileRejected(InvalidRequest):
+    code = "resident_file_invalid"
+    message = "住民名簿のファイルを読み取れません。"
+
+
+@dataclass
+class Checked:
+    """What validation found: the errors by line (at most MAX_ERRORS_KEPT kept, all counted)."""
+
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    error_count: int = 0
+
+    def error(self, line: int, column: str, reason: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append({"line": line, "column": column, "reason": reason})
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) or Shift_JIS (Windows-31J, as Excel saves it in Japan)."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise FileRejected("文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。")
+
+
+def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-empty rows with their line numbers; the header must be exactly what is needed."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    except StopIteration as error:
+        raise FileRejected("ファイルが空です。") from error
+    except csv.Error as error:
+        raise FileRejected(f"CSVの形式が正しくありません ({error})。") from error
+    needed = [h for h, _ in residents.COLUMNS]
+    extra = [h for h in header if h not in needed]
+    if extra:
+        raise FileRejected(
+            f"この事業で使わない列があるため、取り込みませんでした: {', '.join(extra)}。"
+            f"個人情報は必要な列({', '.join(needed)})だけにして保存し直してください。"
+        )
+    missing = [h for h in needed if h not in header]
+    if missing or len(set(header)) != len(header):
+        raise FileRejected(f"1行目(見出し行)が正しくありません。次の列を1つずつ並べてください: {', '.join(needed)}")
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue
+            rows.append((reader.line_num, values))
+            if len(rows) > MAX_ROWS:
+                raise FileRejected(f"一度に取り込めるのは{MAX_ROWS:,}行までです。")
+    except csv.Error as error:
+        raise FileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
+    return header, rows
+
+
+def check(
+    key: bytes,
+    programme_id: str,
+    header: list[str],
+    rows: list[tuple[int, list[str]]],
+    people: list[residents.Person] | None = None,
+) -> tuple[Checked, list[tuple[int, str]]]:
+    """Every row's hash, or every row's errors (line, column, reason); duplicates in the file are errors.
+    With `people`, each hashed row's normalised fields are appended to it too (in the same order)."""
+    checked = Checked()
+    found: list[tuple[int, str]] = []
+    by_key: dict[str, int] = {}
+    for line, values in rows:
+        if len(values) != len(header):
+            checked.error(line, "", "列の数が見出し行と一致しません。")
+            continue
+        data = {FIELDS[h]: v for h, v in zip(header, values, strict=True)}
+        try:
+            resident_key = residents.normalise_resident_key(data["resident_key"])
+        except residents.FieldError as error:
+            checked.error(line, residents.RESIDENT_KEY, str(error))
+            resident_key = ""
+        fields: dict[str, str] = {}
+        for column, name, normalise in (
+            (residents.NAME_KANA, "name_kana", residents.normalise_kana),
+            (residents.BIRTH_DATE, "birth_date", residents.normalise_birth_date),
+        ):
+            try:
+                fields[name] = normalise(data[name])
+            except residents.FieldError as error:
+                checked.error(line, column, str(error))
+        if not resident_key or len(fields) < 2:
+            continue
+        if resident_key in by_key:
+            checked.error(
+                line,
+                residents.RESIDENT_KEY,
+                f"ファイル内で重複しています ({by_key[resident_key]}行目と同じ住民番号です)。",
+            )
+            continue
+        by_key[resident_key] = line
+        who = residents.Person(resident_key, fields["name_kana"], fields["birth_date"])
+        found.append((line, residents.matching_hash(key, programme_id, who)))
+        if people is not None:
+            people.append(who)
+    checked.errors.sort(key=lambda e: e["line"])
+    return checked, found

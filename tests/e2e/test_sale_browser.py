@@ -1,0 +1,130 @@
+"""抽選販売 end to end (issue 15): two residents apply in the wallet for the one unit on sale; the committee
+closes and draws (each with a confirm step); the winner sees 当選 and buys at the counter (店頭チャージ),
+the loser sees 落選. A programme of its own, so the other browser tests' sale state does not matter."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from tests.e2e.conftest import PC, PHONE, LocalServer, assert_accessible, console_sign_in, context_options, last_code
+
+JST = timedelta(hours=9)
+NAME = "抽選販売テスト商品券"
+PEOPLE = (("S-0001", "ウミノ アキ", "1990-01-01"), ("S-0002", "ヤマノ ナツ", "1991-02-02"))
+CREATE = """async (body) => {
+  const response = await fetch('/api/admin/programmes', { method: 'POST', credentials: 'same-origin', body: JSON.stringify(body),
+    headers: { 'X-Shoken-App': 'admin', 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('shoken.csrf.admin') } });
+  return [response.status, await response.json()];
+}"""
+
+
+def wallet_sign_in(page: Any, server: LocalServer, email: str) -> None:
+    page.goto(server.base_url + "/wallet/")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_role("button", name="確認コードを送信").click()
+    page.get_by_label("6桁の確認コード").wait_for()
+    page.get_by_label("6桁の確認コード").fill(last_code(server, email))
+    page.get_by_role("button", name="ログイン").click()
+
+
+def test_residents_apply_the_committee_closes_and_draws_the_winner_buys_and_the_loser_is_told(
+    server: LocalServer, browser: Any
+) -> None:
+    today = (datetime.utcnow() + JST).date()  # noqa: DTZ003  (the browser's JST day)
+    console_context = browser.new_context(**context_options(PC))
+    phones = [browser.new_context(**context_options(PHONE)) for _ in PEOPLE]
+    try:
+        console = console_context.new_page()
+        console.set_default_timeout(15_000)
+        console_sign_in(console, server, "ena-0001", "ena0001@shoken.example")
+        body = {
+            "name": NAME, "unit_price": 10_000, "unit_value": 12_000, "common_share": 6_000, "dedicated_share": 6_000,
+            "sale_start": (today - timedelta(days=1)).isoformat(), "sale_end": (today + timedelta(days=30)).isoformat(),
+            "use_start": today.isoformat(), "use_end": (today + timedelta(days=120)).isoformat(), "limit_units": 3,
+        }  # fmt: skip
+        status, created = console.evaluate(CREATE, body)
+        assert status == 200, created
+        programme_id = created["programme_id"]
+        # The committee uploads the list and opens the window, with one unit on sale
+        console.goto(f"{server.base_url}/admin/#/residents?id={programme_id}")
+        console.get_by_text("まだ取り込みはありません。").wait_for()
+        data = ("住民番号,氏名カナ,生年月日\r\n" + "".join(f"{k},{n},{b}\r\n" for k, n, b in PEOPLE)).encode()
+        console.get_by_label("CSVファイル (UTF-8 または Shift_JIS)", exact=True).set_input_files(
+            files=[{"name": "residents.csv", "mimeType": "text/csv", "buffer": data}]
+        )
+        console.get_by_role("button", name="アップロード").click()
+        console.get_by_text("2人の名簿を取り込みました").wait_for()
+        window = console.locator("form").filter(has=console.get_by_role("heading", name="申込期間"))
+        window.get_by_label("申込開始日").fill(today.isoformat())
+        window.get_by_label("申込終了日").fill((today + timedelta(days=14)).isoformat())
+        window.get_by_label("購入期限").fill((today + timedelta(days=20)).isoformat())
+        window.get_by_label("販売冊数").fill("1")
+        window.get_by_role("button", name="保存").click()
+        console.get_by_text("申込期間を保存しました。").wait_for()
+
+        # Each resident confirms eligibility and applies for one unit (phone size)
+        wallets = []
+        for (key, kana, birth), context, n in zip(PEOPLE, phones, (1, 2), strict=True):
+            phone = context.new_page()
+            phone.set_default_timeout(15_000)
+            email = f"sale-resident{n}@example.jp"
+            wallet_sign_in(phone, server, email)
+            phone.get_by_role("link", name=NAME).click()
+            phone.get_by_label("住民番号").fill(key)
+            phone.get_by_label("氏名(カナ)").fill(kana)
+            phone.get_by_label("生年月日").fill(birth)
+            phone.get_by_role("button", name="確認する").click()
+            phone.get_by_text("申込資格を確認しました。").wait_for()
+            phone.get_by_role("button", name="申し込む").click()
+            phone.get_by_text("1冊で申し込みました。").wait_for()
+            wallets.append((phone, email))
+        assert_accessible(wallets[0][0])
+
+        # The committee closes the window early, then draws; each step asks for confirmation
+        console.reload()
+        draw = console.locator("form").filter(has=console.get_by_role("heading", name="抽選"))
+        draw.get_by_role("button", name="申込を締め切る").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("に締め切りました。").wait_for()
+        draw = console.locator("form").filter(has=console.get_by_role("heading", name="抽選"))
+        draw.get_by_label("抽選方式").select_option("lot")
+        draw.get_by_role("button", name="抽選する").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("シード (監査ログに記録済み)").wait_for()  # the job has finished
+        result = console.locator("form").filter(has=console.get_by_role("heading", name="抽選")).inner_text()
+        assert "1人" in result and "null" not in result and "undefined" not in result
+        assert_accessible(console)
+
+        # Each resident sees the result: exactly one 当選, one 落選
+        seen = {}
+        for phone, email in wallets:
+            phone.reload()
+            phone.get_by_role("link", name=NAME).wait_for()
+            text = phone.locator("section[aria-labelledby='sales-label']").inner_text()
+            seen[email] = "当選" if "当選 (1冊)" in text else "落選" if "落選" in text else text
+        assert sorted(seen.values()) == ["当選", "落選"], seen
+        winner = next(e for e, r in seen.items() if r == "当選")
+        loser = next(e for e, r in seen.items() if r == "落選")
+
+        # The winner buys at the counter; the loser cannot
+        console.goto(server.base_url + "/admin/#/charge")
+        form = console.locator("form").filter(has=console.get_by_role("button", name="チャージする"))
+        form.get_by_label("商品券事業").select_option(programme_id)
+        form.get_by_label("アプリユーザの指定方法").select_option("email")
+        form.get_by_label("ユーザID / メールアドレス / QRコード").fill(loser)
+        form.get_by_role("button", name="チャージする").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("抽選に当選していないため").wait_for()
+        form.get_by_label("ユーザID / メールアドレス / QRコード").fill(winner)
+        form.get_by_role("button", name="チャージする").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("チャージが完了しました。").wait_for()
+        phone = next(p for p, e in wallets if e == winner)
+        phone.reload()
+        phone.get_by_text("購入済み").wait_for()
+        assert "12,000" in phone.locator("main").inner_text()
+    finally:
+        console_context.close()
+        for context in phones:
+            context.close()
