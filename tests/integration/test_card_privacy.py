@@ -105,3 +105,20 @@ def test_a_card_wallets_disclosure_file_shows_its_card_and_no_secret_or_hash(
     assert not [s for s in secrets.drawn if s in text]
     book = load_workbook(io.BytesIO(archive.read(f"disclosure_{wallet_id}.xlsx")))
     assert book["カード"]["A2"].value == shown
+
+
+def test_a_card_wallet_erased_on_request_loses_its_card_link_and_keeps_the_card(
+    city: City, world: World, rt: Runtime, stream: Stream
+) -> None:
+    world.programme(city.committee)
+    committee = console_login("ena-0001")
+    upload(committee, "P1", "\r\n".join([HEADER, *ROWS]).encode(), stream)
+    body = {"programme_id": "P1", "resident": YAMADA, "reason": "counter_identity", "pin": "4071"}
+    card = committee.post("/api/admin/cards", body).json["cards"][0]
+    # Given a card with no value and no transaction, When the resident asks for erasure
+    erased = committee.post(f"/api/admin/app-users/{card['wallet_id']}/erase", {"reason": "disclosure"})
+    assert erased.status == 200, erased
+    # Then its card no longer names the resident, the resident's card guard is gone, the card stays
+    assert _items(rt, "CARDRES#") == []
+    stored = _items(rt, f"CARD#{card['card_number']}")
+    assert len(stored) == 1 and not {"resident_hash", "programme_id", "L2PK"} & set(stored[0])

@@ -349,6 +349,8 @@ def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: st
             )
         ),
     ]
+    if wallet.get("card_number"):
+        actions += _card_unlink(rt.db, str(wallet["card_number"]))
     if wallet.get("email"):
         actions.append(
             rt.db.tx_delete(
@@ -364,6 +366,27 @@ def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: st
             raise ErasureRefused("このアプリユーザは直前に利用されました。もう一度お試しください。") from failed
         raise
     return True
+
+
+def _card_unlink(db: Dynamo, number: str) -> list[dict[str, Any]]:
+    """A card wallet's personal fields are its card's link to the resident list: the card loses it, and
+    the resident's one-card guard goes unless it names a newer card (a replaced card's guard moved on)."""
+    card = db.get(keys.card(number))
+    if card is None or not card.get("resident_hash"):
+        return []
+    expr = Expr()
+    removed = ", ".join(expr.n(name) for name in (*CARD_LINK_FIELDS, "L2PK", "L2SK"))
+    actions = [db.tx_update(keys.card(number), f"REMOVE {removed}", expr)]
+    if card.get("programme_id") and card.get("status") != "replaced":
+        guard = Expr()
+        actions.append(
+            db.tx_delete(
+                keys.card_resident(str(card["programme_id"]), str(card["resident_hash"])),
+                condition=f"attribute_not_exists({guard.n('PK')}) OR {guard.n('card_number')} = {guard.v(number)}",
+                expr=guard,
+            )
+        )
+    return actions
 
 
 def wallet_done_with(
