@@ -198,7 +198,8 @@ class Actions:
 
 ACTIONS: dict[str, Actions] = {
     AUTH: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE), ("list1",)),
-    # A payout run reads the committee's day partitions and writes its payee lines in batches.
+    # A payout run reads the committee's day partitions (each day's shards) and writes its payee lines
+    # in batches.
     ADMIN: Actions(
         (GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "by_wallet", "list1", "list2")
     ),
@@ -208,6 +209,7 @@ ACTIONS: dict[str, Actions] = {
     # the store in its transaction, as the till's payment does (payment.py, ledger.admission_checks).
     # 申込 (sale engineer): applying checks the eligibility in its transaction; withdrawing deletes.
     WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE, DELETE), ("by_wallet", "list1")),
+    # History merges a committee day's by_committee shards, querying them in parallel (one Query each).
     HISTORY: Actions(
         (GET, BATCH_GET, QUERY),
         (PUT,),
@@ -216,7 +218,7 @@ ACTIONS: dict[str, Actions] = {
     # Report totals only: a mark and the day's totals per transaction, from the stream's image.
     WORKERS_STREAM: Actions((), (PUT, UPDATE)),
     WORKERS_JOBS: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "list1")),
-    # Queues lapse jobs; rebuilding totals reads a day's transactions and replays them.
+    # Queues lapse jobs; rebuilding totals reads a day's transactions (all its shards) and replays them.
     WORKERS_SCHEDULE: Actions((GET, QUERY), (PUT, UPDATE, DELETE), ("by_committee", "list1")),
 }
 
