@@ -58,6 +58,7 @@ IDEMPOTENCY = _kind(keys.idempotency("-", "-"))
 SEQUENCE = _kind(keys.sequence("-"))
 JOB = _kind(keys.job("-"))
 GRANT = _kind(keys.grant_mark("-", "-"))
+OPEN_JOB = _kind(keys.open_job("-"))
 AGGREGATE_MARK = _kind(keys.aggregate_mark("-"))
 TOTALS = _kind(totals.day_pk("-", "-"))
 AUDIT = _kind(audit.committee_partition("-", "-"))
@@ -149,6 +150,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(IDEMPOTENCY, write=_fns(ADMIN, PAYMENTS, WALLET_FN)),
     Kind(SEQUENCE, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(JOB, write=_fns(ADMIN, HISTORY, WORKERS_JOBS, WORKERS_SCHEDULE)),
+    # Open-job markers: written with each job; the schedule lists them to resume stalled jobs and
+    # deletes the marker of a finished one.
+    Kind(OPEN_JOB, write=_fns(ADMIN, HISTORY, WORKERS_SCHEDULE)),
     Kind(GRANT, write=_fns(WORKERS_JOBS)),
     # The schedule function also rebuilds report totals on request (workers/totals.py rebuild).
     Kind(AGGREGATE_MARK, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE)),

@@ -3,6 +3,7 @@
 Queues a lapse job for each programme whose usage period has ended and that has not lapsed yet, and
 an expiry-reminder job (失効お知らせメール) for each programme whose end is a reminder day away.
 Job ids are derived from the programme and the day, so running the schedule again queues nothing new.
+It first gives a new lap to any job whose lap died (claimed and its lease passed, shoken.db.jobs).
 """
 
 from __future__ import annotations
@@ -95,6 +96,23 @@ def queue_reminders(rt: Runtime, today: str) -> list[str]:
     return queued
 
 
+def resume_stalled(rt: Runtime) -> list[str]:
+    """Jobs whose lap died (claimed, lease passed) or whose message was lost get a new lap; finished
+    jobs leave the open list. A resumed lap starts from the job's checkpoint, and every runner is
+    safe to run again (grant marks, lapse conditions, reminder marks, export parts by lap)."""
+    now = rt.clock.now()
+    resumed = []
+    for job_id in jobs.open_jobs(rt.db):
+        job = jobs.get(rt.db, job_id)
+        if job is None or job.get("state") not in jobs.UNFINISHED:
+            jobs.forget_open(rt.db, job_id)
+            continue
+        if jobs.resume_if_stalled(rt.db, job, now):
+            logger.warning("stalled job resumed", extra={"job_id": job_id, "job_kind": job.get("job_kind")})
+            resumed.append(job_id)
+    return resumed
+
+
 REBUILD_TOTALS = "rebuild_totals"
 
 
@@ -120,8 +138,11 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if event.get("job") == REBUILD_TOTALS:
         return rebuild_totals(rt, event)
     today = str(event.get("date") or jst_date(rt.clock.now()))
+    resumed = resume_stalled(rt)  # before queuing: today's new jobs are not stalled
+    if resumed:
+        logger.warning("stalled jobs resumed", extra={"count": len(resumed)})
     queued = queue_lapses(rt, today)
     logger.info("lapse jobs queued", extra={"count": len(queued), "date": today})
     reminders = queue_reminders(rt, today)
     logger.info("reminder jobs queued", extra={"count": len(reminders), "date": today})
-    return {"date": today, "queued": queued, "reminders": reminders}
+    return {"date": today, "queued": queued, "reminders": reminders, "resumed": resumed}

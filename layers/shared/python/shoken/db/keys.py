@@ -123,6 +123,11 @@ def job(job_id: str) -> Key:
     return (f"JOB#{job_id}", "JOB")
 
 
+def open_job(job_id: str) -> Key:
+    """A job not known to be finished, for the schedule to find stalled ones without a Scan."""
+    return ("JOBOPEN#", f"JOB#{job_id}")
+
+
 def grant_mark(grant_id: str, wallet_id: str) -> Key:
     return (f"GRANT#{grant_id}", f"WALLET#{wallet_id}")
 
