@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from admin import lookup
@@ -165,20 +166,15 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
 def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
     """Record a purchase once the committee has received the money (a retried click charges once)."""
     _require(caller)
-    scope = f"console:{caller.user_id}"
-    request = body.model_dump(exclude={"idempotency_key"})
-    first = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
-    if first is not None:
-        return ChargeResult(**first)
-    programme = _visible(rt, caller, body.programme_id)
-    committee = rt.db.get(keys.committee(str(programme["committee_id"])))
-    assert committee is not None
-    wallet = _find_wallet(rt, caller, body, committee)
-    now = rt.clock.now()
-    if not (programme["sale_start"] <= jst_date(now) <= programme["sale_end"]):
-        raise OutsideSalePeriod()
-    terms = programmes.terms(programme)
-    for _ in range(3):
+
+    def plan(_: dict[keys.Key, Item], now: datetime) -> idempotency.Planned[ChargeResult]:
+        programme = _visible(rt, caller, body.programme_id)
+        committee = rt.db.get(keys.committee(str(programme["committee_id"])))
+        assert committee is not None
+        wallet = _find_wallet(rt, caller, body, committee)
+        if not (programme["sale_start"] <= jst_date(now) <= programme["sale_end"]):
+            raise OutsideSalePeriod()
+        terms = programmes.terms(programme)
         number = ids.transaction_number(now)
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
         amounts = {b.bucket_id: b.initial for b in added}
@@ -212,7 +208,6 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        record = idempotency.item(scope, body.idempotency_key, request=request, result=result.model_dump(), now=now)
         audit = api.audit_item(
             "store_charge",
             scope=Scope(str(committee["committee_id"])),
@@ -221,7 +216,8 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             wallet_id=wallet["wallet_id"],
             units=body.units,
         )
-        try:
+
+        def write(record: Item) -> None:
             ledger.charge(
                 rt.db,
                 wallet_id=str(wallet["wallet_id"]),
@@ -234,14 +230,21 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 audit=audit,
                 now=now,
             )
-        except ledger.NumberTaken:
-            continue
-        except ledger.AlreadyDone:
-            replayed = idempotency.replay(rt.db.get(keys.idempotency(scope, body.idempotency_key)), request)
-            assert replayed is not None
-            return ChargeResult(**replayed)
-        return result
-    raise Conflict()
+
+        return idempotency.Planned(result, write)
+
+    # A taken transaction number (NumberTaken) is drawn again; a suspended wallet or the limit is refused.
+    return idempotency.settle(
+        rt.db,
+        rt.clock,
+        scope=f"console:{caller.user_id}",
+        idem_key=body.idempotency_key,
+        request=body.model_dump(exclude={"idempotency_key"}),
+        result_type=ChargeResult,
+        plan=plan,
+        attempts=3,
+        exhausted=Conflict,
+    )
 
 
 def _refuse_if_lapsed(rt: Runtime, charge_txn: Item, today: str) -> None:

@@ -1,155 +1,35 @@
 """マスタ一括登録: validate every row of an uploaded CSV, then apply all rows or none.
 
-Rows are held to the same models as the console's forms (shoken.entities). Nothing is written until
-every row is valid. Applying reserves ids first and claims every unique value (login IDs, external
-ids) before any entity is written, so a clash found while applying is undone and reported instead
-of leaving half a file behind; the ids and the progress are kept in the job's checkpoint, so a
-resumed lap writes the same records again (idempotently) and finishes the file.
+Rows are held to the same models as the console's forms (shoken.entities; reading them: bulk_rows).
+Each entity kind is a module of bulk_kinds behind one interface; this is the job that drives them.
+Nothing is written until every row is valid. Applying reserves ids first and claims every unique
+value (login IDs, external ids) before any entity is written, so a clash found while applying is
+undone and reported instead of leaving half a file behind; the ids and the progress are kept in the
+job's checkpoint, so a resumed lap writes the same records again (idempotently) and finishes the file.
 """
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import hmac
-import io
 import secrets
-import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from shoken import audit, bank, entities, ids, payout_account
-from shoken.bulk_specs import SPECS, Spec
+from shoken import audit
+from shoken.bulk_specs import SPECS
 from shoken.clock import iso
-from shoken.db import committees, companies, guards, keys, payout_accounts, sequences, stores, terminals, users
+from shoken.db import guards, keys, sequences, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import InvalidRequest, ShokenError
+from shoken.errors import ShokenError
 from shoken.principal import Principal, Scope
-from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.validation import reason_ja
+from workers.bulk_kinds import Kind, Lap, References, kind_of
+from workers.bulk_rows import MAX_ERRORS_KEPT, Checked, FileRejected, decode, parse, to_model
 
-MAX_ROWS = 20_000
-MAX_ERRORS_KEPT = 1_000
 PROGRESS_EVERY = 1_000
-# Values compared as codes: full-width digits and letters typed in Excel are folded to half-width.
-FOLDED = {
-    "company_id",
-    "store_id",
-    "phone",
-    "login_id",
-    "email",
-    "external_company_id",
-    "external_store_id",
-    "external_terminal_id",
-    "external_service_name",
-    "committee_id",
-    "bank_code",
-    "branch_code",
-    "account_number",
-}
-TRUE_WORDS = {"1", "true", "yes", "はい", "大型店", "○", "◯"}
-FALSE_WORDS = {"", "0", "false", "no", "いいえ", "×"}
-
-
-ACCOUNT_TYPE_WORDS = {"普通": "ordinary", "1": "ordinary", "当座": "current", "2": "current"}
-ROLE_WORDS = {r.label: r.value for r in Role if r is not Role.CITIZEN} | {
-    r.value: r.value for r in Role if r is not Role.CITIZEN
-}
-
-
-class FileRejected(InvalidRequest):
-    code = "bulk_file_invalid"
-
-
-@dataclass
-class Checked:
-    """What validation found: valid rows in file order, and the errors by line."""
-
-    rows: list[tuple[int, BaseModel]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    error_count: int = 0
-
-    def error(self, line: int, column: str, reason: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append({"line": line, "column": column, "reason": reason})
-
-
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS (Windows-31J, as Excel saves it in Japan)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected("文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。")
-
-
-def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration as error:
-        raise FileRejected("ファイルが空です。") from error
-    except csv.Error as error:
-        raise FileRejected(f"CSVの形式が正しくありません ({error})。") from error
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    expected = [c for c, _ in spec.columns]
-    if header != expected:
-        raise FileRejected(f"1行目(見出し行)が正しくありません。次の列をこの順に並べてください: {', '.join(expected)}")
-    rows = []
-    try:
-        for values in reader:
-            if not any(v.strip() for v in values) or (values and values[0].lstrip().startswith("#")):
-                continue  # blank, or the template's notes and example (# lines)
-            rows.append(
-                (
-                    reader.line_num,
-                    {h: (values[i] if i < len(values) else "\u0000missing") for i, h in enumerate(header)}
-                    | ({"\u0000extra": "x"} if len(values) > len(header) else {}),
-                )
-            )
-            if len(rows) > MAX_ROWS:
-                raise FileRejected(f"一度に登録できるのは{MAX_ROWS:,}行までです。ファイルを分けてください。")
-    except csv.Error as error:
-        raise FileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
-    return rows
-
-
-def to_model(spec: Spec, line: int, values: dict[str, str], checked: Checked) -> BaseModel | None:
-    if "\u0000extra" in values or "\u0000missing" in values.values():
-        checked.error(line, "", "列の数が見出し行と一致しません。")
-        return None
-    data: dict[str, Any] = {}
-    for header, name in spec.columns:
-        value = values[header].strip()
-        if name in FOLDED:
-            value = unicodedata.normalize("NFKC", value)
-        if name == "large":
-            word = value.lower()
-            if word not in TRUE_WORDS | FALSE_WORDS:
-                checked.error(line, header, "1(大型店)または0で入力してください。")
-                return None
-            data[name] = word in TRUE_WORDS
-        elif name == "role":
-            data[name] = ROLE_WORDS.get(value, value)
-        elif name == "account_type":
-            data[name] = ACCOUNT_TYPE_WORDS.get(value, value) if value else "ordinary"
-        elif value != "":
-            data[name] = value
-    try:
-        return spec.model.model_validate(data)
-    except ValidationError as error:
-        labels = {n: h for h, n in spec.columns}
-        for problem in error.errors():
-            name = str(problem["loc"][0]) if problem.get("loc") else ""
-            checked.error(line, labels.get(name, name), reason_ja(problem))
-        return None
+REFERENCE_COLUMNS = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}
 
 
 def check(
@@ -159,7 +39,7 @@ def check(
     rows: list[tuple[int, dict[str, str]]],
     progress: Callable[[int], None],
 ) -> Checked:
-    spec = SPECS[spec_name]
+    spec, kind = SPECS[spec_name], kind_of(spec_name)
     checked = Checked()
     models: list[tuple[int, BaseModel]] = []
     for count, (line, values) in enumerate(rows, start=1):
@@ -168,32 +48,27 @@ def check(
             models.append((line, model))
         if count % PROGRESS_EVERY == 0:
             progress(count // 2)
-    references = _load_references(rt, spec_name, [m for _, m in models])
+    references = _load_references(rt, [m for _, m in models])
     seen: dict[str, int] = {}
     unique_values: list[tuple[int, str, str, str]] = []  # line, column, guard key kind, value
     for line, model in models:
-        problem = _check_row(spec_name, uploader, model, references)
+        problem = _check_row(kind, uploader, model, references)
         if problem:
             checked.error(line, *problem)
             continue
-        if isinstance(model, payout_account.PayoutAccountRow):
-            column = "店舗ID" if model.store_id else "企業ID"
-            if model.owner in seen:
-                checked.error(line, column, f"ファイル内で重複しています ({seen[model.owner]}行目と同じ値です)。")
-                continue
-            seen[model.owner] = line
-        for column, kind, value in _unique_values(spec_name, model):
+        for column, guard, value in kind.unique(model):
             if value in seen:
                 checked.error(line, column, f"ファイル内で重複しています ({seen[value]}行目と同じ値です)。")
                 break
             seen[value] = line
-            unique_values.append((line, column, kind, value))
+            if guard:
+                unique_values.append((line, column, guard, value))
         else:
             checked.rows.append((line, model))
-    taken = _taken(rt, [(kind, value) for _, _, kind, value in unique_values])
+    taken = _taken(rt, [(guard, value) for _, _, guard, value in unique_values])
     bad_lines = set()
-    for line, column, kind, value in unique_values:
-        if (kind, value) in taken:
+    for line, column, guard, value in unique_values:
+        if (guard, value) in taken:
             checked.error(line, column, "既に登録されています。")
             bad_lines.add(line)
     checked.rows = [(line, m) for line, m in checked.rows if line not in bad_lines]
@@ -202,7 +77,7 @@ def check(
     return checked
 
 
-def _load_references(rt: Runtime, spec_name: str, models: list[BaseModel]) -> dict[tuple[str, str], Item]:
+def _load_references(rt: Runtime, models: list[BaseModel]) -> References:
     wanted: set[tuple[str, str]] = set()
     for model in models:
         data = model.model_dump()
@@ -215,77 +90,16 @@ def _load_references(rt: Runtime, spec_name: str, models: list[BaseModel]) -> di
     return rt.db.batch_get(sorted(wanted), consistent=False) if wanted else {}
 
 
-def _home(spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tuple[str, str], Item]) -> Scope:
-    """Where a row's record goes, by the rules of the console's own forms (shoken.entities)."""
-    data = model.model_dump()
-
-    def named(key: Callable[[str], tuple[str, str]], field: str) -> Item | None:
-        return refs.get(key(str(data[field]))) if data.get(field) else None
-
-    committee, company, store = (
-        named(keys.committee, "committee_id"),
-        named(keys.company, "company_id"),
-        named(keys.store, "store_id"),
-    )
-    if spec_name == "companies":
-        return entities.company_home(uploader, data.get("committee_id"), committee)
-    if spec_name == "stores":
-        return entities.store_home(uploader, company)
-    if spec_name == "terminals":
-        return entities.terminal_home(uploader, store)
-    if spec_name == "payout_accounts":
-        return _payout_home(uploader, store, company, data)
-    return entities.user_home(uploader, Role(data["role"]), committee=committee, company=company, store=store)
-
-
-def _payout_home(uploader: Principal, store: Item | None, company: Item | None, data: dict[str, Any]) -> Scope:
-    """The payee a 振込先口座 row names must exist in the uploader's scope (as on 店舗詳細 / 企業詳細)."""
-    field_name = "store_id" if data.get("store_id") else "company_id"
-    target = store if field_name == "store_id" else company
-    if target is None or not uploader.covers(Scope.of(target)):
-        what = "店舗" if field_name == "store_id" else "企業"
-        raise InvalidRequest(details=[{"field": field_name, "reason_ja": f"{what}が見つかりません。"}])
-    return Scope.of(target)
-
-
-def _account_problem(model: BaseModel) -> tuple[str, str] | None:
-    try:
-        payout_account.checked(model)  # type: ignore[arg-type]
-    except ShokenError as error:
-        return (payout_account.ERROR_COLUMNS.get(error.code, ""), error.text)
-    return None
-
-
-REFERENCE_COLUMNS = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}
-
-
-def _check_row(
-    spec_name: str, uploader: Principal, model: BaseModel, refs: dict[tuple[str, str], Item]
-) -> tuple[str, str] | None:
+def _check_row(kind: Kind, uploader: Principal, model: BaseModel, refs: References) -> tuple[str, str] | None:
     """The column and reason a row is refused for, as the form would refuse it; None if it may go in."""
     try:
-        _home(spec_name, uploader, model, refs)
+        kind.home(uploader, model.model_dump(), refs)
     except ShokenError as error:
         if not error.details:
             return ("権限", error.text)
         detail = error.details[0]
         return (REFERENCE_COLUMNS.get(str(detail["field"]), ""), str(detail.get("reason_ja", error.text)))
-    if spec_name == "payout_accounts":
-        return _account_problem(model)
-    return None
-
-
-def _unique_values(spec_name: str, model: BaseModel) -> list[tuple[str, str, str]]:
-    data = model.model_dump()
-    if spec_name == "users":
-        return [("ログインID", "login", str(data["login_id"]).lower())]
-    if spec_name == "companies" and data.get("external_company_id"):
-        return [("外部企業ID", "company", str(data["external_company_id"]))]
-    if spec_name == "stores" and data.get("external_store_id"):
-        return [("外部店舗ID", "store", str(data["external_store_id"]))]
-    if spec_name == "terminals" and data.get("external_terminal_id"):
-        return [("外部端末ID", "terminal", str(terminals.external_key(data)))]
-    return []
+    return kind.problem(model)
 
 
 def _guard_key(kind: str, value: str) -> tuple[str, str]:
@@ -300,69 +114,26 @@ def _taken(rt: Runtime, values: list[tuple[str, str]]) -> set[tuple[str, str]]:
 # --- applying ----------------------------------------------------------------------------------------
 def build(
     rt: Runtime,
-    spec_name: str,
+    kind: Kind,
     models: list[BaseModel],
     checkpoint: dict[str, Any],
-    refs: dict[tuple[str, str], Item],
+    refs: References,
     uploader: Principal,
 ) -> list[tuple[Item, tuple[str, str, str] | None]]:
     """The records to write, with the unique value each claims; the same on every lap."""
-    now = iso(rt.clock.now())
+    lap = Lap(now=iso(rt.clock.now()), seed=bytes.fromhex(str(checkpoint["seed"])), uploader=uploader, refs=refs)
     base = int(checkpoint["base"])
-    seed = bytes.fromhex(str(checkpoint["seed"]))
     out: list[tuple[Item, tuple[str, str, str] | None]] = []
     for offset, model in enumerate(models):
         data = {k: v for k, v in model.model_dump().items() if v is not None}
-        n = base + offset
-        unique = _unique_values(spec_name, model)
-        claim = (unique[0][1], unique[0][2], "") if unique else None
-        home = _home(spec_name, uploader, model, refs)  # checked already: the same answer on every lap
+        home = kind.home(uploader, model.model_dump(), refs)  # checked already: the same answer on every lap
         for reference in ("committee_id", "company_id", "store_id"):
             data.pop(reference, None)
-        if spec_name == "companies":
-            record = companies.item(ids.company_id(n), committee_id=str(home.committee_id), now=now, **data)
-            owner = record["company_id"]
-        elif spec_name == "stores":
-            record = stores.under(refs[keys.company(str(home.company_id))], ids.store_id(n), now=now, **data)
-            owner = record["store_id"]
-        elif spec_name == "payout_accounts":
-            assert isinstance(model, payout_account.PayoutAccountRow)
-            record = payout_accounts.item(
-                model.owner,
-                scope={"committee_id": home.committee_id, "company_id": home.company_id, "store_id": home.store_id},
-                account=payout_account.checked(model),
-                now=now,
-                by=uploader.user_id,
-            )
-            owner = record["owner"]
-        elif spec_name == "terminals":
-            terminal_id = ids.terminal_id(n)
-            store = refs[keys.store(str(home.store_id))]
-            password = _terminal_password(seed, terminal_id)
-            record = terminals.under(store, terminal_id, password=password, now=now, **data)
-            owner = record["terminal_id"]
-        else:
-            record = users.item(
-                ids.admin_user_id(n),
-                login_id=str(data["login_id"]),
-                name=str(data["name"]),
-                email=str(data["email"]),
-                role=str(data["role"]),
-                now=now,
-                committee_id=home.committee_id,
-                company_id=home.company_id,
-                store_id=home.store_id,
-                note=data.get("note"),
-                created_by=uploader.user_id,
-            )
-            owner = record["user_id"]
-        out.append((record, (claim[0], claim[1], str(owner)) if claim else None))
+        record = kind.record(base + offset, model, data, home, lap)
+        claims = [u for u in kind.unique(model) if u.guard]
+        claim = (claims[0].guard, claims[0].value, str(record[str(kind.id_field)])) if claims else None
+        out.append((record, claim))
     return out
-
-
-def _terminal_password(seed: bytes, terminal_id: str) -> str:
-    """A four-digit password that a resumed lap derives again from the job's random seed."""
-    return f"{int.from_bytes(hmac.new(seed, terminal_id.encode(), hashlib.sha256).digest()[:4], 'big') % 10_000:04d}"
 
 
 def claim_all(rt: Runtime, claims: list[tuple[str, str, str]]) -> list[int]:
@@ -414,20 +185,19 @@ def release_all(rt: Runtime, claims: list[tuple[str, str, str]]) -> None:
 
 
 MAX_CREATED_KEPT = 1_000
-ID_FIELDS = {"companies": "company_id", "stores": "store_id", "terminals": "terminal_id", "users": "user_id"}
 
 
-def _created(spec_name: str, line: int, record: Item) -> dict[str, Any]:
+def _created(kind: Kind, line: int, record: Item) -> dict[str, Any]:
     """One line of 登録結果: the new ID beside the row it came from (the store upload needs the 企業ID)."""
     name = record.get("name") or record.get("device_name") or record.get("login_id") or ""
-    return {"line": line, "id": str(record[ID_FIELDS[spec_name]]), "name": str(name)}
+    return {"line": line, "id": str(record[str(kind.id_field)]), "name": str(name)}
 
 
 # --- the job -----------------------------------------------------------------------------------------
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     job_id = str(job["job_id"])
     spec_name = str(job["params"]["spec"])
-    spec = SPECS[spec_name]
+    spec, kind = SPECS[spec_name], kind_of(spec_name)
     uploader = job_items.owner_principal(job)
     raw = rt.s3.get_object(Bucket=str(job["params"]["bucket"]), Key=str(job["params"]["key"]))["Body"].read()
     try:
@@ -477,8 +247,8 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     parsed = [(line, to_model(spec, line, values, Checked())) for line, values in rows]
     lines = [line for line, model in parsed if model is not None]
     models = [model for _, model in parsed if model is not None]
-    refs = _load_references(rt, spec_name, models)
-    records = build(rt, spec_name, models, checkpoint, refs, uploader)
+    refs = _load_references(rt, models)
+    records = build(rt, kind, models, checkpoint, refs, uploader)
     claimed = [(line, claim) for line, (_, claim) in zip(lines, records, strict=True) if claim]
     claims = [claim for _, claim in claimed]
     if not checkpoint.get("claimed"):
@@ -521,27 +291,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
             checkpoint={**checkpoint, "written": written},
             done_count=len(rows) // 2 + written * len(rows) // (2 * len(records)),
         )
-    if spec_name == "stores":
-        for committee_id in {str(r["committee_id"]) for r, _ in records}:
-            committees.add_areas(
-                rt.db, committee_id, {str(r.get("area") or "") for r, _ in records if r["committee_id"] == committee_id}
-            )
-    if spec_name == "payout_accounts":
-        # Each account change is in the audit log of its company, as a change made on the form is.
-        for record, _ in records:
-            owner_type, owner_id = str(record["owner"]).split("#", 1)
-            audit.record(
-                rt,
-                "payout_account_registered",
-                actor=dict(job["owner"]),
-                scope=Scope.of(record),
-                target_type="store" if owner_type == "ST" else "company",
-                target_id=owner_id,
-                bank=f"{record['bank_code']}-{record['branch_code']}",
-                account=bank.masked(str(record["account_number"])),
-                holder=record["holder_kana"],
-                via=job_id,
-            )
+    kind.finish(rt, job, [record for record, _ in records])
     job_items.update(
         rt.db,
         job_id,
@@ -550,10 +300,10 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         done_count=len(rows),
         message=f"{len(records):,}件の{spec.label}を登録しました。",
         # Only uploads that register entities have new IDs to list (payout accounts update existing ones).
-        created=[_created(spec_name, line, record) for line, (record, _) in zip(lines, records, strict=True)][
+        created=[_created(kind, line, record) for line, (record, _) in zip(lines, records, strict=True)][
             :MAX_CREATED_KEPT
         ]
-        if spec_name in ID_FIELDS
+        if kind.id_field
         else [],
     )
     audit.record(

@@ -21,7 +21,7 @@ from shoken.db import residents as resident_items
 from shoken.db.dynamo import ConditionFailed, Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
-from workers.bulk import MAX_ERRORS_KEPT, Checked, FileRejected, decode
+from workers.bulk_rows import MAX_ERRORS_KEPT, Checked, FileRejected, decode
 
 MAX_ROWS = 300_000
 CHUNK = 500

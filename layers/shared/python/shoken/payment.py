@@ -14,22 +14,20 @@ write fails a condition and is read again.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import BaseModel
 
 from shoken import gate, ids, money, qr
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
-from shoken.db.dynamo import AwsBusy, Expr, Item, classify, is_transient
+from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NotFound, ServiceUnavailable, ShokenError, Unauthenticated
-from shoken.observability import count, logger
+from shoken.observability import count
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
@@ -108,7 +106,7 @@ class Plan:
     amount: int
     still: ledger.StillAdmitted
     operator: dict[str, Any]
-    authorization: Callable[[dict[str, Any]], dict[str, Any]]  # wallet's view of the result → tx action
+    authorization: ledger.Authorization  # the QR token or MPM request this payment uses up
 
 
 def _settle(
@@ -122,19 +120,9 @@ def _settle(
     admitted: Callable[[dict[keys.Key, Item], datetime], None],
     plan: Callable[[dict[keys.Key, Item], datetime], Plan],
 ) -> PaymentResult:
-    idem_key = keys.idempotency(idem_scope, idem)
-    for attempt in range(ATTEMPTS):
-        now = rt.clock.now()
-        found = rt.db.batch_get([*read_keys, idem_key])
-        # The caller must still be admitted (session, terminal, store) before anything is answered,
-        # the stored receipt of a replay included: a logged-out or unbound till learns nothing.
-        admitted(found, now)
-        first = idempotency.replay(found.get(idem_key), request)
-        if first is not None:
-            return PaymentResult(**first)
+    def attempt(found: dict[keys.Key, Item], now: datetime) -> idempotency.Planned[PaymentResult]:
         chosen = plan(found, now)
         result, txn, taken = _prepare(chosen, now, method)
-        record = idempotency.item(idem_scope, idem, request=request, result=result.model_dump(), now=now)
         wallet_view = {
             "number": result.number,
             "amount": result.amount,
@@ -143,46 +131,42 @@ def _settle(
             "balance_after": result.balance_after,
             "method": method,
         }
-        try:
-            ledger.pay(
-                rt.db,
-                authorization=chosen.authorization(wallet_view),
-                wallet_id=str(chosen.wallet["wallet_id"]),
-                taken=taken,
-                txn=txn,
-                idempotency=record,
-                still=chosen.still,
-                # DynamoDB's own idempotency covers botocore's retries of this very call (same number).
-                token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
-                now=now,
-            )
-        except ledger.PaymentRefused as refusal:
-            count("payment_retry", 1)
-            if refusal.position == 3:
-                return _replay(rt, idem_key, request)
-            if refusal.conflict:
-                time.sleep(0.02 * (attempt + 1))
-            continue  # a race moved something between our read and write: read again
-        except (BotoCoreError, ClientError) as error:
-            # Throttled or timed out after botocore's own retries: the write may have committed.
-            logger.warning("payment write uncertain", extra={"error": type(error).__name__})
-            replayed = rt.db.get(idem_key)
-            if replayed is not None:
-                return PaymentResult(**idempotency.replay(replayed, request) or {})
-            if not is_transient(error):
-                raise classify(error) from error  # refused outright (validation): a bug, 500 and alarm
-            raise AwsBusy("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
-        count("payment_ok", 1)
-        count("payment_yen", result.amount)
-        return result
-    raise ServiceUnavailable("他の操作と重なりました。もう一度お試しください。")
 
+        def write(record: Item) -> None:
+            try:
+                ledger.pay(
+                    rt.db,
+                    authorization=chosen.authorization,
+                    receipt=wallet_view,
+                    wallet_id=str(chosen.wallet["wallet_id"]),
+                    taken=taken,
+                    txn=txn,
+                    idempotency=record,
+                    still=chosen.still,
+                    request_token=hashlib.sha256(f"{idem_scope}:{idem}:{result.number}".encode()).hexdigest()[:36],
+                    now=now,
+                )
+            except (ledger.AlreadyRecorded, ledger.Refused):
+                count("payment_retry", 1)
+                raise
+            count("payment_ok", 1)
+            count("payment_yen", result.amount)
 
-def _replay(rt: Runtime, idem_key: keys.Key, request: dict[str, Any]) -> PaymentResult:
-    first = idempotency.replay(rt.db.get(idem_key), request)
-    if first is None:
-        raise ServiceUnavailable()
-    return PaymentResult(**first)
+        return idempotency.Planned(result, write)
+
+    return idempotency.settle(
+        rt.db,
+        rt.clock,
+        scope=idem_scope,
+        idem_key=idem,
+        request=request,
+        result_type=PaymentResult,
+        read_keys=read_keys,
+        admitted=admitted,
+        plan=attempt,
+        attempts=ATTEMPTS,
+        exhausted=lambda: ServiceUnavailable("他の操作と重なりました。もう一度お試しください。"),
+    )
 
 
 def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, Item, dict[str, int]]:
@@ -261,17 +245,6 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
         if int(record["valid_until_epoch"]) <= epoch(now):
             raise QrExpired()
         store = found[store_key]
-
-        def authorization(view: dict[str, Any]) -> dict[str, Any]:
-            expr = Expr()
-            condition = (
-                f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('used_at')}) AND "
-                f"{expr.n('valid_until_epoch')} > {expr.v(epoch(now))} AND "
-                f"{expr.n('wallet_id')} = {expr.v(token.wallet_id)}"
-            )
-            update = f"SET {expr.n('used_at')} = {expr.v(iso(now))}, {expr.n('payment')} = {expr.v(view)}"
-            return rt.db.tx_update(token_key, update, expr, condition=condition)
-
         return Plan(
             committee=found[committee_key],
             store=store,
@@ -280,7 +253,7 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
             amount=amount,
             still=ledger.StillAdmitted(session_key, terminal_key, store_key, binding_id=caller.binding_id),
             operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
-            authorization=authorization,
+            authorization=ledger.QrTokenUse(token_key, token.wallet_id),
         )
 
     # Any refused write (token just used, balance just spent elsewhere, number taken) is read again:
@@ -334,16 +307,6 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             raise gate.TerminalSuspended()
         if store is None or store.get("status") != "active":
             raise gate.StoreSuspended()
-
-        def authorization(view: dict[str, Any]) -> dict[str, Any]:
-            expr = Expr()
-            condition = f"{expr.n('state')} = {expr.v('open')} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
-            update = (
-                f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('payment')} = {expr.v(view)}, "
-                f"{expr.n('paid_by')} = {expr.v(caller.user_id)}"
-            )
-            return rt.db.tx_update(request_key, update, expr, condition=condition)
-
         return Plan(
             committee=found[committee_key],
             store=store,
@@ -352,7 +315,7 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
             amount=int(record["amount"]),
             still=ledger.StillAdmitted(session_key, terminal_key, store_key),
             operator=dict(record.get("operator") or {}),
-            authorization=authorization,
+            authorization=ledger.MpmRequestUse(request_key, caller.user_id),
         )
 
     return _settle(

@@ -3,19 +3,28 @@
 A retried request (time-out, double tap, reload) finds the record and gets the first result; the
 same key with a different request is refused. The record is written in the same transaction as the
 change it guards, so there is never a change without its record or a record without its change.
+`settle` is the one flow every idempotency-keyed write goes through (payments, MPM, charges).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from shoken.clock import epoch, iso
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel
+
+from shoken.clock import Clock, epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import Item
-from shoken.errors import Conflict
+from shoken.db.dynamo import AwsBusy, Dynamo, Item, Key, classify, is_transient
+from shoken.db.ledger import AlreadyRecorded, Contended, Refused
+from shoken.errors import Conflict, ServiceUnavailable
+from shoken.observability import logger
 
 KEEP = timedelta(days=7)
 
@@ -49,3 +58,75 @@ def replay(record: Item | None, request: dict[str, Any]) -> dict[str, Any] | Non
     if record.get("request_hash") != request_hash(request):
         raise KeyReused()
     return dict(record["result"])
+
+
+Result = TypeVar("Result", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Planned(Generic[Result]):
+    """One attempt's answer and its write: `write(record)` makes the change, conditioned on what was
+    read, with the idempotency record in the same transaction (a ledger function)."""
+
+    result: Result
+    write: Callable[[Item], None]
+
+
+def settle(
+    db: Dynamo,
+    clock: Clock,
+    *,
+    scope: str,
+    idem_key: str,
+    request: dict[str, Any],
+    result_type: type[Result],
+    plan: Callable[[dict[Key, Item], datetime], Planned[Result]],
+    attempts: int,
+    exhausted: Callable[[], Exception],
+    read_keys: Sequence[Key] = (),
+    admitted: Callable[[dict[Key, Item], datetime], None] | None = None,
+) -> Result:
+    """The stored-result flow: read the record (with `read_keys`, in the same round trip) → the caller
+    still `admitted` → replay the first result, or plan → the conditioned write → on AlreadyRecorded
+    replay; on any other refusal (something read has moved) read again, up to `attempts` times.
+
+    A write whose outcome is unknown (throttled or timed out after botocore's retries) is answered from
+    the record if it committed, else 503: the client retries with the same key and is charged once."""
+    record_key = keys.idempotency(scope, idem_key)
+    for attempt in range(attempts):
+        now = clock.now()
+        found = db.batch_get([*read_keys, record_key])
+        # Checked before anything is answered, a stored result included: a caller who is no longer
+        # admitted (logged out, unbound till) learns nothing.
+        if admitted is not None:
+            admitted(found, now)
+        first = replay(found.get(record_key), request)
+        if first is not None:
+            return result_type(**first)
+        planned = plan(found, now)
+        record = item(scope, idem_key, request=request, result=planned.result.model_dump(), now=now)
+        try:
+            planned.write(record)
+        except AlreadyRecorded:
+            return _stored(db, record_key, request, result_type)
+        except Refused as refused:
+            if isinstance(refused, Contended):
+                time.sleep(0.02 * (attempt + 1))
+            continue
+        except (BotoCoreError, ClientError) as error:
+            logger.warning("idempotent write uncertain", extra={"error": type(error).__name__})
+            stored = db.get(record_key)
+            if stored is not None:
+                return result_type(**(replay(stored, request) or {}))
+            if not is_transient(error):
+                raise classify(error) from error  # refused outright (validation): a bug, 500 and alarm
+            raise AwsBusy("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
+        return planned.result
+    raise exhausted()
+
+
+def _stored(db: Dynamo, record_key: Key, request: dict[str, Any], result_type: type[Result]) -> Result:
+    first = replay(db.get(record_key), request)
+    if first is None:
+        raise ServiceUnavailable()
+    return result_type(**first)

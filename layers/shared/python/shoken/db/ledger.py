@@ -44,15 +44,24 @@ class AlreadyCancelled(ShokenError):
     message = "この取引は既に取り消されています。"
 
 
+class Refused(Exception):
+    """A condition of a money transaction failed: something the caller read has changed since; it reads
+    again (and its next plan names the reason precisely, or goes through)."""
+
+
 class AlreadyDone(Exception):
     """The change was made before (a re-run of an idempotent job); nothing to do."""
 
 
-class NotAdmitted(Exception):
+class AlreadyRecorded(Exception):
+    """The request's idempotency record exists: the change was made before; its stored result is replayed."""
+
+
+class NotAdmitted(Refused):
     """The caller's session, terminal or store changed between the read and the write; read again."""
 
 
-class NumberTaken(Exception):
+class NumberTaken(Refused):
     """The random transaction number exists already; the caller draws another."""
 
 
@@ -135,7 +144,7 @@ def charge(
     refusals: list[Refusal] = [(0, WalletSuspended), (1, PurchaseLimitExceeded), (2, NumberTaken)]
     if idempotency is not None:
         actions.append(_put_new(db, idempotency))
-        refusals.insert(0, (3, AlreadyDone))
+        refusals.insert(0, (3, AlreadyRecorded))
     actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
@@ -241,16 +250,57 @@ def find_wallet(db: Dynamo, wallet_id: str) -> Item:
 
 
 # --- payments ------------------------------------------------------------------------------------------
-class PaymentRefused(Exception):
-    """The transaction was cancelled; `position` names the action whose condition failed (or None)."""
-
-    def __init__(self, position: int | None, conflict: bool) -> None:
-        self.position = position
-        self.conflict = conflict
-        super().__init__(f"payment refused at {position}")
+class TokenUsed(Refused):
+    """The QR token or the MPM request was used, or lapsed, between the read and the write."""
 
 
-def debit_action(db: Dynamo, wallet_id: str, taken: dict[str, int], now: datetime) -> dict[str, Any]:
+class BucketMoved(Refused):
+    """A debited bucket no longer holds what it gives, or the wallet was suspended, since the read."""
+
+
+class Contended(Refused):
+    """Cancelled by a concurrent transaction or throttled; back off a little before reading again."""
+
+
+@dataclass(frozen=True)
+class QrTokenUse:
+    """CPM: the citizen's one-time QR token, used once and before it lapses, for the wallet it names."""
+
+    key: Key
+    wallet_id: str
+
+
+@dataclass(frozen=True)
+class MpmRequestUse:
+    """MPM: the store's open payment request, paid once and before it lapses, by this citizen."""
+
+    key: Key
+    paid_by: str
+
+
+Authorization = QrTokenUse | MpmRequestUse
+
+
+def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """The authorization's action: marks it used and keeps the wallet's view of the payment on it."""
+    expr = Expr()
+    if isinstance(what, QrTokenUse):
+        condition = (
+            f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('used_at')}) AND "
+            f"{expr.n('valid_until_epoch')} > {expr.v(epoch(now))} AND "
+            f"{expr.n('wallet_id')} = {expr.v(what.wallet_id)}"
+        )
+        update = f"SET {expr.n('used_at')} = {expr.v(iso(now))}, {expr.n('payment')} = {expr.v(receipt)}"
+    else:
+        condition = f"{expr.n('state')} = {expr.v('open')} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
+        update = (
+            f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('payment')} = {expr.v(receipt)}, "
+            f"{expr.n('paid_by')} = {expr.v(what.paid_by)}"
+        )
+    return db.tx_update(what.key, update, expr, condition=condition)
+
+
+def _debit(db: Dynamo, wallet_id: str, taken: dict[str, int], now: datetime) -> dict[str, Any]:
     """Take `taken` from the wallet's buckets; every bucket must still hold what it gives."""
     expr = Expr()
     sets = [
@@ -264,7 +314,7 @@ def debit_action(db: Dynamo, wallet_id: str, taken: dict[str, int], now: datetim
     )
 
 
-def credit_action(db: Dynamo, wallet_id: str, given: dict[str, int], now: datetime) -> dict[str, Any]:
+def _credit(db: Dynamo, wallet_id: str, given: dict[str, int], now: datetime) -> dict[str, Any]:
     """Put back exactly `given`, bucket by bucket (buckets are never removed while they can be credited)."""
     expr = Expr()
     sets = [
@@ -274,10 +324,6 @@ def credit_action(db: Dynamo, wallet_id: str, given: dict[str, int], now: dateti
     sets.append(f"{expr.n('updated_at')} = {expr.v(iso(now))}")
     present = [f"attribute_exists({expr.path('buckets', bid)})" for bid in given]
     return db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(present))
-
-
-def put_new_action(db: Dynamo, record: Item) -> dict[str, Any]:
-    return _put_new(db, record)
 
 
 @dataclass(frozen=True)
@@ -318,30 +364,39 @@ def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[di
 def pay(
     db: Dynamo,
     *,
-    authorization: dict[str, Any],
+    authorization: Authorization,
+    receipt: dict[str, Any],
     wallet_id: str,
     taken: dict[str, int],
     txn: Item,
     idempotency: Item,
     still: StillAdmitted,
-    token: str,
+    request_token: str,
     now: datetime,
 ) -> None:
-    """The payment's single write: [authorization (QR token or MPM request), wallet debit, transaction,
-    idempotency record, session / terminal / store checks]. Refusals are reported by position for the
-    caller to name precisely (positions 4 and up: the caller is no longer admitted; read again)."""
+    """The payment's single write: the authorization used (with the wallet's `receipt` kept on it), the
+    wallet debited, the transaction and the idempotency record new, the caller still admitted.
+
+    Raises AlreadyRecorded (replay the stored result), or a Refused the caller reads again on:
+    TokenUsed, BucketMoved, NumberTaken, NotAdmitted, Contended."""
+    checks = admission_checks(db, still, now)
     actions = [
-        authorization,
-        debit_action(db, wallet_id, taken, now),
+        _authorize(db, authorization, receipt, now),
+        _debit(db, wallet_id, taken, now),
         _put_new(db, txn),
         _put_new(db, idempotency),
-        *admission_checks(db, still, now),
+        *checks,
     ]
+    refusals: list[Refusal] = [(3, AlreadyRecorded), (0, TokenUsed), (1, BucketMoved), (2, NumberTaken)]
+    refusals += [(4 + i, NotAdmitted) for i in range(len(checks))]
     try:
-        db.transact(actions, token=token)
+        # DynamoDB's own idempotency covers botocore's retries of this very call (same request token).
+        db.transact(actions, token=request_token)
     except TransactionFailed as failed:
-        position = next((i for i in range(len(actions)) if failed.failed_at(i)), None)
-        raise PaymentRefused(position, failed.conflict) from failed
+        for position, refusal in refusals:
+            if failed.failed_at(position):
+                raise refusal() from failed
+        raise (Contended() if failed.conflict else Refused()) from failed
 
 
 def cancel_payment(
@@ -368,7 +423,7 @@ def cancel_payment(
     )
     actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if credit:
-        actions.append(credit_action(db, str(payment["wallet_id"]), credit, now))
+        actions.append(_credit(db, str(payment["wallet_id"]), credit, now))
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
