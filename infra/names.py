@@ -153,9 +153,19 @@ EXPIRY_SCHEDULE_INPUT = {"job": "expire"}
 # expired QR) are everyday events: they appear on the dashboard, by reason, without an alarm.
 PAYMENT_FAILURE_ALARMS: dict[str, int] = {
     "internal_error": 1,
-    "service_unavailable": 1,
+    "service_unavailable": 10,
     "conflict": 20,
 }
+# How many 5-minute periods in a row a failure must hold before it pages (docs/deploy.md, Monitoring).
+# A 500 is a bug or a misconfiguration that no retry mends: the first one pages. A 503 is AWS
+# throttling or a time-out that the till retries (Retry-After) and usually wins: it pages when it
+# lasts 15 minutes, as a share of the payments function's requests (SERVICE_UNAVAILABLE_PERCENT,
+# from SERVICE_UNAVAILABLE_MIN_REQUESTS requests; below that, PAYMENT_FAILURE_ALARMS' count).
+PAYMENT_FAILURE_PERIODS: dict[str, int] = {"internal_error": 1, "service_unavailable": 3, "conflict": 3}
+SERVICE_UNAVAILABLE_PERCENT = 2
+SERVICE_UNAVAILABLE_MIN_REQUESTS = 200
+# The API's 5xx (503s included) must hold for 2 periods in a row at API_5XX_THRESHOLD.
+API_5XX_PERIODS = 2
 
 
 # us-east-1 alarms (per 5 minutes): requests WAF blocked, and CloudFront's 5xx share of requests

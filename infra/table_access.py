@@ -58,6 +58,7 @@ IDEMPOTENCY = _kind(keys.idempotency("-", "-"))
 SEQUENCE = _kind(keys.sequence("-"))
 JOB = _kind(keys.job("-"))
 GRANT = _kind(keys.grant_mark("-", "-"))
+OPEN_JOB = _kind(keys.open_job("-"))
 AGGREGATE_MARK = _kind(keys.aggregate_mark("-"))
 TOTALS = _kind(totals.day_pk("-", "-"))
 AUDIT = _kind(audit.committee_partition("-", "-"))
@@ -155,6 +156,9 @@ KINDS: tuple[Kind, ...] = (
     Kind(IDEMPOTENCY, write=_fns(ADMIN, PAYMENTS, WALLET_FN)),
     Kind(SEQUENCE, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(JOB, write=_fns(ADMIN, HISTORY, WORKERS_JOBS, WORKERS_SCHEDULE)),
+    # Open-job markers: written with each job; the schedule lists them to resume stalled jobs and
+    # deletes the marker of a finished one.
+    Kind(OPEN_JOB, write=_fns(ADMIN, HISTORY, WORKERS_SCHEDULE)),
     Kind(GRANT, write=_fns(WORKERS_JOBS)),
     # The schedule function also rebuilds report totals on request (workers/totals.py rebuild).
     Kind(AGGREGATE_MARK, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE)),
@@ -217,7 +221,8 @@ class Actions:
 
 ACTIONS: dict[str, Actions] = {
     AUTH: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE), ("list1",)),
-    # A payout run reads the committee's day partitions and writes its payee lines in batches.
+    # A payout run reads the committee's day partitions (each day's shards) and writes its payee lines
+    # in batches.
     ADMIN: Actions(
         (GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "by_wallet", "list1", "list2")
     ),
@@ -227,6 +232,7 @@ ACTIONS: dict[str, Actions] = {
     # the store in its transaction, as the till's payment does (payment.py, ledger.admission_checks).
     # 申込 (sale engineer): applying checks the eligibility in its transaction; withdrawing deletes.
     WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE, DELETE), ("by_wallet", "list1")),
+    # History merges a committee day's by_committee shards, querying them in parallel (one Query each).
     HISTORY: Actions(
         (GET, BATCH_GET, QUERY),
         (PUT,),
@@ -238,7 +244,7 @@ ACTIONS: dict[str, Actions] = {
     WORKERS_JOBS: Actions(
         (GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "by_wallet", "list1", "list2")
     ),
-    # Queues lapse jobs; rebuilding totals reads a day's transactions and replays them.
+    # Queues lapse jobs; rebuilding totals reads a day's transactions (all its shards) and replays them.
     WORKERS_SCHEDULE: Actions((GET, QUERY), (PUT, UPDATE, DELETE), ("by_committee", "list1")),
 }
 

@@ -29,9 +29,23 @@ import boto3
 # Bump when items change shape in a way the table definition does not show (a renamed attribute, a new
 # key format). Add MIGRATIONS[previous version] to rewrite old items (DynamoDB JSON in, out, or None to
 # drop one); without one, the next `make run` reseeds.
-DATA_VERSION = 1
+DATA_VERSION = 2
 Migration = Callable[[dict[str, Any]], dict[str, Any] | None]
-MIGRATIONS: dict[int, Migration] = {}
+
+
+def shard_committee_history(item: dict[str, Any]) -> dict[str, Any] | None:
+    """1 → 2: a transaction's `hist_committee` `ACQ#<committee>#<day>` gains its shard (issue 13.8)."""
+    from shoken.db import keys
+
+    value = item.get("hist_committee", {}).get("S")
+    number = item.get("number", {}).get("S")
+    if value is None or number is None or value.count("#") != 2:
+        return item
+    _, committee_id, day = value.split("#")
+    return {**item, "hist_committee": {"S": keys.committee_history(committee_id, day, keys.history_shard(number))}}
+
+
+MIGRATIONS: dict[int, Migration] = {1: shard_committee_history}
 STAMP = "version.json"
 # What `make reset` forgets and a reseed sets aside; session.key stays.
 DATA_FILES = ("table.jsonl", "objects.json", "demo-logins.json", "mail.jsonl", STAMP)

@@ -28,10 +28,10 @@ from admin.payout_schemas import (
 )
 from shoken import api, bank, zengin
 from shoken.clock import JST, iso, jst_date
-from shoken.db import committees, keys, programmes
+from shoken.db import committees, keys, programmes, transactions
 from shoken.db import payout_accounts as accounts
 from shoken.db import payouts as store
-from shoken.db.dynamo import Expr, Item
+from shoken.db.dynamo import Item
 from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from shoken.money import VoucherType
 from shoken.payout_calendar import (
@@ -242,14 +242,10 @@ def put_calendar(rt: Runtime, caller: Principal, programme_id: str, body: Calend
 
 # --- computing a run --------------------------------------------------------------------------------
 def _day_transactions(rt: Runtime, committee_id: str, day: date) -> list[Item]:
-    expr = Expr()
+    counted = list(COUNTED)
     return list(
-        rt.db.query_all(
-            index="by_committee",
-            pk_name="hist_committee",
-            pk=f"ACQ#{committee_id}#{day.isoformat()}",
-            filter_expr=expr.one_of("txn_type", list(COUNTED)),
-            expr=expr,
+        transactions.of_committee_day(
+            rt.db, committee_id, day.isoformat(), where=lambda expr: expr.one_of("txn_type", counted)
         )
     )
 

@@ -26,6 +26,15 @@ from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
 
+class ChargeLapsed(ShokenError):
+    """チャージ取消 of value whose usage period has ended (lapsed, or lapsing tonight): nothing is left
+    to take back, and saying "already spent" would be wrong."""
+
+    status = 409
+    code = "charge_lapsed"
+    message = "このチャージの利用期限が過ぎ、残額は失効しているため、取り消せません。"
+
+
 class OutsideSalePeriod(ShokenError):
     status = 409
     code = "outside_sale_period"
@@ -248,6 +257,18 @@ def _audit(action: str, scoped: Item, number: str, **facts: Any) -> Item:
     )
 
 
+def _refuse_if_lapsed(rt: Runtime, charge_txn: Item, today: str) -> None:
+    """ChargeLapsed when a bucket of the charge has left the wallet (the lapse job removes expired
+    buckets; a charge cancel is the only other remover, and its status says so) or is past its last
+    day. A partly spent charge whose value is all still valid is charge_already_spent."""
+    wallet = wallets.get(rt.db, str(charge_txn["wallet_id"]), consistent=True) or {}
+    held = {b.bucket_id: b for b in money.buckets_of(wallet)}
+    for bucket_id in charge_txn["buckets"]:
+        bucket = held.get(str(bucket_id))
+        if bucket is None or bucket.expires_on < today:
+            raise ChargeLapsed()
+
+
 def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
     _require(caller)
     charge_txn = transactions.get(rt.db, number, consistent=True)
@@ -262,6 +283,7 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
     committee = rt.db.get(keys.committee(str(charge_txn["committee_id"])))
     assert committee is not None
     now = rt.clock.now()
+    _refuse_if_lapsed(rt, charge_txn, jst_date(now))
     for _ in range(3):
         cancel_number = ids.transaction_number(now)
         cancel_txn = transactions.item(
@@ -287,6 +309,9 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now)
         except ledger.NumberTaken:
             continue
+        except ledger.ChargeAlreadySpent:
+            _refuse_if_lapsed(rt, charge_txn, jst_date(now))  # a lapse that ran since the first look
+            raise
         except ledger.Refused as refused:
             raise Conflict() from refused  # something else changed the charge since it was read
         return Cancelled(number=number, cancel_number=cancel_number, message="チャージを取り消しました。")

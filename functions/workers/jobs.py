@@ -48,6 +48,8 @@ def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:
     job = job_items.get(rt.db, str(new["job_id"]))  # strongly consistent: the stream image may be stale
     if job is None or job.get("state") in ("done", "failed") or int(job.get("lap", 0)) != int(new.get("lap", 0)):
         return
+    if not job_items.claim_lap(rt.db, str(job["job_id"]), int(job.get("lap", 0)), rt.clock.now()):
+        return  # a duplicate delivery of a lap another worker holds, or the schedule moved the job on
     try:
         runner(rt, job, lambda: time.monotonic() > deadline)
     except Exception as error:

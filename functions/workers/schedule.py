@@ -4,6 +4,7 @@ Queues a lapse job for each programme whose usage period has ended and that has 
 expiry-reminder job (失効お知らせメール) for each programme whose end is a reminder day away, and a
 deletion job for each programme whose residents' personal data is past its retention (issue 23.3).
 Job ids are derived from the programme and the day, so running the schedule again queues nothing new.
+It first gives a new lap to any job whose lap died (claimed and its lease passed, shoken.db.jobs).
 """
 
 from __future__ import annotations
@@ -106,6 +107,23 @@ def queue_retention(rt: Runtime, today: str) -> list[str]:
     return queued
 
 
+def resume_stalled(rt: Runtime) -> list[str]:
+    """Jobs whose lap died (claimed, lease passed) or whose message was lost get a new lap; finished
+    jobs leave the open list. A resumed lap starts from the job's checkpoint, and every runner is
+    safe to run again (grant marks, lapse conditions, reminder marks, export parts by lap)."""
+    now = rt.clock.now()
+    resumed = []
+    for job_id in jobs.open_jobs(rt.db):
+        job = jobs.get(rt.db, job_id)
+        if job is None or job.get("state") not in jobs.UNFINISHED:
+            jobs.forget_open(rt.db, job_id)
+            continue
+        if jobs.resume_if_stalled(rt.db, job, now):
+            logger.warning("stalled job resumed", extra={"job_id": job_id, "job_kind": job.get("job_kind")})
+            resumed.append(job_id)
+    return resumed
+
+
 REBUILD_TOTALS = "rebuild_totals"
 
 
@@ -131,10 +149,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if event.get("job") == REBUILD_TOTALS:
         return rebuild_totals(rt, event)
     today = str(event.get("date") or jst_date(rt.clock.now()))
+    resumed = resume_stalled(rt)  # before queuing: today's new jobs are not stalled
+    if resumed:
+        logger.warning("stalled jobs resumed", extra={"count": len(resumed)})
     queued = queue_lapses(rt, today)
     logger.info("lapse jobs queued", extra={"count": len(queued), "date": today})
     reminders = queue_reminders(rt, today)
     logger.info("reminder jobs queued", extra={"count": len(reminders), "date": today})
     deletions = queue_retention(rt, today)
     logger.info("personal data deletion jobs queued", extra={"count": len(deletions), "date": today})
-    return {"date": today, "queued": queued, "reminders": reminders, "retention": deletions}
+    return {"date": today, "queued": queued, "reminders": reminders, "retention": deletions, "resumed": resumed}

@@ -106,12 +106,7 @@ def rebuild(rt: Runtime, committee_id: str, first: str, last: str) -> Rebuilt:
     check_range(first, last, jst_date(rt.clock.now()))
     replay: list[Item] = []
     for day in _days(first, last):
-        partition = transactions.committee_day_partition(committee_id, day)
-        replay += [
-            t
-            for t in rt.db.query_all(index="by_committee", pk_name="hist_committee", pk=partition)
-            if t.get("kind") == "txn"
-        ]
+        replay += [t for t in transactions.of_committee_day(rt.db, committee_id, day) if t.get("kind") == "txn"]
     programme_ids = {str(p["programme_id"]) for p in programmes.list_for_committee(rt.db, committee_id)}
     for txn in replay:
         programme_ids |= {str(info[2]) for info in (txn.get("bucket_info") or {}).values()}

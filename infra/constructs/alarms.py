@@ -44,8 +44,10 @@ def add_alarm(
     metric: cloudwatch.IMetric,
     threshold: float,
     description: str,
+    periods: int = 1,
 ) -> cloudwatch.Alarm:
-    """At or above `threshold` in one period; missing data is fine (a quiet night is not an outage)."""
+    """At or above `threshold` in `periods` periods in a row (a sustained rate, not one blip); missing
+    data is fine (a quiet night is not an outage)."""
     alarm = cloudwatch.Alarm(
         scope,
         f"Alarm-{name}",
@@ -53,7 +55,8 @@ def add_alarm(
         alarm_description=description,
         metric=metric,
         threshold=threshold,
-        evaluation_periods=1,
+        evaluation_periods=periods,
+        datapoints_to_alarm=periods,
         comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
     )

@@ -82,7 +82,13 @@ class Monitoring(Construct):
         errors_5xx = http_api.metric_server_error(period=PERIOD, statistic="Sum")
         errors_4xx = http_api.metric_client_error(period=PERIOD, statistic="Sum")
         requests = http_api.metric_count(period=PERIOD, statistic="Sum")
-        self._alarm("api-5xx", errors_5xx, API_5XX_THRESHOLD, "API answered with server errors")
+        self._alarm(
+            "api-5xx",
+            errors_5xx,
+            API_5XX_THRESHOLD,
+            "API answered with server errors for 10 minutes",
+            periods=names.API_5XX_PERIODS,
+        )
         # HTTP APIs report throttling (429) as a client error, so this rate covers both.
         self._alarm(
             "api-4xx-rate",
@@ -122,7 +128,30 @@ class Monitoring(Construct):
                 period=PERIOD,
             )
             self.payment_failures[code] = metric
-            self._alarm(f"payments-failure-{code.replace('_', '-')}", metric, threshold, f"payments failing: {code}")
+            periods = names.PAYMENT_FAILURE_PERIODS[code]
+            watched: cloudwatch.IMetric = metric
+            limit: float = threshold
+            if code == "service_unavailable" and "payments" in functions:
+                # A share of the payments function's requests once there are enough of them, else the count.
+                requests = functions["payments"].function.metric_invocations(period=PERIOD, statistic="Sum")
+                least = names.SERVICE_UNAVAILABLE_MIN_REQUESTS
+                share = names.SERVICE_UNAVAILABLE_PERCENT
+                watched = cloudwatch.MathExpression(
+                    expression=(
+                        f"IF(requests >= {least}, 100 * errors / requests, IF(errors >= {threshold}, {share}, 0))"
+                    ),
+                    using_metrics={"errors": metric, "requests": requests},
+                    label="503 % of payment requests",
+                    period=PERIOD,
+                )
+                limit = share
+            self._alarm(
+                f"payments-failure-{code.replace('_', '-')}",
+                watched,
+                limit,
+                f"payments failing: {code}" + (f" for {periods * 5} minutes" if periods > 1 else ""),
+                periods=periods,
+            )
 
         if stream_function is not None:
             iterator_age = cloudwatch.Metric(
@@ -260,7 +289,9 @@ class Monitoring(Construct):
             ],
         )
 
-    def _alarm(self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str) -> cloudwatch.Alarm:
+    def _alarm(
+        self, name: str, metric: cloudwatch.IMetric, threshold: float, description: str, *, periods: int = 1
+    ) -> cloudwatch.Alarm:
         alarm = add_alarm(
             self,
             self.topic,
@@ -269,6 +300,7 @@ class Monitoring(Construct):
             metric=metric,
             threshold=threshold,
             description=description,
+            periods=periods,
         )
         self.alarms.append(alarm)
         return alarm

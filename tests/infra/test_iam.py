@@ -88,8 +88,9 @@ def test_payments_touches_only_the_table_and_the_signing_key(synth: Synth, stage
 @pytest.mark.parametrize("stage", STAGES)
 def test_history_writes_only_jobs_audit_entries_and_read_marks(synth: Synth, stage: str) -> None:
     expected_keys = sorted(f"{prefix}*" for prefix in table_access.ACCESS["history"].write_prefixes)
-    # Besides export jobs and audit entries, only a store's own お知らせ read-marks (merchant app).
-    assert expected_keys == ["AUDIT#*", "JOB#*", "NOTICEREAD#*"]
+    # Besides export jobs (and their open-job markers) and audit entries, only a store's own お知らせ
+    # read-marks (merchant app).
+    assert expected_keys == ["AUDIT#*", "JOB#*", "JOBOPEN#*", "NOTICEREAD#*"]
     conditioned_writes = 0
     for action, statement in allowed(synth, stage, "history"):
         if not any(fnmatchcase(write.lower(), action.lower()) for write in DYNAMODB_WRITES):

@@ -39,9 +39,30 @@ def test_payment_failures_by_reason_from_the_emf_metrics(synth: Synth, stage: st
     service = names.service_name(config.city, config.stage, "payments")
     for code in names.PAYMENT_FAILURE_ALARMS:
         alarm = found[f"{config.prefix}-payments-failure-{code.replace('_', '-')}"]
-        assert alarm["Namespace"] == "shoken"
-        assert alarm["MetricName"] == f"error_{code}"
-        assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+        stats = [m["MetricStat"]["Metric"] for m in alarm.get("Metrics", []) if "MetricStat" in m]
+        metric = next((m for m in stats if m.get("Namespace") == "shoken"), alarm)
+        assert metric["Namespace"] == "shoken"
+        assert metric["MetricName"] == f"error_{code}"
+        assert metric["Dimensions"] == [{"Name": "service", "Value": service}]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_503s_page_only_when_sustained_and_500s_at_once(synth: Synth, stage: str) -> None:
+    prefix = synth.deployments[stage].config.prefix
+    found = alarms(synth, stage)
+    # A 503 (throttling, a time-out; the till retries) pages on a share of requests held 15 minutes
+    busy = found[f"{prefix}-payments-failure-service-unavailable"]
+    assert (busy["EvaluationPeriods"], busy["DatapointsToAlarm"]) == (3, 3)
+    assert busy["Threshold"] == names.SERVICE_UNAVAILABLE_PERCENT
+    expression = next(m["Expression"] for m in busy["Metrics"] if "Expression" in m)
+    assert "100 * errors / requests" in expression
+    used = {m["MetricStat"]["Metric"]["MetricName"] for m in busy["Metrics"] if "MetricStat" in m}
+    assert used == {"error_service_unavailable", "Invocations"}
+    # The API's 5xx count (503s included) must hold 2 periods; a 500 in payments pages at once
+    api = found[f"{prefix}-api-5xx"]
+    assert (api["EvaluationPeriods"], api["DatapointsToAlarm"]) == (names.API_5XX_PERIODS, names.API_5XX_PERIODS)
+    broken = found[f"{prefix}-payments-failure-internal-error"]
+    assert (broken["Threshold"], broken["EvaluationPeriods"]) == (1, 1)
 
 
 @pytest.mark.parametrize("stage", STAGES)

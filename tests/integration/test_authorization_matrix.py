@@ -336,12 +336,19 @@ def path_params(route: Route) -> list[str]:
 def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix: Matrix) -> None:
     checked = 0
     problems: list[str] = []
+
+    def answered(label: str, reply: Any) -> Any:
+        """Every call of the matrix: a 5xx is a failure whatever the role or scope (a clear 4xx, never 500)."""
+        if reply.status >= 500:
+            problems.append(f"{label} → {reply.status} {reply.code}")
+        return reply
+
     # Signing out ends the sessions the other routes need: it goes last.
     for route in sorted(routes.ROUTES, key=lambda r: r.path == "/api/auth/logout"):
         names = path_params(route)
         missing = [n for n in names if n not in matrix.objects and f"{route.key}:{n}" not in matrix.objects]
         assert not missing, f"{route.key}: add an own/other object for {missing} to this test"
-        anonymous = call(Client("admin"), route, dict.fromkeys(names, "x"))
+        anonymous = answered(f"{route.key} anonymous", call(Client("admin"), route, dict.fromkeys(names, "x")))
         if route.gate is not Gate.PUBLIC and anonymous.status not in (401, 403):
             problems.append(f"{route.key} anonymous → {anonymous.status}")
         checked += 1
@@ -350,7 +357,7 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
         for role, client in matrix.clients.items():
             allowed = Role(role) in route.roles
             if not names:
-                reply = call(client, route, {})
+                reply = answered(f"{route.key} as {role}", call(client, route, {}))
                 ok = reply.status not in (401, 403) if allowed else reply.status == 403
                 checked += 1
                 if not ok:
@@ -360,8 +367,12 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
                     checked += 1
                 continue
             own, other = zip(*(matrix.pair(route, n, role) for n in names), strict=True)
-            outside = call(client, route, dict(zip(names, other, strict=True)))
-            inside = call(client, route, dict(zip(names, own, strict=True)))
+            outside = answered(
+                f"{route.key} as {role}, other scope", call(client, route, dict(zip(names, other, strict=True)))
+            )
+            inside = answered(
+                f"{route.key} as {role}, own scope", call(client, route, dict(zip(names, own, strict=True)))
+            )
             checked += 2
             if not allowed:
                 if outside.status != 403 or inside.status != 403:
@@ -370,7 +381,10 @@ def test_every_route_admits_exactly_its_roles_and_keeps_objects_in_scope(matrix:
             if role != "system_admin" and outside.status != 404:  # the system admin's scope has no outside
                 problems.append(f"{route.key} as {role}: other scope → {outside.status} {outside.code}")
             if role != "system_admin":
-                foreign = call(client, route, {n: matrix.elsewhere(route, n) for n in names})
+                foreign = answered(
+                    f"{route.key} as {role}, other committee",
+                    call(client, route, {n: matrix.elsewhere(route, n) for n in names}),
+                )
                 checked += 1
                 if foreign.status != 404:
                     problems.append(f"{route.key} as {role}: other committee → {foreign.status} {foreign.code}")

@@ -292,7 +292,7 @@ def test_settlement_and_unused_balance_agree_with_the_transactions(
     stream.drain()
 
     committee = console_login("ena-0001")
-    every = list(rt.db.query_all(index="by_committee", pk_name="hist_committee", pk="ACQ#1#2026-11-29"))
+    every = list(transactions.of_committee_day(rt.db, "1", "2026-11-29"))
     settlement = committee.get("/api/reports/settlement?date_from=2026-11-29&date_to=2026-11-29").json["rows"]
     for row in settlement:
         mine = [t for t in every if t.get("store_id") == row["store_id"]]

@@ -11,6 +11,7 @@ import boto3
 import pytest
 
 from local import snapshot
+from shoken.db import keys, transactions
 from shoken.runtime import Runtime
 
 EXPORTS = "shoken-local-exports"  # local/stack.py
@@ -165,3 +166,33 @@ def test_requests_go_on_while_a_save_is_being_written(
         release.set()
         saver.join(30)
     assert len(saved_items(tmp_path)) == 5
+
+
+def test_local_data_of_version_1_moves_each_transaction_to_its_committee_shard(rt: Runtime, tmp_path: Path) -> None:
+    # Given a version-1 dump with a transaction in the unsharded committee day and another item
+    state = tmp_path / "state"
+    state.mkdir()
+    number = "261129000000000042"
+    lines = [
+        {
+            "PK": {"S": f"TXN#{number}"},
+            "SK": {"S": "TXN"},
+            "number": {"S": number},
+            "hist_sk": {"S": f"2026-11-29T01:00:00.000000Z#{number}"},
+            "hist_committee": {"S": "ACQ#1#2026-11-29"},
+        },
+        {"PK": {"S": "ACQ#1"}, "SK": {"S": "ACQ"}, "name": {"S": "委員会"}},
+    ]
+    (state / "table.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    # When it is restored with the migrations from version 1
+    plan = snapshot.plan(
+        saved(tmp_path / "v1", {**snapshot.shape(rt.config.table_name), "data_version": 1}),
+        snapshot.shape(rt.config.table_name),
+    )
+    assert plan.action == "migrate"
+    assert snapshot.restore(state, rt.config.table_name, plan.migrations) == 2
+    # Then the transaction sits in its shard of that day, which the sharded readers query
+    dynamodb: Any = boto3.client("dynamodb")
+    moved = dynamodb.get_item(TableName=rt.config.table_name, Key={"PK": {"S": f"TXN#{number}"}, "SK": {"S": "TXN"}})
+    assert moved["Item"]["hist_committee"]["S"] == keys.committee_history("1", "2026-11-29", keys.history_shard(number))
+    assert [t["number"] for t in transactions.of_committee_day(rt.db, "1", "2026-11-29")] == [number]

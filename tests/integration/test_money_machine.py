@@ -279,7 +279,11 @@ class Money(RuleBasedStateMachine):
         charge = data.draw(st.sampled_from([c for c in self.charges if c.get("status") != "cancelled"]))
         reply = self.admin.post(f"/api/admin/charges/{charge['number']}/cancel")
         wallet = self.model[charge["wallet_id"]]
-        untouched = all(b in wallet and wallet[b].balance == wallet[b].initial for b in charge["buckets"])
+        lapsed = any(b not in wallet or wallet[b].expires_on < self.today for b in charge["buckets"])
+        if lapsed:  # the value's usage period is over: nothing to take back, and not "spent"
+            assert reply.status == 409 and reply.code == "charge_lapsed", reply
+            return
+        untouched = all(wallet[b].balance == wallet[b].initial for b in charge["buckets"])
         if not untouched:
             assert reply.status == 409 and reply.code == "charge_already_spent", reply
             return

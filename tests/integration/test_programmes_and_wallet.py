@@ -264,3 +264,44 @@ def test_unknown_people_are_named_as_unknown_not_as_granted_or_charged(
         unknown.status == 404
         and "このメールアドレスで登録されたアプリユーザはいません" in unknown.json["error"]["message"]
     )
+
+
+def test_charge_cancel_after_the_value_lapsed_says_it_expired(
+    committee: Client, programme: dict[str, Any], rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shoken.db.dynamo import Dynamo
+
+    citizen = wallet_login("hanako@example.jp")
+    wallet_id = citizen.get("/api/auth/me").json["user_id"]
+    # Given a charge whose usage period ended yesterday (the lapse job has not run yet)
+    first = charge(committee, programme, "key-5000000000000001", wallet_id=wallet_id).json
+    record = transactions.get(rt.db, first["number"])
+    assert record is not None
+    for bucket_id in record["buckets"]:
+        expr = Expr()
+        rt.db.update(
+            keys.wallet(wallet_id),
+            f"SET {expr.path('buckets', bucket_id, 'expires_on')} = {expr.v('2026-11-28')}",
+            expr,
+        )
+    # When it is cancelled, Then the answer says the value has expired, not that it was spent
+    refused = committee.post(f"/api/admin/charges/{first['number']}/cancel")
+    assert (refused.status, refused.code) == (409, "charge_lapsed"), refused
+    assert "失効" in refused.json["error"]["message"]
+
+    # Given another charge, whose buckets the lapse job removes between the cancel's check and its write
+    second = charge(committee, programme, "key-5000000000000002", wallet_id=wallet_id).json
+    taken = list((transactions.get(rt.db, second["number"]) or {})["buckets"])
+    real = Dynamo.transact
+
+    def lapse_first(self: Dynamo, actions: list[dict[str, Any]], **kw: Any) -> None:
+        if any(a.get("Update", {}).get("Key", {}).get("PK") == {"S": f"WALLET#{wallet_id}"} for a in actions):
+            expr = Expr()
+            rt.db.update(keys.wallet(wallet_id), "REMOVE " + ", ".join(expr.path("buckets", b) for b in taken), expr)
+        real(self, actions, **kw)
+
+    monkeypatch.setattr(Dynamo, "transact", lapse_first)
+    raced = committee.post(f"/api/admin/charges/{second['number']}/cancel")
+    assert (raced.status, raced.code) == (409, "charge_lapsed"), raced
+    kept = transactions.get(rt.db, second["number"])
+    assert kept is not None and kept["status"] == "done"  # nothing half-written

@@ -13,6 +13,7 @@ import openpyxl
 
 from local.streams import Stream
 from shoken.clock import jst_date
+from shoken.db import transactions
 from shoken.db.dynamo import Item
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, Shop, console_login, key
@@ -149,9 +150,7 @@ def test_every_grouping_counts_the_payments_and_cancels_it_shows(shop: Shop, str
     stream.drain()
     day = jst_date(rt.clock.now())
     every = [
-        t
-        for t in rt.db.query_all(index="by_committee", pk_name="hist_committee", pk=f"ACQ#1#{day}")
-        if t["txn_type"] in ("payment", "payment_cancel")
+        t for t in transactions.of_committee_day(rt.db, "1", day) if t["txn_type"] in ("payment", "payment_cancel")
     ]
     assert len(every) == 5
     committee = console_login("ena-0001")

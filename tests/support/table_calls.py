@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from botocore.client import BaseClient
 
 from infra import table_access
+from shoken.db.dynamo import Dynamo
 from shoken.table import PARTITION_KEY
 
 FUNCTIONS_DIR = str(Path(__file__).resolve().parents[2] / "functions") + os.sep
@@ -104,7 +106,7 @@ class Recorder:
     seen: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
 
     def record(self, operation: str, params: dict[str, Any]) -> None:
-        function = function_of_stack()
+        function = function_of_stack() or ACTING.get()
         if function is None:
             return
         access = table_access.ACCESS[function]
@@ -131,6 +133,7 @@ class Recorder:
 
 
 RECORDER = Recorder()
+ACTING: ContextVar[str | None] = ContextVar("table_calls_acting", default=None)
 _installed = False
 
 
@@ -147,4 +150,17 @@ def install() -> None:
         return original(self, operation_name, api_params)
 
     BaseClient._make_api_call = recording  # type: ignore[method-assign]
+
+    # Dynamo.query_many runs its queries on pool threads, whose stacks do not reach functions/: the
+    # function is taken from the caller's stack and travels with the context each query runs in.
+    original_many = Dynamo.query_many
+
+    def attributed(self: Dynamo, requests: Any) -> Any:
+        token = ACTING.set(function_of_stack())
+        try:
+            return original_many(self, requests)
+        finally:
+            ACTING.reset(token)
+
+    Dynamo.query_many = attributed  # type: ignore[method-assign]
     _installed = True

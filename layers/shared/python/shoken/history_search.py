@@ -18,7 +18,7 @@ from typing import Any
 
 from shoken import ids
 from shoken.clock import JST, iso, parse_iso
-from shoken.db import committees, companies, paging, stores, transactions
+from shoken.db import committees, companies, keys, paging, stores, transactions
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import InvalidRequest, NotFound
 from shoken.history_models import Detail, HistorySearch, Page, Row
@@ -43,7 +43,7 @@ class RangeTooLong(InvalidRequest):
 class Plan:
     index: str
     pk_name: str
-    partitions: list[str]
+    partitions: list[list[str]]  # newest first; the partitions of one group are merged newest first
     filters: Callable[[Expr], list[str]]
 
 
@@ -168,33 +168,41 @@ def plan(rt: Runtime, caller: Principal, query: HistorySearch, start: datetime, 
         return lambda expr: residual(expr, keyed=name)
 
     if query.user_id:
-        return Plan("by_wallet", "hist_wallet", [f"W#{query.user_id.strip()}#{m}" for m in month_list], keyed("wallet"))
+        return Plan(
+            "by_wallet", "hist_wallet", [[f"W#{query.user_id.strip()}#{m}"] for m in month_list], keyed("wallet")
+        )
     if query.terminal_id:
         return Plan(
             "by_terminal",
             "hist_terminal",
-            [f"TERM#{query.terminal_id.strip()}#{m}" for m in month_list],
+            [[f"TERM#{query.terminal_id.strip()}#{m}"] for m in month_list],
             keyed("terminal"),
         )
     if caller.role in (Role.STORE_MANAGER, Role.STORE_STAFF) and caller.store_id:
-        return Plan("by_store", "hist_store", [f"ST#{caller.store_id}#{m}" for m in month_list], keyed("store"))
+        return Plan("by_store", "hist_store", [[f"ST#{caller.store_id}#{m}"] for m in month_list], keyed("store"))
     # One store or company: its own partitions. Several: the wider partition with a filter, because
     # rows must come newest first across all of them, which reading them one after another breaks.
     if store_matches is not None and len(store_matches) == 1:
         return Plan(
-            "by_store", "hist_store", [f"ST#{store_matches[0]['store_id']}#{m}" for m in month_list], keyed("store")
+            "by_store", "hist_store", [[f"ST#{store_matches[0]['store_id']}#{m}"] for m in month_list], keyed("store")
         )
     if caller.company_id and caller.role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF):
-        return Plan("by_company", "hist_company", [f"CO#{caller.company_id}#{m}" for m in month_list], keyed("company"))
+        return Plan(
+            "by_company", "hist_company", [[f"CO#{caller.company_id}#{m}"] for m in month_list], keyed("company")
+        )
     if company_matches is not None and len(company_matches) == 1:
         return Plan(
             "by_company",
             "hist_company",
-            [f"CO#{company_matches[0]['company_id']}#{m}" for m in month_list],
+            [[f"CO#{company_matches[0]['company_id']}#{m}"] for m in month_list],
             keyed("company"),
         )
-    parts = [f"ACQ#{c['committee_id']}#{d}" for d in days(start, end) for c in scope_committees]
-    return Plan("by_committee", "hist_committee", parts, keyed("committee"))
+    # A day of every committee in scope, all its shards merged: rows newest first across them.
+    groups = [
+        [p for c in scope_committees for p in keys.committee_history_day(str(c["committee_id"]), d)]
+        for d in days(start, end)
+    ]
+    return Plan("by_committee", "hist_committee", groups, keyed("committee"))
 
 
 def _committees(rt: Runtime, caller: Principal, text: str | None) -> list[Item]:
@@ -264,9 +272,9 @@ def read_page(
     read_budget: int,
 ) -> paging.PageResult:
     """One page of a planned search: its partitions, newest first, within the time range."""
-    return paging.read_partitions(
+    return paging.read_groups(
         rt.db,
-        partitions=chosen.partitions,
+        groups=chosen.partitions,
         pk_name=chosen.pk_name,
         index=chosen.index,
         sk_name="hist_sk",

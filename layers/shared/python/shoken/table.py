@@ -25,7 +25,9 @@ HISTORY_SORT_KEY = "hist_sk"
 INDEXES: tuple[Index, ...] = (
     Index("by_store", "hist_store", HISTORY_SORT_KEY, "transactions of one store, by month"),
     Index("by_company", "hist_company", HISTORY_SORT_KEY, "transactions of one company, by month"),
-    Index("by_committee", "hist_committee", HISTORY_SORT_KEY, "transactions of one committee, by day"),
+    # `ACQ#<committee>#<day>#<shard>`: a committee's JST day split over shoken.db.keys.HISTORY_SHARDS
+    # partitions by transaction number, so a country-wide programme's writes spread (issue 13.8).
+    Index("by_committee", "hist_committee", HISTORY_SORT_KEY, "transactions of one committee, by day and shard"),
     Index("by_terminal", "hist_terminal", HISTORY_SORT_KEY, "transactions of one terminal, by month"),
     Index("by_wallet", "hist_wallet", HISTORY_SORT_KEY, "transactions of one citizen's wallet, by month"),
     Index("list1", "L1PK", "L1SK", "entity lists: companies, stores, terminals, users, jobs, audit"),

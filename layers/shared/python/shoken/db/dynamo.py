@@ -6,9 +6,11 @@ that is not integral is a bug and is refused rather than turned into a float.
 
 from __future__ import annotations
 
+import contextvars
 import random
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -244,6 +246,18 @@ class Expr:
         return out
 
 
+_POOL: ThreadPoolExecutor | None = None
+QUERY_THREADS = 8  # boto3 clients are thread-safe; the default connection pool holds 10
+
+
+def _pool() -> ThreadPoolExecutor:
+    """Threads for parallel queries, made on first use (most invocations never need them)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=QUERY_THREADS, thread_name_prefix="query")
+    return _POOL
+
+
 class Dynamo:
     def __init__(self, client: DynamoDBClient, table_name: str) -> None:
         self.client = client
@@ -320,6 +334,23 @@ class Dynamo:
             last_key=raw.get("LastEvaluatedKey"),
             scanned=raw.get("ScannedCount", 0),
         )
+
+    def query_many(self, requests: Sequence[Mapping[str, Any]]) -> list[Page]:
+        """Several queries at once (a day's by_committee shards), answered in request order. Each
+        request is `query`'s keywords, with `filter_builder` (Expr -> FilterExpression or None) for a
+        filter, so every request gets its own placeholders."""
+
+        def one(request: Mapping[str, Any]) -> Page:
+            args = dict(request)
+            build = args.pop("filter_builder", None)
+            expr = Expr()
+            return self.query(**args, filter_expr=build(expr) if build else None, expr=expr)
+
+        if len(requests) <= 1:
+            return [one(r) for r in requests]
+        # Each request runs in a copy of the caller's context, so per-invocation context follows it.
+        futures = [_pool().submit(contextvars.copy_context().run, one, r) for r in requests]
+        return [f.result() for f in futures]
 
     def query_all(self, **kwargs: Any) -> Iterable[Item]:
         """Every item of a key range, page by page; for bounded ranges and background jobs only."""

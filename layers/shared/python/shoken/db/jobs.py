@@ -9,7 +9,7 @@ from typing import Any
 
 from shoken.clock import epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Expr, Item
+from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item, TransactionFailed
 from shoken.principal import Principal
 from shoken.roles import Role
 
@@ -82,7 +82,83 @@ def list_shared(db: Dynamo, shared_list: str, *, limit: int = 50) -> list[Item]:
 
 
 def create(db: Dynamo, record: Item) -> None:
-    db.put(record, condition="attribute_not_exists(PK)")
+    """The job and its open-job marker in one transaction; ConditionFailed if the id is taken."""
+    pk, sk = keys.open_job(str(record["job_id"]))
+    marker = {"PK": pk, "SK": sk, "kind": "job_open", "job_id": record["job_id"], "created_at": record["created_at"]}
+    if "expires_at_epoch" in record:
+        marker["expires_at_epoch"] = record["expires_at_epoch"]
+    try:
+        db.transact([db.tx_put(record, condition="attribute_not_exists(PK)"), db.tx_put(marker)])
+    except TransactionFailed as failed:
+        if failed.failed_at(0):
+            raise ConditionFailed(failed.items[0]) from failed
+        raise
+
+
+# --- laps that die: claimed with a lease, taken over by the schedule once it has passed ------------
+# A lap runs for at most the worker's timeout (15 minutes, Lambda's limit); a lap claimed longer ago
+# than this has died (time-out, out of memory, its message dead-lettered) and is given a new lap.
+LEASE = timedelta(minutes=20)
+UNFINISHED = ("queued", "running")
+
+
+def claim_lap(db: Dynamo, job_id: str, lap: int, now: datetime) -> bool:
+    """Take lap `lap` of the job for this worker; False if the job moved on (a newer lap, finished)
+    or another worker holds this lap under a live lease (a duplicate delivery)."""
+    expr = Expr()
+    condition = (
+        f"{expr.n('lap')} = {expr.v(lap)} AND {expr.n('state')} IN ({expr.v('queued')}, {expr.v('running')}) AND "
+        f"(attribute_not_exists({expr.n('claimed_lap')}) OR {expr.n('claimed_lap')} <> {expr.v(lap)} "
+        f"OR {expr.n('lease_until')} < {expr.v(iso(now))})"
+    )
+    try:
+        db.update(
+            keys.job(job_id),
+            f"SET {expr.n('claimed_lap')} = {expr.v(lap)}, {expr.n('lease_until')} = {expr.v(iso(now + LEASE))}",
+            expr,
+            condition=condition,
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def resume_if_stalled(db: Dynamo, job: Item, now: datetime) -> bool:
+    """Give a stalled job a new lap (the stream then runs it from its checkpoint): stalled means its
+    lap was claimed and the lease passed, or it was never claimed for LEASE after its last change.
+    Conditioned on the lap read, so two schedule runs resume it once and a live lap is left alone."""
+    if job.get("state") not in UNFINISHED:
+        return False
+    lap = int(job.get("lap", 0))
+    expr = Expr()
+    condition = (
+        f"{expr.n('lap')} = {expr.v(lap)} AND {expr.n('state')} IN ({expr.v('queued')}, {expr.v('running')}) AND ("
+        f"({expr.n('claimed_lap')} = {expr.v(lap)} AND {expr.n('lease_until')} < {expr.v(iso(now))}) OR "
+        f"((attribute_not_exists({expr.n('claimed_lap')}) OR {expr.n('claimed_lap')} <> {expr.v(lap)}) "
+        f"AND {expr.n('updated_at')} < {expr.v(iso(now - LEASE))}))"
+    )
+    try:
+        db.update(
+            keys.job(str(job["job_id"])),
+            f"SET {expr.n('state')} = {expr.v('running')}, {expr.n('resumed_at')} = {expr.v(iso(now))}, "
+            f"{expr.n('updated_at')} = {expr.v(iso(now))} "
+            f"ADD {expr.n('lap')} {expr.v(1)}, {expr.n('resumes')} {expr.v(1)}",
+            expr,
+            condition=condition,
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def open_jobs(db: Dynamo) -> list[str]:
+    """Ids of the jobs not yet seen finished (the schedule removes the marker of a finished one)."""
+    pk, _ = keys.open_job("-")
+    return [str(m["job_id"]) for m in db.query_all(pk_name="PK", pk=pk, consistent=True)]
+
+
+def forget_open(db: Dynamo, job_id: str) -> None:
+    db.delete(keys.open_job(job_id))
 
 
 def get(db: Dynamo, job_id: str) -> Item | None:

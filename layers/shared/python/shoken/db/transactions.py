@@ -2,20 +2,39 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
 from shoken import money
 from shoken.clock import iso, jst_date, jst_month
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Item
+from shoken.db.dynamo import Dynamo, Expr, Item
 from shoken.money import Bucket
 from shoken.txn_types import TxnStatus, TxnType
 
 
-def committee_day_partition(committee_id: str, day: str) -> str:
-    """The by_committee partition of one committee's JST day (`hist_committee`)."""
-    return f"ACQ#{committee_id}#{day}"
+def of_committee_day(
+    db: Dynamo, committee_id: str, day: str, *, where: Callable[[Expr], str] | None = None
+) -> Iterator[Item]:
+    """Every index row of a committee's JST day, shard after shard (background jobs and tools; the
+    history screen merges the shards newest first instead). `where` builds a FilterExpression."""
+    for partition in keys.committee_history_day(committee_id, day):
+        start: dict[str, Any] | None = None
+        while True:
+            expr = Expr()  # a fresh one per request: placeholders of an earlier page would be unused
+            page = db.query(
+                index="by_committee",
+                pk_name="hist_committee",
+                pk=partition,
+                start_key=start,
+                filter_expr=where(expr) if where else None,
+                expr=expr,
+            )
+            yield from page.items
+            if not page.last_key:
+                break
+            start = page.last_key
 
 
 def history_keys(
@@ -28,12 +47,13 @@ def history_keys(
     terminal_id: str | None,
     wallet_id: str | None,
 ) -> dict[str, str]:
-    """Index attributes: month partitions per store / company / terminal / wallet, day partitions per
-    committee (a whole city's payments in one partition a day would otherwise be a hot key)."""
+    """Index attributes: month partitions per store / company / terminal / wallet; per committee, day
+    partitions split into shards by the transaction number (a country-wide programme's day in one
+    partition would be a hot key)."""
     month = jst_month(at)
     attrs = {
         "hist_sk": f"{iso(at)}#{number}",
-        "hist_committee": committee_day_partition(committee_id, jst_date(at)),
+        "hist_committee": keys.committee_history(committee_id, jst_date(at), keys.history_shard(number)),
     }
     if company_id:
         attrs["hist_company"] = f"CO#{company_id}#{month}"
