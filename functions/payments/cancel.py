@@ -41,12 +41,6 @@ class ValueMovedOn(DomainError):
     code = "cancel_value_moved"
 
 
-class ValueGone(ValueMovedOn):
-    """The paying wallet lost the buckets and is no reissued or moved card: nowhere to credit."""
-
-    variant = "unknown"
-
-
 def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
     """Two round trips: one BatchGetItem of the caller's admission records and the payment, one
     TransactWriteItems conditioned on both. The payment carries each taken bucket's expiry, so the
@@ -55,7 +49,8 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         gate.check_admitted(caller, rt.db.batch_get(gate.admission_keys(caller)), rt.clock.now())
         raise NotFound("取引が見つかりません。")
     payment_key = keys.transaction(number)
-    card_key: keys.Key | None = None  # set once the paying wallet has lost the buckets (a moved card)
+    card_key: keys.Key | None = None  # set once a card's wallet has lost the buckets (a reissue, a move)
+    moved_on = False  # the last write found the value gone from where the card's link said it is
     for _ in range(3):
         now = rt.clock.now()
         found = rt.db.batch_get([*gate.admission_keys(caller), payment_key, *([card_key] if card_key else [])])
@@ -75,6 +70,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         expired = {bid: amount for bid, amount in taken.items() if expiry.get(bid, "") < today}
         credit = {bid: amount for bid, amount in taken.items() if bid not in expired}
         moved = _moved_to(found.get(card_key)) if card_key else None
+        moved_on = False
         into = moved[0] if moved else None
         cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller, into=into)
         lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller, into=into) if expired else None
@@ -99,13 +95,13 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
                 now=now,
                 credit_wallet=into,
             )
-        except ledger.CreditGone as gone:
+        except ledger.CreditGone:
+            # A lapse removed an expired bucket since the read (read again: that part lapses now), or a
+            # card's value was moved: the next read adds the card, whose link says where it went.
             paid_from = str(payment["wallet_id"])
-            if not paid_from.isdigit():
-                raise ValueGone() from gone
-            if card_key is not None:
-                raise ValueMovedOn() from gone
-            card_key = keys.card(cards.number_for(paid_from))  # the rare path: one more read, of the card
+            if card_key is None and paid_from.isdigit():
+                card_key = keys.card(cards.number_for(paid_from))  # the rare path: one more read, of the card
+            moved_on = into is not None
             continue
         except ledger.Refused:
             continue  # read again: a new number, a race on the wallet, or the admission check names what changed
@@ -119,7 +115,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             lapsed=sum(expired.values()),
             message="取消処理が完了しました。" + (moved[1] if moved else ""),
         )
-    raise Conflict()
+    raise ValueMovedOn() if moved_on else Conflict()
 
 
 def _still(caller: Principal) -> tuple[keys.Key, keys.Key | None, keys.Key | None, str | None]:
@@ -139,14 +135,15 @@ def _expiry(rt: Runtime, payment: Item) -> dict[str, str]:
     return {b.bucket_id: b.expires_on for b in money.buckets_of(wallet or {})}
 
 
-def _moved_to(card: Item | None) -> tuple[str, str]:
-    """Where a reissued or moved card's value lives now: the wallet and what the till is told."""
+def _moved_to(card: Item | None) -> tuple[str, str] | None:
+    """Where a reissued or moved card's value lives now: the wallet and what the till is told (None: the
+    card still holds it, a lapse had removed the bucket)."""
     status, target = (card or {}).get("status"), (card or {}).get("moved_to")
     if status == "replaced" and target:
         return cards.wallet_of(str(target)), "金額は再発行後のカードに戻しました。"
     if status == "moved" and target:
         return str(target), "金額はカードの移行先のアプリに戻しました。"
-    raise ValueGone()
+    return None
 
 
 def _reversal(

@@ -89,12 +89,6 @@ CATALOGUE: dict[str, Message] = {
         "The paying card's value has been moved on more than once (reissue, move to the app), so this "
         "payment cannot be cancelled. Please contact the committee office.",
     ),
-    "cancel_value_moved.unknown": Message(
-        409,
-        "支払元の残高が移されているため、この取引は取り消せません。委員会事務局にお問い合わせください。",
-        "The paying wallet's value has been moved, so this payment cannot be cancelled. "
-        "Please contact the committee office.",
-    ),
     # --- idempotency (db/idempotency.py) ---
     "idempotency_key_reused": Message(
         409,
