@@ -201,7 +201,7 @@ KINDS: tuple[Kind, ...] = (
     # matches the bank's deposit list against them, credits once per code and round, keeps each upload.
     Kind(PAYMENT_REFERENCE, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(DEPOSIT_CREDIT, write=_fns(ADMIN)),
-    Kind(DEPOSIT_UPLOAD, write=_fns(ADMIN)),
+    Kind(DEPOSIT_UPLOAD, write=_fns(ADMIN, WORKERS_JOBS)),  # the retention run deletes them (payers' names)
 )
 
 GET = "dynamodb:GetItem"

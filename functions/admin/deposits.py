@@ -12,7 +12,7 @@ from typing import Any
 
 from admin.residents import _programme
 from admin.schemas import DepositUpload, DepositUploadList
-from shoken import api, audit, deposits, ids, money, sale
+from shoken import api, audit, deposits, ids, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
@@ -181,6 +181,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
         "credited": len(credited),
         "credited_amount": sum(int(r["amount"]) for r in credited),
         "items": rows,
+        **privacy.tag(programme_id, pk, sk),  # payers' names: deleted by the retention run (issue 23.3)
     }
     rt.db.put(result)
     api.audit_event(

@@ -30,7 +30,7 @@ DATE, PAYER, REFERENCE, AMOUNT = "入金日", "振込依頼人名", "参照番�
 COLUMNS = (DATE, PAYER, REFERENCE, AMOUNT)
 MAX_ROWS = 2_000  # matched in the request, each credit its own transaction
 DIGITS = 8  # before the check digit
-_CODE = re.compile(r"(?<!\d)(\d{9})(?!\d)")
+_CODE = re.compile(r"(?<![0-9])([0-9]{9})(?![0-9])")
 
 
 class DepositFileRejected(InvalidRequest):
@@ -50,7 +50,7 @@ def check_digit(body: str) -> str:
 
 
 def is_valid(reference: str) -> bool:
-    return len(reference) == DIGITS + 1 and reference.isdigit() and check_digit(reference[:-1]) == reference[-1]
+    return bool(re.fullmatch(r"[0-9]{9}", reference)) and check_digit(reference[:-1]) == reference[-1]
 
 
 def candidate(key: bytes, programme_id: str, matching_hash: str, attempt: int) -> str:
@@ -121,19 +121,22 @@ class Deposit:
 
 def _day(value: str) -> str:
     text = unicodedata.normalize("NFKC", value).strip().replace("/", "-")
-    if re.fullmatch(r"\d{8}", text):
+    if re.fullmatch(r"[0-9]{8}", text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
     parts = text.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+    if len(parts) != 3 or not all(re.fullmatch(r"[0-9]{1,4}", p) for p in parts):
         raise ValueError("入金日は 2026-12-15 の形で入力してください。")
-    return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+    try:
+        return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+    except (ValueError, OverflowError) as error:
+        raise ValueError("入金日が正しい日付ではありません。") from error
 
 
 def _amount(value: str) -> int:
     text = unicodedata.normalize("NFKC", value).strip().replace(",", "").removesuffix("円")
     if text.startswith("-"):
         raise ValueError("金額が負の数です。")
-    if not re.fullmatch(r"\d+", text):
+    if not re.fullmatch(r"[0-9]+", text):
         raise ValueError("金額は円単位の整数で入力してください。")
     if int(text) == 0:
         raise ValueError("金額が0円です。")
