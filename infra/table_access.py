@@ -194,7 +194,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(CARD, write=_fns(ADMIN, PAYMENTS), read=_fns(WALLET_FN)),
     Kind(CARD_RESIDENT, write=_fns(ADMIN)),
     # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
-    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN)),
+    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the retention run deletes them
     # 当選・落選メール: the job's once-only marker per application.
     Kind(SALE_RESULT_MARK, write=_fns(WORKERS_JOBS)),
     # 振込依頼人コード: written by the draw jobs (and the console's 申込一覧 for an older draw); the console
