@@ -203,7 +203,7 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
         str(i["PK"]).split("#")[0] + "#"
         for i in rt.db.query_all(index="list2", pk_name="L2PK", pk=privacy.tag_partition("P1"))
     }
-    assert {privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK} <= tagged, tagged
+    assert {privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE} <= tagged, tagged
     taro_charge = charge(committee, "P1", taro_id, "key-retention-0000001")
     charge(committee, "P1", hanako_id, "key-retention-0000002")
     charge(committee, "P2", hanako_id, "key-retention-0000003")  # she still holds a running programme
@@ -245,7 +245,7 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     assert rt.db.get(keys.resident_list("P1")) is None
     for kind in (
         privacy.RESIDENT, privacy.ELIGIBILITY, privacy.WALLET_ELIGIBILITY, privacy.APPLICATION,
-        privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK,
+        privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE,
     ):  # fmt: skip
         left = list(rt.db.query_all(index="list2", pk_name="L2PK", pk=privacy.tag_partition("P1")))
         assert not [i for i in left if str(i["PK"]).startswith(kind)]

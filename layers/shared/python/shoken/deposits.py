@@ -20,6 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from shoken import privacy
 from shoken.db import keys
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import InvalidRequest
@@ -82,6 +83,7 @@ def assign(rt: Runtime, programme_id: str, application: Item) -> str | None:
                             "kind": "payment_reference",
                             "matching_hash": matching_hash,
                             "wallet_id": str(application["wallet_id"]),
+                            **privacy.tag(programme_id, pk, sk),  # deleted by the retention run (issue 23.3)
                         },
                         condition=(
                             f"attribute_not_exists({ref_expr.n('PK')}) OR "

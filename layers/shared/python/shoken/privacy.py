@@ -211,6 +211,8 @@ WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
 REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
 SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
+PAYMENT_REFERENCE = _kind(keys.payment_reference("-", "-"))
+DEPOSIT_UPLOAD = _kind(keys.deposit_upload("-", "-"))
 
 # One row per kind of resident-linked item of a programme (sale and cards engineers: add yours here).
 PROGRAMME_DATA: tuple[Holding, ...] = (
@@ -220,6 +222,8 @@ PROGRAMME_DATA: tuple[Holding, ...] = (
     Holding(APPLICATION, "申込と抽選結果", _on_list("list1", "L1PK", keys.application_list)),
     Holding(REDEMPTION_CODE, "引換コードの記録(コードの鍵付きダイジェスト)", _tagged(REDEMPTION_CODE)),
     Holding(SALE_RESULT_MARK, "当選・落選メールの送信記録", _tagged(SALE_RESULT_MARK)),
+    Holding(PAYMENT_REFERENCE, "振込依頼人コード(当選者との結び付け)", _tagged(PAYMENT_REFERENCE)),
+    Holding(DEPOSIT_UPLOAD, "入金データ取込の結果(振込依頼人名)", _tagged(DEPOSIT_UPLOAD)),
 )
 PERSONAL_FIELDS_LABEL = "アプリユーザのメールアドレス・外部ユーザID(残高がなく、他の事業でも保存期間を過ぎた方)"
 KEPT_LABEL = "取引の記録(金額・日時・店舗・ユーザID)は法令の保存期間のため削除しません(個人情報は含みません)"
