@@ -12,7 +12,7 @@ from typing import Any
 
 from admin.residents import _programme
 from admin.schemas import DepositUpload, DepositUploadList
-from shoken import api, audit, deposits, ids, money, privacy, sale
+from shoken import api, deposits, ids, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
@@ -192,7 +192,6 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
         rows=len(rows),
         credited=len(credited),
         unmatched=len(rows) - len(credited),
-        actor=audit.actor_of(caller),
     )
     return DepositUpload.model_validate(_view(result))
 
