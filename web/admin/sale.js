@@ -410,7 +410,7 @@ export async function residents(ctx) {
     h('p', { class: 'hint' }, '請求額 (未購入の当選冊数 × 販売価格) と同額で、購入期限までの入金だけを入金します。それ以外は未照合として理由を表示します。'),
     h('div', { class: 'field' }, h('label', { for: 'deposits-file', class: 'req' }, '入金明細 (CSV形式)'), fileInput),
     h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '入金データを取り込む')),
-    h('h3', {}, '取込結果'), results);
+    h('h3', {}, '入金データの取込結果'), results);
     return form;
   }
 
