@@ -172,3 +172,22 @@ def test_a_transfer_read_before_a_counter_purchase_fails_on_the_allocation(
     assert not line["credited"] and "同時に店頭で購入" in line["reason"]
     assert charges_of(rt, taro) == buckets
     assert rt.db.get(keys.deposit_credit("P1", reference, 1)) is None
+
+
+def test_a_code_taken_in_the_programme_is_never_given_twice(sold: dict[str, Any], rt: Runtime) -> None:
+    # Given Hanako's first candidate code already belongs to someone else in this programme
+    person = sale.wallet_person(rt, "P1", sold["wallets"]["hanako@example.jp"])
+    assert person is not None
+    application = rt.db.get(keys.application("P1", person)) or {}
+    first = deposits.candidate(rt.resident_key, "P1", person, 0)
+    assert application["pay_ref"] == first
+    rt.db.delete(keys.payment_reference("P1", first))
+    rt.db.put({"PK": keys.payment_reference("P1", first)[0], "SK": "PAYREF", "matching_hash": "someone-else"})
+    fresh = {k: v for k, v in application.items() if k != "pay_ref"}
+    rt.db.put(fresh)
+    # When her code is assigned again (a re-run draw job)
+    reference = deposits.assign(rt, "P1", fresh)
+    # Then she gets the next candidate, its own item says whose it is, and assigning again keeps it
+    assert reference == deposits.candidate(rt.resident_key, "P1", person, 1) != first
+    assert (rt.db.get(keys.payment_reference("P1", reference)) or {})["matching_hash"] == person
+    assert deposits.assign(rt, "P1", rt.db.get(keys.application("P1", person)) or {}) == reference
