@@ -20,11 +20,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from shoken import privacy
+from shoken import csv_upload, privacy
 from shoken.db import keys
 from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import InvalidRequest
-from shoken.resident_file import decode
 from shoken.runtime import Runtime
 
 DATE, PAYER, REFERENCE, AMOUNT = "入金日", "振込依頼人名", "参照番号", "金額"
@@ -172,7 +171,7 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
 
 def read(raw: bytes, today: str) -> list[Deposit]:
     """Every deposit of the file, or DepositFileRows naming each bad line (nothing is matched then)."""
-    header, rows = _rows(decode(raw))
+    header, rows = _rows(csv_upload.decode(raw, DepositFileRejected))
     extra = [h for h in header if h not in COLUMNS]
     if extra:
         raise DepositFileRejected(
