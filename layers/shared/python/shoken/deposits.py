@@ -152,6 +152,12 @@ def _reference(*texts: str) -> str | None:
     return None
 
 
+def _shown(header: str) -> str:
+    """A header as quoted back: printable characters only, at most 20 of them."""
+    text = "".join(c for c in header if c.isprintable())[:20]
+    return f"「{text}」" if text else "(空の列名)"
+
+
 def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
@@ -175,7 +181,7 @@ def read(raw: bytes, today: str) -> list[Deposit]:
     extra = [h for h in header if h not in COLUMNS]
     if extra:
         raise DepositFileRejected(
-            f"入金データに使わない列があります: {', '.join(extra)}。"
+            f"入金データに使わない列があります: {', '.join(_shown(h) for h in extra[:5])}。"
             f"列は {', '.join(COLUMNS)} のうち必要なものにしてください。"
         )
     if (
