@@ -81,6 +81,9 @@ CARD = _kind(keys.card("-"))
 CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
 REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
 SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
+PAYMENT_REFERENCE = _kind(keys.payment_reference("-", "-"))
+DEPOSIT_CREDIT = _kind(keys.deposit_credit("-", "-", 1))
+DEPOSIT_UPLOAD = _kind(keys.deposit_upload("-", "-"))
 
 # --- the functions ---------------------------------------------------------------------------------
 
@@ -193,9 +196,14 @@ KINDS: tuple[Kind, ...] = (
     Kind(CARD, write=_fns(ADMIN, PAYMENTS, WORKERS_JOBS), read=_fns(WALLET_FN)),
     Kind(CARD_RESIDENT, write=_fns(ADMIN, WORKERS_JOBS)),
     # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
-    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN)),
+    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the retention run deletes them
     # 当選・落選メール: the job's once-only marker per application.
     Kind(SALE_RESULT_MARK, write=_fns(WORKERS_JOBS)),
+    # 振込依頼人コード: written by the draw jobs (and the console's 申込一覧 for an older draw); the console
+    # matches the bank's deposit list against them, credits once per code and round, keeps each upload.
+    Kind(PAYMENT_REFERENCE, write=_fns(ADMIN, WORKERS_JOBS)),
+    Kind(DEPOSIT_CREDIT, write=_fns(ADMIN)),
+    Kind(DEPOSIT_UPLOAD, write=_fns(ADMIN, WORKERS_JOBS)),  # the retention run deletes them (payers' names)
 )
 
 GET = "dynamodb:GetItem"

@@ -13,6 +13,7 @@ from admin import (
     bulk_uploads,
     cards,
     cities,
+    deposits,
     email_change,
     grants,
     merchants,
@@ -71,6 +72,8 @@ from admin.schemas import (
     CompanySearch,
     CompanyUpdate,
     CompanyView,
+    DepositUpload,
+    DepositUploadList,
     DrawRequest,
     EmailChangeConfirm,
     EmailChangeRequest,
@@ -668,6 +671,16 @@ def handle_sale_jobs(programme_id: str) -> SaleJobList:
 @app.get("/api/admin/programmes/<programme_id>/applications.csv")
 def handle_applications_csv(programme_id: str):  # type: ignore[no-untyped-def]  # a file: no JSON validation of the body
     return _download(*sale.applications_csv(api.rt(), api.principal(), programme_id))
+
+
+@app.post("/api/admin/programmes/<programme_id>/deposits")
+def handle_upload_deposits(programme_id: str) -> DepositUpload:
+    return deposits.upload(api.rt(), api.principal(), programme_id, api.raw_body())
+
+
+@app.get("/api/admin/programmes/<programme_id>/deposits")
+def handle_list_deposits(programme_id: str) -> DepositUploadList:
+    return deposits.list_uploads(api.rt(), api.principal(), programme_id)
 
 
 @app.post("/api/admin/programmes/<programme_id>/redemption-codes")

@@ -21,7 +21,7 @@ from admin.schemas import (
     SecondRoundRequest,
     SecondRoundView,
 )
-from shoken import api, audit, draw_check, residents, sale
+from shoken import api, audit, deposits, draw_check, residents, sale
 from shoken.clock import iso
 from shoken.db import jobs, keys
 from shoken.errors import AlreadyClosed, AlreadyDrawn, InvalidRequest, NoSale
@@ -177,15 +177,22 @@ def applications_csv(rt: Runtime, caller: Principal, programme_id: str) -> tuple
     drawn = record.get("draw_state") == "drawn"
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([*draw_check.COLUMNS, "申込方法"])
+    writer.writerow([*draw_check.COLUMNS, "申込方法", "振込依頼人コード", "請求額", "購入済冊数"])
     apps = sorted(sale.applications(rt, programme_id), key=lambda a: str(a["L1SK"]))
+    price = int(programme["unit_price"])
     for a in apps:
+        won = int(a.get("won_units", 0)) if drawn else 0
+        reference = deposits.assign(rt, programme_id, a) if won else None  # a draw from before the codes
+        bought = int(a.get("purchased_units", 0))
         writer.writerow(
             [
                 str(a["L1SK"]),
                 int(a["units"]),
-                int(a.get("won_units", 0)) if drawn else "",
+                won if drawn else "",
                 CHANNEL_LABELS.get(str(a["channel"]), str(a["channel"])),
+                reference or "",
+                won * price if won else "",
+                bought if won else "",
             ]
         )
     api.audit_event(

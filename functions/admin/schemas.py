@@ -659,6 +659,34 @@ class SaleJobList(Schema):
     items: list[JobView]  # the programme's draw and results-mail jobs, newest first
 
 
+class DepositLine(Schema):
+    """One deposit of an uploaded list: credited (with the charge's number) or why not (for the clerk)."""
+
+    line: int
+    day: str
+    payer: str
+    amount: int
+    reference: str | None = None
+    credited: bool = False
+    number: str | None = None
+    units: int | None = None
+    reason: str | None = None
+
+
+class DepositUpload(Schema):
+    upload_id: str
+    at: str
+    by: str | None = None
+    rows: int
+    credited: int
+    credited_amount: int
+    items: list[DepositLine]
+
+
+class DepositUploadList(Schema):
+    items: list[DepositUpload]  # the programme's 入金データ取込, newest first
+
+
 class DrawRequest(Schema):
     rule: Literal["lot", "equal_then_lot"]
 

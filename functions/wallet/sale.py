@@ -47,7 +47,22 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         second_round_units=int(application.get("won2_units", 0)) if application and round2 else 0,
         second_round_purchased=int(application.get("purchased2_units", 0)) if application else 0,
         second_round_end=str(settings["round2_purchase_end"]) if round2 else None,
+        payment_reference=str(application["pay_ref"]) if application and application.get("pay_ref") else None,
+        amount_due=_due(programme, settings, application),
     )
+
+
+def _due(programme: Item, settings: Item, application: Item | None) -> int:
+    """The yen still to pay (by bank transfer or at the counter) for the units won in the open round."""
+    if application is None or settings.get("draw_state") != "drawn":
+        return 0
+    if settings.get("round2_state") == "drawn" and int(application.get("won2_units", 0)):
+        left = int(application.get("won2_units", 0)) - int(application.get("purchased2_units", 0))
+    elif not application.get("lapsed"):
+        left = int(application.get("won_units", 0)) - int(application.get("purchased_units", 0))
+    else:
+        left = 0
+    return max(left, 0) * int(programme["unit_price"])
 
 
 def _result(settings: Item, application: Item | None) -> Literal["won", "lost"] | None:

@@ -113,6 +113,8 @@ class WalletSale(Schema):
     second_round_units: int = 0  # 二次抽選で当選した冊数
     second_round_purchased: int = 0
     second_round_end: str | None = None  # 二次抽選の購入期限
+    payment_reference: str | None = None  # 振込依頼人コード of a winner (bank transfer)
+    amount_due: int = 0  # what is left to pay for the units won (yen)
 
 
 class EligibilityRequest(Schema):

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from shoken import audit
 from shoken.bulk_specs import SPECS
 from shoken.clock import iso
+from shoken.csv_upload import MAX_ERRORS_KEPT
 from shoken.db import guards, keys, sequences, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
@@ -26,7 +27,7 @@ from shoken.errors import ShokenError
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from workers.bulk_kinds import Kind, Lap, References, kind_of
-from workers.bulk_rows import MAX_ERRORS_KEPT, Checked, FileRejected, decode, parse, to_model
+from workers.bulk_rows import Checked, FileRejected, decode, parse, to_model
 
 PROGRESS_EVERY = 1_000
 REFERENCE_COLUMNS = {"committee_id": "アクワイアラID", "company_id": "企業ID", "store_id": "店舗ID"}

@@ -11,13 +11,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from shoken import csv_upload
 from shoken.bulk_specs import Spec
+from shoken.csv_upload import LineErrors
 from shoken.errors import InvalidRequest
 from shoken.roles import Role
 from shoken.validation import reason_ja
 
 MAX_ROWS = 20_000
-MAX_ERRORS_KEPT = 1_000
 # Values compared as codes: full-width digits and letters typed in Excel are folded to half-width.
 FOLDED = {
     "company_id",
@@ -49,27 +50,14 @@ class FileRejected(InvalidRequest):
 
 
 @dataclass
-class Checked:
+class Checked(LineErrors):
     """What validation found: valid rows in file order, and the errors by line."""
 
     rows: list[tuple[int, BaseModel]] = field(default_factory=list)
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    error_count: int = 0
-
-    def error(self, line: int, column: str, reason: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append({"line": line, "column": column, "reason": reason})
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS (Windows-31J, as Excel saves it in Japan)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected("文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。")
+    return csv_upload.decode(raw, FileRejected)
 
 
 def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:

@@ -14,11 +14,12 @@ from typing import Any
 
 from shoken import audit
 from shoken.clock import iso
+from shoken.csv_upload import MAX_ERRORS_KEPT
 from shoken.db import jobs as job_items
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import ConditionFailed, Item
 from shoken.principal import Scope
-from shoken.resident_file import MAX_ERRORS_KEPT, FileRejected, check, decode, parse
+from shoken.resident_file import FileRejected, check, decode, parse
 from shoken.runtime import Runtime
 
 CHUNK = 500

@@ -11,7 +11,7 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shoken import audit, mail, sale
+from shoken import audit, mail, privacy, sale
 from shoken.clock import epoch, iso
 from shoken.config import MailConfig, WorkerConfig
 from shoken.db import jobs as job_items
@@ -100,6 +100,7 @@ def claim(rt: Runtime, programme_id: str, matching_hash: str, job_id: str) -> bo
         "lease_until": iso(now + remind.LEASE),
         "job_id": job_id,
         "expires_at_epoch": epoch(now + remind.MARK_KEEP),
+        **privacy.tag(programme_id, pk, sk),  # deleted with the programme's resident data (issue 23.3)
     }
     try:
         rt.db.put(record, condition=condition, expr=expr)

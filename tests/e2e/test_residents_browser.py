@@ -31,7 +31,8 @@ def test_committee_lists_residents_opens_applications_and_a_resident_applies(
         console.get_by_label("CSVファイル (UTF-8 または Shift_JIS)").set_input_files(files=[upload])
         console.get_by_role("button", name="アップロード").click()
         console.get_by_text("2人の名簿を取り込みました").wait_for()
-        assert "2人" in console.locator("section[aria-label='現在の名簿']").inner_text()
+        # The 現在の名簿 summary is fetched after the upload's answer: wait for it, not for the first paint
+        console.locator("section[aria-label='現在の名簿']").filter(has_text="2人").wait_for()
         # The counter search: hiragana typed, a reason chosen
         search = console.locator("form").filter(has=console.get_by_role("heading", name="名簿の照会"))
         search.get_by_label("住民番号").fill("e-0001")

@@ -94,6 +94,18 @@ def test_residents_apply_the_committee_closes_and_draws_the_winner_buys_and_the_
         console.get_by_text("シード (監査ログに記録済み)").wait_for()  # the job has finished
         result = console.locator("form").filter(has=console.get_by_role("heading", name="抽選")).inner_text()
         assert "1人" in result and "null" not in result and "undefined" not in result
+        # After the draw the sale screen offers 入金データ取込 (bank transfers), with no upload yet
+        console.get_by_role("heading", name="入金データ取込 (銀行振込)").wait_for()
+        console.get_by_text("まだ入金データの取込はありません。").wait_for()
+        deposit = f"入金日,振込依頼人名,金額\r\n{today.isoformat()},000000000ﾀﾞﾚｶ,12000\r\n".encode("cp932")
+        console.get_by_label("入金明細 (CSV形式)").set_input_files(
+            files=[{"name": "deposits.csv", "mimeType": "text/csv", "buffer": deposit}]
+        )
+        console.get_by_role("button", name="入金データを取り込む").click()
+        console.get_by_role("button", name="OK").click()
+        console.get_by_text("0件を入金しました。未照合は 1件です。").wait_for()
+        row = console.get_by_role("row").filter(has_text="2行目").inner_text()
+        assert "未照合" in row and "この事業にない振込依頼人コード" in row and "12,000円" in row, row
         assert_accessible(console)
 
         # Each resident sees the result: exactly one 当選, one 落選

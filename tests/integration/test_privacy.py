@@ -190,7 +190,20 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     hanako_id = hanako.get("/api/auth/me").json["user_id"]
     assert hanako.post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
     assert hanako.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
+    # 引換コード for both (a mailing-house CSV) and the results mail of the draw
+    codes = committee.request(
+        "POST", "/api/admin/programmes/P1/redemption-codes?format=csv", raw=LIST.encode(),
+        content_type="application/octet-stream",
+    )  # fmt: skip
+    assert codes.status == 200, codes
     close_and_draw(committee, "P1", stream)
+    assert committee.post("/api/admin/programmes/P1/notify").status == 200
+    stream.drain()
+    tagged = {
+        str(i["PK"]).split("#")[0] + "#"
+        for i in rt.db.query_all(index="list2", pk_name="L2PK", pk=privacy.tag_partition("P1"))
+    }
+    assert {privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE} <= tagged, tagged
     taro_charge = charge(committee, "P1", taro_id, "key-retention-0000001")
     charge(committee, "P1", hanako_id, "key-retention-0000002")
     charge(committee, "P2", hanako_id, "key-retention-0000003")  # she still holds a running programme
@@ -230,7 +243,10 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     assert run_schedule("2027-01-09", stream)["retention"] == ["retention-P1-2027-01-09"]
     assert (rt.db.get(keys.programme("P1")) or {}).get("personal_data_deleted_on") == "2027-01-09"
     assert rt.db.get(keys.resident_list("P1")) is None
-    for kind in (privacy.RESIDENT, privacy.ELIGIBILITY, privacy.WALLET_ELIGIBILITY, privacy.APPLICATION):
+    for kind in (
+        privacy.RESIDENT, privacy.ELIGIBILITY, privacy.WALLET_ELIGIBILITY, privacy.APPLICATION,
+        privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE,
+    ):  # fmt: skip
         left = list(rt.db.query_all(index="list2", pk_name="L2PK", pk=privacy.tag_partition("P1")))
         assert not [i for i in left if str(i["PK"]).startswith(kind)]
     assert list(rt.db.query_all(index="list1", pk_name="L1PK", pk=keys.application_list("P1"))) == []

@@ -48,7 +48,10 @@ def test_the_exported_applications_recompute_to_the_stored_result(
     export = committee.get("/api/admin/programmes/P1/applications.csv")
     assert export.status == 200 and export.headers["content-type"].startswith("text/csv"), export
     text = export.body.decode("utf-8-sig")
-    assert text.splitlines()[0] == "申込者ID,申込冊数,当選冊数,申込方法" and "サトウ" not in text
+    assert (
+        text.splitlines()[0] == "申込者ID,申込冊数,当選冊数,申込方法,振込依頼人コード,請求額,購入済冊数"
+        and "サトウ" not in text
+    )
     assert sorted(line.split(",")[2] for line in text.splitlines()[1:]) == ["1", "1", "2"]
     file = tmp_path / "applications.csv"
     file.write_bytes(export.body)

@@ -32,6 +32,41 @@ async function sendFile(path, file, filename) {
   await fileReply(await fetch(path, { method: 'POST', headers, body: file, credentials: 'same-origin' }), filename);
 }
 
+/** POST a file and answer its JSON (an error with its lines, as fileReply words it). */
+async function postFile(path, file) {
+  const headers = { 'X-Shoken-App': 'admin', 'Content-Type': 'application/octet-stream' };
+  const csrf = sessionStorage.getItem('shoken.csrf.admin');
+  if (csrf) headers['X-CSRF-Token'] = csrf;
+  const response = await fetch(path, { method: 'POST', headers, body: file, credentials: 'same-origin' });
+  let reply = null;
+  try { reply = await response.json(); } catch (_) { /* not JSON */ }
+  if (!response.ok) {
+    const error = (reply && reply.error) || {};
+    const lines = (error.details || []).map((d) => `${d.field}: ${d.reason_ja}`).slice(0, 20);
+    throw new Error([error.message || '入金データを取り込めませんでした。', ...lines].join('\n'));
+  }
+  return reply;
+}
+
+const yen = (value) => `${n(value)}円`;
+
+function depositResult(upload) {
+  const unmatched = upload.items.filter((i) => !i.credited);
+  return h('section', { class: 'card', 'aria-label': `入金データ取込 ${jstDateTime(upload.at)}` },
+    h('h3', {}, `${jstDateTime(upload.at)} の取込`),
+    h('p', {}, `${n(upload.rows)}件のうち ${n(upload.credited)}件 (${yen(upload.credited_amount)}) を入金しました。`,
+      unmatched.length ? ` 未照合 ${n(unmatched.length)}件は、内容を確認して個別に対応してください (返金・店頭チャージ等)。` : ''),
+    h('div', { class: 'table-wrap' }, h('table', {},
+      h('caption', { class: 'visually-hidden' }, '取込結果'),
+      h('thead', {}, h('tr', {}, ['行', '入金日', '振込依頼人', '金額', '結果'].map((t) => h('th', { scope: 'col' }, t)))),
+      h('tbody', {}, upload.items.map((i) => h('tr', {},
+        h('td', { class: 'num' }, `${i.line}行目`), h('td', {}, i.day), h('td', {}, i.payer),
+        h('td', { class: 'num' }, yen(i.amount)),
+        h('td', {}, i.credited
+          ? h('span', { class: 'badge ok' }, `入金済 ${n(i.units)}冊 (取引番号 ${i.number})`)
+          : h('span', {}, h('span', { class: 'badge bad' }, '未照合'), ' ', i.reason))))))));
+}
+
 async function getFile(path, filename, slot) {
   try { await fileReply(await fetch(path, { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' }), filename); }
   catch (error) { showError(slot, error); }
@@ -59,7 +94,7 @@ export async function residents(ctx) {
     try { saleView = await ctx.api.get(`/api/admin/programmes/${encodeURIComponent(programmeId)}/sale`); }
     catch (error) { showError(body, error); return; }
     body.replaceChildren(summary(status), uploadForm(programmeId, status, () => refresh(programmeId, uploads)),
-      saleStatus(saleView), searchForm(programmeId, status), codesForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
+      saleStatus(saleView), searchForm(programmeId, status), codesForm(programmeId, status), saleForm(programmeId, saleView), paperForm(programmeId, saleView), drawForm(programmeId, saleView), depositsForm(programmeId, saleView), h('h2', {}, '取込結果'), uploads);
     refresh(programmeId, uploads);
   }
 
@@ -341,6 +376,41 @@ export async function residents(ctx) {
         catch (error) { showError(slot, error); }
       }, 1500);
     }
+    return form;
+  }
+
+  function depositsForm(programmeId, view) {
+    const slot = h('div');
+    const results = h('div');
+    if (!view.draw || view.draw.state !== 'drawn') return h('div');
+    const path = `/api/admin/programmes/${encodeURIComponent(programmeId)}/deposits`;
+    const listResults = async () => {
+      try {
+        const { items } = await ctx.api.get(path);
+        results.replaceChildren(...(items.length ? items.map(depositResult) : [h('p', { class: 'hint' }, 'まだ入金データの取込はありません。')]));
+      } catch (error) { showError(results, error); }
+    };
+    setTimeout(listResults, 0);
+    const fileInput = h('input', { type: 'file', id: 'deposits-file', name: 'file', accept: '.csv,text/csv', required: true });
+    const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
+      event.preventDefault();
+      const file = fileInput.files[0];
+      if (!file) { slot.replaceChildren(notice('error', 'ファイルを選択してください。')); return; }
+      if (!(await confirmDialog(`「${file.name}」の入金を振込依頼人コードと金額で照合し、一致した当選者のアプリに入金します。取込済みの入金は二重に入金しません。よろしいですか？`))) return;
+      slot.replaceChildren(notice('ok', '入金データを照合しています…'));
+      try {
+        const upload = await postFile(path, file);
+        slot.replaceChildren(notice('ok', `${n(upload.credited)}件を入金しました。未照合は ${n(upload.rows - upload.credited)}件です。`));
+        results.prepend(depositResult(upload));
+        form.reset();
+      } catch (error) { showError(slot, error); }
+    } },
+    h('h2', {}, '入金データ取込 (銀行振込)'), slot,
+    h('p', { class: 'hint' }, '銀行の入金明細をCSV形式 (UTF-8 または Shift_JIS、1回2,000行まで) で指定してください。列は 入金日・金額 と、振込依頼人名 (先頭に9桁の振込依頼人コード) または 参照番号 です。これ以外の列、重複した行、負の数・小数の金額があるファイルは取り込みません。'),
+    h('p', { class: 'hint' }, '請求額 (未購入の当選冊数 × 販売価格) と同額で、購入期限までの入金だけを入金します。それ以外は未照合として理由を表示します。'),
+    h('div', { class: 'field' }, h('label', { for: 'deposits-file', class: 'req' }, '入金明細 (CSV形式)'), fileInput),
+    h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, '入金データを取り込む')),
+    h('h3', {}, '入金データの取込結果'), results);
     return form;
   }
 

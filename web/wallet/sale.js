@@ -60,6 +60,12 @@ export async function salePage(api, programmeId, back) {
   async function render(s, message) {
     slot.replaceChildren(...(message ? [notice('ok', message)] : []));
     const summary = h('section', { class: 'card' }, h('h2', {}, s.programme_name), h('p', {}, statusText(s)),
+      s.payment_reference && s.amount_due > 0
+        ? h('dl', { class: 'detail', 'aria-label': t('saleTransferTitle') },
+          h('dt', {}, t('saleTransferCode')), h('dd', { class: 'mono' }, s.payment_reference),
+          h('dt', {}, t('saleTransferAmount')), h('dd', {}, t('saleYen', s.amount_due)))
+        : null,
+      s.payment_reference && s.amount_due > 0 ? h('p', { class: 'hint' }, t('saleTransferHelp')) : null,
       h('p', { class: 'hint' }, t('saleLimit', s.limit_units)));
     if (!s.eligible) {
       const form = h('form', { novalidate: true, onsubmit: async (event) => {

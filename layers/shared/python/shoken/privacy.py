@@ -215,6 +215,10 @@ APPLICATION = _kind(keys.application("-", "-"))
 CARD = _kind(keys.card("-"))
 CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
 CARD_LINK_FIELDS = ("resident_hash", "programme_id")
+REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
+SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
+PAYMENT_REFERENCE = _kind(keys.payment_reference("-", "-"))
+DEPOSIT_UPLOAD = _kind(keys.deposit_upload("-", "-"))
 
 # One row per kind of resident-linked item of a programme (sale and cards engineers: add yours here).
 PROGRAMME_DATA: tuple[Holding, ...] = (
@@ -224,6 +228,10 @@ PROGRAMME_DATA: tuple[Holding, ...] = (
     Holding(APPLICATION, "申込と抽選結果", _on_list("list1", "L1PK", keys.application_list)),
     Holding(CARD_RESIDENT, "カードを発行した住民の記録(照合用ハッシュ)", _tagged(CARD_RESIDENT)),
     Holding(CARD, "カードと住民の結び付け(カード自体と残高・取引は残ります)", _tagged(CARD), strip=CARD_LINK_FIELDS),
+    Holding(REDEMPTION_CODE, "引換コードの記録(コードの鍵付きダイジェスト)", _tagged(REDEMPTION_CODE)),
+    Holding(SALE_RESULT_MARK, "当選・落選メールの送信記録", _tagged(SALE_RESULT_MARK)),
+    Holding(PAYMENT_REFERENCE, "振込依頼人コード(当選者との結び付け)", _tagged(PAYMENT_REFERENCE)),
+    Holding(DEPOSIT_UPLOAD, "入金データ取込の結果(振込依頼人名)", _tagged(DEPOSIT_UPLOAD)),
 )
 PERSONAL_FIELDS_LABEL = "アプリユーザのメールアドレス・外部ユーザID(残高がなく、他の事業でも保存期間を過ぎた方)"
 KEPT_LABEL = "取引の記録(金額・日時・店舗・ユーザID)は法令の保存期間のため削除しません(個人情報は含みません)"

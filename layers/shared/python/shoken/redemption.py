@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+from shoken import privacy
 from shoken.clock import iso
 from shoken.db import keys
 from shoken.db import residents as resident_items
@@ -60,7 +61,15 @@ def digest(key: bytes, programme_id: str, code: str) -> str:
 
 def item(key: bytes, programme_id: str, matching_hash: str, now: str) -> Item:
     pk, sk = keys.redemption_code(programme_id, digest(key, programme_id, code_for(key, programme_id, matching_hash)))
-    return {"PK": pk, "SK": sk, "kind": "redemption_code", "matching_hash": matching_hash, "issued_at": now}
+    # Tagged with its programme, so the retention run deletes it with the programme's other resident data.
+    return {
+        "PK": pk,
+        "SK": sk,
+        "kind": "redemption_code",
+        "matching_hash": matching_hash,
+        "issued_at": now,
+        **privacy.tag(programme_id, pk, sk),
+    }
 
 
 def issue(rt: Runtime, programme_id: str, matching_hashes: Sequence[str]) -> int:

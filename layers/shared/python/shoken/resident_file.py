@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
-from typing import Any
 
-from shoken import residents
+from shoken import csv_upload, residents
+from shoken.csv_upload import LineErrors
 from shoken.errors import InvalidRequest
 
 MAX_ROWS = 300_000
-MAX_ERRORS_KEPT = 1_000
 FIELDS = dict(residents.COLUMNS)
 
 
@@ -25,27 +23,11 @@ class FileRejected(InvalidRequest):
     message = "住民名簿のファイルを読み取れません。"
 
 
-@dataclass
-class Checked:
-    """What validation found: the errors by line (at most MAX_ERRORS_KEPT kept, all counted)."""
-
-    errors: list[dict[str, Any]] = field(default_factory=list)
-    error_count: int = 0
-
-    def error(self, line: int, column: str, reason: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_ERRORS_KEPT:
-            self.errors.append({"line": line, "column": column, "reason": reason})
+Checked = LineErrors
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) or Shift_JIS (Windows-31J, as Excel saves it in Japan)."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise FileRejected("文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。")
+    return csv_upload.decode(raw, FileRejected)
 
 
 def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:

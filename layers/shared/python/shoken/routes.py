@@ -181,6 +181,9 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/programmes/{programme_id}/notify", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/second-round", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", AD, COMMITTEE_UP),
+    # --- deposits engineer: 入金データ取込 (bank transfers of 当選 units, issue 15.5) ----------------------
+    _session("POST", "/api/admin/programmes/{programme_id}/deposits", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
+    _session("GET", "/api/admin/programmes/{programme_id}/deposits", AD, COMMITTEE_UP),
     _session(
         "POST", "/api/admin/programmes/{programme_id}/redemption-codes", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT
     ),

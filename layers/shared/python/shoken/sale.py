@@ -392,6 +392,7 @@ def finish_draw(rt: Runtime, programme_id: str) -> Item:
         str(settings_record["draw_seed"]),
     )
     rt.db.batch_put({**a, "won_units": won[str(a["L1SK"])]} for a in apps)
+    assign_references(rt, programme_id, [a for a in apps if won[str(a["L1SK"])]])
     counts = {
         "draw_state": "drawn",
         "drawn_at": iso(rt.clock.now()),
@@ -403,6 +404,14 @@ def finish_draw(rt: Runtime, programme_id: str) -> Item:
     expr = Expr()
     sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
     return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
+
+
+def assign_references(rt: Runtime, programme_id: str, winners: list[Item]) -> None:
+    """Each wallet winner's 振込依頼人コード (shoken.deposits): written once, so a re-run job keeps them."""
+    from shoken import deposits  # only the draw jobs and the console's export write codes
+
+    for application in winners:
+        deposits.assign(rt, programme_id, application)
 
 
 NOTIFY_JOB = "sale_notify"
@@ -623,6 +632,7 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
         elif h in won2:
             changed.append({**a, "won2_units": won2[h]})
     rt.db.batch_put(changed)
+    assign_references(rt, programme_id, [a for a in apps if won2.get(str(a["L1SK"]))])
     counts = {
         "round2_state": "drawn",
         "round2_drawn_at": iso(rt.clock.now()),

@@ -259,6 +259,22 @@ def sale_result_mark(programme_id: str, matching_hash: str) -> Key:
     return (f"SALEMAIL#{programme_id}#{matching_hash}", "RESULT")
 
 
+def payment_reference(programme_id: str, reference: str) -> Key:
+    """A 当選 application's 振込依頼人コード (bank-transfer reference), unique per programme by its key."""
+    return (f"PAYREF#{programme_id}#{reference}", "PAYREF")
+
+
+def deposit_credit(programme_id: str, reference: str, round_no: int) -> Key:
+    """Credited once: the bank transfer paying one reference's 当選 units of one round (一次 1, 二次 2),
+    written in the credit's own transaction on the condition that it does not exist yet."""
+    return (f"DEPOSIT#{programme_id}#{reference}", f"CREDIT#{round_no}")
+
+
+def deposit_upload(programme_id: str, upload_id: str) -> Key:
+    """One 入金データ取込 of a programme and its result (matched, and what the clerk must resolve)."""
+    return (f"DEPUPS#{programme_id}", f"UP#{upload_id}")
+
+
 def redemption_code(programme_id: str, code_digest: str) -> Key:
     """One 引換コード of a programme, by the keyed digest of the code (never the code): the person it is for."""
     return (f"RCODE#{programme_id}#{code_digest}", "RCODE")

@@ -1,0 +1,228 @@
+"""入金データ取込 (issue 15.5, bank transfer): the committee uploads its bank's deposit list; each deposit
+whose 振込依頼人コード and exact amount match a 当選 application paid within its 購入期限 credits the
+winner's wallet once, by the 店頭チャージ's own ledger path (value, the 当選 units consumed, the audit
+record and the (programme, code, round) credit marker in one transaction). What does not match is kept
+with the reason for the clerk, who resolves it by hand (a refund, or a counter charge).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from admin.residents import _programme
+from admin.schemas import DepositUpload, DepositUploadList
+from shoken import api, deposits, ids, money, privacy, sale
+from shoken.clock import iso, jst_date
+from shoken.db import keys, ledger, programmes, transactions, wallets
+from shoken.db.dynamo import Item
+from shoken.errors import InvalidRequest, NoSale, NotDrawn, PurchaseLimitExceeded, WalletSuspended
+from shoken.principal import Principal, Scope
+from shoken.runtime import Runtime
+from shoken.txn_types import TxnType
+
+KEPT = 20  # uploads listed on the sale screen
+
+
+def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[int, str, str, str]:
+    """(round, units field won, units field bought, or a reason) for a deposit made on `day`."""
+    won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
+    deadline = sale.purchase_deadline(settings, programme)
+    round2_end = str(settings.get("round2_purchase_end") or "")
+    if won and day <= deadline and not application.get("lapsed"):
+        return 1, "won_units", "purchased_units", ""
+    if won2 and settings.get("round2_state") == "drawn" and day <= round2_end:
+        return 2, "won2_units", "purchased2_units", ""
+    if not won and not won2:
+        return 0, "", "", "当選していない申込の番号です。"
+    last = round2_end if won2 else deadline
+    return 0, "", "", f"購入期限 ({last}) を過ぎた入金です。"
+
+
+def _match(
+    rt: Runtime, programme: Item, settings: Item, committee: Item, deposit: deposits.Deposit, actor: Any
+) -> Item:
+    """One deposit's outcome: credited (with the charge's number), or the reason it was not."""
+    programme_id = str(programme["programme_id"])
+    row: Item = {"line": deposit.line, "day": deposit.day, "payer": deposit.payer, "amount": deposit.amount}
+    if deposit.reference is None:
+        return row | {"reason": "振込依頼人コード(9桁)が見つからないか、誤っています。"}
+    row["reference"] = deposit.reference
+    ref = rt.db.get(keys.payment_reference(programme_id, deposit.reference))
+    application = sale.application_of(rt, programme_id, str(ref["matching_hash"])) if ref else None
+    if ref is None or application is None:
+        return row | {"reason": "この事業にない振込依頼人コードです。"}
+    round_no, won_name, bought_name, reason = _due(settings, programme, application, deposit.day)
+    if reason:
+        return row | {"reason": reason}
+    if rt.db.get(keys.deposit_credit(programme_id, deposit.reference, round_no)):
+        return row | {"reason": "この番号の入金は取込済みです (二重の入金は返金してください)。"}
+    terms = programmes.terms(programme)
+    units = int(application.get(won_name, 0)) - int(application.get(bought_name, 0))
+    if units <= 0:
+        return row | {"reason": "当選分は購入済みです (店頭チャージ等)。入金は返金してください。"}
+    due = terms.unit_price * units
+    if deposit.amount != due:
+        return row | {"reason": f"金額が請求額 ({due:,}円 = {units}冊分) と一致しません。"}
+    wallet_id = str(ref["wallet_id"])
+    wallet = wallets.get(rt.db, wallet_id)
+    if wallet is None:
+        return row | {"reason": "入金先のアプリユーザが見つかりません。"}
+    consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
+    now = rt.clock.now()
+    for _ in range(3):  # a taken transaction number is drawn again
+        try:
+            number = _credit(rt, programme, committee, wallet, deposit, round_no, units, consume, now, actor)
+            return row | {"credited": True, "number": number, "units": units}
+        except ledger.NumberTaken:
+            continue
+        except ledger.AlreadyRecorded:
+            return row | {"reason": "この番号の入金は取込済みです (二重の入金は返金してください)。"}
+        except WalletSuspended:
+            return row | {"reason": "アプリユーザが利用停止中のため入金できません。"}
+        except PurchaseLimitExceeded:
+            return row | {"reason": "購入上限を超えるため入金できません。"}
+        except (consume[1], ledger.Refused):  # the 当選 units changed under us (a counter purchase at once)
+            return row | {"reason": "同時に店頭で購入されたため入金できません。購入状況を確認してください。"}
+    return row | {"reason": "混み合っているため入金できませんでした。もう一度取り込んでください。"}
+
+
+def _credit(
+    rt: Runtime,
+    programme: Item,
+    committee: Item,
+    wallet: Item,
+    deposit: deposits.Deposit,
+    round_no: int,
+    units: int,
+    consume: tuple[dict[str, Any], type[Exception]],
+    now: datetime,
+    actor: Any,
+) -> str:
+    programme_id = str(programme["programme_id"])
+    terms = programmes.terms(programme)
+    number = ids.transaction_number(now)
+    added = money.purchase_buckets(terms, units, source=number, created_at=iso(now))
+    amounts = {b.bucket_id: b.initial for b in added}
+    assert deposit.reference is not None
+    txn = transactions.item(
+        number,
+        txn_type=TxnType.STORE_CHARGE,
+        at=now,
+        amount=sum(amounts.values()),
+        committee=committee,
+        wallet_id=str(wallet["wallet_id"]),
+        wallet_external_id=wallet.get("external_user_id"),
+        **transactions.moved(added, amounts),
+        programme_id=programme_id,
+        programme_name=programme["name"],
+        units=units,
+        price=deposit.amount,
+        channel="bank_transfer",
+        payment_reference=deposit.reference,
+        deposit_date=deposit.day,
+        operator_id=actor.user_id,
+        operator_login=actor.login_id,
+    )
+    pk, sk = keys.deposit_credit(programme_id, deposit.reference, round_no)
+    marker = {"PK": pk, "SK": sk, "kind": "deposit_credit", "number": number, "at": iso(now), "line": deposit.line}
+    record = api.audit_item(
+        "bank_transfer_charge",
+        scope=Scope(str(committee["committee_id"])),
+        target_type="transaction",
+        target_id=number,
+        wallet_id=wallet["wallet_id"],
+        units=units,
+        reference=deposit.reference,
+        deposit_date=deposit.day,
+        amount=deposit.amount,
+    )
+    ledger.charge(
+        rt.db,
+        wallet_id=str(wallet["wallet_id"]),
+        programme_id=programme_id,
+        units=units,
+        limit_units=int(programme["limit_units"]),
+        buckets=added,
+        txn=txn,
+        idempotency=marker,
+        audit=record,
+        now=now,
+        allocation=consume,
+    )
+    return number
+
+
+def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> DepositUpload:
+    programme = _programme(rt, caller, programme_id)
+    settings = sale.settings(rt, programme_id)
+    if settings is None:
+        raise NoSale()
+    if settings.get("draw_state") != "drawn":
+        raise NotDrawn("抽選が終わるまで入金データは取り込めません。")
+    if not raw.strip():
+        raise InvalidRequest("ファイルが空です。")
+    found = deposits.read(raw, jst_date(rt.clock.now()))
+    committee = rt.db.get(keys.committee(str(programme["committee_id"])))
+    assert committee is not None
+    rows = [_match(rt, programme, settings, committee, d, caller) for d in found]
+    now = rt.clock.now()
+    upload_id = ids.random_token(12)
+    pk, sk = keys.deposit_upload(programme_id, f"{iso(now)}#{upload_id}")
+    credited = [r for r in rows if r.get("credited")]
+    result: Item = {
+        "PK": pk,
+        "SK": sk,
+        "kind": "deposit_upload",
+        "upload_id": upload_id,
+        "at": iso(now),
+        "by": caller.login_id,
+        "rows": len(rows),
+        "credited": len(credited),
+        "credited_amount": sum(int(r["amount"]) for r in credited),
+        "items": rows,
+        **privacy.tag(programme_id, pk, sk),  # payers' names: deleted by the retention run (issue 23.3)
+    }
+    rt.db.put(result)
+    api.audit_event(
+        "deposits_imported",
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
+        rows=len(rows),
+        credited=len(credited),
+        unmatched=len(rows) - len(credited),
+    )
+    return DepositUpload.model_validate(_view(result))
+
+
+def _view(record: Item) -> dict[str, Any]:
+    return {
+        "upload_id": record["upload_id"],
+        "at": record["at"],
+        "by": record.get("by"),
+        "rows": int(record["rows"]),
+        "credited": int(record["credited"]),
+        "credited_amount": int(record["credited_amount"]),
+        "items": [
+            {
+                "line": int(r["line"]),
+                "day": r["day"],
+                "payer": r["payer"],
+                "amount": int(r["amount"]),
+                "reference": r.get("reference"),
+                "credited": bool(r.get("credited")),
+                "number": r.get("number"),
+                "units": int(r["units"]) if r.get("units") else None,
+                "reason": r.get("reason"),
+            }
+            for r in record["items"]
+        ],
+    }
+
+
+def list_uploads(rt: Runtime, caller: Principal, programme_id: str) -> DepositUploadList:
+    _programme(rt, caller, programme_id)
+    pk, _ = keys.deposit_upload(programme_id, "-")
+    page = rt.db.query(pk_name="PK", pk=pk, newest_first=True, limit=KEPT)
+    return DepositUploadList(items=[DepositUpload.model_validate(_view(r)) for r in page.items])
