@@ -168,7 +168,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/merchant/notices/{notice_id}/read", H, MERCHANT),
     # --- sale engineer: resident lists (住民名簿, issues 15/23); committee level only -------------------
     _session("GET", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
     _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads/{job_id}", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/residents/search", AD, COMMITTEE_UP),
