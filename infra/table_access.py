@@ -72,7 +72,7 @@ PAYOUT_SETTINGS = _kind(payouts.settings_key("-"))
 PAYOUT_CALENDAR = _kind(payouts.calendar_key("-"))
 PAYOUT_HEAD = _kind(keys.payout_head("-"))
 PAYOUT_RUN = _kind(keys.payout_run("-"))
-# sale engineer: resident lists and 申込 (issues 15/23)
+# resident lists and 申込 (issues 15/23)
 RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
@@ -238,7 +238,7 @@ ACTIONS: dict[str, Actions] = {
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),
     # An MPM payment (the citizen pays from the wallet) checks the citizen's session, the terminal and
     # the store in its transaction, as the till's payment does (payment.py, ledger.admission_checks).
-    # 申込 (sale engineer): applying checks the eligibility in its transaction; withdrawing deletes.
+    # 申込: applying checks the eligibility in its transaction; withdrawing deletes.
     WALLET_FN: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE, DELETE), ("by_wallet", "list1")),
     # History merges a committee day's by_committee shards, querying them in parallel (one Query each).
     HISTORY: Actions(

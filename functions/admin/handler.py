@@ -295,7 +295,7 @@ def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
     return app_users.set_status(api.rt(), api.principal(), wallet_id, "active")
 
 
-# --- privacy engineer: personal data (issue 23) ------------------------------------------------------
+# --- personal data (issue 23) ------------------------------------------------------
 @app.post("/api/admin/app-users/search")
 def handle_search_app_users_posted(body: AppUserSearch) -> AppUserList:
     return app_users.search(api.rt(), api.principal(), body)
@@ -519,7 +519,7 @@ def handle_payout_statement(run_id: str, company_id: str):  # type: ignore[no-un
     return _download(name, "application/pdf", content)
 
 
-# --- cards engineer: card wallets (カード型, issue 16) ---------------------------------------------------
+# --- card wallets (カード型, issue 16) ---------------------------------------------------
 @app.post("/api/admin/cards")
 def handle_issue_card(body: CardIssueRequest) -> CardSheet:
     return cards.issue(api.rt(), api.principal(), body)
@@ -570,7 +570,7 @@ def handle_update_card_settings(committee_id: str, body: CardSettings) -> CardSe
     return cards.update_settings(api.rt(), api.principal(), committee_id, body)
 
 
-# --- notices engineer: お知らせ (the committee's contact is edited with the committee, PUT above) -------
+# --- お知らせ (the committee's contact is edited with the committee, PUT above) -------
 @app.get("/api/admin/notices")
 def handle_list_notices(query: Annotated[NoticeAdminQuery, Query()]) -> NoticeAdminList:
     return notices.list_for_committee(api.rt(), api.principal(), query)
@@ -601,7 +601,7 @@ def handle_withdraw_notice(notice_id: str) -> NoticeView:
     return notices.withdraw(api.rt(), api.principal(), notice_id)
 
 
-# --- sale engineer: resident lists (住民名簿) ------------------------------------------------------------
+# --- resident lists (住民名簿) ------------------------------------------------------------
 @app.get("/api/admin/programmes/<programme_id>/residents")
 def handle_get_residents(programme_id: str) -> ResidentListView:
     return residents.status(api.rt(), api.principal(), programme_id)

@@ -273,7 +273,7 @@ class AppUserSearch(Schema):
     wallet_id: str | None = Field(default=None, max_length=20)
     external_user_id: str | None = Field(default=None, max_length=60)
     email: str | None = Field(default=None, max_length=254)
-    card_number: str | None = Field(default=None, max_length=24)  # cards engineer
+    card_number: str | None = Field(default=None, max_length=24)
     status: Literal["", "active", "suspended", "blocked", "replaced", "moved"] = ""
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
@@ -293,7 +293,7 @@ class AppUserView(Schema):
     committee_id: str
     email: str
     external_user_id: str | None = None
-    card_number: str | None = None  # cards engineer: set for a card wallet (no email)
+    card_number: str | None = None  # set for a card wallet (no email)
     status: str
     status_label: str
     balance: int
@@ -429,7 +429,7 @@ class ChargeRequest(Schema):
     wallet_id: WalletId | None = None
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     qr: str | None = Field(default=None, max_length=200)
-    card_number: str | None = Field(default=None, max_length=24)  # cards engineer: a card wallet's number
+    card_number: str | None = Field(default=None, max_length=24)  # a card wallet's number
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -437,7 +437,7 @@ class ChargeResult(Schema):
     number: str
     wallet_id: str
     email: str
-    card_number: str | None = None  # cards engineer: a card wallet's number (it has no email)
+    card_number: str | None = None  # a card wallet's number (it has no email)
     programme_name: str
     units: int
     price: int
@@ -561,7 +561,7 @@ class CommitteeList(Schema):
     items: list[CommitteeView]
 
 
-# --- sale engineer: resident lists (住民名簿, issues 15/23) ---------------------------------------------
+# --- resident lists (住民名簿, issues 15/23) ---------------------------------------------
 class ResidentUploadDiff(Schema):
     added: int
     removed: int

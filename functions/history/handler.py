@@ -162,7 +162,7 @@ def handle_report_unused(query: Annotated[UnusedQuery, Query()]) -> Unused:
     return reports.unused(api.rt(), api.principal(), on=query.on, committee_id=query.committee_id)
 
 
-# --- notices engineer: お知らせ on the merchant app's home -------------------------------------------------
+# --- お知らせ on the merchant app's home -------------------------------------------------
 @app.get("/api/merchant/notices")
 def handle_list_merchant_notices() -> notices.NoticeList:
     return notices.list_for(api.rt(), api.principal())

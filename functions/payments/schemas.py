@@ -18,7 +18,7 @@ class PayRequest(BaseModel):
     token: str = Field(min_length=1, max_length=200)
     amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
     idempotency_key: str = IDEMPOTENCY_KEY
-    # cards engineer: the card's PIN, typed by the cardholder on the till (a card payment needs it every time)
+    # the card's PIN, typed by the cardholder on the till (a card payment needs it every time)
     pin: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
 
 

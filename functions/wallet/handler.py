@@ -34,7 +34,7 @@ from wallet.schemas import (
 app = api.make_resolver()
 
 
-# --- cards engineer: the card's balance page (public, read-only, rate-limited) ---------------------------
+# --- the card's balance page (public, read-only, rate-limited) ---------------------------
 @app.post("/api/card/balance")
 def handle_card_balance(body: BalanceRequest) -> CardBalance:
     return card_balance.balance(api.rt(), body)
@@ -75,7 +75,7 @@ def handle_pay_mpm(request_id: str, body: MpmPay) -> PaymentDone:
     return mpm.pay(api.rt(), api.principal(), request_id, body.idempotency_key)
 
 
-# --- notices engineer: お知らせ ----------------------------------------------------------------------------
+# --- お知らせ ----------------------------------------------------------------------------
 @app.get("/api/wallet/notices")
 def handle_list_notices() -> notices.NoticeList:
     return notices.list_for(api.rt(), api.principal())
@@ -86,7 +86,7 @@ def handle_read_notice(notice_id: str) -> notices.NoticeRead:
     return notices.mark_read(api.rt(), api.principal(), notice_id)
 
 
-# --- sale engineer: 申込 (issue 15) ------------------------------------------------------------------
+# --- 申込 (issue 15) ------------------------------------------------------------------
 @app.get("/api/wallet/sales")
 def handle_list_sales() -> WalletSales:
     return sale.list_open(api.rt(), api.principal())

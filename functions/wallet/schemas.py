@@ -95,7 +95,7 @@ class MpmPay(Schema):
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
-# --- sale engineer: applying in the wallet (申込, issue 15) ----------------------------------------------
+# --- applying in the wallet (申込, issue 15) ----------------------------------------------
 class WalletSale(Schema):
     programme_id: str
     programme_name: str

@@ -107,7 +107,7 @@ class ShokenStack(Stack):
             exports=self.storage.exports,
             uploads=self.storage.uploads,
         )
-        # sale engineer: only the functions that hash resident lists read the resident key (issue 23).
+        # only the functions that hash resident lists read the resident key (issue 23).
         for key in ("admin", "wallet", names.WORKER_JOBS.key):
             resident_reader = self.functions.by_key.get(key)
             if resident_reader is not None:

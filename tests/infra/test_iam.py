@@ -163,7 +163,7 @@ def test_workers_permissions_when_present(synth: Synth) -> None:
 # bindings (USER#, TERM#), the store and committee, wallets, QR and MPM requests, idempotency,
 # transactions and audit entries. Written out here a second time on purpose: a key kind added to
 # payments in infra/table_access.py must be added here too, by someone who means it.
-# CARD# (cards engineer, issue 16): a card payment checks the card and counts its wrong PINs and day's spending.
+# CARD# (issue 16): a card payment checks the card and counts its wrong PINs and day's spending.
 PAYMENTS_READS = {"ACQ#", "AUDIT#", "CARD#", "IDEM#", "MPM#", "QR#", "ST#", "TERM#", "TXN#", "USER#", "WALLET#"}
 PAYMENTS_WRITES = {"AUDIT#", "CARD#", "IDEM#", "MPM#", "QR#", "TXN#", "WALLET#"}
 NEVER_GRANTED = ("dynamodb:Scan", "dynamodb:PartiQLSelect", "dynamodb:DeleteTable", "dynamodb:UpdateTable")

@@ -78,13 +78,13 @@ BODIES: dict[str, Any] = {
     "PUT /api/admin/notices/{notice_id}": {
         "title": "件名", "body": "本文", "start_date": "2026-11-29", "end_date": "2026-12-31", "audience": "residents",
     },
-    # privacy engineer (issue 23)
+    # (issue 23)
     "POST /api/admin/app-users/{wallet_id}/personal": {"reason": "inquiry"},
     "POST /api/admin/app-users/{wallet_id}/disclosure": {"reason": "disclosure"},
     "POST /api/admin/app-users/{wallet_id}/erase": {"reason": "disclosure"},
     "PUT /api/admin/programmes/{programme_id}/retention": {"retention_days": 365},
 }  # fmt: skip
-# cards engineer: the card routes' bodies (the move's target wallet is set by the fixture)
+# the card routes' bodies (the move's target wallet is set by the fixture)
 BODIES["PUT /api/admin/committees/{committee_id}/card-settings"] = {"daily_limit": 30_000}
 
 
@@ -117,7 +117,7 @@ def matrix(world: World, city: City) -> Matrix:
     spare_wallet = world.wallet(city.committee, "spare@example.jp")  # suspending it neither
     own_programme = world.programme(city.committee, "P1")
     other_programme = world.programme(city.other_committee, "P2")
-    for programme in (own_programme, other_programme):  # 申込 is open for both (sale engineer)
+    for programme in (own_programme, other_programme):  # 申込 is open for both
         world.put(sale.settings_item(programme["programme_id"], apply_start="2026-11-20", apply_end="2026-12-10",
                                      units_on_sale=1000, now=world.now))  # fmt: skip
     clients = {
@@ -206,7 +206,7 @@ def matrix(world: World, city: City) -> Matrix:
         "run_id": lambda role: (own_run, other_run),
     }
 
-    # 住民名簿: an upload of each committee's programme (sale engineer)
+    # 住民名簿: an upload of each committee's programme
     resident_jobs = [
         clients["system_admin"]
         .request("POST", f"/api/admin/programmes/{p}/residents", raw=b"x", content_type="text/csv")
@@ -231,7 +231,7 @@ def matrix(world: World, city: City) -> Matrix:
     objects["notice_id"] = lambda role: pairs["console"]  # the console's routes edit and withdraw it
     objects["POST /api/wallet/notices/{notice_id}/read:notice_id"] = lambda role: pairs["residents"]
     objects["POST /api/merchant/notices/{notice_id}/read:notice_id"] = lambda role: pairs["merchants"]
-    # カード型 (cards engineer): a card of each committee; the move's target is the own spare wallet.
+    # カード型: a card of each committee; the move's target is the own spare wallet.
     own_card, other_card = card_of(world, city.committee), card_of(world, city.other_committee)
     objects["card_number"] = lambda role: (own_card, other_card)
     BODIES["POST /api/admin/cards/{card_number}/link"] = {"wallet_id": spare_wallet["wallet_id"]}
@@ -415,7 +415,7 @@ def other_committee_unseen(matrix: Matrix, client: Client, route: Route, role: s
 # Refusals an allowed role may meet on its own objects for reasons other than scope.
 LOGIC_REFUSALS: dict[str, tuple[str, ...]] = {
     "PUT /api/wallet/sale/{programme_id}/application": ("not_eligible",),  # the matrix's resident has none
-    # cards engineer: the system admin blocks, reissues or moves the own card first; the next caller meets
+    # the system admin blocks, reissues or moves the own card first; the next caller meets
     # the card in its new state (blocked, replaced, moved), which is a refusal of its own.
     **{
         f"POST /api/admin/cards/{{card_number}}/{action}": ("card_blocked", "card_replaced", "card_moved")

@@ -4,7 +4,7 @@ import { startScanner } from '/shared/scanner.js';
 import { pagedList } from '/shared/pager.js';
 
 const TOKEN = /^\d{12}\.[A-Za-z0-9_-]{22,43}$/;
-// cards engineer: a card's payment QR (paid with its PIN) and its balance-check QR (refused by the server
+// a card's payment QR (paid with its PIN) and its balance-check QR (refused by the server
 // with a message saying which QR to read).
 const CARD = /^SC1\.\d{16}\.[A-Za-z0-9_-]{22,43}$/;
 const CARD_BALANCE = /\/wallet\/card\.html#\d{16}\.[A-Za-z0-9_-]{22,43}$/;

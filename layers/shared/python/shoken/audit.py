@@ -51,7 +51,7 @@ ACTION_LABELS: dict[str, str] = {
     "balance_lapsed": "残高失効",
     "export_reserved": "ダウンロード予約",
     "export_downloaded": "ファイルダウンロード",
-    # sale engineer: resident lists (住民名簿); a search records its reason, never the values typed
+    # resident lists (住民名簿); a search records its reason, never the values typed
     "resident_list_upload": "住民名簿アップロード",
     "resident_list_uploaded": "住民名簿取込",
     "resident_searched": "住民名簿検索",
@@ -77,14 +77,14 @@ ACTION_LABELS: dict[str, str] = {
     "payout_run_confirmed": "精算確定",
     "payout_run_paid": "振込済み登録",
     "payout_run_cancelled": "精算取消",
-    # privacy engineer: personal data (issue 23); the reason is recorded, never the data
+    # personal data (issue 23); the reason is recorded, never the data
     "personal_data_viewed": "個人情報の表示",
     "disclosure_requested": "開示請求ファイル作成",
     "personal_data_erased": "個人情報の削除(アプリユーザ)",
     "retention_updated": "個人情報の保存期間変更",
     "retention_requested": "個人情報の削除依頼",
     "personal_data_deleted": "個人情報の削除(事業)",
-    # notices engineer: お知らせ; entries of the committee's contact from before it was edited with the
+    # お知らせ; entries of the committee's contact from before it was edited with the
     # committee (committee_updated now) keep their label
     "committee_contact_updated": "お問い合わせ先更新",
     "notice_created": "お知らせ登録",

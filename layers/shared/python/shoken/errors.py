@@ -260,7 +260,7 @@ class InternalError(ShokenError):
     message = "システムエラーが発生しました。時間をおいて再度お試しください。"
 
 
-# --- sale engineer: resident lists and sales (issues 15/23) --------------------------------------------
+# --- resident lists and sales (issues 15/23) --------------------------------------------
 class ResidentListMissing(ShokenError):
     status = 409
     code = "resident_list_missing"
@@ -374,7 +374,7 @@ class AllocationChanged(ShokenError):
     message = "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。"
 
 
-# sale engineer: 引換コード (issue 15.1)
+# 引換コード (issue 15.1)
 class RedemptionCodeInvalid(ShokenError):
     status = 400
     code = "redemption_code_invalid"

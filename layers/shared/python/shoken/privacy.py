@@ -220,7 +220,7 @@ SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
 PAYMENT_REFERENCE = _kind(keys.payment_reference("-", "-"))
 DEPOSIT_UPLOAD = _kind(keys.deposit_upload("-", "-"))
 
-# One row per kind of resident-linked item of a programme (sale and cards engineers: add yours here).
+# One row per kind of resident-linked item of a programme (a new resident-linked kind adds its row here).
 PROGRAMME_DATA: tuple[Holding, ...] = (
     Holding(RESIDENT, "住民名簿の照合用データ(鍵付きハッシュ)", _resident_hashes),
     Holding(ELIGIBILITY, "申込資格の登録(住民と利用者アプリの結び付け)", _tagged(ELIGIBILITY)),

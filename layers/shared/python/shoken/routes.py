@@ -155,7 +155,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/charges/{number}/cancel", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/grants", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/grants", AD, COMMITTEE_UP),
-    # --- notices: お知らせ (notices engineer); the committee's contact is PUT /api/admin/committees/{id} ----
+    # --- notices: お知らせ; the committee's contact is PUT /api/admin/committees/{id} ----
     _session("GET", "/api/admin/notices", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/notices", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/notices/{notice_id}", AD, COMMITTEE_UP),
@@ -166,7 +166,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/wallet/notices/{notice_id}/read", W, CITIZEN),
     _session("GET", "/api/merchant/notices", H, MERCHANT),
     _session("POST", "/api/merchant/notices/{notice_id}/read", H, MERCHANT),
-    # --- sale engineer: resident lists (住民名簿, issues 15/23); committee level only -------------------
+    # --- resident lists (住民名簿, issues 15/23); committee level only -------------------
     _session("GET", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
     _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads", AD, COMMITTEE_UP),
@@ -181,7 +181,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/admin/programmes/{programme_id}/notify", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/programmes/{programme_id}/second-round", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", AD, COMMITTEE_UP),
-    # --- deposits engineer: 入金データ取込 (bank transfers of 当選 units, issue 15.5) ----------------------
+    # --- 入金データ取込 (bank transfers of 当選 units, issue 15.5) ----------------------
     _session("POST", "/api/admin/programmes/{programme_id}/deposits", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
     _session("GET", "/api/admin/programmes/{programme_id}/deposits", AD, COMMITTEE_UP),
     _session(
@@ -192,7 +192,7 @@ ROUTES: tuple[Route, ...] = (
     _session("POST", "/api/wallet/sale/{programme_id}/eligibility", W, CITIZEN),
     _session("PUT", "/api/wallet/sale/{programme_id}/application", W, CITIZEN),
     _session("POST", "/api/wallet/sale/{programme_id}/application/withdraw", W, CITIZEN),
-    # --- cards engineer: card wallets (カード型, issue 16); committee level, the balance page public ---------
+    # --- card wallets (カード型, issue 16); committee level, the balance page public ---------
     _session("POST", "/api/admin/cards", AD, COMMITTEE_UP),
     _session("POST", "/api/admin/cards/batch", AD, COMMITTEE_UP),
     _session("GET", "/api/admin/cards/{card_number}", AD, COMMITTEE_UP),
@@ -204,7 +204,7 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
     _session("PUT", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
     _public("POST", "/api/card/balance", W),
-    # --- privacy engineer: personal data (issue 23): a wallet's details with a reason, 開示請求, erasure,
+    # --- personal data (issue 23): a wallet's details with a reason, 開示請求, erasure,
     # each programme's retention; committee level only
     _session("POST", "/api/admin/app-users/search", AD, COMMITTEE_UP),  # the list's search, address not in the URL
     _session("POST", "/api/admin/app-users/{wallet_id}/personal", AD, COMMITTEE_UP),

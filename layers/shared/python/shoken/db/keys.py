@@ -197,7 +197,7 @@ def reminder_jobs(committee_id: str) -> str:
     return f"REMINDERS#{committee_id}"
 
 
-# --- sale engineer: resident lists (住民名簿, issues 15/23) --------------------------------------------
+# --- resident lists (住民名簿, issues 15/23) --------------------------------------------
 def resident_list(programme_id: str) -> Key:
     """A programme's current resident list: its generation, count and who uploaded it (no personal data)."""
     return (f"PROG#{programme_id}", "RESLIST")

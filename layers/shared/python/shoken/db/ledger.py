@@ -279,7 +279,7 @@ class MpmRequestUse:
 
 @dataclass(frozen=True)
 class CardUse:
-    """A card payment (cards engineer, issue 16.3): the card as read, still active, with fewer than 5
+    """A card payment (issue 16.3): the card as read, still active, with fewer than 5
     wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`."""
 
     card: Item
