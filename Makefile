@@ -122,7 +122,7 @@ bench: setup runtime-python
 # 10,000 applications (申込) through the local API: applications/s, none lost or doubled (issue 15.8).
 # Not part of `make test` or `make bench` (it takes minutes); APPLICATIONS=… WALLETS=… to resize.
 bench-sale: setup runtime-python
-	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench.sale --applications $(or $(APPLICATIONS),10000) --wallets $(or $(WALLETS),100)
+	PYTHONPATH=layers/shared/python:functions:. $(PY) -m bench.sale --applications $(or $(APPLICATIONS),10000) --wallets $(or $(WALLETS),40)
 
 # Recompute a draw from the console's 申込一覧 CSV, its rule and seed, and compare with the stored
 # result (issue 15.3): make recompute-draw FILE=applications_P1.csv SEED=<seed> RULE=lot UNITS=1000
