@@ -47,7 +47,7 @@ $(STAMPS)/python-run: requirements/run.txt requirements/lambda.txt
 	$(PIP_INSTALL) --no-compile -r requirements/run.txt
 	@touch $@
 
-$(STAMPS)/python: requirements/dev.txt $(STAMPS)/python-run
+$(STAMPS)/python: requirements/dev.txt requirements/sam.txt $(STAMPS)/python-run
 	$(PREFLIGHT) pypi
 	$(PIP_INSTALL) -r requirements/dev.txt
 	@# the run set went in uncompiled; the test processes (which write no bytecode) read it compiled
