@@ -11,6 +11,14 @@ from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
 ACTION_LABELS: dict[str, str] = {
+    # カード型 (issue 16)
+    "card_issued": "カード発行",
+    "card_reissued": "カード再発行",
+    "card_blocked": "カード利用停止(紛失・盗難)",
+    "card_unblocked": "カード利用再開",
+    "card_pin_unlocked": "暗証番号ロック解除",
+    "card_moved_to_app": "カードからアプリへ移行",
+    "card_settings_updated": "カードの利用上限変更",
     "login": "ログイン",
     "login_failed": "ログイン失敗",
     "account_locked": "アカウントロック",
