@@ -37,6 +37,7 @@ from shoken.errors import (
     PurchaseDeadlinePassed,
     PurchaseOpen,
     ResidentListMissing,
+    ShokenError,
 )
 from shoken.runtime import Runtime
 
@@ -336,16 +337,40 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
         raise AlreadyDrawn("この事業の抽選は処理中です。完了までお待ちください。")
     chosen = allocation.Rule(rule)
     seed = secrets.token_hex(32)
-    job_id = ids.random_token(12)
-    committee_id = str(programme["committee_id"])
     expr = Expr()
-    claim = rt.db.tx_update(
-        keys.sale_settings(programme_id),
+    sets = (
         f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
-        f"{expr.n('draw_state')} = {expr.v('drawing')}, {expr.n('draw_job')} = {expr.v(job_id)}",
-        expr,
-        condition=f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('draw_seed')})",
+        f"{expr.n('draw_state')} = {expr.v('drawing')}, {expr.n('draw_job')} = "
     )
+    return _queue_draw(
+        rt, programme, actor, owner, expr=expr, sets=sets,
+        condition=f"attribute_exists({expr.n('PK')}) AND attribute_not_exists({expr.n('draw_seed')})",
+        detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
+        job_kind=DRAW_JOB, label="抽選", refused=AlreadyDrawn(),
+    )  # fmt: skip
+
+
+def _queue_draw(
+    rt: Runtime,
+    programme: Item,
+    actor: dict[str, Any],
+    owner: dict[str, Any],
+    *,
+    expr: Expr,
+    sets: str,
+    condition: str,
+    detail: dict[str, Any],
+    job_kind: str,
+    label: str,
+    refused: ShokenError,
+) -> Item:
+    """One draw (first or second round) queued: the seed claimed on the sale settings (`sets` ends at
+    the job id's value), the seed's audit entry and the job, in one transaction, before any result
+    exists (issue 15.3: the seed is in the audit log before the draw)."""
+    programme_id = str(programme["programme_id"])
+    committee_id = str(programme["committee_id"])
+    job_id = ids.random_token(12)
+    claim = rt.db.tx_update(keys.sale_settings(programme_id), sets + expr.v(job_id), expr, condition=condition)
     record = audit_items.item(
         at=rt.clock.now(),
         action="draw_seed",
@@ -355,24 +380,24 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
         actor=actor,
         target_type="programme",
         target_id=programme_id,
-        detail={"seed": seed, "rule": chosen.value, "units_on_sale": int(settings_record["units_on_sale"])},
+        detail=detail,
         source_ip=None,
         user_agent=None,
     )
     job = jobs.item(
         job_id,
-        job_kind=DRAW_JOB,
+        job_kind=job_kind,
         owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
         scope={"committee_id": committee_id},
         params={"programme_id": programme_id},
         now=rt.clock.now(),
-        label=f"抽選 ({programme['name']})",
+        label=f"{label} ({programme['name']})",
         shared_list=keys.sale_jobs(programme_id),
     )
     try:
         rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
     except TransactionFailed as failed:
-        raise AlreadyDrawn() from failed
+        raise refused from failed
     return job
 
 
@@ -556,44 +581,17 @@ def start_second_round(
         )
     rule = str(settings_record["draw_rule"])
     seed = secrets.token_hex(32)
-    job_id = ids.random_token(12)
-    committee_id = str(programme["committee_id"])
     expr = Expr()
-    claim = rt.db.tx_update(
-        keys.sale_settings(programme_id),
+    sets = (
         f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v('drawing')}, "
-        f"{expr.n('round2_purchase_end')} = {expr.v(purchase_end)}, {expr.n('round2_job')} = {expr.v(job_id)}",
-        expr,
+        f"{expr.n('round2_purchase_end')} = {expr.v(purchase_end)}, {expr.n('round2_job')} = "
+    )
+    return _queue_draw(
+        rt, programme, actor, owner, expr=expr, sets=sets,
         condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {expr.n('draw_state')} = {expr.v('drawn')}",
-    )
-    record = audit_items.item(
-        at=rt.clock.now(),
-        action="draw_seed",
-        committee_id=committee_id,
-        company_id=None,
-        store_id=None,
-        actor=actor,
-        target_type="programme",
-        target_id=programme_id,
         detail={"seed": seed, "rule": rule, "round": 2},
-        source_ip=None,
-        user_agent=None,
-    )
-    job = jobs.item(
-        job_id,
-        job_kind=ROUND2_JOB,
-        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
-        scope={"committee_id": committee_id},
-        params={"programme_id": programme_id},
-        now=rt.clock.now(),
-        label=f"二次抽選 ({programme['name']})",
-        shared_list=keys.sale_jobs(programme_id),
-    )
-    try:
-        rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
-    except TransactionFailed as failed:
-        raise AlreadyDrawn("二次抽選は既に行われています。") from failed
-    return job
+        job_kind=ROUND2_JOB, label="二次抽選", refused=AlreadyDrawn("二次抽選は既に行われています。"),
+    )  # fmt: skip
 
 
 def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]]:
