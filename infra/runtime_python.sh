@@ -24,6 +24,7 @@ for tool in apt-get tar make gcc; do
 done
 
 APT=$CACHE/apt
+mkdir -p "$CACHE"  # a new machine has no ~/.cache yet
 WORK=$(mktemp -d "$CACHE/build-python.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$APT/lists/partial" "$APT/archives/partial"
