@@ -22,8 +22,9 @@ from tests.support.world import World
 
 @pytest.fixture(autouse=True)
 def table_access_checked() -> Iterator[None]:
-    """Every DynamoDB call a function's code makes here must be one its IAM role allows
-    (infra/table_access.py); moto enforces no IAM, so this is where a missing grant shows."""
+    """Every DynamoDB, S3 and SES call a function's code makes here must be one its IAM role allows
+    (infra/table_access.py, infra/service_access.py); moto enforces no IAM, so this is where a
+    missing grant shows."""
     table_calls.install()
     table_calls.RECORDER.take()
     yield
