@@ -28,6 +28,11 @@ def _nowhere(screen: str) -> None:
     del screen
 
 
+def _reached(page: Any, heading: str, at: Screen) -> None:
+    page.get_by_role("heading", name=heading).wait_for()
+    at(heading)
+
+
 def fake_camera(video: Path) -> list[str]:
     """Chromium's arguments for a camera that shows `video` and is allowed without a prompt."""
     return [
@@ -53,26 +58,22 @@ def wallet_sign_in(page: Any, server: Server, email: str, *, at: Screen = _nowhe
 def bind_terminal(till: Any, server: Server, terminal_id: str, password: str, *, at: Screen = _nowhere) -> None:
     """The merchant app's 端末設定 with a terminal's id and password, confirmed on 店舗情報確認."""
     till.goto(server.base_url + "/merchant/")
-    till.get_by_role("heading", name="端末設定").wait_for()
-    at("端末設定")
+    _reached(till, "端末設定", at)
     till.get_by_label("端末ID").fill(terminal_id)
     till.get_by_label("パスワード").fill(password)
     till.get_by_role("button", name="OK").click()
-    till.get_by_role("heading", name="店舗情報確認").wait_for()
-    at("店舗情報確認")
+    _reached(till, "店舗情報確認", at)
     till.get_by_role("button", name="OK").click()
 
 
 def till_first_sign_in(till: Any, login_id: str, new_password: str, *, at: Screen = _nowhere) -> None:
     """Staff sign in on a bound till with the initial password (the login id) and replace it
     (screens ログイン, パスワード設定), ending on the change's confirmation dismissed."""
-    till.get_by_role("heading", name="ログイン").wait_for()
-    at("ログイン")
+    _reached(till, "ログイン", at)
     till.get_by_label("ログインID").fill(login_id)
     till.get_by_label("パスワード").fill(login_id)
     till.get_by_role("button", name="ログイン").click()
-    till.get_by_role("heading", name="パスワード設定").wait_for()
-    at("パスワード設定")
+    _reached(till, "パスワード設定", at)
     till.get_by_label("新しいパスワード", exact=True).fill(new_password)
     till.get_by_label("パスワードの確認").fill(new_password)
     till.get_by_role("button", name="変更").click()
