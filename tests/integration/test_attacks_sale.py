@@ -10,7 +10,7 @@ from shoken import sale
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import wallet_login
-from tests.integration.test_sale_purchase import charge, sold  # noqa: F401  (the drawn sale fixture)
+from tests.integration.test_sale_purchase import charge, sold
 
 __all__ = ["sold"]
 
@@ -21,7 +21,7 @@ __all__ = ["sold"]
     "application's purchased_units: the winner can no longer buy what the counter just refunded "
     "(functions/admin/programmes.py cancel_charge + shoken/db/ledger.py + shoken/sale.py)",
 )
-def test_a_cancelled_counter_purchase_gives_the_units_won_back(sold: dict[str, Any], rt: Runtime) -> None:  # noqa: F811
+def test_a_cancelled_counter_purchase_gives_the_units_won_back(sold: dict[str, Any], rt: Runtime) -> None:
     committee, taro = sold["committee"], sold["wallets"]["taro@example.jp"]
     # Given Taro, who won 3 units, bought 2 at the counter, and the clerk cancels that charge (wrong person,
     # wrong count: the money is handed back over the counter)
