@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -10,9 +11,11 @@ from shoken import sale
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import wallet_login
+from tests.integration.test_sale_applications import TARO, committee
 from tests.integration.test_sale_purchase import charge, sold
+from tests.support.client import Client
 
-__all__ = ["sold"]
+__all__ = ["committee", "sold"]
 
 
 @pytest.mark.xfail(
@@ -38,3 +41,39 @@ def test_a_cancelled_counter_purchase_gives_the_units_won_back(sold: dict[str, A
     assert status["purchased_units"] == 0, status
     again = charge(committee, taro, 3, "again")
     assert again.status == 200, again
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="shoken/sale.py apply_in_wallet / withdraw_in_wallet check the window by a read (_open_sale) and "
+    "write without a condition on the sale settings: a 締切 landing between them lets the application change "
+    "after the close (add a tx_check: closed_at and draw_seed absent)",
+)
+@pytest.mark.parametrize("step", ["apply", "withdraw"])
+def test_nothing_changes_an_application_once_the_committee_has_closed(
+    committee: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    # Given Taro, eligible, who applied for 2 units while the window was open
+    taro = wallet_login("taro@example.jp")
+    assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert taro.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    before = sorted((str(a["L1SK"]), int(a["units"])) for a in sale.applications(rt, "P1"))
+    # When the committee presses 締切 just after his phone has read the window as open
+    read_window = sale._open_sale
+
+    def closes_meanwhile(rt_: Runtime, programme_id: str) -> Any:
+        found = read_window(rt_, programme_id)
+        other = threading.Thread(target=sale.close, args=(rt_, programme_id))  # the console's request
+        other.start()
+        other.join(timeout=30)
+        return found
+
+    monkeypatch.setattr(sale, "_open_sale", closes_meanwhile)
+    if step == "apply":
+        reply = taro.put("/api/wallet/sale/P1/application", {"units": 5})
+    else:
+        reply = taro.post("/api/wallet/sale/P1/application/withdraw")
+    # Then the change is refused: the applications the draw will use are those of the close
+    assert reply.status == 409, reply
+    after = sorted((str(a["L1SK"]), int(a["units"])) for a in sale.applications(rt, "P1"))
+    assert after == before
