@@ -11,7 +11,7 @@ from shoken import sale
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import wallet_login
-from tests.integration.test_sale_applications import TARO, committee
+from tests.integration.test_sale_applications import HANAKO, TARO, committee
 from tests.integration.test_sale_purchase import charge, sold
 from tests.support.client import Client
 
@@ -77,3 +77,24 @@ def test_nothing_changes_an_application_once_the_committee_has_closed(
     assert reply.status == 409, reply
     after = sorted((str(a["L1SK"]), int(a["units"])) for a in sale.applications(rt, "P1"))
     assert after == before
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="functions/wallet/sale.py confirm (申込資格の確認) has no throttle, unlike redeem (10 an hour): a wallet "
+    "can try resident keys without end, learn who is on the list and bind another resident's eligibility",
+)
+def test_guessing_a_residents_details_is_limited_per_wallet(committee: Client) -> None:
+    # Given someone who knows a neighbour's name and birth date but not her 住民番号
+    guesser = wallet_login("taro@example.jp")
+    neighbour = {"name_kana": HANAKO["name_kana"], "birth_date": HANAKO["birth_date"]}
+    # When the wallet tries 住民番号 after 住民番号
+    answers = [
+        guesser.post("/api/wallet/sale/P1/eligibility", neighbour | {"resident_key": f"A-{100 + n}"}) for n in range(30)
+    ]
+    # Then it is stopped well before 30 tries, told when to try again, and the right one then gets nothing
+    stopped = [a for a in answers if a.status == 429]
+    assert stopped, [a.code for a in answers[-3:]]
+    assert stopped[0].headers.get("Retry-After") or stopped[0].headers.get("retry-after")
+    right = guesser.post("/api/wallet/sale/P1/eligibility", HANAKO)
+    assert right.status == 429, right
