@@ -7,11 +7,12 @@ from typing import Any
 
 import pytest
 
+from local.streams import Stream
 from shoken import sale
 from shoken.db import keys
 from shoken.runtime import Runtime
-from tests.integration.conftest import wallet_login
-from tests.integration.test_sale_applications import HANAKO, TARO, committee
+from tests.integration.conftest import console_login, wallet_login
+from tests.integration.test_sale_applications import HANAKO, JIRO, TARO, WINDOW, committee
 from tests.integration.test_sale_purchase import charge, sold
 from tests.support.client import Client
 
@@ -87,3 +88,33 @@ def test_guessing_a_residents_details_is_limited_per_wallet(committee: Client) -
     assert stopped[0].headers.get("Retry-After") or stopped[0].headers.get("retry-after")
     right = guesser.post("/api/wallet/sale/P1/eligibility", HANAKO)
     assert right.status == 429, right
+
+
+@pytest.fixture
+def paper_winner(committee: Client, clock: Any, stream: Stream) -> Client:
+    """Jiro, who has no smartphone, applied on paper for 2 of 5 units and won them; the committee signs in again."""
+    assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2}).status == 200
+    committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 5, "purchase_end": "2026-12-20"})
+    clock.advance(days=12)
+    again = console_login("ena-0001")
+    assert again.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).status == 200
+    stream.drain()
+    return again
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="shoken/sale.py counter_allocation finds the winner through the wallet's eligibility "
+    "(wallet_person); a paper application is bound to no wallet, so its winner's card is refused not_a_winner",
+)
+def test_a_paper_winner_buys_the_units_won_on_a_card_at_the_counter(paper_winner: Client) -> None:
+    # Given Jiro at the counter: the clerk finds him on the list and issues his card
+    card = paper_winner.post(
+        "/api/admin/cards", {"programme_id": "P1", "resident": JIRO, "reason": "counter_identity", "pin": "4071"}
+    )
+    assert card.status == 200, card
+    # When he pays for his 2 units and the clerk charges them to the card
+    body = {"programme_id": "P1", "units": 2, "wallet_id": card.json["cards"][0]["wallet_id"]}
+    bought = paper_winner.post("/api/admin/charges", body | {"idempotency_key": "paper-winner-000000001"})
+    # Then the card holds them: the person won, whichever channel he applied by
+    assert bought.status == 200 and bought.json["units"] == 2, bought
