@@ -459,6 +459,8 @@ class GrantRequest(Schema):
     amount: BodyInt = Field(ge=1, le=1_000_000)
     voucher_type: Literal["common", "dedicated"] = "common"
     wallet_ids: list[WalletId] | None = Field(default=None, max_length=10_000)
+    # One key per press of 付与: a retry (a lost answer, a reload, a second click) finds the first job.
+    idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
 # --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
