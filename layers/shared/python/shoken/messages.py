@@ -89,6 +89,13 @@ CATALOGUE: dict[str, Message] = {
         "The paying card's value has been moved on more than once (reissue, move to the app), so this "
         "payment cannot be cancelled. Please contact the committee office.",
     ),
+    # --- programmes (functions/admin/programmes.py) ---
+    "programme_terms_frozen": Message(
+        409,
+        "販売または申込の開始後は、{fields}を変更できません。販売済みの商品券と条件が変わってしまうためです。",
+        "Once sales or applications have started, {fields_en} cannot be changed: "
+        "vouchers already sold would no longer match.",
+    ),
     # --- idempotency (db/idempotency.py) ---
     "idempotency_key_reused": Message(
         409,
