@@ -38,19 +38,13 @@ class ChargeLapsed(ShokenError):
 class TermsFrozen(DomainError):
     """The money terms of a programme (price, value, use period) once value may have been sold or
     applied for under them: the next buyer would get other terms for the same yen, and the 請求額 of
-    winners already mailed would change (facts: fields, fields_en)."""
+    winners already mailed would change."""
 
     code = "programme_terms_frozen"
 
 
 # What a unit costs and gives, and when it may be used: fixed from the first day of sale or applications.
-MONEY_TERMS = {
-    "unit_price": ("販売価格", "the price"),
-    "shares": ("商品券の額", "the value"),
-    "sale_start": ("販売開始日", "the sale's start"),
-    "use_start": ("利用開始日", "the use period"),
-    "use_end": ("利用終了日", "the use period"),
-}
+MONEY_TERMS = ("unit_price", "shares", "sale_start", "use_start", "use_end")
 
 
 class OutsideSalePeriod(ShokenError):
@@ -131,7 +125,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFie
     if frozen:
         opened = _first_day(rt, current)
         if opened <= today:
-            raise _terms_frozen(frozen)
+            raise TermsFrozen()
         # The first day of sale is conditioned too: it may be moved earlier while this request runs.
         condition = f"{expr.n('sale_start')} > {expr.v(today)}"
     fields = wanted | {"updated_at": iso(rt.clock.now())}
@@ -143,7 +137,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFie
             condition=condition,
         )
     except ConditionFailed as moved:
-        raise _terms_frozen(frozen) from moved
+        raise TermsFrozen() from moved
     api.audit_event(
         "programme_updated",
         scope=Scope(str(current["committee_id"])),
@@ -184,12 +178,6 @@ def _first_day(rt: Runtime, programme: Item) -> str:
     settings = sale.settings(rt, str(programme["programme_id"]))
     starts = [str(programme["sale_start"])] + ([str(settings["apply_start"])] if settings else [])
     return min(starts)
-
-
-def _terms_frozen(fields: list[str]) -> TermsFrozen:
-    names = dict.fromkeys(MONEY_TERMS[k][0] for k in fields)
-    names_en = dict.fromkeys(MONEY_TERMS[k][1] for k in fields)
-    return TermsFrozen(fields="・".join(names), fields_en=", ".join(names_en))
 
 
 def list_visible(rt: Runtime, caller: Principal) -> ProgrammeList:
