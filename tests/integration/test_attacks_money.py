@@ -12,14 +12,16 @@ from tests.integration.conftest import wallet_login
 from tests.integration.test_programmes_and_wallet import committee, programme
 from tests.support.client import Client
 
+# Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
+F13 = (
+    "functions/admin/grants.py start() draws a new random grant id for every POST and GrantRequest has no "
+    "idempotency key: a retried 一括付与 starts a second job and every resident is granted twice"
+)
+
 __all__ = ["committee", "programme"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="functions/admin/grants.py start() draws a new random grant id for every POST and GrantRequest has no "
-    "idempotency key: a retried 一括付与 starts a second job and every resident is granted twice",
-)
+@pytest.mark.xfail(strict=True, reason=F13)
 def test_a_retried_bulk_grant_reaches_each_resident_once(
     committee: Client, programme: dict[str, Any], stream: Stream
 ) -> None:
