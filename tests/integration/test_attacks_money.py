@@ -1,5 +1,6 @@
-"""Money under a retry: a bulk grant (キャンペーン / 一括付与) sent twice, as a console does when the first
-answer was lost (a time-out, a reload, a second click), must reach each resident once."""
+"""Money under a retry and a late cancel: a bulk grant (キャンペーン / 一括付与) sent twice, as a console does
+when the first answer was lost (a time-out, a reload, a second click), must reach each resident once; a
+payment cancelled after its value's last day must be taken from the store once."""
 
 from __future__ import annotations
 
