@@ -11,16 +11,6 @@ import pytest
 from tests.e2e.conftest import PHONE, LocalServer, context_options, start_server
 from tests.support.client import Client, over_http
 
-# Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F4 = (
-    "web/merchant/till.js strips every character but [0-9] on input, so full-width digits from a "
-    "Japanese IME (tablet or PC till with a keyboard) vanish: normalise ０-９ to 0-9 first"
-)
-F5 = (
-    "web/merchant/till.js leaves the amount error shown while the confirm dialog asks about the "
-    "corrected amount: clear the error once the amount is valid"
-)
-
 NEW_PASSWORD = "Ena-walkthrough-26"
 
 
@@ -72,7 +62,6 @@ def till(walk_server: LocalServer, browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.mark.xfail(strict=True, reason=F4)
 def test_an_amount_typed_in_full_width_digits_is_kept(till: Any) -> None:
     amount = till.get_by_label("金額 (円)")
     amount.click()
@@ -80,7 +69,6 @@ def test_an_amount_typed_in_full_width_digits_is_kept(till: Any) -> None:
     assert amount.input_value() == "1500"
 
 
-@pytest.mark.xfail(strict=True, reason=F5)
 def test_a_corrected_amount_no_longer_shows_the_old_error(till: Any) -> None:
     amount = till.get_by_label("金額 (円)")
     amount.fill("0")

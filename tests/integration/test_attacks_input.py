@@ -9,16 +9,9 @@ import pytest
 from tests.integration.conftest import Shop, console_login
 from tests.integration.test_payments import pay
 
-# Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F12 = (
-    "shoken/history_search.py search() only strips the 取引番号: one typed in full-width digits (Japanese "
-    "IME) or grouped with spaces answers an empty list, as if there were no such transaction"
-)
-
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-@pytest.mark.xfail(strict=True, reason=F12)
 @pytest.mark.parametrize("typed", ["full-width", "grouped"])
 def test_a_transaction_number_typed_as_people_type_it_is_found_or_explained(shop: Shop, typed: str) -> None:
     number = pay(shop.till, shop.token(), 500).json["number"]

@@ -23,16 +23,6 @@ from tests.integration.conftest import City
 from tests.support import races
 from tests.support.client import Client
 
-# Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F2 = (
-    "functions/auth/signin.py authenticate reads the user, compares, then counts the failure: "
-    "parallel guesses are all compared before the lock lands (count the try first, conditioned on < 5)"
-)
-F1 = (
-    "functions/auth/merchant.py _verify reads the terminal, compares the 4-digit password, then "
-    "adds to failed_setups: a burst is compared in full before the lock (count the try first, conditioned)"
-)
-
 HOLD_SECONDS = 2.0
 
 
@@ -63,7 +53,6 @@ class HeldHmac:
         self.compare_digest = Held(hmac.compare_digest)
 
 
-@pytest.mark.xfail(strict=True, reason=F2)
 def test_a_burst_of_wrong_passwords_gets_no_more_tries_than_the_lock_allows(
     city: City, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -88,7 +77,6 @@ def test_a_burst_of_wrong_passwords_gets_no_more_tries_than_the_lock_allows(
     assert record is not None and (record["locked"] or None in answers)
 
 
-@pytest.mark.xfail(strict=True, reason=F1)
 def test_a_burst_of_terminal_password_guesses_is_held_to_five(
     city: City, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -19,10 +19,6 @@ from tests.support.client import Client
 from tests.support.world import World
 
 # Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F13 = (
-    "functions/admin/grants.py start() draws a new random grant id for every POST and GrantRequest has no "
-    "idempotency key: a retried 一括付与 starts a second job and every resident is granted twice"
-)
 F16 = (
     "functions/admin/payouts.py _collect subtracts a PAYMENT_CANCEL's full amount and then the LAPSE recorded "
     "with it (it carries the store) again: a cancel of value past its last day costs the store twice"
@@ -31,7 +27,6 @@ F16 = (
 __all__ = ["committee", "programme"]
 
 
-@pytest.mark.xfail(strict=True, reason=F13)
 def test_a_retried_bulk_grant_reaches_each_resident_once(
     committee: Client, programme: dict[str, Any], stream: Stream
 ) -> None:
@@ -81,3 +76,21 @@ def test_a_cancel_whose_value_has_lapsed_is_taken_from_the_store_once(
     clock.set(at("2026-12-16T09:00:00"))
     line = line_of(run_for(console_login("ena-0001"), "2026-12-15").json, store_id)
     assert line["period_net"] == -1_000, line["stores"]
+
+
+def test_the_same_grant_key_with_another_amount_is_refused(committee: Client, programme: dict[str, Any]) -> None:
+    body = {
+        "programme_id": programme["programme_id"],
+        "name": "全市民5,000円付与",
+        "amount": 5_000,
+        "idempotency_key": "grant-retry-0000000002",
+    }
+    assert committee.post("/api/admin/grants", body).status == 200
+    # A key belongs to one press of 付与: the same key with another amount is not that grant again
+    changed = committee.post("/api/admin/grants", body | {"amount": 50_000})
+    assert changed.status == 409 and changed.code == "idempotency_key_reused", changed
+    assert "同じ操作キー" in changed.json["error"]["message"], changed
+    assert len(committee.get("/api/admin/grants").json["items"]) == 1
+    # Without a key nothing starts (a console that sends none would double-grant on a retry)
+    keyless = {k: v for k, v in body.items() if k != "idempotency_key"}
+    assert committee.post("/api/admin/grants", keyless).status == 400

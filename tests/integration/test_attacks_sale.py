@@ -22,15 +22,6 @@ F3 = (
     "application's purchased_units: the winner can no longer buy what the counter just refunded "
     "(functions/admin/programmes.py cancel_charge + shoken/db/ledger.py + shoken/sale.py)"
 )
-F8 = (
-    "shoken/sale.py apply_in_wallet / withdraw_in_wallet check the window by a read (_open_sale) and "
-    "write without a condition on the sale settings: a 締切 landing between them lets the application change "
-    "after the close (add a tx_check: closed_at and draw_seed absent)"
-)
-F10 = (
-    "functions/wallet/sale.py confirm (申込資格の確認) has no throttle, unlike redeem (10 an hour): a wallet "
-    "can try resident keys without end, learn who is on the list and bind another resident's eligibility"
-)
 F14 = (
     "shoken/sale.py counter_allocation finds the winner through the wallet's eligibility "
     "(wallet_person); a paper application is bound to no wallet, so its winner's card is refused not_a_winner"
@@ -59,7 +50,6 @@ def test_a_cancelled_counter_purchase_gives_the_units_won_back(sold: dict[str, A
     assert again.status == 200, again
 
 
-@pytest.mark.xfail(strict=True, reason=F8)
 @pytest.mark.parametrize("step", ["apply", "withdraw"])
 def test_nothing_changes_an_application_once_the_committee_has_closed(
     committee: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch, step: str
@@ -90,7 +80,6 @@ def test_nothing_changes_an_application_once_the_committee_has_closed(
     assert after == before
 
 
-@pytest.mark.xfail(strict=True, reason=F10)
 def test_guessing_a_residents_details_is_limited_per_wallet(committee: Client) -> None:
     # Given someone who knows a neighbour's name and birth date but not her 住民番号
     guesser = wallet_login("taro@example.jp")
