@@ -58,7 +58,10 @@ LINE_LABELS = {
     "not_positive": "差引0円以下のため振込なし (次回に繰越)",
 }
 # A cancel whose value had expired records that part as a lapse at the store: it still undoes the sale.
-COUNTED = (TxnType.PAYMENT.value, TxnType.PAYMENT_CANCEL.value, TxnType.LAPSE.value)
+# A cancel reverses the whole payment for the store, the part whose value has expired included (that
+# part is the resident's loss, recorded as a LAPSE carrying the store): counting the LAPSE too would take
+# it from the store twice.
+COUNTED = (TxnType.PAYMENT.value, TxnType.PAYMENT_CANCEL.value)
 
 
 class PeriodNotCutoff(InvalidRequest):
@@ -256,8 +259,6 @@ def _collect(rt: Runtime, committee_id: str, programme_id: str, start: date, end
     day = start
     while day <= end:
         for txn in _day_transactions(rt, committee_id, day):
-            if not txn.get("store_id"):
-                continue  # a lapse of unused value at the end of the usage period, not a store's
             sign = 1 if txn["txn_type"] == TxnType.PAYMENT.value else -1
             by_type: dict[str, int] = {}
             for bucket_id, amount in dict(txn.get("buckets") or {}).items():
@@ -279,10 +280,8 @@ def _collect(rt: Runtime, committee_id: str, programme_id: str, start: date, end
                 row = entry["types"].setdefault(voucher_type, [0, 0, 0, 0])
                 if sign > 0:
                     row[0], row[1] = row[0] + 1, row[1] + amount
-                elif txn["txn_type"] == TxnType.PAYMENT_CANCEL.value:
-                    row[2], row[3] = row[2] + 1, row[3] + amount
                 else:
-                    row[3] += amount  # the lapsed part of a cancel: same cancel, no second count
+                    row[2], row[3] = row[2] + 1, row[3] + amount
         day += timedelta(days=1)
     return stores_seen
 
