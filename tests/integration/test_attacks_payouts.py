@@ -3,8 +3,6 @@ out) must be recovered from whoever is paid for that store next, not left behind
 
 from __future__ import annotations
 
-import pytest
-
 from shoken.clock import FrozenClock
 from tests.integration.conftest import City, Shop, console_login, merchant_login, wallet_login
 from tests.integration.test_payments import pay
@@ -20,7 +18,6 @@ F17 = (
 __all__ = ["paid"]
 
 
-@pytest.mark.xfail(strict=True, reason=F17)
 def test_what_a_store_owes_back_follows_it_when_the_company_becomes_the_payee(
     shop: Shop, city: City, paid: dict[str, str], clock: FrozenClock
 ) -> None:
