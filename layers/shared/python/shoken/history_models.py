@@ -11,6 +11,9 @@ from shoken.txn_types import TxnStatus, TxnType
 from shoken.validation import QueryInt, Schema
 
 TYPE_CODES = "|".join(t.value for t in TxnType)
+# A page's cursor travels in the URL; it carries the rows a committee-wide page read and did not
+# return (shoken.history_search), as many as fit in this.
+CURSOR_CHARS = 3000
 
 
 class HistorySearch(Schema):
@@ -37,7 +40,7 @@ class HistorySearch(Schema):
     service_name: str | None = Field(default=None, max_length=60)
     campaign_name: str | None = Field(default=None, max_length=60)
     grant_name: str | None = Field(default=None, max_length=60)
-    cursor: str | None = Field(default=None, max_length=3000)
+    cursor: str | None = Field(default=None, max_length=CURSOR_CHARS)
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 

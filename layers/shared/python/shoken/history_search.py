@@ -18,10 +18,10 @@ from typing import Any
 
 from shoken import ids
 from shoken.clock import JST, iso, parse_iso
-from shoken.db import committees, companies, keys, paging, stores, transactions
+from shoken.db import committees, companies, history_shards, keys, paging, stores, transactions
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import InvalidRequest, NotFound
-from shoken.history_models import Detail, HistorySearch, Page, Row
+from shoken.history_errors import DateFormat, DateOrder, RangeTooLong, TransactionNotFound
+from shoken.history_models import CURSOR_CHARS, Detail, HistorySearch, Page, Row
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.routes import CANCELLERS
@@ -32,11 +32,6 @@ MAX_DAYS = 60
 CANCEL_DAYS = 90
 BUDGET_PER_ROW = 20
 MAX_BUDGET = 2_000
-
-
-class RangeTooLong(InvalidRequest):
-    code = "range_too_long"
-    message = "取引日時の指定可能期間は60日間です。期間を短くしてください。"
 
 
 @dataclass(frozen=True)
@@ -50,7 +45,7 @@ class Plan:
 def parse_when(text: str, *, end: bool) -> datetime:
     found = re.match(r"^([0-9]{4})[-/]([0-9]{2})[-/]([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?$", text)
     if not found:
-        raise InvalidRequest("取引日時の形式が正しくありません。")
+        raise DateFormat()
     y, m, d, hh, mm, ss = found.groups()
     try:
         if hh is None:
@@ -72,7 +67,7 @@ def parse_when(text: str, *, end: bool) -> datetime:
                 tzinfo=JST,
             )
     except ValueError as error:
-        raise InvalidRequest("取引日時の形式が正しくありません。") from error
+        raise DateFormat() from error
     return at
 
 
@@ -81,9 +76,9 @@ def time_range(query: HistorySearch, now: datetime) -> tuple[datetime, datetime]
     start = parse_when(query.date_from or today, end=False)
     end = parse_when(query.date_to or query.date_from or today, end=True)
     if end < start:
-        raise InvalidRequest("取引日時の終了が開始より前です。")
+        raise DateOrder()
     if end - start > timedelta(days=MAX_DAYS):
-        raise RangeTooLong()
+        raise RangeTooLong(days=MAX_DAYS)
     return start, end
 
 
@@ -270,9 +265,11 @@ def read_page(
     state: dict[str, Any] | None,
     page_size: int,
     read_budget: int,
+    fits: Callable[[dict[str, Any]], bool] | None = None,
 ) -> paging.PageResult:
-    """One page of a planned search: its partitions, newest first, within the time range."""
-    return paging.read_groups(
+    """One page of a planned search: its partitions, newest first, within the time range. The state
+    carries the rows read and not returned (history_shards), as much of them as `fits` allows."""
+    return history_shards.read_groups(
         rt.db,
         groups=chosen.partitions,
         pk_name=chosen.pk_name,
@@ -283,7 +280,50 @@ def read_page(
         read_budget=read_budget,
         state=state,
         filter_builder=lambda expr: " AND ".join(chosen.filters(expr)) or None,
+        fits=fits,
     )
+
+
+# What a row carried in the cursor keeps: what row() and visible() read (its keys and hist_sk are
+# rebuilt from its number and time).
+CARRIED = (
+    "occurred_at",
+    "number",
+    "status",
+    "txn_type",
+    "committee_id",
+    "company_id",
+    "store_id",
+    "committee_name",
+    "company_name",
+    "store_name",
+    "terminal_id",
+    "wallet_id",
+    "amount",
+    "wallet_service_name",
+    "breakdown",
+)
+
+
+def _pack(state: dict[str, Any]) -> dict[str, Any]:
+    """The state as the cursor holds it: carried rows cut to CARRIED. They hold no personal data (a
+    wallet id, names of businesses), and the cursor is signed with the search like any other."""
+    if not state.get("c"):
+        return state
+    return {**state, "c": [[n, [{k: r[k] for k in CARRIED if k in r} for r in rows]] for n, rows in state["c"]]}
+
+
+def _unpack(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not state or not state.get("c"):
+        return state
+    try:
+        for _, rows in state["c"]:
+            for r in rows:
+                r["PK"], r["SK"] = keys.transaction(str(r["number"]))
+                r["hist_sk"] = f"{r['occurred_at']}#{r['number']}"
+    except (ValueError, TypeError, KeyError) as error:
+        raise paging.BadCursor() from error
+    return state
 
 
 def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
@@ -297,7 +337,11 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
     search_id = paging.search_hash(
         {"q": query.model_dump(exclude={"cursor", "page_size"}), "who": caller.user_id, "at": query.date_to or iso(end)}
     )
-    state = paging.decode_cursor(rt.session_key, search_id, query.cursor)
+    state = _unpack(paging.decode_cursor(rt.session_key, search_id, query.cursor))
+
+    def cursor_of(state: dict[str, Any]) -> str:
+        return paging.encode_cursor(rt.session_key, search_id, _pack(state), compress=True)
+
     result = read_page(
         rt,
         chosen,
@@ -306,16 +350,17 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
         state=state,
         page_size=query.page_size,
         read_budget=min(MAX_BUDGET, query.page_size * BUDGET_PER_ROW),
+        fits=lambda state: len(cursor_of(state)) <= CURSOR_CHARS,
     )
     rows = [row(r) for r in result.items if visible(caller, r)]  # belt and braces: the filters already keep scope
-    cursor = paging.encode_cursor(rt.session_key, search_id, result.state) if result.state else None
+    cursor = cursor_of(result.state) if result.state else None
     return Page(items=rows, next_cursor=cursor, read=result.read, index=chosen.index)
 
 
 def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
     record = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
     if record is None or not visible(caller, record):
-        raise NotFound("取引が見つかりません。")
+        raise TransactionNotFound()
     deadline = parse_iso(str(record["occurred_at"])) + timedelta(days=CANCEL_DAYS)
     is_payment = record["txn_type"] == TxnType.PAYMENT.value
     cancellable = (
