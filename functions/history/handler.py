@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, ParamSpec
+from typing import Annotated, Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -28,7 +28,6 @@ from shoken.observability import logger, metrics, tracer
 from shoken.sheets import Format
 
 app = api.make_resolver()
-P = ParamSpec("P")
 
 
 @app.get("/api/history")
@@ -75,13 +74,6 @@ def handle_report_settlement(query: Annotated[SettlementQuery, Query()]) -> Sett
     )
 
 
-def _binary(route: Callable[P, Response[bytes]]) -> Callable[P, Response[bytes]]:
-    """A file route: Powertools would validate the body as JSON and decode XLSX bytes as UTF-8; with
-    no return annotation at run time it passes the bytes through (and base64-encodes them)."""
-    route.__annotations__.pop("return", None)
-    return route
-
-
 def _file(name_and_body: tuple[str, bytes], fmt: Format) -> Response[bytes]:
     filename, body = name_and_body
     return Response(
@@ -116,40 +108,28 @@ def _unused_file(query: UnusedQuery, fmt: Format) -> Response[bytes]:
     return _file(reports.unused_file(report, fmt), fmt)
 
 
-@app.get("/api/reports/settlement.csv")
-@_binary
-def handle_report_settlement_csv(query: Annotated[SettlementQuery, Query()]) -> Response[bytes]:
-    return _settlement_file(query, Format.CSV)
+def _file_route(
+    report: str, query_model: type[Any], build: Callable[[Any, Format], Response[bytes]], fmt: Format
+) -> None:
+    """GET /api/reports/<report>.<csv|xlsx>: the report's query, the file in `fmt`. Powertools would
+    validate a returned body as JSON and decode XLSX bytes as UTF-8; with no return annotation it
+    passes the bytes through (and base64-encodes them)."""
+
+    def route(query: Any) -> Response[bytes]:
+        return build(query, fmt)
+
+    route.__annotations__ = {"query": Annotated[query_model, Query()]}
+    route.__name__ = route.__qualname__ = f"handle_report_{report}_{fmt.value}"
+    app.get(f"/api/reports/{report}.{fmt.value}")(route)
 
 
-@app.get("/api/reports/settlement.xlsx")
-@_binary
-def handle_report_settlement_xlsx(query: Annotated[SettlementQuery, Query()]) -> Response[bytes]:
-    return _settlement_file(query, Format.XLSX)
-
-
-@app.get("/api/reports/totals.csv")
-@_binary
-def handle_report_totals_csv(query: Annotated[ReportQuery, Query()]) -> Response[bytes]:
-    return _totals_file(query, Format.CSV)
-
-
-@app.get("/api/reports/totals.xlsx")
-@_binary
-def handle_report_totals_xlsx(query: Annotated[ReportQuery, Query()]) -> Response[bytes]:
-    return _totals_file(query, Format.XLSX)
-
-
-@app.get("/api/reports/unused.csv")
-@_binary
-def handle_report_unused_csv(query: Annotated[UnusedQuery, Query()]) -> Response[bytes]:
-    return _unused_file(query, Format.CSV)
-
-
-@app.get("/api/reports/unused.xlsx")
-@_binary
-def handle_report_unused_xlsx(query: Annotated[UnusedQuery, Query()]) -> Response[bytes]:
-    return _unused_file(query, Format.XLSX)
+for _report, _model, _build in (
+    ("settlement", SettlementQuery, _settlement_file),
+    ("totals", ReportQuery, _totals_file),
+    ("unused", UnusedQuery, _unused_file),
+):
+    for _fmt in (Format.CSV, Format.XLSX):
+        _file_route(_report, _model, _build, _fmt)
 
 
 @app.get("/api/merchant/daily")

@@ -22,7 +22,7 @@ from shoken.db import jobs as job_items
 from shoken.db import keys, transactions
 from shoken.db.dynamo import Item
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnType
+from tests.integration.test_history_paging import transaction
 from tests.support.world import World
 from workers import jobs as runners
 from workers import schedule
@@ -40,17 +40,7 @@ def old_rows(rt: Runtime, world: World) -> list[Item]:
     for n in range(250):
         committee = committees[n % 2]
         at = TODAY - timedelta(days=1 + n % 3, seconds=rng.randrange(40_000))
-        row = transactions.item(
-            f"{rng.randrange(10**18):018d}",
-            txn_type=TxnType.PAYMENT,
-            at=at,
-            amount=100,
-            committee=committee,
-            wallet_id="100000000001",
-            buckets={"b": 100},
-            breakdown={"prepaid": 100, "bonus": 0, "grant": 0, "common": 100, "dedicated": 0},
-            bucket_info={"b": ["prepaid", "common", "P1"]},
-        )
+        row = transaction(committee, f"{rng.randrange(10**18):018d}", at, n=n)
         row["hist_committee"] = history_migration.old_partition(str(committee["committee_id"]), jst_date(at))
         rows.append(row)
     rt.db.batch_put(rows)

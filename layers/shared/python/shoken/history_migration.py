@@ -24,7 +24,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from shoken.clock import iso, jst_date
+from shoken.clock import jst_date
 from shoken.db import committees, keys
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import ConditionFailed, Expr, Item
@@ -119,17 +119,17 @@ def run(
         if checkpoint["c"] < len(committee_ids) and should_pause():
             job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["moved"])
             return
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        checkpoint=checkpoint,
-        done_count=checkpoint["moved"],
-        total_count=checkpoint["moved"] + checkpoint["already"],
-        finished_at=iso(rt.clock.now()),
-        message=f"{checkpoint['moved']:,}件の取引を移行しました (移行済み {checkpoint['already']:,}件)。",
-    )
+    job_items.update(rt.db, job_id, rt.clock.now(), state="done", checkpoint=checkpoint, **_summary(checkpoint))
+
+
+def _summary(checkpoint: dict[str, Any]) -> dict[str, Any]:
+    """What the finished job says: rows moved by this run, and found moved already."""
+    moved, already = checkpoint["moved"], checkpoint["already"]
+    return {
+        "done_count": moved,
+        "total_count": moved + already,
+        "message": f"{moved:,}件の取引を移行しました (移行済み {already:,}件)。",
+    }
 
 
 def _next_day(checkpoint: dict[str, Any], first: str, last: str) -> None:

@@ -21,7 +21,7 @@ from shoken.clock import JST, iso, parse_iso
 from shoken.db import committees, companies, history_shards, keys, paging, stores, transactions
 from shoken.db.dynamo import Expr, Item
 from shoken.history_errors import DateFormat, DateOrder, RangeTooLong, TransactionNotFound
-from shoken.history_models import CURSOR_CHARS, Detail, HistorySearch, Page, Row
+from shoken.history_models import CURSOR_CHARS, Detail, HistorySearch, Page, Row, labelled
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.routes import CANCELLERS
@@ -229,14 +229,8 @@ def _companies(rt: Runtime, caller: Principal, text: str | None, within: list[It
 
 def row(record: Item) -> Row:
     split = record.get("breakdown") or {}
-    txn_type = TxnType(record["txn_type"])
     return Row(
-        occurred_at=str(record["occurred_at"]),
-        number=str(record["number"]),
-        status=str(record["status"]),
-        status_label=TxnStatus(record["status"]).label,
-        txn_type=txn_type.value,
-        txn_type_label=txn_type.label,
+        **labelled(record),
         committee_name=record.get("committee_name"),
         company_name=record.get("company_name"),
         store_name=record.get("store_name"),
