@@ -351,6 +351,25 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
     return Page(items=rows, next_cursor=cursor, read=result.read, index=chosen.index)
 
 
+# 取引詳細's fields that are the transaction's own attributes under the same name (None when absent).
+AS_STORED = (
+    "external_acquirer_id",
+    "company_id",
+    "store_id",
+    "external_store_id",
+    "external_terminal_id",
+    "external_user_id",
+    "campaign_name",
+    "grant_name",
+    "programme_name",
+    "method",
+    "operator_login",
+    "original_number",
+    "cancelled_by",
+    "cancelled_at",
+)
+
+
 def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
     record = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
     if record is None or not visible(caller, record):
@@ -365,21 +384,8 @@ def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
     )
     return Detail(
         **row(record).model_dump(),
+        **{name: record.get(name) for name in AS_STORED},
         committee_id=str(record["committee_id"]),
-        external_acquirer_id=record.get("external_acquirer_id"),
-        company_id=record.get("company_id"),
-        store_id=record.get("store_id"),
-        external_store_id=record.get("external_store_id"),
-        external_terminal_id=record.get("external_terminal_id"),
-        external_user_id=record.get("external_user_id"),
-        campaign_name=record.get("campaign_name"),
-        grant_name=record.get("grant_name"),
-        programme_name=record.get("programme_name"),
-        method=record.get("method"),
-        operator_login=record.get("operator_login"),
-        original_number=record.get("original_number"),
-        cancelled_by=record.get("cancelled_by"),
-        cancelled_at=record.get("cancelled_at"),
         cancellable=cancellable,
         cancel_deadline=iso(deadline) if is_payment else None,
     )
