@@ -15,6 +15,7 @@ from shoken.history_errors import FileExpired, FileNotFound, FileNotReady
 from shoken.history_models import HistorySearch
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 # Jobs whose result is a file of ファイルダウンロード: history exports, and 開示請求 files (issue 23.4).
 FILE_KINDS = ("export", "disclosure")
@@ -73,7 +74,7 @@ def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
     record = jobs.get(rt.db, job_id)
     if record is None or record.get("job_kind") not in FILE_KINDS or record["owner"].get("user_id") != caller.user_id:
         raise FileNotFound()
-    if record.get("state") != "done":
+    if record.get("state") != JobState.DONE:
         raise FileNotReady()
     if int(record.get("file_expires_epoch", 0)) <= epoch(rt.clock.now()):
         raise FileExpired()

@@ -29,6 +29,7 @@ from shoken.db import committees, keys
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import ConditionFailed, Expr, Item
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 JOB_KIND = "history_migration"
 PAGE = 100
@@ -92,7 +93,7 @@ def run(
     checkpoint: dict[str, Any] = dict(
         job.get("checkpoint") or {"c": 0, "day": params["date_from"], "key": None, "moved": 0, "already": 0}
     )
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="移行中")
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="移行中")
     began, done_this_lap = monotonic(), 0
     while checkpoint["c"] < len(committee_ids):
         committee_id = committee_ids[checkpoint["c"]]
@@ -119,7 +120,7 @@ def run(
         if checkpoint["c"] < len(committee_ids) and should_pause():
             job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["moved"])
             return
-    job_items.update(rt.db, job_id, rt.clock.now(), state="done", checkpoint=checkpoint, **_summary(checkpoint))
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.DONE, checkpoint=checkpoint, **_summary(checkpoint))
 
 
 def _summary(checkpoint: dict[str, Any]) -> dict[str, Any]:
