@@ -17,6 +17,7 @@ BEFORE: list[tuple[ShokenError, int, str, str]] = [
     (e.DateOrder(), 400, "invalid_request", "取引日時の終了が開始より前です。"),
     (e.RangeTooLong(days=60), 400, "range_too_long", "取引日時の指定可能期間は60日間です。期間を短くしてください。"),
     (e.TransactionNotFound(), 404, "not_found", "取引が見つかりません。"),
+    (e.NumberFormat(), 400, "invalid_request", "取引番号は18桁の数字で入力してください。"),
     (e.ReportsForCommittees(), 403, "forbidden", "集計はアクワイアラ管理者のみ利用できます。"),
     (e.CommitteeRequired(), 400, "invalid_request", "アクワイアラを指定してください。"),
     (e.PeriodFormat(), 400, "invalid_request", "期間の形式が正しくありません。"),
@@ -42,7 +43,10 @@ def test_each_refusal_answers_the_body_it_answered_before(
     error: DomainError, status: int, code: str, message: str
 ) -> None:
     assert error.status == status
-    expected = json.dumps({"error": {"code": code, "message": message}}, ensure_ascii=False)
+    body: dict[str, object] = {"code": code, "message": message}
+    if isinstance(error, e.NumberFormat):  # it names its field, as it did when raised with its sentence
+        body["details"] = [{"field": "number", "reason": "format", "reason_ja": "18桁の数字で入力してください。"}]
+    expected = json.dumps({"error": body}, ensure_ascii=False)
     assert json.dumps(error.body("ja"), ensure_ascii=False) == expected
     # and it is still the kind of error it was, for code that catches that kind
     assert isinstance(error, {400: InvalidRequest, 403: Forbidden, 404: NotFound}[status])

@@ -27,6 +27,17 @@ class RangeTooLong(DomainError, InvalidRequest):
     code = "range_too_long"
 
 
+class NumberFormat(DomainError, InvalidRequest):
+    """A 取引番号 that is not 18 digits once read as a clerk types it; the field says how to type it."""
+
+    code = "invalid_request"
+    variant = "history_number_format"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.details = [{"field": "number", "reason": "format", "reason_ja": "18桁の数字で入力してください。"}]
+
+
 class TransactionNotFound(DomainError, NotFound):
     code = "not_found"
     variant = "history_transaction"

@@ -20,7 +20,7 @@ from shoken import ids
 from shoken.clock import JST, iso, parse_iso
 from shoken.db import committees, companies, history_shards, keys, paging, stores, transactions
 from shoken.db.dynamo import Expr, Item
-from shoken.history_errors import DateFormat, DateOrder, RangeTooLong, TransactionNotFound
+from shoken.history_errors import DateFormat, DateOrder, NumberFormat, RangeTooLong, TransactionNotFound
 from shoken.history_models import CURSOR_CHARS, Detail, HistorySearch, Page, Row, labelled
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
@@ -325,10 +325,7 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
         # 取引番号: found whatever the dates, still only inside the caller's scope.
         number = ids.as_typed(query.number)
         if not ids.TRANSACTION_NUMBER.match(number):
-            raise InvalidRequest(
-                "取引番号は18桁の数字で入力してください。",
-                details=[{"field": "number", "reason": "format", "reason_ja": "18桁の数字で入力してください。"}],
-            )
+            raise NumberFormat()
         record = transactions.get(rt.db, number)
         return Page(items=[row(record)] if record and visible(caller, record) else [], read=1, index="table")
     start, end = time_range(query, rt.clock.now())

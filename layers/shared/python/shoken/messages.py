@@ -115,6 +115,9 @@ CATALOGUE: dict[str, Message] = {
         "取引日時の指定可能期間は{days}日間です。期間を短くしてください。",
         "A search covers at most {days} days. Please choose a shorter period.",
     ),
+    "invalid_request.history_number_format": Message(
+        400, "取引番号は18桁の数字で入力してください。", "A transaction number is 18 digits."
+    ),
     "not_found.history_transaction": Message(404, "取引が見つかりません。", "The transaction was not found."),
     "forbidden.reports_committee_only": Message(
         403, "集計はアクワイアラ管理者のみ利用できます。", "Reports are for the committee's administrators only."
