@@ -10,6 +10,7 @@ read budget per page, so a page costs the same whatever the table holds (docs/da
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -274,8 +275,17 @@ def read_page(
         read_budget=read_budget,
         state=state,
         filter_builder=lambda expr: " AND ".join(chosen.filters(expr)) or None,
-        fits=fits,
+        fits=fits or _fits_a_checkpoint,
     )
+
+
+# A state kept server-side (an export's checkpoint, in its job item) carries whole rows; it stays well
+# inside DynamoDB's 400 KB item.
+CHECKPOINT_BYTES = 64 * 1024
+
+
+def _fits_a_checkpoint(state: dict[str, Any]) -> bool:
+    return len(json.dumps(state, separators=(",", ":"), default=str)) <= CHECKPOINT_BYTES
 
 
 # What a row carried in the cursor keeps: what row() and visible() read (its keys and hist_sk are
