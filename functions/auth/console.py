@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from auth import citizen, issue, merchant, profile, signin
-from auth.errors import AccountSuspended, ResetLinkInvalid, WrongApp, WrongStep
+from auth.errors import AccountSuspended, CurrentPasswordWrong, ResetLinkInvalid, UseMerchantApp, WrongStep
 from auth.schemas import (
     InitialPasswordRequest,
     LoginRequest,
@@ -23,7 +23,7 @@ from shoken.config import MailConfig
 from shoken.db import attempts, keys, throttle, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item
-from shoken.errors import InvalidRequest, Locked
+from shoken.errors import Locked
 from shoken.passwords import check_admin_password, check_staff_password, hash_password, verify_user
 from shoken.principal import Principal, Scope
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
@@ -40,7 +40,7 @@ DECOY_RESET = keys.reset_token("decoy")
 def login(rt: Runtime, body: LoginRequest) -> SignInStep:
     user = signin.authenticate(rt, body.login_id, body.password)
     if Role(user["role"]) not in CONSOLE_ROLES:
-        raise WrongApp("店舗管理者・店舗担当者は加盟店アプリからログインしてください。")
+        raise UseMerchantApp()
     attempt_id = sessions.new_id()
     stage = "change_password" if user.get("must_change_password") else "verify_email"
     if stage == "verify_email":
@@ -112,9 +112,7 @@ def change_password(rt: Runtime, caller: Principal, body: PasswordChangeRequest)
     """パスワード変更 while signed in: every session of the user ends, this device gets a new one."""
     user = _live_user(rt, caller.user_id)
     if not verify_user(user, body.current_password, log_n=rt.config.password_log_n):
-        raise InvalidRequest(
-            "現在のパスワードが正しくありません。", details=[{"field": "current_password", "reason": "mismatch"}]
-        )
+        raise CurrentPasswordWrong(details=[{"field": "current_password", "reason": "mismatch"}])
     check = check_staff_password if Role(user["role"]) in MERCHANT_ROLES else check_admin_password
     check(body.new_password, body.confirm_password, str(user["login_id"]))
     _store_password(rt, user, body.new_password)

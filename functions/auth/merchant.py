@@ -12,7 +12,7 @@ import hmac
 from typing import Any
 
 from auth import issue, profile, signin
-from auth.errors import NotThisStore, TerminalLocked, TerminalRejected, WrongApp
+from auth.errors import MerchantStaffOnly, NotThisStore, TerminalLocked, TerminalRejected
 from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
 from shoken import api, devices, sessions
 from shoken.clock import iso
@@ -61,7 +61,7 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
     terminal, _ = _bound(rt, binding)
     user = signin.authenticate(rt, body.login_id, body.password)
     if Role(user["role"]) not in MERCHANT_ROLES:
-        raise WrongApp("加盟店アプリには店舗管理者・店舗担当者のみログインできます。")
+        raise MerchantStaffOnly()
     if user.get("store_id") != terminal["store_id"]:
         raise NotThisStore()
     if user.get("must_change_password"):

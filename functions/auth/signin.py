@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from auth.errors import AccountSuspended, InvalidCredentials
+from auth.errors import AccountSuspended, CodeRejected, InvalidCredentials
 from shoken import api, codes, mail
 from shoken.clock import epoch
 from shoken.db import attempts, throttle, users
@@ -114,7 +114,7 @@ def check_code(rt: Runtime, attempt_id: str, code: str) -> Item:
         left = attempts.MAX_TRIES - int(record["tries"])
         if left <= 0:
             raise attempts.TooManyTries()
-        raise attempts.CodeRejected(f"確認コードが正しくありません。あと{left}回入力できます。")
+        raise CodeRejected(left=left)
     attempts.consume(rt.db, attempt_id, str(record["code_hash"]))
     return record
 

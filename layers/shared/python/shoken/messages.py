@@ -95,6 +95,63 @@ CATALOGUE: dict[str, Message] = {
         "同じ操作キーで異なる内容の操作が送信されました。画面を再読み込みしてから、もう一度操作してください。",
         "A different request was sent with the same operation key. Please reload the screen and try again.",
     ),
+    # --- sign-in (functions/auth) ---
+    "invalid_credentials": Message(
+        401, "ログインIDまたはパスワードが正しくありません。", "The login ID or the password is not correct."
+    ),
+    "account_suspended": Message(
+        403,
+        "このアカウントは利用停止中です。管理者にお問い合わせください。",
+        "This account is suspended. Please contact your administrator.",
+    ),
+    "account_suspended.wallet": Message(
+        403,
+        "このアカウントは利用停止中です。実行委員会にお問い合わせください。",
+        "This account is suspended. Please contact the committee.",
+    ),
+    "wrong_app": Message(403, "このアカウントではログインできません。", "This account cannot sign in here."),
+    "wrong_app.console": Message(
+        403,
+        "店舗管理者・店舗担当者は加盟店アプリからログインしてください。",
+        "Store managers and store staff sign in from the merchant app.",
+    ),
+    "wrong_app.merchant": Message(
+        403,
+        "加盟店アプリには店舗管理者・店舗担当者のみログインできます。",
+        "Only store managers and store staff can sign in to the merchant app.",
+    ),
+    "not_this_store": Message(
+        403,
+        "この端末の店舗に所属していないため、ログインできません。",
+        "You do not belong to this terminal's store, so you cannot sign in here.",
+    ),
+    "terminal_invalid": Message(
+        401, "端末IDまたはパスワードが正しくありません。", "The terminal ID or the password is not correct."
+    ),
+    "terminal_locked": Message(
+        423,
+        "端末設定の失敗が続いたため、ロックされました。管理画面で端末パスワードを再発行してください。",
+        "Too many failed set-ups locked this terminal. Please issue a new terminal password in the console.",
+    ),
+    "reset_link_invalid": Message(
+        400,
+        "パスワード再設定のURLが無効か、有効期限が切れています。もう一度お申し込みください。",
+        "This password reset link is not valid or has expired. Please ask for a new one.",
+    ),
+    "wrong_step": Message(
+        401,
+        "ログインの手順が正しくありません。最初からやり直してください。",
+        "This sign-in step is out of order. Please start again.",
+    ),
+    "invalid_request.current_password": Message(
+        400, "現在のパスワードが正しくありません。", "The current password is not correct."
+    ),
+    "code_invalid.left": Message(
+        400,
+        "確認コードが正しくありません。あと{left}回入力できます。",
+        "The code is not correct. You can try {left} more times.",
+    ),
+    "not_found.wallet_service": Message(404, "ウォレットサービスが見つかりません。", "No such wallet service."),
 }
 
 
