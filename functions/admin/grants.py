@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from admin import bulk_uploads, programmes
+from admin.errors import WalletsUnknown, field_problem
 from admin.schemas import GrantRequest, JobList, JobView
 from shoken import api, audit, ids
 from shoken.db import jobs, keys, wallets
@@ -18,20 +19,12 @@ def shared_list(committee_id: str) -> str:
 def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
     programme = programmes._visible(rt, caller, body.programme_id)
     if body.voucher_type not in programme["shares"]:
-        raise InvalidRequest(
-            details=[{"field": "voucher_type", "reason": "unknown", "reason_ja": "この商品券事業にない券種です。"}]
-        )
+        raise InvalidRequest(details=[field_problem("voucher_type", "unknown", "field.voucher_type_unknown")])
     if body.wallet_ids is not None:
         bad = [w for w in body.wallet_ids if not ids.WALLET_ID.match(w)]
         if bad or not body.wallet_ids:
             raise InvalidRequest(
-                details=[
-                    {
-                        "field": "wallet_ids",
-                        "reason": "format",
-                        "reason_ja": f"ユーザIDの形式が正しくありません: {', '.join(bad[:5])}",
-                    }
-                ]
+                details=[field_problem("wallet_ids", "format", "field.wallet_ids_format", ids=", ".join(bad[:5]))]
             )
     committee_id = str(programme["committee_id"])
     if body.wallet_ids:
@@ -43,16 +36,9 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
             if found.get(keys.wallet(w), {}).get("committee_id") != committee_id
         ]
         if unknown:
-            raise InvalidRequest(
-                f"登録のないユーザIDが{len(unknown):,}件あります。確認して指定し直してください。",
-                details=[
-                    {
-                        "field": "wallet_ids",
-                        "reason": "unknown",
-                        "reason_ja": f"登録のないユーザID: {', '.join(unknown[:5])}"
-                        + (" ほか" if len(unknown) > 5 else ""),
-                    }
-                ],
+            listed = "field.wallet_ids_unknown_more" if len(unknown) > 5 else "field.wallet_ids_unknown"
+            raise WalletsUnknown(
+                count=len(unknown), details=[field_problem("wallet_ids", "unknown", listed, ids=", ".join(unknown[:5]))]
             )
     grant_id = ids.random_token(9).replace("-", "x").replace("_", "y")
     target = f"{len(body.wallet_ids):,}人" if body.wallet_ids is not None else "登録済みの全アプリユーザ"

@@ -9,6 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from admin import listing, lookup
+from admin.errors import (
+    CommitteeAdminOnly,
+    CompanyNotFound,
+    LocationHalf,
+    StoreDetailsEditors,
+    StoreNotFound,
+    TerminalNotFound,
+)
 from admin.schemas import (
     STATUS_LABELS,
     CompanyCreate,
@@ -32,7 +40,7 @@ from shoken import api, entities, ids
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -42,13 +50,7 @@ COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
 
 def _require_committee_level(caller: Principal) -> None:
     if caller.role not in COMMITTEE_LEVEL:
-        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
-
-
-def _visible(caller: Principal, record: Item | None, what: str) -> Item:
-    if record is None or not caller.covers(Scope.of(record)):
-        raise NotFound(f"{what}が見つかりません。")
-    return record
+        raise CommitteeAdminOnly()
 
 
 def _set_expression(fields: dict[str, Any], expr: Expr) -> str:
@@ -83,13 +85,13 @@ def _apply(
     record_id: str,
     values: dict[str, Any],
     moved: list[guards.Change],
-    what: str,
+    missing: type[NotFound],
     also: list[dict[str, Any]] | None = None,
 ) -> None:
     """Updates an existing record and moves its external-id guard in one transaction."""
     expr = Expr()
     action = rt.db.tx_update(key, _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})")
-    guards.save(rt.db, action, record_id, moved, exists_error=NotFound(f"{what}が見つかりません。"), also=also)
+    guards.save(rt.db, action, record_id, moved, exists_error=missing(), also=also)
 
 
 def _new_area(rt: Runtime, store: Item, area: Any, before: Any = None) -> list[dict[str, Any]]:
@@ -119,11 +121,11 @@ def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> Compa
 
 def update_company(rt: Runtime, caller: Principal, company_id: str, body: CompanyUpdate) -> CompanyView:
     _require_committee_level(caller)
-    current = _visible(caller, companies.get(rt.db, company_id, consistent=True), "企業")
+    current = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
     moved = guards.changes("company", current, values)
-    _apply(rt, keys.company(company_id), company_id, values, moved, "企業")
+    _apply(rt, keys.company(company_id), company_id, values, moved, CompanyNotFound)
     if values["name"] != current["name"]:
         # Stores carry their company's name (payments copy it into history); keep it current,
         # up to 100 stores per transaction.
@@ -139,7 +141,7 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
 
 
 def get_company(rt: Runtime, caller: Principal, company_id: str) -> CompanyView:
-    return company_view(_visible(caller, companies.get(rt.db, company_id), "企業"))
+    return company_view(lookup.in_scope(caller, companies.get(rt.db, company_id), CompanyNotFound))
 
 
 def search_companies(rt: Runtime, caller: Principal, query: CompanySearch) -> CompanyList:
@@ -184,12 +186,12 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
 
 def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdate) -> StoreView:
     _require_committee_level(caller)
-    current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
+    current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
     moved = guards.changes("store", current, values)
     also = _new_area(rt, current, values.get("area"), current.get("area"))
-    _apply(rt, keys.store(store_id), store_id, values, moved, "店舗", also=also)
+    _apply(rt, keys.store(store_id), store_id, values, moved, StoreNotFound, also=also)
     _audit("store_updated", "store", current, status=values["status"])
     return store_view(_merged(current, values))
 
@@ -197,21 +199,21 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
 def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: StoreDetailsUpdate) -> StoreView:
     """店舗情報 (電話番号・住所・地区・位置情報) by the committee or the store's own 企業管理者."""
     if caller.role not in (*COMMITTEE_LEVEL, Role.COMPANY_ADMIN):
-        raise Forbidden("店舗情報の更新は企業管理者以上が行えます。")
-    current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
+        raise StoreDetailsEditors()
+    current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
     values = _blank_to_none(body.model_dump())
     if (values["latitude"] is None) != (values["longitude"] is None):
-        raise InvalidRequest("位置情報は緯度と経度の両方を入力してください。")
+        raise LocationHalf()
     values["updated_at"] = iso(rt.clock.now())
     also = _new_area(rt, current, values.get("area"), current.get("area"))
     # No guard moves: the details carry no external ID.
-    _apply(rt, keys.store(store_id), store_id, values, [], "店舗", also=also)
+    _apply(rt, keys.store(store_id), store_id, values, [], StoreNotFound, also=also)
     _audit("store_updated", "store", current, fields=[k for k in values if k != "updated_at"])
     return store_view(_merged(current, values))
 
 
 def get_store(rt: Runtime, caller: Principal, store_id: str) -> StoreView:
-    return store_view(_visible(caller, stores.get(rt.db, store_id), "店舗"))
+    return store_view(lookup.in_scope(caller, stores.get(rt.db, store_id), StoreNotFound))
 
 
 def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreList:
@@ -314,11 +316,11 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
 
 def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: TerminalUpdate) -> TerminalView:
     _terminal_manager(caller)
-    current = _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
+    current = lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
     values = _blank_to_none(body.model_dump())
     values["updated_at"] = iso(rt.clock.now())
     moved = guards.changes("terminal", current, values)
-    _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, "端末")
+    _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, TerminalNotFound)
     _audit("terminal_updated", "terminal", current, status=values["status"])
     return terminal_view(rt, [_merged(current, values)])[0]
 
@@ -340,7 +342,7 @@ def _change_terminal(
     rt: Runtime, caller: Principal, terminal_id: str, fields: dict[str, Any], action: str
 ) -> TerminalView:
     _terminal_manager(caller)
-    _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
+    lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
     expr = Expr()
     update = _set_expression({**fields, "updated_at": iso(rt.clock.now())}, expr)
     record = rt.db.update(keys.terminal(terminal_id), update, expr)
@@ -350,7 +352,7 @@ def _change_terminal(
 
 def get_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     _terminal_manager(caller)
-    return terminal_view(rt, [_visible(caller, terminals.get(rt.db, terminal_id), "端末")])[0]
+    return terminal_view(rt, [lookup.in_scope(caller, terminals.get(rt.db, terminal_id), TerminalNotFound)])[0]
 
 
 def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> TerminalList:

@@ -13,6 +13,25 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from admin.errors import (
+    CommitteeNotFound,
+    NoPayeeAccounts,
+    NoPayees,
+    PaidDateOutside,
+    PayoutNotFound,
+    PayoutPeriodTooLong,
+    PayoutsCommitteeOnly,
+    PeriodNotCutoff,
+    PeriodOpen,
+    PeriodOverlap,
+    ProgrammeNotFound,
+    RunCancelledNoFile,
+    RunNotCancellable,
+    RunNotLast,
+    RunNotPayable,
+    RunStateRefused,
+    SettingsMissing,
+)
 from admin.payout_accounts import payout_by
 from admin.payout_schemas import (
     CalendarView,
@@ -32,7 +51,7 @@ from shoken.db import committees, keys, programmes, transactions
 from shoken.db import payout_accounts as accounts
 from shoken.db import payouts as store
 from shoken.db.dynamo import Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict
 from shoken.money import VoucherType
 from shoken.payout_calendar import (
     CLOSE_GRACE_MINUTES,
@@ -61,45 +80,21 @@ LINE_LABELS = {
 COUNTED = (TxnType.PAYMENT.value, TxnType.PAYMENT_CANCEL.value, TxnType.LAPSE.value)
 
 
-class PeriodNotCutoff(InvalidRequest):
-    code = "payout_not_cutoff"
-
-
-class PeriodOpen(InvalidRequest):
-    code = "payout_period_open"
-
-
-class PeriodOverlap(Conflict):
-    code = "payout_period_overlap"
-
-
-class NoPayees(InvalidRequest):
-    code = "payout_no_payees"
-
-
-class RunStateRefused(Conflict):
-    code = "payout_state"
-
-
-class SettingsMissing(InvalidRequest):
-    code = "payout_settings_missing"
-
-
 def _require_committee(caller: Principal) -> None:
     if caller.role not in COMMITTEE_LEVEL:
-        raise Forbidden("精算はアクワイアラ管理者のみ行えます。")
+        raise PayoutsCommitteeOnly()
 
 
 def _committee_of(caller: Principal, committee_id: str) -> str:
     if not caller.in_committee(committee_id) or caller.role not in COMMITTEE_LEVEL:
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     return committee_id
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     record = programmes.get(rt.db, programme_id, consistent=True)
     if record is None or not caller.in_committee(str(record["committee_id"])):
-        raise NotFound("商品券事業が見つかりません。")
+        raise ProgrammeNotFound()
     return record
 
 
@@ -123,7 +118,7 @@ def get_settings(rt: Runtime, caller: Principal, committee_id: str) -> PayoutSet
 def put_settings(rt: Runtime, caller: Principal, committee_id: str, body: PayoutSettingsInput) -> PayoutSettingsView:
     _committee_of(caller, committee_id)
     if committees.get(rt.db, committee_id) is None:
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     bank_code, branch_code = body.bank_code.strip(), body.branch_code.strip()
     pk, sk = store.settings_key(committee_id)
     record = {
@@ -398,10 +393,10 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
     end = body.period_end
     if not is_cutoff(settings, end):
         following = next_cutoff(settings, end)
-        raise PeriodNotCutoff(f"{end:%Y/%m/%d} は締め日ではありません (次の締め日は {following:%Y/%m/%d} です)。")
+        raise PeriodNotCutoff(end=end, following=following)
     now = rt.clock.now()
     if now < _closes_at(end):
-        raise PeriodOpen(f"{end:%Y/%m/%d} 締めの期間はまだ終わっていません。締め日の翌日以降に確定してください。")
+        raise PeriodOpen(end=end)
     for _ in range(3):
         head = store.get_head(rt.db, programme_id)
         for run_id, frozen in dict(head["frozen"]).items():
@@ -410,16 +405,16 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
         start = _start_of(head, programme, end)
         for frozen in dict(head["frozen"]).values():
             if str(frozen["start"]) <= end.isoformat() and str(frozen["end"]) >= start.isoformat():
-                raise PeriodOverlap(f"この期間は確定済みの精算 ({frozen['start']}～{frozen['end']}) と重なっています。")
+                raise PeriodOverlap(start=frozen["start"], end=frozen["end"])
         if (end - start).days + 1 > MAX_PERIOD_DAYS:
-            raise InvalidRequest(f"精算期間が{MAX_PERIOD_DAYS}日を超えます。前の締め日の期間から順に確定してください。")
+            raise PayoutPeriodTooLong(days=MAX_PERIOD_DAYS)
         run_id = f"{programme_id}-{end:%Y%m%d}-{secrets.token_hex(4)}"
         carry = dict(head["carry"])
         lines = _lines(
             rt, run_id, _collect(rt, committee_id, programme_id, start, end), carry, settings.fee_bps, end.isoformat()
         )
         if not lines:
-            raise NoPayees(f"{start:%Y/%m/%d}～{end:%Y/%m/%d} に精算の対象となる決済がありません。")
+            raise NoPayees(start=start, end=end)
         transfers = [line for line in lines if line["status"] == "transfer"]
         pk, sk = keys.payout_run(run_id)
         run: Item = {
@@ -515,13 +510,13 @@ def _is_company_caller(caller: Principal) -> bool:
 def _readable_run(rt: Runtime, caller: Principal, run_id: str) -> Item:
     run = store.get_run(rt.db, run_id)
     if run is None or not caller.in_committee(str(run["committee_id"])):
-        raise NotFound("精算が見つかりません。")
+        raise PayoutNotFound()
     if _is_company_caller(caller) and (
         caller.company_id not in run.get("company_ids", []) or run["state"] == "cancelled"
     ):
-        raise NotFound("精算が見つかりません。")
+        raise PayoutNotFound()
     if not _is_company_caller(caller) and caller.role not in COMMITTEE_LEVEL:
-        raise NotFound("精算が見つかりません。")
+        raise PayoutNotFound()
     return run
 
 
@@ -553,13 +548,13 @@ def mark_paid(rt: Runtime, caller: Principal, run_id: str, body: PaidRequest) ->
     run = _readable_run(rt, caller, run_id)
     today = date.fromisoformat(jst_date(rt.clock.now()))
     if body.paid_on > today or body.paid_on.isoformat() < str(run["period_end"]):
-        raise InvalidRequest("振込日は締め日の後、今日までの日付を入力してください。")
+        raise PaidDateOutside()
     if run["state"] != "created":
-        raise RunStateRefused(f"この精算は{STATE_LABELS[str(run['state'])]}のため、振込済みにできません。")
+        raise RunNotPayable(state=STATE_LABELS[str(run["state"])])
     try:
         updated = store.mark_paid(rt.db, run_id, body.paid_on.isoformat(), iso(rt.clock.now()), caller.user_id)
     except store.StateChanged as error:
-        raise RunStateRefused("この精算は他の操作で状態が変わりました。画面を更新してください。") from error
+        raise RunStateRefused() from error
     api.audit_event(
         "payout_run_paid",
         scope=Scope(str(run["committee_id"])),
@@ -576,16 +571,16 @@ def cancel_run(rt: Runtime, caller: Principal, run_id: str) -> RunView:
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
     if run["state"] != "created":
-        raise RunStateRefused(f"この精算は{STATE_LABELS[str(run['state'])]}のため、取り消せません。")
+        raise RunNotCancellable(state=STATE_LABELS[str(run["state"])])
     head = store.get_head(rt.db, str(run["programme_id"]))
     if not head["order"] or head["order"][-1] != run_id:
-        raise RunStateRefused("最後に確定した精算から順に取り消してください。")
+        raise RunNotLast()
     frozen = {k: v for k, v in dict(head["frozen"]).items() if k != run_id}
     new_head = {"frozen": frozen, "carry": dict(run.get("carry_in") or {}), "order": list(head["order"][:-1])}
     try:
         store.cancel(rt.db, run, head, new_head, iso(rt.clock.now()), caller.user_id)
     except (store.StateChanged, store.HeadMoved) as error:
-        raise RunStateRefused("この精算は他の操作で状態が変わりました。画面を更新してください。") from error
+        raise RunStateRefused() from error
     api.audit_event(
         "payout_run_cancelled",
         scope=Scope(str(run["committee_id"])),
@@ -615,10 +610,10 @@ def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, byt
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
     if run["state"] == "cancelled":
-        raise RunStateRefused("取り消した精算の振込ファイルは作成できません。")
+        raise RunCancelledNoFile()
     settings = rt.db.get(store.settings_key(str(run["committee_id"])), consistent=True)
     if not settings:
-        raise SettingsMissing("委託者コードと振込元口座 (精算設定) を登録してから作成してください。")
+        raise SettingsMissing()
     transfers = []
     for line in store.lines(rt.db, run_id):
         if line["status"] != "transfer":
@@ -640,7 +635,7 @@ def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, byt
             )
         )
     if not transfers:
-        raise NoPayees("この精算には振込先口座のある支払先がないため、振込ファイルを作成できません。")
+        raise NoPayeeAccounts()
     remitter = zengin.Remitter(
         consignor_code=str(settings["consignor_code"]),
         consignor_name=str(settings["consignor_kana"]),

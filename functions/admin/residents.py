@@ -8,13 +8,14 @@ import urllib.parse
 
 from admin.bulk_uploads import MAX_BYTES
 from admin.bulk_uploads import view as job_view
+from admin.errors import FileEmpty, ProgrammeNotFound, ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
 from admin.schemas import ResidentListView, ResidentSearch, ResidentSearchResult, ResidentUploadList, ResidentUploadView
 from shoken import api, audit, ids, residents
 from shoken.config import AdminConfig
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NotFound, ReasonRequired, ResidentListMissing
+from shoken.errors import InvalidRequest, ReasonRequired, ResidentListMissing
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -22,7 +23,7 @@ from shoken.runtime import Runtime
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     record = programmes.get(rt.db, programme_id)
     if record is None or not caller.covers(Scope(str(record["committee_id"]))):
-        raise NotFound("商品券事業が見つかりません。")
+        raise ProgrammeNotFound()
     return record
 
 
@@ -44,11 +45,11 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> ResidentListVie
 def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_name: str | None) -> ResidentUploadView:
     programme = _programme(rt, caller, programme_id)
     if programme.get("personal_data_deleted_on"):  # issue 23.3: a deleted programme's list stays deleted
-        raise InvalidRequest("この事業の住民名簿は保存期間の経過により削除済みです。取り込めません。")
+        raise ResidentListErased()
     if not raw.strip():
-        raise InvalidRequest("ファイルが空です。")
+        raise FileEmpty()
     if len(raw) > MAX_BYTES:
-        raise InvalidRequest("ファイルが大きすぎます (10MBまで)。")
+        raise ResidentFileTooLarge()
     config = rt.require(AdminConfig)
     job_id = ids.random_token(12)
     key = f"residents/{job_id}.csv"  # deleted by the worker when the job ends; the bucket expires it too
@@ -89,7 +90,7 @@ def get_upload(rt: Runtime, caller: Principal, programme_id: str, job_id: str) -
         or record.get("job_kind") != "resident_list"
         or (record.get("params") or {}).get("programme_id") != programme_id
     ):
-        raise NotFound("住民名簿の取込が見つかりません。")
+        raise ResidentImportNotFound()
     return view(record)
 
 

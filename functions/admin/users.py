@@ -8,6 +8,7 @@ are reported as not found, so ids cannot be probed.
 from __future__ import annotations
 
 from admin import lookup
+from admin.errors import AdminUserNotFound, EmailNeedsReauth, HigherAdminOnly, NotOnSelf, field_problem
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
 from shoken import api, entities, ids, mail
 from shoken.clock import epoch, iso
@@ -15,7 +16,7 @@ from shoken.config import MailConfig
 from shoken.db import committees, keys, paging, sequences, terminals, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict
 from shoken.principal import Principal, Scope
 from shoken.roles import ROLE_LABELS, Role
 from shoken.runtime import Runtime
@@ -151,16 +152,7 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
     caller's password and a code from the new address (admin/email_change.py)."""
     target = manageable(rt, caller, user_id, allow_self=True)
     if body.email is not None and body.email.lower() != str(target["email"]).lower():
-        raise InvalidRequest(
-            "メールアドレスの変更は「メールアドレス変更」から、現在のパスワードを入力して行ってください。",
-            details=[
-                {
-                    "field": "email",
-                    "reason": "needs_reauth",
-                    "reason_ja": "「メールアドレス変更」から変更してください。",
-                }
-            ],
-        )
+        raise EmailNeedsReauth(details=[field_problem("email", "needs_reauth", "field.email_reauth")])
     fields = {"name": body.name, "note": body.note or "", "updated_at": iso(rt.clock.now())}
     changed = users.set_fields(rt.db, user_id, fields)
     changes = {
@@ -251,7 +243,7 @@ def views(rt: Runtime, records: list[Item]) -> list[UserView]:
 def _visible(rt: Runtime, caller: Principal, user_id: str) -> Item:
     record = users.get(rt.db, user_id)
     if record is None or not (caller.covers(Scope.of(record)) or record["user_id"] == caller.user_id):
-        raise NotFound("管理ユーザが見つかりません。")
+        raise AdminUserNotFound()
     return record
 
 
@@ -260,9 +252,9 @@ def manageable(rt: Runtime, caller: Principal, user_id: str, *, allow_self: bool
     if allow_self and record["user_id"] == caller.user_id:
         return record
     if record["user_id"] == caller.user_id:
-        raise Forbidden("自分自身に対してこの操作はできません。")
+        raise NotOnSelf()
     if caller.role is not Role.SYSTEM_ADMIN and Role(record["role"]).rank <= caller.role.rank:
-        raise Forbidden("この操作は上位の管理者のみ行えます。")
+        raise HigherAdminOnly()
     return record
 
 
