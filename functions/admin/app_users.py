@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from admin import listing, lookup
 from admin.errors import AppUserNotFound, AppUsersCommitteeOnly, CardStatusElsewhere, ErasedAppUser
-from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
+from admin.schemas import AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
 from shoken import api, cards, money, privacy
 from shoken.clock import iso, jst_date
 from shoken.db import history, keys, wallets
@@ -15,6 +15,7 @@ from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status, status_label
 
 
 def _require(caller: Principal) -> None:
@@ -53,7 +54,7 @@ def view(rt: Runtime, record: Item, *, reveal: bool = False) -> AppUserView:
         external_user_id=record.get("external_user_id"),
         card_number=record.get("card_number"),
         status=str(record["status"]),
-        status_label=STATUS_LABELS.get(str(record["status"]), str(record["status"])),
+        status_label=status_label(record["status"]),
         balance=total,
         created_at=str(record["created_at"]),
     )
@@ -117,10 +118,10 @@ def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> A
     changed = wallets.get(rt.db, wallet_id)
     if changed is None:
         raise AppUserNotFound()
-    if status == "suspended":
+    if status == Status.SUSPENDED:
         # Its QR codes stop at once: the payment checks the wallet's status in its transaction.
         session_records.revoke_all(rt.db, f"WALLET#{wallet_id}")
-    action = "wallet_suspended" if status == "suspended" else "wallet_resumed"
+    action = "wallet_suspended" if status == Status.SUSPENDED else "wallet_resumed"
     api.audit_event(
         action,
         scope=Scope(str(record["committee_id"])),

@@ -14,6 +14,7 @@ from shoken.db import jobs
 from shoken.db.dynamo import Item
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -61,7 +62,7 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         target_id=job_id,
         spec=spec,
         bytes=len(raw),
-        state="queued",
+        state=JobState.QUEUED,
     )
     return view(record)
 

@@ -41,6 +41,7 @@ from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 
 def _require(caller: Principal) -> None:
@@ -206,7 +207,7 @@ def _new_card(
                     rt.db,
                     card=old_card,
                     source=old_wallet,
-                    status="replaced",
+                    status=Status.REPLACED,
                     audit=audit,
                     now=now,
                     new_card=card,
@@ -280,11 +281,11 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
         try:
             hashes.append(_resident_hash(rt, body.programme_id, row))
         except InvalidRequest as error:
-            wrong.append(field_problem(f"rows[{line}]", "format", "field.row_problem", line=line, reason=error.text))
+            wrong.append(field_problem(f"rows[{line}]", "format", "row_problem", line=line, problem=error.text))
         except Exception as error:  # not on the list, or no list yet
             if getattr(error, "code", None) == "resident_list_missing":
                 raise
-            wrong.append(field_problem(f"rows[{line}]", "unknown", "field.row_not_listed", line=line))
+            wrong.append(field_problem(f"rows[{line}]", "unknown", "row_not_listed", line=line))
     if wrong:
         raise CardRowsNotListed(count=len(wrong), details=wrong)
     if len(set(hashes)) != len(hashes):
@@ -352,7 +353,7 @@ def unlock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
 def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueRequest) -> CardSheet:
     """再発行: a new number with the balance moved in one transaction; the old card never works again."""
     card, wallet = _visible(rt, caller, number)
-    if card["status"] not in ("active", "blocked"):
+    if card["status"] not in (Status.ACTIVE, Status.BLOCKED):
         cards.refuse_unless_active(str(card["status"]))
     committee = _committee(rt, caller, str(card["committee_id"]))
     card_sheet.check_names([body.holder_name])
@@ -363,14 +364,14 @@ def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueReques
 def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> CardDetail:
     """アプリへ移行: the card's balance moves to the app wallet in one transaction; the card stops."""
     card, wallet = _visible(rt, caller, number)
-    if card["status"] not in ("active", "blocked"):
+    if card["status"] not in (Status.ACTIVE, Status.BLOCKED):
         cards.refuse_unless_active(str(card["status"]))
     target = wallets.get(rt.db, body.wallet_id)
     if target is None or target.get("committee_id") != card["committee_id"]:
         raise LinkTargetNotFound()
     if target.get("card_number"):
         raise card_items.NotAnAppWallet()
-    if target.get("status") != "active":
+    if target.get("status") != Status.ACTIVE:
         raise card_items.TargetSuspended()
     audit = _audit(
         "card_moved_to_app",
@@ -379,7 +380,9 @@ def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> 
         target_wallet_id=body.wallet_id,
         moved={bid: int(raw["balance"]) for bid, raw in (wallet.get("buckets") or {}).items()},
     )
-    card_items.move(rt.db, card=card, source=wallet, status="moved", audit=audit, now=rt.clock.now(), target=target)
+    card_items.move(
+        rt.db, card=card, source=wallet, status=Status.MOVED, audit=audit, now=rt.clock.now(), target=target
+    )
     return _again(rt, number)
 
 

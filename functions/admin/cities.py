@@ -101,7 +101,7 @@ class _NumberTaken(Exception):
 
 
 def _service_taken() -> ServiceIdTaken:
-    return ServiceIdTaken(details=[field_problem("wallet_service_id", "duplicate", "field.registered")])
+    return ServiceIdTaken(details=[field_problem("wallet_service_id", "duplicate", "registered")])
 
 
 def _visible(rt: Runtime, caller: Principal, committee_id: str) -> Item:

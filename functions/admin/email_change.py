@@ -41,7 +41,7 @@ def start(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeRequest
     target = users.manageable(rt, caller, user_id, allow_self=True)
     new_email = body.email.lower()
     if new_email == str(target["email"]).lower():
-        raise InvalidRequest(details=[field_problem("email", "unchanged", "field.email_unchanged")])
+        raise InvalidRequest(details=[field_problem("email", "unchanged", "email_unchanged")])
     _reauthenticate(rt, caller, body.current_password)
     throttle.hit(
         rt.db,
@@ -153,7 +153,7 @@ def _reauthenticate(rt: Runtime, caller: Principal, password: str) -> None:
     if updated.get("locked"):
         session_records.revoke_all(rt.db, f"USER#{caller.user_id}")
         raise Locked()
-    raise CurrentPasswordWrong(details=[field_problem("current_password", "mismatch", CurrentPasswordWrong.key())])
+    raise CurrentPasswordWrong(details=[field_problem("current_password", "mismatch", CurrentPasswordWrong)])
 
 
 def _spend_try(rt: Runtime, user_id: str) -> Item:

@@ -19,10 +19,11 @@ from shoken.errors import (
 )
 
 
-def field_problem(field: str, reason: str, key: str, **facts: Any) -> dict[str, Any]:
-    """One detail of a refusal: the field at fault, its reason code and what the form shows beside it
-    (the catalogue's text under `key`, in Japanese: the console's language)."""
-    return {"field": field, "reason": reason, "reason_ja": messages.text(key, facts)}
+def field_problem(field: str, reason: str, text: str | type[DomainError], /, **facts: Any) -> dict[str, Any]:
+    """One detail of a refusal: the field at fault, its reason code and what the form shows beside it:
+    a refusal's own message, or the catalogue's FIELD_TEXTS[text] (in Japanese: the console's language)."""
+    said = text.message if isinstance(text, type) else messages.field_text(text, facts)
+    return {"field": field, "reason": reason, "reason_ja": said}
 
 
 # --- who may do what (403) ---

@@ -19,12 +19,12 @@ def shared_list(committee_id: str) -> str:
 def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
     programme = programmes._visible(rt, caller, body.programme_id)
     if body.voucher_type not in programme["shares"]:
-        raise InvalidRequest(details=[field_problem("voucher_type", "unknown", "field.voucher_type_unknown")])
+        raise InvalidRequest(details=[field_problem("voucher_type", "unknown", "voucher_type_unknown")])
     if body.wallet_ids is not None:
         bad = [w for w in body.wallet_ids if not ids.WALLET_ID.match(w)]
         if bad or not body.wallet_ids:
             raise InvalidRequest(
-                details=[field_problem("wallet_ids", "format", "field.wallet_ids_format", ids=", ".join(bad[:5]))]
+                details=[field_problem("wallet_ids", "format", "wallet_ids_format", ids=", ".join(bad[:5]))]
             )
     committee_id = str(programme["committee_id"])
     if body.wallet_ids:
@@ -36,7 +36,7 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
             if found.get(keys.wallet(w), {}).get("committee_id") != committee_id
         ]
         if unknown:
-            listed = "field.wallet_ids_unknown_more" if len(unknown) > 5 else "field.wallet_ids_unknown"
+            listed = "wallet_ids_unknown_more" if len(unknown) > 5 else "wallet_ids_unknown"
             raise WalletsUnknown(
                 count=len(unknown), details=[field_problem("wallet_ids", "unknown", listed, ids=", ".join(unknown[:5]))]
             )

@@ -18,7 +18,6 @@ from admin.errors import (
     TerminalNotFound,
 )
 from admin.schemas import (
-    STATUS_LABELS,
     CompanyCreate,
     CompanyList,
     CompanySearch,
@@ -44,6 +43,7 @@ from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import status_label
 
 COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
 
@@ -105,7 +105,7 @@ def _audit(action: str, kind: str, record: Item, **detail: Any) -> None:
 
 # --- companies ------------------------------------------------------------------------------------
 def company_view(record: Item) -> CompanyView:
-    return CompanyView(**{**record, "status_label": STATUS_LABELS.get(str(record["status"]), str(record["status"]))})
+    return CompanyView(**{**record, "status_label": status_label(record["status"])})
 
 
 def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> CompanyView:
@@ -167,7 +167,7 @@ def store_view(record: Item) -> StoreView:
             **record,
             "large": bool(record.get("large")),
             "voucher_types": "共通券のみ" if record.get("large") else "共通券・専用券",
-            "status_label": STATUS_LABELS.get(str(record["status"]), str(record["status"])),
+            "status_label": status_label(record["status"]),
         }
     )
 
@@ -284,7 +284,7 @@ def terminal_view(rt: Runtime, records: list[Item]) -> list[TerminalView]:
                 external_terminal_id=r.get("external_terminal_id"),
                 external_service_name=r.get("external_service_name"),
                 status=str(r["status"]),
-                status_label=STATUS_LABELS.get(str(r["status"]), str(r["status"])),
+                status_label=status_label(r["status"]),
                 bound=bool(r.get("binding_id")),
                 bound_at=r.get("bound_at"),
                 bound_device=r.get("bound_device"),

@@ -28,6 +28,7 @@ from shoken.errors import DomainError
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 AUDIENCE_LABELS = {
     "residents": "すべての利用者",
@@ -44,12 +45,12 @@ def _require(caller: Principal) -> None:
 
 def _invalid(field: str, refusal: type[DomainError]) -> DomainError:
     """The refusal, with its own text beside the field too."""
-    return refusal(details=[field_problem(field, "invalid", refusal.key())])
+    return refusal(details=[field_problem(field, "invalid", refusal)])
 
 
 def _status(record: Item, today: str) -> tuple[str, str]:
-    if record["status"] == "withdrawn":
-        return "withdrawn", "取下げ"
+    if record["status"] == Status.WITHDRAWN:
+        return Status.WITHDRAWN, Status.WITHDRAWN.label
     if today < str(record["start_date"]):
         return "scheduled", "掲載予定"
     if today > str(record["end_date"]):
@@ -147,7 +148,7 @@ def _visible(rt: Runtime, caller: Principal, notice_id: str) -> Item:
 
 
 def _open(rt: Runtime, record: Item) -> None:
-    if record["status"] != "active" or str(record["end_date"]) < jst_date(rt.clock.now()):
+    if record["status"] != Status.ACTIVE or str(record["end_date"]) < jst_date(rt.clock.now()):
         raise NoticeClosed()
 
 

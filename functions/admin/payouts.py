@@ -66,11 +66,11 @@ from shoken.payout_calendar import (
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import PayoutState
 from shoken.txn_types import TxnType
 
 COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
 MAX_PERIOD_DAYS = 186  # a run reads one day partition per day; a first run may reach back to the start
-STATE_LABELS = {"created": "作成済み", "paid": "振込済み", "cancelled": "取消"}
 LINE_LABELS = {
     "transfer": "振込",
     "no_account": "口座未登録のため振込なし (次回に繰越)",
@@ -193,7 +193,7 @@ def calendar_view(rt: Runtime, caller: Principal, programme_id: str) -> Calendar
                 label=period.label,
                 closed=now >= _closes_at(period.end),
                 run_id=run[0] if run else None,
-                run_state="created" if run else None,
+                run_state=PayoutState.CREATED if run else None,
             )
         )
     return CalendarView(
@@ -428,7 +428,7 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
             "pay_date": pay_date(end, settings.pay_after_days).isoformat(),
-            "state": "created",
+            "state": PayoutState.CREATED,
             "fee_bps": settings.fee_bps,
             "payee_count": len(lines),
             "transfer_count": len(transfers),
@@ -497,7 +497,7 @@ def _run_view(run: Item, lines: list[Item] | None = None, *, created: bool = Fal
     return RunView(
         **{k: run[k] for k in RunView.model_fields if k in run and k not in ("lines", "created")},
         period_label=f"{start:%Y/%m/%d}～{end:%Y/%m/%d}",
-        state_label=STATE_LABELS[str(run["state"])],
+        state_label=PayoutState(run["state"]).label,
         created=created,
         lines=[_line_view(x) for x in lines or []],
     )
@@ -512,7 +512,7 @@ def _readable_run(rt: Runtime, caller: Principal, run_id: str) -> Item:
     if run is None or not caller.in_committee(str(run["committee_id"])):
         raise PayoutNotFound()
     if _is_company_caller(caller) and (
-        caller.company_id not in run.get("company_ids", []) or run["state"] == "cancelled"
+        caller.company_id not in run.get("company_ids", []) or run["state"] == PayoutState.CANCELLED
     ):
         raise PayoutNotFound()
     if not _is_company_caller(caller) and caller.role not in COMMITTEE_LEVEL:
@@ -531,7 +531,7 @@ def list_runs(rt: Runtime, caller: Principal, committee_id: str | None) -> RunLi
     if _is_company_caller(caller):
         run_ids = list(dict.fromkeys(str(x["run_id"]) for x in store.lines_of_company(rt.db, str(caller.company_id))))
         found = rt.db.batch_get([keys.payout_run(r) for r in run_ids], consistent=False) if run_ids else {}
-        runs = [r for r in found.values() if r["state"] != "cancelled"]
+        runs = [r for r in found.values() if r["state"] != PayoutState.CANCELLED]
         runs.sort(key=lambda r: (str(r["period_end"]), str(r["run_id"])), reverse=True)
         return RunList(items=[_run_view(r) for r in runs])
     _require_committee(caller)
@@ -549,8 +549,8 @@ def mark_paid(rt: Runtime, caller: Principal, run_id: str, body: PaidRequest) ->
     today = date.fromisoformat(jst_date(rt.clock.now()))
     if body.paid_on > today or body.paid_on.isoformat() < str(run["period_end"]):
         raise PaidDateOutside()
-    if run["state"] != "created":
-        raise RunNotPayable(state=STATE_LABELS[str(run["state"])])
+    if run["state"] != PayoutState.CREATED:
+        raise RunNotPayable(state=PayoutState(run["state"]).label)
     try:
         updated = store.mark_paid(rt.db, run_id, body.paid_on.isoformat(), iso(rt.clock.now()), caller.user_id)
     except store.StateChanged as error:
@@ -570,8 +570,8 @@ def cancel_run(rt: Runtime, caller: Principal, run_id: str) -> RunView:
     amounts it carried forward go back to what they were before it."""
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
-    if run["state"] != "created":
-        raise RunNotCancellable(state=STATE_LABELS[str(run["state"])])
+    if run["state"] != PayoutState.CREATED:
+        raise RunNotCancellable(state=PayoutState(run["state"]).label)
     head = store.get_head(rt.db, str(run["programme_id"]))
     if not head["order"] or head["order"][-1] != run_id:
         raise RunNotLast()
@@ -609,7 +609,7 @@ def _bank_kana(code: str, branch: str | None = None) -> str:
 def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, bytes]:
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
-    if run["state"] == "cancelled":
+    if run["state"] == PayoutState.CANCELLED:
         raise RunCancelledNoFile()
     settings = rt.db.get(store.settings_key(str(run["committee_id"])), consistent=True)
     if not settings:

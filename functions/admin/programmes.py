@@ -35,7 +35,7 @@ from shoken.errors import Conflict, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnType
+from shoken.txn_types import TxnStatus, TxnType
 
 
 def _require(caller: Principal) -> None:
@@ -84,7 +84,7 @@ def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeVi
     _require(caller)
     committee_id = caller.committee_id if caller.role is Role.COMMITTEE_ADMIN else body.committee_id
     if not committee_id or not any(c["committee_id"] == committee_id for c in lookup.visible_committees(rt, caller)):
-        raise InvalidRequest(details=[field_problem("committee_id", "required", ChooseCommittee.key())])
+        raise InvalidRequest(details=[field_problem("committee_id", "required", ChooseCommittee)])
     programme_id = f"P{sequences.next_value(rt.db, 'programme'):04d}"
     record = programmes.item(programme_id, committee_id=committee_id, now=iso(rt.clock.now()), **_fields(body))
     rt.db.put(record, condition="attribute_not_exists(PK)")
@@ -268,7 +268,7 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
         or not caller.covers(Scope(str(charge_txn["committee_id"])))
     ):
         raise TransactionNotFound()
-    if charge_txn.get("status") != "done":
+    if charge_txn.get("status") != TxnStatus.DONE:
         raise ledger.AlreadyCancelled()
     committee = rt.db.get(keys.committee(str(charge_txn["committee_id"])))
     assert committee is not None

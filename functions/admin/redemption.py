@@ -39,7 +39,7 @@ def sheet(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, fmt: st
     """(file name, media type, content) of the code sheet for the residents in `raw`."""
     programme = _programme(rt, caller, programme_id)
     if fmt not in ("pdf", "csv"):
-        raise InvalidRequest(details=[field_problem("format", "invalid", "field.sheet_format")])
+        raise InvalidRequest(details=[field_problem("format", "invalid", "sheet_format")])
     if not raw.strip():
         raise FileEmpty()
     current = resident_items.current(rt.db, programme_id)

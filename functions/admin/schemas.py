@@ -21,6 +21,7 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     UserCreateRequest,
 )
 from shoken.history_models import WalletLine
+from shoken.status import Status
 from shoken.validation import BodyInt, EmailCode, IsoDate, QueryInt, Schema, WalletId
 
 
@@ -115,7 +116,7 @@ class UserSearch(Schema):
     email: str | None = Field(default=None, max_length=254)
     role: str | None = Field(default=None, max_length=30)
     locked: Literal["", "locked", "unlocked"] = ""
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     committee: str | None = Field(default=None, max_length=60)
     issuer: str | None = Field(default=None, max_length=60)  # バリューイシュア
     service: str | None = Field(default=None, max_length=60)  # ウォレットサービス
@@ -134,19 +135,8 @@ class AuditSearch(Schema):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-STATUS_LABELS = {
-    "active": "有効",
-    "suspended": "利用停止",
-    # the states of a card wallet (shoken.cards.STATUS_LABELS)
-    "blocked": "利用停止(紛失・盗難)",
-    "replaced": "再発行済み(旧カード)",
-    "moved": "アプリへ移行済み",
-    "erased": "個人情報削除済み",
-}
-
-
 class CompanyUpdate(CompanyFields):
-    status: Literal["active", "suspended"] = "active"
+    status: Literal[Status.ACTIVE, Status.SUSPENDED] = Status.ACTIVE
 
 
 class CompanyView(Schema):
@@ -167,7 +157,7 @@ class CompanyView(Schema):
 class CompanySearch(Schema):
     company_id: str | None = Field(default=None, max_length=20)
     name: str | None = Field(default=None, max_length=100)
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
     page_size: QueryInt = Field(default=50, ge=1, le=200)
@@ -179,7 +169,7 @@ class CompanyList(Schema):
 
 
 class StoreUpdate(StoreFields):
-    status: Literal["active", "suspended"] = "active"
+    status: Literal[Status.ACTIVE, Status.SUSPENDED] = Status.ACTIVE
 
 
 class StoreDetailsUpdate(Schema):
@@ -218,7 +208,7 @@ class StoreSearch(Schema):
     name: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
     large: Literal["", "yes", "no"] = ""
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     external_store_id: str | None = Field(default=None, max_length=40)
     cursor: str | None = Field(default=None, max_length=2000)
     page_size: QueryInt = Field(default=50, ge=1, le=200)
@@ -230,7 +220,7 @@ class StoreList(Schema):
 
 
 class TerminalUpdate(TerminalFields):
-    status: Literal["active", "suspended"] = "active"
+    status: Literal[Status.ACTIVE, Status.SUSPENDED] = Status.ACTIVE
 
 
 class TerminalView(Schema):
@@ -259,7 +249,7 @@ class TerminalSearch(Schema):
     store: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
     external_terminal_id: str | None = Field(default=None, max_length=40)
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     cursor: str | None = Field(default=None, max_length=2000)
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
@@ -274,7 +264,7 @@ class AppUserSearch(Schema):
     external_user_id: str | None = Field(default=None, max_length=60)
     email: str | None = Field(default=None, max_length=254)
     card_number: str | None = Field(default=None, max_length=24)
-    status: Literal["", "active", "suspended", "blocked", "replaced", "moved"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED, Status.BLOCKED, Status.REPLACED, Status.MOVED] = ""
     committee_id: str | None = Field(default=None, max_length=20)
     cursor: str | None = Field(default=None, max_length=2000)
     page_size: QueryInt = Field(default=50, ge=1, le=200)

@@ -20,8 +20,9 @@ from shoken.errors import Conflict
 from shoken.principal import Principal, Scope
 from shoken.roles import ROLE_LABELS, Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
-STATUS_LABELS = {"active": "使用中", "suspended": "停止中"}
+STATUS_LABELS: dict[str, str] = {Status.ACTIVE: "使用中", Status.SUSPENDED: "停止中"}  # an admin user's words
 CREATABLE = [r for r in Role if r is not Role.CITIZEN]
 
 
@@ -152,7 +153,7 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
     caller's password and a code from the new address (admin/email_change.py)."""
     target = manageable(rt, caller, user_id, allow_self=True)
     if body.email is not None and body.email.lower() != str(target["email"]).lower():
-        raise EmailNeedsReauth(details=[field_problem("email", "needs_reauth", "field.email_reauth")])
+        raise EmailNeedsReauth(details=[field_problem("email", "needs_reauth", "email_reauth")])
     fields = {"name": body.name, "note": body.note or "", "updated_at": iso(rt.clock.now())}
     changed = users.set_fields(rt.db, user_id, fields)
     changes = {
@@ -185,9 +186,9 @@ def unlock(rt: Runtime, caller: Principal, user_id: str) -> UserView:
 def set_status(rt: Runtime, caller: Principal, user_id: str, status: str) -> UserView:
     target = manageable(rt, caller, user_id)
     changed = users.set_fields(rt.db, user_id, {"status": status, "updated_at": iso(rt.clock.now())})
-    if status == "suspended":
+    if status == Status.SUSPENDED:
         session_records.revoke_all(rt.db, f"USER#{user_id}")
-    action = "user_suspended" if status == "suspended" else "user_resumed"
+    action = "user_suspended" if status == Status.SUSPENDED else "user_resumed"
     api.audit_event(
         action,
         scope=Scope.of(target),
@@ -231,7 +232,7 @@ def views(rt: Runtime, records: list[Item]) -> list[UserView]:
                 store_name=name(keys.store(str(r["store_id"])) if r.get("store_id") else None),
                 note=r.get("note") or None,
                 locked=bool(r.get("locked")),
-                status=str(r.get("status", "active")),
+                status=str(r.get("status", Status.ACTIVE)),
                 status_label=STATUS_LABELS.get(str(r.get("status")), str(r.get("status"))),
                 must_change_password=bool(r.get("must_change_password")),
                 created_at=str(r["created_at"]),

@@ -13,6 +13,7 @@ from shoken.db import attempts, committees, wallets
 from shoken.db.dynamo import Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 
 def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
@@ -51,7 +52,7 @@ def finish(rt: Runtime, attempt: Item, code: str) -> SignInStep:
         email=str(attempt["email"]),
         now=iso(rt.clock.now()),
     )
-    if wallet.get("status") != "active":
+    if wallet.get("status") != Status.ACTIVE:
         raise WalletSuspended()
     csrf, ends = issue.start_session(
         rt,

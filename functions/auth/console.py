@@ -28,6 +28,7 @@ from shoken.passwords import check_admin_password, check_staff_password, hash_pa
 from shoken.principal import Principal, Scope
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 RESET_LIFETIME = timedelta(minutes=30)
 RESET_MAILS_PER_HOUR = 3  # per login ID, existing or not
@@ -143,7 +144,7 @@ def request_reset(rt: Runtime, body: ResetRequest) -> None:
     throttle.hit(rt.db, f"reset#{fingerprint}", limit=RESET_MAILS_PER_HOUR, window_seconds=3600, now=now, what=what)
     guard = rt.db.get(keys.login_name(body.login_id))
     user = users.get(rt.db, str(guard["user_id"]) if guard else NO_USER)
-    real = user is not None and user.get("status") == "active"
+    real = user is not None and user.get("status") == Status.ACTIVE
     token = ids.random_token(32)
     pk, sk = keys.reset_token(_token_hash(token)) if real and user and not user.get("locked") else DECOY_RESET
     rt.db.put(
@@ -177,7 +178,7 @@ def confirm_reset(rt: Runtime, body: ResetConfirmRequest) -> None:
     if record is None or int(record["expires_at_epoch"]) <= epoch(rt.clock.now()):
         raise ResetLinkInvalid()
     user = users.get(rt.db, str(record["user_id"]))
-    if user is None or user.get("status") != "active":
+    if user is None or user.get("status") != Status.ACTIVE:
         raise ResetLinkInvalid()
     if user.get("locked"):
         raise Locked()
@@ -222,7 +223,7 @@ def _live_user(rt: Runtime, user_id: str) -> Item:
         raise WrongStep()
     if user.get("locked"):
         raise Locked()
-    if user.get("status") != "active":
+    if user.get("status") != Status.ACTIVE:
         raise AccountSuspended()
     return user
 

@@ -22,6 +22,7 @@ from shoken.gate import StoreSuspended, TerminalSuspended, check_terminal
 from shoken.principal import Scope
 from shoken.roles import MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 
 def check(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
@@ -122,10 +123,10 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
         if terminals.setup_locked(updated):
             raise TerminalLocked()
         raise TerminalRejected()
-    if terminal.get("status") != "active":
+    if terminal.get("status") != Status.ACTIVE:
         raise TerminalSuspended()
     store = rt.db.get(keys.store(str(terminal["store_id"])))
-    if store is None or store.get("status") != "active":
+    if store is None or store.get("status") != Status.ACTIVE:
         raise StoreSuspended()
     return terminal, store
 

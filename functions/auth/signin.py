@@ -16,6 +16,7 @@ from shoken.errors import Locked, TooManyRequests
 from shoken.passwords import verify_password, verify_user
 from shoken.principal import Scope
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 # Code mails per hour. One sign-in has its own limits first (attempts.MAX_SENDS, one a minute), and a
 # refused resend counts nowhere. Then, so that an anonymous client cannot stop a real person signing in:
@@ -61,7 +62,7 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
         raise Locked() if updated.get("locked") else InvalidCredentials()
     if int(user.get("failed_logins", 0)):
         users.set_fields(rt.db, str(user["user_id"]), {"failed_logins": 0})
-    if user.get("status") != "active":
+    if user.get("status") != Status.ACTIVE:
         raise AccountSuspended()
     return user
 

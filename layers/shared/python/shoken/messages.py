@@ -242,7 +242,7 @@ CATALOGUE: dict[str, Message] = {
     "invalid_request.email_reauth": Message(
         400,
         "メールアドレスの変更は「メールアドレス変更」から、現在のパスワードを入力して行ってください。",
-        "Change the email address from 「メールアドレス変更」, with the current password.",
+        "Change the email address with Change email address, giving the current password.",
     ),
     "invalid_request.committee": Message(400, "アクワイアラを選択してください。", "Please choose the committee."),
     "invalid_request.notice_programme": Message(
@@ -268,7 +268,7 @@ CATALOGUE: dict[str, Message] = {
     "conflict.card_status": Message(
         409,
         "カードの利用停止・再開は、カード詳細の「利用停止(紛失・盗難)」から行ってください。",
-        "Suspend or resume a card from its card page (利用停止(紛失・盗難)).",
+        "Suspend or resume a card from its card details (suspension for loss or theft).",
     ),
     "conflict.email_moved": Message(
         409,
@@ -387,27 +387,6 @@ CATALOGUE: dict[str, Message] = {
         "委託者コードと振込元口座 (精算設定) を登録してから作成してください。",
         "Please register the consignor code and the paying account (payout settings) first.",
     ),
-    # --- admin console: what a form shows beside a field (errors.field_problem) ---
-    "field.registered": Message(400, "既に登録されています。", "Registered already."),
-    "field.email_unchanged": Message(400, "現在と同じメールアドレスです。", "This is the current email address."),
-    "field.email_reauth": Message(
-        400, "「メールアドレス変更」から変更してください。", "Change it from 「メールアドレス変更」."
-    ),
-    "field.voucher_type_unknown": Message(
-        400, "この商品券事業にない券種です。", "This programme has no such voucher type."
-    ),
-    "field.wallet_ids_format": Message(
-        400, "ユーザIDの形式が正しくありません: {ids}", "These user IDs are not well formed: {ids}"
-    ),
-    "field.wallet_ids_unknown": Message(400, "登録のないユーザID: {ids}", "Not registered: {ids}"),
-    "field.wallet_ids_unknown_more": Message(400, "登録のないユーザID: {ids} ほか", "Not registered: {ids} and more"),
-    "field.sheet_format": Message(
-        400, "形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."
-    ),
-    "field.row_problem": Message(400, "{line}行目: {reason}", "Line {line}: {reason}"),
-    "field.row_not_listed": Message(
-        400, "{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."
-    ),
     # --- sign-in (functions/auth) ---
     "invalid_credentials": Message(
         401, "ログインIDまたはパスワードが正しくありません。", "The login ID or the password is not correct."
@@ -468,6 +447,30 @@ CATALOGUE: dict[str, Message] = {
 }
 
 
+@dataclass(frozen=True)
+class FieldText:
+    ja: str  # str.format template over the facts, as a Message's
+    en: str
+
+
+# What a form shows beside one field of a refusal (an error's details: reason_ja), by key.
+FIELD_TEXTS: dict[str, FieldText] = {
+    # --- admin console (functions/admin/errors.field_problem) ---
+    "registered": FieldText("既に登録されています。", "Registered already."),
+    "email_unchanged": FieldText("現在と同じメールアドレスです。", "This is the current email address."),
+    "email_reauth": FieldText("「メールアドレス変更」から変更してください。", "Change it with Change email address."),
+    "voucher_type_unknown": FieldText("この商品券事業にない券種です。", "This programme has no such voucher type."),
+    "wallet_ids_format": FieldText(
+        "ユーザIDの形式が正しくありません: {ids}", "These user IDs are not well formed: {ids}"
+    ),
+    "wallet_ids_unknown": FieldText("登録のないユーザID: {ids}", "Not registered: {ids}"),
+    "wallet_ids_unknown_more": FieldText("登録のないユーザID: {ids} ほか", "Not registered: {ids} and more"),
+    "sheet_format": FieldText("形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."),
+    "row_problem": FieldText("{line}行目: {problem}", "Line {line}: {problem}"),
+    "row_not_listed": FieldText("{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."),
+}
+
+
 def entry(key: str) -> Message:
     return CATALOGUE[key]
 
@@ -475,4 +478,10 @@ def entry(key: str) -> Message:
 def text(key: str, facts: Mapping[str, Any], language: str = "ja") -> str:
     """What the error says, in `language` (Japanese unless English is asked for)."""
     template = CATALOGUE[key].en if language == "en" else CATALOGUE[key].ja
+    return template.format(**facts)
+
+
+def field_text(key: str, facts: Mapping[str, Any], language: str = "ja") -> str:
+    """What the form shows beside a field, in `language`."""
+    template = FIELD_TEXTS[key].en if language == "en" else FIELD_TEXTS[key].ja
     return template.format(**facts)
