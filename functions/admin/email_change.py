@@ -76,14 +76,7 @@ def start(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeRequest
     mail.send(rt, mail.email_change_code(new_email, code, minutes, name))
     by_self = caller.user_id == user_id
     mail.send(rt, mail.email_change_requested(str(target["email"]), name=name, new_email=new_email, by_self=by_self))
-    api.audit_event(
-        "email_change_requested",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-        old_email=str(target["email"]),
-        new_email=new_email,
-    )
+    users.audit("email_change_requested", target, old_email=str(target["email"]), new_email=new_email)
     return EmailChangeStarted(
         message=f"{new_email} に確認コードを送信しました。届いた6桁のコードを入力すると変更が完了します。",
         new_email=new_email,
@@ -128,14 +121,7 @@ def confirm(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeConfi
     name = str(target["name"])
     for to in (old_email, new_email):
         mail.send(rt, mail.email_changed(to, name=name, old_email=old_email, new_email=new_email))
-    api.audit_event(
-        "email_changed",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-        old_email=old_email,
-        new_email=new_email,
-    )
+    users.audit("email_changed", target, old_email=old_email, new_email=new_email)
     changed = user_records.get(rt.db, user_id)
     if changed is None:
         raise AdminUserNotFound()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from admin import listing, lookup
 from admin.errors import (
     CommitteeAdminOnly,
@@ -79,6 +81,13 @@ def _insert(rt: Runtime, kind: str, record: Item, record_id: str, also: list[dic
     guards.save(rt.db, action, record_id, guards.changes(kind, None, record), exists_error=Conflict(), also=also)
 
 
+def _edited(rt: Runtime, body: BaseModel) -> dict[str, Any]:
+    """A form's values as stored (blanks as absent), stamped with the time of the change."""
+    values = _blank_to_none(body.model_dump())
+    values["updated_at"] = iso(rt.clock.now())
+    return values
+
+
 def _apply(
     rt: Runtime,
     key: tuple[str, str],
@@ -122,8 +131,7 @@ def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> Compa
 def update_company(rt: Runtime, caller: Principal, company_id: str, body: CompanyUpdate) -> CompanyView:
     _require_committee_level(caller)
     current = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
-    values = _blank_to_none(body.model_dump())
-    values["updated_at"] = iso(rt.clock.now())
+    values = _edited(rt, body)
     moved = guards.changes("company", current, values)
     _apply(rt, keys.company(company_id), company_id, values, moved, CompanyNotFound)
     if values["name"] != current["name"]:
@@ -187,8 +195,7 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
 def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdate) -> StoreView:
     _require_committee_level(caller)
     current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
-    values = _blank_to_none(body.model_dump())
-    values["updated_at"] = iso(rt.clock.now())
+    values = _edited(rt, body)
     moved = guards.changes("store", current, values)
     also = _new_area(rt, current, values.get("area"), current.get("area"))
     _apply(rt, keys.store(store_id), store_id, values, moved, StoreNotFound, also=also)
@@ -201,10 +208,9 @@ def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: St
     if caller.role not in (*COMMITTEE_LEVEL, Role.COMPANY_ADMIN):
         raise StoreDetailsEditors()
     current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
-    values = _blank_to_none(body.model_dump())
+    values = _edited(rt, body)
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise LocationHalf()
-    values["updated_at"] = iso(rt.clock.now())
     also = _new_area(rt, current, values.get("area"), current.get("area"))
     # No guard moves: the details carry no external ID.
     _apply(rt, keys.store(store_id), store_id, values, [], StoreNotFound, also=also)
@@ -317,8 +323,7 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
 def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: TerminalUpdate) -> TerminalView:
     _terminal_manager(caller)
     current = lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
-    values = _blank_to_none(body.model_dump())
-    values["updated_at"] = iso(rt.clock.now())
+    values = _edited(rt, body)
     moved = guards.changes("terminal", current, values)
     _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, TerminalNotFound)
     _audit("terminal_updated", "terminal", current, status=values["status"])

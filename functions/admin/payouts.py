@@ -542,6 +542,12 @@ def list_runs(rt: Runtime, caller: Principal, committee_id: str | None) -> RunLi
     return RunList(items=[_run_view(r) for r in store.runs_of_committee(rt.db, chosen)])
 
 
+def _audit_run(action: str, run: Item, **details: Any) -> None:
+    api.audit_event(
+        action, scope=Scope(str(run["committee_id"])), target_type="payout_run", target_id=str(run["run_id"]), **details
+    )
+
+
 # --- states -----------------------------------------------------------------------------------------
 def mark_paid(rt: Runtime, caller: Principal, run_id: str, body: PaidRequest) -> RunView:
     _require_committee(caller)
@@ -555,13 +561,7 @@ def mark_paid(rt: Runtime, caller: Principal, run_id: str, body: PaidRequest) ->
         updated = store.mark_paid(rt.db, run_id, body.paid_on.isoformat(), iso(rt.clock.now()), caller.user_id)
     except store.StateChanged as error:
         raise RunStateRefused() from error
-    api.audit_event(
-        "payout_run_paid",
-        scope=Scope(str(run["committee_id"])),
-        target_type="payout_run",
-        target_id=run_id,
-        paid_on=body.paid_on.isoformat(),
-    )
+    _audit_run("payout_run_paid", run, paid_on=body.paid_on.isoformat())
     return _run_view(updated, store.lines(rt.db, run_id))
 
 
@@ -581,13 +581,7 @@ def cancel_run(rt: Runtime, caller: Principal, run_id: str) -> RunView:
         store.cancel(rt.db, run, head, new_head, iso(rt.clock.now()), caller.user_id)
     except (store.StateChanged, store.HeadMoved) as error:
         raise RunStateRefused() from error
-    api.audit_event(
-        "payout_run_cancelled",
-        scope=Scope(str(run["committee_id"])),
-        target_type="payout_run",
-        target_id=run_id,
-        period=f"{run['period_start']}～{run['period_end']}",
-    )
+    _audit_run("payout_run_cancelled", run, period=f"{run['period_start']}～{run['period_end']}")
     return get_run(rt, caller, run_id)
 
 
@@ -647,11 +641,5 @@ def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, byt
         account_number=str(settings["account_number"]),
     )
     content = zengin.build(remitter, date.fromisoformat(str(run["pay_date"])), transfers)
-    api.audit_event(
-        "payout_file_downloaded",
-        scope=Scope(str(run["committee_id"])),
-        target_type="payout_run",
-        target_id=run_id,
-        records=len(transfers),
-    )
+    _audit_run("payout_file_downloaded", run, records=len(transfers))
     return f"zengin_{run['programme_id']}_{run['period_end']}.txt", content

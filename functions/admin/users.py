@@ -7,6 +7,8 @@ are reported as not found, so ids cannot be probed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from admin import lookup
 from admin.errors import AdminUserNotFound, EmailNeedsReauth, HigherAdminOnly, NotOnSelf, field_problem
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
@@ -161,25 +163,14 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
         for k in ("name", "note")
         if (target.get(k) or "") != fields[k]
     }
-    api.audit_event(
-        "user_updated",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-        **changes,
-    )
+    audit("user_updated", target, **changes)
     return view(rt, changed)
 
 
 def unlock(rt: Runtime, caller: Principal, user_id: str) -> UserView:
     target = manageable(rt, caller, user_id)
     changed = users.set_fields(rt.db, user_id, {"locked": False, "failed_logins": 0, "updated_at": iso(rt.clock.now())})
-    api.audit_event(
-        "account_unlocked",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-    )
+    audit("account_unlocked", target)
     return view(rt, changed)
 
 
@@ -189,13 +180,13 @@ def set_status(rt: Runtime, caller: Principal, user_id: str, status: str) -> Use
     if status == Status.SUSPENDED:
         session_records.revoke_all(rt.db, f"USER#{user_id}")
     action = "user_suspended" if status == Status.SUSPENDED else "user_resumed"
-    api.audit_event(
-        action,
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-    )
+    audit(action, target)
     return view(rt, changed)
+
+
+def audit(action: str, target: Item, **details: Any) -> None:
+    """An audit entry about an admin user, the action's target."""
+    api.audit_event(action, scope=Scope.of(target), target_type="user", target_id=str(target["user_id"]), **details)
 
 
 def view(rt: Runtime, record: Item) -> UserView:

@@ -81,20 +81,7 @@ def verify(rt: Runtime, pending: dict[str, Any], code: str) -> SignInStep:
         raise WrongStep()
     signin.check_code(rt, str(attempt["attempt_id"]), code)
     user = _live_user(rt, str(attempt["user_id"]))
-    csrf, ends = issue.start_session(
-        rt,
-        home_pk=f"USER#{user['user_id']}",
-        subject=str(user["user_id"]),
-        role=str(user["role"]),
-        app="admin",
-        claims=signin.scope_claims(user),
-    )
-    api.audit_event(
-        "login",
-        scope=Scope.of(user),
-        actor=signin.actor_of(user),
-        app="admin",
-    )
+    csrf, ends = signin.start_user_session(rt, user, app="admin")
     return SignInStep(next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="admin", ends=ends))
 
 

@@ -43,13 +43,7 @@ def bind(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
         expr,
     )
     issue.terminal_binding(rt, {"term": body.terminal_id, "st": str(terminal["store_id"]), "bid": binding_id})
-    api.audit_event(
-        "terminal_bound",
-        scope=Scope.of(terminal),
-        actor={"terminal_id": body.terminal_id},
-        target_type="terminal",
-        target_id=body.terminal_id,
-    )
+    _audit_terminal("terminal_bound", terminal)
     return _info(terminal, store)
 
 
@@ -84,20 +78,8 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
 
 def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
     terminal_id = str(binding["terminal_id"])
-    csrf, ends = issue.start_session(
-        rt,
-        home_pk=f"USER#{user['user_id']}",
-        subject=str(user["user_id"]),
-        role=str(user["role"]),
-        app="merchant",
-        claims=signin.scope_claims(user, terminal_id=terminal_id, binding_id=str(binding["binding_id"])),
-    )
-    api.audit_event(
-        "login",
-        scope=Scope.of(user),
-        actor=signin.actor_of(user),
-        app="merchant",
-        terminal_id=terminal_id,
+    csrf, ends = signin.start_user_session(
+        rt, user, app="merchant", terminal_id=terminal_id, binding_id=str(binding["binding_id"])
     )
     return SignInStep(
         next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="merchant", ends=ends, terminal_id=terminal_id)
@@ -113,13 +95,7 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
     if not hmac.compare_digest(str(terminal["password"]), body.password):
         expr = Expr()
         updated = rt.db.update(keys.terminal(body.terminal_id), f"ADD {expr.n('failed_setups')} {expr.v(1)}", expr)
-        api.audit_event(
-            "terminal_setup_failed",
-            scope=Scope.of(terminal),
-            actor={"terminal_id": body.terminal_id},
-            target_type="terminal",
-            target_id=body.terminal_id,
-        )
+        _audit_terminal("terminal_setup_failed", terminal)
         if terminals.setup_locked(updated):
             raise TerminalLocked()
         raise TerminalRejected()
@@ -129,6 +105,18 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
     if store is None or store.get("status") != Status.ACTIVE:
         raise StoreSuspended()
     return terminal, store
+
+
+def _audit_terminal(action: str, terminal: Item) -> None:
+    """An entry about the terminal, by the terminal (no one is signed in on it yet)."""
+    terminal_id = str(terminal["terminal_id"])
+    api.audit_event(
+        action,
+        scope=Scope.of(terminal),
+        actor={"terminal_id": terminal_id},
+        target_type="terminal",
+        target_id=terminal_id,
+    )
 
 
 def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Item, Item]:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from auth import issue
 from auth.errors import AccountSuspended, CodeRejected, InvalidCredentials
 from shoken import api, codes, mail
 from shoken.clock import epoch
@@ -65,6 +66,24 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
     if user.get("status") != Status.ACTIVE:
         raise AccountSuspended()
     return user
+
+
+def start_user_session(
+    rt: Runtime, user: Item, *, app: str, terminal_id: str | None = None, binding_id: str | None = None
+) -> tuple[str, int]:
+    """Sign a console user or store staff in on `app` (and the terminal, for the merchant app): the
+    session, and its 'login' audit entry. Returns (csrf token, absolute end)."""
+    csrf, ends = issue.start_session(
+        rt,
+        home_pk=f"USER#{user['user_id']}",
+        subject=str(user["user_id"]),
+        role=str(user["role"]),
+        app=app,
+        claims=scope_claims(user, terminal_id=terminal_id, binding_id=binding_id),
+    )
+    on_terminal = {"terminal_id": terminal_id} if terminal_id else {}
+    api.audit_event("login", scope=Scope.of(user), actor=actor_of(user), app=app, **on_terminal)
+    return csrf, ends
 
 
 def reserve_mail(rt: Runtime, to: str, attempt: Item | None = None) -> None:
