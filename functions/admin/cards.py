@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from admin import card_sheet
+from admin import card_sheet, lookup
 from admin.card_schemas import (
     CardBatchRequest,
     CardDetail,
@@ -244,9 +244,7 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
     """窓口でのカード発行 (one card, its sheet)."""
     programme_id, resident_hash = body.programme_id, None
     if programme_id:
-        programme = programmes.get(rt.db, programme_id)
-        if programme is None or not caller.covers(Scope(str(programme["committee_id"]))):
-            raise ProgrammeNotFound()
+        programme = lookup.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
         committee = _committee(rt, caller, str(programme["committee_id"]))
         if body.resident is None:
             raise InvalidRequest(details=[{"field": "resident", "reason": "required"}])
@@ -269,9 +267,7 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
 def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardSheet:
     """一括発行: every row must be on the programme's list (else nothing is issued and the rows are named);
     a resident who already holds a card is skipped, so a re-run issues only the missing cards."""
-    programme = programmes.get(rt.db, body.programme_id)
-    if programme is None or not caller.covers(Scope(str(programme["committee_id"]))):
-        raise ProgrammeNotFound()
+    programme = lookup.in_scope(caller, programmes.get(rt.db, body.programme_id), ProgrammeNotFound)
     committee = _committee(rt, caller, str(programme["committee_id"]))
     reason = _reason(body.reason)
     card_sheet.check_names([row.holder_name for row in body.rows])

@@ -45,6 +45,7 @@ from admin.payout_schemas import (
     RunView,
     StoreLine,
 )
+from admin.programmes import programme_event
 from shoken import api, bank, zengin
 from shoken.clock import JST, iso, jst_date
 from shoken.db import committees, keys, programmes, transactions
@@ -223,11 +224,9 @@ def put_calendar(rt: Runtime, caller: Principal, programme_id: str, body: Calend
             "updated_by": caller.user_id,
         }
     )
-    api.audit_event(
+    programme_event(
         "payout_calendar_updated",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         cutoff_days=body.cutoff_days,
         pay_after_days=body.pay_after_days,
         fee_bps=body.fee_bps,

@@ -13,6 +13,7 @@ from pydantic import Field
 from admin import lookup
 from admin.app_users import detail_of, visible_wallet
 from admin.errors import NotLapsedYet, PrivacyCommitteeOnly, ProgrammeNotFound, RetentionOver
+from admin.programmes import programme_event
 from admin.schemas import AppUserDetail
 from shoken import api, audit, ids, privacy
 from shoken.clock import jst_date
@@ -196,10 +197,7 @@ def retention_view(rt: Runtime, programme: Item) -> RetentionView:
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     _require(caller)
-    record = programmes.get(rt.db, programme_id, consistent=True)
-    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
-        raise ProgrammeNotFound()
-    return record
+    return lookup.in_scope(caller, programmes.get(rt.db, programme_id, consistent=True), ProgrammeNotFound)
 
 
 def retention_list(rt: Runtime, caller: Principal) -> RetentionList:
@@ -218,13 +216,7 @@ def set_retention(rt: Runtime, caller: Principal, programme_id: str, body: Reten
     record = rt.db.update(
         keys.programme(programme_id), f"SET {expr.n('retention_days')} = {expr.v(body.retention_days)}", expr
     )
-    api.audit_event(
-        "retention_updated",
-        scope=Scope(str(current["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-        days=body.retention_days,
-    )
+    programme_event("retention_updated", current, days=body.retention_days)
     return retention_view(rt, record)
 
 
@@ -237,10 +229,5 @@ def run_now(rt: Runtime, caller: Principal, programme_id: str) -> RetentionView:
         raise NotLapsedYet()
     if not programme.get("personal_data_deleted_on"):
         privacy.queue_retention(rt, programme, today, requested_by=audit.actor_of(caller))
-        api.audit_event(
-            "retention_requested",
-            scope=Scope(str(programme["committee_id"])),
-            target_type="programme",
-            target_id=programme_id,
-        )
+        programme_event("retention_requested", programme)
     return retention_view(rt, programme)

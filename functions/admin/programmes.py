@@ -43,6 +43,17 @@ def _require(caller: Principal) -> None:
         raise CommitteeAdminOnly()
 
 
+def programme_event(action: str, programme: Item, **details: Any) -> None:
+    """An audit entry about a programme, in its committee's trail."""
+    api.audit_event(
+        action,
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=str(programme["programme_id"]),
+        **details,
+    )
+
+
 def view(record: Item) -> ProgrammeView:
     shares = record["shares"]
     value = sum(int(v) for v in shares.values())
@@ -88,12 +99,7 @@ def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeVi
     programme_id = f"P{sequences.next_value(rt.db, 'programme'):04d}"
     record = programmes.item(programme_id, committee_id=committee_id, now=iso(rt.clock.now()), **_fields(body))
     rt.db.put(record, condition="attribute_not_exists(PK)")
-    api.audit_event(
-        "programme_created",
-        scope=Scope(committee_id),
-        target_type="programme",
-        target_id=programme_id,
-    )
+    programme_event("programme_created", record)
     return view(record)
 
 
@@ -104,12 +110,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFie
     record = rt.db.update(
         keys.programme(programme_id), "SET " + ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items()), expr
     )
-    api.audit_event(
-        "programme_updated",
-        scope=Scope(str(current["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-    )
+    programme_event("programme_updated", current)
     return view(record)
 
 

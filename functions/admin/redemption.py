@@ -18,14 +18,15 @@ from pathlib import Path
 from typing import Any
 
 from admin.errors import CodeFileRows, CodeSheetTooManyRows, FileEmpty, NoRowsToIssue, field_problem
+from admin.programmes import programme_event
 from admin.residents import _programme
 from admin.statements import _font_for
-from shoken import api, redemption, residents
+from shoken import redemption, residents
 from shoken.db import committees, keys
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, ResidentListMissing
-from shoken.principal import Principal, Scope
+from shoken.principal import Principal
 from shoken.resident_file import check, decode, parse
 from shoken.runtime import Runtime
 
@@ -74,15 +75,7 @@ def sheet(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, fmt: st
     codes = [redemption.shown(redemption.code_for(rt.resident_key, programme_id, h)) for _, h in found]
     committee = committees.get(rt.db, str(programme["committee_id"])) or {"name": ""}
     content = _csv(people, codes) if fmt == "csv" else _pdf(programme, str(committee["name"]), people, codes)
-    api.audit_event(
-        "redemption_codes_issued",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-        people=len(found),
-        new=new,
-        format=fmt,
-    )
+    programme_event("redemption_codes_issued", programme, people=len(found), new=new, format=fmt)
     media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
     return f"redemption_codes_{programme_id}.{fmt}", media, content
 

@@ -6,25 +6,24 @@ from __future__ import annotations
 
 import urllib.parse
 
+from admin import lookup
 from admin.bulk_uploads import MAX_BYTES
 from admin.bulk_uploads import view as job_view
 from admin.errors import FileEmpty, ProgrammeNotFound, ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
+from admin.programmes import programme_event
 from admin.schemas import ResidentListView, ResidentSearch, ResidentSearchResult, ResidentUploadList, ResidentUploadView
-from shoken import api, audit, ids, residents
+from shoken import audit, ids, residents
 from shoken.config import AdminConfig
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, ReasonRequired, ResidentListMissing
-from shoken.principal import Principal, Scope
+from shoken.principal import Principal
 from shoken.runtime import Runtime
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
-    record = programmes.get(rt.db, programme_id)
-    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
-        raise ProgrammeNotFound()
-    return record
+    return lookup.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
 
 
 def status(rt: Runtime, caller: Principal, programme_id: str) -> ResidentListView:
@@ -67,13 +66,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_n
         shared_list=keys.resident_uploads(programme_id),
     )
     jobs.create(rt.db, record)
-    api.audit_event(
-        "resident_list_upload",
-        scope=Scope(committee_id),
-        target_type="programme",
-        target_id=programme_id,
-        bytes=len(raw),
-    )
+    programme_event("resident_list_upload", programme, bytes=len(raw))
     return view(record)
 
 
@@ -112,14 +105,8 @@ def search(rt: Runtime, caller: Principal, programme_id: str, body: ResidentSear
     )
     if current is None:
         raise ResidentListMissing()
-    api.audit_event(
-        "resident_searched",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-        reason=body.reason,
-        reason_label=residents.REASONS[body.reason],
-        found=listed,
+    programme_event(
+        "resident_searched", programme, reason=body.reason, reason_label=residents.REASONS[body.reason], found=listed
     )
     return ResidentSearchResult(
         listed=listed,
