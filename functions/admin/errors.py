@@ -75,9 +75,7 @@ class PayoutByEditors(DomainError, Forbidden):
 
 
 class BulkKindForbidden(DomainError, Forbidden):
-    """facts: label, the kind's name on screen"""
-
-    code = "forbidden"
+    code = "forbidden"  # facts: label, the kind's name on screen
     variant = "bulk_kind"
 
 
@@ -208,16 +206,12 @@ class NoBulkKind(DomainError, InvalidRequest):
 
 
 class AuditPeriodTooLong(DomainError, InvalidRequest):
-    """facts: days"""
-
-    code = "invalid_request"
+    code = "invalid_request"  # facts: days
     variant = "audit_period"
 
 
 class CardRowsNotListed(DomainError, InvalidRequest):
-    """facts: count"""
-
-    code = "invalid_request"
+    code = "invalid_request"  # facts: count
     variant = "card_rows"
 
 
@@ -232,9 +226,7 @@ class LocationHalf(DomainError, InvalidRequest):
 
 
 class PayoutPeriodTooLong(DomainError, InvalidRequest):
-    """facts: days"""
-
-    code = "invalid_request"
+    code = "invalid_request"  # facts: days
     variant = "payout_period"
 
 
@@ -244,9 +236,7 @@ class PaidDateOutside(DomainError, InvalidRequest):
 
 
 class CodeSheetTooManyRows(DomainError, InvalidRequest):
-    """facts: format (PDF, CSV), limit"""
-
-    code = "invalid_request"
+    code = "invalid_request"  # facts: format (PDF, CSV), limit
     variant = "code_sheet_rows"
 
 
@@ -261,9 +251,7 @@ class ResidentListErased(DomainError, InvalidRequest):
 
 
 class WalletsUnknown(DomainError, InvalidRequest):
-    """facts: count"""
-
-    code = "invalid_request"
+    code = "invalid_request"  # facts: count
     variant = "wallets_unknown"
 
 
@@ -339,9 +327,7 @@ class CardReasonRequired(DomainError, ReasonRequired):
 
 
 class CodeFileRows(DomainError, ResidentFileRows):
-    """facts: count"""
-
-    code = "resident_file_rows"
+    code = "resident_file_rows"  # facts: count
     variant = "count"
 
 
@@ -406,27 +392,19 @@ class EmailCodeTriesExceeded(DomainError):
 
 
 class PeriodNotCutoff(DomainError, InvalidRequest):
-    """facts: end, following (dates)"""
-
-    code = "payout_not_cutoff"
+    code = "payout_not_cutoff"  # facts: end, following (dates)
 
 
 class PeriodOpen(DomainError, InvalidRequest):
-    """facts: end (a date)"""
-
-    code = "payout_period_open"
+    code = "payout_period_open"  # facts: end (a date)
 
 
 class PeriodOverlap(DomainError, Conflict):
-    """facts: start, end (of the confirmed run)"""
-
-    code = "payout_period_overlap"
+    code = "payout_period_overlap"  # facts: start, end (of the confirmed run)
 
 
 class NoPayees(DomainError, InvalidRequest):
-    """facts: start, end (dates)"""
-
-    code = "payout_no_payees"
+    code = "payout_no_payees"  # facts: start, end (dates)
 
 
 class NoPayeeAccounts(NoPayees):
@@ -440,15 +418,11 @@ class RunStateRefused(DomainError, Conflict):
 
 
 class RunNotPayable(RunStateRefused):
-    """facts: state (its label)"""
-
-    variant = "not_payable"
+    variant = "not_payable"  # facts: state (its label)
 
 
 class RunNotCancellable(RunStateRefused):
-    """facts: state (its label)"""
-
-    variant = "not_cancellable"
+    variant = "not_cancellable"  # facts: state (its label)
 
 
 class RunNotLast(RunStateRefused):

@@ -8,10 +8,14 @@ from shoken.errors import DomainError, Forbidden, InvalidRequest, NotFound, Unau
 
 
 class InvalidCredentials(DomainError, Unauthenticated):
+    """A wrong password, or a login ID no one has: the same answer for both."""
+
     code = "invalid_credentials"
 
 
 class AccountSuspended(DomainError, Forbidden):
+    """The user is suspended (利用停止) by an administrator."""
+
     code = "account_suspended"
 
 
@@ -22,6 +26,8 @@ class WalletSuspended(AccountSuspended):
 
 
 class WrongApp(DomainError, Forbidden):
+    """The role signs in on another app than this one."""
+
     code = "wrong_app"
 
 
@@ -38,26 +44,38 @@ class MerchantStaffOnly(WrongApp):
 
 
 class NotThisStore(DomainError, Forbidden):
+    """Store staff of another store than the terminal's."""
+
     code = "not_this_store"
 
 
 class TerminalRejected(DomainError, Unauthenticated):
+    """A wrong terminal ID or password at 端末設定 (which of the two is not said)."""
+
     code = "terminal_invalid"
 
 
 class TerminalLocked(DomainError):
+    """Five wrong set-up passwords: the terminal waits for a new password from the console (423)."""
+
     code = "terminal_locked"
 
 
 class ResetLinkInvalid(DomainError, InvalidRequest):
+    """A password reset link that is unknown, used, expired, or whose user can no longer sign in."""
+
     code = "reset_link_invalid"
 
 
 class WrongStep(DomainError, Unauthenticated):
+    """A sign-in step out of order, or of an attempt whose user is gone."""
+
     code = "wrong_step"
 
 
 class CurrentPasswordWrong(DomainError, InvalidRequest):
+    """パスワード変更 with a wrong current password."""
+
     code = "invalid_request"
     variant = "current_password"
 
@@ -70,5 +88,7 @@ class CodeRejected(DomainError, attempts.CodeRejected):
 
 
 class NoWalletService(DomainError, NotFound):
+    """A wallet sign-in for a service id no committee has."""
+
     code = "not_found"
     variant = "wallet_service"

@@ -78,11 +78,7 @@ class PayoutState(StrEnum):
         return PAYOUT_STATE_LABELS[self]
 
 
-PAYOUT_STATE_LABELS: dict[PayoutState, str] = {
-    PayoutState.CREATED: "作成済み",
-    PayoutState.PAID: "振込済み",
-    PayoutState.CANCELLED: "取消",
-}
+PAYOUT_STATE_LABELS = {PayoutState.CREATED: "作成済み", PayoutState.PAID: "振込済み", PayoutState.CANCELLED: "取消"}
 
 
 class DrawResult(StrEnum):
