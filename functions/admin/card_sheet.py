@@ -12,10 +12,10 @@ import io
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from admin import statements
 from admin.errors import UnprintableName
 from admin.statements import _font_for
 from shoken import cards
@@ -62,21 +62,12 @@ def _contact(committee: Item) -> str:
     return "  ".join(p for p in parts if p)
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    from admin.statements import _font_path
-
-    return frozenset(TTFont(str(_font_path()), lazy=True).getBestCmap())
-
-
 def check_names(names: list[str | None]) -> None:
     """A name is printed as typed or refused before any card is written: a character the font lacks
     would print as a blank (checked against the font's own character map)."""
     if not any(names):
         return
-    covered = _covered()
+    covered = statements.covered()
     for name in names:
         if any(ord(c) not in covered or not c.isprintable() for c in name or ""):
             raise UnprintableName()

@@ -6,6 +6,7 @@ import re
 import string
 
 from admin import errors as admin_errors  # noqa: F401
+from admin import programmes  # noqa: F401
 from auth import errors as auth_errors  # noqa: F401
 from payments import cancel  # noqa: F401
 from shoken import errors, messages, payment
