@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from admin import listing, lookup
-from admin.schemas import STATUS_LABELS, AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
+from admin.errors import AppUserNotFound, AppUsersCommitteeOnly, CardStatusElsewhere, ErasedAppUser
+from admin.schemas import AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
 from shoken import api, cards, money, privacy
 from shoken.clock import iso, jst_date
 from shoken.db import history, keys, wallets
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.history_models import WalletLine
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status, status_label
 
 
 def _require(caller: Principal) -> None:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("アプリユーザの管理はアクワイアラ管理者のみ行えます。")
+        raise AppUsersCommitteeOnly()
 
 
 def visible_wallet(rt: Runtime, caller: Principal, wallet_id: str) -> Item:
@@ -30,7 +31,7 @@ def _visible(rt: Runtime, caller: Principal, wallet_id: str) -> Item:
     _require(caller)
     record = wallets.get(rt.db, wallet_id)
     if record is None or not caller.covers(Scope(str(record["committee_id"]))):
-        raise NotFound("アプリユーザが見つかりません。")
+        raise AppUserNotFound()
     return record
 
 
@@ -53,7 +54,7 @@ def view(rt: Runtime, record: Item, *, reveal: bool = False) -> AppUserView:
         external_user_id=record.get("external_user_id"),
         card_number=record.get("card_number"),
         status=str(record["status"]),
-        status_label=STATUS_LABELS.get(str(record["status"]), str(record["status"])),
+        status_label=status_label(record["status"]),
         balance=total,
         created_at=str(record["created_at"]),
     )
@@ -110,17 +111,17 @@ def _detail(rt: Runtime, record: Item) -> AppUserDetail:
 def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> AppUserDetail:
     record = _visible(rt, caller, wallet_id)
     if record.get("card_number"):  # a card's wallet moves with its card (functions/admin/cards.py)
-        raise Conflict("カードの利用停止・再開は、カード詳細の「利用停止(紛失・盗難)」から行ってください。")
+        raise CardStatusElsewhere()
     if record.get("status") == privacy.ERASED:
-        raise privacy.ErasureRefused("個人情報を削除したアプリユーザの状態は変更できません。")
+        raise ErasedAppUser()
     wallets.set_status(rt.db, wallet_id, status, iso(rt.clock.now()))
     changed = wallets.get(rt.db, wallet_id)
     if changed is None:
-        raise NotFound("アプリユーザが見つかりません。")
-    if status == "suspended":
+        raise AppUserNotFound()
+    if status == Status.SUSPENDED:
         # Its QR codes stop at once: the payment checks the wallet's status in its transaction.
         session_records.revoke_all(rt.db, f"WALLET#{wallet_id}")
-    action = "wallet_suspended" if status == "suspended" else "wallet_resumed"
+    action = "wallet_suspended" if status == Status.SUSPENDED else "wallet_resumed"
     api.audit_event(
         action,
         scope=Scope(str(record["committee_id"])),

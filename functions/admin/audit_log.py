@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from admin.errors import AuditPeriodTooLong
 from admin.schemas import AuditEntry, AuditList, AuditSearch
 from shoken.audit import ACTION_LABELS, describe_detail, describe_target
 from shoken.clock import JST
 from shoken.db import audit as audit_items
 from shoken.db import paging
 from shoken.db.dynamo import Expr
-from shoken.errors import InvalidRequest
 from shoken.principal import Principal
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -21,7 +21,7 @@ MAX_DAYS = 62
 def search(rt: Runtime, caller: Principal, query: AuditSearch) -> AuditList:
     start, end = date.fromisoformat(query.date_from), date.fromisoformat(query.date_to)
     if end < start or (end - start).days > MAX_DAYS:
-        raise InvalidRequest(f"期間は{MAX_DAYS}日以内で指定してください。")
+        raise AuditPeriodTooLong(days=MAX_DAYS)
     days = [(end - timedelta(days=n)).isoformat() for n in range((end - start).days + 1)]
     if caller.role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF) and caller.company_id:
         months = sorted({d[:7] for d in days}, reverse=True)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import urllib.parse
 
+from admin.errors import BulkKindForbidden, BulkKindNotFound, BulkUploadNotFound, FileEmpty, FileTooLarge, NoBulkKind
 from admin.schemas import BulkSpecs, BulkSpecView, JobCreated, JobError, JobList, JobView
 from shoken import api, audit, ids
 from shoken.bulk_specs import SPECS
 from shoken.config import AdminConfig
 from shoken.db import jobs
 from shoken.db.dynamo import Item
-from shoken.errors import Forbidden, InvalidRequest, NotFound
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 MAX_BYTES = 10 * 1024 * 1024
 
@@ -30,14 +31,14 @@ def specs(caller: Principal) -> BulkSpecs:
 
 def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str | None) -> JobView:
     if spec not in SPECS:
-        raise InvalidRequest("登録する種類を選択してください。")
+        raise NoBulkKind()
     label, roles = SPECS[spec].label, SPECS[spec].roles
     if caller.role not in roles:
-        raise Forbidden(f"{label}の一括登録を行う権限がありません。")
+        raise BulkKindForbidden(label=label)
     if not raw.strip():
-        raise InvalidRequest("ファイルが空です。")
+        raise FileEmpty()
     if len(raw) > MAX_BYTES:
-        raise InvalidRequest("ファイルが大きすぎます (10MBまで)。ファイルを分けてください。")
+        raise FileTooLarge()
     config = rt.require(AdminConfig)
     job_id = ids.random_token(12)
     key = f"bulk/{job_id}.csv"
@@ -61,7 +62,7 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         target_id=job_id,
         spec=spec,
         bytes=len(raw),
-        state="queued",
+        state=JobState.QUEUED,
     )
     return view(record)
 
@@ -75,7 +76,7 @@ def list_own(rt: Runtime, caller: Principal) -> JobList:
 def get(rt: Runtime, caller: Principal, job_id: str) -> JobView:
     record = jobs.get(rt.db, job_id)
     if record is None or record.get("job_kind") != "bulk_upload" or record["owner"].get("user_id") != caller.user_id:
-        raise NotFound("一括登録が見つかりません。")
+        raise BulkUploadNotFound()
     return view(record)
 
 
@@ -101,5 +102,5 @@ def view(record: Item) -> JobView:
 def template(caller: Principal, spec: str) -> tuple[str, bytes]:
     """The CSV template of a kind the caller may upload: header, allowed values and an example (# lines)."""
     if spec not in SPECS or caller.role not in SPECS[spec].roles:
-        raise NotFound("登録する種類が見つかりません。")
+        raise BulkKindNotFound()
     return f"{spec}-template.csv", SPECS[spec].template()

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from admin import statements
+from admin.errors import UnprintableName
 from admin.statements import _font_for
 from shoken import cards
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest
 
 HOW_TO = (
     "お店でこのカードを出し、「お支払い用」QRコードを読み取ってもらいます。",
@@ -60,11 +60,6 @@ def _contact(committee: Item) -> str:
     if committee.get("contact_hours"):
         parts.append(str(committee["contact_hours"]))
     return "  ".join(p for p in parts if p)
-
-
-class UnprintableName(InvalidRequest):
-    code = "card_name_unprintable"
-    message = "台紙に印刷できない文字が氏名に含まれています。常用の漢字・かな・英数字で入力してください。"
 
 
 def check_names(names: list[str | None]) -> None:

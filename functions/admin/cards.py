@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 
-from admin import card_sheet
+from admin import card_sheet, lookup
 from admin.card_schemas import (
     CardBatchRequest,
     CardDetail,
@@ -18,6 +18,17 @@ from admin.card_schemas import (
     CardSheet,
     CardView,
 )
+from admin.errors import (
+    CardNotFound,
+    CardReasonRequired,
+    CardRowsNotListed,
+    CardRowsTwice,
+    CardsCommitteeOnly,
+    CommitteeNotFound,
+    LinkTargetNotFound,
+    ProgrammeNotFound,
+    field_problem,
+)
 from admin.schemas import BalanceLine
 from shoken import api, cards, ids, money, passwords, residents, sale
 from shoken.clock import jst_date, jst_display
@@ -25,16 +36,17 @@ from shoken.config import AdminConfig
 from shoken.db import cards as card_items
 from shoken.db import committees, keys, programmes, wallets
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Forbidden, InvalidRequest, NotFound, ReasonRequired
+from shoken.errors import InvalidRequest
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 
 def _require(caller: Principal) -> None:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("カードの発行・管理はアクワイアラ管理者のみ行えます。")
+        raise CardsCommitteeOnly()
 
 
 def _committee(rt: Runtime, caller: Principal, committee_id: str | None) -> Item:
@@ -44,7 +56,7 @@ def _committee(rt: Runtime, caller: Principal, committee_id: str | None) -> Item
         raise InvalidRequest(details=[{"field": "committee_id", "reason": "required"}])
     record = committees.get(rt.db, wanted)
     if record is None or not caller.covers(Scope(wanted)):
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     return record
 
 
@@ -53,10 +65,10 @@ def _visible(rt: Runtime, caller: Principal, number: str) -> tuple[Item, Item]:
     cards.wallet_of(number)
     card = card_items.get(rt.db, number)
     if card is None or not caller.covers(Scope(str(card["committee_id"]))):
-        raise NotFound("カードが見つかりません。カード番号をご確認ください。")
+        raise CardNotFound()
     wallet = wallets.get(rt.db, str(card["wallet_id"]))
     if wallet is None:
-        raise NotFound("カードが見つかりません。カード番号をご確認ください。")
+        raise CardNotFound()
     return card, wallet
 
 
@@ -195,7 +207,7 @@ def _new_card(
                     rt.db,
                     card=old_card,
                     source=old_wallet,
-                    status="replaced",
+                    status=Status.REPLACED,
                     audit=audit,
                     now=now,
                     new_card=card,
@@ -224,7 +236,7 @@ def _sheet(rt: Runtime, committee: Item, issued: list[tuple[Item, card_sheet.Pag
 
 def _reason(reason: str | None) -> str:
     if not reason or reason not in residents.REASONS:
-        raise ReasonRequired("住民名簿を照合する理由を選択してください。")
+        raise CardReasonRequired()
     return reason
 
 
@@ -232,9 +244,7 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
     """窓口でのカード発行 (one card, its sheet)."""
     programme_id, resident_hash = body.programme_id, None
     if programme_id:
-        programme = programmes.get(rt.db, programme_id)
-        if programme is None or not caller.covers(Scope(str(programme["committee_id"]))):
-            raise NotFound("商品券事業が見つかりません。")
+        programme = lookup.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
         committee = _committee(rt, caller, str(programme["committee_id"]))
         if body.resident is None:
             raise InvalidRequest(details=[{"field": "resident", "reason": "required"}])
@@ -257,9 +267,7 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
 def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardSheet:
     """一括発行: every row must be on the programme's list (else nothing is issued and the rows are named);
     a resident who already holds a card is skipped, so a re-run issues only the missing cards."""
-    programme = programmes.get(rt.db, body.programme_id)
-    if programme is None or not caller.covers(Scope(str(programme["committee_id"]))):
-        raise NotFound("商品券事業が見つかりません。")
+    programme = lookup.in_scope(caller, programmes.get(rt.db, body.programme_id), ProgrammeNotFound)
     committee = _committee(rt, caller, str(programme["committee_id"]))
     reason = _reason(body.reason)
     card_sheet.check_names([row.holder_name for row in body.rows])
@@ -269,19 +277,15 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
         try:
             hashes.append(_resident_hash(rt, body.programme_id, row))
         except InvalidRequest as error:
-            wrong.append({"field": f"rows[{line}]", "reason": "format", "reason_ja": f"{line}行目: {error.text}"})
+            wrong.append(field_problem(f"rows[{line}]", "format", "row_problem", line=line, problem=error.text))
         except Exception as error:  # not on the list, or no list yet
             if getattr(error, "code", None) == "resident_list_missing":
                 raise
-            wrong.append(
-                {"field": f"rows[{line}]", "reason": "unknown", "reason_ja": f"{line}行目: 住民名簿にありません。"}
-            )
+            wrong.append(field_problem(f"rows[{line}]", "unknown", "row_not_listed", line=line))
     if wrong:
-        raise InvalidRequest(
-            f"住民名簿と一致しない行が{len(wrong)}件あります。カードは発行していません。", details=wrong
-        )
+        raise CardRowsNotListed(count=len(wrong), details=wrong)
     if len(set(hashes)) != len(hashes):
-        raise InvalidRequest("同じ方が2回以上含まれています。カードは発行していません。")
+        raise CardRowsTwice()
     api.audit_event(
         "resident_searched", scope=Scope(str(committee["committee_id"])), target_type="programme",
         target_id=body.programme_id, reason=reason, purpose="card_batch", count=len(hashes),
@@ -345,7 +349,7 @@ def unlock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
 def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueRequest) -> CardSheet:
     """再発行: a new number with the balance moved in one transaction; the old card never works again."""
     card, wallet = _visible(rt, caller, number)
-    if card["status"] not in ("active", "blocked"):
+    if card["status"] not in (Status.ACTIVE, Status.BLOCKED):
         cards.refuse_unless_active(str(card["status"]))
     committee = _committee(rt, caller, str(card["committee_id"]))
     card_sheet.check_names([body.holder_name])
@@ -356,14 +360,14 @@ def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueReques
 def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> CardDetail:
     """アプリへ移行: the card's balance moves to the app wallet in one transaction; the card stops."""
     card, wallet = _visible(rt, caller, number)
-    if card["status"] not in ("active", "blocked"):
+    if card["status"] not in (Status.ACTIVE, Status.BLOCKED):
         cards.refuse_unless_active(str(card["status"]))
     target = wallets.get(rt.db, body.wallet_id)
     if target is None or target.get("committee_id") != card["committee_id"]:
-        raise NotFound("移行先のアプリユーザが見つかりません。ユーザIDをご確認ください。")
+        raise LinkTargetNotFound()
     if target.get("card_number"):
         raise card_items.NotAnAppWallet()
-    if target.get("status") != "active":
+    if target.get("status") != Status.ACTIVE:
         raise card_items.TargetSuspended()
     audit = _audit(
         "card_moved_to_app",
@@ -372,7 +376,9 @@ def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> 
         target_wallet_id=body.wallet_id,
         moved={bid: int(raw["balance"]) for bid, raw in (wallet.get("buckets") or {}).items()},
     )
-    card_items.move(rt.db, card=card, source=wallet, status="moved", audit=audit, now=rt.clock.now(), target=target)
+    card_items.move(
+        rt.db, card=card, source=wallet, status=Status.MOVED, audit=audit, now=rt.clock.now(), target=target
+    )
     return _again(rt, number)
 
 

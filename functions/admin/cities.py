@@ -9,11 +9,12 @@ QR codes and receipts, so two cities never share a number.
 
 from __future__ import annotations
 
+from admin.errors import CommitteeAdminOnly, CommitteeNotFound, ServiceIdTaken, SystemAdminOnly, field_problem
 from admin.schemas import CommitteeCreate, CommitteeFields, CommitteeList, CommitteeView
 from shoken import api
 from shoken.db import committees, guards, keys, sequences
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import AlreadyExists, Conflict, Forbidden, NotFound
+from shoken.errors import AlreadyExists, Conflict
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -33,7 +34,7 @@ def get(rt: Runtime, caller: Principal, committee_id: str) -> CommitteeView:
 
 def create(rt: Runtime, caller: Principal, body: CommitteeCreate) -> CommitteeView:
     if caller.role is not Role.SYSTEM_ADMIN:
-        raise Forbidden("アクワイアラの登録はシステム管理者のみ行えます。")
+        raise SystemAdminOnly()
     service_id = body.wallet_service_id
     if any(c.get("wallet_service_id") == service_id for c in committees.list_all(rt.db)):
         raise _service_taken()
@@ -74,7 +75,7 @@ def update(rt: Runtime, caller: Principal, committee_id: str, body: CommitteeFie
     what changed."""
     current = _visible(rt, caller, committee_id)
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
+        raise CommitteeAdminOnly()
     values = body.model_dump()
     values["issuer_name"] = values.get("issuer_name") or body.name
     changed_fields = [k for k, v in values.items() if (current.get(k) or None) != v]
@@ -99,15 +100,12 @@ class _NumberTaken(Exception):
     pass
 
 
-def _service_taken() -> AlreadyExists:
-    return AlreadyExists(
-        "このウォレットサービスIDは既に使われています。",
-        details=[{"field": "wallet_service_id", "reason": "duplicate", "reason_ja": "既に登録されています。"}],
-    )
+def _service_taken() -> ServiceIdTaken:
+    return ServiceIdTaken(details=[field_problem("wallet_service_id", "duplicate", "registered")])
 
 
 def _visible(rt: Runtime, caller: Principal, committee_id: str) -> Item:
     record = committees.get(rt.db, committee_id)
     if record is None or not caller.in_committee(str(record["committee_id"])):
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     return record

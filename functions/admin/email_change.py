@@ -11,6 +11,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from admin import users
+from admin.errors import (
+    AdminUserNotFound,
+    CurrentPasswordWrong,
+    EmailCodeRejected,
+    EmailCodeTriesExceeded,
+    EmailMoved,
+    NoEmailChange,
+    field_problem,
+)
 from admin.schemas import EmailChangeConfirm, EmailChangeRequest, EmailChangeStarted, UserView
 from shoken import api, codes, mail, sessions
 from shoken.clock import epoch, iso
@@ -18,7 +27,7 @@ from shoken.db import keys, throttle
 from shoken.db import sessions as session_records
 from shoken.db import users as user_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
-from shoken.errors import Conflict, InvalidRequest, Locked, NotFound, ShokenError
+from shoken.errors import InvalidRequest, Locked
 from shoken.passwords import verify_user
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
@@ -28,30 +37,11 @@ MAX_TRIES = 5
 REQUESTS_PER_HOUR = 5
 
 
-class NoEmailChange(ShokenError):
-    status = 409  # the user exists; no change of theirs is waiting
-    code = "email_change_not_found"
-    message = "メールアドレス変更の手続きが見つからないか、有効期限が切れました。最初からやり直してください。"
-
-
-class EmailCodeRejected(InvalidRequest):
-    code = "code_invalid"
-    message = "確認コードが正しくありません。"
-
-
-class EmailCodeTriesExceeded(ShokenError):
-    status = 429
-    code = "code_attempts_exceeded"
-    message = "確認コードの入力回数が上限に達しました。メールアドレス変更を最初からやり直してください。"
-
-
 def start(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeRequest) -> EmailChangeStarted:
     target = users.manageable(rt, caller, user_id, allow_self=True)
     new_email = body.email.lower()
     if new_email == str(target["email"]).lower():
-        raise InvalidRequest(
-            details=[{"field": "email", "reason": "unchanged", "reason_ja": "現在と同じメールアドレスです。"}]
-        )
+        raise InvalidRequest(details=[field_problem("email", "unchanged", "email_unchanged")])
     _reauthenticate(rt, caller, body.current_password)
     throttle.hit(
         rt.db,
@@ -86,14 +76,7 @@ def start(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeRequest
     mail.send(rt, mail.email_change_code(new_email, code, minutes, name))
     by_self = caller.user_id == user_id
     mail.send(rt, mail.email_change_requested(str(target["email"]), name=name, new_email=new_email, by_self=by_self))
-    api.audit_event(
-        "email_change_requested",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-        old_email=str(target["email"]),
-        new_email=new_email,
-    )
+    users.audit("email_change_requested", target, old_email=str(target["email"]), new_email=new_email)
     return EmailChangeStarted(
         message=f"{new_email} に確認コードを送信しました。届いた6桁のコードを入力すると変更が完了します。",
         new_email=new_email,
@@ -110,7 +93,7 @@ def confirm(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeConfi
         left = MAX_TRIES - int(change["tries"])
         if left <= 0:
             raise EmailCodeTriesExceeded()
-        raise EmailCodeRejected(f"確認コードが正しくありません。あと{left}回入力できます。")
+        raise EmailCodeRejected(left=left)
     old_email, new_email = str(change["old_email"]), str(change["new_email"])
     expr, held = Expr(), Expr()
     now = iso(rt.clock.now())
@@ -131,24 +114,17 @@ def confirm(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeConfi
             ]
         )
     except TransactionFailed as failed:
-        raise Conflict("メールアドレスが他の操作で変更されました。画面を再読み込みしてください。") from failed
+        raise EmailMoved() from failed
     if caller.user_id != user_id:
         # Whoever signed in with the old address is signed out; the user signs in again with the new one.
         session_records.revoke_all(rt.db, f"USER#{user_id}")
     name = str(target["name"])
     for to in (old_email, new_email):
         mail.send(rt, mail.email_changed(to, name=name, old_email=old_email, new_email=new_email))
-    api.audit_event(
-        "email_changed",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-        old_email=old_email,
-        new_email=new_email,
-    )
+    users.audit("email_changed", target, old_email=old_email, new_email=new_email)
     changed = user_records.get(rt.db, user_id)
     if changed is None:
-        raise NotFound("管理ユーザが見つかりません。")
+        raise AdminUserNotFound()
     return users.view(rt, changed)
 
 
@@ -165,12 +141,7 @@ def _reauthenticate(rt: Runtime, caller: Principal, password: str) -> None:
     if updated.get("locked"):
         session_records.revoke_all(rt.db, f"USER#{caller.user_id}")
         raise Locked()
-    raise InvalidRequest(
-        "現在のパスワードが正しくありません。",
-        details=[
-            {"field": "current_password", "reason": "mismatch", "reason_ja": "現在のパスワードが正しくありません。"}
-        ],
-    )
+    raise CurrentPasswordWrong(details=[field_problem("current_password", "mismatch", CurrentPasswordWrong)])
 
 
 def _spend_try(rt: Runtime, user_id: str) -> Item:

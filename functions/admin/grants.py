@@ -6,6 +6,7 @@ import base64
 import hashlib
 
 from admin import bulk_uploads, programmes
+from admin.errors import WalletsUnknown, field_problem
 from admin.schemas import GrantRequest, JobList, JobView
 from shoken import api, audit, ids
 from shoken.db import idempotency, jobs, keys, wallets
@@ -29,20 +30,12 @@ def _grant_id(committee_id: str, idempotency_key: str) -> str:
 def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
     programme = programmes._visible(rt, caller, body.programme_id)
     if body.voucher_type not in programme["shares"]:
-        raise InvalidRequest(
-            details=[{"field": "voucher_type", "reason": "unknown", "reason_ja": "この商品券事業にない券種です。"}]
-        )
+        raise InvalidRequest(details=[field_problem("voucher_type", "unknown", "voucher_type_unknown")])
     if body.wallet_ids is not None:
         bad = [w for w in body.wallet_ids if not ids.WALLET_ID.match(w)]
         if bad or not body.wallet_ids:
             raise InvalidRequest(
-                details=[
-                    {
-                        "field": "wallet_ids",
-                        "reason": "format",
-                        "reason_ja": f"ユーザIDの形式が正しくありません: {', '.join(bad[:5])}",
-                    }
-                ]
+                details=[field_problem("wallet_ids", "format", "wallet_ids_format", ids=", ".join(bad[:5]))]
             )
     committee_id = str(programme["committee_id"])
     if body.wallet_ids:
@@ -54,16 +47,9 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
             if found.get(keys.wallet(w), {}).get("committee_id") != committee_id
         ]
         if unknown:
-            raise InvalidRequest(
-                f"登録のないユーザIDが{len(unknown):,}件あります。確認して指定し直してください。",
-                details=[
-                    {
-                        "field": "wallet_ids",
-                        "reason": "unknown",
-                        "reason_ja": f"登録のないユーザID: {', '.join(unknown[:5])}"
-                        + (" ほか" if len(unknown) > 5 else ""),
-                    }
-                ],
+            listed = "wallet_ids_unknown_more" if len(unknown) > 5 else "wallet_ids_unknown"
+            raise WalletsUnknown(
+                count=len(unknown), details=[field_problem("wallet_ids", "unknown", listed, ids=", ".join(unknown[:5]))]
             )
     grant_id = _grant_id(committee_id, body.idempotency_key)
     request = body.model_dump(mode="json", exclude={"idempotency_key"})

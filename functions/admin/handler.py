@@ -121,6 +121,7 @@ from shoken import api, runtime, sheets
 from shoken.api import Query, Response
 from shoken.config import AdminConfig
 from shoken.observability import logger, metrics, tracer
+from shoken.status import Status
 
 app = api.make_resolver()
 
@@ -167,12 +168,12 @@ def handle_unlock_user(user_id: str) -> UserView:
 
 @app.post("/api/admin/users/<user_id>/suspend")
 def handle_suspend_user(user_id: str) -> UserView:
-    return users.set_status(api.rt(), api.principal(), user_id, "suspended")
+    return users.set_status(api.rt(), api.principal(), user_id, Status.SUSPENDED)
 
 
 @app.post("/api/admin/users/<user_id>/resume")
 def handle_resume_user(user_id: str) -> UserView:
-    return users.set_status(api.rt(), api.principal(), user_id, "active")
+    return users.set_status(api.rt(), api.principal(), user_id, Status.ACTIVE)
 
 
 @app.get("/api/admin/audit")
@@ -287,12 +288,12 @@ def handle_get_app_user(wallet_id: str) -> AppUserDetail:
 
 @app.post("/api/admin/app-users/<wallet_id>/suspend")
 def handle_suspend_app_user(wallet_id: str) -> AppUserDetail:
-    return app_users.set_status(api.rt(), api.principal(), wallet_id, "suspended")
+    return app_users.set_status(api.rt(), api.principal(), wallet_id, Status.SUSPENDED)
 
 
 @app.post("/api/admin/app-users/<wallet_id>/resume")
 def handle_resume_app_user(wallet_id: str) -> AppUserDetail:
-    return app_users.set_status(api.rt(), api.principal(), wallet_id, "active")
+    return app_users.set_status(api.rt(), api.principal(), wallet_id, Status.ACTIVE)
 
 
 # --- personal data (issue 23) ------------------------------------------------------

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from shoken.db import committees, companies, stores
 from shoken.db.dynamo import Item
+from shoken.errors import NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+
+
+def in_scope(caller: Principal, record: Item | None, missing: type[NotFound]) -> Item:
+    """The record if it is there and within the caller's scope; else `missing`, the same refusal for
+    both, so a caller learns nothing of records outside their scope."""
+    if record is None or not caller.covers(Scope.of(record)):
+        raise missing()
+    return record
 
 
 def visible_committees(rt: Runtime, caller: Principal) -> list[Item]:

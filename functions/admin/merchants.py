@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from admin import listing, lookup
+from admin.errors import (
+    CommitteeAdminOnly,
+    CompanyNotFound,
+    LocationHalf,
+    StoreDetailsEditors,
+    StoreNotFound,
+    TerminalNotFound,
+)
 from admin.schemas import (
-    STATUS_LABELS,
     CompanyCreate,
     CompanyList,
     CompanySearch,
@@ -32,23 +41,18 @@ from shoken import api, entities, ids
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import status_label
 
 COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
 
 
 def _require_committee_level(caller: Principal) -> None:
     if caller.role not in COMMITTEE_LEVEL:
-        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
-
-
-def _visible(caller: Principal, record: Item | None, what: str) -> Item:
-    if record is None or not caller.covers(Scope.of(record)):
-        raise NotFound(f"{what}が見つかりません。")
-    return record
+        raise CommitteeAdminOnly()
 
 
 def _set_expression(fields: dict[str, Any], expr: Expr) -> str:
@@ -77,19 +81,26 @@ def _insert(rt: Runtime, kind: str, record: Item, record_id: str, also: list[dic
     guards.save(rt.db, action, record_id, guards.changes(kind, None, record), exists_error=Conflict(), also=also)
 
 
+def _edited(rt: Runtime, body: BaseModel) -> dict[str, Any]:
+    """A form's values as stored (blanks as absent), stamped with the time of the change."""
+    values = _blank_to_none(body.model_dump())
+    values["updated_at"] = iso(rt.clock.now())
+    return values
+
+
 def _apply(
     rt: Runtime,
     key: tuple[str, str],
     record_id: str,
     values: dict[str, Any],
     moved: list[guards.Change],
-    what: str,
+    missing: type[NotFound],
     also: list[dict[str, Any]] | None = None,
 ) -> None:
     """Updates an existing record and moves its external-id guard in one transaction."""
     expr = Expr()
     action = rt.db.tx_update(key, _set_expression(values, expr), expr, condition=f"attribute_exists({expr.n('PK')})")
-    guards.save(rt.db, action, record_id, moved, exists_error=NotFound(f"{what}が見つかりません。"), also=also)
+    guards.save(rt.db, action, record_id, moved, exists_error=missing(), also=also)
 
 
 def _new_area(rt: Runtime, store: Item, area: Any, before: Any = None) -> list[dict[str, Any]]:
@@ -103,7 +114,7 @@ def _audit(action: str, kind: str, record: Item, **detail: Any) -> None:
 
 # --- companies ------------------------------------------------------------------------------------
 def company_view(record: Item) -> CompanyView:
-    return CompanyView(**{**record, "status_label": STATUS_LABELS.get(str(record["status"]), str(record["status"]))})
+    return CompanyView(**{**record, "status_label": status_label(record["status"])})
 
 
 def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> CompanyView:
@@ -119,11 +130,10 @@ def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> Compa
 
 def update_company(rt: Runtime, caller: Principal, company_id: str, body: CompanyUpdate) -> CompanyView:
     _require_committee_level(caller)
-    current = _visible(caller, companies.get(rt.db, company_id, consistent=True), "企業")
-    values = _blank_to_none(body.model_dump())
-    values["updated_at"] = iso(rt.clock.now())
+    current = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
+    values = _edited(rt, body)
     moved = guards.changes("company", current, values)
-    _apply(rt, keys.company(company_id), company_id, values, moved, "企業")
+    _apply(rt, keys.company(company_id), company_id, values, moved, CompanyNotFound)
     if values["name"] != current["name"]:
         # Stores carry their company's name (payments copy it into history); keep it current,
         # up to 100 stores per transaction.
@@ -139,7 +149,7 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
 
 
 def get_company(rt: Runtime, caller: Principal, company_id: str) -> CompanyView:
-    return company_view(_visible(caller, companies.get(rt.db, company_id), "企業"))
+    return company_view(lookup.in_scope(caller, companies.get(rt.db, company_id), CompanyNotFound))
 
 
 def search_companies(rt: Runtime, caller: Principal, query: CompanySearch) -> CompanyList:
@@ -165,7 +175,7 @@ def store_view(record: Item) -> StoreView:
             **record,
             "large": bool(record.get("large")),
             "voucher_types": "共通券のみ" if record.get("large") else "共通券・専用券",
-            "status_label": STATUS_LABELS.get(str(record["status"]), str(record["status"])),
+            "status_label": status_label(record["status"]),
         }
     )
 
@@ -184,12 +194,11 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
 
 def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdate) -> StoreView:
     _require_committee_level(caller)
-    current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
-    values = _blank_to_none(body.model_dump())
-    values["updated_at"] = iso(rt.clock.now())
+    current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
+    values = _edited(rt, body)
     moved = guards.changes("store", current, values)
     also = _new_area(rt, current, values.get("area"), current.get("area"))
-    _apply(rt, keys.store(store_id), store_id, values, moved, "店舗", also=also)
+    _apply(rt, keys.store(store_id), store_id, values, moved, StoreNotFound, also=also)
     _audit("store_updated", "store", current, status=values["status"])
     return store_view(_merged(current, values))
 
@@ -197,21 +206,20 @@ def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdat
 def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: StoreDetailsUpdate) -> StoreView:
     """店舗情報 (電話番号・住所・地区・位置情報) by the committee or the store's own 企業管理者."""
     if caller.role not in (*COMMITTEE_LEVEL, Role.COMPANY_ADMIN):
-        raise Forbidden("店舗情報の更新は企業管理者以上が行えます。")
-    current = _visible(caller, stores.get(rt.db, store_id, consistent=True), "店舗")
-    values = _blank_to_none(body.model_dump())
+        raise StoreDetailsEditors()
+    current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
+    values = _edited(rt, body)
     if (values["latitude"] is None) != (values["longitude"] is None):
-        raise InvalidRequest("位置情報は緯度と経度の両方を入力してください。")
-    values["updated_at"] = iso(rt.clock.now())
+        raise LocationHalf()
     also = _new_area(rt, current, values.get("area"), current.get("area"))
     # No guard moves: the details carry no external ID.
-    _apply(rt, keys.store(store_id), store_id, values, [], "店舗", also=also)
+    _apply(rt, keys.store(store_id), store_id, values, [], StoreNotFound, also=also)
     _audit("store_updated", "store", current, fields=[k for k in values if k != "updated_at"])
     return store_view(_merged(current, values))
 
 
 def get_store(rt: Runtime, caller: Principal, store_id: str) -> StoreView:
-    return store_view(_visible(caller, stores.get(rt.db, store_id), "店舗"))
+    return store_view(lookup.in_scope(caller, stores.get(rt.db, store_id), StoreNotFound))
 
 
 def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreList:
@@ -282,7 +290,7 @@ def terminal_view(rt: Runtime, records: list[Item]) -> list[TerminalView]:
                 external_terminal_id=r.get("external_terminal_id"),
                 external_service_name=r.get("external_service_name"),
                 status=str(r["status"]),
-                status_label=STATUS_LABELS.get(str(r["status"]), str(r["status"])),
+                status_label=status_label(r["status"]),
                 bound=bool(r.get("binding_id")),
                 bound_at=r.get("bound_at"),
                 bound_device=r.get("bound_device"),
@@ -314,11 +322,10 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
 
 def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: TerminalUpdate) -> TerminalView:
     _terminal_manager(caller)
-    current = _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
-    values = _blank_to_none(body.model_dump())
-    values["updated_at"] = iso(rt.clock.now())
+    current = lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
+    values = _edited(rt, body)
     moved = guards.changes("terminal", current, values)
-    _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, "端末")
+    _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, TerminalNotFound)
     _audit("terminal_updated", "terminal", current, status=values["status"])
     return terminal_view(rt, [_merged(current, values)])[0]
 
@@ -340,7 +347,7 @@ def _change_terminal(
     rt: Runtime, caller: Principal, terminal_id: str, fields: dict[str, Any], action: str
 ) -> TerminalView:
     _terminal_manager(caller)
-    _visible(caller, terminals.get(rt.db, terminal_id, consistent=True), "端末")
+    lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
     expr = Expr()
     update = _set_expression({**fields, "updated_at": iso(rt.clock.now())}, expr)
     record = rt.db.update(keys.terminal(terminal_id), update, expr)
@@ -350,7 +357,7 @@ def _change_terminal(
 
 def get_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     _terminal_manager(caller)
-    return terminal_view(rt, [_visible(caller, terminals.get(rt.db, terminal_id), "端末")])[0]
+    return terminal_view(rt, [lookup.in_scope(caller, terminals.get(rt.db, terminal_id), TerminalNotFound)])[0]
 
 
 def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> TerminalList:

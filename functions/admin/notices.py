@@ -5,16 +5,30 @@ from __future__ import annotations
 from typing import Any
 
 from admin import bulk_uploads, lookup
+from admin.errors import (
+    ChooseCommittee,
+    CommitteeAdminOnly,
+    CommitteeNotFound,
+    NoticeArea,
+    NoticeAudience,
+    NoticeChanged,
+    NoticeClosed,
+    NoticeEnded,
+    NoticeNotFound,
+    NoticeProgramme,
+    field_problem,
+)
 from admin.schemas import JobList, NoticeAdminList, NoticeAdminQuery, NoticeFields, NoticeView
 from shoken import api
 from shoken.clock import iso, jst_date
 from shoken.db import committees, jobs, keys, programmes, sequences
 from shoken.db import notices as notice_items
 from shoken.db.dynamo import ConditionFailed, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound, ShokenError
+from shoken.errors import DomainError
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 AUDIENCE_LABELS = {
     "residents": "すべての利用者",
@@ -23,29 +37,20 @@ AUDIENCE_LABELS = {
     "area": "地区の加盟店",
 }
 
-UNKNOWN_AUDIENCE = (
-    "お知らせの対象は「すべての利用者」「商品券事業の保有者」「すべての加盟店」「地区の加盟店」から選択してください。"
-)
-
-
-class NoticeClosed(ShokenError):
-    status = 409
-    code = "notice_closed"
-    message = "掲載期間が終了したか取り下げたお知らせは、変更できません。"
-
 
 def _require(caller: Principal) -> None:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
+        raise CommitteeAdminOnly()
 
 
-def _invalid(field: str, reason: str) -> InvalidRequest:
-    return InvalidRequest(reason, details=[{"field": field, "reason": "invalid", "reason_ja": reason}])
+def _invalid(field: str, refusal: type[DomainError]) -> DomainError:
+    """The refusal, with its own text beside the field too."""
+    return refusal(details=[field_problem(field, "invalid", refusal)])
 
 
 def _status(record: Item, today: str) -> tuple[str, str]:
-    if record["status"] == "withdrawn":
-        return "withdrawn", "取下げ"
+    if record["status"] == Status.WITHDRAWN:
+        return Status.WITHDRAWN, Status.WITHDRAWN.label
     if today < str(record["start_date"]):
         return "scheduled", "掲載予定"
     if today > str(record["end_date"]):
@@ -85,7 +90,7 @@ def _committee_for(rt: Runtime, caller: Principal, wanted: str | None) -> Item:
     committee_id = caller.committee_id if caller.role is Role.COMMITTEE_ADMIN else wanted
     visible = {str(c["committee_id"]): c for c in lookup.visible_committees(rt, caller)}
     if not committee_id or committee_id not in visible:
-        raise _invalid("committee_id", "アクワイアラを選択してください。")
+        raise _invalid("committee_id", ChooseCommittee)
     return visible[committee_id]
 
 
@@ -95,16 +100,16 @@ def _fields(rt: Runtime, committee: Item, body: NoticeFields) -> dict[str, Any]:
     if body.audience == "programme":
         programme = programmes.get(rt.db, body.programme_id, consistent=False) if body.programme_id else None
         if programme is None or programme["committee_id"] != committee["committee_id"]:
-            raise _invalid("programme_id", "対象の商品券事業を選択してください。")
+            raise _invalid("programme_id", NoticeProgramme)
         audience.update(programme_id=body.programme_id, programme_name=str(programme["name"]))
     elif body.audience == "area":
         if not body.area or body.area not in set(committee.get("areas") or []):
-            raise _invalid("area", "対象の地区を、登録済みの店舗の地区から選択してください。")
+            raise _invalid("area", NoticeArea)
         audience["area"] = body.area
     elif body.audience not in ("residents", "merchants"):
-        raise _invalid("audience", UNKNOWN_AUDIENCE)
+        raise _invalid("audience", NoticeAudience)
     if body.end_date.isoformat() < jst_date(rt.clock.now()):
-        raise _invalid("end_date", "掲載終了日が過去の日付です。")
+        raise _invalid("end_date", NoticeEnded)
     return {
         "title": body.title,
         "body": body.body,
@@ -138,12 +143,12 @@ def _visible(rt: Runtime, caller: Principal, notice_id: str) -> Item:
     _require(caller)
     record = notice_items.get(rt.db, notice_id)
     if record is None or not caller.in_committee(str(record["committee_id"])):
-        raise NotFound("お知らせが見つかりません。")
+        raise NoticeNotFound()
     return record
 
 
 def _open(rt: Runtime, record: Item) -> None:
-    if record["status"] != "active" or str(record["end_date"]) < jst_date(rt.clock.now()):
+    if record["status"] != Status.ACTIVE or str(record["end_date"]) < jst_date(rt.clock.now()):
         raise NoticeClosed()
 
 
@@ -157,13 +162,13 @@ def update(rt: Runtime, caller: Principal, notice_id: str, body: NoticeFields) -
     committee_id = str(current["committee_id"])
     committee = committees.get(rt.db, committee_id)
     if committee is None:
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     fields = _fields(rt, committee, body)
     fields.update(notice_items.live_list(committee_id, notice_id, fields), updated_at=iso(rt.clock.now()))
     try:
         record = notice_items.update_fields(rt.db, notice_id, fields, expected_version=int(current["version"]))
     except ConditionFailed as error:
-        raise Conflict("他の管理者がこのお知らせを変更しました。画面を開き直してください。") from error
+        raise NoticeChanged() from error
     api.audit_event(
         "notice_updated",
         scope=Scope(committee_id),

@@ -8,23 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from admin import lookup
+from admin.errors import CompanyNotFound, PayoutAccountEditors, PayoutByEditors, StoreNotFound
 from admin.payout_schemas import BankNames, PayoutAccountInput, PayoutAccountView, PayoutByRequest
 from shoken import api, bank, payout_account
 from shoken.clock import iso
 from shoken.db import companies, keys, stores
 from shoken.db import payout_accounts as accounts
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Forbidden, NotFound
+from shoken.errors import NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 
 EDITORS = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN, Role.COMPANY_ADMIN)
-
-
-def _visible(caller: Principal, record: Item | None, what: str) -> Item:
-    if record is None or not caller.covers(Scope.of(record)):
-        raise NotFound(f"{what}が見つかりません。")
-    return record
 
 
 def _may_edit(caller: Principal) -> bool:
@@ -57,9 +53,9 @@ def _view(
 
 def _target(rt: Any, caller: Principal, owner_type: str, owner_id: str) -> tuple[Item, Item | None, str]:
     if owner_type == "store":
-        store = _visible(caller, stores.get(rt.db, owner_id, consistent=True), "店舗")
+        store = lookup.in_scope(caller, stores.get(rt.db, owner_id, consistent=True), StoreNotFound)
         return store, companies.get(rt.db, str(store["company_id"]), consistent=True), accounts.owner_of_store(owner_id)
-    company = _visible(caller, companies.get(rt.db, owner_id, consistent=True), "企業")
+    company = lookup.in_scope(caller, companies.get(rt.db, owner_id, consistent=True), CompanyNotFound)
     return company, company, accounts.owner_of_company(owner_id)
 
 
@@ -70,7 +66,7 @@ def get(rt: Any, caller: Principal, owner_type: str, owner_id: str) -> PayoutAcc
 
 def put(rt: Any, caller: Principal, owner_type: str, owner_id: str, body: PayoutAccountInput) -> PayoutAccountView:
     if not _may_edit(caller):
-        raise Forbidden("振込先口座は企業管理者またはアクワイアラ管理者が登録します。")
+        raise PayoutAccountEditors()
     owner, company, key = _target(rt, caller, owner_type, owner_id)
     account = payout_account.checked(body)
     before = accounts.get(rt.db, key, consistent=True)
@@ -103,8 +99,8 @@ def put(rt: Any, caller: Principal, owner_type: str, owner_id: str, body: Payout
 
 def set_payout_by(rt: Any, caller: Principal, company_id: str, body: PayoutByRequest) -> PayoutAccountView:
     if not _may_edit(caller):
-        raise Forbidden("振込先の単位は企業管理者またはアクワイアラ管理者が選びます。")
-    company = _visible(caller, companies.get(rt.db, company_id, consistent=True), "企業")
+        raise PayoutByEditors()
+    company = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
     expr = Expr()
     rt.db.update(
         keys.company(company_id),

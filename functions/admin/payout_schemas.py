@@ -9,6 +9,7 @@ from pydantic import Field
 
 from shoken.payout_account import PayoutAccountInput  # noqa: F401  (re-exported request model)
 from shoken.payout_calendar import CalendarSettings
+from shoken.status import PayoutState
 from shoken.validation import Schema
 
 
@@ -138,7 +139,7 @@ class RunView(Schema):
     period_end: str
     period_label: str
     pay_date: str
-    state: Literal["created", "paid", "cancelled"]
+    state: PayoutState
     state_label: str
     fee_bps: int
     payee_count: int

@@ -13,6 +13,25 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from admin.errors import (
+    CommitteeNotFound,
+    NoPayeeAccounts,
+    NoPayees,
+    PaidDateOutside,
+    PayoutNotFound,
+    PayoutPeriodTooLong,
+    PayoutsCommitteeOnly,
+    PeriodNotCutoff,
+    PeriodOpen,
+    PeriodOverlap,
+    ProgrammeNotFound,
+    RunCancelledNoFile,
+    RunNotCancellable,
+    RunNotLast,
+    RunNotPayable,
+    RunStateRefused,
+    SettingsMissing,
+)
 from admin.payout_accounts import payout_by
 from admin.payout_schemas import (
     CalendarView,
@@ -26,13 +45,14 @@ from admin.payout_schemas import (
     RunView,
     StoreLine,
 )
+from admin.programmes import programme_event
 from shoken import api, bank, zengin
 from shoken.clock import JST, iso, jst_date
 from shoken.db import committees, keys, programmes, transactions
 from shoken.db import payout_accounts as accounts
 from shoken.db import payouts as store
 from shoken.db.dynamo import Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict
 from shoken.money import VoucherType
 from shoken.payout_calendar import (
     CLOSE_GRACE_MINUTES,
@@ -47,11 +67,11 @@ from shoken.payout_calendar import (
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import PayoutState
 from shoken.txn_types import TxnType
 
 COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
 MAX_PERIOD_DAYS = 186  # a run reads one day partition per day; a first run may reach back to the start
-STATE_LABELS = {"created": "作成済み", "paid": "振込済み", "cancelled": "取消"}
 LINE_LABELS = {
     "transfer": "振込",
     "no_account": "口座未登録のため振込なし (次回に繰越)",
@@ -64,45 +84,21 @@ LINE_LABELS = {
 COUNTED = (TxnType.PAYMENT.value, TxnType.PAYMENT_CANCEL.value)
 
 
-class PeriodNotCutoff(InvalidRequest):
-    code = "payout_not_cutoff"
-
-
-class PeriodOpen(InvalidRequest):
-    code = "payout_period_open"
-
-
-class PeriodOverlap(Conflict):
-    code = "payout_period_overlap"
-
-
-class NoPayees(InvalidRequest):
-    code = "payout_no_payees"
-
-
-class RunStateRefused(Conflict):
-    code = "payout_state"
-
-
-class SettingsMissing(InvalidRequest):
-    code = "payout_settings_missing"
-
-
 def _require_committee(caller: Principal) -> None:
     if caller.role not in COMMITTEE_LEVEL:
-        raise Forbidden("精算はアクワイアラ管理者のみ行えます。")
+        raise PayoutsCommitteeOnly()
 
 
 def _committee_of(caller: Principal, committee_id: str) -> str:
     if not caller.in_committee(committee_id) or caller.role not in COMMITTEE_LEVEL:
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     return committee_id
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     record = programmes.get(rt.db, programme_id, consistent=True)
     if record is None or not caller.in_committee(str(record["committee_id"])):
-        raise NotFound("商品券事業が見つかりません。")
+        raise ProgrammeNotFound()
     return record
 
 
@@ -126,7 +122,7 @@ def get_settings(rt: Runtime, caller: Principal, committee_id: str) -> PayoutSet
 def put_settings(rt: Runtime, caller: Principal, committee_id: str, body: PayoutSettingsInput) -> PayoutSettingsView:
     _committee_of(caller, committee_id)
     if committees.get(rt.db, committee_id) is None:
-        raise NotFound("アクワイアラが見つかりません。")
+        raise CommitteeNotFound()
     bank_code, branch_code = body.bank_code.strip(), body.branch_code.strip()
     pk, sk = store.settings_key(committee_id)
     record = {
@@ -201,7 +197,7 @@ def calendar_view(rt: Runtime, caller: Principal, programme_id: str) -> Calendar
                 label=period.label,
                 closed=now >= _closes_at(period.end),
                 run_id=run[0] if run else None,
-                run_state="created" if run else None,
+                run_state=PayoutState.CREATED if run else None,
             )
         )
     return CalendarView(
@@ -231,11 +227,9 @@ def put_calendar(rt: Runtime, caller: Principal, programme_id: str, body: Calend
             "updated_by": caller.user_id,
         }
     )
-    api.audit_event(
+    programme_event(
         "payout_calendar_updated",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         cutoff_days=body.cutoff_days,
         pay_after_days=body.pay_after_days,
         fee_bps=body.fee_bps,
@@ -427,10 +421,10 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
     end = body.period_end
     if not is_cutoff(settings, end):
         following = next_cutoff(settings, end)
-        raise PeriodNotCutoff(f"{end:%Y/%m/%d} は締め日ではありません (次の締め日は {following:%Y/%m/%d} です)。")
+        raise PeriodNotCutoff(end=end, following=following)
     now = rt.clock.now()
     if now < _closes_at(end):
-        raise PeriodOpen(f"{end:%Y/%m/%d} 締めの期間はまだ終わっていません。締め日の翌日以降に確定してください。")
+        raise PeriodOpen(end=end)
     for _ in range(3):
         head = store.get_head(rt.db, programme_id)
         for run_id, frozen in dict(head["frozen"]).items():
@@ -439,16 +433,16 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
         start = _start_of(head, programme, end)
         for frozen in dict(head["frozen"]).values():
             if str(frozen["start"]) <= end.isoformat() and str(frozen["end"]) >= start.isoformat():
-                raise PeriodOverlap(f"この期間は確定済みの精算 ({frozen['start']}～{frozen['end']}) と重なっています。")
+                raise PeriodOverlap(start=frozen["start"], end=frozen["end"])
         if (end - start).days + 1 > MAX_PERIOD_DAYS:
-            raise InvalidRequest(f"精算期間が{MAX_PERIOD_DAYS}日を超えます。前の締め日の期間から順に確定してください。")
+            raise PayoutPeriodTooLong(days=MAX_PERIOD_DAYS)
         run_id = f"{programme_id}-{end:%Y%m%d}-{secrets.token_hex(4)}"
         carry = dict(head["carry"])
         lines = _lines(
             rt, run_id, _collect(rt, committee_id, programme_id, start, end), carry, settings.fee_bps, end.isoformat()
         )
         if not lines:
-            raise NoPayees(f"{start:%Y/%m/%d}～{end:%Y/%m/%d} に精算の対象となる決済がありません。")
+            raise NoPayees(start=start, end=end)
         transfers = [line for line in lines if line["status"] == "transfer"]
         pk, sk = keys.payout_run(run_id)
         run: Item = {
@@ -462,7 +456,7 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
             "period_start": start.isoformat(),
             "period_end": end.isoformat(),
             "pay_date": pay_date(end, settings.pay_after_days).isoformat(),
-            "state": "created",
+            "state": PayoutState.CREATED,
             "fee_bps": settings.fee_bps,
             "payee_count": len(lines),
             "transfer_count": len(transfers),
@@ -531,7 +525,7 @@ def _run_view(run: Item, lines: list[Item] | None = None, *, created: bool = Fal
     return RunView(
         **{k: run[k] for k in RunView.model_fields if k in run and k not in ("lines", "created")},
         period_label=f"{start:%Y/%m/%d}～{end:%Y/%m/%d}",
-        state_label=STATE_LABELS[str(run["state"])],
+        state_label=PayoutState(run["state"]).label,
         created=created,
         lines=[_line_view(x) for x in lines or []],
     )
@@ -544,13 +538,13 @@ def _is_company_caller(caller: Principal) -> bool:
 def _readable_run(rt: Runtime, caller: Principal, run_id: str) -> Item:
     run = store.get_run(rt.db, run_id)
     if run is None or not caller.in_committee(str(run["committee_id"])):
-        raise NotFound("精算が見つかりません。")
+        raise PayoutNotFound()
     if _is_company_caller(caller) and (
-        caller.company_id not in run.get("company_ids", []) or run["state"] == "cancelled"
+        caller.company_id not in run.get("company_ids", []) or run["state"] == PayoutState.CANCELLED
     ):
-        raise NotFound("精算が見つかりません。")
+        raise PayoutNotFound()
     if not _is_company_caller(caller) and caller.role not in COMMITTEE_LEVEL:
-        raise NotFound("精算が見つかりません。")
+        raise PayoutNotFound()
     return run
 
 
@@ -565,7 +559,7 @@ def list_runs(rt: Runtime, caller: Principal, committee_id: str | None) -> RunLi
     if _is_company_caller(caller):
         run_ids = list(dict.fromkeys(str(x["run_id"]) for x in store.lines_of_company(rt.db, str(caller.company_id))))
         found = rt.db.batch_get([keys.payout_run(r) for r in run_ids], consistent=False) if run_ids else {}
-        runs = [r for r in found.values() if r["state"] != "cancelled"]
+        runs = [r for r in found.values() if r["state"] != PayoutState.CANCELLED]
         runs.sort(key=lambda r: (str(r["period_end"]), str(r["run_id"])), reverse=True)
         return RunList(items=[_run_view(r) for r in runs])
     _require_committee(caller)
@@ -576,26 +570,26 @@ def list_runs(rt: Runtime, caller: Principal, committee_id: str | None) -> RunLi
     return RunList(items=[_run_view(r) for r in store.runs_of_committee(rt.db, chosen)])
 
 
+def _audit_run(action: str, run: Item, **details: Any) -> None:
+    api.audit_event(
+        action, scope=Scope(str(run["committee_id"])), target_type="payout_run", target_id=str(run["run_id"]), **details
+    )
+
+
 # --- states -----------------------------------------------------------------------------------------
 def mark_paid(rt: Runtime, caller: Principal, run_id: str, body: PaidRequest) -> RunView:
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
     today = date.fromisoformat(jst_date(rt.clock.now()))
     if body.paid_on > today or body.paid_on.isoformat() < str(run["period_end"]):
-        raise InvalidRequest("振込日は締め日の後、今日までの日付を入力してください。")
-    if run["state"] != "created":
-        raise RunStateRefused(f"この精算は{STATE_LABELS[str(run['state'])]}のため、振込済みにできません。")
+        raise PaidDateOutside()
+    if run["state"] != PayoutState.CREATED:
+        raise RunNotPayable(state=PayoutState(run["state"]).label)
     try:
         updated = store.mark_paid(rt.db, run_id, body.paid_on.isoformat(), iso(rt.clock.now()), caller.user_id)
     except store.StateChanged as error:
-        raise RunStateRefused("この精算は他の操作で状態が変わりました。画面を更新してください。") from error
-    api.audit_event(
-        "payout_run_paid",
-        scope=Scope(str(run["committee_id"])),
-        target_type="payout_run",
-        target_id=run_id,
-        paid_on=body.paid_on.isoformat(),
-    )
+        raise RunStateRefused() from error
+    _audit_run("payout_run_paid", run, paid_on=body.paid_on.isoformat())
     return _run_view(updated, store.lines(rt.db, run_id))
 
 
@@ -604,24 +598,18 @@ def cancel_run(rt: Runtime, caller: Principal, run_id: str) -> RunView:
     amounts it carried forward go back to what they were before it."""
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
-    if run["state"] != "created":
-        raise RunStateRefused(f"この精算は{STATE_LABELS[str(run['state'])]}のため、取り消せません。")
+    if run["state"] != PayoutState.CREATED:
+        raise RunNotCancellable(state=PayoutState(run["state"]).label)
     head = store.get_head(rt.db, str(run["programme_id"]))
     if not head["order"] or head["order"][-1] != run_id:
-        raise RunStateRefused("最後に確定した精算から順に取り消してください。")
+        raise RunNotLast()
     frozen = {k: v for k, v in dict(head["frozen"]).items() if k != run_id}
     new_head = {"frozen": frozen, "carry": dict(run.get("carry_in") or {}), "order": list(head["order"][:-1])}
     try:
         store.cancel(rt.db, run, head, new_head, iso(rt.clock.now()), caller.user_id)
     except (store.StateChanged, store.HeadMoved) as error:
-        raise RunStateRefused("この精算は他の操作で状態が変わりました。画面を更新してください。") from error
-    api.audit_event(
-        "payout_run_cancelled",
-        scope=Scope(str(run["committee_id"])),
-        target_type="payout_run",
-        target_id=run_id,
-        period=f"{run['period_start']}～{run['period_end']}",
-    )
+        raise RunStateRefused() from error
+    _audit_run("payout_run_cancelled", run, period=f"{run['period_start']}～{run['period_end']}")
     return get_run(rt, caller, run_id)
 
 
@@ -643,11 +631,11 @@ def _bank_kana(code: str, branch: str | None = None) -> str:
 def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, bytes]:
     _require_committee(caller)
     run = _readable_run(rt, caller, run_id)
-    if run["state"] == "cancelled":
-        raise RunStateRefused("取り消した精算の振込ファイルは作成できません。")
+    if run["state"] == PayoutState.CANCELLED:
+        raise RunCancelledNoFile()
     settings = rt.db.get(store.settings_key(str(run["committee_id"])), consistent=True)
     if not settings:
-        raise SettingsMissing("委託者コードと振込元口座 (精算設定) を登録してから作成してください。")
+        raise SettingsMissing()
     transfers = []
     for line in store.lines(rt.db, run_id):
         if line["status"] != "transfer":
@@ -669,7 +657,7 @@ def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, byt
             )
         )
     if not transfers:
-        raise NoPayees("この精算には振込先口座のある支払先がないため、振込ファイルを作成できません。")
+        raise NoPayeeAccounts()
     remitter = zengin.Remitter(
         consignor_code=str(settings["consignor_code"]),
         consignor_name=str(settings["consignor_kana"]),
@@ -681,11 +669,5 @@ def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, byt
         account_number=str(settings["account_number"]),
     )
     content = zengin.build(remitter, date.fromisoformat(str(run["pay_date"])), transfers)
-    api.audit_event(
-        "payout_file_downloaded",
-        scope=Scope(str(run["committee_id"])),
-        target_type="payout_run",
-        target_id=run_id,
-        records=len(transfers),
-    )
+    _audit_run("payout_file_downloaded", run, records=len(transfers))
     return f"zengin_{run['programme_id']}_{run['period_end']}.txt", content

@@ -12,13 +12,14 @@ from pydantic import Field
 
 from admin import lookup
 from admin.app_users import detail_of, visible_wallet
+from admin.errors import NotLapsedYet, PrivacyCommitteeOnly, ProgrammeNotFound, RetentionOver
+from admin.programmes import programme_event
 from admin.schemas import AppUserDetail
 from shoken import api, audit, ids, privacy
 from shoken.clock import jst_date
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Forbidden, NotFound
 from shoken.gate import HttpRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
@@ -87,7 +88,7 @@ STATE_LABELS = {
 
 def _require(caller: Principal) -> None:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("個人情報の管理はアクワイアラ管理者のみ行えます。")
+        raise PrivacyCommitteeOnly()
 
 
 def _request() -> HttpRequest | None:
@@ -196,10 +197,7 @@ def retention_view(rt: Runtime, programme: Item) -> RetentionView:
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     _require(caller)
-    record = programmes.get(rt.db, programme_id, consistent=True)
-    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
-        raise NotFound("商品券事業が見つかりません。")
-    return record
+    return lookup.in_scope(caller, programmes.get(rt.db, programme_id, consistent=True), ProgrammeNotFound)
 
 
 def retention_list(rt: Runtime, caller: Principal) -> RetentionList:
@@ -213,18 +211,12 @@ def retention_list(rt: Runtime, caller: Principal) -> RetentionList:
 def set_retention(rt: Runtime, caller: Principal, programme_id: str, body: RetentionSettings) -> RetentionView:
     current = _programme(rt, caller, programme_id)
     if current.get("personal_data_deleted_on"):
-        raise privacy.ErasureRefused("この事業の個人情報は削除済みです。保存期間は変更できません。")
+        raise RetentionOver()
     expr = Expr()
     record = rt.db.update(
         keys.programme(programme_id), f"SET {expr.n('retention_days')} = {expr.v(body.retention_days)}", expr
     )
-    api.audit_event(
-        "retention_updated",
-        scope=Scope(str(current["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-        days=body.retention_days,
-    )
+    programme_event("retention_updated", current, days=body.retention_days)
     return retention_view(rt, record)
 
 
@@ -234,13 +226,8 @@ def run_now(rt: Runtime, caller: Principal, programme_id: str) -> RetentionView:
     today = jst_date(rt.clock.now())
     privacy.refuse_if_running(programme, today)
     if not programme.get("lapsed_on"):
-        raise privacy.ErasureRefused("残高の失効処理がまだ終わっていません。失効処理の完了後に行ってください。")
+        raise NotLapsedYet()
     if not programme.get("personal_data_deleted_on"):
         privacy.queue_retention(rt, programme, today, requested_by=audit.actor_of(caller))
-        api.audit_event(
-            "retention_requested",
-            scope=Scope(str(programme["committee_id"])),
-            target_type="programme",
-            target_id=programme_id,
-        )
+        programme_event("retention_requested", programme)
     return retention_view(rt, programme)

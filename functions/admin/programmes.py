@@ -6,6 +6,18 @@ from datetime import datetime
 from typing import Any
 
 from admin import lookup
+from admin.errors import (
+    AppUserNotFound,
+    ChargeLapsed,
+    ChargeWhom,
+    ChooseCommittee,
+    CommitteeAdminOnly,
+    NoAppUserWithEmail,
+    OutsideSalePeriod,
+    ProgrammeNotFound,
+    TransactionNotFound,
+    field_problem,
+)
 from admin.schemas import (
     Cancelled,
     ChargeRequest,
@@ -19,20 +31,11 @@ from shoken import api, cards, ids, money, qr, sale
 from shoken.clock import iso, jst_date
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
-from shoken.errors import Conflict, DomainError, Forbidden, InvalidRequest, NotFound, ShokenError
+from shoken.errors import Conflict, DomainError, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnType
-
-
-class ChargeLapsed(ShokenError):
-    """チャージ取消 of value whose usage period has ended (lapsed, or lapsing tonight): nothing is left
-    to take back, and saying "already spent" would be wrong."""
-
-    status = 409
-    code = "charge_lapsed"
-    message = "このチャージの利用期限が過ぎ、残額は失効しているため、取り消せません。"
+from shoken.txn_types import TxnStatus, TxnType
 
 
 class TermsFrozen(DomainError):
@@ -47,15 +50,20 @@ class TermsFrozen(DomainError):
 MONEY_TERMS = ("unit_price", "shares", "sale_start", "use_start", "use_end")
 
 
-class OutsideSalePeriod(ShokenError):
-    status = 409
-    code = "outside_sale_period"
-    message = "販売期間外のため、チャージできません。"
-
-
 def _require(caller: Principal) -> None:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("この操作はアクワイアラ管理者のみ行えます。")
+        raise CommitteeAdminOnly()
+
+
+def programme_event(action: str, programme: Item, **details: Any) -> None:
+    """An audit entry about a programme, in its committee's trail."""
+    api.audit_event(
+        action,
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=str(programme["programme_id"]),
+        **details,
+    )
 
 
 def view(record: Item) -> ProgrammeView:
@@ -99,18 +107,11 @@ def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeVi
     _require(caller)
     committee_id = caller.committee_id if caller.role is Role.COMMITTEE_ADMIN else body.committee_id
     if not committee_id or not any(c["committee_id"] == committee_id for c in lookup.visible_committees(rt, caller)):
-        raise InvalidRequest(
-            details=[{"field": "committee_id", "reason": "required", "reason_ja": "アクワイアラを選択してください。"}]
-        )
+        raise InvalidRequest(details=[field_problem("committee_id", "required", ChooseCommittee)])
     programme_id = f"P{sequences.next_value(rt.db, 'programme'):04d}"
     record = programmes.item(programme_id, committee_id=committee_id, now=iso(rt.clock.now()), **_fields(body))
     rt.db.put(record, condition="attribute_not_exists(PK)")
-    api.audit_event(
-        "programme_created",
-        scope=Scope(committee_id),
-        target_type="programme",
-        target_id=programme_id,
-    )
+    programme_event("programme_created", record)
     return view(record)
 
 
@@ -138,11 +139,9 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFie
         )
     except ConditionFailed as moved:
         raise TermsFrozen() from moved
-    api.audit_event(
+    programme_event(
         "programme_updated",
-        scope=Scope(str(current["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        current,
         changes=[f"{FIELD_LABELS[k]}: {_shown(current.get(k))} → {_shown(v)}" for k, v in changed.items()],
     )
     return view(record)
@@ -196,7 +195,7 @@ def _visible(rt: Runtime, caller: Principal, programme_id: str, *, read_only: bo
         _require(caller)
     record = programmes.get(rt.db, programme_id, consistent=True)
     if record is None or not caller.in_committee(str(record["committee_id"])):
-        raise NotFound("商品券事業が見つかりません。")
+        raise ProgrammeNotFound()
     return record
 
 
@@ -212,22 +211,17 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
     elif body.email:
         guard = rt.db.get(keys.citizen_email(str(committee["wallet_service_id"]), body.email))
         if guard is None:
-            raise NotFound(
-                "このメールアドレスで登録されたアプリユーザはいません。"
-                "利用者アプリでの登録を案内するか、ユーザIDまたはQRコードで指定してください。"
-            )
+            raise NoAppUserWithEmail()
         wallet_id = str(guard["wallet_id"])
     if not wallet_id:
-        raise InvalidRequest(
-            "アプリユーザを ユーザID・メールアドレス・QRコード・カード番号 のいずれかで指定してください。"
-        )
+        raise ChargeWhom()
     record = wallets.get(rt.db, wallet_id)
     if (
         record is None
         or not caller.covers(Scope(str(record["committee_id"])))
         or record["committee_id"] != committee["committee_id"]
     ):
-        raise NotFound("アプリユーザが見つかりません。")
+        raise AppUserNotFound()
     if record.get("card_number"):  # a blocked, replaced or moved card is refused by its own reason
         cards.refuse_unless_active(str(record.get("status")))
     return record
@@ -339,8 +333,8 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
         or charge_txn.get("txn_type") != TxnType.STORE_CHARGE.value
         or not caller.covers(Scope(str(charge_txn["committee_id"])))
     ):
-        raise NotFound("取引が見つかりません。")
-    if charge_txn.get("status") != "done":
+        raise TransactionNotFound()
+    if charge_txn.get("status") != TxnStatus.DONE:
         raise ledger.AlreadyCancelled()
     committee = rt.db.get(keys.committee(str(charge_txn["committee_id"])))
     assert committee is not None

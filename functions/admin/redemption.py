@@ -17,14 +17,16 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from admin.errors import CodeFileRows, CodeSheetTooManyRows, FileEmpty, NoRowsToIssue, field_problem
+from admin.programmes import programme_event
 from admin.residents import _programme
 from admin.statements import _font_for
-from shoken import api, redemption, residents
+from shoken import redemption, residents
 from shoken.db import committees, keys
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, ResidentFileRows, ResidentListMissing
-from shoken.principal import Principal, Scope
+from shoken.errors import InvalidRequest, ResidentListMissing
+from shoken.principal import Principal
 from shoken.resident_file import check, decode, parse
 from shoken.runtime import Runtime
 
@@ -38,22 +40,20 @@ def sheet(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, fmt: st
     """(file name, media type, content) of the code sheet for the residents in `raw`."""
     programme = _programme(rt, caller, programme_id)
     if fmt not in ("pdf", "csv"):
-        raise InvalidRequest(
-            details=[{"field": "format", "reason": "invalid", "reason_ja": "形式は pdf か csv を指定してください。"}]
-        )
+        raise InvalidRequest(details=[field_problem("format", "invalid", "sheet_format")])
     if not raw.strip():
-        raise InvalidRequest("ファイルが空です。")
+        raise FileEmpty()
     current = resident_items.current(rt.db, programme_id)
     if current is None:
         raise ResidentListMissing()
     header, rows = parse(decode(raw))
     limit = PDF_MAX_ROWS if fmt == "pdf" else CSV_MAX_ROWS
     if len(rows) > limit:
-        raise InvalidRequest(f"{fmt.upper()}で一度に発行できるのは{limit:,}人までです。ファイルを分けてください。")
+        raise CodeSheetTooManyRows(format=fmt.upper(), limit=limit)
     people: list[residents.Person] = []
     checked, found = check(rt.resident_key, programme_id, header, rows, people)
     if not found and not checked.error_count:
-        raise InvalidRequest("発行する行がありません。")
+        raise NoRowsToIssue()
     generation = str(current["generation"])
     wanted = [keys.resident(programme_id, generation, h) for _, h in found]
     listed: set[tuple[str, str]] = set()
@@ -64,8 +64,8 @@ def sheet(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, fmt: st
             checked.error(line, "", "住民名簿に載っていない方です。")
     checked.errors.sort(key=lambda e: e["line"])
     if checked.error_count:
-        raise ResidentFileRows(
-            f"{checked.error_count:,}件の誤りがあるため、引換コードを発行しませんでした。",
+        raise CodeFileRows(
+            count=checked.error_count,
             details=[
                 {"field": _where(e), "reason": "row", "reason_ja": e["reason"], "line": e["line"]}
                 for e in checked.errors[:100]
@@ -75,15 +75,7 @@ def sheet(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, fmt: st
     codes = [redemption.shown(redemption.code_for(rt.resident_key, programme_id, h)) for _, h in found]
     committee = committees.get(rt.db, str(programme["committee_id"])) or {"name": ""}
     content = _csv(people, codes) if fmt == "csv" else _pdf(programme, str(committee["name"]), people, codes)
-    api.audit_event(
-        "redemption_codes_issued",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-        people=len(found),
-        new=new,
-        format=fmt,
-    )
+    programme_event("redemption_codes_issued", programme, people=len(found), new=new, format=fmt)
     media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
     return f"redemption_codes_{programme_id}.{fmt}", media, content
 

@@ -6,24 +6,24 @@ from __future__ import annotations
 
 import urllib.parse
 
+from admin import lookup
 from admin.bulk_uploads import MAX_BYTES
 from admin.bulk_uploads import view as job_view
+from admin.errors import FileEmpty, ProgrammeNotFound, ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
+from admin.programmes import programme_event
 from admin.schemas import ResidentListView, ResidentSearch, ResidentSearchResult, ResidentUploadList, ResidentUploadView
-from shoken import api, audit, ids, residents
+from shoken import audit, ids, residents
 from shoken.config import AdminConfig
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NotFound, ReasonRequired, ResidentListMissing
-from shoken.principal import Principal, Scope
+from shoken.errors import InvalidRequest, ReasonRequired, ResidentListMissing
+from shoken.principal import Principal
 from shoken.runtime import Runtime
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
-    record = programmes.get(rt.db, programme_id)
-    if record is None or not caller.covers(Scope(str(record["committee_id"]))):
-        raise NotFound("商品券事業が見つかりません。")
-    return record
+    return lookup.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
 
 
 def status(rt: Runtime, caller: Principal, programme_id: str) -> ResidentListView:
@@ -44,11 +44,11 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> ResidentListVie
 def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_name: str | None) -> ResidentUploadView:
     programme = _programme(rt, caller, programme_id)
     if programme.get("personal_data_deleted_on"):  # issue 23.3: a deleted programme's list stays deleted
-        raise InvalidRequest("この事業の住民名簿は保存期間の経過により削除済みです。取り込めません。")
+        raise ResidentListErased()
     if not raw.strip():
-        raise InvalidRequest("ファイルが空です。")
+        raise FileEmpty()
     if len(raw) > MAX_BYTES:
-        raise InvalidRequest("ファイルが大きすぎます (10MBまで)。")
+        raise ResidentFileTooLarge()
     config = rt.require(AdminConfig)
     job_id = ids.random_token(12)
     key = f"residents/{job_id}.csv"  # deleted by the worker when the job ends; the bucket expires it too
@@ -66,13 +66,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_n
         shared_list=keys.resident_uploads(programme_id),
     )
     jobs.create(rt.db, record)
-    api.audit_event(
-        "resident_list_upload",
-        scope=Scope(committee_id),
-        target_type="programme",
-        target_id=programme_id,
-        bytes=len(raw),
-    )
+    programme_event("resident_list_upload", programme, bytes=len(raw))
     return view(record)
 
 
@@ -89,7 +83,7 @@ def get_upload(rt: Runtime, caller: Principal, programme_id: str, job_id: str) -
         or record.get("job_kind") != "resident_list"
         or (record.get("params") or {}).get("programme_id") != programme_id
     ):
-        raise NotFound("住民名簿の取込が見つかりません。")
+        raise ResidentImportNotFound()
     return view(record)
 
 
@@ -111,14 +105,8 @@ def search(rt: Runtime, caller: Principal, programme_id: str, body: ResidentSear
     )
     if current is None:
         raise ResidentListMissing()
-    api.audit_event(
-        "resident_searched",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
-        reason=body.reason,
-        reason_label=residents.REASONS[body.reason],
-        found=listed,
+    programme_event(
+        "resident_searched", programme, reason=body.reason, reason_label=residents.REASONS[body.reason], found=listed
     )
     return ResidentSearchResult(
         listed=listed,

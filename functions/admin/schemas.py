@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -21,7 +21,24 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     UserCreateRequest,
 )
 from shoken.history_models import WalletLine
+from shoken.status import Status
 from shoken.validation import BodyInt, EmailCode, IsoDate, Line, Lines, QueryInt, Schema, WalletId
+
+Row = TypeVar("Row")
+
+
+class Paged(Schema):
+    """The paging of a 一覧 screen's search: the signed cursor of the page to read, and its size."""
+
+    cursor: str | None = Field(default=None, max_length=2000)
+    page_size: QueryInt = Field(default=50, ge=1, le=200)
+
+
+class Page(Schema, Generic[Row]):
+    """One page of a 一覧: its rows, and the cursor of the next page (None on the last)."""
+
+    items: list[Row]
+    next_cursor: str | None = None
 
 
 class Option(Schema):
@@ -76,9 +93,7 @@ class UserView(ScopeNames):
     pending_email: str | None = None  # an email change this caller started, waiting for its code
 
 
-class UserList(Schema):
-    items: list[UserView]
-    next_cursor: str | None = None
+UserList = Page[UserView]
 
 
 class Done(Schema):
@@ -101,13 +116,11 @@ class AuditEntry(Schema):
     detail_label: str = ""  # the detail in Japanese, as 監査ログ shows it
 
 
-class AuditList(Schema):
-    items: list[AuditEntry]
-    next_cursor: str | None = None
+class AuditList(Page[AuditEntry]):
     actions: dict[str, str] = Field(default_factory=dict)  # code → 操作名, for the filter
 
 
-class UserSearch(Schema):
+class UserSearch(Paged):
     """管理ユーザ一覧の検索条件 (the manual's fields)."""
 
     user_id: str | None = Field(default=None, max_length=20)
@@ -115,38 +128,23 @@ class UserSearch(Schema):
     email: str | None = Field(default=None, max_length=254)
     role: str | None = Field(default=None, max_length=30)
     locked: Literal["", "locked", "unlocked"] = ""
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     committee: str | None = Field(default=None, max_length=60)
     issuer: str | None = Field(default=None, max_length=60)  # バリューイシュア
     service: str | None = Field(default=None, max_length=60)  # ウォレットサービス
     company: str | None = Field(default=None, max_length=60)
     store: str | None = Field(default=None, max_length=60)
-    cursor: str | None = Field(default=None, max_length=2000)
-    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class AuditSearch(Schema):
+class AuditSearch(Paged):
     date_from: IsoDate
     date_to: IsoDate
     action: str | None = Field(default=None, max_length=40)
     committee_id: str | None = Field(default=None, max_length=20)
-    cursor: str | None = Field(default=None, max_length=2000)
-    page_size: QueryInt = Field(default=50, ge=1, le=200)
-
-
-STATUS_LABELS = {
-    "active": "有効",
-    "suspended": "利用停止",
-    # the states of a card wallet (shoken.cards.STATUS_LABELS)
-    "blocked": "利用停止(紛失・盗難)",
-    "replaced": "再発行済み(旧カード)",
-    "moved": "アプリへ移行済み",
-    "erased": "個人情報削除済み",
-}
 
 
 class CompanyUpdate(CompanyFields):
-    status: Literal["active", "suspended"] = "active"
+    status: Literal[Status.ACTIVE, Status.SUSPENDED] = Status.ACTIVE
 
 
 class CompanyView(Schema):
@@ -164,22 +162,18 @@ class CompanyView(Schema):
     updated_at: str
 
 
-class CompanySearch(Schema):
+class CompanySearch(Paged):
     company_id: str | None = Field(default=None, max_length=20)
     name: str | None = Field(default=None, max_length=100)
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     committee_id: str | None = Field(default=None, max_length=20)
-    cursor: str | None = Field(default=None, max_length=2000)
-    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class CompanyList(Schema):
-    items: list[CompanyView]
-    next_cursor: str | None = None
+CompanyList = Page[CompanyView]
 
 
 class StoreUpdate(StoreFields):
-    status: Literal["active", "suspended"] = "active"
+    status: Literal[Status.ACTIVE, Status.SUSPENDED] = Status.ACTIVE
 
 
 class StoreDetailsUpdate(Schema):
@@ -213,24 +207,20 @@ class StoreView(Schema):
     updated_at: str
 
 
-class StoreSearch(Schema):
+class StoreSearch(Paged):
     store_id: str | None = Field(default=None, max_length=20)
     name: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
     large: Literal["", "yes", "no"] = ""
-    status: Literal["", "active", "suspended"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
     external_store_id: str | None = Field(default=None, max_length=40)
-    cursor: str | None = Field(default=None, max_length=2000)
-    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class StoreList(Schema):
-    items: list[StoreView]
-    next_cursor: str | None = None
+StoreList = Page[StoreView]
 
 
 class TerminalUpdate(TerminalFields):
-    status: Literal["active", "suspended"] = "active"
+    status: Literal[Status.ACTIVE, Status.SUSPENDED] = Status.ACTIVE
 
 
 class TerminalView(Schema):
@@ -254,30 +244,24 @@ class TerminalView(Schema):
     updated_at: str
 
 
-class TerminalSearch(Schema):
+class TerminalSearch(Paged):
     terminal_id: str | None = Field(default=None, max_length=20)
     store: str | None = Field(default=None, max_length=100)
     company: str | None = Field(default=None, max_length=100)
     external_terminal_id: str | None = Field(default=None, max_length=40)
-    status: Literal["", "active", "suspended"] = ""
-    cursor: str | None = Field(default=None, max_length=2000)
-    page_size: QueryInt = Field(default=50, ge=1, le=200)
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
 
 
-class TerminalList(Schema):
-    items: list[TerminalView]
-    next_cursor: str | None = None
+TerminalList = Page[TerminalView]
 
 
-class AppUserSearch(Schema):
+class AppUserSearch(Paged):
     wallet_id: str | None = Field(default=None, max_length=20)
     external_user_id: str | None = Field(default=None, max_length=60)
     email: str | None = Field(default=None, max_length=254)
     card_number: str | None = Field(default=None, max_length=24)
-    status: Literal["", "active", "suspended", "blocked", "replaced", "moved"] = ""
+    status: Literal["", Status.ACTIVE, Status.SUSPENDED, Status.BLOCKED, Status.REPLACED, Status.MOVED] = ""
     committee_id: str | None = Field(default=None, max_length=20)
-    cursor: str | None = Field(default=None, max_length=2000)
-    page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
 class BalanceLine(Schema):
@@ -307,9 +291,7 @@ class AppUserDetail(AppUserView):
     personal_reasons: dict[str, str] = Field(default_factory=lambda: dict(privacy.REASONS))
 
 
-class AppUserList(Schema):
-    items: list[AppUserView]
-    next_cursor: str | None = None
+AppUserList = Page[AppUserView]
 
 
 class JobCreated(Schema):

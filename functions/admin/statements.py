@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from admin import payouts
+from admin.errors import NoPaymentToCompany, StatementNotFound
 from shoken import api, sheets
 from shoken.clock import jst_display
 from shoken.db import committees
 from shoken.db import payouts as store
 from shoken.db.dynamo import Item
-from shoken.errors import NotFound
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -111,10 +111,10 @@ def statement_pdf(rt: Runtime, caller: Principal, run_id: str, company_id: str) 
 
     run = payouts._readable_run(rt, caller, run_id)
     if payouts._is_company_caller(caller) and caller.company_id != company_id:
-        raise NotFound("支払通知書が見つかりません。")
+        raise StatementNotFound()
     lines = store.lines(rt.db, run_id, company_id)
     if not lines:
-        raise NotFound("この精算にはこの企業への支払がありません。")
+        raise NoPaymentToCompany()
     committee = committees.get(rt.db, str(run["committee_id"])) or {"name": ""}
     company_name = str(lines[0]["company_name"])
     view = payouts._run_view(run, lines)

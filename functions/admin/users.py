@@ -7,7 +7,10 @@ are reported as not found, so ids cannot be probed.
 
 from __future__ import annotations
 
+from typing import Any
+
 from admin import lookup
+from admin.errors import AdminUserNotFound, EmailNeedsReauth, HigherAdminOnly, NotOnSelf, field_problem
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
 from shoken import api, entities, ids, mail
 from shoken.clock import epoch, iso
@@ -15,12 +18,13 @@ from shoken.config import MailConfig
 from shoken.db import committees, keys, paging, sequences, terminals, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound
+from shoken.errors import Conflict
 from shoken.principal import Principal, Scope
 from shoken.roles import ROLE_LABELS, Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
-STATUS_LABELS = {"active": "使用中", "suspended": "停止中"}
+STATUS_LABELS: dict[str, str] = {Status.ACTIVE: "使用中", Status.SUSPENDED: "停止中"}  # an admin user's words
 CREATABLE = [r for r in Role if r is not Role.CITIZEN]
 
 
@@ -151,16 +155,7 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
     caller's password and a code from the new address (admin/email_change.py)."""
     target = manageable(rt, caller, user_id, allow_self=True)
     if body.email is not None and body.email.lower() != str(target["email"]).lower():
-        raise InvalidRequest(
-            "メールアドレスの変更は「メールアドレス変更」から、現在のパスワードを入力して行ってください。",
-            details=[
-                {
-                    "field": "email",
-                    "reason": "needs_reauth",
-                    "reason_ja": "「メールアドレス変更」から変更してください。",
-                }
-            ],
-        )
+        raise EmailNeedsReauth(details=[field_problem("email", "needs_reauth", "email_reauth")])
     fields = {"name": body.name, "note": body.note or "", "updated_at": iso(rt.clock.now())}
     changed = users.set_fields(rt.db, user_id, fields)
     changes = {
@@ -168,41 +163,30 @@ def update(rt: Runtime, caller: Principal, user_id: str, body: UserUpdateRequest
         for k in ("name", "note")
         if (target.get(k) or "") != fields[k]
     }
-    api.audit_event(
-        "user_updated",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-        **changes,
-    )
+    audit("user_updated", target, **changes)
     return view(rt, changed)
 
 
 def unlock(rt: Runtime, caller: Principal, user_id: str) -> UserView:
     target = manageable(rt, caller, user_id)
     changed = users.set_fields(rt.db, user_id, {"locked": False, "failed_logins": 0, "updated_at": iso(rt.clock.now())})
-    api.audit_event(
-        "account_unlocked",
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-    )
+    audit("account_unlocked", target)
     return view(rt, changed)
 
 
 def set_status(rt: Runtime, caller: Principal, user_id: str, status: str) -> UserView:
     target = manageable(rt, caller, user_id)
     changed = users.set_fields(rt.db, user_id, {"status": status, "updated_at": iso(rt.clock.now())})
-    if status == "suspended":
+    if status == Status.SUSPENDED:
         session_records.revoke_all(rt.db, f"USER#{user_id}")
-    action = "user_suspended" if status == "suspended" else "user_resumed"
-    api.audit_event(
-        action,
-        scope=Scope.of(target),
-        target_type="user",
-        target_id=user_id,
-    )
+    action = "user_suspended" if status == Status.SUSPENDED else "user_resumed"
+    audit(action, target)
     return view(rt, changed)
+
+
+def audit(action: str, target: Item, **details: Any) -> None:
+    """An audit entry about an admin user, the action's target."""
+    api.audit_event(action, scope=Scope.of(target), target_type="user", target_id=str(target["user_id"]), **details)
 
 
 def view(rt: Runtime, record: Item) -> UserView:
@@ -239,7 +223,7 @@ def views(rt: Runtime, records: list[Item]) -> list[UserView]:
                 store_name=name(keys.store(str(r["store_id"])) if r.get("store_id") else None),
                 note=r.get("note") or None,
                 locked=bool(r.get("locked")),
-                status=str(r.get("status", "active")),
+                status=str(r.get("status", Status.ACTIVE)),
                 status_label=STATUS_LABELS.get(str(r.get("status")), str(r.get("status"))),
                 must_change_password=bool(r.get("must_change_password")),
                 created_at=str(r["created_at"]),
@@ -251,7 +235,7 @@ def views(rt: Runtime, records: list[Item]) -> list[UserView]:
 def _visible(rt: Runtime, caller: Principal, user_id: str) -> Item:
     record = users.get(rt.db, user_id)
     if record is None or not (caller.covers(Scope.of(record)) or record["user_id"] == caller.user_id):
-        raise NotFound("管理ユーザが見つかりません。")
+        raise AdminUserNotFound()
     return record
 
 
@@ -260,9 +244,9 @@ def manageable(rt: Runtime, caller: Principal, user_id: str, *, allow_self: bool
     if allow_self and record["user_id"] == caller.user_id:
         return record
     if record["user_id"] == caller.user_id:
-        raise Forbidden("自分自身に対してこの操作はできません。")
+        raise NotOnSelf()
     if caller.role is not Role.SYSTEM_ADMIN and Role(record["role"]).rank <= caller.role.rank:
-        raise Forbidden("この操作は上位の管理者のみ行えます。")
+        raise HigherAdminOnly()
     return record
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auth import issue, profile, signin
-from auth.errors import AccountSuspended
+from auth.errors import NoWalletService, WalletSuspended
 from auth.schemas import SignInStep, WalletStartRequest
 from shoken import api, mail, sessions
 from shoken.clock import iso
 from shoken.db import attempts, committees, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import NotFound
 from shoken.principal import Scope
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 
 def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
@@ -52,8 +52,8 @@ def finish(rt: Runtime, attempt: Item, code: str) -> SignInStep:
         email=str(attempt["email"]),
         now=iso(rt.clock.now()),
     )
-    if wallet.get("status") != "active":
-        raise AccountSuspended("このアカウントは利用停止中です。実行委員会にお問い合わせください。")
+    if wallet.get("status") != Status.ACTIVE:
+        raise WalletSuspended()
     csrf, ends = issue.start_session(
         rt,
         home_pk=f"WALLET#{wallet['wallet_id']}",
@@ -82,4 +82,4 @@ def _committee_for(rt: Runtime, service_id: str | None) -> Item:
     for committee in everything:
         if committee.get("wallet_service_id") == service_id:
             return committee
-    raise NotFound("ウォレットサービスが見つかりません。")
+    raise NoWalletService()

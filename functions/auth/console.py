@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from auth import citizen, issue, merchant, profile, signin
-from auth.errors import AccountSuspended, ResetLinkInvalid, WrongApp, WrongStep
+from auth.errors import AccountSuspended, CurrentPasswordWrong, ResetLinkInvalid, UseMerchantApp, WrongStep
 from auth.schemas import (
     InitialPasswordRequest,
     LoginRequest,
@@ -23,11 +23,12 @@ from shoken.config import MailConfig
 from shoken.db import attempts, keys, throttle, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item
-from shoken.errors import InvalidRequest, Locked
+from shoken.errors import Locked
 from shoken.passwords import check_admin_password, check_staff_password, hash_password, verify_user
 from shoken.principal import Principal, Scope
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 RESET_LIFETIME = timedelta(minutes=30)
 RESET_MAILS_PER_HOUR = 3  # per login ID, existing or not
@@ -40,7 +41,7 @@ DECOY_RESET = keys.reset_token("decoy")
 def login(rt: Runtime, body: LoginRequest) -> SignInStep:
     user = signin.authenticate(rt, body.login_id, body.password)
     if Role(user["role"]) not in CONSOLE_ROLES:
-        raise WrongApp("店舗管理者・店舗担当者は加盟店アプリからログインしてください。")
+        raise UseMerchantApp()
     attempt_id = sessions.new_id()
     stage = "change_password" if user.get("must_change_password") else "verify_email"
     if stage == "verify_email":
@@ -80,20 +81,7 @@ def verify(rt: Runtime, pending: dict[str, Any], code: str) -> SignInStep:
         raise WrongStep()
     signin.check_code(rt, str(attempt["attempt_id"]), code)
     user = _live_user(rt, str(attempt["user_id"]))
-    csrf, ends = issue.start_session(
-        rt,
-        home_pk=f"USER#{user['user_id']}",
-        subject=str(user["user_id"]),
-        role=str(user["role"]),
-        app="admin",
-        claims=signin.scope_claims(user),
-    )
-    api.audit_event(
-        "login",
-        scope=Scope.of(user),
-        actor=signin.actor_of(user),
-        app="admin",
-    )
+    csrf, ends = signin.start_user_session(rt, user, app="admin")
     return SignInStep(next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="admin", ends=ends))
 
 
@@ -112,9 +100,7 @@ def change_password(rt: Runtime, caller: Principal, body: PasswordChangeRequest)
     """パスワード変更 while signed in: every session of the user ends, this device gets a new one."""
     user = _live_user(rt, caller.user_id)
     if not verify_user(user, body.current_password, log_n=rt.config.password_log_n):
-        raise InvalidRequest(
-            "現在のパスワードが正しくありません。", details=[{"field": "current_password", "reason": "mismatch"}]
-        )
+        raise CurrentPasswordWrong(details=[{"field": "current_password", "reason": "mismatch"}])
     check = check_staff_password if Role(user["role"]) in MERCHANT_ROLES else check_admin_password
     check(body.new_password, body.confirm_password, str(user["login_id"]))
     _store_password(rt, user, body.new_password)
@@ -145,7 +131,7 @@ def request_reset(rt: Runtime, body: ResetRequest) -> None:
     throttle.hit(rt.db, f"reset#{fingerprint}", limit=RESET_MAILS_PER_HOUR, window_seconds=3600, now=now, what=what)
     guard = rt.db.get(keys.login_name(body.login_id))
     user = users.get(rt.db, str(guard["user_id"]) if guard else NO_USER)
-    real = user is not None and user.get("status") == "active"
+    real = user is not None and user.get("status") == Status.ACTIVE
     token = ids.random_token(32)
     pk, sk = keys.reset_token(_token_hash(token)) if real and user and not user.get("locked") else DECOY_RESET
     rt.db.put(
@@ -179,7 +165,7 @@ def confirm_reset(rt: Runtime, body: ResetConfirmRequest) -> None:
     if record is None or int(record["expires_at_epoch"]) <= epoch(rt.clock.now()):
         raise ResetLinkInvalid()
     user = users.get(rt.db, str(record["user_id"]))
-    if user is None or user.get("status") != "active":
+    if user is None or user.get("status") != Status.ACTIVE:
         raise ResetLinkInvalid()
     if user.get("locked"):
         raise Locked()
@@ -224,7 +210,7 @@ def _live_user(rt: Runtime, user_id: str) -> Item:
         raise WrongStep()
     if user.get("locked"):
         raise Locked()
-    if user.get("status") != "active":
+    if user.get("status") != Status.ACTIVE:
         raise AccountSuspended()
     return user
 

@@ -1,46 +1,94 @@
-"""Sign-in refusals. Messages never say whether a login ID exists."""
+"""Sign-in refusals, as codes (their statuses and texts: shoken.messages). Messages never say whether a
+login ID exists."""
 
 from __future__ import annotations
 
-from shoken.errors import Forbidden, InvalidRequest, ShokenError, Unauthenticated
+from shoken.db import attempts
+from shoken.errors import DomainError, Forbidden, InvalidRequest, NotFound, Unauthenticated
 
 
-class InvalidCredentials(Unauthenticated):
+class InvalidCredentials(DomainError, Unauthenticated):
+    """A wrong password, or a login ID no one has: the same answer for both."""
+
     code = "invalid_credentials"
-    message = "ログインIDまたはパスワードが正しくありません。"
 
 
-class AccountSuspended(Forbidden):
+class AccountSuspended(DomainError, Forbidden):
+    """The user is suspended (利用停止) by an administrator."""
+
     code = "account_suspended"
-    message = "このアカウントは利用停止中です。管理者にお問い合わせください。"
 
 
-class WrongApp(Forbidden):
+class WalletSuspended(AccountSuspended):
+    """A citizen's wallet: the committee (実行委員会), not an admin, is who to ask."""
+
+    variant = "wallet"
+
+
+class WrongApp(DomainError, Forbidden):
+    """The role signs in on another app than this one."""
+
     code = "wrong_app"
-    message = "このアカウントではログインできません。"
 
 
-class NotThisStore(Forbidden):
+class UseMerchantApp(WrongApp):
+    """Store staff at the admin console."""
+
+    variant = "console"
+
+
+class MerchantStaffOnly(WrongApp):
+    """A console user at the merchant app."""
+
+    variant = "merchant"
+
+
+class NotThisStore(DomainError, Forbidden):
+    """Store staff of another store than the terminal's."""
+
     code = "not_this_store"
-    message = "この端末の店舗に所属していないため、ログインできません。"
 
 
-class TerminalRejected(Unauthenticated):
+class TerminalRejected(DomainError, Unauthenticated):
+    """A wrong terminal ID or password at 端末設定 (which of the two is not said)."""
+
     code = "terminal_invalid"
-    message = "端末IDまたはパスワードが正しくありません。"
 
 
-class TerminalLocked(ShokenError):
-    status = 423
+class TerminalLocked(DomainError):
+    """Five wrong set-up passwords: the terminal waits for a new password from the console (423)."""
+
     code = "terminal_locked"
-    message = "端末設定の失敗が続いたため、ロックされました。管理画面で端末パスワードを再発行してください。"
 
 
-class ResetLinkInvalid(InvalidRequest):
+class ResetLinkInvalid(DomainError, InvalidRequest):
+    """A password reset link that is unknown, used, expired, or whose user can no longer sign in."""
+
     code = "reset_link_invalid"
-    message = "パスワード再設定のURLが無効か、有効期限が切れています。もう一度お申し込みください。"
 
 
-class WrongStep(Unauthenticated):
+class WrongStep(DomainError, Unauthenticated):
+    """A sign-in step out of order, or of an attempt whose user is gone."""
+
     code = "wrong_step"
-    message = "ログインの手順が正しくありません。最初からやり直してください。"
+
+
+class CurrentPasswordWrong(DomainError, InvalidRequest):
+    """パスワード変更 with a wrong current password."""
+
+    code = "invalid_request"
+    variant = "current_password"
+
+
+class CodeRejected(DomainError, attempts.CodeRejected):
+    """A wrong emailed code, with the tries left (facts: left)."""
+
+    code = attempts.CodeRejected.code
+    variant = "left"
+
+
+class NoWalletService(DomainError, NotFound):
+    """A wallet sign-in for a service id no committee has."""
+
+    code = "not_found"
+    variant = "wallet_service"

@@ -12,7 +12,7 @@ import hmac
 from typing import Any
 
 from auth import issue, profile, signin
-from auth.errors import NotThisStore, TerminalLocked, TerminalRejected, WrongApp
+from auth.errors import MerchantStaffOnly, NotThisStore, TerminalLocked, TerminalRejected
 from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
 from shoken import api, devices, sessions
 from shoken.clock import iso
@@ -22,6 +22,7 @@ from shoken.gate import StoreSuspended, TerminalSuspended, check_terminal
 from shoken.principal import Scope
 from shoken.roles import MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 
 def check(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
@@ -42,13 +43,7 @@ def bind(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
         expr,
     )
     issue.terminal_binding(rt, {"term": body.terminal_id, "st": str(terminal["store_id"]), "bid": binding_id})
-    api.audit_event(
-        "terminal_bound",
-        scope=Scope.of(terminal),
-        actor={"terminal_id": body.terminal_id},
-        target_type="terminal",
-        target_id=body.terminal_id,
-    )
+    _audit_terminal("terminal_bound", terminal)
     return _info(terminal, store)
 
 
@@ -61,7 +56,7 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
     terminal, _ = _bound(rt, binding)
     user = signin.authenticate(rt, body.login_id, body.password)
     if Role(user["role"]) not in MERCHANT_ROLES:
-        raise WrongApp("加盟店アプリには店舗管理者・店舗担当者のみログインできます。")
+        raise MerchantStaffOnly()
     if user.get("store_id") != terminal["store_id"]:
         raise NotThisStore()
     if user.get("must_change_password"):
@@ -83,20 +78,8 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
 
 def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
     terminal_id = str(binding["terminal_id"])
-    csrf, ends = issue.start_session(
-        rt,
-        home_pk=f"USER#{user['user_id']}",
-        subject=str(user["user_id"]),
-        role=str(user["role"]),
-        app="merchant",
-        claims=signin.scope_claims(user, terminal_id=terminal_id, binding_id=str(binding["binding_id"])),
-    )
-    api.audit_event(
-        "login",
-        scope=Scope.of(user),
-        actor=signin.actor_of(user),
-        app="merchant",
-        terminal_id=terminal_id,
+    csrf, ends = signin.start_user_session(
+        rt, user, app="merchant", terminal_id=terminal_id, binding_id=str(binding["binding_id"])
     )
     return SignInStep(
         next="done", csrf_token=csrf, me=profile.for_user(rt, user, app="merchant", ends=ends, terminal_id=terminal_id)
@@ -115,23 +98,29 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
     if updated is None:
         raise TerminalLocked()
     if not hmac.compare_digest(str(terminal["password"]), body.password):
-        api.audit_event(
-            "terminal_setup_failed",
-            scope=Scope.of(terminal),
-            actor={"terminal_id": body.terminal_id},
-            target_type="terminal",
-            target_id=body.terminal_id,
-        )
+        _audit_terminal("terminal_setup_failed", terminal)
         if terminals.setup_locked(updated):
             raise TerminalLocked()
         raise TerminalRejected()
     terminals.give_back_setup_try(rt.db, body.terminal_id)  # a right password costs no try
-    if terminal.get("status") != "active":
+    if terminal.get("status") != Status.ACTIVE:
         raise TerminalSuspended()
     store = rt.db.get(keys.store(str(terminal["store_id"])))
-    if store is None or store.get("status") != "active":
+    if store is None or store.get("status") != Status.ACTIVE:
         raise StoreSuspended()
     return terminal, store
+
+
+def _audit_terminal(action: str, terminal: Item) -> None:
+    """An entry about the terminal, by the terminal (no one is signed in on it yet)."""
+    terminal_id = str(terminal["terminal_id"])
+    api.audit_event(
+        action,
+        scope=Scope.of(terminal),
+        actor={"terminal_id": terminal_id},
+        target_type="terminal",
+        target_id=terminal_id,
+    )
 
 
 def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Item, Item]:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from auth.errors import AccountSuspended, InvalidCredentials
+from auth import issue
+from auth.errors import AccountSuspended, CodeRejected, InvalidCredentials
 from shoken import api, codes, mail
 from shoken.clock import epoch
 from shoken.db import attempts, throttle, users
@@ -16,6 +17,7 @@ from shoken.errors import Locked, TooManyRequests
 from shoken.passwords import verify_password, verify_user
 from shoken.principal import Scope
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 # Code mails per hour. One sign-in has its own limits first (attempts.MAX_SENDS, one a minute), and a
 # refused resend counts nowhere. Then, so that an anonymous client cannot stop a real person signing in:
@@ -61,9 +63,27 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
             )
         raise Locked() if updated.get("locked") else InvalidCredentials()
     users.passed_login(rt.db, str(user["user_id"]))
-    if user.get("status") != "active":
+    if user.get("status") != Status.ACTIVE:
         raise AccountSuspended()
     return user
+
+
+def start_user_session(
+    rt: Runtime, user: Item, *, app: str, terminal_id: str | None = None, binding_id: str | None = None
+) -> tuple[str, int]:
+    """Sign a console user or store staff in on `app` (and the terminal, for the merchant app): the
+    session, and its 'login' audit entry. Returns (csrf token, absolute end)."""
+    csrf, ends = issue.start_session(
+        rt,
+        home_pk=f"USER#{user['user_id']}",
+        subject=str(user["user_id"]),
+        role=str(user["role"]),
+        app=app,
+        claims=scope_claims(user, terminal_id=terminal_id, binding_id=binding_id),
+    )
+    on_terminal = {"terminal_id": terminal_id} if terminal_id else {}
+    api.audit_event("login", scope=Scope.of(user), actor=actor_of(user), app=app, **on_terminal)
+    return csrf, ends
 
 
 def reserve_mail(rt: Runtime, to: str, attempt: Item | None = None) -> None:
@@ -114,7 +134,7 @@ def check_code(rt: Runtime, attempt_id: str, code: str) -> Item:
         left = attempts.MAX_TRIES - int(record["tries"])
         if left <= 0:
             raise attempts.TooManyTries()
-        raise attempts.CodeRejected(f"確認コードが正しくありません。あと{left}回入力できます。")
+        raise CodeRejected(left=left)
     attempts.consume(rt.db, attempt_id, str(record["code_hash"]))
     return record
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 import string
 
+from admin import errors as admin_errors  # noqa: F401
 from admin import programmes  # noqa: F401
+from auth import errors as auth_errors  # noqa: F401
 from payments import cancel  # noqa: F401
 from shoken import errors, history_errors, messages, payment  # noqa: F401
 from shoken.db import idempotency, ledger  # noqa: F401

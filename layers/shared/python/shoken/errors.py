@@ -75,9 +75,10 @@ class DomainError(ShokenError):
     def key(cls) -> str:
         return f"{cls.code}.{cls.variant}" if cls.variant else cls.code
 
-    def __init__(self, **facts: Any) -> None:
+    def __init__(self, *, details: list[dict[str, Any]] | None = None, **facts: Any) -> None:
+        # details: the fields at fault, for the form to mark (their texts from the catalogue too)
         self.facts = facts
-        super().__init__(self.text_in("ja"))
+        super().__init__(self.text_in("ja"), details=details)
 
     def text_in(self, language: str) -> str:
         return messages.text(self.key(), self.facts, language)

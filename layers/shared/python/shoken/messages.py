@@ -103,6 +103,355 @@ CATALOGUE: dict[str, Message] = {
         "同じ操作キーで異なる内容の操作が送信されました。画面を再読み込みしてから、もう一度操作してください。",
         "A different request was sent with the same operation key. Please reload the screen and try again.",
     ),
+    # --- admin console: who may do what (403) ---
+    "forbidden.committee_admin": Message(
+        403, "この操作はアクワイアラ管理者のみ行えます。", "Only a committee administrator can do this."
+    ),
+    "forbidden.system_admin": Message(
+        403,
+        "アクワイアラの登録はシステム管理者のみ行えます。",
+        "Only a system administrator can register a committee.",
+    ),
+    "forbidden.app_users": Message(
+        403,
+        "アプリユーザの管理はアクワイアラ管理者のみ行えます。",
+        "Only a committee administrator can manage app users.",
+    ),
+    "forbidden.cards": Message(
+        403,
+        "カードの発行・管理はアクワイアラ管理者のみ行えます。",
+        "Only a committee administrator can issue and manage cards.",
+    ),
+    "forbidden.payouts": Message(
+        403, "精算はアクワイアラ管理者のみ行えます。", "Only a committee administrator can run payouts."
+    ),
+    "forbidden.privacy": Message(
+        403,
+        "個人情報の管理はアクワイアラ管理者のみ行えます。",
+        "Only a committee administrator can manage personal data.",
+    ),
+    "forbidden.store_details": Message(
+        403,
+        "店舗情報の更新は企業管理者以上が行えます。",
+        "Store details are updated by a company administrator or above.",
+    ),
+    "forbidden.payout_account": Message(
+        403,
+        "振込先口座は企業管理者またはアクワイアラ管理者が登録します。",
+        "A payout account is registered by a company or committee administrator.",
+    ),
+    "forbidden.payout_by": Message(
+        403,
+        "振込先の単位は企業管理者またはアクワイアラ管理者が選びます。",
+        "Whom payouts go to is chosen by a company or committee administrator.",
+    ),
+    "forbidden.bulk_kind": Message(
+        403, "{label}の一括登録を行う権限がありません。", "You may not bulk-register {label}."
+    ),
+    "forbidden.self": Message(403, "自分自身に対してこの操作はできません。", "You cannot do this to your own account."),
+    "forbidden.higher": Message(
+        403, "この操作は上位の管理者のみ行えます。", "Only a higher administrator can do this."
+    ),
+    # --- admin console: what is not there, or not the caller's to see (404) ---
+    "not_found.committee": Message(404, "アクワイアラが見つかりません。", "No such committee."),
+    "not_found.programme": Message(404, "商品券事業が見つかりません。", "No such voucher programme."),
+    "not_found.company": Message(404, "企業が見つかりません。", "No such company."),
+    "not_found.store": Message(404, "店舗が見つかりません。", "No such store."),
+    "not_found.terminal": Message(404, "端末が見つかりません。", "No such terminal."),
+    "not_found.admin_user": Message(404, "管理ユーザが見つかりません。", "No such admin user."),
+    "not_found.app_user": Message(404, "アプリユーザが見つかりません。", "No such app user."),
+    "not_found.app_user_email": Message(
+        404,
+        "このメールアドレスで登録されたアプリユーザはいません。利用者アプリでの登録を案内するか、ユーザIDまたはQRコードで指定してください。",
+        "No app user has this email address: ask them to register in the wallet app, or give a user ID or QR code.",
+    ),
+    "not_found.link_target": Message(
+        404,
+        "移行先のアプリユーザが見つかりません。ユーザIDをご確認ください。",
+        "The app user to move to was not found. Please check the user ID.",
+    ),
+    "not_found.card": Message(
+        404, "カードが見つかりません。カード番号をご確認ください。", "No such card. Please check the card number."
+    ),
+    "not_found.transaction": Message(404, "取引が見つかりません。", "No such transaction."),
+    "not_found.notice": Message(404, "お知らせが見つかりません。", "No such notice."),
+    "not_found.payout": Message(404, "精算が見つかりません。", "No such payout."),
+    "not_found.statement": Message(404, "支払通知書が見つかりません。", "No such payment statement."),
+    "not_found.statement_company": Message(
+        404, "この精算にはこの企業への支払がありません。", "This payout pays nothing to this company."
+    ),
+    "not_found.bulk_upload": Message(404, "一括登録が見つかりません。", "No such bulk registration."),
+    "not_found.bulk_kind": Message(404, "登録する種類が見つかりません。", "No such kind of registration."),
+    "not_found.resident_import": Message(404, "住民名簿の取込が見つかりません。", "No such resident list import."),
+    # --- admin console: what was sent is not right (400) ---
+    "invalid_request.file_empty": Message(400, "ファイルが空です。", "The file is empty."),
+    "invalid_request.file_too_large": Message(
+        400,
+        "ファイルが大きすぎます (10MBまで)。ファイルを分けてください。",
+        "The file is too large (10 MB at most). Please split it.",
+    ),
+    "invalid_request.resident_file_too_large": Message(
+        400,
+        "ファイルが大きすぎます (10MBまで)。",
+        "The file is too large (10 MB at most).",
+    ),
+    "invalid_request.bulk_kind": Message(400, "登録する種類を選択してください。", "Please choose what to register."),
+    "invalid_request.audit_period": Message(
+        400,
+        "期間は{days}日以内で指定してください。",
+        "Please give a period of {days} days at most.",
+    ),
+    "invalid_request.card_rows": Message(
+        400,
+        "住民名簿と一致しない行が{count}件あります。カードは発行していません。",
+        "{count} rows do not match the resident list. No card was issued.",
+    ),
+    "invalid_request.card_rows_twice": Message(
+        400,
+        "同じ方が2回以上含まれています。カードは発行していません。",
+        "The same person is listed more than once. No card was issued.",
+    ),
+    "invalid_request.location": Message(
+        400,
+        "位置情報は緯度と経度の両方を入力してください。",
+        "Please enter both the latitude and the longitude.",
+    ),
+    "invalid_request.payout_period": Message(
+        400,
+        "精算期間が{days}日を超えます。前の締め日の期間から順に確定してください。",
+        "The payout period is longer than {days} days. Please confirm the earlier cut-off periods first.",
+    ),
+    "invalid_request.paid_date": Message(
+        400,
+        "振込日は締め日の後、今日までの日付を入力してください。",
+        "The transfer date must be after the cut-off date and not after today.",
+    ),
+    "invalid_request.code_sheet_rows": Message(
+        400,
+        "{format}で一度に発行できるのは{limit:,}人までです。ファイルを分けてください。",
+        "A {format} can be issued for {limit:,} people at a time. Please split the file.",
+    ),
+    "invalid_request.no_rows": Message(400, "発行する行がありません。", "There are no rows to issue."),
+    "invalid_request.residents_erased": Message(
+        400,
+        "この事業の住民名簿は保存期間の経過により削除済みです。取り込めません。",
+        "This programme's resident list was deleted at the end of its retention period, so it cannot be imported.",
+    ),
+    "invalid_request.wallets_unknown": Message(
+        400,
+        "登録のないユーザIDが{count:,}件あります。確認して指定し直してください。",
+        "{count:,} user IDs are not registered. Please check them and try again.",
+    ),
+    "invalid_request.charge_wallet": Message(
+        400,
+        "アプリユーザを ユーザID・メールアドレス・QRコード・カード番号 のいずれかで指定してください。",
+        "Please give the app user by user ID, email address, QR code or card number.",
+    ),
+    "invalid_request.email_reauth": Message(
+        400,
+        "メールアドレスの変更は「メールアドレス変更」から、現在のパスワードを入力して行ってください。",
+        "Change the email address with Change email address, giving the current password.",
+    ),
+    "invalid_request.committee": Message(400, "アクワイアラを選択してください。", "Please choose the committee."),
+    "invalid_request.notice_programme": Message(
+        400, "対象の商品券事業を選択してください。", "Please choose the voucher programme."
+    ),
+    "invalid_request.notice_area": Message(
+        400,
+        "対象の地区を、登録済みの店舗の地区から選択してください。",
+        "Please choose an area that registered stores are in.",
+    ),
+    "invalid_request.notice_audience": Message(
+        400,
+        "お知らせの対象は「すべての利用者」「商品券事業の保有者」「すべての加盟店」「地区の加盟店」から選択してください。",
+        "Choose whom the notice is for: all residents, a programme's holders, all merchants or an area's merchants.",
+    ),
+    "invalid_request.notice_end_date": Message(400, "掲載終了日が過去の日付です。", "The end date is in the past."),
+    # --- admin console: the record moved under the caller, or is there already (409) ---
+    "already_exists.wallet_service": Message(
+        409,
+        "このウォレットサービスIDは既に使われています。",
+        "This wallet service ID is in use already.",
+    ),
+    "conflict.card_status": Message(
+        409,
+        "カードの利用停止・再開は、カード詳細の「利用停止(紛失・盗難)」から行ってください。",
+        "Suspend or resume a card from its card details (suspension for loss or theft).",
+    ),
+    "conflict.email_moved": Message(
+        409,
+        "メールアドレスが他の操作で変更されました。画面を再読み込みしてください。",
+        "The email address was changed by another operation. Please reload the screen.",
+    ),
+    "conflict.notice_changed": Message(
+        409,
+        "他の管理者がこのお知らせを変更しました。画面を開き直してください。",
+        "Another administrator changed this notice. Please open it again.",
+    ),
+    # --- admin console: other refusals of the shared layer, in this console's words ---
+    "reason_required.card": Message(
+        400, "住民名簿を照合する理由を選択してください。", "Please choose why the resident list is checked."
+    ),
+    "resident_file_rows.count": Message(
+        400,
+        "{count:,}件の誤りがあるため、引換コードを発行しませんでした。",
+        "{count:,} errors were found, so no redemption code was issued.",
+    ),
+    "erasure_refused.erased_status": Message(
+        409,
+        "個人情報を削除したアプリユーザの状態は変更できません。",
+        "An app user whose personal data was erased cannot change state.",
+    ),
+    "erasure_refused.deleted": Message(
+        409,
+        "この事業の個人情報は削除済みです。保存期間は変更できません。",
+        "This programme's personal data is deleted already; its retention period cannot change.",
+    ),
+    "erasure_refused.not_lapsed": Message(
+        409,
+        "残高の失効処理がまだ終わっていません。失効処理の完了後に行ってください。",
+        "The balances have not lapsed yet. Please do this once the lapse has finished.",
+    ),
+    # --- admin console: the console's own refusals ---
+    "card_name_unprintable": Message(
+        400,
+        "台紙に印刷できない文字が氏名に含まれています。常用の漢字・かな・英数字で入力してください。",
+        "The name has characters the card sheet cannot print. Please use common kanji, kana, letters and digits.",
+    ),
+    "outside_sale_period": Message(
+        409, "販売期間外のため、チャージできません。", "Outside the sale period, so it cannot be charged."
+    ),
+    "charge_lapsed": Message(
+        409,
+        "このチャージの利用期限が過ぎ、残額は失効しているため、取り消せません。",
+        "This charge's usage period is over and what was left has lapsed, so it cannot be cancelled.",
+    ),
+    "notice_closed": Message(
+        409,
+        "掲載期間が終了したか取り下げたお知らせは、変更できません。",
+        "A notice whose period has ended, or that was withdrawn, cannot be changed.",
+    ),
+    "email_change_not_found": Message(
+        409,
+        "メールアドレス変更の手続きが見つからないか、有効期限が切れました。最初からやり直してください。",
+        "No email change is waiting, or it has expired. Please start again.",
+    ),
+    "code_attempts_exceeded.email_change": Message(
+        429,
+        "確認コードの入力回数が上限に達しました。メールアドレス変更を最初からやり直してください。",
+        "Too many wrong codes. Please start the email change again.",
+    ),
+    # --- admin console: 精算 (payouts.py) ---
+    "payout_not_cutoff": Message(
+        400,
+        "{end:%Y/%m/%d} は締め日ではありません (次の締め日は {following:%Y/%m/%d} です)。",
+        "{end:%Y/%m/%d} is not a cut-off date (the next one is {following:%Y/%m/%d}).",
+    ),
+    "payout_period_open": Message(
+        400,
+        "{end:%Y/%m/%d} 締めの期間はまだ終わっていません。締め日の翌日以降に確定してください。",
+        "The period ending {end:%Y/%m/%d} is not over yet. Please confirm it from the day after.",
+    ),
+    "payout_period_overlap": Message(
+        409,
+        "この期間は確定済みの精算 ({start}～{end}) と重なっています。",
+        "This period overlaps a confirmed payout ({start} to {end}).",
+    ),
+    "payout_no_payees": Message(
+        400,
+        "{start:%Y/%m/%d}～{end:%Y/%m/%d} に精算の対象となる決済がありません。",
+        "No payment from {start:%Y/%m/%d} to {end:%Y/%m/%d} is to be paid out.",
+    ),
+    "payout_no_payees.accounts": Message(
+        400,
+        "この精算には振込先口座のある支払先がないため、振込ファイルを作成できません。",
+        "No payee of this payout has a bank account, so no transfer file can be made.",
+    ),
+    "payout_state": Message(
+        409,
+        "この精算は他の操作で状態が変わりました。画面を更新してください。",
+        "This payout was changed by another operation. Please reload the screen.",
+    ),
+    "payout_state.not_payable": Message(
+        409,
+        "この精算は{state}のため、振込済みにできません。",
+        "This payout is {state}, so it cannot be marked as paid.",
+    ),
+    "payout_state.not_cancellable": Message(
+        409,
+        "この精算は{state}のため、取り消せません。",
+        "This payout is {state}, so it cannot be cancelled.",
+    ),
+    "payout_state.order": Message(
+        409,
+        "最後に確定した精算から順に取り消してください。",
+        "Please cancel payouts from the last confirmed one back.",
+    ),
+    "payout_state.cancelled_file": Message(
+        409, "取り消した精算の振込ファイルは作成できません。", "A cancelled payout has no transfer file."
+    ),
+    "payout_settings_missing": Message(
+        400,
+        "委託者コードと振込元口座 (精算設定) を登録してから作成してください。",
+        "Please register the consignor code and the paying account (payout settings) first.",
+    ),
+    # --- sign-in (functions/auth) ---
+    "invalid_credentials": Message(
+        401, "ログインIDまたはパスワードが正しくありません。", "The login ID or the password is not correct."
+    ),
+    "account_suspended": Message(
+        403,
+        "このアカウントは利用停止中です。管理者にお問い合わせください。",
+        "This account is suspended. Please contact your administrator.",
+    ),
+    "account_suspended.wallet": Message(
+        403,
+        "このアカウントは利用停止中です。実行委員会にお問い合わせください。",
+        "This account is suspended. Please contact the committee.",
+    ),
+    "wrong_app": Message(403, "このアカウントではログインできません。", "This account cannot sign in here."),
+    "wrong_app.console": Message(
+        403,
+        "店舗管理者・店舗担当者は加盟店アプリからログインしてください。",
+        "Store managers and store staff sign in from the merchant app.",
+    ),
+    "wrong_app.merchant": Message(
+        403,
+        "加盟店アプリには店舗管理者・店舗担当者のみログインできます。",
+        "Only store managers and store staff can sign in to the merchant app.",
+    ),
+    "not_this_store": Message(
+        403,
+        "この端末の店舗に所属していないため、ログインできません。",
+        "You do not belong to this terminal's store, so you cannot sign in here.",
+    ),
+    "terminal_invalid": Message(
+        401, "端末IDまたはパスワードが正しくありません。", "The terminal ID or the password is not correct."
+    ),
+    "terminal_locked": Message(
+        423,
+        "端末設定の失敗が続いたため、ロックされました。管理画面で端末パスワードを再発行してください。",
+        "Too many failed set-ups locked this terminal. Please issue a new terminal password in the console.",
+    ),
+    "reset_link_invalid": Message(
+        400,
+        "パスワード再設定のURLが無効か、有効期限が切れています。もう一度お申し込みください。",
+        "This password reset link is not valid or has expired. Please ask for a new one.",
+    ),
+    "wrong_step": Message(
+        401,
+        "ログインの手順が正しくありません。最初からやり直してください。",
+        "This sign-in step is out of order. Please start again.",
+    ),
+    "invalid_request.current_password": Message(
+        400, "現在のパスワードが正しくありません。", "The current password is not correct."
+    ),
+    "code_invalid.left": Message(
+        400,
+        "確認コードが正しくありません。あと{left}回入力できます。",
+        "The code is not correct. You can try {left} more times.",
+    ),
+    "not_found.wallet_service": Message(404, "ウォレットサービスが見つかりません。", "No such wallet service."),
     # --- 取引履歴, ファイルダウンロード and 集計 (shoken.history_errors) ---
     "invalid_request.history_date_format": Message(
         400, "取引日時の形式が正しくありません。", "The date and time of the search are not in a valid format."
@@ -154,6 +503,30 @@ CATALOGUE: dict[str, Message] = {
 }
 
 
+@dataclass(frozen=True)
+class FieldText:
+    ja: str  # str.format template over the facts, as a Message's
+    en: str
+
+
+# What a form shows beside one field of a refusal (an error's details: reason_ja), by key.
+FIELD_TEXTS: dict[str, FieldText] = {
+    # --- admin console (functions/admin/errors.field_problem) ---
+    "registered": FieldText("既に登録されています。", "Registered already."),
+    "email_unchanged": FieldText("現在と同じメールアドレスです。", "This is the current email address."),
+    "email_reauth": FieldText("「メールアドレス変更」から変更してください。", "Change it with Change email address."),
+    "voucher_type_unknown": FieldText("この商品券事業にない券種です。", "This programme has no such voucher type."),
+    "wallet_ids_format": FieldText(
+        "ユーザIDの形式が正しくありません: {ids}", "These user IDs are not well formed: {ids}"
+    ),
+    "wallet_ids_unknown": FieldText("登録のないユーザID: {ids}", "Not registered: {ids}"),
+    "wallet_ids_unknown_more": FieldText("登録のないユーザID: {ids} ほか", "Not registered: {ids} and more"),
+    "sheet_format": FieldText("形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."),
+    "row_problem": FieldText("{line}行目: {problem}", "Line {line}: {problem}"),
+    "row_not_listed": FieldText("{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."),
+}
+
+
 def entry(key: str) -> Message:
     return CATALOGUE[key]
 
@@ -161,4 +534,10 @@ def entry(key: str) -> Message:
 def text(key: str, facts: Mapping[str, Any], language: str = "ja") -> str:
     """What the error says, in `language` (Japanese unless English is asked for)."""
     template = CATALOGUE[key].en if language == "en" else CATALOGUE[key].ja
+    return template.format(**facts)
+
+
+def field_text(key: str, facts: Mapping[str, Any], language: str = "ja") -> str:
+    """What the form shows beside a field, in `language`."""
+    template = FIELD_TEXTS[key].en if language == "en" else FIELD_TEXTS[key].ja
     return template.format(**facts)

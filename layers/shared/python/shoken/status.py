@@ -19,6 +19,7 @@ class Status(StrEnum):
     REPLACED = "replaced"  # an old card after its reissue
     MOVED = "moved"  # a card whose value moved into an app wallet
     ERASED = "erased"  # a wallet whose personal data was erased (個人情報削除)
+    WITHDRAWN = "withdrawn"  # a notice taken down before its end date (取下げ)
 
     @property
     def label(self) -> str:
@@ -32,6 +33,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.REPLACED: "再発行済み(旧カード)",
     Status.MOVED: "アプリへ移行済み",
     Status.ERASED: "個人情報削除済み",
+    Status.WITHDRAWN: "取下げ",
 }
 
 # What a card can be in (a subset of Status).
@@ -71,9 +73,24 @@ class PayoutState(StrEnum):
     PAID = "paid"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self) -> str:
+        return PAYOUT_STATE_LABELS[self]
+
+
+PAYOUT_STATE_LABELS = {PayoutState.CREATED: "作成済み", PayoutState.PAID: "振込済み", PayoutState.CANCELLED: "取消"}
+
 
 class DrawResult(StrEnum):
     """What a resident's application came to after the draw (当選 / 落選)."""
 
     WON = "won"
     LOST = "lost"
+
+
+def status_label(value: object) -> str:
+    """The screens' word for a stored `status`; the value itself if it is none of Status."""
+    try:
+        return Status(str(value)).label
+    except ValueError:
+        return str(value)
