@@ -19,9 +19,20 @@ from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale, NotDrawn, PurchaseLimitExceeded, WalletSuspended
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
+from shoken.status import DrawState, Status
 from shoken.txn_types import TxnType
 
 KEPT = 20  # uploads listed on the sale screen
+
+# Why a matched transfer cannot credit a wallet that is not active, as the clerk reads it: a lost or
+# stolen card's value must not grow while someone else may hold the card.
+STOPPED: dict[Status, str] = {
+    Status.SUSPENDED: "アプリユーザが利用停止中のため入金できません。",
+    Status.BLOCKED: "カードが紛失・盗難の届出により利用停止中のため入金できません。返金してください。",
+    Status.REPLACED: "再発行前のカードのため入金できません。返金するか、新しいカードに店頭チャージしてください。",
+    Status.MOVED: "アプリへ移行済みのカードのため入金できません。返金するか、アプリに店頭チャージしてください。",
+    Status.ERASED: "個人情報が削除されたアプリユーザのため入金できません。返金してください。",
+}
 
 
 def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[int, str, str, str]:
@@ -31,7 +42,7 @@ def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[
     round2_end = str(settings.get("round2_purchase_end") or "")
     if won and day <= deadline and not application.get("lapsed"):
         return 1, "won_units", "purchased_units", ""
-    if won2 and settings.get("round2_state") == "drawn" and day <= round2_end:
+    if won2 and settings.get("round2_state") == DrawState.DRAWN and day <= round2_end:
         return 2, "won2_units", "purchased2_units", ""
     if not won and not won2:
         return 0, "", "", "当選していない申込の番号です。"
@@ -68,6 +79,9 @@ def _match(
     wallet = wallets.get(rt.db, wallet_id)
     if wallet is None:
         return row | {"reason": "入金先のアプリユーザが見つかりません。"}
+    stopped = STOPPED.get(str(wallet.get("status", Status.ACTIVE)))  # StrEnum keys match the stored str
+    if stopped:
+        return row | {"reason": stopped}  # decided before any write: the ledger would only say 利用停止
     consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
     now = rt.clock.now()
     for _ in range(3):  # a taken transaction number is drawn again
@@ -158,7 +172,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
     settings = sale.settings(rt, programme_id)
     if settings is None:
         raise NoSale()
-    if settings.get("draw_state") != "drawn":
+    if settings.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn("抽選が終わるまで入金データは取り込めません。")
     if not raw.strip():
         raise InvalidRequest("ファイルが空です。")

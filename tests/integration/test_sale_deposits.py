@@ -9,7 +9,9 @@ from typing import Any
 from shoken import deposits, sale
 from shoken.clock import jst_date
 from shoken.db import keys
+from shoken.db.dynamo import Expr
 from shoken.runtime import Runtime
+from shoken.status import Status
 from tests.integration import test_sale_purchase
 from tests.integration.conftest import console_login, wallet_login
 from tests.integration.test_sale_applications import code
@@ -191,3 +193,24 @@ def test_a_code_taken_in_the_programme_is_never_given_twice(sold: dict[str, Any]
     assert reference == deposits.candidate(rt.resident_key, "P1", person, 1) != first
     assert (rt.db.get(keys.payment_reference("P1", reference)) or {})["matching_hash"] == person
     assert deposits.assign(rt, "P1", rt.db.get(keys.application("P1", person)) or {}) == reference
+
+
+def test_a_blocked_wallet_is_not_credited_and_the_clerk_sees_why(sold: dict[str, Any], rt: Runtime) -> None:
+    committee, wallets = sold["committee"], sold["wallets"]
+    today = jst_date(rt.clock.now())
+    taro = wallets["taro@example.jp"]
+    reference = status("taro@example.jp")["payment_reference"]
+    person = sale.wallet_person(rt, "P1", taro)
+    assert person is not None
+    # Given Taro's wallet is stopped as a lost or stolen card's wallet is (利用停止(紛失・盗難))
+    expr = Expr()
+    rt.db.update(keys.wallet(taro), f"SET {expr.n('status')} = {expr.v(Status.BLOCKED)}", expr)
+    # When his matched transfer is read
+    reply = send(committee, HEADER + f"{today},{reference},30000\r\n")
+    # Then it is listed with the reason in Japanese and nothing is written
+    assert reply.status == 200, reply
+    line = reply.json["items"][0]
+    assert not line["credited"] and "紛失・盗難" in line["reason"], line
+    assert charges_of(rt, taro) == 0
+    assert rt.db.get(keys.deposit_credit("P1", reference, 1)) is None
+    assert int((rt.db.get(keys.application("P1", person)) or {}).get("purchased_units", 0)) == 0
