@@ -1,7 +1,8 @@
 """入金データ取込 (issue 15.5, bank transfer): the committee uploads its bank's deposit list; each deposit
 whose 振込依頼人コード and exact amount match a 当選 application paid within its 購入期限 credits the
 winner's wallet once, by the 店頭チャージ's own ledger path (value, the 当選 units consumed, the audit
-record and the (programme, code, round) credit marker in one transaction). What does not match is kept
+record and the (programme, code, round) credit marker in one transaction), as its own kind of
+transaction (振込購入), cancelled as a counter charge is. What does not match is kept
 with the reason for the clerk, who resolves it by hand (a refund, or a counter charge).
 """
 
@@ -121,7 +122,7 @@ def _credit(
     assert deposit.reference is not None
     txn = transactions.item(
         number,
-        txn_type=TxnType.STORE_CHARGE,
+        txn_type=TxnType.TRANSFER_CHARGE,
         at=now,
         amount=sum(amounts.values()),
         committee=committee,

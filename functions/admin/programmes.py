@@ -23,7 +23,7 @@ from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound, ShokenE
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnType
+from shoken.txn_types import PURCHASES, TxnType
 
 
 class ChargeLapsed(ShokenError):
@@ -274,7 +274,7 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
     charge_txn = transactions.get(rt.db, number, consistent=True)
     if (
         charge_txn is None
-        or charge_txn.get("txn_type") != TxnType.STORE_CHARGE.value
+        or charge_txn.get("txn_type") not in PURCHASES
         or not caller.covers(Scope(str(charge_txn["committee_id"])))
     ):
         raise NotFound("取引が見つかりません。")

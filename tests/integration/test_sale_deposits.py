@@ -214,3 +214,30 @@ def test_a_blocked_wallet_is_not_credited_and_the_clerk_sees_why(sold: dict[str,
     assert charges_of(rt, taro) == 0
     assert rt.db.get(keys.deposit_credit("P1", reference, 1)) is None
     assert int((rt.db.get(keys.application("P1", person)) or {}).get("purchased_units", 0)) == 0
+
+
+def test_a_transfer_is_its_own_kind_in_history_and_reports_and_cancels_as_a_counter_charge(
+    sold: dict[str, Any], rt: Runtime, stream: Any
+) -> None:
+    committee = sold["committee"]
+    today = jst_date(rt.clock.now())
+    reference = status("hanako@example.jp")["payment_reference"]
+    # Given Hanako's 1 unit is paid by transfer
+    line = send(committee, HEADER + f"{today},{reference},10000\r\n").json["items"][0]
+    assert line["credited"], line
+    number = line["number"]
+    stream.drain()
+    # Then 取引履歴 shows it as 振込購入, not 店頭チャージ, and finds it by that kind alone
+    shown = committee.get(f"/api/history/{number}").json
+    assert (shown["txn_type"], shown["txn_type_label"]) == ("transfer_charge", "振込購入"), shown
+    window = f"date_from={today}&date_to={today}"
+    found = committee.get(f"/api/history?{window}&types=transfer_charge&page_size=50").json["items"]
+    assert [t["number"] for t in found] == [number]
+    assert committee.get(f"/api/history?{window}&types=store_charge&page_size=50").json["items"] == []
+    # And the totals count it among the charges
+    rows = committee.get(f"/api/reports/totals?{window}&group=voucher_type").json["rows"]
+    assert sum(r["charges"] for r in rows) == shown["amount"] > 0 and sum(r["other"] for r in rows) == 0
+    # And it is cancelled as a counter charge is (nothing spent yet)
+    cancelled = committee.post(f"/api/admin/charges/{number}/cancel")
+    assert cancelled.status == 200, cancelled
+    assert committee.get(f"/api/history/{number}").json["status"] == "cancelled"
