@@ -179,6 +179,41 @@ def update(db: Dynamo, job_id: str, now: datetime, **fields: Any) -> Item:
     return db.update(keys.job(job_id), f"SET {sets}", expr)
 
 
+# --- one sending rate shared by every job (SES's rate is the account's, not a job's) ----------------------
+def rate_key(name: str) -> tuple[str, str]:
+    return (f"RATE#{name}", "RATE")
+
+
+def reserve_slot(db: Dynamo, name: str, now_us: int, interval_us: int) -> int:
+    """The moment (epoch microseconds) at which the caller may send: the next free slot of the shared
+    rate `name`, taken by a conditioned update, so that every sender together keeps one slot per
+    `interval_us`. An idle rate gives `now_us`; a busy one the slot after the last one taken."""
+    key = rate_key(name)
+    while True:
+        idle = Expr()
+        try:
+            db.update(
+                key,
+                f"SET {idle.n('next_us')} = {idle.v(now_us + interval_us)}",
+                idle,
+                condition=f"attribute_not_exists({idle.n('next_us')}) OR {idle.n('next_us')} <= {idle.v(now_us)}",
+            )
+            return now_us
+        except ConditionFailed:
+            pass
+        busy = Expr()
+        try:
+            taken = db.update(
+                key,
+                f"SET {busy.n('next_us')} = {busy.n('next_us')} + {busy.v(interval_us)}",
+                busy,
+                condition=f"{busy.n('next_us')} > {busy.v(now_us)}",
+            )
+            return int(taken["next_us"]) - interval_us
+        except ConditionFailed:
+            continue  # the rate went idle between the two updates: take the idle slot
+
+
 def pause(db: Dynamo, job_id: str, now: datetime, checkpoint: dict[str, Any], **fields: Any) -> None:
     """Save progress and ask for another lap (the stream delivers the change to the workers)."""
     expr = Expr()
