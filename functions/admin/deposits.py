@@ -17,7 +17,7 @@ from shoken import api, deposits, ids, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NoSale, NotDrawn, PurchaseLimitExceeded, WalletSuspended
+from shoken.errors import InvalidRequest, NoSale, NotDrawnForDeposits, PurchaseLimitExceeded, WalletSuspended
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.status import DrawState, Status
@@ -27,7 +27,7 @@ KEPT = 20  # uploads listed on the sale screen
 
 # Why a matched transfer cannot credit a wallet that is not active, as the clerk reads it: a lost or
 # stolen card's value must not grow while someone else may hold the card.
-STOPPED: dict[Status, str] = {
+STOPPED: dict[str, str] = {
     Status.SUSPENDED: "アプリユーザが利用停止中のため入金できません。",
     Status.BLOCKED: "カードが紛失・盗難の届出により利用停止中のため入金できません。返金してください。",
     Status.REPLACED: "再発行前のカードのため入金できません。返金するか、新しいカードに店頭チャージしてください。",
@@ -174,7 +174,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
     if settings is None:
         raise NoSale()
     if settings.get("draw_state") != DrawState.DRAWN:
-        raise NotDrawn("抽選が終わるまで入金データは取り込めません。")
+        raise NotDrawnForDeposits()
     if not raw.strip():
         raise InvalidRequest("ファイルが空です。")
     found = deposits.read(raw, jst_date(rt.clock.now()))

@@ -24,7 +24,7 @@ from admin.schemas import (
 from shoken import api, audit, deposits, draw_check, residents, sale
 from shoken.clock import iso
 from shoken.db import jobs, keys
-from shoken.errors import AlreadyClosed, AlreadyDrawn, InvalidRequest, NoSale
+from shoken.errors import ClosedNoWindowChange, DrawnNoWindowChange, InvalidRequest, NoSale
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -119,9 +119,9 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
         )
     current = sale.settings(rt, programme_id)
     if current is not None and current.get("closed_at") and not current.get("draw_seed"):
-        raise AlreadyClosed("申込を締め切った後は申込期間を変更できません。")
+        raise ClosedNoWindowChange()
     if current is not None and current.get("draw_seed"):
-        raise AlreadyDrawn("抽選後は申込期間を変更できません。")
+        raise DrawnNoWindowChange()
     rt.db.put(
         sale.settings_item(
             programme_id,

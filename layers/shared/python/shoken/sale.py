@@ -22,13 +22,18 @@ from shoken.errors import (
     AlreadyApplied,
     AlreadyClosed,
     AlreadyDrawn,
+    ApplicationsClosed,
+    AppliedAtCounter,
     DrawBeforeClose,
+    DrawRunning,
     EligibilityTaken,
+    EligibleInApp,
     InvalidRequest,
     NoApplication,
     NoSale,
     NotAWinner,
     NotDrawn,
+    NotDrawnToBuy,
     NotEligible,
     NotOnResidentList,
     OutsideApplicationWindow,
@@ -37,7 +42,9 @@ from shoken.errors import (
     PurchaseDeadlinePassed,
     PurchaseOpen,
     ResidentListMissing,
+    SecondRoundDrawn,
     ShokenError,
+    WalletHoldsOther,
 )
 from shoken.runtime import Runtime
 
@@ -84,11 +91,9 @@ def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
         raise NoSale()
     today = jst_date(rt.clock.now())
     if sale.get("closed_at"):
-        raise OutsideApplicationWindow("申込は締め切られました。申込・変更・取消はできません。")
+        raise ApplicationsClosed()
     if not str(sale["apply_start"]) <= today <= str(sale["apply_end"]):
-        raise OutsideApplicationWindow(
-            f"申込期間 ({sale['apply_start']} ～ {sale['apply_end']}) 外のため、申込・変更・取消はできません。"
-        )
+        raise OutsideApplicationWindow(start=sale["apply_start"], end=sale["apply_end"])
     return programme, sale
 
 
@@ -146,7 +151,7 @@ def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_has
         if failed.failed_at(0):
             raise EligibilityTaken() from failed
         if failed.failed_at(1):
-            raise EligibilityTaken("このアプリは既に別の方の申込資格を登録しています。") from failed
+            raise WalletHoldsOther() from failed
         raise
 
 
@@ -158,7 +163,7 @@ def wallet_person(rt: Runtime, programme_id: str, wallet_id: str) -> str | None:
 def _units(programme: Item, units: int) -> None:
     limit = int(programme["limit_units"])
     if units < 1 or units > limit:
-        raise OverPurchaseLimit(f"申込冊数は1冊から{limit}冊までです。")
+        raise OverPurchaseLimit(limit=limit)
 
 
 def _application(
@@ -207,7 +212,7 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
         )
     except TransactionFailed as failed:
         if failed.failed_at(0):
-            raise AlreadyApplied("この方は既に窓口で申し込んでいます。") from failed
+            raise AppliedAtCounter() from failed
         if failed.failed_at(1):
             raise NotEligible() from failed
         raise
@@ -267,7 +272,7 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
         )
     except TransactionFailed as failed:
         if failed.failed_at(0):
-            raise EligibilityTaken("この方はアプリで申込資格を登録済みです。アプリから申し込んでください。") from failed
+            raise EligibleInApp() from failed
         if failed.failed_at(1):
             raise AlreadyApplied() from failed
         raise
@@ -330,11 +335,11 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
     if programme is None or settings_record is None:
         raise NoSale()
     if not is_closed(rt, settings_record):
-        raise DrawBeforeClose(f"申込期間 ({settings_record['apply_end']} まで) が終わっていないため、抽選できません。")
+        raise DrawBeforeClose(apply_end=settings_record["apply_end"])
     if settings_record.get("draw_state") == "drawn":
         raise AlreadyDrawn()
     if settings_record.get("draw_seed"):
-        raise AlreadyDrawn("この事業の抽選は処理中です。完了までお待ちください。")
+        raise DrawRunning()
     chosen = allocation.Rule(rule)
     seed = secrets.token_hex(32)
     expr = Expr()
@@ -484,7 +489,7 @@ def counter_allocation(
     if settings_record is None:
         return None
     if settings_record.get("draw_state") != "drawn":
-        raise NotDrawn("この事業は抽選による販売です。抽選が終わるまで購入(チャージ)はできません。")
+        raise NotDrawnToBuy()
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     application = application_of(rt, programme_id, matching_hash) if matching_hash else None
     if application is None or matching_hash is None:
@@ -500,7 +505,7 @@ def counter_allocation(
     if not won and not won2:
         raise NotAWinner()
     last = round2_end if won2 else deadline
-    raise PurchaseDeadlinePassed(f"購入期限 ({last}) を過ぎたため、当選分は購入できません。")
+    raise PurchaseDeadlinePassed(deadline=last)
 
 
 def _consume(
@@ -509,7 +514,7 @@ def _consume(
     """The action buying `units` of one round's 当選 units, conditioned on what was read."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
-        raise OverAllocation(f"当選冊数 {won}冊のうち、購入できるのは残り{won - bought}冊です。")
+        raise OverAllocation(won=won, left=won - bought)
     expr = Expr()
     not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if won_name == "won_units" else ""
     action = rt.db.tx_update(
@@ -565,9 +570,9 @@ def start_second_round(
     deadline = purchase_deadline(settings_record, programme)
     today = jst_date(rt.clock.now())
     if today <= deadline:
-        raise PurchaseOpen(f"購入期限 ({deadline}) が過ぎてから二次抽選を行えます。")
+        raise PurchaseOpen(deadline=deadline)
     if settings_record.get("round2_seed"):
-        raise AlreadyDrawn("二次抽選は既に行われています。")
+        raise SecondRoundDrawn()
     last_day = str(programme["sale_end"])
     if not today <= purchase_end <= last_day:
         raise InvalidRequest(
@@ -590,7 +595,7 @@ def start_second_round(
         rt, programme, actor, owner, expr=expr, sets=sets,
         condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {expr.n('draw_state')} = {expr.v('drawn')}",
         detail={"seed": seed, "rule": rule, "round": 2},
-        job_kind=ROUND2_JOB, label="二次抽選", refused=AlreadyDrawn("二次抽選は既に行われています。"),
+        job_kind=ROUND2_JOB, label="二次抽選", refused=SecondRoundDrawn(),
     )  # fmt: skip
 
 
