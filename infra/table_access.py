@@ -78,6 +78,7 @@ RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
+SALE_COUNTS = _kind(keys.sale_counts("-"))
 CARD = _kind(keys.card("-"))
 CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
 REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
@@ -191,6 +192,7 @@ KINDS: tuple[Kind, ...] = (
         WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)
     ),  # 店頭チャージ finds the buyer's 当選
     Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
+    Kind(SALE_COUNTS, write=_fns(ADMIN, WALLET_FN)),  # 販売状況: counted with each application and purchase
     # カード型: the console issues and changes cards; a card payment checks and counts on the card item
     # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
     # The job runner deletes a programme's card guards after its retention and removes the resident

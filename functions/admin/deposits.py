@@ -110,7 +110,7 @@ def _credit(
     deposit: deposits.Deposit,
     round_no: int,
     units: int,
-    consume: tuple[dict[str, Any], type[Exception]],
+    consume: sale.Allocation,
     now: datetime,
     actor: Any,
 ) -> str:

@@ -24,6 +24,7 @@ from shoken.errors import (
     AlreadyDrawn,
     ApplicationsClosed,
     AppliedAtCounter,
+    Conflict,
     DrawBeforeClose,
     DrawRunning,
     EligibilityTaken,
@@ -47,7 +48,10 @@ from shoken.errors import (
     WalletHoldsOther,
 )
 from shoken.runtime import Runtime
+from shoken.status import DrawState
 
+# The action consuming 当選 units, the refusal its condition means, and the counters' actions with it.
+Allocation = tuple[dict[str, Any], type[Exception], list[dict[str, Any]]]
 PAPER = "paper"  # the channel of an application the committee keys in (no wallet)
 
 
@@ -194,29 +198,31 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
     record = _application(
         programme_id, matching_hash, units=units, channel="wallet", wallet_id=wallet_id, now=iso(rt.clock.now())
     )
-    app_expr, elig_expr = Expr(), Expr()
-    try:
-        rt.db.transact(
-            [
-                rt.db.tx_put(
-                    record,
-                    condition=_new_or_same(app_expr, "wallet_id", wallet_id),
-                    expr=app_expr,
-                ),
-                rt.db.tx_check(
-                    keys.person_eligibility(programme_id, matching_hash),
-                    f"{elig_expr.n('wallet_id')} = {elig_expr.v(wallet_id)}",
-                    elig_expr,
-                ),
-            ]
-        )
-    except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise AppliedAtCounter() from failed
-        if failed.failed_at(1):
-            raise NotEligible() from failed
-        raise
-    return record
+    for _ in range(3):  # a change of the same application at once: read it again
+        current = application_of(rt, programme_id, matching_hash)
+        if current is not None and current.get("wallet_id") != wallet_id:
+            raise AppliedAtCounter()
+        app_expr, elig_expr = Expr(), Expr()
+        before = int(current["units"]) if current else 0
+        try:
+            rt.db.transact(
+                [
+                    rt.db.tx_put(record, condition=_as_read(app_expr, current), expr=app_expr),
+                    rt.db.tx_check(
+                        keys.person_eligibility(programme_id, matching_hash),
+                        f"{elig_expr.n('wallet_id')} = {elig_expr.v(wallet_id)}",
+                        elig_expr,
+                    ),
+                    _count(rt, programme_id, applications=0 if current else 1, units_asked=units - before),
+                ]
+            )
+            return record
+        except TransactionFailed as failed:
+            if failed.failed_at(1):
+                raise NotEligible() from failed
+            if not failed.failed_at(0):
+                raise
+    raise Conflict()
 
 
 def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
@@ -224,23 +230,48 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     if matching_hash is None:
         raise NoApplication()
-    expr = Expr()
-    try:
-        rt.db.transact(
-            [
-                rt.db.tx_delete(
-                    keys.application(programme_id, matching_hash),
-                    condition=f"{expr.n('wallet_id')} = {expr.v(wallet_id)}",
-                    expr=expr,
-                )
-            ]
-        )
-    except TransactionFailed as failed:
-        raise NoApplication() from failed
+    for _ in range(3):  # a change of the same application at once: read it again
+        current = application_of(rt, programme_id, matching_hash)
+        if current is None or current.get("wallet_id") != wallet_id:
+            raise NoApplication()
+        expr = Expr()
+        try:
+            rt.db.transact(
+                [
+                    rt.db.tx_delete(
+                        keys.application(programme_id, matching_hash), condition=_as_read(expr, current), expr=expr
+                    ),
+                    _count(rt, programme_id, applications=-1, units_asked=-int(current["units"])),
+                ]
+            )
+            return
+        except TransactionFailed as failed:
+            if not failed.failed_at(0):
+                raise
+    raise Conflict()
 
 
 def application_of(rt: Runtime, programme_id: str, matching_hash: str) -> Item | None:
     return rt.db.get(keys.application(programme_id, matching_hash))
+
+
+def _as_read(expr: Expr, current: Item | None) -> str:
+    """The application is still as read (absent, or with the same wallet and units): so the counters'
+    change written with it is the change it makes."""
+    if current is None:
+        return f"attribute_not_exists({expr.n('PK')})"
+    return (
+        f"{expr.n('wallet_id')} = {expr.v(current['wallet_id'])} AND "
+        f"{expr.n('units')} = {expr.v(int(current['units']))}"
+    )
+
+
+def _count(rt: Runtime, programme_id: str, **changes: int) -> dict[str, Any]:
+    """The action adding `changes` to the sale's counters; every action counts once in `changes_seen`,
+    so a rebuild can tell that nothing moved while it read the applications."""
+    expr = Expr()
+    adds = ", ".join(f"{expr.n(name)} {expr.v(change)}" for name, change in {**changes, "changes_seen": 1}.items())
+    return rt.db.tx_update(keys.sale_counts(programme_id), f"ADD {adds}", expr)
 
 
 def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: int) -> Item:
@@ -268,6 +299,7 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
                     expr=elig_expr,
                 ),
                 rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
+                _count(rt, programme_id, applications=1, units_asked=units),
             ]
         )
     except TransactionFailed as failed:
@@ -477,9 +509,7 @@ def purchase_deadline(settings_record: Item, programme: Item) -> str:
     return str(settings_record.get("purchase_end") or programme["sale_end"])
 
 
-def counter_allocation(
-    rt: Runtime, programme: Item, wallet_id: str, units: int
-) -> tuple[dict[str, Any], type[Exception]] | None:
+def counter_allocation(rt: Runtime, programme: Item, wallet_id: str, units: int) -> Allocation | None:
     """For a programme sold by application, the transaction action that consumes `units` of the wallet's
     当選 units (None for a programme sold over the counter to anyone). Refused here, with the reason,
     before the draw, for a wallet that did not win, past the deadline or beyond what is left; the
@@ -510,13 +540,14 @@ def counter_allocation(
 
 def _consume(
     rt: Runtime, programme_id: str, matching_hash: str, application: Item, won_name: str, bought_name: str, units: int
-) -> tuple[dict[str, Any], type[Exception]]:
+) -> Allocation:
     """The action buying `units` of one round's 当選 units, conditioned on what was read."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
         raise OverAllocation(won=won, left=won - bought)
     expr = Expr()
-    not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if won_name == "won_units" else ""
+    first_round = won_name == "won_units"
+    not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if first_round else ""
     action = rt.db.tx_update(
         keys.application(programme_id, matching_hash),
         f"SET {expr.n(bought_name)} = {expr.v(bought + units)}, "
@@ -527,29 +558,64 @@ def _consume(
             f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)})"
         ),
     )
-    return action, AllocationChanged
+    counted = [_count(rt, programme_id, units_paid=units)] if first_round else []  # 販売状況 counts round 1
+    return action, AllocationChanged, counted
 
 
 # --- 販売状況 (issue 15.7) --------------------------------------------------------------------------------
+COUNTED = ("applications", "units_asked", "units_paid")
+
+
 def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, int]:
-    """The figures of the console's sale screen, from the list's count and one read of the applications
-    (list1, in pages): people eligible (on the resident list), applications and units asked against the
-    units on sale, and after the draw units won, bought (paid) and not yet bought."""
+    """The figures of the console's sale screen, in one read: people eligible (the list's count),
+    applications and units asked against the units on sale (the counters every application write
+    keeps in its own transaction), and after the draw winners and units won (the draw's result) and
+    units bought (paid, counted by each purchase) and not yet bought."""
     listed = resident_items.current(rt.db, programme_id)
-    apps = applications(rt, programme_id)
-    drawn = settings_record.get("draw_state") == "drawn"
-    won = sum(int(a.get("won_units", 0)) for a in apps) if drawn else 0
-    paid = sum(int(a.get("purchased_units", 0)) for a in apps)
+    counters = rt.db.get(keys.sale_counts(programme_id)) or {}
+    if not counters.get("since"):
+        counters = rebuild_counts(rt, programme_id)
+    drawn = settings_record.get("draw_state") == DrawState.DRAWN
+    won = int(settings_record.get("units_won", 0)) if drawn else 0
+    paid = int(counters.get("units_paid", 0))
     return {
         "eligible": int(listed["count"]) if listed else 0,
-        "applications": len(apps),
-        "units_asked": sum(int(a["units"]) for a in apps),
+        "applications": int(counters.get("applications", 0)),
+        "units_asked": int(counters.get("units_asked", 0)),
         "units_on_sale": int(settings_record["units_on_sale"]),
-        "winners": sum(1 for a in apps if int(a.get("won_units", 0))) if drawn else 0,
+        "winners": int(settings_record.get("winners", 0)) if drawn else 0,
         "units_won": won,
         "units_paid": paid,
         "units_unpaid": max(won - paid, 0),
     }
+
+
+def rebuild_counts(rt: Runtime, programme_id: str) -> Item:
+    """Counters for a sale from before they were kept (or never looked at yet): summed from the
+    applications, written only if no application write counted in the meantime (read again if one
+    did), so the counters are exact from then on."""
+    for _ in range(5):
+        seen = rt.db.get(keys.sale_counts(programme_id)) or {}
+        apps = applications(rt, programme_id)
+        record = {
+            "applications": len(apps),
+            "units_asked": sum(int(a["units"]) for a in apps),
+            "units_paid": sum(int(a.get("purchased_units", 0)) for a in apps),
+            "changes_seen": int(seen.get("changes_seen", 0)),
+            "since": iso(rt.clock.now()),
+        }
+        expr = Expr()
+        sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in record.items())
+        unmoved = (
+            f"attribute_not_exists({expr.n('changes_seen')})"
+            if "changes_seen" not in seen
+            else f"{expr.n('changes_seen')} = {expr.v(int(seen['changes_seen']))}"
+        )
+        try:
+            return rt.db.update(keys.sale_counts(programme_id), f"SET {sets}", expr, condition=unmoved)
+        except ConditionFailed:
+            continue  # an application or a purchase was counted while the list was read
+    raise Conflict()
 
 
 # --- 二次抽選 (issue 15.6) ---------------------------------------------------------------------------------
