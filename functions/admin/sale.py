@@ -27,6 +27,7 @@ from shoken.db import jobs, keys
 from shoken.errors import ClosedNoWindowChange, DrawnNoWindowChange, InvalidRequest, NoSale
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
+from shoken.status import DrawState
 
 
 def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
@@ -174,7 +175,7 @@ def applications_csv(rt: Runtime, caller: Principal, programme_id: str) -> tuple
     record = sale.settings(rt, programme_id)
     if record is None:
         raise NoSale()
-    drawn = record.get("draw_state") == "drawn"
+    drawn = record.get("draw_state") == DrawState.DRAWN
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*draw_check.COLUMNS, "申込方法", "振込依頼人コード", "請求額", "購入済冊数"])

@@ -26,6 +26,7 @@ from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import ShokenError
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
+from shoken.status import JobState
 from workers.bulk_kinds import Kind, Lap, References, kind_of
 from workers.bulk_rows import Checked, FileRejected, decode, parse, to_model
 
@@ -200,7 +201,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
             rt.db,
             job_id,
             rt.clock.now(),
-            state="failed",
+            state=JobState.FAILED,
             message=error.text,
             error_count=1,
             errors=[{"line": 1, "column": "", "reason": error.text}],
@@ -209,7 +210,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     checkpoint = dict(job.get("checkpoint") or {})
     if checkpoint.get("phase") != "apply":
         job_items.update(
-            rt.db, job_id, rt.clock.now(), state="running", total_count=len(rows), done_count=0, message="検証中"
+            rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, total_count=len(rows), done_count=0, message="検証中"
         )
 
         def progress(done: int) -> None:
@@ -221,7 +222,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
                 rt.db,
                 job_id,
                 rt.clock.now(),
-                state="failed",
+                state=JobState.FAILED,
                 message=f"{checked.error_count:,}件のエラーがあるため、登録しませんでした。",
                 error_count=checked.error_count,
                 errors=checked.errors,
@@ -229,7 +230,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
             return
         if not checked.rows:
             job_items.update(
-                rt.db, job_id, rt.clock.now(), state="failed", message="登録する行がありません。", error_count=0
+                rt.db, job_id, rt.clock.now(), state=JobState.FAILED, message="登録する行がありません。", error_count=0
             )
             return
         base = sequences.next_value(rt.db, spec.sequence, count=len(checked.rows)) if spec.sequence else 0
@@ -255,7 +256,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
                 rt.db,
                 job_id,
                 rt.clock.now(),
-                state="failed",
+                state=JobState.FAILED,
                 message="登録中に他の登録と重複したため、登録しませんでした。",
                 error_count=len(clashes),
                 errors=errors,
@@ -289,7 +290,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         rt.db,
         job_id,
         rt.clock.now(),
-        state="done",
+        state=JobState.DONE,
         done_count=len(rows),
         message=f"{len(records):,}件の{spec.label}を登録しました。",
         # Only uploads that register entities have new IDs to list (payout accounts update existing ones).

@@ -27,6 +27,7 @@ from shoken.db.dynamo import Item
 from shoken.history_models import HistorySearch
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (but the last)
 PAGE = 1000
@@ -67,7 +68,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     buffer = io.BytesIO()
     if checkpoint["rows"] == 0 and not checkpoint["parts"]:
         buffer.write(exports.csv_start())
-        job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="作成中", progress=0)
+        job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="作成中", progress=0)
     for rows, state, progress in pages(rt, job_items.owner_principal(job), query, start, end, checkpoint["state"]):
         for record in rows:
             buffer.write(exports.csv_row(record))
@@ -93,7 +94,7 @@ def _done(rt: Runtime, job_id: str, rows: int, size: int) -> None:
         rt.db,
         job_id,
         rt.clock.now(),
-        state="done",
+        state=JobState.DONE,
         progress=100,
         done_count=rows,
         size=size,
@@ -106,7 +107,7 @@ def _done(rt: Runtime, job_id: str, rows: int, size: int) -> None:
 def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end: datetime) -> None:
     job_id = str(job["job_id"])
     bucket, key = str(job["params"]["bucket"]), str(job["params"]["key"])
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="作成中", progress=0)
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="作成中", progress=0)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
@@ -119,7 +120,7 @@ def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end
                     rt.db,
                     job_id,
                     rt.clock.now(),
-                    state="failed",
+                    state=JobState.FAILED,
                     message=f"Excel形式は{sheets.XLSX_MAX_ROWS:,}件までです。期間を分けるかCSV形式で予約してください。",
                 )
                 return

@@ -368,7 +368,7 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
         raise NoSale()
     if not is_closed(rt, settings_record):
         raise DrawBeforeClose(apply_end=settings_record["apply_end"])
-    if settings_record.get("draw_state") == "drawn":
+    if settings_record.get("draw_state") == DrawState.DRAWN:
         raise AlreadyDrawn()
     if settings_record.get("draw_seed"):
         raise DrawRunning()
@@ -444,7 +444,7 @@ def finish_draw(rt: Runtime, programme_id: str) -> Item:
     settings_record = settings(rt, programme_id)
     if settings_record is None or not settings_record.get("draw_seed"):
         raise NoSale()
-    if settings_record.get("draw_state") == "drawn":
+    if settings_record.get("draw_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
     won = allocation.allocate(
@@ -456,7 +456,7 @@ def finish_draw(rt: Runtime, programme_id: str) -> Item:
     rt.db.batch_put({**a, "won_units": won[str(a["L1SK"])]} for a in apps)
     assign_references(rt, programme_id, [a for a in apps if won[str(a["L1SK"])]])
     counts = {
-        "draw_state": "drawn",
+        "draw_state": DrawState.DRAWN.value,
         "drawn_at": iso(rt.clock.now()),
         "applicants": len(apps),
         "units_asked": sum(int(a["units"]) for a in apps),
@@ -486,7 +486,7 @@ def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
-    if settings_record.get("draw_state") != "drawn":
+    if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn()
     committee_id = str(programme["committee_id"])
     job = jobs.item(
@@ -518,7 +518,7 @@ def counter_allocation(rt: Runtime, programme: Item, wallet_id: str, units: int)
     settings_record = settings(rt, programme_id)
     if settings_record is None:
         return None
-    if settings_record.get("draw_state") != "drawn":
+    if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawnToBuy()
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     application = application_of(rt, programme_id, matching_hash) if matching_hash else None
@@ -530,7 +530,7 @@ def counter_allocation(rt: Runtime, programme: Item, wallet_id: str, units: int)
     round2_end = str(settings_record.get("round2_purchase_end") or "")
     if won and today <= deadline and not application.get("lapsed"):
         return _consume(rt, programme_id, matching_hash, application, "won_units", "purchased_units", units)
-    if won2 and settings_record.get("round2_state") == "drawn" and today <= round2_end:
+    if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
         return _consume(rt, programme_id, matching_hash, application, "won2_units", "purchased2_units", units)
     if not won and not won2:
         raise NotAWinner()
@@ -631,7 +631,7 @@ def start_second_round(
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
-    if settings_record.get("draw_state") != "drawn":
+    if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn()
     deadline = purchase_deadline(settings_record, programme)
     today = jst_date(rt.clock.now())
@@ -685,7 +685,7 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
     settings_record = settings(rt, programme_id)
     if settings_record is None or not settings_record.get("round2_seed"):
         raise NoSale()
-    if settings_record.get("round2_state") == "drawn":
+    if settings_record.get("round2_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
     lapsing, wanting = second_round_input(apps)
@@ -703,7 +703,7 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
     rt.db.batch_put(changed)
     assign_references(rt, programme_id, [a for a in apps if won2.get(str(a["L1SK"]))])
     counts = {
-        "round2_state": "drawn",
+        "round2_state": DrawState.DRAWN.value,
         "round2_drawn_at": iso(rt.clock.now()),
         "round2_pool": pool,
         "round2_applicants": len(wanting),
