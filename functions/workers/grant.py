@@ -19,6 +19,7 @@ from shoken.txn_types import TxnType
 from workers import jobs
 
 PAGE = 200
+GRANTS = jobs.Pass("付与中", ("handled", "granted", "skipped"))
 
 
 def _pages(rt: Runtime, params: dict[str, Any]) -> jobs.Pages:
@@ -58,24 +59,14 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         checkpoint["skipped"] += 1 - granted
         checkpoint["handled"] = checkpoint["granted"] + checkpoint["skipped"]
 
-    done = jobs.through_pages(
-        rt,
-        job,
-        should_pause,
-        counters={"granted": 0, "skipped": 0, "handled": 0},
-        seen="handled",
-        running="付与中",
-        pages=_pages(rt, params),
-        step=grant,
-        total_count=total,
-    )
+    done = jobs.through_pages(rt, job, should_pause, GRANTS, _pages(rt, params), grant, total_count=total)
     if done is None:
         return
     granted, skipped = int(done["granted"]), int(done["skipped"])
     message = f"{granted:,}人に付与しました。" + (
         f" ({skipped:,}人は付与済みまたは利用停止中のため対象外)" if skipped else ""
     )
-    jobs.finish(rt, job, done, seen="handled", message=message, total=total)
+    jobs.finish(rt, job, GRANTS, done, message, total=total)
 
 
 def _grant_one(

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from shoken.db import jobs as job_items
+from shoken.db import programmes
 from shoken.db.dynamo import Item
 from shoken.observability import logger
 from shoken.runtime import Runtime
@@ -22,6 +24,11 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 # A page of rows from a start key (None: the first page), and the key of the next page (None: the last).
 Pages = Callable[[Any], tuple[list[Any], Any]]
 Checkpoint = dict[str, Any]
+
+
+def holders(rt: Runtime, programme_id: str) -> Pages:
+    """The pages of a programme's holders (the wallets that ever held its value)."""
+    return lambda start_key: programmes.holders(rt.db, programme_id, start_key=start_key)
 
 
 def fail(rt: Runtime, job: Item, message: str) -> None:
@@ -52,38 +59,49 @@ def each_page(
             saved()
 
 
+@dataclass(frozen=True)
+class Pass:
+    """A job that is one pass over pages of rows: what it says while running, and what it counts (the
+    first name counts the rows seen, the job's done_count)."""
+
+    running: str
+    counted: tuple[str, ...]
+
+    @property
+    def seen(self) -> str:
+        return self.counted[0]
+
+
 def through_pages(
     rt: Runtime,
     job: Item,
     should_pause: Callable[[], bool],
-    *,
-    counters: Checkpoint,
-    seen: str,
-    running: str,
+    what: Pass,
     pages: Pages,
     step: Callable[[Any, Checkpoint], None],
     **fields: Any,
 ) -> Checkpoint | None:
-    """A job that is one pass over pages of rows: from where its checkpoint left off, each page's
-    progress saved, another lap asked for when the time is up (None is returned then). Returns the
-    checkpoint once the last page is done. A page repeated after a lap that died is run again, so each
-    step must be safe to repeat (a conditioned mark or write)."""
+    """Run the pass from where the job's checkpoint left off, each page's progress saved, another lap
+    asked for when the time is up (None is returned then). Returns the checkpoint once the last page
+    is done. A page repeated after a lap that died is run again, so each step must be safe to repeat
+    (a conditioned mark or write)."""
     job_id = str(job["job_id"])
-    checkpoint: Checkpoint = {**counters, **(job.get("checkpoint") or {})}  # counters added since stay 0
-    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message=running, **fields)
+    # counters added since a checkpoint was saved start at 0
+    checkpoint: Checkpoint = {**dict.fromkeys(what.counted, 0), **(job.get("checkpoint") or {})}
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message=what.running, **fields)
 
     def saved() -> None:
-        job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint[seen])
+        job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint[what.seen])
 
     if each_page(checkpoint, pages, step, should_pause, saved=saved):
         return checkpoint
-    job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint[seen])
+    job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint[what.seen])
     return None
 
 
-def finish(rt: Runtime, job: Item, checkpoint: Checkpoint, *, seen: str, message: str, total: int = 0) -> None:
-    """The job is done: its counters kept, `seen` rows handled (of at least `total`)."""
-    count = int(checkpoint[seen])
+def finish(rt: Runtime, job: Item, what: Pass, checkpoint: Checkpoint, message: str, *, total: int = 0) -> None:
+    """The job is done: its counters kept, its rows seen (of at least `total`)."""
+    count = int(checkpoint[what.seen])
     job_items.update(
         rt.db,
         str(job["job_id"]),

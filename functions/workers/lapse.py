@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from shoken import audit, ids, money
-from shoken.db import keys, ledger, programmes, transactions, wallets
+from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 from workers import jobs
+
+LAPSES = jobs.Pass("失効処理中", ("wallets", "lapsed", "amount"))
 
 
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
@@ -32,22 +34,13 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         checkpoint["lapsed"] += 1 if amount else 0
         checkpoint["amount"] += amount
 
-    done = jobs.through_pages(
-        rt,
-        job,
-        should_pause,
-        counters={"wallets": 0, "lapsed": 0, "amount": 0},
-        seen="wallets",
-        running="失効処理中",
-        pages=lambda start_key: programmes.holders(rt.db, programme_id, start_key=start_key),
-        step=lapse,
-    )
+    done = jobs.through_pages(rt, job, should_pause, LAPSES, jobs.holders(rt, programme_id), lapse)
     if done is None:
         return
     expr = Expr()
     rt.db.update(keys.programme(programme_id), f"SET {expr.n('lapsed_on')} = {expr.v(today)}", expr)
     message = f"{done['lapsed']:,}人の残高 合計{done['amount']:,}円が失効しました。"
-    jobs.finish(rt, job, done, seen="wallets", message=message)
+    jobs.finish(rt, job, LAPSES, done, message)
 
 
 def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str, today: str) -> int:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from enum import StrEnum
 from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -30,26 +29,14 @@ from shoken.db import jobs as job_items
 from shoken.db.dynamo import ConditionFailed, Expr, Key
 from shoken.observability import logger
 from shoken.runtime import Runtime
+from shoken.status import MailState
 
 LEASE = timedelta(minutes=15)
 MARK_KEEP = timedelta(days=400)
 SES_RATE = "ses"  # the one rate item every mail job takes its slots from
 
 
-class MarkState(StrEnum):
-    """The `state` of a mail's once-only marker."""
-
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class Sent(StrEnum):
-    """What became of one mail."""
-
-    SENT = "sent"
-    SKIPPED = "skipped"  # sent already (a re-run), or another run is sending it now
-    FAILED = "failed"
+SKIPPED = "skipped"  # what send_once says of a mail sent already, or being sent by another run now
 
 
 class Paces(Protocol):
@@ -110,14 +97,14 @@ def claim(rt: Runtime, key: Key, kind: str, job_id: str, **fields: Any) -> bool:
     now = rt.clock.now()
     expr = Expr()
     condition = (
-        f"attribute_not_exists(PK) OR {expr.n('state')} = {expr.v(MarkState.FAILED)} OR ({expr.n('state')} = "
-        f"{expr.v(MarkState.SENDING)} AND {expr.n('lease_until')} < {expr.v(iso(now))})"
+        f"attribute_not_exists(PK) OR {expr.n('state')} = {expr.v(MailState.FAILED)} OR ({expr.n('state')} = "
+        f"{expr.v(MailState.SENDING)} AND {expr.n('lease_until')} < {expr.v(iso(now))})"
     )
     record = {
         "PK": key[0],
         "SK": key[1],
         "kind": kind,
-        "state": MarkState.SENDING.value,
+        "state": MailState.SENDING.value,
         "lease_until": iso(now + LEASE),
         "job_id": job_id,
         "expires_at_epoch": epoch(now + MARK_KEEP),
@@ -130,7 +117,7 @@ def claim(rt: Runtime, key: Key, kind: str, job_id: str, **fields: Any) -> bool:
     return True
 
 
-def mark(rt: Runtime, key: Key, state: MarkState, reason: str | None = None) -> None:
+def mark(rt: Runtime, key: Key, state: MailState, reason: str | None = None) -> None:
     expr = Expr()
     sets = f"SET {expr.n('state')} = {expr.v(state)}, {expr.n('at')} = {expr.v(iso(rt.clock.now()))}"
     if reason:
@@ -146,10 +133,11 @@ def failure_code(error: Exception) -> str:
 
 def send_once(
     rt: Runtime, key: Key, kind: str, job_id: str, message: Callable[[], mail.Mail], pacer: Paces, **fields: Any
-) -> Sent:
-    """Claim the marker, wait for a slot of the rate, send, mark: the mail is built only once claimed."""
+) -> str:
+    """Claim the marker, wait for a slot of the rate, send, mark: the mail is built only once claimed.
+    Returns what became of it, as the job counts it: sent, failed or skipped."""
     if not claim(rt, key, kind, job_id, **fields):
-        return Sent.SKIPPED
+        return SKIPPED
     built = message()
     pacer.wait()
     try:
@@ -158,7 +146,7 @@ def send_once(
         # Only the error's code: SES's messages can name the recipient's address.
         reason = failure_code(error)
         logger.warning("mail not sent", extra={"job_id": job_id, "kind": kind, "reason": reason})
-        mark(rt, key, MarkState.FAILED, reason)
-        return Sent.FAILED
-    mark(rt, key, MarkState.SENT)
-    return Sent.SENT
+        mark(rt, key, MailState.FAILED, reason)
+        return MailState.FAILED
+    mark(rt, key, MailState.SENT)
+    return MailState.SENT

@@ -14,7 +14,6 @@ first line say that it contains personal data.
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 import zipfile
@@ -124,18 +123,13 @@ def _erase_wallets(
         checkpoint["erased"] += _erase_one(rt, str(holder["wallet_id"]), committee_programmes, today, programme_id)
 
     if not checkpoint.get("holders_done"):
-        pages = functools.partial(_holders, rt, programme_id)
-        if not jobs.each_page(checkpoint, pages, erase, should_pause, key="holder_key"):
+        if not jobs.each_page(checkpoint, jobs.holders(rt, programme_id), erase, should_pause, key="holder_key"):
             return False
         checkpoint["holders_done"] = True
     registered = next(h for h in privacy.PROGRAMME_DATA if h.prefix == privacy.WALLET_ELIGIBILITY)
     for pk, _ in registered.find(rt.db, programme_id):
         checkpoint["erased"] += _erase_one(rt, pk.rsplit("#", 1)[1], committee_programmes, today, programme_id)
     return True
-
-
-def _holders(rt: Runtime, programme_id: str, start_key: Any) -> tuple[list[Item], Any]:
-    return programmes.holders(rt.db, programme_id, start_key=start_key)
 
 
 def _erase_one(rt: Runtime, wallet_id: str, committee_programmes: list[Item], today: str, deleting: str) -> int:

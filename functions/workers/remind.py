@@ -69,6 +69,9 @@ def reminder_mail(
     )
 
 
+REMINDERS = jobs.Pass("送信中", ("wallets", "sent", "skipped", "failed"))
+
+
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mailing.Paces | None = None) -> None:
     job_id = str(job["job_id"])
     params = job["params"]
@@ -110,18 +113,9 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mail
         )
         checkpoint[outcome] += 1
 
-    done = jobs.through_pages(
-        rt,
-        job,
-        should_pause,
-        counters={"wallets": 0, "sent": 0, "skipped": 0, "failed": 0},
-        seen="wallets",
-        running="送信中",
-        pages=lambda start_key: programmes.holders(rt.db, programme_id, start_key=start_key),
-        step=remind,
-    )
+    done = jobs.through_pages(rt, job, should_pause, REMINDERS, jobs.holders(rt, programme_id), remind)
     if done is None:
         return
     failed = f"、送信できなかったもの {done['failed']:,}件" if done["failed"] else ""
     message = f"{done['sent']:,}人に送信しました(対象外・送信済み {done['skipped']:,}人{failed})。"
-    jobs.finish(rt, job, done, seen="wallets", message=message)
+    jobs.finish(rt, job, REMINDERS, done, message)

@@ -101,6 +101,9 @@ def result_mail(
     return mail.Mail(to=to, subject=subject, body=f"{lead}\n\n■アプリ:\n{url}\n\n{contact}" + mail.FOOTER)
 
 
+RESULTS = jobs.Pass("送信中", ("seen", "sent", "skipped", "failed"))
+
+
 def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mailing.Paces | None = None) -> None:
     """Email each wallet applicant their result, paced to SES's sending rate; once per application
     (a marker put on a condition before sending), so a re-run sends only what was not sent (or failed)."""
@@ -148,19 +151,10 @@ def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pace
         )
         return page.items, page.last_key
 
-    done = jobs.through_pages(
-        rt,
-        job,
-        should_pause,
-        counters={"seen": 0, "sent": 0, "skipped": 0, "failed": 0},
-        seen="seen",
-        running="送信中",
-        pages=pages,
-        step=notify,
-        total_count=int(settings_record.get("applicants", 0)),
-    )
+    total = int(settings_record.get("applicants", 0))
+    done = jobs.through_pages(rt, job, should_pause, RESULTS, pages, notify, total_count=total)
     if done is None:
         return
     failed = f"、送信できなかったもの {done['failed']:,}件" if done["failed"] else ""
     skipped = f"対象外・送信済み {done['skipped']:,}人{failed}"
-    jobs.finish(rt, job, done, seen="seen", message=f"{done['sent']:,}人に抽選結果を送信しました({skipped})。")
+    jobs.finish(rt, job, RESULTS, done, f"{done['sent']:,}人に抽選結果を送信しました({skipped})。")

@@ -37,6 +37,14 @@ def charges_of(rt: Runtime, wallet_id: str) -> int:
     return len(record.get("buckets", {}))
 
 
+def taros_transfer(sold: dict[str, Any], rt: Runtime) -> tuple[Client, str, str, str, str]:
+    """(the committee's client, today, Taro's wallet id, his 振込依頼人コード, his person hash)."""
+    taro = sold["wallets"]["taro@example.jp"]
+    person = sale.wallet_person(rt, "P1", taro)
+    assert person is not None
+    return sold["committee"], jst_date(rt.clock.now()), taro, status("taro@example.jp")["payment_reference"], person
+
+
 def test_the_check_digit_catches_one_wrong_digit() -> None:
     reference = deposits.candidate(b"k" * 32, "P1", "h", 0)
     assert deposits.is_valid(reference)
@@ -157,12 +165,7 @@ def test_a_counter_purchase_and_a_transfer_cannot_both_consume_the_units(sold: d
 def test_a_transfer_read_before_a_counter_purchase_fails_on_the_allocation(
     sold: dict[str, Any], rt: Runtime, monkeypatch: Any
 ) -> None:
-    committee, wallets = sold["committee"], sold["wallets"]
-    today = jst_date(rt.clock.now())
-    taro = wallets["taro@example.jp"]
-    reference = status("taro@example.jp")["payment_reference"]
-    person = sale.wallet_person(rt, "P1", taro)
-    assert person is not None
+    committee, today, taro, reference, person = taros_transfer(sold, rt)
     stale = rt.db.get(keys.application("P1", person))
     # Given the counter sold Taro 1 of his 3 units after the deposit run read his application (none bought)
     assert charge(committee, taro, 1, "race").status == 200
@@ -196,12 +199,7 @@ def test_a_code_taken_in_the_programme_is_never_given_twice(sold: dict[str, Any]
 
 
 def test_a_blocked_wallet_is_not_credited_and_the_clerk_sees_why(sold: dict[str, Any], rt: Runtime) -> None:
-    committee, wallets = sold["committee"], sold["wallets"]
-    today = jst_date(rt.clock.now())
-    taro = wallets["taro@example.jp"]
-    reference = status("taro@example.jp")["payment_reference"]
-    person = sale.wallet_person(rt, "P1", taro)
-    assert person is not None
+    committee, today, taro, reference, person = taros_transfer(sold, rt)
     # Given Taro's wallet is stopped as a lost or stolen card's wallet is (利用停止(紛失・盗難))
     expr = Expr()
     rt.db.update(keys.wallet(taro), f"SET {expr.n('status')} = {expr.v(Status.BLOCKED)}", expr)

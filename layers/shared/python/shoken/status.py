@@ -77,3 +77,12 @@ class DrawResult(StrEnum):
 
     WON = "won"
     LOST = "lost"
+
+
+class MailState(StrEnum):
+    """The `state` of a mail's once-only marker (失効お知らせ, 抽選結果): being sent under a lease, sent,
+    or refused by SES (a re-run tries it again)."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
