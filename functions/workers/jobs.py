@@ -99,19 +99,14 @@ def through_pages(
     return None
 
 
+def done(rt: Runtime, job: Item, message: str, **fields: Any) -> None:
+    job_items.update(rt.db, str(job["job_id"]), rt.clock.now(), state=JobState.DONE, message=message, **fields)
+
+
 def finish(rt: Runtime, job: Item, what: Pass, checkpoint: Checkpoint, message: str, *, total: int = 0) -> None:
-    """The job is done: its counters kept, its rows seen (of at least `total`)."""
+    """The pass is done: its counters kept, its rows seen (of at least `total`)."""
     count = int(checkpoint[what.seen])
-    job_items.update(
-        rt.db,
-        str(job["job_id"]),
-        rt.clock.now(),
-        state=JobState.DONE,
-        checkpoint=checkpoint,
-        done_count=count,
-        total_count=max(total, count),
-        message=message,
-    )
+    done(rt, job, message, checkpoint=checkpoint, done_count=count, total_count=max(total, count))
 
 
 def runners() -> dict[str, Runner]:

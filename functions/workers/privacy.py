@@ -98,16 +98,8 @@ def run_retention(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> N
         deleted=total,
         erased_wallets=checkpoint["erased"],
     )
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state=JobState.DONE,
-        checkpoint=checkpoint,
-        done_count=total,
-        total_count=total,
-        message=f"住民名簿・申込など{total:,}件と、{checkpoint['erased']:,}人のメールアドレスを削除しました。",
-    )
+    message = f"住民名簿・申込など{total:,}件と、{checkpoint['erased']:,}人のメールアドレスを削除しました。"
+    jobs.done(rt, job, message, checkpoint=checkpoint, done_count=total, total_count=total)
 
 
 def _erase_wallets(

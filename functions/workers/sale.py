@@ -26,26 +26,19 @@ def run_draw(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="抽選中")
     done = sale.finish_draw(rt, programme_id)
     applicants, winners, units_won = int(done["applicants"]), int(done["winners"]), int(done["units_won"])
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state=JobState.DONE,
-        done_count=applicants,
-        total_count=applicants,
-        message=f"抽選が終わりました。申込 {applicants:,}人のうち当選 {winners:,}人・{units_won:,}冊です。",
+    message = f"抽選が終わりました。申込 {applicants:,}人のうち当選 {winners:,}人・{units_won:,}冊です。"
+    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
+    _audit(
+        rt, job, "draw_done", rule=str(done["draw_rule"]), applicants=applicants, winners=winners, units_won=units_won
     )
+
+
+def _audit(rt: Runtime, job: Item, action: str, **facts: Any) -> None:
+    """The draw's audit entry, by whoever queued the job, on the programme."""
+    scope = Scope(str(job["scope"].get("committee_id")))
+    programme_id = str(job["params"]["programme_id"])
     audit.record(
-        rt,
-        "draw_done",
-        actor=dict(job["owner"]),
-        scope=Scope(str(job["scope"].get("committee_id"))),
-        target_type="programme",
-        target_id=programme_id,
-        rule=str(done["draw_rule"]),
-        applicants=applicants,
-        winners=winners,
-        units_won=units_won,
+        rt, action, actor=dict(job["owner"]), scope=scope, target_type="programme", target_id=programme_id, **facts
     )
 
 
@@ -55,27 +48,12 @@ def run_second_round(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -
     programme_id = str(job["params"]["programme_id"])
     job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="二次抽選中")
     done = sale.finish_second_round(rt, programme_id)
-    pool, winners = int(done["round2_pool"]), int(done["round2_winners"])
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state=JobState.DONE,
-        done_count=int(done["round2_applicants"]),
-        total_count=int(done["round2_applicants"]),
-        message=f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。",
-    )
-    audit.record(
-        rt,
-        "second_round_done",
-        actor=dict(job["owner"]),
-        scope=Scope(str(job["scope"].get("committee_id"))),
-        target_type="programme",
-        target_id=programme_id,
-        units_on_sale=pool,
-        applicants=int(done["round2_applicants"]),
-        winners=winners,
-        units_won=int(done["round2_units_won"]),
+    pool, winners, applicants = int(done["round2_pool"]), int(done["round2_winners"]), int(done["round2_applicants"])
+    message = f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。"
+    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
+    units_won = int(done["round2_units_won"])
+    _audit(
+        rt, job, "second_round_done", units_on_sale=pool, applicants=applicants, winners=winners, units_won=units_won
     )
 
 

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from shoken import privacy
+from shoken import privacy, sale
 from shoken.clock import iso
 from shoken.db import keys
 from shoken.db import residents as resident_items
@@ -106,9 +106,7 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
     if not listed:  # the person left the list after the code was printed
         raise LeftResidentList()
     now = iso(rt.clock.now())
-    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
-    wallet_pk, wallet_sk = keys.wallet_eligibility(programme_id, wallet_id)
-    code_expr, person_expr, wallet_expr = Expr(), Expr(), Expr()
+    code_expr = Expr()
     actions = [
         rt.db.tx_update(
             code_key,
@@ -120,29 +118,7 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
                 f"OR {code_expr.n('redeemed_by')} = {code_expr.v(wallet_id)})"
             ),
         ),
-        rt.db.tx_put(
-            {
-                "PK": person_pk,
-                "SK": person_sk,
-                "kind": "eligibility",
-                "wallet_id": wallet_id,
-                "channel": "code",
-                "at": now,
-            },
-            condition=(
-                f"attribute_not_exists({person_expr.n('PK')}) OR "
-                f"{person_expr.n('wallet_id')} = {person_expr.v(wallet_id)}"
-            ),
-            expr=person_expr,
-        ),
-        rt.db.tx_put(
-            {"PK": wallet_pk, "SK": wallet_sk, "kind": "wallet_eligibility", "matching_hash": matching_hash, "at": now},
-            condition=(
-                f"attribute_not_exists({wallet_expr.n('PK')}) OR "
-                f"{wallet_expr.n('matching_hash')} = {wallet_expr.v(matching_hash)}"
-            ),
-            expr=wallet_expr,
-        ),
+        *sale.eligibility_actions(rt, programme_id, wallet_id, matching_hash, channel="code"),
     ]
     try:
         rt.db.transact(actions)

@@ -115,20 +115,36 @@ def person_hash(rt: Runtime, programme_id: str, resident_key: str, name_kana: st
 
 def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_hash: str) -> None:
     """Bind the person to this wallet: once per person and once per wallet, by conditions (re-run safe)."""
+    actions = eligibility_actions(rt, programme_id, wallet_id, matching_hash, channel="wallet")
+    try:
+        rt.db.transact(actions)
+    except TransactionFailed as failed:
+        if failed.failed_at(0):
+            raise EligibilityTaken() from failed
+        if failed.failed_at(1):
+            raise WalletHoldsOther() from failed
+        raise
+
+
+def eligibility_actions(
+    rt: Runtime, programme_id: str, wallet_id: str, matching_hash: str, *, channel: str
+) -> list[dict[str, Any]]:
+    """The two puts binding a person to a wallet (person → wallet, wallet → person), each new or the
+    same binding again; tagged so that the retention run finds them (issue 23.3)."""
     now = iso(rt.clock.now())
     person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
     wallet_pk, wallet_sk = keys.wallet_eligibility(programme_id, wallet_id)
     person_expr, wallet_expr = Expr(), Expr()
-    actions = [
+    return [
         rt.db.tx_put(
             {
                 "PK": person_pk,
                 "SK": person_sk,
                 "kind": "eligibility",
                 "wallet_id": wallet_id,
-                "channel": "wallet",
+                "channel": channel,
                 "at": now,
-                **privacy.tag(programme_id, person_pk, person_sk),  # found by the retention run (issue 23.3)
+                **privacy.tag(programme_id, person_pk, person_sk),
             },
             condition=_new_or_same(person_expr, "wallet_id", wallet_id),
             expr=person_expr,
@@ -142,21 +158,10 @@ def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_has
                 "at": now,
                 **privacy.tag(programme_id, wallet_pk, wallet_sk),
             },
-            condition=(
-                f"attribute_not_exists({wallet_expr.n('PK')}) OR "
-                f"{wallet_expr.n('matching_hash')} = {wallet_expr.v(matching_hash)}"
-            ),
+            condition=_new_or_same(wallet_expr, "matching_hash", matching_hash),
             expr=wallet_expr,
         ),
     ]
-    try:
-        rt.db.transact(actions)
-    except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise EligibilityTaken() from failed
-        if failed.failed_at(1):
-            raise WalletHoldsOther() from failed
-        raise
 
 
 def wallet_person(rt: Runtime, programme_id: str, wallet_id: str) -> str | None:
@@ -377,7 +382,7 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
     expr = Expr()
     sets = (
         f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
-        f"{expr.n('draw_state')} = {expr.v('drawing')}, {expr.n('draw_job')} = "
+        f"{expr.n('draw_state')} = {expr.v(DrawState.DRAWING)}, {expr.n('draw_job')} = "
     )
     return _queue_draw(
         rt, programme, actor, owner, expr=expr, sets=sets,
@@ -654,12 +659,13 @@ def start_second_round(
     seed = secrets.token_hex(32)
     expr = Expr()
     sets = (
-        f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v('drawing')}, "
+        f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v(DrawState.DRAWING)}, "
         f"{expr.n('round2_purchase_end')} = {expr.v(purchase_end)}, {expr.n('round2_job')} = "
     )
+    drawn = f"{expr.n('draw_state')} = {expr.v(DrawState.DRAWN)}"
     return _queue_draw(
         rt, programme, actor, owner, expr=expr, sets=sets,
-        condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {expr.n('draw_state')} = {expr.v('drawn')}",
+        condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {drawn}",
         detail={"seed": seed, "rule": rule, "round": 2},
         job_kind=ROUND2_JOB, label="二次抽選", refused=SecondRoundDrawn(),
     )  # fmt: skip

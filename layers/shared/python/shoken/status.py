@@ -52,6 +52,7 @@ class DrawState(StrEnum):
     """A sale programme's `draw_state` and `round2_state`: absent until the draw's job has written
     every result."""
 
+    DRAWING = "drawing"  # the seed is stored and the job queued
     DRAWN = "drawn"
 
 
