@@ -28,6 +28,7 @@ from shoken.history_models import HistorySearch
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.status import JobState
+from workers import jobs
 
 PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (but the last)
 PAGE = 1000
@@ -85,16 +86,14 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
                 rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint["rows"], progress=progress
             )
     size = _finish(rt, bucket, key, buffer, checkpoint)
-    _done(rt, job_id, checkpoint["rows"], size)
+    _done(rt, job, checkpoint["rows"], size)
 
 
-def _done(rt: Runtime, job_id: str, rows: int, size: int) -> None:
+def _done(rt: Runtime, job: Item, rows: int, size: int) -> None:
     retention = timedelta(days=rt.require(WorkerConfig).export_retention_days)
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state=JobState.DONE,
+    jobs.done(
+        rt,
+        job,
         progress=100,
         done_count=rows,
         size=size,
@@ -116,11 +115,9 @@ def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end
         for page, _, progress in pages(rt, job_items.owner_principal(job), query, start, end, None):
             if rows + len(page) > sheets.XLSX_MAX_ROWS:
                 sheet.close()
-                job_items.update(
-                    rt.db,
-                    job_id,
-                    rt.clock.now(),
-                    state=JobState.FAILED,
+                jobs.fail(
+                    rt,
+                    job,
                     message=f"Excel形式は{sheets.XLSX_MAX_ROWS:,}件までです。期間を分けるかCSV形式で予約してください。",
                 )
                 return
@@ -138,7 +135,7 @@ def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end
             )
     finally:
         os.unlink(path)
-    _done(rt, job_id, rows, size)
+    _done(rt, job, rows, size)
 
 
 def _upload_part(rt: Runtime, bucket: str, key: str, buffer: io.BytesIO, checkpoint: dict[str, Any]) -> None:

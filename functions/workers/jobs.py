@@ -31,8 +31,8 @@ def holders(rt: Runtime, programme_id: str) -> Pages:
     return lambda start_key: programmes.holders(rt.db, programme_id, start_key=start_key)
 
 
-def fail(rt: Runtime, job: Item, message: str) -> None:
-    job_items.update(rt.db, str(job["job_id"]), rt.clock.now(), state=JobState.FAILED, message=message)
+def fail(rt: Runtime, job: Item, message: str, **fields: Any) -> None:
+    job_items.update(rt.db, str(job["job_id"]), rt.clock.now(), state=JobState.FAILED, message=message, **fields)
 
 
 def each_page(

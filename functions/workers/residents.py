@@ -22,6 +22,7 @@ from shoken.principal import Scope
 from shoken.resident_file import FileRejected, check, decode, parse
 from shoken.runtime import Runtime
 from shoken.status import JobState
+from workers import jobs
 
 CHUNK = 500
 ADDED_LINES_KEPT = 200
@@ -113,11 +114,9 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         )
     if old_generation:
         resident_items.delete_generation(rt.db, programme_id, old_generation, old)
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state=JobState.DONE,
+    jobs.done(
+        rt,
+        job,
         done_count=len(rows),
         diff=diff,
         message=(
