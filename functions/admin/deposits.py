@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from admin.residents import _programme
+from admin.sale import audit_on_programme
 from admin.schemas import DepositUpload, DepositUploadList
 from shoken import api, deposits, ids, money, privacy, sale
 from shoken.clock import iso, jst_date
@@ -199,11 +200,9 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
         **privacy.tag(programme_id, pk, sk),  # payers' names: deleted by the retention run (issue 23.3)
     }
     rt.db.put(result)
-    api.audit_event(
+    audit_on_programme(
         "deposits_imported",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         rows=len(rows),
         credited=len(credited),
         unmatched=len(rows) - len(credited),
