@@ -101,6 +101,18 @@ def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
     return programme, sale
 
 
+def _still_open(rt: Runtime, programme_id: str) -> dict[str, Any]:
+    """A condition for an application's write: the sale not closed and no draw seeded. The window is read
+    first, but 締切 or the draw can land between that read and the write; the draw's input must be the set
+    of applications at the close, so a change after it must fail, not succeed late."""
+    expr = Expr()
+    return rt.db.tx_check(
+        keys.sale_settings(programme_id),
+        f"attribute_not_exists({expr.n('closed_at')}) AND attribute_not_exists({expr.n('draw_seed')})",
+        expr,
+    )
+
+
 def person_hash(rt: Runtime, programme_id: str, resident_key: str, name_kana: str, birth_date: str) -> str:
     """The person's hash if they are on the programme's current list (FieldError for unusable input)."""
     who = residents.person(resident_key, name_kana, birth_date)
@@ -218,11 +230,14 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
                         f"{elig_expr.n('wallet_id')} = {elig_expr.v(wallet_id)}",
                         elig_expr,
                     ),
+                    _still_open(rt, programme_id),
                     _count(rt, programme_id, applications=0 if current else 1, units_asked=units - before),
                 ]
             )
             return record
         except TransactionFailed as failed:
+            if failed.failed_at(2):
+                raise ApplicationsClosed() from failed
             if failed.failed_at(1):
                 raise NotEligible() from failed
             if not failed.failed_at(0):
@@ -246,11 +261,14 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
                     rt.db.tx_delete(
                         keys.application(programme_id, matching_hash), condition=_as_read(expr, current), expr=expr
                     ),
+                    _still_open(rt, programme_id),
                     _count(rt, programme_id, applications=-1, units_asked=-int(current["units"])),
                 ]
             )
             return
         except TransactionFailed as failed:
+            if failed.failed_at(1):
+                raise ApplicationsClosed() from failed
             if not failed.failed_at(0):
                 raise
     raise Conflict()
@@ -304,10 +322,13 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
                     expr=elig_expr,
                 ),
                 rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
+                _still_open(rt, programme_id),
                 _count(rt, programme_id, applications=1, units_asked=units),
             ]
         )
     except TransactionFailed as failed:
+        if failed.failed_at(2):
+            raise ApplicationsClosed() from failed
         if failed.failed_at(0):
             raise EligibleInApp() from failed
         if failed.failed_at(1):
