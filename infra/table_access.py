@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra import names
-from shoken.db import audit, guards, keys, payouts, totals
+from shoken.db import audit, guards, jobs, keys, payouts, totals
 
 # --- key kinds: partition-key prefixes, from the builders -----------------------------------------
 
@@ -66,6 +66,7 @@ GUARD = _kind(guards.key("-", "-"))
 NOTICE = _kind(keys.notice("-"))
 NOTICE_READ = _kind(keys.notice_read("-", "-"))
 REMINDER = _kind(keys.reminder_mark("-", "-", 0))
+SEND_RATE = _kind(jobs.rate_key("-"))  # the one SES rate the mail jobs share
 THROTTLE = "THROTTLE#"  # shoken.db.throttle.hit builds it inline: THROTTLE#<name>#<window>
 PAYOUT_ACCOUNT = _kind(keys.payout_account("-"))
 PAYOUT_SETTINGS = _kind(payouts.settings_key("-"))
@@ -77,6 +78,7 @@ RESIDENT = _kind(keys.resident("-", "-", "-"))
 ELIGIBILITY = _kind(keys.person_eligibility("-", "-"))
 WALLET_ELIGIBILITY = _kind(keys.wallet_eligibility("-", "-"))
 APPLICATION = _kind(keys.application("-", "-"))
+SALE_COUNTS = _kind(keys.sale_counts("-"))
 CARD = _kind(keys.card("-"))
 CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
 REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
@@ -174,6 +176,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(NOTICE, write=_fns(ADMIN), read=_fns(WALLET_FN, HISTORY)),
     Kind(NOTICE_READ, write=_fns(WALLET_FN, HISTORY)),
     Kind(REMINDER, write=_fns(WORKERS_JOBS)),
+    Kind(SEND_RATE, write=_fns(WORKERS_JOBS)),
     # 精算: accounts from the console and マスタ一括登録; settings, calendars and runs from the console.
     Kind(PAYOUT_ACCOUNT, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(PAYOUT_SETTINGS, write=_fns(ADMIN)),
@@ -189,6 +192,7 @@ KINDS: tuple[Kind, ...] = (
         WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)
     ),  # 店頭チャージ finds the buyer's 当選
     Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
+    Kind(SALE_COUNTS, write=_fns(ADMIN, WALLET_FN)),  # 販売状況: counted with each application and purchase
     # カード型: the console issues and changes cards; a card payment checks and counts on the card item
     # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
     # The job runner deletes a programme's card guards after its retention and removes the resident

@@ -1,7 +1,8 @@
 """入金データ取込 (issue 15.5, bank transfer): the committee uploads its bank's deposit list; each deposit
 whose 振込依頼人コード and exact amount match a 当選 application paid within its 購入期限 credits the
 winner's wallet once, by the 店頭チャージ's own ledger path (value, the 当選 units consumed, the audit
-record and the (programme, code, round) credit marker in one transaction). What does not match is kept
+record and the (programme, code, round) credit marker in one transaction), as its own kind of
+transaction (振込購入), cancelled as a counter charge is. What does not match is kept
 with the reason for the clerk, who resolves it by hand (a refund, or a counter charge).
 """
 
@@ -11,17 +12,29 @@ from datetime import datetime
 from typing import Any
 
 from admin.residents import _programme
+from admin.sale import audit_on_programme
 from admin.schemas import DepositUpload, DepositUploadList
 from shoken import api, deposits, ids, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NoSale, NotDrawn, PurchaseLimitExceeded, WalletSuspended
+from shoken.errors import InvalidRequest, NoSale, NotDrawnForDeposits, PurchaseLimitExceeded, WalletSuspended
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
+from shoken.status import DrawState, Status
 from shoken.txn_types import TxnType
 
 KEPT = 20  # uploads listed on the sale screen
+
+# Why a matched transfer cannot credit a wallet that is not active, as the clerk reads it: a lost or
+# stolen card's value must not grow while someone else may hold the card.
+STOPPED: dict[str, str] = {
+    Status.SUSPENDED: "アプリユーザが利用停止中のため入金できません。",
+    Status.BLOCKED: "カードが紛失・盗難の届出により利用停止中のため入金できません。返金してください。",
+    Status.REPLACED: "再発行前のカードのため入金できません。返金するか、新しいカードに店頭チャージしてください。",
+    Status.MOVED: "アプリへ移行済みのカードのため入金できません。返金するか、アプリに店頭チャージしてください。",
+    Status.ERASED: "個人情報が削除されたアプリユーザのため入金できません。返金してください。",
+}
 
 
 def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[int, str, str, str]:
@@ -31,7 +44,7 @@ def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[
     round2_end = str(settings.get("round2_purchase_end") or "")
     if won and day <= deadline and not application.get("lapsed"):
         return 1, "won_units", "purchased_units", ""
-    if won2 and settings.get("round2_state") == "drawn" and day <= round2_end:
+    if won2 and settings.get("round2_state") == DrawState.DRAWN and day <= round2_end:
         return 2, "won2_units", "purchased2_units", ""
     if not won and not won2:
         return 0, "", "", "当選していない申込の番号です。"
@@ -68,6 +81,9 @@ def _match(
     wallet = wallets.get(rt.db, wallet_id)
     if wallet is None:
         return row | {"reason": "入金先のアプリユーザが見つかりません。"}
+    stopped = STOPPED.get(str(wallet.get("status", Status.ACTIVE)))  # StrEnum keys match the stored str
+    if stopped:
+        return row | {"reason": stopped}  # decided before any write: the ledger would only say 利用停止
     consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
     now = rt.clock.now()
     for _ in range(3):  # a taken transaction number is drawn again
@@ -95,7 +111,7 @@ def _credit(
     deposit: deposits.Deposit,
     round_no: int,
     units: int,
-    consume: tuple[dict[str, Any], type[Exception]],
+    consume: sale.Allocation,
     now: datetime,
     actor: Any,
 ) -> str:
@@ -107,7 +123,7 @@ def _credit(
     assert deposit.reference is not None
     txn = transactions.item(
         number,
-        txn_type=TxnType.STORE_CHARGE,
+        txn_type=TxnType.TRANSFER_CHARGE,
         at=now,
         amount=sum(amounts.values()),
         committee=committee,
@@ -158,8 +174,8 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
     settings = sale.settings(rt, programme_id)
     if settings is None:
         raise NoSale()
-    if settings.get("draw_state") != "drawn":
-        raise NotDrawn("抽選が終わるまで入金データは取り込めません。")
+    if settings.get("draw_state") != DrawState.DRAWN:
+        raise NotDrawnForDeposits()
     if not raw.strip():
         raise InvalidRequest("ファイルが空です。")
     found = deposits.read(raw, jst_date(rt.clock.now()))
@@ -184,11 +200,9 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
         **privacy.tag(programme_id, pk, sk),  # payers' names: deleted by the retention run (issue 23.3)
     }
     rt.db.put(result)
-    api.audit_event(
+    audit_on_programme(
         "deposits_imported",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         rows=len(rows),
         credited=len(credited),
         unmatched=len(rows) - len(credited),

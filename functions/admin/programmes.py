@@ -35,7 +35,7 @@ from shoken.errors import Conflict, DomainError, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from shoken.txn_types import TxnStatus, TxnType
+from shoken.txn_types import PURCHASES, TxnStatus, TxnType
 
 
 class TermsFrozen(DomainError):
@@ -330,7 +330,7 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
     charge_txn = transactions.get(rt.db, number, consistent=True)
     if (
         charge_txn is None
-        or charge_txn.get("txn_type") != TxnType.STORE_CHARGE.value
+        or charge_txn.get("txn_type") not in PURCHASES
         or not caller.covers(Scope(str(charge_txn["committee_id"])))
     ):
         raise TransactionNotFound()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from admin.bulk_uploads import view as job_view
 from admin.residents import _programme
@@ -24,9 +25,11 @@ from admin.schemas import (
 from shoken import api, audit, deposits, draw_check, residents, sale
 from shoken.clock import iso
 from shoken.db import jobs, keys
-from shoken.errors import AlreadyClosed, AlreadyDrawn, InvalidRequest, NoSale
+from shoken.db.dynamo import Item
+from shoken.errors import ClosedNoWindowChange, DrawnNoWindowChange, InvalidRequest, NoSale
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
+from shoken.status import DrawState
 
 
 def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
@@ -68,15 +71,19 @@ def get(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
     )
 
 
+def audit_on_programme(action: str, programme: Item, **facts: Any) -> None:
+    """An audit entry of the committee's, on the programme."""
+    scope = Scope(str(programme["committee_id"]))
+    api.audit_event(action, scope=scope, target_type="programme", target_id=str(programme["programme_id"]), **facts)
+
+
 def draw(rt: Runtime, caller: Principal, programme_id: str, body: DrawRequest) -> SaleView:
     """Close and draw: the seed is stored and audited here; the result is computed by the draw job."""
     programme = _programme(rt, caller, programme_id)
     job = sale.start_draw(rt, programme_id, body.rule, audit.actor_of(caller), audit.actor_of(caller))
-    api.audit_event(
+    audit_on_programme(
         "draw_started",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         rule=body.rule,
         job_id=str(job["job_id"]),
     )
@@ -119,9 +126,9 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
         )
     current = sale.settings(rt, programme_id)
     if current is not None and current.get("closed_at") and not current.get("draw_seed"):
-        raise AlreadyClosed("申込を締め切った後は申込期間を変更できません。")
+        raise ClosedNoWindowChange()
     if current is not None and current.get("draw_seed"):
-        raise AlreadyDrawn("抽選後は申込期間を変更できません。")
+        raise DrawnNoWindowChange()
     rt.db.put(
         sale.settings_item(
             programme_id,
@@ -132,11 +139,9 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
             purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
         )
     )
-    api.audit_event(
+    audit_on_programme(
         "sale_settings_updated",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         apply_start=body.apply_start.isoformat(),
         apply_end=body.apply_end.isoformat(),
         units_on_sale=body.units_on_sale,
@@ -152,11 +157,9 @@ def paper_application(rt: Runtime, caller: Principal, programme_id: str, body: P
     except residents.FieldError as error:
         raise InvalidRequest(str(error)) from error
     record = sale.apply_on_paper(rt, programme_id, matching_hash, body.units)
-    api.audit_event(
+    audit_on_programme(
         "paper_application",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         units=body.units,
     )
     return ApplicationView(
@@ -174,7 +177,7 @@ def applications_csv(rt: Runtime, caller: Principal, programme_id: str) -> tuple
     record = sale.settings(rt, programme_id)
     if record is None:
         raise NoSale()
-    drawn = record.get("draw_state") == "drawn"
+    drawn = record.get("draw_state") == DrawState.DRAWN
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([*draw_check.COLUMNS, "申込方法", "振込依頼人コード", "請求額", "購入済冊数"])
@@ -195,11 +198,9 @@ def applications_csv(rt: Runtime, caller: Principal, programme_id: str) -> tuple
                 bought if won else "",
             ]
         )
-    api.audit_event(
+    audit_on_programme(
         "applications_exported",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         rows=len(apps),
     )
     return f"applications_{programme_id}.csv", "text/csv; charset=utf-8", ("\ufeff" + out.getvalue()).encode()
@@ -211,11 +212,9 @@ CHANNEL_LABELS = {"wallet": "アプリ", "paper": "申込書"}
 def notify(rt: Runtime, caller: Principal, programme_id: str) -> JobView:
     programme = _programme(rt, caller, programme_id)
     job = sale.start_notify(rt, programme_id, audit.actor_of(caller))
-    api.audit_event(
+    audit_on_programme(
         "sale_results_notified",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         job_id=str(job["job_id"]),
     )
     return job_view(job)
@@ -230,11 +229,9 @@ def list_jobs(rt: Runtime, caller: Principal, programme_id: str) -> SaleJobList:
 def close(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:
     programme = _programme(rt, caller, programme_id)
     sale.close(rt, programme_id)
-    api.audit_event(
+    audit_on_programme(
         "sale_closed",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
     )
     return get(rt, caller, programme_id)
 
@@ -243,11 +240,9 @@ def second_round(rt: Runtime, caller: Principal, programme_id: str, body: Second
     programme = _programme(rt, caller, programme_id)
     actor = audit.actor_of(caller)
     job = sale.start_second_round(rt, programme_id, body.purchase_end.isoformat(), actor, actor)
-    api.audit_event(
+    audit_on_programme(
         "second_round_started",
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=programme_id,
+        programme,
         purchase_end=body.purchase_end.isoformat(),
         job_id=str(job["job_id"]),
     )

@@ -29,7 +29,7 @@ class TotalRow(Schema):
         elif txn_type is TxnType.PAYMENT_CANCEL:
             self.cancels += amount
             self.cancel_count += count
-        elif txn_type in (TxnType.STORE_CHARGE, TxnType.CHARGE):
+        elif txn_type in (TxnType.STORE_CHARGE, TxnType.TRANSFER_CHARGE, TxnType.CHARGE):
             self.charges += amount
         elif txn_type is TxnType.CHARGE_CANCEL:
             self.charges -= amount

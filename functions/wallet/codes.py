@@ -10,6 +10,7 @@ from shoken.db import keys, throttle, wallets
 from shoken.errors import NotFound, WalletSuspended
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import RequestState, Status
 from wallet.schemas import PaymentDone, QrIssued, QrState
 
 ISSUES_PER_MINUTE = 20
@@ -25,7 +26,7 @@ def issue(rt: Runtime, caller: Principal) -> QrIssued:
     wallet = wallets.get(rt.db, caller.user_id)
     if wallet is None:
         raise NotFound()
-    if wallet.get("status") != "active":
+    if wallet.get("status") != Status.ACTIVE:
         raise SuspendedNoQr()
     token = qr.new_token(caller.user_id)
     ttl = timedelta(seconds=rt.config.qr_ttl_seconds)
@@ -46,5 +47,8 @@ def state(rt: Runtime, caller: Principal, poll_id: str) -> QrState:
         raise NotFound("QRコードが見つかりません。")
     valid_until = int(record["valid_until_epoch"])
     if record.get("payment"):
-        return QrState(state="paid", valid_until=valid_until, payment=PaymentDone(**record["payment"]))
-    return QrState(state="expired" if valid_until <= epoch(rt.clock.now()) else "waiting", valid_until=valid_until)
+        return QrState(state=RequestState.PAID, valid_until=valid_until, payment=PaymentDone(**record["payment"]))
+    return QrState(
+        state=RequestState.EXPIRED if valid_until <= epoch(rt.clock.now()) else RequestState.WAITING,
+        valid_until=valid_until,
+    )

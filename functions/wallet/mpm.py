@@ -8,6 +8,7 @@ from shoken.db import keys
 from shoken.errors import NotFound
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import RequestState
 from wallet.schemas import MpmView, PaymentDone
 
 PREFIX = "SKMPM:"
@@ -21,7 +22,11 @@ def view(rt: Runtime, caller: Principal, request_id: str) -> MpmView:
     if record is None or store is None or record.get("committee_id") != caller.committee_id:
         raise NotFound("お支払いの情報が見つかりません。")
     valid_until = int(record["valid_until_epoch"])
-    state = "paid" if record.get("state") == "paid" else ("expired" if valid_until <= epoch(rt.clock.now()) else "open")
+    state = (
+        RequestState.PAID
+        if record.get("state") == RequestState.PAID
+        else (RequestState.EXPIRED if valid_until <= epoch(rt.clock.now()) else RequestState.OPEN)
+    )
     return MpmView(
         request_id=request_id,
         store_name=str(store["name"]),

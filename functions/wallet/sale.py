@@ -11,6 +11,7 @@ from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import DrawState
 from wallet.schemas import ApplicationRequest, EligibilityRequest, RedeemRequest, WalletSale, WalletSales
 
 # Tries an hour per wallet: enough for a resident who mistypes, far too few to guess anyone's details.
@@ -33,7 +34,7 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         raise NoSale()
     matching_hash = sale.wallet_person(rt, programme_id, caller.user_id)
     application = sale.application_of(rt, programme_id, matching_hash) if matching_hash else None
-    round2 = settings.get("round2_state") == "drawn"
+    round2 = settings.get("round2_state") == DrawState.DRAWN
     return WalletSale(
         programme_id=programme_id,
         programme_name=str(programme["name"]),
@@ -44,9 +45,13 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         eligible=matching_hash is not None,
         applied_units=int(application["units"]) if application else 0,
         result=_result(settings, application),
-        won_units=int(application.get("won_units", 0)) if application and settings.get("draw_state") == "drawn" else 0,
+        won_units=int(application.get("won_units", 0))
+        if application and settings.get("draw_state") == DrawState.DRAWN
+        else 0,
         purchased_units=int(application.get("purchased_units", 0)) if application else 0,
-        purchase_end=sale.purchase_deadline(settings, programme) if settings.get("draw_state") == "drawn" else None,
+        purchase_end=sale.purchase_deadline(settings, programme)
+        if settings.get("draw_state") == DrawState.DRAWN
+        else None,
         lapsed=bool(application.get("lapsed")) if application else False,
         second_round_units=int(application.get("won2_units", 0)) if application and round2 else 0,
         second_round_purchased=int(application.get("purchased2_units", 0)) if application else 0,
@@ -58,9 +63,9 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
 
 def _due(programme: Item, settings: Item, application: Item | None) -> int:
     """The yen still to pay (by bank transfer or at the counter) for the units won in the open round."""
-    if application is None or settings.get("draw_state") != "drawn":
+    if application is None or settings.get("draw_state") != DrawState.DRAWN:
         return 0
-    if settings.get("round2_state") == "drawn" and int(application.get("won2_units", 0)):
+    if settings.get("round2_state") == DrawState.DRAWN and int(application.get("won2_units", 0)):
         left = int(application.get("won2_units", 0)) - int(application.get("purchased2_units", 0))
     elif not application.get("lapsed"):
         left = int(application.get("won_units", 0)) - int(application.get("purchased_units", 0))
@@ -70,9 +75,9 @@ def _due(programme: Item, settings: Item, application: Item | None) -> int:
 
 
 def _result(settings: Item, application: Item | None) -> Literal["won", "lost"] | None:
-    if application is None or settings.get("draw_state") != "drawn":
+    if application is None or settings.get("draw_state") != DrawState.DRAWN:
         return None
-    return "won" if int(application.get("won_units", 0)) > 0 else "lost"
+    return "won" if int(application.get("won_units", 0)) > 0 else "lost"  # DrawResult, as the schema's Literal
 
 
 def confirm(rt: Runtime, caller: Principal, programme_id: str, body: EligibilityRequest) -> WalletSale:

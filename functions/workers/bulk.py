@@ -26,6 +26,8 @@ from shoken.db.dynamo import Expr, Item, TransactionFailed
 from shoken.errors import ShokenError
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
+from shoken.status import JobState
+from workers import jobs
 from workers.bulk_kinds import Kind, Lap, References, kind_of
 from workers.bulk_rows import Checked, FileRejected, decode, parse, to_model
 
@@ -196,11 +198,9 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     try:
         rows = parse(spec, decode(raw))
     except FileRejected as error:
-        job_items.update(
-            rt.db,
-            job_id,
-            rt.clock.now(),
-            state="failed",
+        jobs.fail(
+            rt,
+            job,
             message=error.text,
             error_count=1,
             errors=[{"line": 1, "column": "", "reason": error.text}],
@@ -209,7 +209,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     checkpoint = dict(job.get("checkpoint") or {})
     if checkpoint.get("phase") != "apply":
         job_items.update(
-            rt.db, job_id, rt.clock.now(), state="running", total_count=len(rows), done_count=0, message="検証中"
+            rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, total_count=len(rows), done_count=0, message="検証中"
         )
 
         def progress(done: int) -> None:
@@ -217,20 +217,16 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
 
         checked = check(rt, spec_name, uploader, rows, progress)
         if checked.error_count:
-            job_items.update(
-                rt.db,
-                job_id,
-                rt.clock.now(),
-                state="failed",
+            jobs.fail(
+                rt,
+                job,
                 message=f"{checked.error_count:,}件のエラーがあるため、登録しませんでした。",
                 error_count=checked.error_count,
                 errors=checked.errors,
             )
             return
         if not checked.rows:
-            job_items.update(
-                rt.db, job_id, rt.clock.now(), state="failed", message="登録する行がありません。", error_count=0
-            )
+            jobs.fail(rt, job, "登録する行がありません。", error_count=0)
             return
         base = sequences.next_value(rt.db, spec.sequence, count=len(checked.rows)) if spec.sequence else 0
         checkpoint = {"phase": "apply", "base": base, "seed": secrets.token_hex(16), "written": 0, "claimed": False}
@@ -251,11 +247,9 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
             errors = [{"line": claimed[i][0], "column": "", "reason": "他の登録と重複しました。"} for i in clashes][
                 :MAX_ERRORS_KEPT
             ]
-            job_items.update(
-                rt.db,
-                job_id,
-                rt.clock.now(),
-                state="failed",
+            jobs.fail(
+                rt,
+                job,
                 message="登録中に他の登録と重複したため、登録しませんでした。",
                 error_count=len(clashes),
                 errors=errors,
@@ -285,11 +279,9 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
             done_count=len(rows) // 2 + written * len(rows) // (2 * len(records)),
         )
     kind.finish(rt, job, [record for record, _ in records])
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
+    jobs.done(
+        rt,
+        job,
         done_count=len(rows),
         message=f"{len(records):,}件の{spec.label}を登録しました。",
         # Only uploads that register entities have new IDs to list (payout accounts update existing ones).

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ValidationError
 from shoken import csv_upload
 from shoken.bulk_specs import Spec
 from shoken.csv_upload import LineErrors
-from shoken.errors import InvalidRequest
 from shoken.roles import Role
 from shoken.validation import reason_ja
 
@@ -45,8 +44,13 @@ ROLE_WORDS = {r.label: r.value for r in Role if r is not Role.CITIZEN} | {
 }
 
 
-class FileRejected(InvalidRequest):
-    code = "bulk_file_invalid"
+class FileRejected(Exception):
+    """A file the job cannot read at all; `text` is the job's result as the 登録結果 shows it. Not an
+    HTTP error: the job ends failed with it, no request is answered."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        super().__init__(text)
 
 
 @dataclass

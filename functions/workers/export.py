@@ -27,6 +27,8 @@ from shoken.db.dynamo import Item
 from shoken.history_models import HistorySearch
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import JobState
+from workers import jobs
 
 PART_BYTES = 5 * 1024 * 1024  # S3's smallest part (but the last)
 PAGE = 1000
@@ -67,7 +69,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     buffer = io.BytesIO()
     if checkpoint["rows"] == 0 and not checkpoint["parts"]:
         buffer.write(exports.csv_start())
-        job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="作成中", progress=0)
+        job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="作成中", progress=0)
     for rows, state, progress in pages(rt, job_items.owner_principal(job), query, start, end, checkpoint["state"]):
         for record in rows:
             buffer.write(exports.csv_row(record))
@@ -84,16 +86,14 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
                 rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint["rows"], progress=progress
             )
     size = _finish(rt, bucket, key, buffer, checkpoint)
-    _done(rt, job_id, checkpoint["rows"], size)
+    _done(rt, job, checkpoint["rows"], size)
 
 
-def _done(rt: Runtime, job_id: str, rows: int, size: int) -> None:
+def _done(rt: Runtime, job: Item, rows: int, size: int) -> None:
     retention = timedelta(days=rt.require(WorkerConfig).export_retention_days)
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
+    jobs.done(
+        rt,
+        job,
         progress=100,
         done_count=rows,
         size=size,
@@ -106,7 +106,7 @@ def _done(rt: Runtime, job_id: str, rows: int, size: int) -> None:
 def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end: datetime) -> None:
     job_id = str(job["job_id"])
     bucket, key = str(job["params"]["bucket"]), str(job["params"]["key"])
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="作成中", progress=0)
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="作成中", progress=0)
     handle, path = tempfile.mkstemp(suffix=".xlsx")
     os.close(handle)
     try:
@@ -115,11 +115,9 @@ def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end
         for page, _, progress in pages(rt, job_items.owner_principal(job), query, start, end, None):
             if rows + len(page) > sheets.XLSX_MAX_ROWS:
                 sheet.close()
-                job_items.update(
-                    rt.db,
-                    job_id,
-                    rt.clock.now(),
-                    state="failed",
+                jobs.fail(
+                    rt,
+                    job,
                     message=f"Excel形式は{sheets.XLSX_MAX_ROWS:,}件までです。期間を分けるかCSV形式で予約してください。",
                 )
                 return
@@ -137,7 +135,7 @@ def _run_xlsx(rt: Runtime, job: Item, query: HistorySearch, start: datetime, end
             )
     finally:
         os.unlink(path)
-    _done(rt, job_id, rows, size)
+    _done(rt, job, rows, size)
 
 
 def _upload_part(rt: Runtime, bucket: str, key: str, buffer: io.BytesIO, checkpoint: dict[str, Any]) -> None:

@@ -6,41 +6,40 @@ that repeats part of the list, or a whole re-run, grants nobody twice.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 from shoken import audit, ids, money
 from shoken.clock import iso
-from shoken.db import jobs as job_items
 from shoken.db import keys, ledger, programmes, transactions
 from shoken.db.dynamo import Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
+from workers import jobs
 
 PAGE = 200
+GRANTS = jobs.Pass("付与中", ("handled", "granted", "skipped"))
 
 
-def targets(rt: Runtime, job: Item, checkpoint: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(wallet id, checkpoint after it) for every target not yet handled."""
-    params = job["params"]
+def _pages(rt: Runtime, params: dict[str, Any]) -> jobs.Pages:
+    """The targets a page at a time: the listed wallet ids (from an index), or the list's index items."""
     if params.get("wallet_ids") is not None:
-        start = int(checkpoint.get("index", 0))
-        for position, wallet_id in enumerate(params["wallet_ids"][start:], start=start):
-            yield str(wallet_id), {**checkpoint, "index": position + 1}
-        return
-    start_key = checkpoint.get("key")
-    while True:
+        listed = [str(w) for w in params["wallet_ids"]]
+
+        def by_index(start: Any) -> tuple[list[str], Any]:
+            first = int(start or 0)
+            return listed[first : first + PAGE], first + PAGE if first + PAGE < len(listed) else None
+
+        return by_index
+
+    def by_list(start_key: Any) -> tuple[list[str], Any]:
         page = rt.db.query(
             index="list1", pk_name="L1PK", pk=str(params["list_pk"]), sk_name="L1SK", limit=PAGE, start_key=start_key
         )
-        for wallet in page.items:
-            # A lap resumes right after the last wallet handled (its key in the list index).
-            after = {name: {"S": str(wallet[name])} for name in ("L1PK", "L1SK", "PK", "SK")}
-            yield str(wallet["wallet_id"]), {**checkpoint, "key": after}
-        if not page.last_key:
-            return
-        start_key = page.last_key
+        return [str(w["wallet_id"]) for w in page.items], page.last_key
+
+    return by_list
 
 
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
@@ -49,38 +48,25 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     programme = programmes.get(rt.db, str(params["programme_id"]), consistent=True)
     committee = rt.db.get(keys.committee(str(params["committee_id"])))
     if programme is None or committee is None:
-        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message="商品券事業が見つかりません。")
+        jobs.fail(rt, job, "商品券事業が見つかりません。")
         return
     terms = programmes.terms(programme)
-    checkpoint: dict[str, Any] = dict(job.get("checkpoint") or {"granted": 0, "skipped": 0})
     total = len(params["wallet_ids"]) if params.get("wallet_ids") is not None else 0
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", total_count=total, message="付与中")
-    handled = int(checkpoint.get("granted", 0)) + int(checkpoint.get("skipped", 0))
-    for wallet_id, after in targets(rt, job, checkpoint):
-        if should_pause():
-            job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=handled)
-            return
+
+    def grant(wallet_id: str, checkpoint: jobs.Checkpoint) -> None:
         granted = _grant_one(rt, job_id, params, terms, committee, wallet_id)
-        checkpoint = {
-            **after,
-            "granted": int(checkpoint.get("granted", 0)) + granted,
-            "skipped": int(checkpoint.get("skipped", 0)) + (1 - granted),
-        }
-        handled += 1
-        if handled % 100 == 0:
-            job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=handled)
-    granted, skipped = int(checkpoint.get("granted", 0)), int(checkpoint.get("skipped", 0))
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        checkpoint=checkpoint,
-        done_count=handled,
-        total_count=max(total, handled),
-        message=f"{granted:,}人に付与しました。"
-        + (f" ({skipped:,}人は付与済みまたは利用停止中のため対象外)" if skipped else ""),
+        checkpoint["granted"] += granted
+        checkpoint["skipped"] += 1 - granted
+        checkpoint["handled"] = checkpoint["granted"] + checkpoint["skipped"]
+
+    done = jobs.through_pages(rt, job, should_pause, GRANTS, _pages(rt, params), grant, total_count=total)
+    if done is None:
+        return
+    granted, skipped = int(done["granted"]), int(done["skipped"])
+    message = f"{granted:,}人に付与しました。" + (
+        f" ({skipped:,}人は付与済みまたは利用停止中のため対象外)" if skipped else ""
     )
+    jobs.finish(rt, job, GRANTS, done, message, total=total)
 
 
 def _grant_one(

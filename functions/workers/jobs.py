@@ -1,20 +1,112 @@
-"""Running jobs: which runner serves which job kind, and when a stream change means "run now"."""
+"""Running jobs: which runner serves which job kind, when a stream change means "run now", and the
+one driver of a job that goes through pages of rows in laps (reminders, results mail, lapse, grants,
+the retention's wallets): each of those is a page reader and a step per row."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from shoken.db import jobs as job_items
+from shoken.db import programmes
 from shoken.db.dynamo import Item
 from shoken.observability import logger
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 # Stop a lap this long before the Lambda's time runs out, to save the checkpoint.
 SAFETY_MS = 60_000
 
 Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
+
+# A page of rows from a start key (None: the first page), and the key of the next page (None: the last).
+Pages = Callable[[Any], tuple[list[Any], Any]]
+Checkpoint = dict[str, Any]
+
+
+def holders(rt: Runtime, programme_id: str) -> Pages:
+    """The pages of a programme's holders (the wallets that ever held its value)."""
+    return lambda start_key: programmes.holders(rt.db, programme_id, start_key=start_key)
+
+
+def fail(rt: Runtime, job: Item, message: str, **fields: Any) -> None:
+    job_items.update(rt.db, str(job["job_id"]), rt.clock.now(), state=JobState.FAILED, message=message, **fields)
+
+
+def each_page(
+    checkpoint: Checkpoint,
+    pages: Pages,
+    step: Callable[[Any, Checkpoint], None],
+    should_pause: Callable[[], bool],
+    *,
+    key: str = "key",
+    saved: Callable[[], None] | None = None,
+) -> bool:
+    """Run `step` on every row of every page from the page `checkpoint[key]` names, keeping the next
+    page's key there after each page (and calling `saved`). False when the lap's time is up before the
+    last page: the caller saves the checkpoint and asks for another lap, which resumes at that page."""
+    while True:
+        rows, checkpoint[key] = pages(checkpoint.get(key))
+        for row in rows:
+            step(row, checkpoint)
+        if not checkpoint[key]:
+            return True
+        if should_pause():
+            return False
+        if saved is not None:
+            saved()
+
+
+@dataclass(frozen=True)
+class Pass:
+    """A job that is one pass over pages of rows: what it says while running, and what it counts (the
+    first name counts the rows seen, the job's done_count)."""
+
+    running: str
+    counted: tuple[str, ...]
+
+    @property
+    def seen(self) -> str:
+        return self.counted[0]
+
+
+def through_pages(
+    rt: Runtime,
+    job: Item,
+    should_pause: Callable[[], bool],
+    what: Pass,
+    pages: Pages,
+    step: Callable[[Any, Checkpoint], None],
+    **fields: Any,
+) -> Checkpoint | None:
+    """Run the pass from where the job's checkpoint left off, each page's progress saved, another lap
+    asked for when the time is up (None is returned then). Returns the checkpoint once the last page
+    is done. A page repeated after a lap that died is run again, so each step must be safe to repeat
+    (a conditioned mark or write)."""
+    job_id = str(job["job_id"])
+    # counters added since a checkpoint was saved start at 0
+    checkpoint: Checkpoint = {**dict.fromkeys(what.counted, 0), **(job.get("checkpoint") or {})}
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message=what.running, **fields)
+
+    def saved() -> None:
+        job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint[what.seen])
+
+    if each_page(checkpoint, pages, step, should_pause, saved=saved):
+        return checkpoint
+    job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint[what.seen])
+    return None
+
+
+def done(rt: Runtime, job: Item, message: str, **fields: Any) -> None:
+    job_items.update(rt.db, str(job["job_id"]), rt.clock.now(), state=JobState.DONE, message=message, **fields)
+
+
+def finish(rt: Runtime, job: Item, what: Pass, checkpoint: Checkpoint, message: str, *, total: int = 0) -> None:
+    """The pass is done: its counters kept, its rows seen (of at least `total`)."""
+    count = int(checkpoint[what.seen])
+    done(rt, job, message, checkpoint=checkpoint, done_count=count, total_count=max(total, count))
 
 
 def runners() -> dict[str, Runner]:
@@ -38,8 +130,10 @@ def runners() -> dict[str, Runner]:
 
 
 def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:
-    starting = old is None and new.get("state") == "queued"
-    continuing = old is not None and new.get("state") == "running" and int(new.get("lap", 0)) > int(old.get("lap", 0))
+    starting = old is None and new.get("state") == JobState.QUEUED
+    continuing = (
+        old is not None and new.get("state") == JobState.RUNNING and int(new.get("lap", 0)) > int(old.get("lap", 0))
+    )
     if not (starting or continuing):
         return
     runner = runners().get(str(new.get("job_kind")))
@@ -48,7 +142,8 @@ def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:
         return
     deadline = time.monotonic() + max(context.get_remaining_time_in_millis() - SAFETY_MS, 5_000) / 1000
     job = job_items.get(rt.db, str(new["job_id"]))  # strongly consistent: the stream image may be stale
-    if job is None or job.get("state") in ("done", "failed") or int(job.get("lap", 0)) != int(new.get("lap", 0)):
+    finished = job is None or job.get("state") in (JobState.DONE, JobState.FAILED)
+    if job is None or finished or int(job.get("lap", 0)) != int(new.get("lap", 0)):
         return
     if not job_items.claim_lap(rt.db, str(job["job_id"]), int(job.get("lap", 0)), rt.clock.now()):
         return  # a duplicate delivery of a lap another worker holds, or the schedule moved the job on
@@ -56,10 +151,4 @@ def on_change(rt: Runtime, old: Item | None, new: Item, context: Any) -> None:
         runner(rt, job, lambda: time.monotonic() > deadline)
     except Exception as error:
         logger.exception("job failed", extra={"job_id": job["job_id"]})
-        job_items.update(
-            rt.db,
-            str(job["job_id"]),
-            rt.clock.now(),
-            state="failed",
-            message=f"処理中にエラーが発生しました ({type(error).__name__})",
-        )
+        fail(rt, job, f"処理中にエラーが発生しました ({type(error).__name__})")

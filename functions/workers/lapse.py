@@ -8,54 +8,39 @@ a late cancel can neither lapse twice nor miss value; the programme is marked la
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from shoken import audit, ids, money
-from shoken.db import jobs as job_items
-from shoken.db import keys, ledger, programmes, transactions, wallets
+from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
+from workers import jobs
+
+LAPSES = jobs.Pass("失効処理中", ("wallets", "lapsed", "amount"))
 
 
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
-    job_id = str(job["job_id"])
     params = job["params"]
     programme_id, today = str(params["programme_id"]), str(params["date"])
     committee = rt.db.get(keys.committee(str(params["committee_id"])))
     if committee is None:
-        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message="アクワイアラが見つかりません。")
+        jobs.fail(rt, job, "アクワイアラが見つかりません。")
         return
-    checkpoint: dict[str, Any] = dict(job.get("checkpoint") or {"wallets": 0, "lapsed": 0, "amount": 0})
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="失効処理中")
-    start_key = checkpoint.get("key")
-    while True:
-        holders, last_key = programmes.holders(rt.db, programme_id, start_key=start_key)
-        for holder in holders:
-            amount = lapse_wallet(rt, committee, programme_id, str(holder["wallet_id"]), today)
-            checkpoint["wallets"] += 1
-            checkpoint["lapsed"] += 1 if amount else 0
-            checkpoint["amount"] += amount
-        start_key = last_key
-        checkpoint["key"] = last_key
-        if not last_key:
-            break
-        if should_pause():
-            job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["wallets"])
-            return
+
+    def lapse(holder: Item, checkpoint: jobs.Checkpoint) -> None:
+        amount = lapse_wallet(rt, committee, programme_id, str(holder["wallet_id"]), today)
+        checkpoint["wallets"] += 1
+        checkpoint["lapsed"] += 1 if amount else 0
+        checkpoint["amount"] += amount
+
+    done = jobs.through_pages(rt, job, should_pause, LAPSES, jobs.holders(rt, programme_id), lapse)
+    if done is None:
+        return
     expr = Expr()
     rt.db.update(keys.programme(programme_id), f"SET {expr.n('lapsed_on')} = {expr.v(today)}", expr)
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        checkpoint=checkpoint,
-        done_count=checkpoint["wallets"],
-        total_count=checkpoint["wallets"],
-        message=f"{checkpoint['lapsed']:,}人の残高 合計{checkpoint['amount']:,}円が失効しました。",
-    )
+    message = f"{done['lapsed']:,}人の残高 合計{done['amount']:,}円が失効しました。"
+    jobs.finish(rt, job, LAPSES, done, message)
 
 
 def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str, today: str) -> int:

@@ -29,6 +29,8 @@ from shoken.db import keys, programmes, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
+from shoken.status import JobState, Status
+from workers import jobs
 
 BATCH = 500  # items deleted between two looks at the clock
 RETENTION_REASON = "保存期間の経過"
@@ -40,23 +42,23 @@ def run_retention(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> N
     programme_id, today = str(params["programme_id"]), str(params["date"])
     programme = programmes.get(rt.db, programme_id, consistent=True)
     if programme is None:
-        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message="商品券事業が見つかりません。")
+        jobs.fail(rt, job, "商品券事業が見つかりません。")
         return
     if privacy.is_running(programme, today):
-        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message=privacy.ProgrammeStillRunning.message)
+        jobs.fail(rt, job, privacy.ProgrammeStillRunning.message)
         return
     if not params.get("requested_by") and not privacy.is_due(programme, today):
         deleted = programme.get("personal_data_deleted_on")
         message = "削除済みです。" if deleted else "保存期間中のため削除しません。"
-        job_items.update(rt.db, job_id, rt.clock.now(), state="done", message=message)
+        job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.DONE, message=message)
         return
     if not programme.get("lapsed_on"):
         # The lapse job empties expired wallets first, so the wallets done with the programme are known;
         # the next day's run deletes then.
-        job_items.update(rt.db, job_id, rt.clock.now(), state="done", message="失効処理の完了後に削除します。")
+        job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.DONE, message="失効処理の完了後に削除します。")
         return
     checkpoint: dict[str, Any] = dict(job.get("checkpoint") or {"step": 0, "deleted": {}, "erased": 0})
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="削除中")
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="削除中")
     if checkpoint["step"] == 0:
         if not _erase_wallets(rt, programme, today, checkpoint, should_pause):
             job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint)
@@ -96,16 +98,8 @@ def run_retention(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> N
         deleted=total,
         erased_wallets=checkpoint["erased"],
     )
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        checkpoint=checkpoint,
-        done_count=total,
-        total_count=total,
-        message=f"住民名簿・申込など{total:,}件と、{checkpoint['erased']:,}人のメールアドレスを削除しました。",
-    )
+    message = f"住民名簿・申込など{total:,}件と、{checkpoint['erased']:,}人のメールアドレスを削除しました。"
+    jobs.done(rt, job, message, checkpoint=checkpoint, done_count=total, total_count=total)
 
 
 def _erase_wallets(
@@ -116,14 +110,14 @@ def _erase_wallets(
     eligibility. False when the lap must end first (the checkpoint says where to go on)."""
     programme_id = str(programme["programme_id"])
     committee_programmes = programmes.list_for_committee(rt.db, str(programme["committee_id"]))
-    while not checkpoint.get("holders_done"):
-        holders, start_key = programmes.holders(rt.db, programme_id, start_key=checkpoint.get("holder_key"))
-        for holder in holders:
-            checkpoint["erased"] += _erase_one(rt, str(holder["wallet_id"]), committee_programmes, today, programme_id)
-        checkpoint["holder_key"] = start_key
-        checkpoint["holders_done"] = not start_key
-        if start_key and should_pause():
+
+    def erase(holder: Item, checkpoint: jobs.Checkpoint) -> None:
+        checkpoint["erased"] += _erase_one(rt, str(holder["wallet_id"]), committee_programmes, today, programme_id)
+
+    if not checkpoint.get("holders_done"):
+        if not jobs.each_page(checkpoint, jobs.holders(rt, programme_id), erase, should_pause, key="holder_key"):
             return False
+        checkpoint["holders_done"] = True
     registered = next(h for h in privacy.PROGRAMME_DATA if h.prefix == privacy.WALLET_ELIGIBILITY)
     for pk, _ in registered.find(rt.db, programme_id):
         checkpoint["erased"] += _erase_one(rt, pk.rsplit("#", 1)[1], committee_programmes, today, programme_id)
@@ -132,7 +126,7 @@ def _erase_wallets(
 
 def _erase_one(rt: Runtime, wallet_id: str, committee_programmes: list[Item], today: str, deleting: str) -> int:
     wallet = wallets.get(rt.db, wallet_id)
-    if wallet is None or wallet.get("status") == privacy.ERASED:
+    if wallet is None or wallet.get("status") == Status.ERASED:
         return 0
     if wallet.get("card_number"):
         return 0  # a card wallet has no address; its card's link to the resident goes with the CARD row
@@ -149,9 +143,9 @@ def run_disclosure(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> 
     params = job["params"]
     wallet = wallets.get(rt.db, str(params["wallet_id"]))
     if wallet is None:
-        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message="アプリユーザが見つかりません。")
+        jobs.fail(rt, job, "アプリユーザが見つかりません。")
         return
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="作成中")
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="作成中")
     data = privacy.disclosure(rt, wallet)
     body = _zip(data, str(params.get("format") or "xlsx"))
     config = rt.require(WorkerConfig)
@@ -165,7 +159,7 @@ def run_disclosure(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> 
         rt.db,
         job_id,
         rt.clock.now(),
-        state="done",
+        state=JobState.DONE,
         progress=100,
         done_count=rows,
         size=len(body),

@@ -21,6 +21,8 @@ from shoken.db.dynamo import ConditionFailed, Item
 from shoken.principal import Scope
 from shoken.resident_file import FileRejected, check, decode, parse
 from shoken.runtime import Runtime
+from shoken.status import JobState
+from workers import jobs
 
 CHUNK = 500
 ADDED_LINES_KEPT = 200
@@ -40,7 +42,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
 
 def _fail(rt: Runtime, job_id: str, message: str, errors: list[dict[str, Any]], error_count: int) -> bool:
     job_items.update(
-        rt.db, job_id, rt.clock.now(), state="failed", message=message, error_count=error_count, errors=errors
+        rt.db, job_id, rt.clock.now(), state=JobState.FAILED, message=message, error_count=error_count, errors=errors
     )
     return True
 
@@ -57,7 +59,7 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         return _fail(rt, job_id, error.text, [{"line": 1, "column": "", "reason": error.text}], 1)
     checkpoint = dict(job.get("checkpoint") or {})
     if not checkpoint:
-        job_items.update(rt.db, job_id, rt.clock.now(), state="running", total_count=len(rows), message="検証中")
+        job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, total_count=len(rows), message="検証中")
     checked, found = check(rt.resident_key, programme_id, header, rows)
     if checked.error_count:
         return _fail(
@@ -112,11 +114,9 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         )
     if old_generation:
         resident_items.delete_generation(rt.db, programme_id, old_generation, old)
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
+    jobs.done(
+        rt,
+        job,
         done_count=len(rows),
         diff=diff,
         message=(

@@ -9,46 +9,36 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from shoken import audit, mail, privacy, sale
-from shoken.clock import epoch, iso
-from shoken.config import MailConfig, WorkerConfig
+from shoken.config import MailConfig
 from shoken.db import jobs as job_items
 from shoken.db import keys, programmes, wallets
-from shoken.db.dynamo import ConditionFailed, Expr, Item
-from shoken.observability import logger
+from shoken.db.dynamo import Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
-from workers import remind
+from shoken.status import DrawState, JobState, Status
+from workers import jobs, mailing
 
 
 def run_draw(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     job_id = str(job["job_id"])
     programme_id = str(job["params"]["programme_id"])
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="抽選中")
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="抽選中")
     done = sale.finish_draw(rt, programme_id)
     applicants, winners, units_won = int(done["applicants"]), int(done["winners"]), int(done["units_won"])
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        done_count=applicants,
-        total_count=applicants,
-        message=f"抽選が終わりました。申込 {applicants:,}人のうち当選 {winners:,}人・{units_won:,}冊です。",
+    message = f"抽選が終わりました。申込 {applicants:,}人のうち当選 {winners:,}人・{units_won:,}冊です。"
+    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
+    _audit(
+        rt, job, "draw_done", rule=str(done["draw_rule"]), applicants=applicants, winners=winners, units_won=units_won
     )
+
+
+def _audit(rt: Runtime, job: Item, action: str, **facts: Any) -> None:
+    """The draw's audit entry, by whoever queued the job, on the programme."""
+    scope = Scope(str(job["scope"].get("committee_id")))
+    programme_id = str(job["params"]["programme_id"])
     audit.record(
-        rt,
-        "draw_done",
-        actor=dict(job["owner"]),
-        scope=Scope(str(job["scope"].get("committee_id"))),
-        target_type="programme",
-        target_id=programme_id,
-        rule=str(done["draw_rule"]),
-        applicants=applicants,
-        winners=winners,
-        units_won=units_won,
+        rt, action, actor=dict(job["owner"]), scope=scope, target_type="programme", target_id=programme_id, **facts
     )
 
 
@@ -56,67 +46,18 @@ def run_second_round(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -
     """二次抽選: lapse the unbought units and draw them among those not fully served (re-run: same result)."""
     job_id = str(job["job_id"])
     programme_id = str(job["params"]["programme_id"])
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="二次抽選中")
+    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="二次抽選中")
     done = sale.finish_second_round(rt, programme_id)
-    pool, winners = int(done["round2_pool"]), int(done["round2_winners"])
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        done_count=int(done["round2_applicants"]),
-        total_count=int(done["round2_applicants"]),
-        message=f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。",
-    )
-    audit.record(
-        rt,
-        "second_round_done",
-        actor=dict(job["owner"]),
-        scope=Scope(str(job["scope"].get("committee_id"))),
-        target_type="programme",
-        target_id=programme_id,
-        units_on_sale=pool,
-        applicants=int(done["round2_applicants"]),
-        winners=winners,
-        units_won=int(done["round2_units_won"]),
+    pool, winners, applicants = int(done["round2_pool"]), int(done["round2_winners"]), int(done["round2_applicants"])
+    message = f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。"
+    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
+    units_won = int(done["round2_units_won"])
+    _audit(
+        rt, job, "second_round_done", units_on_sale=pool, applicants=applicants, winners=winners, units_won=units_won
     )
 
 
 # --- 当選・落選メール (issue 15.4) --------------------------------------------------------------------------
-def claim(rt: Runtime, programme_id: str, matching_hash: str, job_id: str) -> bool:
-    """The once-only marker of one application's results email (a lease while sending, as reminders do)."""
-    now = rt.clock.now()
-    pk, sk = keys.sale_result_mark(programme_id, matching_hash)
-    expr = Expr()
-    condition = (
-        f"attribute_not_exists(PK) OR {expr.n('state')} = {expr.v('failed')} OR ({expr.n('state')} = "
-        f"{expr.v('sending')} AND {expr.n('lease_until')} < {expr.v(iso(now))})"
-    )
-    record = {
-        "PK": pk,
-        "SK": sk,
-        "kind": "sale_result_mark",
-        "state": "sending",
-        "lease_until": iso(now + remind.LEASE),
-        "job_id": job_id,
-        "expires_at_epoch": epoch(now + remind.MARK_KEEP),
-        **privacy.tag(programme_id, pk, sk),  # deleted with the programme's resident data (issue 23.3)
-    }
-    try:
-        rt.db.put(record, condition=condition, expr=expr)
-    except ConditionFailed:
-        return False
-    return True
-
-
-def _mark(rt: Runtime, programme_id: str, matching_hash: str, state: str, reason: str | None = None) -> None:
-    expr = Expr()
-    sets = f"SET {expr.n('state')} = {expr.v(state)}, {expr.n('at')} = {expr.v(iso(rt.clock.now()))}"
-    if reason:
-        sets += f", {expr.n('reason')} = {expr.v(reason)}"
-    rt.db.update(keys.sale_result_mark(programme_id, matching_hash), sets, expr)
-
-
 def result_mail(
     to: str, *, service_name: str, programme_name: str, won_units: int, committee: Item, url: str
 ) -> mail.Mail:
@@ -138,74 +79,60 @@ def result_mail(
     return mail.Mail(to=to, subject=subject, body=f"{lead}\n\n■アプリ:\n{url}\n\n{contact}" + mail.FOOTER)
 
 
-def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: remind.Pacer | None = None) -> None:
+RESULTS = jobs.Pass("送信中", ("seen", "sent", "skipped", "failed"))
+
+
+def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mailing.Paces | None = None) -> None:
     """Email each wallet applicant their result, paced to SES's sending rate; once per application
     (a marker put on a condition before sending), so a re-run sends only what was not sent (or failed)."""
     job_id = str(job["job_id"])
     programme_id = str(job["params"]["programme_id"])
     programme = programmes.get(rt.db, programme_id, consistent=True)
     settings_record = sale.settings(rt, programme_id)
-    if programme is None or settings_record is None or settings_record.get("draw_state") != "drawn":
-        job_items.update(rt.db, job_id, rt.clock.now(), state="failed", message="抽選が終わっていません。")
+    if programme is None or settings_record is None or settings_record.get("draw_state") != DrawState.DRAWN:
+        jobs.fail(rt, job, "抽選が終わっていません。")
         return
     committee = rt.db.get(keys.committee(str(programme["committee_id"]))) or {"name": ""}
-    pacer = pacer or remind.Pacer(rt.require(WorkerConfig).reminder_send_rate)
+    paced = pacer or mailing.pacer_for(rt)
     base = rt.require(MailConfig).public_base_url.rstrip("/")
     url = f"{base}/wallet/?s={committee.get('wallet_service_id', '')}"
-    total = int(settings_record.get("applicants", 0))
-    checkpoint: dict[str, Any] = dict(job.get("checkpoint") or {"seen": 0, "sent": 0, "skipped": 0, "failed": 0})
-    job_items.update(rt.db, job_id, rt.clock.now(), state="running", message="送信中", total_count=total)
-    start_key = checkpoint.get("key")
-    while True:
-        page = rt.db.query(
-            index="list1", pk_name="L1PK", pk=keys.application_list(programme_id), limit=200, start_key=start_key
-        )
-        for application in page.items:
-            checkpoint["seen"] += 1
-            matching_hash = str(application["L1SK"])
-            wallet = wallets.get(rt.db, str(application["wallet_id"])) if application.get("wallet_id") else None
-            if wallet is None or wallet.get("status") != "active" or not wallet.get("email"):
-                checkpoint["skipped"] += 1  # paper applications are answered by post
-                continue
-            if not claim(rt, programme_id, matching_hash, job_id):
-                checkpoint["skipped"] += 1
-                continue
-            message = result_mail(
+
+    def notify(application: Item, checkpoint: jobs.Checkpoint) -> None:
+        checkpoint["seen"] += 1
+        matching_hash = str(application["L1SK"])
+        wallet = wallets.get(rt.db, str(application["wallet_id"])) if application.get("wallet_id") else None
+        if wallet is None or wallet.get("status") != Status.ACTIVE or not wallet.get("email"):
+            checkpoint["skipped"] += 1  # paper applications are answered by post
+            return
+        pk, sk = keys.sale_result_mark(programme_id, matching_hash)
+        outcome = mailing.send_once(
+            rt,
+            (pk, sk),
+            "sale_result_mark",
+            job_id,
+            lambda: result_mail(
                 str(wallet["email"]),
                 service_name=str(committee.get("wallet_service_name", "")),
                 programme_name=str(programme["name"]),
                 won_units=int(application.get("won_units", 0)),
                 committee=committee,
                 url=url,
-            )
-            pacer.wait()
-            try:
-                mail.send(rt, message)
-            except (ClientError, BotoCoreError) as error:
-                reason = remind.failure_code(error)
-                logger.warning("result mail not sent", extra={"job_id": job_id, "reason": reason})
-                _mark(rt, programme_id, matching_hash, "failed", reason)
-                checkpoint["failed"] += 1
-                continue
-            _mark(rt, programme_id, matching_hash, "sent")
-            checkpoint["sent"] += 1
-        start_key = page.last_key
-        checkpoint["key"] = start_key
-        if not start_key:
-            break
-        if should_pause():
-            job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["seen"])
-            return
-        job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint["seen"])
-    failed = f"、送信できなかったもの {checkpoint['failed']:,}件" if checkpoint["failed"] else ""
-    skipped = f"対象外・送信済み {checkpoint['skipped']:,}人{failed}"
-    job_items.update(
-        rt.db,
-        job_id,
-        rt.clock.now(),
-        state="done",
-        checkpoint=checkpoint,
-        done_count=checkpoint["seen"],
-        total_count=checkpoint["seen"],
-        message=f"{checkpoint['sent']:,}人に抽選結果を送信しました({skipped})。",
-    )
+            ),
+            paced,
+            **privacy.tag(programme_id, pk, sk),  # deleted with the programme's resident data (issue 23.3)
+        )
+        checkpoint[outcome] += 1
+
+    def pages(start_key: Any) -> tuple[list[Item], Any]:
+        page = rt.db.query(
+            index="list1", pk_name="L1PK", pk=keys.application_list(programme_id), limit=200, start_key=start_key
+        )
+        return page.items, page.last_key
+
+    total = int(settings_record.get("applicants", 0))
+    done = jobs.through_pages(rt, job, should_pause, RESULTS, pages, notify, total_count=total)
+    if done is None:
+        return
+    failed = f"、送信できなかったもの {done['failed']:,}件" if done["failed"] else ""
+    skipped = f"対象外・送信済み {done['skipped']:,}人{failed}"
+    jobs.finish(rt, job, RESULTS, done, f"{done['sent']:,}人に抽選結果を送信しました({skipped})。")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -319,6 +320,31 @@ def test_sends_are_paced_to_the_configured_rate() -> None:
     for _ in range(25):
         pacer.wait()
     assert now[0] == pytest.approx(2.4)  # 25 sends at 10 a second: the last one 2.4 s after the first
+
+
+def test_two_mail_jobs_at_once_share_one_sending_rate(rt: Runtime) -> None:
+    from workers import mailing
+
+    now = [1_800_000_000.0]
+    sent_at: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    # Given the reminders and a draw's results mail, each pacing itself at SES's 10 a second
+    reminders, results = (mailing.SharedPacer(rt, 10, clock=lambda: now[0], sleep=sleep) for _ in range(2))
+    # When they send at the same time, turn about
+    for n in range(25):
+        (reminders if n % 2 else results).wait()
+        sent_at.append(now[0])
+    # Then together they keep to 10 a second (each alone would have allowed 20): one slot per 0.1 s
+    assert sent_at[-1] - sent_at[0] == pytest.approx(2.4)
+    assert all(b - a == pytest.approx(0.1, abs=1e-5) for a, b in itertools.pairwise(sent_at))
+    # And after a quiet while the rate is free again at once
+    now[0] += 60
+    before = now[0]
+    reminders.wait()
+    assert now[0] == before
 
 
 def test_a_mail_ses_refuses_is_counted_never_logs_the_address_and_a_re_run_retries_only_it(

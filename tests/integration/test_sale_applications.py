@@ -205,3 +205,53 @@ def test_a_loser_sees_the_result_in_the_wallet(committee: Client, clock: Any, st
 
 def status_wallet(client: Client) -> str:
     return str(client.get("/api/auth/me").json["user_id"])
+
+
+def test_the_sale_screen_counts_from_counters_kept_with_each_application(
+    committee: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def figures() -> tuple[int, int]:
+        counts = committee.get("/api/admin/programmes/P1/sale").json["counts"]
+        return counts["applications"], counts["units_asked"]
+
+    # Given a sale from before the counters were kept: two applications, no counters item
+    taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert hanako.post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
+    assert taro.put("/api/wallet/sale/P1/application", {"units": 3}).status == 200
+    assert hanako.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
+    rt.db.delete(keys.sale_counts("P1"))
+    # Then the screen rebuilds them from the applications, once
+    assert figures() == (2, 4)
+    # When applications are changed, withdrawn and keyed in on paper
+    assert taro.put("/api/wallet/sale/P1/application", {"units": 5}).status == 200
+    assert hanako.post("/api/wallet/sale/P1/application/withdraw").status == 200
+    assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2}).status == 200
+    assert code(committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 1})) == "already_applied"
+    # Then the figures follow from the counters alone: the applications are not read again
+    monkeypatch.setattr(sale, "applications", lambda *_: pytest.fail("the sale screen read every application"))
+    assert figures() == (2, 7)
+
+
+def test_a_rebuild_that_raced_an_application_reads_again(
+    committee: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taro = wallet_login("taro@example.jp")
+    assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert taro.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    rt.db.delete(keys.sale_counts("P1"))
+    real = sale.applications
+    calls: list[int] = []
+
+    def applications_then_an_application_lands(runtime: Runtime, programme_id: str) -> list[Any]:
+        apps = real(runtime, programme_id)
+        if not calls:  # the first read misses Hanako's application, written just after it
+            hanako = wallet_login("hanako@example.jp")
+            assert hanako.post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
+            assert hanako.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
+        calls.append(1)
+        return apps
+
+    monkeypatch.setattr(sale, "applications", applications_then_an_application_lands)
+    rebuilt = sale.rebuild_counts(rt, "P1")
+    assert len(calls) == 2 and (int(rebuilt["applications"]), int(rebuilt["units_asked"])) == (2, 3)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from local.streams import Stream
-from shoken import redemption, sale
+from shoken import privacy, redemption, sale
 from shoken.db import keys
 from shoken.errors import RedemptionCodeUsed
 from shoken.runtime import Runtime
@@ -125,6 +125,21 @@ def test_a_wallet_redeems_its_code_once_and_nobody_else_can(committee: Client, r
     assert code(taken) == "eligibility_taken" and "別の方" in str(taken.json)
     record = next(i for i in code_items(rt) if i.get("redeemed_by"))
     assert record["redeemed_by"] == status_wallet(taro) and len(code_items(rt)) == 2
+
+
+def test_an_eligibility_taken_by_code_is_deleted_with_the_programmes_personal_data(
+    committee: Client, rt: Runtime
+) -> None:
+    got = codes_in(sheet(committee, WANTED.encode()))
+    taro = wallet_login("taro@example.jp")
+    assert taro.post("/api/wallet/sale/P1/redeem", {"code": got["A-1"]}).status == 200
+    # Both sides of the binding are in the programme's list of personal data the retention run deletes
+    wallet_id = status_wallet(taro)
+    person = sale.wallet_person(rt, "P1", wallet_id)
+    assert person is not None
+    for key in (keys.person_eligibility("P1", person), keys.wallet_eligibility("P1", wallet_id)):
+        record = rt.db.get(key) or {}
+        assert record.get("L2PK") == privacy.tag_partition("P1"), (key, record)
 
 
 def test_one_person_one_eligibility_whatever_the_channel(committee: Client) -> None:

@@ -9,7 +9,9 @@ from typing import Any
 from shoken import deposits, sale
 from shoken.clock import jst_date
 from shoken.db import keys
+from shoken.db.dynamo import Expr
 from shoken.runtime import Runtime
+from shoken.status import Status
 from tests.integration import test_sale_purchase
 from tests.integration.conftest import console_login, wallet_login
 from tests.integration.test_sale_applications import code
@@ -33,6 +35,14 @@ def status(email: str) -> dict[str, Any]:
 def charges_of(rt: Runtime, wallet_id: str) -> int:
     record = rt.db.get(keys.wallet(wallet_id)) or {}
     return len(record.get("buckets", {}))
+
+
+def taros_transfer(sold: dict[str, Any], rt: Runtime) -> tuple[Client, str, str, str, str]:
+    """(the committee's client, today, Taro's wallet id, his 振込依頼人コード, his person hash)."""
+    taro = sold["wallets"]["taro@example.jp"]
+    person = sale.wallet_person(rt, "P1", taro)
+    assert person is not None
+    return sold["committee"], jst_date(rt.clock.now()), taro, status("taro@example.jp")["payment_reference"], person
 
 
 def test_the_check_digit_catches_one_wrong_digit() -> None:
@@ -155,12 +165,7 @@ def test_a_counter_purchase_and_a_transfer_cannot_both_consume_the_units(sold: d
 def test_a_transfer_read_before_a_counter_purchase_fails_on_the_allocation(
     sold: dict[str, Any], rt: Runtime, monkeypatch: Any
 ) -> None:
-    committee, wallets = sold["committee"], sold["wallets"]
-    today = jst_date(rt.clock.now())
-    taro = wallets["taro@example.jp"]
-    reference = status("taro@example.jp")["payment_reference"]
-    person = sale.wallet_person(rt, "P1", taro)
-    assert person is not None
+    committee, today, taro, reference, person = taros_transfer(sold, rt)
     stale = rt.db.get(keys.application("P1", person))
     # Given the counter sold Taro 1 of his 3 units after the deposit run read his application (none bought)
     assert charge(committee, taro, 1, "race").status == 200
@@ -191,3 +196,46 @@ def test_a_code_taken_in_the_programme_is_never_given_twice(sold: dict[str, Any]
     assert reference == deposits.candidate(rt.resident_key, "P1", person, 1) != first
     assert (rt.db.get(keys.payment_reference("P1", reference)) or {})["matching_hash"] == person
     assert deposits.assign(rt, "P1", rt.db.get(keys.application("P1", person)) or {}) == reference
+
+
+def test_a_blocked_wallet_is_not_credited_and_the_clerk_sees_why(sold: dict[str, Any], rt: Runtime) -> None:
+    committee, today, taro, reference, person = taros_transfer(sold, rt)
+    # Given Taro's wallet is stopped as a lost or stolen card's wallet is (利用停止(紛失・盗難))
+    expr = Expr()
+    rt.db.update(keys.wallet(taro), f"SET {expr.n('status')} = {expr.v(Status.BLOCKED)}", expr)
+    # When his matched transfer is read
+    reply = send(committee, HEADER + f"{today},{reference},30000\r\n")
+    # Then it is listed with the reason in Japanese and nothing is written
+    assert reply.status == 200, reply
+    line = reply.json["items"][0]
+    assert not line["credited"] and "紛失・盗難" in line["reason"], line
+    assert charges_of(rt, taro) == 0
+    assert rt.db.get(keys.deposit_credit("P1", reference, 1)) is None
+    assert int((rt.db.get(keys.application("P1", person)) or {}).get("purchased_units", 0)) == 0
+
+
+def test_a_transfer_is_its_own_kind_in_history_and_reports_and_cancels_as_a_counter_charge(
+    sold: dict[str, Any], rt: Runtime, stream: Any
+) -> None:
+    committee = sold["committee"]
+    today = jst_date(rt.clock.now())
+    reference = status("hanako@example.jp")["payment_reference"]
+    # Given Hanako's 1 unit is paid by transfer
+    line = send(committee, HEADER + f"{today},{reference},10000\r\n").json["items"][0]
+    assert line["credited"], line
+    number = line["number"]
+    stream.drain()
+    # Then 取引履歴 shows it as 振込購入, not 店頭チャージ, and finds it by that kind alone
+    shown = committee.get(f"/api/history/{number}").json
+    assert (shown["txn_type"], shown["txn_type_label"]) == ("transfer_charge", "振込購入"), shown
+    window = f"date_from={today}&date_to={today}"
+    found = committee.get(f"/api/history?{window}&types=transfer_charge&page_size=50").json["items"]
+    assert [t["number"] for t in found] == [number]
+    assert committee.get(f"/api/history?{window}&types=store_charge&page_size=50").json["items"] == []
+    # And the totals count it among the charges
+    rows = committee.get(f"/api/reports/totals?{window}&group=voucher_type").json["rows"]
+    assert sum(r["charges"] for r in rows) == shown["amount"] > 0 and sum(r["other"] for r in rows) == 0
+    # And it is cancelled as a counter charge is (nothing spent yet)
+    cancelled = committee.post(f"/api/admin/charges/{number}/cancel")
+    assert cancelled.status == 200, cancelled
+    assert committee.get(f"/api/history/{number}").json["status"] == "cancelled"

@@ -5,7 +5,7 @@ import { pagedList } from '/shared/pager.js';
 const TYPES = [
   ['charge', 'チャージ'], ['payment', '決済'], ['prepaid_payment', 'プリペイド決済'], ['adjust_lapse', '残高調整/失効'],
   ['adjust_add', '残高調整(加算)'], ['adjust_sub', '残高調整(減算)'], ['bonus_grant', 'ボーナス付与'], ['campaign_grant', 'キャンペーン付与'],
-  ['campaign_grant_cancel', 'キャンペーン付与取消'], ['store_charge', '店頭チャージ'], ['charge_cancel', 'チャージ取消'],
+  ['campaign_grant_cancel', 'キャンペーン付与取消'], ['store_charge', '店頭チャージ'], ['transfer_charge', '振込購入'], ['charge_cancel', 'チャージ取消'],
   ['payment_cancel', '決済取消'], ['lapse', '残高失効'],
 ];
 const PAGE = 50;

@@ -18,7 +18,7 @@ const TEXTS = {
     camera: 'カメラの映像', confirmPay: 'お支払い内容の確認', pay: '支払う',
     money: (n, signed) => `${signed && n > 0 ? '+' : ''}${n < 0 ? '-' : ''}${Math.abs(n).toLocaleString('ja-JP')}円`,
     txnTypes: {
-      charge: 'チャージ', store_charge: '店頭チャージ', charge_cancel: 'チャージ取消', payment: '決済', prepaid_payment: '決済',
+      charge: 'チャージ', store_charge: '店頭チャージ', transfer_charge: '振込購入', charge_cancel: 'チャージ取消', payment: '決済', prepaid_payment: '決済',
       payment_cancel: '決済取消', bonus_grant: 'ボーナス付与', campaign_grant: 'キャンペーン付与', campaign_grant_cancel: 'キャンペーン付与取消',
       lapse: '失効', adjust_lapse: '失効 (調整)', adjust_add: '残高調整 (加算)', adjust_sub: '残高調整 (減算)',
     },
@@ -69,7 +69,7 @@ const TEXTS = {
     camera: 'Camera view', confirmPay: 'Confirm your payment', pay: 'Pay',
     money: (n, signed) => `${signed && n > 0 ? '+' : ''}${n < 0 ? '-' : ''}¥${Math.abs(n).toLocaleString('en-US')}`,
     txnTypes: {
-      charge: 'Top-up', store_charge: 'Top-up at a counter', charge_cancel: 'Top-up cancelled', payment: 'Payment', prepaid_payment: 'Payment',
+      charge: 'Top-up', store_charge: 'Top-up at a counter', transfer_charge: 'Bought by bank transfer', charge_cancel: 'Top-up cancelled', payment: 'Payment', prepaid_payment: 'Payment',
       payment_cancel: 'Payment cancelled', bonus_grant: 'Bonus', campaign_grant: 'Campaign bonus', campaign_grant_cancel: 'Campaign bonus cancelled',
       lapse: 'Expired', adjust_lapse: 'Expired (adjustment)', adjust_add: 'Balance adjustment (+)', adjust_sub: 'Balance adjustment (−)',
     },

@@ -74,6 +74,9 @@ ACTION_LABELS: dict[str, str] = {
     "sale_closed": "申込締切",
     "second_round_started": "二次抽選開始",
     "second_round_done": "二次抽選",
+    # bank transfers (入金データ取込)
+    "deposits_imported": "入金データ取込",
+    "bank_transfer_charge": "振込購入",
     # payouts (換金・精算)
     "payout_account_registered": "振込先口座登録",
     "payout_account_updated": "振込先口座変更",

@@ -3,10 +3,9 @@ and how its errors are kept by line (line, column, reason; never the value typed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
-
-from shoken.errors import InvalidRequest
 
 MAX_ERRORS_KEPT = 1_000
 UNREADABLE = "文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。"
@@ -25,7 +24,7 @@ class LineErrors:
             self.errors.append({"line": line, "column": column, "reason": reason})
 
 
-def decode(raw: bytes, rejected: type[InvalidRequest]) -> str:
+def decode(raw: bytes, rejected: Callable[[str], Exception]) -> str:
     """UTF-8 (with or without BOM) or Shift_JIS (Windows-31J, as Excel saves it in Japan)."""
     for encoding in ("utf-8-sig", "cp932"):
         try:

@@ -261,131 +261,153 @@ class InternalError(ShokenError):
     message = "システムエラーが発生しました。時間をおいて再度お試しください。"
 
 
-# --- resident lists and sales (issues 15/23) --------------------------------------------
-class ResidentListMissing(ShokenError):
-    status = 409
-    code = "resident_list_missing"
-    message = "この事業の住民名簿はまだ取り込まれていません。"
-
-
+# --- resident lists and sales (issues 15/23): codes and facts (their status and texts: shoken.messages) ---
 class ReasonRequired(InvalidRequest):
     code = "reason_required"
     message = "個人情報を検索する理由を選択してください。"
 
 
-class NotOnResidentList(ShokenError):
-    status = 400
+class ResidentListMissing(DomainError):
+    code = "resident_list_missing"
+
+
+class NotOnResidentList(DomainError):
     code = "not_on_resident_list"
-    message = "入力された内容が住民名簿と一致しません。住民番号・氏名カナ・生年月日をご確認ください。"
 
 
-class EligibilityTaken(ShokenError):
-    status = 409
+class LeftResidentList(NotOnResidentList):
+    """The person of a printed 引換コード is no longer on the resident list."""
+
+    variant = "left"
+
+
+class EligibilityTaken(DomainError):
     code = "eligibility_taken"
-    message = "この方の申込資格は、既に別のアプリまたは窓口で登録されています。"
 
 
-class NotEligible(ShokenError):
-    status = 403
+class WalletHoldsOther(EligibilityTaken):
+    """This wallet registered another person's eligibility already."""
+
+    variant = "wallet"
+
+
+class EligibleInApp(EligibilityTaken):
+    """A paper application for a person whose eligibility an app registered."""
+
+    variant = "app"
+
+
+class NotEligible(DomainError):
     code = "not_eligible"
-    message = "申込資格が確認されていません。先に住民情報を入力して申込資格を確認してください。"
 
 
-class OutsideApplicationWindow(ShokenError):
-    status = 409
+class OutsideApplicationWindow(DomainError):
+    """Facts: start, end (the 申込期間)."""
+
     code = "outside_application_window"
-    message = "申込期間外のため、申込・変更・取消はできません。"
 
 
-class OverPurchaseLimit(ShokenError):
-    status = 400
+class ApplicationsClosed(OutsideApplicationWindow):
+    variant = "closed"
+
+
+class OverPurchaseLimit(DomainError):
+    """Facts: limit (units per person)."""
+
     code = "over_purchase_limit"
-    message = "申込冊数が上限を超えています。"
 
 
-class AlreadyApplied(ShokenError):
-    status = 409
+class AlreadyApplied(DomainError):
     code = "already_applied"
-    message = "この方は既に申し込んでいます。"
 
 
-class NoApplication(ShokenError):
-    status = 409
+class AppliedAtCounter(AlreadyApplied):
+    variant = "counter"
+
+
+class NoApplication(DomainError):
     code = "no_application"
-    message = "申込がありません。"
 
 
-class NoSale(ShokenError):
-    status = 404
+class NoSale(DomainError):
     code = "no_sale"
-    message = "この事業は申込・抽選による販売を行っていません。"
 
 
-class DrawBeforeClose(ShokenError):
-    status = 409
+class DrawBeforeClose(DomainError):
+    """Facts: apply_end."""
+
     code = "draw_before_close"
-    message = "申込期間が終わっていないため、抽選できません。"
 
 
-class AlreadyDrawn(ShokenError):
-    status = 409
+class AlreadyDrawn(DomainError):
     code = "already_drawn"
-    message = "この事業の抽選は既に行われています。"
 
 
-class NotDrawn(ShokenError):
-    status = 409
+class DrawRunning(AlreadyDrawn):
+    variant = "running"
+
+
+class SecondRoundDrawn(AlreadyDrawn):
+    variant = "round2"
+
+
+class DrawnNoWindowChange(AlreadyDrawn):
+    variant = "settings"
+
+
+class NotDrawn(DomainError):
     code = "not_drawn"
-    message = "抽選が終わっていないため、この操作はできません。"
 
 
-class AlreadyClosed(ShokenError):
-    status = 409
+class NotDrawnToBuy(NotDrawn):
+    variant = "purchase"
+
+
+class NotDrawnForDeposits(NotDrawn):
+    variant = "deposits"
+
+
+class AlreadyClosed(DomainError):
     code = "already_closed"
-    message = "申込は既に締め切られています。"
 
 
-class NotAWinner(ShokenError):
-    status = 409
+class ClosedNoWindowChange(AlreadyClosed):
+    variant = "settings"
+
+
+class NotAWinner(DomainError):
     code = "not_a_winner"
-    message = "この方は抽選に当選していないため、この事業の商品券は購入(チャージ)できません。"
 
 
-class PurchaseDeadlinePassed(ShokenError):
-    status = 409
+class PurchaseDeadlinePassed(DomainError):
+    """Facts: deadline."""
+
     code = "purchase_deadline_passed"
-    message = "購入期限を過ぎたため、当選分は購入できません。"
 
 
-class OverAllocation(ShokenError):
-    status = 409
+class OverAllocation(DomainError):
+    """Facts: won, left (units)."""
+
     code = "over_allocation"
-    message = "当選冊数を超えて購入することはできません。"
 
 
-class PurchaseOpen(ShokenError):
-    status = 409
+class PurchaseOpen(DomainError):
+    """Facts: deadline."""
+
     code = "purchase_open"
-    message = "購入期限が過ぎてから二次抽選を行えます。"
 
 
-class AllocationChanged(ShokenError):
-    status = 409
+class AllocationChanged(DomainError):
     code = "allocation_changed"
-    message = "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。"
 
 
 # 引換コード (issue 15.1)
-class RedemptionCodeInvalid(ShokenError):
-    status = 400
+class RedemptionCodeInvalid(DomainError):
     code = "redemption_code_invalid"
-    message = "引換コードが正しくありません。お手元の通知に記載の12文字をご確認ください。"
 
 
-class RedemptionCodeUsed(ShokenError):
-    status = 409
+class RedemptionCodeUsed(DomainError):
     code = "redemption_code_used"
-    message = "この引換コードは既に使われています。"
 
 
 class ResidentFileRows(InvalidRequest):

@@ -452,6 +452,136 @@ CATALOGUE: dict[str, Message] = {
         "The code is not correct. You can try {left} more times.",
     ),
     "not_found.wallet_service": Message(404, "ウォレットサービスが見つかりません。", "No such wallet service."),
+    # --- 申込・抽選・購入 (shoken/sale.py, redemption.py; functions/admin/sale.py, deposits.py) ---
+    "resident_list_missing": Message(
+        409,
+        "この事業の住民名簿はまだ取り込まれていません。",
+        "The resident list of this programme has not been imported yet.",
+    ),
+    "not_on_resident_list": Message(
+        400,
+        "入力された内容が住民名簿と一致しません。住民番号・氏名カナ・生年月日をご確認ください。",
+        "The details do not match the resident list. Please check the resident number, name (kana) and birth date.",
+    ),
+    "not_on_resident_list.left": Message(
+        400,
+        "この引換コードの方は現在の住民名簿に載っていません。実行委員会へお問い合わせください。",
+        "The person of this redemption code is not on the current resident list. Please contact the committee.",
+    ),
+    "eligibility_taken": Message(
+        409,
+        "この方の申込資格は、既に別のアプリまたは窓口で登録されています。",
+        "This person's eligibility has been registered already by another app or at the counter.",
+    ),
+    "eligibility_taken.wallet": Message(
+        409,
+        "このアプリは既に別の方の申込資格を登録しています。",
+        "This app has registered another person's eligibility already.",
+    ),
+    "eligibility_taken.app": Message(
+        409,
+        "この方はアプリで申込資格を登録済みです。アプリから申し込んでください。",
+        "This person registered eligibility in the app. Please apply in the app.",
+    ),
+    "not_eligible": Message(
+        403,
+        "申込資格が確認されていません。先に住民情報を入力して申込資格を確認してください。",
+        "Eligibility has not been confirmed. Please enter your resident details to confirm it first.",
+    ),
+    "outside_application_window": Message(
+        409,
+        "申込期間 ({start} ～ {end}) 外のため、申込・変更・取消はできません。",
+        "Outside the application period ({start} to {end}): applications cannot be made, changed or withdrawn.",
+    ),
+    "outside_application_window.closed": Message(
+        409,
+        "申込は締め切られました。申込・変更・取消はできません。",
+        "Applications are closed: they cannot be made, changed or withdrawn.",
+    ),
+    "over_purchase_limit": Message(
+        400, "申込冊数は1冊から{limit}冊までです。", "Between 1 and {limit} units can be applied for."
+    ),
+    "already_applied": Message(409, "この方は既に申し込んでいます。", "This person has applied already."),
+    "already_applied.counter": Message(
+        409, "この方は既に窓口で申し込んでいます。", "This person has applied at the counter already."
+    ),
+    "no_application": Message(409, "申込がありません。", "There is no application."),
+    "no_sale": Message(
+        404,
+        "この事業は申込・抽選による販売を行っていません。",
+        "This programme is not sold by application and lottery.",
+    ),
+    "draw_before_close": Message(
+        409,
+        "申込期間 ({apply_end} まで) が終わっていないため、抽選できません。",
+        "The application period (until {apply_end}) is not over, so the lottery cannot be drawn.",
+    ),
+    "already_drawn": Message(
+        409, "この事業の抽選は既に行われています。", "This programme's lottery has been drawn already."
+    ),
+    "already_drawn.running": Message(
+        409,
+        "この事業の抽選は処理中です。完了までお待ちください。",
+        "The lottery is being drawn. Please wait until it is done.",
+    ),
+    "already_drawn.round2": Message(409, "二次抽選は既に行われています。", "The second round has been drawn already."),
+    "already_drawn.settings": Message(
+        409, "抽選後は申込期間を変更できません。", "The application period cannot be changed after the lottery."
+    ),
+    "not_drawn": Message(
+        409,
+        "抽選が終わっていないため、この操作はできません。",
+        "The lottery has not been drawn yet, so this cannot be done.",
+    ),
+    "not_drawn.purchase": Message(
+        409,
+        "この事業は抽選による販売です。抽選が終わるまで購入(チャージ)はできません。",
+        "This programme is sold by lottery: it cannot be bought (charged) until the lottery is drawn.",
+    ),
+    "not_drawn.deposits": Message(
+        409,
+        "抽選が終わるまで入金データは取り込めません。",
+        "Deposit lists cannot be imported until the lottery is drawn.",
+    ),
+    "already_closed": Message(409, "申込は既に締め切られています。", "Applications are closed already."),
+    "already_closed.settings": Message(
+        409,
+        "申込を締め切った後は申込期間を変更できません。",
+        "The application period cannot be changed after applications are closed.",
+    ),
+    "not_a_winner": Message(
+        409,
+        "この方は抽選に当選していないため、この事業の商品券は購入(チャージ)できません。",
+        "This person did not win the lottery, so this programme's vouchers cannot be bought (charged).",
+    ),
+    "purchase_deadline_passed": Message(
+        409,
+        "購入期限 ({deadline}) を過ぎたため、当選分は購入できません。",
+        "The purchase deadline ({deadline}) has passed, so the units won cannot be bought.",
+    ),
+    "over_allocation": Message(
+        409,
+        "当選冊数 {won}冊のうち、購入できるのは残り{left}冊です。",
+        "Of the {won} units won, {left} can still be bought.",
+    ),
+    "purchase_open": Message(
+        409,
+        "購入期限 ({deadline}) が過ぎてから二次抽選を行えます。",
+        "The second round can be drawn once the purchase deadline ({deadline}) has passed.",
+    ),
+    "allocation_changed": Message(
+        409,
+        "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。",
+        "A purchase of the units won was made at the same time. Please reload to see the units left.",
+    ),
+    "redemption_code_invalid": Message(
+        400,
+        "引換コードが正しくありません。お手元の通知に記載の12文字をご確認ください。",
+        "The redemption code is not correct. Please check the 12 characters on your notice.",
+    ),
+    "redemption_code_used": Message(
+        409, "この引換コードは既に使われています。", "This redemption code has been used already."
+    ),
     # --- 取引履歴, ファイルダウンロード and 集計 (shoken.history_errors) ---
     "invalid_request.history_date_format": Message(
         400, "取引日時の形式が正しくありません。", "The date and time of the search are not in a valid format."

@@ -16,6 +16,7 @@ from shoken.errors import NotFound
 from shoken.principal import Principal
 from shoken.roles import Role
 from shoken.runtime import Runtime
+from shoken.status import Status
 from shoken.validation import Schema
 
 # A read-mark outlives any display period (at most a year), then the table forgets it.
@@ -62,7 +63,7 @@ def _shown(rt: Runtime, caller: Principal) -> list[Item]:
     found: dict[str, Item] = {}
     for audience in audiences:
         for record in notices.live(rt.db, committee_id, audience, today):
-            if record.get("status") == "active" and str(record["start_date"]) <= today <= str(record["end_date"]):
+            if record.get("status") == Status.ACTIVE and str(record["start_date"]) <= today <= str(record["end_date"]):
                 found[str(record["notice_id"])] = record
     return sorted(found.values(), key=lambda r: (str(r["start_date"]), str(r["created_at"])), reverse=True)
 

@@ -30,6 +30,7 @@ from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
 from shoken.errors import ShokenError
 from shoken.principal import Scope
 from shoken.runtime import Runtime
+from shoken.status import Status
 
 # Why a clerk looks at a resident's personal data: one of these is chosen before the data is shown,
 # and is written to the audit log with who and when (never the data itself).
@@ -45,7 +46,7 @@ DEFAULT_RETENTION_DAYS = 365
 RETENTION_DAYS_RANGE = (30, 3650)
 # A payment can be cancelled for 90 days (payments/cancel.py); a cancel puts value back in the wallet.
 CANCEL_DAYS = 90
-ERASED = "erased"
+ERASED = Status.ERASED
 
 
 class ProgrammeStillRunning(ShokenError):
@@ -385,7 +386,7 @@ def _card_unlink(db: Dynamo, number: str) -> list[dict[str, Any]]:
     expr = Expr()
     removed = ", ".join(expr.n(name) for name in (*CARD_LINK_FIELDS, "L2PK", "L2SK"))
     actions = [db.tx_update(keys.card(number), f"REMOVE {removed}", expr)]
-    if card.get("programme_id") and card.get("status") != "replaced":
+    if card.get("programme_id") and card.get("status") != Status.REPLACED:
         guard = Expr()
         actions.append(
             db.tx_delete(
@@ -437,7 +438,7 @@ class Section:
     collect: Callable[[Runtime, Item, list[Item]], Rows]
 
 
-WALLET_STATES = {"active": "有効", "suspended": "利用停止", ERASED: "個人情報削除済み"}
+WALLET_STATES: dict[str, str] = {s: s.label for s in (Status.ACTIVE, Status.SUSPENDED, Status.ERASED)}
 
 
 def _wallet_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
@@ -495,7 +496,7 @@ def _moved_to_label(status: str, moved_to: Any) -> str:
 
     if not moved_to:
         return ""
-    if status == "moved":
+    if status == Status.MOVED:
         return f"アプリ(ユーザID {moved_to})"
     return f"新しいカード {cards.display_number(str(moved_to))}"
 

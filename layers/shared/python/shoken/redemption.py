@@ -18,17 +18,22 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from shoken import privacy
+from shoken import privacy, sale
 from shoken.clock import iso
 from shoken.db import keys
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import EligibilityTaken, NotOnResidentList, RedemptionCodeInvalid, RedemptionCodeUsed
+from shoken.errors import (
+    EligibilityTaken,
+    LeftResidentList,
+    RedemptionCodeInvalid,
+    RedemptionCodeUsed,
+    WalletHoldsOther,
+)
 from shoken.runtime import Runtime
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # 32 letters: no 0/O, 1/I
 LENGTH = 12  # 60 bits
-LEFT_THE_LIST = "この引換コードの方は現在の住民名簿に載っていません。実行委員会へお問い合わせください。"
 _SEPARATORS = re.compile(r"[\s\-‐‑–—ー－]+")
 
 
@@ -99,11 +104,9 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
     matching_hash = str(record["matching_hash"])
     listed, _ = resident_items.is_listed(rt.db, programme_id, matching_hash)
     if not listed:  # the person left the list after the code was printed
-        raise NotOnResidentList(LEFT_THE_LIST)
+        raise LeftResidentList()
     now = iso(rt.clock.now())
-    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
-    wallet_pk, wallet_sk = keys.wallet_eligibility(programme_id, wallet_id)
-    code_expr, person_expr, wallet_expr = Expr(), Expr(), Expr()
+    code_expr = Expr()
     actions = [
         rt.db.tx_update(
             code_key,
@@ -115,29 +118,7 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
                 f"OR {code_expr.n('redeemed_by')} = {code_expr.v(wallet_id)})"
             ),
         ),
-        rt.db.tx_put(
-            {
-                "PK": person_pk,
-                "SK": person_sk,
-                "kind": "eligibility",
-                "wallet_id": wallet_id,
-                "channel": "code",
-                "at": now,
-            },
-            condition=(
-                f"attribute_not_exists({person_expr.n('PK')}) OR "
-                f"{person_expr.n('wallet_id')} = {person_expr.v(wallet_id)}"
-            ),
-            expr=person_expr,
-        ),
-        rt.db.tx_put(
-            {"PK": wallet_pk, "SK": wallet_sk, "kind": "wallet_eligibility", "matching_hash": matching_hash, "at": now},
-            condition=(
-                f"attribute_not_exists({wallet_expr.n('PK')}) OR "
-                f"{wallet_expr.n('matching_hash')} = {wallet_expr.v(matching_hash)}"
-            ),
-            expr=wallet_expr,
-        ),
+        *sale.eligibility_actions(rt, programme_id, wallet_id, matching_hash, channel="code"),
     ]
     try:
         rt.db.transact(actions)
@@ -147,6 +128,6 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
         if failed.failed_at(1):
             raise EligibilityTaken() from failed
         if failed.failed_at(2):
-            raise EligibilityTaken("このアプリは既に別の方の申込資格を登録しています。") from failed
+            raise WalletHoldsOther() from failed
         raise
     return matching_hash

@@ -22,13 +22,19 @@ from shoken.errors import (
     AlreadyApplied,
     AlreadyClosed,
     AlreadyDrawn,
+    ApplicationsClosed,
+    AppliedAtCounter,
+    Conflict,
     DrawBeforeClose,
+    DrawRunning,
     EligibilityTaken,
+    EligibleInApp,
     InvalidRequest,
     NoApplication,
     NoSale,
     NotAWinner,
     NotDrawn,
+    NotDrawnToBuy,
     NotEligible,
     NotOnResidentList,
     OutsideApplicationWindow,
@@ -37,10 +43,15 @@ from shoken.errors import (
     PurchaseDeadlinePassed,
     PurchaseOpen,
     ResidentListMissing,
+    SecondRoundDrawn,
     ShokenError,
+    WalletHoldsOther,
 )
 from shoken.runtime import Runtime
+from shoken.status import DrawState
 
+# The action consuming 当選 units, the refusal its condition means, and the counters' actions with it.
+Allocation = tuple[dict[str, Any], type[Exception], list[dict[str, Any]]]
 PAPER = "paper"  # the channel of an application the committee keys in (no wallet)
 
 
@@ -84,16 +95,10 @@ def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
         raise NoSale()
     today = jst_date(rt.clock.now())
     if sale.get("closed_at"):
-        raise _closed()
+        raise ApplicationsClosed()
     if not str(sale["apply_start"]) <= today <= str(sale["apply_end"]):
-        raise OutsideApplicationWindow(
-            f"申込期間 ({sale['apply_start']} ～ {sale['apply_end']}) 外のため、申込・変更・取消はできません。"
-        )
+        raise OutsideApplicationWindow(start=sale["apply_start"], end=sale["apply_end"])
     return programme, sale
-
-
-def _closed() -> OutsideApplicationWindow:
-    return OutsideApplicationWindow("申込は締め切られました。申込・変更・取消はできません。")
 
 
 def _still_open(rt: Runtime, programme_id: str) -> dict[str, Any]:
@@ -122,20 +127,36 @@ def person_hash(rt: Runtime, programme_id: str, resident_key: str, name_kana: st
 
 def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_hash: str) -> None:
     """Bind the person to this wallet: once per person and once per wallet, by conditions (re-run safe)."""
+    actions = eligibility_actions(rt, programme_id, wallet_id, matching_hash, channel="wallet")
+    try:
+        rt.db.transact(actions)
+    except TransactionFailed as failed:
+        if failed.failed_at(0):
+            raise EligibilityTaken() from failed
+        if failed.failed_at(1):
+            raise WalletHoldsOther() from failed
+        raise
+
+
+def eligibility_actions(
+    rt: Runtime, programme_id: str, wallet_id: str, matching_hash: str, *, channel: str
+) -> list[dict[str, Any]]:
+    """The two puts binding a person to a wallet (person → wallet, wallet → person), each new or the
+    same binding again; tagged so that the retention run finds them (issue 23.3)."""
     now = iso(rt.clock.now())
     person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
     wallet_pk, wallet_sk = keys.wallet_eligibility(programme_id, wallet_id)
     person_expr, wallet_expr = Expr(), Expr()
-    actions = [
+    return [
         rt.db.tx_put(
             {
                 "PK": person_pk,
                 "SK": person_sk,
                 "kind": "eligibility",
                 "wallet_id": wallet_id,
-                "channel": "wallet",
+                "channel": channel,
                 "at": now,
-                **privacy.tag(programme_id, person_pk, person_sk),  # found by the retention run (issue 23.3)
+                **privacy.tag(programme_id, person_pk, person_sk),
             },
             condition=_new_or_same(person_expr, "wallet_id", wallet_id),
             expr=person_expr,
@@ -149,21 +170,10 @@ def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_has
                 "at": now,
                 **privacy.tag(programme_id, wallet_pk, wallet_sk),
             },
-            condition=(
-                f"attribute_not_exists({wallet_expr.n('PK')}) OR "
-                f"{wallet_expr.n('matching_hash')} = {wallet_expr.v(matching_hash)}"
-            ),
+            condition=_new_or_same(wallet_expr, "matching_hash", matching_hash),
             expr=wallet_expr,
         ),
     ]
-    try:
-        rt.db.transact(actions)
-    except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise EligibilityTaken() from failed
-        if failed.failed_at(1):
-            raise EligibilityTaken("このアプリは既に別の方の申込資格を登録しています。") from failed
-        raise
 
 
 def wallet_person(rt: Runtime, programme_id: str, wallet_id: str) -> str | None:
@@ -174,7 +184,7 @@ def wallet_person(rt: Runtime, programme_id: str, wallet_id: str) -> str | None:
 def _units(programme: Item, units: int) -> None:
     limit = int(programme["limit_units"])
     if units < 1 or units > limit:
-        raise OverPurchaseLimit(f"申込冊数は1冊から{limit}冊までです。")
+        raise OverPurchaseLimit(limit=limit)
 
 
 def _application(
@@ -205,32 +215,34 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
     record = _application(
         programme_id, matching_hash, units=units, channel="wallet", wallet_id=wallet_id, now=iso(rt.clock.now())
     )
-    app_expr, elig_expr = Expr(), Expr()
-    try:
-        rt.db.transact(
-            [
-                rt.db.tx_put(
-                    record,
-                    condition=_new_or_same(app_expr, "wallet_id", wallet_id),
-                    expr=app_expr,
-                ),
-                rt.db.tx_check(
-                    keys.person_eligibility(programme_id, matching_hash),
-                    f"{elig_expr.n('wallet_id')} = {elig_expr.v(wallet_id)}",
-                    elig_expr,
-                ),
-                _still_open(rt, programme_id),
-            ]
-        )
-    except TransactionFailed as failed:
-        if failed.failed_at(2):
-            raise _closed() from failed
-        if failed.failed_at(0):
-            raise AlreadyApplied("この方は既に窓口で申し込んでいます。") from failed
-        if failed.failed_at(1):
-            raise NotEligible() from failed
-        raise
-    return record
+    for _ in range(3):  # a change of the same application at once: read it again
+        current = application_of(rt, programme_id, matching_hash)
+        if current is not None and current.get("wallet_id") != wallet_id:
+            raise AppliedAtCounter()
+        app_expr, elig_expr = Expr(), Expr()
+        before = int(current["units"]) if current else 0
+        try:
+            rt.db.transact(
+                [
+                    rt.db.tx_put(record, condition=_as_read(app_expr, current), expr=app_expr),
+                    rt.db.tx_check(
+                        keys.person_eligibility(programme_id, matching_hash),
+                        f"{elig_expr.n('wallet_id')} = {elig_expr.v(wallet_id)}",
+                        elig_expr,
+                    ),
+                    _still_open(rt, programme_id),
+                    _count(rt, programme_id, applications=0 if current else 1, units_asked=units - before),
+                ]
+            )
+            return record
+        except TransactionFailed as failed:
+            if failed.failed_at(2):
+                raise ApplicationsClosed() from failed
+            if failed.failed_at(1):
+                raise NotEligible() from failed
+            if not failed.failed_at(0):
+                raise
+    raise Conflict()
 
 
 def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
@@ -238,26 +250,51 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     if matching_hash is None:
         raise NoApplication()
-    expr = Expr()
-    try:
-        rt.db.transact(
-            [
-                rt.db.tx_delete(
-                    keys.application(programme_id, matching_hash),
-                    condition=f"{expr.n('wallet_id')} = {expr.v(wallet_id)}",
-                    expr=expr,
-                ),
-                _still_open(rt, programme_id),
-            ]
-        )
-    except TransactionFailed as failed:
-        if failed.failed_at(1):
-            raise _closed() from failed
-        raise NoApplication() from failed
+    for _ in range(3):  # a change of the same application at once: read it again
+        current = application_of(rt, programme_id, matching_hash)
+        if current is None or current.get("wallet_id") != wallet_id:
+            raise NoApplication()
+        expr = Expr()
+        try:
+            rt.db.transact(
+                [
+                    rt.db.tx_delete(
+                        keys.application(programme_id, matching_hash), condition=_as_read(expr, current), expr=expr
+                    ),
+                    _still_open(rt, programme_id),
+                    _count(rt, programme_id, applications=-1, units_asked=-int(current["units"])),
+                ]
+            )
+            return
+        except TransactionFailed as failed:
+            if failed.failed_at(1):
+                raise ApplicationsClosed() from failed
+            if not failed.failed_at(0):
+                raise
+    raise Conflict()
 
 
 def application_of(rt: Runtime, programme_id: str, matching_hash: str) -> Item | None:
     return rt.db.get(keys.application(programme_id, matching_hash))
+
+
+def _as_read(expr: Expr, current: Item | None) -> str:
+    """The application is still as read (absent, or with the same wallet and units): so the counters'
+    change written with it is the change it makes."""
+    if current is None:
+        return f"attribute_not_exists({expr.n('PK')})"
+    return (
+        f"{expr.n('wallet_id')} = {expr.v(current['wallet_id'])} AND "
+        f"{expr.n('units')} = {expr.v(int(current['units']))}"
+    )
+
+
+def _count(rt: Runtime, programme_id: str, **changes: int) -> dict[str, Any]:
+    """The action adding `changes` to the sale's counters; every action counts once in `changes_seen`,
+    so a rebuild can tell that nothing moved while it read the applications."""
+    expr = Expr()
+    adds = ", ".join(f"{expr.n(name)} {expr.v(change)}" for name, change in {**changes, "changes_seen": 1}.items())
+    return rt.db.tx_update(keys.sale_counts(programme_id), f"ADD {adds}", expr)
 
 
 def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: int) -> Item:
@@ -286,13 +323,14 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
                 ),
                 rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
                 _still_open(rt, programme_id),
+                _count(rt, programme_id, applications=1, units_asked=units),
             ]
         )
     except TransactionFailed as failed:
         if failed.failed_at(2):
-            raise _closed() from failed
+            raise ApplicationsClosed() from failed
         if failed.failed_at(0):
-            raise EligibilityTaken("この方はアプリで申込資格を登録済みです。アプリから申し込んでください。") from failed
+            raise EligibleInApp() from failed
         if failed.failed_at(1):
             raise AlreadyApplied() from failed
         raise
@@ -355,17 +393,17 @@ def start_draw(rt: Runtime, programme_id: str, rule: str, actor: dict[str, Any],
     if programme is None or settings_record is None:
         raise NoSale()
     if not is_closed(rt, settings_record):
-        raise DrawBeforeClose(f"申込期間 ({settings_record['apply_end']} まで) が終わっていないため、抽選できません。")
-    if settings_record.get("draw_state") == "drawn":
+        raise DrawBeforeClose(apply_end=settings_record["apply_end"])
+    if settings_record.get("draw_state") == DrawState.DRAWN:
         raise AlreadyDrawn()
     if settings_record.get("draw_seed"):
-        raise AlreadyDrawn("この事業の抽選は処理中です。完了までお待ちください。")
+        raise DrawRunning()
     chosen = allocation.Rule(rule)
     seed = secrets.token_hex(32)
     expr = Expr()
     sets = (
         f"SET {expr.n('draw_seed')} = {expr.v(seed)}, {expr.n('draw_rule')} = {expr.v(chosen.value)}, "
-        f"{expr.n('draw_state')} = {expr.v('drawing')}, {expr.n('draw_job')} = "
+        f"{expr.n('draw_state')} = {expr.v(DrawState.DRAWING)}, {expr.n('draw_job')} = "
     )
     return _queue_draw(
         rt, programme, actor, owner, expr=expr, sets=sets,
@@ -432,7 +470,7 @@ def finish_draw(rt: Runtime, programme_id: str) -> Item:
     settings_record = settings(rt, programme_id)
     if settings_record is None or not settings_record.get("draw_seed"):
         raise NoSale()
-    if settings_record.get("draw_state") == "drawn":
+    if settings_record.get("draw_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
     won = allocation.allocate(
@@ -444,7 +482,7 @@ def finish_draw(rt: Runtime, programme_id: str) -> Item:
     rt.db.batch_put({**a, "won_units": won[str(a["L1SK"])]} for a in apps)
     assign_references(rt, programme_id, [a for a in apps if won[str(a["L1SK"])]])
     counts = {
-        "draw_state": "drawn",
+        "draw_state": DrawState.DRAWN.value,
         "drawn_at": iso(rt.clock.now()),
         "applicants": len(apps),
         "units_asked": sum(int(a["units"]) for a in apps),
@@ -474,7 +512,7 @@ def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
-    if settings_record.get("draw_state") != "drawn":
+    if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn()
     committee_id = str(programme["committee_id"])
     job = jobs.item(
@@ -497,9 +535,7 @@ def purchase_deadline(settings_record: Item, programme: Item) -> str:
     return str(settings_record.get("purchase_end") or programme["sale_end"])
 
 
-def counter_allocation(
-    rt: Runtime, programme: Item, wallet_id: str, units: int
-) -> tuple[dict[str, Any], type[Exception]] | None:
+def counter_allocation(rt: Runtime, programme: Item, wallet_id: str, units: int) -> Allocation | None:
     """For a programme sold by application, the transaction action that consumes `units` of the wallet's
     当選 units (None for a programme sold over the counter to anyone). Refused here, with the reason,
     before the draw, for a wallet that did not win, past the deadline or beyond what is left; the
@@ -508,8 +544,8 @@ def counter_allocation(
     settings_record = settings(rt, programme_id)
     if settings_record is None:
         return None
-    if settings_record.get("draw_state") != "drawn":
-        raise NotDrawn("この事業は抽選による販売です。抽選が終わるまで購入(チャージ)はできません。")
+    if settings_record.get("draw_state") != DrawState.DRAWN:
+        raise NotDrawnToBuy()
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     application = application_of(rt, programme_id, matching_hash) if matching_hash else None
     if application is None or matching_hash is None:
@@ -520,23 +556,24 @@ def counter_allocation(
     round2_end = str(settings_record.get("round2_purchase_end") or "")
     if won and today <= deadline and not application.get("lapsed"):
         return _consume(rt, programme_id, matching_hash, application, "won_units", "purchased_units", units)
-    if won2 and settings_record.get("round2_state") == "drawn" and today <= round2_end:
+    if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
         return _consume(rt, programme_id, matching_hash, application, "won2_units", "purchased2_units", units)
     if not won and not won2:
         raise NotAWinner()
     last = round2_end if won2 else deadline
-    raise PurchaseDeadlinePassed(f"購入期限 ({last}) を過ぎたため、当選分は購入できません。")
+    raise PurchaseDeadlinePassed(deadline=last)
 
 
 def _consume(
     rt: Runtime, programme_id: str, matching_hash: str, application: Item, won_name: str, bought_name: str, units: int
-) -> tuple[dict[str, Any], type[Exception]]:
+) -> Allocation:
     """The action buying `units` of one round's 当選 units, conditioned on what was read."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
-        raise OverAllocation(f"当選冊数 {won}冊のうち、購入できるのは残り{won - bought}冊です。")
+        raise OverAllocation(won=won, left=won - bought)
     expr = Expr()
-    not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if won_name == "won_units" else ""
+    first_round = won_name == "won_units"
+    not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if first_round else ""
     action = rt.db.tx_update(
         keys.application(programme_id, matching_hash),
         f"SET {expr.n(bought_name)} = {expr.v(bought + units)}, "
@@ -547,29 +584,64 @@ def _consume(
             f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)})"
         ),
     )
-    return action, AllocationChanged
+    counted = [_count(rt, programme_id, units_paid=units)] if first_round else []  # 販売状況 counts round 1
+    return action, AllocationChanged, counted
 
 
 # --- 販売状況 (issue 15.7) --------------------------------------------------------------------------------
+COUNTED = ("applications", "units_asked", "units_paid")
+
+
 def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, int]:
-    """The figures of the console's sale screen, from the list's count and one read of the applications
-    (list1, in pages): people eligible (on the resident list), applications and units asked against the
-    units on sale, and after the draw units won, bought (paid) and not yet bought."""
+    """The figures of the console's sale screen, in one read: people eligible (the list's count),
+    applications and units asked against the units on sale (the counters every application write
+    keeps in its own transaction), and after the draw winners and units won (the draw's result) and
+    units bought (paid, counted by each purchase) and not yet bought."""
     listed = resident_items.current(rt.db, programme_id)
-    apps = applications(rt, programme_id)
-    drawn = settings_record.get("draw_state") == "drawn"
-    won = sum(int(a.get("won_units", 0)) for a in apps) if drawn else 0
-    paid = sum(int(a.get("purchased_units", 0)) for a in apps)
+    counters = rt.db.get(keys.sale_counts(programme_id)) or {}
+    if not counters.get("since"):
+        counters = rebuild_counts(rt, programme_id)
+    drawn = settings_record.get("draw_state") == DrawState.DRAWN
+    won = int(settings_record.get("units_won", 0)) if drawn else 0
+    paid = int(counters.get("units_paid", 0))
     return {
         "eligible": int(listed["count"]) if listed else 0,
-        "applications": len(apps),
-        "units_asked": sum(int(a["units"]) for a in apps),
+        "applications": int(counters.get("applications", 0)),
+        "units_asked": int(counters.get("units_asked", 0)),
         "units_on_sale": int(settings_record["units_on_sale"]),
-        "winners": sum(1 for a in apps if int(a.get("won_units", 0))) if drawn else 0,
+        "winners": int(settings_record.get("winners", 0)) if drawn else 0,
         "units_won": won,
         "units_paid": paid,
         "units_unpaid": max(won - paid, 0),
     }
+
+
+def rebuild_counts(rt: Runtime, programme_id: str) -> Item:
+    """Counters for a sale from before they were kept (or never looked at yet): summed from the
+    applications, written only if no application write counted in the meantime (read again if one
+    did), so the counters are exact from then on."""
+    for _ in range(5):
+        seen = rt.db.get(keys.sale_counts(programme_id)) or {}
+        apps = applications(rt, programme_id)
+        record = {
+            "applications": len(apps),
+            "units_asked": sum(int(a["units"]) for a in apps),
+            "units_paid": sum(int(a.get("purchased_units", 0)) for a in apps),
+            "changes_seen": int(seen.get("changes_seen", 0)),
+            "since": iso(rt.clock.now()),
+        }
+        expr = Expr()
+        sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in record.items())
+        unmoved = (
+            f"attribute_not_exists({expr.n('changes_seen')})"
+            if "changes_seen" not in seen
+            else f"{expr.n('changes_seen')} = {expr.v(int(seen['changes_seen']))}"
+        )
+        try:
+            return rt.db.update(keys.sale_counts(programme_id), f"SET {sets}", expr, condition=unmoved)
+        except ConditionFailed:
+            continue  # an application or a purchase was counted while the list was read
+    raise Conflict()
 
 
 # --- 二次抽選 (issue 15.6) ---------------------------------------------------------------------------------
@@ -585,14 +657,14 @@ def start_second_round(
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
-    if settings_record.get("draw_state") != "drawn":
+    if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn()
     deadline = purchase_deadline(settings_record, programme)
     today = jst_date(rt.clock.now())
     if today <= deadline:
-        raise PurchaseOpen(f"購入期限 ({deadline}) が過ぎてから二次抽選を行えます。")
+        raise PurchaseOpen(deadline=deadline)
     if settings_record.get("round2_seed"):
-        raise AlreadyDrawn("二次抽選は既に行われています。")
+        raise SecondRoundDrawn()
     last_day = str(programme["sale_end"])
     if not today <= purchase_end <= last_day:
         raise InvalidRequest(
@@ -608,14 +680,15 @@ def start_second_round(
     seed = secrets.token_hex(32)
     expr = Expr()
     sets = (
-        f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v('drawing')}, "
+        f"SET {expr.n('round2_seed')} = {expr.v(seed)}, {expr.n('round2_state')} = {expr.v(DrawState.DRAWING)}, "
         f"{expr.n('round2_purchase_end')} = {expr.v(purchase_end)}, {expr.n('round2_job')} = "
     )
+    drawn = f"{expr.n('draw_state')} = {expr.v(DrawState.DRAWN)}"
     return _queue_draw(
         rt, programme, actor, owner, expr=expr, sets=sets,
-        condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {expr.n('draw_state')} = {expr.v('drawn')}",
+        condition=f"attribute_not_exists({expr.n('round2_seed')}) AND {drawn}",
         detail={"seed": seed, "rule": rule, "round": 2},
-        job_kind=ROUND2_JOB, label="二次抽選", refused=AlreadyDrawn("二次抽選は既に行われています。"),
+        job_kind=ROUND2_JOB, label="二次抽選", refused=SecondRoundDrawn(),
     )  # fmt: skip
 
 
@@ -639,7 +712,7 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
     settings_record = settings(rt, programme_id)
     if settings_record is None or not settings_record.get("round2_seed"):
         raise NoSale()
-    if settings_record.get("round2_state") == "drawn":
+    if settings_record.get("round2_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
     lapsing, wanting = second_round_input(apps)
@@ -657,7 +730,7 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
     rt.db.batch_put(changed)
     assign_references(rt, programme_id, [a for a in apps if won2.get(str(a["L1SK"]))])
     counts = {
-        "round2_state": "drawn",
+        "round2_state": DrawState.DRAWN.value,
         "round2_drawn_at": iso(rt.clock.now()),
         "round2_pool": pool,
         "round2_applicants": len(wanting),

@@ -54,6 +54,7 @@ class DrawState(StrEnum):
     """A sale programme's `draw_state` and `round2_state`: absent until the draw's job has written
     every result."""
 
+    DRAWING = "drawing"  # the seed is stored and the job queued
     DRAWN = "drawn"
 
 
@@ -94,3 +95,10 @@ def status_label(value: object) -> str:
         return Status(str(value)).label
     except ValueError:
         return str(value)
+class MailState(StrEnum):
+    """The `state` of a mail's once-only marker (失効お知らせ, 抽選結果): being sent under a lease, sent,
+    or refused by SES (a re-run tries it again)."""
+
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"

@@ -16,6 +16,9 @@ class TxnType(StrEnum):
     CAMPAIGN_GRANT = "campaign_grant"
     CAMPAIGN_GRANT_CANCEL = "campaign_grant_cancel"
     STORE_CHARGE = "store_charge"
+    # A winner's purchase paid by bank transfer, credited from the deposit list (入金データ取込). Before
+    # it had its own kind it was stored as a store_charge with channel=bank_transfer; those stay so.
+    TRANSFER_CHARGE = "transfer_charge"
     CHARGE_CANCEL = "charge_cancel"
     PAYMENT_CANCEL = "payment_cancel"
     LAPSE = "lapse"
@@ -41,6 +44,7 @@ TYPE_LABELS: dict[TxnType, str] = {
     TxnType.CAMPAIGN_GRANT: "キャンペーン付与",
     TxnType.CAMPAIGN_GRANT_CANCEL: "キャンペーン付与取消",
     TxnType.STORE_CHARGE: "店頭チャージ",
+    TxnType.TRANSFER_CHARGE: "振込購入",
     TxnType.CHARGE_CANCEL: "チャージ取消",
     TxnType.PAYMENT_CANCEL: "決済取消",
     TxnType.LAPSE: "残高失効",
@@ -57,6 +61,10 @@ _DEBITS = frozenset(
         TxnType.LAPSE,
     }
 )
+
+
+# Purchases of units that チャージ取消 takes back, under the same rules (nothing spent, nothing lapsed).
+PURCHASES = frozenset({TxnType.STORE_CHARGE, TxnType.TRANSFER_CHARGE})
 
 
 class TxnStatus(StrEnum):

@@ -12,8 +12,14 @@ from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item, TransactionFailed
 from shoken.principal import Principal
 from shoken.roles import Role
+from shoken.status import JobState
 
-STATE_LABELS = {"queued": "待機中", "running": "作成中", "done": "完了", "failed": "失敗"}
+STATE_LABELS: dict[str, str] = {
+    JobState.QUEUED: "待機中",
+    JobState.RUNNING: "作成中",
+    JobState.DONE: "完了",
+    JobState.FAILED: "失敗",
+}
 KEEP = timedelta(days=30)
 
 
@@ -41,7 +47,7 @@ def item(
         "job_id": job_id,
         "job_kind": job_kind,
         "label": label,
-        "state": "queued",
+        "state": JobState.QUEUED.value,
         "lap": 0,
         "done_count": 0,
         "total_count": 0,
@@ -99,7 +105,11 @@ def create(db: Dynamo, record: Item) -> None:
 # A lap runs for at most the worker's timeout (15 minutes, Lambda's limit); a lap claimed longer ago
 # than this has died (time-out, out of memory, its message dead-lettered) and is given a new lap.
 LEASE = timedelta(minutes=20)
-UNFINISHED = ("queued", "running")
+UNFINISHED = (JobState.QUEUED, JobState.RUNNING)
+
+
+def _unfinished(expr: Expr) -> str:
+    return f"{expr.n('state')} IN ({', '.join(expr.v(state) for state in UNFINISHED)})"
 
 
 def claim_lap(db: Dynamo, job_id: str, lap: int, now: datetime) -> bool:
@@ -107,7 +117,7 @@ def claim_lap(db: Dynamo, job_id: str, lap: int, now: datetime) -> bool:
     or another worker holds this lap under a live lease (a duplicate delivery)."""
     expr = Expr()
     condition = (
-        f"{expr.n('lap')} = {expr.v(lap)} AND {expr.n('state')} IN ({expr.v('queued')}, {expr.v('running')}) AND "
+        f"{expr.n('lap')} = {expr.v(lap)} AND {_unfinished(expr)} AND "
         f"(attribute_not_exists({expr.n('claimed_lap')}) OR {expr.n('claimed_lap')} <> {expr.v(lap)} "
         f"OR {expr.n('lease_until')} < {expr.v(iso(now))})"
     )
@@ -132,7 +142,7 @@ def resume_if_stalled(db: Dynamo, job: Item, now: datetime) -> bool:
     lap = int(job.get("lap", 0))
     expr = Expr()
     condition = (
-        f"{expr.n('lap')} = {expr.v(lap)} AND {expr.n('state')} IN ({expr.v('queued')}, {expr.v('running')}) AND ("
+        f"{expr.n('lap')} = {expr.v(lap)} AND {_unfinished(expr)} AND ("
         f"({expr.n('claimed_lap')} = {expr.v(lap)} AND {expr.n('lease_until')} < {expr.v(iso(now))}) OR "
         f"((attribute_not_exists({expr.n('claimed_lap')}) OR {expr.n('claimed_lap')} <> {expr.v(lap)}) "
         f"AND {expr.n('updated_at')} < {expr.v(iso(now - LEASE))}))"
@@ -140,7 +150,7 @@ def resume_if_stalled(db: Dynamo, job: Item, now: datetime) -> bool:
     try:
         db.update(
             keys.job(str(job["job_id"])),
-            f"SET {expr.n('state')} = {expr.v('running')}, {expr.n('resumed_at')} = {expr.v(iso(now))}, "
+            f"SET {expr.n('state')} = {expr.v(JobState.RUNNING)}, {expr.n('resumed_at')} = {expr.v(iso(now))}, "
             f"{expr.n('updated_at')} = {expr.v(iso(now))} "
             f"ADD {expr.n('lap')} {expr.v(1)}, {expr.n('resumes')} {expr.v(1)}",
             expr,
@@ -179,9 +189,44 @@ def update(db: Dynamo, job_id: str, now: datetime, **fields: Any) -> Item:
     return db.update(keys.job(job_id), f"SET {sets}", expr)
 
 
+# --- one sending rate shared by every job (SES's rate is the account's, not a job's) ----------------------
+def rate_key(name: str) -> tuple[str, str]:
+    return (f"RATE#{name}", "RATE")
+
+
+def reserve_slot(db: Dynamo, name: str, now_us: int, interval_us: int) -> int:
+    """The moment (epoch microseconds) at which the caller may send: the next free slot of the shared
+    rate `name`, taken by a conditioned update, so that every sender together keeps one slot per
+    `interval_us`. An idle rate gives `now_us`; a busy one the slot after the last one taken."""
+    key = rate_key(name)
+    while True:
+        idle = Expr()
+        try:
+            db.update(
+                key,
+                f"SET {idle.n('next_us')} = {idle.v(now_us + interval_us)}",
+                idle,
+                condition=f"attribute_not_exists({idle.n('next_us')}) OR {idle.n('next_us')} <= {idle.v(now_us)}",
+            )
+            return now_us
+        except ConditionFailed:
+            pass
+        busy = Expr()
+        try:
+            taken = db.update(
+                key,
+                f"SET {busy.n('next_us')} = {busy.n('next_us')} + {busy.v(interval_us)}",
+                busy,
+                condition=f"{busy.n('next_us')} > {busy.v(now_us)}",
+            )
+            return int(taken["next_us"]) - interval_us
+        except ConditionFailed:
+            continue  # the rate went idle between the two updates: take the idle slot
+
+
 def pause(db: Dynamo, job_id: str, now: datetime, checkpoint: dict[str, Any], **fields: Any) -> None:
     """Save progress and ask for another lap (the stream delivers the change to the workers)."""
     expr = Expr()
-    fields.update(checkpoint=checkpoint, state="running", updated_at=iso(now))
+    fields.update(checkpoint=checkpoint, state=JobState.RUNNING, updated_at=iso(now))
     sets = ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items())
     db.update(keys.job(job_id), f"SET {sets} ADD {expr.n('lap')} {expr.v(1)}", expr)

@@ -218,6 +218,11 @@ def sale_settings(programme_id: str) -> Key:
     return (f"PROG#{programme_id}", "SALE")
 
 
+def sale_counts(programme_id: str) -> Key:
+    """The 販売状況 counters of a programme's sale, kept by every application write and purchase."""
+    return (f"SALECOUNT#{programme_id}", "COUNTS")
+
+
 def person_eligibility(programme_id: str, matching_hash: str) -> Key:
     """One person's eligibility for a programme (the resident-list hash), bound to one wallet or to paper."""
     return (f"ELIG#{programme_id}#{matching_hash}", "ELIG")

@@ -134,11 +134,12 @@ def charge(
     idempotency: Item | None,
     audit: Item,
     now: datetime,
-    allocation: tuple[dict[str, Any], type[Exception]] | None = None,
+    allocation: tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None = None,
 ) -> None:
     """店頭チャージ: add a purchase's buckets, count its units against the per-person limit.
     `allocation`: for a programme sold by lottery, the action consuming the buyer's 当選 units
-    (shoken.sale.counter_allocation) and the refusal its condition means."""
+    (shoken.sale.counter_allocation), the refusal its condition means and the unconditioned actions
+    that count the purchase (the sale's 販売状況 counters)."""
     actions = [
         _add_buckets(db, wallet_id, buckets, now),
         _holder(db, programme_id, wallet_id, units, limit=limit_units),
@@ -151,6 +152,7 @@ def charge(
     if allocation is not None:
         actions.append(allocation[0])
         refusals.append((len(actions) - 1, allocation[1]))
+        actions.extend(allocation[2])
     actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
