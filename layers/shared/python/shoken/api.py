@@ -31,7 +31,7 @@ from shoken.observability import count, logger
 from shoken.principal import Principal, Scope
 from shoken.resolver import JSON, Query, RequestInvalid, Resolver, Response
 from shoken.runtime import Runtime
-from shoken.validation import json_too_deep, reason_ja
+from shoken.strict import json_too_deep, reason_ja
 
 __all__ = ["Query", "Resolver", "Response", "make_resolver", "serve"]
 
