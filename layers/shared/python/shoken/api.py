@@ -7,9 +7,15 @@ response. Everything around that (who may call, error bodies, cookies, headers) 
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
+import importlib.machinery
+import importlib.util
 import json
+import sys
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -180,6 +186,38 @@ def aws_fault(error: Exception) -> ShokenError:
         logger.warning("AWS busy", extra={"error": type(error).__name__})
     count(f"error_{classified.code}", 1)
     return classified
+
+
+class _Deferring:
+    """A finder for sys.meta_path: modules of `packages` found while it is there execute on their
+    first attribute access (importlib's LazyLoader), not at their import."""
+
+    def __init__(self, packages: tuple[str, ...]) -> None:
+        self.prefixes = tuple(f"{p}." for p in packages)
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not name.startswith(self.prefixes):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.loader is not None:
+            spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+@contextlib.contextmanager
+def deferred(*packages: str) -> Iterator[None]:
+    """`with api.deferred("admin"): from admin import users, …`: each module imported in the block
+    runs on the first request of one of its routes, not at every cold start (issue 19). A handler
+    serves dozens of routes and one request uses one of them; the others' modules and what they
+    import stay off the cold start. Modules loaded before the block are taken as they are."""
+    finder = _Deferring(packages)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def make_resolver() -> Resolver:
