@@ -10,9 +10,9 @@ import base64
 import contextlib
 import contextvars
 import importlib.machinery
-import importlib.util
 import json
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -188,9 +188,47 @@ def aws_fault(error: Exception) -> ShokenError:
     return classified
 
 
+_RUNNING: set[str] = set()  # deferred modules whose code is running now
+_RUN_LOCK = threading.RLock()  # two threads' first uses run a module's code once (the local server)
+
+
+class _Deferred(ModuleType):
+    """A module imported in a `deferred` block whose code has not run yet: the first attribute it
+    lacks runs it (importlib's LazyLoader does the same, but without a lock before Python 3.12)."""
+
+    def __getattr__(self, name: str) -> Any:
+        with _RUN_LOCK:
+            if type(self) is _Deferred and self.__name__ not in _RUNNING:
+                _RUNNING.add(self.__name__)
+                try:
+                    loader: Any = self.__loader__
+                    loader.exec_module(self)
+                finally:
+                    _RUNNING.discard(self.__name__)
+                object.__setattr__(self, "__class__", ModuleType)  # a plain module from now on
+        if type(self) is _Deferred:  # asked for by its own code while it runs (a circular import)
+            raise AttributeError(f"partially initialized module {self.__name__!r} has no attribute {name!r}")
+        return getattr(self, name)
+
+
+class _DeferringLoader:
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        created: ModuleType | None = self.loader.create_module(spec)
+        return created
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        module.__class__ = _Deferred
+
+
 class _Deferring:
-    """A finder for sys.meta_path: modules of `packages` found while it is there execute on their
-    first attribute access (importlib's LazyLoader), not at their import."""
+    """A finder for sys.meta_path: modules of `packages` found while it is there run their code on
+    their first use, not at their import."""
 
     def __init__(self, packages: tuple[str, ...]) -> None:
         self.prefixes = tuple(f"{p}." for p in packages)
@@ -202,7 +240,7 @@ class _Deferring:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path, target)
         if spec is not None and spec.loader is not None:
-            spec.loader = importlib.util.LazyLoader(spec.loader)
+            spec.loader = _DeferringLoader(spec.loader)  # type: ignore[assignment]
         return spec
 
 
