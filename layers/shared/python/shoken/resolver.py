@@ -97,15 +97,9 @@ class Query:
         self.constraints = constraints
 
 
-class RequestInvalid(Exception):
-    """The request's parameters or body do not validate; `errors` are pydantic's, located."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors)
-        self._errors = errors
-
-    def errors(self) -> list[dict[str, Any]]:
-        return self._errors
+class RequestInvalid(strict.Invalid):
+    """The request's parameters or body do not validate; `errors` are pydantic's (or shoken.strict's,
+    of the same shape), located."""
 
 
 class ResponseInvalid(Exception):
