@@ -412,6 +412,7 @@ _REASONS_JA = {
     "list_type": "一覧の形式が正しくありません。",
     "extra_forbidden": "指定できない項目です。",
     "value_error": "{error}",
+    "control_character": "制御文字や見えない文字 (書式制御・ゼロ幅文字など) は使えません。",
 }
 
 

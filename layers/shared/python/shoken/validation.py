@@ -5,9 +5,10 @@ shoken.strict's (no pydantic), re-exported here."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 # Shared with the light models (shoken.strict), which the payment function uses without pydantic.
@@ -64,3 +65,17 @@ TerminalPassword = Annotated[str, StringConstraints(pattern=digits(4))]
 WalletId = Annotated[str, StringConstraints(pattern=digits(12))]
 EmailCode = Annotated[str, StringConstraints(pattern=digits(6))]
 IsoDate = Annotated[str, StringConstraints(pattern=ISO_DATE)]
+
+
+# Text a person types (names, addresses, titles): no control or format characters. A NUL or a vertical
+# tab breaks every importer of the CSV made from it; U+202E reverses how the rest of a name is shown
+# (a spoof in every list); a zero-width space makes two names that look alike. A notice's body may
+# hold line breaks and tabs, nothing else of the kind.
+def _plain(value: str, allowed: str) -> str:
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in value):
+        raise PydanticCustomError("control_character", "Control and format characters are not allowed")
+    return value
+
+
+Line = Annotated[str, AfterValidator(lambda v: _plain(v, ""))]
+Lines = Annotated[str, AfterValidator(lambda v: _plain(v, "\n\r\t"))]
