@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from bench.calls import Meter, measure
-from bench.sandbox import moto_runtime
+from bench.sandbox import TERMS, moto_runtime
 from local.streams import Stream
 from shoken import money
 from shoken.roles import Role
@@ -32,17 +32,10 @@ def run() -> list[dict[str, Any]]:
         world.user(Role.COMMITTEE_ADMIN, "ena-0001", committee=committee, password="ena-0001-Pass1")
         world.user(Role.STORE_MANAGER, "shopuser01", store=store, password="shopuser01-Pass1")
         world.programme(committee)
-        terms = money.ProgrammeTerms(
-            "P1",
-            10_000,
-            {money.VoucherType.COMMON: 6_500, money.VoucherType.DEDICATED: 6_500},
-            "2026-11-01",
-            "2027-04-30",
-        )
         world.wallet(
             committee,
             "bench@example.jp",
-            buckets=money.purchase_buckets(terms, 5, source="261101000000000001", created_at="x"),
+            buckets=money.purchase_buckets(TERMS, 5, source="261101000000000001", created_at="x"),
         )
 
         def record(name: str, meter: Meter, note: str = "") -> None:

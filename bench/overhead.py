@@ -5,19 +5,13 @@ from __future__ import annotations
 
 import statistics
 import time
-from datetime import timedelta
 from typing import Any
 
 from botocore.stub import Stubber
 
-from bench.sandbox import moto_runtime
+from bench.sandbox import moto_runtime, payment_scene
 from local import apigw
-from shoken import gate, money, qr, sessions
-from shoken.clock import epoch
-from shoken.db import keys
-from shoken.db.dynamo import serialize_item
-from shoken.roles import Role
-from tests.support.world import World
+from shoken import money
 
 ROUNDS = 7
 CALLS = 300
@@ -47,62 +41,8 @@ def _minimal() -> Any:
 
 def run() -> dict[str, float]:
     with moto_runtime() as rt:
-        world = World(rt)
-        committee = world.committee("1")
-        store = world.store(world.company(committee))
-        terminal = world.terminal(store)
-        user = world.user(Role.STORE_MANAGER, "shopuser01", store=store, password="shopuser01-Pass1")
         terms = money.ProgrammeTerms("P1", 10_000, {money.VoucherType.COMMON: 13_000}, "2026-11-01", "2027-04-30")
-        wallet = world.wallet(
-            committee, "bench@example.jp", buckets=money.purchase_buckets(terms, 5, source="S", created_at="x")
-        )
-        now = rt.clock.now()
-        session_id, binding = "sid", "bid"
-        claims = {
-            "sub": user["user_id"],
-            "role": "store_manager",
-            "sid": session_id,
-            "app": "merchant",
-            "csrf": "c",
-            "aex": epoch(now) + 3600,
-            "acq": "1",
-            "co": store["company_id"],
-            "st": store["store_id"],
-            "term": terminal["terminal_id"],
-            "bid": binding,
-            "login": "shopuser01",
-        }
-        cookie = sessions.encode(rt.session_key, "session", claims, now=now, lifetime=timedelta(minutes=30))
-        token = qr.new_token(wallet["wallet_id"])
-        principal = gate.principal_from(claims)
-        session_key, terminal_key, store_key = gate.merchant_keys(principal)
-        found = {
-            session_key: {
-                "PK": session_key[0],
-                "SK": session_key[1],
-                "expires_at_epoch": epoch(now) + 3600,
-            },
-            terminal_key: {**terminal, "binding_id": binding},
-            store_key: store,
-            keys.committee("1"): committee,
-            keys.qr_token(qr.digest(token)): {**qr.item(token, wallet["wallet_id"], now=now, ttl=timedelta(minutes=3))},
-            keys.wallet(wallet["wallet_id"]): wallet,
-        }
-        batch_reply = {
-            "Responses": {rt.config.table_name: [serialize_item(i) for i in found.values()]},
-            "UnprocessedKeys": {},
-        }
-        event, _ = apigw.build_event(
-            "POST",
-            "/api/payments",
-            headers={
-                "content-type": "application/json",
-                "x-shoken-app": "merchant",
-                "x-csrf-token": "c",
-                "cookie": f"__Host-shoken_merchant={cookie}",
-            },
-            body=f'{{"token": "{token}", "amount": 100, "idempotency_key": "bench-0000000000001"}}'.encode(),
-        )
+        event, batch_reply = payment_scene(rt, money.purchase_buckets(terms, 5, source="S", created_at="x"))
         from payments import handler
 
         context = apigw.FakeLambdaContext("bench")

@@ -20,21 +20,17 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from bench.sandbox import NOON
+from bench.sandbox import NOON, TERMS, payment_scene
 from local import apigw, stack
-from shoken import gate, money, qr, runtime, sessions
-from shoken.clock import FrozenClock, epoch
-from shoken.db import keys
-from shoken.db.dynamo import Dynamo, serialize_item
-from shoken.roles import Role
+from shoken import money, runtime
+from shoken.clock import FrozenClock
+from shoken.db.dynamo import Dynamo
 from shoken.runtime import Runtime
-from tests.support.world import World
 
 ROUNDS = 7
 CALLS = 100
@@ -90,64 +86,11 @@ def fake_dynamodb(answers: dict[str, Any], workdir: Path) -> Iterator[str]:
 
 def _scene(rt: Runtime, bucket_count: int) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """A signed-in till, a wallet of `bucket_count` buckets, and the recorded BatchGetItem answer."""
-    world = World(rt)
-    committee = world.committee("1")
-    store = world.store(world.company(committee))
-    terminal = world.terminal(store)
-    user = world.user(Role.STORE_MANAGER, "shopuser01", store=store, password="shopuser01-Pass1")
-    terms = money.ProgrammeTerms(
-        "P1",
-        10_000,
-        {money.VoucherType.COMMON: 6_500, money.VoucherType.DEDICATED: 6_500},
-        "2026-11-01",
-        "2027-04-30",
-    )
     buckets: list[money.Bucket] = []
     for purchase in range(bucket_count // 4):
-        buckets += money.purchase_buckets(terms, 5, source=f"S{purchase:02d}", created_at="2026-11-01T00:00:00Z")
+        buckets += money.purchase_buckets(TERMS, 5, source=f"S{purchase:02d}", created_at="2026-11-01T00:00:00Z")
     assert len(buckets) == bucket_count, len(buckets)
-    wallet = world.wallet(committee, "bench@example.jp", buckets=buckets)
-    now = rt.clock.now()
-    claims = {
-        "sub": user["user_id"],
-        "role": "store_manager",
-        "sid": "sid",
-        "app": "merchant",
-        "csrf": "c",
-        "aex": epoch(now) + 3600,
-        "acq": "1",
-        "co": store["company_id"],
-        "st": store["store_id"],
-        "term": terminal["terminal_id"],
-        "bid": "bid",
-        "login": "shopuser01",
-    }
-    cookie = sessions.encode(rt.session_key, "session", claims, now=now, lifetime=timedelta(minutes=30))
-    token = qr.new_token(wallet["wallet_id"])
-    session_key, terminal_key, store_key = gate.merchant_keys(gate.principal_from(claims))
-    found = {
-        session_key: {"PK": session_key[0], "SK": session_key[1], "expires_at_epoch": epoch(now) + 3600},
-        terminal_key: {**terminal, "binding_id": "bid"},
-        store_key: store,
-        keys.committee("1"): committee,
-        keys.qr_token(qr.digest(token)): qr.item(token, wallet["wallet_id"], now=now, ttl=timedelta(minutes=3)),
-        keys.wallet(wallet["wallet_id"]): wallet,
-    }
-    batch_reply = {
-        "Responses": {rt.config.table_name: [serialize_item(i) for i in found.values()]},
-        "UnprocessedKeys": {},
-    }
-    event, _ = apigw.build_event(
-        "POST",
-        "/api/payments",
-        headers={
-            "content-type": "application/json",
-            "x-shoken-app": "merchant",
-            "x-csrf-token": "c",
-            "cookie": f"__Host-shoken_merchant={cookie}",
-        },
-        body=f'{{"token": "{token}", "amount": 100, "idempotency_key": "bench-0000000000001"}}'.encode(),
-    )
+    event, batch_reply = payment_scene(rt, buckets)
     return event, batch_reply, rt.session_key
 
 

@@ -7,27 +7,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from admin import (
-    app_users,
-    audit_log,
-    bulk_uploads,
-    cards,
-    cities,
-    deposits,
-    email_change,
-    grants,
-    merchants,
-    notices,
-    payout_accounts,
-    payouts,
-    privacy,
-    programmes,
-    redemption,
-    residents,
-    sale,
-    statements,
-    users,
-)
 from admin.card_schemas import (
     CardBatchRequest,
     CardDetail,
@@ -117,11 +96,36 @@ from admin.schemas import (
     UserUpdateRequest,
     UserView,
 )
-from shoken import api, runtime, sheets
+from shoken import api, runtime
 from shoken.api import Query, Response
 from shoken.config import AdminConfig
 from shoken.observability import logger, metrics, tracer
 from shoken.status import Status
+
+# The route modules run on the first request of one of their routes (issue 19).
+with api.deferred("admin", "shoken"):
+    from admin import (
+        app_users,
+        audit_log,
+        bulk_uploads,
+        cards,
+        cities,
+        deposits,
+        email_change,
+        grants,
+        merchants,
+        notices,
+        payout_accounts,
+        payouts,
+        privacy,
+        programmes,
+        redemption,
+        residents,
+        sale,
+        statements,
+        users,
+    )
+    from shoken import sheets
 
 app = api.make_resolver()
 

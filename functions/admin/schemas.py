@@ -7,7 +7,6 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
-from shoken import privacy
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
     PHONE,
@@ -288,7 +287,13 @@ class AppUserDetail(AppUserView):
     balances: list[BalanceLine]
     recent: list[WalletLine]
     # issue 23.2: the reasons one of which must be given before the whole address is shown
-    personal_reasons: dict[str, str] = Field(default_factory=lambda: dict(privacy.REASONS))
+    personal_reasons: dict[str, str] = Field(default_factory=lambda: _personal_reasons())
+
+
+def _personal_reasons() -> dict[str, str]:
+    from shoken import privacy  # on the first such answer, not at import (the cold start, issue 19)
+
+    return dict(privacy.REASONS)
 
 
 AppUserList = Page[AppUserView]

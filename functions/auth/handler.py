@@ -7,7 +7,6 @@ from typing import Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from auth import citizen, console, merchant, profile, site
 from auth.schemas import (
     Accepted,
     HealthResponse,
@@ -27,6 +26,10 @@ from auth.schemas import (
 from shoken import api, runtime
 from shoken.config import AuthConfig
 from shoken.observability import logger, metrics, tracer
+
+# The route modules run on the first request of one of their routes (issue 19).
+with api.deferred("auth"):
+    from auth import citizen, console, merchant, profile, site
 
 app = api.make_resolver()
 

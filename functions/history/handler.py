@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from history import exports, reports
 from history.export_models import ExportLink, ExportList, ExportRequest, ExportView
 from history.report_models import (
     Daily,
@@ -20,12 +19,17 @@ from history.report_models import (
     Unused,
     UnusedQuery,
 )
-from shoken import api, history_search, notices, runtime, sheets
+from shoken import api, runtime, sheets
 from shoken.api import Query, Response
 from shoken.config import HistoryConfig
 from shoken.history_models import Detail, HistorySearch, Page
 from shoken.observability import logger, metrics, tracer
 from shoken.sheets import Format
+
+# The route modules run on the first request of one of their routes (issue 19).
+with api.deferred("history", "shoken"):
+    from history import exports, reports
+    from shoken import history_search, notices
 
 app = api.make_resolver()
 

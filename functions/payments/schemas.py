@@ -1,28 +1,29 @@
-"""Request and response models of the payments function's routes."""
+"""Request and response models of the payments function's routes.
+
+Light models (shoken.strict), not pydantic: the payment function imports no pydantic at all, a third
+of its cold import (issue 19). They keep pydantic's strict rules and error entries, and the OpenAPI
+document describes them through the pydantic model each builds from the same declaration.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from shoken import strict
 from shoken.payment import MAX_AMOUNT, PaymentResult
-from shoken.validation import BodyInt
 
-IDEMPOTENCY_KEY = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
-# Models off the payment's own path are built on their first use, not at every cold start (issue 19).
-OFF_PAYMENT_PATH = ConfigDict(defer_build=True)
+IDEMPOTENCY_KEY = r"^[A-Za-z0-9_-]{16,64}$"
 
 
-class PayRequest(BaseModel):
-    token: str = Field(min_length=1, max_length=200)
-    amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
-    idempotency_key: str = IDEMPOTENCY_KEY
+class PayRequest(strict.Model):
+    token: str = strict.field(min_length=1, max_length=200)
+    amount: int = strict.field(ge=1, le=MAX_AMOUNT)
+    idempotency_key: str = strict.field(pattern=IDEMPOTENCY_KEY)
     # the card's PIN, typed by the cardholder on the till (a card payment needs it every time)
-    pin: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+    pin: str | None = strict.field(default=None, pattern=r"^[0-9]{4}$")
 
 
-class Receipt(BaseModel):
+class Receipt(strict.Model):
     """What the merchant app shows after a payment: never the citizen's balance (SPEC §4.3)."""
 
     number: str
@@ -35,7 +36,7 @@ class Receipt(BaseModel):
 
     @classmethod
     def of(cls, result: PaymentResult) -> Receipt:
-        return cls(**result.model_dump(include=set(cls.model_fields)))
+        return cls(**{name: getattr(result, name) for name in cls.model_fields})
 
 
 class CardReceipt(Receipt):
@@ -49,9 +50,7 @@ class CardReceipt(Receipt):
         return cls(**Receipt.of(result).model_dump(), card_balance=result.balance_after)
 
 
-class CancelResult(BaseModel):
-    model_config = OFF_PAYMENT_PATH
-
+class CancelResult(strict.Model):
     number: str
     cancel_number: str
     status: str
@@ -62,15 +61,11 @@ class CancelResult(BaseModel):
     message: str
 
 
-class MpmCreate(BaseModel):
-    model_config = OFF_PAYMENT_PATH
-
-    amount: BodyInt = Field(ge=1, le=MAX_AMOUNT)
+class MpmCreate(strict.Model):
+    amount: int = strict.field(ge=1, le=MAX_AMOUNT)
 
 
-class MpmCreated(BaseModel):
-    model_config = OFF_PAYMENT_PATH
-
+class MpmCreated(strict.Model):
     request_id: str
     qr_text: str
     image: str
@@ -78,9 +73,7 @@ class MpmCreated(BaseModel):
     valid_until: int
 
 
-class MpmState(BaseModel):
-    model_config = OFF_PAYMENT_PATH
-
+class MpmState(strict.Model):
     state: Literal["open", "paid", "expired"]
     amount: int
     valid_until: int

@@ -7,11 +7,16 @@ from typing import Annotated, Any
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shoken import api, notices, runtime
+from shoken import api, runtime
 from shoken.api import Query
 from shoken.config import WalletConfig
 from shoken.observability import logger, metrics, tracer
-from wallet import card_balance, codes, home, lists, mpm, sale
+
+# The route modules run on the first request of one of their routes (issue 19).
+with api.deferred("shoken", "wallet"):
+    from shoken import notices
+    from wallet import codes, home, lists, mpm, sale
+from wallet import card_balance
 from wallet.card_balance import BalanceRequest, CardBalance
 from wallet.schemas import (
     ApplicationRequest,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, Strict
 
-from shoken import routes, validation
+from shoken import routes, strict, validation
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, Shop, console_login, key
 from tests.support import mailbox
@@ -159,6 +159,8 @@ def request_models() -> dict[str, type[BaseModel]]:
             hints = typing.get_type_hints(function, include_extras=True)
             for hint in (h for name_, h in hints.items() if name_ != "return"):
                 model = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Annotated else hint
+                if isinstance(model, type) and issubclass(model, strict.Model):
+                    model = model.pydantic_model()  # the same declaration as pydantic reads it
                 if isinstance(model, type) and issubclass(model, BaseModel):
                     found[model.__name__] = model
     return found

@@ -7,9 +7,15 @@ response. Everything around that (who may call, error bodies, cookies, headers) 
 from __future__ import annotations
 
 import base64
+import contextlib
 import contextvars
+import importlib.machinery
 import json
+import sys
+import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -31,7 +37,7 @@ from shoken.observability import count, logger
 from shoken.principal import Principal, Scope
 from shoken.resolver import JSON, Query, RequestInvalid, Resolver, Response
 from shoken.runtime import Runtime
-from shoken.validation import json_too_deep, reason_ja
+from shoken.strict import json_too_deep, reason_ja
 
 __all__ = ["Query", "Resolver", "Response", "make_resolver", "serve"]
 
@@ -180,6 +186,76 @@ def aws_fault(error: Exception) -> ShokenError:
         logger.warning("AWS busy", extra={"error": type(error).__name__})
     count(f"error_{classified.code}", 1)
     return classified
+
+
+_RUNNING: set[str] = set()  # deferred modules whose code is running now
+_RUN_LOCK = threading.RLock()  # two threads' first uses run a module's code once (the local server)
+
+
+class _Deferred(ModuleType):
+    """A module imported in a `deferred` block whose code has not run yet: the first attribute it
+    lacks runs it (importlib's LazyLoader does the same, but without a lock before Python 3.12)."""
+
+    def __getattr__(self, name: str) -> Any:
+        with _RUN_LOCK:
+            if type(self) is _Deferred and self.__name__ not in _RUNNING:
+                _RUNNING.add(self.__name__)
+                try:
+                    loader: Any = self.__loader__
+                    loader.exec_module(self)
+                finally:
+                    _RUNNING.discard(self.__name__)
+                object.__setattr__(self, "__class__", ModuleType)  # a plain module from now on
+        if type(self) is _Deferred:  # asked for by its own code while it runs (a circular import)
+            raise AttributeError(f"partially initialized module {self.__name__!r} has no attribute {name!r}")
+        return getattr(self, name)
+
+
+class _DeferringLoader:
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+        created: ModuleType | None = self.loader.create_module(spec)
+        return created
+
+    def exec_module(self, module: ModuleType) -> None:
+        module.__loader__ = self.loader
+        if module.__spec__ is not None:
+            module.__spec__.loader = self.loader
+        module.__class__ = _Deferred
+
+
+class _Deferring:
+    """A finder for sys.meta_path: modules of `packages` found while it is there run their code on
+    their first use, not at their import."""
+
+    def __init__(self, packages: tuple[str, ...]) -> None:
+        self.prefixes = tuple(f"{p}." for p in packages)
+
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if not name.startswith(self.prefixes):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path, target)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _DeferringLoader(spec.loader)  # type: ignore[assignment]
+        return spec
+
+
+@contextlib.contextmanager
+def deferred(*packages: str) -> Iterator[None]:
+    """`with api.deferred("admin"): from admin import users, …`: each module imported in the block
+    runs on the first request of one of its routes, not at every cold start (issue 19). A handler
+    serves dozens of routes and one request uses one of them; the others' modules and what they
+    import stay off the cold start. Modules loaded before the block are taken as they are."""
+    finder = _Deferring(packages)
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def make_resolver() -> Resolver:

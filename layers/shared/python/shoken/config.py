@@ -1,39 +1,38 @@
-"""Each function's environment as a pydantic model, validated once at cold start.
+"""Each function's environment as a light model (shoken.strict), validated once at cold start.
 
 The CDK stack builds every function's environment from these models (infra/constructs/api.py),
-so a variable a function needs cannot be forgotten in one place and set in another.
+so a variable a function needs cannot be forgotten in one place and set in another. Light models
+rather than pydantic's: every function reads its config at init, and the payment function imports
+no pydantic at all (issue 19).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Self
+from typing import ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from shoken import strict
 
 
-class BaseConfig(BaseModel):
-    # defer_build: a function validates one config model; the others need no schema at cold start.
-    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True, defer_build=True)
-
-    table_name: str = Field(alias="TABLE_NAME", min_length=3)
-    stage: str = Field(default="local", alias="STAGE", pattern=r"^[a-z0-9-]{1,20}$")
+class BaseConfig(strict.Model):
+    frozen: ClassVar[bool] = True
+    table_name: str = strict.field(env="TABLE_NAME", min_length=3)
+    stage: str = strict.field(default="local", env="STAGE", pattern=r"^[a-z0-9-]{1,20}$")
     # Exactly one source for the session signing key: Secrets Manager in AWS, a file locally.
-    session_key_secret_id: str | None = Field(default=None, alias="SESSION_KEY_SECRET_ID")
-    session_key_file: str | None = Field(default=None, alias="SESSION_KEY_FILE")
-    cookie_secure: bool = Field(default=True, alias="COOKIE_SECURE")
-    session_idle_minutes: int = Field(default=30, alias="SESSION_IDLE_MINUTES", ge=5, le=240)
-    session_max_hours: int = Field(default=12, alias="SESSION_MAX_HOURS", ge=1, le=24)
-    qr_ttl_seconds: int = Field(default=180, alias="QR_TTL_SECONDS", ge=30, le=300)
+    session_key_secret_id: str | None = strict.field(default=None, env="SESSION_KEY_SECRET_ID")
+    session_key_file: str | None = strict.field(default=None, env="SESSION_KEY_FILE")
+    cookie_secure: bool = strict.field(default=True, env="COOKIE_SECURE")
+    session_idle_minutes: int = strict.field(default=30, env="SESSION_IDLE_MINUTES", ge=5, le=240)
+    session_max_hours: int = strict.field(default=12, env="SESSION_MAX_HOURS", ge=1, le=24)
+    qr_ttl_seconds: int = strict.field(default=180, env="QR_TTL_SECONDS", ge=30, le=300)
     # scrypt cost as log2(n); 15 in AWS. Tests lower it so hundreds of sign-ins stay fast.
-    password_log_n: int = Field(default=15, alias="PASSWORD_HASH_LOG_N", ge=10, le=20)
+    password_log_n: int = strict.field(default=15, env="PASSWORD_HASH_LOG_N", ge=10, le=20)
 
-    @model_validator(mode="after")
-    def _one_key_source(self) -> Self:
+    @strict.check
+    def _one_key_source(self) -> None:
         if (self.session_key_secret_id is None) == (self.session_key_file is None):
             raise ValueError("set exactly one of SESSION_KEY_SECRET_ID and SESSION_KEY_FILE")
-        return self
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -45,13 +44,13 @@ class HttpConfig(BaseConfig):
 
     # In AWS: the secret CloudFront sends as the origin header, so a request that skipped CloudFront
     # (and its WAF) is refused. Unset locally, where the local server is the only way in.
-    origin_secret_id: str | None = Field(default=None, alias="ORIGIN_SECRET_ID")
+    origin_secret_id: str | None = strict.field(default=None, env="ORIGIN_SECRET_ID")
 
 
 class MailConfig(BaseConfig):
-    mail_from: str = Field(alias="MAIL_FROM", pattern=r"^[^@\s]+@[^@\s]+$")
-    public_base_url: str = Field(alias="PUBLIC_BASE_URL", pattern=r"^https?://")
-    ses_configuration_set: str | None = Field(default=None, alias="SES_CONFIGURATION_SET")
+    mail_from: str = strict.field(env="MAIL_FROM", pattern=r"^[^@\s]+@[^@\s]+$")
+    public_base_url: str = strict.field(env="PUBLIC_BASE_URL", pattern=r"^https?://")
+    ses_configuration_set: str | None = strict.field(default=None, env="SES_CONFIGURATION_SET")
 
 
 class AuthConfig(HttpConfig, MailConfig):
@@ -61,18 +60,17 @@ class AuthConfig(HttpConfig, MailConfig):
 class ResidentKeyConfig(BaseConfig):
     """The city's resident-list HMAC key (issue 23): Secrets Manager in AWS, a file locally."""
 
-    resident_key_secret_id: str | None = Field(default=None, alias="RESIDENT_KEY_SECRET_ID")
-    resident_key_file: str | None = Field(default=None, alias="RESIDENT_KEY_FILE")
+    resident_key_secret_id: str | None = strict.field(default=None, env="RESIDENT_KEY_SECRET_ID")
+    resident_key_file: str | None = strict.field(default=None, env="RESIDENT_KEY_FILE")
 
-    @model_validator(mode="after")
-    def _one_resident_key_source(self) -> Self:
+    @strict.check
+    def _one_resident_key_source(self) -> None:
         if (self.resident_key_secret_id is None) == (self.resident_key_file is None):
             raise ValueError("set exactly one of RESIDENT_KEY_SECRET_ID and RESIDENT_KEY_FILE")
-        return self
 
 
 class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig):
-    upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
+    upload_bucket: str = strict.field(env="UPLOAD_BUCKET", min_length=3)
 
 
 class PaymentsConfig(HttpConfig):
@@ -84,19 +82,19 @@ class WalletConfig(HttpConfig, ResidentKeyConfig):
 
 
 class HistoryConfig(HttpConfig):
-    export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
-    export_link_seconds: int = Field(default=300, alias="EXPORT_LINK_SECONDS", ge=60, le=3600)
-    export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)
+    export_bucket: str = strict.field(env="EXPORT_BUCKET", min_length=3)
+    export_link_seconds: int = strict.field(default=300, env="EXPORT_LINK_SECONDS", ge=60, le=3600)
+    export_retention_days: int = strict.field(default=3, env="EXPORT_RETENTION_DAYS", ge=1, le=30)
     # Local only: where presigned download links point (the local server serves them); None in AWS.
-    s3_link_endpoint: str | None = Field(default=None, alias="S3_LINK_ENDPOINT")
+    s3_link_endpoint: str | None = strict.field(default=None, env="S3_LINK_ENDPOINT")
 
 
 class WorkerConfig(MailConfig, ResidentKeyConfig):
-    export_bucket: str = Field(alias="EXPORT_BUCKET", min_length=3)
-    upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
-    export_retention_days: int = Field(default=3, alias="EXPORT_RETENTION_DAYS", ge=1, le=30)
+    export_bucket: str = strict.field(env="EXPORT_BUCKET", min_length=3)
+    upload_bucket: str = strict.field(env="UPLOAD_BUCKET", min_length=3)
+    export_retention_days: int = strict.field(default=3, env="EXPORT_RETENTION_DAYS", ge=1, le=30)
     # Expiry reminders are paced to SES's sending rate (emails a second; the account's quota in AWS).
-    reminder_send_rate: float = Field(default=10, alias="REMINDER_SEND_RATE", gt=0, le=500)
+    reminder_send_rate: float = strict.field(default=10, env="REMINDER_SEND_RATE", gt=0, le=500)
 
 
 # Which model validates which function's environment; keys are routes.Area values plus "workers".

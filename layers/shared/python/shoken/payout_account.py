@@ -6,7 +6,6 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from shoken import bank
 from shoken.validation import Schema
 
 
@@ -47,6 +46,8 @@ ERROR_COLUMNS = {
 def checked(entry: PayoutAccountInput) -> dict[str, str]:
     """The account as stored: codes found on the Zengin list (with their names), the holder name as
     banks take it. Raises UnknownBank / UnknownBranch / BadHolderName / BadAccount."""
+    from shoken import bank  # here, not at import: the admin function's cold start (issue 19)
+
     bank_code, branch_code = entry.bank_code.strip(), entry.branch_code.strip()
     return {
         "bank_code": bank_code,

@@ -11,7 +11,6 @@ import calendar as cal
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-import jpholiday
 from pydantic import Field, field_validator
 
 from shoken.validation import BodyInt, Schema
@@ -57,6 +56,8 @@ def is_bank_holiday(day: date) -> bool:
         return True
     if (day.month, day.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):
         return True
+    import jpholiday  # here, not at import: the admin function's cold start (issue 19)
+
     return bool(jpholiday.is_holiday(day))
 
 

@@ -13,6 +13,9 @@ has (AppSync, Bedrock, VPC Lattice, asyncio …), about a fifth of a payment fun
 The OpenAPI document is still Powertools' own: `get_openapi_schema` builds that resolver over the
 same functions when the document is asked for (tests, the local server, the deploy's publishing),
 never inside a Lambda function.
+
+pydantic itself is imported by the first route that declares a pydantic type: a function whose
+routes take and return shoken.strict models and plain path strings (payments) never loads it.
 """
 
 from __future__ import annotations
@@ -24,11 +27,13 @@ import json
 import re
 import typing
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Generic, TypeVar
 from urllib.parse import parse_qs
 
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
-from pydantic_core import to_jsonable_python
+from shoken import strict
+
+if TYPE_CHECKING:
+    from pydantic import TypeAdapter, ValidationError
 
 JSON = "application/json"
 # The path segment Powertools accepted for a `<name>` placeholder (RFC 3986's safe characters and
@@ -68,6 +73,8 @@ class Response(Generic[T]):
         """The answer in HTTP API's payload format 2.0."""
         body: Any = self.body
         if self.is_json() and not isinstance(body, (str, bytes)):
+            from pydantic_core import to_jsonable_python
+
             body = _dumps(to_jsonable_python(body))
         encoded = isinstance(body, bytes)
         if encoded:
@@ -90,15 +97,9 @@ class Query:
         self.constraints = constraints
 
 
-class RequestInvalid(Exception):
-    """The request's parameters or body do not validate; `errors` are pydantic's, located."""
-
-    def __init__(self, errors: list[dict[str, Any]]) -> None:
-        super().__init__(errors)
-        self._errors = errors
-
-    def errors(self) -> list[dict[str, Any]]:
-        return self._errors
+class RequestInvalid(strict.Invalid):
+    """The request's parameters or body do not validate; `errors` are pydantic's (or shoken.strict's,
+    of the same shape), located."""
 
 
 class ResponseInvalid(Exception):
@@ -113,7 +114,7 @@ def _missing(loc: tuple[Any, ...]) -> dict[str, Any]:
     return {"type": "missing", "loc": loc, "msg": "Field required", "input": None}
 
 
-def _located(error: ValidationError, prefix: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _located(error: ValidationError | strict.Invalid, prefix: tuple[Any, ...]) -> list[dict[str, Any]]:
     return [{**e, "loc": prefix + tuple(e.get("loc", ()))} for e in error.errors()]
 
 
@@ -135,7 +136,8 @@ class _Param:
         where: str,  # "path", "query", "query-model" or "body"
         required: bool,
         default: Any,
-        adapter: TypeAdapter[Any],
+        # pydantic's validator, a light model (parsed by itself) or None for a plain path string
+        adapter: TypeAdapter[Any] | type[strict.Model] | None,
         *,
         sequence: bool = False,
         model_fields: tuple[tuple[str, bool], ...] = (),  # query models: (alias, is a sequence)
@@ -143,14 +145,27 @@ class _Param:
         self.name, self.where, self.required, self.default, self.adapter = name, where, required, default, adapter
         self.sequence, self.model_fields = sequence, model_fields
 
+    def validate(self, value: Any) -> Any:
+        """The argument for `value`; raises pydantic's ValidationError or strict.Invalid."""
+        if self.adapter is None:
+            return value
+        if isinstance(self.adapter, type):
+            return self.adapter.parse(value)
+        return self.adapter.validate_python(value, from_attributes=True)
+
 
 class _Plan:
     """How to call one route function, worked out on its first call (cold start pays for none)."""
 
-    __slots__ = ("params", "returns")
+    __slots__ = ("light_returns", "params", "returns")
 
-    def __init__(self, params: list[_Param], returns: TypeAdapter[Any] | None) -> None:
-        self.params, self.returns = params, returns
+    def __init__(
+        self,
+        params: list[_Param],
+        returns: TypeAdapter[Any] | None,
+        light_returns: tuple[type[strict.Model], ...] = (),
+    ) -> None:
+        self.params, self.returns, self.light_returns = params, returns, light_returns
 
 
 class _Route:
@@ -170,6 +185,16 @@ class _Route:
         return self.regex
 
 
+def _light_models(annotation: Any) -> tuple[type[strict.Model], ...]:
+    """The light models an annotation names (one, or a union of them), else ()."""
+    if isinstance(annotation, type) and issubclass(annotation, strict.Model):
+        return (annotation,)
+    members = typing.get_args(annotation) if typing.get_origin(annotation) in (typing.Union, type(int | str)) else ()
+    if members and all(isinstance(m, type) and issubclass(m, strict.Model) for m in members):
+        return tuple(members)
+    return ()
+
+
 def _plan(func: Callable[..., Any], path_names: set[str]) -> _Plan:
     hints = typing.get_type_hints(func, include_extras=True)
     params: list[_Param] = []
@@ -177,6 +202,14 @@ def _plan(func: Callable[..., Any], path_names: set[str]) -> _Plan:
         annotation = hints.get(name, str)
         required = parameter.default is inspect.Parameter.empty
         default = None if required else parameter.default
+        if name in path_names and annotation is str:
+            params.append(_Param(name, "path", True, None, None))  # the route's pattern matched a string
+            continue
+        if isinstance(annotation, type) and issubclass(annotation, strict.Model):
+            params.append(_Param(name, "body", required, default, annotation))
+            continue
+        from pydantic import BaseModel, Field, TypeAdapter
+
         base, marker = annotation, None
         if typing.get_origin(annotation) is Annotated:
             base, *extras = typing.get_args(annotation)
@@ -196,10 +229,16 @@ def _plan(func: Callable[..., Any], path_names: set[str]) -> _Plan:
         else:
             params.append(_Param(name, "body", required, default, TypeAdapter(base)))
     returned = hints.get("return")
+    light = _light_models(returned)
+    if light:
+        return _Plan(params, None, light)
     # A function that builds its own Response (a file) is not validated; nor one that declares nothing.
     builds_response = (typing.get_origin(returned) or returned) is Response
-    returns = TypeAdapter(returned) if returned is not None and not builds_response else None
-    return _Plan(params, returns)
+    if returned is None or builds_response:
+        return _Plan(params, None)
+    from pydantic import TypeAdapter
+
+    return _Plan(params, TypeAdapter(returned))
 
 
 def _query(event: Mapping[str, Any]) -> tuple[dict[str, str], set[str]]:
@@ -264,8 +303,14 @@ def _arguments(plan: _Plan, event: Mapping[str, Any], path_values: Mapping[str, 
 
     def validate(param: _Param, value: Any, loc: tuple[Any, ...]) -> None:
         try:
-            values[param.name] = param.adapter.validate_python(value, from_attributes=True)
-        except ValidationError as error:
+            values[param.name] = param.validate(value)
+        except strict.Invalid as error:
+            errors.extend(_located(error, loc))
+        except Exception as error:
+            from pydantic import ValidationError
+
+            if not isinstance(error, ValidationError):
+                raise
             errors.extend(_located(error, loc))
 
     body_params = [p for p in plan.params if p.where == "body"]
@@ -357,13 +402,21 @@ class Resolver:
         result = route.func(**_arguments(plan, event, match.groupdict()))
         if isinstance(result, Response):
             return result.to_event()
-        if plan.returns is not None:
+        if plan.light_returns:
+            if not isinstance(result, plan.light_returns):
+                raise ResponseInvalid(f"{type(result).__name__} is none of {plan.light_returns}")
+            body = result.to_json()
+        elif plan.returns is not None:
+            from pydantic import ValidationError
+
             try:
                 value = plan.returns.validate_python(result, from_attributes=True)
             except ValidationError as error:
                 raise ResponseInvalid(str(error)) from error
             body = plan.returns.dump_python(value, mode="json", by_alias=True)
         else:
+            from pydantic_core import to_jsonable_python
+
             body = to_jsonable_python(result)
         return Response(200, JSON, _dumps(body)).to_event()
 
@@ -377,6 +430,10 @@ class Resolver:
         from aws_lambda_powertools.event_handler.openapi.params import Query as PowertoolsQuery
 
         def translate(annotation: Any) -> Any:
+            light = _light_models(annotation)
+            if light:
+                twins = tuple(m.pydantic_model() for m in light)
+                return twins[0] if len(twins) == 1 else typing.Union[twins]  # noqa: UP007
             if typing.get_origin(annotation) is Annotated:
                 base, *extras = typing.get_args(annotation)
                 extras = [PowertoolsQuery(**e.constraints) if isinstance(e, Query) else e for e in extras]

@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from shoken.roles import CONSOLE_ROLES, MERCHANT_ROLES, Role
-from shoken.validation import JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT
+from shoken.strict import JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT
 
 
 class Area(StrEnum):

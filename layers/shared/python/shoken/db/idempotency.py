@@ -14,10 +14,9 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel
 
 from shoken.clock import Clock, epoch, iso
 from shoken.db import keys
@@ -59,7 +58,13 @@ def replay(record: Item | None, request: dict[str, Any]) -> dict[str, Any] | Non
     return dict(record["result"])
 
 
-Result = TypeVar("Result", bound=BaseModel)
+class _Stored(Protocol):
+    """A result kept in the record: a pydantic model or a light one (shoken.strict, the payment's)."""
+
+    def model_dump(self) -> dict[str, Any]: ...
+
+
+Result = TypeVar("Result", bound=_Stored)
 
 
 @dataclass(frozen=True)
