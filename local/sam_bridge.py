@@ -26,6 +26,7 @@ from local import moto_shim
 # The template's secret variables -> the secrets made here (infra/sam.py writes these into the env-vars file).
 SESSION_KEY_SECRET = "shoken-local/session-key"
 RESIDENT_KEY_SECRET = "shoken-local/resident-key"
+PIN_PEPPER_SECRET = "shoken-local/pin-pepper"
 ORIGIN_SECRET = "shoken-local/origin-secret"
 ORIGIN_HEADER = "x-shoken-origin"  # shoken.gate.ORIGIN_HEADER, what CloudFront sends
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"}
@@ -62,11 +63,14 @@ def create_secrets(state_dir: Path, session_key_file: Path, resident_key_file: P
     """Put the local keys into moto's Secrets Manager (idempotent); returns the origin secret."""
     import boto3
 
+    from local import stack
+
     client: Any = boto3.client("secretsmanager")
     origin = origin_secret_file(state_dir).read_text().strip()
     values = {
         SESSION_KEY_SECRET: session_key_file.read_text().strip(),
         RESIDENT_KEY_SECRET: resident_key_file.read_text().strip(),
+        PIN_PEPPER_SECRET: stack.pin_pepper_file(state_dir).read_text().strip(),
         ORIGIN_SECRET: origin,
     }
     for name, value in values.items():

@@ -36,6 +36,7 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
         "STAGE": "local",
         "SESSION_KEY_FILE": str(session_key_file(state_dir)),
         "RESIDENT_KEY_FILE": str(resident_key_file(state_dir)),
+        "PIN_PEPPER_FILE": str(pin_pepper_file(state_dir)),
         "MAIL_FROM": MAIL_FROM,
         "PUBLIC_BASE_URL": base_url,
         "EXPORT_BUCKET": "shoken-local-exports",
@@ -49,24 +50,29 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
     }
 
 
-def session_key_file(state_dir: Path) -> Path:
-    """The local signing key: made once per machine under the ignored state folder, never committed."""
-    path = state_dir / "session.key"
+def _key_file(state_dir: Path, name: str) -> Path:
+    """A local generated key: made once per machine under the ignored state folder, never committed."""
+    path = state_dir / name
     if not path.exists():
         state_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path
+
+
+def session_key_file(state_dir: Path) -> Path:
+    """The local signing key."""
+    return _key_file(state_dir, "session.key")
 
 
 def resident_key_file(state_dir: Path) -> Path:
-    """The local resident-list HMAC key (issue 23), made like the signing key; never committed."""
-    path = state_dir / "resident.key"
-    if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path
+    """The local resident-list HMAC key (issue 23)."""
+    return _key_file(state_dir, "resident.key")
+
+
+def pin_pepper_file(state_dir: Path) -> Path:
+    """The local pepper of card PINs (shoken.cards.hash_pin)."""
+    return _key_file(state_dir, "pin.pepper")
 
 
 def apply_environment(env: dict[str, str]) -> None:

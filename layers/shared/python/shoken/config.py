@@ -71,11 +71,24 @@ class ResidentKeyConfig(BaseConfig):
         return self
 
 
-class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig):
+class CardPinConfig(BaseConfig):
+    """The pepper of card PINs (shoken.cards.hash_pin): Secrets Manager in AWS, a file locally."""
+
+    pin_pepper_secret_id: str | None = Field(default=None, alias="PIN_PEPPER_SECRET_ID")
+    pin_pepper_file: str | None = Field(default=None, alias="PIN_PEPPER_FILE")
+
+    @model_validator(mode="after")
+    def _one_pin_pepper_source(self) -> Self:
+        if (self.pin_pepper_secret_id is None) == (self.pin_pepper_file is None):
+            raise ValueError("set exactly one of PIN_PEPPER_SECRET_ID and PIN_PEPPER_FILE")
+        return self
+
+
+class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig, CardPinConfig):
     upload_bucket: str = Field(alias="UPLOAD_BUCKET", min_length=3)
 
 
-class PaymentsConfig(HttpConfig):
+class PaymentsConfig(HttpConfig, CardPinConfig):
     pass
 
 

@@ -16,8 +16,10 @@ from shoken import cards
 from shoken.clock import iso, jst_date
 from shoken.db import keys, wallets
 from shoken.db.dynamo import AwsBusy, ConditionFailed, Dynamo, Expr, Item, TransactionFailed
+from shoken.db.records import Card
 from shoken.errors import AlreadyExists, Conflict, NotFound, ShokenError
 from shoken.money import Bucket
+from shoken.status import Status
 
 
 class CardAlreadyIssued(AlreadyExists):
@@ -208,18 +210,31 @@ def wrong_pin(db: Dynamo, number: str, now: datetime) -> int:
     return int(after["pin_failures"])
 
 
-def pay_authorization(db: Dynamo, card: Item, *, pay_digest: str, amount: int, limit: int, now: datetime) -> Any:
+def pay_authorization(
+    db: Dynamo,
+    card: Card,
+    *,
+    pay_digest: str,
+    amount: int,
+    limit: int,
+    now: datetime,
+    new_pin_hash: str | None = None,
+) -> Any:
     """The card's part of a payment's transaction: still active, not locked, the same payment secret,
-    within the day's limit; the wrong-PIN count back to 0 and the day's spending counted."""
+    within the day's limit; the wrong-PIN count back to 0 and the day's spending counted. With
+    `new_pin_hash`, the PIN's value is rewritten in the current scheme, only while it is the one read."""
     expr = Expr()
     today = jst_date(now)
     conditions = [
-        f"{expr.n('status')} = {expr.v('active')}",
+        f"{expr.n('status')} = {expr.v(Status.ACTIVE)}",
         f"{expr.n('pin_failures')} < {expr.v(cards.MAX_PIN_FAILURES)}",
         f"{expr.n('pay_digest')} = {expr.v(pay_digest)}",
     ]
     sets = [f"{expr.n('pin_failures')} = {expr.v(0)}", f"{expr.n('last_paid_at')} = {expr.v(iso(now))}"]
-    if card.get("spent_day") == today:
+    if new_pin_hash is not None:
+        conditions.append(f"{expr.n('pin_hash')} = {expr.v(card.pin_hash)}")
+        sets.append(f"{expr.n('pin_hash')} = {expr.v(new_pin_hash)}")
+    if card.spent_day == today:
         conditions.append(f"{expr.n('spent_day')} = {expr.v(today)}")
         conditions.append(f"{expr.n('spent_today')} <= {expr.v(limit - amount)}")
         sets.append(f"{expr.n('spent_today')} = {expr.n('spent_today')} + {expr.v(amount)}")
@@ -227,9 +242,7 @@ def pay_authorization(db: Dynamo, card: Item, *, pay_digest: str, amount: int, l
         conditions.append(f"(attribute_not_exists({expr.n('spent_day')}) OR {expr.n('spent_day')} <> {expr.v(today)})")
         sets.append(f"{expr.n('spent_day')} = {expr.v(today)}")
         sets.append(f"{expr.n('spent_today')} = {expr.v(amount)}")
-    return db.tx_update(
-        keys.card(str(card["card_number"])), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions)
-    )
+    return db.tx_update(keys.card(card.card_number), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions))
 
 
 def spent_today(card: Item, now: datetime) -> int:

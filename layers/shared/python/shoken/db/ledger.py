@@ -16,6 +16,7 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
+from shoken.db.records import Card, Transaction
 from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, NotFound, PurchaseLimitExceeded, WalletSuspended
 from shoken.money import Bucket
 
@@ -280,12 +281,14 @@ class MpmRequestUse:
 @dataclass(frozen=True)
 class CardUse:
     """A card payment (issue 16.3): the card as read, still active, with fewer than 5
-    wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`."""
+    wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`.
+    `new_pin_hash`: the PIN in the current scheme, written in place of an older value read."""
 
-    card: Item
+    card: Card
     pay_digest: str
     amount: int
     daily_limit: int
+    new_pin_hash: str | None = None
 
 
 Authorization = QrTokenUse | MpmRequestUse | CardUse
@@ -297,7 +300,13 @@ def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: da
         from shoken.db import cards
 
         return cards.pay_authorization(
-            db, what.card, pay_digest=what.pay_digest, amount=what.amount, limit=what.daily_limit, now=now
+            db,
+            what.card,
+            pay_digest=what.pay_digest,
+            amount=what.amount,
+            limit=what.daily_limit,
+            now=now,
+            new_pin_hash=what.new_pin_hash,
         )
     expr = Expr()
     if isinstance(what, QrTokenUse):
@@ -406,7 +415,7 @@ def pay(
 def cancel_payment(
     db: Dynamo,
     *,
-    payment: Item,
+    payment: Transaction,
     cancel_txn: Item,
     lapse_txn: Item | None,
     credit: dict[str, int],
@@ -420,11 +429,11 @@ def cancel_payment(
     admitted (a refused admission check is a Conflict: the caller reads again and is told why).
     The value goes back to the payment's wallet, or to `credit_wallet` where a card's value lives now;
     a wallet without the buckets is CreditGone."""
-    cancelled = _mark_cancelled(db, str(payment["number"]), str(cancel_txn["number"]), now)
+    cancelled = _mark_cancelled(db, payment.number, str(cancel_txn["number"]), now)
     actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
     if credit:
-        actions.append(_balances(db, credit_wallet or str(payment["wallet_id"]), credit, now, debit=False))
+        actions.append(_balances(db, credit_wallet or str(payment.wallet_id), credit, now, debit=False))
         refusals.append((len(actions) - 1, CreditGone))
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
