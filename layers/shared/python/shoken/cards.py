@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass
 
 from shoken.errors import InvalidRequest, ShokenError
+from shoken.status import CARD_STATES, Status
 
 ISSUER_PREFIX = "981"  # 3 digits + 12-digit wallet id + check digit = 16
 PAY_PREFIX = "SC1"
@@ -33,12 +34,7 @@ MAX_PIN_FAILURES = 5
 DEFAULT_DAILY_LIMIT = 50_000  # yen a card may spend a JST day unless the committee sets another
 
 # What the console shows for each state of a card (and of its wallet).
-STATUS_LABELS = {
-    "active": "有効",
-    "blocked": "利用停止(紛失・盗難)",
-    "replaced": "再発行済み(旧カード)",
-    "moved": "アプリへ移行済み",
-}
+STATUS_LABELS: dict[str, str] = {state: state.label for state in CARD_STATES}
 
 
 # --- refusals: each its own code and message; none of them changes anything but the PIN counter ---
@@ -120,15 +116,15 @@ class WeakPin(InvalidRequest):
 
 
 REFUSAL_BY_STATUS: dict[str, type[ShokenError]] = {
-    "blocked": CardBlocked,
-    "replaced": CardReplaced,
-    "moved": CardMoved,
+    Status.BLOCKED: CardBlocked,
+    Status.REPLACED: CardReplaced,
+    Status.MOVED: CardMoved,
 }
 
 
 def refuse_unless_active(status: str) -> None:
     """A card that is not active is refused with the reason its state names."""
-    if status != "active":
+    if status != Status.ACTIVE:
         raise REFUSAL_BY_STATUS.get(status, CardBlocked)()
 
 

@@ -19,6 +19,8 @@ from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
 from shoken.db.records import Card, Transaction
 from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, NotFound, PurchaseLimitExceeded, WalletSuspended
 from shoken.money import Bucket
+from shoken.status import RequestState, Status
+from shoken.txn_types import TxnStatus
 
 
 class Refused(Exception):
@@ -48,7 +50,7 @@ class CreditGone(Refused):
 
 
 def _wallet_live(expr: Expr) -> str:
-    return f"{expr.n('status')} = {expr.v('active')}"
+    return f"{expr.n('status')} = {expr.v(Status.ACTIVE)}"
 
 
 def _add_buckets(db: Dynamo, wallet_id: str, buckets: list[Bucket], now: datetime) -> dict[str, Any]:
@@ -116,10 +118,10 @@ def _mark_cancelled(db: Dynamo, number: str, cancel_number: str, now: datetime) 
     mark = Expr()
     return db.tx_update(
         keys.transaction(number),
-        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_number)}, "
+        f"SET {mark.n('status')} = {mark.v(TxnStatus.CANCELLED)}, {mark.n('cancelled_by')} = {mark.v(cancel_number)}, "
         f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
         mark,
-        condition=f"{mark.n('status')} = {mark.v('done')}",
+        condition=f"{mark.n('status')} = {mark.v(TxnStatus.DONE)}",
     )
 
 
@@ -317,9 +319,11 @@ def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: da
         )
         update = f"SET {expr.n('used_at')} = {expr.v(iso(now))}, {expr.n('payment')} = {expr.v(receipt)}"
     else:
-        condition = f"{expr.n('state')} = {expr.v('open')} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
+        condition = (
+            f"{expr.n('state')} = {expr.v(RequestState.OPEN)} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
+        )
         update = (
-            f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('payment')} = {expr.v(receipt)}, "
+            f"SET {expr.n('state')} = {expr.v(RequestState.PAID)}, {expr.n('payment')} = {expr.v(receipt)}, "
             f"{expr.n('paid_by')} = {expr.v(what.paid_by)}"
         )
     return db.tx_update(what.key, update, expr, condition=condition)
@@ -369,13 +373,13 @@ def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[di
     ]
     if still.terminal is not None:
         terminal = Expr()
-        condition = f"{terminal.n('status')} = {terminal.v('active')}"
+        condition = f"{terminal.n('status')} = {terminal.v(Status.ACTIVE)}"
         if still.binding_id is not None:
             condition += f" AND {terminal.n('binding_id')} = {terminal.v(still.binding_id)}"
         checks.append(db.tx_check(still.terminal, condition, terminal))
     if still.store is not None:
         store = Expr()
-        checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v('active')}", store))
+        checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v(Status.ACTIVE)}", store))
     return checks
 
 
