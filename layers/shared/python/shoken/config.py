@@ -31,8 +31,12 @@ class BaseConfig(BaseModel):
 
     @model_validator(mode="after")
     def _one_key_source(self) -> Self:
-        if (self.session_key_secret_id is None) == (self.session_key_file is None):
-            raise ValueError("set exactly one of SESSION_KEY_SECRET_ID and SESSION_KEY_FILE")
+        return self._one_source_of("session_key")
+
+    def _one_source_of(self, key: str) -> Self:
+        """Exactly one of `<key>_secret_id` (Secrets Manager, in AWS) and `<key>_file` (locally)."""
+        if (getattr(self, f"{key}_secret_id") is None) == (getattr(self, f"{key}_file") is None):
+            raise ValueError(f"set exactly one of {key.upper()}_SECRET_ID and {key.upper()}_FILE")
         return self
 
     @classmethod
@@ -66,9 +70,7 @@ class ResidentKeyConfig(BaseConfig):
 
     @model_validator(mode="after")
     def _one_resident_key_source(self) -> Self:
-        if (self.resident_key_secret_id is None) == (self.resident_key_file is None):
-            raise ValueError("set exactly one of RESIDENT_KEY_SECRET_ID and RESIDENT_KEY_FILE")
-        return self
+        return self._one_source_of("resident_key")
 
 
 class CardPinConfig(BaseConfig):
@@ -79,9 +81,7 @@ class CardPinConfig(BaseConfig):
 
     @model_validator(mode="after")
     def _one_pin_pepper_source(self) -> Self:
-        if (self.pin_pepper_secret_id is None) == (self.pin_pepper_file is None):
-            raise ValueError("set exactly one of PIN_PEPPER_SECRET_ID and PIN_PEPPER_FILE")
-        return self
+        return self._one_source_of("pin_pepper")
 
 
 class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig, CardPinConfig):

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import (
@@ -109,12 +109,7 @@ def deserialize_item(raw: Mapping[str, Any]) -> Item:
     return {k: deserialize(v) for k, v in raw.items()}
 
 
-class _FromItem(Protocol):
-    @classmethod
-    def from_item(cls, item: Item, /) -> Any: ...
-
-
-R = TypeVar("R", bound=_FromItem)
+R = TypeVar("R")
 
 
 class Found(dict[Key, Item]):
@@ -129,12 +124,13 @@ class Found(dict[Key, Item]):
         self._records: dict[Key, Any] = {}
 
     def record(self, kind: type[R], key: Key) -> R | None:
+        """The item at `key` as a `kind` (a db/records.py class, built from the item), or None."""
         done = self._records.get(key)
         if done is None:
             item = self.get(key)
             if item is None:
                 return None
-            done = self._records[key] = kind.from_item(item)
+            done = self._records[key] = kind(item)  # type: ignore[call-arg]
         if not isinstance(done, kind):
             raise TypeError(f"{key} was read as {type(done).__name__}, not {kind.__name__}")
         return done
