@@ -154,11 +154,13 @@ def confirm(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeConfi
 
 def _reauthenticate(rt: Runtime, caller: Principal, password: str) -> None:
     me = user_records.get(rt.db, caller.user_id)
-    if me is None or me.get("locked"):
+    spent = None if me is None or me.get("locked") else user_records.spend_login_try(rt.db, caller.user_id)
+    if me is None or spent is None:
         raise Locked()
     if verify_user(me, password, log_n=rt.config.password_log_n):
+        user_records.passed_login(rt.db, caller.user_id)
         return
-    updated = user_records.failed_login(rt.db, caller.user_id)
+    updated = user_records.failed_login(rt.db, caller.user_id, spent)
     api.audit_event("reauth_failed", scope=Scope.of(me), target_type="user", target_id=caller.user_id)
     if updated.get("locked"):
         session_records.revoke_all(rt.db, f"USER#{caller.user_id}")

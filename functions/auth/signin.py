@@ -42,12 +42,13 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
         failures = users.unknown_login_failure(rt.db, fingerprint, epoch(rt.clock.now() + timedelta(days=1)))
         api.audit_event("login_failed", actor={"login_fingerprint": fingerprint}, scope=Scope(), reason="unknown_login")
         raise Locked() if failures >= users.MAX_FAILED_LOGINS else InvalidCredentials()
-    if user.get("locked"):
+    spent = None if user.get("locked") else users.spend_login_try(rt.db, str(user["user_id"]))
+    if spent is None:  # locked, or a burst of guesses has taken the last try: nothing is compared
         verify_password(password, None, dummy_log_n=rt.config.password_log_n)
         api.audit_event("login_failed", actor=actor_of(user), scope=Scope.of(user), reason="locked")
         raise Locked()
     if not verify_user(user, password, log_n=rt.config.password_log_n):
-        updated = users.failed_login(rt.db, str(user["user_id"]))
+        updated = users.failed_login(rt.db, str(user["user_id"]), spent)
         api.audit_event("login_failed", actor=actor_of(user), scope=Scope.of(user), reason="password")
         if updated.get("just_locked"):
             session_records.revoke_all(rt.db, f"USER#{user['user_id']}")
@@ -59,8 +60,7 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
                 target_id=str(user["user_id"]),
             )
         raise Locked() if updated.get("locked") else InvalidCredentials()
-    if int(user.get("failed_logins", 0)):
-        users.set_fields(rt.db, str(user["user_id"]), {"failed_logins": 0})
+    users.passed_login(rt.db, str(user["user_id"]))
     if user.get("status") != "active":
         raise AccountSuspended()
     return user

@@ -13,6 +13,10 @@ from shoken.principal import Principal
 from shoken.runtime import Runtime
 from wallet.schemas import ApplicationRequest, EligibilityRequest, RedeemRequest, WalletSale, WalletSales
 
+# Tries an hour per wallet: enough for a resident who mistypes, far too few to guess anyone's details.
+ELIGIBILITY_TRIES_PER_HOUR = 10
+REDEEM_TRIES_PER_HOUR = 10
+
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     wallet = wallets.get(rt.db, caller.user_id)
@@ -72,16 +76,24 @@ def _result(settings: Item, application: Item | None) -> Literal["won", "lost"] 
 
 
 def confirm(rt: Runtime, caller: Principal, programme_id: str, body: EligibilityRequest) -> WalletSale:
+    """申込資格の確認: the wallet's person on the resident list. Tries are limited per wallet like 引換コード,
+    or a wallet could learn who is on the list and, knowing a neighbour's name and birth date, walk the
+    住民番号 until it took her eligibility."""
     _programme(rt, caller, programme_id)
+    throttle.hit(
+        rt.db,
+        f"elig#{caller.user_id}",
+        limit=ELIGIBILITY_TRIES_PER_HOUR,
+        window_seconds=3600,
+        now=rt.clock.now(),
+        what="申込資格の確認",
+    )
     try:
         matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
     except residents.FieldError as error:
         raise InvalidRequest(str(error)) from error
     sale.become_eligible(rt, programme_id, caller.user_id, matching_hash)
     return status(rt, caller, programme_id)
-
-
-REDEEM_TRIES_PER_HOUR = 10
 
 
 def redeem(rt: Runtime, caller: Principal, programme_id: str, body: RedeemRequest) -> WalletSale:

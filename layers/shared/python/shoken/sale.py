@@ -84,12 +84,28 @@ def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
         raise NoSale()
     today = jst_date(rt.clock.now())
     if sale.get("closed_at"):
-        raise OutsideApplicationWindow("申込は締め切られました。申込・変更・取消はできません。")
+        raise _closed()
     if not str(sale["apply_start"]) <= today <= str(sale["apply_end"]):
         raise OutsideApplicationWindow(
             f"申込期間 ({sale['apply_start']} ～ {sale['apply_end']}) 外のため、申込・変更・取消はできません。"
         )
     return programme, sale
+
+
+def _closed() -> OutsideApplicationWindow:
+    return OutsideApplicationWindow("申込は締め切られました。申込・変更・取消はできません。")
+
+
+def _still_open(rt: Runtime, programme_id: str) -> dict[str, Any]:
+    """A condition for an application's write: the sale not closed and no draw seeded. The window is read
+    first, but 締切 or the draw can land between that read and the write; the draw's input must be the set
+    of applications at the close, so a change after it must fail, not succeed late."""
+    expr = Expr()
+    return rt.db.tx_check(
+        keys.sale_settings(programme_id),
+        f"attribute_not_exists({expr.n('closed_at')}) AND attribute_not_exists({expr.n('draw_seed')})",
+        expr,
+    )
 
 
 def person_hash(rt: Runtime, programme_id: str, resident_key: str, name_kana: str, birth_date: str) -> str:
@@ -203,9 +219,12 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
                     f"{elig_expr.n('wallet_id')} = {elig_expr.v(wallet_id)}",
                     elig_expr,
                 ),
+                _still_open(rt, programme_id),
             ]
         )
     except TransactionFailed as failed:
+        if failed.failed_at(2):
+            raise _closed() from failed
         if failed.failed_at(0):
             raise AlreadyApplied("この方は既に窓口で申し込んでいます。") from failed
         if failed.failed_at(1):
@@ -227,10 +246,13 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
                     keys.application(programme_id, matching_hash),
                     condition=f"{expr.n('wallet_id')} = {expr.v(wallet_id)}",
                     expr=expr,
-                )
+                ),
+                _still_open(rt, programme_id),
             ]
         )
     except TransactionFailed as failed:
+        if failed.failed_at(1):
+            raise _closed() from failed
         raise NoApplication() from failed
 
 
@@ -263,9 +285,12 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
                     expr=elig_expr,
                 ),
                 rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
+                _still_open(rt, programme_id),
             ]
         )
     except TransactionFailed as failed:
+        if failed.failed_at(2):
+            raise _closed() from failed
         if failed.failed_at(0):
             raise EligibilityTaken("この方はアプリで申込資格を登録済みです。アプリから申し込んでください。") from failed
         if failed.failed_at(1):

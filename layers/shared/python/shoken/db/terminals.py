@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Item
+from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item
 from shoken.status import Status
 
 USE_TYPE_MERCHANT_APP = "加盟店アプリ"
@@ -26,6 +26,24 @@ MAX_SETUP_FAILURES = 5
 
 def setup_locked(record: Item) -> bool:
     return int(record.get("failed_setups", 0)) >= MAX_SETUP_FAILURES
+
+
+def spend_setup_try(db: Dynamo, terminal_id: str) -> Item | None:
+    """Count a setup try before the password is compared; None if no try is left (the terminal locked)."""
+    expr = Expr()
+    failures = expr.n("failed_setups")
+    left = f"attribute_not_exists({failures}) OR {failures} < {expr.v(MAX_SETUP_FAILURES)}"
+    condition = f"attribute_exists({expr.n('PK')}) AND ({left})"
+    try:
+        return db.update(keys.terminal(terminal_id), f"ADD {failures} {expr.v(1)}", expr, condition=condition)
+    except ConditionFailed:
+        return None
+
+
+def give_back_setup_try(db: Dynamo, terminal_id: str) -> None:
+    """The password was right: the try spend_setup_try counted does not count."""
+    expr = Expr()
+    db.update(keys.terminal(terminal_id), f"ADD {expr.n('failed_setups')} {expr.v(-1)}", expr, returns="NONE")
 
 
 def item(

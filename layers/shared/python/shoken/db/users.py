@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from shoken.db import keys
-from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item, TransactionFailed
 from shoken.errors import AlreadyExists
 from shoken.status import Status
 
@@ -109,15 +109,47 @@ def create(db: Dynamo, record: Item) -> None:
         raise
 
 
-def failed_login(db: Dynamo, user_id: str) -> Item:
-    """Count a wrong password; the fifth in a row locks the account (one atomic update)."""
+def spend_login_try(db: Dynamo, user_id: str) -> Item | None:
+    """Spend one of the account's tries before its password is compared, or None if none is left.
+
+    The try is counted first, by an ADD conditioned on tries being left, so a burst of guesses sent
+    side by side gets no more comparisons than the lock allows: reading the count, comparing, then
+    counting would let every guess of the burst be compared before the lock lands."""
     expr = Expr()
-    record = db.update(keys.user(user_id), f"ADD {expr.n('failed_logins')} {expr.v(1)}", expr)
-    if int(record["failed_logins"]) >= MAX_FAILED_LOGINS and not record.get("locked"):
-        lock = Expr()
-        record = db.update(keys.user(user_id), f"SET {lock.n('locked')} = {lock.v(True)}", lock)
-        record["just_locked"] = True
-    return record
+    failures, locked = expr.n("failed_logins"), expr.n("locked")
+    condition = (
+        f"(attribute_not_exists({failures}) OR {failures} < {expr.v(MAX_FAILED_LOGINS)}) "
+        f"AND (attribute_not_exists({locked}) OR {locked} = {expr.v(False)})"
+    )
+    try:
+        return db.update(keys.user(user_id), f"ADD {failures} {expr.v(1)}", expr, condition=condition)
+    except ConditionFailed:
+        return None
+
+
+def failed_login(db: Dynamo, user_id: str, spent: Item) -> Item:
+    """A wrong password on a try spend_login_try counted: the fifth in a row locks the account.
+    `just_locked` is set on the one call that locked it."""
+    if int(spent["failed_logins"]) < MAX_FAILED_LOGINS or spent.get("locked"):
+        return spent
+    expr = Expr()
+    locked = expr.n("locked")
+    try:
+        record = db.update(
+            keys.user(user_id),
+            f"SET {locked} = {expr.v(True)}",
+            expr,
+            condition=f"attribute_not_exists({locked}) OR {locked} = {expr.v(False)}",
+        )
+    except ConditionFailed as already:
+        return already.item or {**spent, "locked": True}
+    return {**record, "just_locked": True}
+
+
+def passed_login(db: Dynamo, user_id: str) -> None:
+    """The password matched: the wrong ones before it no longer count (nor does the try it spent)."""
+    expr = Expr()
+    db.update(keys.user(user_id), f"SET {expr.n('failed_logins')} = {expr.v(0)}", expr, returns="NONE")
 
 
 def unknown_login_failure(db: Dynamo, login_hash: str, expires_epoch: int) -> int:
