@@ -118,6 +118,7 @@ def local_values(config: StageConfig) -> dict[str, str]:
         "PUBLIC_BASE_URL": config.local_endpoints.public_base_url,
         "SESSION_KEY_SECRET_ID": sam_bridge.SESSION_KEY_SECRET,
         "RESIDENT_KEY_SECRET_ID": sam_bridge.RESIDENT_KEY_SECRET,
+        "PIN_PEPPER_SECRET_ID": sam_bridge.PIN_PEPPER_SECRET,
         "ORIGIN_SECRET_ID": sam_bridge.ORIGIN_SECRET,
         # The configuration set publishes SES events to CloudWatch, which the local stack does not have.
         "SES_CONFIGURATION_SET": "",

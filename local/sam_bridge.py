@@ -25,6 +25,7 @@ from local import moto_shim, stack
 # The template's secret variables -> the secrets made here (infra/sam.py writes these into the env-vars file).
 SESSION_KEY_SECRET = "shoken-local/session-key"
 RESIDENT_KEY_SECRET = "shoken-local/resident-key"
+PIN_PEPPER_SECRET = "shoken-local/pin-pepper"
 ORIGIN_SECRET = "shoken-local/origin-secret"
 ORIGIN_HEADER = "x-shoken-origin"  # shoken.gate.ORIGIN_HEADER, what CloudFront sends
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "upgrade"}
@@ -61,6 +62,7 @@ def create_secrets(state_dir: Path, session_key_file: Path, resident_key_file: P
     values = {
         SESSION_KEY_SECRET: session_key_file.read_text().strip(),
         RESIDENT_KEY_SECRET: resident_key_file.read_text().strip(),
+        PIN_PEPPER_SECRET: stack.pin_pepper_file(state_dir).read_text().strip(),
         ORIGIN_SECRET: origin,
     }
     for name, value in values.items():

@@ -36,6 +36,7 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
         "STAGE": "local",
         "SESSION_KEY_FILE": str(session_key_file(state_dir)),
         "RESIDENT_KEY_FILE": str(resident_key_file(state_dir)),
+        "PIN_PEPPER_FILE": str(pin_pepper_file(state_dir)),
         "MAIL_FROM": MAIL_FROM,
         "PUBLIC_BASE_URL": base_url,
         "EXPORT_BUCKET": "shoken-local-exports",
@@ -67,6 +68,11 @@ def session_key_file(state_dir: Path) -> Path:
 def resident_key_file(state_dir: Path) -> Path:
     """The local resident-list HMAC key (issue 23)."""
     return secret_file(state_dir, "resident.key")
+
+
+def pin_pepper_file(state_dir: Path) -> Path:
+    """The local pepper of card PINs (shoken.cards.hash_pin)."""
+    return secret_file(state_dir, "pin.pepper")
 
 
 def apply_environment(env: dict[str, str]) -> None:

@@ -30,7 +30,7 @@ from admin.errors import (
     field_problem,
 )
 from admin.schemas import BalanceLine
-from shoken import api, cards, ids, money, passwords, residents, sale
+from shoken import api, cards, ids, money, residents, sale
 from shoken.clock import jst_date, jst_display
 from shoken.config import AdminConfig
 from shoken.db import cards as card_items
@@ -146,7 +146,7 @@ def _new_card(
 ) -> tuple[Item, card_sheet.Page]:
     """Write one new card (or the reissue of `replacing`: card and wallet) and its sheet page."""
     chosen, printed = _pin(pin)
-    pin_hash = passwords.hash_password(chosen, log_n=rt.config.password_log_n)
+    pin_hash = cards.hash_pin(rt.pin_pepper, chosen)
     base_url = rt.require(AdminConfig).public_base_url
     now = rt.clock.now()
     scope = Scope(str(committee["committee_id"]))

@@ -18,6 +18,7 @@ from shoken import api, devices, sessions
 from shoken.clock import iso
 from shoken.db import attempts, keys, terminals
 from shoken.db.dynamo import Expr, Item
+from shoken.db.records import Store, Terminal
 from shoken.gate import StoreSuspended, TerminalSuspended, check_terminal
 from shoken.principal import Scope
 from shoken.roles import MERCHANT_ROLES, Role
@@ -126,7 +127,7 @@ def _audit_terminal(action: str, terminal: Item) -> None:
 def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Item, Item]:
     terminal_key, store_key = keys.terminal(str(binding["term"])), keys.store(str(binding["st"]))
     found = rt.db.batch_get([terminal_key, store_key])
-    check_terminal(found.get(terminal_key), found.get(store_key), binding.get("bid"))
+    check_terminal(found.record(Terminal, terminal_key), found.record(Store, store_key), binding.get("bid"))
     return found[terminal_key], found[store_key]
 
 

@@ -14,10 +14,12 @@ from shoken import api, cards, gate, ids, money
 from shoken.clock import jst_date, parse_iso
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
+from shoken.db.records import Card, Transaction
 from shoken.errors import Conflict, DomainError, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import MERCHANT_ROLES
 from shoken.runtime import Runtime
+from shoken.status import Status
 from shoken.txn_types import TxnStatus, TxnType
 
 CANCEL_WINDOW = timedelta(days=90)
@@ -55,31 +57,31 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         now = rt.clock.now()
         found = rt.db.batch_get([*gate.admission_keys(caller), payment_key, *([card_key] if card_key else [])])
         gate.check_admitted(caller, found, now)
-        payment = found.get(payment_key)
-        if payment is None or not caller.covers(Scope.of(payment)):
+        payment = found.record(Transaction, payment_key)
+        if payment is None or not caller.covers(Scope.of(payment.item)):
             raise NotFound("取引が見つかりません。")
-        if payment.get("txn_type") != TxnType.PAYMENT.value:
+        if payment.txn_type != TxnType.PAYMENT:
             raise NotCancellable()
-        if payment.get("status") != TxnStatus.DONE.value:
+        if payment.status != TxnStatus.DONE:
             raise ledger.AlreadyCancelled()
-        if now - parse_iso(str(payment["occurred_at"])) > CANCEL_WINDOW:
+        if now - parse_iso(payment.occurred_at) > CANCEL_WINDOW:
             raise CancelWindowPassed()
-        taken = {str(k): int(v) for k, v in payment["buckets"].items()}
+        taken = payment.buckets
         expiry = _expiry(rt, payment)
         today = jst_date(now)
         expired = {bid: amount for bid, amount in taken.items() if expiry.get(bid, "") < today}
         credit = {bid: amount for bid, amount in taken.items() if bid not in expired}
-        moved = _moved_to(found.get(card_key)) if card_key else None
+        moved = _moved_to(found.record(Card, card_key)) if card_key else None
         moved_on = False
         into = moved[0] if moved else None
         cancel_txn = _reversal(payment, TxnType.PAYMENT_CANCEL, taken, now, caller, into=into)
         lapse_txn = _reversal(payment, TxnType.LAPSE, expired, now, caller, into=into) if expired else None
         audit = api.audit_item(
             "payment_cancelled",
-            scope=Scope.of(payment),
+            scope=Scope.of(payment.item),
             target_type="transaction",
             target_id=number,
-            amount=payment["amount"],
+            amount=payment.amount,
             cancel_number=cancel_txn["number"],
             **({"credited_wallet_id": into} if into else {}),
         )
@@ -98,7 +100,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         except ledger.CreditGone:
             # A lapse removed an expired bucket since the read (read again: that part lapses now), or a
             # card's value was moved: the next read adds the card, whose link says where it went.
-            paid_from = str(payment["wallet_id"])
+            paid_from = str(payment.wallet_id)
             if card_key is None and paid_from.isdigit():
                 card_key = keys.card(cards.number_for(paid_from))  # the rare path: one more read, of the card
             moved_on = into is not None
@@ -110,7 +112,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             cancel_number=str(cancel_txn["number"]),
             status=TxnStatus.CANCELLED.value,
             status_label=TxnStatus.CANCELLED.label,
-            amount=int(payment["amount"]),
+            amount=payment.amount,
             credited=sum(credit.values()),
             lapsed=sum(expired.values()),
             message="取消処理が完了しました。" + (moved[1] if moved else ""),
@@ -125,72 +127,71 @@ def _still(caller: Principal) -> tuple[keys.Key, keys.Key | None, keys.Key | Non
     return admission[0], None, None, None
 
 
-def _expiry(rt: Runtime, payment: Item) -> dict[str, str]:
+def _expiry(rt: Runtime, payment: Transaction) -> dict[str, str]:
     """The last day of each bucket the payment took, as recorded with it. Payments recorded before
     the expiry was kept with them read it from the wallet (a bucket no longer there has lapsed)."""
-    recorded = payment.get("bucket_expiry")
-    if recorded is not None:
-        return {str(k): str(v) for k, v in recorded.items()}
-    wallet = wallets.get(rt.db, str(payment["wallet_id"]))
+    if payment.bucket_expiry is not None:
+        return payment.bucket_expiry
+    wallet = wallets.get(rt.db, str(payment.wallet_id))
     return {b.bucket_id: b.expires_on for b in money.buckets_of(wallet or {})}
 
 
-def _moved_to(card: Item | None) -> tuple[str, str] | None:
+def _moved_to(card: Card | None) -> tuple[str, str] | None:
     """Where a reissued or moved card's value lives now: the wallet and what the till is told (None: the
     card still holds it, a lapse had removed the bucket)."""
-    status, target = (card or {}).get("status"), (card or {}).get("moved_to")
-    if status == "replaced" and target:
-        return cards.wallet_of(str(target)), "金額は再発行後のカードに戻しました。"
-    if status == "moved" and target:
-        return str(target), "金額はカードの移行先のアプリに戻しました。"
+    if card is None or not card.moved_to:
+        return None
+    if card.status is Status.REPLACED:
+        return cards.wallet_of(card.moved_to), "金額は再発行後のカードに戻しました。"
+    if card.status is Status.MOVED:
+        return card.moved_to, "金額はカードの移行先のアプリに戻しました。"
     return None
 
 
 def _reversal(
-    payment: Item, txn_type: TxnType, amounts: dict[str, int], now: datetime, caller: Principal, *, into: str | None
+    payment: Transaction,
+    txn_type: TxnType,
+    amounts: dict[str, int],
+    now: datetime,
+    caller: Principal,
+    *,
+    into: str | None,
 ) -> Item:
     """The cancel (or the lapse of its expired part), carrying the payment's names and scope; in the
     history of the wallet the value goes back to (`into`: a reissued card's or the app's, else the payer's)."""
-    fields = {k: payment.get(k) for k in ("committee_name", "external_acquirer_id", "wallet_service_name", "method")}
-    store = {
-        "store_id": payment.get("store_id"),
-        "company_id": payment.get("company_id"),
-        "company_name": payment.get("company_name"),
-        "name": payment.get("store_name"),
-        "external_store_id": payment.get("external_store_id"),
-        "large": payment.get("store_large"),
-    }
+    recorded = payment.item
+    fields = {k: recorded.get(k) for k in ("committee_name", "external_acquirer_id", "wallet_service_name", "method")}
     total = sum(amounts.values())
-    split = dict(payment["breakdown"]) if total == int(payment["amount"]) else _part(payment, amounts)
+    split = dict(recorded["breakdown"]) if total == payment.amount else _part(payment, amounts)
     return transactions.item(
         ids.transaction_number(now),
         txn_type=txn_type,
         at=now,
         amount=total,
         committee={
-            "committee_id": payment["committee_id"],
+            "committee_id": recorded["committee_id"],
             "name": fields["committee_name"],
             "external_acquirer_id": fields["external_acquirer_id"],
             "wallet_service_name": fields["wallet_service_name"],
         },
-        wallet_id=into or str(payment["wallet_id"]),
-        wallet_external_id=None if into else payment.get("external_user_id"),
+        wallet_id=into or payment.wallet_id,
+        wallet_external_id=None if into else recorded.get("external_user_id"),
         buckets=amounts,
         breakdown=split,
-        bucket_info={bid: info for bid, info in payment["bucket_info"].items() if bid in amounts},
-        store=store if store["store_id"] else None,
-        terminal_id=payment.get("terminal_id"),
-        external_terminal_id=payment.get("external_terminal_id"),
-        original_number=payment["number"],
-        **({"paid_from_wallet_id": payment["wallet_id"]} if into else {}),
+        bucket_info={bid: info for bid, info in payment.bucket_info.items() if bid in amounts},
+        store={k: recorded.get(k) for k in transactions.STORE_FIELDS},
+        terminal_id=recorded.get("terminal_id"),
+        external_terminal_id=recorded.get("external_terminal_id"),
+        original_number=payment.number,
+        **({"paid_from_wallet_id": payment.wallet_id} if into else {}),
         operator_id=caller.user_id,
         operator_login=caller.login_id,
     )
 
 
-def _part(payment: Item, amounts: dict[str, int]) -> dict[str, int]:
+def _part(payment: Transaction, amounts: dict[str, int]) -> dict[str, int]:
     """The breakdown of part of a payment, from the per-bucket kinds recorded with it."""
-    info = payment["bucket_info"]
+    info = payment.bucket_info
     out = {"prepaid": 0, "bonus": 0, "grant": 0, "common": 0, "dedicated": 0}
     for bid, amount in amounts.items():
         kind, vtype, _ = info[bid]

@@ -12,6 +12,7 @@ from shoken.db import keys
 from shoken.errors import NotFound
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import RequestState
 
 PREFIX = "SKMPM:"
 
@@ -34,7 +35,7 @@ def create(rt: Runtime, caller: Principal, amount: int) -> MpmCreated:
             "store_id": caller.store_id,
             "terminal_id": caller.terminal_id,
             "amount": amount,
-            "state": "open",
+            "state": RequestState.OPEN,
             "created_at": iso(now),
             "valid_until_epoch": epoch(valid_until),
             "expires_at_epoch": epoch(valid_until + timedelta(minutes=30)),
@@ -52,10 +53,19 @@ def state(rt: Runtime, caller: Principal, request_id: str) -> MpmState:
     if record is None or record.get("terminal_id") != caller.terminal_id:
         raise NotFound("お支払いの情報が見つかりません。")
     valid_until = int(record["valid_until_epoch"])
-    if record.get("state") == "paid":
-        return MpmState(state="paid", amount=int(record["amount"]), valid_until=valid_until, payment=_receipt(record))
+    if record.get("state") == RequestState.PAID:
+        return MpmState(
+            state=RequestState.PAID.value,
+            amount=int(record["amount"]),
+            valid_until=valid_until,
+            payment=_receipt(record),
+        )
     expired = valid_until <= epoch(rt.clock.now())
-    return MpmState(state="expired" if expired else "open", amount=int(record["amount"]), valid_until=valid_until)
+    return MpmState(
+        state=RequestState.EXPIRED.value if expired else RequestState.OPEN.value,
+        amount=int(record["amount"]),
+        valid_until=valid_until,
+    )
 
 
 def _receipt(record: dict[str, object]) -> Receipt:

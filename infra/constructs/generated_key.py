@@ -1,6 +1,6 @@
 """A key generated in Secrets Manager at deploy time, never in the repository: the session signing
-key and the city's resident-list HMAC key are two of these, differing in what reads them and in why
-they are not rotated on a schedule."""
+key, the city's resident-list HMAC key and the card PIN pepper are three of these, differing in what
+reads them and in why they are not rotated on a schedule."""
 
 from __future__ import annotations
 
@@ -52,4 +52,15 @@ def resident_key(scope: Construct, *, production: bool) -> GeneratedKey:
         description="shoken resident-list HMAC key (one per city stack); read by admin and workers",
         why_not_rotated="Rotating the resident key makes every stored resident hash unmatchable; a city rotates "
         "it only with a re-upload of its lists (docs/privacy.md), not on a schedule.",
+    )
+
+
+def pin_pepper(scope: Construct, *, production: bool) -> GeneratedKey:
+    return GeneratedKey(
+        scope,
+        "PinPepper",
+        production=production,
+        description="shoken card PIN pepper (HMAC); read by payments and admin",
+        why_not_rotated="Every stored card PIN is an HMAC under the pepper: rotating it would make every PIN "
+        "wrong until reissued at the counter, so it is not rotated on a schedule (docs/privacy.md).",
     )

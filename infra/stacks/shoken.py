@@ -15,7 +15,7 @@ from infra.constructs.backup import TableBackup
 from infra.constructs.data import Data
 from infra.constructs.email import Email
 from infra.constructs.functions import Functions
-from infra.constructs.generated_key import resident_key, signing_key
+from infra.constructs.generated_key import pin_pepper, resident_key, signing_key
 from infra.constructs.monitoring import MonitoredFunction, Monitoring
 from infra.constructs.origin_secret import OriginSecret
 from infra.constructs.storage import Storage
@@ -56,6 +56,7 @@ class ShokenStack(Stack):
         self.signing_key = signing_key(self, production=config.production)
         self.origin_secret = OriginSecret(self, "OriginSecret")
         self.resident_key = resident_key(self, production=config.production)
+        self.pin_pepper = pin_pepper(self, production=config.production)
         self.email = Email(self, "Email", domain=config.identity_domain, mail_from=config.mail_from)
         self.api = Api(
             self,
@@ -85,6 +86,7 @@ class ShokenStack(Stack):
             "STAGE": config.stage,
             "SESSION_KEY_SECRET_ID": self.signing_key.secret.secret_arn,
             "RESIDENT_KEY_SECRET_ID": self.resident_key.secret.secret_arn,
+            "PIN_PEPPER_SECRET_ID": self.pin_pepper.secret.secret_arn,
             "ORIGIN_SECRET_ID": self.origin_secret.secret.secret_arn,
             "MAIL_FROM": config.mail_from,
             "PUBLIC_BASE_URL": self.web.url,
@@ -112,6 +114,11 @@ class ShokenStack(Stack):
             resident_reader = self.functions.by_key.get(key)
             if resident_reader is not None:
                 self.resident_key.secret.grant_read(resident_reader)
+        # only the functions that check or set a card PIN read the PIN pepper.
+        for key in ("payments", "admin"):
+            pin_reader = self.functions.by_key.get(key)
+            if pin_reader is not None:
+                self.pin_pepper.secret.grant_read(pin_reader)
         self.api.route(self.functions.http_aliases)
 
         stream_function = self.functions.get(names.WORKER_STREAM.key)

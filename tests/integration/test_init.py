@@ -60,6 +60,7 @@ def test_in_lambda_importing_the_runtime_builds_and_primes_the_functions_runtime
         "STAGE": "dev",
         "TABLE_NAME": "shoken-ena-dev",
         "SESSION_KEY_FILE": str(key),
+        "PIN_PEPPER_FILE": str(key),
         "POWERTOOLS_METRICS_DISABLED": "true",
     }
     reply = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, check=False)

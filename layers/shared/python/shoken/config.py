@@ -31,8 +31,12 @@ class BaseConfig(strict.Model):
 
     @strict.check
     def _one_key_source(self) -> None:
-        if (self.session_key_secret_id is None) == (self.session_key_file is None):
-            raise ValueError("set exactly one of SESSION_KEY_SECRET_ID and SESSION_KEY_FILE")
+        self._one_source_of("session_key")
+
+    def _one_source_of(self, key: str) -> None:
+        """Exactly one of `<key>_secret_id` (Secrets Manager, in AWS) and `<key>_file` (locally)."""
+        if (getattr(self, f"{key}_secret_id") is None) == (getattr(self, f"{key}_file") is None):
+            raise ValueError(f"set exactly one of {key.upper()}_SECRET_ID and {key.upper()}_FILE")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
@@ -65,15 +69,25 @@ class ResidentKeyConfig(BaseConfig):
 
     @strict.check
     def _one_resident_key_source(self) -> None:
-        if (self.resident_key_secret_id is None) == (self.resident_key_file is None):
-            raise ValueError("set exactly one of RESIDENT_KEY_SECRET_ID and RESIDENT_KEY_FILE")
+        self._one_source_of("resident_key")
 
 
-class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig):
+class CardPinConfig(BaseConfig):
+    """The pepper of card PINs (shoken.cards.hash_pin): Secrets Manager in AWS, a file locally."""
+
+    pin_pepper_secret_id: str | None = strict.field(default=None, env="PIN_PEPPER_SECRET_ID")
+    pin_pepper_file: str | None = strict.field(default=None, env="PIN_PEPPER_FILE")
+
+    @strict.check
+    def _one_pin_pepper_source(self) -> None:
+        self._one_source_of("pin_pepper")
+
+
+class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig, CardPinConfig):
     upload_bucket: str = strict.field(env="UPLOAD_BUCKET", min_length=3)
 
 
-class PaymentsConfig(HttpConfig):
+class PaymentsConfig(HttpConfig, CardPinConfig):
     pass
 
 

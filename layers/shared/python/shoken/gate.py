@@ -11,7 +11,8 @@ from shoken import sessions
 from shoken.clock import epoch
 from shoken.db import keys
 from shoken.db import sessions as session_records
-from shoken.db.dynamo import Item
+from shoken.db.dynamo import Found
+from shoken.db.records import Session, Store, Terminal
 from shoken.errors import CsrfRejected, Forbidden, ShokenError, Unauthenticated
 from shoken.principal import Principal
 from shoken.roles import MERCHANT_ROLES, Role
@@ -205,32 +206,32 @@ def admission_keys(principal: Principal) -> list[keys.Key]:
     return [keys.session(principal.home_pk, principal.session_id)]
 
 
-def check_admitted(principal: Principal, found: dict[keys.Key, Item], now: datetime) -> None:
+def check_admitted(principal: Principal, found: Found, now: datetime) -> None:
     """What check_session_records decides, from records the handler read itself (admission_keys)."""
     if principal.role in MERCHANT_ROLES:
         check_merchant(principal, found, now_epoch=epoch(now))
-    elif not session_records.is_live(found.get(keys.session(principal.home_pk, principal.session_id)), now):
+    elif not session_records.is_live(found.record(Session, keys.session(principal.home_pk, principal.session_id)), now):
         raise Unauthenticated()
 
 
-def check_merchant(principal: Principal, found: dict[keys.Key, Item], *, now_epoch: int) -> None:
+def check_merchant(principal: Principal, found: Found, *, now_epoch: int) -> None:
     """Session live, terminal bound to this device and active, store active (used by the payment too)."""
     session_record_key, terminal_key, store_key = merchant_keys(principal)
-    session = found.get(session_record_key)
-    if session is None or int(session["expires_at_epoch"]) <= now_epoch:
+    session = found.record(Session, session_record_key)
+    if session is None or not session.live(now_epoch):
         raise Unauthenticated()
-    check_terminal(found.get(terminal_key), found.get(store_key), principal.binding_id)
+    check_terminal(found.record(Terminal, terminal_key), found.record(Store, store_key), principal.binding_id)
 
 
-def check_terminal(terminal: Item | None, store: Item | None, binding_id: str | None) -> None:
+def check_terminal(terminal: Terminal | None, store: Store | None, binding_id: str | None) -> None:
     """The terminal still bound to this device (`binding_id` from its signed cookie) and active, its store active."""
-    if terminal is not None and binding_id and terminal.get("binding_id") and terminal["binding_id"] != binding_id:
+    if terminal is not None and binding_id and terminal.binding_id and terminal.binding_id != binding_id:
         raise TerminalRebound()
-    if terminal is None or not binding_id or terminal.get("binding_id") != binding_id:
+    if terminal is None or not binding_id or terminal.binding_id != binding_id:
         raise TerminalUnbound()
-    if terminal.get("status") != "active":
+    if not terminal.active:
         raise TerminalSuspended()
-    if store is None or store.get("status") != "active":
+    if store is None or not store.active:
         raise StoreSuspended()
 
 

@@ -23,7 +23,8 @@ from shoken import gate, ids, money, qr, strict
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import idempotency, keys, ledger, transactions
 from shoken.db import sessions as session_records
-from shoken.db.dynamo import Item
+from shoken.db.dynamo import Found, Item
+from shoken.db.records import Session, Store, Terminal, Wallet
 from shoken.errors import (
     InsufficientHere,
     InvalidRequest,
@@ -40,6 +41,7 @@ from shoken.errors import (
 from shoken.observability import count
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import RequestState
 from shoken.txn_types import TxnType
 
 MAX_AMOUNT = 9_999_999
@@ -68,13 +70,13 @@ class Plan:
     """Everything one attempt needs, derived from one read."""
 
     committee: Item
-    store: Item
-    terminal: Item
-    wallet: Item
+    store: Store
+    terminal: Terminal
+    wallet: Wallet
     amount: int
     still: ledger.StillAdmitted
     operator: dict[str, Any]
-    authorization: ledger.Authorization  # the QR token or MPM request this payment uses up
+    authorization: ledger.Authorization  # the QR token, MPM request or card this payment uses
 
 
 def _settle(
@@ -85,10 +87,10 @@ def _settle(
     idem: str,
     request: dict[str, Any],
     method: str,
-    admitted: Callable[[dict[keys.Key, Item], datetime], None],
-    plan: Callable[[dict[keys.Key, Item], datetime], Plan],
+    admitted: Callable[[Found, datetime], None],
+    plan: Callable[[Found, datetime], Plan],
 ) -> PaymentResult:
-    def attempt(found: dict[keys.Key, Item], now: datetime) -> idempotency.Planned[PaymentResult]:
+    def attempt(found: Found, now: datetime) -> idempotency.Planned[PaymentResult]:
         chosen = plan(found, now)
         result, txn, taken = _prepare(chosen, now, method)
         wallet_view = {
@@ -106,7 +108,7 @@ def _settle(
                     rt.db,
                     authorization=chosen.authorization,
                     receipt=wallet_view,
-                    wallet_id=str(chosen.wallet["wallet_id"]),
+                    wallet_id=chosen.wallet.wallet_id,
                     taken=taken,
                     txn=txn,
                     idempotency=record,
@@ -138,9 +140,9 @@ def _settle(
 
 
 def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, Item, dict[str, int]]:
-    buckets = money.buckets_of(chosen.wallet)
+    buckets = chosen.wallet.buckets
     today = jst_date(now)
-    large = bool(chosen.store.get("large"))
+    large = chosen.store.large
     try:
         taken = money.split_payment(buckets, chosen.amount, today=today, large_store=large)
     except money.InsufficientBalance as error:
@@ -151,9 +153,9 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
     result = PaymentResult(
         number=number,
         amount=chosen.amount,
-        store_id=str(chosen.store["store_id"]),
-        store_name=str(chosen.store["name"]),
-        terminal_id=str(chosen.terminal["terminal_id"]),
+        store_id=chosen.store.store_id,
+        store_name=chosen.store.name,
+        terminal_id=chosen.terminal.terminal_id,
         occurred_at=iso(now),
         balance_after=money.available(after, today=today, large_store=False),
         breakdown=split,
@@ -165,44 +167,97 @@ def _prepare(chosen: Plan, now: datetime, method: str) -> tuple[PaymentResult, I
         at=now,
         amount=chosen.amount,
         committee=chosen.committee,
-        wallet_id=str(chosen.wallet["wallet_id"]),
-        wallet_external_id=chosen.wallet.get("external_user_id"),
+        wallet_id=chosen.wallet.wallet_id,
+        wallet_external_id=chosen.wallet.external_user_id,
         **transactions.moved(buckets, taken),
         # Each taken bucket's last day, so a cancel decides credit or lapse without reading the wallet.
         bucket_expiry={b.bucket_id: b.expires_on for b in buckets if b.bucket_id in taken},
         store=chosen.store,
-        terminal_id=str(chosen.terminal["terminal_id"]),
-        external_terminal_id=chosen.terminal.get("external_terminal_id"),
+        terminal_id=chosen.terminal.terminal_id,
+        external_terminal_id=chosen.terminal.external_terminal_id,
         method=method,
         **{f"operator_{k}": v for k, v in chosen.operator.items() if v},
     )
     return result, txn, taken
 
 
-def _wallet_check(wallet: Item | None, store: Item) -> Item:
+def _wallet_check(wallet: Wallet | None, store: Store) -> Wallet:
     if wallet is None:
         raise QrUnknown()
-    if wallet.get("status") != "active":
+    if not wallet.active:
         raise ledger.WalletSuspended()
-    if wallet.get("committee_id") != store.get("committee_id"):
+    if wallet.committee_id != store.committee_id:
         raise WalletNotHere()
     return wallet
 
 
-# --- CPM: the store reads the citizen's QR ------------------------------------------------------------
-def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int, idem: str) -> PaymentResult:
+# --- at the till: the store reads the citizen's QR (CPM) or card ---------------------------------------
+# What a till payment's own authorization decides from the read: the QR token or card it names, checked
+# against the store and committee read beside it.
+Authorize = Callable[[Found, datetime, Store, Item], ledger.Authorization]
+
+
+def pay_at_till(
+    rt: Runtime,
+    caller: Principal,
+    *,
+    amount: int,
+    idem: str,
+    wallet_id: str,
+    authorization_key: keys.Key,
+    authorize: Authorize,
+    request: dict[str, Any],
+    method: str,
+) -> PaymentResult:
+    """A payment the till takes: the caller is the till (session, bound terminal, store), and what
+    authorizes it is read in the same BatchGetItem as the wallet (a QR token, a card). `authorize`
+    raises the refusal its own checks name; the wallet is checked after it."""
     check_amount(amount)
-    qr_token = qr.parse(token_text)
     assert caller.terminal_id and caller.store_id and caller.committee_id
     session_record_key, terminal_key, store_key = gate.merchant_keys(caller)
-    qr_token_key = keys.qr_token(qr_token.digest)
-    wallet_key = keys.wallet(qr_token.wallet_id)
-    committee_key = keys.committee(caller.committee_id)
+    wallet_key, committee_key = keys.wallet(wallet_id), keys.committee(caller.committee_id)
 
-    def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
+    def admitted(found: Found, now: datetime) -> None:
         gate.check_merchant(caller, found, now_epoch=epoch(now))
 
-    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+    def plan(found: Found, now: datetime) -> Plan:
+        # admitted() found the terminal and store, so these records are there (and decoded already).
+        store, terminal = found.record(Store, store_key), found.record(Terminal, terminal_key)
+        assert store is not None and terminal is not None
+        committee = found[committee_key]
+        authorization = authorize(found, now, store, committee)
+        return Plan(
+            committee=committee,
+            store=store,
+            terminal=terminal,
+            wallet=_wallet_check(found.record(Wallet, wallet_key), store),
+            amount=amount,
+            still=ledger.StillAdmitted(session_record_key, terminal_key, store_key, binding_id=caller.binding_id),
+            operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
+            authorization=authorization,
+        )
+
+    # Any refused write (token just used, card just blocked, balance just spent elsewhere, number taken)
+    # is read again: plan() then names the reason precisely, or the retry goes through.
+    return _settle(
+        rt,
+        read_keys=[session_record_key, terminal_key, store_key, committee_key, authorization_key, wallet_key],
+        idem_scope=f"term:{caller.terminal_id}",
+        idem=idem,
+        request=request,
+        method=method,
+        admitted=admitted,
+        plan=plan,
+    )
+
+
+def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int, idem: str) -> PaymentResult:
+    """CPM: the store reads the citizen's one-time QR token."""
+    check_amount(amount)
+    qr_token = qr.parse(token_text)
+    qr_token_key = keys.qr_token(qr_token.digest)
+
+    def authorize(found: Found, now: datetime, store: Store, committee: Item) -> ledger.Authorization:
         record = found.get(qr_token_key)
         if record is None or record.get("wallet_id") != qr_token.wallet_id:
             raise QrUnknown()
@@ -210,29 +265,18 @@ def pay_by_token(rt: Runtime, caller: Principal, *, token_text: str, amount: int
             raise QrUsed()
         if int(record["valid_until_epoch"]) <= epoch(now):
             raise QrExpired()
-        store = found[store_key]
-        return Plan(
-            committee=found[committee_key],
-            store=store,
-            terminal=found[terminal_key],
-            wallet=_wallet_check(found.get(wallet_key), store),
-            amount=amount,
-            still=ledger.StillAdmitted(session_record_key, terminal_key, store_key, binding_id=caller.binding_id),
-            operator={"id": caller.user_id, "login": caller.login_id, "name": caller.name},
-            authorization=ledger.QrTokenUse(qr_token_key, qr_token.wallet_id),
-        )
+        return ledger.QrTokenUse(qr_token_key, qr_token.wallet_id)
 
-    # Any refused write (token just used, balance just spent elsewhere, number taken) is read again:
-    # plan() then names the reason precisely, or the retry goes through.
-    return _settle(
+    return pay_at_till(
         rt,
-        read_keys=[session_record_key, terminal_key, store_key, committee_key, qr_token_key, wallet_key],
-        idem_scope=f"term:{caller.terminal_id}",
+        caller,
+        amount=amount,
         idem=idem,
+        wallet_id=qr_token.wallet_id,
+        authorization_key=qr_token_key,
+        authorize=authorize,
         request={"token": qr_token.digest, "amount": amount},
         method="cpm",
-        admitted=admitted,
-        plan=plan,
     )
 
 
@@ -256,28 +300,28 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
     terminal_key, store_key = keys.terminal(terminal_id), keys.store(store_id)
     wallet_key, committee_key = keys.wallet(caller.user_id), keys.committee(caller.committee_id)
 
-    def admitted(found: dict[keys.Key, Item], now: datetime) -> None:
-        if not session_records.is_live(found.get(session_record_key), now):
+    def admitted(found: Found, now: datetime) -> None:
+        if not session_records.is_live(found.record(Session, session_record_key), now):
             raise Unauthenticated()
 
-    def plan(found: dict[keys.Key, Item], now: datetime) -> Plan:
+    def plan(found: Found, now: datetime) -> Plan:
         record = found.get(request_key)
         if record is None or record.get("committee_id") != caller.committee_id:
             raise NotFound("お支払いの情報が見つかりません。")
-        if record.get("state") != "open":
+        if record.get("state") != RequestState.OPEN:
             raise RequestPaid()
         if int(record["valid_until_epoch"]) <= epoch(now):
             raise RequestExpired()
-        terminal, store = found.get(terminal_key), found.get(store_key)
-        if terminal is None or terminal.get("status") != "active":
+        terminal, store = found.record(Terminal, terminal_key), found.record(Store, store_key)
+        if terminal is None or not terminal.active:
             raise gate.TerminalSuspended()
-        if store is None or store.get("status") != "active":
+        if store is None or not store.active:
             raise gate.StoreSuspended()
         return Plan(
             committee=found[committee_key],
             store=store,
             terminal=terminal,
-            wallet=_wallet_check(found.get(wallet_key), store),
+            wallet=_wallet_check(found.record(Wallet, wallet_key), store),
             amount=int(record["amount"]),
             still=ledger.StillAdmitted(session_record_key, terminal_key, store_key),
             operator=dict(record.get("operator") or {}),

@@ -19,7 +19,7 @@ import boto3
 from botocore.config import Config as BotoConfig
 
 from shoken.clock import Clock, SystemClock
-from shoken.config import CONFIG_BY_FUNCTION, BaseConfig, MailConfig
+from shoken.config import CONFIG_BY_FUNCTION, BaseConfig, CardPinConfig, MailConfig
 from shoken.db.dynamo import Dynamo
 from shoken.observability import logger
 
@@ -99,34 +99,36 @@ class Runtime:
             config=_BOTO.merge(BotoConfig(signature_version="s3v4", s3={"addressing_style": "path"})),
         )
 
-    @cached_property
-    def session_key(self) -> bytes:
-        if self.config.session_key_file:
-            with open(self.config.session_key_file, "rb") as handle:
-                key = handle.read().strip()
-        else:
-            secrets: Any = boto3.client("secretsmanager", config=_BOTO)
-            key = secrets.get_secret_value(SecretId=self.config.session_key_secret_id)["SecretString"].encode()
-        if len(key) < 32:
-            raise RuntimeError("session signing key is shorter than 32 bytes")
-        return key
-
-    @cached_property
-    def resident_key(self) -> bytes:
-        """The city's key for resident-list hashes (shoken.residents); read like the session key."""
-        path = getattr(self.config, "resident_key_file", None)
+    def _key(self, name: str, what: str) -> bytes:
+        """A generated key (infra/constructs/generated_key.py): the config's `<name>_file` locally, its
+        `<name>_secret_id` in Secrets Manager in AWS; at least 32 bytes."""
+        path = getattr(self.config, f"{name}_file", None)
         if path:
             with open(path, "rb") as handle:
                 key = handle.read().strip()
         else:
-            secret_id = getattr(self.config, "resident_key_secret_id", None)
+            secret_id = getattr(self.config, f"{name}_secret_id", None)
             if not secret_id:
-                raise RuntimeError(f"{type(self.config).__name__} has no resident key")
+                raise RuntimeError(f"{type(self.config).__name__} has no {what}")
             secrets: Any = boto3.client("secretsmanager", config=_BOTO)
             key = secrets.get_secret_value(SecretId=secret_id)["SecretString"].encode()
         if len(key) < 32:
-            raise RuntimeError("resident key is shorter than 32 bytes")
+            raise RuntimeError(f"{what} is shorter than 32 bytes")
         return key
+
+    @cached_property
+    def session_key(self) -> bytes:
+        return self._key("session_key", "session signing key")
+
+    @cached_property
+    def resident_key(self) -> bytes:
+        """The city's key for resident-list hashes (shoken.residents); read like the session key."""
+        return self._key("resident_key", "resident key")
+
+    @cached_property
+    def pin_pepper(self) -> bytes:
+        """The pepper of card PINs (shoken.cards.hash_pin), for the functions that check or set one."""
+        return self._key("pin_pepper", "PIN pepper")
 
     @property
     def origin_secret_id(self) -> str | None:
@@ -165,6 +167,8 @@ class Runtime:
             steps.append(("s3 client", lambda: self.s3))
         if self.origin_secret_id:
             steps.append(("origin secret", self._read_origin_secret))
+        if isinstance(self.config, CardPinConfig):
+            steps.append(("PIN pepper", lambda: self.pin_pepper))
         for what, step in steps:
             try:
                 step()

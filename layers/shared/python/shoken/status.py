@@ -95,6 +95,8 @@ def status_label(value: object) -> str:
         return Status(str(value)).label
     except ValueError:
         return str(value)
+
+
 class MailState(StrEnum):
     """The `state` of a mail's once-only marker (失効お知らせ, 抽選結果): being sent under a lease, sent,
     or refused by SES (a re-run tries it again)."""

@@ -16,8 +16,10 @@ from shoken import cards
 from shoken.clock import iso, jst_date
 from shoken.db import keys, wallets
 from shoken.db.dynamo import AwsBusy, ConditionFailed, Dynamo, Expr, Item, TransactionFailed
+from shoken.db.records import Card
 from shoken.errors import AlreadyExists, Conflict, NotFound, ShokenError
 from shoken.money import Bucket
+from shoken.status import Status
 
 
 class CardAlreadyIssued(AlreadyExists):
@@ -68,7 +70,7 @@ def card_item(
         "card_number": number,
         "wallet_id": wallet_id,
         "committee_id": committee_id,
-        "status": "active",
+        "status": Status.ACTIVE,
         "pin_hash": pin_hash,
         "pin_failures": 0,
         "pay_digest": pay_digest,
@@ -164,16 +166,16 @@ def _wallet_status(db: Dynamo, wallet_id: str, status: str, now: datetime) -> di
 
 def block(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
     """紛失・盗難: the card and its wallet stop at once (a payment between its read and write fails)."""
-    actions = _state_actions(db, card, "blocked", now, expect=("active",))
-    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), "blocked", now))
+    actions = _state_actions(db, card, Status.BLOCKED, now, expect=(Status.ACTIVE,))
+    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), Status.BLOCKED, now))
     actions.append(_absent(db, audit))
     _transact(db, actions, [(0, Conflict("このカードは既に利用停止されているか、使えなくなっています。"))])
 
 
 def unblock(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
     """A blocked card that was found again works again (not a replaced or moved one)."""
-    actions = _state_actions(db, card, "active", now, expect=("blocked",))
-    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), "active", now))
+    actions = _state_actions(db, card, Status.ACTIVE, now, expect=(Status.BLOCKED,))
+    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), Status.ACTIVE, now))
     actions.append(_absent(db, audit))
     _transact(db, actions, [(0, Conflict("利用停止中のカードではないため、利用再開できません。"))])
 
@@ -199,27 +201,40 @@ def wrong_pin(db: Dynamo, number: str, now: datetime) -> int:
             keys.card(number),
             f"ADD {expr.n('pin_failures')} {expr.v(1)} SET {expr.n('pin_failed_at')} = {expr.v(iso(now))}",
             expr,
-            condition=f"{expr.n('status')} = {expr.v('active')} AND {expr.n('pin_failures')} < {expr.v(limit)}",
+            condition=f"{expr.n('status')} = {expr.v(Status.ACTIVE)} AND {expr.n('pin_failures')} < {expr.v(limit)}",
         )
     except ConditionFailed as failed:
         current = failed.item or {}
-        cards.refuse_unless_active(str(current.get("status", "blocked")))
+        cards.refuse_unless_active(str(current.get("status", Status.BLOCKED)))
         raise cards.CardLocked() from failed
     return int(after["pin_failures"])
 
 
-def pay_authorization(db: Dynamo, card: Item, *, pay_digest: str, amount: int, limit: int, now: datetime) -> Any:
+def pay_authorization(
+    db: Dynamo,
+    card: Card,
+    *,
+    pay_digest: str,
+    amount: int,
+    limit: int,
+    now: datetime,
+    new_pin_hash: str | None = None,
+) -> Any:
     """The card's part of a payment's transaction: still active, not locked, the same payment secret,
-    within the day's limit; the wrong-PIN count back to 0 and the day's spending counted."""
+    within the day's limit; the wrong-PIN count back to 0 and the day's spending counted. With
+    `new_pin_hash`, the PIN's value is rewritten in the current scheme, only while it is the one read."""
     expr = Expr()
     today = jst_date(now)
     conditions = [
-        f"{expr.n('status')} = {expr.v('active')}",
+        f"{expr.n('status')} = {expr.v(Status.ACTIVE)}",
         f"{expr.n('pin_failures')} < {expr.v(cards.MAX_PIN_FAILURES)}",
         f"{expr.n('pay_digest')} = {expr.v(pay_digest)}",
     ]
     sets = [f"{expr.n('pin_failures')} = {expr.v(0)}", f"{expr.n('last_paid_at')} = {expr.v(iso(now))}"]
-    if card.get("spent_day") == today:
+    if new_pin_hash is not None:
+        conditions.append(f"{expr.n('pin_hash')} = {expr.v(card.pin_hash)}")
+        sets.append(f"{expr.n('pin_hash')} = {expr.v(new_pin_hash)}")
+    if card.spent_day == today:
         conditions.append(f"{expr.n('spent_day')} = {expr.v(today)}")
         conditions.append(f"{expr.n('spent_today')} <= {expr.v(limit - amount)}")
         sets.append(f"{expr.n('spent_today')} = {expr.n('spent_today')} + {expr.v(amount)}")
@@ -227,9 +242,7 @@ def pay_authorization(db: Dynamo, card: Item, *, pay_digest: str, amount: int, l
         conditions.append(f"(attribute_not_exists({expr.n('spent_day')}) OR {expr.n('spent_day')} <> {expr.v(today)})")
         sets.append(f"{expr.n('spent_day')} = {expr.v(today)}")
         sets.append(f"{expr.n('spent_today')} = {expr.v(amount)}")
-    return db.tx_update(
-        keys.card(str(card["card_number"])), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions)
-    )
+    return db.tx_update(keys.card(card.card_number), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions))
 
 
 def spent_today(card: Item, now: datetime) -> int:
@@ -272,7 +285,7 @@ def move(
         f"SET {stop.n('status')} = {stop.v(status)}, {stop.n('updated_at')} = {stop.v(iso(now))}, "
         f"{stop.n('moved_to')} = {stop.v(to_number or (target or {}).get('wallet_id'))}",
         stop,
-        condition=f"{stop.n('status')} = {stop.v('active')} OR {stop.n('status')} = {stop.v('blocked')}",
+        condition=f"{stop.n('status')} = {stop.v(Status.ACTIVE)} OR {stop.n('status')} = {stop.v(Status.BLOCKED)}",
     )
     listing = Expr()
     list_update = db.tx_update(keys.wallet_listing(old_id), f"SET {listing.n('status')} = {listing.v(status)}", listing)
@@ -292,7 +305,7 @@ def move(
         sets = [f"{into.path('buckets', bid)} = {into.v(raw)}" for bid, raw in moved.items()]
         sets.append(f"{into.n('updated_at')} = {into.v(iso(now))}")
         live = [
-            f"{into.n('status')} = {into.v('active')}",
+            f"{into.n('status')} = {into.v(Status.ACTIVE)}",
             f"attribute_not_exists({into.n('card_number')})",
             *[f"attribute_not_exists({into.path('buckets', bid)})" for bid in moved],
         ]

@@ -6,6 +6,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Item
+from shoken.status import Status
 
 
 def list_pk(committee_id: str) -> str:
@@ -21,7 +22,7 @@ def item(company_id: str, *, committee_id: str, name: str, now: str, **fields: A
         "company_id": company_id,
         "committee_id": committee_id,
         "name": name,
-        "status": "active",
+        "status": Status.ACTIVE,
         "created_at": now,
         "updated_at": now,
         "L1PK": list_pk(committee_id),

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import (
@@ -74,6 +74,8 @@ def serialize(value: Any) -> Any:
         return {"L": [serialize(v) for v in value]}
     if value is None:
         return {"NULL": True}
+    if isinstance(value, str):  # a StrEnum (shoken.status): stored as its value
+        return {"S": str(value)}
     return _serializer.serialize(value)
 
 
@@ -105,6 +107,33 @@ def deserialize(raw: Mapping[str, Any]) -> Any:
 
 def deserialize_item(raw: Mapping[str, Any]) -> Item:
     return {k: deserialize(v) for k, v in raw.items()}
+
+
+R = TypeVar("R")
+
+
+class Found(dict[Key, Item]):
+    """One BatchGetItem's items by key, each decoded into its typed record (db/records.py) once, on the
+    first `record()` of it: the admission check and the payment's plan read the same terminal and
+    store, and decode them once between them."""
+
+    __slots__ = ("_records",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._records: dict[Key, Any] = {}
+
+    def record(self, kind: type[R], key: Key) -> R | None:
+        """The item at `key` as a `kind` (a db/records.py class, built from the item), or None."""
+        done = self._records.get(key)
+        if done is None:
+            item = self.get(key)
+            if item is None:
+                return None
+            done = self._records[key] = kind(item)  # type: ignore[call-arg]
+        if not isinstance(done, kind):
+            raise TypeError(f"{key} was read as {type(done).__name__}, not {kind.__name__}")
+        return done
 
 
 def key_of(pk: str, sk: str) -> dict[str, Any]:
@@ -268,10 +297,10 @@ class Dynamo:
         raw = self.client.get_item(TableName=self.table, Key=key_of(*key), ConsistentRead=consistent)
         return deserialize_item(raw["Item"]) if "Item" in raw else None
 
-    def batch_get(self, keys: Sequence[Key], *, consistent: bool = True) -> dict[Key, Item]:
+    def batch_get(self, keys: Sequence[Key], *, consistent: bool = True) -> Found:
         """One BatchGetItem (plus retries of unprocessed keys, which only happen under throttling)."""
         wanted = list(dict.fromkeys(keys))
-        found: dict[Key, Item] = {}
+        found = Found()
         for start in range(0, len(wanted), 100):
             request: dict[str, Any] = {
                 self.table: {"Keys": [key_of(*k) for k in wanted[start : start + 100]], "ConsistentRead": consistent}

@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from shoken.clock import Clock, epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import AwsBusy, Dynamo, Item, Key, classify, is_transient
+from shoken.db.dynamo import AwsBusy, Dynamo, Found, Item, Key, classify, is_transient
 from shoken.db.ledger import AlreadyRecorded, Contended, Refused
 from shoken.errors import DomainError, ServiceUnavailable
 from shoken.observability import logger
@@ -84,11 +84,11 @@ def settle(
     idem_key: str,
     request: dict[str, Any],
     result_type: type[Result],
-    plan: Callable[[dict[Key, Item], datetime], Planned[Result]],
+    plan: Callable[[Found, datetime], Planned[Result]],
     attempts: int,
     exhausted: Callable[[], Exception],
     read_keys: Sequence[Key] = (),
-    admitted: Callable[[dict[Key, Item], datetime], None] | None = None,
+    admitted: Callable[[Found, datetime], None] | None = None,
 ) -> Result:
     """The stored-result flow: read the record (with `read_keys`, in the same round trip) → the caller
     still `admitted` → replay the first result, or plan → the conditioned write → on AlreadyRecorded

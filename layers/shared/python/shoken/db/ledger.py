@@ -16,8 +16,11 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
+from shoken.db.records import Card, Transaction
 from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, NotFound, PurchaseLimitExceeded, WalletSuspended
 from shoken.money import Bucket
+from shoken.status import RequestState, Status
+from shoken.txn_types import TxnStatus
 
 
 class Refused(Exception):
@@ -47,7 +50,7 @@ class CreditGone(Refused):
 
 
 def _wallet_live(expr: Expr) -> str:
-    return f"{expr.n('status')} = {expr.v('active')}"
+    return f"{expr.n('status')} = {expr.v(Status.ACTIVE)}"
 
 
 def _add_buckets(db: Dynamo, wallet_id: str, buckets: list[Bucket], now: datetime) -> dict[str, Any]:
@@ -115,10 +118,10 @@ def _mark_cancelled(db: Dynamo, number: str, cancel_number: str, now: datetime) 
     mark = Expr()
     return db.tx_update(
         keys.transaction(number),
-        f"SET {mark.n('status')} = {mark.v('cancelled')}, {mark.n('cancelled_by')} = {mark.v(cancel_number)}, "
+        f"SET {mark.n('status')} = {mark.v(TxnStatus.CANCELLED)}, {mark.n('cancelled_by')} = {mark.v(cancel_number)}, "
         f"{mark.n('cancelled_at')} = {mark.v(iso(now))}",
         mark,
-        condition=f"{mark.n('status')} = {mark.v('done')}",
+        condition=f"{mark.n('status')} = {mark.v(TxnStatus.DONE)}",
     )
 
 
@@ -282,12 +285,14 @@ class MpmRequestUse:
 @dataclass(frozen=True)
 class CardUse:
     """A card payment (issue 16.3): the card as read, still active, with fewer than 5
-    wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`."""
+    wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`.
+    `new_pin_hash`: the PIN in the current scheme, written in place of an older value read."""
 
-    card: Item
+    card: Card
     pay_digest: str
     amount: int
     daily_limit: int
+    new_pin_hash: str | None = None
 
 
 Authorization = QrTokenUse | MpmRequestUse | CardUse
@@ -299,7 +304,13 @@ def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: da
         from shoken.db import cards
 
         return cards.pay_authorization(
-            db, what.card, pay_digest=what.pay_digest, amount=what.amount, limit=what.daily_limit, now=now
+            db,
+            what.card,
+            pay_digest=what.pay_digest,
+            amount=what.amount,
+            limit=what.daily_limit,
+            now=now,
+            new_pin_hash=what.new_pin_hash,
         )
     expr = Expr()
     if isinstance(what, QrTokenUse):
@@ -310,9 +321,11 @@ def _authorize(db: Dynamo, what: Authorization, receipt: dict[str, Any], now: da
         )
         update = f"SET {expr.n('used_at')} = {expr.v(iso(now))}, {expr.n('payment')} = {expr.v(receipt)}"
     else:
-        condition = f"{expr.n('state')} = {expr.v('open')} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
+        condition = (
+            f"{expr.n('state')} = {expr.v(RequestState.OPEN)} AND {expr.n('valid_until_epoch')} > {expr.v(epoch(now))}"
+        )
         update = (
-            f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('payment')} = {expr.v(receipt)}, "
+            f"SET {expr.n('state')} = {expr.v(RequestState.PAID)}, {expr.n('payment')} = {expr.v(receipt)}, "
             f"{expr.n('paid_by')} = {expr.v(what.paid_by)}"
         )
     return db.tx_update(what.key, update, expr, condition=condition)
@@ -362,13 +375,13 @@ def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[di
     ]
     if still.terminal is not None:
         terminal = Expr()
-        condition = f"{terminal.n('status')} = {terminal.v('active')}"
+        condition = f"{terminal.n('status')} = {terminal.v(Status.ACTIVE)}"
         if still.binding_id is not None:
             condition += f" AND {terminal.n('binding_id')} = {terminal.v(still.binding_id)}"
         checks.append(db.tx_check(still.terminal, condition, terminal))
     if still.store is not None:
         store = Expr()
-        checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v('active')}", store))
+        checks.append(db.tx_check(still.store, f"{store.n('status')} = {store.v(Status.ACTIVE)}", store))
     return checks
 
 
@@ -408,7 +421,7 @@ def pay(
 def cancel_payment(
     db: Dynamo,
     *,
-    payment: Item,
+    payment: Transaction,
     cancel_txn: Item,
     lapse_txn: Item | None,
     credit: dict[str, int],
@@ -422,11 +435,11 @@ def cancel_payment(
     admitted (a refused admission check is a Conflict: the caller reads again and is told why).
     The value goes back to the payment's wallet, or to `credit_wallet` where a card's value lives now;
     a wallet without the buckets is CreditGone."""
-    cancelled = _mark_cancelled(db, str(payment["number"]), str(cancel_txn["number"]), now)
+    cancelled = _mark_cancelled(db, payment.number, str(cancel_txn["number"]), now)
     actions = [cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     refusals: list[Refusal] = [(0, AlreadyCancelled), (1, NumberTaken)]
     if credit:
-        actions.append(_balances(db, credit_wallet or str(payment["wallet_id"]), credit, now, debit=False))
+        actions.append(_balances(db, credit_wallet or str(payment.wallet_id), credit, now, debit=False))
         refusals.append((len(actions) - 1, CreditGone))
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))

@@ -11,6 +11,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item
+from shoken.status import Status
 
 AUDIENCE_KINDS = ("residents", "programme", "merchants", "area")
 
@@ -32,7 +33,7 @@ def item(notice_id: str, *, committee_id: str, fields: dict[str, Any], created_b
         "kind": "notice",
         "notice_id": notice_id,
         "committee_id": committee_id,
-        "status": "active",
+        "status": Status.ACTIVE,
         "version": 1,
         "created_by": created_by,
         "created_at": now,
@@ -111,7 +112,7 @@ def update_fields(db: Dynamo, notice_id: str, fields: dict[str, Any], *, expecte
         keys.notice(notice_id),
         f"SET {sets} ADD {expr.n('version')} {expr.v(1)}",
         expr,
-        condition=f"{expr.n('version')} = {expr.v(expected_version)} AND {expr.n('status')} = {expr.v('active')}",
+        condition=f"{expr.n('version')} = {expr.v(expected_version)} AND {expr.n('status')} = {expr.v(Status.ACTIVE)}",
     )
 
 
@@ -123,5 +124,5 @@ def withdraw(db: Dynamo, notice_id: str, *, now: str, by: str) -> Item:
         f"{expr.n('withdrawn_by')} = {expr.v(by)} REMOVE {expr.n('L1PK')}, {expr.n('L1SK')} "
         f"ADD {expr.n('version')} {expr.v(1)}",
         expr,
-        condition=f"{expr.n('status')} = {expr.v('active')}",
+        condition=f"{expr.n('status')} = {expr.v(Status.ACTIVE)}",
     )

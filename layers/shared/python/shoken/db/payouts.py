@@ -13,6 +13,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item, TransactionFailed
+from shoken.status import PayoutState
 
 
 class HeadMoved(Exception):
@@ -98,8 +99,8 @@ def cancel(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], at: str,
     """取消: the run leaves 作成済み and its period leaves the head, in one transaction."""
     run_expr = Expr()
     run_update = (
-        f"SET {run_expr.n('state')} = {run_expr.v('cancelled')}, {run_expr.n('cancelled_at')} = {run_expr.v(at)}, "
-        f"{run_expr.n('cancelled_by')} = {run_expr.v(by)}"
+        f"SET {run_expr.n('state')} = {run_expr.v(PayoutState.CANCELLED)}, "
+        f"{run_expr.n('cancelled_at')} = {run_expr.v(at)}, {run_expr.n('cancelled_by')} = {run_expr.v(by)}"
     )
     head_expr = Expr()
     version = int(head["version"])
@@ -129,7 +130,7 @@ def cancel(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], at: str,
 def mark_paid(db: Dynamo, run_id: str, paid_on: str, at: str, by: str) -> Item:
     expr = Expr()
     update = (
-        f"SET {expr.n('state')} = {expr.v('paid')}, {expr.n('paid_on')} = {expr.v(paid_on)}, "
+        f"SET {expr.n('state')} = {expr.v(PayoutState.PAID)}, {expr.n('paid_on')} = {expr.v(paid_on)}, "
         f"{expr.n('paid_marked_at')} = {expr.v(at)}, {expr.n('paid_marked_by')} = {expr.v(by)}"
     )
     try:

@@ -7,6 +7,7 @@ from typing import Any
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Item
 from shoken.money import ProgrammeTerms, VoucherType
+from shoken.status import Status
 
 
 def list_pk(committee_id: str) -> str:
@@ -43,7 +44,7 @@ def item(
         "use_start": use_start,
         "use_end": use_end,
         "limit_units": limit_units,
-        "status": "active",
+        "status": Status.ACTIVE,
         "created_at": now,
         "updated_at": now,
         "L1PK": list_pk(committee_id),

@@ -8,6 +8,7 @@ from datetime import datetime
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Item
+from shoken.db.records import Session, optional
 
 
 def record(
@@ -30,13 +31,12 @@ def create(db: Dynamo, item: Item) -> None:
     db.put(item)
 
 
-def is_live(item: Item | None, now: datetime) -> bool:
-    # TTL deletion is lazy (up to days late), so the absolute lifetime is checked here as well.
-    return item is not None and int(item["expires_at_epoch"]) > epoch(now)
+def is_live(session: Session | None, now: datetime) -> bool:
+    return session is not None and session.live(epoch(now))
 
 
-def get(db: Dynamo, home_pk: str, session_id: str) -> Item | None:
-    return db.get(keys.session(home_pk, session_id))
+def get(db: Dynamo, home_pk: str, session_id: str) -> Session | None:
+    return optional(Session, db.get(keys.session(home_pk, session_id)))
 
 
 def revoke(db: Dynamo, home_pk: str, session_id: str) -> None:

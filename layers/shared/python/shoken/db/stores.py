@@ -6,6 +6,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Item
+from shoken.status import Status
 
 
 def committee_list_pk(committee_id: str) -> str:
@@ -27,7 +28,7 @@ def item(store_id: str, *, committee_id: str, company_id: str, name: str, large:
         "company_id": company_id,
         "name": name,
         "large": large,
-        "status": "active",
+        "status": Status.ACTIVE,
         "created_at": now,
         "updated_at": now,
         "L1PK": committee_list_pk(committee_id),

@@ -7,6 +7,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item
+from shoken.status import Status
 
 USE_TYPE_MERCHANT_APP = "加盟店アプリ"
 
@@ -67,7 +68,7 @@ def item(
         # Shown to admins on 端末詳細 as the manual does; guessing is stopped by the setup lock-out.
         "password": password,
         "use_type": USE_TYPE_MERCHANT_APP,
-        "status": "active",
+        "status": Status.ACTIVE,
         "failed_setups": 0,
         "created_at": now,
         "updated_at": now,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +10,7 @@ from shoken import money
 from shoken.clock import iso, jst_date, jst_month
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item
+from shoken.db.records import Store
 from shoken.money import Bucket
 from shoken.txn_types import TxnStatus, TxnType
 
@@ -76,6 +77,21 @@ def moved(buckets: list[Bucket], amounts: dict[str, int]) -> dict[str, Any]:
     }
 
 
+# What a transaction records of its store (a payment's; its cancel copies them from the payment).
+STORE_FIELDS = ("company_id", "company_name", "store_id", "store_name", "external_store_id", "store_large")
+
+
+def store_fields(store: Store) -> dict[str, Any]:
+    return {
+        "company_id": store.company_id,
+        "company_name": store.company_name,
+        "store_id": store.store_id,
+        "store_name": store.name,
+        "external_store_id": store.external_store_id,
+        "store_large": store.large,
+    }
+
+
 def item(
     number: str,
     *,
@@ -87,13 +103,15 @@ def item(
     buckets: dict[str, int],
     breakdown: dict[str, int],
     bucket_info: dict[str, list[str]],
-    store: Item | None = None,
+    store: Store | Mapping[str, Any] | None = None,
     terminal_id: str | None = None,
     external_terminal_id: str | None = None,
     wallet_external_id: str | None = None,
     **fields: Any,
 ) -> Item:
+    """`store`: the store's record, or the STORE_FIELDS a transaction recorded of it."""
     pk, sk = keys.transaction(number)
+    shop = store_fields(store) if isinstance(store, Store) else dict(store or {})
     record: Item = {
         "PK": pk,
         "SK": sk,
@@ -118,22 +136,15 @@ def item(
             at,
             number,
             committee_id=str(committee["committee_id"]),
-            company_id=store["company_id"] if store else None,
-            store_id=store["store_id"] if store else None,
+            company_id=shop.get("company_id"),
+            store_id=shop.get("store_id"),
             terminal_id=terminal_id,
             wallet_id=wallet_id,
         ),
         **fields,
     }
-    if store:
-        record.update(
-            company_id=store["company_id"],
-            company_name=store.get("company_name"),
-            store_id=store["store_id"],
-            store_name=store["name"],
-            external_store_id=store.get("external_store_id"),
-            store_large=bool(store.get("large")),
-        )
+    if shop.get("store_id"):
+        record.update(shop, store_large=bool(shop.get("store_large")))
     return {k: v for k, v in record.items() if v is not None}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item, TransactionFailed
 from shoken.errors import AlreadyExists
+from shoken.status import Status
 
 
 def committee_list_pk(committee_id: str | None) -> str:
@@ -47,7 +48,7 @@ def item(
         "store_id": store_id,
         "password_hash": password_hash,
         "must_change_password": True,
-        "status": "active",
+        "status": Status.ACTIVE,
         "locked": False,
         "failed_logins": 0,
         "created_at": now,

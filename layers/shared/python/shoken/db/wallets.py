@@ -13,6 +13,7 @@ from shoken import ids
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
 from shoken.money import Bucket
+from shoken.status import Status
 
 
 def list_pk(committee_id: str) -> str:
@@ -38,7 +39,7 @@ def item(
         "committee_id": committee_id,
         "service_id": service_id,
         "email": email.lower(),
-        "status": "active",
+        "status": Status.ACTIVE,
         "buckets": {b.bucket_id: b.to_item() for b in buckets or []},
         "created_at": now,
         "updated_at": now,
