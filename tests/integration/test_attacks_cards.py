@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from shoken import card_payment, cards, passwords
+from shoken import card_payment, cards
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, key
 from tests.integration.test_attacks_lockout import Held
@@ -50,8 +50,8 @@ def test_a_burst_of_pin_guesses_gets_no_more_tries_than_the_lock_allows(
     # Given a photographed card QR and four wrong PINs already: one try is left
     for n in range(cards.MAX_PIN_FAILURES - 1):
         assert pay(till, card.qr, pin=f"{1100 + n:04d}").code == "card_pin_wrong"
-    compare = Held(passwords.verify_password)
-    monkeypatch.setattr(passwords, "verify_password", compare)
+    compare = Held(cards.verify_pin)
+    monkeypatch.setattr(cards, "verify_pin", compare)
     caller = principal_of(rt, till)
 
     # When eight PINs arrive at once from the till (the right one among them)

@@ -96,7 +96,7 @@ def test_answers_nest_light_models_as_json() -> None:
     assert list(schemas.CardReceipt.model_fields) == [*schemas.Receipt.model_fields, "card_balance"]
 
 
-ENV = {"TABLE_NAME": "shoken-t", "SESSION_KEY_FILE": "/k", "UPLOAD_BUCKET": "up-b"}
+ENV = {"TABLE_NAME": "shoken-t", "SESSION_KEY_FILE": "/k", "UPLOAD_BUCKET": "up-b", "PIN_PEPPER_FILE": "/p"}
 
 
 def test_settings_come_from_text_with_their_constraints() -> None:
@@ -122,7 +122,7 @@ def test_checks_of_every_base_run_once() -> None:
                 "RESIDENT_KEY_SECRET_ID": "r",
             }
         )
-    assert len(config.AdminConfig._checks) == 2
+    assert len(config.AdminConfig._checks) == 3  # the session key, the resident key, the PIN pepper
 
 
 def test_settings_are_frozen_and_copied_with_changes() -> None:
