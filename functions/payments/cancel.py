@@ -96,6 +96,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
                 still=ledger.StillAdmitted(*_still(caller)),
                 now=now,
                 credit_wallet=into,
+                card_day=_card_day(payment, today) if into is None else None,
             )
         except ledger.CreditGone:
             # A lapse removed an expired bucket since the read (read again: that part lapses now), or a
@@ -118,6 +119,16 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
             message="取消処理が完了しました。" + (moved[1] if moved else ""),
         )
     raise ValueMovedOn() if moved_on else Conflict()
+
+
+def _card_day(payment: Transaction, today: str) -> tuple[keys.Key, str] | None:
+    """The card whose day a card payment of today counts in (its daily limit), or None."""
+    paid_from = str(payment.wallet_id)
+    if payment.item.get("method") != "card" or not paid_from.isdigit():
+        return None
+    if jst_date(parse_iso(payment.occurred_at)) != today:
+        return None  # a payment of an earlier day: that day's limit is over
+    return keys.card(cards.number_for(paid_from)), today
 
 
 def _still(caller: Principal) -> tuple[keys.Key, keys.Key | None, keys.Key | None, str | None]:

@@ -17,17 +17,12 @@ from tests.support import races
 from tests.support.client import Client
 
 # Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F11 = (
-    "a 決済取消 of a card payment gives the value back but not the day's limit (spent_today is only "
-    "ever added to, in shoken/db/cards.py pay_authorization): a mistyped amount cancelled at once blocks the day"
-)
 F15 = (
     "shoken/card_payment.py compares the PIN first and counts a wrong one after (db/cards.wrong_pin): a "
     "burst read at 4 failures has every guess compared; the right one pays if its write lands before the 5th count"
 )
 
 
-@pytest.mark.xfail(strict=True, reason=F11)
 def test_a_cancelled_card_payment_gives_the_days_limit_back(
     card: Card, till: Client, committee: Client, city: City
 ) -> None:

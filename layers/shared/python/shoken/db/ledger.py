@@ -429,6 +429,7 @@ def cancel_payment(
     still: StillAdmitted,
     now: datetime,
     credit_wallet: str | None = None,
+    card_day: tuple[Key, str] | None = None,
 ) -> None:
     """決済取消: mark the payment cancelled once, put its value back, and record the reversal (and, for
     value already past its expiry, its lapse) in the same transaction, while the canceller is still
@@ -444,6 +445,26 @@ def cancel_payment(
     if lapse_txn is not None:
         actions.append(_put_new(db, lapse_txn))
         refusals.append((len(actions) - 1, NumberTaken))
+    if card_day is not None:
+        # A card payment of today gives its amount back to the card's day (the daily limit): a mistyped
+        # amount cancelled at once must not stop the cardholder paying for the rest of the day.
+        actions.append(_card_day_back(db, *card_day, payment.amount))
+        refusals.append((len(actions) - 1, DayTurned))
     checks = admission_checks(db, still, now)
     refusals += [(len(actions) + i, NotAdmitted) for i in range(len(checks))]
     _write(db, [*actions, *checks], refusals)
+
+
+class DayTurned(Refused):
+    """The card's day counter is of another day than the cancelled payment's (midnight passed)."""
+
+
+def _card_day_back(db: Dynamo, card_key: Key, day: str, amount: int) -> dict[str, Any]:
+    expr = Expr()
+    spent = expr.n("spent_today")
+    return db.tx_update(
+        card_key,
+        f"SET {spent} = {spent} - {expr.v(amount)}",
+        expr,
+        condition=f"{expr.n('spent_day')} = {expr.v(day)}",
+    )
