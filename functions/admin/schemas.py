@@ -423,6 +423,12 @@ class ProgrammeList(Schema):
     items: list[ProgrammeView]
 
 
+class ChargeResident(Schema):
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+
+
 class ChargeRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
     units: BodyInt = Field(ge=1, le=100)
@@ -430,6 +436,8 @@ class ChargeRequest(Schema):
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     qr: str | None = Field(default=None, max_length=200)
     card_number: str | None = Field(default=None, max_length=24)  # a card wallet's number
+    # 抽選販売: the person at the counter, matched against the list (a paper winner has no wallet of his own)
+    resident: ChargeResident | None = None
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
