@@ -72,7 +72,8 @@ def _match(
     now = rt.clock.now()
     for _ in range(3):  # a taken transaction number is drawn again
         try:
-            number = _credit(rt, programme, committee, wallet, deposit, round_no, units, consume, now, actor)
+            person = str(ref["matching_hash"])
+            number = _credit(rt, programme, committee, wallet, deposit, round_no, units, consume, now, actor, person)
             return row | {"credited": True, "number": number, "units": units}
         except ledger.NumberTaken:
             continue
@@ -98,6 +99,7 @@ def _credit(
     consume: tuple[dict[str, Any], type[Exception]],
     now: datetime,
     actor: Any,
+    person: str,
 ) -> str:
     programme_id = str(programme["programme_id"])
     terms = programmes.terms(programme)
@@ -121,6 +123,8 @@ def _credit(
         channel="bank_transfer",
         payment_reference=deposit.reference,
         deposit_date=deposit.day,
+        sale_person=person,  # what its チャージ取消 gives the units back to
+        sale_round=round_no,
         operator_id=actor.user_id,
         operator_login=actor.login_id,
     )

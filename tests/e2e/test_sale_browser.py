@@ -59,6 +59,18 @@ def open_sale(
     return programme_id
 
 
+def charge_at_counter(console: Any, server: LocalServer, programme_id: str, find_by: str, target: str) -> Any:
+    """店頭チャージ of the form's 1 unit to the wallet named, confirmed; the form, for what follows."""
+    console.goto(server.base_url + "/admin/#/charge")
+    form = console.locator("form").filter(has=console.get_by_role("button", name="チャージする"))
+    form.get_by_label("商品券事業").select_option(programme_id)
+    form.get_by_label("アプリユーザの指定方法").select_option(find_by)
+    form.get_by_label("ユーザID / メールアドレス / QRコード").fill(target)
+    form.get_by_role("button", name="チャージする").click()
+    console.get_by_role("button", name="OK").click()
+    return form
+
+
 def test_residents_apply_the_committee_closes_and_draws_the_winner_buys_and_the_loser_is_told(
     server: LocalServer, browser: Any
 ) -> None:
@@ -128,13 +140,7 @@ def test_residents_apply_the_committee_closes_and_draws_the_winner_buys_and_the_
         loser = next(e for e, r in seen.items() if r == "落選")
 
         # The winner buys at the counter; the loser cannot
-        console.goto(server.base_url + "/admin/#/charge")
-        form = console.locator("form").filter(has=console.get_by_role("button", name="チャージする"))
-        form.get_by_label("商品券事業").select_option(programme_id)
-        form.get_by_label("アプリユーザの指定方法").select_option("email")
-        form.get_by_label("ユーザID / メールアドレス / QRコード").fill(loser)
-        form.get_by_role("button", name="チャージする").click()
-        console.get_by_role("button", name="OK").click()
+        form = charge_at_counter(console, server, programme_id, "email", loser)
         console.get_by_text("抽選に当選していないため").wait_for()
         form.get_by_label("ユーザID / メールアドレス / QRコード").fill(winner)
         form.get_by_role("button", name="チャージする").click()
@@ -182,13 +188,7 @@ def test_a_paper_winner_is_charged_at_the_counter_by_the_details_on_his_form(ser
         number = sheet["cards"][0]["card_number"]
 
         # At the counter, the card alone does not say who he is: the clerk is told to check his details
-        console.goto(server.base_url + "/admin/#/charge")
-        form = console.locator("form").filter(has=console.get_by_role("button", name="チャージする"))
-        form.get_by_label("商品券事業").select_option(programme_id)
-        form.get_by_label("アプリユーザの指定方法").select_option("card_number")
-        form.get_by_label("ユーザID / メールアドレス / QRコード").fill(number)
-        form.get_by_role("button", name="チャージする").click()
-        console.get_by_role("button", name="OK").click()
+        form = charge_at_counter(console, server, programme_id, "card_number", number)
         console.get_by_text("住民番号・氏名(カナ)・生年月日で本人を確認してチャージしてください。").wait_for()
         # The fields for them open by themselves; with his 申込書's details the charge goes through
         assert form.locator("details").evaluate("(d) => d.open")

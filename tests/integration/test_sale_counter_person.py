@@ -10,14 +10,16 @@ import pytest
 
 from local.streams import Stream
 from shoken import sale
+from shoken.clock import jst_date
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_residents import upload
-from tests.integration.test_sale_applications import HANAKO, JIRO, LIST, TARO, WINDOW, code
-from tests.integration.test_sale_purchase import me
+from tests.integration.test_sale_applications import HANAKO, JIRO, TARO, WINDOW, code
+from tests.integration.test_sale_purchase import me, open_with_applicants, sold
 from tests.support.client import Client
 from tests.support.world import World
+
+__all__ = ["sold"]
 
 
 @pytest.fixture
@@ -25,14 +27,8 @@ def drawn(city: City, world: World, stream: Stream, clock: Any) -> dict[str, Any
     """Taro (app) asked for 2, Hanako (app) for 1 and Jiro (paper) for 2 of 5 units: all served; drawn."""
     world.programme(city.committee, limit_units=5)
     committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    assert committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 5}).status == 200
-    wallets = {}
-    for email, person, units in (("taro@example.jp", TARO, 2), ("hanako@example.jp", HANAKO, 1)):
-        resident = wallet_login(email)
-        assert resident.post("/api/wallet/sale/P1/eligibility", person).status == 200
-        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
-        wallets[email] = me(resident)
+    people = (("taro@example.jp", TARO, 2), ("hanako@example.jp", HANAKO, 1))
+    wallets = open_with_applicants(committee, stream, WINDOW | {"units_on_sale": 5}, people)
     wallets["son@example.jp"] = me(wallet_login("son@example.jp"))  # an app eligible as nobody
     assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2}).status == 200
     clock.advance(days=12)
@@ -134,3 +130,23 @@ def test_a_charge_recorded_before_its_round_was_kept_gives_the_units_back(drawn:
     assert person is not None
     assert int((rt.db.get(keys.application("P1", person)) or {})["purchased_units"]) == 0
     assert buy(committee, taro, 2, "again").status == 200
+
+
+def test_a_cancelled_bank_transfer_gives_its_units_back(sold: dict[str, Any], rt: Runtime) -> None:
+    committee, hanako = sold["committee"], sold["wallets"]["hanako@example.jp"]
+    # Given Hanako's 1 unit paid by bank transfer, then refunded: the clerk cancels its charge
+    reference = wallet_login("hanako@example.jp").get("/api/wallet/sale/P1").json["payment_reference"]
+    today = jst_date(rt.clock.now())
+    line = committee.request(
+        "POST",
+        "/api/admin/programmes/P1/deposits",
+        raw=f"入金日,振込依頼人名,金額\r\n{today},{reference},10000\r\n".encode(),
+        content_type="application/octet-stream",
+    ).json["items"][0]
+    assert line["credited"], line
+    assert committee.post(f"/api/admin/charges/{line['number']}/cancel").status == 200
+    # Then her unit is hers to buy again, at the counter
+    person = sale.wallet_person(rt, "P1", hanako)
+    assert person is not None
+    assert int((rt.db.get(keys.application("P1", person)) or {})["purchased_units"]) == 0
+    assert buy(committee, hanako, 1, "after-refund").status == 200

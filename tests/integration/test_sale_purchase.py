@@ -30,19 +30,29 @@ def charge(committee: Client, wallet_id: str, units: int, key: str) -> Any:
     return committee.post("/api/admin/charges", body)
 
 
+def open_with_applicants(
+    committee: Client, stream: Stream, sale_body: dict[str, Any], people: tuple[tuple[str, dict[str, str], int], ...]
+) -> dict[str, str]:
+    """The list uploaded, the window open, and each (email, person, units) eligible and applied in the wallet."""
+    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
+    assert committee.put("/api/admin/programmes/P1/sale", sale_body).status == 200
+    wallets = {}
+    for email, person, units in people:
+        resident = wallet_login(email)
+        assert resident.post("/api/wallet/sale/P1/eligibility", person).status == 200
+        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
+        wallets[email] = me(resident)
+    return wallets
+
+
 @pytest.fixture
 def sold(city: City, world: World, stream: Stream, clock: Any) -> dict[str, Any]:
     """Taro asked for 3 and Hanako for 1 of 4 units on sale (both served in full); drawn on 12/11."""
     world.programme(city.committee, limit_units=5)
     committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    assert committee.put("/api/admin/programmes/P1/sale", SALE).status == 200
-    wallets = {}
-    for email, person, units in (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 1)):
-        resident = wallet_login(email)
-        assert resident.post("/api/wallet/sale/P1/eligibility", person).status == 200
-        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
-        wallets[email] = me(resident)
+    wallets = open_with_applicants(
+        committee, stream, SALE, (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 1))
+    )
     outsider = wallet_login("outsider@example.jp")
     wallets["outsider@example.jp"] = me(outsider)
     # Before the draw, nobody can buy this programme at the counter

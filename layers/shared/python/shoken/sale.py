@@ -549,11 +549,11 @@ def counter_allocation(
     deadline = purchase_deadline(settings_record, programme)
     round2_end = str(settings_record.get("round2_purchase_end") or "")
     if won and today <= deadline and not application.get("lapsed"):
-        action = _consume(rt, programme_id, matching_hash, application, ROUNDS[1], units, paper)
-        return Allocation(action, AllocationChanged, matching_hash, 1)
+        action, refusal = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
+        return Allocation(action, refusal, matching_hash, 1)
     if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
-        action = _consume(rt, programme_id, matching_hash, application, ROUNDS[2], units, paper)
-        return Allocation(action, AllocationChanged, matching_hash, 2)
+        action, refusal = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
+        return Allocation(action, refusal, matching_hash, 2)
     if not won and not won2:
         raise NotAWinner()
     last = round2_end if won2 else deadline
@@ -569,12 +569,13 @@ def _consume(
     programme_id: str,
     matching_hash: str,
     application: Item,
-    names: tuple[str, str],
+    won_name: str,
+    bought_name: str,
     units: int,
-    paper_wallet: str | None,
-) -> dict[str, Any]:
-    """The action buying `units` of one round's 当選 units, conditioned on what was read."""
-    won_name, bought_name = names
+    paper_wallet: str | None = None,
+) -> tuple[dict[str, Any], type[Exception]]:
+    """The action buying `units` of one round's 当選 units, conditioned on what was read; for a paper
+    winner, into `paper_wallet` only (the first wallet charged with his units)."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
         raise OverAllocation(f"当選冊数 {won}冊のうち、購入できるのは残り{won - bought}冊です。")
@@ -584,19 +585,20 @@ def _consume(
     if paper_wallet:
         buyer_set = f", {expr.n('buyer_wallet_id')} = {expr.v(paper_wallet)}"
         buyer_same = (
-            f"attribute_not_exists({expr.n('buyer_wallet_id')}) OR {expr.n('buyer_wallet_id')} = {expr.v(paper_wallet)}"
+            f" AND (attribute_not_exists({expr.n('buyer_wallet_id')}) OR "
+            f"{expr.n('buyer_wallet_id')} = {expr.v(paper_wallet)})"
         )
-    return rt.db.tx_update(
+    action = rt.db.tx_update(
         keys.application(programme_id, matching_hash),
         f"SET {expr.n(bought_name)} = {expr.v(bought + units)}, "
         f"{expr.n('purchased_at')} = {expr.v(iso(rt.clock.now()))}{buyer_set}",
         expr,
         condition=(
             f"{expr.n(won_name)} = {expr.v(won)}{not_lapsed} AND "
-            f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)})"
-            + (f" AND ({buyer_same})" if buyer_same else "")
+            f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)}){buyer_same}"
         ),
     )
+    return action, AllocationChanged
 
 
 def cancel_allocation(rt: Runtime, charge_txn: Item) -> tuple[dict[str, Any], type[Exception]] | None:
@@ -604,7 +606,8 @@ def cancel_allocation(rt: Runtime, charge_txn: Item) -> tuple[dict[str, Any], ty
     application it consumed (None for a programme sold to anyone, or an application no longer kept).
     A charge records its person and round; one made before they were recorded is the purchase of the
     wallet's own person, and of round 2 if made once the second round was drawn (a first-round purchase
-    is refused from the 購入期限 on, and the second round is drawn only after it)."""
+    is refused from the 購入期限 on, and the second round is drawn only after it), or for a bank
+    transfer if its deposit day is past the 購入期限."""
     programme_id = str(charge_txn.get("programme_id") or "")
     settings_record = settings(rt, programme_id) if programme_id else None
     if settings_record is None or not charge_txn.get("units"):
@@ -614,6 +617,9 @@ def cancel_allocation(rt: Runtime, charge_txn: Item) -> tuple[dict[str, Any], ty
     if application is None:
         return None
     round_no = int(charge_txn.get("sale_round") or 0)
+    programme = programmes.get(rt.db, programme_id)
+    if not round_no and charge_txn.get("deposit_date") and programme is not None:  # a bank transfer's, by its day
+        round_no = 1 if str(charge_txn["deposit_date"]) <= purchase_deadline(settings_record, programme) else 2
     if not round_no:
         drawn2 = str(settings_record.get("round2_drawn_at") or "")
         round_no = 2 if drawn2 and str(charge_txn["occurred_at"]) >= drawn2 else 1
