@@ -59,6 +59,13 @@ def open_sale(
     return programme_id
 
 
+def fill_person(place: Any, key: str, kana: str, birth: str) -> None:
+    """The three fields the resident list is matched by, as a resident or a clerk types them."""
+    place.get_by_label("住民番号").fill(key)
+    place.get_by_label("氏名(カナ)").fill(kana)
+    place.get_by_label("生年月日").fill(birth)
+
+
 def charge_at_counter(console: Any, server: LocalServer, programme_id: str, find_by: str, target: str) -> Any:
     """店頭チャージ of the form's 1 unit to the wallet named, confirmed; the form, for what follows."""
     console.goto(server.base_url + "/admin/#/charge")
@@ -91,9 +98,7 @@ def test_residents_apply_the_committee_closes_and_draws_the_winner_buys_and_the_
             email = f"sale-resident{n}@example.jp"
             wallet_sign_in(phone, server, email)
             phone.get_by_role("link", name=NAME).click()
-            phone.get_by_label("住民番号").fill(key)
-            phone.get_by_label("氏名(カナ)").fill(kana)
-            phone.get_by_label("生年月日").fill(birth)
+            fill_person(phone, key, kana, birth)
             phone.get_by_role("button", name="確認する").click()
             phone.get_by_text("申込資格を確認しました。").wait_for()
             phone.get_by_role("button", name="申し込む").click()
@@ -192,9 +197,7 @@ def test_a_paper_winner_is_charged_at_the_counter_by_the_details_on_his_form(ser
         console.get_by_text("住民番号・氏名(カナ)・生年月日で本人を確認してチャージしてください。").wait_for()
         # The fields for them open by themselves; with his 申込書's details the charge goes through
         assert form.locator("details").evaluate("(d) => d.open")
-        form.get_by_label("住民番号").fill(key)
-        form.get_by_label("氏名(カナ)").fill(kana)
-        form.get_by_label("生年月日").fill(birth)
+        fill_person(form, key, kana, birth)
         form.get_by_role("button", name="チャージする").click()
         console.get_by_text("紙の申込書の当選分として 1冊").wait_for()
         console.get_by_role("button", name="OK").click()
