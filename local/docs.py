@@ -1,18 +1,25 @@
-"""Writes the generated part of docs/permissions.md from the route table (`make docs`).
+"""Writes the generated parts of docs/permissions.md (`make docs`): the route table, and what each
+function's IAM role is granted (infra/table_access.py, infra/service_access.py).
 
-A unit test fails when the file is out of date, so the table can be trusted.
+A unit test fails when the file is out of date, so the tables can be trusted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from local.stack import ROOT
+
+# isort: split
+# local.stack has put the shared layer on sys.path (`make docs` runs without PYTHONPATH), which infra needs.
+from infra import service_access, table_access
 from shoken import routes
 from shoken.roles import Role
 from shoken.routes import Gate
 
 BEGIN = "<!-- generated: route x role (make docs) -->"
+GRANTS_BEGIN = "<!-- generated: function x AWS resource (make docs) -->"
 END = "<!-- end generated -->"
 COLUMNS = list(Role)
 SHORT = {
@@ -41,10 +48,48 @@ def table() -> str:
     return "\n".join([head, rule, *rows])
 
 
-def render(current: str) -> str:
-    before, _, rest = current.partition(BEGIN)
+def _codes(values: Iterable[str]) -> str:
+    listed = sorted(values)
+    return " ".join(f"`{v}`" for v in listed) if listed else "—"
+
+
+def _items(actions: tuple[str, ...], prefixes: tuple[str, ...]) -> str:
+    if not actions or not prefixes:
+        return "—"
+    return ", ".join(a.removeprefix("dynamodb:") for a in actions) + " on " + _codes(f"{p}*" for p in prefixes)
+
+
+def grants() -> str:
+    """One row a function: its table actions and key kinds, the indexes it queries, S3 objects and mail."""
+    head = "| function | table reads | table writes | indexes | S3 | mail |"
+    rule = "|" + "---|" * 6
+    rows = []
+    for function in table_access.FUNCTIONS:
+        access = table_access.ACCESS[function]
+        objects = [
+            f"{use.action.removeprefix('s3:')} `{use.bucket}/{use.keys}`"
+            for use in service_access.OBJECT_USES
+            if use.function == function
+        ]
+        mail = service_access.SEND_EMAIL.removeprefix("ses:") if function in service_access.MAIL_SENDERS else "—"
+        rows.append(
+            f"| {function} | {_items(access.read_actions, access.read_prefixes)} "
+            f"| {_items(access.write_actions, access.write_prefixes)} | {_codes(access.indexes)} "
+            f"| {'<br>'.join(objects) or '—'} | {mail} |"
+        )
+    return "\n".join([head, rule, *rows])
+
+
+def _replace(current: str, begin: str, body: str) -> str:
+    before, found, rest = current.partition(begin)
+    if not found:
+        raise ValueError(f"docs/permissions.md has lost its marker {begin}")
     _, _, after = rest.partition(END)
-    return f"{before}{BEGIN}\n{table()}\n{END}{after}"
+    return f"{before}{begin}\n{body}\n{END}{after}"
+
+
+def render(current: str) -> str:
+    return _replace(_replace(current, BEGIN, table()), GRANTS_BEGIN, grants())
 
 
 def main() -> None:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import http.client
 import os
-import secrets
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from local import moto_shim
+from local import moto_shim, stack
 
 # The template's secret variables -> the secrets made here (infra/sam.py writes these into the env-vars file).
 SESSION_KEY_SECRET = "shoken-local/session-key"
@@ -50,12 +49,7 @@ class Forwarded:
 
 
 def origin_secret_file(state_dir: Path) -> Path:
-    path = state_dir / "origin.secret"
-    if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(36))
-        path.chmod(0o600)
-    return path
+    return stack.secret_file(state_dir, "origin.secret", 36)
 
 
 def create_secrets(state_dir: Path, session_key_file: Path, resident_key_file: Path) -> str:

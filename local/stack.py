@@ -49,24 +49,24 @@ def environment(state_dir: Path, base_url: str) -> dict[str, str]:
     }
 
 
-def session_key_file(state_dir: Path) -> Path:
-    """The local signing key: made once per machine under the ignored state folder, never committed."""
-    path = state_dir / "session.key"
+def secret_file(state_dir: Path, name: str, nbytes: int = 48) -> Path:
+    """A local secret: made once per machine under the ignored state folder, never committed."""
+    path = state_dir / name
     if not path.exists():
         state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
+        path.write_text(secrets.token_urlsafe(nbytes))
         path.chmod(0o600)
     return path
+
+
+def session_key_file(state_dir: Path) -> Path:
+    """The local signing key."""
+    return secret_file(state_dir, "session.key")
 
 
 def resident_key_file(state_dir: Path) -> Path:
-    """The local resident-list HMAC key (issue 23), made like the signing key; never committed."""
-    path = state_dir / "resident.key"
-    if not path.exists():
-        state_dir.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(48))
-        path.chmod(0o600)
-    return path
+    """The local resident-list HMAC key (issue 23)."""
+    return secret_file(state_dir, "resident.key")
 
 
 def apply_environment(env: dict[str, str]) -> None:

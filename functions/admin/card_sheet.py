@@ -12,10 +12,10 @@ import io
 import shutil
 import tempfile
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from admin import statements
 from admin.statements import _font_for
 from shoken import cards
 from shoken.db.dynamo import Item
@@ -67,21 +67,12 @@ class UnprintableName(InvalidRequest):
     message = "台紙に印刷できない文字が氏名に含まれています。常用の漢字・かな・英数字で入力してください。"
 
 
-@lru_cache(maxsize=1)
-def _covered() -> frozenset[int]:
-    from fontTools.ttLib import TTFont
-
-    from admin.statements import _font_path
-
-    return frozenset(TTFont(str(_font_path()), lazy=True).getBestCmap())
-
-
 def check_names(names: list[str | None]) -> None:
     """A name is printed as typed or refused before any card is written: a character the font lacks
     would print as a blank (checked against the font's own character map)."""
     if not any(names):
         return
-    covered = _covered()
+    covered = statements.covered()
     for name in names:
         if any(ord(c) not in covered or not c.isprintable() for c in name or ""):
             raise UnprintableName()

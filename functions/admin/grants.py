@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 from admin import bulk_uploads, programmes
 from admin.schemas import GrantRequest, JobList, JobView
 from shoken import api, audit, ids
-from shoken.db import jobs, keys, wallets
+from shoken.db import idempotency, jobs, keys, wallets
+from shoken.db.dynamo import ConditionFailed
 from shoken.errors import InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
@@ -13,6 +17,13 @@ from shoken.runtime import Runtime
 
 def shared_list(committee_id: str) -> str:
     return f"GRANTS#{committee_id}"
+
+
+def _grant_id(committee_id: str, idempotency_key: str) -> str:
+    """The grant's job id, the same for every retry of one press of 付与 (and unguessable from outside:
+    it is keyed with the committee, and the key is the console's random one)."""
+    digest = hashlib.sha256(f"grant:{committee_id}:{idempotency_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest[:9]).decode().replace("-", "x").replace("_", "y")
 
 
 def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
@@ -54,7 +65,8 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
                     }
                 ],
             )
-    grant_id = ids.random_token(9).replace("-", "x").replace("_", "y")
+    grant_id = _grant_id(committee_id, body.idempotency_key)
+    request = body.model_dump(mode="json", exclude={"idempotency_key"})
     target = f"{len(body.wallet_ids):,}人" if body.wallet_ids is not None else "登録済みの全アプリユーザ"
     record = jobs.item(
         grant_id,
@@ -75,7 +87,14 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
         label=f"一括付与「{body.name}」{body.amount:,}円 ({target})",
         shared_list=shared_list(committee_id),
     )
-    jobs.create(rt.db, record)
+    record["request_hash"] = idempotency.request_hash(request)
+    try:
+        jobs.create(rt.db, record)
+    except ConditionFailed as taken:  # the same press sent again: its first job, not a second grant
+        first = jobs.get(rt.db, grant_id) or taken.item
+        if first is None or first.get("request_hash") != record["request_hash"]:
+            raise idempotency.KeyReused() from taken
+        return bulk_uploads.view(first)
     api.audit_event(
         "grant_started",
         scope=Scope(committee_id),

@@ -19,8 +19,8 @@ from shoken import api, cards, ids, money, qr, residents, sale
 from shoken.clock import iso, jst_date
 from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
-from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, InvalidRequest, NotFound, ShokenError, WalletOfAnotherPerson
+from shoken.db.dynamo import ConditionFailed, Expr, Item
+from shoken.errors import Conflict, DomainError, Forbidden, InvalidRequest, NotFound, ShokenError, WalletOfAnotherPerson
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -34,6 +34,18 @@ class ChargeLapsed(ShokenError):
     status = 409
     code = "charge_lapsed"
     message = "このチャージの利用期限が過ぎ、残額は失効しているため、取り消せません。"
+
+
+class TermsFrozen(DomainError):
+    """The money terms of a programme (price, value, use period) once value may have been sold or
+    applied for under them: the next buyer would get other terms for the same yen, and the 請求額 of
+    winners already mailed would change."""
+
+    code = "programme_terms_frozen"
+
+
+# What a unit costs and gives, and when it may be used: fixed from the first day of sale or applications.
+MONEY_TERMS = ("unit_price", "shares", "sale_start", "use_start", "use_end")
 
 
 class OutsideSalePeriod(ShokenError):
@@ -105,18 +117,68 @@ def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeVi
 
 def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFields) -> ProgrammeView:
     current = _visible(rt, caller, programme_id)
-    fields = _fields(body) | {"updated_at": iso(rt.clock.now())}
+    wanted = _fields(body)
+    changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+    frozen = [k for k in MONEY_TERMS if k in changed]
+    today = jst_date(rt.clock.now())
     expr = Expr()
-    record = rt.db.update(
-        keys.programme(programme_id), "SET " + ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items()), expr
-    )
+    condition = None
+    if frozen:
+        opened = _first_day(rt, current)
+        if opened <= today:
+            raise TermsFrozen()
+        # The first day of sale is conditioned too: it may be moved earlier while this request runs.
+        condition = f"{expr.n('sale_start')} > {expr.v(today)}"
+    fields = wanted | {"updated_at": iso(rt.clock.now())}
+    try:
+        record = rt.db.update(
+            keys.programme(programme_id),
+            "SET " + ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in fields.items()),
+            expr,
+            condition=condition,
+        )
+    except ConditionFailed as moved:
+        raise TermsFrozen() from moved
     api.audit_event(
         "programme_updated",
         scope=Scope(str(current["committee_id"])),
         target_type="programme",
         target_id=programme_id,
+        changes=[f"{FIELD_LABELS[k]}: {_shown(current.get(k))} → {_shown(v)}" for k, v in changed.items()],
     )
     return view(record)
+
+
+FIELD_LABELS = {
+    "name": "事業名",
+    "unit_price": "販売価格",
+    "shares": "商品券の額",
+    "sale_start": "販売開始日",
+    "sale_end": "販売終了日",
+    "use_start": "利用開始日",
+    "use_end": "利用終了日",
+    "limit_units": "購入上限",
+    "reminder_days": "失効前のお知らせ",
+}
+SHARE_LABELS = {"common": "共通券", "dedicated": "専用券"}
+
+
+def _shown(value: Any) -> str:
+    """A programme field as the 監査ログ shows its before and after."""
+    if isinstance(value, dict):
+        return "・".join(f"{SHARE_LABELS.get(k, k)}{int(v):,}円" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(f"{int(d)}日前" for d in value) or "なし"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def _first_day(rt: Runtime, programme: Item) -> str:
+    """The first day value may be sold or applied for under the programme's terms."""
+    settings = sale.settings(rt, str(programme["programme_id"]))
+    starts = [str(programme["sale_start"])] + ([str(settings["apply_start"])] if settings else [])
+    return min(starts)
 
 
 def list_visible(rt: Runtime, caller: Principal) -> ProgrammeList:

@@ -21,7 +21,7 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
     UserCreateRequest,
 )
 from shoken.history_models import WalletLine
-from shoken.validation import BodyInt, EmailCode, IsoDate, QueryInt, Schema, WalletId
+from shoken.validation import BodyInt, EmailCode, IsoDate, Line, Lines, QueryInt, Schema, WalletId
 
 
 class Option(Schema):
@@ -40,9 +40,9 @@ class OptionsResponse(Schema):
 class UserUpdateRequest(Schema):
     """氏名・備考の修正. The email may be sent unchanged; a new one goes through EmailChangeRequest."""
 
-    name: str = Field(min_length=1, max_length=60)
+    name: Line = Field(min_length=1, max_length=60)
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
-    note: str | None = Field(default=None, max_length=500)
+    note: Lines | None = Field(default=None, max_length=500)
 
 
 class EmailChangeRequest(Schema):
@@ -357,7 +357,7 @@ class BulkSpecs(Schema):
 
 
 class ProgrammeFields(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
     unit_price: BodyInt = Field(ge=1, le=1_000_000)
     unit_value: BodyInt = Field(ge=1, le=2_000_000)
     common_share: BodyInt = Field(ge=0, le=2_000_000)
@@ -462,11 +462,13 @@ class Cancelled(Schema):
 
 class GrantRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
-    name: str = Field(min_length=1, max_length=60)
-    campaign_name: str | None = Field(default=None, max_length=60)
+    name: Line = Field(min_length=1, max_length=60)
+    campaign_name: Line | None = Field(default=None, max_length=60)
     amount: BodyInt = Field(ge=1, le=1_000_000)
     voucher_type: Literal["common", "dedicated"] = "common"
     wallet_ids: list[WalletId] | None = Field(default=None, max_length=10_000)
+    # One key per press of 付与: a retry (a lost answer, a reload, a second click) finds the first job.
+    idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
 # --- the committee's contact and notices (お問い合わせ先 / お知らせ) -----------------------------------------
@@ -477,8 +479,8 @@ class NoticeFields(Schema):
     """A notice as the committee writes it: plain text (links are made clickable when shown, safely)."""
 
     committee_id: str | None = Field(default=None, max_length=10)  # the system admin chooses; others: their own
-    title: str = Field(max_length=100)
-    body: str = Field(max_length=4000)
+    title: Line = Field(max_length=100)
+    body: Lines = Field(max_length=4000)
     start_date: date
     end_date: date
     audience: str = Field(max_length=20)
@@ -538,10 +540,10 @@ SERVICE_ID = r"^[a-z0-9][a-z0-9-]{2,39}$"
 class CommitteeFields(Schema):
     """アクワイアラ (a city's voucher committee) as the system admin registers it."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
     city: str = Field(min_length=1, max_length=40)
-    issuer_name: str | None = Field(default=None, max_length=100)  # バリューイシュア; the committee if empty
-    wallet_service_name: str = Field(min_length=1, max_length=60)
+    issuer_name: Line | None = Field(default=None, max_length=100)  # バリューイシュア; the committee if empty
+    wallet_service_name: Line = Field(min_length=1, max_length=60)
     external_acquirer_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
     # お問い合わせ先: with the name, shown in every app's footer and sign-in screen (the one place to edit it)
     contact_phone: str | None = Field(default=None, pattern=PHONE)

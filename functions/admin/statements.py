@@ -12,6 +12,7 @@ import importlib.util
 import io
 import shutil
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,24 @@ def _font_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError("justmytype-intl-cjk is not installed")
     return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ofl" / "notosansjp" / "NotoSansJP[wght].ttf"
+
+
+@lru_cache(maxsize=1)
+def covered() -> frozenset[int]:
+    """The characters the font can draw (its own character map)."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(_font_path()), lazy=True).getBestCmap())
+
+
+MISSING = "〓"  # 下駄記号: the printers' mark for a character the type does not have
+
+
+def printable(text: str) -> str:
+    """`text` with each character the font lacks (an emoji in a store's name, say) drawn as 〓: fpdf2
+    would draw it as nothing, and a name with a hole in it reads as another name."""
+    chars = covered()
+    return "".join(c if ord(c) in chars or c in "\n" else MISSING for c in text)
 
 
 def _font_for(text: str) -> bytes:
@@ -132,11 +151,14 @@ def statement_pdf(rt: Runtime, caller: Principal, run_id: str, company_id: str) 
         "手数料は円未満切り捨てです。差引額が0円以下の場合や振込先口座が未登録の場合は、次回の精算に繰り越します。"
         f" 発行日時 {jst_display(rt.clock.now())}",
     ]
+    facts = [(label, printable(value)) for label, value in facts]
+    rows = [[printable(cell) for cell in row] for row in rows]
+    payees = [[printable(cell) for cell in row] for row in payees]
     cells = [cell for row in rows + payees for cell in row]
     # Every character drawn must be in the font cut for this statement.
     every = "".join([title, *(a + b for a, b in facts), *table_head, *payee_head, *cells, *closing])
     pdf = FPDF(orientation="landscape", format="A4")
-    pdf.set_title(f"{title} {company_name} {view.period_label}")
+    pdf.set_title(printable(f"{title} {company_name} {view.period_label}"))
     pdf.set_author(str(committee["name"]))
     folder = tempfile.mkdtemp()  # fpdf2 reads a font from a file: Lambda's /tmp, removed below
     try:

@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_secretsmanager as secretsmanager
 
-from infra import nag, names, table_access
+from infra import nag, names, service_access, table_access
 from infra.constructs.email import Email
 
 # The action families CDK's bucket grants use; acknowledged per role, for that one bucket only.
@@ -126,6 +126,14 @@ def apply(
     if worker is not None:
         exports.grant_read_write(worker)
         uploads.grant_read(worker)
+        # The resident-list job deletes the file it has read (personal data): delete on those keys only.
+        uploads.grant_delete(worker, service_access.RESIDENT_LISTS)
         email.grant_send(worker)
         _acknowledge_bucket(worker, exports, write=True)
         _acknowledge_bucket(worker, uploads, write=False)
+        # s3:DeleteObject* is already acknowledged on this role (the exports grant).
+        nag.acknowledge(
+            _role(worker),
+            f"AwsSolutions-IAM5[Resource::{nag.ref(uploads)}/{service_access.RESIDENT_LISTS}]",
+            "Uploaded resident lists: each upload's key is generated per job, so it is not known ahead.",
+        )

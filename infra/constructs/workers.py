@@ -80,14 +80,10 @@ class Workers(Construct):
         )
         # One job lap per invocation: a lap runs up to the function's timeout and saves a checkpoint.
         jobs_function.add_event_source(sources.SqsEventSource(self.jobs, batch_size=1, report_batch_item_failures=True))
-        pipe_role = iam.Role(
-            self,
+        pipe_role = self._service_role(
             "JobsPipeRole",
-            assumed_by=iam.ServicePrincipal(
-                "pipes.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            ),
-            description="lets EventBridge Pipes forward job items' stream records to the jobs queue",
+            "pipes.amazonaws.com",
+            "lets EventBridge Pipes forward job items' stream records to the jobs queue",
         )
         table.grant_stream_read(pipe_role)
         self.jobs.grant_send_messages(pipe_role)
@@ -120,14 +116,8 @@ class Workers(Construct):
         )
         self.failures.grant_send_messages(pipe_role)
         # The scheduler's own role, so its one finding is acknowledged here rather than stack-wide.
-        schedule_role = iam.Role(
-            self,
-            "ScheduleRole",
-            assumed_by=iam.ServicePrincipal(
-                "scheduler.amazonaws.com",
-                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
-            ),
-            description="lets EventBridge Scheduler start the shoken daily jobs",
+        schedule_role = self._service_role(
+            "ScheduleRole", "scheduler.amazonaws.com", "lets EventBridge Scheduler start the shoken daily jobs"
         )
         self.expiry = scheduler.Schedule(
             self,
@@ -151,4 +141,15 @@ class Workers(Construct):
             f"AwsSolutions-IAM5[Resource::{nag.ref(schedule_function)}:*]",
             "lambda:InvokeFunction on the schedule function's versions and aliases (CDK's grant_invoke); "
             "no other function.",
+        )
+
+    def _service_role(self, construct_id: str, service: str, description: str) -> iam.Role:
+        """A role only `service` acting for this account may assume (no confused deputy)."""
+        return iam.Role(
+            self,
+            construct_id,
+            assumed_by=iam.ServicePrincipal(
+                service, conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}}
+            ),
+            description=description,
         )

@@ -19,10 +19,10 @@ from tests.e2e.conftest import (
     LocalServer,
     console_sign_in,
     context_options,
-    last_code,
     launch,
     start_server,
 )
+from tests.support.browser import bind_terminal, till_first_sign_in, wallet_sign_in
 
 OUT = ROOT / "docs" / "screens"
 SIZES = {"pc": PC, "phone": PHONE}
@@ -75,12 +75,7 @@ def merchant_and_wallet(server: LocalServer, browser: Any) -> None:
     context = browser.new_context(**context_options(PHONE))
     wallet = context.new_page()
     wallet.set_default_timeout(20_000)
-    wallet.goto(server.base_url + "/wallet/")
-    wallet.get_by_label("メールアドレス").fill("hanako@example.jp")
-    wallet.get_by_role("button", name="確認コードを送信").click()
-    wallet.get_by_label("6桁の確認コード").wait_for()
-    wallet.get_by_label("6桁の確認コード").fill(last_code(server, "hanako@example.jp"))
-    wallet.get_by_role("button", name="ログイン").click()
+    wallet_sign_in(wallet, server, "hanako@example.jp")
     wallet.get_by_test_id("balance").wait_for()
     shoot(wallet, "wallet-home")
     wallet.get_by_role("link", name="取引履歴").click()
@@ -89,19 +84,8 @@ def merchant_and_wallet(server: LocalServer, browser: Any) -> None:
 
     till = context.new_page()
     till.set_default_timeout(20_000)
-    till.goto(server.base_url + "/merchant/")
-    terminal_id, password = server.terminal("エーナ食堂 本店")
-    till.get_by_label("端末ID").fill(terminal_id)
-    till.get_by_label("パスワード").fill(password)
-    till.get_by_role("button", name="OK").click()
-    till.get_by_role("button", name="OK").click()
-    till.get_by_label("ログインID").fill("shopuser01")
-    till.get_by_label("パスワード").fill("shopuser01")
-    till.get_by_role("button", name="ログイン").click()
-    till.get_by_label("新しいパスワード", exact=True).fill("Ena-shokudo-mgr-26")
-    till.get_by_label("パスワードの確認").fill("Ena-shokudo-mgr-26")
-    till.get_by_role("button", name="変更").click()
-    till.get_by_role("button", name="OK").click()
+    bind_terminal(till, server, *server.terminal("エーナ食堂 本店"))
+    till_first_sign_in(till, "shopuser01", "Ena-shokudo-mgr-26")
     till.get_by_role("heading", name="決済方法選択").wait_for()
     till.get_by_label("金額 (円)").fill("1200")
     shoot(till, "merchant-pay")

@@ -15,6 +15,7 @@ from PIL import Image
 from tests.e2e.camera import picture_video
 from tests.e2e.conftest import PHONE, LocalServer, assert_accessible, console_sign_in, context_options, launch
 from tests.e2e.test_every_page_browser import check
+from tests.support.browser import bind_terminal, fake_camera, till_first_sign_in
 
 _IMAGE = re.compile(
     rb"/DecodeParms <</BlackIs1 true /Columns (\d+) /K -1 /Rows (\d+) /BitsPerComponent 1>>\n"
@@ -99,30 +100,12 @@ def test_the_till_reads_a_card_sheet_and_the_pin_pad_completes_the_payment(
 
     # The till's camera sees the sheet's payment QR (the first code on the page).
     video = picture_video(sheet_qr_codes(pdf)[0], tmp_path / "card.y4m")
-    terminal_id, password = server.terminal("まちなか青果店")
-    args = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    browser = launch(playwright, args)
+    browser = launch(playwright, fake_camera(video))
     try:
         till = browser.new_context(**context_options(PHONE, permissions=["camera"])).new_page()
         till.set_default_timeout(20_000)
-        till.goto(server.base_url + "/merchant/")
-        till.get_by_label("端末ID").fill(terminal_id)
-        till.get_by_label("パスワード").fill(password)
-        till.get_by_role("button", name="OK").click()
-        till.get_by_role("heading", name="店舗情報確認").wait_for()
-        till.get_by_role("button", name="OK").click()
-        till.get_by_label("ログインID").fill("cardtill01")
-        till.get_by_label("パスワード").fill("cardtill01")
-        till.get_by_role("button", name="ログイン").click()
-        till.get_by_role("heading", name="パスワード設定").wait_for()
-        till.get_by_label("新しいパスワード", exact=True).fill("Machinaka-card-26")
-        till.get_by_label("パスワードの確認").fill("Machinaka-card-26")
-        till.get_by_role("button", name="変更").click()
-        till.get_by_role("button", name="OK").click()
+        bind_terminal(till, server, *server.terminal("まちなか青果店"))
+        till_first_sign_in(till, "cardtill01", "Machinaka-card-26")
         till.get_by_label("金額 (円)").fill("500")
         till.get_by_role("button", name="QRコード読取").click()
         till.get_by_role("button", name="OK").click()

@@ -130,5 +130,10 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     assert min(sizes) >= 14, sizes
     page.set_viewport_size(PC)
     page.get_by_role("heading", name="精算 (店舗別)").wait_for()
+    # The settlement downloads under the name the server gives it (web/admin/common.js saveFile)
+    with page.expect_download() as settlement:
+        page.get_by_role("button", name="精算をCSVでダウンロード").click()
+    assert settlement.value.suggested_filename.endswith(".csv"), settlement.value.suggested_filename
+    assert len(settlement.value.path().read_bytes().decode("utf-8-sig").splitlines()) >= 2  # a header and a store
     assert_accessible(page)
     context.close()

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from shoken import errors
-from tests.e2e.conftest import PC, PHONE, LocalServer, console_sign_in, context_options, last_code
+from tests.e2e.conftest import PC, PHONE, LocalServer, console_sign_in, context_options
+from tests.support.browser import bind_terminal, till_first_sign_in, wallet_sign_in
 
 CODES = sorted(
     {c.code for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.ShokenError)}
@@ -179,41 +180,14 @@ def test_every_merchant_and_wallet_page_fits_and_speaks_the_users_language(serve
     context = browser.new_context(**context_options(PHONE))
     till = context.new_page()
     till.set_default_timeout(20_000)
-    till.goto(server.base_url + "/merchant/")
-    till.get_by_role("heading", name="端末設定").wait_for()
-    check(till, "端末ID入力")
-    terminal_id, password = server.terminal("恵那ショッピングセンター")
-    till.get_by_label("端末ID").fill(terminal_id)
-    till.get_by_label("パスワード").fill(password)
-    till.get_by_role("button", name="OK").click()
-    till.get_by_role("heading", name="店舗情報確認").wait_for()
-    check(till, "店舗情報確認")
-    till.get_by_role("button", name="OK").click()
-    till.get_by_role("heading", name="ログイン").wait_for()
-    check(till, "ログイン")
-    till.get_by_label("ログインID").fill("scmanager01")
-    till.get_by_label("パスワード").fill("scmanager01")
-    till.get_by_role("button", name="ログイン").click()
-    till.get_by_role("heading", name="パスワード設定").wait_for()
-    check(till, "パスワード設定")
-    till.get_by_label("新しいパスワード", exact=True).fill("Ena-sc-manager-26")
-    till.get_by_label("パスワードの確認").fill("Ena-sc-manager-26")
-    till.get_by_role("button", name="変更").click()
-    till.get_by_role("button", name="OK").click()
+    bind_terminal(till, server, *server.terminal("恵那ショッピングセンター"), at=lambda screen: check(till, screen))
+    till_first_sign_in(till, "scmanager01", "Ena-sc-manager-26", at=lambda screen: check(till, screen))
     till.get_by_role("heading", name="決済方法選択").wait_for()
     check(till, "決済方法選択")
 
     wallet = context.new_page()
     wallet.set_default_timeout(20_000)
-    wallet.goto(server.base_url + "/wallet/")
-    wallet.get_by_label("メールアドレス").wait_for()
-    check(wallet, "wallet sign-in")
-    wallet.get_by_label("メールアドレス").fill("taro@example.jp")
-    wallet.get_by_role("button", name="確認コードを送信").click()
-    wallet.get_by_label("6桁の確認コード").wait_for()
-    check(wallet, "wallet code")
-    wallet.get_by_label("6桁の確認コード").fill(last_code(server, "taro@example.jp"))
-    wallet.get_by_role("button", name="ログイン").click()
+    wallet_sign_in(wallet, server, "taro@example.jp", at=lambda screen: check(wallet, f"wallet {screen}"))
     wallet.get_by_test_id("balance").wait_for()
 
     # A payment today at this store (MPM: the till shows its QR, the wallet pays it), so that

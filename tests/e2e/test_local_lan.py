@@ -21,7 +21,7 @@ import pytest
 from local import lan
 from tests.e2e.conftest import PHONE, ROOT, context_options, free_port, launch
 from tests.support import mailbox
-from tests.support.client import Client, Reply, Transport, over_http
+from tests.support.client import Client, over_http
 
 EVERY_INTERFACE = "0.0.0.0"  # noqa: S104 - what HOST=0.0.0.0 make run asks for
 
@@ -69,26 +69,6 @@ def lan_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LanServer]:
         process.wait(timeout=20)
 
 
-def over_https(base_url: str, tls: ssl.SSLContext) -> Transport:
-    opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=tls))
-
-    # The server sees the socket's address; a source_ip the in-process transport can fake is not sent.
-    def send(method: str, path: str, headers: dict[str, str], body: bytes | None, **_: str) -> Reply:
-        request = urllib.request.Request(base_url + path, data=body, method=method, headers=headers)  # noqa: S310
-        try:
-            with opener.open(request, timeout=30) as response:
-                return Reply(
-                    response.status,
-                    dict(response.headers),
-                    response.headers.get_all("Set-Cookie") or [],
-                    response.read(),
-                )
-        except urllib.error.HTTPError as error:
-            return Reply(error.code, dict(error.headers), error.headers.get_all("Set-Cookie") or [], error.read())
-
-    return send
-
-
 def test_the_banner_names_the_phone_address_why_https_and_the_certificate(lan_server: LanServer) -> None:
     printed = lan_server.log.read_text()
     assert f"{lan_server.base_url}/merchant/" in printed and f"{lan_server.base_url}/admin/" in printed
@@ -98,7 +78,7 @@ def test_the_banner_names_the_phone_address_why_https_and_the_certificate(lan_se
 
 
 def test_a_phone_signs_in_over_https_with_the_secure_cookies_of_aws(lan_server: LanServer) -> None:
-    client = Client("wallet", over_https(lan_server.base_url, lan_server.tls))
+    client = Client("wallet", over_http(lan_server.base_url, lan_server.tls))
     assert client.post("/api/wallet/auth/start", {"email": "phone@example.jp"}).status == 200
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=lan_server.tls))
     with opener.open(lan_server.base_url + "/_local/mail.json", timeout=10) as response:

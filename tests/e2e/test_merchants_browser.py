@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from tests.e2e.conftest import PC, PHONE, LocalServer, assert_accessible, console_sign_in, context_options
+from tests.support.browser import bind_terminal, till_first_sign_in
 
 
 def confirm(page: Any) -> None:
@@ -76,21 +77,13 @@ def test_register_merchant_then_set_up_the_merchant_app(server: LocalServer, bro
     console.get_by_text("管理ユーザの登録が完了しました。").wait_for()
 
     till = browser.new_context(**context_options(PHONE)).new_page()
-    till.goto(server.base_url + "/merchant/")
-    till.get_by_label("端末ID").fill(terminal_id)
-    till.get_by_label("パスワード").fill(password)
-    till.get_by_role("button", name="OK").click()
-    till.get_by_role("heading", name="店舗情報確認").wait_for()
-    till.get_by_text("恵那テスト商店").wait_for()
-    till.get_by_text(store_id).wait_for()
-    till.get_by_role("button", name="OK").click()
-    till.get_by_label("ログインID").fill("newshop001")
-    till.get_by_label("パスワード").fill("newshop001")
-    till.get_by_role("button", name="ログイン").click()
-    till.get_by_role("heading", name="パスワード設定").wait_for()
-    till.get_by_label("新しいパスワード", exact=True).fill("Ena-new-shop-2026")
-    till.get_by_label("パスワードの確認").fill("Ena-new-shop-2026")
-    till.get_by_role("button", name="変更").click()
-    till.get_by_role("button", name="OK").click()
+
+    def shows_the_new_store(screen: str) -> None:
+        if screen == "店舗情報確認":
+            till.get_by_text("恵那テスト商店").wait_for()
+            till.get_by_text(store_id).wait_for()
+
+    bind_terminal(till, server, terminal_id, password, at=shows_the_new_store)
+    till_first_sign_in(till, "newshop001", "Ena-new-shop-2026")
     till.get_by_role("button", name="メニュー").wait_for()
     assert_accessible(till)

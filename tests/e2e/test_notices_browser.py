@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options, last_code
+from tests.e2e.conftest import PC, LocalServer, assert_accessible, console_sign_in, context_options
+from tests.support.browser import wallet_sign_in
 
 JST = timedelta(hours=9)
 
@@ -47,16 +48,14 @@ def test_committee_posts_a_notice_and_a_resident_reads_it(server: LocalServer, p
         context.close()
 
     # The resident's sign-in screen names the committee to call and the stage
-    page.goto(server.base_url + "/wallet/")
-    footer = page.locator("#site-footer")
-    footer.get_by_text("0573-54-2902").wait_for()
-    assert "恵那市商品券事業実行委員会" in footer.inner_text() and "平日8:30~17:15" in footer.inner_text()
-    assert page.locator("#stage-badge").inner_text() == "【ローカル】"
-    page.get_by_label("メールアドレス").fill("hanako@example.jp")
-    page.get_by_role("button", name="確認コードを送信").click()
-    page.get_by_label("6桁の確認コード").wait_for()
-    page.get_by_label("6桁の確認コード").fill(last_code(server, "hanako@example.jp"))
-    page.get_by_role("button", name="ログイン").click()
+    def names_the_committee(screen: str) -> None:
+        if screen == "メールアドレス":
+            footer = page.locator("#site-footer")
+            footer.get_by_text("0573-54-2902").wait_for()
+            assert "恵那市商品券事業実行委員会" in footer.inner_text() and "平日8:30~17:15" in footer.inner_text()
+            assert page.locator("#stage-badge").inner_text() == "【ローカル】"
+
+    wallet_sign_in(page, server, "hanako@example.jp", at=names_the_committee)
 
     # The お知らせ tab counts it unread; the list marks it 未読
     tabs = page.get_by_role("navigation", name="メニュー")

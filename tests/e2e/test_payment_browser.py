@@ -8,52 +8,28 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.camera import qr_video
-from tests.e2e.conftest import PHONE, LocalServer, assert_accessible, context_options, last_code, launch
+from tests.e2e.conftest import PHONE, LocalServer, assert_accessible, context_options, launch
+from tests.support.browser import bind_terminal, fake_camera, till_first_sign_in, wallet_sign_in
 
 
 def test_merchant_camera_reads_the_wallet_qr_and_both_phones_complete(
     server: LocalServer, page: Any, playwright: Any, tmp_path: Path
 ) -> None:
     # The citizen shows the payment QR.
-    page.goto(server.base_url + "/wallet/")
-    page.get_by_label("メールアドレス").fill("taro@example.jp")
-    page.get_by_role("button", name="確認コードを送信").click()
-    page.get_by_label("6桁の確認コード").wait_for()
-    page.get_by_label("6桁の確認コード").fill(last_code(server, "taro@example.jp"))
-    page.get_by_role("button", name="ログイン").click()
+    wallet_sign_in(page, server, "taro@example.jp")
     before = int(page.get_by_test_id("balance").inner_text().replace(",", "").replace("円", ""))
     page.get_by_role("button", name="QRコード表示").click()
     token = page.locator("img[data-token]").get_attribute("data-token")
     assert token and re.fullmatch(r"\d{12}\.[A-Za-z0-9_-]+", token)
 
     # The store's phone: its camera sees that QR code.
-    video = qr_video(token, tmp_path / "qr.y4m")
-    args = [
-        "--use-fake-ui-for-media-stream",
-        "--use-fake-device-for-media-stream",
-        f"--use-file-for-fake-video-capture={video}",
-    ]
-    terminal_id, password = server.terminal("エーナ食堂 本店")
-    browser = launch(playwright, args)
+    browser = launch(playwright, fake_camera(qr_video(token, tmp_path / "qr.y4m")))
     try:
         context = browser.new_context(**context_options(PHONE, permissions=["camera"]))
         till = context.new_page()
         till.set_default_timeout(20_000)
-        till.goto(server.base_url + "/merchant/")
-        till.get_by_label("端末ID").fill(terminal_id)
-        till.get_by_label("パスワード").fill(password)
-        till.get_by_role("button", name="OK").click()
-        till.get_by_role("heading", name="店舗情報確認").wait_for()
-        till.get_by_role("button", name="OK").click()
-        till.get_by_role("heading", name="ログイン").wait_for()
-        till.get_by_label("ログインID").fill("shopuser01")
-        till.get_by_label("パスワード").fill("shopuser01")
-        till.get_by_role("button", name="ログイン").click()
-        till.get_by_role("heading", name="パスワード設定").wait_for()
-        till.get_by_label("新しいパスワード", exact=True).fill("Ena-shokudo-mgr-26")
-        till.get_by_label("パスワードの確認").fill("Ena-shokudo-mgr-26")
-        till.get_by_role("button", name="変更").click()
-        till.get_by_role("button", name="OK").click()
+        bind_terminal(till, server, *server.terminal("エーナ食堂 本店"))
+        till_first_sign_in(till, "shopuser01", "Ena-shokudo-mgr-26")
 
         till.get_by_role("heading", name="決済方法選択").wait_for()
         assert_accessible(till)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.e2e.conftest import PC, PHONE, LocalServer, assert_accessible, console_sign_in, context_options, last_code
+from tests.e2e.conftest import PC, PHONE, LocalServer, assert_accessible, console_sign_in, context_options
+from tests.support.browser import wallet_sign_in
 
 JST = timedelta(hours=9)
 NAME = "抽選販売テスト商品券"
@@ -17,15 +18,6 @@ POST = """async ([path, body]) => {
     headers: { 'X-Shoken-App': 'admin', 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('shoken.csrf.admin') } });
   return [response.status, await response.json()];
 }"""
-
-
-def wallet_sign_in(page: Any, server: LocalServer, email: str) -> None:
-    page.goto(server.base_url + "/wallet/")
-    page.get_by_label("メールアドレス").fill(email)
-    page.get_by_role("button", name="確認コードを送信").click()
-    page.get_by_label("6桁の確認コード").wait_for()
-    page.get_by_label("6桁の確認コード").fill(last_code(server, email))
-    page.get_by_role("button", name="ログイン").click()
 
 
 def open_sale(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.e2e.conftest import LocalServer, assert_accessible, last_code
+from tests.support.browser import bind_terminal, till_first_sign_in, wallet_sign_in
 
 
 def test_admin_first_login_changes_password_and_verifies_email(server: LocalServer, page: Any) -> None:
@@ -49,29 +50,14 @@ def test_admin_first_login_changes_password_and_verifies_email(server: LocalServ
 
 
 def test_merchant_terminal_setup_and_staff_first_login(server: LocalServer, page: Any) -> None:
-    terminal_id, password = server.terminal("エーナ食堂 本店")
-    page.goto(server.base_url + "/merchant/")
-    page.get_by_label("端末ID").fill(terminal_id)
-    page.get_by_label("パスワード").fill(password)
-    assert_accessible(page)
-    page.get_by_role("button", name="OK").click()
+    def accessible_and_names_the_store(screen: str) -> None:
+        if screen == "店舗情報確認":
+            page.get_by_text("エーナ食堂 本店").wait_for()
+            page.get_by_text("0573-25-1001").wait_for()
+        assert_accessible(page)
 
-    page.get_by_role("heading", name="店舗情報確認").wait_for()
-    page.get_by_text("エーナ食堂 本店").wait_for()
-    page.get_by_text("0573-25-1001").wait_for()
-    assert_accessible(page)
-    page.get_by_role("button", name="OK").click()
-
-    page.get_by_role("heading", name="ログイン").wait_for()
-    page.get_by_label("ログインID").fill("shopstaff01")
-    page.get_by_label("パスワード").fill("shopstaff01")
-    page.get_by_role("button", name="ログイン").click()
-    page.get_by_role("heading", name="パスワード設定").wait_for()
-    assert_accessible(page)
-    page.get_by_label("新しいパスワード", exact=True).fill("Ena-shokudo-2026")
-    page.get_by_label("パスワードの確認").fill("Ena-shokudo-2026")
-    page.get_by_role("button", name="変更").click()
-    page.get_by_role("button", name="OK").click()
+    bind_terminal(page, server, *server.terminal("エーナ食堂 本店"), at=accessible_and_names_the_store)
+    till_first_sign_in(page, "shopstaff01", "Ena-shokudo-2026", at=accessible_and_names_the_store)
     page.get_by_text("パスワードを変更しました。").wait_for()
 
     # The device stays bound: a reload goes straight back to the signed-in till.
@@ -81,14 +67,7 @@ def test_merchant_terminal_setup_and_staff_first_login(server: LocalServer, page
 
 
 def test_citizen_signs_in_with_an_emailed_code(server: LocalServer, page: Any) -> None:
-    page.goto(server.base_url + "/wallet/")
-    page.get_by_label("メールアドレス").fill("hanako@example.jp")
-    assert_accessible(page)
-    page.get_by_role("button", name="確認コードを送信").click()
-    page.get_by_label("6桁の確認コード").wait_for()
-    assert_accessible(page)
-    page.get_by_label("6桁の確認コード").fill(last_code(server, "hanako@example.jp"))
-    page.get_by_role("button", name="ログイン").click()
+    wallet_sign_in(page, server, "hanako@example.jp", at=lambda screen: assert_accessible(page))
     page.get_by_text("ご利用可能金額").wait_for()
     balance = int(page.get_by_test_id("balance").inner_text().replace(",", "").replace("円", ""))
     assert 0 < balance <= 26_000  # two units bought, some spent in the demo history

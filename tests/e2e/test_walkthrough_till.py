@@ -54,11 +54,6 @@ def till(walk_server: LocalServer, browser: Any) -> Iterator[Any]:
     context.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/merchant/till.js strips every character but [0-9] on input, so full-width digits from a "
-    "Japanese IME (tablet or PC till with a keyboard) vanish: normalise ０-９ to 0-9 first",
-)
 def test_an_amount_typed_in_full_width_digits_is_kept(till: Any) -> None:
     amount = till.get_by_label("金額 (円)")
     amount.click()
@@ -66,11 +61,6 @@ def test_an_amount_typed_in_full_width_digits_is_kept(till: Any) -> None:
     assert amount.input_value() == "1500"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="web/merchant/till.js leaves the amount error shown while the confirm dialog asks about the "
-    "corrected amount: clear the error once the amount is valid",
-)
 def test_a_corrected_amount_no_longer_shows_the_old_error(till: Any) -> None:
     amount = till.get_by_label("金額 (円)")
     amount.fill("0")

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from infra import names, table_access
+from infra import names, service_access, table_access
 from tests.infra.conftest import Synth, logical_id, resources
 
 STAGES = ("dev", "prod")
@@ -144,6 +144,58 @@ def test_mail_is_sent_only_from_the_configured_address(synth: Synth, stage: str)
         for action, statement in allowed(synth, stage, key):
             if action.startswith("ses:"):
                 assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": mail_from}}, key
+
+
+def object_patterns(statement: dict[str, Any], bucket_id: str) -> set[str]:
+    """The object-key patterns a statement names in one bucket (its `<bucket ARN>/<pattern>` resources)."""
+    found: set[str] = set()
+    listed = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+    for resource in listed:
+        join = resource.get("Fn::Join") if isinstance(resource, dict) else None
+        if join and join[0] == "" and len(join[1]) == 2 and join[1][0] == {"Fn::GetAtt": [bucket_id, "Arn"]}:
+            found.add(str(join[1][1]).removeprefix("/"))
+    return found
+
+
+def granted_objects(synth: Synth, stage: str, key: str, bucket: str, action: str) -> set[str]:
+    """The key patterns of `bucket` (exports or uploads) on which the function's role allows `action`."""
+    main = synth.deployments[stage].main
+    bucket_id = logical_id(
+        {service_access.EXPORTS: main.storage.exports, service_access.UPLOADS: main.storage.uploads}[bucket]
+    )
+    return {
+        pattern
+        for granted, statement in allowed(synth, stage, key)
+        if fnmatchcase(action.lower(), granted.lower())
+        for pattern in object_patterns(statement, bucket_id)
+    }
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize(
+    "use", service_access.OBJECT_USES, ids=lambda u: f"{u.function}-{u.action}-{u.bucket}/{u.keys}"
+)
+def test_the_template_grants_every_object_use(synth: Synth, stage: str, use: service_access.ObjectUse) -> None:
+    # Given what the code does with S3 (infra/service_access.py, checked call by call in the integration tests)
+    # Then the function's role allows that action on those objects of that bucket
+    granted = granted_objects(synth, stage, use.function, use.bucket, use.action)
+    assert any(fnmatchcase(use.keys, pattern) for pattern in granted), (
+        f"{use.function} may not {use.action} on {use.bucket}/{use.keys} (granted on {sorted(granted)})"
+    )
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_job_runner_deletes_only_resident_lists_from_uploads(synth: Synth, stage: str) -> None:
+    # The bulk-registration files stay (the registration report reads them); the lists are deleted.
+    assert granted_objects(synth, stage, names.WORKER_JOBS.key, service_access.UPLOADS, "s3:DeleteObject") == {
+        service_access.RESIDENT_LISTS
+    }
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_only_the_declared_senders_may_send_mail(synth: Synth, stage: str) -> None:
+    senders = {key for key in synth.logical_ids[stage] if grants(synth, stage, key, service_access.SEND_EMAIL)}
+    assert senders == service_access.MAIL_SENDERS
 
 
 def test_workers_permissions_when_present(synth: Synth) -> None:

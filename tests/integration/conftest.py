@@ -6,6 +6,7 @@ import itertools
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -22,8 +23,9 @@ from tests.support.world import World
 
 @pytest.fixture(autouse=True)
 def table_access_checked() -> Iterator[None]:
-    """Every DynamoDB call a function's code makes here must be one its IAM role allows
-    (infra/table_access.py); moto enforces no IAM, so this is where a missing grant shows."""
+    """Every DynamoDB, S3 and SES call a function's code makes here must be one its IAM role allows
+    (infra/table_access.py, infra/service_access.py); moto enforces no IAM, so this is where a
+    missing grant shows."""
     table_calls.install()
     table_calls.RECORDER.take()
     yield
@@ -168,6 +170,14 @@ class Shop:
     def token(self, citizen: Client | None = None) -> str:
         return str((citizen or self.citizen).post("/api/wallet/qr").json["token"])
 
+    def pay(self, amount: int, till: Client | None = None) -> dict[str, Any]:
+        """A QR payment from the citizen's wallet at `till` (the store's first till): its receipt."""
+        reply = (till or self.till).post(
+            "/api/payments", {"token": self.token(), "amount": amount, "idempotency_key": key()}
+        )
+        assert reply.status == 200, reply
+        return dict(reply.json)
+
     def balance(self, rt: Runtime) -> dict[str, int]:
         record = wallets.get(rt.db, str(self.wallet["wallet_id"]))
         assert record is not None
@@ -177,6 +187,20 @@ class Shop:
 @pytest.fixture
 def shop(world: World, city: City) -> Shop:
     return Shop(world, city)
+
+
+@pytest.fixture
+def transactions(rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> list[list[dict[str, Any]]]:
+    """Each DynamoDB transaction the code writes from here on, as its list of actions (still written)."""
+    written: list[list[dict[str, Any]]] = []
+    original = rt.db.transact
+
+    def spy(actions: list[dict[str, Any]], *, token: str | None = None) -> None:
+        written.append(actions)
+        original(actions, token=token)
+
+    monkeypatch.setattr(rt.db, "transact", spy)
+    return written
 
 
 @pytest.fixture

@@ -22,21 +22,11 @@ def rename(city: City, name: str) -> int:
     return reply.status
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shoken/entities.py StoreFields/CompanyFields take any str: NUL, vertical tab and U+202E (which "
-    "reverses how the rest of the name is shown in every list, CSV and PDF) are stored and exported as is",
-)
 @pytest.mark.parametrize("name", ["テスト\x00店舗", "テスト\x0b店舗", "店舗\u202e名gnp.exe", "店舗\u200b名"])
 def test_a_store_name_with_control_or_bidi_characters_is_refused(city: City, name: str) -> None:
     assert rename(city, name) == 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="functions/admin/statements.py draws store names the embedded font lacks as blanks (fpdf2: 'missing "
-    "the following glyphs'); card names are checked against the font (card_sheet.check_names), store names are not",
-)
 def test_the_statement_prints_the_store_name_it_was_given(
     shop: Shop, city: City, clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -12,11 +12,6 @@ from tests.integration.test_payments import pay
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="shoken/history_search.py search() only strips the 取引番号: one typed in full-width digits (Japanese "
-    "IME) or grouped with spaces answers an empty list, as if there were no such transaction",
-)
 @pytest.mark.parametrize("typed", ["full-width", "grouped"])
 def test_a_transaction_number_typed_as_people_type_it_is_found_or_explained(shop: Shop, typed: str) -> None:
     number = pay(shop.till, shop.token(), 500).json["number"]

@@ -271,7 +271,7 @@ def matrix(world: World, city: City) -> Matrix:
         },
         "POST /api/admin/grants": {
             "programme_id": other_programme["programme_id"], "name": "侵入付与", "amount": 100,
-            "wallet_ids": [other_wallet],
+            "wallet_ids": [other_wallet], "idempotency_key": "matrix-foreign-grant-01",
         },
     }  # fmt: skip
     return Matrix(clients, objects, foreign, markers, foreign_writes)

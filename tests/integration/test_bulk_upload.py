@@ -11,6 +11,7 @@ from shoken.db import companies, guards, jobs, stores, terminals
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login
 from tests.support.client import Client
+from tests.support.uploads import upload_and_run
 
 STORE_HEADER = "企業ID,店舗名,電話番号,住所,地区,大型店,外部店舗ID,外部連携サービス名"
 TERMINAL_HEADER = "店舗ID,機器名,外部端末ID,外部連携サービス名"
@@ -18,19 +19,9 @@ USER_HEADER = "権限,アクワイアラID,企業ID,店舗ID,氏名,ログイン
 
 
 def upload(client: Client, spec: str, data: bytes, stream: Stream) -> dict[str, Any]:
-    reply = client.request(
-        "POST",
-        f"/api/admin/bulk-uploads?spec={spec}",
-        raw=data,
-        content_type="application/octet-stream",
-        headers={"X-File-Name": "master.csv"},
+    return upload_and_run(
+        client, f"/api/admin/bulk-uploads?spec={spec}", data, "master.csv", stream, "/api/admin/bulk-uploads"
     )
-    assert reply.status == 200, reply
-    assert reply.json["state"] == "queued"
-    stream.drain()
-    job = client.get(f"/api/admin/bulk-uploads/{reply.json['job_id']}")
-    assert job.status == 200, job
-    return dict(job.json)
 
 
 def store_count(rt: Runtime, company_id: str) -> int:

@@ -16,7 +16,7 @@ from shoken.clock import FrozenClock
 from shoken.db import keys, transactions
 from shoken.db.dynamo import Dynamo, Expr
 from shoken.runtime import Runtime
-from tests.integration.conftest import Shop, console_login, key
+from tests.integration.conftest import Shop, console_login
 
 
 def dedicated_last_day(rt: Runtime, shop: Shop, day: str) -> list[str]:
@@ -32,18 +32,12 @@ def dedicated_last_day(rt: Runtime, shop: Shop, day: str) -> list[str]:
     return ids_
 
 
-def pay(shop: Shop, amount: int) -> dict[str, Any]:
-    reply = shop.till.post("/api/payments", {"token": shop.token(), "amount": amount, "idempotency_key": key()})
-    assert reply.status == 200, reply
-    return dict(reply.json)
-
-
 def test_a_lapse_landing_between_the_cancels_read_and_write_makes_it_lapse_not_resurrect(
     shop: Shop, rt: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given a payment of 6,500 専用 (last day today) + 500 共通
     dedicated = dedicated_last_day(rt, shop, "2026-11-29")
-    receipt = pay(shop, 7_000)
+    receipt = shop.pay(7_000)
     wallet_key = keys.wallet(str(shop.wallet["wallet_id"]))
     real = Dynamo.transact
     raced: list[bool] = []
@@ -78,9 +72,9 @@ def test_a_lapse_record_never_overwrites_a_transaction_number_already_taken(
     shop: Shop, rt: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Given an earlier payment, and a payment whose 専用券 part has expired since
-    earlier = pay(shop, 300)
+    earlier = shop.pay(300)
     dedicated_last_day(rt, shop, "2026-11-30")
-    receipt = pay(shop, 7_000)
+    receipt = shop.pay(7_000)
     clock.advance(days=2)
     # When the cancel's lapse record draws the earlier payment's number (its reversal a fresh one)
     real = ids.transaction_number

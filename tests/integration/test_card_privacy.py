@@ -21,6 +21,7 @@ from tests.integration.conftest import City, console_login
 from tests.integration.test_cards import SUZUKI, YAMADA, Secrets, charge, every_item, secrets  # noqa: F401
 from tests.integration.test_privacy import run_schedule
 from tests.integration.test_residents import HEADER, ROWS, upload
+from tests.support.client import Client
 from tests.support.world import World
 
 
@@ -71,14 +72,19 @@ def test_a_card_issued_from_the_list_loses_its_resident_link_after_retention_and
     assert len(_items(rt, "CARD#")) == 3
 
 
-def test_a_card_wallets_disclosure_file_shows_its_card_and_no_secret_or_hash(
-    city: City, world: World, rt: Runtime, stream: Stream, secrets: Secrets
-) -> None:
+def card_for_yamada(city: City, world: World, stream: Stream) -> tuple[Client, dict[str, Any]]:
+    """P1 with its resident list taken in, and a card (PIN 4071) issued at the counter to YAMADA."""
     world.programme(city.committee)
     committee = console_login("ena-0001")
     upload(committee, "P1", "\r\n".join([HEADER, *ROWS]).encode(), stream)
     body = {"programme_id": "P1", "resident": YAMADA, "reason": "counter_identity", "pin": "4071"}
-    card = committee.post("/api/admin/cards", body).json["cards"][0]
+    return committee, committee.post("/api/admin/cards", body).json["cards"][0]
+
+
+def test_a_card_wallets_disclosure_file_shows_its_card_and_no_secret_or_hash(
+    city: City, world: World, rt: Runtime, stream: Stream, secrets: Secrets
+) -> None:
+    committee, card = card_for_yamada(city, world, stream)
     number, wallet_id = card["card_number"], card["wallet_id"]
     assert charge(committee, wallet_id).status == 200
     assert committee.post(f"/api/admin/cards/{number}/block").status == 200
@@ -110,11 +116,7 @@ def test_a_card_wallets_disclosure_file_shows_its_card_and_no_secret_or_hash(
 def test_a_card_wallet_erased_on_request_loses_its_card_link_and_keeps_the_card(
     city: City, world: World, rt: Runtime, stream: Stream
 ) -> None:
-    world.programme(city.committee)
-    committee = console_login("ena-0001")
-    upload(committee, "P1", "\r\n".join([HEADER, *ROWS]).encode(), stream)
-    body = {"programme_id": "P1", "resident": YAMADA, "reason": "counter_identity", "pin": "4071"}
-    card = committee.post("/api/admin/cards", body).json["cards"][0]
+    committee, card = card_for_yamada(city, world, stream)
     # Given a card with no value and no transaction, When the resident asks for erasure
     erased = committee.post(f"/api/admin/app-users/{card['wallet_id']}/erase", {"reason": "disclosure"})
     assert erased.status == 200, erased

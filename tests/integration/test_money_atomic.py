@@ -126,7 +126,13 @@ def test_a_grant_and_a_lapse_write_their_audit_entries_with_the_value_or_not_at_
 ) -> None:
     committee = console_login("ena-0001")
     job = committee.post(
-        "/api/admin/grants", {"programme_id": shop.programme["programme_id"], "name": "付与", "amount": 1_000}
+        "/api/admin/grants",
+        {
+            "programme_id": shop.programme["programme_id"],
+            "name": "付与",
+            "amount": 1_000,
+            "idempotency_key": "atomic-grant-000001",
+        },
     )
     assert job.status == 200, job
     failing.armed = True

@@ -201,7 +201,12 @@ class Money(RuleBasedStateMachine):
         self.step()
         reply = self.admin.post(
             "/api/admin/grants",
-            {"programme_id": self.programme["programme_id"], "name": f"付与{amount}", "amount": amount},
+            {
+                "programme_id": self.programme["programme_id"],
+                "name": f"付与{amount}",
+                "amount": amount,
+                "idempotency_key": f"machine-grant-{STEPS['count']:08d}",
+            },
         )
         assert reply.status == 200, reply
         from workers import grant

@@ -47,9 +47,12 @@ def elsewhere(change: Callable[[], None]) -> None:
     worker.join(timeout=30)
 
 
-def between_read_and_write(monkeypatch: pytest.MonkeyPatch, change: Callable[[], None]) -> dict[str, int]:
-    """Runs `change` once, after the payment planned from its read and before its write."""
-    original = ledger.pay
+def between_read_and_write(
+    monkeypatch: pytest.MonkeyPatch, change: Callable[[], None], write: str = "pay"
+) -> dict[str, int]:
+    """Runs `change` once, after the payment (or the cancel: ledger.cancel_payment) planned from its
+    read and before its write."""
+    original = getattr(ledger, write)
     seen = {"writes": 0}
 
     def late(*args: Any, **kwargs: Any) -> None:
@@ -58,7 +61,7 @@ def between_read_and_write(monkeypatch: pytest.MonkeyPatch, change: Callable[[],
         seen["writes"] += 1
         original(*args, **kwargs)
 
-    monkeypatch.setattr(ledger, "pay", late)
+    monkeypatch.setattr(ledger, write, late)
     return seen
 
 
@@ -153,16 +156,9 @@ def test_a_replayed_mpm_payment_after_the_citizen_logged_out_is_refused(shop: Sh
 
 
 def test_the_payment_write_checks_session_terminal_and_store_in_the_same_transaction(
-    shop: Shop, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+    shop: Shop, transactions: list[list[dict[str, Any]]]
 ) -> None:
-    written: list[list[dict[str, Any]]] = []
-    original = rt.db.transact
-
-    def spy(actions: list[dict[str, Any]], *, token: str | None = None) -> None:
-        written.append(actions)
-        original(actions, token=token)
-
-    monkeypatch.setattr(rt.db, "transact", spy)
+    written = transactions
     assert pay(shop, shop.token(), 500).status == 200
     checks = [a["ConditionCheck"]["Key"]["PK"]["S"] for a in written[0] if "ConditionCheck" in a]
     assert len(written) == 1 and len(checks) == 3
@@ -207,16 +203,7 @@ def test_a_change_between_the_cancel_read_and_write_stops_the_cancel(
         "logout": lambda: revoke_sessions(rt, merchant_home(rt, shop)),
         "terminal_unbound": lambda: set_field(rt, terminal_key, "binding_id", "another-device"),
     }[what]
-    original = ledger.cancel_payment
-    seen = {"writes": 0}
-
-    def late(*args: Any, **kwargs: Any) -> None:
-        if seen["writes"] == 0:
-            elsewhere(change)
-        seen["writes"] += 1
-        original(*args, **kwargs)
-
-    monkeypatch.setattr(ledger, "cancel_payment", late)
+    seen = between_read_and_write(monkeypatch, change, write="cancel_payment")
     refused = shop.till.post(f"/api/transactions/{receipt['number']}/cancel")
     assert refused.status == 401 and refused.code == code, refused
     assert seen["writes"] == 1

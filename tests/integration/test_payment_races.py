@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from shoken import gate, money, payment, sessions
+from shoken import gate, ids, money, payment, sessions
+from shoken.db import transactions
 from shoken.errors import ShokenError
 from shoken.principal import Principal
 from shoken.runtime import Runtime
@@ -65,8 +66,6 @@ def test_many_tokens_of_one_wallet_never_overspend(shop: Shop, rt: Runtime) -> N
     assert all(b >= 0 for b in balances.values())
     assert spent(rt, shop) == sum(r.amount for r in paid) == 3_000 * len(paid)
     # Value is conserved bucket by bucket: what each bucket lost is what the payments recorded.
-    from shoken.db import transactions
-
     taken: dict[str, int] = {}
     for receipt in paid:
         record = transactions.get(rt.db, receipt.number)
@@ -95,8 +94,6 @@ def test_one_payment_cancelled_from_many_tills_at_once_is_credited_once(shop: Sh
     assert len(done) == 1, replies  # at least one cancel goes through, and at most one
     assert all(r.status == 409 and r.code == "already_cancelled" for r in replies if r.status != 200), replies
     assert spent(rt, shop) == 0
-    from shoken.db import transactions
-
     original = transactions.get(rt.db, receipt.number, consistent=True)
     assert original is not None and original["cancelled_by"] == done[0].json["cancel_number"]
 
@@ -137,17 +134,19 @@ def test_one_idempotency_key_sent_with_different_tokens_at_once_pays_once(shop: 
     assert spent(rt, shop) == 1_000
 
 
+def next_number_drawn_is(monkeypatch: pytest.MonkeyPatch, taken: str) -> None:
+    """The next transaction number drawn is `taken` (as if the random draw collided); later ones are fresh."""
+    real = ids.transaction_number
+    drawn = iter([taken])
+    monkeypatch.setattr(ids, "transaction_number", lambda now: next(drawn, None) or real(now))
+
+
 def test_a_transaction_number_already_taken_is_never_overwritten(
     shop: Shop, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shoken import ids
-    from shoken.db import transactions
-
     caller = principal_of(rt, shop.till)
     first = payment.pay_by_token(rt, caller, token_text=shop.token(), amount=1_000, idem=key())
-    real = ids.transaction_number
-    drawn = iter([first.number])
-    monkeypatch.setattr(ids, "transaction_number", lambda now: next(drawn, None) or real(now))
+    next_number_drawn_is(monkeypatch, first.number)
     second = payment.pay_by_token(rt, caller, token_text=shop.token(), amount=2_000, idem=key())
     assert second.number != first.number
     kept = transactions.get(rt.db, first.number, consistent=True)
@@ -169,15 +168,10 @@ def test_one_mpm_request_paid_from_many_phones_at_once_is_paid_once(shop: Shop, 
 def test_a_cancel_never_overwrites_a_transaction_number_already_taken(
     shop: Shop, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shoken import ids
-    from shoken.db import transactions
-
     caller = principal_of(rt, shop.till)
     first = payment.pay_by_token(rt, caller, token_text=shop.token(), amount=1_000, idem=key())
     second = payment.pay_by_token(rt, caller, token_text=shop.token(), amount=2_000, idem=key())
-    real = ids.transaction_number
-    drawn = iter([first.number])
-    monkeypatch.setattr(ids, "transaction_number", lambda now: next(drawn, None) or real(now))
+    next_number_drawn_is(monkeypatch, first.number)
     done = shop.till.post(f"/api/transactions/{second.number}/cancel")
     assert done.status == 200 and done.json["cancel_number"] != first.number, done
     kept = transactions.get(rt.db, first.number, consistent=True)

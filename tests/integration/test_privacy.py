@@ -20,8 +20,8 @@ from shoken.clock import FrozenClock
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_residents import upload
 from tests.support.client import Client
+from tests.support.sale import applied, open_sale
 from tests.support.world import World
 from workers import schedule
 
@@ -87,13 +87,8 @@ def test_a_disclosure_file_holds_everything_stored_about_the_resident_is_marked_
 ) -> None:
     world.programme(city.committee, limit_units=5)
     committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    window = {"apply_start": "2026-11-20", "apply_end": "2026-12-10", "units_on_sale": 100}
-    assert committee.put("/api/admin/programmes/P1/sale", window).status == 200
-    resident = wallet_login("taro.yamada@example.jp")
-    wallet_id = resident.get("/api/auth/me").json["user_id"]
-    assert resident.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
-    assert resident.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    open_sale(committee, stream, {"apply_start": "2026-11-20", "apply_end": "2026-12-10", "units_on_sale": 100}, LIST)
+    _, wallet_id = applied("taro.yamada@example.jp", TARO, 2)
     close_and_draw(committee, "P1", stream)
     bought = charge(committee, "P1", wallet_id, "key-disclosure-0000001")
     # When the committee produces the 開示請求 file
@@ -179,17 +174,9 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     world.programme(city.committee, "P1", **ended)
     world.programme(city.committee, "P2")  # runs until 2027-04
     committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    window = {"apply_start": "2026-11-20", "apply_end": "2026-12-05", "units_on_sale": 100}
-    assert committee.put("/api/admin/programmes/P1/sale", window).status == 200
-    taro = wallet_login("taro.yamada@example.jp")
-    taro_id = taro.get("/api/auth/me").json["user_id"]
-    assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
-    assert taro.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
-    hanako = wallet_login("hanako@example.jp")
-    hanako_id = hanako.get("/api/auth/me").json["user_id"]
-    assert hanako.post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
-    assert hanako.put("/api/wallet/sale/P1/application", {"units": 1}).status == 200
+    open_sale(committee, stream, {"apply_start": "2026-11-20", "apply_end": "2026-12-05", "units_on_sale": 100}, LIST)
+    _, taro_id = applied("taro.yamada@example.jp", TARO, 1)
+    _, hanako_id = applied("hanako@example.jp", HANAKO, 1)
     # 引換コード for both (a mailing-house CSV) and the results mail of the draw
     codes = committee.request(
         "POST", "/api/admin/programmes/P1/redemption-codes?format=csv", raw=LIST.encode(),

@@ -158,7 +158,13 @@ def test_bulk_grant_reaches_every_citizen_once(
     world.wallet(city.other_committee, "elsewhere@example.jp")  # another city's resident gets nothing
     committee.post(f"/api/admin/app-users/{ids[2]}/suspend")
     job = committee.post(
-        "/api/admin/grants", {"programme_id": programme["programme_id"], "name": "全市民5,000円付与", "amount": 5_000}
+        "/api/admin/grants",
+        {
+            "programme_id": programme["programme_id"],
+            "name": "全市民5,000円付与",
+            "amount": 5_000,
+            "idempotency_key": "grant-all-000000001",
+        },
     )
     assert job.status == 200, job
     stream.drain()
@@ -252,7 +258,12 @@ def test_unknown_people_are_named_as_unknown_not_as_granted_or_charged(
     """Issue 14.6: a grant to an ID nobody holds and a 店頭チャージ to an unregistered address say so."""
     known = wallet_login("resident@example.jp").get("/api/auth/me").json["user_id"]
     elsewhere = world.wallet(city.other_committee, "elsewhere@example.jp")["wallet_id"]
-    body = {"programme_id": programme["programme_id"], "name": "個別付与", "amount": 500}
+    body = {
+        "programme_id": programme["programme_id"],
+        "name": "個別付与",
+        "amount": 500,
+        "idempotency_key": "grant-one-0000000001",
+    }
     refused = committee.post("/api/admin/grants", {**body, "wallet_ids": [known, "100000009999", elsewhere]})
     assert refused.status == 400 and "登録のないユーザIDが2件" in refused.json["error"]["message"], refused
     assert "100000009999" in refused.json["error"]["details"][0]["reason_ja"]

@@ -141,11 +141,8 @@ def test_every_report_comes_as_csv_and_xlsx_with_names_kept_safe(city: City, wor
 
 def test_every_grouping_counts_the_payments_and_cancels_it_shows(shop: Shop, stream: Stream, rt: Runtime) -> None:
     """集計 by 日別/店舗別/企業別/券種別: 決済件数 and 取消件数 are the transactions of that row (issue 14.7)."""
-    paid = []
-    for amount, till in ((300, shop.till), (7_000, shop.till), (200, shop.large_till), (400, shop.till)):
-        reply = till.post("/api/payments", {"token": shop.token(), "amount": amount, "idempotency_key": key()})
-        assert reply.status == 200, reply
-        paid.append(reply.json)
+    tills = ((300, shop.till), (7_000, shop.till), (200, shop.large_till), (400, shop.till))
+    paid = [shop.pay(amount, till) for amount, till in tills]
     assert shop.till.post(f"/api/transactions/{paid[0]['number']}/cancel").status == 200
     stream.drain()
     day = jst_date(rt.clock.now())

@@ -12,26 +12,12 @@ from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login
 from tests.support.client import Client
+from tests.support.sale import upload_residents as upload
 from tests.support.world import World
 
 HEADER = "住民番号,氏名カナ,生年月日"
 ROWS = ["A-0001,ヤマダ タロウ,1980-04-01", "A-0002,スズキ ハナコ,1975/12/3", "a-0003,ｻﾄｳ ｼﾞﾛｳ,19920229"]
 TODAY = "date_from=2026-11-29&date_to=2026-11-29"
-
-
-def upload(client: Client, programme_id: str, data: bytes, stream: Stream) -> dict[str, Any]:
-    reply = client.request(
-        "POST",
-        f"/api/admin/programmes/{programme_id}/residents",
-        raw=data,
-        content_type="application/octet-stream",
-        headers={"X-File-Name": "residents.csv"},
-    )
-    assert reply.status == 200, reply
-    stream.drain()
-    job = client.get(f"/api/admin/programmes/{programme_id}/resident-uploads/{reply.json['job_id']}")
-    assert job.status == 200, job
-    return dict(job.json)
 
 
 def stored(rt: Runtime, programme_id: str) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@ applying, changing and withdrawing inside the window and the limit; paper applic
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
@@ -14,24 +13,15 @@ from shoken.db import keys
 from shoken.errors import EligibilityTaken
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_residents import upload
 from tests.support.client import Client
+from tests.support.races import race
+from tests.support.sale import HANAKO, JIRO, TARO, WINDOW, committee_with_open_sale
 from tests.support.world import World
-
-LIST = "住民番号,氏名カナ,生年月日\nA-1,ヤマダ タロウ,1980-04-01\nA-2,スズキ ハナコ,1975-12-03\nA-3,サトウ ジロウ,1992-02-29\n"
-TARO = {"resident_key": "A-1", "name_kana": "やまだ たろう", "birth_date": "1980-04-01"}
-HANAKO = {"resident_key": "A-2", "name_kana": "スズキ ハナコ", "birth_date": "1975-12-03"}
-JIRO = {"resident_key": "A-3", "name_kana": "サトウ ジロウ", "birth_date": "1992-02-29"}
-WINDOW = {"apply_start": "2026-11-20", "apply_end": "2026-12-10", "units_on_sale": 1000}  # today is 2026-11-29
 
 
 @pytest.fixture
 def committee(city: City, world: World, stream: Stream) -> Client:
-    world.programme(city.committee, limit_units=5)
-    client = console_login("ena-0001")
-    assert upload(client, "P1", LIST.encode(), stream)["state"] == "done"
-    assert client.put("/api/admin/programmes/P1/sale", WINDOW).status == 200
-    return client
+    return committee_with_open_sale(city, world, stream)
 
 
 def code(reply: Any) -> str:
@@ -85,21 +75,13 @@ def test_one_person_one_eligibility_and_one_wallet_one_person(committee: Client)
 
 def test_two_wallets_racing_for_one_person_leave_exactly_one_eligible(committee: Client, rt: Runtime) -> None:
     person = sale.person_hash(rt, "P1", "A-3", "サトウ ジロウ", "1992-02-29")
-    outcomes: list[str] = []
 
-    def claim(wallet_id: str) -> None:
-        try:
-            sale.become_eligible(rt, "P1", wallet_id, person)
-            outcomes.append("ok")
-        except EligibilityTaken:
-            outcomes.append("taken")
+    def claim(n: int) -> str:
+        sale.become_eligible(rt, "P1", f"70000000000{n}", person)
+        return "ok"
 
-    threads = [threading.Thread(target=claim, args=(f"70000000000{i}",)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["ok", "taken", "taken", "taken"]
+    taken = EligibilityTaken.code
+    assert sorted(race(claim, threads=4)) == [taken, taken, taken, "ok"]
     assert rt.db.get(keys.person_eligibility("P1", person)) is not None
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from typing import Any
 
 import pytest
@@ -16,10 +15,11 @@ from shoken import redemption, sale
 from shoken.db import keys
 from shoken.errors import RedemptionCodeUsed
 from shoken.runtime import Runtime
-from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_residents import upload
-from tests.integration.test_sale_applications import HANAKO, LIST, TARO, WINDOW, code
+from tests.integration.conftest import City, wallet_login
+from tests.integration.test_sale_applications import code
 from tests.support.client import Client
+from tests.support.races import race
+from tests.support.sale import HANAKO, TARO, committee_with_open_sale
 from tests.support.world import World
 
 WANTED = "氏名カナ,住民番号,生年月日\nやまだ たろう,a-1,1980/4/1\nスズキ ハナコ,A-2,19751203\n"
@@ -27,11 +27,7 @@ WANTED = "氏名カナ,住民番号,生年月日\nやまだ たろう,a-1,1980/4
 
 @pytest.fixture
 def committee(city: City, world: World, stream: Stream) -> Client:
-    world.programme(city.committee, limit_units=5)
-    client = console_login("ena-0001")
-    assert upload(client, "P1", LIST.encode(), stream)["state"] == "done"
-    assert client.put("/api/admin/programmes/P1/sale", WINDOW).status == 200
-    return client
+    return committee_with_open_sale(city, world, stream)
 
 
 def sheet(client: Client, data: bytes, fmt: str = "csv") -> Any:
@@ -147,21 +143,13 @@ def test_one_person_one_eligibility_whatever_the_channel(committee: Client) -> N
 
 def test_two_wallets_racing_for_one_code_leave_exactly_one_eligible(committee: Client, rt: Runtime) -> None:
     got = codes_in(sheet(committee, WANTED.encode()))
-    outcomes: list[str] = []
 
-    def claim(wallet_id: str) -> None:
-        try:
-            redemption.redeem(rt, "P1", wallet_id, got["A-1"])
-            outcomes.append("ok")
-        except RedemptionCodeUsed:
-            outcomes.append("used")
+    def claim(n: int) -> str:
+        redemption.redeem(rt, "P1", f"71000000000{n}", got["A-1"])
+        return "ok"
 
-    threads = [threading.Thread(target=claim, args=(f"71000000000{i}",)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["ok", "used", "used", "used"]
+    used = RedemptionCodeUsed.code
+    assert sorted(race(claim, threads=4)) == ["ok", used, used, used]
     person = sale.person_hash(rt, "P1", "A-1", "ヤマダ タロウ", "1980-04-01")
     winner = rt.db.get(keys.person_eligibility("P1", person))
     assert winner is not None and winner["channel"] == "code"

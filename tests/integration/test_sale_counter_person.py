@@ -14,9 +14,10 @@ from shoken.clock import jst_date
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_sale_applications import HANAKO, JIRO, TARO, WINDOW, code
-from tests.integration.test_sale_purchase import me, open_with_applicants, sold
+from tests.integration.test_sale_applications import code
+from tests.integration.test_sale_purchase import me, sold
 from tests.support.client import Client
+from tests.support.sale import HANAKO, JIRO, TARO, WINDOW, applied, open_sale
 from tests.support.world import World
 
 __all__ = ["sold"]
@@ -27,8 +28,10 @@ def drawn(city: City, world: World, stream: Stream, clock: Any) -> dict[str, Any
     """Taro (app) asked for 2, Hanako (app) for 1 and Jiro (paper) for 2 of 5 units: all served; drawn."""
     world.programme(city.committee, limit_units=5)
     committee = console_login("ena-0001")
-    people = (("taro@example.jp", TARO, 2), ("hanako@example.jp", HANAKO, 1))
-    wallets = open_with_applicants(committee, stream, WINDOW | {"units_on_sale": 5}, people)
+    open_sale(committee, stream, WINDOW | {"units_on_sale": 5})
+    wallets = {}
+    for email, person, units in (("taro@example.jp", TARO, 2), ("hanako@example.jp", HANAKO, 1)):
+        _, wallets[email] = applied(email, person, units)
     wallets["son@example.jp"] = me(wallet_login("son@example.jp"))  # an app eligible as nobody
     assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2}).status == 200
     clock.advance(days=12)

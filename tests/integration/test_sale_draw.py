@@ -12,10 +12,10 @@ from local.streams import Stream
 from shoken import draw_check, sale
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_residents import upload
-from tests.integration.test_sale_applications import HANAKO, JIRO, LIST, TARO, WINDOW, code
+from tests.integration.test_sale_applications import code
 from tests.support import mailbox
 from tests.support.client import Client
+from tests.support.sale import HANAKO, JIRO, TARO, WINDOW, applied, open_sale
 from tests.support.world import World
 from workers import sale as worker_sale
 
@@ -25,12 +25,9 @@ def drawn(city: City, world: World, stream: Stream, clock: Any) -> tuple[Client,
     """Three applicants (3 + 2 in wallets, 2 on paper) for 4 units, drawn by equal share then lot."""
     world.programme(city.committee, limit_units=5)
     committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 4})
+    open_sale(committee, stream, WINDOW | {"units_on_sale": 4})
     for email, person, units in (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 2)):
-        resident = wallet_login(email)
-        assert resident.post("/api/wallet/sale/P1/eligibility", person).status == 200
-        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
+        applied(email, person, units)
     assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 2}).status == 200
     clock.advance(days=12)
     committee = console_login("ena-0001")
@@ -143,11 +140,8 @@ def test_a_loser_is_told_kindly_and_a_winner_how_many() -> None:
 def test_the_committee_closes_early_then_draws_at_once(city: City, world: World, stream: Stream) -> None:
     world.programme(city.committee, limit_units=5)
     committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    committee.put("/api/admin/programmes/P1/sale", WINDOW)
-    taro = wallet_login("taro@example.jp")
-    taro.post("/api/wallet/sale/P1/eligibility", TARO)
-    assert taro.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    open_sale(committee, stream, WINDOW)
+    taro, _ = applied("taro@example.jp", TARO, 2)
     assert committee.get("/api/admin/programmes/P1/sale").json["open"] is True
     # When the committee closes the window before its last day
     closed = committee.post("/api/admin/programmes/P1/sale/close")

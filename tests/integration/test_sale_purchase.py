@@ -13,9 +13,9 @@ from shoken.db import keys
 from shoken.db.dynamo import TransactionFailed
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
-from tests.integration.test_residents import upload
-from tests.integration.test_sale_applications import HANAKO, JIRO, LIST, TARO, WINDOW, code
+from tests.integration.test_sale_applications import code
 from tests.support.client import Client
+from tests.support.sale import HANAKO, JIRO, TARO, WINDOW, applied, open_sale
 from tests.support.world import World
 
 SALE = WINDOW | {"units_on_sale": 4, "purchase_end": "2026-12-20"}
@@ -30,29 +30,21 @@ def charge(committee: Client, wallet_id: str, units: int, key: str) -> Any:
     return committee.post("/api/admin/charges", body)
 
 
-def open_with_applicants(
-    committee: Client, stream: Stream, sale_body: dict[str, Any], people: tuple[tuple[str, dict[str, str], int], ...]
-) -> dict[str, str]:
-    """The list uploaded, the window open, and each (email, person, units) eligible and applied in the wallet."""
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    assert committee.put("/api/admin/programmes/P1/sale", sale_body).status == 200
+def taro_3_and_hanako_1_applied(city: City, world: World, stream: Stream) -> tuple[Client, dict[str, str]]:
+    """P1 on SALE (4 units); Taro applied for 3 and Hanako for 1 in their wallets: the console, wallet ids."""
+    world.programme(city.committee, limit_units=5)
+    committee = console_login("ena-0001")
+    open_sale(committee, stream, SALE)
     wallets = {}
-    for email, person, units in people:
-        resident = wallet_login(email)
-        assert resident.post("/api/wallet/sale/P1/eligibility", person).status == 200
-        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
-        wallets[email] = me(resident)
-    return wallets
+    for email, person, units in (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 1)):
+        _, wallets[email] = applied(email, person, units)
+    return committee, wallets
 
 
 @pytest.fixture
 def sold(city: City, world: World, stream: Stream, clock: Any) -> dict[str, Any]:
     """Taro asked for 3 and Hanako for 1 of 4 units on sale (both served in full); drawn on 12/11."""
-    world.programme(city.committee, limit_units=5)
-    committee = console_login("ena-0001")
-    wallets = open_with_applicants(
-        committee, stream, SALE, (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 1))
-    )
+    committee, wallets = taro_3_and_hanako_1_applied(city, world, stream)
     outsider = wallet_login("outsider@example.jp")
     wallets["outsider@example.jp"] = me(outsider)
     # Before the draw, nobody can buy this programme at the counter
@@ -131,16 +123,7 @@ def test_unbought_units_lapse_at_the_deadline_and_go_to_a_second_round(
     city: City, world: World, stream: Stream, clock: Any, rt: Runtime
 ) -> None:
     # Given 4 units, equal share then lot: Taro asked 3, Hanako 1, Jiro (paper) 3
-    world.programme(city.committee, limit_units=5)
-    committee = console_login("ena-0001")
-    assert upload(committee, "P1", LIST.encode(), stream)["state"] == "done"
-    assert committee.put("/api/admin/programmes/P1/sale", SALE).status == 200
-    ids = {}
-    for email, person, units in (("taro@example.jp", TARO, 3), ("hanako@example.jp", HANAKO, 1)):
-        resident = wallet_login(email)
-        resident.post("/api/wallet/sale/P1/eligibility", person)
-        assert resident.put("/api/wallet/sale/P1/application", {"units": units}).status == 200
-        ids[email] = me(resident)
+    committee, ids = taro_3_and_hanako_1_applied(city, world, stream)
     assert committee.post("/api/admin/programmes/P1/applications", JIRO | {"units": 3}).status == 200
     clock.advance(days=12)
     committee = console_login("ena-0001")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from shoken import money
 from shoken.db import keys, transactions, wallets
 from shoken.runtime import Runtime
@@ -71,18 +69,13 @@ def test_a_cancel_of_a_payment_whose_bucket_lapsed_and_left_the_wallet_lapses_th
     assert sum(b.balance for b in money.buckets_of(held)) == 13_000 + 1_000 - 1_500 + done.json["credited"]
 
 
-def test_a_payment_writes_no_index_copy_of_the_wallet(shop: Shop, rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_payment_writes_no_index_copy_of_the_wallet(
+    shop: Shop, rt: Runtime, transactions: list[list[dict[str, Any]]]
+) -> None:
     indexed = {name for idx in INDEXES for name in (idx.partition_key, idx.sort_key)}
     held = wallets.get(rt.db, str(shop.wallet["wallet_id"]))
     assert held is not None and not indexed & set(held)
-    written: list[list[dict[str, Any]]] = []
-    original = rt.db.transact
-
-    def spy(actions: list[dict[str, Any]], *, token: str | None = None) -> None:
-        written.append(actions)
-        original(actions, token=token)
-
-    monkeypatch.setattr(rt.db, "transact", spy)
+    written = transactions
     assert (
         shop.till.post("/api/payments", {"token": shop.token(), "amount": 100, "idempotency_key": key()}).status == 200
     )

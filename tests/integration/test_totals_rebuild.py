@@ -9,7 +9,7 @@ from local.streams import Stream
 from shoken.clock import FrozenClock
 from shoken.db import totals as total_items
 from shoken.runtime import Runtime
-from tests.integration.conftest import Shop, console_login, key
+from tests.integration.conftest import Shop, console_login
 
 DAY = "2026-11-29"
 REPORTS = (
@@ -42,11 +42,8 @@ def test_deleted_totals_are_rebuilt_to_the_yen_and_a_second_rebuild_changes_noth
     shop: Shop, rt: Runtime, stream: Stream, clock: FrozenClock
 ) -> None:
     # Given a day of payments at both tills and two cancels, counted by the stream consumer
-    receipts = []
-    for amount, till in ((1_200, shop.till), (700, shop.large_till), (250, shop.till), (3_000, shop.large_till)):
-        reply = till.post("/api/payments", {"token": shop.token(), "amount": amount, "idempotency_key": key()})
-        assert reply.status == 200, reply
-        receipts.append(reply.json)
+    tills = ((1_200, shop.till), (700, shop.large_till), (250, shop.till), (3_000, shop.large_till))
+    receipts = [shop.pay(amount, till) for amount, till in tills]
     assert shop.till.post(f"/api/transactions/{receipts[0]['number']}/cancel").status == 200
     assert console_login("ena-0001").post(f"/api/transactions/{receipts[3]['number']}/cancel").status == 200
     stream.drain()
@@ -73,8 +70,7 @@ def test_deleted_totals_are_rebuilt_to_the_yen_and_a_second_rebuild_changes_noth
 def test_doubled_totals_are_corrected_and_days_still_arriving_are_refused(
     shop: Shop, rt: Runtime, stream: Stream, clock: FrozenClock
 ) -> None:
-    reply = shop.till.post("/api/payments", {"token": shop.token(), "amount": 900, "idempotency_key": key()})
-    assert reply.status == 200, reply
+    shop.pay(900)
     stream.drain()
     # Given today's transactions, still arriving through the stream: no rebuild of today
     assert "before today" in rebuild("1", DAY, DAY)["error"]

@@ -7,6 +7,7 @@ local server over real HTTP, so integration and end-to-end tests read alike.
 from __future__ import annotations
 
 import json
+import ssl
 import urllib.error
 import urllib.request
 from collections.abc import Callable
@@ -46,11 +47,16 @@ def in_process(
     return Reply(response.status, response.headers, response.cookies, response.body)
 
 
-def over_http(base_url: str) -> Transport:
+def over_http(base_url: str, tls: ssl.SSLContext | None = None) -> Transport:
+    """Requests to a running server; over HTTPS, `tls` says which certificate to trust.
+
+    The server sees the socket's address: a source_ip the in-process transport can fake is not sent."""
+    opener = urllib.request.build_opener(*([urllib.request.HTTPSHandler(context=tls)] if tls else []))
+
     def send(method: str, path: str, headers: dict[str, str], body: bytes | None, **_: str) -> Reply:
         request = urllib.request.Request(base_url + path, data=body, method=method, headers=headers)  # noqa: S310
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            with opener.open(request, timeout=30) as response:
                 return Reply(
                     response.status,
                     dict(response.headers),

@@ -15,9 +15,10 @@ from shoken.errors import ShokenError
 THREADS = 8
 
 
-def race(work: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
+def race(work: Callable[[int], Any], threads: int = THREADS) -> list[Any]:
+    """`work(n)` on `threads` threads at once: each one's result, or the code of the ShokenError it raised."""
+    barrier = threading.Barrier(threads)
+    results: list[Any] = [None] * threads
 
     def run(n: int) -> None:
         barrier.wait()
@@ -26,9 +27,9 @@ def race(work: Callable[[int], Any]) -> list[Any]:
         except ShokenError as error:
             results[n] = error.code
 
-    threads = [threading.Thread(target=run, args=(n,)) for n in range(THREADS)]
-    for thread in threads:
+    started = [threading.Thread(target=run, args=(n,)) for n in range(threads)]
+    for thread in started:
         thread.start()
-    for thread in threads:
+    for thread in started:
         thread.join(timeout=60)
     return results

@@ -1,11 +1,13 @@
-"""Every DynamoDB call a function's code makes in the tests, checked against infra/table_access.py.
+"""Every AWS call a function's code makes in the tests, checked against what its role is granted:
+DynamoDB calls against infra/table_access.py, S3 and SES calls against infra/service_access.py.
 
 IAM is not enforced by moto, so this is how the integration tests prove the policies of
 infra/constructs/access.py fit what the code really does: each call is attributed to the Lambda
 function whose code made it (the outermost frame under functions/ names it), broken into what IAM
-authorizes (one action and partition key per item, per contained action of a transaction) and
-checked against that function's declared actions, key prefixes and indexes. Calls made by test set-up
-(tests/support/world.py, seeding) run no function code and are not checked.
+authorizes (one action and partition key per item, per contained action of a transaction; one action
+on one bucket's object for S3) and checked against that function's declared actions, key prefixes and
+indexes, objects or mail. Calls made by test set-up (tests/support/world.py, seeding) run no function
+code and are not checked.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from botocore import signers
 from botocore.client import BaseClient
 
-from infra import table_access
+from infra import service_access, table_access
 from shoken.db.dynamo import Dynamo
 from shoken.table import PARTITION_KEY
 
@@ -83,6 +86,15 @@ def authorized_parts(operation: str, params: dict[str, Any]) -> Iterator[Call]:
         yield Call(operation)
 
 
+def _bucket_role(name: str) -> str:
+    """exports or uploads, by the bucket names the functions are configured with (local/stack.py)."""
+    roles = {
+        os.environ.get("EXPORT_BUCKET"): service_access.EXPORTS,
+        os.environ.get("UPLOAD_BUCKET"): service_access.UPLOADS,
+    }
+    return roles.get(name, f"bucket {name!r}")
+
+
 def function_of_stack() -> str | None:
     """The Lambda function whose code is running: the outermost frame under functions/."""
     frame = sys._getframe(2)
@@ -119,6 +131,19 @@ class Recorder:
             if problem:
                 self.violations.append(f"{function}: {problem} ({operation})")
 
+    def record_service(self, service: str, operation: str, params: dict[str, Any]) -> None:
+        """An S3 or SES call: the object's bucket (by its role, exports or uploads) and key, or the mail."""
+        function = function_of_stack() or ACTING.get()
+        if function is None:
+            return
+        if service == "ses":
+            problem = service_access.refuses_mail(function, operation)
+        else:
+            bucket = _bucket_role(str(params.get("Bucket")))
+            problem = service_access.refuses_object(function, bucket, operation, str(params.get("Key", "")))
+        if problem:
+            self.violations.append(f"{function}: {problem} ({operation})")
+
     def take(self) -> list[str]:
         found, self.violations = self.violations, []
         return found
@@ -145,11 +170,25 @@ def install() -> None:
     original = BaseClient._make_api_call
 
     def recording(self: BaseClient, operation_name: str, api_params: dict[str, Any]) -> Any:
-        if self.meta.service_model.service_name == "dynamodb":
+        service = self.meta.service_model.service_name
+        if service == "dynamodb":
             RECORDER.record(operation_name, api_params)
+        elif service in ("s3", "ses"):
+            RECORDER.record_service(service, operation_name, api_params)
         return original(self, operation_name, api_params)
 
     BaseClient._make_api_call = recording  # type: ignore[method-assign]
+
+    # A presigned link makes no call: it carries the permission of the function that signed it. S3
+    # clients get generate_presigned_url from this module attribute when their class is created.
+    original_presign = signers.generate_presigned_url
+
+    def presigning(self: BaseClient, ClientMethod: str, Params: Any = None, *args: Any, **kwargs: Any) -> Any:  # noqa: N803
+        operation = self.meta.method_to_api_mapping.get(ClientMethod, ClientMethod)
+        RECORDER.record_service("s3", operation, dict(Params or {}))
+        return original_presign(self, ClientMethod, Params, *args, **kwargs)
+
+    signers.generate_presigned_url = presigning
 
     # Dynamo.query_many runs its queries on pool threads, whose stacks do not reach functions/: the
     # function is taken from the caller's stack and travels with the context each query runs in.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import string
 
+from admin import programmes  # noqa: F401
 from payments import cancel  # noqa: F401
 from shoken import errors, messages, payment
 from shoken.db import idempotency, ledger  # noqa: F401

@@ -1,5 +1,5 @@
 // 管理画面 (admin console): sign-in, the frame with its menu, and the router.
-import { createApi, h, mount, notice, showError, confirmDialog, checkForm, field, formValues, startRouter } from '/shared/ui.js';
+import { createApi, h, mount, notice, showError, field, formValues, passwordChangeForm, startRouter } from '/shared/ui.js';
 import * as users from '/admin/users.js';
 import * as auditLog from '/admin/audit.js';
 import * as merchants from '/admin/merchants.js';
@@ -172,24 +172,26 @@ function loginPage() {
   mount(root, bare(form));
 }
 
+// The new password typed twice, as every password screen asks for it.
+function newPasswordFields() {
+  return [
+    field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
+    field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
+      hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
+  ];
+}
+
 function firstPasswordPage() {
   const slot = h('div');
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
-    event.preventDefault();
-    if (!checkForm(form, slot)) return;
-    if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
-    try {
-      const step = await api.post('/api/auth/initial-password', formValues(form));
-      state.emailHint = step.email_hint;
-      state.passwordChanged = true;
-      go('#/verify');
-    } catch (error) { showError(slot, error, form); }
-  } },
+  const form = passwordChangeForm({ class: 'card' }, slot, async (values) => {
+    const step = await api.post('/api/auth/initial-password', values);
+    state.emailHint = step.email_hint;
+    state.passwordChanged = true;
+    go('#/verify');
+  },
   h('h1', {}, 'パスワード変更'),
   notice('warn', 'パスワードが初期状態のため、パスワードを再設定してください。'), slot,
-  field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
-  field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
-    hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
+  newPasswordFields(),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, '変更する')));
   mount(root, bare(form));
 }
@@ -241,42 +243,28 @@ function forgotPage() {
 
 function resetPage(params) {
   const slot = h('div');
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
-    event.preventDefault();
-    if (!checkForm(form, slot)) return;
-    if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
-    try {
-      const reply = await api.post('/api/auth/password-reset/confirm', { ...formValues(form), token: params.get('token') || '' });
-      flash('ok', reply.message);
-      go('#/login');
-    } catch (error) { showError(slot, error, form); }
-  } },
+  const form = passwordChangeForm({ class: 'card' }, slot, async (values) => {
+    const reply = await api.post('/api/auth/password-reset/confirm', { ...values, token: params.get('token') || '' });
+    flash('ok', reply.message);
+    go('#/login');
+  },
   h('h1', {}, '新しいパスワードの設定'), slot,
-  field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
-  field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
-    hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
+  newPasswordFields(),
   h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'wide' }, '変更する')));
   mount(root, bare(form));
 }
 
 function passwordPage(ctx) {
   const slot = h('div');
-  const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
-    event.preventDefault();
-    if (!checkForm(form, slot)) return;
-    if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
-    try {
-      const step = await ctx.api.post('/api/auth/password', formValues(form));
-      state.me = step.me;
-      flash('ok', 'パスワードの変更が完了しました');
-      go('#/password');
-    } catch (error) { showError(slot, error, form); }
-  } },
+  const form = passwordChangeForm({ class: 'card' }, slot, async (values) => {
+    const step = await ctx.api.post('/api/auth/password', values);
+    state.me = step.me;
+    flash('ok', 'パスワードの変更が完了しました');
+    go('#/password');
+  },
   h('h1', {}, 'パスワード変更'), slot,
   field({ label: '現在のパスワード', name: 'current_password', type: 'password', required: true, attrs: { autocomplete: 'current-password' } }),
-  field({ label: '新しいパスワードを入力', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
-  field({ label: 'パスワード確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
-    hint: '※ 英字と数字を混ぜた半角8文字以上で入力してください' }),
+  newPasswordFields(),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, '変更する')),
   h('p', {}, 'メールアドレスの変更は', h('a', { href: `#/users/detail?id=${encodeURIComponent(ctx.me.user_id)}` }, '管理ユーザ詳細'), 'から行えます。'));
   return form;

@@ -1,5 +1,6 @@
 // マスタ一括登録: upload a CSV (UTF-8 or Shift_JIS), follow the job, read the per-row report.
 import { h, notice, showError, selectField, jstDateTime } from '/shared/ui.js';
+import { saveFile } from '/admin/common.js';
 
 export async function page(ctx) {
   const { specs } = await ctx.api.get('/api/admin/bulk-specs');
@@ -22,11 +23,7 @@ export async function page(ctx) {
       const response = await fetch(`/api/admin/bulk-specs/${encodeURIComponent(select.value)}/template.csv`,
         { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' });
       if (!response.ok) throw new Error('テンプレートをダウンロードできませんでした。');
-      const link = h('a', { href: URL.createObjectURL(await response.blob()), download: `${select.value}-template.csv` });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      URL.revokeObjectURL(link.href);
+      saveFile(await response.blob(), `${select.value}-template.csv`);
     } catch (error) { showError(slot, error); }
   } }, 'テンプレートをダウンロード');
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {

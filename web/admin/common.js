@@ -93,3 +93,13 @@ export const STATUS_OPTIONS = [['', '指定なし'], ['active', '有効'], ['sus
 export function nulls(values) {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === '' ? null : v]));
 }
+
+/** Hands `blob` to the browser as a download named `filename` (an object URL, released at once). */
+export function saveFile(blob, filename) {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  URL.revokeObjectURL(url);
+}

@@ -1,6 +1,6 @@
 // 振込先口座 on 企業詳細 / 店舗詳細, and 精算確定 (payout runs): 支払予定, 全銀ファイル, 支払通知書.
 import { h, notice, showError, confirmDialog, jstDateTime, jstToday, field, formValues, yen } from '/shared/ui.js';
-import { entityForm, details } from '/admin/common.js';
+import { entityForm, details, saveFile } from '/admin/common.js';
 
 const TYPES = [['ordinary', '普通'], ['current', '当座']];
 
@@ -70,12 +70,7 @@ async function download(path, filename, slot) {
       try { message = (await response.json()).error.message || message; } catch (_) { /* not JSON */ }
       throw new Error(message);
     }
-    const url = URL.createObjectURL(await response.blob());
-    const a = h('a', { href: url, download: filename });
-    document.body.append(a);
-    a.click();
-    a.remove();
-    URL.revokeObjectURL(url);
+    saveFile(await response.blob(), filename);
   } catch (error) { showError(slot, error); }
 }
 

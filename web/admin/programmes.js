@@ -134,17 +134,19 @@ export async function campaigns(ctx) {
   const { items } = await ctx.api.get('/api/admin/programmes');
   const slot = h('div');
   const jobs = h('div');
+  let attemptKey = randomKey();  // one key per press of 付与: a retry or a second click starts one grant
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     const values = formValues(form);
     const ids = values.wallet_ids ? values.wallet_ids.split(/[\s,]+/).filter(Boolean) : null;
     const body = { programme_id: values.programme_id, name: values.name, campaign_name: values.campaign_name || null,
-      amount: Number(values.amount), voucher_type: values.voucher_type, wallet_ids: ids };
+      amount: Number(values.amount), voucher_type: values.voucher_type, wallet_ids: ids, idempotency_key: attemptKey };
     const whom = ids ? `${ids.length}人` : '登録済みのすべてのアプリユーザ';
     if (!checkForm(form, slot)) return;
     if (!(await confirmDialog(`${whom}に ${yen(body.amount)}円 を付与します。よろしいですか？`))) return;
     try {
       await ctx.api.post('/api/admin/grants', body);
+      attemptKey = randomKey();
       slot.replaceChildren(notice('ok', '一括付与を開始しました。進捗は下の一覧で確認できます。'));
       form.reset();
       refresh();

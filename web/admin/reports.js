@@ -1,5 +1,6 @@
 // 集計: totals with a bar chart, 精算 (merchant settlement), 基準日未使用残高; each as Excel or CSV.
 import { h, showError, field, selectField, formValues, yen, jstToday } from '/shared/ui.js';
+import { saveFile } from '/admin/common.js';
 
 const GROUPS = [['day', '日別'], ['store', '店舗別'], ['company', '企業別'], ['voucher_type', '券種別']];
 const SVG = 'http://www.w3.org/2000/svg';
@@ -89,12 +90,7 @@ export async function page(ctx) {
       const response = await fetch(path, { headers: { 'X-Shoken-App': 'admin' }, credentials: 'same-origin' });
       if (!response.ok) throw new Error('ダウンロードできませんでした。時間をおいてもう一度お試しください。');
       const filename = (/filename="([^"]+)"/.exec(response.headers.get('content-disposition') || '') || [])[1] || 'report';
-      const url = URL.createObjectURL(await response.blob());
-      const a = h('a', { href: url, download: filename });
-      document.body.append(a);
-      a.click();
-      a.remove();
-      URL.revokeObjectURL(url);
+      saveFile(await response.blob(), filename);
     } catch (error) { showError(slot, error); }
   }
   const referenceDates = () => {

@@ -1,17 +1,9 @@
 // 住民名簿 (issues 15/23): a programme's resident list — upload (all or nothing, diff report) and the
 // counter search, which needs a reason and is recorded in the audit log. Only keyed hashes are kept.
 import { h, notice, showError, field, selectField, formValues, jstDateTime, confirmDialog } from '/shared/ui.js';
+import { saveFile } from '/admin/common.js';
 
 const n = (value) => Number(value || 0).toLocaleString('ja-JP');
-
-function save(blob, filename) {
-  const url = URL.createObjectURL(blob);
-  const a = h('a', { href: url, download: filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  URL.revokeObjectURL(url);
-}
 
 async function fileReply(response, filename) {
   if (!response.ok) {
@@ -21,7 +13,7 @@ async function fileReply(response, filename) {
     const lines = details.map((d) => `${d.field}: ${d.reason_ja}`).slice(0, 20);
     throw new Error([message, ...lines].join('\n'));
   }
-  save(await response.blob(), filename);
+  saveFile(await response.blob(), filename);
 }
 
 /** POST a file (the CSRF token as the API client sends it) and save the file answered. */

@@ -1,7 +1,7 @@
 // 加盟店アプリ (merchant app): terminal setup, staff sign-in, and the till's screens.
 import { showSiteChrome, setChromeCommittee } from '/shared/footer.js';
 import { homeNotices, unreadBanner } from '/merchant/notices.js';
-import { createApi, h, mount, notice, showError, confirmDialog, checkForm, field, formValues } from '/shared/ui.js';
+import { createApi, h, mount, notice, showError, field, formValues, passwordChangeForm } from '/shared/ui.js';
 import * as till from '/merchant/till.js';
 
 const root = document.getElementById('root');
@@ -115,16 +115,11 @@ register('login', () => {
 
 register('firstPassword', () => {
   const slot = h('div');
-  const form = h('form', { novalidate: true, onsubmit: async (event) => {
-    event.preventDefault();
-    if (!checkForm(form, slot)) return;
-    if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
-    try {
-      const step = await api.post('/api/auth/initial-password', formValues(form));
-      state.flash = { kind: 'ok', text: 'パスワードを変更しました。' };
-      signedIn(step.me);
-    } catch (error) { showError(slot, error, form); }
-  } },
+  const form = passwordChangeForm({}, slot, async (values) => {
+    const step = await api.post('/api/auth/initial-password', values);
+    state.flash = { kind: 'ok', text: 'パスワードを変更しました。' };
+    signedIn(step.me);
+  },
   h('p', {}, '新しいパスワードを設定してください。'), slot,
   field({ label: '新しいパスワード', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),
   field({ label: 'パスワードの確認', name: 'confirm_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' },
@@ -135,17 +130,12 @@ register('firstPassword', () => {
 
 register('password', () => {
   const slot = h('div');
-  const form = h('form', { novalidate: true, onsubmit: async (event) => {
-    event.preventDefault();
-    if (!checkForm(form, slot)) return;
-    if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
-    try {
-      const step = await api.post('/api/auth/password', formValues(form));
-      state.me = step.me;
-      state.flash = { kind: 'ok', text: 'パスワードを変更しました。' };
-      show('home');
-    } catch (error) { showError(slot, error, form); }
-  } },
+  const form = passwordChangeForm({}, slot, async (values) => {
+    const step = await api.post('/api/auth/password', values);
+    state.me = step.me;
+    state.flash = { kind: 'ok', text: 'パスワードを変更しました。' };
+    show('home');
+  },
   slot,
   field({ label: '現在のパスワード', name: 'current_password', type: 'password', required: true, attrs: { autocomplete: 'current-password' } }),
   field({ label: '新しいパスワード', name: 'new_password', type: 'password', required: true, attrs: { autocomplete: 'new-password' } }),

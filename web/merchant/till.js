@@ -41,7 +41,12 @@ export function register(pages) {
     const counter = h('span', { class: 'hint', id: 'amount-count' }, '0/7');
     const amount = h('input', { id: 'amount', name: 'amount', type: 'text', inputmode: 'numeric', maxlength: '7', autocomplete: 'off',
       class: 'amount-input', 'aria-describedby': 'amount-count', value: ctx.state.lastAmount || '',
-      oninput: () => { amount.value = amount.value.replace(/[^0-9]/g, ''); counter.textContent = `${amount.value.length}/7`; } });
+      oninput: (event) => { if (!event.isComposing) digitsOnly(); }, oncompositionend: () => digitsOnly() });
+    // A till with a Japanese IME in full-width mode types １５００: keep it as 1500, never drop it.
+    function digitsOnly() {
+      amount.value = amount.value.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xFEE0)).replace(/[^0-9]/g, '');
+      counter.textContent = `${amount.value.length}/7`;
+    }
     counter.textContent = `${amount.value.length}/7`;
     function value() {
       const n = Number(amount.value);
@@ -52,6 +57,7 @@ export function register(pages) {
         return null;
       }
       amount.removeAttribute('aria-invalid');
+      slot.replaceChildren();  // the old amount's error must not stand behind the corrected amount's confirm
       return n;
     }
     return ['QRコード決済', h('h1', {}, '決済方法選択'),

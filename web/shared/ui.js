@@ -201,6 +201,22 @@ export function selectField({ label, name, options, value = '', required = false
       options.map(([v, text]) => h('option', { value: v, selected: String(v) === String(value) }, text))));
 }
 
+/**
+ * A password change form (the console's and the till's): checked, then confirmed, then
+ * `send(values)`; a refusal is shown in `slot`. `attrs` are the form's own (its class).
+ */
+export function passwordChangeForm(attrs, slot, send, ...children) {
+  const form = h('form', { ...attrs, novalidate: true, onsubmit: async (event) => {
+    event.preventDefault();
+    if (!checkForm(form, slot)) return;
+    if (!(await confirmDialog('パスワードを変更します。よろしいですか？'))) return;
+    try {
+      await send(formValues(form));
+    } catch (error) { showError(slot, error, form); }
+  } }, ...children);
+  return form;
+}
+
 export function formValues(form) {
   const values = {};
   for (const el of form.elements) {

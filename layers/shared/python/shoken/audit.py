@@ -131,6 +131,7 @@ DETAIL_LABELS: dict[str, str] = {
     "next": "次の手順",
     "reason": "理由",
     "fields": "変更項目",
+    "changes": "変更内容",
     "phone": "電話番号",
     "address": "住所",
     "area": "地区",

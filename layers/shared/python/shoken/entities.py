@@ -14,7 +14,7 @@ from shoken.db.dynamo import Item
 from shoken.errors import Forbidden, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
-from shoken.validation import BodyBool, CompanyId, Schema, StoreId
+from shoken.validation import BodyBool, CompanyId, Line, Lines, Schema, StoreId
 
 EMAIL_PATTERN = r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$"
 PHONE = r"^[0-9\-+() ]{6,20}$"
@@ -32,11 +32,11 @@ class ScopeNames(Schema):
 
 
 class CompanyFields(Schema):
-    name: str = Field(min_length=1, max_length=100)
-    name_kana: str | None = Field(default=None, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
+    name_kana: Line | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, pattern=PHONE)
-    address: str | None = Field(default=None, max_length=200)
-    representative: str | None = Field(default=None, max_length=60)
+    address: Line | None = Field(default=None, max_length=200)
+    representative: Line | None = Field(default=None, max_length=60)
     external_company_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
 
 
@@ -45,10 +45,10 @@ class CompanyCreate(CompanyFields):
 
 
 class StoreFields(Schema):
-    name: str = Field(min_length=1, max_length=100)
+    name: Line = Field(min_length=1, max_length=100)
     phone: str = Field(pattern=PHONE)
-    address: str | None = Field(default=None, max_length=200)
-    area: str | None = Field(default=None, max_length=40)
+    address: Line | None = Field(default=None, max_length=200)
+    area: Line | None = Field(default=None, max_length=40)
     large: BodyBool = False
     # 店舗位置情報 (for the wallet's store list), in degrees
     latitude: float | None = Field(default=None, ge=20, le=46)
@@ -62,7 +62,7 @@ class StoreCreate(StoreFields):
 
 
 class TerminalFields(Schema):
-    device_name: str | None = Field(default=None, max_length=60)
+    device_name: Line | None = Field(default=None, max_length=60)
     external_terminal_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
     external_service_name: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_.-]*$")
 
@@ -76,10 +76,10 @@ class UserCreateRequest(Schema):
     committee_id: str | None = Field(default=None, max_length=20)
     company_id: CompanyId | None = None
     store_id: StoreId | None = None
-    name: str = Field(min_length=1, max_length=60)
+    name: Line = Field(min_length=1, max_length=60)
     login_id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9._@-]+$")
     email: str = Field(max_length=254, pattern=EMAIL_PATTERN)
-    note: str | None = Field(default=None, max_length=500)
+    note: Lines | None = Field(default=None, max_length=500)
     notify: BodyBool = False
 
 

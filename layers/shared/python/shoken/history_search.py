@@ -289,8 +289,13 @@ def read_page(
 def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
     if query.number:
         # 取引番号: found whatever the dates, still only inside the caller's scope.
-        number = query.number.strip()
-        record = transactions.get(rt.db, number) if ids.TRANSACTION_NUMBER.match(number) else None
+        number = ids.as_typed(query.number)
+        if not ids.TRANSACTION_NUMBER.match(number):
+            raise InvalidRequest(
+                "取引番号は18桁の数字で入力してください。",
+                details=[{"field": "number", "reason": "format", "reason_ja": "18桁の数字で入力してください。"}],
+            )
+        record = transactions.get(rt.db, number)
         return Page(items=[row(record)] if record and visible(caller, record) else [], read=1, index="table")
     start, end = time_range(query, rt.clock.now())
     chosen = plan(rt, caller, query, start, end)

@@ -15,6 +15,17 @@ TERMINAL_PASSWORD = re.compile(r"^[0-9]{4}$")
 TRANSACTION_NUMBER = re.compile(r"^[0-9]{18}$")
 WALLET_ID = re.compile(r"^[0-9]{12}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_GROUPING = re.compile(r"[\s\-]+")
+
+
+def as_typed(text: str) -> str:
+    """A number as a person types it, made plain: full-width digits from a Japanese IME become ASCII
+    (NFKC) and the spaces or hyphens that group it are dropped. A shop reading a 取引番号 out over the
+    phone groups it; the clerk types what she hears."""
+    import unicodedata
+
+    return _GROUPING.sub("", unicodedata.normalize("NFKC", text))
+
 
 # Sequences start where the manual's examples suggest (store 9000009, terminal 000000358002), so
 # ids issued here look like the running system's; they are data, not rules.

@@ -89,6 +89,14 @@ CATALOGUE: dict[str, Message] = {
         "The paying card's value has been moved on more than once (reissue, move to the app), so this "
         "payment cannot be cancelled. Please contact the committee office.",
     ),
+    # --- programmes (functions/admin/programmes.py) ---
+    "programme_terms_frozen": Message(
+        409,
+        "販売または申込の開始後は、販売価格・商品券の額・販売開始日・利用期間を変更できません。"
+        "販売済みの商品券と条件が変わってしまうためです。",
+        "Once sales or applications have started, the price, the value, the first day of sale and the use "
+        "period cannot be changed: vouchers already sold would no longer match.",
+    ),
     # --- idempotency (db/idempotency.py) ---
     "idempotency_key_reused": Message(
         409,

@@ -4,9 +4,10 @@ field types every schema shares; and Schema, the base of the functions' request 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Strict, StringConstraints
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict, StringConstraints
 from pydantic_core import PydanticCustomError
 
 
@@ -48,6 +49,7 @@ _REASONS_JA = {
     "list_type": "一覧の形式が正しくありません。",
     "extra_forbidden": "指定できない項目です。",
     "value_error": "{error}",
+    "control_character": "制御文字や見えない文字 (書式制御・ゼロ幅文字など) は使えません。",
 }
 
 
@@ -103,6 +105,20 @@ TerminalPassword = Annotated[str, StringConstraints(pattern=digits(4))]
 WalletId = Annotated[str, StringConstraints(pattern=digits(12))]
 EmailCode = Annotated[str, StringConstraints(pattern=digits(6))]
 IsoDate = Annotated[str, StringConstraints(pattern=ISO_DATE)]
+
+
+# Text a person types (names, addresses, titles): no control or format characters. A NUL or a vertical
+# tab breaks every importer of the CSV made from it; U+202E reverses how the rest of a name is shown
+# (a spoof in every list); a zero-width space makes two names that look alike. A notice's body may
+# hold line breaks and tabs, nothing else of the kind.
+def _plain(value: str, allowed: str) -> str:
+    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in allowed for c in value):
+        raise PydanticCustomError("control_character", "Control and format characters are not allowed")
+    return value
+
+
+Line = Annotated[str, AfterValidator(lambda v: _plain(v, ""))]
+Lines = Annotated[str, AfterValidator(lambda v: _plain(v, "\n\r\t"))]
 
 
 # --- Request bodies: the limits the edge enforces before any parsing (api.py, OpenAPI) -------------
