@@ -69,10 +69,9 @@ def _match(
     if wallet is None:
         return row | {"reason": "入金先のアプリユーザが見つかりません。"}
     consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
-    now = rt.clock.now()
+    now, person = rt.clock.now(), str(ref["matching_hash"])
     for _ in range(3):  # a taken transaction number is drawn again
         try:
-            person = str(ref["matching_hash"])
             number = _credit(rt, programme, committee, wallet, deposit, round_no, units, consume, now, actor, person)
             return row | {"credited": True, "number": number, "units": units}
         except ledger.NumberTaken:
