@@ -423,7 +423,9 @@ class ProgrammeList(Schema):
     items: list[ProgrammeView]
 
 
-class ChargeResident(Schema):
+class ResidentFields(Schema):
+    """The three fields a programme's resident list is matched by, as typed at the counter."""
+
     resident_key: str = Field(min_length=1, max_length=40)
     name_kana: str = Field(min_length=1, max_length=120)
     birth_date: str = Field(min_length=1, max_length=20)
@@ -437,7 +439,7 @@ class ChargeRequest(Schema):
     qr: str | None = Field(default=None, max_length=200)
     card_number: str | None = Field(default=None, max_length=24)  # a card wallet's number
     # 抽選販売: the person at the counter, matched against the list (a paper winner has no wallet of his own)
-    resident: ChargeResident | None = None
+    resident: ResidentFields | None = None
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -598,10 +600,7 @@ class ResidentListView(Schema):
     reasons: dict[str, str]  # why personal data may be searched: code -> label
 
 
-class ResidentSearch(Schema):
-    resident_key: str = Field(min_length=1, max_length=40)
-    name_kana: str = Field(min_length=1, max_length=120)
-    birth_date: str = Field(min_length=1, max_length=20)
+class ResidentSearch(ResidentFields):
     reason: str = Field(min_length=1, max_length=40)
 
 
@@ -701,10 +700,7 @@ class DrawRequest(Schema):
     rule: Literal["lot", "equal_then_lot"]
 
 
-class PaperApplication(Schema):
-    resident_key: str = Field(min_length=1, max_length=40)
-    name_kana: str = Field(min_length=1, max_length=120)
-    birth_date: str = Field(min_length=1, max_length=20)
+class PaperApplication(ResidentFields):
     units: BodyInt = Field(ge=1, le=100)
 
 
