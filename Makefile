@@ -10,7 +10,7 @@ export AWS_DEFAULT_REGION ?= ap-northeast-1
 export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals reset setup clean help runtime-python bundle-check screens recompute-draw bench-sale sam-api sam-invoke
+.PHONY: run test lint fmt typecheck unit integration infra e2e bench bench-reset soak synth docs expire rebuild-totals migrate-history reset setup clean help runtime-python bundle-check screens recompute-draw bench-sale sam-api sam-invoke
 
 help:
 	@echo "make run    start shoken locally with demo data (http://127.0.0.1:8000)"
@@ -24,6 +24,7 @@ help:
 	@echo "make screens  screenshots of the main screens at PC and phone size (docs/screens/)"
 	@echo "make expire run the daily schedule on the running local server (DATE=YYYY-MM-DD to pretend)"
 	@echo "make rebuild-totals COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD  recompute past days' report totals"
+	@echo "make migrate-history FROM=YYYY-MM-DD [TO=… COMMITTEE=…]  move pre-sharding history rows to their shards"
 	@echo "make reset  forget local data; the next 'make run' seeds the demo city again"
 
 # --- set-up (each step reruns only when its inputs change) ---------------------------------
@@ -164,6 +165,9 @@ expire:
 
 # Recompute the report totals of past days from the transactions on the running local server (in AWS:
 # invoke the schedule function, docs/deploy.md). COMMITTEE=1 FROM=YYYY-MM-DD TO=YYYY-MM-DD (TO < today).
+migrate-history:
+	curl -sS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/migrate-history?date_from=$(FROM)&date_to=$(TO)&committee=$(COMMITTEE)"; echo
+
 rebuild-totals:
 	curl -sS -X POST "http://127.0.0.1:$${PORT:-8000}/_local/rebuild-totals?committee=$(or $(COMMITTEE),1)&date_from=$(FROM)&date_to=$(TO)"; echo
 

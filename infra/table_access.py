@@ -232,7 +232,9 @@ ACTIONS: dict[str, Actions] = {
     # A payout run reads the committee's day partitions (each day's shards) and writes its payee lines
     # in batches. A paper application checks in its transaction that the sale is still open.
     ADMIN: Actions(
-        (GET, BATCH_GET, QUERY, CHECK), (PUT, UPDATE, DELETE, BATCH_WRITE), ("by_committee", "by_wallet", "list1", "list2")
+        (GET, BATCH_GET, QUERY, CHECK),
+        (PUT, UPDATE, DELETE, BATCH_WRITE),
+        ("by_committee", "by_wallet", "list1", "list2"),
     ),
     # The money path: no Query, no Delete, no batch writes; its transactions check the gate's items.
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),

@@ -150,6 +150,17 @@ class LocalStack:
         )
         return result
 
+    def migrate_history(self, date_from: str, date_to: str, committee_id: str) -> dict[str, Any]:
+        """Queue the by_committee migration as `aws lambda invoke` does in AWS (docs/deploy.md)."""
+        from local.apigw import FakeLambdaContext
+        from workers import schedule
+
+        event = {"job": schedule.MIGRATE_HISTORY, "date_from": date_from, "date_to": date_to or None}
+        result: dict[str, Any] = schedule.lambda_handler(
+            {**event, "committee_id": committee_id or None}, FakeLambdaContext("shoken-schedule", 900_000)
+        )
+        return result
+
     @property
     def buckets(self) -> list[str]:
         return [self.config.export_bucket, self.config.upload_bucket]
@@ -255,6 +266,12 @@ def make_handler(local: LocalStack) -> type[BaseHTTPRequestHandler]:
                 query = parse_qs(urlsplit(self.path).query)
                 result = local.rebuild_totals(
                     *(query.get(name, [""])[0] for name in ("committee", "date_from", "date_to"))
+                )
+                self._send(400 if "error" in result else 200, json.dumps(result).encode(), "application/json")
+            elif path == "/_local/migrate-history" and self.command == "POST":
+                query = parse_qs(urlsplit(self.path).query)
+                result = local.migrate_history(
+                    *(query.get(name, [""])[0] for name in ("date_from", "date_to", "committee"))
                 )
                 self._send(400 if "error" in result else 200, json.dumps(result).encode(), "application/json")
             elif path.startswith("/_local/s3/"):

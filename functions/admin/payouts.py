@@ -58,7 +58,10 @@ LINE_LABELS = {
     "not_positive": "差引0円以下のため振込なし (次回に繰越)",
 }
 # A cancel whose value had expired records that part as a lapse at the store: it still undoes the sale.
-COUNTED = (TxnType.PAYMENT.value, TxnType.PAYMENT_CANCEL.value, TxnType.LAPSE.value)
+# A cancel reverses the whole payment for the store, the part whose value has expired included (that
+# part is the resident's loss, recorded as a LAPSE carrying the store): counting the LAPSE too would take
+# it from the store twice.
+COUNTED = (TxnType.PAYMENT.value, TxnType.PAYMENT_CANCEL.value)
 
 
 class PeriodNotCutoff(InvalidRequest):
@@ -256,8 +259,6 @@ def _collect(rt: Runtime, committee_id: str, programme_id: str, start: date, end
     day = start
     while day <= end:
         for txn in _day_transactions(rt, committee_id, day):
-            if not txn.get("store_id"):
-                continue  # a lapse of unused value at the end of the usage period, not a store's
             sign = 1 if txn["txn_type"] == TxnType.PAYMENT.value else -1
             by_type: dict[str, int] = {}
             for bucket_id, amount in dict(txn.get("buckets") or {}).items():
@@ -279,12 +280,39 @@ def _collect(rt: Runtime, committee_id: str, programme_id: str, start: date, end
                 row = entry["types"].setdefault(voucher_type, [0, 0, 0, 0])
                 if sign > 0:
                     row[0], row[1] = row[0] + 1, row[1] + amount
-                elif txn["txn_type"] == TxnType.PAYMENT_CANCEL.value:
-                    row[2], row[3] = row[2] + 1, row[3] + amount
                 else:
-                    row[3] += amount  # the lapsed part of a cancel: same cancel, no second count
+                    row[2], row[3] = row[2] + 1, row[3] + amount
         day += timedelta(days=1)
     return stores_seen
+
+
+def _follow_payees(carry: dict[str, Any], collected: dict[str, Any], companies: dict[str, Item]) -> dict[str, Any]:
+    """Each carry under whoever is paid for its store now. When a company becomes the payee of its stores
+    (or goes back to paying each store), what a store owes or is owed is carried by the new payee: left
+    under a payee that is never paid again, a negative carry would never be taken back, and the committee
+    would overpay it (a company could switch for that very reason)."""
+    out: dict[str, Any] = {}
+    for payee, owed in carry.items():
+        company_id = str(owed["company_id"])
+        company = companies.get(company_id)
+        name = str(company["name"]) if company else str(owed["company_name"])
+        target, fields = payee, dict(owed)
+        if owed["payee_type"] == "store" and payout_by(company) == "company":
+            target = accounts.owner_of_company(company_id)
+            fields = {"payee_type": "company", "payee_id": company_id, "payee_name": name}
+        elif owed["payee_type"] == "company" and payout_by(company) == "store":
+            # One of the company's stores paid in this run takes it (the lowest ID, so a rerun agrees).
+            stores = sorted(s for s, entry in collected.items() if str(entry["company_id"]) == company_id)
+            if stores:
+                target = accounts.owner_of_store(stores[0])
+                fields = {
+                    "payee_type": "store",
+                    "payee_id": stores[0],
+                    "payee_name": collected[stores[0]]["store_name"],
+                }
+        entry = out.setdefault(target, {**fields, "company_id": company_id, "company_name": name, "amount": 0})
+        entry["amount"] = int(entry["amount"]) + int(owed["amount"])
+    return out
 
 
 def _lines(
@@ -295,9 +323,10 @@ def _lines(
     fee_bps: int,
     period_end: str,
 ) -> list[Item]:
-    company_ids = sorted({str(s["company_id"]) for s in collected.values()})
+    company_ids = sorted({str(s["company_id"]) for s in [*collected.values(), *carry.values()]})
     found = rt.db.batch_get([keys.company(c) for c in company_ids], consistent=True) if company_ids else {}
     company_records = {str(r["company_id"]): r for r in found.values()}
+    carry = _follow_payees(carry, collected, company_records)
     payees: dict[str, dict[str, Any]] = {}
     for store_id, entry in sorted(collected.items()):
         company = company_records.get(entry["company_id"])

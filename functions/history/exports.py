@@ -11,10 +11,11 @@ from shoken.clock import epoch, iso, parse_iso
 from shoken.config import HistoryConfig
 from shoken.db import jobs
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NotFound
+from shoken.history_errors import FileExpired, FileNotFound, FileNotReady
 from shoken.history_models import HistorySearch
 from shoken.principal import Principal
 from shoken.runtime import Runtime
+from shoken.status import JobState
 
 # Jobs whose result is a file of ファイルダウンロード: history exports, and 開示請求 files (issue 23.4).
 FILE_KINDS = ("export", "disclosure")
@@ -72,11 +73,11 @@ def list_own(rt: Runtime, caller: Principal) -> ExportList:
 def link(rt: Runtime, caller: Principal, job_id: str) -> ExportLink:
     record = jobs.get(rt.db, job_id)
     if record is None or record.get("job_kind") not in FILE_KINDS or record["owner"].get("user_id") != caller.user_id:
-        raise NotFound("ファイルが見つかりません。")
-    if record.get("state") != "done":
-        raise InvalidRequest("ファイルはまだ作成中です。")
+        raise FileNotFound()
+    if record.get("state") != JobState.DONE:
+        raise FileNotReady()
     if int(record.get("file_expires_epoch", 0)) <= epoch(rt.clock.now()):
-        raise NotFound("ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。")
+        raise FileExpired()
     config = rt.require(HistoryConfig)
     params = record["params"]
     if params.get("file_name"):  # a file named by its job (開示請求: marked as holding personal data)

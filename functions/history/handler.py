@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any, ParamSpec
+from typing import Annotated, Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -28,7 +28,6 @@ from shoken.observability import logger, metrics, tracer
 from shoken.sheets import Format
 
 app = api.make_resolver()
-P = ParamSpec("P")
 
 
 @app.get("/api/history")
@@ -56,8 +55,8 @@ def handle_export_link(job_id: str) -> ExportLink:
     return exports.link(api.rt(), api.principal(), job_id)
 
 
-@app.get("/api/reports/totals")
-def handle_report_totals(query: Annotated[ReportQuery, Query()]) -> Totals:
+# Each report answers as JSON and as a CSV or Excel file of the same figures.
+def _totals(query: ReportQuery) -> Totals:
     return reports.totals_by(
         api.rt(),
         api.principal(),
@@ -68,88 +67,58 @@ def handle_report_totals(query: Annotated[ReportQuery, Query()]) -> Totals:
     )
 
 
-@app.get("/api/reports/settlement")
-def handle_report_settlement(query: Annotated[SettlementQuery, Query()]) -> Settlement:
+def _settlement(query: SettlementQuery) -> Settlement:
     return reports.settlement(
         api.rt(), api.principal(), first=query.date_from, last=query.date_to, committee_id=query.committee_id
     )
 
 
-def _binary(route: Callable[P, Response[bytes]]) -> Callable[P, Response[bytes]]:
-    """A file route: Powertools would validate the body as JSON and decode XLSX bytes as UTF-8; with
-    no return annotation at run time it passes the bytes through (and base64-encodes them)."""
-    route.__annotations__.pop("return", None)
-    return route
+def _unused(query: UnusedQuery) -> Unused:
+    return reports.unused(api.rt(), api.principal(), on=query.on, committee_id=query.committee_id)
 
 
-def _file(name_and_body: tuple[str, bytes], fmt: Format) -> Response[bytes]:
-    filename, body = name_and_body
-    return Response(
-        status_code=200,
-        content_type=fmt.content_type,
-        body=body,
-        headers={"Content-Disposition": sheets.attachment(filename)},
-    )
+@app.get("/api/reports/totals")
+def handle_report_totals(query: Annotated[ReportQuery, Query()]) -> Totals:
+    return _totals(query)
 
 
-def _settlement_file(query: SettlementQuery, fmt: Format) -> Response[bytes]:
-    report = reports.settlement(
-        api.rt(), api.principal(), first=query.date_from, last=query.date_to, committee_id=query.committee_id
-    )
-    return _file(reports.settlement_file(report, fmt), fmt)
+@app.get("/api/reports/settlement")
+def handle_report_settlement(query: Annotated[SettlementQuery, Query()]) -> Settlement:
+    return _settlement(query)
 
 
-def _totals_file(query: ReportQuery, fmt: Format) -> Response[bytes]:
-    report = reports.totals_by(
-        api.rt(),
-        api.principal(),
-        first=query.date_from,
-        last=query.date_to,
-        group=query.group,
-        committee_id=query.committee_id,
-    )
-    return _file(reports.totals_file(report, fmt), fmt)
+def _file_route(
+    report: str,
+    query_model: type[Any],
+    read: Callable[[Any], Any],
+    write: Callable[[Any, Format], tuple[str, bytes]],
+    fmt: Format,
+) -> None:
+    """GET /api/reports/<report>.<csv|xlsx>: the report's query, the file in `fmt`. Powertools would
+    validate a returned body as JSON and decode XLSX bytes as UTF-8; with no return annotation it
+    passes the bytes through (and base64-encodes them)."""
+
+    def route(query: Any) -> Response[bytes]:
+        filename, body = write(read(query), fmt)
+        return Response(
+            status_code=200,
+            content_type=fmt.content_type,
+            body=body,
+            headers={"Content-Disposition": sheets.attachment(filename)},
+        )
+
+    route.__annotations__ = {"query": Annotated[query_model, Query()]}
+    route.__name__ = route.__qualname__ = f"handle_report_{report}_{fmt.value}"
+    app.get(f"/api/reports/{report}.{fmt.value}")(route)
 
 
-def _unused_file(query: UnusedQuery, fmt: Format) -> Response[bytes]:
-    report = reports.unused(api.rt(), api.principal(), on=query.on, committee_id=query.committee_id)
-    return _file(reports.unused_file(report, fmt), fmt)
-
-
-@app.get("/api/reports/settlement.csv")
-@_binary
-def handle_report_settlement_csv(query: Annotated[SettlementQuery, Query()]) -> Response[bytes]:
-    return _settlement_file(query, Format.CSV)
-
-
-@app.get("/api/reports/settlement.xlsx")
-@_binary
-def handle_report_settlement_xlsx(query: Annotated[SettlementQuery, Query()]) -> Response[bytes]:
-    return _settlement_file(query, Format.XLSX)
-
-
-@app.get("/api/reports/totals.csv")
-@_binary
-def handle_report_totals_csv(query: Annotated[ReportQuery, Query()]) -> Response[bytes]:
-    return _totals_file(query, Format.CSV)
-
-
-@app.get("/api/reports/totals.xlsx")
-@_binary
-def handle_report_totals_xlsx(query: Annotated[ReportQuery, Query()]) -> Response[bytes]:
-    return _totals_file(query, Format.XLSX)
-
-
-@app.get("/api/reports/unused.csv")
-@_binary
-def handle_report_unused_csv(query: Annotated[UnusedQuery, Query()]) -> Response[bytes]:
-    return _unused_file(query, Format.CSV)
-
-
-@app.get("/api/reports/unused.xlsx")
-@_binary
-def handle_report_unused_xlsx(query: Annotated[UnusedQuery, Query()]) -> Response[bytes]:
-    return _unused_file(query, Format.XLSX)
+for _report, _model, _read, _write in (
+    ("settlement", SettlementQuery, _settlement, reports.settlement_file),
+    ("totals", ReportQuery, _totals, reports.totals_file),
+    ("unused", UnusedQuery, _unused, reports.unused_file),
+):
+    for _fmt in (Format.CSV, Format.XLSX):
+        _file_route(_report, _model, _read, _write, _fmt)
 
 
 @app.get("/api/merchant/daily")
@@ -159,7 +128,7 @@ def handle_merchant_daily(query: Annotated[DailyQuery, Query()]) -> Daily:
 
 @app.get("/api/reports/unused")
 def handle_report_unused(query: Annotated[UnusedQuery, Query()]) -> Unused:
-    return reports.unused(api.rt(), api.principal(), on=query.on, committee_id=query.committee_id)
+    return _unused(query)
 
 
 # --- お知らせ on the merchant app's home -------------------------------------------------

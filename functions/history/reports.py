@@ -11,7 +11,17 @@ from shoken import sheets
 from shoken.clock import jst_date
 from shoken.db import committees, programmes, totals
 from shoken.db.dynamo import Item
-from shoken.errors import Forbidden, InvalidRequest
+from shoken.history_errors import (
+    CommitteeRequired,
+    DailyDateFormat,
+    DailyForMerchants,
+    PeriodFormat,
+    PeriodOrder,
+    PeriodTooLong,
+    ReferenceDateFormat,
+    ReferenceDateFuture,
+    ReportsForCommittees,
+)
 from shoken.money import VoucherType
 from shoken.principal import Principal
 from shoken.roles import Role
@@ -32,13 +42,13 @@ GROUPS: dict[str, Callable[[Item], tuple[str, str]]] = {
 
 def _committee(rt: Runtime, caller: Principal, committee_id: str | None) -> str:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("集計はアクワイアラ管理者のみ利用できます。")
+        raise ReportsForCommittees()
     if caller.role is Role.COMMITTEE_ADMIN:
         return str(caller.committee_id)
     everything = committees.list_all(rt.db)
     chosen = committee_id or (str(everything[0]["committee_id"]) if everything else "")
     if not any(c["committee_id"] == chosen for c in everything):
-        raise InvalidRequest("アクワイアラを指定してください。")
+        raise CommitteeRequired()
     return chosen
 
 
@@ -46,11 +56,11 @@ def _period(first: str, last: str) -> None:
     try:
         span = (date.fromisoformat(last) - date.fromisoformat(first)).days
     except ValueError as error:
-        raise InvalidRequest("期間の形式が正しくありません。") from error
+        raise PeriodFormat() from error
     if span < 0:
-        raise InvalidRequest("期間の終了日が開始日より前です。")
+        raise PeriodOrder()
     if span > MAX_DAYS:
-        raise InvalidRequest(f"期間は{MAX_DAYS}日以内で指定してください。")
+        raise PeriodTooLong(days=MAX_DAYS)
 
 
 def totals_by(rt: Runtime, caller: Principal, *, first: str, last: str, group: str, committee_id: str | None) -> Totals:
@@ -187,11 +197,11 @@ def merchant_daily(rt: Runtime, caller: Principal, day: str) -> Daily:
     """日計 of the caller's store: payments and cancels of a JST day (kept by the stream consumer,
     so a payment of the last seconds may not be in it yet)."""
     if not caller.store_id or not caller.committee_id:
-        raise Forbidden("日計は加盟店アプリで利用できます。")
+        raise DailyForMerchants()
     try:
         date.fromisoformat(day)
     except ValueError as error:
-        raise InvalidRequest("日付の形式が正しくありません。") from error
+        raise DailyDateFormat() from error
     daily = Daily(date=day, store_id=caller.store_id, store_name="")
     for record in totals.store_day(rt.db, caller.committee_id, day, caller.store_id):
         daily.store_name = str(record.get("store_name") or daily.store_name)
@@ -211,10 +221,10 @@ def unused(rt: Runtime, caller: Principal, *, on: str, committee_id: str | None)
     try:
         date.fromisoformat(on)
     except ValueError as error:
-        raise InvalidRequest("基準日の形式が正しくありません。") from error
+        raise ReferenceDateFormat() from error
     if on > jst_date(rt.clock.now()):
         # The totals stop at today: a future date would show today's balance as if it were that day's.
-        raise InvalidRequest("基準日に未来の日付は指定できません。本日以前の日付を指定してください。")
+        raise ReferenceDateFuture()
     rows = []
     for programme in programmes.list_for_committee(rt.db, committee):
         by_type = totals.unused(rt.db, committee, str(programme["programme_id"]), on)

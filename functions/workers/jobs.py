@@ -18,6 +18,7 @@ Runner = Callable[[Runtime, Item, Callable[[], bool]], None]
 
 
 def runners() -> dict[str, Runner]:
+    from shoken import history_migration
     from workers import bulk, export, grant, lapse, privacy, remind, residents, sale
 
     return {
@@ -32,6 +33,7 @@ def runners() -> dict[str, Runner]:
         "sale_draw": sale.run_draw,  # issue 15
         "sale_notify": sale.run_notify,
         "sale_round2": sale.run_second_round,
+        history_migration.JOB_KIND: history_migration.run,  # issue 13.8, for tables written before sharding
     }
 
 

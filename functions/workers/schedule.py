@@ -14,7 +14,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shoken import privacy, runtime
+from shoken import history_migration, privacy, runtime
 from shoken.clock import jst_date
 from shoken.config import WorkerConfig
 from shoken.db import committees, jobs, keys, programmes
@@ -139,15 +139,36 @@ def rebuild_totals(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
     return done.as_dict()
 
 
+MIGRATE_HISTORY = "migrate_history"
+
+
+def migrate_history(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
+    """Queue the job that moves pre-sharding transactions to the sharded by_committee keys."""
+    try:
+        job = history_migration.queue(
+            rt,
+            date_from=str(event.get("date_from") or ""),
+            date_to=event.get("date_to"),
+            committee_id=event.get("committee_id"),
+        )
+    except history_migration.MigrationRefused as refused:
+        return {"error": str(refused)}
+    logger.info("history migration queued", extra={"job_id": job["job_id"]})
+    return {"job_id": job["job_id"], **job["params"]}
+
+
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The daily expiry ({"job": "expire"}, the schedule's input) or, invoked by an operator,
-    {"job": "rebuild_totals", "committee_id": "1", "date_from": "2026-11-01", "date_to": "2026-11-30"}."""
+    {"job": "rebuild_totals", "committee_id": "1", "date_from": "2026-11-01", "date_to": "2026-11-30"}
+    or {"job": "migrate_history", "date_from": "2026-04-01"} (optionally "date_to", "committee_id")."""
     rt = runtime.get(WorkerConfig)
     if event.get("job") == REBUILD_TOTALS:
         return rebuild_totals(rt, event)
+    if event.get("job") == MIGRATE_HISTORY:
+        return migrate_history(rt, event)
     today = str(event.get("date") or jst_date(rt.clock.now()))
     resumed = resume_stalled(rt)  # before queuing: today's new jobs are not stalled
     if resumed:

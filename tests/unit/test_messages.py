@@ -7,7 +7,7 @@ import string
 
 from admin import programmes  # noqa: F401
 from payments import cancel  # noqa: F401
-from shoken import errors, messages, payment
+from shoken import errors, history_errors, messages, payment  # noqa: F401
 from shoken.db import idempotency, ledger  # noqa: F401
 from wallet import codes  # noqa: F401
 

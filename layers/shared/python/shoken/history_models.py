@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -11,17 +11,20 @@ from shoken.txn_types import TxnStatus, TxnType
 from shoken.validation import QueryInt, Schema
 
 TYPE_CODES = "|".join(t.value for t in TxnType)
+# A page's cursor travels in the URL; it carries the rows a committee-wide page read and did not
+# return (shoken.history_search), as many as fit in this.
+CURSOR_CHARS = 3000
+
+
+# 取引日時: a day, or a day and a time (YYYY-MM-DD or YYYY/MM/DD, then HH:MM or HH:MM:SS).
+When = Annotated[str | None, Field(pattern=r"^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$")]
 
 
 class HistorySearch(Schema):
     """取引履歴一覧の検索条件 (every field of the manual's search form)."""
 
-    date_from: str | None = Field(
-        default=None, pattern=r"^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
-    )
-    date_to: str | None = Field(
-        default=None, pattern=r"^[0-9]{4}[-/][0-9]{2}[-/][0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$"
-    )
+    date_from: When = None
+    date_to: When = None
     number: str | None = Field(default=None, max_length=30)
     status: Literal["", "done", "cancelled"] = ""
     types: str | None = Field(default=None, max_length=300, pattern=rf"^(({TYPE_CODES})(,({TYPE_CODES}))*)?$")
@@ -37,7 +40,7 @@ class HistorySearch(Schema):
     service_name: str | None = Field(default=None, max_length=60)
     campaign_name: str | None = Field(default=None, max_length=60)
     grant_name: str | None = Field(default=None, max_length=60)
-    cursor: str | None = Field(default=None, max_length=3000)
+    cursor: str | None = Field(default=None, max_length=CURSOR_CHARS)
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
@@ -106,15 +109,23 @@ class WalletLine(Schema):
 
     @classmethod
     def of(cls, record: Item) -> WalletLine:
-        txn_type = TxnType(record["txn_type"])
         return cls(
-            number=str(record["number"]),
-            occurred_at=str(record["occurred_at"]),
-            txn_type=txn_type.value,
-            txn_type_label=txn_type.label,
-            status=str(record["status"]),
-            status_label=TxnStatus(record["status"]).label,
-            amount=txn_type.sign * int(record["amount"]),
+            **labelled(record),
+            amount=TxnType(record["txn_type"]).sign * int(record["amount"]),
             store_name=record.get("store_name"),
             campaign_name=record.get("campaign_name"),
         )
+
+
+def labelled(record: Item) -> dict[str, Any]:
+    """What every line of a history shows of a transaction: its number, time, type and state, each
+    with its Japanese label."""
+    txn_type, status = TxnType(record["txn_type"]), TxnStatus(record["status"])
+    return {
+        "number": str(record["number"]),
+        "occurred_at": str(record["occurred_at"]),
+        "txn_type": txn_type.value,
+        "txn_type_label": txn_type.label,
+        "status": status.value,
+        "status_label": status.label,
+    }

@@ -10,6 +10,7 @@ read budget per page, so a page costs the same whatever the table holds (docs/da
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,10 +19,10 @@ from typing import Any
 
 from shoken import ids
 from shoken.clock import JST, iso, parse_iso
-from shoken.db import committees, companies, keys, paging, stores, transactions
+from shoken.db import committees, companies, history_shards, keys, paging, stores, transactions
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import InvalidRequest, NotFound
-from shoken.history_models import Detail, HistorySearch, Page, Row
+from shoken.history_errors import DateFormat, DateOrder, NumberFormat, RangeTooLong, TransactionNotFound
+from shoken.history_models import CURSOR_CHARS, Detail, HistorySearch, Page, Row, labelled
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.routes import CANCELLERS
@@ -32,11 +33,6 @@ MAX_DAYS = 60
 CANCEL_DAYS = 90
 BUDGET_PER_ROW = 20
 MAX_BUDGET = 2_000
-
-
-class RangeTooLong(InvalidRequest):
-    code = "range_too_long"
-    message = "取引日時の指定可能期間は60日間です。期間を短くしてください。"
 
 
 @dataclass(frozen=True)
@@ -50,7 +46,7 @@ class Plan:
 def parse_when(text: str, *, end: bool) -> datetime:
     found = re.match(r"^([0-9]{4})[-/]([0-9]{2})[-/]([0-9]{2})(?:[ T]([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?$", text)
     if not found:
-        raise InvalidRequest("取引日時の形式が正しくありません。")
+        raise DateFormat()
     y, m, d, hh, mm, ss = found.groups()
     try:
         if hh is None:
@@ -72,7 +68,7 @@ def parse_when(text: str, *, end: bool) -> datetime:
                 tzinfo=JST,
             )
     except ValueError as error:
-        raise InvalidRequest("取引日時の形式が正しくありません。") from error
+        raise DateFormat() from error
     return at
 
 
@@ -81,9 +77,9 @@ def time_range(query: HistorySearch, now: datetime) -> tuple[datetime, datetime]
     start = parse_when(query.date_from or today, end=False)
     end = parse_when(query.date_to or query.date_from or today, end=True)
     if end < start:
-        raise InvalidRequest("取引日時の終了が開始より前です。")
+        raise DateOrder()
     if end - start > timedelta(days=MAX_DAYS):
-        raise RangeTooLong()
+        raise RangeTooLong(days=MAX_DAYS)
     return start, end
 
 
@@ -234,14 +230,8 @@ def _companies(rt: Runtime, caller: Principal, text: str | None, within: list[It
 
 def row(record: Item) -> Row:
     split = record.get("breakdown") or {}
-    txn_type = TxnType(record["txn_type"])
     return Row(
-        occurred_at=str(record["occurred_at"]),
-        number=str(record["number"]),
-        status=str(record["status"]),
-        status_label=TxnStatus(record["status"]).label,
-        txn_type=txn_type.value,
-        txn_type_label=txn_type.label,
+        **labelled(record),
         committee_name=record.get("committee_name"),
         company_name=record.get("company_name"),
         store_name=record.get("store_name"),
@@ -270,9 +260,11 @@ def read_page(
     state: dict[str, Any] | None,
     page_size: int,
     read_budget: int,
+    fits: Callable[[dict[str, Any]], bool] | None = None,
 ) -> paging.PageResult:
-    """One page of a planned search: its partitions, newest first, within the time range."""
-    return paging.read_groups(
+    """One page of a planned search: its partitions, newest first, within the time range. The state
+    carries the rows read and not returned (history_shards), as much of them as `fits` allows."""
+    return history_shards.read_groups(
         rt.db,
         groups=chosen.partitions,
         pk_name=chosen.pk_name,
@@ -283,7 +275,59 @@ def read_page(
         read_budget=read_budget,
         state=state,
         filter_builder=lambda expr: " AND ".join(chosen.filters(expr)) or None,
+        fits=fits or _fits_a_checkpoint,
     )
+
+
+# A state kept server-side (an export's checkpoint, in its job item) carries whole rows; it stays well
+# inside DynamoDB's 400 KB item.
+CHECKPOINT_BYTES = 64 * 1024
+
+
+def _fits_a_checkpoint(state: dict[str, Any]) -> bool:
+    return len(json.dumps(state, separators=(",", ":"), default=str)) <= CHECKPOINT_BYTES
+
+
+# What a row carried in the cursor keeps: what row() and visible() read (its keys and hist_sk are
+# rebuilt from its number and time).
+CARRIED = (
+    "occurred_at",
+    "number",
+    "status",
+    "txn_type",
+    "committee_id",
+    "company_id",
+    "store_id",
+    "committee_name",
+    "company_name",
+    "store_name",
+    "terminal_id",
+    "wallet_id",
+    "amount",
+    "wallet_service_name",
+    "breakdown",
+)
+
+
+def _pack(state: dict[str, Any]) -> dict[str, Any]:
+    """The state as the cursor holds it: carried rows cut to CARRIED. They hold no personal data (a
+    wallet id, names of businesses), and the cursor is signed with the search like any other."""
+    if not state.get("c"):
+        return state
+    return {**state, "c": [[n, [{k: r[k] for k in CARRIED if k in r} for r in rows]] for n, rows in state["c"]]}
+
+
+def _unpack(state: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not state or not state.get("c"):
+        return state
+    try:
+        for _, rows in state["c"]:
+            for r in rows:
+                r["PK"], r["SK"] = keys.transaction(str(r["number"]))
+                r["hist_sk"] = f"{r['occurred_at']}#{r['number']}"
+    except (ValueError, TypeError, KeyError) as error:
+        raise paging.BadCursor() from error
+    return state
 
 
 def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
@@ -291,10 +335,7 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
         # 取引番号: found whatever the dates, still only inside the caller's scope.
         number = ids.as_typed(query.number)
         if not ids.TRANSACTION_NUMBER.match(number):
-            raise InvalidRequest(
-                "取引番号は18桁の数字で入力してください。",
-                details=[{"field": "number", "reason": "format", "reason_ja": "18桁の数字で入力してください。"}],
-            )
+            raise NumberFormat()
         record = transactions.get(rt.db, number)
         return Page(items=[row(record)] if record and visible(caller, record) else [], read=1, index="table")
     start, end = time_range(query, rt.clock.now())
@@ -302,7 +343,11 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
     search_id = paging.search_hash(
         {"q": query.model_dump(exclude={"cursor", "page_size"}), "who": caller.user_id, "at": query.date_to or iso(end)}
     )
-    state = paging.decode_cursor(rt.session_key, search_id, query.cursor)
+    state = _unpack(paging.decode_cursor(rt.session_key, search_id, query.cursor))
+
+    def cursor_of(state: dict[str, Any]) -> str:
+        return paging.encode_cursor(rt.session_key, search_id, _pack(state), compress=True)
+
     result = read_page(
         rt,
         chosen,
@@ -311,16 +356,36 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
         state=state,
         page_size=query.page_size,
         read_budget=min(MAX_BUDGET, query.page_size * BUDGET_PER_ROW),
+        fits=lambda state: len(cursor_of(state)) <= CURSOR_CHARS,
     )
     rows = [row(r) for r in result.items if visible(caller, r)]  # belt and braces: the filters already keep scope
-    cursor = paging.encode_cursor(rt.session_key, search_id, result.state) if result.state else None
+    cursor = cursor_of(result.state) if result.state else None
     return Page(items=rows, next_cursor=cursor, read=result.read, index=chosen.index)
+
+
+# 取引詳細's fields that are the transaction's own attributes under the same name (None when absent).
+AS_STORED = (
+    "external_acquirer_id",
+    "company_id",
+    "store_id",
+    "external_store_id",
+    "external_terminal_id",
+    "external_user_id",
+    "campaign_name",
+    "grant_name",
+    "programme_name",
+    "method",
+    "operator_login",
+    "original_number",
+    "cancelled_by",
+    "cancelled_at",
+)
 
 
 def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
     record = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
     if record is None or not visible(caller, record):
-        raise NotFound("取引が見つかりません。")
+        raise TransactionNotFound()
     deadline = parse_iso(str(record["occurred_at"])) + timedelta(days=CANCEL_DAYS)
     is_payment = record["txn_type"] == TxnType.PAYMENT.value
     cancellable = (
@@ -331,21 +396,8 @@ def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
     )
     return Detail(
         **row(record).model_dump(),
+        **{name: record.get(name) for name in AS_STORED},
         committee_id=str(record["committee_id"]),
-        external_acquirer_id=record.get("external_acquirer_id"),
-        company_id=record.get("company_id"),
-        store_id=record.get("store_id"),
-        external_store_id=record.get("external_store_id"),
-        external_terminal_id=record.get("external_terminal_id"),
-        external_user_id=record.get("external_user_id"),
-        campaign_name=record.get("campaign_name"),
-        grant_name=record.get("grant_name"),
-        programme_name=record.get("programme_name"),
-        method=record.get("method"),
-        operator_login=record.get("operator_login"),
-        original_number=record.get("original_number"),
-        cancelled_by=record.get("cancelled_by"),
-        cancelled_at=record.get("cancelled_at"),
         cancellable=cancellable,
         cancel_deadline=iso(deadline) if is_payment else None,
     )

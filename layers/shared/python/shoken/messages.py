@@ -103,6 +103,54 @@ CATALOGUE: dict[str, Message] = {
         "同じ操作キーで異なる内容の操作が送信されました。画面を再読み込みしてから、もう一度操作してください。",
         "A different request was sent with the same operation key. Please reload the screen and try again.",
     ),
+    # --- 取引履歴, ファイルダウンロード and 集計 (shoken.history_errors) ---
+    "invalid_request.history_date_format": Message(
+        400, "取引日時の形式が正しくありません。", "The date and time of the search are not in a valid format."
+    ),
+    "invalid_request.history_date_order": Message(
+        400, "取引日時の終了が開始より前です。", "The end of the search period is before its start."
+    ),
+    "range_too_long": Message(
+        400,
+        "取引日時の指定可能期間は{days}日間です。期間を短くしてください。",
+        "A search covers at most {days} days. Please choose a shorter period.",
+    ),
+    "invalid_request.history_number_format": Message(
+        400, "取引番号は18桁の数字で入力してください。", "A transaction number is 18 digits."
+    ),
+    "not_found.history_transaction": Message(404, "取引が見つかりません。", "The transaction was not found."),
+    "forbidden.reports_committee_only": Message(
+        403, "集計はアクワイアラ管理者のみ利用できます。", "Reports are for the committee's administrators only."
+    ),
+    "invalid_request.report_committee": Message(400, "アクワイアラを指定してください。", "Please choose a committee."),
+    "invalid_request.report_period_format": Message(
+        400, "期間の形式が正しくありません。", "The period is not in a valid format."
+    ),
+    "invalid_request.report_period_order": Message(
+        400, "期間の終了日が開始日より前です。", "The last day of the period is before its first day."
+    ),
+    "invalid_request.report_period_too_long": Message(
+        400, "期間は{days}日以内で指定してください。", "A report covers at most {days} days."
+    ),
+    "forbidden.daily_merchant_only": Message(
+        403, "日計は加盟店アプリで利用できます。", "The day's totals are shown in the merchant app."
+    ),
+    "invalid_request.daily_date_format": Message(400, "日付の形式が正しくありません。", "The date is not valid."),
+    "invalid_request.reference_date_format": Message(
+        400, "基準日の形式が正しくありません。", "The reference date is not valid."
+    ),
+    "invalid_request.reference_date_future": Message(
+        400,
+        "基準日に未来の日付は指定できません。本日以前の日付を指定してください。",
+        "The reference date cannot be in the future. Please choose today or an earlier day.",
+    ),
+    "not_found.export_file": Message(404, "ファイルが見つかりません。", "The file was not found."),
+    "invalid_request.export_not_ready": Message(400, "ファイルはまだ作成中です。", "The file is still being made."),
+    "not_found.export_expired": Message(
+        404,
+        "ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。",
+        "The file is no longer kept. Please reserve the download again.",
+    ),
 }
 
 

@@ -11,7 +11,7 @@ Key = tuple[str, str]
 # by_committee spreads a committee's JST day over this many partitions (issue 13.8): one index
 # partition takes about 1,000 WCU/s, a transaction's index copy about 2, so one partition a day
 # throttles near 500 payments/s; 8 shards carry about 4,000/s, above a 3,000 TPS country-wide
-# programme. Readers merge the shards newest first (shoken.db.paging.read_groups). Changing the
+# programme. Readers merge the shards newest first (shoken.db.history_shards.read_groups). Changing the
 # number moves existing rows to other partitions: it needs a migration like local/snapshot.py's.
 HISTORY_SHARDS = 8
 
