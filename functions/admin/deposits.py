@@ -85,10 +85,10 @@ def _match(
     if stopped:
         return row | {"reason": stopped}  # decided before any write: the ledger would only say 利用停止
     consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
-    now = rt.clock.now()
+    now, person = rt.clock.now(), str(ref["matching_hash"])
     for _ in range(3):  # a taken transaction number is drawn again
         try:
-            number = _credit(rt, programme, committee, wallet, deposit, round_no, units, consume, now, actor)
+            number = _credit(rt, programme, committee, wallet, deposit, round_no, units, consume, now, actor, person)
             return row | {"credited": True, "number": number, "units": units}
         except ledger.NumberTaken:
             continue
@@ -111,9 +111,10 @@ def _credit(
     deposit: deposits.Deposit,
     round_no: int,
     units: int,
-    consume: sale.Allocation,
+    consume: tuple[dict[str, Any], type[Exception], list[dict[str, Any]]],
     now: datetime,
     actor: Any,
+    person: str,
 ) -> str:
     programme_id = str(programme["programme_id"])
     terms = programmes.terms(programme)
@@ -137,6 +138,8 @@ def _credit(
         channel="bank_transfer",
         payment_reference=deposit.reference,
         deposit_date=deposit.day,
+        sale_person=person,  # what its チャージ取消 gives the units back to
+        sale_round=round_no,
         operator_id=actor.user_id,
         operator_login=actor.login_id,
     )

@@ -27,11 +27,12 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, cards, ids, money, qr, sale
+from shoken import api, cards, ids, money, qr, residents, sale
 from shoken.clock import iso, jst_date
+from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
-from shoken.errors import Conflict, DomainError, InvalidRequest
+from shoken.errors import Conflict, DomainError, InvalidRequest, WalletOfAnotherPerson
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -227,6 +228,27 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
     return record
 
 
+def _counter_person(rt: Runtime, body: ChargeRequest, wallet: Item) -> str | None:
+    """The person the clerk identified for a lottery programme's purchase (a paper winner has no wallet
+    of his own): by the resident fields typed at the counter, matched as the eligibility check matches
+    them, or by the card issued to him from the programme's list. Both given must be the same person."""
+    card_person = None
+    if wallet.get("card_number"):
+        card = card_items.get(rt.db, str(wallet["card_number"])) or {}
+        if card.get("programme_id") == body.programme_id and card.get("resident_hash"):
+            card_person = str(card["resident_hash"])
+    if body.resident is None or sale.settings(rt, body.programme_id) is None:
+        return card_person
+    who = body.resident
+    try:
+        typed = sale.person_hash(rt, body.programme_id, who.resident_key, who.name_kana, who.birth_date)
+    except residents.FieldError as error:
+        raise InvalidRequest(str(error)) from error
+    if card_person and typed != card_person:
+        raise WalletOfAnotherPerson("このカードは別の方に発行されたものです。ご本人のカードを指定してください。")
+    return typed
+
+
 def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
     """Record a purchase once the committee has received the money (a retried click charges once)."""
     _require(caller)
@@ -240,7 +262,11 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             raise OutsideSalePeriod()
         terms = programmes.terms(programme)
         # 抽選販売 (issue 15.5): the buyer's 当選 units, consumed in the charge's transaction
-        allocation = sale.counter_allocation(rt, programme, str(wallet["wallet_id"]), body.units)
+        person = _counter_person(rt, body, wallet)
+        allocation = sale.counter_allocation(rt, programme, str(wallet["wallet_id"]), body.units, person)
+        bought: dict[str, Any] = (
+            {"sale_person": allocation.person, "sale_round": allocation.round} if allocation else {}
+        )
         number = ids.transaction_number(now)
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
         amounts = {b.bucket_id: b.initial for b in added}
@@ -272,8 +298,10 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             price=result.price,
             operator_id=caller.user_id,
             operator_login=caller.login_id,
+            **bought,
         )
-        audit = _audit("store_charge", committee, number, wallet_id=wallet["wallet_id"], units=body.units)
+        matched = {"resident_matched": True} if body.resident else {}
+        audit = _audit("store_charge", committee, number, wallet_id=wallet["wallet_id"], units=body.units, **matched)
 
         def write(record: Item) -> None:
             ledger.charge(
@@ -287,7 +315,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 idempotency=record,
                 audit=audit,
                 now=now,
-                allocation=allocation,
+                allocation=(allocation.action, allocation.refusal, allocation.counted) if allocation else None,
             )
 
         return idempotency.Planned(result, write)
@@ -361,8 +389,12 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             operator_login=caller.login_id,
         )
         audit = _audit("charge_cancelled", charge_txn, number, cancel_number=cancel_number)
+        # a lottery purchase gives its units back to the 当選 units of the round it consumed
+        allocation = sale.cancel_allocation(rt, charge_txn)
         try:
-            ledger.cancel_charge(rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now)
+            ledger.cancel_charge(
+                rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now, allocation=allocation
+            )
         except ledger.NumberTaken:
             continue
         except ledger.ChargeAlreadySpent:

@@ -410,6 +410,14 @@ class ProgrammeList(Schema):
     items: list[ProgrammeView]
 
 
+class ResidentFields(Schema):
+    """The three fields a programme's resident list is matched by, as typed at the counter."""
+
+    resident_key: str = Field(min_length=1, max_length=40)
+    name_kana: str = Field(min_length=1, max_length=120)
+    birth_date: str = Field(min_length=1, max_length=20)
+
+
 class ChargeRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
     units: BodyInt = Field(ge=1, le=100)
@@ -417,6 +425,8 @@ class ChargeRequest(Schema):
     email: str | None = Field(default=None, max_length=254, pattern=EMAIL_PATTERN)
     qr: str | None = Field(default=None, max_length=200)
     card_number: str | None = Field(default=None, max_length=24)  # a card wallet's number
+    # 抽選販売: the person at the counter, matched against the list (a paper winner has no wallet of his own)
+    resident: ResidentFields | None = None
     idempotency_key: str = Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")
 
 
@@ -577,10 +587,7 @@ class ResidentListView(Schema):
     reasons: dict[str, str]  # why personal data may be searched: code -> label
 
 
-class ResidentSearch(Schema):
-    resident_key: str = Field(min_length=1, max_length=40)
-    name_kana: str = Field(min_length=1, max_length=120)
-    birth_date: str = Field(min_length=1, max_length=20)
+class ResidentSearch(ResidentFields):
     reason: str = Field(min_length=1, max_length=40)
 
 
@@ -680,10 +687,7 @@ class DrawRequest(Schema):
     rule: Literal["lot", "equal_then_lot"]
 
 
-class PaperApplication(Schema):
-    resident_key: str = Field(min_length=1, max_length=40)
-    name_kana: str = Field(min_length=1, max_length=120)
-    birth_date: str = Field(min_length=1, max_length=20)
+class PaperApplication(ResidentFields):
     units: BodyInt = Field(ge=1, le=100)
 
 

@@ -16,21 +16,9 @@ from tests.integration.test_sale_applications import HANAKO, JIRO, TARO, WINDOW,
 from tests.integration.test_sale_purchase import charge, sold
 from tests.support.client import Client
 
-# Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F3 = (
-    "ledger.cancel_charge gives the units back to the per-person limit (_holder -units) but not to the "
-    "application's purchased_units: the winner can no longer buy what the counter just refunded "
-    "(functions/admin/programmes.py cancel_charge + shoken/db/ledger.py + shoken/sale.py)"
-)
-F14 = (
-    "shoken/sale.py counter_allocation finds the winner through the wallet's eligibility "
-    "(wallet_person); a paper application is bound to no wallet, so its winner's card is refused not_a_winner"
-)
-
 __all__ = ["committee", "sold"]
 
 
-@pytest.mark.xfail(strict=True, reason=F3)
 def test_a_cancelled_counter_purchase_gives_the_units_won_back(sold: dict[str, Any], rt: Runtime) -> None:
     committee, taro = sold["committee"], sold["wallets"]["taro@example.jp"]
     # Given Taro, who won 3 units, bought 2 at the counter, and the clerk cancels that charge (wrong person,
@@ -108,7 +96,6 @@ def paper_winner(committee: Client, clock: Any, stream: Stream) -> Client:
     return again
 
 
-@pytest.mark.xfail(strict=True, reason=F14)
 def test_a_paper_winner_buys_the_units_won_on_a_card_at_the_counter(paper_winner: Client) -> None:
     # Given Jiro at the counter: the clerk finds him on the list and issues his card
     card = paper_winner.post(

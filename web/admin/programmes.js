@@ -72,6 +72,13 @@ export async function charge(ctx) {
   const slot = h('div');
   const result = h('div');
   let attemptKey = randomKey();  // one key per purchase: a double click or a retry charges once
+  const paper = h('details', {}, h('summary', {}, '紙の申込書で当選した方 (抽選販売の本人確認)'),
+    h('p', { class: 'hint' }, '申込書の内容で住民名簿と照合し、その方の当選分をチャージします。当選分は1つのカード・アプリにだけチャージできます。'
+      + 'アプリで申し込んだ方と、住民名簿から発行したカードへのチャージでは入力不要です。'),
+    h('div', { class: 'grid' },
+      field({ label: '住民番号', name: 'resident_key', attrs: { autocomplete: 'off' } }),
+      field({ label: '氏名(カナ)', name: 'name_kana', attrs: { autocomplete: 'off' } }),
+      field({ label: '生年月日', name: 'birth_date', attrs: { placeholder: '1950-04-01', autocomplete: 'off' } })));
   const form = h('form', { class: 'card', novalidate: true, onsubmit: async (event) => {
     event.preventDefault();
     const values = formValues(form);
@@ -80,15 +87,24 @@ export async function charge(ctx) {
     const programme = items.find((p) => p.programme_id === values.programme_id);
     const price = programme ? programme.unit_price * body.units : 0;
     if (!checkForm(form, slot)) return;
-    if (!(await confirmDialog(`${body.units}冊 (${yen(price)}円) をチャージします。代金を受け取りましたか？`))) return;
+    // 抽選販売: a paper winner is named by his details (a card issued from the list already names him)
+    const person = ['resident_key', 'name_kana', 'birth_date'].map((name) => (values[name] || '').trim());
+    if (person.some(Boolean) && !person.every(Boolean)) {
+      slot.replaceChildren(notice('error', '紙の申込書で当選した方は、住民番号・氏名(カナ)・生年月日をすべて入力してください。'));
+      return;
+    }
+    if (person.every(Boolean)) body.resident = { resident_key: person[0], name_kana: person[1], birth_date: person[2] };
+    const whose = body.resident ? '紙の申込書の当選分として ' : '';
+    if (!(await confirmDialog(`${whose}${body.units}冊 (${yen(price)}円) をチャージします。代金を受け取りましたか？`))) return;
     try {
       const done = await ctx.api.post('/api/admin/charges', body);
       attemptKey = randomKey();
       slot.replaceChildren(notice('ok', 'チャージが完了しました。'));
       result.replaceChildren(h('h2', {}, 'チャージ結果'), details([
         ['取引番号', done.number], ['ユーザID', done.wallet_id], done.card_number ? ['カード番号', done.card_number] : ['メールアドレス', done.email], ['商品券事業', done.programme_name],
+        body.resident ? ['本人確認', '住民名簿で確認済み (紙の申込書の当選分)'] : null,
         ['冊数', `${done.units}冊`], ['お支払い金額', `${yen(done.price)}円`], ['チャージ額', `${yen(done.amount)}円`],
-        ['チャージ後のご利用可能金額', `${yen(done.balance_after)}円`], ['取引日時', jstDateTime(done.occurred_at)]]),
+        ['チャージ後のご利用可能金額', `${yen(done.balance_after)}円`], ['取引日時', jstDateTime(done.occurred_at)]].filter(Boolean)),
       h('div', { class: 'actions' }, h('button', { type: 'button', class: 'danger', onclick: async () => {
         if (!(await confirmDialog('このチャージを取り消します。よろしいですか？'))) return;
         try {
@@ -97,15 +113,20 @@ export async function charge(ctx) {
         } catch (error) { showError(slot, error); }
       } }, 'チャージ取消')));
       form.reset();
-    } catch (error) { showError(slot, error, form); }
+    } catch (error) {
+      showError(slot, error, form);
+      // a wallet that names no winner: the clerk checks a paper applicant's details next
+      if (error.code === 'not_a_winner' && !body.resident) paper.open = true;
+    }
   } },
   slot,
   selectField({ label: '商品券事業', name: 'programme_id', required: true, options: items.map((p) => [p.programme_id, `${p.name} (${p.premium_label})`]) }),
   field({ label: '冊数', name: 'units', type: 'number', value: '1', required: true, attrs: { min: '1', max: '100', inputmode: 'numeric' } }),
   selectField({ label: 'アプリユーザの指定方法', name: 'find_by', options: [['wallet_id', 'ユーザID'], ['email', 'メールアドレス'], ['qr', 'QRコードの文字列'], ['card_number', 'カード番号']] }),
   field({ label: 'ユーザID / メールアドレス / QRコード / カード番号', name: 'target', required: true, hint: '利用者アプリの「QRコード表示」を読み取った文字列も使えます' }),
+  paper,
   h('div', { class: 'actions' }, h('span', { class: 'spacer' }), h('button', { type: 'submit' }, 'チャージする')));
-  return h('div', {}, h('h1', {}, '店頭チャージ'), h('p', {}, '代金を受け取った後に、購入された冊数をアプリユーザにチャージします。'), form, result);
+  return h('div', {}, h('h1', {}, '店頭チャージ'), h('p', {}, '代金を受け取った後に、購入された冊数をアプリユーザ・カードにチャージします。'), form, result);
 }
 
 // --- キャンペーン / 一括付与 ------------------------------------------------------------------------------------

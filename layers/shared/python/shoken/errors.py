@@ -379,6 +379,12 @@ class NotAWinner(DomainError):
     code = "not_a_winner"
 
 
+class NotAWinnerAskPerson(NotAWinner):
+    """The wallet is eligible as nobody: a paper winner is named at the counter by his resident fields."""
+
+    variant = "ask_person"
+
+
 class PurchaseDeadlinePassed(DomainError):
     """Facts: deadline."""
 
@@ -413,3 +419,25 @@ class RedemptionCodeUsed(DomainError):
 class ResidentFileRows(InvalidRequest):
     code = "resident_file_rows"
     message = "ファイルに誤りがあるため、引換コードを発行しませんでした。"
+
+
+# 店頭チャージ of a lottery programme: the person at the counter and the wallet charged (issue 15.5)
+class WonUnitsInOtherWallet(ShokenError):
+    status = 409
+    code = "won_units_in_other_wallet"
+    message = (
+        "この方の当選分は既に別のカード・アプリにチャージされています。"
+        "同じカード・アプリにチャージするか、そのチャージを取り消してから指定し直してください。"
+    )
+
+
+class WalletOfAnotherPerson(ShokenError):
+    status = 409
+    code = "wallet_of_another_person"
+    message = "このカード・アプリは別の方の申込資格に登録されています。ご本人のカード・アプリを指定してください。"
+
+
+class AppliedInApp(ShokenError):
+    status = 409
+    code = "applied_in_app"
+    message = "この方はアプリで申し込んでいます。申し込んだアプリを指定してチャージしてください。"

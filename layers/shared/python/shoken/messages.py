@@ -554,6 +554,13 @@ CATALOGUE: dict[str, Message] = {
         "この方は抽選に当選していないため、この事業の商品券は購入(チャージ)できません。",
         "This person did not win the lottery, so this programme's vouchers cannot be bought (charged).",
     ),
+    "not_a_winner.ask_person": Message(
+        409,
+        "このカード・アプリは当選者の申込資格に登録されていません。紙の申込書で当選した方は、"
+        "住民番号・氏名(カナ)・生年月日で本人を確認してチャージしてください。",
+        "This card or wallet is not registered as a winner's. For a winner who applied on paper, "
+        "confirm the person by resident number, name (kana) and birth date, then charge.",
+    ),
     "purchase_deadline_passed": Message(
         409,
         "購入期限 ({deadline}) を過ぎたため、当選分は購入できません。",

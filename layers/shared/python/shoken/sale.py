@@ -9,7 +9,7 @@ eligible as one person, and one person has one application (its key is the perso
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 from shoken import allocation, ids, privacy, residents
 from shoken.clock import iso, jst_date
@@ -24,6 +24,7 @@ from shoken.errors import (
     AlreadyDrawn,
     ApplicationsClosed,
     AppliedAtCounter,
+    AppliedInApp,
     Conflict,
     DrawBeforeClose,
     DrawRunning,
@@ -33,6 +34,7 @@ from shoken.errors import (
     NoApplication,
     NoSale,
     NotAWinner,
+    NotAWinnerAskPerson,
     NotDrawn,
     NotDrawnToBuy,
     NotEligible,
@@ -46,12 +48,12 @@ from shoken.errors import (
     SecondRoundDrawn,
     ShokenError,
     WalletHoldsOther,
+    WalletOfAnotherPerson,
+    WonUnitsInOtherWallet,
 )
 from shoken.runtime import Runtime
 from shoken.status import DrawState
 
-# The action consuming 当選 units, the refusal its condition means, and the counters' actions with it.
-Allocation = tuple[dict[str, Any], type[Exception], list[dict[str, Any]]]
 PAPER = "paper"  # the channel of an application the committee keys in (no wallet)
 
 
@@ -535,56 +537,147 @@ def purchase_deadline(settings_record: Item, programme: Item) -> str:
     return str(settings_record.get("purchase_end") or programme["sale_end"])
 
 
-def counter_allocation(rt: Runtime, programme: Item, wallet_id: str, units: int) -> Allocation | None:
-    """For a programme sold by application, the transaction action that consumes `units` of the wallet's
-    当選 units (None for a programme sold over the counter to anyone). Refused here, with the reason,
-    before the draw, for a wallet that did not win, past the deadline or beyond what is left; the
-    action's condition (units won unchanged, enough left, not lapsed) holds the same under a race."""
+class Allocation(NamedTuple):
+    """The action consuming a buyer's 当選 units and the refusal its condition means (for the charge's
+    transaction), the counters it moves (販売状況, unconditioned), and what its チャージ取消 gives back:
+    the person's hash and the round (1 or 2)."""
+
+    action: dict[str, Any]
+    refusal: type[Exception]
+    counted: list[dict[str, Any]]
+    person: str
+    round: int
+
+
+def counter_allocation(
+    rt: Runtime, programme: Item, wallet_id: str, units: int, person: str | None = None
+) -> Allocation | None:
+    """For a programme sold by application, the action that consumes `units` of the buyer's 当選 units
+    (None for a programme sold over the counter to anyone). The buyer is the person the wallet is
+    eligible as; or, for a wallet eligible as nobody, `person`: the one the clerk identified at the
+    counter (resident fields matched against the list, or the card issued from it), whose application
+    must be a paper one. Refused here, with the reason, before the draw, for a wallet or person that did
+    not win, past the deadline or beyond what is left; the action's condition (units won unchanged,
+    enough left, not lapsed, a paper winner's units bought into one wallet) holds the same under a race."""
     programme_id = str(programme["programme_id"])
     settings_record = settings(rt, programme_id)
     if settings_record is None:
         return None
     if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawnToBuy()
-    matching_hash = wallet_person(rt, programme_id, wallet_id)
+    bound = wallet_person(rt, programme_id, wallet_id)
+    if bound and person and bound != person:
+        raise WalletOfAnotherPerson()
+    matching_hash = bound or person
     application = application_of(rt, programme_id, matching_hash) if matching_hash else None
     if application is None or matching_hash is None:
+        if person is None:
+            raise NotAWinnerAskPerson()
         raise NotAWinner()
+    paper = None if bound else wallet_id  # a paper winner's units go into the first wallet charged, only
+    if paper and application.get("channel") != PAPER:
+        raise AppliedInApp()
+    if paper and application.get("buyer_wallet_id", paper) != paper:
+        raise WonUnitsInOtherWallet()
     today = jst_date(rt.clock.now())
     won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
     deadline = purchase_deadline(settings_record, programme)
     round2_end = str(settings_record.get("round2_purchase_end") or "")
     if won and today <= deadline and not application.get("lapsed"):
-        return _consume(rt, programme_id, matching_hash, application, "won_units", "purchased_units", units)
+        action, refusal, counted = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
+        return Allocation(action, refusal, counted, matching_hash, 1)
     if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
-        return _consume(rt, programme_id, matching_hash, application, "won2_units", "purchased2_units", units)
+        action, refusal, counted = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
+        return Allocation(action, refusal, counted, matching_hash, 2)
     if not won and not won2:
         raise NotAWinner()
     last = round2_end if won2 else deadline
     raise PurchaseDeadlinePassed(deadline=last)
 
 
+# A round's (units won, units bought) on the application.
+ROUNDS = {1: ("won_units", "purchased_units"), 2: ("won2_units", "purchased2_units")}
+
+
 def _consume(
-    rt: Runtime, programme_id: str, matching_hash: str, application: Item, won_name: str, bought_name: str, units: int
-) -> Allocation:
-    """The action buying `units` of one round's 当選 units, conditioned on what was read."""
+    rt: Runtime,
+    programme_id: str,
+    matching_hash: str,
+    application: Item,
+    won_name: str,
+    bought_name: str,
+    units: int,
+    paper_wallet: str | None = None,
+) -> tuple[dict[str, Any], type[Exception], list[dict[str, Any]]]:
+    """The action buying `units` of one round's 当選 units, conditioned on what was read, with the
+    counters it moves; for a paper winner, into `paper_wallet` only (the first wallet charged with his
+    units)."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
         raise OverAllocation(won=won, left=won - bought)
     expr = Expr()
     first_round = won_name == "won_units"
     not_lapsed = f" AND attribute_not_exists({expr.n('lapsed')})" if first_round else ""
+    buyer_set, buyer_same = "", ""
+    if paper_wallet:
+        buyer_set = f", {expr.n('buyer_wallet_id')} = {expr.v(paper_wallet)}"
+        buyer_same = (
+            f" AND (attribute_not_exists({expr.n('buyer_wallet_id')}) OR "
+            f"{expr.n('buyer_wallet_id')} = {expr.v(paper_wallet)})"
+        )
     action = rt.db.tx_update(
         keys.application(programme_id, matching_hash),
         f"SET {expr.n(bought_name)} = {expr.v(bought + units)}, "
-        f"{expr.n('purchased_at')} = {expr.v(iso(rt.clock.now()))}",
+        f"{expr.n('purchased_at')} = {expr.v(iso(rt.clock.now()))}{buyer_set}",
         expr,
         condition=(
             f"{expr.n(won_name)} = {expr.v(won)}{not_lapsed} AND "
-            f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)})"
+            f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)}){buyer_same}"
         ),
     )
     counted = [_count(rt, programme_id, units_paid=units)] if first_round else []  # 販売状況 counts round 1
+    return action, AllocationChanged, counted
+
+
+def cancel_allocation(
+    rt: Runtime, charge_txn: Item
+) -> tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None:
+    """For the チャージ取消 of a lottery purchase, the action giving its units back to the round of the
+    application it consumed (None for a programme sold to anyone, or an application no longer kept).
+    A charge records its person and round; one made before they were recorded is the purchase of the
+    wallet's own person, and of round 2 if made once the second round was drawn (a first-round purchase
+    is refused from the 購入期限 on, and the second round is drawn only after it), or for a bank
+    transfer if its deposit day is past the 購入期限."""
+    programme_id = str(charge_txn.get("programme_id") or "")
+    settings_record = settings(rt, programme_id) if programme_id else None
+    if settings_record is None or not charge_txn.get("units"):
+        return None
+    person = charge_txn.get("sale_person") or wallet_person(rt, programme_id, str(charge_txn["wallet_id"]))
+    application = application_of(rt, programme_id, str(person)) if person else None
+    if application is None:
+        return None
+    round_no = int(charge_txn.get("sale_round") or 0)
+    programme = programmes.get(rt.db, programme_id)
+    if not round_no and charge_txn.get("deposit_date") and programme is not None:  # a bank transfer's, by its day
+        round_no = 1 if str(charge_txn["deposit_date"]) <= purchase_deadline(settings_record, programme) else 2
+    if not round_no:
+        drawn2 = str(settings_record.get("round2_drawn_at") or "")
+        round_no = 2 if drawn2 and str(charge_txn["occurred_at"]) >= drawn2 else 1
+    bought_name = ROUNDS[round_no][1]
+    other_name = ROUNDS[3 - round_no][1]
+    units = int(charge_txn["units"])
+    bought, other = int(application.get(bought_name, 0)), int(application.get(other_name, 0))
+    if bought < units:
+        return None  # not counted on this round: nothing of it to give back
+    expr = Expr()
+    update = f"SET {expr.n(bought_name)} = {expr.v(bought - units)}"
+    condition = f"{expr.n(bought_name)} = {expr.v(bought)}"
+    if application.get("buyer_wallet_id") and bought == units and not other:
+        # nothing of a paper winner's left bought: the clerk may charge the right wallet now
+        update += f" REMOVE {expr.n('buyer_wallet_id')}"
+        condition += f" AND (attribute_not_exists({expr.n(other_name)}) OR {expr.n(other_name)} = {expr.v(0)})"
+    action = rt.db.tx_update(keys.application(programme_id, str(person)), update, expr, condition=condition)
+    counted = [_count(rt, programme_id, units_paid=-units)] if round_no == 1 else []  # as _consume counted it
     return action, AllocationChanged, counted
 
 

@@ -160,8 +160,19 @@ def charge(
     _write(db, actions, refusals)
 
 
-def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item, now: datetime) -> None:
-    """チャージ取消: remove the charge's buckets, only while none of their value has been spent."""
+def cancel_charge(
+    db: Dynamo,
+    *,
+    charge_txn: Item,
+    cancel_txn: Item,
+    audit: Item,
+    now: datetime,
+    allocation: tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None = None,
+) -> None:
+    """チャージ取消: remove the charge's buckets, only while none of their value has been spent.
+    `allocation`: for a lottery purchase, the action giving its units back to the 当選 units of the
+    round it consumed (shoken.sale.cancel_allocation), the refusal its condition means and the counters
+    it moves back (販売状況)."""
     wallet_id = str(charge_txn["wallet_id"])
     expr = Expr()
     # Each bucket still there (a lapse removes expired ones) and still holding all it was charged with.
@@ -183,7 +194,12 @@ def cancel_charge(db: Dynamo, *, charge_txn: Item, cancel_txn: Item, audit: Item
     actions = [removal, cancelled, _put_new(db, cancel_txn), audit_action(db, audit)]
     if charge_txn.get("programme_id") and charge_txn.get("units"):
         actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
-    _write(db, actions, [(1, AlreadyCancelled), (0, ChargeAlreadySpent), (2, NumberTaken)])
+    refusals: list[Refusal] = [(1, AlreadyCancelled), (0, ChargeAlreadySpent), (2, NumberTaken)]
+    if allocation is not None:
+        actions.append(allocation[0])
+        refusals.append((len(actions) - 1, allocation[1]))
+        actions.extend(allocation[2])
+    _write(db, actions, refusals)
 
 
 def grant(
