@@ -92,6 +92,26 @@ def store_fields(store: Store) -> dict[str, Any]:
     }
 
 
+def _shop(store: Store | Mapping[str, Any] | None) -> dict[str, Any]:
+    """What a transaction records of its store, from the store's record, its item, or the fields a
+    transaction recorded of it (a cancel copies them from its payment). Only STORE_FIELDS: a store item
+    also holds its own keys, which must never reach the transaction's."""
+    if store is None:
+        return {}
+    if isinstance(store, Store):
+        return store_fields(store)
+    if "store_name" in store:
+        return {k: store.get(k) for k in STORE_FIELDS}
+    return {
+        "company_id": store.get("company_id"),
+        "company_name": store.get("company_name"),
+        "store_id": store.get("store_id"),
+        "store_name": store.get("name"),
+        "external_store_id": store.get("external_store_id"),
+        "store_large": bool(store.get("large")),
+    }
+
+
 def item(
     number: str,
     *,
@@ -111,7 +131,7 @@ def item(
 ) -> Item:
     """`store`: the store's record, or the STORE_FIELDS a transaction recorded of it."""
     pk, sk = keys.transaction(number)
-    shop = store_fields(store) if isinstance(store, Store) else dict(store or {})
+    shop = _shop(store)
     record: Item = {
         "PK": pk,
         "SK": sk,
