@@ -131,11 +131,7 @@ def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_has
     try:
         rt.db.transact(actions)
     except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise EligibilityTaken() from failed
-        if failed.failed_at(1):
-            raise WalletHoldsOther() from failed
-        raise
+        failed.refuse({0: EligibilityTaken(), 1: WalletHoldsOther()})
 
 
 def eligibility_actions(
@@ -144,23 +140,10 @@ def eligibility_actions(
     """The two puts binding a person to a wallet (person → wallet, wallet → person), each new or the
     same binding again; tagged so that the retention run finds them (issue 23.3)."""
     now = iso(rt.clock.now())
-    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
     wallet_pk, wallet_sk = keys.wallet_eligibility(programme_id, wallet_id)
-    person_expr, wallet_expr = Expr(), Expr()
+    wallet_expr = Expr()
     return [
-        rt.db.tx_put(
-            {
-                "PK": person_pk,
-                "SK": person_sk,
-                "kind": "eligibility",
-                "wallet_id": wallet_id,
-                "channel": channel,
-                "at": now,
-                **privacy.tag(programme_id, person_pk, person_sk),
-            },
-            condition=_new_or_same(person_expr, "wallet_id", wallet_id),
-            expr=person_expr,
-        ),
+        _person_eligibility(rt, programme_id, matching_hash, wallet_id=wallet_id, channel=channel, now=now),
         rt.db.tx_put(
             {
                 "PK": wallet_pk,
@@ -174,6 +157,28 @@ def eligibility_actions(
             expr=wallet_expr,
         ),
     ]
+
+
+def _person_eligibility(
+    rt: Runtime, programme_id: str, matching_hash: str, *, wallet_id: str, channel: str, now: str
+) -> dict[str, Any]:
+    """The put binding a person to a wallet (or to paper), new or the same binding again; tagged so that
+    the retention run finds it (issue 23.3)."""
+    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
+    expr = Expr()
+    return rt.db.tx_put(
+        {
+            "PK": person_pk,
+            "SK": person_sk,
+            "kind": "eligibility",
+            "wallet_id": wallet_id,
+            "channel": channel,
+            "at": now,
+            **privacy.tag(programme_id, person_pk, person_sk),
+        },
+        condition=_new_or_same(expr, "wallet_id", wallet_id),
+        expr=expr,
+    )
 
 
 def wallet_person(rt: Runtime, programme_id: str, wallet_id: str) -> str | None:
@@ -302,38 +307,19 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
     programme, _ = _open_sale(rt, programme_id)
     _units(programme, units)
     now = iso(rt.clock.now())
-    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
-    elig_expr, app_expr = Expr(), Expr()
+    app_expr = Expr()
     record = _application(programme_id, matching_hash, units=units, channel=PAPER, wallet_id=None, now=now)
     try:
         rt.db.transact(
             [
-                rt.db.tx_put(
-                    {
-                        "PK": person_pk,
-                        "SK": person_sk,
-                        "kind": "eligibility",
-                        "wallet_id": PAPER,
-                        "channel": PAPER,
-                        "at": now,
-                        **privacy.tag(programme_id, person_pk, person_sk),
-                    },
-                    condition=_new_or_same(elig_expr, "wallet_id", PAPER),
-                    expr=elig_expr,
-                ),
+                _person_eligibility(rt, programme_id, matching_hash, wallet_id=PAPER, channel=PAPER, now=now),
                 rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
                 _still_open(rt, programme_id),
                 _count(rt, programme_id, applications=1, units_asked=units),
             ]
         )
     except TransactionFailed as failed:
-        if failed.failed_at(2):
-            raise ApplicationsClosed() from failed
-        if failed.failed_at(0):
-            raise EligibleInApp() from failed
-        if failed.failed_at(1):
-            raise AlreadyApplied() from failed
-        raise
+        failed.refuse({2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()})
     return record
 
 
