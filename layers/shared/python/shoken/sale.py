@@ -433,16 +433,7 @@ def _queue_draw(
         source_ip=None,
         user_agent=None,
     )
-    job = jobs.item(
-        job_id,
-        job_kind=job_kind,
-        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
-        scope={"committee_id": committee_id},
-        params={"programme_id": programme_id},
-        now=rt.clock.now(),
-        label=f"{label} ({programme['name']})",
-        shared_list=keys.sale_jobs(programme_id),
-    )
+    job = _sale_job(rt, job_id, programme, owner, job_kind=job_kind, label=label)
     try:
         rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
     except TransactionFailed as failed:
@@ -450,12 +441,18 @@ def _queue_draw(
     return job
 
 
+def _seeded(rt: Runtime, programme_id: str, seed_field: str) -> Item:
+    """The sale settings of a draw that was queued (its seed claimed), for the job to finish."""
+    settings_record = settings(rt, programme_id)
+    if settings_record is None or not settings_record.get(seed_field):
+        raise NoSale()
+    return settings_record
+
+
 def finish_draw(rt: Runtime, programme_id: str) -> Item:
     """Compute and store the result from the stored seed: a pure function of (applications, rule, seed),
     so a job that stopped half-way and runs again writes the same result; a finished draw is left as it is."""
-    settings_record = settings(rt, programme_id)
-    if settings_record is None or not settings_record.get("draw_seed"):
-        raise NoSale()
+    settings_record = _seeded(rt, programme_id, "draw_seed")
     if settings_record.get("draw_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
@@ -491,28 +488,39 @@ def assign_references(rt: Runtime, programme_id: str, winners: list[Item]) -> No
 NOTIFY_JOB = "sale_notify"
 
 
-def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
-    """Queue the results email (当選・落選) after the draw. Running it again is safe: each application's
-    mail is sent once (the job's marker), so a second run sends only what was not sent or failed."""
+def _drawn(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
+    """The programme and its sale settings, for a step that needs the first draw done."""
     programme = programmes.get(rt.db, programme_id)
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
     if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn()
-    committee_id = str(programme["committee_id"])
-    job = jobs.item(
-        ids.random_token(12),
-        job_kind=NOTIFY_JOB,
-        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
-        scope={"committee_id": committee_id},
-        params={"programme_id": programme_id},
-        now=rt.clock.now(),
-        label=f"抽選結果メール ({programme['name']})",
-        shared_list=keys.sale_jobs(programme_id),
-    )
+    return programme, settings_record
+
+
+def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
+    """Queue the results email (当選・落選) after the draw. Running it again is safe: each application's
+    mail is sent once (the job's marker), so a second run sends only what was not sent or failed."""
+    programme, _ = _drawn(rt, programme_id)
+    job = _sale_job(rt, ids.random_token(12), programme, owner, job_kind=NOTIFY_JOB, label="抽選結果メール")
     jobs.create(rt.db, job)
     return job
+
+
+def _sale_job(rt: Runtime, job_id: str, programme: Item, owner: dict[str, Any], *, job_kind: str, label: str) -> Item:
+    """A job on the programme's sale, in the committee's scope and on the sale's job list."""
+    committee_id = str(programme["committee_id"])
+    return jobs.item(
+        job_id,
+        job_kind=job_kind,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": str(programme["programme_id"])},
+        now=rt.clock.now(),
+        label=f"{label} ({programme['name']})",
+        shared_list=keys.sale_jobs(str(programme["programme_id"])),
+    )
 
 
 # --- 購入 (issue 15.5): 店頭チャージ consumes the 当選 units until the 購入期限 -------------------------------
@@ -639,12 +647,7 @@ def start_second_round(
 ) -> Item:
     """After the 購入期限: the unbought 当選 units lapse and are drawn again among the applicants not fully
     served, by the first draw's rule and a new seed (stored and audited here, before the job computes)."""
-    programme = programmes.get(rt.db, programme_id)
-    settings_record = settings(rt, programme_id)
-    if programme is None or settings_record is None:
-        raise NoSale()
-    if settings_record.get("draw_state") != DrawState.DRAWN:
-        raise NotDrawn()
+    programme, settings_record = _drawn(rt, programme_id)
     deadline = purchase_deadline(settings_record, programme)
     today = jst_date(rt.clock.now())
     if today <= deadline:
@@ -695,9 +698,7 @@ def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]
 
 
 def finish_second_round(rt: Runtime, programme_id: str) -> Item:
-    settings_record = settings(rt, programme_id)
-    if settings_record is None or not settings_record.get("round2_seed"):
-        raise NoSale()
+    settings_record = _seeded(rt, programme_id, "round2_seed")
     if settings_record.get("round2_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
