@@ -19,7 +19,7 @@ from shoken.clock import jst_date
 from shoken.config import WorkerConfig
 from shoken.db import committees, jobs, keys, programmes
 from shoken.db.dynamo import ConditionFailed
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import entry, logger
 from shoken.runtime import Runtime
 from workers import totals
 
@@ -157,9 +157,7 @@ def migrate_history(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
     return {"job_id": job["job_id"], **job["params"]}
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The daily expiry ({"job": "expire"}, the schedule's input) or, invoked by an operator,
     {"job": "rebuild_totals", "committee_id": "1", "date_from": "2026-11-01", "date_to": "2026-11-30"}
