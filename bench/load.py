@@ -6,14 +6,16 @@ path works under concurrent load and where the local server's ceiling is."""
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from tests.e2e.conftest import start_server
+from tests.e2e.conftest import LocalServer, start_server
 from tests.support import mailbox
 from tests.support.client import Client, over_http
 
@@ -33,70 +35,77 @@ def _console(base: str, mails: Any) -> Client:
     return admin
 
 
-def run() -> dict[str, float]:
+@contextlib.contextmanager
+def local_console() -> Iterator[tuple[LocalServer, Client, str]]:
+    """A fresh local server (its own state, a free port) with the committee's console signed in, and its
+    first programme's id; the server is stopped on the way out."""
     with tempfile.TemporaryDirectory() as tmp:
         server = start_server(Path(tmp) / "state")
         try:
-            base = server.base_url
-            admin = _console(base, server.mails)
-            programme = admin.get("/api/admin/programmes").json["items"][0]["programme_id"]
-            tokens: list[str] = []
-            for n in range(CITIZENS):
-                email = f"load{n}@example.jp"
-                citizen = Client("wallet", over_http(base))
-                citizen.post("/api/wallet/auth/start", {"email": email})
-                wallet = citizen.post("/api/auth/verify", {"code": mailbox.last_code(email, server.mails())}).json[
-                    "me"
-                ]["user_id"]
-                admin.post(
-                    "/api/admin/charges",
-                    {
-                        "programme_id": programme,
-                        "units": 1,
-                        "wallet_id": wallet,
-                        "idempotency_key": f"load-charge-{n:08d}",
-                    },
-                )
-                tokens += [citizen.post("/api/wallet/qr").json["token"] for _ in range(TOKENS_PER_CITIZEN)]
-            terminal_id, password = server.terminal("エーナ食堂 本店")
-            till = Client("merchant", over_http(base))
-            till.post("/api/merchant/terminal/bind", {"terminal_id": terminal_id, "password": password})
-            till.post("/api/merchant/login", {"login_id": "shopuser01", "password": "shopuser01"})
-            till.post(
-                "/api/auth/initial-password", {"new_password": "Bench-shop-2026", "confirm_password": "Bench-shop-2026"}
-            )
-            latencies: list[float] = []
-            failures: list[int] = []
-            lock = threading.Lock()
-            queue = list(enumerate(tokens))
-
-            def worker() -> None:
-                me = Client("merchant", over_http(base), cookies=dict(till.cookies), csrf=till.csrf)
-                while True:
-                    with lock:
-                        if not queue:
-                            return
-                        n, token = queue.pop()
-                    start = time.perf_counter()
-                    reply = me.post(
-                        "/api/payments", {"token": token, "amount": 10, "idempotency_key": f"load-pay-{n:010d}"}
-                    )
-                    elapsed = time.perf_counter() - start
-                    with lock:
-                        latencies.append(elapsed)
-                        if reply.status != 200:
-                            failures.append(reply.status)
-
-            threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
-            began = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
-            wall = time.perf_counter() - began
+            admin = _console(server.base_url, server.mails)
+            yield server, admin, admin.get("/api/admin/programmes").json["items"][0]["programme_id"]
         finally:
             server.process.terminate()
             server.process.wait(timeout=30)
+
+
+def run() -> dict[str, float]:
+    with local_console() as (server, admin, programme):
+        base = server.base_url
+        tokens: list[str] = []
+        for n in range(CITIZENS):
+            email = f"load{n}@example.jp"
+            citizen = Client("wallet", over_http(base))
+            citizen.post("/api/wallet/auth/start", {"email": email})
+            wallet = citizen.post("/api/auth/verify", {"code": mailbox.last_code(email, server.mails())}).json["me"][
+                "user_id"
+            ]
+            admin.post(
+                "/api/admin/charges",
+                {
+                    "programme_id": programme,
+                    "units": 1,
+                    "wallet_id": wallet,
+                    "idempotency_key": f"load-charge-{n:08d}",
+                },
+            )
+            tokens += [citizen.post("/api/wallet/qr").json["token"] for _ in range(TOKENS_PER_CITIZEN)]
+        terminal_id, password = server.terminal("エーナ食堂 本店")
+        till = Client("merchant", over_http(base))
+        till.post("/api/merchant/terminal/bind", {"terminal_id": terminal_id, "password": password})
+        till.post("/api/merchant/login", {"login_id": "shopuser01", "password": "shopuser01"})
+        till.post(
+            "/api/auth/initial-password", {"new_password": "Bench-shop-2026", "confirm_password": "Bench-shop-2026"}
+        )
+        latencies: list[float] = []
+        failures: list[int] = []
+        lock = threading.Lock()
+        queue = list(enumerate(tokens))
+
+        def worker() -> None:
+            me = Client("merchant", over_http(base), cookies=dict(till.cookies), csrf=till.csrf)
+            while True:
+                with lock:
+                    if not queue:
+                        return
+                    n, token = queue.pop()
+                start = time.perf_counter()
+                reply = me.post(
+                    "/api/payments", {"token": token, "amount": 10, "idempotency_key": f"load-pay-{n:010d}"}
+                )
+                elapsed = time.perf_counter() - start
+                with lock:
+                    latencies.append(elapsed)
+                    if reply.status != 200:
+                        failures.append(reply.status)
+
+        threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
+        began = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        wall = time.perf_counter() - began
     ordered = sorted(latencies)
     return {
         "payments": len(latencies),

@@ -19,16 +19,13 @@ import csv
 import io
 import statistics
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from bench.load import _console
-from tests.e2e.conftest import start_server
+from bench.load import local_console
 from tests.support import mailbox
 from tests.support.client import Client, over_http
 
@@ -74,84 +71,76 @@ def run_parallel(work: list[Any], send: Callable[[Client, Any], Any], clients: l
 
 def run(applications: int = APPLICATIONS, wallets: int = WALLETS) -> dict[str, Any]:
     today = (datetime.utcnow() + JST).date()  # noqa: DTZ003  (the local server's JST day)
-    with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(Path(tmp) / "state")
-        try:
-            base = server.base_url
-            admin = _console(base, server.mails)
-            programme = admin.get("/api/admin/programmes").json["items"][0]["programme_id"]
-            rows = "".join(",".join(person(n)) + "\r\n" for n in range(applications))
-            reply = admin.request(
-                "POST",
-                f"/api/admin/programmes/{programme}/residents",
-                raw=("住民番号,氏名カナ,生年月日\r\n" + rows).encode(),
-                content_type="application/octet-stream",
+    with local_console() as (server, admin, programme):
+        base = server.base_url
+        rows = "".join(",".join(person(n)) + "\r\n" for n in range(applications))
+        reply = admin.request(
+            "POST",
+            f"/api/admin/programmes/{programme}/residents",
+            raw=("住民番号,氏名カナ,生年月日\r\n" + rows).encode(),
+            content_type="application/octet-stream",
+        )
+        assert reply.status == 200, reply
+        job = reply.json["job_id"]
+        while (state := admin.get(f"/api/admin/programmes/{programme}/resident-uploads/{job}").json)["state"] in (
+            "queued",
+            "running",
+        ):
+            time.sleep(0.5)
+        assert state["state"] == "done", state
+        window = {
+            "apply_start": today.isoformat(),
+            "apply_end": (today + timedelta(days=14)).isoformat(),
+            "units_on_sale": applications,
+        }
+        assert admin.put(f"/api/admin/programmes/{programme}/sale", window).status == 200
+
+        # Residents in the wallet: sign in and confirm eligibility first (not timed), then apply (timed)
+        residents: list[tuple[Client, int]] = []
+        for n in range(wallets):
+            email = f"bench-sale{n}@example.jp"
+            citizen = Client("wallet", over_http(base))
+            citizen.post("/api/wallet/auth/start", {"email": email})
+            citizen.post("/api/auth/verify", {"code": mailbox.last_code(email, server.mails())})
+            key, kana, birth = person(n)
+            confirmed = citizen.post(
+                f"/api/wallet/sale/{programme}/eligibility",
+                {"resident_key": key, "name_kana": kana, "birth_date": birth},
             )
-            assert reply.status == 200, reply
-            job = reply.json["job_id"]
-            while (state := admin.get(f"/api/admin/programmes/{programme}/resident-uploads/{job}").json)["state"] in (
-                "queued",
-                "running",
-            ):
-                time.sleep(0.5)
-            assert state["state"] == "done", state
-            window = {
-                "apply_start": today.isoformat(),
-                "apply_end": (today + timedelta(days=14)).isoformat(),
-                "units_on_sale": applications,
-            }
-            assert admin.put(f"/api/admin/programmes/{programme}/sale", window).status == 200
+            assert confirmed.status == 200, confirmed
+            residents.append((citizen, n))
+        consoles = [
+            Client("admin", over_http(base), cookies=dict(admin.cookies), csrf=admin.csrf) for _ in range(CONCURRENCY)
+        ]
 
-            # Residents in the wallet: sign in and confirm eligibility first (not timed), then apply (timed)
-            residents: list[tuple[Client, int]] = []
-            for n in range(wallets):
-                email = f"bench-sale{n}@example.jp"
-                citizen = Client("wallet", over_http(base))
-                citizen.post("/api/wallet/auth/start", {"email": email})
-                citizen.post("/api/auth/verify", {"code": mailbox.last_code(email, server.mails())})
-                key, kana, birth = person(n)
-                confirmed = citizen.post(
-                    f"/api/wallet/sale/{programme}/eligibility",
-                    {"resident_key": key, "name_kana": kana, "birth_date": birth},
-                )
-                assert confirmed.status == 200, confirmed
-                residents.append((citizen, n))
-            consoles = [
-                Client("admin", over_http(base), cookies=dict(admin.cookies), csrf=admin.csrf)
-                for _ in range(CONCURRENCY)
-            ]
+        def wallet_apply(_: Client, item: tuple[Client, int]) -> Any:
+            citizen, n = item
+            return citizen.put(f"/api/wallet/sale/{programme}/application", {"units": units_of(n)})
 
-            def wallet_apply(_: Client, item: tuple[Client, int]) -> Any:
-                citizen, n = item
-                return citizen.put(f"/api/wallet/sale/{programme}/application", {"units": units_of(n)})
+        def paper_apply(client: Client, n: int) -> Any:
+            key, kana, birth = person(n)
+            body = {"resident_key": key, "name_kana": kana, "birth_date": birth, "units": units_of(n)}
+            return client.post(f"/api/admin/programmes/{programme}/applications", body)
 
-            def paper_apply(client: Client, n: int) -> Any:
-                key, kana, birth = person(n)
-                body = {"resident_key": key, "name_kana": kana, "birth_date": birth, "units": units_of(n)}
-                return client.post(f"/api/admin/programmes/{programme}/applications", body)
+        wallet_seconds, wallet_replies = run_parallel(residents, wallet_apply, consoles)
+        paper = list(range(wallets, applications))
+        latencies: list[float] = []
 
-            wallet_seconds, wallet_replies = run_parallel(residents, wallet_apply, consoles)
-            paper = list(range(wallets, applications))
-            latencies: list[float] = []
+        def timed(client: Client, n: int) -> Any:
+            start = time.perf_counter()
+            reply = paper_apply(client, n)
+            latencies.append(time.perf_counter() - start)
+            return reply
 
-            def timed(client: Client, n: int) -> Any:
-                start = time.perf_counter()
-                reply = paper_apply(client, n)
-                latencies.append(time.perf_counter() - start)
-                return reply
-
-            paper_seconds, paper_replies = run_parallel(paper, timed, consoles)
-            refused = [r for r in wallet_replies + paper_replies if r.status != 200]
-            # Every paper application sent again: each must be refused, none counted twice
-            _, again = run_parallel(paper, paper_apply, consoles)
-            doubled = [r for r in again if r.code != "already_applied"]
-            export = admin.get(f"/api/admin/programmes/{programme}/applications.csv")
-            listed = list(csv.DictReader(io.StringIO(export.body.decode("utf-8-sig"))))
-            ids = {r["申込者ID"] for r in listed}
-            units = sum(int(r["申込冊数"]) for r in listed)
-        finally:
-            server.process.terminate()
-            server.process.wait(timeout=30)
+        paper_seconds, paper_replies = run_parallel(paper, timed, consoles)
+        refused = [r for r in wallet_replies + paper_replies if r.status != 200]
+        # Every paper application sent again: each must be refused, none counted twice
+        _, again = run_parallel(paper, paper_apply, consoles)
+        doubled = [r for r in again if r.code != "already_applied"]
+        export = admin.get(f"/api/admin/programmes/{programme}/applications.csv")
+        listed = list(csv.DictReader(io.StringIO(export.body.decode("utf-8-sig"))))
+        ids = {r["申込者ID"] for r in listed}
+        units = sum(int(r["申込冊数"]) for r in listed)
     total = wallet_seconds + paper_seconds
     expected_units = sum(units_of(n) for n in range(applications))
     ordered = sorted(latencies)

@@ -17,17 +17,10 @@ from shoken.db import keys
 from shoken.db.dynamo import serialize_item
 from shoken.roles import Role
 from shoken.runtime import Runtime
-from tests.support.world import World
+from tests.support.world import PROGRAMME_TERMS, World
 
 NOON = datetime(2026, 11, 29, 3, 0, tzinfo=UTC)
-# A programme of 10,000 yen books worth 13,000: 6,500 共通 and 6,500 専用.
-TERMS = money.ProgrammeTerms(
-    "P1",
-    10_000,
-    {money.VoucherType.COMMON: 6_500, money.VoucherType.DEDICATED: 6_500},
-    "2026-11-01",
-    "2027-04-30",
-)
+TERMS = PROGRAMME_TERMS  # 10,000 yen books worth 13,000: 6,500 共通 and 6,500 専用
 
 
 @contextmanager

@@ -29,6 +29,17 @@ def specs(caller: Principal) -> BulkSpecs:
     )
 
 
+def stage(rt: Runtime, folder: str, raw: bytes, file_name: str | None, default_name: str) -> tuple[str, dict[str, str]]:
+    """An uploaded file put where its job reads it, under a new job id: the id, and the job's params
+    naming the object and the file (the name as the browser sent it, percent-encoded, cut to 200)."""
+    config = rt.require(AdminConfig)
+    job_id = ids.random_token(12)
+    key = f"{folder}/{job_id}.csv"
+    rt.s3.put_object(Bucket=config.upload_bucket, Key=key, Body=raw, ServerSideEncryption="AES256")
+    name = urllib.parse.unquote(file_name or "")[:200] or default_name
+    return job_id, {"bucket": config.upload_bucket, "key": key, "file_name": name}
+
+
 def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str | None) -> JobView:
     if spec not in SPECS:
         raise NoBulkKind()
@@ -39,18 +50,14 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         raise FileEmpty()
     if len(raw) > MAX_BYTES:
         raise FileTooLarge()
-    config = rt.require(AdminConfig)
-    job_id = ids.random_token(12)
-    key = f"bulk/{job_id}.csv"
-    rt.s3.put_object(Bucket=config.upload_bucket, Key=key, Body=raw, ServerSideEncryption="AES256")
-    name = urllib.parse.unquote(file_name or "")[:200] or f"{spec}.csv"
+    job_id, stored = stage(rt, "bulk", raw, file_name, f"{spec}.csv")
     record = jobs.item(
         job_id,
         job_kind="bulk_upload",
         owner=audit.actor_of(caller)
         | {"committee_id": caller.committee_id, "company_id": caller.company_id, "store_id": caller.store_id},
         scope={"committee_id": caller.committee_id, "company_id": caller.company_id, "store_id": caller.store_id},
-        params={"spec": spec, "bucket": config.upload_bucket, "key": key, "file_name": name},
+        params={"spec": spec, **stored},
         now=rt.clock.now(),
         label=f"マスタ一括登録 ({label})",
     )

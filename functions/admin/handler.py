@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from admin.card_schemas import (
@@ -99,7 +98,7 @@ from admin.schemas import (
 from shoken import api, runtime
 from shoken.api import Query, Response
 from shoken.config import AdminConfig
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import http_entry
 from shoken.status import Status
 
 # The route modules run on the first request of one of their routes (issue 19).
@@ -693,8 +692,6 @@ def handle_redemption_codes(programme_id: str, format: Annotated[str, Query(max_
     return _download(*redemption.sheet(api.rt(), api.principal(), programme_id, api.raw_body(), format))
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return api.serve(app, event, context, runtime.get(AdminConfig))

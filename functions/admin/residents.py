@@ -4,16 +4,13 @@ Every search names a reason from a short list and is in the audit log, without t
 
 from __future__ import annotations
 
-import urllib.parse
-
 from admin import lookup
-from admin.bulk_uploads import MAX_BYTES
+from admin.bulk_uploads import MAX_BYTES, stage
 from admin.bulk_uploads import view as job_view
 from admin.errors import FileEmpty, ProgrammeNotFound, ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
 from admin.programmes import programme_event
 from admin.schemas import ResidentListView, ResidentSearch, ResidentSearchResult, ResidentUploadList, ResidentUploadView
-from shoken import audit, ids, residents
-from shoken.config import AdminConfig
+from shoken import audit, residents
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
@@ -49,18 +46,15 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_n
         raise FileEmpty()
     if len(raw) > MAX_BYTES:
         raise ResidentFileTooLarge()
-    config = rt.require(AdminConfig)
-    job_id = ids.random_token(12)
-    key = f"residents/{job_id}.csv"  # deleted by the worker when the job ends; the bucket expires it too
-    rt.s3.put_object(Bucket=config.upload_bucket, Key=key, Body=raw, ServerSideEncryption="AES256")
-    name = urllib.parse.unquote(file_name or "")[:200] or "residents.csv"
+    # the file is deleted by the worker when the job ends; the bucket expires it too
+    job_id, stored = stage(rt, "residents", raw, file_name, "residents.csv")
     committee_id = str(programme["committee_id"])
     record = jobs.item(
         job_id,
         job_kind="resident_list",
         owner=audit.actor_of(caller) | {"committee_id": committee_id, "company_id": None, "store_id": None},
         scope={"committee_id": committee_id},
-        params={"programme_id": programme_id, "bucket": config.upload_bucket, "key": key, "file_name": name},
+        params={"programme_id": programme_id, **stored},
         now=rt.clock.now(),
         label=f"住民名簿の取込 ({programme['name']})",
         shared_list=keys.resident_uploads(programme_id),

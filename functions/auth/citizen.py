@@ -7,9 +7,9 @@ from collections.abc import Callable
 from auth import issue, profile, signin
 from auth.errors import NoWalletService, WalletSuspended
 from auth.schemas import SignInStep, WalletStartRequest
-from shoken import api, mail, sessions
+from shoken import api, mail
 from shoken.clock import iso
-from shoken.db import attempts, committees, wallets
+from shoken.db import committees, wallets
 from shoken.db.dynamo import Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
@@ -20,13 +20,10 @@ def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
     committee = _committee_for(rt, body.service_id)
     email = body.email.lower()
     signin.reserve_mail(rt, email)  # before anything is written: a refused start leaves no attempt
-    attempt_id = sessions.new_id()
-    attempts.create(
-        rt.db,
-        attempt_id,
-        app="wallet",
-        stage="verify_email",
-        now=rt.clock.now(),
+    attempt_id = signin.new_attempt(
+        rt,
+        "wallet",
+        "verify_email",
         email=email,
         service_id=committee["wallet_service_id"],
         committee_id=committee["committee_id"],

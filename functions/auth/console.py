@@ -17,7 +17,7 @@ from auth.schemas import (
     ResetRequest,
     SignInStep,
 )
-from shoken import api, codes, ids, mail, sessions
+from shoken import api, codes, ids, mail
 from shoken.clock import epoch, iso
 from shoken.config import MailConfig
 from shoken.db import attempts, keys, throttle, users
@@ -42,11 +42,10 @@ def login(rt: Runtime, body: LoginRequest) -> SignInStep:
     user = signin.authenticate(rt, body.login_id, body.password)
     if Role(user["role"]) not in CONSOLE_ROLES:
         raise UseMerchantApp()
-    attempt_id = sessions.new_id()
     stage = "change_password" if user.get("must_change_password") else "verify_email"
     if stage == "verify_email":
         signin.reserve_mail(rt, str(user["email"]))  # before anything is written: a refusal leaves no attempt
-    attempts.create(rt.db, attempt_id, app="admin", stage=stage, now=rt.clock.now(), user_id=user["user_id"])
+    attempt_id = signin.new_attempt(rt, "admin", stage, user_id=user["user_id"])
     if stage == "verify_email":
         signin.deliver_code(rt, attempt_id, _login_mail(user))
     issue.pending(rt, "admin", attempt_id)

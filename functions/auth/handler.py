@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from auth.schemas import (
@@ -25,7 +24,7 @@ from auth.schemas import (
 )
 from shoken import api, runtime
 from shoken.config import AuthConfig
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import http_entry
 
 # The route modules run on the first request of one of their routes (issue 19).
 with api.deferred("auth"):
@@ -119,8 +118,6 @@ def handle_start_wallet_sign_in(body: WalletStartRequest) -> SignInStep:
     return citizen.start(api.rt(), body)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return api.serve(app, event, context, runtime.get(AuthConfig))

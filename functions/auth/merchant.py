@@ -16,7 +16,7 @@ from auth.errors import MerchantStaffOnly, NotThisStore, TerminalLocked, Termina
 from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
 from shoken import api, devices, sessions
 from shoken.clock import iso
-from shoken.db import attempts, keys, terminals
+from shoken.db import keys, terminals
 from shoken.db.dynamo import Expr, Item
 from shoken.db.records import Store, Terminal
 from shoken.gate import StoreSuspended, TerminalSuspended, check_terminal
@@ -61,13 +61,10 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
     if user.get("store_id") != terminal["store_id"]:
         raise NotThisStore()
     if user.get("must_change_password"):
-        attempt_id = sessions.new_id()
-        attempts.create(
-            rt.db,
-            attempt_id,
-            app="merchant",
-            stage="change_password",
-            now=rt.clock.now(),
+        attempt_id = signin.new_attempt(
+            rt,
+            "merchant",
+            "change_password",
             user_id=user["user_id"],
             terminal_id=terminal["terminal_id"],
             binding_id=terminal["binding_id"],

@@ -8,7 +8,7 @@ from typing import Any
 
 from auth import issue
 from auth.errors import AccountSuspended, CodeRejected, InvalidCredentials
-from shoken import api, codes, mail
+from shoken import api, codes, mail, sessions
 from shoken.clock import epoch
 from shoken.db import attempts, throttle, users
 from shoken.db import sessions as session_records
@@ -84,6 +84,13 @@ def start_user_session(
     on_terminal = {"terminal_id": terminal_id} if terminal_id else {}
     api.audit_event("login", scope=Scope.of(user), actor=actor_of(user), app=app, **on_terminal)
     return csrf, ends
+
+
+def new_attempt(rt: Runtime, app: str, stage: str, **fields: Any) -> str:
+    """A sign-in attempt at its first stage, under a new id (the one the next step names)."""
+    attempt_id = sessions.new_id()
+    attempts.create(rt.db, attempt_id, app=app, stage=stage, now=rt.clock.now(), **fields)
+    return attempt_id
 
 
 def reserve_mail(rt: Runtime, to: str, attempt: Item | None = None) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from history.export_models import ExportLink, ExportList, ExportRequest, ExportView
@@ -23,7 +22,7 @@ from shoken import api, runtime, sheets
 from shoken.api import Query, Response
 from shoken.config import HistoryConfig
 from shoken.history_models import Detail, HistorySearch, Page
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import http_entry
 from shoken.sheets import Format
 
 # The route modules run on the first request of one of their routes (issue 19).
@@ -146,8 +145,6 @@ def handle_read_merchant_notice(notice_id: str) -> notices.NoticeRead:
     return notices.mark_read(api.rt(), api.principal(), notice_id)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return api.serve(app, event, context, runtime.get(HistoryConfig))

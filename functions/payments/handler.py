@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from payments.schemas import CancelResult, CardReceipt, MpmCreate, MpmCreated, MpmState, PayRequest, Receipt
 from shoken import api, cards, payment, runtime
 from shoken.config import PaymentsConfig
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import http_entry
 
 app = api.make_resolver()
 
@@ -51,8 +50,6 @@ def handle_get_mpm_request(request_id: str) -> MpmState:
     return mpm.state(api.rt(), api.principal(), request_id)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return api.serve(app, event, context, runtime.get(PaymentsConfig))

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import api, runtime
 from shoken.api import Query
 from shoken.config import WalletConfig
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import http_entry
 
 # The route modules run on the first request of one of their routes (issue 19).
 with api.deferred("shoken", "wallet"):
@@ -122,8 +121,6 @@ def handle_redeem_code(programme_id: str, body: RedeemRequest) -> WalletSale:
     return sale.redeem(api.rt(), api.principal(), programme_id, body)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@http_entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return api.serve(app, event, context, runtime.get(WalletConfig))

@@ -80,19 +80,17 @@ def _result(settings: Item, application: Item | None) -> Literal["won", "lost"] 
     return "won" if int(application.get("won_units", 0)) > 0 else "lost"  # DrawResult, as the schema's Literal
 
 
+def _count_try(rt: Runtime, caller: Principal, kind: str, per_hour: int, what: str) -> None:
+    """One more try of the wallet's in the hour; refused past `per_hour`."""
+    throttle.hit(rt.db, f"{kind}#{caller.user_id}", limit=per_hour, window_seconds=3600, now=rt.clock.now(), what=what)
+
+
 def confirm(rt: Runtime, caller: Principal, programme_id: str, body: EligibilityRequest) -> WalletSale:
     """申込資格の確認: the wallet's person on the resident list. Tries are limited per wallet like 引換コード,
     or a wallet could learn who is on the list and, knowing a neighbour's name and birth date, walk the
     住民番号 until it took her eligibility."""
     _programme(rt, caller, programme_id)
-    throttle.hit(
-        rt.db,
-        f"elig#{caller.user_id}",
-        limit=ELIGIBILITY_TRIES_PER_HOUR,
-        window_seconds=3600,
-        now=rt.clock.now(),
-        what="申込資格の確認",
-    )
+    _count_try(rt, caller, "elig", ELIGIBILITY_TRIES_PER_HOUR, "申込資格の確認")
     try:
         matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
     except residents.FieldError as error:
@@ -106,14 +104,7 @@ def redeem(rt: Runtime, caller: Principal, programme_id: str, body: RedeemReques
     _programme(rt, caller, programme_id)
     if sale.settings(rt, programme_id) is None:
         raise NoSale()
-    throttle.hit(
-        rt.db,
-        f"redeem#{caller.user_id}",
-        limit=REDEEM_TRIES_PER_HOUR,
-        window_seconds=3600,
-        now=rt.clock.now(),
-        what="引換コードの入力",
-    )
+    _count_try(rt, caller, "redeem", REDEEM_TRIES_PER_HOUR, "引換コードの入力")
     redemption.redeem(rt, programme_id, caller.user_id, body.code)
     return status(rt, caller, programme_id)
 

@@ -13,7 +13,6 @@ from shoken import audit, ids, money
 from shoken.clock import iso
 from shoken.db import keys, ledger, programmes, transactions
 from shoken.db.dynamo import Item
-from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 from workers import jobs
@@ -97,13 +96,11 @@ def _grant_one(
             grant_name=params["name"],
             grant_id=grant_id,
         )
-        audit_entry = audit.entry(
+        audit_entry = audit.system_entry(
             rt,
             "campaign_granted",
-            actor=audit.SYSTEM_ACTOR,
-            scope=Scope(str(committee["committee_id"])),
-            target_type="wallet",
-            target_id=wallet_id,
+            str(committee["committee_id"]),
+            wallet_id,
             number=number,
             grant_id=grant_id,
             amount=bucket.initial,

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from shoken import audit, ids, money
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Expr, Item
-from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 from workers import jobs
@@ -78,13 +77,11 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
                 b.bucket_id: b.to_item() for b in buckets if b.bucket_id in amounts or b.bucket_id in spent
             },
         )
-        audit_entry = audit.entry(
+        audit_entry = audit.system_entry(
             rt,
             "balance_lapsed",
-            actor=audit.SYSTEM_ACTOR,
-            scope=Scope(str(committee["committee_id"])),
-            target_type="wallet",
-            target_id=wallet_id,
+            str(committee["committee_id"]),
+            wallet_id,
             number=txn["number"],
             programme_id=programme_id,
             amount=txn["amount"],

@@ -10,14 +10,12 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shoken import runtime
 from shoken.config import WorkerConfig
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import entry, logger
 from workers import jobs
 from workers.stream import images
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     rt = runtime.get(WorkerConfig)
     failures: list[dict[str, str]] = []

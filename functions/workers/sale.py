@@ -20,11 +20,14 @@ from shoken.status import DrawState, JobState, Status
 from workers import jobs, mailing
 
 
+def _running(rt: Runtime, job: Item, message: str) -> str:
+    """Marks the draw job running and gives its programme's id."""
+    job_items.update(rt.db, str(job["job_id"]), rt.clock.now(), state=JobState.RUNNING, message=message)
+    return str(job["params"]["programme_id"])
+
+
 def run_draw(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
-    job_id = str(job["job_id"])
-    programme_id = str(job["params"]["programme_id"])
-    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="抽選中")
-    done = sale.finish_draw(rt, programme_id)
+    done = sale.finish_draw(rt, _running(rt, job, "抽選中"))
     applicants, winners, units_won = int(done["applicants"]), int(done["winners"]), int(done["units_won"])
     message = f"抽選が終わりました。申込 {applicants:,}人のうち当選 {winners:,}人・{units_won:,}冊です。"
     jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
@@ -44,10 +47,7 @@ def _audit(rt: Runtime, job: Item, action: str, **facts: Any) -> None:
 
 def run_second_round(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     """二次抽選: lapse the unbought units and draw them among those not fully served (re-run: same result)."""
-    job_id = str(job["job_id"])
-    programme_id = str(job["params"]["programme_id"])
-    job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.RUNNING, message="二次抽選中")
-    done = sale.finish_second_round(rt, programme_id)
+    done = sale.finish_second_round(rt, _running(rt, job, "二次抽選中"))
     pool, winners, applicants = int(done["round2_pool"]), int(done["round2_winners"]), int(done["round2_applicants"])
     message = f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。"
     jobs.done(rt, job, message, done_count=applicants, total_count=applicants)

@@ -19,7 +19,7 @@ from shoken.clock import jst_date
 from shoken.config import WorkerConfig
 from shoken.db import committees, jobs, keys, programmes
 from shoken.db.dynamo import ConditionFailed
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import entry, logger
 from shoken.runtime import Runtime
 from workers import totals
 
@@ -31,26 +31,41 @@ def queue_lapses(rt: Runtime, today: str) -> list[str]:
             if str(programme["use_end"]) >= today or programme.get("lapsed_on"):
                 continue
             job_id = f"lapse-{programme['programme_id']}-{today}"
-            record = jobs.item(
-                job_id,
-                job_kind="lapse",
-                owner={"user_id": "schedule", "role": "system"},
-                scope={"committee_id": str(committee["committee_id"])},
-                params={
-                    "programme_id": programme["programme_id"],
-                    "committee_id": committee["committee_id"],
-                    "date": today,
-                },
-                now=rt.clock.now(),
-                label=f"残高失効「{programme['name']}」",
-                shared_list=f"LAPSES#{committee['committee_id']}",
-            )
-            try:
-                jobs.create(rt.db, record)
+            # queued once a day: the id is the programme's and the day's
+            if _queue(rt, job_id, "lapse", committee, programme, {"date": today},
+                      label=f"残高失効「{programme['name']}」",
+                      shared_list=f"LAPSES#{committee['committee_id']}"):  # fmt: skip
                 queued.append(job_id)
-            except ConditionFailed:
-                continue  # queued already today
     return queued
+
+
+def _queue(
+    rt: Runtime,
+    job_id: str,
+    job_kind: str,
+    committee: dict[str, Any],
+    programme: dict[str, Any],
+    params: dict[str, Any],
+    *,
+    label: str,
+    shared_list: str,
+) -> bool:
+    """Creates the schedule's job on the programme unless one of that id is there already (False then)."""
+    record = jobs.item(
+        job_id,
+        job_kind=job_kind,
+        owner={"user_id": "schedule", "role": "system"},
+        scope={"committee_id": str(committee["committee_id"])},
+        params={"programme_id": programme["programme_id"], "committee_id": committee["committee_id"], **params},
+        now=rt.clock.now(),
+        label=label,
+        shared_list=shared_list,
+    )
+    try:
+        jobs.create(rt.db, record)
+    except ConditionFailed:
+        return False
+    return True
 
 
 def reminder_day(programme: dict[str, Any], today: str) -> int | None:
@@ -73,27 +88,12 @@ def queue_reminders(rt: Runtime, today: str) -> list[str]:
                 continue
             expires_on = str(programme["use_end"])
             job_id = f"remind-{programme['programme_id']}-{expires_on}-D{days:03d}"
-            record = jobs.item(
-                job_id,
-                job_kind="remind",
-                owner={"user_id": "schedule", "role": "system"},
-                scope={"committee_id": str(committee["committee_id"])},
-                params={
-                    "programme_id": programme["programme_id"],
-                    "committee_id": committee["committee_id"],
-                    "expires_on": expires_on,
-                    "days": days,
-                    "date": today,
-                },
-                now=rt.clock.now(),
-                label=f"失効お知らせメール「{programme['name']}」({days}日前)",
-                shared_list=keys.reminder_jobs(str(committee["committee_id"])),
-            )
-            try:
-                jobs.create(rt.db, record)
+            # queued once for this expiry date and reminder day
+            params = {"expires_on": expires_on, "days": days, "date": today}
+            if _queue(rt, job_id, "remind", committee, programme, params,
+                      label=f"失効お知らせメール「{programme['name']}」({days}日前)",
+                      shared_list=keys.reminder_jobs(str(committee["committee_id"]))):  # fmt: skip
                 queued.append(job_id)
-            except ConditionFailed:
-                continue  # queued already for this expiry date and reminder day
     return queued
 
 
@@ -157,9 +157,7 @@ def migrate_history(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
     return {"job_id": job["job_id"], **job["params"]}
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The daily expiry ({"job": "expire"}, the schedule's input) or, invoked by an operator,
     {"job": "rebuild_totals", "committee_id": "1", "date_from": "2026-11-01", "date_to": "2026-11-30"}

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from shoken import runtime
 from shoken.config import WorkerConfig
 from shoken.db.dynamo import Item, deserialize_item
-from shoken.observability import logger, metrics, tracer
+from shoken.observability import entry, logger
 from workers import totals
 
 
@@ -23,9 +23,7 @@ def images(record: dict[str, Any]) -> tuple[Item | None, Item | None]:
     return old, new
 
 
-@logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@metrics.log_metrics
+@entry
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     rt = runtime.get(WorkerConfig)
     failures: list[dict[str, str]] = []

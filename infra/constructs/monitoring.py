@@ -49,6 +49,25 @@ TABLE_OPERATIONS = (
 )
 
 
+def _percent(
+    part: tuple[str, cloudwatch.IMetric],
+    whole: tuple[str, cloudwatch.IMetric],
+    least: int,
+    label: str,
+    *,
+    period: Duration = PERIOD,
+) -> cloudwatch.MathExpression:
+    """`part` as a percentage of `whole`, 0 while `whole` is under `least` (a few requests or mails
+    would make any share look alarming)."""
+    (part_name, part_metric), (whole_name, whole_metric) = part, whole
+    return cloudwatch.MathExpression(
+        expression=f"IF({whole_name} >= {least}, 100 * {part_name} / {whole_name}, 0)",
+        using_metrics={part_name: part_metric, whole_name: whole_metric},
+        label=label,
+        period=period,
+    )
+
+
 @dataclass(frozen=True)
 class MonitoredFunction:
     function: lambda_.Function
@@ -92,11 +111,8 @@ class Monitoring(Construct):
         # HTTP APIs report throttling (429) as a client error, so this rate covers both.
         self._alarm(
             "api-4xx-rate",
-            cloudwatch.MathExpression(
-                expression=f"IF(requests >= {API_4XX_MIN_REQUESTS}, 100 * errors / requests, 0)",
-                using_metrics={"errors": errors_4xx, "requests": requests},
-                label="4xx % (incl. 429 throttling)",
-                period=PERIOD,
+            _percent(
+                ("errors", errors_4xx), ("requests", requests), API_4XX_MIN_REQUESTS, "4xx % (incl. 429 throttling)"
             ),
             API_4XX_PERCENT,
             "Unusual share of rejected API requests: throttling (429), an attack or a broken client",
@@ -236,12 +252,7 @@ class Monitoring(Construct):
         bounces = email.metric("Bounce", MAIL_PERIOD)
         self._alarm(
             "mail-bounce-rate",
-            cloudwatch.MathExpression(
-                expression=f"IF(sent >= {MAIL_MIN_SENT}, 100 * bounces / sent, 0)",
-                using_metrics={"sent": sent, "bounces": bounces},
-                label="bounced % of sent",
-                period=MAIL_PERIOD,
-            ),
+            _percent(("bounces", bounces), ("sent", sent), MAIL_MIN_SENT, "bounced % of sent", period=MAIL_PERIOD),
             MAIL_BOUNCE_PERCENT,
             f"SES bounces at or above {MAIL_BOUNCE_PERCENT} % of mail sent in an hour",
         )

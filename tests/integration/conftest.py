@@ -18,7 +18,7 @@ from shoken.roles import Role
 from shoken.runtime import Runtime
 from tests.support import mailbox, table_calls
 from tests.support.client import Client
-from tests.support.world import World
+from tests.support.world import PROGRAMME_TERMS, World
 
 
 @pytest.fixture(autouse=True)
@@ -148,15 +148,8 @@ class Shop:
     def __init__(self, world: World, city: City) -> None:
         self.city = city
         self.programme = world.programme(city.committee)
-        terms = money.ProgrammeTerms(
-            "P1",
-            10_000,
-            {money.VoucherType.COMMON: 6_500, money.VoucherType.DEDICATED: 6_500},
-            "2026-11-01",
-            "2027-04-30",
-        )
         self.buckets = money.purchase_buckets(
-            terms, 1, source="261101000000000001", created_at="2026-11-01T00:00:00.000000Z"
+            PROGRAMME_TERMS, 1, source="261101000000000001", created_at="2026-11-01T00:00:00.000000Z"
         )
         self.wallet = world.wallet(city.committee, "hanako@example.jp", buckets=self.buckets)
         self.citizen = wallet_login("hanako@example.jp")

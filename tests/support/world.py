@@ -14,6 +14,15 @@ from shoken.passwords import hash_password
 from shoken.roles import Role
 from shoken.runtime import Runtime
 
+# The test programme P1's terms: 10,000 yen books worth 13,000, 6,500 共通 and 6,500 専用.
+PROGRAMME_TERMS = money.ProgrammeTerms(
+    "P1",
+    10_000,
+    {money.VoucherType.COMMON: 6_500, money.VoucherType.DEDICATED: 6_500},
+    "2026-11-01",
+    "2027-04-30",
+)
+
 
 @dataclass
 class World:

@@ -269,6 +269,14 @@ def entry(
     )
 
 
+def system_entry(rt: Runtime, action: str, committee_id: str, wallet_id: str, **detail: Any) -> Item:
+    """The audit item of what a background job did to a wallet on the committee's behalf (a grant, a
+    lapse), for the job's money transaction to write."""
+    return entry(
+        rt, action, actor=SYSTEM_ACTOR, scope=Scope(committee_id), target_type="wallet", target_id=wallet_id, **detail
+    )
+
+
 def record(
     rt: Runtime,
     action: str,

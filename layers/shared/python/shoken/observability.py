@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging import correlation_paths
 
 # Service name and log level come from POWERTOOLS_SERVICE_NAME / POWERTOOLS_LOG_LEVEL, set per
 # function by the stack; the namespace is shared so dashboards see every function's metrics.
@@ -37,6 +38,19 @@ class _Tracer:
 
 
 tracer = _Tracer()
+
+
+# The handlers are typed for Lambda's context; the local server and the tests call them with their own.
+def entry(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """A Lambda handler set up with the three: the context in every log line, a trace, metrics flushed."""
+    return logger.inject_lambda_context(tracer.capture_lambda_handler(metrics.log_metrics(handler)))
+
+
+def http_entry(handler: Callable[..., Any]) -> Callable[..., Any]:
+    """`entry` for an API function, whose log lines carry the API Gateway request id."""
+    inject = logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_HTTP)
+    return inject(tracer.capture_lambda_handler(metrics.log_metrics(handler)))
+
 
 # Powertools buffers metrics even when POWERTOOLS_METRICS_DISABLED is set and prints them every
 # 100 data points; locally and in tests nothing should be buffered at all.

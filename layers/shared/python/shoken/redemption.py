@@ -123,11 +123,5 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
     try:
         rt.db.transact(actions)
     except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise RedemptionCodeUsed() from failed
-        if failed.failed_at(1):
-            raise EligibilityTaken() from failed
-        if failed.failed_at(2):
-            raise WalletHoldsOther() from failed
-        raise
+        failed.refuse({0: RedemptionCodeUsed(), 1: EligibilityTaken(), 2: WalletHoldsOther()})
     return matching_hash

@@ -133,11 +133,7 @@ def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_has
     try:
         rt.db.transact(actions)
     except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise EligibilityTaken() from failed
-        if failed.failed_at(1):
-            raise WalletHoldsOther() from failed
-        raise
+        failed.refuse({0: EligibilityTaken(), 1: WalletHoldsOther()})
 
 
 def eligibility_actions(
@@ -146,23 +142,10 @@ def eligibility_actions(
     """The two puts binding a person to a wallet (person → wallet, wallet → person), each new or the
     same binding again; tagged so that the retention run finds them (issue 23.3)."""
     now = iso(rt.clock.now())
-    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
     wallet_pk, wallet_sk = keys.wallet_eligibility(programme_id, wallet_id)
-    person_expr, wallet_expr = Expr(), Expr()
+    wallet_expr = Expr()
     return [
-        rt.db.tx_put(
-            {
-                "PK": person_pk,
-                "SK": person_sk,
-                "kind": "eligibility",
-                "wallet_id": wallet_id,
-                "channel": channel,
-                "at": now,
-                **privacy.tag(programme_id, person_pk, person_sk),
-            },
-            condition=_new_or_same(person_expr, "wallet_id", wallet_id),
-            expr=person_expr,
-        ),
+        _person_eligibility(rt, programme_id, matching_hash, wallet_id=wallet_id, channel=channel, now=now),
         rt.db.tx_put(
             {
                 "PK": wallet_pk,
@@ -176,6 +159,28 @@ def eligibility_actions(
             expr=wallet_expr,
         ),
     ]
+
+
+def _person_eligibility(
+    rt: Runtime, programme_id: str, matching_hash: str, *, wallet_id: str, channel: str, now: str
+) -> dict[str, Any]:
+    """The put binding a person to a wallet (or to paper), new or the same binding again; tagged so that
+    the retention run finds it (issue 23.3)."""
+    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
+    expr = Expr()
+    return rt.db.tx_put(
+        {
+            "PK": person_pk,
+            "SK": person_sk,
+            "kind": "eligibility",
+            "wallet_id": wallet_id,
+            "channel": channel,
+            "at": now,
+            **privacy.tag(programme_id, person_pk, person_sk),
+        },
+        condition=_new_or_same(expr, "wallet_id", wallet_id),
+        expr=expr,
+    )
 
 
 def wallet_person(rt: Runtime, programme_id: str, wallet_id: str) -> str | None:
@@ -304,38 +309,19 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
     programme, _ = _open_sale(rt, programme_id)
     _units(programme, units)
     now = iso(rt.clock.now())
-    person_pk, person_sk = keys.person_eligibility(programme_id, matching_hash)
-    elig_expr, app_expr = Expr(), Expr()
+    app_expr = Expr()
     record = _application(programme_id, matching_hash, units=units, channel=PAPER, wallet_id=None, now=now)
     try:
         rt.db.transact(
             [
-                rt.db.tx_put(
-                    {
-                        "PK": person_pk,
-                        "SK": person_sk,
-                        "kind": "eligibility",
-                        "wallet_id": PAPER,
-                        "channel": PAPER,
-                        "at": now,
-                        **privacy.tag(programme_id, person_pk, person_sk),
-                    },
-                    condition=_new_or_same(elig_expr, "wallet_id", PAPER),
-                    expr=elig_expr,
-                ),
+                _person_eligibility(rt, programme_id, matching_hash, wallet_id=PAPER, channel=PAPER, now=now),
                 rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
                 _still_open(rt, programme_id),
                 _count(rt, programme_id, applications=1, units_asked=units),
             ]
         )
     except TransactionFailed as failed:
-        if failed.failed_at(2):
-            raise ApplicationsClosed() from failed
-        if failed.failed_at(0):
-            raise EligibleInApp() from failed
-        if failed.failed_at(1):
-            raise AlreadyApplied() from failed
-        raise
+        failed.refuse({2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()})
     return record
 
 
@@ -449,16 +435,7 @@ def _queue_draw(
         source_ip=None,
         user_agent=None,
     )
-    job = jobs.item(
-        job_id,
-        job_kind=job_kind,
-        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
-        scope={"committee_id": committee_id},
-        params={"programme_id": programme_id},
-        now=rt.clock.now(),
-        label=f"{label} ({programme['name']})",
-        shared_list=keys.sale_jobs(programme_id),
-    )
+    job = _sale_job(rt, job_id, programme, owner, job_kind=job_kind, label=label)
     try:
         rt.db.transact([claim, rt.db.tx_put(record), rt.db.tx_put(job)])
     except TransactionFailed as failed:
@@ -466,12 +443,18 @@ def _queue_draw(
     return job
 
 
+def _seeded(rt: Runtime, programme_id: str, seed_field: str) -> Item:
+    """The sale settings of a draw that was queued (its seed claimed), for the job to finish."""
+    settings_record = settings(rt, programme_id)
+    if settings_record is None or not settings_record.get(seed_field):
+        raise NoSale()
+    return settings_record
+
+
 def finish_draw(rt: Runtime, programme_id: str) -> Item:
     """Compute and store the result from the stored seed: a pure function of (applications, rule, seed),
     so a job that stopped half-way and runs again writes the same result; a finished draw is left as it is."""
-    settings_record = settings(rt, programme_id)
-    if settings_record is None or not settings_record.get("draw_seed"):
-        raise NoSale()
+    settings_record = _seeded(rt, programme_id, "draw_seed")
     if settings_record.get("draw_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)
@@ -507,28 +490,39 @@ def assign_references(rt: Runtime, programme_id: str, winners: list[Item]) -> No
 NOTIFY_JOB = "sale_notify"
 
 
-def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
-    """Queue the results email (当選・落選) after the draw. Running it again is safe: each application's
-    mail is sent once (the job's marker), so a second run sends only what was not sent or failed."""
+def _drawn(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
+    """The programme and its sale settings, for a step that needs the first draw done."""
     programme = programmes.get(rt.db, programme_id)
     settings_record = settings(rt, programme_id)
     if programme is None or settings_record is None:
         raise NoSale()
     if settings_record.get("draw_state") != DrawState.DRAWN:
         raise NotDrawn()
-    committee_id = str(programme["committee_id"])
-    job = jobs.item(
-        ids.random_token(12),
-        job_kind=NOTIFY_JOB,
-        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
-        scope={"committee_id": committee_id},
-        params={"programme_id": programme_id},
-        now=rt.clock.now(),
-        label=f"抽選結果メール ({programme['name']})",
-        shared_list=keys.sale_jobs(programme_id),
-    )
+    return programme, settings_record
+
+
+def start_notify(rt: Runtime, programme_id: str, owner: dict[str, Any]) -> Item:
+    """Queue the results email (当選・落選) after the draw. Running it again is safe: each application's
+    mail is sent once (the job's marker), so a second run sends only what was not sent or failed."""
+    programme, _ = _drawn(rt, programme_id)
+    job = _sale_job(rt, ids.random_token(12), programme, owner, job_kind=NOTIFY_JOB, label="抽選結果メール")
     jobs.create(rt.db, job)
     return job
+
+
+def _sale_job(rt: Runtime, job_id: str, programme: Item, owner: dict[str, Any], *, job_kind: str, label: str) -> Item:
+    """A job on the programme's sale, in the committee's scope and on the sale's job list."""
+    committee_id = str(programme["committee_id"])
+    return jobs.item(
+        job_id,
+        job_kind=job_kind,
+        owner=owner | {"committee_id": committee_id, "company_id": None, "store_id": None},
+        scope={"committee_id": committee_id},
+        params={"programme_id": str(programme["programme_id"])},
+        now=rt.clock.now(),
+        label=f"{label} ({programme['name']})",
+        shared_list=keys.sale_jobs(str(programme["programme_id"])),
+    )
 
 
 # --- 購入 (issue 15.5): 店頭チャージ consumes the 当選 units until the 購入期限 -------------------------------
@@ -746,12 +740,7 @@ def start_second_round(
 ) -> Item:
     """After the 購入期限: the unbought 当選 units lapse and are drawn again among the applicants not fully
     served, by the first draw's rule and a new seed (stored and audited here, before the job computes)."""
-    programme = programmes.get(rt.db, programme_id)
-    settings_record = settings(rt, programme_id)
-    if programme is None or settings_record is None:
-        raise NoSale()
-    if settings_record.get("draw_state") != DrawState.DRAWN:
-        raise NotDrawn()
+    programme, settings_record = _drawn(rt, programme_id)
     deadline = purchase_deadline(settings_record, programme)
     today = jst_date(rt.clock.now())
     if today <= deadline:
@@ -802,9 +791,7 @@ def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]
 
 
 def finish_second_round(rt: Runtime, programme_id: str) -> Item:
-    settings_record = settings(rt, programme_id)
-    if settings_record is None or not settings_record.get("round2_seed"):
-        raise NoSale()
+    settings_record = _seeded(rt, programme_id, "round2_seed")
     if settings_record.get("round2_state") == DrawState.DRAWN:
         return settings_record
     apps = applications(rt, programme_id)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import (
@@ -226,6 +226,14 @@ class TransactionFailed(Exception):
 
     def failed_at(self, position: int) -> bool:
         return position < len(self.reasons) and self.reasons[position] == "ConditionalCheckFailed"
+
+    def refuse(self, refusals: Mapping[int, Exception]) -> NoReturn:
+        """Raises the refusal of the first action, in the table's order, whose condition failed (the order
+        says which refusal wins when several fail); itself when none of them did (a conflict, a throttle)."""
+        for position, refusal in refusals.items():
+            if self.failed_at(position):
+                raise refusal from self
+        raise self
 
     @property
     def throttled(self) -> bool:

@@ -96,9 +96,7 @@ def create(db: Dynamo, record: Item) -> None:
     try:
         db.transact([db.tx_put(record, condition="attribute_not_exists(PK)"), db.tx_put(marker)])
     except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise ConditionFailed(failed.items[0]) from failed
-        raise
+        failed.refuse({0: ConditionFailed(failed.items[0])})
 
 
 # --- laps that die: claimed with a lease, taken over by the schedule once it has passed ------------

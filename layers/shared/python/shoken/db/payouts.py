@@ -90,9 +90,7 @@ def freeze(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any]) -> None:
     try:
         db.transact(actions)
     except TransactionFailed as failed:
-        if failed.failed_at(1):
-            raise HeadMoved() from failed
-        raise
+        failed.refuse({1: HeadMoved()})
 
 
 def cancel(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], at: str, by: str) -> None:

@@ -81,9 +81,7 @@ def add(
     try:
         db.transact(actions)
     except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise Counted() from failed
-        raise
+        failed.refuse({0: Counted()})
 
 
 def days(db: Dynamo, committee_id: str, first: str, last: str) -> Iterable[Item]:

@@ -100,13 +100,10 @@ def create(db: Dynamo, record: Item) -> None:
             ]
         )
     except TransactionFailed as failed:
-        if failed.failed_at(1):
-            raise AlreadyExists(
-                "このログインIDは既に使用されています。", details=[{"field": "login_id", "reason": "duplicate"}]
-            ) from failed
-        if failed.failed_at(0):
-            raise UserIdTaken() from failed
-        raise
+        taken = AlreadyExists(
+            "このログインIDは既に使用されています。", details=[{"field": "login_id", "reason": "duplicate"}]
+        )
+        failed.refuse({1: taken, 0: UserIdTaken()})
 
 
 def spend_login_try(db: Dynamo, user_id: str) -> Item | None:
