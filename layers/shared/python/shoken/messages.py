@@ -630,6 +630,53 @@ CATALOGUE: dict[str, Message] = {
         "ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。",
         "The file is no longer kept. Please reserve the download again.",
     ),
+    # --- bank accounts (shoken/bank.py) ---
+    "unknown_bank": Message(400, "金融機関コードが見つかりません。", "The bank code was not found."),
+    "unknown_bank.format": Message(
+        400, "金融機関コードは4桁の数字で入力してください。", "Please enter the bank code as 4 digits."
+    ),
+    "unknown_bank.not_listed": Message(
+        400,
+        "金融機関コード {bank_code} は全銀協の金融機関コードにありません。",
+        "The bank code {bank_code} is not on the Zengin list of banks.",
+    ),
+    "unknown_bank.names_format": Message(
+        404, "金融機関コードは4桁の数字で入力してください。", "Please enter the bank code as 4 digits."
+    ),
+    "unknown_bank.names_not_listed": Message(
+        404,
+        "金融機関コード {bank_code} は全銀協の金融機関コードにありません。",
+        "The bank code {bank_code} is not on the Zengin list of banks.",
+    ),
+    "unknown_branch": Message(400, "支店コードが見つかりません。", "The branch code was not found."),
+    "unknown_branch.format": Message(
+        400, "支店コードは3桁の数字で入力してください。", "Please enter the branch code as 3 digits."
+    ),
+    "unknown_branch.not_listed": Message(
+        400,
+        "支店コード {branch_code} は金融機関コード {bank_code} の支店にありません。",
+        "The branch code {branch_code} is not a branch of the bank {bank_code}.",
+    ),
+    "bad_holder_name": Message(
+        400, "口座名義に使えない文字が含まれています。", "The account holder's name has characters banks do not take."
+    ),
+    "bad_holder_name.missing": Message(400, "{what}を入力してください。", "Please enter the {what}."),
+    "bad_holder_name.characters": Message(
+        400,
+        "{what}に使えない文字があります: {characters}（カナ、英大文字、数字、スペース、( ) - . のみ使えます）",
+        "The {what} has characters banks do not take: {characters} (only kana, capital letters, digits,"
+        " space and ( ) - . are allowed)",
+    ),
+    "bad_holder_name.too_long": Message(
+        400,
+        "{what}は半角{limit}文字以内にしてください（{size}文字あります。省略は銀行の規則に沿って入力してください）。",
+        "The {what} may be at most {limit} half-width characters (it has {size}; abbreviate it as the bank's"
+        " rules say).",
+    ),
+    "bad_account": Message(400, "口座の内容に誤りがあります。", "The account details are not right."),
+    "bad_account.format": Message(
+        400, "口座番号は7桁の数字で入力してください。", "Please enter the account number as 7 digits."
+    ),
 }
 
 
