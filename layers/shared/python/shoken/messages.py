@@ -677,6 +677,22 @@ CATALOGUE: dict[str, Message] = {
     "bad_account.format": Message(
         400, "口座番号は7桁の数字で入力してください。", "Please enter the account number as 7 digits."
     ),
+    # --- merchant entities: where a new record may go (shoken/entities.py) ---
+    "forbidden.register_company": Message(
+        403, "企業の登録はアクワイアラ管理者のみ行えます。", "Only the committee's administrators register companies."
+    ),
+    "forbidden.register_store": Message(
+        403, "店舗の登録はアクワイアラ管理者のみ行えます。", "Only the committee's administrators register stores."
+    ),
+    "forbidden.register_higher_role": Message(
+        403, "自分より上位の権限のユーザは登録できません。", "You cannot register a user with a higher role than yours."
+    ),
+    "forbidden.register_outside_scope": Message(
+        403,
+        "権限の範囲外のアクワイアラ・企業・店舗には登録できません。",
+        "You cannot register a user in a committee, company or store outside your scope.",
+    ),
+    "invalid_request.home_field": Message(400, "入力内容に誤りがあります。", "Please check what you entered."),
 }
 
 
@@ -701,6 +717,16 @@ FIELD_TEXTS: dict[str, FieldText] = {
     "sheet_format": FieldText("形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."),
     "row_problem": FieldText("{line}行目: {problem}", "Line {line}: {problem}"),
     "row_not_listed": FieldText("{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."),
+    # --- merchant entities (shoken/entities.py) ---
+    "committee_required": FieldText("アクワイアラを選択してください。", "Please choose a committee."),
+    "committee_out_of_scope": FieldText("権限の範囲外のアクワイアラです。", "This committee is outside your scope."),
+    "company_unknown": FieldText("企業が見つかりません。", "The company was not found."),
+    "company_required": FieldText("企業を選択してください。", "Please choose a company."),
+    "store_unknown": FieldText("店舗が見つかりません。", "The store was not found."),
+    "store_required": FieldText("店舗を選択してください。", "Please choose a store."),
+    "store_of_other_company": FieldText(
+        "選択した企業の店舗ではありません。", "This store is not the chosen company's."
+    ),
 }
 
 
