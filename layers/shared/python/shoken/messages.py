@@ -693,6 +693,37 @@ CATALOGUE: dict[str, Message] = {
         "You cannot register a user in a committee, company or store outside your scope.",
     ),
     "invalid_request.home_field": Message(400, "入力内容に誤りがあります。", "Please check what you entered."),
+    # --- resident files (shoken/resident_file.py) ---
+    "resident_file_invalid": Message(
+        400, "住民名簿のファイルを読み取れません。", "The resident list file cannot be read."
+    ),
+    "resident_file_invalid.encoding": Message(
+        400,
+        "文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。",
+        "The file's encoding is not recognised. Please give a CSV file saved as UTF-8 or Shift_JIS.",
+    ),
+    "resident_file_invalid.empty": Message(400, "ファイルが空です。", "The file is empty."),
+    "resident_file_invalid.csv": Message(
+        400, "CSVの形式が正しくありません ({problem})。", "The file is not valid CSV ({problem})."
+    ),
+    "resident_file_invalid.csv_line": Message(
+        400, "{line}行目: CSVの形式が正しくありません ({problem})。", "Line {line}: not valid CSV ({problem})."
+    ),
+    "resident_file_invalid.extra_columns": Message(
+        400,
+        "この事業で使わない列があるため、取り込みませんでした: {extra}。"
+        "個人情報は必要な列({needed})だけにして保存し直してください。",
+        "The file has columns this programme does not use, so nothing was taken in: {extra}."
+        " Please save it again with only the columns needed ({needed}).",
+    ),
+    "resident_file_invalid.header": Message(
+        400,
+        "1行目(見出し行)が正しくありません。次の列を1つずつ並べてください: {needed}",
+        "The first line (the header) is not right. Please list each of these columns once: {needed}",
+    ),
+    "resident_file_invalid.too_many_rows": Message(
+        400, "一度に取り込めるのは{limit:,}行までです。", "At most {limit:,} rows can be taken in at once."
+    ),
 }
 
 
