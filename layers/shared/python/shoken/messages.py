@@ -724,6 +724,42 @@ CATALOGUE: dict[str, Message] = {
     "resident_file_invalid.too_many_rows": Message(
         400, "一度に取り込めるのは{limit:,}行までです。", "At most {limit:,} rows can be taken in at once."
     ),
+    # --- privacy (shoken/privacy.py) ---
+    "programme_running": Message(
+        409,
+        "この商品券事業はまだ終了していないため、個人情報を削除できません。利用期間の終了後に行ってください。",
+        "This programme has not ended yet, so its personal data cannot be deleted. Please do it after its usage"
+        " period.",
+    ),
+    "erasure_refused": Message(
+        409, "このアプリユーザの個人情報はまだ削除できません。", "This app user's personal data cannot be erased yet."
+    ),
+    "erasure_refused.balance": Message(
+        409,
+        "残高が{balance:,}円残っているため削除できません。"
+        "残高を使い切るか、有効期限後の失効処理が終わってから行ってください。",
+        "¥{balance:,} is still in the wallet, so it cannot be erased. Please do it once the balance is spent or"
+        " has lapsed after its expiry.",
+    ),
+    "erasure_refused.cancel_window": Message(
+        409,
+        "最後の取引から{days}日間は取消ができるため削除できません。{until}以降に行ってください。",
+        "The last transaction can be cancelled for {days} days, so it cannot be erased yet. Please do it on or"
+        " after {until}.",
+    ),
+    "erasure_refused.used_just_now": Message(
+        409,
+        "このアプリユーザは直前に利用されました。もう一度お試しください。",
+        "This app user was used just now. Please try again.",
+    ),
+    "note_required": Message(
+        400,
+        "理由に「その他」を選んだ場合は、内容を入力してください。",
+        "When the reason is Other, please say what it is.",
+    ),
+    "reason_required.view": Message(
+        400, "個人情報を表示する理由を選択してください。", "Please choose why the personal data is shown."
+    ),
 }
 
 
@@ -748,6 +784,8 @@ FIELD_TEXTS: dict[str, FieldText] = {
     "sheet_format": FieldText("形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."),
     "row_problem": FieldText("{line}行目: {problem}", "Line {line}: {problem}"),
     "row_not_listed": FieldText("{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."),
+    # --- privacy (shoken/privacy.py) ---
+    "reason_from_list": FieldText("理由を一覧から選択してください。", "Please choose a reason from the list."),
     # --- merchant entities (shoken/entities.py) ---
     "committee_required": FieldText("アクワイアラを選択してください。", "Please choose a committee."),
     "committee_out_of_scope": FieldText("権限の範囲外のアクワイアラです。", "This committee is outside your scope."),
