@@ -760,6 +760,37 @@ CATALOGUE: dict[str, Message] = {
     "reason_required.view": Message(
         400, "個人情報を表示する理由を選択してください。", "Please choose why the personal data is shown."
     ),
+    # --- resident fields (shoken/residents.py) ---
+    "invalid_request.resident_field": Message(400, "入力内容に誤りがあります。", "Please check what you entered."),
+    "invalid_request.kana_missing": Message(400, "氏名カナを入力してください。", "Please enter the name in kana."),
+    "invalid_request.kana_not_kana": Message(
+        400,
+        "氏名カナはカタカナ(またはひらがな)で入力してください。",
+        "Please enter the name in katakana (or hiragana).",
+    ),
+    "invalid_request.kana_too_long": Message(
+        400, "氏名カナは60文字以内で入力してください。", "The name in kana may be at most 60 characters."
+    ),
+    "invalid_request.birth_date_missing": Message(
+        400, "生年月日を入力してください。", "Please enter the date of birth."
+    ),
+    "invalid_request.birth_date_format": Message(
+        400, "生年月日は 1980-04-01 の形式で入力してください。", "Please enter the date of birth as 1980-04-01."
+    ),
+    "invalid_request.birth_date_no_such_day": Message(
+        400, "生年月日が存在しない日付です。", "The date of birth is not a day of the calendar."
+    ),
+    "invalid_request.birth_date_too_early": Message(
+        400, "生年月日が正しくありません。", "The date of birth is not right."
+    ),
+    "invalid_request.resident_key_missing": Message(
+        400, "住民番号を入力してください。", "Please enter the resident number."
+    ),
+    "invalid_request.resident_key_format": Message(
+        400,
+        "住民番号は英数字とハイフン20文字以内で入力してください。",
+        "The resident number is at most 20 letters, digits and hyphens.",
+    ),
 }
 
 
