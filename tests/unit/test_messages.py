@@ -9,7 +9,18 @@ from admin import errors as admin_errors  # noqa: F401
 from admin import payout_accounts, programmes  # noqa: F401
 from auth import errors as auth_errors  # noqa: F401
 from payments import cancel  # noqa: F401
-from shoken import bank, entities, errors, history_errors, messages, payment, privacy, resident_file, residents  # noqa: F401
+from shoken import (  # noqa: F401
+    bank,
+    deposits,
+    entities,
+    errors,
+    history_errors,
+    messages,
+    payment,
+    privacy,
+    resident_file,
+    residents,
+)
 from shoken.db import idempotency, ledger  # noqa: F401
 from wallet import codes  # noqa: F401
 

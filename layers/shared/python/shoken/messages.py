@@ -791,6 +791,44 @@ CATALOGUE: dict[str, Message] = {
         "住民番号は英数字とハイフン20文字以内で入力してください。",
         "The resident number is at most 20 letters, digits and hyphens.",
     ),
+    # --- deposit files (shoken/deposits.py) ---
+    "deposit_file_invalid": Message(400, "入金データのファイルを読み取れません。", "The deposit file cannot be read."),
+    "deposit_file_invalid.encoding": Message(
+        400,
+        "文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。",
+        "The file's encoding is not recognised. Please give a CSV file saved as UTF-8 or Shift_JIS.",
+    ),
+    "deposit_file_invalid.empty": Message(400, "ファイルが空です。", "The file is empty."),
+    "deposit_file_invalid.csv_line": Message(
+        400, "{line}行目: CSVの形式が正しくありません ({problem})。", "Line {line}: not valid CSV ({problem})."
+    ),
+    "deposit_file_invalid.too_many_rows": Message(
+        400,
+        "一度に取り込めるのは{limit:,}行までです。ファイルを分けてください。",
+        "At most {limit:,} rows can be taken in at once. Please split the file.",
+    ),
+    "deposit_file_invalid.extra_columns": Message(
+        400,
+        "入金データに使わない列があります: {extra}。列は {columns} のうち必要なものにしてください。",
+        "The deposit file has columns it does not use: {extra}. Keep only those needed of {columns}.",
+    ),
+    "deposit_file_invalid.header": Message(
+        400,
+        "1行目(見出し行)が正しくありません。{date}・{amount} と、{payer} か {reference} の列を1つずつ並べてください。",
+        "The first line (the header) is not right. Please give {date} and {amount}, and {payer} or {reference},"
+        " each once.",
+    ),
+    "deposit_file_invalid.no_rows": Message(400, "取り込む入金がありません。", "The file has no deposits."),
+    "deposit_file_rows": Message(
+        400,
+        "入金データに誤りがあるため、取り込みませんでした。",
+        "The deposit file has errors, so nothing was taken in.",
+    ),
+    "deposit_file_rows.count": Message(
+        400,
+        "{count:,}件の誤りがあるため、入金データを取り込みませんでした。",
+        "{count:,} lines are in error, so the deposit file was not taken in.",
+    ),
 }
 
 
