@@ -134,7 +134,7 @@ def rebuild_totals(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
     try:
         done = totals.rebuild(rt, committee_id, str(event.get("date_from")), str(event.get("date_to")))
     except totals.RebuildRefused as refused:
-        return {"error": str(refused)}
+        return {"error": refused.text_in("en")}
     logger.info("report totals rebuilt", extra=done.as_dict())
     return done.as_dict()
 
@@ -152,7 +152,7 @@ def migrate_history(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
             committee_id=event.get("committee_id"),
         )
     except history_migration.MigrationRefused as refused:
-        return {"error": str(refused)}
+        return {"error": refused.text_in("en")}
     logger.info("history migration queued", extra={"job_id": job["job_id"]})
     return {"job_id": job["job_id"], **job["params"]}
 

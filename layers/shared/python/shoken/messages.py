@@ -829,6 +829,20 @@ CATALOGUE: dict[str, Message] = {
         "{count:,}件の誤りがあるため、入金データを取り込みませんでした。",
         "{count:,} lines are in error, so the deposit file was not taken in.",
     ),
+    # --- report totals rebuilt by the operator (functions/workers/totals.py) ---
+    "rebuild_refused": Message(400, "この期間の集計は再計算できません。", "These days cannot be rebuilt."),
+    "rebuild_refused.format": Message(
+        400,
+        "日付は YYYY-MM-DD の形で指定してください: {first!r}, {last!r}",
+        "dates are YYYY-MM-DD: {first!r}, {last!r}",
+    ),
+    "rebuild_refused.order": Message(400, "期間の終了日が開始日より前です。", "date_from is after date_to"),
+    "rebuild_refused.too_long": Message(
+        400, "1回に再計算できるのは{days}日までです。", "at most {days} days per rebuild"
+    ),
+    "rebuild_refused.not_past": Message(
+        400, "再計算できるのは本日({today})より前の日だけです。", "only days before today ({today}) can be rebuilt"
+    ),
 }
 
 
