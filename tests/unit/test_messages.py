@@ -12,6 +12,7 @@ from payments import cancel  # noqa: F401
 from shoken import (  # noqa: F401
     bank,
     deposits,
+    draw_check,
     entities,
     errors,
     history_errors,

@@ -843,6 +843,15 @@ CATALOGUE: dict[str, Message] = {
     "rebuild_refused.not_past": Message(
         400, "再計算できるのは本日({today})より前の日だけです。", "only days before today ({today}) can be rebuilt"
     ),
+    # --- recomputing a draw from its applications file (shoken/draw_check.py) ---
+    "draw_file_invalid": Message(400, "申込一覧のファイルを読み取れません。", "The applications file cannot be read."),
+    "draw_file_invalid.columns": Message(400, "列がありません: {columns}", "Columns missing: {columns}"),
+    "draw_file_invalid.duplicate": Message(
+        400, "{line}行目: 申込者IDが重複しています", "Line {line}: the applicant ID appears twice"
+    ),
+    "draw_file_invalid.units": Message(
+        400, "{line}行目: 冊数が整数ではありません", "Line {line}: the units are not a whole number"
+    ),
 }
 
 
