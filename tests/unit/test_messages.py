@@ -21,6 +21,7 @@ from shoken import (  # noqa: F401
     privacy,
     resident_file,
     residents,
+    zengin,
 )
 from shoken.db import idempotency, ledger  # noqa: F401
 from wallet import codes  # noqa: F401

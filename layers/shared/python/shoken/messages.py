@@ -852,6 +852,34 @@ CATALOGUE: dict[str, Message] = {
     "draw_file_invalid.units": Message(
         400, "{line}行目: 冊数が整数ではありません", "Line {line}: the units are not a whole number"
     ),
+    # --- 全銀 files (shoken/zengin.py) ---
+    "transfer_file_invalid": Message(
+        409,
+        "振込データを作成できません。設定と口座の内容を確認してください。",
+        "The transfer file cannot be made. Please check the settings and the accounts.",
+    ),
+    "transfer_file_invalid.numeric": Message(
+        409,
+        "振込データを作成できません。{width}桁の数字の項目に収まらない値があります。設定と口座の内容を確認してください。",
+        "The transfer file cannot be made: a value does not fit a numeric field of {width} digits."
+        " Please check the settings and the accounts.",
+    ),
+    "transfer_file_invalid.characters": Message(
+        409,
+        "振込データを作成できません。{width}文字の項目に収まらない値があります。設定と口座の内容を確認してください。",
+        "The transfer file cannot be made: a value does not fit a field of {width} characters."
+        " Please check the settings and the accounts.",
+    ),
+    "transfer_file_invalid.record": Message(
+        409,
+        "振込データを作成できません (レコードが{size}バイトです)。",
+        "The transfer file cannot be made (a record of {size} bytes).",
+    ),
+    "transfer_file_invalid.amount": Message(
+        409,
+        "振込データを作成できません。振込金額が{amount:,}円です。",
+        "The transfer file cannot be made: a transfer of ¥{amount:,}.",
+    ),
 }
 
 
