@@ -152,7 +152,7 @@ def migrate_history(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
             committee_id=event.get("committee_id"),
         )
     except history_migration.MigrationRefused as refused:
-        return {"error": refused.text_in("en")}
+        return {"error": str(refused)}
     logger.info("history migration queued", extra={"job_id": job["job_id"]})
     return {"job_id": job["job_id"], **job["params"]}
 
