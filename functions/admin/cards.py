@@ -128,10 +128,8 @@ def _pin(pin: str | None) -> tuple[str, str | None]:
 
 
 def _resident_hash(rt: Runtime, programme_id: str, who: CardResident) -> str:
-    try:
-        return sale.person_hash(rt, programme_id, who.resident_key, who.name_kana, who.birth_date)
-    except residents.FieldError as error:
-        raise InvalidRequest(str(error)) from error
+    # a field that cannot be normalised is refused as residents.FieldError (400, with its sentence)
+    return sale.person_hash(rt, programme_id, who.resident_key, who.name_kana, who.birth_date)
 
 
 def _new_card(

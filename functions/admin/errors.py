@@ -331,17 +331,17 @@ class CodeFileRows(DomainError, ResidentFileRows):
     variant = "count"
 
 
-class ErasedAppUser(DomainError, privacy.ErasureRefused):
+class ErasedAppUser(privacy.ErasureRefused):
     code = "erasure_refused"
     variant = "erased_status"
 
 
-class RetentionOver(DomainError, privacy.ErasureRefused):
+class RetentionOver(privacy.ErasureRefused):
     code = "erasure_refused"
     variant = "deleted"
 
 
-class NotLapsedYet(DomainError, privacy.ErasureRefused):
+class NotLapsedYet(privacy.ErasureRefused):
     code = "erasure_refused"
     variant = "not_lapsed"
 

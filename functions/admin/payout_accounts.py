@@ -16,7 +16,7 @@ from shoken.clock import iso
 from shoken.db import companies, keys, stores
 from shoken.db import payout_accounts as accounts
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import NotFound
+from shoken.errors import DomainError, NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 
@@ -120,16 +120,25 @@ def set_payout_by(rt: Any, caller: Principal, company_id: str, body: PayoutByReq
     return _view(caller, "company", company, record, company)
 
 
-class BankNotListed(NotFound):
+class BankNotListed(DomainError, NotFound):
+    """Facts: bank_code. The form asks as the code is typed: a code not on the list is not found (404)."""
+
     code = "unknown_bank"
+    variant = "names_not_listed"
+
+
+class BankCodeNotFound(BankNotListed):
+    variant = "names_format"
 
 
 def names(bank_code: str, branch_code: str | None) -> BankNames:
     """Names from the Zengin list for the form to show as the codes are typed (404: not on the list)."""
     try:
         bank_name = bank.bank_name(bank_code)
+    except bank.BankNotListed as error:
+        raise BankNotListed(**error.facts) from error
     except bank.UnknownBank as error:
-        raise BankNotListed(error.text) from error
+        raise BankCodeNotFound() from error
     return BankNames(
         bank_code=bank_code,
         bank_name=bank_name,

@@ -154,7 +154,7 @@ def erase(rt: Runtime, caller: Principal, wallet_id: str, body: PersonalAccess) 
     if wallet.get("status") != privacy.ERASED:
         refusal = privacy.erasure_refusal(rt, wallet)
         if refusal:
-            raise privacy.ErasureRefused(refusal)
+            raise refusal
         privacy.erase_wallet(rt, wallet, actor=audit.actor_of(caller), reason=label, request=_request())
     erased = visible_wallet(rt, caller, wallet_id)
     return detail_of(rt, erased)

@@ -14,7 +14,7 @@ from shoken import audit, residents
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, ReasonRequired, ResidentListMissing
+from shoken.errors import ReasonRequired, ResidentListMissing
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 
@@ -90,10 +90,8 @@ def search(rt: Runtime, caller: Principal, programme_id: str, body: ResidentSear
     programme = _programme(rt, caller, programme_id)
     if body.reason not in residents.REASONS:
         raise ReasonRequired(details=[{"field": "reason", "reason": "invalid", "reason_ja": ReasonRequired.message}])
-    try:
-        who = residents.person(body.resident_key, body.name_kana, body.birth_date)
-    except residents.FieldError as error:
-        raise InvalidRequest(str(error)) from error
+    # a field that cannot be normalised is refused as residents.FieldError (400, with its sentence)
+    who = residents.person(body.resident_key, body.name_kana, body.birth_date)
     listed, current = resident_items.is_listed(
         rt.db, programme_id, residents.matching_hash(rt.resident_key, programme_id, who)
     )

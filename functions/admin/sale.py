@@ -22,7 +22,7 @@ from admin.schemas import (
     SecondRoundRequest,
     SecondRoundView,
 )
-from shoken import api, audit, deposits, draw_check, residents, sale
+from shoken import api, audit, deposits, draw_check, sale
 from shoken.clock import iso
 from shoken.db import jobs, keys
 from shoken.db.dynamo import Item
@@ -152,10 +152,8 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
 
 def paper_application(rt: Runtime, caller: Principal, programme_id: str, body: PaperApplication) -> ApplicationView:
     programme = _programme(rt, caller, programme_id)
-    try:
-        matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
-    except residents.FieldError as error:
-        raise InvalidRequest(str(error)) from error
+    # a field that cannot be normalised is refused as residents.FieldError (400, with its sentence)
+    matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
     record = sale.apply_on_paper(rt, programme_id, matching_hash, body.units)
     audit_on_programme(
         "paper_application",

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from shoken import redemption, residents, sale
+from shoken import redemption, sale
 from shoken.db import keys, programmes, throttle, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NoSale
+from shoken.errors import NoSale
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.status import DrawState
@@ -91,10 +91,8 @@ def confirm(rt: Runtime, caller: Principal, programme_id: str, body: Eligibility
     住民番号 until it took her eligibility."""
     _programme(rt, caller, programme_id)
     _count_try(rt, caller, "elig", ELIGIBILITY_TRIES_PER_HOUR, "申込資格の確認")
-    try:
-        matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
-    except residents.FieldError as error:
-        raise InvalidRequest(str(error)) from error
+    # a field that cannot be normalised is refused as residents.FieldError (400, with its sentence)
+    matching_hash = sale.person_hash(rt, programme_id, body.resident_key, body.name_kana, body.birth_date)
     sale.become_eligible(rt, programme_id, caller.user_id, matching_hash)
     return status(rt, caller, programme_id)
 

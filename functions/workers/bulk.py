@@ -16,14 +16,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from shoken import audit
+from shoken import audit, entities, messages
 from shoken.bulk_specs import SPECS
 from shoken.clock import iso
 from shoken.csv_upload import MAX_ERRORS_KEPT
 from shoken.db import guards, keys, sequences, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import ShokenError
+from shoken.errors import DomainError
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.status import JobState
@@ -89,11 +89,11 @@ def _check_row(kind: Kind, uploader: Principal, model: BaseModel, refs: Referenc
     """The column and reason a row is refused for, as the form would refuse it; None if it may go in."""
     try:
         kind.home(uploader, model.model_dump(), refs)
-    except ShokenError as error:
-        if not error.details:
-            return ("権限", error.text)
-        detail = error.details[0]
-        return (REFERENCE_COLUMNS.get(str(detail["field"]), ""), str(detail.get("reason_ja", error.text)))
+    except entities.HomeFieldRefused as error:
+        field, problem = str(error.facts["field"]), str(error.facts["problem"])
+        return (REFERENCE_COLUMNS.get(field, ""), messages.field_text(problem, {}))
+    except DomainError as error:  # the uploader may not register it there (the entities' Forbidden kinds)
+        return ("権限", error.text)
     return kind.problem(model)
 
 

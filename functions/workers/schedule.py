@@ -134,7 +134,7 @@ def rebuild_totals(rt: Runtime, event: dict[str, Any]) -> dict[str, Any]:
     try:
         done = totals.rebuild(rt, committee_id, str(event.get("date_from")), str(event.get("date_to")))
     except totals.RebuildRefused as refused:
-        return {"error": str(refused)}
+        return {"error": refused.text_in("en")}
     logger.info("report totals rebuilt", extra=done.as_dict())
     return done.as_dict()
 

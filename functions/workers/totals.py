@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from shoken.clock import jst_date, parse_iso
 from shoken.db import programmes, totals, transactions
 from shoken.db.dynamo import Item
+from shoken.errors import DomainError
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnType
 
@@ -52,8 +53,32 @@ def on_transaction(rt: Runtime, txn: Item) -> bool:
     return True
 
 
-class RebuildRefused(ValueError):
-    """The days asked for cannot be rebuilt safely (or are not days)."""
+# The days asked for cannot be rebuilt safely (or are not days): codes and facts (their texts:
+# shoken.messages, "report totals"). The operator's invocation is answered in English (text_in("en")).
+class RebuildRefused(DomainError):
+    code = "rebuild_refused"
+
+
+class RebuildDatesFormat(RebuildRefused):
+    """Facts: first, last (as given)."""
+
+    variant = "format"
+
+
+class RebuildDatesOrder(RebuildRefused):
+    variant = "order"
+
+
+class RebuildTooLong(RebuildRefused):
+    """Facts: days (the most one rebuild covers)."""
+
+    variant = "too_long"
+
+
+class RebuildNotPast(RebuildRefused):
+    """Facts: today."""
+
+    variant = "not_past"
 
 
 @dataclass(frozen=True)
@@ -85,15 +110,15 @@ def check_range(first: str, last: str, today: str) -> None:
     try:
         start, end = date.fromisoformat(first), date.fromisoformat(last)
     except ValueError as error:
-        raise RebuildRefused(f"dates are YYYY-MM-DD: {first!r}, {last!r}") from error
+        raise RebuildDatesFormat(first=first, last=last) from error
     if start > end:
-        raise RebuildRefused("date_from is after date_to")
+        raise RebuildDatesOrder()
     if (end - start).days >= MAX_REBUILD_DAYS:
-        raise RebuildRefused(f"at most {MAX_REBUILD_DAYS} days per rebuild")
+        raise RebuildTooLong(days=MAX_REBUILD_DAYS)
     # Today's transactions are still arriving through the stream; a past day's are final (a cancel
     # is a transaction of the day it happens), so replaying it cannot race the live consumer.
     if last >= today:
-        raise RebuildRefused(f"only days before today ({today}) can be rebuilt")
+        raise RebuildNotPast(today=today)
 
 
 def rebuild(rt: Runtime, committee_id: str, first: str, last: str) -> Rebuilt:

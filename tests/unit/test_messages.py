@@ -6,12 +6,26 @@ import re
 import string
 
 from admin import errors as admin_errors  # noqa: F401
-from admin import programmes  # noqa: F401
+from admin import payout_accounts, programmes  # noqa: F401
 from auth import errors as auth_errors  # noqa: F401
 from payments import cancel  # noqa: F401
-from shoken import errors, history_errors, messages, payment  # noqa: F401
+from shoken import (  # noqa: F401
+    bank,
+    deposits,
+    draw_check,
+    entities,
+    errors,
+    history_errors,
+    messages,
+    payment,
+    privacy,
+    resident_file,
+    residents,
+    zengin,
+)
 from shoken.db import idempotency, ledger  # noqa: F401
 from wallet import codes  # noqa: F401
+from workers import totals  # noqa: F401
 
 
 def domain_errors(cls: type[errors.DomainError] = errors.DomainError) -> set[type[errors.DomainError]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import jaconv
 
-from shoken.errors import InvalidRequest
+from shoken.errors import DomainError, InvalidRequest
 
 # The transfer file is written in Shift_JIS; a name is measured in that encoding (1 byte a character
 # for everything allowed, but measure, don't assume).
@@ -31,24 +31,63 @@ _SMALL_TO_FULL = str.maketrans("ァィゥェォッャュョヮヵヶ", "アイ�
 _ALLOWED = re.compile(r"[\uFF66\uFF71-\uFF9F A-Z0-9().\-]")
 
 
-class UnknownBank(InvalidRequest):
+# A bank account's refusals: codes and facts (their status and texts: shoken.messages, "bank accounts").
+class UnknownBank(DomainError, InvalidRequest):
     code = "unknown_bank"
-    message = "金融機関コードが見つかりません。"
 
 
-class UnknownBranch(InvalidRequest):
+class BankCodeFormat(UnknownBank):
+    variant = "format"
+
+
+class BankNotListed(UnknownBank):
+    """Facts: bank_code."""
+
+    variant = "not_listed"
+
+
+class UnknownBranch(DomainError, InvalidRequest):
     code = "unknown_branch"
-    message = "支店コードが見つかりません。"
 
 
-class BadHolderName(InvalidRequest):
+class BranchCodeFormat(UnknownBranch):
+    variant = "format"
+
+
+class BranchNotListed(UnknownBranch):
+    """Facts: bank_code, branch_code."""
+
+    variant = "not_listed"
+
+
+class BadHolderName(DomainError, InvalidRequest):
+    """Facts: what (the name's label: 口座名義, 金融機関名…)."""
+
     code = "bad_holder_name"
-    message = "口座名義に使えない文字が含まれています。"
 
 
-class BadAccount(InvalidRequest):
+class HolderNameMissing(BadHolderName):
+    variant = "missing"
+
+
+class HolderNameCharacters(BadHolderName):
+    """Facts: what, characters (the ones refused, space-separated)."""
+
+    variant = "characters"
+
+
+class HolderNameTooLong(BadHolderName):
+    """Facts: what, limit, size (bytes in the transfer file)."""
+
+    variant = "too_long"
+
+
+class BadAccount(DomainError, InvalidRequest):
     code = "bad_account"
-    message = "口座の内容に誤りがあります。"
+
+
+class AccountNumberFormat(BadAccount):
+    variant = "format"
 
 
 @cache
@@ -77,20 +116,20 @@ def data_version() -> str:
 def bank_name(bank_code: str) -> str:
     """The bank's name from the Zengin list; UnknownBank if the code is not on it."""
     if not re.fullmatch(r"[0-9]{4}", bank_code or ""):
-        raise UnknownBank("金融機関コードは4桁の数字で入力してください。")
+        raise BankCodeFormat()
     found = _banks().get(bank_code)
     if found is None:
-        raise UnknownBank(f"金融機関コード {bank_code} は全銀協の金融機関コードにありません。")
+        raise BankNotListed(bank_code=bank_code)
     return str(found["name"])
 
 
 def branch_name(bank_code: str, branch_code: str) -> str:
     bank_name(bank_code)
     if not re.fullmatch(r"[0-9]{3}", branch_code or ""):
-        raise UnknownBranch("支店コードは3桁の数字で入力してください。")
+        raise BranchCodeFormat()
     found = _branches(bank_code).get(branch_code)
     if found is None:
-        raise UnknownBranch(f"支店コード {branch_code} は金融機関コード {bank_code} の支店にありません。")
+        raise BranchNotListed(bank_code=bank_code, branch_code=branch_code)
     return str(found["name"])
 
 
@@ -116,23 +155,19 @@ def holder_kana(text: str, *, limit: int = HOLDER_MAX_BYTES, what: str = "口座
     name = jaconv.z2h(name, kana=True, ascii=True, digit=True).upper()
     name = re.sub(r" +", " ", name).strip()
     if not name:
-        raise BadHolderName(f"{what}を入力してください。")
+        raise HolderNameMissing(what=what)
     bad = sorted({c for c in name if not _ALLOWED.fullmatch(c)})
     if bad:
-        raise BadHolderName(
-            f"{what}に使えない文字があります: {' '.join(bad)}（カナ、英大文字、数字、スペース、( ) - . のみ使えます）"
-        )
+        raise HolderNameCharacters(what=what, characters=" ".join(bad))
     size = len(name.encode(ENCODING))
     if size > limit:
-        raise BadHolderName(
-            f"{what}は半角{limit}文字以内にしてください（{size}文字あります。省略は銀行の規則に沿って入力してください）。"
-        )
+        raise HolderNameTooLong(what=what, limit=limit, size=size)
     return name
 
 
 def account_number(text: str) -> str:
     if not re.fullmatch(r"[0-9]{7}", text or ""):
-        raise BadAccount("口座番号は7桁の数字で入力してください。")
+        raise AccountNumberFormat()
     return text
 
 

@@ -23,7 +23,7 @@ from datetime import date
 from shoken import csv_upload, privacy
 from shoken.db import keys
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import InvalidRequest
+from shoken.errors import DomainError, InvalidRequest
 from shoken.runtime import Runtime
 
 DATE, PAYER, REFERENCE, AMOUNT = "入金日", "振込依頼人名", "参照番号", "金額"
@@ -33,14 +33,55 @@ DIGITS = 8  # before the check digit
 _CODE = re.compile(r"(?<![0-9])([0-9]{9})(?![0-9])")
 
 
-class DepositFileRejected(InvalidRequest):
+# A deposit file refused: codes and facts (their status and texts: shoken.messages, "deposit files").
+class DepositFileRejected(DomainError, InvalidRequest):
     code = "deposit_file_invalid"
-    message = "入金データのファイルを読み取れません。"
 
 
-class DepositFileRows(InvalidRequest):
+class DepositFileUnreadable(DepositFileRejected):
+    variant = "encoding"
+
+
+class DepositFileEmpty(DepositFileRejected):
+    variant = "empty"
+
+
+class DepositLineNotCsv(DepositFileRejected):
+    """Facts: line, problem (what the CSV reader said)."""
+
+    variant = "csv_line"
+
+
+class DepositTooManyRows(DepositFileRejected):
+    """Facts: limit (rows)."""
+
+    variant = "too_many_rows"
+
+
+class DepositExtraColumns(DepositFileRejected):
+    """Facts: extra (the headers quoted back), columns (the ones a file may have)."""
+
+    variant = "extra_columns"
+
+
+class DepositHeaderWrong(DepositFileRejected):
+    """Facts: date, amount, payer, reference (the column names)."""
+
+    variant = "header"
+
+
+class NoDeposits(DepositFileRejected):
+    variant = "no_rows"
+
+
+class DepositFileRows(DomainError, InvalidRequest):
     code = "deposit_file_rows"
-    message = "入金データに誤りがあるため、取り込みませんでした。"
+
+
+class DepositRowsCounted(DepositFileRows):
+    """Facts: count (lines in error); details: each line's problem."""
+
+    variant = "count"
 
 
 def check_digit(body: str) -> str:
@@ -167,35 +208,29 @@ def _rows(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
             if any(v.strip() for v in values):
                 rows.append((reader.line_num, values))
                 if len(rows) > MAX_ROWS:
-                    raise DepositFileRejected(f"一度に取り込めるのは{MAX_ROWS:,}行までです。ファイルを分けてください。")
+                    raise DepositTooManyRows(limit=MAX_ROWS)
     except StopIteration as error:
-        raise DepositFileRejected("ファイルが空です。") from error
+        raise DepositFileEmpty() from error
     except csv.Error as error:
-        raise DepositFileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
+        raise DepositLineNotCsv(line=reader.line_num, problem=str(error)) from error
     return header, rows
 
 
 def read(raw: bytes, today: str) -> list[Deposit]:
     """Every deposit of the file, or DepositFileRows naming each bad line (nothing is matched then)."""
-    header, rows = _rows(csv_upload.decode(raw, DepositFileRejected))
+    header, rows = _rows(csv_upload.decode(raw, lambda _said: DepositFileUnreadable()))
     extra = [h for h in header if h not in COLUMNS]
     if extra:
-        raise DepositFileRejected(
-            f"入金データに使わない列があります: {', '.join(_shown(h) for h in extra[:5])}。"
-            f"列は {', '.join(COLUMNS)} のうち必要なものにしてください。"
-        )
+        raise DepositExtraColumns(extra=", ".join(_shown(h) for h in extra[:5]), columns=", ".join(COLUMNS))
     if (
         len(set(header)) != len(header)
         or DATE not in header
         or AMOUNT not in header
         or not (PAYER in header or REFERENCE in header)
     ):
-        raise DepositFileRejected(
-            f"1行目(見出し行)が正しくありません。"
-            f"{DATE}・{AMOUNT} と、{PAYER} か {REFERENCE} の列を1つずつ並べてください。"
-        )
+        raise DepositHeaderWrong(date=DATE, amount=AMOUNT, payer=PAYER, reference=REFERENCE)
     if not rows:
-        raise DepositFileRejected("取り込む入金がありません。")
+        raise NoDeposits()
     errors: list[dict[str, object]] = []
     deposits: list[Deposit] = []
     seen: dict[tuple[str, ...], int] = {}
@@ -224,8 +259,8 @@ def read(raw: bytes, today: str) -> list[Deposit]:
         payer, ref_text = data.get(PAYER, "").strip(), data.get(REFERENCE, "").strip()
         deposits.append(Deposit(line, day, payer or ref_text, _reference(ref_text, payer), amount))
     if errors:
-        raise DepositFileRows(
-            f"{len(errors):,}件の誤りがあるため、入金データを取り込みませんでした。",
+        raise DepositRowsCounted(
+            count=len(errors),
             details=[
                 {
                     "field": f"{e['line']}行目" + (f" {e['field']}" if e.get("field") else ""),

@@ -19,8 +19,32 @@ import sys
 from collections.abc import Sequence
 
 from shoken import allocation
+from shoken.errors import DomainError
 
 COLUMNS = ("申込者ID", "申込冊数", "当選冊数")
+
+
+# The applications file cannot be checked: codes and facts (their texts: shoken.messages, "draw check").
+class DrawFileRejected(DomainError, ValueError):
+    code = "draw_file_invalid"
+
+
+class DrawColumnsMissing(DrawFileRejected):
+    """Facts: columns (the ones missing, comma-separated)."""
+
+    variant = "columns"
+
+
+class DrawApplicantTwice(DrawFileRejected):
+    """Facts: line."""
+
+    variant = "duplicate"
+
+
+class DrawUnitsNotInteger(DrawFileRejected):
+    """Facts: line."""
+
+    variant = "units"
 
 
 def read(text: str) -> tuple[dict[str, int], dict[str, int]]:
@@ -28,18 +52,18 @@ def read(text: str) -> tuple[dict[str, int], dict[str, int]]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
     missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
     if missing:
-        raise ValueError(f"列がありません: {', '.join(missing)}")
+        raise DrawColumnsMissing(columns=", ".join(missing))
     asked: dict[str, int] = {}
     stored: dict[str, int] = {}
     for row in reader:
         applicant = row["申込者ID"].strip()
         if applicant in asked:
-            raise ValueError(f"{reader.line_num}行目: 申込者IDが重複しています")
+            raise DrawApplicantTwice(line=reader.line_num)
         try:
             asked[applicant] = int(row["申込冊数"])
             stored[applicant] = int(row["当選冊数"] or 0)
         except ValueError as error:
-            raise ValueError(f"{reader.line_num}行目: 冊数が整数ではありません") from error
+            raise DrawUnitsNotInteger(line=reader.line_num) from error
     return asked, stored
 
 

@@ -10,8 +10,9 @@ from typing import Literal
 
 from pydantic import Field
 
+from shoken import messages
 from shoken.db.dynamo import Item
-from shoken.errors import Forbidden, InvalidRequest
+from shoken.errors import DomainError, Forbidden, InvalidRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.validation import BodyBool, CompanyId, Line, Lines, Schema, StoreId
@@ -83,12 +84,39 @@ class UserCreateRequest(Schema):
     notify: BodyBool = False
 
 
-def _missing(field: str, message: str) -> InvalidRequest:
-    return InvalidRequest(details=[{"field": field, "reason": "required", "reason_ja": message}])
+# Where a new record may go, refused: codes and facts (their status and texts: shoken.messages, "merchant
+# entities"). The console answers them; マスタ一括登録 reports them on the row.
+class CompaniesByCommitteeAdmins(DomainError, Forbidden):
+    code = "forbidden"
+    variant = "register_company"
 
 
-def _unknown(field: str, message: str) -> InvalidRequest:
-    return InvalidRequest(details=[{"field": field, "reason": "unknown", "reason_ja": message}])
+class StoresByCommitteeAdmins(DomainError, Forbidden):
+    code = "forbidden"
+    variant = "register_store"
+
+
+class UserAboveCaller(DomainError, Forbidden):
+    code = "forbidden"
+    variant = "register_higher_role"
+
+
+class UserOutsideScope(DomainError, Forbidden):
+    code = "forbidden"
+    variant = "register_outside_scope"
+
+
+class HomeFieldRefused(DomainError, InvalidRequest):
+    """Facts: field (the one at fault), reason (required, unknown, mismatch) and problem (the key of what
+    the form shows beside the field: shoken.messages.FIELD_TEXTS)."""
+
+    code = "invalid_request"
+    variant = "home_field"
+
+    def __init__(self, field: str, reason: str, problem: str) -> None:
+        shown = messages.field_text(problem, {})
+        detail = {"field": field, "reason": reason, "reason_ja": shown}
+        super().__init__(details=[detail], field=field, reason=reason, problem=problem)
 
 
 # Where a new record may be created, and by whom: one rule for the console's forms and マスタ一括登録.
@@ -97,28 +125,28 @@ def _unknown(field: str, message: str) -> InvalidRequest:
 def company_home(caller: Principal, named: str | None, committee: Item | None) -> Scope:
     """A company joins the committee named; a committee admin who names none gets their own."""
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("企業の登録はアクワイアラ管理者のみ行えます。")
+        raise CompaniesByCommitteeAdmins()
     if not named and caller.role is Role.COMMITTEE_ADMIN:
         return Scope(caller.committee_id)
     if committee is None:
-        raise _missing("committee_id", "アクワイアラを選択してください。")
+        raise HomeFieldRefused("committee_id", "required", "committee_required")
     home = Scope(str(committee["committee_id"]))
     if not caller.covers(home):
-        raise _unknown("committee_id", "権限の範囲外のアクワイアラです。")
+        raise HomeFieldRefused("committee_id", "unknown", "committee_out_of_scope")
     return home
 
 
 def store_home(caller: Principal, company: Item | None) -> Scope:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
-        raise Forbidden("店舗の登録はアクワイアラ管理者のみ行えます。")
+        raise StoresByCommitteeAdmins()
     if company is None or not caller.covers(Scope.of(company)):
-        raise _unknown("company_id", "企業が見つかりません。")
+        raise HomeFieldRefused("company_id", "unknown", "company_unknown")
     return Scope(str(company["committee_id"]), str(company["company_id"]))
 
 
 def terminal_home(caller: Principal, store: Item | None) -> Scope:
     if store is None or not caller.covers(Scope.of(store)):
-        raise _unknown("store_id", "店舗が見つかりません。")
+        raise HomeFieldRefused("store_id", "unknown", "store_unknown")
     return Scope.of(store)
 
 
@@ -126,10 +154,10 @@ def user_home(
     caller: Principal, role: Role, *, committee: Item | None, company: Item | None, store: Item | None
 ) -> Scope:
     if role.rank < caller.role.rank:
-        raise Forbidden("自分より上位の権限のユーザは登録できません。")
+        raise UserAboveCaller()
     home = user_scope(role, committee=committee, company=company, store=store)
     if not caller.covers(home):
-        raise Forbidden("権限の範囲外のアクワイアラ・企業・店舗には登録できません。")
+        raise UserOutsideScope()
     return home
 
 
@@ -143,16 +171,14 @@ def user_scope(role: Role, *, committee: Item | None, company: Item | None, stor
         return Scope()
     if role is Role.COMMITTEE_ADMIN:
         if committee is None:
-            raise _missing("committee_id", "アクワイアラを選択してください。")
+            raise HomeFieldRefused("committee_id", "required", "committee_required")
         return Scope(str(committee["committee_id"]))
     if role in (Role.COMPANY_ADMIN, Role.COMPANY_STAFF):
         if company is None:
-            raise _missing("company_id", "企業を選択してください。")
+            raise HomeFieldRefused("company_id", "required", "company_required")
         return Scope(str(company["committee_id"]), str(company["company_id"]))
     if store is None:
-        raise _missing("store_id", "店舗を選択してください。")
+        raise HomeFieldRefused("store_id", "required", "store_required")
     if company is not None and company["company_id"] != store["company_id"]:
-        raise InvalidRequest(
-            details=[{"field": "store_id", "reason": "mismatch", "reason_ja": "選択した企業の店舗ではありません。"}]
-        )
+        raise HomeFieldRefused("store_id", "mismatch", "store_of_other_company")
     return Scope(str(store["committee_id"]), str(store["company_id"]), str(store["store_id"]))

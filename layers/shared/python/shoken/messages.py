@@ -637,6 +637,256 @@ CATALOGUE: dict[str, Message] = {
         "ファイルの保存期間が過ぎました。もう一度ダウンロード予約をしてください。",
         "The file is no longer kept. Please reserve the download again.",
     ),
+    # --- bank accounts (shoken/bank.py) ---
+    "unknown_bank": Message(400, "金融機関コードが見つかりません。", "The bank code was not found."),
+    "unknown_bank.format": Message(
+        400, "金融機関コードは4桁の数字で入力してください。", "Please enter the bank code as 4 digits."
+    ),
+    "unknown_bank.not_listed": Message(
+        400,
+        "金融機関コード {bank_code} は全銀協の金融機関コードにありません。",
+        "The bank code {bank_code} is not on the Zengin list of banks.",
+    ),
+    "unknown_bank.names_format": Message(
+        404, "金融機関コードは4桁の数字で入力してください。", "Please enter the bank code as 4 digits."
+    ),
+    "unknown_bank.names_not_listed": Message(
+        404,
+        "金融機関コード {bank_code} は全銀協の金融機関コードにありません。",
+        "The bank code {bank_code} is not on the Zengin list of banks.",
+    ),
+    "unknown_branch": Message(400, "支店コードが見つかりません。", "The branch code was not found."),
+    "unknown_branch.format": Message(
+        400, "支店コードは3桁の数字で入力してください。", "Please enter the branch code as 3 digits."
+    ),
+    "unknown_branch.not_listed": Message(
+        400,
+        "支店コード {branch_code} は金融機関コード {bank_code} の支店にありません。",
+        "The branch code {branch_code} is not a branch of the bank {bank_code}.",
+    ),
+    "bad_holder_name": Message(
+        400, "口座名義に使えない文字が含まれています。", "The account holder's name has characters banks do not take."
+    ),
+    "bad_holder_name.missing": Message(400, "{what}を入力してください。", "Please enter the {what}."),
+    "bad_holder_name.characters": Message(
+        400,
+        "{what}に使えない文字があります: {characters}（カナ、英大文字、数字、スペース、( ) - . のみ使えます）",
+        "The {what} has characters banks do not take: {characters} (only kana, capital letters, digits,"
+        " space and ( ) - . are allowed)",
+    ),
+    "bad_holder_name.too_long": Message(
+        400,
+        "{what}は半角{limit}文字以内にしてください（{size}文字あります。省略は銀行の規則に沿って入力してください）。",
+        "The {what} may be at most {limit} half-width characters (it has {size}; abbreviate it as the bank's"
+        " rules say).",
+    ),
+    "bad_account": Message(400, "口座の内容に誤りがあります。", "The account details are not right."),
+    "bad_account.format": Message(
+        400, "口座番号は7桁の数字で入力してください。", "Please enter the account number as 7 digits."
+    ),
+    # --- merchant entities: where a new record may go (shoken/entities.py) ---
+    "forbidden.register_company": Message(
+        403, "企業の登録はアクワイアラ管理者のみ行えます。", "Only the committee's administrators register companies."
+    ),
+    "forbidden.register_store": Message(
+        403, "店舗の登録はアクワイアラ管理者のみ行えます。", "Only the committee's administrators register stores."
+    ),
+    "forbidden.register_higher_role": Message(
+        403, "自分より上位の権限のユーザは登録できません。", "You cannot register a user with a higher role than yours."
+    ),
+    "forbidden.register_outside_scope": Message(
+        403,
+        "権限の範囲外のアクワイアラ・企業・店舗には登録できません。",
+        "You cannot register a user in a committee, company or store outside your scope.",
+    ),
+    "invalid_request.home_field": Message(400, "入力内容に誤りがあります。", "Please check what you entered."),
+    # --- resident files (shoken/resident_file.py) ---
+    "resident_file_invalid": Message(
+        400, "住民名簿のファイルを読み取れません。", "The resident list file cannot be read."
+    ),
+    "resident_file_invalid.encoding": Message(
+        400,
+        "文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。",
+        "The file's encoding is not recognised. Please give a CSV file saved as UTF-8 or Shift_JIS.",
+    ),
+    "resident_file_invalid.empty": Message(400, "ファイルが空です。", "The file is empty."),
+    "resident_file_invalid.csv": Message(
+        400, "CSVの形式が正しくありません ({problem})。", "The file is not valid CSV ({problem})."
+    ),
+    "resident_file_invalid.csv_line": Message(
+        400, "{line}行目: CSVの形式が正しくありません ({problem})。", "Line {line}: not valid CSV ({problem})."
+    ),
+    "resident_file_invalid.extra_columns": Message(
+        400,
+        "この事業で使わない列があるため、取り込みませんでした: {extra}。"
+        "個人情報は必要な列({needed})だけにして保存し直してください。",
+        "The file has columns this programme does not use, so nothing was taken in: {extra}."
+        " Please save it again with only the columns needed ({needed}).",
+    ),
+    "resident_file_invalid.header": Message(
+        400,
+        "1行目(見出し行)が正しくありません。次の列を1つずつ並べてください: {needed}",
+        "The first line (the header) is not right. Please list each of these columns once: {needed}",
+    ),
+    "resident_file_invalid.too_many_rows": Message(
+        400, "一度に取り込めるのは{limit:,}行までです。", "At most {limit:,} rows can be taken in at once."
+    ),
+    # --- privacy (shoken/privacy.py) ---
+    "programme_running": Message(
+        409,
+        "この商品券事業はまだ終了していないため、個人情報を削除できません。利用期間の終了後に行ってください。",
+        "This programme has not ended yet, so its personal data cannot be deleted. Please do it after its usage"
+        " period.",
+    ),
+    "erasure_refused": Message(
+        409, "このアプリユーザの個人情報はまだ削除できません。", "This app user's personal data cannot be erased yet."
+    ),
+    "erasure_refused.balance": Message(
+        409,
+        "残高が{balance:,}円残っているため削除できません。"
+        "残高を使い切るか、有効期限後の失効処理が終わってから行ってください。",
+        "¥{balance:,} is still in the wallet, so it cannot be erased. Please do it once the balance is spent or"
+        " has lapsed after its expiry.",
+    ),
+    "erasure_refused.cancel_window": Message(
+        409,
+        "最後の取引から{days}日間は取消ができるため削除できません。{until}以降に行ってください。",
+        "The last transaction can be cancelled for {days} days, so it cannot be erased yet. Please do it on or"
+        " after {until}.",
+    ),
+    "erasure_refused.used_just_now": Message(
+        409,
+        "このアプリユーザは直前に利用されました。もう一度お試しください。",
+        "This app user was used just now. Please try again.",
+    ),
+    "note_required": Message(
+        400,
+        "理由に「その他」を選んだ場合は、内容を入力してください。",
+        "When the reason is Other, please say what it is.",
+    ),
+    "reason_required.view": Message(
+        400, "個人情報を表示する理由を選択してください。", "Please choose why the personal data is shown."
+    ),
+    # --- resident fields (shoken/residents.py) ---
+    "invalid_request.resident_field": Message(400, "入力内容に誤りがあります。", "Please check what you entered."),
+    "invalid_request.kana_missing": Message(400, "氏名カナを入力してください。", "Please enter the name in kana."),
+    "invalid_request.kana_not_kana": Message(
+        400,
+        "氏名カナはカタカナ(またはひらがな)で入力してください。",
+        "Please enter the name in katakana (or hiragana).",
+    ),
+    "invalid_request.kana_too_long": Message(
+        400, "氏名カナは60文字以内で入力してください。", "The name in kana may be at most 60 characters."
+    ),
+    "invalid_request.birth_date_missing": Message(
+        400, "生年月日を入力してください。", "Please enter the date of birth."
+    ),
+    "invalid_request.birth_date_format": Message(
+        400, "生年月日は 1980-04-01 の形式で入力してください。", "Please enter the date of birth as 1980-04-01."
+    ),
+    "invalid_request.birth_date_no_such_day": Message(
+        400, "生年月日が存在しない日付です。", "The date of birth is not a day of the calendar."
+    ),
+    "invalid_request.birth_date_too_early": Message(
+        400, "生年月日が正しくありません。", "The date of birth is not right."
+    ),
+    "invalid_request.resident_key_missing": Message(
+        400, "住民番号を入力してください。", "Please enter the resident number."
+    ),
+    "invalid_request.resident_key_format": Message(
+        400,
+        "住民番号は英数字とハイフン20文字以内で入力してください。",
+        "The resident number is at most 20 letters, digits and hyphens.",
+    ),
+    # --- deposit files (shoken/deposits.py) ---
+    "deposit_file_invalid": Message(400, "入金データのファイルを読み取れません。", "The deposit file cannot be read."),
+    "deposit_file_invalid.encoding": Message(
+        400,
+        "文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。",
+        "The file's encoding is not recognised. Please give a CSV file saved as UTF-8 or Shift_JIS.",
+    ),
+    "deposit_file_invalid.empty": Message(400, "ファイルが空です。", "The file is empty."),
+    "deposit_file_invalid.csv_line": Message(
+        400, "{line}行目: CSVの形式が正しくありません ({problem})。", "Line {line}: not valid CSV ({problem})."
+    ),
+    "deposit_file_invalid.too_many_rows": Message(
+        400,
+        "一度に取り込めるのは{limit:,}行までです。ファイルを分けてください。",
+        "At most {limit:,} rows can be taken in at once. Please split the file.",
+    ),
+    "deposit_file_invalid.extra_columns": Message(
+        400,
+        "入金データに使わない列があります: {extra}。列は {columns} のうち必要なものにしてください。",
+        "The deposit file has columns it does not use: {extra}. Keep only those needed of {columns}.",
+    ),
+    "deposit_file_invalid.header": Message(
+        400,
+        "1行目(見出し行)が正しくありません。{date}・{amount} と、{payer} か {reference} の列を1つずつ並べてください。",
+        "The first line (the header) is not right. Please give {date} and {amount}, and {payer} or {reference},"
+        " each once.",
+    ),
+    "deposit_file_invalid.no_rows": Message(400, "取り込む入金がありません。", "The file has no deposits."),
+    "deposit_file_rows": Message(
+        400,
+        "入金データに誤りがあるため、取り込みませんでした。",
+        "The deposit file has errors, so nothing was taken in.",
+    ),
+    "deposit_file_rows.count": Message(
+        400,
+        "{count:,}件の誤りがあるため、入金データを取り込みませんでした。",
+        "{count:,} lines are in error, so the deposit file was not taken in.",
+    ),
+    # --- report totals rebuilt by the operator (functions/workers/totals.py) ---
+    "rebuild_refused": Message(400, "この期間の集計は再計算できません。", "These days cannot be rebuilt."),
+    "rebuild_refused.format": Message(
+        400,
+        "日付は YYYY-MM-DD の形で指定してください: {first!r}, {last!r}",
+        "dates are YYYY-MM-DD: {first!r}, {last!r}",
+    ),
+    "rebuild_refused.order": Message(400, "期間の終了日が開始日より前です。", "date_from is after date_to"),
+    "rebuild_refused.too_long": Message(
+        400, "1回に再計算できるのは{days}日までです。", "at most {days} days per rebuild"
+    ),
+    "rebuild_refused.not_past": Message(
+        400, "再計算できるのは本日({today})より前の日だけです。", "only days before today ({today}) can be rebuilt"
+    ),
+    # --- recomputing a draw from its applications file (shoken/draw_check.py) ---
+    "draw_file_invalid": Message(400, "申込一覧のファイルを読み取れません。", "The applications file cannot be read."),
+    "draw_file_invalid.columns": Message(400, "列がありません: {columns}", "Columns missing: {columns}"),
+    "draw_file_invalid.duplicate": Message(
+        400, "{line}行目: 申込者IDが重複しています", "Line {line}: the applicant ID appears twice"
+    ),
+    "draw_file_invalid.units": Message(
+        400, "{line}行目: 冊数が整数ではありません", "Line {line}: the units are not a whole number"
+    ),
+    # --- 全銀 files (shoken/zengin.py) ---
+    "transfer_file_invalid": Message(
+        409,
+        "振込データを作成できません。設定と口座の内容を確認してください。",
+        "The transfer file cannot be made. Please check the settings and the accounts.",
+    ),
+    "transfer_file_invalid.numeric": Message(
+        409,
+        "振込データを作成できません。{width}桁の数字の項目に収まらない値があります。設定と口座の内容を確認してください。",
+        "The transfer file cannot be made: a value does not fit a numeric field of {width} digits."
+        " Please check the settings and the accounts.",
+    ),
+    "transfer_file_invalid.characters": Message(
+        409,
+        "振込データを作成できません。{width}文字の項目に収まらない値があります。設定と口座の内容を確認してください。",
+        "The transfer file cannot be made: a value does not fit a field of {width} characters."
+        " Please check the settings and the accounts.",
+    ),
+    "transfer_file_invalid.record": Message(
+        409,
+        "振込データを作成できません (レコードが{size}バイトです)。",
+        "The transfer file cannot be made (a record of {size} bytes).",
+    ),
+    "transfer_file_invalid.amount": Message(
+        409,
+        "振込データを作成できません。振込金額が{amount:,}円です。",
+        "The transfer file cannot be made: a transfer of ¥{amount:,}.",
+    ),
 }
 
 
@@ -661,6 +911,18 @@ FIELD_TEXTS: dict[str, FieldText] = {
     "sheet_format": FieldText("形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."),
     "row_problem": FieldText("{line}行目: {problem}", "Line {line}: {problem}"),
     "row_not_listed": FieldText("{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."),
+    # --- privacy (shoken/privacy.py) ---
+    "reason_from_list": FieldText("理由を一覧から選択してください。", "Please choose a reason from the list."),
+    # --- merchant entities (shoken/entities.py) ---
+    "committee_required": FieldText("アクワイアラを選択してください。", "Please choose a committee."),
+    "committee_out_of_scope": FieldText("権限の範囲外のアクワイアラです。", "This committee is outside your scope."),
+    "company_unknown": FieldText("企業が見つかりません。", "The company was not found."),
+    "company_required": FieldText("企業を選択してください。", "Please choose a company."),
+    "store_unknown": FieldText("店舗が見つかりません。", "The store was not found."),
+    "store_required": FieldText("店舗を選択してください。", "Please choose a store."),
+    "store_of_other_company": FieldText(
+        "選択した企業の店舗ではありません。", "This store is not the chosen company's."
+    ),
 }
 
 

@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from shoken import audit, money
+from shoken import audit, messages, money
 from shoken.clock import iso, jst_date, parse_iso
 from shoken.db import history, keys, programmes, wallets
 from shoken.db import residents as resident_items
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
-from shoken.errors import ShokenError
+from shoken.errors import DomainError, ReasonRequired
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.status import Status
@@ -49,33 +49,45 @@ CANCEL_DAYS = 90
 ERASED = Status.ERASED
 
 
-class ProgrammeStillRunning(ShokenError):
-    status = 409
+# Refusals of the privacy rules: codes and facts (their status and texts: shoken.messages, "privacy").
+class ProgrammeStillRunning(DomainError):
     code = "programme_running"
-    message = "この商品券事業はまだ終了していないため、個人情報を削除できません。利用期間の終了後に行ってください。"
 
 
-class ErasureRefused(ShokenError):
-    status = 409
+class ErasureRefused(DomainError):
     code = "erasure_refused"
-    message = "このアプリユーザの個人情報はまだ削除できません。"
 
 
-class NoteRequired(ShokenError):
-    status = 400
+class BalanceLeft(ErasureRefused):
+    """Facts: balance (yen still in the wallet)."""
+
+    variant = "balance"
+
+
+class CancelWindowOpen(ErasureRefused):
+    """Facts: days (the cancel window), until (the first day erasure is allowed)."""
+
+    variant = "cancel_window"
+
+
+class UsedJustNow(ErasureRefused):
+    variant = "used_just_now"
+
+
+class NoteRequired(DomainError):
     code = "note_required"
-    message = "理由に「その他」を選んだ場合は、内容を入力してください。"
+
+
+class ViewReasonRequired(DomainError, ReasonRequired):
+    code = "reason_required"
+    variant = "view"
 
 
 def reason_label(reason: str, note: str | None) -> str:
     """The reason as the audit log shows it; raises for a reason not on the list or a missing note."""
-    from shoken.errors import ReasonRequired
-
     if reason not in REASONS:
-        raise ReasonRequired(
-            "個人情報を表示する理由を選択してください。",
-            details=[{"field": "reason", "reason": "invalid", "reason_ja": "理由を一覧から選択してください。"}],
-        )
+        shown = messages.field_text("reason_from_list", {})
+        raise ViewReasonRequired(details=[{"field": "reason", "reason": "invalid", "reason_ja": shown}])
     text = (note or "").strip()
     if reason == "other" and not text:
         raise NoteRequired(details=[{"field": "note", "reason": "required", "reason_ja": NoteRequired.message}])
@@ -293,7 +305,7 @@ def last_transaction_at(db: Dynamo, wallet: Item, rt: Runtime) -> str | None:
     return str(recent[0]["occurred_at"]) if recent else None
 
 
-def erasure_refusal(rt: Runtime, wallet: Item) -> str | None:
+def erasure_refusal(rt: Runtime, wallet: Item) -> ErasureRefused | None:
     """Why a wallet's personal fields cannot be erased now (None: they can).
 
     "The money records allow" means: no value left in the wallet (the resident would lose it, and an
@@ -302,14 +314,11 @@ def erasure_refusal(rt: Runtime, wallet: Item) -> str | None:
     """
     balance = open_balance(wallet)
     if balance > 0:
-        return (
-            f"残高が{balance:,}円残っているため削除できません。"
-            "残高を使い切るか、有効期限後の失効処理が終わってから行ってください。"
-        )
+        return BalanceLeft(balance=balance)
     last = last_transaction_at(rt.db, wallet, rt)
     if last and parse_iso(last) > rt.clock.now() - timedelta(days=CANCEL_DAYS):
         until = (parse_iso(last) + timedelta(days=CANCEL_DAYS + 1)).date().isoformat()
-        return f"最後の取引から{CANCEL_DAYS}日間は取消ができるため削除できません。{until}以降に行ってください。"
+        return CancelWindowOpen(days=CANCEL_DAYS, until=until)
     return None
 
 
@@ -372,7 +381,7 @@ def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: st
         rt.db.transact(actions)
     except TransactionFailed as failed:
         if failed.failed_at(0):
-            raise ErasureRefused("このアプリユーザは直前に利用されました。もう一度お試しください。") from failed
+            raise UsedJustNow() from failed
         raise
     return True
 

@@ -12,22 +12,60 @@ import io
 
 from shoken import csv_upload, residents
 from shoken.csv_upload import LineErrors
-from shoken.errors import InvalidRequest
+from shoken.errors import DomainError, InvalidRequest
 
 MAX_ROWS = 300_000
 FIELDS = dict(residents.COLUMNS)
 
 
-class FileRejected(InvalidRequest):
+# A resident file refused whole: codes and facts (their status and texts: shoken.messages, "resident files").
+class FileRejected(DomainError, InvalidRequest):
     code = "resident_file_invalid"
-    message = "住民名簿のファイルを読み取れません。"
+
+
+class FileUnreadable(FileRejected):
+    variant = "encoding"
+
+
+class FileEmpty(FileRejected):
+    variant = "empty"
+
+
+class FileNotCsv(FileRejected):
+    """Facts: problem (what the CSV reader said of the header)."""
+
+    variant = "csv"
+
+
+class LineNotCsv(FileNotCsv):
+    """Facts: line, problem."""
+
+    variant = "csv_line"
+
+
+class ExtraColumns(FileRejected):
+    """Facts: extra, needed (column names, comma-separated)."""
+
+    variant = "extra_columns"
+
+
+class HeaderWrong(FileRejected):
+    """Facts: needed (column names, comma-separated)."""
+
+    variant = "header"
+
+
+class TooManyRows(FileRejected):
+    """Facts: limit (rows)."""
+
+    variant = "too_many_rows"
 
 
 Checked = LineErrors
 
 
 def decode(raw: bytes) -> str:
-    return csv_upload.decode(raw, FileRejected)
+    return csv_upload.decode(raw, lambda _said: FileUnreadable())
 
 
 def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -36,19 +74,16 @@ def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     try:
         header = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration as error:
-        raise FileRejected("ファイルが空です。") from error
+        raise FileEmpty() from error
     except csv.Error as error:
-        raise FileRejected(f"CSVの形式が正しくありません ({error})。") from error
+        raise FileNotCsv(problem=str(error)) from error
     needed = [h for h, _ in residents.COLUMNS]
     extra = [h for h in header if h not in needed]
     if extra:
-        raise FileRejected(
-            f"この事業で使わない列があるため、取り込みませんでした: {', '.join(extra)}。"
-            f"個人情報は必要な列({', '.join(needed)})だけにして保存し直してください。"
-        )
+        raise ExtraColumns(extra=", ".join(extra), needed=", ".join(needed))
     missing = [h for h in needed if h not in header]
     if missing or len(set(header)) != len(header):
-        raise FileRejected(f"1行目(見出し行)が正しくありません。次の列を1つずつ並べてください: {', '.join(needed)}")
+        raise HeaderWrong(needed=", ".join(needed))
     rows: list[tuple[int, list[str]]] = []
     try:
         for values in reader:
@@ -56,9 +91,9 @@ def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
                 continue
             rows.append((reader.line_num, values))
             if len(rows) > MAX_ROWS:
-                raise FileRejected(f"一度に取り込めるのは{MAX_ROWS:,}行までです。")
+                raise TooManyRows(limit=MAX_ROWS)
     except csv.Error as error:
-        raise FileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
+        raise LineNotCsv(line=reader.line_num, problem=str(error)) from error
     return header, rows
 
 

@@ -19,6 +19,8 @@ from datetime import date
 
 import jaconv
 
+from shoken.errors import DomainError, InvalidRequest
+
 # The CSV columns a list may have: the header, and the field it fills.
 RESIDENT_KEY, NAME_KANA, BIRTH_DATE = "住民番号", "氏名カナ", "生年月日"
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -43,8 +45,47 @@ _RESIDENT_KEY = re.compile(r"^[0-9A-Za-z-]{1,20}$")
 _DATE = re.compile(r"^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})$")
 
 
-class FieldError(ValueError):
-    """A field that cannot be normalised; the message is Japanese and never repeats the value."""
+# A matching field that cannot be normalised: codes, never the value (their texts: shoken.messages,
+# "resident fields"). Still a ValueError: a model's validator that normalises a field reports it as one.
+class FieldError(DomainError, InvalidRequest, ValueError):
+    code = "invalid_request"
+    variant = "resident_field"
+
+
+class KanaMissing(FieldError):
+    variant = "kana_missing"
+
+
+class KanaNotKana(FieldError):
+    variant = "kana_not_kana"
+
+
+class KanaTooLong(FieldError):
+    variant = "kana_too_long"
+
+
+class BirthDateMissing(FieldError):
+    variant = "birth_date_missing"
+
+
+class BirthDateFormat(FieldError):
+    variant = "birth_date_format"
+
+
+class BirthDateNoSuchDay(FieldError):
+    variant = "birth_date_no_such_day"
+
+
+class BirthDateTooEarly(FieldError):
+    variant = "birth_date_too_early"
+
+
+class ResidentKeyMissing(FieldError):
+    variant = "resident_key_missing"
+
+
+class ResidentKeyFormat(FieldError):
+    variant = "resident_key_format"
 
 
 @dataclass(frozen=True)
@@ -61,11 +102,11 @@ def normalise_kana(value: str) -> str:
     text = jaconv.hira2kata(unicodedata.normalize("NFKC", value))
     text = _SPACES.sub("", text)
     if not text:
-        raise FieldError("氏名カナを入力してください。")
+        raise KanaMissing()
     if not _KATAKANA.match(text):
-        raise FieldError("氏名カナはカタカナ(またはひらがな)で入力してください。")
+        raise KanaNotKana()
     if len(text) > 60:
-        raise FieldError("氏名カナは60文字以内で入力してください。")
+        raise KanaTooLong()
     return text
 
 
@@ -73,25 +114,25 @@ def normalise_birth_date(value: str) -> str:
     """1980-04-01, 1980/4/1, 19800401 (full-width digits too) all become 1980-04-01."""
     text = _SPACES.sub("", unicodedata.normalize("NFKC", value))
     if not text:
-        raise FieldError("生年月日を入力してください。")
+        raise BirthDateMissing()
     found = _DATE.match(text)
     if not found:
-        raise FieldError("生年月日は 1980-04-01 の形式で入力してください。")
+        raise BirthDateFormat()
     try:
         day = date(int(found[1]), int(found[2]), int(found[3]))
     except ValueError as error:
-        raise FieldError("生年月日が存在しない日付です。") from error
+        raise BirthDateNoSuchDay() from error
     if day.year < 1900:
-        raise FieldError("生年月日が正しくありません。")
+        raise BirthDateTooEarly()
     return day.isoformat()
 
 
 def normalise_resident_key(value: str) -> str:
     text = _SPACES.sub("", unicodedata.normalize("NFKC", value)).upper()
     if not text:
-        raise FieldError("住民番号を入力してください。")
+        raise ResidentKeyMissing()
     if not _RESIDENT_KEY.match(text):
-        raise FieldError("住民番号は英数字とハイフン20文字以内で入力してください。")
+        raise ResidentKeyFormat()
     return text
 
 

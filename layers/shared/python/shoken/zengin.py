@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from shoken.errors import DomainError
+
 ENCODING = "shift_jis"  # only ASCII and half-width kana are written: the same bytes in cp932
 RECORD = 120
 TRANSFER_KIND = "21"  # 総合振込
@@ -18,8 +20,34 @@ CODE_JIS = "0"
 TELEGRAPHIC = "7"  # 振込指定区分: 電信扱
 
 
-class FieldTooLong(ValueError):
-    pass
+# A value that does not fit its field: the file is not produced (codes and facts; their texts:
+# shoken.messages, "全銀 files"). The value itself is not in the text: it may be a payee's name.
+class FieldTooLong(DomainError, ValueError):
+    code = "transfer_file_invalid"
+
+
+class NumberTooLong(FieldTooLong):
+    """Facts: width."""
+
+    variant = "numeric"
+
+
+class TextTooLong(FieldTooLong):
+    """Facts: width."""
+
+    variant = "characters"
+
+
+class RecordSize(FieldTooLong):
+    """Facts: size (bytes; a record is 120)."""
+
+    variant = "record"
+
+
+class AmountNotPositive(FieldTooLong):
+    """Facts: amount."""
+
+    variant = "amount"
 
 
 @dataclass(frozen=True)
@@ -53,21 +81,21 @@ class Transfer:
 def _n(value: int | str, width: int) -> bytes:
     text = str(value)
     if not text.isdigit() or len(text) > width:
-        raise FieldTooLong(f"numeric field of width {width}: {value!r}")
+        raise NumberTooLong(width=width)
     return text.zfill(width).encode(ENCODING)
 
 
 def _c(value: str, width: int) -> bytes:
     raw = value.encode(ENCODING)
     if len(raw) > width:
-        raise FieldTooLong(f"character field of width {width}: {value!r}")
+        raise TextTooLong(width=width)
     return raw + b" " * (width - len(raw))
 
 
 def _record(*parts: bytes) -> bytes:
     line = b"".join(parts)
     if len(line) != RECORD:
-        raise FieldTooLong(f"record of {len(line)} bytes")
+        raise RecordSize(size=len(line))
     return line + b"\r\n"
 
 
@@ -91,7 +119,7 @@ def header(remitter: Remitter, transfer_day: date) -> bytes:
 
 def data(transfer: Transfer) -> bytes:
     if transfer.amount <= 0:
-        raise FieldTooLong(f"amount must be positive: {transfer.amount}")
+        raise AmountNotPositive(amount=transfer.amount)
     return _record(
         b"2",
         _n(transfer.bank_code, 4),
