@@ -16,6 +16,7 @@ from shoken.errors import (
     NotFound,
     ReasonRequired,
     ResidentFileRows,
+    variant,
 )
 
 
@@ -407,8 +408,7 @@ class NoPayees(DomainError, InvalidRequest):
     code = "payout_no_payees"  # facts: start, end (dates)
 
 
-class NoPayeeAccounts(NoPayees):
-    variant = "accounts"
+NoPayeeAccounts = variant(NoPayees, "accounts", "NoPayeeAccounts")
 
 
 class RunStateRefused(DomainError, Conflict):
@@ -425,12 +425,10 @@ class RunNotCancellable(RunStateRefused):
     variant = "not_cancellable"  # facts: state (its label)
 
 
-class RunNotLast(RunStateRefused):
-    variant = "order"
+RunNotLast = variant(RunStateRefused, "order", "RunNotLast")
 
 
-class RunCancelledNoFile(RunStateRefused):
-    variant = "cancelled_file"
+RunCancelledNoFile = variant(RunStateRefused, "cancelled_file", "RunCancelledNoFile")
 
 
 class SettingsMissing(DomainError, InvalidRequest):

@@ -4,7 +4,7 @@ login ID exists."""
 from __future__ import annotations
 
 from shoken.db import attempts
-from shoken.errors import DomainError, Forbidden, InvalidRequest, NotFound, Unauthenticated
+from shoken.errors import DomainError, Forbidden, InvalidRequest, NotFound, Unauthenticated, variant
 
 
 class InvalidCredentials(DomainError, Unauthenticated):
@@ -19,10 +19,9 @@ class AccountSuspended(DomainError, Forbidden):
     code = "account_suspended"
 
 
-class WalletSuspended(AccountSuspended):
-    """A citizen's wallet: the committee (実行委員会), not an admin, is who to ask."""
-
-    variant = "wallet"
+WalletSuspended = variant(
+    AccountSuspended, "wallet", "WalletSuspended"
+)  # A citizen's wallet: the committee (実行委員会), not an admin, is who to ask
 
 
 class WrongApp(DomainError, Forbidden):
@@ -31,16 +30,10 @@ class WrongApp(DomainError, Forbidden):
     code = "wrong_app"
 
 
-class UseMerchantApp(WrongApp):
-    """Store staff at the admin console."""
-
-    variant = "console"
+UseMerchantApp = variant(WrongApp, "console", "UseMerchantApp")  # Store staff at the admin console
 
 
-class MerchantStaffOnly(WrongApp):
-    """A console user at the merchant app."""
-
-    variant = "merchant"
+MerchantStaffOnly = variant(WrongApp, "merchant", "MerchantStaffOnly")  # A console user at the merchant app
 
 
 class NotThisStore(DomainError, Forbidden):

@@ -18,7 +18,7 @@ from typing import Any
 
 import jaconv
 
-from shoken.errors import DomainError, InvalidRequest
+from shoken.errors import DomainError, InvalidRequest, variant
 
 # The transfer file is written in Shift_JIS; a name is measured in that encoding (1 byte a character
 # for everything allowed, but measure, don't assume).
@@ -36,28 +36,20 @@ class UnknownBank(DomainError, InvalidRequest):
     code = "unknown_bank"
 
 
-class BankCodeFormat(UnknownBank):
-    variant = "format"
+BankCodeFormat = variant(UnknownBank, "format", "BankCodeFormat")
 
 
-class BankNotListed(UnknownBank):
-    """Facts: bank_code."""
-
-    variant = "not_listed"
+BankNotListed = variant(UnknownBank, "not_listed", "BankNotListed")  # Facts: bank_code
 
 
 class UnknownBranch(DomainError, InvalidRequest):
     code = "unknown_branch"
 
 
-class BranchCodeFormat(UnknownBranch):
-    variant = "format"
+BranchCodeFormat = variant(UnknownBranch, "format", "BranchCodeFormat")
 
 
-class BranchNotListed(UnknownBranch):
-    """Facts: bank_code, branch_code."""
-
-    variant = "not_listed"
+BranchNotListed = variant(UnknownBranch, "not_listed", "BranchNotListed")  # Facts: bank_code, branch_code
 
 
 class BadHolderName(DomainError, InvalidRequest):
@@ -66,28 +58,24 @@ class BadHolderName(DomainError, InvalidRequest):
     code = "bad_holder_name"
 
 
-class HolderNameMissing(BadHolderName):
-    variant = "missing"
+HolderNameMissing = variant(BadHolderName, "missing", "HolderNameMissing")
 
 
-class HolderNameCharacters(BadHolderName):
-    """Facts: what, characters (the ones refused, space-separated)."""
+HolderNameCharacters = variant(
+    BadHolderName, "characters", "HolderNameCharacters"
+)  # Facts: what, characters (the ones refused, space-separated)
 
-    variant = "characters"
 
-
-class HolderNameTooLong(BadHolderName):
-    """Facts: what, limit, size (bytes in the transfer file)."""
-
-    variant = "too_long"
+HolderNameTooLong = variant(
+    BadHolderName, "too_long", "HolderNameTooLong"
+)  # Facts: what, limit, size (bytes in the transfer file)
 
 
 class BadAccount(DomainError, InvalidRequest):
     code = "bad_account"
 
 
-class AccountNumberFormat(BadAccount):
-    variant = "format"
+AccountNumberFormat = variant(BadAccount, "format", "AccountNumberFormat")
 
 
 @cache

@@ -23,7 +23,7 @@ from datetime import date
 from shoken import csv_upload, privacy
 from shoken.db import keys
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import DomainError, InvalidRequest
+from shoken.errors import DomainError, InvalidRequest, variant
 from shoken.runtime import Runtime
 
 DATE, PAYER, REFERENCE, AMOUNT = "入金日", "振込依頼人名", "参照番号", "金額"
@@ -38,50 +38,40 @@ class DepositFileRejected(DomainError, InvalidRequest):
     code = "deposit_file_invalid"
 
 
-class DepositFileUnreadable(DepositFileRejected):
-    variant = "encoding"
+DepositFileUnreadable = variant(DepositFileRejected, "encoding", "DepositFileUnreadable")
 
 
-class DepositFileEmpty(DepositFileRejected):
-    variant = "empty"
+DepositFileEmpty = variant(DepositFileRejected, "empty", "DepositFileEmpty")
 
 
-class DepositLineNotCsv(DepositFileRejected):
-    """Facts: line, problem (what the CSV reader said)."""
-
-    variant = "csv_line"
-
-
-class DepositTooManyRows(DepositFileRejected):
-    """Facts: limit (rows)."""
-
-    variant = "too_many_rows"
+DepositLineNotCsv = variant(
+    DepositFileRejected, "csv_line", "DepositLineNotCsv"
+)  # Facts: line, problem (what the CSV reader said)
 
 
-class DepositExtraColumns(DepositFileRejected):
-    """Facts: extra (the headers quoted back), columns (the ones a file may have)."""
-
-    variant = "extra_columns"
+DepositTooManyRows = variant(DepositFileRejected, "too_many_rows", "DepositTooManyRows")  # Facts: limit (rows)
 
 
-class DepositHeaderWrong(DepositFileRejected):
-    """Facts: date, amount, payer, reference (the column names)."""
+DepositExtraColumns = variant(
+    DepositFileRejected, "extra_columns", "DepositExtraColumns"
+)  # Facts: extra (the headers quoted back), columns (the ones a file may have)
 
-    variant = "header"
+
+DepositHeaderWrong = variant(
+    DepositFileRejected, "header", "DepositHeaderWrong"
+)  # Facts: date, amount, payer, reference (the column names)
 
 
-class NoDeposits(DepositFileRejected):
-    variant = "no_rows"
+NoDeposits = variant(DepositFileRejected, "no_rows", "NoDeposits")
 
 
 class DepositFileRows(DomainError, InvalidRequest):
     code = "deposit_file_rows"
 
 
-class DepositRowsCounted(DepositFileRows):
-    """Facts: count (lines in error); details: each line's problem."""
-
-    variant = "count"
+DepositRowsCounted = variant(
+    DepositFileRows, "count", "DepositRowsCounted"
+)  # Facts: count (lines in error); details: each line's problem
 
 
 def check_digit(body: str) -> str:

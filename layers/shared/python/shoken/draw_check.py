@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 
 from shoken import allocation
-from shoken.errors import DomainError
+from shoken.errors import DomainError, variant
 
 COLUMNS = ("申込者ID", "申込冊数", "当選冊数")
 
@@ -29,22 +29,15 @@ class DrawFileRejected(DomainError, ValueError):
     code = "draw_file_invalid"
 
 
-class DrawColumnsMissing(DrawFileRejected):
-    """Facts: columns (the ones missing, comma-separated)."""
-
-    variant = "columns"
-
-
-class DrawApplicantTwice(DrawFileRejected):
-    """Facts: line."""
-
-    variant = "duplicate"
+DrawColumnsMissing = variant(
+    DrawFileRejected, "columns", "DrawColumnsMissing"
+)  # Facts: columns (the ones missing, comma-separated)
 
 
-class DrawUnitsNotInteger(DrawFileRejected):
-    """Facts: line."""
+DrawApplicantTwice = variant(DrawFileRejected, "duplicate", "DrawApplicantTwice")  # Facts: line
 
-    variant = "units"
+
+DrawUnitsNotInteger = variant(DrawFileRejected, "units", "DrawUnitsNotInteger")  # Facts: line
 
 
 def read(text: str) -> tuple[dict[str, int], dict[str, int]]:

@@ -27,7 +27,7 @@ from shoken.db import history, keys, programmes, wallets
 from shoken.db import residents as resident_items
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
-from shoken.errors import DomainError, ReasonRequired
+from shoken.errors import DomainError, ReasonRequired, variant
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.status import Status
@@ -58,20 +58,15 @@ class ErasureRefused(DomainError):
     code = "erasure_refused"
 
 
-class BalanceLeft(ErasureRefused):
-    """Facts: balance (yen still in the wallet)."""
-
-    variant = "balance"
+BalanceLeft = variant(ErasureRefused, "balance", "BalanceLeft")  # Facts: balance (yen still in the wallet)
 
 
-class CancelWindowOpen(ErasureRefused):
-    """Facts: days (the cancel window), until (the first day erasure is allowed)."""
+CancelWindowOpen = variant(
+    ErasureRefused, "cancel_window", "CancelWindowOpen"
+)  # Facts: days (the cancel window), until (the first day erasure is allowed)
 
-    variant = "cancel_window"
 
-
-class UsedJustNow(ErasureRefused):
-    variant = "used_just_now"
+UsedJustNow = variant(ErasureRefused, "used_just_now", "UsedJustNow")
 
 
 class NoteRequired(DomainError):

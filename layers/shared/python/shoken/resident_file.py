@@ -12,7 +12,7 @@ import io
 
 from shoken import csv_upload, residents
 from shoken.csv_upload import LineErrors
-from shoken.errors import DomainError, InvalidRequest
+from shoken.errors import DomainError, InvalidRequest, variant
 
 MAX_ROWS = 300_000
 FIELDS = dict(residents.COLUMNS)
@@ -23,42 +23,27 @@ class FileRejected(DomainError, InvalidRequest):
     code = "resident_file_invalid"
 
 
-class FileUnreadable(FileRejected):
-    variant = "encoding"
+FileUnreadable = variant(FileRejected, "encoding", "FileUnreadable")
 
 
-class FileEmpty(FileRejected):
-    variant = "empty"
+FileEmpty = variant(FileRejected, "empty", "FileEmpty")
 
 
-class FileNotCsv(FileRejected):
-    """Facts: problem (what the CSV reader said of the header)."""
-
-    variant = "csv"
+FileNotCsv = variant(FileRejected, "csv", "FileNotCsv")  # Facts: problem (what the CSV reader said of the header)
 
 
-class LineNotCsv(FileNotCsv):
-    """Facts: line, problem."""
-
-    variant = "csv_line"
+LineNotCsv = variant(FileNotCsv, "csv_line", "LineNotCsv")  # Facts: line, problem
 
 
-class ExtraColumns(FileRejected):
-    """Facts: extra, needed (column names, comma-separated)."""
-
-    variant = "extra_columns"
-
-
-class HeaderWrong(FileRejected):
-    """Facts: needed (column names, comma-separated)."""
-
-    variant = "header"
+ExtraColumns = variant(
+    FileRejected, "extra_columns", "ExtraColumns"
+)  # Facts: extra, needed (column names, comma-separated)
 
 
-class TooManyRows(FileRejected):
-    """Facts: limit (rows)."""
+HeaderWrong = variant(FileRejected, "header", "HeaderWrong")  # Facts: needed (column names, comma-separated)
 
-    variant = "too_many_rows"
+
+TooManyRows = variant(FileRejected, "too_many_rows", "TooManyRows")  # Facts: limit (rows)
 
 
 Checked = LineErrors

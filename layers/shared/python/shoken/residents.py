@@ -19,7 +19,7 @@ from datetime import date
 
 import jaconv
 
-from shoken.errors import DomainError, InvalidRequest
+from shoken.errors import DomainError, InvalidRequest, variant
 
 # The CSV columns a list may have: the header, and the field it fills.
 RESIDENT_KEY, NAME_KANA, BIRTH_DATE = "住民番号", "氏名カナ", "生年月日"
@@ -52,40 +52,31 @@ class FieldError(DomainError, InvalidRequest, ValueError):
     variant = "resident_field"
 
 
-class KanaMissing(FieldError):
-    variant = "kana_missing"
+KanaMissing = variant(FieldError, "kana_missing", "KanaMissing")
 
 
-class KanaNotKana(FieldError):
-    variant = "kana_not_kana"
+KanaNotKana = variant(FieldError, "kana_not_kana", "KanaNotKana")
 
 
-class KanaTooLong(FieldError):
-    variant = "kana_too_long"
+KanaTooLong = variant(FieldError, "kana_too_long", "KanaTooLong")
 
 
-class BirthDateMissing(FieldError):
-    variant = "birth_date_missing"
+BirthDateMissing = variant(FieldError, "birth_date_missing", "BirthDateMissing")
 
 
-class BirthDateFormat(FieldError):
-    variant = "birth_date_format"
+BirthDateFormat = variant(FieldError, "birth_date_format", "BirthDateFormat")
 
 
-class BirthDateNoSuchDay(FieldError):
-    variant = "birth_date_no_such_day"
+BirthDateNoSuchDay = variant(FieldError, "birth_date_no_such_day", "BirthDateNoSuchDay")
 
 
-class BirthDateTooEarly(FieldError):
-    variant = "birth_date_too_early"
+BirthDateTooEarly = variant(FieldError, "birth_date_too_early", "BirthDateTooEarly")
 
 
-class ResidentKeyMissing(FieldError):
-    variant = "resident_key_missing"
+ResidentKeyMissing = variant(FieldError, "resident_key_missing", "ResidentKeyMissing")
 
 
-class ResidentKeyFormat(FieldError):
-    variant = "resident_key_format"
+ResidentKeyFormat = variant(FieldError, "resident_key_format", "ResidentKeyFormat")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shoken.errors import DomainError
+from shoken.errors import DomainError, variant
 
 ENCODING = "shift_jis"  # only ASCII and half-width kana are written: the same bytes in cp932
 RECORD = 120
@@ -26,28 +26,16 @@ class FieldTooLong(DomainError, ValueError):
     code = "transfer_file_invalid"
 
 
-class NumberTooLong(FieldTooLong):
-    """Facts: width."""
-
-    variant = "numeric"
+NumberTooLong = variant(FieldTooLong, "numeric", "NumberTooLong")  # Facts: width
 
 
-class TextTooLong(FieldTooLong):
-    """Facts: width."""
-
-    variant = "characters"
+TextTooLong = variant(FieldTooLong, "characters", "TextTooLong")  # Facts: width
 
 
-class RecordSize(FieldTooLong):
-    """Facts: size (bytes; a record is 120)."""
-
-    variant = "record"
+RecordSize = variant(FieldTooLong, "record", "RecordSize")  # Facts: size (bytes; a record is 120)
 
 
-class AmountNotPositive(FieldTooLong):
-    """Facts: amount."""
-
-    variant = "amount"
+AmountNotPositive = variant(FieldTooLong, "amount", "AmountNotPositive")  # Facts: amount
 
 
 @dataclass(frozen=True)
