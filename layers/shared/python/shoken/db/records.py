@@ -181,6 +181,7 @@ class Transaction:
         "bucket_expiry",
         "bucket_info",
         "buckets",
+        "committee_id",
         "item",
         "number",
         "occurred_at",
@@ -199,6 +200,7 @@ class Transaction:
         self.bucket_info: dict[str, list[str]] = dict(item.get("bucket_info") or {})
         self.wallet_id: str | None = item.get("wallet_id")
         self.bucket_expiry: dict[str, str] | None = item.get("bucket_expiry")
+        self.committee_id: str = item["committee_id"]
         self.item = item
 
 
