@@ -194,32 +194,32 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
 
 def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdate) -> StoreView:
     _require_committee_level(caller)
-    current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
+    store = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
     values = _edited(rt, body)
-    moved = guards.changes("store", current, values)
-    also = _new_area(rt, current, values.get("area"), current.get("area"))
+    moved = guards.changes("store", store.item, values)
+    also = _new_area(rt, store.item, values.get("area"), store.area)
     _apply(rt, keys.store(store_id), store_id, values, moved, StoreNotFound, also=also)
-    _audit("store_updated", "store", current, status=values["status"])
-    return store_view(_merged(current, values))
+    _audit("store_updated", "store", store.item, status=values["status"])
+    return store_view(_merged(store.item, values))
 
 
 def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: StoreDetailsUpdate) -> StoreView:
     """店舗情報 (電話番号・住所・地区・位置情報) by the committee or the store's own 企業管理者."""
     if caller.role not in (*COMMITTEE_LEVEL, Role.COMPANY_ADMIN):
         raise StoreDetailsEditors()
-    current = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
+    store = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
     values = _edited(rt, body)
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise LocationHalf()
-    also = _new_area(rt, current, values.get("area"), current.get("area"))
+    also = _new_area(rt, store.item, values.get("area"), store.area)
     # No guard moves: the details carry no external ID.
     _apply(rt, keys.store(store_id), store_id, values, [], StoreNotFound, also=also)
-    _audit("store_updated", "store", current, fields=[k for k in values if k != "updated_at"])
-    return store_view(_merged(current, values))
+    _audit("store_updated", "store", store.item, fields=[k for k in values if k != "updated_at"])
+    return store_view(_merged(store.item, values))
 
 
 def get_store(rt: Runtime, caller: Principal, store_id: str) -> StoreView:
-    return store_view(lookup.in_scope(caller, stores.get(rt.db, store_id), StoreNotFound))
+    return store_view(lookup.in_scope(caller, stores.get(rt.db, store_id), StoreNotFound).item)
 
 
 def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreList:
@@ -310,11 +310,13 @@ def _terminal_manager(caller: Principal) -> None:
 def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> TerminalView:
     _terminal_manager(caller)
     store = stores.get(rt.db, body.store_id, consistent=True)
-    entities.terminal_home(caller, store)
+    entities.terminal_home(caller, store.item if store else None)
     assert store is not None
     values = _blank_to_none(body.model_dump(exclude={"store_id"}))
     terminal_id = ids.terminal_id(sequences.next_value(rt.db, "terminal"))
-    record = terminals.under(store, terminal_id, password=ids.terminal_password(), now=iso(rt.clock.now()), **values)
+    record = terminals.under(
+        store.item, terminal_id, password=ids.terminal_password(), now=iso(rt.clock.now()), **values
+    )
     _insert(rt, "terminal", record, terminal_id)
     _audit("terminal_created", "terminal", record)
     return terminal_view(rt, [record])[0]
@@ -322,12 +324,12 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
 
 def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: TerminalUpdate) -> TerminalView:
     _terminal_manager(caller)
-    current = lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
+    terminal = lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
     values = _edited(rt, body)
-    moved = guards.changes("terminal", current, values)
+    moved = guards.changes("terminal", terminal.item, values)
     _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, TerminalNotFound)
-    _audit("terminal_updated", "terminal", current, status=values["status"])
-    return terminal_view(rt, [_merged(current, values)])[0]
+    _audit("terminal_updated", "terminal", terminal.item, status=values["status"])
+    return terminal_view(rt, [_merged(terminal.item, values)])[0]
 
 
 def regenerate_terminal_password(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
@@ -357,7 +359,7 @@ def _change_terminal(
 
 def get_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     _terminal_manager(caller)
-    return terminal_view(rt, [lookup.in_scope(caller, terminals.get(rt.db, terminal_id), TerminalNotFound)])[0]
+    return terminal_view(rt, [lookup.in_scope(caller, terminals.get(rt.db, terminal_id), TerminalNotFound).item])[0]
 
 
 def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> TerminalList:

@@ -54,7 +54,7 @@ def _view(
 def _target(rt: Any, caller: Principal, owner_type: str, owner_id: str) -> tuple[Item, Item | None, str]:
     if owner_type == "store":
         store = lookup.in_scope(caller, stores.get(rt.db, owner_id, consistent=True), StoreNotFound)
-        return store, companies.get(rt.db, str(store["company_id"]), consistent=True), accounts.owner_of_store(owner_id)
+        return store.item, companies.get(rt.db, store.company_id, consistent=True), accounts.owner_of_store(owner_id)
     company = lookup.in_scope(caller, companies.get(rt.db, owner_id, consistent=True), CompanyNotFound)
     return company, company, accounts.owner_of_company(owner_id)
 

@@ -32,6 +32,7 @@ from shoken.clock import iso, jst_date
 from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
+from shoken.db.records import Transaction
 from shoken.errors import Conflict, DomainError, InvalidRequest, WalletOfAnotherPerson
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
@@ -341,13 +342,13 @@ def _audit(action: str, scoped: Item, number: str, **facts: Any) -> Item:
     )
 
 
-def _refuse_if_lapsed(rt: Runtime, charge_txn: Item, today: str) -> None:
+def _refuse_if_lapsed(rt: Runtime, charge_txn: Transaction, today: str) -> None:
     """ChargeLapsed when a bucket of the charge has left the wallet (the lapse job removes expired
     buckets; a charge cancel is the only other remover, and its status says so) or is past its last
     day. A partly spent charge whose value is all still valid is charge_already_spent."""
-    wallet = wallets.get(rt.db, str(charge_txn["wallet_id"]), consistent=True) or {}
+    wallet = wallets.get(rt.db, str(charge_txn.wallet_id), consistent=True) or {}
     held = {b.bucket_id: b for b in money.buckets_of(wallet)}
-    for bucket_id in charge_txn["buckets"]:
+    for bucket_id in charge_txn.buckets:
         bucket = held.get(str(bucket_id))
         if bucket is None or bucket.expires_on < today:
             raise ChargeLapsed()
@@ -356,15 +357,11 @@ def _refuse_if_lapsed(rt: Runtime, charge_txn: Item, today: str) -> None:
 def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
     _require(caller)
     charge_txn = transactions.get(rt.db, number, consistent=True)
-    if (
-        charge_txn is None
-        or charge_txn.get("txn_type") not in PURCHASES
-        or not caller.covers(Scope(str(charge_txn["committee_id"])))
-    ):
+    if charge_txn is None or charge_txn.txn_type not in PURCHASES or not caller.covers(Scope(charge_txn.committee_id)):
         raise TransactionNotFound()
-    if charge_txn.get("status") != TxnStatus.DONE:
+    if charge_txn.status != TxnStatus.DONE:
         raise ledger.AlreadyCancelled()
-    committee = rt.db.get(keys.committee(str(charge_txn["committee_id"])))
+    committee = rt.db.get(keys.committee(charge_txn.committee_id))
     assert committee is not None
     now = rt.clock.now()
     _refuse_if_lapsed(rt, charge_txn, jst_date(now))
@@ -374,26 +371,27 @@ def cancel_charge(rt: Runtime, caller: Principal, number: str) -> Cancelled:
             cancel_number,
             txn_type=TxnType.CHARGE_CANCEL,
             at=now,
-            amount=int(charge_txn["amount"]),
+            amount=charge_txn.amount,
             committee=committee,
-            wallet_id=str(charge_txn["wallet_id"]),
-            wallet_external_id=charge_txn.get("external_user_id"),
-            buckets={k: int(v) for k, v in charge_txn["buckets"].items()},
-            breakdown=dict(charge_txn["breakdown"]),
-            bucket_info=dict(charge_txn["bucket_info"]),
-            programme_id=charge_txn.get("programme_id"),
-            programme_name=charge_txn.get("programme_name"),
-            units=charge_txn.get("units"),
+            wallet_id=str(charge_txn.wallet_id),
+            # The reversal copies what the charge recorded, as the charge wrote it.
+            wallet_external_id=charge_txn.item.get("external_user_id"),
+            buckets={k: int(v) for k, v in charge_txn.buckets.items()},
+            breakdown=dict(charge_txn.item["breakdown"]),
+            bucket_info=charge_txn.bucket_info,
+            programme_id=charge_txn.item.get("programme_id"),
+            programme_name=charge_txn.item.get("programme_name"),
+            units=charge_txn.item.get("units"),
             original_number=number,
             operator_id=caller.user_id,
             operator_login=caller.login_id,
         )
-        audit = _audit("charge_cancelled", charge_txn, number, cancel_number=cancel_number)
+        audit = _audit("charge_cancelled", charge_txn.item, number, cancel_number=cancel_number)
         # a lottery purchase gives its units back to the 当選 units of the round it consumed
-        allocation = sale.cancel_allocation(rt, charge_txn)
+        allocation = sale.cancel_allocation(rt, charge_txn.item)
         try:
             ledger.cancel_charge(
-                rt.db, charge_txn=charge_txn, cancel_txn=cancel_txn, audit=audit, now=now, allocation=allocation
+                rt.db, charge_txn=charge_txn.item, cancel_txn=cancel_txn, audit=audit, now=now, allocation=allocation
             )
         except ledger.NumberTaken:
             continue

@@ -16,14 +16,13 @@ from auth.errors import MerchantStaffOnly, NotThisStore, TerminalLocked, Termina
 from auth.schemas import LoginRequest, SignInStep, TerminalCredentials, TerminalInfo
 from shoken import api, devices, sessions
 from shoken.clock import iso
-from shoken.db import keys, terminals
+from shoken.db import keys, stores, terminals
 from shoken.db.dynamo import Expr, Item
 from shoken.db.records import Store, Terminal
 from shoken.gate import StoreSuspended, TerminalSuspended, check_terminal
 from shoken.principal import Scope
 from shoken.roles import MERCHANT_ROLES, Role
 from shoken.runtime import Runtime
-from shoken.status import Status
 
 
 def check(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
@@ -43,7 +42,7 @@ def bind(rt: Runtime, body: TerminalCredentials) -> TerminalInfo:
         f"{expr.n('failed_setups')} = {expr.v(0)}",
         expr,
     )
-    issue.terminal_binding(rt, {"term": body.terminal_id, "st": str(terminal["store_id"]), "bid": binding_id})
+    issue.terminal_binding(rt, {"term": body.terminal_id, "st": terminal.store_id, "bid": binding_id})
     _audit_terminal("terminal_bound", terminal)
     return _info(terminal, store)
 
@@ -58,7 +57,7 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
     user = signin.authenticate(rt, body.login_id, body.password)
     if Role(user["role"]) not in MERCHANT_ROLES:
         raise MerchantStaffOnly()
-    if user.get("store_id") != terminal["store_id"]:
+    if user.get("store_id") != terminal.store_id:
         raise NotThisStore()
     if user.get("must_change_password"):
         attempt_id = signin.new_attempt(
@@ -66,12 +65,12 @@ def login(rt: Runtime, binding: dict[str, Any], body: LoginRequest) -> SignInSte
             "merchant",
             "change_password",
             user_id=user["user_id"],
-            terminal_id=terminal["terminal_id"],
-            binding_id=terminal["binding_id"],
+            terminal_id=terminal.terminal_id,
+            binding_id=terminal.binding_id,
         )
         issue.pending(rt, "merchant", attempt_id)
         return SignInStep(next="change_password")
-    return start_staff_session(rt, user, {"terminal_id": terminal["terminal_id"], "binding_id": terminal["binding_id"]})
+    return start_staff_session(rt, user, {"terminal_id": terminal.terminal_id, "binding_id": terminal.binding_id})
 
 
 def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
@@ -84,7 +83,7 @@ def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
     )
 
 
-def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
+def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Terminal, Store]:
     terminal = terminals.get(rt.db, body.terminal_id, consistent=True)
     if terminal is None:
         raise TerminalRejected()
@@ -95,45 +94,47 @@ def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Item, Item]:
     updated = terminals.spend_setup_try(rt.db, body.terminal_id)
     if updated is None:
         raise TerminalLocked()
-    if not hmac.compare_digest(str(terminal["password"]), body.password):
+    if not hmac.compare_digest(terminal.password, body.password):
         _audit_terminal("terminal_setup_failed", terminal)
         if terminals.setup_locked(updated):
             raise TerminalLocked()
         raise TerminalRejected()
     terminals.give_back_setup_try(rt.db, body.terminal_id)  # a right password costs no try
-    if terminal.get("status") != Status.ACTIVE:
+    if not terminal.active:
         raise TerminalSuspended()
-    store = rt.db.get(keys.store(str(terminal["store_id"])))
-    if store is None or store.get("status") != Status.ACTIVE:
+    store = stores.get(rt.db, terminal.store_id)
+    if store is None or not store.active:
         raise StoreSuspended()
     return terminal, store
 
 
-def _audit_terminal(action: str, terminal: Item) -> None:
+def _audit_terminal(action: str, terminal: Terminal) -> None:
     """An entry about the terminal, by the terminal (no one is signed in on it yet)."""
-    terminal_id = str(terminal["terminal_id"])
+    terminal_id = terminal.terminal_id
     api.audit_event(
         action,
-        scope=Scope.of(terminal),
+        scope=Scope.of(terminal.item),
         actor={"terminal_id": terminal_id},
         target_type="terminal",
         target_id=terminal_id,
     )
 
 
-def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Item, Item]:
+def _bound(rt: Runtime, binding: dict[str, Any]) -> tuple[Terminal, Store]:
     terminal_key, store_key = keys.terminal(str(binding["term"])), keys.store(str(binding["st"]))
     found = rt.db.batch_get([terminal_key, store_key])
-    check_terminal(found.record(Terminal, terminal_key), found.record(Store, store_key), binding.get("bid"))
-    return found[terminal_key], found[store_key]
+    terminal, store = found.record(Terminal, terminal_key), found.record(Store, store_key)
+    check_terminal(terminal, store, binding.get("bid"))
+    assert terminal is not None and store is not None  # check_terminal refuses a missing one
+    return terminal, store
 
 
-def _info(terminal: Item, store: Item) -> TerminalInfo:
+def _info(terminal: Terminal, store: Store) -> TerminalInfo:
     return TerminalInfo(
-        terminal_id=str(terminal["terminal_id"]),
-        store_id=str(store["store_id"]),
-        store_name=str(store["name"]),
-        store_phone=store.get("phone"),
-        company_name=store.get("company_name"),
-        device_name=terminal.get("device_name"),
+        terminal_id=terminal.terminal_id,
+        store_id=store.store_id,
+        store_name=store.name,
+        store_phone=store.phone,
+        company_name=store.company_name,
+        device_name=terminal.device_name,
     )

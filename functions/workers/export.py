@@ -39,7 +39,7 @@ def pages(
 ) -> Iterator[tuple[list[Item], Any, int]]:
     """(rows of a page, cursor after it or None at the end, percent done) until the search is read."""
     if query.number:
-        record = transactions.get(rt.db, query.number.strip()) if state != "end" else None
+        record = transactions.get_item(rt.db, query.number.strip()) if state != "end" else None
         yield ([record] if record and history_search.visible(owner, record) else []), None, 100
         return
     chosen = history_search.plan(rt, owner, query, start, end)

@@ -84,7 +84,7 @@ def test_a_lapse_record_never_overwrites_a_transaction_number_already_taken(
     # Then the cancel draws again and succeeds, and the earlier payment is untouched
     assert done.status == 200 and done.json["lapsed"] > 0, done
     kept = transactions.get(rt.db, earlier["number"], consistent=True)
-    assert kept is not None and (kept["txn_type"], kept["amount"], kept["status"]) == ("payment", 300, "done")
+    assert kept is not None and (kept.txn_type, kept.amount, kept.status) == ("payment", 300, "done")
     lapses = [
         t
         for t in transactions.of_committee_day(rt.db, "1", "2026-12-01")

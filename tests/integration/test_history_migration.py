@@ -90,7 +90,7 @@ def test_every_old_row_moves_to_its_shard_once_across_laps_and_reruns(
     assert all(n == 1 for n in found.values())
     for row in old_rows:
         moved = transactions.get(rt.db, str(row["number"]))
-        assert moved is not None and moved["hist_committee"] == keys.committee_history(
+        assert moved is not None and moved.item["hist_committee"] == keys.committee_history(
             str(row["committee_id"]),
             jst_date(datetime.fromisoformat(str(row["occurred_at"]))),
             keys.history_shard(str(row["number"])),

@@ -78,7 +78,7 @@ def test_a_payment_cancel_whose_audit_write_fails_leaves_nothing_and_a_retry_wor
     assert lost.status >= 500 and failing.refused == 1, lost
     assert shop.balance(rt) == after_payment
     payment = transactions.get(rt.db, receipt["number"], consistent=True)
-    assert payment is not None and payment["status"] == "done"
+    assert payment is not None and payment.status == "done"
     assert audit_rows(rt, "payment_cancelled") == []
 
     done = shop.till.post(f"/api/transactions/{receipt['number']}/cancel")

@@ -70,7 +70,7 @@ def test_many_tokens_of_one_wallet_never_overspend(shop: Shop, rt: Runtime) -> N
     for receipt in paid:
         record = transactions.get(rt.db, receipt.number)
         assert record is not None
-        for bucket_id, amount in record["buckets"].items():
+        for bucket_id, amount in record.buckets.items():
             taken[bucket_id] = taken.get(bucket_id, 0) + int(amount)
     assert {b.bucket_id: b.initial - balances[b.bucket_id] for b in shop.buckets} == {
         b.bucket_id: taken.get(b.bucket_id, 0) for b in shop.buckets
@@ -95,7 +95,7 @@ def test_one_payment_cancelled_from_many_tills_at_once_is_credited_once(shop: Sh
     assert all(r.status == 409 and r.code == "already_cancelled" for r in replies if r.status != 200), replies
     assert spent(rt, shop) == 0
     original = transactions.get(rt.db, receipt.number, consistent=True)
-    assert original is not None and original["cancelled_by"] == done[0].json["cancel_number"]
+    assert original is not None and original.item["cancelled_by"] == done[0].json["cancel_number"]
 
 
 def test_cancels_and_payments_racing_on_one_wallet_conserve_value(shop: Shop, rt: Runtime) -> None:
@@ -150,7 +150,7 @@ def test_a_transaction_number_already_taken_is_never_overwritten(
     second = payment.pay_by_token(rt, caller, token_text=shop.token(), amount=2_000, idem=key())
     assert second.number != first.number
     kept = transactions.get(rt.db, first.number, consistent=True)
-    assert kept is not None and kept["amount"] == 1_000
+    assert kept is not None and kept.amount == 1_000
     assert spent(rt, shop) == 3_000
 
 
@@ -175,5 +175,5 @@ def test_a_cancel_never_overwrites_a_transaction_number_already_taken(
     done = shop.till.post(f"/api/transactions/{second.number}/cancel")
     assert done.status == 200 and done.json["cancel_number"] != first.number, done
     kept = transactions.get(rt.db, first.number, consistent=True)
-    assert kept is not None and kept["txn_type"] == "payment" and kept["amount"] == 1_000
+    assert kept is not None and kept.txn_type == "payment" and kept.amount == 1_000
     assert spent(rt, shop) == 1_000

@@ -36,9 +36,10 @@ def test_cpm_payment_spends_dedicated_first_and_both_phones_see_it(shop: Shop, r
     }  # no balance
     assert receipt.json["amount"] == 8_000 and receipt.json["store_name"] == "テスト店舗1"
     txn = transactions.get(rt.db, receipt.json["number"])
-    assert txn and txn["txn_type"] == "payment" and txn["store_id"] == shop.city.store["store_id"]
-    assert txn["breakdown"]["dedicated"] == 6_500 and txn["breakdown"]["common"] == 1_500
-    assert txn["breakdown"]["prepaid"] + txn["breakdown"]["bonus"] == 8_000
+    assert txn and txn.txn_type == "payment" and txn.item["store_id"] == shop.city.store["store_id"]
+    breakdown = txn.item["breakdown"]
+    assert breakdown["dedicated"] == 6_500 and breakdown["common"] == 1_500
+    assert breakdown["prepaid"] + breakdown["bonus"] == 8_000
     state = shop.citizen.get(f"/api/wallet/qr/{issued['poll_id']}").json
     assert (
         state["state"] == "paid"
@@ -150,8 +151,8 @@ def test_cancel_restores_each_bucket_once_within_90_days_in_scope(shop: Shop, rt
     assert shop.till.post(f"/api/transactions/{number}/cancel").code == "already_cancelled"
     original = transactions.get(rt.db, number)
     reversal = transactions.get(rt.db, done.json["cancel_number"])
-    assert original and original["status"] == "cancelled" and reversal and reversal["txn_type"] == "payment_cancel"
-    assert reversal["buckets"] == original["buckets"] and reversal["breakdown"] == original["breakdown"]
+    assert original and original.status == "cancelled" and reversal and reversal.txn_type == "payment_cancel"
+    assert reversal.buckets == original.buckets and reversal.item["breakdown"] == original.item["breakdown"]
 
     second = pay(shop.till, shop.token(), 1_000).json
     clock.advance(days=91)

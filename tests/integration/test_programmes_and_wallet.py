@@ -88,8 +88,9 @@ def test_counter_purchase_fills_buckets_once_and_respects_the_limit(
     txn = transactions.get(rt.db, first.json["number"])
     assert (
         txn
-        and txn["txn_type"] == "store_charge"
-        and txn["breakdown"] == {"prepaid": 10_000, "bonus": 3_000, "grant": 0, "common": 6_500, "dedicated": 6_500}
+        and txn.txn_type == "store_charge"
+        and txn.item["breakdown"]
+        == {"prepaid": 10_000, "bonus": 3_000, "grant": 0, "common": 6_500, "dedicated": 6_500}
     )
 
     for n in range(2, 6):
@@ -123,26 +124,25 @@ def test_charge_cancel_only_while_nothing_is_spent(committee: Client, programme:
     assert citizen.get("/api/wallet/home").json["balance"] == 0
     assert committee.post(f"/api/admin/charges/{bought['number']}/cancel").code == "already_cancelled"
     original = transactions.get(rt.db, bought["number"])
-    assert original and original["status"] == "cancelled"
+    assert original and original.status == "cancelled"
     reversal = transactions.get(rt.db, cancelled.json["cancel_number"])
-    assert reversal and reversal["txn_type"] == "charge_cancel" and reversal["amount"] == 13_000
+    assert reversal and reversal.txn_type == "charge_cancel" and reversal.amount == 13_000
 
     # The cancelled purchase no longer counts against the limit: five more units can be bought.
     for n in range(5):
         assert charge(committee, programme, f"key-30000000000000{n:02d}", wallet_id=wallet_id).status == 200
     spent = charge(committee, programme, "key-4000000000000001", wallet_id=wallet_id)
     assert spent.code == "purchase_limit_exceeded"
-    last = transactions.get(
-        rt.db,
-        rt.db.get(keys.idempotency(f"console:{committee_user(committee)}", "key-3000000000000004"))["result"]["number"],
-    )  # type: ignore[index]
+    replay = rt.db.get(keys.idempotency(f"console:{committee_user(committee)}", "key-3000000000000004"))
+    assert replay is not None
+    last = transactions.get(rt.db, replay["result"]["number"])
     assert last is not None
-    bucket_id = next(iter(last["buckets"]))
+    bucket_id = next(iter(last.buckets))
     expr = Expr()
     rt.db.update(
         keys.wallet(wallet_id), f"SET {expr.path('buckets', bucket_id, 'balance')} = {expr.v(1)}", expr
     )  # as if partly spent
-    refused = committee.post(f"/api/admin/charges/{last['number']}/cancel")
+    refused = committee.post(f"/api/admin/charges/{last.number}/cancel")
     assert refused.status == 409 and refused.code == "charge_already_spent"
 
 
@@ -288,7 +288,7 @@ def test_charge_cancel_after_the_value_lapsed_says_it_expired(
     first = charge(committee, programme, "key-5000000000000001", wallet_id=wallet_id).json
     record = transactions.get(rt.db, first["number"])
     assert record is not None
-    for bucket_id in record["buckets"]:
+    for bucket_id in record.buckets:
         expr = Expr()
         rt.db.update(
             keys.wallet(wallet_id),
@@ -302,7 +302,9 @@ def test_charge_cancel_after_the_value_lapsed_says_it_expired(
 
     # Given another charge, whose buckets the lapse job removes between the cancel's check and its write
     second = charge(committee, programme, "key-5000000000000002", wallet_id=wallet_id).json
-    taken = list((transactions.get(rt.db, second["number"]) or {})["buckets"])
+    bought = transactions.get(rt.db, second["number"])
+    assert bought is not None
+    taken = list(bought.buckets)
     real = Dynamo.transact
 
     def lapse_first(self: Dynamo, actions: list[dict[str, Any]], **kw: Any) -> None:
@@ -315,4 +317,4 @@ def test_charge_cancel_after_the_value_lapsed_says_it_expired(
     raced = committee.post(f"/api/admin/charges/{second['number']}/cancel")
     assert (raced.status, raced.code) == (409, "charge_lapsed"), raced
     kept = transactions.get(rt.db, second["number"])
-    assert kept is not None and kept["status"] == "done"  # nothing half-written
+    assert kept is not None and kept.status == "done"  # nothing half-written

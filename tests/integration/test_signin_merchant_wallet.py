@@ -111,8 +111,8 @@ def test_rebinding_or_suspending_the_terminal_ends_the_device_at_once(city: City
     assert "別のスマートフォン・タブレットで設定された" in displaced.json["error"]["message"]
     assert till.get("/api/merchant/terminal").code == "terminal_rebound"
     record = terminals.get(rt.db, city.terminal["terminal_id"])
-    assert record and record["failed_setups"] == 0
-    assert record["bound_device"] == "不明な機器" and record["bound_at"]  # the test client names no device
+    assert record and record.failed_setups == 0
+    assert record.item["bound_device"] == "不明な機器" and record.item["bound_at"]  # the test client names no device
     view = console_login("ena-0001").get(f"/api/admin/terminals/{city.terminal['terminal_id']}").json
     assert view["bound"] and view["bound_device"] == "不明な機器"
 

@@ -18,7 +18,9 @@ from workers import lapse
 def test_lapsed_and_spent_buckets_leave_the_wallet_and_the_lapse_records_them(shop: Shop, rt: Runtime) -> None:
     wallet_id = str(shop.wallet["wallet_id"])
     receipt = shop.till.post("/api/payments", {"token": shop.token(), "amount": 6_500, "idempotency_key": key()}).json
-    spent_bucket = next(iter(transactions.get(rt.db, receipt["number"], consistent=True)["buckets"]))  # type: ignore[index]
+    spent = transactions.get(rt.db, receipt["number"], consistent=True)
+    assert spent is not None
+    spent_bucket = next(iter(spent.buckets))
     committee = rt.db.get(keys.committee("1"))
     assert committee is not None
     assert lapse.lapse_wallet(rt, committee, "P1", wallet_id, "2027-05-01") == 6_500
@@ -50,7 +52,11 @@ def test_a_cancel_of_a_payment_whose_bucket_lapsed_and_left_the_wallet_lapses_th
     rt.db.update(keys.wallet(wallet_id), f"SET {sets}", expr)
     receipt = shop.till.post("/api/payments", {"token": shop.token(), "amount": 1_500, "idempotency_key": key()}).json
     payment = transactions.get(rt.db, receipt["number"], consistent=True)
-    assert payment is not None and payment["bucket_expiry"][ending[0].bucket_id] == "2026-11-30"
+    assert (
+        payment is not None
+        and payment.bucket_expiry is not None
+        and payment.bucket_expiry[ending[0].bucket_id] == "2026-11-30"
+    )
     clock.advance(days=2)  # P2's last day has passed; its lapse job removes what is left of it
     committee = rt.db.get(keys.committee("1"))
     assert committee is not None
@@ -62,7 +68,7 @@ def test_a_cancel_of_a_payment_whose_bucket_lapsed_and_left_the_wallet_lapses_th
     assert done.json["lapsed"] + done.json["credited"] == 1_500
     assert (done.json["lapsed"], done.json["credited"]) == (1_000, 500)  # P2's 専用券 went first (soonest expiry)
     assert done.json["lapsed"] == sum(
-        v for bid, v in payment["buckets"].items() if payment["bucket_expiry"][bid] < "2026-12-01"
+        v for bid, v in payment.buckets.items() if payment.bucket_expiry[bid] < "2026-12-01"
     )
     held = wallets.get(rt.db, wallet_id)
     assert held is not None

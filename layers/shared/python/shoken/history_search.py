@@ -336,7 +336,7 @@ def search(rt: Runtime, caller: Principal, query: HistorySearch) -> Page:
         number = ids.as_typed(query.number)
         if not ids.TRANSACTION_NUMBER.match(number):
             raise NumberFormat()
-        record = transactions.get(rt.db, number)
+        record = transactions.get_item(rt.db, number)
         return Page(items=[row(record)] if record and visible(caller, record) else [], read=1, index="table")
     start, end = time_range(query, rt.clock.now())
     chosen = plan(rt, caller, query, start, end)
@@ -383,7 +383,7 @@ AS_STORED = (
 
 
 def detail(rt: Runtime, caller: Principal, number: str) -> Detail:
-    record = transactions.get(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
+    record = transactions.get_item(rt.db, number, consistent=True) if ids.TRANSACTION_NUMBER.match(number) else None
     if record is None or not visible(caller, record):
         raise TransactionNotFound()
     deadline = parse_iso(str(record["occurred_at"])) + timedelta(days=CANCEL_DAYS)

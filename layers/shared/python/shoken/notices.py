@@ -53,8 +53,7 @@ def audiences_of(rt: Runtime, caller: Principal) -> tuple[str, list[str]]:
     store = stores.get(rt.db, str(caller.store_id)) if caller.store_id else None
     if store is None:
         raise NotFound()
-    area = store.get("area")
-    return str(store["committee_id"]), ["merchants", *([f"area#{area}"] if area else [])]
+    return store.committee_id, ["merchants", *([f"area#{store.area}"] if store.area else [])]
 
 
 def _shown(rt: Runtime, caller: Principal) -> list[Item]:

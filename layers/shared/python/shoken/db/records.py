@@ -41,6 +41,7 @@ class Store:
     """A store (店舗); a large store (大型店) takes no 専用券."""
 
     __slots__ = (
+        "area",
         "committee_id",
         "company_id",
         "company_name",
@@ -48,6 +49,7 @@ class Store:
         "item",
         "large",
         "name",
+        "phone",
         "status",
         "store_id",
     )
@@ -61,6 +63,8 @@ class Store:
         self.status = Status(item["status"])
         self.company_name: str | None = item.get("company_name")
         self.external_store_id: str | None = item.get("external_store_id")
+        self.area: str | None = item.get("area")
+        self.phone: str | None = item.get("phone")
         self.item = item
 
     @property
@@ -71,13 +75,27 @@ class Store:
 class Terminal:
     """A terminal (端末): a merchant-app device slot of a store, bound to one device at a time."""
 
-    __slots__ = ("binding_id", "external_terminal_id", "item", "status", "terminal_id")
+    __slots__ = (
+        "binding_id",
+        "device_name",
+        "external_terminal_id",
+        "failed_setups",
+        "item",
+        "password",
+        "status",
+        "store_id",
+        "terminal_id",
+    )
 
     def __init__(self, item: Item) -> None:
         self.terminal_id: str = item["terminal_id"]
+        self.store_id: str = item["store_id"]
         self.status = Status(item["status"])
         self.binding_id: str | None = item.get("binding_id")
         self.external_terminal_id: str | None = item.get("external_terminal_id")
+        self.password: str = item["password"]
+        self.failed_setups = int(item.get("failed_setups") or 0)
+        self.device_name: str | None = item.get("device_name")
         self.item = item
 
     @property
@@ -163,6 +181,7 @@ class Transaction:
         "bucket_expiry",
         "bucket_info",
         "buckets",
+        "committee_id",
         "item",
         "number",
         "occurred_at",
@@ -181,6 +200,7 @@ class Transaction:
         self.bucket_info: dict[str, list[str]] = dict(item.get("bucket_info") or {})
         self.wallet_id: str | None = item.get("wallet_id")
         self.bucket_expiry: dict[str, str] | None = item.get("bucket_expiry")
+        self.committee_id: str = item["committee_id"]
         self.item = item
 
 

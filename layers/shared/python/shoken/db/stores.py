@@ -6,6 +6,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Item
+from shoken.db.records import Store, optional
 from shoken.status import Status
 
 
@@ -51,8 +52,8 @@ def under(company: Item, store_id: str, *, now: str, **fields: Any) -> Item:
     )
 
 
-def get(db: Dynamo, store_id: str, *, consistent: bool = False) -> Item | None:
-    return db.get(keys.store(store_id), consistent=consistent)
+def get(db: Dynamo, store_id: str, *, consistent: bool = False) -> Store | None:
+    return optional(Store, db.get(keys.store(store_id), consistent=consistent))
 
 
 def list_for_committee(db: Dynamo, committee_id: str) -> list[Item]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item
+from shoken.db.records import Terminal, optional
 from shoken.status import Status
 
 USE_TYPE_MERCHANT_APP = "加盟店アプリ"
@@ -24,8 +25,9 @@ def committee_list_pk(committee_id: str) -> str:
 MAX_SETUP_FAILURES = 5
 
 
-def setup_locked(record: Item) -> bool:
-    return int(record.get("failed_setups", 0)) >= MAX_SETUP_FAILURES
+def setup_locked(record: Terminal | Item) -> bool:
+    failures = record.failed_setups if isinstance(record, Terminal) else int(record.get("failed_setups", 0))
+    return failures >= MAX_SETUP_FAILURES
 
 
 def spend_setup_try(db: Dynamo, terminal_id: str) -> Item | None:
@@ -99,5 +101,5 @@ def external_key(fields: Mapping[str, Any]) -> str | None:
     return f"{fields.get('external_service_name') or '-'}#{external}" if external else None
 
 
-def get(db: Dynamo, terminal_id: str, *, consistent: bool = False) -> Item | None:
-    return db.get(keys.terminal(terminal_id), consistent=consistent)
+def get(db: Dynamo, terminal_id: str, *, consistent: bool = False) -> Terminal | None:
+    return optional(Terminal, db.get(keys.terminal(terminal_id), consistent=consistent))

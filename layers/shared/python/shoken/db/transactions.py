@@ -10,7 +10,7 @@ from shoken import money
 from shoken.clock import iso, jst_date, jst_month
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item
-from shoken.db.records import Store
+from shoken.db.records import Store, Transaction, optional
 from shoken.money import Bucket
 from shoken.txn_types import TxnStatus, TxnType
 
@@ -168,5 +168,10 @@ def item(
     return {k: v for k, v in record.items() if v is not None}
 
 
-def get(db: Dynamo, number: str, *, consistent: bool = False) -> Item | None:
+def get(db: Dynamo, number: str, *, consistent: bool = False) -> Transaction | None:
+    return optional(Transaction, get_item(db, number, consistent=consistent))
+
+
+def get_item(db: Dynamo, number: str, *, consistent: bool = False) -> Item | None:
+    """The item as stored, for the history's rows, which are built from items as its list reads give them."""
     return db.get(keys.transaction(number), consistent=consistent)
