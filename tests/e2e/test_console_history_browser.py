@@ -126,7 +126,10 @@ def test_search_detail_reservation_download_and_report(server: LocalServer, brow
     assert "店舗外" not in str(chart.text_content())  # payments only; charges and grants are in the table
     # On a phone the chart's words keep their size (a scaled 760-wide drawing made them 6 px)
     page.set_viewport_size(PHONE)
-    sizes = chart.evaluate("(svg) => [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)")
+    heights = "(svg) => [...svg.querySelectorAll('text')].map((t) => t.getBoundingClientRect().height)"
+    # The resize lays the chart out again on the next frame: read its words once it has (0 before then)
+    chart.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    sizes = chart.evaluate(heights)
     assert min(sizes) >= 14, sizes
     page.set_viewport_size(PC)
     page.get_by_role("heading", name="精算 (店舗別)").wait_for()
