@@ -14,7 +14,7 @@ from admin.schemas import CommitteeCreate, CommitteeFields, CommitteeList, Commi
 from shoken import api
 from shoken.db import committees, guards, keys, sequences
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import AlreadyExists, Conflict
+from shoken.errors import AlreadyExists, Conflict, ExistsRefused
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -100,7 +100,7 @@ class _NumberTaken(Exception):
     pass
 
 
-def _service_taken() -> ServiceIdTaken:
+def _service_taken() -> ExistsRefused:
     return ServiceIdTaken(details=[field_problem("wallet_service_id", "duplicate", "registered")])
 
 

@@ -8,13 +8,15 @@ from typing import Any
 
 from shoken import messages, privacy
 from shoken.errors import (
-    AlreadyExists,
     Conflict,
+    ConflictRefused,
     DomainError,
-    Forbidden,
+    ExistsRefused,
+    ForbiddenRefused,
     InvalidRequest,
-    NotFound,
+    NotFoundRefused,
     ReasonRequired,
+    RequestRefused,
     ResidentFileRows,
     variant,
 )
@@ -30,305 +32,196 @@ def field_problem(field: str, reason: str, text: str | type[DomainError], /, **f
 # --- who may do what (403) ---
 
 
-class CommitteeAdminOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "committee_admin"
+CommitteeAdminOnly = variant(ForbiddenRefused, "committee_admin", "CommitteeAdminOnly")
 
 
-class SystemAdminOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "system_admin"
+SystemAdminOnly = variant(ForbiddenRefused, "system_admin", "SystemAdminOnly")
 
 
-class AppUsersCommitteeOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "app_users"
+AppUsersCommitteeOnly = variant(ForbiddenRefused, "app_users", "AppUsersCommitteeOnly")
 
 
-class CardsCommitteeOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "cards"
+CardsCommitteeOnly = variant(ForbiddenRefused, "cards", "CardsCommitteeOnly")
 
 
-class PayoutsCommitteeOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "payouts"
+PayoutsCommitteeOnly = variant(ForbiddenRefused, "payouts", "PayoutsCommitteeOnly")
 
 
-class PrivacyCommitteeOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "privacy"
+PrivacyCommitteeOnly = variant(ForbiddenRefused, "privacy", "PrivacyCommitteeOnly")
 
 
-class StoreDetailsEditors(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "store_details"
+StoreDetailsEditors = variant(ForbiddenRefused, "store_details", "StoreDetailsEditors")
 
 
-class PayoutAccountEditors(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "payout_account"
+PayoutAccountEditors = variant(ForbiddenRefused, "payout_account", "PayoutAccountEditors")
 
 
-class PayoutByEditors(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "payout_by"
+PayoutByEditors = variant(ForbiddenRefused, "payout_by", "PayoutByEditors")
 
 
-class BulkKindForbidden(DomainError, Forbidden):
-    code = "forbidden"  # facts: label, the kind's name on screen
-    variant = "bulk_kind"
+BulkKindForbidden = variant(
+    ForbiddenRefused, "bulk_kind", "BulkKindForbidden"
+)  # facts: label, the kind's name on screen
 
 
-class NotOnSelf(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "self"
+NotOnSelf = variant(ForbiddenRefused, "self", "NotOnSelf")
 
 
-class HigherAdminOnly(DomainError, Forbidden):
-    code = "forbidden"
-    variant = "higher"
+HigherAdminOnly = variant(ForbiddenRefused, "higher", "HigherAdminOnly")
 
 
 # --- what is not there, or not the caller's to see (404) ---
 
 
-class CommitteeNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "committee"
+CommitteeNotFound = variant(NotFoundRefused, "committee", "CommitteeNotFound")
 
 
-class ProgrammeNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "programme"
+ProgrammeNotFound = variant(NotFoundRefused, "programme", "ProgrammeNotFound")
 
 
-class CompanyNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "company"
+CompanyNotFound = variant(NotFoundRefused, "company", "CompanyNotFound")
 
 
-class StoreNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "store"
+StoreNotFound = variant(NotFoundRefused, "store", "StoreNotFound")
 
 
-class TerminalNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "terminal"
+TerminalNotFound = variant(NotFoundRefused, "terminal", "TerminalNotFound")
 
 
-class AdminUserNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "admin_user"
+AdminUserNotFound = variant(NotFoundRefused, "admin_user", "AdminUserNotFound")
 
 
-class AppUserNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "app_user"
+AppUserNotFound = variant(NotFoundRefused, "app_user", "AppUserNotFound")
 
 
-class NoAppUserWithEmail(DomainError, NotFound):
-    code = "not_found"
-    variant = "app_user_email"
+NoAppUserWithEmail = variant(NotFoundRefused, "app_user_email", "NoAppUserWithEmail")
 
 
-class LinkTargetNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "link_target"
+LinkTargetNotFound = variant(NotFoundRefused, "link_target", "LinkTargetNotFound")
 
 
-class CardNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "card"
+CardNotFound = variant(NotFoundRefused, "card", "CardNotFound")
 
 
-class TransactionNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "transaction"
+TransactionNotFound = variant(NotFoundRefused, "transaction", "TransactionNotFound")
 
 
-class NoticeNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "notice"
+NoticeNotFound = variant(NotFoundRefused, "notice", "NoticeNotFound")
 
 
-class PayoutNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "payout"
+PayoutNotFound = variant(NotFoundRefused, "payout", "PayoutNotFound")
 
 
-class StatementNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "statement"
+StatementNotFound = variant(NotFoundRefused, "statement", "StatementNotFound")
 
 
-class NoPaymentToCompany(DomainError, NotFound):
-    code = "not_found"
-    variant = "statement_company"
+NoPaymentToCompany = variant(NotFoundRefused, "statement_company", "NoPaymentToCompany")
 
 
-class BulkUploadNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "bulk_upload"
+BulkUploadNotFound = variant(NotFoundRefused, "bulk_upload", "BulkUploadNotFound")
 
 
-class BulkKindNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "bulk_kind"
+BulkKindNotFound = variant(NotFoundRefused, "bulk_kind", "BulkKindNotFound")
 
 
-class ResidentImportNotFound(DomainError, NotFound):
-    code = "not_found"
-    variant = "resident_import"
+ResidentImportNotFound = variant(NotFoundRefused, "resident_import", "ResidentImportNotFound")
 
 
 # --- what was sent is not right (400) ---
 
 
-class FileEmpty(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "file_empty"
+FileEmpty = variant(RequestRefused, "file_empty", "FileEmpty")
 
 
-class FileTooLarge(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "file_too_large"
+FileTooLarge = variant(RequestRefused, "file_too_large", "FileTooLarge")
 
 
-class ResidentFileTooLarge(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "resident_file_too_large"
+ResidentFileTooLarge = variant(RequestRefused, "resident_file_too_large", "ResidentFileTooLarge")
 
 
-class NoBulkKind(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "bulk_kind"
+NoBulkKind = variant(RequestRefused, "bulk_kind", "NoBulkKind")
 
 
-class AuditPeriodTooLong(DomainError, InvalidRequest):
-    code = "invalid_request"  # facts: days
-    variant = "audit_period"
+AuditPeriodTooLong = variant(RequestRefused, "audit_period", "AuditPeriodTooLong")  # facts: days
 
 
-class CardRowsNotListed(DomainError, InvalidRequest):
-    code = "invalid_request"  # facts: count
-    variant = "card_rows"
+CardRowsNotListed = variant(RequestRefused, "card_rows", "CardRowsNotListed")  # facts: count
 
 
-class CardRowsTwice(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "card_rows_twice"
+CardRowsTwice = variant(RequestRefused, "card_rows_twice", "CardRowsTwice")
 
 
-class LocationHalf(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "location"
+LocationHalf = variant(RequestRefused, "location", "LocationHalf")
 
 
-class PayoutPeriodTooLong(DomainError, InvalidRequest):
-    code = "invalid_request"  # facts: days
-    variant = "payout_period"
+PayoutPeriodTooLong = variant(RequestRefused, "payout_period", "PayoutPeriodTooLong")  # facts: days
 
 
-class PaidDateOutside(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "paid_date"
+PaidDateOutside = variant(RequestRefused, "paid_date", "PaidDateOutside")
 
 
-class CodeSheetTooManyRows(DomainError, InvalidRequest):
-    code = "invalid_request"  # facts: format (PDF, CSV), limit
-    variant = "code_sheet_rows"
+# facts: format (PDF, CSV), limit
+CodeSheetTooManyRows = variant(RequestRefused, "code_sheet_rows", "CodeSheetTooManyRows")
 
 
-class NoRowsToIssue(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "no_rows"
+NoRowsToIssue = variant(RequestRefused, "no_rows", "NoRowsToIssue")
 
 
-class ResidentListErased(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "residents_erased"
+ResidentListErased = variant(RequestRefused, "residents_erased", "ResidentListErased")
 
 
-class WalletsUnknown(DomainError, InvalidRequest):
-    code = "invalid_request"  # facts: count
-    variant = "wallets_unknown"
+WalletsUnknown = variant(RequestRefused, "wallets_unknown", "WalletsUnknown")  # facts: count
 
 
-class ChargeWhom(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "charge_wallet"
+ChargeWhom = variant(RequestRefused, "charge_wallet", "ChargeWhom")
 
 
-class EmailNeedsReauth(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "email_reauth"
+EmailNeedsReauth = variant(RequestRefused, "email_reauth", "EmailNeedsReauth")
 
 
-class CurrentPasswordWrong(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "current_password"
+CurrentPasswordWrong = variant(RequestRefused, "current_password", "CurrentPasswordWrong")
 
 
-class ChooseCommittee(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "committee"
+ChooseCommittee = variant(RequestRefused, "committee", "ChooseCommittee")
 
 
-class NoticeProgramme(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "notice_programme"
+NoticeProgramme = variant(RequestRefused, "notice_programme", "NoticeProgramme")
 
 
-class NoticeArea(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "notice_area"
+NoticeArea = variant(RequestRefused, "notice_area", "NoticeArea")
 
 
-class NoticeAudience(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "notice_audience"
+NoticeAudience = variant(RequestRefused, "notice_audience", "NoticeAudience")
 
 
-class NoticeEnded(DomainError, InvalidRequest):
-    code = "invalid_request"
-    variant = "notice_end_date"
+NoticeEnded = variant(RequestRefused, "notice_end_date", "NoticeEnded")
 
 
 # --- the record moved under the caller, or is there already (409) ---
 
 
-class ServiceIdTaken(DomainError, AlreadyExists):
-    code = "already_exists"
-    variant = "wallet_service"
+ServiceIdTaken = variant(ExistsRefused, "wallet_service", "ServiceIdTaken")
 
 
-class CardStatusElsewhere(DomainError, Conflict):
-    code = "conflict"
-    variant = "card_status"
+CardStatusElsewhere = variant(ConflictRefused, "card_status", "CardStatusElsewhere")
 
 
-class EmailMoved(DomainError, Conflict):
-    code = "conflict"
-    variant = "email_moved"
+EmailMoved = variant(ConflictRefused, "email_moved", "EmailMoved")
 
 
-class NoticeChanged(DomainError, Conflict):
-    code = "conflict"
-    variant = "notice_changed"
+NoticeChanged = variant(ConflictRefused, "notice_changed", "NoticeChanged")
 
 
 # --- other refusals of the shared layer, in this console's words ---
 
 
 class CardReasonRequired(DomainError, ReasonRequired):
-    code = "reason_required"
     variant = "card"
 
 
 class CodeFileRows(DomainError, ResidentFileRows):
-    code = "resident_file_rows"  # facts: count
+    """Facts: count."""
+
     variant = "count"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from admin import errors
 from auth import errors as auth_errors
+from shoken import errors as shared_errors
 from shoken import messages
 
 FUNCTIONS = Path(__file__).parents[2] / "functions"
@@ -41,7 +42,7 @@ def test_a_refusal_with_dates_says_them_as_the_screens_do() -> None:
 def test_a_variant_keeps_the_general_code_and_kind_and_says_its_own_text() -> None:
     # A narrowed refusal answers with the general code, so clients see what they saw before
     missing = errors.ProgrammeNotFound()
-    assert isinstance(missing, errors.NotFound) and missing.body() == {
+    assert isinstance(missing, shared_errors.NotFound) and missing.body() == {
         "error": {"code": "not_found", "message": "商品券事業が見つかりません。"}
     }
     left = auth_errors.CodeRejected(left=2)

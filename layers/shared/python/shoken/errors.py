@@ -6,6 +6,7 @@ field); its status and its message, in Japanese and English, come from the catal
 
 from __future__ import annotations
 
+import sys
 from typing import Any, ClassVar, TypeVar
 
 from shoken import messages
@@ -64,9 +65,12 @@ class DomainError(ShokenError):
     (or code.variant, another wording of the same code for another screen), in the caller's language."""
 
     variant: ClassVar[str] = ""
+    family: ClassVar[bool] = False  # a base of variants only (its own code has no text): never raised itself
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if vars(cls).get("family"):
+            return
         entry = messages.entry(cls.key())  # a code without its catalogue entry fails at import
         cls.status = entry.status
         cls.message = entry.ja
@@ -95,7 +99,8 @@ Refusal = TypeVar("Refusal", bound=DomainError)
 def variant(base: type[Refusal], name: str, class_name: str) -> type[Refusal]:
     """Another wording of `base`'s code, declared in one line: the class whose catalogue entry is
     `code.name` (a refusal raised in several situations, each said its own way)."""
-    return type(class_name, (base,), {"variant": name, "__module__": base.__module__, "__doc__": base.__doc__})
+    module = sys._getframe(1).f_globals.get("__name__", base.__module__)  # where it is declared, as namedtuple
+    return type(class_name, (base,), {"variant": name, "__module__": module})
 
 
 # --- the money path's refusals: codes and facts (their status and texts: shoken.messages) ---------------
@@ -218,6 +223,28 @@ class Conflict(ShokenError):
 class AlreadyExists(Conflict):
     code = "already_exists"
     message = "既に登録されています。"
+
+
+# The shared edge errors as families of DomainErrors: a variant of one (errors.variant) answers the
+# edge error's code and still is one (an `except NotFound` catches it), with its own catalogue text.
+class RequestRefused(DomainError, InvalidRequest):
+    family = True
+
+
+class NotFoundRefused(DomainError, NotFound):
+    family = True
+
+
+class ForbiddenRefused(DomainError, Forbidden):
+    family = True
+
+
+class ConflictRefused(DomainError, Conflict):
+    family = True
+
+
+class ExistsRefused(DomainError, AlreadyExists):
+    family = True
 
 
 class PayloadTooLarge(ShokenError):
