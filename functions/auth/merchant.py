@@ -84,19 +84,19 @@ def start_staff_session(rt: Runtime, user: Item, binding: Item) -> SignInStep:
 
 
 def _verify(rt: Runtime, body: TerminalCredentials) -> tuple[Terminal, Store]:
-    terminal = terminals.get(rt.db, body.terminal_id, consistent=True)
+    """The terminal and its store, if the password is right. The try is spent before the comparison (a
+    conditioned ADD that returns the terminal), so guesses sent side by side get no more comparisons
+    than the tries left: the password is 4 digits and the lock is all that guards it. A right password
+    gives its try back."""
+    try:
+        terminal = terminals.spend_setup_try(rt.db, body.terminal_id)
+    except terminals.NoSetupTryLeft:
+        raise TerminalLocked() from None
     if terminal is None:
         raise TerminalRejected()
-    if terminals.setup_locked(terminal):
-        raise TerminalLocked()
-    # The try is spent before the comparison (a conditioned ADD), so guesses sent side by side get no
-    # more comparisons than the tries left: the password is 4 digits and the lock is all that guards it.
-    updated = terminals.spend_setup_try(rt.db, body.terminal_id)
-    if updated is None:
-        raise TerminalLocked()
     if not hmac.compare_digest(terminal.password, body.password):
         _audit_terminal("terminal_setup_failed", terminal)
-        if terminals.setup_locked(updated):
+        if terminals.setup_locked(terminal):
             raise TerminalLocked()
         raise TerminalRejected()
     terminals.give_back_setup_try(rt.db, body.terminal_id)  # a right password costs no try

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
 from shoken.db import keys
@@ -30,22 +31,39 @@ def setup_locked(record: Terminal | Item) -> bool:
     return failures >= MAX_SETUP_FAILURES
 
 
-def spend_setup_try(db: Dynamo, terminal_id: str) -> Item | None:
-    """Count a setup try before the password is compared; None if no try is left (the terminal locked)."""
+class NoSetupTryLeft(Exception):
+    """The terminal's setup is locked: five wrong passwords since its password was last issued."""
+
+
+def spend_setup_try(db: Dynamo, terminal_id: str) -> Terminal | None:
+    """Count a setup try before the password is compared, and return the terminal as that write left
+    it (its password is the one to compare: no read before, so none can go stale). None if there is no
+    such terminal; NoSetupTryLeft if its setup is locked."""
     expr = Expr()
     failures = expr.n("failed_setups")
     left = f"attribute_not_exists({failures}) OR {failures} < {expr.v(MAX_SETUP_FAILURES)}"
     condition = f"attribute_exists({expr.n('PK')}) AND ({left})"
     try:
-        return db.update(keys.terminal(terminal_id), f"ADD {failures} {expr.v(1)}", expr, condition=condition)
-    except ConditionFailed:
-        return None
+        return Terminal(db.update(keys.terminal(terminal_id), f"ADD {failures} {expr.v(1)}", expr, condition=condition))
+    except ConditionFailed as refused:
+        if refused.item is None:
+            return None
+        raise NoSetupTryLeft() from refused
 
 
 def give_back_setup_try(db: Dynamo, terminal_id: str) -> None:
-    """The password was right: the try spend_setup_try counted does not count."""
+    """The password was right: the try spend_setup_try counted does not count. Conditioned on a try
+    being counted, so a reset in between (a new password, a binding) is never driven below zero."""
     expr = Expr()
-    db.update(keys.terminal(terminal_id), f"ADD {expr.n('failed_setups')} {expr.v(-1)}", expr, returns="NONE")
+    failures = expr.n("failed_setups")
+    with suppress(ConditionFailed):  # already reset: nothing to give back
+        db.update(
+            keys.terminal(terminal_id),
+            f"ADD {failures} {expr.v(-1)}",
+            expr,
+            condition=f"{failures} > {expr.v(0)}",
+            returns="NONE",
+        )
 
 
 def item(
