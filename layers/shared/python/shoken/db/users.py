@@ -131,12 +131,15 @@ def failed_login(db: Dynamo, user_id: str, spent: Item) -> Item:
         return spent
     expr = Expr()
     locked = expr.n("locked")
+    # Conditioned on the count too: an unlock or a right password in between has reset it, and that
+    # reset stands (the wrong password counted before it does not lock the account again).
     try:
         record = db.update(
             keys.user(user_id),
             f"SET {locked} = {expr.v(True)}",
             expr,
-            condition=f"attribute_not_exists({locked}) OR {locked} = {expr.v(False)}",
+            condition=f"(attribute_not_exists({locked}) OR {locked} = {expr.v(False)}) "
+            f"AND {expr.n('failed_logins')} >= {expr.v(MAX_FAILED_LOGINS)}",
         )
     except ConditionFailed as already:
         return already.item or {**spent, "locked": True}
