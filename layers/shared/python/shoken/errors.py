@@ -247,6 +247,9 @@ class ExistsRefused(DomainError, AlreadyExists):
     family = True
 
 
+AmountOutOfRange = variant(RequestRefused, "amount", "AmountOutOfRange")  # facts: most (the largest amount)
+
+
 class PayloadTooLarge(ShokenError):
     status = 413
     code = "payload_too_large"

@@ -49,6 +49,11 @@ CATALOGUE: dict[str, Message] = {
         "残高が不足しています。この店舗でご利用可能な金額は {available:,}円です。",
         "Not enough balance. The amount usable at this store is ¥{available:,}.",
     ),
+    "invalid_request.amount": Message(
+        400,
+        "金額は1円から{most:,}円までで入力してください。",
+        "Please enter an amount from ¥1 to ¥{most:,}.",
+    ),
     "qr_unknown": Message(
         400,
         "このQRコードは無効です。利用者アプリで新しいQRコードを表示してもらってください。",

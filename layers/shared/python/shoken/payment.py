@@ -26,8 +26,8 @@ from shoken.db import sessions as session_records
 from shoken.db.dynamo import Found, Item
 from shoken.db.records import Session, Store, Terminal, Wallet
 from shoken.errors import (
+    AmountOutOfRange,
     InsufficientHere,
-    InvalidRequest,
     NotFound,
     QrExpired,
     QrUnknown,
@@ -62,7 +62,7 @@ class PaymentResult(strict.Model):  # light: the payment function imports no pyd
 
 def check_amount(amount: int) -> None:
     if not 1 <= amount <= MAX_AMOUNT:
-        raise InvalidRequest(f"金額は1円から{MAX_AMOUNT:,}円までで入力してください。")
+        raise AmountOutOfRange(most=MAX_AMOUNT)
 
 
 @dataclass(frozen=True)
@@ -211,8 +211,8 @@ def pay_at_till(
 ) -> PaymentResult:
     """A payment the till takes: the caller is the till (session, bound terminal, store), and what
     authorizes it is read in the same BatchGetItem as the wallet (a QR token, a card). `authorize`
-    raises the refusal its own checks name; the wallet is checked after it."""
-    check_amount(amount)
+    raises the refusal its own checks name; the wallet is checked after it. The caller has checked
+    the amount (check_amount), before reading what authorizes the payment."""
     assert caller.terminal_id and caller.store_id and caller.committee_id
     session_record_key, terminal_key, store_key = gate.merchant_keys(caller)
     wallet_key, committee_key = keys.wallet(wallet_id), keys.committee(caller.committee_id)
