@@ -28,7 +28,7 @@ from shoken.db import sessions as session_records
 from shoken.db import users as user_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
 from shoken.errors import InvalidRequest, Locked
-from shoken.passwords import verify_user
+from shoken.password_tries import try_password
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -130,16 +130,14 @@ def confirm(rt: Runtime, caller: Principal, user_id: str, body: EmailChangeConfi
 
 def _reauthenticate(rt: Runtime, caller: Principal, password: str) -> None:
     me = user_records.get(rt.db, caller.user_id)
-    spent = None if me is None or me.get("locked") else user_records.spend_login_try(rt.db, caller.user_id)
-    if me is None or spent is None:
+    if me is None:
         raise Locked()
-    if verify_user(me, password, log_n=rt.config.password_log_n):
-        user_records.passed_login(rt.db, caller.user_id)
+    tried = try_password(rt, me, password)
+    if tried.passed:
         return
-    updated = user_records.failed_login(rt.db, caller.user_id, spent)
-    api.audit_event("reauth_failed", scope=Scope.of(me), target_type="user", target_id=caller.user_id)
-    if updated.get("locked"):
-        session_records.revoke_all(rt.db, f"USER#{caller.user_id}")
+    if tried.compared:  # a wrong password (a try refused for the lock compared nothing)
+        api.audit_event("reauth_failed", scope=Scope.of(me), target_type="user", target_id=caller.user_id)
+    if tried.locked:
         raise Locked()
     raise CurrentPasswordWrong(details=[field_problem("current_password", "mismatch", CurrentPasswordWrong)])
 

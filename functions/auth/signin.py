@@ -11,10 +11,10 @@ from auth.errors import AccountSuspended, CodeRejected, InvalidCredentials
 from shoken import api, codes, mail, sessions
 from shoken.clock import epoch
 from shoken.db import attempts, throttle, users
-from shoken.db import sessions as session_records
 from shoken.db.dynamo import Item
 from shoken.errors import Locked, TooManyRequests
-from shoken.passwords import verify_password, verify_user
+from shoken.password_tries import try_password
+from shoken.passwords import verify_password
 from shoken.principal import Scope
 from shoken.runtime import Runtime
 from shoken.status import Status
@@ -44,16 +44,11 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
         failures = users.unknown_login_failure(rt.db, fingerprint, epoch(rt.clock.now() + timedelta(days=1)))
         api.audit_event("login_failed", actor={"login_fingerprint": fingerprint}, scope=Scope(), reason="unknown_login")
         raise Locked() if failures >= users.MAX_FAILED_LOGINS else InvalidCredentials()
-    spent = None if user.get("locked") else users.spend_login_try(rt.db, str(user["user_id"]))
-    if spent is None:  # locked, or a burst of guesses has taken the last try: nothing is compared
-        verify_password(password, None, dummy_log_n=rt.config.password_log_n)
-        api.audit_event("login_failed", actor=actor_of(user), scope=Scope.of(user), reason="locked")
-        raise Locked()
-    if not verify_user(user, password, log_n=rt.config.password_log_n):
-        updated = users.failed_login(rt.db, str(user["user_id"]), spent)
-        api.audit_event("login_failed", actor=actor_of(user), scope=Scope.of(user), reason="password")
-        if updated.get("just_locked"):
-            session_records.revoke_all(rt.db, f"USER#{user['user_id']}")
+    tried = try_password(rt, user, password)
+    if not tried.passed:
+        reason = "password" if tried.compared else "locked"
+        api.audit_event("login_failed", actor=actor_of(user), scope=Scope.of(user), reason=reason)
+        if tried.just_locked:
             api.audit_event(
                 "account_locked",
                 actor=actor_of(user),
@@ -61,8 +56,7 @@ def authenticate(rt: Runtime, login_id: str, password: str) -> Item:
                 target_type="user",
                 target_id=str(user["user_id"]),
             )
-        raise Locked() if updated.get("locked") else InvalidCredentials()
-    users.passed_login(rt.db, str(user["user_id"]))
+        raise Locked() if tried.locked else InvalidCredentials()
     if user.get("status") != Status.ACTIVE:
         raise AccountSuspended()
     return user
