@@ -16,12 +16,6 @@ from tests.integration.test_payment_races import principal_of
 from tests.support import races
 from tests.support.client import Client
 
-# Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
-F15 = (
-    "shoken/card_payment.py compares the PIN first and counts a wrong one after (db/cards.wrong_pin): a "
-    "burst read at 4 failures has every guess compared; the right one pays if its write lands before the 5th count"
-)
-
 
 def test_a_cancelled_card_payment_gives_the_days_limit_back(
     card: Card, till: Client, committee: Client, city: City
@@ -38,7 +32,6 @@ def test_a_cancelled_card_payment_gives_the_days_limit_back(
     assert right.status == 200, right
 
 
-@pytest.mark.xfail(strict=True, reason=F15)
 def test_a_burst_of_pin_guesses_gets_no_more_tries_than_the_lock_allows(
     card: Card, till: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,6 +9,7 @@ move to the app takes every bucket off the old wallet and puts it on the new one
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -192,14 +193,17 @@ def unlock(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
     _transact(db, [update, _absent(db, audit)], [])
 
 
-def wrong_pin(db: Dynamo, number: str, now: datetime) -> int:
-    """Count one wrong PIN, by a conditioned ADD (two tills racing never count past the limit).
-    Returns the count after it; a card already at the limit (or stopped) raises the card's refusal."""
+def spend_pin_try(db: Dynamo, number: str, now: datetime) -> Card:
+    """Count a PIN try before the PIN is compared, by a conditioned ADD: guesses sent side by side get
+    no more comparisons than the tries left, and racing tills never count past the limit. Returns the
+    card as that write left it (its PIN is the one to compare); a card at the limit, or stopped, raises
+    the card's refusal. A right PIN's try is taken back by the payment's own write (pay_authorization
+    sets the count to 0), or by give_back_pin_try if the payment is refused after all."""
     expr, limit = Expr(), cards.MAX_PIN_FAILURES
     try:
         after = db.update(
             keys.card(number),
-            f"ADD {expr.n('pin_failures')} {expr.v(1)} SET {expr.n('pin_failed_at')} = {expr.v(iso(now))}",
+            f"ADD {expr.n('pin_failures')} {expr.v(1)} SET {expr.n('pin_tried_at')} = {expr.v(iso(now))}",
             expr,
             condition=f"{expr.n('status')} = {expr.v(Status.ACTIVE)} AND {expr.n('pin_failures')} < {expr.v(limit)}",
         )
@@ -207,7 +211,16 @@ def wrong_pin(db: Dynamo, number: str, now: datetime) -> int:
         current = failed.item or {}
         cards.refuse_unless_active(str(current.get("status", Status.BLOCKED)))
         raise cards.CardLocked() from failed
-    return int(after["pin_failures"])
+    return Card(after)
+
+
+def give_back_pin_try(db: Dynamo, number: str) -> None:
+    """A right PIN whose payment was refused for another reason (the balance, the day's limit): its try
+    does not count. Conditioned on a try being counted, so a reset in between stands."""
+    expr = Expr()
+    failures = expr.n("pin_failures")
+    with suppress(ConditionFailed):
+        db.update(keys.card(number), f"ADD {failures} {expr.v(-1)}", expr, condition=f"{failures} > {expr.v(0)}")
 
 
 def pay_authorization(
@@ -220,19 +233,20 @@ def pay_authorization(
     now: datetime,
     new_pin_hash: str | None = None,
 ) -> Any:
-    """The card's part of a payment's transaction: still active, not locked, the same payment secret,
-    within the day's limit; the wrong-PIN count back to 0 and the day's spending counted. With
-    `new_pin_hash`, the PIN's value is rewritten in the current scheme, only while it is the one read."""
+    """The card's part of a payment's transaction: still active, the same payment secret and the same
+    PIN as the one compared, within the day's limit; the PIN try count back to 0 and the day's spending
+    counted. The count may stand at the limit here: the payment's own try (spend_pin_try) may have been
+    the last one, and it was right. With `new_pin_hash`, the PIN is rewritten in the current scheme."""
     expr = Expr()
     today = jst_date(now)
     conditions = [
         f"{expr.n('status')} = {expr.v(Status.ACTIVE)}",
-        f"{expr.n('pin_failures')} < {expr.v(cards.MAX_PIN_FAILURES)}",
+        f"{expr.n('pin_failures')} <= {expr.v(cards.MAX_PIN_FAILURES)}",
         f"{expr.n('pay_digest')} = {expr.v(pay_digest)}",
+        f"{expr.n('pin_hash')} = {expr.v(card.pin_hash)}",
     ]
     sets = [f"{expr.n('pin_failures')} = {expr.v(0)}", f"{expr.n('last_paid_at')} = {expr.v(iso(now))}"]
     if new_pin_hash is not None:
-        conditions.append(f"{expr.n('pin_hash')} = {expr.v(card.pin_hash)}")
         sets.append(f"{expr.n('pin_hash')} = {expr.v(new_pin_hash)}")
     if card.spent_day == today:
         conditions.append(f"{expr.n('spent_day')} = {expr.v(today)}")
@@ -246,7 +260,8 @@ def pay_authorization(
 
 
 def spent_today(card: Item, now: datetime) -> int:
-    return int(card.get("spent_today") or 0) if card.get("spent_day") == jst_date(now) else 0
+    """What the card item spent on `now`'s JST day (the rule: records.Card.spent_on)."""
+    return Card(card).spent_on(jst_date(now))
 
 
 def move(
