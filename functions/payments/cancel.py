@@ -101,9 +101,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         except ledger.CreditGone:
             # A lapse removed an expired bucket since the read (read again: that part lapses now), or a
             # card's value was moved: the next read adds the card, whose link says where it went.
-            paid_from = str(payment.wallet_id)
-            if card_key is None and paid_from.isdigit():
-                card_key = keys.card(cards.number_for(paid_from))  # the rare path: one more read, of the card
+            card_key = card_key or _paying_card(payment)  # the rare path: one more read, of the card
             moved_on = into is not None
             continue
         except ledger.Refused:
@@ -121,14 +119,18 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
     raise ValueMovedOn() if moved_on else Conflict()
 
 
+def _paying_card(payment: Transaction) -> keys.Key | None:
+    """The card a payment was paid from (a card's wallet id is its digits), or None for an app's."""
+    paid_from = str(payment.wallet_id)
+    return keys.card(cards.number_for(paid_from)) if paid_from.isdigit() else None
+
+
 def _card_day(payment: Transaction, today: str) -> tuple[keys.Key, str] | None:
     """The card whose day a card payment of today counts in (its daily limit), or None."""
-    paid_from = str(payment.wallet_id)
-    if payment.item.get("method") != "card" or not paid_from.isdigit():
-        return None
-    if jst_date(parse_iso(payment.occurred_at)) != today:
-        return None  # a payment of an earlier day: that day's limit is over
-    return keys.card(cards.number_for(paid_from)), today
+    card_key = _paying_card(payment) if payment.item.get("method") == "card" else None
+    if card_key is None or jst_date(parse_iso(payment.occurred_at)) != today:
+        return None  # an app's payment, or one of an earlier day: that day's limit is over
+    return card_key, today
 
 
 def _still(caller: Principal) -> tuple[keys.Key, keys.Key | None, keys.Key | None, str | None]:

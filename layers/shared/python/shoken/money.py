@@ -64,16 +64,18 @@ class Bucket:
 
     @classmethod
     def from_item(cls, bucket_id: str, raw: Mapping[str, Any]) -> Bucket:
+        """A bucket as the wallet item stores it (strings already str; numbers Decimal until int()).
+        Positional: this runs for every bucket of every wallet a payment reads."""
         return cls(
-            bucket_id=bucket_id,
-            programme_id=str(raw["programme_id"]),
-            voucher_type=VoucherType(raw["voucher_type"]),
-            kind=ValueKind(raw["kind"]),
-            usable_from=str(raw["usable_from"]),
-            expires_on=str(raw["expires_on"]),
-            balance=int(raw["balance"]),
-            initial=int(raw["initial"]),
-            created_at=str(raw["created_at"]),
+            bucket_id,
+            raw["programme_id"],
+            VoucherType(raw["voucher_type"]),
+            ValueKind(raw["kind"]),
+            raw["usable_from"],
+            raw["expires_on"],
+            int(raw["balance"]),
+            int(raw["initial"]),
+            raw["created_at"],
         )
 
     def usable(self, today: str, *, large_store: bool) -> bool:

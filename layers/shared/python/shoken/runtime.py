@@ -99,6 +99,11 @@ class Runtime:
             config=_BOTO.merge(BotoConfig(signature_version="s3v4", s3={"addressing_style": "path"})),
         )
 
+    @cached_property
+    def secrets(self) -> Any:
+        """One Secrets Manager client for every secret this process reads (keys, pepper, origin secret)."""
+        return boto3.client("secretsmanager", config=_BOTO)
+
     def _key(self, name: str, what: str) -> bytes:
         """A generated key (infra/constructs/generated_key.py): the config's `<name>_file` locally, its
         `<name>_secret_id` in Secrets Manager in AWS; at least 32 bytes."""
@@ -110,8 +115,7 @@ class Runtime:
             secret_id = getattr(self.config, f"{name}_secret_id", None)
             if not secret_id:
                 raise RuntimeError(f"{type(self.config).__name__} has no {what}")
-            secrets: Any = boto3.client("secretsmanager", config=_BOTO)
-            key = secrets.get_secret_value(SecretId=secret_id)["SecretString"].encode()
+            key = self.secrets.get_secret_value(SecretId=secret_id)["SecretString"].encode()
         if len(key) < 32:
             raise RuntimeError(f"{what} is shorter than 32 bytes")
         return key
@@ -150,8 +154,7 @@ class Runtime:
         return hmac.compare_digest(presented.encode(), self._origin_secret)
 
     def _read_origin_secret(self) -> None:
-        secrets: Any = boto3.client("secretsmanager", config=_BOTO)
-        self._origin_secret = secrets.get_secret_value(SecretId=self.origin_secret_id)["SecretString"].encode()
+        self._origin_secret = self.secrets.get_secret_value(SecretId=self.origin_secret_id)["SecretString"].encode()
         self._origin_read_at = self.clock.now()
 
     def prime(self) -> None:

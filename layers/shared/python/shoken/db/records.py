@@ -17,18 +17,17 @@ from __future__ import annotations
 from typing import TypeVar
 
 from shoken.db.dynamo import Item
-from shoken.money import Bucket, ValueKind, VoucherType
+from shoken.money import Bucket
 from shoken.status import Status
 
 
 class Session:
     """A server-side session record (db/sessions.py): live until its absolute lifetime ends."""
 
-    __slots__ = ("app", "expires_at_epoch", "item", "role")
+    __slots__ = ("expires_at_epoch", "item")
 
     def __init__(self, item: Item) -> None:
-        self.role: str = item.get("role", "")
-        self.app: str = item.get("app", "")
+        # Only its lifetime is read on a request: who it belongs to travels in the signed cookie.
         self.expires_at_epoch = int(item["expires_at_epoch"])
         self.item = item
 
@@ -103,21 +102,6 @@ class Terminal:
         return self.status is Status.ACTIVE
 
 
-def _bucket(bucket_id: str, raw: Item) -> Bucket:
-    # Bucket.from_item's work, without its str()/int() of values the deserialiser already typed.
-    return Bucket(
-        bucket_id,
-        raw["programme_id"],
-        VoucherType(raw["voucher_type"]),
-        ValueKind(raw["kind"]),
-        raw["usable_from"],
-        raw["expires_on"],
-        int(raw["balance"]),
-        int(raw["initial"]),
-        raw["created_at"],
-    )
-
-
 class Wallet:
     """A citizen's wallet (an app's or a card's) with every bucket of its value."""
 
@@ -127,7 +111,7 @@ class Wallet:
         self.wallet_id: str = item["wallet_id"]
         self.committee_id: str = item["committee_id"]
         self.status = Status(item["status"])
-        self.buckets = [_bucket(bid, raw) for bid, raw in (item.get("buckets") or {}).items()]
+        self.buckets = [Bucket.from_item(bid, raw) for bid, raw in (item.get("buckets") or {}).items()]
         self.external_user_id: str | None = item.get("external_user_id")
         self.item = item
 

@@ -102,14 +102,7 @@ def _shop(store: Store | Mapping[str, Any] | None) -> dict[str, Any]:
         return store_fields(store)
     if "store_name" in store:
         return {k: store.get(k) for k in STORE_FIELDS}
-    return {
-        "company_id": store.get("company_id"),
-        "company_name": store.get("company_name"),
-        "store_id": store.get("store_id"),
-        "store_name": store.get("name"),
-        "external_store_id": store.get("external_store_id"),
-        "store_large": bool(store.get("large")),
-    }
+    return store_fields(Store(dict(store)))  # a store item (the seed's, the bench's)
 
 
 def item(
