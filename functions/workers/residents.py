@@ -82,6 +82,12 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         written += len(chunk)
         job_items.update(rt.db, job_id, rt.clock.now(), checkpoint={"written": written}, done_count=written)
     previous = resident_items.current(rt.db, programme_id)
+    if previous and str(previous["generation"]) == generation:
+        # A lap of this job switched the list and died before it ended (the old generation's delete can
+        # outlast a Lambda): finish from what it saved before switching, never treat the list it made
+        # current as the old one.
+        _drop_old(rt, programme_id, checkpoint.get("old_generation"), generation)
+        return _finish(rt, job, programme_id, len(found), len(rows), dict(checkpoint.get("diff") or {}))
     old_generation = str(previous["generation"]) if previous else None
     old = set(resident_items.hashes(rt.db, programme_id, old_generation)) if old_generation else set()
     new = {h for _, h in found}
@@ -92,6 +98,8 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         "added_lines": [line for line, h in found if h not in old][:ADDED_LINES_KEPT],
     }
     owner = dict(job["owner"])
+    checkpoint = {"written": written, "old_generation": old_generation, "diff": diff}
+    job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint)  # what a rerun after the switch needs
     try:
         resident_items.switch(
             rt.db,
@@ -112,28 +120,42 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         return _fail(
             rt, job_id, "同時に別の名簿が取り込まれたため、取り込みませんでした。もう一度取り込んでください。", [], 0
         )
-    if old_generation:
-        resident_items.delete_generation(rt.db, programme_id, old_generation, old)
-    jobs.done(
-        rt,
-        job,
-        done_count=len(rows),
-        diff=diff,
-        message=(
-            f"{len(found):,}人の名簿を取り込みました (追加 {diff['added']:,}人・削除 {diff['removed']:,}人・"
-            f"変更なし {diff['unchanged']:,}人)。"
-        ),
-    )
+    _drop_old(rt, programme_id, old_generation, generation, old)
+    return _finish(rt, job, programme_id, len(found), len(rows), diff)
+
+
+def _drop_old(
+    rt: Runtime, programme_id: str, old_generation: str | None, generation: str, old: set[str] | None = None
+) -> None:
+    """Delete the list the switch replaced (re-run safe); never the generation this job made current."""
+    if not old_generation or old_generation == generation:
+        return
+    hashes = old if old is not None else set(resident_items.hashes(rt.db, programme_id, old_generation))
+    resident_items.delete_generation(rt.db, programme_id, old_generation, hashes)
+
+
+def _finish(rt: Runtime, job: Item, programme_id: str, listed: int, rows: int, diff: dict[str, Any]) -> bool:
+    # The audit entry first: a lap that dies between the two repeats the entry, rather than losing it.
     audit.record(
         rt,
         "resident_list_uploaded",
-        actor=owner,
+        actor=dict(job["owner"]),
         scope=Scope(str(job["scope"].get("committee_id"))),
         target_type="programme",
         target_id=programme_id,
-        rows=len(found),
-        added=diff["added"],
-        removed=diff["removed"],
+        rows=listed,
+        added=diff.get("added", 0),
+        removed=diff.get("removed", 0),
+    )
+    jobs.done(
+        rt,
+        job,
+        done_count=rows,
+        diff=diff,
+        message=(
+            f"{listed:,}人の名簿を取り込みました (追加 {diff.get('added', 0):,}人・削除 {diff.get('removed', 0):,}人・"
+            f"変更なし {diff.get('unchanged', 0):,}人)。"
+        ),
     )
     return True
 

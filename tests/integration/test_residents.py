@@ -7,7 +7,10 @@ import hashlib
 import hmac
 from typing import Any
 
+import pytest
+
 from local.streams import Stream
+from shoken.clock import FrozenClock
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login
@@ -200,3 +203,49 @@ def test_only_the_programmes_committee_level_may_upload_or_search(
     assert uploads_left(rt) == []
     system = console_login("sysadmin01")
     assert upload(system, "P1", data, stream)["state"] == "done"
+
+
+class LapDied(BaseException):
+    """The Lambda timed out: nothing in the lap catches it (as nothing runs after a real time-out)."""
+
+
+def test_a_re_upload_whose_lap_died_after_the_switch_keeps_the_new_list_when_it_resumes(
+    city: City, world: World, rt: Runtime, stream: Stream, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shoken.db import residents as resident_items
+    from workers import schedule
+
+    # Given a programme's list, and a new list whose lap switches to it and then dies deleting the old one
+    world.programme(city.committee)
+    committee = console_login("ena-0001")
+    upload(committee, "P1", "\n".join([HEADER, *ROWS]).encode(), stream)
+    old_generation = str(rt.db.get(keys.resident_list("P1"))["generation"])  # type: ignore[index]
+    delete = resident_items.delete_generation
+
+    def dies(*args: Any) -> int:
+        raise LapDied()
+
+    monkeypatch.setattr(resident_items, "delete_generation", dies)
+    text = "\n".join([HEADER, *ROWS[:2]])
+    reply = committee.request(
+        "POST",
+        "/api/admin/programmes/P1/residents",
+        raw=text.encode(),
+        content_type="application/octet-stream",
+        headers={"X-File-Name": "residents.csv"},
+    )
+    with pytest.raises(LapDied):
+        stream.drain()
+    new_generation = str(rt.db.get(keys.resident_list("P1"))["generation"])  # type: ignore[index]
+    assert new_generation == reply.json["job_id"] != old_generation
+    # When the schedule gives the job a new lap after its lease has passed
+    monkeypatch.setattr(resident_items, "delete_generation", delete)
+    clock.advance(minutes=21)
+    assert schedule.resume_stalled(rt) == [reply.json["job_id"]]
+    stream.drain()
+    # Then the list made current stays, whole; only the old generation is gone; the job reports the diff
+    assert str(rt.db.get(keys.resident_list("P1"))["generation"]) == new_generation  # type: ignore[index]
+    assert len(stored(rt, "P1")) == 2
+    assert list(rt.db.query_all(pk_name="PK", pk=keys.resident("P1", old_generation, "")[0])) == []
+    job = committee.get(f"/api/admin/programmes/P1/resident-uploads/{reply.json['job_id']}").json
+    assert job["state"] == "done" and job["diff"]["removed"] == len(ROWS) - 2, job
