@@ -37,9 +37,11 @@ def at_risk(wallet: Item, programme_id: str, expires_on: str, today: str) -> int
     )
 
 
-def claim(rt: Runtime, wallet_id: str, expires_on: str, days_before: int, job_id: str) -> bool:
+def claim(rt: Runtime, wallet_id: str, programme_id: str, expires_on: str, days_before: int, job_id: str) -> bool:
     """Put the once-only marker; False if another run holds it (sent, or being sent under a live lease)."""
-    return mailing.claim(rt, keys.reminder_mark(wallet_id, expires_on, days_before), "reminder_mark", job_id)
+    return mailing.claim(
+        rt, keys.reminder_mark(wallet_id, programme_id, expires_on, days_before), "reminder_mark", job_id
+    )
 
 
 def reminder_mail(
@@ -97,7 +99,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mail
             return
         outcome = mailing.send_once(
             rt,
-            keys.reminder_mark(wallet_id, expires_on, days_before),
+            keys.reminder_mark(wallet_id, programme_id, expires_on, days_before),
             "reminder_mark",
             job_id,
             lambda: reminder_mail(

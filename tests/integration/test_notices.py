@@ -269,6 +269,27 @@ def test_a_reminder_goes_once_to_each_resident_with_value_to_lose_even_when_run_
     assert schedule.reminder_day(r.programme, days(rt, 31)) is None
 
 
+def test_two_programmes_ending_the_same_day_are_each_reminded_of(
+    rt: Runtime, world: World, city: City, stream: Stream
+) -> None:
+    from workers import schedule
+
+    # Given Hanako holds 13,000 yen of P1 and 6,500 yen of P2, both ending in 30 days
+    r = Reminders(rt, world, city)
+    world.programme(city.committee, "P2", use_end=r.ends)
+    terms = money.ProgrammeTerms("P2", 5_000, {money.VoucherType.COMMON: 6_500}, days(rt, -5), r.ends)
+    hanako = dict(r.wallets["hanako"])
+    more = money.purchase_buckets(terms, 1, source="hanako-p2", created_at=world.now)
+    hanako["buckets"] = {**hanako["buckets"], **{b.bucket_id: b.to_item() for b in more}}
+    world.put(hanako, wallets.holder_item("P2", str(hanako["wallet_id"])))
+    # When the daily schedule queues both programmes' reminders and they run
+    assert sorted(schedule.queue_reminders(rt, days(rt, 0))) == [f"remind-P1-{r.ends}-D030", f"remind-P2-{r.ends}-D030"]
+    stream.drain()
+    # Then she is told of each amount: one mail for each programme, none skipped for the other's
+    bodies = sorted(m["body"] for m in r.mails() if m["to"] == ["hanako@example.jp"])
+    assert len(bodies) == 2 and any("13,000円分" in b for b in bodies) and any("6,500円分" in b for b in bodies)
+
+
 def test_two_runs_at_once_send_each_reminder_once(rt: Runtime, world: World, city: City) -> None:
     from workers import remind, schedule
 
@@ -283,7 +304,7 @@ def test_two_runs_at_once_send_each_reminder_once(rt: Runtime, world: World, cit
     # Then every resident with value to lose got exactly one email
     sent = sorted(m["to"][0] for m in r.mails())
     assert sent == sorted(["hanako@example.jp", *(f"many{n}@example.jp" for n in range(2, 6))])
-    marks = [rt.db.get(keys.reminder_mark(str(w), r.ends, 30)) for w in (r.wallets["hanako"]["wallet_id"],)]
+    marks = [rt.db.get(keys.reminder_mark(str(w), "P1", r.ends, 30)) for w in (r.wallets["hanako"]["wallet_id"],)]
     assert all(m and m["state"] == "sent" for m in marks)
 
 
@@ -296,7 +317,7 @@ def test_a_run_that_died_after_claiming_is_taken_over_once_its_lease_has_passed(
     [job_id] = schedule.queue_reminders(rt, days(rt, 0))
     hanako = str(r.wallets["hanako"]["wallet_id"])
     # Given a run that put Hanako's marker and died before sending
-    assert remind.claim(rt, hanako, r.ends, 30, "crashed-run")
+    assert remind.claim(rt, hanako, "P1", r.ends, 30, "crashed-run")
     remind.run(rt, r.job(job_id), lambda: False)
     assert r.mails() == []  # within the lease another run keeps off
     clock.advance(minutes=16)

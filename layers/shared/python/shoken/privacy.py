@@ -569,7 +569,7 @@ def _application_rows(rt: Runtime, wallet: Item, committee_programmes: list[Item
 
 
 def _mail_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
-    pk = keys.reminder_mark(str(wallet["wallet_id"]), "", 0)[0]
+    pk = keys.reminder_mark(str(wallet["wallet_id"]), "", "", 0)[0]
     return [
         {
             "種類": "失効お知らせメール",

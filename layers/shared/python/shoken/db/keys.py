@@ -187,9 +187,10 @@ def notice_admin_list(committee_id: str) -> str:
     return f"NOTICES#{committee_id}"
 
 
-def reminder_mark(wallet_id: str, expires_on: str, days_before: int) -> Key:
-    """Sent once: an expiry reminder for one wallet, expiry date and reminder day."""
-    return (f"REMIND#{wallet_id}", f"EXP#{expires_on}#D{days_before:03d}")
+def reminder_mark(wallet_id: str, programme_id: str, expires_on: str, days_before: int) -> Key:
+    """Sent once: an expiry reminder for one wallet, programme, expiry date and reminder day (two
+    programmes ending on the same day are two amounts, each reminded of)."""
+    return (f"REMIND#{wallet_id}", f"EXP#{expires_on}#P{programme_id}#D{days_before:03d}")
 
 
 def reminder_jobs(committee_id: str) -> str:
