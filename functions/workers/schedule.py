@@ -21,6 +21,7 @@ from shoken.db import committees, jobs, keys, programmes
 from shoken.db.dynamo import ConditionFailed
 from shoken.observability import entry, logger
 from shoken.runtime import Runtime
+from shoken.status import JobState
 from workers import totals
 
 
@@ -88,13 +89,25 @@ def queue_reminders(rt: Runtime, today: str) -> list[str]:
                 continue
             expires_on = str(programme["use_end"])
             job_id = f"remind-{programme['programme_id']}-{expires_on}-D{days:03d}"
-            # queued once for this expiry date and reminder day
+            # queued once for this expiry date and reminder day, and run again while some of its mails did not go
             params = {"expires_on": expires_on, "days": days, "date": today}
-            if _queue(rt, job_id, "remind", committee, programme, params,
-                      label=f"失効お知らせメール「{programme['name']}」({days}日前)",
-                      shared_list=keys.reminder_jobs(str(committee["committee_id"]))):  # fmt: skip
+            label = f"失効お知らせメール「{programme['name']}」({days}日前)"
+            shared = keys.reminder_jobs(str(committee["committee_id"]))
+            if _queue(
+                rt, job_id, "remind", committee, programme, params, label=label, shared_list=shared
+            ) or _reminders_missing(rt, job_id):
                 queued.append(job_id)
     return queued
+
+
+def _reminders_missing(rt: Runtime, job_id: str) -> bool:
+    """Today's reminder job ran before and failed, or ended with mails SES refused: it runs again
+    (its markers skip every mail that went; a failed one is claimed again). True if it was started."""
+    job = jobs.get(rt.db, job_id)
+    if job is None:
+        return False
+    failed = job.get("state") == JobState.FAILED or int((job.get("checkpoint") or {}).get("failed", 0)) > 0
+    return failed and jobs.run_again(rt.db, job, rt.clock.now())
 
 
 def queue_retention(rt: Runtime, today: str) -> list[str]:

@@ -396,6 +396,64 @@ def test_a_mail_ses_refuses_is_counted_never_logs_the_address_and_a_re_run_retri
     assert [m["to"] for m in r.mails()] == [["hanako@example.jp"]]
 
 
+def test_a_reminder_ses_refused_is_sent_by_the_next_days_schedule_and_the_retries_end(
+    rt: Runtime, world: World, city: City, stream: Stream, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from workers import remind, schedule
+
+    # Given a reminder job whose mail to Hanako SES refused (the account over its rate that morning)
+    r = Reminders(rt, world, city)
+    real_send = remind.mail.send
+
+    def refuse(runtime: Runtime, message: Any) -> None:
+        raise ClientError({"Error": {"Code": "Throttling", "Message": "Maximum sending rate exceeded."}}, "SendEmail")
+
+    monkeypatch.setattr(remind.mail, "send", refuse)
+    [job_id] = schedule.queue_reminders(rt, days(rt, 0))
+    stream.drain()
+    assert r.job(job_id)["checkpoint"]["failed"] == 1 and r.mails() == []
+    # When the next day's schedule runs with SES answering again
+    monkeypatch.setattr(remind.mail, "send", real_send)
+    clock.advance(days=1)
+    assert schedule.queue_reminders(rt, days(rt, 0)) == [job_id]
+    stream.drain()
+    # Then the mail goes, once, and the job is done with nothing left to send
+    assert [m["to"] for m in r.mails()] == [["hanako@example.jp"]]
+    job = r.job(job_id)
+    assert job["state"] == "done" and job["checkpoint"]["failed"] == 0 and job_id in jobs.open_jobs(rt.db)
+    assert schedule.queue_reminders(rt, days(rt, 0)) == []
+
+
+def test_a_reminder_ses_always_refuses_is_tried_again_a_bounded_number_of_days(
+    rt: Runtime, world: World, city: City, stream: Stream, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from workers import remind, schedule
+
+    # Given an address SES refuses every day
+    r = Reminders(rt, world, city)
+
+    def refuse(runtime: Runtime, message: Any) -> None:
+        raise ClientError({"Error": {"Code": "MessageRejected", "Message": "Address blacklisted."}}, "SendEmail")
+
+    monkeypatch.setattr(remind.mail, "send", refuse)
+    [job_id] = schedule.queue_reminders(rt, days(rt, 0))
+    stream.drain()
+    # When the schedule runs on each of the next days
+    again = 0
+    for _ in range(jobs.MAX_RUNS_AGAIN + 3):
+        clock.advance(days=1)
+        again += len(schedule.queue_reminders(rt, days(rt, 0)))
+        stream.drain()
+    # Then the job ran again MAX_RUNS_AGAIN times, each trying the mail once more, and then stopped
+    assert again == jobs.MAX_RUNS_AGAIN
+    job = r.job(job_id)
+    assert job["state"] == "done" and job["checkpoint"]["failed"] == 1 and r.mails() == []
+
+
 def test_reminder_days_are_a_programme_setting(rt: Runtime, city: City, as_console: Callable[[str], Client]) -> None:
     from tests.integration.test_programmes_and_wallet import PROGRAMME
     from workers import schedule

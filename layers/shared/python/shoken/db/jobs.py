@@ -159,6 +159,43 @@ def resume_if_stalled(db: Dynamo, job: Item, now: datetime) -> bool:
     return True
 
 
+# A finished job whose effects are once-only by their own markers (expiry reminders) may run again.
+MAX_RUNS_AGAIN = 3
+
+
+def run_again(db: Dynamo, job: Item, now: datetime) -> bool:
+    """Give a finished job one more lap from the start (checkpoint cleared), back on the open list: the
+    runner's own markers make it do only what is missing (a reminder SES refused, a job that failed
+    part-way). Conditioned on the state and lap read and on MAX_RUNS_AGAIN, so two schedule runs start
+    it once and a mail that can never go is not tried every day for ever. False if not started."""
+    if job.get("state") not in (JobState.DONE, JobState.FAILED):
+        return False
+    lap, runs = int(job.get("lap", 0)), int(job.get("runs_again", 0))
+    if runs >= MAX_RUNS_AGAIN:
+        return False
+    expr = Expr()
+    condition = (
+        f"{expr.n('state')} = {expr.v(job['state'])} AND {expr.n('lap')} = {expr.v(lap)} AND "
+        f"(attribute_not_exists({expr.n('runs_again')}) OR {expr.n('runs_again')} < {expr.v(MAX_RUNS_AGAIN)})"
+    )
+    update = (
+        f"SET {expr.n('state')} = {expr.v(JobState.RUNNING)}, {expr.n('updated_at')} = {expr.v(iso(now))}, "
+        f"{expr.n('run_again_at')} = {expr.v(iso(now))} REMOVE {expr.n('checkpoint')} "
+        f"ADD {expr.n('lap')} {expr.v(1)}, {expr.n('runs_again')} {expr.v(1)}"
+    )
+    pk, sk = keys.open_job(str(job["job_id"]))
+    marker = {"PK": pk, "SK": sk, "kind": "job_open", "job_id": job["job_id"], "created_at": iso(now)}
+    if "expires_at_epoch" in job:
+        marker["expires_at_epoch"] = job["expires_at_epoch"]
+    try:
+        db.transact([db.tx_update(keys.job(str(job["job_id"])), update, expr, condition=condition), db.tx_put(marker)])
+    except TransactionFailed as failed:
+        if failed.reasons[0] == "ConditionalCheckFailed":
+            return False
+        raise
+    return True
+
+
 def open_jobs(db: Dynamo) -> list[str]:
     """Ids of the jobs not yet seen finished (the schedule removes the marker of a finished one)."""
     pk, _ = keys.open_job("-")
