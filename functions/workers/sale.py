@@ -30,10 +30,12 @@ def run_draw(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     done = sale.finish_draw(rt, _running(rt, job, "抽選中"))
     applicants, winners, units_won = int(done["applicants"]), int(done["winners"]), int(done["units_won"])
     message = f"抽選が終わりました。申込 {applicants:,}人のうち当選 {winners:,}人・{units_won:,}冊です。"
-    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
+    # The result's audit entry before the job is marked done: a lap that dies between them reruns the
+    # (finished, so unchanged) draw and repeats the entry, rather than leaving the result unaudited.
     _audit(
         rt, job, "draw_done", rule=str(done["draw_rule"]), applicants=applicants, winners=winners, units_won=units_won
     )
+    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
 
 
 def _audit(rt: Runtime, job: Item, action: str, **facts: Any) -> None:
@@ -50,11 +52,11 @@ def run_second_round(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -
     done = sale.finish_second_round(rt, _running(rt, job, "二次抽選中"))
     pool, winners, applicants = int(done["round2_pool"]), int(done["round2_winners"]), int(done["round2_applicants"])
     message = f"二次抽選が終わりました。未購入 {pool:,}冊を {winners:,}人に配分しました。"
-    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
     units_won = int(done["round2_units_won"])
-    _audit(
+    _audit(  # before done, as the draw's
         rt, job, "second_round_done", units_on_sale=pool, applicants=applicants, winners=winners, units_won=units_won
     )
+    jobs.done(rt, job, message, done_count=applicants, total_count=applicants)
 
 
 # --- 当選・落選メール (issue 15.4) --------------------------------------------------------------------------
