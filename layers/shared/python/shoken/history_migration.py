@@ -7,8 +7,8 @@ row's `hist_committee` to its shard, on the condition that it still holds the ol
 
 - Idempotent and re-run safe: a row already moved fails the condition and is counted, not written;
   a second run over the same days finds the old partitions empty.
-- Resumable: the checkpoint (committee, day, the Query's last key, counts) is saved at the end of each
-  lap, and a page is at most PAGE rows, so a lap that dies repeats at most one page (harmlessly).
+- Resumable: the checkpoint (committee, day, the Query's last key, counts) is saved after each page of
+  at most PAGE rows, so a lap that dies repeats at most one page (harmlessly: each move is conditioned).
 - Paced: at most `rate` rows a second (default RATE), so the rewrite, whose index updates cost about
   two writes a row, leaves the table's capacity to the live payments.
 
@@ -120,6 +120,8 @@ def run(
         if checkpoint["c"] < len(committee_ids) and should_pause():
             job_items.pause(rt.db, job_id, rt.clock.now(), checkpoint, done_count=checkpoint["moved"])
             return
+        # Saved after every page, so a lap that dies (a time-out) repeats at most the page it was on.
+        job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint, done_count=checkpoint["moved"])
     job_items.update(rt.db, job_id, rt.clock.now(), state=JobState.DONE, checkpoint=checkpoint, **_summary(checkpoint))
 
 
