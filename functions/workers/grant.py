@@ -63,7 +63,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
         return
     granted, skipped = int(done["granted"]), int(done["skipped"])
     message = f"{granted:,}人に付与しました。" + (
-        f" ({skipped:,}人は付与済みまたは利用停止中のため対象外)" if skipped else ""
+        f" ({skipped:,}人は利用停止中のため対象外)" if skipped else ""
     )
     jobs.finish(rt, job, GRANTS, done, message, total=total)
 
@@ -119,6 +119,8 @@ def _grant_one(
             return 1
         except ledger.NumberTaken:
             continue
-        except (ledger.AlreadyDone, ledger.WalletSuspended):
+        except ledger.AlreadyDone:
+            return 1  # this grant's mark (its id is this job's): granted on an earlier lap, counted as granted
+        except ledger.WalletSuspended:
             return 0
     return 0
