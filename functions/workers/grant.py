@@ -62,9 +62,7 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
     if done is None:
         return
     granted, skipped = int(done["granted"]), int(done["skipped"])
-    message = f"{granted:,}人に付与しました。" + (
-        f" ({skipped:,}人は利用停止中のため対象外)" if skipped else ""
-    )
+    message = f"{granted:,}人に付与しました。" + (f" ({skipped:,}人は利用停止中のため対象外)" if skipped else "")
     jobs.finish(rt, job, GRANTS, done, message, total=total)
 
 

@@ -46,17 +46,51 @@ def each_page(
 ) -> bool:
     """Run `step` on every row of every page from the page `checkpoint[key]` names, keeping the next
     page's key there after each page (and calling `saved`). False when the lap's time is up before the
-    last page: the caller saves the checkpoint and asks for another lap, which resumes at that page."""
+    last row: the caller saves the checkpoint and asks for another lap, which resumes at that page.
+
+    The time is looked at before every row, not only between pages: a mail page waits for its slots of
+    the shared SES rate and can outlast the lap's margin. A lap stopped inside a page keeps the rows it
+    has done there (PAGE_DONE), so the next lap reads the page again and skips exactly those, whatever
+    rows were added to or removed from it in between. Every lap does at least one row."""
+    progressed = False
     while True:
-        rows, checkpoint[key] = pages(checkpoint.get(key))
+        start = checkpoint.get(key)
+        rows, following = pages(start)
+        done_here = set(checkpoint.get(PAGE_DONE) or ())
+        seen = set()
         for row in rows:
+            row_id = _row_id(row)
+            seen.add(row_id)
+            if row_id in done_here:
+                continue
+            if progressed and should_pause():
+                checkpoint[key], checkpoint[PAGE_DONE] = start, sorted(done_here)
+                return False
             step(row, checkpoint)
-        if not checkpoint[key]:
+            done_here.add(row_id)
+            progressed = True
+        # Rows done before that this read of the page did not reach (rows added ahead of them pushed
+        # them onto the next page) are still done: they are carried until they come up.
+        carried = done_here - seen
+        if carried:
+            checkpoint[PAGE_DONE] = sorted(carried)
+        else:
+            checkpoint.pop(PAGE_DONE, None)
+        checkpoint[key] = following
+        if not following:
             return True
         if should_pause():
             return False
         if saved is not None:
             saved()
+
+
+PAGE_DONE = "page_done"  # the rows done of the page a lap stopped in
+
+
+def _row_id(row: Any) -> str:
+    """A page's row by its identity: a wallet id, or an item's key."""
+    return row if isinstance(row, str) else f"{row.get('PK')}|{row.get('SK')}"
 
 
 @dataclass(frozen=True)

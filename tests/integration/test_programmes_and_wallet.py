@@ -182,7 +182,9 @@ def test_bulk_grant_reaches_every_citizen_once(
     grant.run(rt, {**record, "checkpoint": None}, lambda: False)
     assert citizens[0].get("/api/wallet/home").json["common"] == 5_000
     rerun = rt.db.get(keys.job(job.json["job_id"]))  # and its report still counts whom the grant reached
-    assert rerun is not None and "2人に付与しました" in rerun["message"] and "1人は利用停止中" in rerun["message"], rerun
+    assert rerun is not None and "2人に付与しました" in rerun["message"] and "1人は利用停止中" in rerun["message"], (
+        rerun
+    )
     assert (
         money.available(money.buckets_of(wallets.get(rt.db, ids[2]) or {}), today="2026-11-29", large_store=False) == 0
     )
