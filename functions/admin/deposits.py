@@ -18,6 +18,7 @@ from shoken import api, deposits, ids, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
+from shoken.db.records import Wallet
 from shoken.errors import InvalidRequest, NoSale, NotDrawnForDeposits, PurchaseLimitExceeded, WalletSuspended
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
@@ -81,7 +82,7 @@ def _match(
     wallet = wallets.get(rt.db, wallet_id)
     if wallet is None:
         return row | {"reason": "入金先のアプリユーザが見つかりません。"}
-    stopped = STOPPED.get(str(wallet.get("status", Status.ACTIVE)))  # StrEnum keys match the stored str
+    stopped = STOPPED.get(wallet.status)
     if stopped:
         return row | {"reason": stopped}  # decided before any write: the ledger would only say 利用停止
     consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
@@ -107,7 +108,7 @@ def _credit(
     rt: Runtime,
     programme: Item,
     committee: Item,
-    wallet: Item,
+    wallet: Wallet,
     deposit: deposits.Deposit,
     round_no: int,
     units: int,
@@ -128,8 +129,8 @@ def _credit(
         at=now,
         amount=sum(amounts.values()),
         committee=committee,
-        wallet_id=str(wallet["wallet_id"]),
-        wallet_external_id=wallet.get("external_user_id"),
+        wallet_id=wallet.wallet_id,
+        wallet_external_id=wallet.external_user_id,
         **transactions.moved(added, amounts),
         programme_id=programme_id,
         programme_name=programme["name"],
@@ -150,7 +151,7 @@ def _credit(
         scope=Scope(str(committee["committee_id"])),
         target_type="transaction",
         target_id=number,
-        wallet_id=wallet["wallet_id"],
+        wallet_id=wallet.wallet_id,
         units=units,
         reference=deposit.reference,
         deposit_date=deposit.day,
@@ -158,7 +159,7 @@ def _credit(
     )
     ledger.charge(
         rt.db,
-        wallet_id=str(wallet["wallet_id"]),
+        wallet_id=wallet.wallet_id,
         programme_id=programme_id,
         units=units,
         limit_units=int(programme["limit_units"]),
