@@ -36,6 +36,7 @@ from shoken.config import AdminConfig
 from shoken.db import cards as card_items
 from shoken.db import committees, keys, programmes, wallets
 from shoken.db.dynamo import Expr, Item
+from shoken.db.records import Card, Wallet, optional
 from shoken.errors import InvalidRequest
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
@@ -60,13 +61,13 @@ def _committee(rt: Runtime, caller: Principal, committee_id: str | None) -> Item
     return record
 
 
-def _visible(rt: Runtime, caller: Principal, number: str) -> tuple[Item, Item]:
+def _visible(rt: Runtime, caller: Principal, number: str) -> tuple[Card, Wallet]:
     _require(caller)
     cards.wallet_of(number)
     card = card_items.get(rt.db, number)
-    if card is None or not caller.covers(Scope(str(card["committee_id"]))):
+    if card is None or not caller.covers(Scope(card.committee_id)):
         raise CardNotFound()
-    wallet = wallets.get(rt.db, str(card["wallet_id"]))
+    wallet = wallets.get(rt.db, card.wallet_id)
     if wallet is None:
         raise CardNotFound()
     return card, wallet
@@ -76,24 +77,24 @@ def daily_limit(committee: Item) -> int:
     return int(committee.get("card_daily_limit") or cards.DEFAULT_DAILY_LIMIT)
 
 
-def view(rt: Runtime, card: Item, wallet: Item | None) -> CardView:
+def view(rt: Runtime, card: Card, wallet: Wallet | None) -> CardView:
     today = jst_date(rt.clock.now())
-    failures = int(card.get("pin_failures") or 0)
-    status = str(card["status"])
+    failures = card.pin_failures
+    status = str(card.status)
     return CardView(
-        card_number=str(card["card_number"]),
-        card_number_display=cards.display_number(str(card["card_number"])),
-        wallet_id=str(card["wallet_id"]),
-        committee_id=str(card["committee_id"]),
+        card_number=card.card_number,
+        card_number_display=cards.display_number(card.card_number),
+        wallet_id=card.wallet_id,
+        committee_id=card.committee_id,
         status=status,
         status_label=cards.STATUS_LABELS.get(status, status)
         + ("・暗証番号ロック中" if failures >= cards.MAX_PIN_FAILURES else ""),
         pin_locked=failures >= cards.MAX_PIN_FAILURES,
         pin_failures=failures,
-        balance=money.available(money.buckets_of(wallet or {}), today=today, large_store=False),
-        issued_at=str(card["issued_at"]),
-        replaces=card.get("replaces"),
-        moved_to=card.get("moved_to"),
+        balance=money.available(wallet.buckets if wallet else [], today=today, large_store=False),
+        issued_at=card.issued_at,
+        replaces=card.replaces,
+        moved_to=card.moved_to,
     )
 
 
@@ -102,12 +103,12 @@ def detail(rt: Runtime, caller: Principal, number: str) -> CardDetail:
     return _detail(rt, card, wallet)
 
 
-def _detail(rt: Runtime, card: Item, wallet: Item) -> CardDetail:
-    committee = committees.get(rt.db, str(card["committee_id"])) or {}
+def _detail(rt: Runtime, card: Card, wallet: Wallet | None) -> CardDetail:
+    committee = committees.get(rt.db, card.committee_id) or {}
     today = jst_date(rt.clock.now())
     balances = [
         BalanceLine(**line, voucher_type_label=VoucherType(line["voucher_type"]).label)
-        for line in money.summary(money.buckets_of(wallet), today=today)
+        for line in money.summary(wallet.buckets if wallet else [], today=today)
     ]
     return CardDetail(
         **view(rt, card, wallet).model_dump(),
@@ -140,8 +141,8 @@ def _new_card(
     holder_name: str | None,
     programme_id: str | None = None,
     resident_hash: str | None = None,
-    replacing: tuple[Item, Item] | None = None,
-) -> tuple[Item, card_sheet.Page]:
+    replacing: tuple[Card, Wallet] | None = None,
+) -> tuple[Card, card_sheet.Page]:
     """Write one new card (or the reissue of `replacing`: card and wallet) and its sheet page."""
     chosen, printed = _pin(pin)
     pin_hash = cards.hash_pin(rt.pin_pepper, chosen)
@@ -160,9 +161,9 @@ def _new_card(
             pay_digest=cards.secret_digest(pay_secret),
             balance_digest=cards.secret_digest(balance_secret),
             now=now,
-            programme_id=programme_id or (replacing[0].get("programme_id") if replacing else None),
-            resident_hash=resident_hash or (replacing[0].get("resident_hash") if replacing else None),
-            replaces=str(replacing[0]["card_number"]) if replacing else None,
+            programme_id=programme_id or (replacing[0].programme_id if replacing else None),
+            resident_hash=resident_hash or (replacing[0].resident_hash if replacing else None),
+            replaces=replacing[0].card_number if replacing else None,
         )
         wallet = card_items.wallet_item(wallet_id, committee=committee, number=number, now=now, buckets=None)
         page = card_sheet.Page(
@@ -190,17 +191,15 @@ def _new_card(
                     "card_reissued",
                     scope=scope,
                     target_type="card",
-                    target_id=str(old_card["card_number"]),
+                    target_id=old_card.card_number,
                     new_card=number,
-                    wallet_id=str(old_wallet["wallet_id"]),
+                    wallet_id=old_wallet.wallet_id,
                     new_wallet_id=wallet_id,
-                    moved={bid: int(raw["balance"]) for bid, raw in (old_wallet.get("buckets") or {}).items()},
+                    moved={b.bucket_id: b.balance for b in old_wallet.buckets},
                 )
                 guard = None
-                if old_card.get("programme_id") and old_card.get("resident_hash"):
-                    guard = card_items.resident_item(
-                        str(old_card["programme_id"]), str(old_card["resident_hash"]), number
-                    )
+                if old_card.programme_id and old_card.resident_hash:
+                    guard = card_items.resident_item(old_card.programme_id, old_card.resident_hash, number)
                 card_items.move(
                     rt.db,
                     card=old_card,
@@ -214,18 +213,18 @@ def _new_card(
                 )
         except card_items.NumberClash:
             continue
-        return card, page
+        return Card(card), page
     raise RuntimeError("could not allocate a card number")
 
 
-def _sheet(rt: Runtime, committee: Item, issued: list[tuple[Item, card_sheet.Page]], skipped: list[int]) -> CardSheet:
+def _sheet(rt: Runtime, committee: Item, issued: list[tuple[Card, card_sheet.Page]], skipped: list[int]) -> CardSheet:
     now = rt.clock.now()
     content = card_sheet.render(committee, [page for _, page in issued]) if issued else b""
     stamp = jst_display(now).replace("/", "").replace(":", "").replace(" ", "_")
-    name = f"card_{issued[0][0]['card_number']}.pdf" if len(issued) == 1 else f"cards_{stamp}_{len(issued)}.pdf"
-    held = rt.db.batch_get([keys.wallet(str(card["wallet_id"])) for card, _ in issued]) if issued else {}
+    name = f"card_{issued[0][0].card_number}.pdf" if len(issued) == 1 else f"cards_{stamp}_{len(issued)}.pdf"
+    held = rt.db.batch_get([keys.wallet(card.wallet_id) for card, _ in issued]) if issued else {}
     return CardSheet(
-        cards=[view(rt, card, held.get(keys.wallet(str(card["wallet_id"])))) for card, _ in issued],
+        cards=[view(rt, card, optional(Wallet, held.get(keys.wallet(card.wallet_id)))) for card, _ in issued],
         skipped=skipped,
         file_name=name,
         content_base64=base64.b64encode(content).decode(),
@@ -311,20 +310,20 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
 
 
 # --- state ----------------------------------------------------------------------------------------------
-def _audit(action: str, card: Item, **detail: object) -> Item:
+def _audit(action: str, card: Card, **detail: object) -> Item:
     return api.audit_item(
-        action, scope=Scope(str(card["committee_id"])), target_type="card", target_id=str(card["card_number"]), **detail
+        action, scope=Scope(card.committee_id), target_type="card", target_id=card.card_number, **detail
     )
 
 
 def _again(rt: Runtime, number: str) -> CardDetail:
     card = card_items.find(rt.db, number)
-    return _detail(rt, card, wallets.get(rt.db, str(card["wallet_id"])) or {})
+    return _detail(rt, card, wallets.get(rt.db, card.wallet_id))
 
 
 def block(rt: Runtime, caller: Principal, number: str) -> CardDetail:
     card, _ = _visible(rt, caller, number)
-    cards.refuse_unless_active(str(card["status"]))
+    cards.refuse_unless_active(card.status)
     card_items.block(rt.db, card, audit=_audit("card_blocked", card), now=rt.clock.now())
     return _again(rt, number)
 
@@ -338,7 +337,7 @@ def unblock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
 def unlock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
     card, _ = _visible(rt, caller, number)
     card_items.unlock(
-        rt.db, card, audit=_audit("card_pin_unlocked", card, failures=int(card.get("pin_failures") or 0)),
+        rt.db, card, audit=_audit("card_pin_unlocked", card, failures=card.pin_failures),
         now=rt.clock.now(),
     )  # fmt: skip
     return _again(rt, number)
@@ -347,9 +346,9 @@ def unlock(rt: Runtime, caller: Principal, number: str) -> CardDetail:
 def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueRequest) -> CardSheet:
     """再発行: a new number with the balance moved in one transaction; the old card never works again."""
     card, wallet = _visible(rt, caller, number)
-    if card["status"] not in (Status.ACTIVE, Status.BLOCKED):
-        cards.refuse_unless_active(str(card["status"]))
-    committee = _committee(rt, caller, str(card["committee_id"]))
+    if card.status not in (Status.ACTIVE, Status.BLOCKED):
+        cards.refuse_unless_active(card.status)
+    committee = _committee(rt, caller, card.committee_id)
     card_sheet.check_names([body.holder_name])
     issued = _new_card(rt, committee, pin=body.pin, holder_name=body.holder_name, replacing=(card, wallet))
     return _sheet(rt, committee, [issued], [])
@@ -358,21 +357,21 @@ def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueReques
 def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> CardDetail:
     """アプリへ移行: the card's balance moves to the app wallet in one transaction; the card stops."""
     card, wallet = _visible(rt, caller, number)
-    if card["status"] not in (Status.ACTIVE, Status.BLOCKED):
-        cards.refuse_unless_active(str(card["status"]))
+    if card.status not in (Status.ACTIVE, Status.BLOCKED):
+        cards.refuse_unless_active(card.status)
     target = wallets.get(rt.db, body.wallet_id)
-    if target is None or target.get("committee_id") != card["committee_id"]:
+    if target is None or target.committee_id != card.committee_id:
         raise LinkTargetNotFound()
-    if target.get("card_number"):
+    if target.card_number:
         raise card_items.NotAnAppWallet()
-    if target.get("status") != Status.ACTIVE:
+    if not target.active:
         raise card_items.TargetSuspended()
     audit = _audit(
         "card_moved_to_app",
         card,
-        wallet_id=str(wallet["wallet_id"]),
+        wallet_id=wallet.wallet_id,
         target_wallet_id=body.wallet_id,
-        moved={bid: int(raw["balance"]) for bid, raw in (wallet.get("buckets") or {}).items()},
+        moved={b.bucket_id: b.balance for b in wallet.buckets},
     )
     card_items.move(
         rt.db, card=card, source=wallet, status=Status.MOVED, audit=audit, now=rt.clock.now(), target=target

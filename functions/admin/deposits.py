@@ -11,14 +11,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from admin.errors import FileEmpty
 from admin.residents import _programme
 from admin.sale import audit_on_programme
 from admin.schemas import DepositUpload, DepositUploadList
-from shoken import api, deposits, ids, money, privacy, sale
+from shoken import api, deposits, ids, messages, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, NoSale, NotDrawnForDeposits, PurchaseLimitExceeded, WalletSuspended
+from shoken.db.records import Wallet
+from shoken.errors import NoSale, NotDrawnForDeposits, PurchaseLimitExceeded, WalletSuspended
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.status import DrawState, Status
@@ -26,30 +28,36 @@ from shoken.txn_types import TxnType
 
 KEPT = 20  # uploads listed on the sale screen
 
-# Why a matched transfer cannot credit a wallet that is not active, as the clerk reads it: a lost or
-# stolen card's value must not grow while someone else may hold the card.
+# Why a matched transfer cannot credit a wallet that is not active (its text's key): a lost or stolen
+# card's value must not grow while someone else may hold the card.
 STOPPED: dict[str, str] = {
-    Status.SUSPENDED: "アプリユーザが利用停止中のため入金できません。",
-    Status.BLOCKED: "カードが紛失・盗難の届出により利用停止中のため入金できません。返金してください。",
-    Status.REPLACED: "再発行前のカードのため入金できません。返金するか、新しいカードに店頭チャージしてください。",
-    Status.MOVED: "アプリへ移行済みのカードのため入金できません。返金するか、アプリに店頭チャージしてください。",
-    Status.ERASED: "個人情報が削除されたアプリユーザのため入金できません。返金してください。",
+    Status.SUSPENDED: "deposit_wallet_suspended",
+    Status.BLOCKED: "deposit_card_blocked",
+    Status.REPLACED: "deposit_card_replaced",
+    Status.MOVED: "deposit_card_moved",
+    Status.ERASED: "deposit_wallet_erased",
 }
 
 
-def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[int, str, str, str]:
-    """(round, units field won, units field bought, or a reason) for a deposit made on `day`."""
+def _not_credited(key: str, **facts: Any) -> Item:
+    """Why a row was not credited, as the upload's result keeps and shows it (its text: the catalogue's
+    row texts, shoken.messages.FIELD_TEXTS; in Japanese, the console's language)."""
+    return {"reason": messages.field_text(key, facts)}
+
+
+def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[int, str, str, Item]:
+    """(round, units field won, units field bought, or why not) for a deposit made on `day`."""
     won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
     deadline = sale.purchase_deadline(settings, programme)
     round2_end = str(settings.get("round2_purchase_end") or "")
     if won and day <= deadline and not application.get("lapsed"):
-        return 1, "won_units", "purchased_units", ""
+        return 1, "won_units", "purchased_units", {}
     if won2 and settings.get("round2_state") == DrawState.DRAWN and day <= round2_end:
-        return 2, "won2_units", "purchased2_units", ""
+        return 2, "won2_units", "purchased2_units", {}
     if not won and not won2:
-        return 0, "", "", "当選していない申込の番号です。"
+        return 0, "", "", _not_credited("deposit_not_won")
     last = round2_end if won2 else deadline
-    return 0, "", "", f"購入期限 ({last}) を過ぎた入金です。"
+    return 0, "", "", _not_credited("deposit_after_deadline", deadline=last)
 
 
 def _match(
@@ -59,31 +67,31 @@ def _match(
     programme_id = str(programme["programme_id"])
     row: Item = {"line": deposit.line, "day": deposit.day, "payer": deposit.payer, "amount": deposit.amount}
     if deposit.reference is None:
-        return row | {"reason": "振込依頼人コード(9桁)が見つからないか、誤っています。"}
+        return row | _not_credited("deposit_reference_missing")
     row["reference"] = deposit.reference
     ref = rt.db.get(keys.payment_reference(programme_id, deposit.reference))
     application = sale.application_of(rt, programme_id, str(ref["matching_hash"])) if ref else None
     if ref is None or application is None:
-        return row | {"reason": "この事業にない振込依頼人コードです。"}
-    round_no, won_name, bought_name, reason = _due(settings, programme, application, deposit.day)
-    if reason:
-        return row | {"reason": reason}
+        return row | _not_credited("deposit_reference_unknown")
+    round_no, won_name, bought_name, refused = _due(settings, programme, application, deposit.day)
+    if refused:
+        return row | refused
     if rt.db.get(keys.deposit_credit(programme_id, deposit.reference, round_no)):
-        return row | {"reason": "この番号の入金は取込済みです (二重の入金は返金してください)。"}
+        return row | _not_credited("deposit_taken_already")
     terms = programmes.terms(programme)
     units = int(application.get(won_name, 0)) - int(application.get(bought_name, 0))
     if units <= 0:
-        return row | {"reason": "当選分は購入済みです (店頭チャージ等)。入金は返金してください。"}
+        return row | _not_credited("deposit_bought_already")
     due = terms.unit_price * units
     if deposit.amount != due:
-        return row | {"reason": f"金額が請求額 ({due:,}円 = {units}冊分) と一致しません。"}
+        return row | _not_credited("deposit_amount_wrong", due=due, units=units)
     wallet_id = str(ref["wallet_id"])
     wallet = wallets.get(rt.db, wallet_id)
     if wallet is None:
-        return row | {"reason": "入金先のアプリユーザが見つかりません。"}
-    stopped = STOPPED.get(str(wallet.get("status", Status.ACTIVE)))  # StrEnum keys match the stored str
+        return row | _not_credited("deposit_wallet_missing")
+    stopped = STOPPED.get(wallet.status)
     if stopped:
-        return row | {"reason": stopped}  # decided before any write: the ledger would only say 利用停止
+        return row | _not_credited(stopped)  # decided before any write: the ledger would only say 利用停止
     consume = sale._consume(rt, programme_id, str(ref["matching_hash"]), application, won_name, bought_name, units)
     now, person = rt.clock.now(), str(ref["matching_hash"])
     for _ in range(3):  # a taken transaction number is drawn again
@@ -93,21 +101,21 @@ def _match(
         except ledger.NumberTaken:
             continue
         except ledger.AlreadyRecorded:
-            return row | {"reason": "この番号の入金は取込済みです (二重の入金は返金してください)。"}
+            return row | _not_credited("deposit_taken_already")
         except WalletSuspended:
-            return row | {"reason": "アプリユーザが利用停止中のため入金できません。"}
+            return row | _not_credited("deposit_wallet_suspended")
         except PurchaseLimitExceeded:
-            return row | {"reason": "購入上限を超えるため入金できません。"}
+            return row | _not_credited("deposit_over_limit")
         except (consume[1], ledger.Refused):  # the 当選 units changed under us (a counter purchase at once)
-            return row | {"reason": "同時に店頭で購入されたため入金できません。購入状況を確認してください。"}
-    return row | {"reason": "混み合っているため入金できませんでした。もう一度取り込んでください。"}
+            return row | _not_credited("deposit_bought_meanwhile")
+    return row | _not_credited("deposit_busy")
 
 
 def _credit(
     rt: Runtime,
     programme: Item,
     committee: Item,
-    wallet: Item,
+    wallet: Wallet,
     deposit: deposits.Deposit,
     round_no: int,
     units: int,
@@ -128,8 +136,8 @@ def _credit(
         at=now,
         amount=sum(amounts.values()),
         committee=committee,
-        wallet_id=str(wallet["wallet_id"]),
-        wallet_external_id=wallet.get("external_user_id"),
+        wallet_id=wallet.wallet_id,
+        wallet_external_id=wallet.external_user_id,
         **transactions.moved(added, amounts),
         programme_id=programme_id,
         programme_name=programme["name"],
@@ -150,7 +158,7 @@ def _credit(
         scope=Scope(str(committee["committee_id"])),
         target_type="transaction",
         target_id=number,
-        wallet_id=wallet["wallet_id"],
+        wallet_id=wallet.wallet_id,
         units=units,
         reference=deposit.reference,
         deposit_date=deposit.day,
@@ -158,7 +166,7 @@ def _credit(
     )
     ledger.charge(
         rt.db,
-        wallet_id=str(wallet["wallet_id"]),
+        wallet_id=wallet.wallet_id,
         programme_id=programme_id,
         units=units,
         limit_units=int(programme["limit_units"]),
@@ -180,7 +188,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
     if settings.get("draw_state") != DrawState.DRAWN:
         raise NotDrawnForDeposits()
     if not raw.strip():
-        raise InvalidRequest("ファイルが空です。")
+        raise FileEmpty()
     found = deposits.read(raw, jst_date(rt.clock.now()))
     committee = rt.db.get(keys.committee(str(programme["committee_id"])))
     assert committee is not None

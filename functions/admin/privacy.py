@@ -102,15 +102,15 @@ def personal(rt: Runtime, caller: Principal, wallet_id: str, body: PersonalAcces
     label = privacy.reason_label(body.reason, body.note)
     api.audit_event(
         "personal_data_viewed",
-        scope=Scope(str(wallet["committee_id"])),
+        scope=Scope(wallet.committee_id),
         target_type="wallet",
         target_id=wallet_id,
         reason_label=label,
     )
     return PersonalView(
         wallet_id=wallet_id,
-        email=wallet.get("email"),
-        external_user_id=wallet.get("external_user_id"),
+        email=wallet.email,
+        external_user_id=wallet.external_user_id,
         reason_label=label,
     )
 
@@ -121,7 +121,7 @@ def disclose(rt: Runtime, caller: Principal, wallet_id: str, body: DisclosureReq
     wallet = visible_wallet(rt, caller, wallet_id)
     label = privacy.reason_label(body.reason, body.note)
     job_id = ids.random_token(12).replace("-", "x").replace("_", "y")
-    committee_id = str(wallet["committee_id"])
+    committee_id = wallet.committee_id
     record = jobs.item(
         job_id,
         job_kind="disclosure",
@@ -151,7 +151,7 @@ def erase(rt: Runtime, caller: Principal, wallet_id: str, body: PersonalAccess) 
     """Delete the wallet's personal fields at the resident's request, when the money records allow."""
     wallet = visible_wallet(rt, caller, wallet_id)
     label = privacy.reason_label(body.reason, body.note)
-    if wallet.get("status") != privacy.ERASED:
+    if wallet.status is not privacy.ERASED:
         refusal = privacy.erasure_refusal(rt, wallet)
         if refusal:
             raise refusal

@@ -32,7 +32,7 @@ from shoken.clock import iso, jst_date
 from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
-from shoken.db.records import Transaction
+from shoken.db.records import Transaction, Wallet
 from shoken.errors import Conflict, DomainError, InvalidRequest, WalletOfAnotherPerson
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
@@ -202,7 +202,7 @@ def _visible(rt: Runtime, caller: Principal, programme_id: str, *, read_only: bo
 
 
 # --- 店頭チャージ ------------------------------------------------------------------------------------------
-def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee: Item) -> Item:
+def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee: Item) -> Wallet:
     wallet_id = body.wallet_id
     if body.qr and cards.is_card_text(body.qr):  # a card wallet: its payment QR (or its number below)
         wallet_id = cards.parse_pay(body.qr).wallet_id
@@ -220,24 +220,23 @@ def _find_wallet(rt: Runtime, caller: Principal, body: ChargeRequest, committee:
     record = wallets.get(rt.db, wallet_id)
     if (
         record is None
-        or not caller.covers(Scope(str(record["committee_id"])))
-        or record["committee_id"] != committee["committee_id"]
+        or not caller.covers(Scope(record.committee_id))
+        or record.committee_id != committee["committee_id"]
     ):
         raise AppUserNotFound()
-    if record.get("card_number"):  # a blocked, replaced or moved card is refused by its own reason
-        cards.refuse_unless_active(str(record.get("status")))
+    if record.card_number:  # a blocked, replaced or moved card is refused by its own reason
+        cards.refuse_unless_active(record.status)
     return record
 
 
-def _counter_person(rt: Runtime, body: ChargeRequest, wallet: Item) -> str | None:
+def _counter_person(rt: Runtime, body: ChargeRequest, wallet: Wallet) -> str | None:
     """The person the clerk identified for a lottery programme's purchase (a paper winner has no wallet
     of his own): by the resident fields typed at the counter, matched as the eligibility check matches
     them, or by the card issued to him from the programme's list. Both given must be the same person."""
     card_person = None
-    if wallet.get("card_number"):
-        card = card_items.get(rt.db, str(wallet["card_number"])) or {}
-        if card.get("programme_id") == body.programme_id and card.get("resident_hash"):
-            card_person = str(card["resident_hash"])
+    card = card_items.get(rt.db, wallet.card_number) if wallet.card_number else None
+    if card is not None and card.programme_id == body.programme_id and card.resident_hash:
+        card_person = card.resident_hash
     if body.resident is None or sale.settings(rt, body.programme_id) is None:
         return card_person
     who = body.resident
@@ -264,19 +263,19 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
         terms = programmes.terms(programme)
         # 抽選販売 (issue 15.5): the buyer's 当選 units, consumed in the charge's transaction
         person = _counter_person(rt, body, wallet)
-        allocation = sale.counter_allocation(rt, programme, str(wallet["wallet_id"]), body.units, person)
+        allocation = sale.counter_allocation(rt, programme, wallet.wallet_id, body.units, person)
         bought: dict[str, Any] = (
             {"sale_person": allocation.person, "sale_round": allocation.round} if allocation else {}
         )
         number = ids.transaction_number(now)
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
         amounts = {b.bucket_id: b.initial for b in added}
-        balance_after = money.available([*money.buckets_of(wallet), *added], today=jst_date(now), large_store=False)
+        balance_after = money.available([*wallet.buckets, *added], today=jst_date(now), large_store=False)
         result = ChargeResult(
             number=number,
-            wallet_id=str(wallet["wallet_id"]),
-            email=str(wallet["email"]),
-            card_number=wallet.get("card_number"),
+            wallet_id=wallet.wallet_id,
+            email=wallet.email or "",  # "" for a card's wallet; an erased one is refused by the write
+            card_number=wallet.card_number,
             programme_name=str(programme["name"]),
             units=body.units,
             price=terms.unit_price * body.units,
@@ -290,8 +289,8 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             at=now,
             amount=result.amount,
             committee=committee,
-            wallet_id=str(wallet["wallet_id"]),
-            wallet_external_id=wallet.get("external_user_id"),
+            wallet_id=wallet.wallet_id,
+            wallet_external_id=wallet.external_user_id,
             **transactions.moved(added, amounts),
             programme_id=programme["programme_id"],
             programme_name=programme["name"],
@@ -302,12 +301,12 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
             **bought,
         )
         matched = {"resident_matched": True} if body.resident else {}
-        audit = _audit("store_charge", committee, number, wallet_id=wallet["wallet_id"], units=body.units, **matched)
+        audit = _audit("store_charge", committee, number, wallet_id=wallet.wallet_id, units=body.units, **matched)
 
         def write(record: Item) -> None:
             ledger.charge(
                 rt.db,
-                wallet_id=str(wallet["wallet_id"]),
+                wallet_id=wallet.wallet_id,
                 programme_id=str(programme["programme_id"]),
                 units=body.units,
                 limit_units=int(programme["limit_units"]),
@@ -346,8 +345,8 @@ def _refuse_if_lapsed(rt: Runtime, charge_txn: Transaction, today: str) -> None:
     """ChargeLapsed when a bucket of the charge has left the wallet (the lapse job removes expired
     buckets; a charge cancel is the only other remover, and its status says so) or is past its last
     day. A partly spent charge whose value is all still valid is charge_already_spent."""
-    wallet = wallets.get(rt.db, str(charge_txn.wallet_id), consistent=True) or {}
-    held = {b.bucket_id: b for b in money.buckets_of(wallet)}
+    wallet = wallets.get(rt.db, str(charge_txn.wallet_id), consistent=True)
+    held = {b.bucket_id: b for b in wallet.buckets} if wallet else {}
     for bucket_id in charge_txn.buckets:
         bucket = held.get(str(bucket_id))
         if bucket is None or bucket.expires_on < today:

@@ -13,7 +13,6 @@ from shoken.db import committees, wallets
 from shoken.db.dynamo import Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
-from shoken.status import Status
 
 
 def start(rt: Runtime, body: WalletStartRequest) -> SignInStep:
@@ -49,20 +48,20 @@ def finish(rt: Runtime, attempt: Item, code: str) -> SignInStep:
         email=str(attempt["email"]),
         now=iso(rt.clock.now()),
     )
-    if wallet.get("status") != Status.ACTIVE:
+    if not wallet.active:
         raise WalletSuspended()
     csrf, ends = issue.start_session(
         rt,
-        home_pk=f"WALLET#{wallet['wallet_id']}",
-        subject=str(wallet["wallet_id"]),
+        home_pk=f"WALLET#{wallet.wallet_id}",
+        subject=wallet.wallet_id,
         role="citizen",
         app="wallet",
-        claims={"acq": wallet["committee_id"]},
+        claims={"acq": wallet.committee_id},
     )
     api.audit_event(
         "login",
-        scope=Scope(str(wallet["committee_id"])),
-        actor={"wallet_id": wallet["wallet_id"], "role": "citizen"},
+        scope=Scope(wallet.committee_id),
+        actor={"wallet_id": wallet.wallet_id, "role": "citizen"},
         app="wallet",
     )
     return SignInStep(next="done", csrf_token=csrf, me=profile.for_wallet(rt, wallet, ends=ends))

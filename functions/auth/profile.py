@@ -5,6 +5,7 @@ from __future__ import annotations
 from auth.schemas import Me
 from shoken.db import committees, keys, wallets
 from shoken.db.dynamo import Item
+from shoken.db.records import Wallet
 from shoken.errors import Unauthenticated
 from shoken.principal import Principal
 from shoken.roles import Role
@@ -39,15 +40,15 @@ def for_user(rt: Runtime, user: Item, *, app: str, ends: int, terminal_id: str |
     )
 
 
-def for_wallet(rt: Runtime, wallet: Item, *, ends: int) -> Me:
-    committee = committees.get(rt.db, str(wallet["committee_id"]))
+def for_wallet(rt: Runtime, wallet: Wallet, *, ends: int) -> Me:
+    committee = committees.get(rt.db, wallet.committee_id)
     return Me(
-        user_id=str(wallet["wallet_id"]),
+        user_id=wallet.wallet_id,
         role=Role.CITIZEN.value,
         role_label=Role.CITIZEN.label,
         app="wallet",
-        email=wallet.get("email"),
-        committee_id=wallet.get("committee_id"),
+        email=wallet.email,
+        committee_id=wallet.committee_id,
         committee_name=committee["name"] if committee else None,
         wallet_service_name=committee.get("wallet_service_name") if committee else None,
         session_expires_at=ends,

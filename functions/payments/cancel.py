@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from payments.schemas import CancelResult
-from shoken import api, cards, gate, ids, money
+from shoken import api, cards, gate, ids
 from shoken.clock import jst_date, parse_iso
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
@@ -146,7 +146,7 @@ def _expiry(rt: Runtime, payment: Transaction) -> dict[str, str]:
     if payment.bucket_expiry is not None:
         return payment.bucket_expiry
     wallet = wallets.get(rt.db, str(payment.wallet_id))
-    return {b.bucket_id: b.expires_on for b in money.buckets_of(wallet or {})}
+    return {b.bucket_id: b.expires_on for b in wallet.buckets} if wallet else {}
 
 
 def _moved_to(card: Card | None) -> tuple[str, str] | None:

@@ -10,7 +10,7 @@ from shoken.db import keys, throttle, wallets
 from shoken.errors import NotFound, WalletSuspended
 from shoken.principal import Principal
 from shoken.runtime import Runtime
-from shoken.status import RequestState, Status
+from shoken.status import RequestState
 from wallet.schemas import PaymentDone, QrIssued, QrState
 
 ISSUES_PER_MINUTE = 20
@@ -26,7 +26,7 @@ def issue(rt: Runtime, caller: Principal) -> QrIssued:
     wallet = wallets.get(rt.db, caller.user_id)
     if wallet is None:
         raise NotFound()
-    if wallet.get("status") != Status.ACTIVE:
+    if not wallet.active:
         raise SuspendedNoQr()
     token = qr.new_token(caller.user_id)
     ttl = timedelta(seconds=rt.config.qr_ttl_seconds)

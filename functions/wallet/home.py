@@ -17,16 +17,16 @@ def home(rt: Runtime, caller: Principal) -> Home:
     if wallet is None:
         raise NotFound()
     today = jst_date(rt.clock.now())
-    buckets = money.buckets_of(wallet)
+    buckets = wallet.buckets
     usable = [b for b in buckets if b.usable(today, large_store=False)]
     summary = money.summary(buckets, today=today)
     names = {}
     wanted = sorted({keys.programme(line["programme_id"]) for line in summary})
     if wanted:
         names = {k[0].split("#", 1)[1]: str(v["name"]) for k, v in rt.db.batch_get(wanted, consistent=False).items()}
-    committee = committees.get(rt.db, str(wallet["committee_id"]))
+    committee = committees.get(rt.db, wallet.committee_id)
     return Home(
-        wallet_id=str(wallet["wallet_id"]),
+        wallet_id=wallet.wallet_id,
         service_name=str(committee["wallet_service_name"]) if committee else "",
         balance=sum(b.balance for b in usable),
         common=sum(b.balance for b in usable if b.voucher_type is VoucherType.COMMON),

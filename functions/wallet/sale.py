@@ -22,7 +22,7 @@ REDEEM_TRIES_PER_HOUR = 10
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     wallet = wallets.get(rt.db, caller.user_id)
     programme = programmes.get(rt.db, programme_id)
-    if wallet is None or programme is None or programme["committee_id"] != wallet["committee_id"]:
+    if wallet is None or programme is None or programme["committee_id"] != wallet.committee_id:
         raise NoSale()
     return programme
 
@@ -124,7 +124,7 @@ def list_open(rt: Runtime, caller: Principal) -> WalletSales:
     wallet = wallets.get(rt.db, caller.user_id)
     if wallet is None:
         raise NoSale()
-    found = programmes.list_for_committee(rt.db, str(wallet["committee_id"]))
+    found = programmes.list_for_committee(rt.db, wallet.committee_id)
     wanted = [keys.sale_settings(str(p["programme_id"])) for p in found]
     with_sale = rt.db.batch_get(wanted, consistent=False) if wanted else {}
     return WalletSales(

@@ -11,9 +11,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shoken import csv_upload
+from shoken import csv_upload, messages
 from shoken.bulk_specs import Spec
 from shoken.csv_upload import LineErrors
+from shoken.errors import DomainError, variant
 from shoken.roles import Role
 from shoken.validation import reason_ja
 
@@ -44,13 +45,21 @@ ROLE_WORDS = {r.label: r.value for r in Role if r is not Role.CITIZEN} | {
 }
 
 
-class FileRejected(Exception):
-    """A file the job cannot read at all; `text` is the job's result as the 登録結果 shows it. Not an
-    HTTP error: the job ends failed with it, no request is answered."""
+class FileRejected(DomainError):
+    """A file the job cannot read at all: its code and facts (texts: shoken.messages, "マスタ一括登録
+    files"); `text` is the job's result as the 登録結果 shows it. Not an HTTP error: the job ends failed
+    with it, no request is answered."""
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        super().__init__(text)
+    code = "bulk_file_invalid"
+    family = True
+
+
+FileUnreadable = variant(FileRejected, "encoding", "FileUnreadable")
+FileEmpty = variant(FileRejected, "empty", "FileEmpty")
+FileNotCsv = variant(FileRejected, "csv", "FileNotCsv")  # Facts: problem (what the CSV reader said of the header)
+LineNotCsv = variant(FileRejected, "csv_line", "LineNotCsv")  # Facts: line, problem
+HeaderWrong = variant(FileRejected, "header", "HeaderWrong")  # Facts: needed (the columns in order, comma-separated)
+TooManyRows = variant(FileRejected, "too_many_rows", "TooManyRows")  # Facts: limit (rows)
 
 
 @dataclass
@@ -61,7 +70,7 @@ class Checked(LineErrors):
 
 
 def decode(raw: bytes) -> str:
-    return csv_upload.decode(raw, FileRejected)
+    return csv_upload.decode(raw, lambda _said: FileUnreadable())
 
 
 def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:
@@ -69,13 +78,13 @@ def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:
     try:
         header = next(reader)
     except StopIteration as error:
-        raise FileRejected("ファイルが空です。") from error
+        raise FileEmpty() from error
     except csv.Error as error:
-        raise FileRejected(f"CSVの形式が正しくありません ({error})。") from error
+        raise FileNotCsv(problem=str(error)) from error
     header = [h.strip().lstrip("\ufeff") for h in header]
     expected = [c for c, _ in spec.columns]
     if header != expected:
-        raise FileRejected(f"1行目(見出し行)が正しくありません。次の列をこの順に並べてください: {', '.join(expected)}")
+        raise HeaderWrong(needed=", ".join(expected))
     rows = []
     try:
         for values in reader:
@@ -89,15 +98,15 @@ def parse(spec: Spec, text: str) -> list[tuple[int, dict[str, str]]]:
                 )
             )
             if len(rows) > MAX_ROWS:
-                raise FileRejected(f"一度に登録できるのは{MAX_ROWS:,}行までです。ファイルを分けてください。")
+                raise TooManyRows(limit=MAX_ROWS)
     except csv.Error as error:
-        raise FileRejected(f"{reader.line_num}行目: CSVの形式が正しくありません ({error})。") from error
+        raise LineNotCsv(line=reader.line_num, problem=str(error)) from error
     return rows
 
 
 def to_model(spec: Spec, line: int, values: dict[str, str], checked: Checked) -> BaseModel | None:
     if "\u0000extra" in values or "\u0000missing" in values.values():
-        checked.error(line, "", "列の数が見出し行と一致しません。")
+        checked.error(line, "", messages.field_text("bulk_column_count", {}))
         return None
     data: dict[str, Any] = {}
     for header, name in spec.columns:
@@ -107,7 +116,7 @@ def to_model(spec: Spec, line: int, values: dict[str, str], checked: Checked) ->
         if name == "large":
             word = value.lower()
             if word not in TRUE_WORDS | FALSE_WORDS:
-                checked.error(line, header, "1(大型店)または0で入力してください。")
+                checked.error(line, header, messages.field_text("bulk_large_word", {}))
                 return None
             data[name] = word in TRUE_WORDS
         elif name == "role":

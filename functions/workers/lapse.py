@@ -48,7 +48,7 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
         wallet = wallets.get(rt.db, wallet_id)
         if wallet is None:
             return 0
-        buckets = money.buckets_of(wallet)
+        buckets = wallet.buckets
         amounts = money.lapsing(buckets, today=today, programme_id=programme_id)
         # Expired buckets already spent to 0 leave the wallet too (items stay small for a wallet's life).
         spent = [
@@ -69,7 +69,7 @@ def lapse_wallet(rt: Runtime, committee: Item, programme_id: str, wallet_id: str
             amount=sum(amounts.values()),
             committee=committee,
             wallet_id=wallet_id,
-            wallet_external_id=wallet.get("external_user_id"),
+            wallet_external_id=wallet.external_user_id,
             **transactions.moved(buckets, amounts),
             programme_id=programme_id,
             # What left the wallet with this lapse, in full (the wallet no longer holds these buckets).

@@ -126,9 +126,9 @@ def _erase_wallets(
 
 def _erase_one(rt: Runtime, wallet_id: str, committee_programmes: list[Item], today: str, deleting: str) -> int:
     wallet = wallets.get(rt.db, wallet_id)
-    if wallet is None or wallet.get("status") == Status.ERASED:
+    if wallet is None or wallet.status is Status.ERASED:
         return 0
-    if wallet.get("card_number"):
+    if wallet.card_number:
         return 0  # a card wallet has no address; its card's link to the resident goes with the CARD row
     if not privacy.wallet_done_with(rt, wallet, committee_programmes, today, deleting=deleting):
         return 0
@@ -167,7 +167,7 @@ def run_disclosure(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> 
             **params,
             "bucket": config.export_bucket,
             "key": key,
-            "file_name": f"personal_data_disclosure_{wallet['wallet_id']}_{stamp}.zip",
+            "file_name": f"personal_data_disclosure_{wallet.wallet_id}_{stamp}.zip",
             "content_type": "application/zip",
             "personal": True,
         },

@@ -16,23 +16,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from shoken import mail, money
+from shoken import mail
 from shoken.config import MailConfig
 from shoken.db import keys, programmes, wallets
 from shoken.db.dynamo import Item
+from shoken.db.records import Wallet
 from shoken.runtime import Runtime
-from shoken.status import Status
 from workers import jobs, mailing
 
 # Kept under these names for the callers that pace or claim a reminder themselves.
 LEASE, MARK_KEEP, Pacer, failure_code = mailing.LEASE, mailing.MARK_KEEP, mailing.Pacer, mailing.failure_code
 
 
-def at_risk(wallet: Item, programme_id: str, expires_on: str, today: str) -> int:
+def at_risk(wallet: Wallet, programme_id: str, expires_on: str, today: str) -> int:
     """What the wallet will lose of the programme on `expires_on` (0: nothing to remind of)."""
     return sum(
         b.balance
-        for b in money.buckets_of(wallet)
+        for b in wallet.buckets
         if b.programme_id == programme_id and b.expires_on == expires_on and b.balance > 0 and b.expires_on >= today
     )
 
@@ -94,16 +94,17 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mail
         checkpoint["wallets"] += 1
         wallet = wallets.get(rt.db, wallet_id, consistent=False)
         amount = at_risk(wallet, programme_id, expires_on, today) if wallet else 0
-        if wallet is None or wallet.get("status") != Status.ACTIVE or not amount or not wallet.get("email"):
+        if wallet is None or not wallet.active or not amount or not wallet.email:
             checkpoint["skipped"] += 1
             return
+        wallet_email = wallet.email
         outcome = mailing.send_once(
             rt,
             keys.reminder_mark(wallet_id, programme_id, expires_on, days_before),
             "reminder_mark",
             job_id,
             lambda: reminder_mail(
-                str(wallet["email"]),
+                wallet_email,
                 service_name=str(committee["wallet_service_name"]),
                 amount=amount,
                 expires_on=expires_on,

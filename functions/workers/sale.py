@@ -16,7 +16,7 @@ from shoken.db import keys, programmes, wallets
 from shoken.db.dynamo import Item
 from shoken.principal import Scope
 from shoken.runtime import Runtime
-from shoken.status import DrawState, JobState, Status
+from shoken.status import DrawState, JobState
 from workers import jobs, mailing
 
 
@@ -103,9 +103,10 @@ def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pace
         checkpoint["seen"] += 1
         matching_hash = str(application["L1SK"])
         wallet = wallets.get(rt.db, str(application["wallet_id"])) if application.get("wallet_id") else None
-        if wallet is None or wallet.get("status") != Status.ACTIVE or not wallet.get("email"):
+        if wallet is None or not wallet.active or not wallet.email:
             checkpoint["skipped"] += 1  # paper applications are answered by post
             return
+        wallet_email = wallet.email
         pk, sk = keys.sale_result_mark(programme_id, matching_hash)
         outcome = mailing.send_once(
             rt,
@@ -113,7 +114,7 @@ def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pace
             "sale_result_mark",
             job_id,
             lambda: result_mail(
-                str(wallet["email"]),
+                wallet_email,
                 service_name=str(committee.get("wallet_service_name", "")),
                 programme_name=str(programme["name"]),
                 won_units=int(application.get("won_units", 0)),

@@ -174,7 +174,7 @@ class Shop:
     def balance(self, rt: Runtime) -> dict[str, int]:
         record = wallets.get(rt.db, str(self.wallet["wallet_id"]))
         assert record is not None
-        return {b.bucket_id: b.balance for b in money.buckets_of(record)}
+        return {b.bucket_id: b.balance for b in record.buckets}
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from tests.support.client import Client
 
 
 def balance(rt: Runtime, wallet_id: str) -> int:
-    record = wallets.get(rt.db, wallet_id) or {}
-    return sum(int(b["balance"]) for b in (record.get("buckets") or {}).values())
+    record = wallets.get(rt.db, wallet_id)
+    return sum(b.balance for b in record.buckets) if record else 0
 
 
 def cancel(client: Client, number: str) -> Any:

@@ -55,7 +55,7 @@ def pay(till: Client, text: str, amount: int = 1_000, pin: str | None = PIN, ide
 def left(rt: Runtime, card: Card) -> int:
     record = wallets.get(rt.db, card.wallet_id)
     assert record is not None
-    return sum(int(b["balance"]) for b in record["buckets"].values())
+    return sum(b.balance for b in record.buckets)
 
 
 def test_a_card_pays_with_its_pin_every_time_and_a_photo_of_it_pays_nothing(
@@ -150,7 +150,7 @@ def test_a_block_between_the_read_and_the_write_stops_the_payment(
         if not blocked:
             stored = card_items.get(rt.db, card.number)
             assert stored is not None
-            entry = audit.entry(rt, "card_blocked", actor={"type": "test"}, scope=Scope(str(stored["committee_id"])))
+            entry = audit.entry(rt, "card_blocked", actor={"type": "test"}, scope=Scope(stored.committee_id))
             card_items.block(rt.db, stored, audit=entry, now=rt.clock.now())
             blocked.append(True)
         return real(*args, **kwargs)
@@ -166,7 +166,7 @@ def test_payments_racing_a_block_either_paid_before_it_or_are_refused(card: Card
     caller = principal_of(rt, till)
     stored = card_items.get(rt.db, card.number)
     assert stored is not None
-    entry = audit.entry(rt, "card_blocked", actor={"type": "test"}, scope=Scope(str(stored["committee_id"])))
+    entry = audit.entry(rt, "card_blocked", actor={"type": "test"}, scope=Scope(stored.committee_id))
 
     def work(n: int) -> Any:
         if n == 0:

@@ -161,6 +161,6 @@ def test_a_grant_and_a_lapse_write_their_audit_entries_with_the_value_or_not_at_
         lapse.lapse_wallet(rt, committee_item, str(shop.programme["programme_id"]), wallet_id, "2027-05-01") == 14_000
     )
     held = wallets.get(rt.db, wallet_id)
-    assert held is not None and money.available(money.buckets_of(held), today="2027-04-30", large_store=False) == 0
+    assert held is not None and money.available(held.buckets, today="2027-04-30", large_store=False) == 0
     rows = audit_rows(rt, "balance_lapsed")
     assert [(r["target_id"], r["detail"]["amount"]) for r in rows] == [(wallet_id, 14_000)]

@@ -25,7 +25,7 @@ def test_lapsed_and_spent_buckets_leave_the_wallet_and_the_lapse_records_them(sh
     assert committee is not None
     assert lapse.lapse_wallet(rt, committee, "P1", wallet_id, "2027-05-01") == 6_500
     held = wallets.get(rt.db, wallet_id)
-    assert held is not None and held["buckets"] == {}  # the spent and the lapsed buckets are gone
+    assert held is not None and held.item["buckets"] == {}  # the spent and the lapsed buckets are gone
     lapses = [
         t
         for t in rt.db.query_all(index="by_wallet", pk_name="hist_wallet", pk=f"W#{wallet_id}#2026-11")
@@ -62,7 +62,7 @@ def test_a_cancel_of_a_payment_whose_bucket_lapsed_and_left_the_wallet_lapses_th
     assert committee is not None
     lapse.lapse_wallet(rt, committee, "P2", wallet_id, "2026-12-01")
     held = wallets.get(rt.db, wallet_id)
-    assert held is not None and not any(b.bucket_id in held["buckets"] for b in ending)
+    assert held is not None and not any(b.bucket_id in held.item["buckets"] for b in ending)
     done = console_login("ena-0001").post(f"/api/transactions/{receipt['number']}/cancel")
     assert done.status == 200, done
     assert done.json["lapsed"] + done.json["credited"] == 1_500
@@ -72,7 +72,7 @@ def test_a_cancel_of_a_payment_whose_bucket_lapsed_and_left_the_wallet_lapses_th
     )
     held = wallets.get(rt.db, wallet_id)
     assert held is not None
-    assert sum(b.balance for b in money.buckets_of(held)) == 13_000 + 1_000 - 1_500 + done.json["credited"]
+    assert sum(b.balance for b in held.buckets) == 13_000 + 1_000 - 1_500 + done.json["credited"]
 
 
 def test_a_payment_writes_no_index_copy_of_the_wallet(
@@ -80,7 +80,7 @@ def test_a_payment_writes_no_index_copy_of_the_wallet(
 ) -> None:
     indexed = {name for idx in INDEXES for name in (idx.partition_key, idx.sort_key)}
     held = wallets.get(rt.db, str(shop.wallet["wallet_id"]))
-    assert held is not None and not indexed & set(held)
+    assert held is not None and not indexed & set(held.item)
     written = transactions
     assert (
         shop.till.post("/api/payments", {"token": shop.token(), "amount": 100, "idempotency_key": key()}).status == 200
@@ -89,7 +89,7 @@ def test_a_payment_writes_no_index_copy_of_the_wallet(
     wallet_update = next(u for u in updates if u["Key"]["PK"]["S"].startswith("WALLET#"))
     assert not any(name in wallet_update["UpdateExpression"] for name in indexed)
     held = wallets.get(rt.db, str(shop.wallet["wallet_id"]))
-    assert held is not None and not indexed & set(held)
+    assert held is not None and not indexed & set(held.item)
 
 
 def test_the_app_users_list_reads_small_entries_and_shows_balances_and_status(shop: Shop, rt: Runtime) -> None:

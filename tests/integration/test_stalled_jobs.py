@@ -54,7 +54,8 @@ def test_a_lapse_job_whose_worker_died_is_resumed_by_the_next_schedule_and_lapse
     # And the resumed lap finishes the job: the value lapsed once, the wallet keeps no expired bucket
     job = jobs.get(rt.db, job_id)
     assert job is not None and job["state"] == "done" and int(job["resumes"]) == 1, job
-    assert money.buckets_of(wallets.get(rt.db, wallet_id) or {}) == []
+    held = wallets.get(rt.db, wallet_id)
+    assert (held.buckets if held else []) == []
     lapses = [t for t in transactions.of_committee_day(rt.db, "1", day(rt, 0)) if t["txn_type"] == "lapse"]
     assert [(t["wallet_id"], t["amount"]) for t in lapses] == [(wallet_id, 13_000)]
     # And a finished job leaves the open list, so later runs do not look at it again

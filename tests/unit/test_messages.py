@@ -25,7 +25,7 @@ from shoken import (  # noqa: F401
 )
 from shoken.db import idempotency, ledger  # noqa: F401
 from wallet import codes  # noqa: F401
-from workers import totals  # noqa: F401
+from workers import bulk_rows, totals  # noqa: F401
 
 
 def domain_errors(cls: type[errors.DomainError] = errors.DomainError) -> set[type[errors.DomainError]]:

@@ -841,6 +841,29 @@ CATALOGUE: dict[str, Message] = {
         "{count:,}件の誤りがあるため、入金データを取り込みませんでした。",
         "{count:,} lines are in error, so the deposit file was not taken in.",
     ),
+    # --- マスタ一括登録 files (functions/workers/bulk_rows.py): the job's result, never an HTTP answer ---
+    "bulk_file_invalid.encoding": Message(
+        400,
+        "文字コードを判別できません。UTF-8 または Shift_JIS で保存したCSVファイルを指定してください。",
+        "The file's encoding is not recognised. Please give a CSV file saved as UTF-8 or Shift_JIS.",
+    ),
+    "bulk_file_invalid.empty": Message(400, "ファイルが空です。", "The file is empty."),
+    "bulk_file_invalid.csv": Message(
+        400, "CSVの形式が正しくありません ({problem})。", "The file is not valid CSV ({problem})."
+    ),
+    "bulk_file_invalid.csv_line": Message(
+        400, "{line}行目: CSVの形式が正しくありません ({problem})。", "Line {line}: not valid CSV ({problem})."
+    ),
+    "bulk_file_invalid.header": Message(
+        400,
+        "1行目(見出し行)が正しくありません。次の列をこの順に並べてください: {needed}",
+        "The first line (the header) is not right. Please give these columns in this order: {needed}",
+    ),
+    "bulk_file_invalid.too_many_rows": Message(
+        400,
+        "一度に登録できるのは{limit:,}行までです。ファイルを分けてください。",
+        "At most {limit:,} rows can be registered at once. Please split the file.",
+    ),
     # --- report totals rebuilt by the operator (functions/workers/totals.py) ---
     "rebuild_refused": Message(400, "この期間の集計は再計算できません。", "These days cannot be rebuilt."),
     "rebuild_refused.format": Message(
@@ -901,7 +924,8 @@ class FieldText:
     en: str
 
 
-# What a form shows beside one field of a refusal (an error's details: reason_ja), by key.
+# What a form shows beside one field of a refusal (an error's details: reason_ja), or an upload's result
+# beside one of its rows, by key.
 FIELD_TEXTS: dict[str, FieldText] = {
     # --- admin console (functions/admin/errors.field_problem) ---
     "registered": FieldText("既に登録されています。", "Registered already."),
@@ -916,6 +940,68 @@ FIELD_TEXTS: dict[str, FieldText] = {
     "sheet_format": FieldText("形式は pdf か csv を指定してください。", "Please give pdf or csv as the format."),
     "row_problem": FieldText("{line}行目: {problem}", "Line {line}: {problem}"),
     "row_not_listed": FieldText("{line}行目: 住民名簿にありません。", "Line {line}: not on the resident list."),
+    # --- マスタ一括登録: a row's error in the 登録結果 (functions/workers/bulk_rows.py) ---
+    "bulk_column_count": FieldText(
+        "列の数が見出し行と一致しません。", "The row does not have as many columns as the header."
+    ),
+    "bulk_large_word": FieldText("1(大型店)または0で入力してください。", "Please enter 1 (a large store) or 0."),
+    # --- 入金データ: why a row of a deposit file was not credited (functions/admin/deposits.py) ---
+    "deposit_reference_missing": FieldText(
+        "振込依頼人コード(9桁)が見つからないか、誤っています。",
+        "The payer code (9 digits) is missing or wrong.",
+    ),
+    "deposit_reference_unknown": FieldText(
+        "この事業にない振込依頼人コードです。", "This programme has no such payer code."
+    ),
+    "deposit_not_won": FieldText("当選していない申込の番号です。", "This application did not win."),
+    "deposit_after_deadline": FieldText(
+        "購入期限 ({deadline}) を過ぎた入金です。", "Paid after the purchase deadline ({deadline})."
+    ),
+    "deposit_taken_already": FieldText(
+        "この番号の入金は取込済みです (二重の入金は返金してください)。",
+        "A deposit of this code was taken in already (please refund a second one).",
+    ),
+    "deposit_bought_already": FieldText(
+        "当選分は購入済みです (店頭チャージ等)。入金は返金してください。",
+        "The units won are bought already (at the counter or so). Please refund the deposit.",
+    ),
+    "deposit_amount_wrong": FieldText(
+        "金額が請求額 ({due:,}円 = {units}冊分) と一致しません。",
+        "The amount is not the amount due (¥{due:,} = {units} units).",
+    ),
+    "deposit_wallet_missing": FieldText(
+        "入金先のアプリユーザが見つかりません。", "The app user to credit was not found."
+    ),
+    "deposit_wallet_suspended": FieldText(
+        "アプリユーザが利用停止中のため入金できません。", "The app user is suspended, so it cannot be credited."
+    ),
+    "deposit_card_blocked": FieldText(
+        "カードが紛失・盗難の届出により利用停止中のため入金できません。返金してください。",
+        "The card is stopped as lost or stolen, so it cannot be credited. Please refund the deposit.",
+    ),
+    "deposit_card_replaced": FieldText(
+        "再発行前のカードのため入金できません。返金するか、新しいカードに店頭チャージしてください。",
+        "The card was reissued, so it cannot be credited. Please refund, or charge the new card at the counter.",
+    ),
+    "deposit_card_moved": FieldText(
+        "アプリへ移行済みのカードのため入金できません。返金するか、アプリに店頭チャージしてください。",
+        "The card was moved to the app, so it cannot be credited. Please refund, or charge the app at the counter.",
+    ),
+    "deposit_wallet_erased": FieldText(
+        "個人情報が削除されたアプリユーザのため入金できません。返金してください。",
+        "The app user's personal data was erased, so it cannot be credited. Please refund the deposit.",
+    ),
+    "deposit_over_limit": FieldText(
+        "購入上限を超えるため入金できません。", "This would exceed the purchase limit, so it cannot be credited."
+    ),
+    "deposit_bought_meanwhile": FieldText(
+        "同時に店頭で購入されたため入金できません。購入状況を確認してください。",
+        "The units were bought at the counter at the same time, so it cannot be credited. Please check the purchases.",
+    ),
+    "deposit_busy": FieldText(
+        "混み合っているため入金できませんでした。もう一度取り込んでください。",
+        "It could not be credited as the service is busy. Please take the file in again.",
+    ),
     # --- privacy (shoken/privacy.py) ---
     "reason_from_list": FieldText("理由を一覧から選択してください。", "Please choose a reason from the list."),
     # --- merchant entities (shoken/entities.py) ---

@@ -48,8 +48,8 @@ def audiences_of(rt: Runtime, caller: Principal) -> tuple[str, list[str]]:
         wallet = wallets.get(rt.db, caller.user_id)
         if wallet is None:
             raise NotFound()
-        held = sorted({str(raw.get("programme_id")) for raw in (wallet.get("buckets") or {}).values()})
-        return str(wallet["committee_id"]), ["residents", *(f"programme#{p}" for p in held if p)]
+        held = sorted({b.programme_id for b in wallet.buckets})
+        return wallet.committee_id, ["residents", *(f"programme#{p}" for p in held if p)]
     store = stores.get(rt.db, str(caller.store_id)) if caller.store_id else None
     if store is None:
         raise NotFound()

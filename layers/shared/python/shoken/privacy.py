@@ -23,10 +23,11 @@ from typing import Any
 
 from shoken import audit, messages, money
 from shoken.clock import iso, jst_date, parse_iso
-from shoken.db import history, keys, programmes, wallets
+from shoken.db import history, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.db.records import Wallet
 from shoken.errors import DomainError, ReasonRequired, variant
 from shoken.principal import Scope
 from shoken.runtime import Runtime
@@ -290,17 +291,17 @@ def _write(db: Dynamo, batch: list[dict[str, Any]]) -> None:
 
 
 # --- a wallet's personal fields -------------------------------------------------------------------
-def open_balance(wallet: Item) -> int:
+def open_balance(wallet: Wallet) -> int:
     """Value still in the wallet, expired or not (expired value leaves only through the lapse job)."""
-    return sum(b.balance for b in money.buckets_of(wallet))
+    return sum(b.balance for b in wallet.buckets)
 
 
-def last_transaction_at(db: Dynamo, wallet: Item, rt: Runtime) -> str | None:
-    recent = history.recent_for_wallet(db, str(wallet["wallet_id"]), rt.clock.now(), limit=1, months=4)
+def last_transaction_at(db: Dynamo, wallet: Wallet, rt: Runtime) -> str | None:
+    recent = history.recent_for_wallet(db, wallet.wallet_id, rt.clock.now(), limit=1, months=4)
     return str(recent[0]["occurred_at"]) if recent else None
 
 
-def erasure_refusal(rt: Runtime, wallet: Item) -> ErasureRefused | None:
+def erasure_refusal(rt: Runtime, wallet: Wallet) -> ErasureRefused | None:
     """Why a wallet's personal fields cannot be erased now (None: they can).
 
     "The money records allow" means: no value left in the wallet (the resident would lose it, and an
@@ -317,13 +318,13 @@ def erasure_refusal(rt: Runtime, wallet: Item) -> ErasureRefused | None:
     return None
 
 
-def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: str, request: Any = None) -> bool:
+def erase_wallet(rt: Runtime, wallet: Wallet, *, actor: dict[str, Any], reason: str, request: Any = None) -> bool:
     """Remove the wallet's email address and external user ID, its email guard and its sessions; the
     wallet (id, buckets) and its transactions stay. Conditioned on the wallet not having changed since
     it was read (a payment moves `updated_at`). False if it was erased already (re-run safe)."""
-    if wallet.get("status") == ERASED:
+    if wallet.status is ERASED:
         return False
-    wallet_id = str(wallet["wallet_id"])
+    wallet_id = wallet.wallet_id
     now = iso(rt.clock.now())
     session_records.revoke_all(rt.db, keys.wallet(wallet_id)[0])
     wallet_expr, listing_expr, guard_expr = Expr(), Expr(), Expr()
@@ -341,7 +342,7 @@ def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: st
                 updated=wallet_expr.n("updated_at"),
             ),
             wallet_expr,
-            condition=f"{wallet_expr.n('updated_at')} = {wallet_expr.v(str(wallet['updated_at']))}",
+            condition=f"{wallet_expr.n('updated_at')} = {wallet_expr.v(wallet.updated_at)}",
         ),
         rt.db.tx_update(
             keys.wallet_listing(wallet_id),
@@ -354,7 +355,7 @@ def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: st
                 rt,
                 "personal_data_erased",
                 actor=actor,
-                scope=Scope(str(wallet["committee_id"])),
+                scope=Scope(wallet.committee_id),
                 request=request,
                 target_type="wallet",
                 target_id=wallet_id,
@@ -362,12 +363,12 @@ def erase_wallet(rt: Runtime, wallet: Item, *, actor: dict[str, Any], reason: st
             )
         ),
     ]
-    if wallet.get("card_number"):
-        actions += _card_unlink(rt.db, str(wallet["card_number"]))
-    if wallet.get("email"):
+    if wallet.card_number:
+        actions += _card_unlink(rt.db, wallet.card_number)
+    if wallet.email:
         actions.append(
             rt.db.tx_delete(
-                keys.citizen_email(str(wallet["service_id"]), str(wallet["email"])),
+                keys.citizen_email(wallet.service_id, wallet.email),
                 condition=f"{guard_expr.n('wallet_id')} = {guard_expr.v(wallet_id)}",
                 expr=guard_expr,
             )
@@ -403,14 +404,14 @@ def _card_unlink(db: Dynamo, number: str) -> list[dict[str, Any]]:
 
 
 def wallet_done_with(
-    rt: Runtime, wallet: Item, committee_programmes: list[Item], today: str, *, deleting: str | None = None
+    rt: Runtime, wallet: Wallet, committee_programmes: list[Item], today: str, *, deleting: str | None = None
 ) -> bool:
     """Whether every programme of its committee that the wallet took part in (held value of, or
     registered eligibility for) is past its retention or being deleted now (`deleting`, a run the
     committee asked for early), and the wallet holds no value."""
     if open_balance(wallet) > 0:
         return False
-    wallet_id = str(wallet["wallet_id"])
+    wallet_id = wallet.wallet_id
     wanted = [keys.programme_holder(str(p["programme_id"]), wallet_id) for p in committee_programmes] + [
         keys.wallet_eligibility(str(p["programme_id"]), wallet_id) for p in committee_programmes
     ]
@@ -439,73 +440,72 @@ class Section:
 
     name: str  # JSON key, ASCII
     label: str  # sheet title
-    collect: Callable[[Runtime, Item, list[Item]], Rows]
+    collect: Callable[[Runtime, Wallet, list[Item]], Rows]
 
 
 WALLET_STATES: dict[str, str] = {s: s.label for s in (Status.ACTIVE, Status.SUSPENDED, Status.ERASED)}
 
 
-def _wallet_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
+def _wallet_rows(rt: Runtime, wallet: Wallet, _: list[Item]) -> Rows:
     from shoken import cards
 
-    status = str(wallet["status"])
-    number = wallet.get("card_number")
+    status = str(wallet.status)
+    number = wallet.card_number
     # A card wallet has no address: its card number says which wallet it is, its state the card's.
     contact = (
-        {"カード番号": cards.display_number(str(number))}
+        {"カード番号": cards.display_number(number)}
         if number
         else {
-            "メールアドレス": wallet.get("email") or "(削除済み)",
-            "外部ユーザID": wallet.get("external_user_id") or "",
+            "メールアドレス": wallet.email or "(削除済み)",
+            "外部ユーザID": wallet.external_user_id or "",
         }
     )
     return [
         {
-            "ユーザID": wallet["wallet_id"],
+            "ユーザID": wallet.wallet_id,
             **contact,
             "状態": {**cards.STATUS_LABELS, **WALLET_STATES}.get(status, status),
-            "登録日時": wallet.get("created_at"),
+            "登録日時": wallet.created_at,
         }
     ]
 
 
-def _card_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
+def _card_rows(rt: Runtime, wallet: Wallet, _: list[Item]) -> Rows:
     """The card of a card wallet: what the card item holds about its use (never its secrets' or PIN's
     hashes, nor the resident's matching hash)."""
     from shoken import cards
     from shoken.db import cards as card_items
 
-    number = wallet.get("card_number")
-    card = card_items.get(rt.db, str(number)) if number else None
+    number = wallet.card_number
+    card = card_items.get(rt.db, number) if number else None
     if card is None:
         return []
-    linked = card.get("replaces"), card.get("moved_to")
     return [
         {
-            "カード番号": cards.display_number(str(card["card_number"])),
-            "状態": cards.STATUS_LABELS.get(str(card["status"]), str(card["status"])),
-            "発行日時": card.get("issued_at"),
-            "最終更新日時": card.get("updated_at"),
-            "再発行元のカード番号": cards.display_number(str(linked[0])) if linked[0] else "",
-            "移行先": _moved_to_label(str(card["status"]), linked[1]),
-            "暗証番号の誤入力回数": int(card.get("pin_failures") or 0),
-            "最終利用日時": card.get("last_paid_at") or "",
+            "カード番号": cards.display_number(card.card_number),
+            "状態": cards.STATUS_LABELS.get(card.status, str(card.status)),
+            "発行日時": card.issued_at,
+            "最終更新日時": card.updated_at,
+            "再発行元のカード番号": cards.display_number(card.replaces) if card.replaces else "",
+            "移行先": _moved_to_label(card.status, card.moved_to),
+            "暗証番号の誤入力回数": card.pin_failures,
+            "最終利用日時": card.last_paid_at or "",
             "本日の利用額": card_items.spent_today(card, rt.clock.now()),
         }
     ]
 
 
-def _moved_to_label(status: str, moved_to: Any) -> str:
+def _moved_to_label(status: str, moved_to: str | None) -> str:
     from shoken import cards
 
     if not moved_to:
         return ""
     if status == Status.MOVED:
         return f"アプリ(ユーザID {moved_to})"
-    return f"新しいカード {cards.display_number(str(moved_to))}"
+    return f"新しいカード {cards.display_number(moved_to)}"
 
 
-def _balance_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
+def _balance_rows(rt: Runtime, wallet: Wallet, _: list[Item]) -> Rows:
     return [
         {
             "券種": money.VoucherType(b.voucher_type).label,
@@ -513,18 +513,18 @@ def _balance_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
             "有効期限": b.expires_on,
             "残高": b.balance,
         }
-        for b in money.buckets_of(wallet)
+        for b in wallet.buckets
     ]
 
 
-def _transaction_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
+def _transaction_rows(rt: Runtime, wallet: Wallet, _: list[Item]) -> Rows:
     from shoken.txn_types import TxnStatus, TxnType
 
-    months = max(1, _months_since(str(wallet.get("created_at") or iso(rt.clock.now())), rt) + 1)
+    months = max(1, _months_since(wallet.created_at, rt) + 1)
     found: Rows = []
     for month in history.months_back(rt.clock.now(), months):
         for item in rt.db.query_all(
-            index="by_wallet", pk_name="hist_wallet", pk=f"W#{wallet['wallet_id']}#{month}", newest_first=True
+            index="by_wallet", pk_name="hist_wallet", pk=f"W#{wallet.wallet_id}#{month}", newest_first=True
         ):
             found.append(
                 {
@@ -544,8 +544,8 @@ def _months_since(created_at: str, rt: Runtime) -> int:
     return (now.year - start.year) * 12 + now.month - start.month + 1
 
 
-def _application_rows(rt: Runtime, wallet: Item, committee_programmes: list[Item]) -> Rows:
-    wallet_id = str(wallet["wallet_id"])
+def _application_rows(rt: Runtime, wallet: Wallet, committee_programmes: list[Item]) -> Rows:
+    wallet_id = wallet.wallet_id
     rows: Rows = []
     for programme in committee_programmes:
         programme_id = str(programme["programme_id"])
@@ -568,8 +568,8 @@ def _application_rows(rt: Runtime, wallet: Item, committee_programmes: list[Item
     return rows
 
 
-def _mail_rows(rt: Runtime, wallet: Item, _: list[Item]) -> Rows:
-    pk = keys.reminder_mark(str(wallet["wallet_id"]), "", "", 0)[0]
+def _mail_rows(rt: Runtime, wallet: Wallet, _: list[Item]) -> Rows:
+    pk = keys.reminder_mark(wallet.wallet_id, "", "", 0)[0]
     return [
         {
             "種類": "失効お知らせメール",
@@ -596,17 +596,13 @@ NOT_RECORDED = (
 )
 
 
-def disclosure(rt: Runtime, wallet: Item) -> dict[str, Any]:
+def disclosure(rt: Runtime, wallet: Wallet) -> dict[str, Any]:
     """Everything stored about one wallet, section by section (the 開示請求 file's content)."""
-    committee_programmes = programmes.list_for_committee(rt.db, str(wallet["committee_id"]))
+    committee_programmes = programmes.list_for_committee(rt.db, wallet.committee_id)
     return {
-        "wallet_id": str(wallet["wallet_id"]),
+        "wallet_id": wallet.wallet_id,
         "created_at": iso(rt.clock.now()),
         "today": jst_date(rt.clock.now()),
         "sections": {s.name: s.collect(rt, wallet, committee_programmes) for s in WALLET_DATA},
         "not_recorded": list(NOT_RECORDED),
     }
-
-
-def wallet_of(rt: Runtime, wallet_id: str) -> Item | None:
-    return wallets.get(rt.db, wallet_id)

@@ -17,7 +17,7 @@ from shoken import cards
 from shoken.clock import iso, jst_date
 from shoken.db import keys, wallets
 from shoken.db.dynamo import AwsBusy, ConditionFailed, Dynamo, Expr, Item, TransactionFailed
-from shoken.db.records import Card
+from shoken.db.records import Card, Wallet, optional
 from shoken.errors import AlreadyExists, Conflict, NotFound, ShokenError
 from shoken.money import Bucket
 from shoken.status import Status
@@ -103,8 +103,8 @@ def resident_item(programme_id: str, matching_hash: str, number: str) -> Item:
     return {"PK": pk, "SK": sk, "kind": "card_resident", "card_number": number, **privacy.tag(programme_id, pk, sk)}
 
 
-def get(db: Dynamo, number: str) -> Item | None:
-    return db.get(keys.card(number))
+def get(db: Dynamo, number: str) -> Card | None:
+    return optional(Card, db.get(keys.card(number)))
 
 
 def _absent(db: Dynamo, record: Item) -> dict[str, Any]:
@@ -135,19 +135,19 @@ def issue(db: Dynamo, *, card: Item, wallet: Item, resident: Item | None, audit:
     _transact(db, actions, refusals)
 
 
-def _state_actions(db: Dynamo, card: Item, status: str, now: datetime, *, expect: tuple[str, ...]) -> list[Any]:
+def _state_actions(db: Dynamo, card: Card, status: str, now: datetime, *, expect: tuple[str, ...]) -> list[Any]:
     """The card, its wallet and its list entry move to `status`, only from one of `expect`."""
     expr = Expr()
     allowed = " OR ".join(f"{expr.n('status')} = {expr.v(s)}" for s in expect)
     card_update = db.tx_update(
-        keys.card(str(card["card_number"])),
+        keys.card(card.card_number),
         f"SET {expr.n('status')} = {expr.v(status)}, {expr.n('updated_at')} = {expr.v(iso(now))}",
         expr,
         condition=f"attribute_exists({expr.n('PK')}) AND ({allowed})",
     )
     listing = Expr()
     list_update = db.tx_update(
-        keys.wallet_listing(str(card["wallet_id"])),
+        keys.wallet_listing(card.wallet_id),
         f"SET {listing.n('status')} = {listing.v(status)}",
         listing,
         condition=f"attribute_exists({listing.n('PK')})",
@@ -165,27 +165,27 @@ def _wallet_status(db: Dynamo, wallet_id: str, status: str, now: datetime) -> di
     )
 
 
-def block(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
+def block(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
     """紛失・盗難: the card and its wallet stop at once (a payment between its read and write fails)."""
     actions = _state_actions(db, card, Status.BLOCKED, now, expect=(Status.ACTIVE,))
-    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), Status.BLOCKED, now))
+    actions.insert(1, _wallet_status(db, card.wallet_id, Status.BLOCKED, now))
     actions.append(_absent(db, audit))
     _transact(db, actions, [(0, Conflict("このカードは既に利用停止されているか、使えなくなっています。"))])
 
 
-def unblock(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
+def unblock(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
     """A blocked card that was found again works again (not a replaced or moved one)."""
     actions = _state_actions(db, card, Status.ACTIVE, now, expect=(Status.BLOCKED,))
-    actions.insert(1, _wallet_status(db, str(card["wallet_id"]), Status.ACTIVE, now))
+    actions.insert(1, _wallet_status(db, card.wallet_id, Status.ACTIVE, now))
     actions.append(_absent(db, audit))
     _transact(db, actions, [(0, Conflict("利用停止中のカードではないため、利用再開できません。"))])
 
 
-def unlock(db: Dynamo, card: Item, *, audit: Item, now: datetime) -> None:
+def unlock(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
     """暗証番号ロック解除 at the counter: the wrong-PIN count back to 0."""
     expr = Expr()
     update = db.tx_update(
-        keys.card(str(card["card_number"])),
+        keys.card(card.card_number),
         f"SET {expr.n('pin_failures')} = {expr.v(0)}, {expr.n('updated_at')} = {expr.v(iso(now))}",
         expr,
         condition=f"attribute_exists({expr.n('PK')})",
@@ -259,31 +259,31 @@ def pay_authorization(
     return db.tx_update(keys.card(card.card_number), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions))
 
 
-def spent_today(card: Item, now: datetime) -> int:
-    """What the card item spent on `now`'s JST day (the rule: records.Card.spent_on)."""
-    return Card(card).spent_on(jst_date(now))
+def spent_today(card: Card, now: datetime) -> int:
+    """What the card spent on `now`'s JST day (the rule: records.Card.spent_on)."""
+    return card.spent_on(jst_date(now))
 
 
 def move(
     db: Dynamo,
     *,
-    card: Item,
-    source: Item,
+    card: Card,
+    source: Wallet,
     status: str,
     audit: Item,
     now: datetime,
     new_card: Item | None = None,
     new_wallet: Item | None = None,
-    target: Item | None = None,
+    target: Wallet | None = None,
     resident: Item | None = None,
 ) -> None:
     """Reissue (new_card + new_wallet) or move to the app (target): every bucket leaves the old card's
     wallet, conditioned on the balances read, and arrives on the new wallet in the same transaction;
     the old card stops for good (`status` replaced / moved), its holders' units follow the value."""
-    moved = dict(source.get("buckets") or {})
-    old_id, number = str(source["wallet_id"]), str(card["card_number"])
+    moved = dict(source.item.get("buckets") or {})  # the stored buckets, copied as they are
+    old_id, number = source.wallet_id, card.card_number
     expr = Expr()
-    unchanged = [f"{expr.n('status')} = {expr.v(str(source['status']))}"]
+    unchanged = [f"{expr.n('status')} = {expr.v(source.status)}"]
     unchanged += [f"{expr.path('buckets', bid, 'balance')} = {expr.v(raw['balance'])}" for bid, raw in moved.items()]
     removal = ", ".join(expr.path("buckets", bid) for bid in moved)
     taken = db.tx_update(
@@ -298,7 +298,7 @@ def move(
     card_update = db.tx_update(
         keys.card(number),
         f"SET {stop.n('status')} = {stop.v(status)}, {stop.n('updated_at')} = {stop.v(iso(now))}, "
-        f"{stop.n('moved_to')} = {stop.v(to_number or (target or {}).get('wallet_id'))}",
+        f"{stop.n('moved_to')} = {stop.v(to_number or (target.wallet_id if target else None))}",
         stop,
         condition=f"{stop.n('status')} = {stop.v(Status.ACTIVE)} OR {stop.n('status')} = {stop.v(Status.BLOCKED)}",
     )
@@ -315,7 +315,7 @@ def move(
         actions += [_absent(db, new_card), _absent(db, new_wallet), _absent(db, wallets.listing_item(new_wallet))]
         refusals += [(3, NumberClash()), (4, NumberClash())]
     elif target is not None:
-        arriving = target["wallet_id"]
+        arriving = target.wallet_id
         into = Expr()
         sets = [f"{into.path('buckets', bid)} = {into.v(raw)}" for bid, raw in moved.items()]
         sets.append(f"{into.n('updated_at')} = {into.v(iso(now))}")
@@ -348,7 +348,7 @@ def move(
     _transact(db, actions, refusals)
 
 
-def find(db: Dynamo, number: str) -> Item:
+def find(db: Dynamo, number: str) -> Card:
     record = get(db, number)
     if record is None:
         raise NotFound("カードが見つかりません。カード番号をご確認ください。")

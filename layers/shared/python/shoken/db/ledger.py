@@ -17,7 +17,7 @@ from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
 from shoken.db.records import Card, Transaction
-from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, NotFound, PurchaseLimitExceeded, WalletSuspended
+from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, PurchaseLimitExceeded, WalletSuspended
 from shoken.money import Bucket
 from shoken.status import RequestState, Status
 from shoken.txn_types import TxnStatus
@@ -258,15 +258,6 @@ def lapse(
 def drop_spent(db: Dynamo, *, wallet_id: str, bucket_ids: list[str], now: datetime) -> None:
     """Remove expired buckets that hold nothing (no value moves, so no transaction or audit entry)."""
     _write(db, [_remove_buckets(db, wallet_id, dict.fromkeys(bucket_ids, 0), now)], [(0, BucketMoved)])
-
-
-def find_wallet(db: Dynamo, wallet_id: str) -> Item:
-    from shoken.db import wallets
-
-    record = wallets.get(db, wallet_id)
-    if record is None:
-        raise NotFound("アプリユーザが見つかりません。")
-    return record
 
 
 # --- payments ------------------------------------------------------------------------------------------

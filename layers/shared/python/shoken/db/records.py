@@ -10,6 +10,10 @@ to each payment's CPU (issue 19), for nothing a payment uses.
 `item` keeps the item as read, for a console view that shows every field and for the writers that
 copy it (a wallet's list entry, a reissued card's new item): the fields the code decides on are the
 typed ones.
+
+A wallet and a card are also read by every payment (Found.record), which decodes only what a payment
+decides on. The fields only the console, the sign-in and the jobs read (a wallet's address, a card's
+issue date) are properties over `item`: a payment pays nothing for them, and each is one dict read.
 """
 
 from __future__ import annotations
@@ -119,6 +123,34 @@ class Wallet:
     def active(self) -> bool:
         return self.status is Status.ACTIVE
 
+    # Not read by a payment: taken from the item when asked (see the module's note).
+    @property
+    def email(self) -> str | None:
+        """The sign-in address ("" for a card's wallet, absent once erased)."""
+        email: str | None = self.item.get("email")
+        return email
+
+    @property
+    def card_number(self) -> str | None:
+        """The card of a card wallet (None for an app wallet)."""
+        number: str | None = self.item.get("card_number")
+        return number
+
+    @property
+    def service_id(self) -> str:
+        service_id: str = self.item.get("service_id") or ""
+        return service_id
+
+    @property
+    def created_at(self) -> str:
+        created_at: str = self.item["created_at"]
+        return created_at
+
+    @property
+    def updated_at(self) -> str:
+        updated_at: str = self.item["updated_at"]
+        return updated_at
+
 
 class Card:
     """A card (カード型, SPEC §10): what only a card has; its value is in its wallet."""
@@ -155,6 +187,40 @@ class Card:
     def spent_on(self, day: str) -> int:
         """What the card spent on JST `day` (0 if its counter is of another day)."""
         return self.spent_today if self.spent_day == day else 0
+
+    # Not read by a payment: taken from the item when asked (see the module's note).
+    @property
+    def issued_at(self) -> str:
+        issued_at: str = self.item["issued_at"]
+        return issued_at
+
+    @property
+    def updated_at(self) -> str | None:
+        updated_at: str | None = self.item.get("updated_at")
+        return updated_at
+
+    @property
+    def last_paid_at(self) -> str | None:
+        last_paid_at: str | None = self.item.get("last_paid_at")
+        return last_paid_at
+
+    @property
+    def replaces(self) -> str | None:
+        """The card this one was reissued for."""
+        replaces: str | None = self.item.get("replaces")
+        return replaces
+
+    @property
+    def programme_id(self) -> str | None:
+        """The programme whose resident list the card was issued from (with `resident_hash`)."""
+        programme_id: str | None = self.item.get("programme_id")
+        return programme_id
+
+    @property
+    def resident_hash(self) -> str | None:
+        """The resident it was issued to; removed by the retention run (privacy.CARD_LINK_FIELDS)."""
+        resident_hash: str | None = self.item.get("resident_hash")
+        return resident_hash
 
 
 class Transaction:

@@ -12,6 +12,7 @@ from typing import Any
 from shoken import ids
 from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
+from shoken.db.records import Wallet, optional
 from shoken.money import Bucket
 from shoken.status import Status
 
@@ -90,17 +91,17 @@ def set_status(db: Dynamo, wallet_id: str, status: str, now: str) -> None:
     db.transact(actions)
 
 
-def get(db: Dynamo, wallet_id: str, *, consistent: bool = True) -> Item | None:
-    return db.get(keys.wallet(wallet_id), consistent=consistent)
+def get(db: Dynamo, wallet_id: str, *, consistent: bool = True) -> Wallet | None:
+    return optional(Wallet, db.get(keys.wallet(wallet_id), consistent=consistent))
 
 
-def find_by_email(db: Dynamo, service_id: str, email: str) -> Item | None:
+def find_by_email(db: Dynamo, service_id: str, email: str) -> Wallet | None:
     """The wallet of this address in this wallet service (its email guard, then the wallet)."""
     guard = db.get(keys.citizen_email(service_id, email))
     return get(db, str(guard["wallet_id"])) if guard else None
 
 
-def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str, now: str) -> Item:
+def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str, now: str) -> Wallet:
     """The wallet of this address in this wallet service, created on first sign-in.
 
     The wallet and its email guard are written in one transaction; if another sign-in created the
@@ -122,7 +123,7 @@ def find_or_create(db: Dynamo, *, committee_id: str, service_id: str, email: str
                     db.tx_put(listing_item(record), condition=absent, expr=expr),
                 ]
             )
-            return record
+            return Wallet(record)
         except TransactionFailed as failed:
             if failed.failed_at(1):
                 found = find_by_email(db, service_id, email)
