@@ -19,7 +19,6 @@ from admin.card_schemas import (
     CardView,
 )
 from admin.errors import (
-    CardNotFound,
     CardReasonRequired,
     CardRowsNotListed,
     CardRowsTwice,
@@ -37,7 +36,7 @@ from shoken.db import cards as card_items
 from shoken.db import committees, keys, programmes, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.db.records import Card, Wallet, optional
-from shoken.errors import InvalidRequest
+from shoken.errors import CardNotFound, InvalidRequest
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role

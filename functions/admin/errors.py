@@ -100,15 +100,6 @@ NoAppUserWithEmail = variant(NotFoundRefused, "app_user_email", "NoAppUserWithEm
 LinkTargetNotFound = variant(NotFoundRefused, "link_target", "LinkTargetNotFound")
 
 
-CardNotFound = variant(NotFoundRefused, "card", "CardNotFound")
-
-
-TransactionNotFound = variant(NotFoundRefused, "transaction", "TransactionNotFound")
-
-
-NoticeNotFound = variant(NotFoundRefused, "notice", "NoticeNotFound")
-
-
 PayoutNotFound = variant(NotFoundRefused, "payout", "PayoutNotFound")
 
 

@@ -14,7 +14,6 @@ from admin.errors import (
     NoticeChanged,
     NoticeClosed,
     NoticeEnded,
-    NoticeNotFound,
     NoticeProgramme,
     field_problem,
 )
@@ -24,7 +23,7 @@ from shoken.clock import iso, jst_date
 from shoken.db import committees, jobs, keys, programmes, sequences
 from shoken.db import notices as notice_items
 from shoken.db.dynamo import ConditionFailed, Item
-from shoken.errors import DomainError
+from shoken.errors import DomainError, NoticeNotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime

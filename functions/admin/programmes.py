@@ -15,7 +15,6 @@ from admin.errors import (
     NoAppUserWithEmail,
     OutsideSalePeriod,
     ProgrammeNotFound,
-    TransactionNotFound,
     field_problem,
 )
 from admin.schemas import (
@@ -33,7 +32,7 @@ from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
 from shoken.db.records import Transaction, Wallet
-from shoken.errors import Conflict, DomainError, InvalidRequest, WalletOfAnotherPerson
+from shoken.errors import Conflict, DomainError, InvalidRequest, TransactionNotFound, WalletOfAnotherPerson
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime

@@ -15,7 +15,7 @@ from shoken.clock import jst_date, parse_iso
 from shoken.db import keys, ledger, transactions, wallets
 from shoken.db.dynamo import Item
 from shoken.db.records import Card, Transaction
-from shoken.errors import Conflict, DomainError, NotFound
+from shoken.errors import Conflict, DomainError, TransactionNotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import MERCHANT_ROLES
 from shoken.runtime import Runtime
@@ -49,7 +49,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
     wallet is not read: value past its last day lapses, the rest is credited back."""
     if not ids.TRANSACTION_NUMBER.match(number):
         gate.check_admitted(caller, rt.db.batch_get(gate.admission_keys(caller)), rt.clock.now())
-        raise NotFound("取引が見つかりません。")
+        raise TransactionNotFound()
     payment_key = keys.transaction(number)
     card_key: keys.Key | None = None  # set once a card's wallet has lost the buckets (a reissue, a move)
     moved_on = False  # the last write found the value gone from where the card's link said it is
@@ -59,7 +59,7 @@ def cancel(rt: Runtime, caller: Principal, number: str) -> CancelResult:
         gate.check_admitted(caller, found, now)
         payment = found.record(Transaction, payment_key)
         if payment is None or not caller.covers(Scope.of(payment.item)):
-            raise NotFound("取引が見つかりません。")
+            raise TransactionNotFound()
         if payment.txn_type != TxnType.PAYMENT:
             raise NotCancellable()
         if payment.status != TxnStatus.DONE:

@@ -9,7 +9,7 @@ from payments.schemas import MpmCreated, MpmState, Receipt
 from shoken import payment, qr
 from shoken.clock import epoch, iso
 from shoken.db import keys
-from shoken.errors import NotFound
+from shoken.errors import PaymentRequestNotFound
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.status import RequestState
@@ -51,7 +51,7 @@ def create(rt: Runtime, caller: Principal, amount: int) -> MpmCreated:
 def state(rt: Runtime, caller: Principal, request_id: str) -> MpmState:
     record = rt.db.get(keys.mpm_request(request_id))
     if record is None or record.get("terminal_id") != caller.terminal_id:
-        raise NotFound("お支払いの情報が見つかりません。")
+        raise PaymentRequestNotFound()
     valid_until = int(record["valid_until_epoch"])
     if record.get("state") == RequestState.PAID:
         return MpmState(

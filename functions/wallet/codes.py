@@ -7,7 +7,7 @@ from datetime import timedelta
 from shoken import qr
 from shoken.clock import epoch
 from shoken.db import keys, throttle, wallets
-from shoken.errors import NotFound, WalletSuspended
+from shoken.errors import NotFound, QrCodeNotFound, WalletSuspended
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.status import RequestState
@@ -44,7 +44,7 @@ def issue(rt: Runtime, caller: Principal) -> QrIssued:
 def state(rt: Runtime, caller: Principal, poll_id: str) -> QrState:
     record = rt.db.get(keys.qr_token(poll_id), consistent=True) if len(poll_id) == 64 else None
     if record is None or record.get("wallet_id") != caller.user_id:
-        raise NotFound("QRコードが見つかりません。")
+        raise QrCodeNotFound()
     valid_until = int(record["valid_until_epoch"])
     if record.get("payment"):
         return QrState(state=RequestState.PAID, valid_until=valid_until, payment=PaymentDone(**record["payment"]))

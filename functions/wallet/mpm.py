@@ -5,7 +5,7 @@ from __future__ import annotations
 from shoken import payment
 from shoken.clock import epoch
 from shoken.db import keys
-from shoken.errors import NotFound
+from shoken.errors import PaymentRequestNotFound
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.status import RequestState
@@ -20,7 +20,7 @@ def view(rt: Runtime, caller: Principal, request_id: str) -> MpmView:
     found = rt.db.batch_get([keys.mpm_request(request_id), keys.store(store_id)], consistent=True)
     record, store = found.get(keys.mpm_request(request_id)), found.get(keys.store(store_id))
     if record is None or store is None or record.get("committee_id") != caller.committee_id:
-        raise NotFound("お支払いの情報が見つかりません。")
+        raise PaymentRequestNotFound()
     valid_until = int(record["valid_until_epoch"])
     state = (
         RequestState.PAID

@@ -248,6 +248,17 @@ class ExistsRefused(DomainError, AlreadyExists):
 
 
 AmountOutOfRange = variant(RequestRefused, "amount", "AmountOutOfRange")  # facts: most (the largest amount)
+# Records more than one area looks up (the console and the till, the wallet and the till).
+CardNotFound = variant(NotFoundRefused, "card", "CardNotFound")
+TransactionNotFound = variant(NotFoundRefused, "transaction", "TransactionNotFound")
+NoticeNotFound = variant(NotFoundRefused, "notice", "NoticeNotFound")
+PaymentRequestNotFound = variant(NotFoundRefused, "payment_request", "PaymentRequestNotFound")  # an MPM request
+QrCodeNotFound = variant(NotFoundRefused, "qr_code", "QrCodeNotFound")
+# A card's state moved under a console action (block, unblock, reissue, move).
+CardAlreadyStopped = variant(ConflictRefused, "card_stopped", "CardAlreadyStopped")
+CardNotBlocked = variant(ConflictRefused, "card_not_blocked", "CardNotBlocked")
+CardMovedOn = variant(ConflictRefused, "card_moved_on", "CardMovedOn")
+CardBalanceChanged = variant(ConflictRefused, "card_balance_changed", "CardBalanceChanged")
 
 
 class PayloadTooLarge(ShokenError):

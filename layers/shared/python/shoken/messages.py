@@ -180,6 +180,8 @@ CATALOGUE: dict[str, Message] = {
     ),
     "not_found.transaction": Message(404, "取引が見つかりません。", "No such transaction."),
     "not_found.notice": Message(404, "お知らせが見つかりません。", "No such notice."),
+    "not_found.payment_request": Message(404, "お支払いの情報が見つかりません。", "No such payment."),
+    "not_found.qr_code": Message(404, "QRコードが見つかりません。", "No such QR code."),
     "not_found.payout": Message(404, "精算が見つかりません。", "No such payout."),
     "not_found.statement": Message(404, "支払通知書が見つかりません。", "No such payment statement."),
     "not_found.statement_company": Message(
@@ -287,6 +289,24 @@ CATALOGUE: dict[str, Message] = {
         409,
         "メールアドレスが他の操作で変更されました。画面を再読み込みしてください。",
         "The email address was changed by another operation. Please reload the screen.",
+    ),
+    "conflict.card_stopped": Message(
+        409,
+        "このカードは既に利用停止されているか、使えなくなっています。",
+        "This card is suspended already, or can no longer be used.",
+    ),
+    "conflict.card_not_blocked": Message(
+        409,
+        "利用停止中のカードではないため、利用再開できません。",
+        "The card is not suspended, so it cannot be resumed.",
+    ),
+    "conflict.card_moved_on": Message(
+        409,
+        "このカードは既に再発行または移行されています。画面を更新してください。",
+        "This card was reissued or moved already. Please reload the screen.",
+    ),
+    "conflict.card_balance_changed": Message(
+        409, "カードの残高が変わりました。もう一度お試しください。", "The card's balance changed. Please try again."
     ),
     "conflict.notice_changed": Message(
         409,

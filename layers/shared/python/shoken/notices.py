@@ -12,7 +12,7 @@ from datetime import timedelta
 from shoken.clock import epoch, iso, jst_date
 from shoken.db import notices, stores, wallets
 from shoken.db.dynamo import Item
-from shoken.errors import NotFound
+from shoken.errors import NotFound, NoticeNotFound
 from shoken.principal import Principal
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -87,7 +87,7 @@ def list_for(rt: Runtime, caller: Principal) -> NoticeList:
 def mark_read(rt: Runtime, caller: Principal, notice_id: str) -> NoticeRead:
     """Marks a notice the caller is shown as read; one they are not shown is "not found"."""
     if not any(str(r["notice_id"]) == notice_id for r in _shown(rt, caller)):
-        raise NotFound("お知らせが見つかりません。")
+        raise NoticeNotFound()
     now = rt.clock.now()
     notices.mark_read(
         rt.db, caller.user_id, notice_id, now=iso(now), expires_at_epoch=epoch(now + timedelta(days=READ_MARK_DAYS))

@@ -28,7 +28,7 @@ from shoken.db.records import Session, Store, Terminal, Wallet
 from shoken.errors import (
     AmountOutOfRange,
     InsufficientHere,
-    NotFound,
+    PaymentRequestNotFound,
     QrExpired,
     QrUnknown,
     QrUsed,
@@ -288,7 +288,7 @@ def mpm_request_id(store_id: str, terminal_id: str) -> str:
 def parse_mpm(request_id: str) -> tuple[str, str]:
     parts = request_id.split(".")
     if len(parts) != 3 or not ids.STORE_ID.match(parts[0]) or not ids.TERMINAL_ID.match(parts[1]):
-        raise NotFound("お支払いの情報が見つかりません。")
+        raise PaymentRequestNotFound()
     return parts[0], parts[1]
 
 
@@ -307,7 +307,7 @@ def pay_request(rt: Runtime, caller: Principal, *, request_id: str, idem: str) -
     def plan(found: Found, now: datetime) -> Plan:
         record = found.get(request_key)
         if record is None or record.get("committee_id") != caller.committee_id:
-            raise NotFound("お支払いの情報が見つかりません。")
+            raise PaymentRequestNotFound()
         if record.get("state") != RequestState.OPEN:
             raise RequestPaid()
         if int(record["valid_until_epoch"]) <= epoch(now):

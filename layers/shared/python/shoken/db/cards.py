@@ -18,7 +18,16 @@ from shoken.clock import iso, jst_date
 from shoken.db import keys, wallets
 from shoken.db.dynamo import AwsBusy, ConditionFailed, Dynamo, Expr, Item, TransactionFailed
 from shoken.db.records import Card, Wallet, optional
-from shoken.errors import AlreadyExists, Conflict, NotFound, ShokenError
+from shoken.errors import (
+    AlreadyExists,
+    CardAlreadyStopped,
+    CardBalanceChanged,
+    CardMovedOn,
+    CardNotBlocked,
+    CardNotFound,
+    Conflict,
+    ShokenError,
+)
 from shoken.money import Bucket
 from shoken.status import Status
 
@@ -170,7 +179,7 @@ def block(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
     actions = _state_actions(db, card, Status.BLOCKED, now, expect=(Status.ACTIVE,))
     actions.insert(1, _wallet_status(db, card.wallet_id, Status.BLOCKED, now))
     actions.append(_absent(db, audit))
-    _transact(db, actions, [(0, Conflict("このカードは既に利用停止されているか、使えなくなっています。"))])
+    _transact(db, actions, [(0, CardAlreadyStopped())])
 
 
 def unblock(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
@@ -178,7 +187,7 @@ def unblock(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
     actions = _state_actions(db, card, Status.ACTIVE, now, expect=(Status.BLOCKED,))
     actions.insert(1, _wallet_status(db, card.wallet_id, Status.ACTIVE, now))
     actions.append(_absent(db, audit))
-    _transact(db, actions, [(0, Conflict("利用停止中のカードではないため、利用再開できません。"))])
+    _transact(db, actions, [(0, CardNotBlocked())])
 
 
 def unlock(db: Dynamo, card: Card, *, audit: Item, now: datetime) -> None:
@@ -306,8 +315,8 @@ def move(
     list_update = db.tx_update(keys.wallet_listing(old_id), f"SET {listing.n('status')} = {listing.v(status)}", listing)
     actions: list[Any] = [card_update, taken, list_update]
     refusals: list[tuple[int, Exception]] = [
-        (0, Conflict("このカードは既に再発行または移行されています。画面を更新してください。")),
-        (1, Conflict("カードの残高が変わりました。もう一度お試しください。")),
+        (0, CardMovedOn()),
+        (1, CardBalanceChanged()),
     ]
     if new_card is not None and new_wallet is not None:
         arriving = new_wallet["wallet_id"]
@@ -351,5 +360,5 @@ def move(
 def find(db: Dynamo, number: str) -> Card:
     record = get(db, number)
     if record is None:
-        raise NotFound("カードが見つかりません。カード番号をご確認ください。")
+        raise CardNotFound()
     return record
