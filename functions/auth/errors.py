@@ -73,11 +73,7 @@ class CurrentPasswordWrong(DomainError, InvalidRequest):
     variant = "current_password"
 
 
-class CodeRejected(DomainError, attempts.CodeRejected):
-    """A wrong emailed code, with the tries left (facts: left)."""
-
-    code = attempts.CodeRejected.code
-    variant = "left"
+CodeRejected = variant(attempts.CodeRejected, "left", "CodeRejected")  # a wrong emailed code (facts: left)
 
 
 class NoWalletService(DomainError, NotFound):

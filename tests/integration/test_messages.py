@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from shoken.runtime import Runtime
-from tests.integration.conftest import Shop, key
+from tests.integration.conftest import City, Shop, key
+from tests.support.client import Client
 
 
 def test_the_english_wallet_is_told_in_english_and_the_japanese_one_in_japanese(shop: Shop, rt: Runtime) -> None:
@@ -18,3 +19,19 @@ def test_the_english_wallet_is_told_in_english_and_the_japanese_one_in_japanese(
     assert english.json["error"]["message"].startswith("Not enough balance."), english
     assert japanese.json["error"]["message"].startswith("残高が不足しています。"), japanese
     assert sum(shop.balance(rt).values()) == 13_000
+
+
+def test_the_english_wallet_signs_in_in_english(city: City) -> None:
+    # Given a wallet sign-in in English that has just sent its code
+    client = Client("wallet")
+    english = {"X-Shoken-Language": "en"}
+    started = client.post(
+        "/api/wallet/auth/start", {"email": "en@example.jp", "service_id": "enacity"}, headers=english
+    )
+    assert started.status == 200, started
+    # When the resident presses "Send the code again" at once, then types a wrong code
+    resend = client.post("/api/auth/resend", headers=english)
+    wrong = client.post("/api/auth/verify", {"code": "000000"}, headers=english)
+    # Then each refusal is in English, with its facts
+    assert resend.code == "resend_throttled" and "you can send one again in" in resend.json["error"]["message"], resend
+    assert wrong.code == "code_invalid" and wrong.json["error"]["message"].startswith("The code is not correct."), wrong

@@ -79,10 +79,12 @@ class DomainError(ShokenError):
     def key(cls) -> str:
         return f"{cls.code}.{cls.variant}" if cls.variant else cls.code
 
-    def __init__(self, *, details: list[dict[str, Any]] | None = None, **facts: Any) -> None:
+    def __init__(
+        self, *, details: list[dict[str, Any]] | None = None, retry_after: int | None = None, **facts: Any
+    ) -> None:
         # details: the fields at fault, for the form to mark (their texts from the catalogue too)
         self.facts = facts
-        super().__init__(self.text_in("ja"), details=details)
+        super().__init__(self.text_in("ja"), details=details, retry_after=retry_after)
 
     def text_in(self, language: str) -> str:
         return messages.text(self.key(), self.facts, language)
@@ -244,6 +246,10 @@ class ConflictRefused(DomainError, Conflict):
 
 
 class ExistsRefused(DomainError, AlreadyExists):
+    family = True
+
+
+class UnauthenticatedRefused(DomainError, Unauthenticated):
     family = True
 
 

@@ -471,6 +471,32 @@ CATALOGUE: dict[str, Message] = {
     "invalid_request.current_password": Message(
         400, "現在のパスワードが正しくありません。", "The current password is not correct."
     ),
+    "code_expired": Message(
+        400,
+        "確認コードの有効期限が切れました。「確認コードを再送信」を押してください。",
+        "The code has expired. Please press \u201cSend the code again\u201d.",
+    ),
+    "code_invalid": Message(400, "確認コードが正しくありません。", "The code is not correct."),
+    "code_attempts_exceeded": Message(
+        429,
+        "確認コードの入力回数が上限に達しました。最初からログインをやり直してください。",
+        "Too many wrong codes. Please sign in again from the start.",
+    ),
+    "resend_throttled": Message(
+        429,
+        "確認コードの再送信は1分以上あけてください ({seconds}秒後から再送信できます)。",
+        "Please wait a minute between codes (you can send one again in {seconds} seconds).",
+    ),
+    "resend_limit": Message(
+        429,
+        "確認コードの再送信回数が上限に達しました。最初からログインをやり直してください。",
+        "The code was sent too many times. Please sign in again from the start.",
+    ),
+    "unauthenticated.sign_in_expired": Message(
+        401,
+        "ログインの有効期限が切れました。最初からやり直してください。",
+        "This sign-in has expired. Please start again.",
+    ),
     "code_invalid.left": Message(
         400,
         "確認コードが正しくありません。あと{left}回入力できます。",

@@ -11,7 +11,7 @@ from typing import Any
 from shoken.clock import epoch, iso
 from shoken.db import keys
 from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item
-from shoken.errors import InvalidRequest, ShokenError, TooManyRequests, Unauthenticated, wait_text
+from shoken.errors import DomainError, InvalidRequest, TooManyRequests, Unauthenticated, UnauthenticatedRefused, variant
 
 LIFETIME = timedelta(minutes=30)
 CODE_LIFETIME = timedelta(minutes=10)
@@ -20,36 +20,30 @@ MAX_SENDS = 5
 RESEND_INTERVAL = timedelta(seconds=60)
 
 
-class CodeExpired(ShokenError):
-    status = 400
+class CodeExpired(DomainError):
     code = "code_expired"
-    message = "確認コードの有効期限が切れました。「確認コードを再送信」を押してください。"
 
 
-class CodeRejected(InvalidRequest):
+class CodeRejected(DomainError, InvalidRequest):
     code = "code_invalid"
-    message = "確認コードが正しくありません。"
 
 
-class TooManyTries(ShokenError):
-    status = 429
+class TooManyTries(DomainError):
     code = "code_attempts_exceeded"
-    message = "確認コードの入力回数が上限に達しました。最初からログインをやり直してください。"
 
 
-class ResendTooSoon(TooManyRequests):
+class ResendTooSoon(DomainError, TooManyRequests):
     code = "resend_throttled"
-    message = "確認コードの再送信は1分以上あけてください。"
 
     def __init__(self, seconds: int) -> None:
-        super().__init__(
-            f"確認コードの再送信は1分以上あけてください ({wait_text(seconds)}から再送信できます)。", retry_after=seconds
-        )
+        super().__init__(retry_after=seconds, seconds=max(1, seconds))
 
 
-class TooManySends(TooManyRequests):
+class TooManySends(DomainError, TooManyRequests):
     code = "resend_limit"
-    message = "確認コードの再送信回数が上限に達しました。最初からログインをやり直してください。"
+
+
+SignInExpired = variant(UnauthenticatedRefused, "sign_in_expired", "SignInExpired")  # the attempt's 30 minutes
 
 
 def create(db: Dynamo, attempt_id: str, *, app: str, stage: str, now: datetime, **fields: Any) -> Item:
@@ -75,7 +69,7 @@ def create(db: Dynamo, attempt_id: str, *, app: str, stage: str, now: datetime, 
 def get_live(db: Dynamo, attempt_id: str, now: datetime) -> Item:
     record = db.get(keys.attempt(attempt_id))
     if record is None or int(record["expires_at_epoch"]) <= epoch(now):
-        raise Unauthenticated("ログインの有効期限が切れました。最初からやり直してください。")
+        raise SignInExpired()
     return record
 
 
