@@ -59,9 +59,7 @@ def balance(rt: Runtime, body: BalanceRequest) -> CardBalance:
     if hmac.compare_digest(digest, str(card["pay_digest"])):
         raise cards.CardPaymentQrOnBalance()
     if not hmac.compare_digest(digest, str(card["balance_digest"])):
-        raise cards.CardUnknown(
-            "残高確認用のQRコードが正しくありません。カードのQRコードをもう一度読み取ってください。"
-        )
+        raise cards.CardBalanceSecretWrong()
     committee = committees.get(rt.db, str(card["committee_id"])) or {}
     today = jst_date(now)
     buckets = money.buckets_of(wallet)

@@ -19,7 +19,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from shoken.errors import InvalidRequest, ShokenError
+from shoken.errors import DomainError, InvalidRequest, variant
 from shoken.status import CARD_STATES, Status
 
 ISSUER_PREFIX = "981"  # 3 digits + 12-digit wallet id + check digit = 16
@@ -37,85 +37,76 @@ DEFAULT_DAILY_LIMIT = 50_000  # yen a card may spend a JST day unless the commit
 STATUS_LABELS: dict[str, str] = {state: state.label for state in CARD_STATES}
 
 
-# --- refusals: each its own code and message; none of them changes anything but the PIN counter ---
-class CardUnknown(ShokenError):
-    status = 400
+# --- refusals: each its own code and facts (texts: shoken.messages); none changes anything but the PIN count ---
+class CardUnknown(DomainError):
     code = "card_unknown"
-    message = "このカードは登録されていません。実行委員会にお問い合わせください。"
 
 
-class CardBlocked(ShokenError):
-    status = 403
+CardNumberInvalid = variant(CardUnknown, "number", "CardNumberInvalid")  # typed: not 16 digits or its check digit
+CardPayQrInvalid = variant(CardUnknown, "pay_qr", "CardPayQrInvalid")  # read at the till: not a card's payment QR
+CardBalanceQrInvalid = variant(CardUnknown, "balance_qr", "CardBalanceQrInvalid")  # on the balance page
+CardBalanceSecretWrong = variant(CardUnknown, "balance_secret", "CardBalanceSecretWrong")  # its secret, not the card's
+
+
+class CardBlocked(DomainError):
     code = "card_blocked"
-    message = "このカードは紛失・盗難の届出により利用停止中です。実行委員会にお問い合わせください。"
 
 
-class CardReplaced(ShokenError):
-    status = 403
+class CardReplaced(DomainError):
     code = "card_replaced"
-    message = "このカードは再発行により使えなくなりました。新しいカードをお使いください。"
 
 
-class CardMoved(ShokenError):
-    status = 403
+class CardMoved(DomainError):
     code = "card_moved"
-    message = "このカードの残高はアプリへ移行済みのため、カードは使えません。アプリのQRコードをお使いください。"
 
 
-class CardLocked(ShokenError):
-    status = 423
+class CardLocked(DomainError):
     code = "card_locked"
-    message = "暗証番号を5回間違えたため、このカードはロックされています。実行委員会の窓口でロック解除してください。"
 
 
-class CardPinRequired(InvalidRequest):
+class CardPinRequired(DomainError, InvalidRequest):
     code = "card_pin_required"
-    message = "カードでのお支払いには暗証番号(4桁)の入力が必要です。"
 
 
-class CardPinWrong(ShokenError):
-    status = 400
+class CardPinWrong(DomainError):
+    """A wrong PIN, with the tries left before the card locks (facts: left)."""
+
     code = "card_pin_wrong"
-    message = "暗証番号が違います。"
 
     def __init__(self, left: int) -> None:
-        super().__init__(f"暗証番号が違います。あと{left}回間違えるとカードがロックされます。")
+        super().__init__(left=left)
         self.left = left
 
 
-class CardOtherCity(ShokenError):
-    status = 400
+class CardOtherCity(DomainError):
     code = "card_other_city"
-    message = "このカードは他の市区町村の商品券のカードのため、この加盟店では利用できません。"
 
 
-class CardBalanceQrAtStore(InvalidRequest):
+class CardBalanceQrAtStore(DomainError, InvalidRequest):
     code = "card_balance_qr"
-    message = "読み取ったのは残高確認用のQRコードです。カードの「お支払い用」QRコードを読み取ってください。"
 
 
-class CardPaymentQrOnBalance(InvalidRequest):
+class CardPaymentQrOnBalance(DomainError, InvalidRequest):
     code = "card_payment_qr"
-    message = "これはお支払い用のQRコードです。残高確認には「残高確認用」QRコードを読み取ってください。"
 
 
-class CardDailyLimit(ShokenError):
-    status = 409
+class CardDailyLimit(DomainError):
+    """Over the committee's daily limit for a card (facts: limit, left)."""
+
     code = "card_daily_limit"
-    message = "カードの1日あたりの利用上限を超えるため、お支払いできません。"
 
     def __init__(self, limit: int, left: int) -> None:
-        super().__init__(
-            f"カードの1日あたりの利用上限({limit:,}円)を超えるため、お支払いできません。本日あと{left:,}円まで利用できます。"
-        )
+        super().__init__(limit=limit, left=left)
 
 
-class WeakPin(InvalidRequest):
+class WeakPin(DomainError, InvalidRequest):
     code = "weak_pin"
-    message = "暗証番号は推測されにくい4桁の数字にしてください(同じ数字の繰り返しや連番は使えません)。"
 
 
-REFUSAL_BY_STATUS: dict[str, type[ShokenError]] = {
+PinNotFourDigits = variant(WeakPin, "format", "PinNotFourDigits")
+
+
+REFUSAL_BY_STATUS: dict[str, type[DomainError]] = {
     Status.BLOCKED: CardBlocked,
     Status.REPLACED: CardReplaced,
     Status.MOVED: CardMoved,
@@ -155,7 +146,7 @@ def wallet_of(number: str) -> str:
     """The wallet id inside a card number (CardUnknown if the number is not one of ours)."""
     digits = re.sub(r"[\s-]", "", number)
     if not luhn_valid(digits) or not digits.startswith(ISSUER_PREFIX):
-        raise CardUnknown("カード番号が正しくありません。16桁の番号をご確認ください。")
+        raise CardNumberInvalid()
     return digits[len(ISSUER_PREFIX) : -1]
 
 
@@ -204,7 +195,7 @@ def parse_pay(text: str) -> Scanned:
         raise CardBalanceQrAtStore()
     found = PAY_QR.match(stripped)
     if not found:
-        raise CardUnknown("読み取ったカードのQRコードが正しくありません。実行委員会にお問い合わせください。")
+        raise CardPayQrInvalid()
     scanned = Scanned(found.group(1), found.group(2))
     scanned.wallet_id  # noqa: B018  # the check digit is checked before anything is read
     return scanned
@@ -215,7 +206,7 @@ def parse_balance(number: str, secret: str) -> Scanned:
     if number.startswith(PAY_PREFIX + "."):
         raise CardPaymentQrOnBalance()
     if not re.fullmatch(_SECRET, secret):
-        raise CardUnknown("残高確認用のQRコードが正しくありません。")
+        raise CardBalanceQrInvalid()
     scanned = Scanned(number, secret)
     scanned.wallet_id  # noqa: B018
     return scanned
@@ -225,7 +216,7 @@ def parse_balance(number: str, secret: str) -> Scanned:
 def check_pin_rule(pin: str) -> None:
     """4 digits, not one digit four times and not a run (1234, 9876): the easiest guesses."""
     if not PIN.match(pin):
-        raise WeakPin("暗証番号は4桁の数字で入力してください。")
+        raise PinNotFourDigits()
     steps = {int(pin[i + 1]) - int(pin[i]) for i in range(3)}
     if len(set(pin)) == 1 or steps in ({1}, {-1}):
         raise WeakPin()

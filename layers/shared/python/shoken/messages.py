@@ -49,6 +49,86 @@ CATALOGUE: dict[str, Message] = {
         "残高が不足しています。この店舗でご利用可能な金額は {available:,}円です。",
         "Not enough balance. The amount usable at this store is ¥{available:,}.",
     ),
+    # --- cards (shoken/cards.py): at the till, on the balance page, at the counter ---
+    "card_unknown": Message(
+        400,
+        "このカードは登録されていません。実行委員会にお問い合わせください。",
+        "This card is not registered. Please ask the committee.",
+    ),
+    "card_unknown.number": Message(
+        400,
+        "カード番号が正しくありません。16桁の番号をご確認ください。",
+        "The card number is not right. Please check its 16 digits.",
+    ),
+    "card_unknown.pay_qr": Message(
+        400,
+        "読み取ったカードのQRコードが正しくありません。実行委員会にお問い合わせください。",
+        "The card's QR code read is not right. Please ask the committee.",
+    ),
+    "card_unknown.balance_qr": Message(
+        400, "残高確認用のQRコードが正しくありません。", "The balance QR code is not right."
+    ),
+    "card_unknown.balance_secret": Message(
+        400,
+        "残高確認用のQRコードが正しくありません。カードのQRコードをもう一度読み取ってください。",
+        "The balance QR code is not right. Please read the card's QR code again.",
+    ),
+    "card_blocked": Message(
+        403,
+        "このカードは紛失・盗難の届出により利用停止中です。実行委員会にお問い合わせください。",
+        "This card is suspended (reported lost or stolen). Please ask the committee.",
+    ),
+    "card_replaced": Message(
+        403,
+        "このカードは再発行により使えなくなりました。新しいカードをお使いください。",
+        "This card was replaced by a new one. Please use the new card.",
+    ),
+    "card_moved": Message(
+        403,
+        "このカードの残高はアプリへ移行済みのため、カードは使えません。アプリのQRコードをお使いください。",
+        "This card's balance was moved to the app. Please use the app's QR code.",
+    ),
+    "card_locked": Message(
+        423,
+        "暗証番号を5回間違えたため、このカードはロックされています。実行委員会の窓口でロック解除してください。",
+        "This card is locked after 5 wrong PINs. Please have it unlocked at the committee's counter.",
+    ),
+    "card_pin_required": Message(
+        400,
+        "カードでのお支払いには暗証番号(4桁)の入力が必要です。",
+        "Paying by card needs the card's 4-digit PIN.",
+    ),
+    "card_pin_wrong": Message(
+        400,
+        "暗証番号が違います。あと{left}回間違えるとカードがロックされます。",
+        "Wrong PIN. {left} more wrong PINs lock the card.",
+    ),
+    "card_other_city": Message(
+        400,
+        "このカードは他の市区町村の商品券のカードのため、この加盟店では利用できません。",
+        "This card is another city's, so it cannot be used at this store.",
+    ),
+    "card_balance_qr": Message(
+        400,
+        "読み取ったのは残高確認用のQRコードです。カードの「お支払い用」QRコードを読み取ってください。",
+        "That is the card's balance QR code. Please read its payment QR code.",
+    ),
+    "card_payment_qr": Message(
+        400,
+        "これはお支払い用のQRコードです。残高確認には「残高確認用」QRコードを読み取ってください。",
+        "That is the card's payment QR code. Please read its balance QR code to see the balance.",
+    ),
+    "card_daily_limit": Message(
+        409,
+        "カードの1日あたりの利用上限({limit:,}円)を超えるため、お支払いできません。本日あと{left:,}円まで利用できます。",
+        "This is over the card's daily limit (¥{limit:,}): ¥{left:,} can still be paid today.",
+    ),
+    "weak_pin": Message(
+        400,
+        "暗証番号は推測されにくい4桁の数字にしてください(同じ数字の繰り返しや連番は使えません)。",
+        "Please choose a PIN that is hard to guess (no repeated or consecutive digits).",
+    ),
+    "weak_pin.format": Message(400, "暗証番号は4桁の数字で入力してください。", "Please enter the PIN as 4 digits."),
     "invalid_request.amount": Message(
         400,
         "金額は1円から{most:,}円までで入力してください。",
