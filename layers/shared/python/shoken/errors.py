@@ -310,6 +310,18 @@ class ServiceUnavailable(ShokenError):
         super().__init__(message, details=details, retry_after=retry_after)
 
 
+class BusyRefused(DomainError, ServiceUnavailable):
+    """A family: busy, said each its own way, with Retry-After (2 seconds unless a cause says otherwise)."""
+
+    family = True
+
+    def __init__(self, *, retry_after: int | None = 2, **facts: Any) -> None:
+        super().__init__(retry_after=retry_after, **facts)
+
+
+WritesOverlapped = variant(BusyRefused, "overlapped", "WritesOverlapped")  # tries used up by writes racing it
+
+
 class InternalError(ShokenError):
     status = 500
     code = "internal_error"

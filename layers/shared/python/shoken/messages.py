@@ -129,6 +129,22 @@ CATALOGUE: dict[str, Message] = {
         "Please choose a PIN that is hard to guess (no repeated or consecutive digits).",
     ),
     "weak_pin.format": Message(400, "暗証番号は4桁の数字で入力してください。", "Please enter the PIN as 4 digits."),
+    # --- busy (503, with Retry-After) ---
+    "service_unavailable.aws": Message(
+        503,
+        "ただいま混み合っています。少し待ってから、もう一度お試しください。",
+        "The service is busy. Please wait a moment and try again.",
+    ),
+    "service_unavailable.uncertain": Message(
+        503,
+        "通信が混み合っています。同じ画面のまま、もう一度お試しください。",
+        "The connection is busy. Please try again from the same screen.",
+    ),
+    "service_unavailable.overlapped": Message(
+        503,
+        "他の操作と重なりました。もう一度お試しください。",
+        "This overlapped with another operation. Please try again.",
+    ),
     "invalid_request.amount": Message(
         400,
         "金額は1円から{most:,}円までで入力してください。",

@@ -34,9 +34,9 @@ from shoken.errors import (
     QrUsed,
     RequestExpired,
     RequestPaid,
-    ServiceUnavailable,
     Unauthenticated,
     WalletNotHere,
+    WritesOverlapped,
 )
 from shoken.observability import count
 from shoken.principal import Principal
@@ -135,7 +135,7 @@ def _settle(
         admitted=admitted,
         plan=attempt,
         attempts=ATTEMPTS,
-        exhausted=lambda: ServiceUnavailable("他の操作と重なりました。もう一度お試しください。"),
+        exhausted=WritesOverlapped,
     )
 
 

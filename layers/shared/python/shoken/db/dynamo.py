@@ -25,7 +25,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from shoken.errors import InternalError, ServiceUnavailable, ShokenError
+from shoken.errors import BusyRefused, InternalError, ShokenError, variant
 from shoken.table import PARTITION_KEY, SORT_KEY
 
 if TYPE_CHECKING:
@@ -172,10 +172,13 @@ TRANSIENT_CAUSES: tuple[type[BaseException], ...] = (
 )
 
 
-class AwsBusy(ServiceUnavailable):
+class AwsBusy(BusyRefused):
     """DynamoDB (or another AWS service) throttled or timed out: answered 503 with Retry-After."""
 
-    message = "ただいま混み合っています。少し待ってから、もう一度お試しください。"
+    variant = "aws"
+
+
+WriteUncertain = variant(AwsBusy, "uncertain", "WriteUncertain")  # the write's outcome unknown: the same screen retries
 
 
 class AwsBroken(InternalError):

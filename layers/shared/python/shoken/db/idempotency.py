@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from shoken.clock import Clock, epoch, iso
 from shoken.db import keys
-from shoken.db.dynamo import AwsBusy, Dynamo, Found, Item, Key, classify, is_transient
+from shoken.db.dynamo import Dynamo, Found, Item, Key, WriteUncertain, classify, is_transient
 from shoken.db.ledger import AlreadyRecorded, Contended, Refused
 from shoken.errors import DomainError, ServiceUnavailable
 from shoken.observability import logger
@@ -124,7 +124,7 @@ def settle(
                 return result_type(**(replay(stored, request) or {}))
             if not is_transient(error):
                 raise classify(error) from error  # refused outright (validation): a bug, 500 and alarm
-            raise AwsBusy("通信が混み合っています。同じ画面のまま、もう一度お試しください。") from error
+            raise WriteUncertain() from error
         return planned.result
     raise exhausted()
 
