@@ -17,6 +17,7 @@ from shoken.db import audit as audit_items
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
+from shoken.db.ledger import SaleStep
 from shoken.errors import (
     AllocationChanged,
     AlreadyApplied,
@@ -46,6 +47,7 @@ from shoken.errors import (
     PurchaseOpen,
     ResidentListMissing,
     SecondRoundDrawn,
+    SecondRoundStarted,
     ShokenError,
     WalletHoldsOther,
     WalletOfAnotherPerson,
@@ -533,14 +535,20 @@ def purchase_deadline(settings_record: Item, programme: Item) -> str:
 
 class Allocation(NamedTuple):
     """The action consuming a buyer's 当選 units and the refusal its condition means (for the charge's
-    transaction), the counters it moves (販売状況, unconditioned), and what its チャージ取消 gives back:
-    the person's hash and the round (1 or 2)."""
+    transaction), the counters it moves (販売状況, unconditioned), what its チャージ取消 gives back:
+    the person's hash and the round (1 or 2), and the checks on the sale it is written with."""
 
     action: dict[str, Any]
     refusal: type[Exception]
     counted: list[dict[str, Any]]
     person: str
     round: int
+    checks: tuple[tuple[dict[str, Any], type[Exception]], ...] = ()
+
+    @property
+    def step(self) -> SaleStep:
+        """What the charge's transaction writes of it (ledger.charge)."""
+        return SaleStep(self.action, self.refusal, self.counted, self.checks)
 
 
 def counter_allocation(
@@ -578,11 +586,11 @@ def counter_allocation(
     deadline = purchase_deadline(settings_record, programme)
     round2_end = str(settings_record.get("round2_purchase_end") or "")
     if won and today <= deadline and not application.get("lapsed"):
-        action, refusal, counted = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
-        return Allocation(action, refusal, counted, matching_hash, 1)
+        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
+        return Allocation(step.action, step.refusal, step.counted, matching_hash, 1, step.checks)
     if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
-        action, refusal, counted = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
-        return Allocation(action, refusal, counted, matching_hash, 2)
+        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
+        return Allocation(step.action, step.refusal, step.counted, matching_hash, 2, step.checks)
     if not won and not won2:
         raise NotAWinner()
     last = round2_end if won2 else deadline
@@ -602,10 +610,10 @@ def _consume(
     bought_name: str,
     units: int,
     paper_wallet: str | None = None,
-) -> tuple[dict[str, Any], type[Exception], list[dict[str, Any]]]:
+) -> SaleStep:
     """The action buying `units` of one round's 当選 units, conditioned on what was read, with the
     counters it moves; for a paper winner, into `paper_wallet` only (the first wallet charged with his
-    units)."""
+    units). A first-round purchase is also checked against the second round's start (_before_round2)."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
         raise OverAllocation(won=won, left=won - bought)
@@ -629,19 +637,29 @@ def _consume(
             f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)}){buyer_same}"
         ),
     )
-    counted = [_count(rt, programme_id, units_paid=units)] if first_round else []  # 販売状況 counts round 1
-    return action, AllocationChanged, counted
+    if not first_round:
+        return SaleStep(action, AllocationChanged, [])
+    counted = [_count(rt, programme_id, units_paid=units)]  # 販売状況 counts round 1
+    return SaleStep(action, AllocationChanged, counted, _before_round2(rt, programme_id))
 
 
-def cancel_allocation(
-    rt: Runtime, charge_txn: Item
-) -> tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None:
+def _before_round2(rt: Runtime, programme_id: str) -> tuple[tuple[dict[str, Any], type[Exception]], ...]:
+    """The check a first-round purchase or its cancel is written with: the second round not started (its
+    seed not set). The second round lapses what the first left unbought as the job reads it, so a first-
+    round change landing after the seed would be overwritten, or its units sold twice."""
+    expr = Expr()
+    check = rt.db.tx_check(keys.sale_settings(programme_id), f"attribute_not_exists({expr.n('round2_seed')})", expr)
+    return ((check, SecondRoundStarted),)
+
+
+def cancel_allocation(rt: Runtime, charge_txn: Item) -> SaleStep | None:
     """For the チャージ取消 of a lottery purchase, the action giving its units back to the round of the
     application it consumed (None for a programme sold to anyone, or an application no longer kept).
     A charge records its person and round; one made before they were recorded is the purchase of the
     wallet's own person, and of round 2 if made once the second round was drawn (a first-round purchase
     is refused from the 購入期限 on, and the second round is drawn only after it), or for a bank
-    transfer if its deposit day is past the 購入期限."""
+    transfer if its deposit day is past the 購入期限. A first-round purchase is not cancelled once the
+    second round has started (SecondRoundStarted): its pool is the first round's unbought units."""
     programme_id = str(charge_txn.get("programme_id") or "")
     settings_record = settings(rt, programme_id) if programme_id else None
     if settings_record is None or not charge_txn.get("units"):
@@ -657,6 +675,8 @@ def cancel_allocation(
     if not round_no:
         drawn2 = str(settings_record.get("round2_drawn_at") or "")
         round_no = 2 if drawn2 and str(charge_txn["occurred_at"]) >= drawn2 else 1
+    if round_no == 1 and settings_record.get("round2_seed"):
+        raise SecondRoundStarted()
     bought_name = ROUNDS[round_no][1]
     other_name = ROUNDS[3 - round_no][1]
     units = int(charge_txn["units"])
@@ -671,8 +691,10 @@ def cancel_allocation(
         update += f" REMOVE {expr.n('buyer_wallet_id')}"
         condition += f" AND (attribute_not_exists({expr.n(other_name)}) OR {expr.n(other_name)} = {expr.v(0)})"
     action = rt.db.tx_update(keys.application(programme_id, str(person)), update, expr, condition=condition)
-    counted = [_count(rt, programme_id, units_paid=-units)] if round_no == 1 else []  # as _consume counted it
-    return action, AllocationChanged, counted
+    if round_no == 2:
+        return SaleStep(action, AllocationChanged, [])
+    counted = [_count(rt, programme_id, units_paid=-units)]  # as _consume counted it, and checked as it is
+    return SaleStep(action, AllocationChanged, counted, _before_round2(rt, programme_id))
 
 
 # --- 販売状況 (issue 15.7) --------------------------------------------------------------------------------
@@ -790,25 +812,48 @@ def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]
     return lapsing, wanting
 
 
+ROUND2_FIELDS = ("lapsed", "lapsed_units", "won2_units")  # what the second round writes on an application
+ROUND2_ATTEMPTS = 3
+
+
 def finish_second_round(rt: Runtime, programme_id: str) -> Item:
+    """Compute and store the second round from its stored seed: a pure function of the stored first round
+    (units won and bought), so a job run again writes the same result. Each application gets only its
+    second-round fields, conditioned on its first round being as read: the list index may lag behind a
+    purchase or a cancel made before the seed was set, and one found changed is read again and the whole
+    round decided again (its pool changed), never left out nor written over."""
     settings_record = _seeded(rt, programme_id, "round2_seed")
     if settings_record.get("round2_state") == DrawState.DRAWN:
         return settings_record
-    apps = applications(rt, programme_id)
-    lapsing, wanting = second_round_input(apps)
-    pool = sum(lapsing.values())
-    won2 = allocation.allocate(
-        wanting, pool, allocation.Rule(str(settings_record["draw_rule"])), str(settings_record["round2_seed"])
-    )
-    changed = []
-    for a in apps:
-        h = str(a["L1SK"])
-        if h in lapsing:
-            changed.append({**a, "lapsed": True, "lapsed_units": lapsing[h]})
-        elif h in won2:
-            changed.append({**a, "won2_units": won2[h]})
-    rt.db.batch_put(changed)
-    assign_references(rt, programme_id, [a for a in apps if won2.get(str(a["L1SK"]))])
+    rule, seed = allocation.Rule(str(settings_record["draw_rule"])), str(settings_record["round2_seed"])
+    apps = {str(a["L1SK"]): a for a in applications(rt, programme_id)}
+    written: dict[str, dict[str, Any]] = {}  # what this run wrote on each application
+    for _ in range(ROUND2_ATTEMPTS):
+        lapsing, wanting = second_round_input(list(apps.values()))
+        pool = sum(lapsing.values())
+        won2 = allocation.allocate(wanting, pool, rule, seed)
+        moved = []
+        for h, application in apps.items():
+            decision = _round2_decision(h, lapsing, won2)
+            if h in written and written[h] == decision:
+                continue
+            if not decision and h not in written and not any(name in application for name in ROUND2_FIELDS):
+                continue  # nothing to write, nothing to undo
+            if _write_round2(rt, programme_id, application, decision):
+                written[h] = decision
+            else:
+                moved.append(h)
+        if not moved:
+            break
+        for h in moved:  # its first round is not as read: decide again from it as it is
+            fresh = application_of(rt, programme_id, h)
+            if fresh is None:
+                del apps[h]
+            else:
+                apps[h] = fresh
+    else:
+        raise Conflict()
+    assign_references(rt, programme_id, [a for h, a in apps.items() if won2.get(h)])
     counts = {
         "round2_state": DrawState.DRAWN.value,
         "round2_drawn_at": iso(rt.clock.now()),
@@ -820,3 +865,40 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
     expr = Expr()
     sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
     return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
+
+
+def _round2_decision(matching_hash: str, lapsing: dict[str, int], won2: dict[str, int]) -> dict[str, Any]:
+    """An application's second-round fields: lapsed with its unbought units, or the units it won again."""
+    if matching_hash in lapsing:
+        return {"lapsed": True, "lapsed_units": lapsing[matching_hash]}
+    if matching_hash in won2:
+        return {"won2_units": won2[matching_hash]}
+    return {}
+
+
+def _write_round2(rt: Runtime, programme_id: str, application: Item, decision: dict[str, Any]) -> bool:
+    """Set the application's second-round fields (and remove the others of them), only while its units won
+    and bought are as read; False when they are not (or it is gone)."""
+    expr = Expr()
+    sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in decision.items())
+    removed = ", ".join(expr.n(name) for name in ROUND2_FIELDS if name not in decision)
+    update = " ".join(part for part in (f"SET {sets}" if sets else "", f"REMOVE {removed}" if removed else "") if part)
+    as_read = " AND ".join(_same_count(expr, application, name) for name in ROUNDS[1])
+    try:
+        rt.db.update(
+            keys.application(programme_id, str(application["L1SK"])),
+            update,
+            expr,
+            condition=f"attribute_exists({expr.n('PK')}) AND {as_read}",
+            returns="NONE",
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def _same_count(expr: Expr, application: Item, name: str) -> str:
+    """The count `name` is as read on `application` (an absent one reads as 0)."""
+    value = int(application.get(name, 0))
+    same = f"{expr.n(name)} = {expr.v(value)}"
+    return f"(attribute_not_exists({expr.n(name)}) OR {same})" if value == 0 else same
