@@ -139,6 +139,8 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
             purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
         )
     )
+    if current is None:  # a new sale: its counters are exact from now on, without a rebuild
+        sale.start_counts(rt, programme_id)
     audit_on_programme(
         "sale_settings_updated",
         programme,

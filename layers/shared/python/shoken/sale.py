@@ -8,7 +8,9 @@ eligible as one person, and one person has one application (its key is the perso
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from typing import Any, NamedTuple
 
 from shoken import allocation, ids, privacy, residents
@@ -16,7 +18,7 @@ from shoken.clock import iso, jst_date
 from shoken.db import audit as audit_items
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
-from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
+from shoken.db.dynamo import AwsBusy, ConditionFailed, Expr, Item, TransactionFailed, backoff
 from shoken.db.ledger import SaleStep
 from shoken.errors import (
     AllocationChanged,
@@ -224,7 +226,7 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
     record = _application(
         programme_id, matching_hash, units=units, channel="wallet", wallet_id=wallet_id, now=iso(rt.clock.now())
     )
-    for _ in range(3):  # a change of the same application at once: read it again
+    for attempt in range(WRITE_ATTEMPTS):  # a change of the same application at once: read it again
         current = application_of(rt, programme_id, matching_hash)
         if current is not None and current.get("wallet_id") != wallet_id:
             raise AppliedAtCounter()
@@ -240,7 +242,9 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
                         elig_expr,
                     ),
                     _still_open(rt, programme_id),
-                    _count(rt, programme_id, applications=0 if current else 1, units_asked=units - before),
+                    _count(
+                        rt, programme_id, matching_hash, applications=0 if current else 1, units_asked=units - before
+                    ),
                 ]
             )
             return record
@@ -249,8 +253,7 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
                 raise ApplicationsClosed() from failed
             if failed.failed_at(1):
                 raise NotEligible() from failed
-            if not failed.failed_at(0):
-                raise
+            _again(failed, attempt, changed_at=0)
     raise Conflict()
 
 
@@ -259,7 +262,7 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     if matching_hash is None:
         raise NoApplication()
-    for _ in range(3):  # a change of the same application at once: read it again
+    for attempt in range(WRITE_ATTEMPTS):  # a change of the same application at once: read it again
         current = application_of(rt, programme_id, matching_hash)
         if current is None or current.get("wallet_id") != wallet_id:
             raise NoApplication()
@@ -271,15 +274,14 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
                         keys.application(programme_id, matching_hash), condition=_as_read(expr, current), expr=expr
                     ),
                     _still_open(rt, programme_id),
-                    _count(rt, programme_id, applications=-1, units_asked=-int(current["units"])),
+                    _count(rt, programme_id, matching_hash, applications=-1, units_asked=-int(current["units"])),
                 ]
             )
             return
         except TransactionFailed as failed:
             if failed.failed_at(1):
                 raise ApplicationsClosed() from failed
-            if not failed.failed_at(0):
-                raise
+            _again(failed, attempt, changed_at=0)
     raise Conflict()
 
 
@@ -298,12 +300,30 @@ def _as_read(expr: Expr, current: Item | None) -> str:
     )
 
 
-def _count(rt: Runtime, programme_id: str, **changes: int) -> dict[str, Any]:
-    """The action adding `changes` to the sale's counters; every action counts once in `changes_seen`,
-    so a rebuild can tell that nothing moved while it read the applications."""
+def _count(rt: Runtime, programme_id: str, matching_hash: str, **changes: int) -> dict[str, Any]:
+    """The action adding `changes` to the person's shard of the sale's counters; every action counts once
+    in `changes_seen`, so a rebuild can tell that nothing moved while it read the applications."""
     expr = Expr()
     adds = ", ".join(f"{expr.n(name)} {expr.v(change)}" for name, change in {**changes, "changes_seen": 1}.items())
-    return rt.db.tx_update(keys.sale_counts(programme_id), f"ADD {adds}", expr)
+    return rt.db.tx_update(keys.sale_count_shard(programme_id, matching_hash), f"ADD {adds}", expr)
+
+
+WRITE_ATTEMPTS = 4  # an application write read again after a change, or tried again after a conflict
+
+
+def _again(failed: TransactionFailed, attempt: int, *, changed_at: int | None = None) -> None:
+    """Whether an application write cancelled for none of its refusals is tried again (returns) or not
+    (raises): the application changed since it was read (the condition at `changed_at`: read it again), or
+    another transaction wrote one of its items at that moment (a counter shard, the sale: a conflict, or
+    throttled), tried again after a short wait and, at the last attempt, refused as busy (AwsBusy: 503,
+    try again) rather than failed."""
+    if changed_at is not None and failed.failed_at(changed_at):
+        return
+    if not failed.conflict:
+        raise failed
+    if attempt + 1 >= WRITE_ATTEMPTS:
+        raise AwsBusy() from failed
+    time.sleep(backoff(attempt + 1))
 
 
 def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: int) -> Item:
@@ -313,18 +333,23 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
     now = iso(rt.clock.now())
     app_expr = Expr()
     record = _application(programme_id, matching_hash, units=units, channel=PAPER, wallet_id=None, now=now)
-    try:
-        rt.db.transact(
-            [
-                _person_eligibility(rt, programme_id, matching_hash, wallet_id=PAPER, channel=PAPER, now=now),
-                rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
-                _still_open(rt, programme_id),
-                _count(rt, programme_id, applications=1, units_asked=units),
-            ]
-        )
-    except TransactionFailed as failed:
-        failed.refuse({2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()})
-    return record
+    actions = [
+        _person_eligibility(rt, programme_id, matching_hash, wallet_id=PAPER, channel=PAPER, now=now),
+        rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
+        _still_open(rt, programme_id),
+        _count(rt, programme_id, matching_hash, applications=1, units_asked=units),
+    ]
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            rt.db.transact(actions)
+            return record
+        except TransactionFailed as failed:
+            refusals = {2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()}
+            for position, refusal in refusals.items():
+                if failed.failed_at(position):
+                    raise refusal from failed
+            _again(failed, attempt)
+    raise Conflict()
 
 
 def view(sale: Item | None) -> dict[str, Any] | None:
@@ -639,7 +664,7 @@ def _consume(
     )
     if not first_round:
         return SaleStep(action, AllocationChanged, [])
-    counted = [_count(rt, programme_id, units_paid=units)]  # 販売状況 counts round 1
+    counted = [_count(rt, programme_id, matching_hash, units_paid=units)]  # 販売状況 counts round 1
     return SaleStep(action, AllocationChanged, counted, _before_round2(rt, programme_id))
 
 
@@ -693,7 +718,7 @@ def cancel_allocation(rt: Runtime, charge_txn: Item) -> SaleStep | None:
     action = rt.db.tx_update(keys.application(programme_id, str(person)), update, expr, condition=condition)
     if round_no == 2:
         return SaleStep(action, AllocationChanged, [])
-    counted = [_count(rt, programme_id, units_paid=-units)]  # as _consume counted it, and checked as it is
+    counted = [_count(rt, programme_id, str(person), units_paid=-units)]  # as _consume counted it, and checked as it is
     return SaleStep(action, AllocationChanged, counted, _before_round2(rt, programme_id))
 
 
@@ -702,14 +727,14 @@ COUNTED = ("applications", "units_asked", "units_paid")
 
 
 def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, int]:
-    """The figures of the console's sale screen, in one read: people eligible (the list's count),
-    applications and units asked against the units on sale (the counters every application write
-    keeps in its own transaction), and after the draw winners and units won (the draw's result) and
-    units bought (paid, counted by each purchase) and not yet bought."""
+    """The figures of the console's sale screen, in one read of the counters: people eligible (the list's
+    count), applications and units asked against the units on sale (the counters every application write
+    keeps in its own transaction, on the person's shard), and after the draw winners and units won (the
+    draw's result) and units bought (paid, counted by each purchase) and not yet bought."""
     listed = resident_items.current(rt.db, programme_id)
-    counters = rt.db.get(keys.sale_counts(programme_id)) or {}
-    if not counters.get("since"):
-        counters = rebuild_counts(rt, programme_id)
+    found = rt.db.batch_get([keys.sale_counts(programme_id), *keys.sale_count_shards(programme_id)])
+    head = found.get(keys.sale_counts(programme_id)) or {}
+    counters = _summed(found, programme_id) if head.get("since") else rebuild_counts(rt, programme_id)
     drawn = settings_record.get("draw_state") == DrawState.DRAWN
     won = int(settings_record.get("units_won", 0)) if drawn else 0
     paid = int(counters.get("units_paid", 0))
@@ -725,32 +750,72 @@ def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, i
     }
 
 
-def rebuild_counts(rt: Runtime, programme_id: str) -> Item:
-    """Counters for a sale from before they were kept (or never looked at yet): summed from the
-    applications, written only if no application write counted in the meantime (read again if one
-    did), so the counters are exact from then on."""
+def _summed(found: dict[keys.Key, Item], programme_id: str, *, shards_only: bool = False) -> dict[str, int]:
+    """The counters: the head's (a sale's counts from before the shards) plus every shard's."""
+    parts = keys.sale_count_shards(programme_id) + ([] if shards_only else [keys.sale_counts(programme_id)])
+    return {name: sum(int((found.get(key) or {}).get(name, 0)) for key in parts) for name in COUNTED}
+
+
+def counts_item(programme_id: str, now: str) -> Item:
+    """The head of a new sale's counters: exact from its creation (nothing applied before the sale existed),
+    so its screen never needs the rebuild, which reads the list index (eventually consistent)."""
+    pk, sk = keys.sale_counts(programme_id)
+    return {"PK": pk, "SK": sk, "kind": "sale_counts", "since": now, **dict.fromkeys(COUNTED, 0)}
+
+
+def start_counts(rt: Runtime, programme_id: str) -> None:
+    """Write a new sale's counters head (counts_item), unless one exists: it is never written over."""
+    expr = Expr()
+    with contextlib.suppress(ConditionFailed):  # a head exists only for a sale that counted before: kept
+        rt.db.put(
+            counts_item(programme_id, iso(rt.clock.now())),
+            condition=f"attribute_not_exists({expr.n('PK')})",
+            expr=expr,
+        )
+
+
+def rebuild_counts(rt: Runtime, programme_id: str) -> dict[str, int]:
+    """Counters for a sale from before they were kept (or never looked at yet): the head set to what the
+    applications sum to less what the shards hold, written only if no application write counted in the
+    meantime on the head or on any shard (read again if one did), so the counters are exact from then on."""
+    head_key, shard_keys = keys.sale_counts(programme_id), keys.sale_count_shards(programme_id)
     for _ in range(5):
-        seen = rt.db.get(keys.sale_counts(programme_id)) or {}
+        found = rt.db.batch_get([head_key, *shard_keys])
         apps = applications(rt, programme_id)
-        record = {
+        total = {
             "applications": len(apps),
             "units_asked": sum(int(a["units"]) for a in apps),
             "units_paid": sum(int(a.get("purchased_units", 0)) for a in apps),
-            "changes_seen": int(seen.get("changes_seen", 0)),
-            "since": iso(rt.clock.now()),
         }
+        sharded = _summed(found, programme_id, shards_only=True)
         expr = Expr()
-        sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in record.items())
-        unmoved = (
-            f"attribute_not_exists({expr.n('changes_seen')})"
-            if "changes_seen" not in seen
-            else f"{expr.n('changes_seen')} = {expr.v(int(seen['changes_seen']))}"
+        sets = ", ".join(
+            f"{expr.n(name)} = {expr.v(value)}"
+            for name, value in {
+                **{name: total[name] - sharded[name] for name in COUNTED},
+                "kind": "sale_counts",
+                "since": iso(rt.clock.now()),
+            }.items()
         )
+        actions = [rt.db.tx_update(head_key, f"SET {sets}", expr, condition=_unmoved(expr, found.get(head_key)))]
+        for key in shard_keys:
+            check = Expr()
+            actions.append(rt.db.tx_check(key, _unmoved(check, found.get(key)), check))
         try:
-            return rt.db.update(keys.sale_counts(programme_id), f"SET {sets}", expr, condition=unmoved)
-        except ConditionFailed:
-            continue  # an application or a purchase was counted while the list was read
+            rt.db.transact(actions)
+        except TransactionFailed as failed:
+            if failed.conflict or any(failed.failed_at(i) for i in range(len(actions))):
+                continue  # an application or a purchase was counted while the list was read
+            raise
+        return total
     raise Conflict()
+
+
+def _unmoved(expr: Expr, counter: Item | None) -> str:
+    """A counter item still as read: its count of changes the same (or still none)."""
+    if counter is None or "changes_seen" not in counter:
+        return f"attribute_not_exists({expr.n('changes_seen')})"
+    return f"{expr.n('changes_seen')} = {expr.v(int(counter['changes_seen']))}"
 
 
 # --- 二次抽選 (issue 15.6) ---------------------------------------------------------------------------------
