@@ -28,8 +28,10 @@ from shoken.errors import (
     ApplicationsClosed,
     AppliedAtCounter,
     AppliedInApp,
+    ClosedNoWindowChange,
     Conflict,
     DrawBeforeClose,
+    DrawnNoWindowChange,
     DrawRunning,
     EligibilityTaken,
     EligibleInApp,
@@ -91,6 +93,51 @@ def settings_item(
         "units_on_sale": units_on_sale,
         "updated_at": now,
     }
+
+
+def save_window(
+    rt: Runtime,
+    programme_id: str,
+    *,
+    apply_start: str,
+    apply_end: str,
+    units_on_sale: int,
+    purchase_end: str | None,
+) -> None:
+    """Create the sale or change its window (申込期間, units on sale, 購入期限): only these fields, and only
+    while the sale is neither closed nor seeded for its draw, by the write's condition (a 締切 or a draw
+    pressed since the form was read keeps its closed_at and draw fields; ClosedNoWindowChange /
+    DrawnNoWindowChange). A new sale's counters start with it (start_counts)."""
+    record = settings_item(
+        programme_id,
+        apply_start=apply_start,
+        apply_end=apply_end,
+        units_on_sale=units_on_sale,
+        now=iso(rt.clock.now()),
+        purchase_end=purchase_end,
+    )
+    expr = Expr()
+    fields = {name: value for name, value in record.items() if name not in ("PK", "SK")}
+    update = "SET " + ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in fields.items())
+    if purchase_end is None:
+        update += f" REMOVE {expr.n('purchase_end')}"
+    try:
+        before = rt.db.update(
+            keys.sale_settings(programme_id),
+            update,
+            expr,
+            condition=(
+                f"attribute_not_exists({expr.n('PK')}) OR "
+                f"(attribute_not_exists({expr.n('closed_at')}) AND attribute_not_exists({expr.n('draw_seed')}))"
+            ),
+            returns="ALL_OLD",
+        )
+    except ConditionFailed as failed:
+        if (failed.item or {}).get("draw_seed"):
+            raise DrawnNoWindowChange() from failed
+        raise ClosedNoWindowChange() from failed
+    if not before:  # the sale is new: nothing was counted before it existed
+        start_counts(rt, programme_id)
 
 
 def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
