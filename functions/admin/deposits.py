@@ -20,7 +20,14 @@ from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
 from shoken.db.records import Wallet
-from shoken.errors import NoSale, NotDrawnForDeposits, PurchaseLimitExceeded, WalletSuspended
+from shoken.errors import (
+    NoSale,
+    NotDrawnForDeposits,
+    PurchaseLimitExceeded,
+    SecondRoundStarted,
+    SecondRoundStartedDeposit,
+    WalletSuspended,
+)
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.status import DrawState, Status
@@ -51,6 +58,8 @@ def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[
     deadline = sale.purchase_deadline(settings, programme)
     round2_end = str(settings.get("round2_purchase_end") or "")
     if won and day <= deadline and not application.get("lapsed"):
+        if settings.get("round2_seed"):  # its pool is what the first round left unbought
+            return 0, "", "", {"reason": SecondRoundStartedDeposit().text_in("ja")}
         return 1, "won_units", "purchased_units", {}
     if won2 and settings.get("round2_state") == DrawState.DRAWN and day <= round2_end:
         return 2, "won2_units", "purchased2_units", {}
@@ -106,7 +115,9 @@ def _match(
             return row | _not_credited("deposit_wallet_suspended")
         except PurchaseLimitExceeded:
             return row | _not_credited("deposit_over_limit")
-        except (consume[1], ledger.Refused):  # the 当選 units changed under us (a counter purchase at once)
+        except SecondRoundStarted:  # the second round was started since the settings were read
+            return row | {"reason": SecondRoundStartedDeposit().text_in("ja")}
+        except (consume.refusal, ledger.Refused):  # the 当選 units changed under us (a counter purchase at once)
             return row | _not_credited("deposit_bought_meanwhile")
     return row | _not_credited("deposit_busy")
 
@@ -119,7 +130,7 @@ def _credit(
     deposit: deposits.Deposit,
     round_no: int,
     units: int,
-    consume: tuple[dict[str, Any], type[Exception], list[dict[str, Any]]],
+    consume: ledger.SaleStep,
     now: datetime,
     actor: Any,
     person: str,

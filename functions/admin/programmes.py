@@ -314,7 +314,7 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
                 idempotency=record,
                 audit=audit,
                 now=now,
-                allocation=(allocation.action, allocation.refusal, allocation.counted) if allocation else None,
+                allocation=allocation.step if allocation else None,
             )
 
         return idempotency.Planned(result, write)

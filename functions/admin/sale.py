@@ -23,10 +23,9 @@ from admin.schemas import (
     SecondRoundView,
 )
 from shoken import api, audit, deposits, draw_check, sale
-from shoken.clock import iso
 from shoken.db import jobs, keys
 from shoken.db.dynamo import Item
-from shoken.errors import ClosedNoWindowChange, DrawnNoWindowChange, InvalidRequest, NoSale
+from shoken.errors import InvalidRequest, NoSale
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.status import DrawState
@@ -124,20 +123,14 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: SaleSettings
                 }
             ]
         )
-    current = sale.settings(rt, programme_id)
-    if current is not None and current.get("closed_at") and not current.get("draw_seed"):
-        raise ClosedNoWindowChange()
-    if current is not None and current.get("draw_seed"):
-        raise DrawnNoWindowChange()
-    rt.db.put(
-        sale.settings_item(
-            programme_id,
-            apply_start=body.apply_start.isoformat(),
-            apply_end=body.apply_end.isoformat(),
-            units_on_sale=body.units_on_sale,
-            now=iso(rt.clock.now()),
-            purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
-        )
+    # checked by the write's condition, not on a read: a 締切 or a draw may land between the two
+    sale.save_window(
+        rt,
+        programme_id,
+        apply_start=body.apply_start.isoformat(),
+        apply_end=body.apply_end.isoformat(),
+        units_on_sale=body.units_on_sale,
+        purchase_end=body.purchase_end.isoformat() if body.purchase_end else None,
     )
     audit_on_programme(
         "sale_settings_updated",

@@ -12,7 +12,7 @@ from shoken import sale
 from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import console_login, wallet_login
-from tests.integration.test_sale_applications import HANAKO, JIRO, TARO, WINDOW, committee
+from tests.integration.test_sale_applications import HANAKO, JIRO, TARO, WINDOW, code, committee
 from tests.integration.test_sale_purchase import charge, sold
 from tests.support.client import Client
 
@@ -107,3 +107,54 @@ def test_a_paper_winner_buys_the_units_won_on_a_card_at_the_counter(paper_winner
     bought = paper_winner.post("/api/admin/charges", body | {"idempotency_key": "paper-winner-000000001"})
     # Then the card holds them: the person won, whichever channel he applied by
     assert bought.status == 200 and bought.json["units"] == 2, bought
+
+
+def read_once_as(monkeypatch: pytest.MonkeyPatch, stale: Any) -> None:
+    """The next read of the sale settings answers `stale` (an eventually consistent read from before)."""
+    reads, real = iter([stale]), sale.settings
+    monkeypatch.setattr(sale, "settings", lambda *args, **kw: next(reads, None) or real(*args, **kw))
+
+
+def test_saving_the_window_on_a_stale_read_cannot_undo_a_close_or_a_draw(
+    committee: Client, rt: Runtime, stream: Stream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taro = wallet_login("taro@example.jp")
+    assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert taro.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    # Given the form's read of the sale was taken while it was open; then 締切 and the draw were pressed
+    open_read = sale.settings(rt, "P1")
+    assert committee.post("/api/admin/programmes/P1/sale/close").status == 200
+    closed_read = sale.settings(rt, "P1")
+    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).status == 200
+    drawn = sale.settings(rt, "P1")
+    assert drawn is not None and drawn.get("draw_seed") and drawn.get("closed_at")
+    for stale in (open_read, closed_read):
+        read_once_as(monkeypatch, stale)
+        # When the window is saved on that (eventually consistent) read
+        reply = committee.put("/api/admin/programmes/P1/sale", WINDOW | {"units_on_sale": 5})
+        # Then it is refused as for a drawn sale, and the close and the draw's seed are kept
+        assert reply.status == 409 and code(reply) == "already_drawn", reply
+        assert "抽選後は申込期間を変更できません" in reply.json["error"]["message"]
+        monkeypatch.undo()
+        kept = sale.settings(rt, "P1")
+        assert kept is not None
+        assert {k: kept.get(k) for k in ("closed_at", "draw_seed", "draw_state", "units_on_sale")} == {
+            k: drawn.get(k) for k in ("closed_at", "draw_seed", "draw_state", "units_on_sale")
+        }
+    # And no second seed can be drawn
+    assert code(committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"})) == "already_drawn"
+    seeds = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&action=draw_seed").json["items"]
+    assert [e["detail"]["seed"] for e in seeds] == [drawn["draw_seed"]]
+
+
+def test_saving_the_window_after_a_close_read_as_open_is_refused_as_closed(
+    committee: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    open_read = sale.settings(rt, "P1")
+    assert committee.post("/api/admin/programmes/P1/sale/close").status == 200
+    read_once_as(monkeypatch, open_read)
+    reply = committee.put("/api/admin/programmes/P1/sale", WINDOW | {"apply_end": "2026-12-31"})
+    assert reply.status == 409 and code(reply) == "already_closed", reply
+    monkeypatch.undo()
+    kept = sale.settings(rt, "P1")
+    assert kept is not None and kept.get("closed_at") and kept["apply_end"] == WINDOW["apply_end"]

@@ -462,6 +462,16 @@ class AllocationChanged(DomainError):
     code = "allocation_changed"
 
 
+class SecondRoundStarted(DomainError):
+    """A first-round purchase or its cancel once the second round's seed is set: the second round's
+    pool is the first round's unbought units as they stood then, so they must not move any more."""
+
+    code = "second_round_started"
+
+
+SecondRoundStartedDeposit = variant(SecondRoundStarted, "deposit", "SecondRoundStartedDeposit")
+
+
 # 引換コード (issue 15.1)
 class RedemptionCodeInvalid(DomainError):
     code = "redemption_code_invalid"

@@ -728,6 +728,16 @@ CATALOGUE: dict[str, Message] = {
         "当選分の購入が同時に処理されました。画面を更新して残りの冊数をご確認ください。",
         "A purchase of the units won was made at the same time. Please reload to see the units left.",
     ),
+    "second_round_started": Message(
+        409,
+        "二次抽選の開始後は一次の購入・取消はできません。",
+        "Once the second round has started, first-round units can no longer be bought or cancelled.",
+    ),
+    "second_round_started.deposit": Message(
+        409,
+        "二次抽選の開始後のため、一次の当選分の入金は取り込めません。入金は返金してください。",
+        "The second round has started, so a payment for first-round units cannot be credited. Please refund it.",
+    ),
     "redemption_code_invalid": Message(
         400,
         "引換コードが正しくありません。お手元の通知に記載の12文字をご確認ください。",

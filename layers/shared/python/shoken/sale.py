@@ -8,7 +8,9 @@ eligible as one person, and one person has one application (its key is the perso
 
 from __future__ import annotations
 
+import contextlib
 import secrets
+import time
 from typing import Any, NamedTuple
 
 from shoken import allocation, ids, privacy, residents
@@ -16,7 +18,8 @@ from shoken.clock import iso, jst_date
 from shoken.db import audit as audit_items
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
-from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
+from shoken.db.dynamo import AwsBusy, ConditionFailed, Expr, Item, TransactionFailed, backoff
+from shoken.db.ledger import SaleStep
 from shoken.errors import (
     AllocationChanged,
     AlreadyApplied,
@@ -25,8 +28,10 @@ from shoken.errors import (
     ApplicationsClosed,
     AppliedAtCounter,
     AppliedInApp,
+    ClosedNoWindowChange,
     Conflict,
     DrawBeforeClose,
+    DrawnNoWindowChange,
     DrawRunning,
     EligibilityTaken,
     EligibleInApp,
@@ -46,6 +51,7 @@ from shoken.errors import (
     PurchaseOpen,
     ResidentListMissing,
     SecondRoundDrawn,
+    SecondRoundStarted,
     ShokenError,
     WalletHoldsOther,
     WalletOfAnotherPerson,
@@ -87,6 +93,51 @@ def settings_item(
         "units_on_sale": units_on_sale,
         "updated_at": now,
     }
+
+
+def save_window(
+    rt: Runtime,
+    programme_id: str,
+    *,
+    apply_start: str,
+    apply_end: str,
+    units_on_sale: int,
+    purchase_end: str | None,
+) -> None:
+    """Create the sale or change its window (申込期間, units on sale, 購入期限): only these fields, and only
+    while the sale is neither closed nor seeded for its draw, by the write's condition (a 締切 or a draw
+    pressed since the form was read keeps its closed_at and draw fields; ClosedNoWindowChange /
+    DrawnNoWindowChange). A new sale's counters start with it (start_counts)."""
+    record = settings_item(
+        programme_id,
+        apply_start=apply_start,
+        apply_end=apply_end,
+        units_on_sale=units_on_sale,
+        now=iso(rt.clock.now()),
+        purchase_end=purchase_end,
+    )
+    expr = Expr()
+    fields = {name: value for name, value in record.items() if name not in ("PK", "SK")}
+    update = "SET " + ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in fields.items())
+    if purchase_end is None:
+        update += f" REMOVE {expr.n('purchase_end')}"
+    try:
+        before = rt.db.update(
+            keys.sale_settings(programme_id),
+            update,
+            expr,
+            condition=(
+                f"attribute_not_exists({expr.n('PK')}) OR "
+                f"(attribute_not_exists({expr.n('closed_at')}) AND attribute_not_exists({expr.n('draw_seed')}))"
+            ),
+            returns="ALL_OLD",
+        )
+    except ConditionFailed as failed:
+        if (failed.item or {}).get("draw_seed"):
+            raise DrawnNoWindowChange() from failed
+        raise ClosedNoWindowChange() from failed
+    if not before:  # the sale is new: nothing was counted before it existed
+        start_counts(rt, programme_id)
 
 
 def _open_sale(rt: Runtime, programme_id: str) -> tuple[Item, Item]:
@@ -222,7 +273,7 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
     record = _application(
         programme_id, matching_hash, units=units, channel="wallet", wallet_id=wallet_id, now=iso(rt.clock.now())
     )
-    for _ in range(3):  # a change of the same application at once: read it again
+    for attempt in range(WRITE_ATTEMPTS):  # a change of the same application at once: read it again
         current = application_of(rt, programme_id, matching_hash)
         if current is not None and current.get("wallet_id") != wallet_id:
             raise AppliedAtCounter()
@@ -238,7 +289,9 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
                         elig_expr,
                     ),
                     _still_open(rt, programme_id),
-                    _count(rt, programme_id, applications=0 if current else 1, units_asked=units - before),
+                    _count(
+                        rt, programme_id, matching_hash, applications=0 if current else 1, units_asked=units - before
+                    ),
                 ]
             )
             return record
@@ -247,8 +300,7 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
                 raise ApplicationsClosed() from failed
             if failed.failed_at(1):
                 raise NotEligible() from failed
-            if not failed.failed_at(0):
-                raise
+            _again(failed, attempt, changed_at=0)
     raise Conflict()
 
 
@@ -257,7 +309,7 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     if matching_hash is None:
         raise NoApplication()
-    for _ in range(3):  # a change of the same application at once: read it again
+    for attempt in range(WRITE_ATTEMPTS):  # a change of the same application at once: read it again
         current = application_of(rt, programme_id, matching_hash)
         if current is None or current.get("wallet_id") != wallet_id:
             raise NoApplication()
@@ -269,15 +321,14 @@ def withdraw_in_wallet(rt: Runtime, programme_id: str, wallet_id: str) -> None:
                         keys.application(programme_id, matching_hash), condition=_as_read(expr, current), expr=expr
                     ),
                     _still_open(rt, programme_id),
-                    _count(rt, programme_id, applications=-1, units_asked=-int(current["units"])),
+                    _count(rt, programme_id, matching_hash, applications=-1, units_asked=-int(current["units"])),
                 ]
             )
             return
         except TransactionFailed as failed:
             if failed.failed_at(1):
                 raise ApplicationsClosed() from failed
-            if not failed.failed_at(0):
-                raise
+            _again(failed, attempt, changed_at=0)
     raise Conflict()
 
 
@@ -296,12 +347,30 @@ def _as_read(expr: Expr, current: Item | None) -> str:
     )
 
 
-def _count(rt: Runtime, programme_id: str, **changes: int) -> dict[str, Any]:
-    """The action adding `changes` to the sale's counters; every action counts once in `changes_seen`,
-    so a rebuild can tell that nothing moved while it read the applications."""
+def _count(rt: Runtime, programme_id: str, matching_hash: str, **changes: int) -> dict[str, Any]:
+    """The action adding `changes` to the person's shard of the sale's counters; every action counts once
+    in `changes_seen`, so a rebuild can tell that nothing moved while it read the applications."""
     expr = Expr()
     adds = ", ".join(f"{expr.n(name)} {expr.v(change)}" for name, change in {**changes, "changes_seen": 1}.items())
-    return rt.db.tx_update(keys.sale_counts(programme_id), f"ADD {adds}", expr)
+    return rt.db.tx_update(keys.sale_count_shard(programme_id, matching_hash), f"ADD {adds}", expr)
+
+
+WRITE_ATTEMPTS = 4  # an application write read again after a change, or tried again after a conflict
+
+
+def _again(failed: TransactionFailed, attempt: int, *, changed_at: int | None = None) -> None:
+    """Whether an application write cancelled for none of its refusals is tried again (returns) or not
+    (raises): the application changed since it was read (the condition at `changed_at`: read it again), or
+    another transaction wrote one of its items at that moment (a counter shard, the sale: a conflict, or
+    throttled), tried again after a short wait and, at the last attempt, refused as busy (AwsBusy: 503,
+    try again) rather than failed."""
+    if changed_at is not None and failed.failed_at(changed_at):
+        return
+    if not failed.conflict:
+        raise failed
+    if attempt + 1 >= WRITE_ATTEMPTS:
+        raise AwsBusy() from failed
+    time.sleep(backoff(attempt + 1))
 
 
 def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: int) -> Item:
@@ -311,18 +380,23 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
     now = iso(rt.clock.now())
     app_expr = Expr()
     record = _application(programme_id, matching_hash, units=units, channel=PAPER, wallet_id=None, now=now)
-    try:
-        rt.db.transact(
-            [
-                _person_eligibility(rt, programme_id, matching_hash, wallet_id=PAPER, channel=PAPER, now=now),
-                rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
-                _still_open(rt, programme_id),
-                _count(rt, programme_id, applications=1, units_asked=units),
-            ]
-        )
-    except TransactionFailed as failed:
-        failed.refuse({2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()})
-    return record
+    actions = [
+        _person_eligibility(rt, programme_id, matching_hash, wallet_id=PAPER, channel=PAPER, now=now),
+        rt.db.tx_put(record, condition=f"attribute_not_exists({app_expr.n('PK')})", expr=app_expr),
+        _still_open(rt, programme_id),
+        _count(rt, programme_id, matching_hash, applications=1, units_asked=units),
+    ]
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            rt.db.transact(actions)
+            return record
+        except TransactionFailed as failed:
+            refusals = {2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()}
+            for position, refusal in refusals.items():
+                if failed.failed_at(position):
+                    raise refusal from failed
+            _again(failed, attempt)
+    raise Conflict()
 
 
 def view(sale: Item | None) -> dict[str, Any] | None:
@@ -533,14 +607,20 @@ def purchase_deadline(settings_record: Item, programme: Item) -> str:
 
 class Allocation(NamedTuple):
     """The action consuming a buyer's 当選 units and the refusal its condition means (for the charge's
-    transaction), the counters it moves (販売状況, unconditioned), and what its チャージ取消 gives back:
-    the person's hash and the round (1 or 2)."""
+    transaction), the counters it moves (販売状況, unconditioned), what its チャージ取消 gives back:
+    the person's hash and the round (1 or 2), and the checks on the sale it is written with."""
 
     action: dict[str, Any]
     refusal: type[Exception]
     counted: list[dict[str, Any]]
     person: str
     round: int
+    checks: tuple[tuple[dict[str, Any], type[Exception]], ...] = ()
+
+    @property
+    def step(self) -> SaleStep:
+        """What the charge's transaction writes of it (ledger.charge)."""
+        return SaleStep(self.action, self.refusal, self.counted, self.checks)
 
 
 def counter_allocation(
@@ -578,11 +658,11 @@ def counter_allocation(
     deadline = purchase_deadline(settings_record, programme)
     round2_end = str(settings_record.get("round2_purchase_end") or "")
     if won and today <= deadline and not application.get("lapsed"):
-        action, refusal, counted = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
-        return Allocation(action, refusal, counted, matching_hash, 1)
+        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
+        return Allocation(step.action, step.refusal, step.counted, matching_hash, 1, step.checks)
     if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
-        action, refusal, counted = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
-        return Allocation(action, refusal, counted, matching_hash, 2)
+        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
+        return Allocation(step.action, step.refusal, step.counted, matching_hash, 2, step.checks)
     if not won and not won2:
         raise NotAWinner()
     last = round2_end if won2 else deadline
@@ -602,10 +682,10 @@ def _consume(
     bought_name: str,
     units: int,
     paper_wallet: str | None = None,
-) -> tuple[dict[str, Any], type[Exception], list[dict[str, Any]]]:
+) -> SaleStep:
     """The action buying `units` of one round's 当選 units, conditioned on what was read, with the
     counters it moves; for a paper winner, into `paper_wallet` only (the first wallet charged with his
-    units)."""
+    units). A first-round purchase is also checked against the second round's start (_before_round2)."""
     won, bought = int(application.get(won_name, 0)), int(application.get(bought_name, 0))
     if units > won - bought:
         raise OverAllocation(won=won, left=won - bought)
@@ -629,19 +709,29 @@ def _consume(
             f"(attribute_not_exists({expr.n(bought_name)}) OR {expr.n(bought_name)} = {expr.v(bought)}){buyer_same}"
         ),
     )
-    counted = [_count(rt, programme_id, units_paid=units)] if first_round else []  # 販売状況 counts round 1
-    return action, AllocationChanged, counted
+    if not first_round:
+        return SaleStep(action, AllocationChanged, [])
+    counted = [_count(rt, programme_id, matching_hash, units_paid=units)]  # 販売状況 counts round 1
+    return SaleStep(action, AllocationChanged, counted, _before_round2(rt, programme_id))
 
 
-def cancel_allocation(
-    rt: Runtime, charge_txn: Item
-) -> tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None:
+def _before_round2(rt: Runtime, programme_id: str) -> tuple[tuple[dict[str, Any], type[Exception]], ...]:
+    """The check a first-round purchase or its cancel is written with: the second round not started (its
+    seed not set). The second round lapses what the first left unbought as the job reads it, so a first-
+    round change landing after the seed would be overwritten, or its units sold twice."""
+    expr = Expr()
+    check = rt.db.tx_check(keys.sale_settings(programme_id), f"attribute_not_exists({expr.n('round2_seed')})", expr)
+    return ((check, SecondRoundStarted),)
+
+
+def cancel_allocation(rt: Runtime, charge_txn: Item) -> SaleStep | None:
     """For the チャージ取消 of a lottery purchase, the action giving its units back to the round of the
     application it consumed (None for a programme sold to anyone, or an application no longer kept).
     A charge records its person and round; one made before they were recorded is the purchase of the
     wallet's own person, and of round 2 if made once the second round was drawn (a first-round purchase
     is refused from the 購入期限 on, and the second round is drawn only after it), or for a bank
-    transfer if its deposit day is past the 購入期限."""
+    transfer if its deposit day is past the 購入期限. A first-round purchase is not cancelled once the
+    second round has started (SecondRoundStarted): its pool is the first round's unbought units."""
     programme_id = str(charge_txn.get("programme_id") or "")
     settings_record = settings(rt, programme_id) if programme_id else None
     if settings_record is None or not charge_txn.get("units"):
@@ -657,6 +747,8 @@ def cancel_allocation(
     if not round_no:
         drawn2 = str(settings_record.get("round2_drawn_at") or "")
         round_no = 2 if drawn2 and str(charge_txn["occurred_at"]) >= drawn2 else 1
+    if round_no == 1 and settings_record.get("round2_seed"):
+        raise SecondRoundStarted()
     bought_name = ROUNDS[round_no][1]
     other_name = ROUNDS[3 - round_no][1]
     units = int(charge_txn["units"])
@@ -671,8 +763,10 @@ def cancel_allocation(
         update += f" REMOVE {expr.n('buyer_wallet_id')}"
         condition += f" AND (attribute_not_exists({expr.n(other_name)}) OR {expr.n(other_name)} = {expr.v(0)})"
     action = rt.db.tx_update(keys.application(programme_id, str(person)), update, expr, condition=condition)
-    counted = [_count(rt, programme_id, units_paid=-units)] if round_no == 1 else []  # as _consume counted it
-    return action, AllocationChanged, counted
+    if round_no == 2:
+        return SaleStep(action, AllocationChanged, [])
+    counted = [_count(rt, programme_id, str(person), units_paid=-units)]  # as _consume counted it, and checked as it is
+    return SaleStep(action, AllocationChanged, counted, _before_round2(rt, programme_id))
 
 
 # --- 販売状況 (issue 15.7) --------------------------------------------------------------------------------
@@ -680,14 +774,14 @@ COUNTED = ("applications", "units_asked", "units_paid")
 
 
 def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, int]:
-    """The figures of the console's sale screen, in one read: people eligible (the list's count),
-    applications and units asked against the units on sale (the counters every application write
-    keeps in its own transaction), and after the draw winners and units won (the draw's result) and
-    units bought (paid, counted by each purchase) and not yet bought."""
+    """The figures of the console's sale screen, in one read of the counters: people eligible (the list's
+    count), applications and units asked against the units on sale (the counters every application write
+    keeps in its own transaction, on the person's shard), and after the draw winners and units won (the
+    draw's result) and units bought (paid, counted by each purchase) and not yet bought."""
     listed = resident_items.current(rt.db, programme_id)
-    counters = rt.db.get(keys.sale_counts(programme_id)) or {}
-    if not counters.get("since"):
-        counters = rebuild_counts(rt, programme_id)
+    found = rt.db.batch_get([keys.sale_counts(programme_id), *keys.sale_count_shards(programme_id)])
+    head = found.get(keys.sale_counts(programme_id)) or {}
+    counters = _summed(found, programme_id) if head.get("since") else rebuild_counts(rt, programme_id)
     drawn = settings_record.get("draw_state") == DrawState.DRAWN
     won = int(settings_record.get("units_won", 0)) if drawn else 0
     paid = int(counters.get("units_paid", 0))
@@ -703,32 +797,72 @@ def counts(rt: Runtime, programme_id: str, settings_record: Item) -> dict[str, i
     }
 
 
-def rebuild_counts(rt: Runtime, programme_id: str) -> Item:
-    """Counters for a sale from before they were kept (or never looked at yet): summed from the
-    applications, written only if no application write counted in the meantime (read again if one
-    did), so the counters are exact from then on."""
+def _summed(found: dict[keys.Key, Item], programme_id: str, *, shards_only: bool = False) -> dict[str, int]:
+    """The counters: the head's (a sale's counts from before the shards) plus every shard's."""
+    parts = keys.sale_count_shards(programme_id) + ([] if shards_only else [keys.sale_counts(programme_id)])
+    return {name: sum(int((found.get(key) or {}).get(name, 0)) for key in parts) for name in COUNTED}
+
+
+def counts_item(programme_id: str, now: str) -> Item:
+    """The head of a new sale's counters: exact from its creation (nothing applied before the sale existed),
+    so its screen never needs the rebuild, which reads the list index (eventually consistent)."""
+    pk, sk = keys.sale_counts(programme_id)
+    return {"PK": pk, "SK": sk, "kind": "sale_counts", "since": now, **dict.fromkeys(COUNTED, 0)}
+
+
+def start_counts(rt: Runtime, programme_id: str) -> None:
+    """Write a new sale's counters head (counts_item), unless one exists: it is never written over."""
+    expr = Expr()
+    with contextlib.suppress(ConditionFailed):  # a head exists only for a sale that counted before: kept
+        rt.db.put(
+            counts_item(programme_id, iso(rt.clock.now())),
+            condition=f"attribute_not_exists({expr.n('PK')})",
+            expr=expr,
+        )
+
+
+def rebuild_counts(rt: Runtime, programme_id: str) -> dict[str, int]:
+    """Counters for a sale from before they were kept (or never looked at yet): the head set to what the
+    applications sum to less what the shards hold, written only if no application write counted in the
+    meantime on the head or on any shard (read again if one did), so the counters are exact from then on."""
+    head_key, shard_keys = keys.sale_counts(programme_id), keys.sale_count_shards(programme_id)
     for _ in range(5):
-        seen = rt.db.get(keys.sale_counts(programme_id)) or {}
+        found = rt.db.batch_get([head_key, *shard_keys])
         apps = applications(rt, programme_id)
-        record = {
+        total = {
             "applications": len(apps),
             "units_asked": sum(int(a["units"]) for a in apps),
             "units_paid": sum(int(a.get("purchased_units", 0)) for a in apps),
-            "changes_seen": int(seen.get("changes_seen", 0)),
-            "since": iso(rt.clock.now()),
         }
+        sharded = _summed(found, programme_id, shards_only=True)
         expr = Expr()
-        sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in record.items())
-        unmoved = (
-            f"attribute_not_exists({expr.n('changes_seen')})"
-            if "changes_seen" not in seen
-            else f"{expr.n('changes_seen')} = {expr.v(int(seen['changes_seen']))}"
+        sets = ", ".join(
+            f"{expr.n(name)} = {expr.v(value)}"
+            for name, value in {
+                **{name: total[name] - sharded[name] for name in COUNTED},
+                "kind": "sale_counts",
+                "since": iso(rt.clock.now()),
+            }.items()
         )
+        actions = [rt.db.tx_update(head_key, f"SET {sets}", expr, condition=_unmoved(expr, found.get(head_key)))]
+        for key in shard_keys:
+            check = Expr()
+            actions.append(rt.db.tx_check(key, _unmoved(check, found.get(key)), check))
         try:
-            return rt.db.update(keys.sale_counts(programme_id), f"SET {sets}", expr, condition=unmoved)
-        except ConditionFailed:
-            continue  # an application or a purchase was counted while the list was read
+            rt.db.transact(actions)
+        except TransactionFailed as failed:
+            if failed.conflict or any(failed.failed_at(i) for i in range(len(actions))):
+                continue  # an application or a purchase was counted while the list was read
+            raise
+        return total
     raise Conflict()
+
+
+def _unmoved(expr: Expr, counter: Item | None) -> str:
+    """A counter item still as read: its count of changes the same (or still none)."""
+    if counter is None or "changes_seen" not in counter:
+        return f"attribute_not_exists({expr.n('changes_seen')})"
+    return f"{expr.n('changes_seen')} = {expr.v(int(counter['changes_seen']))}"
 
 
 # --- 二次抽選 (issue 15.6) ---------------------------------------------------------------------------------
@@ -790,25 +924,48 @@ def second_round_input(apps: list[Item]) -> tuple[dict[str, int], dict[str, int]
     return lapsing, wanting
 
 
+ROUND2_FIELDS = ("lapsed", "lapsed_units", "won2_units")  # what the second round writes on an application
+ROUND2_ATTEMPTS = 3
+
+
 def finish_second_round(rt: Runtime, programme_id: str) -> Item:
+    """Compute and store the second round from its stored seed: a pure function of the stored first round
+    (units won and bought), so a job run again writes the same result. Each application gets only its
+    second-round fields, conditioned on its first round being as read: the list index may lag behind a
+    purchase or a cancel made before the seed was set, and one found changed is read again and the whole
+    round decided again (its pool changed), never left out nor written over."""
     settings_record = _seeded(rt, programme_id, "round2_seed")
     if settings_record.get("round2_state") == DrawState.DRAWN:
         return settings_record
-    apps = applications(rt, programme_id)
-    lapsing, wanting = second_round_input(apps)
-    pool = sum(lapsing.values())
-    won2 = allocation.allocate(
-        wanting, pool, allocation.Rule(str(settings_record["draw_rule"])), str(settings_record["round2_seed"])
-    )
-    changed = []
-    for a in apps:
-        h = str(a["L1SK"])
-        if h in lapsing:
-            changed.append({**a, "lapsed": True, "lapsed_units": lapsing[h]})
-        elif h in won2:
-            changed.append({**a, "won2_units": won2[h]})
-    rt.db.batch_put(changed)
-    assign_references(rt, programme_id, [a for a in apps if won2.get(str(a["L1SK"]))])
+    rule, seed = allocation.Rule(str(settings_record["draw_rule"])), str(settings_record["round2_seed"])
+    apps = {str(a["L1SK"]): a for a in applications(rt, programme_id)}
+    written: dict[str, dict[str, Any]] = {}  # what this run wrote on each application
+    for _ in range(ROUND2_ATTEMPTS):
+        lapsing, wanting = second_round_input(list(apps.values()))
+        pool = sum(lapsing.values())
+        won2 = allocation.allocate(wanting, pool, rule, seed)
+        moved = []
+        for h, application in apps.items():
+            decision = _round2_decision(h, lapsing, won2)
+            if h in written and written[h] == decision:
+                continue
+            if not decision and h not in written and not any(name in application for name in ROUND2_FIELDS):
+                continue  # nothing to write, nothing to undo
+            if _write_round2(rt, programme_id, application, decision):
+                written[h] = decision
+            else:
+                moved.append(h)
+        if not moved:
+            break
+        for h in moved:  # its first round is not as read: decide again from it as it is
+            fresh = application_of(rt, programme_id, h)
+            if fresh is None:
+                del apps[h]
+            else:
+                apps[h] = fresh
+    else:
+        raise Conflict()
+    assign_references(rt, programme_id, [a for h, a in apps.items() if won2.get(h)])
     counts = {
         "round2_state": DrawState.DRAWN.value,
         "round2_drawn_at": iso(rt.clock.now()),
@@ -820,3 +977,40 @@ def finish_second_round(rt: Runtime, programme_id: str) -> Item:
     expr = Expr()
     sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in counts.items())
     return rt.db.update(keys.sale_settings(programme_id), f"SET {sets}", expr)
+
+
+def _round2_decision(matching_hash: str, lapsing: dict[str, int], won2: dict[str, int]) -> dict[str, Any]:
+    """An application's second-round fields: lapsed with its unbought units, or the units it won again."""
+    if matching_hash in lapsing:
+        return {"lapsed": True, "lapsed_units": lapsing[matching_hash]}
+    if matching_hash in won2:
+        return {"won2_units": won2[matching_hash]}
+    return {}
+
+
+def _write_round2(rt: Runtime, programme_id: str, application: Item, decision: dict[str, Any]) -> bool:
+    """Set the application's second-round fields (and remove the others of them), only while its units won
+    and bought are as read; False when they are not (or it is gone)."""
+    expr = Expr()
+    sets = ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in decision.items())
+    removed = ", ".join(expr.n(name) for name in ROUND2_FIELDS if name not in decision)
+    update = " ".join(part for part in (f"SET {sets}" if sets else "", f"REMOVE {removed}" if removed else "") if part)
+    as_read = " AND ".join(_same_count(expr, application, name) for name in ROUNDS[1])
+    try:
+        rt.db.update(
+            keys.application(programme_id, str(application["L1SK"])),
+            update,
+            expr,
+            condition=f"attribute_exists({expr.n('PK')}) AND {as_read}",
+            returns="NONE",
+        )
+    except ConditionFailed:
+        return False
+    return True
+
+
+def _same_count(expr: Expr, application: Item, name: str) -> str:
+    """The count `name` is as read on `application` (an absent one reads as 0)."""
+    value = int(application.get(name, 0))
+    same = f"{expr.n(name)} = {expr.v(value)}"
+    return f"(attribute_not_exists({expr.n(name)}) OR {same})" if value == 0 else same

@@ -220,8 +220,28 @@ def sale_settings(programme_id: str) -> Key:
 
 
 def sale_counts(programme_id: str) -> Key:
-    """The 販売状況 counters of a programme's sale, kept by every application write and purchase."""
+    """The head of a programme's 販売状況 counters: since when they are exact (written with the sale, or by
+    a rebuild), and the counts of before the shards (a sale's older application writes counted here)."""
     return (f"SALECOUNT#{programme_id}", "COUNTS")
+
+
+# Applications at once count on different items, so they rarely conflict (TransactionConflict). Fixed:
+# counts on a shard beyond a smaller number would no longer be summed.
+SALE_COUNT_SHARDS = 16
+
+
+def sale_count_shard(programme_id: str, matching_hash: str) -> Key:
+    """The shard of the 販売状況 counters a person's application writes and purchases count on, by the
+    person's hash; the counts are the head's plus every shard's (sale_count_shards)."""
+    return _sale_count_shard(programme_id, zlib.crc32(matching_hash.encode()) % SALE_COUNT_SHARDS)
+
+
+def sale_count_shards(programme_id: str) -> list[Key]:
+    return [_sale_count_shard(programme_id, n) for n in range(SALE_COUNT_SHARDS)]
+
+
+def _sale_count_shard(programme_id: str, n: int) -> Key:
+    return (f"SALECOUNT#{programme_id}#{n}", "COUNTS")
 
 
 def person_eligibility(programme_id: str, matching_hash: str) -> Key:

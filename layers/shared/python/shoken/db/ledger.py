@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from shoken.clock import epoch, iso
 from shoken.db import keys
@@ -92,6 +92,27 @@ def audit_action(db: Dynamo, record: Item) -> dict[str, Any]:
 Refusal = tuple[int, type[Exception]]
 
 
+class SaleStep(NamedTuple):
+    """What a sale by lottery adds to a charge or to its cancel (shoken.sale): the action on the buyer's
+    application and the refusal its condition means, the checks on the sale each with its refusal (which
+    wins over the action's when both fail: it says why), and the counters it moves (販売状況, unconditioned)."""
+
+    action: dict[str, Any]
+    refusal: type[Exception]
+    counted: list[dict[str, Any]]
+    checks: tuple[tuple[dict[str, Any], type[Exception]], ...] = ()
+
+
+def _with_sale(actions: list[dict[str, Any]], refusals: list[Refusal], step: SaleStep) -> None:
+    """Append a sale's step to a money transaction's actions, with its refusals."""
+    for check, refusal in step.checks:
+        actions.append(check)
+        refusals.append((len(actions) - 1, refusal))
+    actions.append(step.action)
+    refusals.append((len(actions) - 1, step.refusal))
+    actions.extend(step.counted)
+
+
 def _write(
     db: Dynamo,
     actions: list[dict[str, Any]],
@@ -137,12 +158,12 @@ def charge(
     idempotency: Item | None,
     audit: Item,
     now: datetime,
-    allocation: tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None = None,
+    allocation: SaleStep | None = None,
 ) -> None:
     """店頭チャージ: add a purchase's buckets, count its units against the per-person limit.
-    `allocation`: for a programme sold by lottery, the action consuming the buyer's 当選 units
-    (shoken.sale.counter_allocation), the refusal its condition means and the unconditioned actions
-    that count the purchase (the sale's 販売状況 counters)."""
+    `allocation`: for a programme sold by lottery, the step consuming the buyer's 当選 units
+    (shoken.sale.counter_allocation): its action and the refusal its condition means, its checks on
+    the sale, and the unconditioned actions that count the purchase (the sale's 販売状況 counters)."""
     actions = [
         _add_buckets(db, wallet_id, buckets, now),
         _holder(db, programme_id, wallet_id, units, limit=limit_units),
@@ -153,9 +174,7 @@ def charge(
         actions.append(_put_new(db, idempotency))
         refusals.insert(0, (3, AlreadyRecorded))
     if allocation is not None:
-        actions.append(allocation[0])
-        refusals.append((len(actions) - 1, allocation[1]))
-        actions.extend(allocation[2])
+        _with_sale(actions, refusals, allocation)
     actions.append(audit_action(db, audit))
     _write(db, actions, refusals)
 
@@ -167,12 +186,12 @@ def cancel_charge(
     cancel_txn: Item,
     audit: Item,
     now: datetime,
-    allocation: tuple[dict[str, Any], type[Exception], list[dict[str, Any]]] | None = None,
+    allocation: SaleStep | None = None,
 ) -> None:
     """チャージ取消: remove the charge's buckets, only while none of their value has been spent.
-    `allocation`: for a lottery purchase, the action giving its units back to the 当選 units of the
-    round it consumed (shoken.sale.cancel_allocation), the refusal its condition means and the counters
-    it moves back (販売状況)."""
+    `allocation`: for a lottery purchase, the step giving its units back to the 当選 units of the
+    round it consumed (shoken.sale.cancel_allocation): its action and the refusal its condition means,
+    its checks on the sale, and the counters it moves back (販売状況)."""
     wallet_id = str(charge_txn["wallet_id"])
     expr = Expr()
     # Each bucket still there (a lapse removes expired ones) and still holding all it was charged with.
@@ -196,9 +215,7 @@ def cancel_charge(
         actions.append(_holder(db, str(charge_txn["programme_id"]), wallet_id, -int(charge_txn["units"]), limit=None))
     refusals: list[Refusal] = [(1, AlreadyCancelled), (0, ChargeAlreadySpent), (2, NumberTaken)]
     if allocation is not None:
-        actions.append(allocation[0])
-        refusals.append((len(actions) - 1, allocation[1]))
-        actions.extend(allocation[2])
+        _with_sale(actions, refusals, allocation)
     _write(db, actions, refusals)
 
 
