@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from auth.schemas import (
     Accepted,
@@ -25,6 +23,9 @@ from auth.schemas import (
 from shoken import api, runtime
 from shoken.config import AuthConfig
 from shoken.observability import http_entry
+
+if TYPE_CHECKING:  # only the annotations name it: the runtime import costs a cold start about 5 ms (issue 19)
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 # The route modules run on the first request of one of their routes (issue 19).
 with api.deferred("auth"):

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated, Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Annotated, Any
 
 from history.export_models import ExportLink, ExportList, ExportRequest, ExportView
 from history.report_models import (
@@ -24,6 +22,9 @@ from shoken.config import HistoryConfig
 from shoken.history_models import Detail, HistorySearch, Page
 from shoken.observability import http_entry
 from shoken.sheets import Format
+
+if TYPE_CHECKING:  # only the annotations name it: the runtime import costs a cold start about 5 ms (issue 19)
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 # The route modules run on the first request of one of their routes (issue 19).
 with api.deferred("history", "shoken"):

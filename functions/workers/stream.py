@@ -5,15 +5,16 @@ job items reach workers.queue through the jobs queue instead, so a long job neve
 
 from __future__ import annotations
 
-from typing import Any
-
-from aws_lambda_powertools.utilities.typing import LambdaContext
+from typing import TYPE_CHECKING, Any
 
 from shoken import runtime
 from shoken.config import WorkerConfig
 from shoken.db.dynamo import Item, deserialize_item
 from shoken.observability import entry, logger
 from workers import totals
+
+if TYPE_CHECKING:  # only the annotations name it: the runtime import costs a cold start about 5 ms (issue 19)
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
 def images(record: dict[str, Any]) -> tuple[Item | None, Item | None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Protocol
 
@@ -34,6 +35,9 @@ class FrozenClock:
         self._at += timedelta(**delta)
 
 
+# One request writes the same instant several times (a payment: its transaction, receipt, record and
+# wallet update, each with iso(now)); equal datetimes are the same instant, so the text is the same.
+@functools.lru_cache(maxsize=64)
 def iso(at: datetime) -> str:
     """UTC timestamp with microseconds: fixed width, so it sorts as text in DynamoDB keys."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -47,6 +51,7 @@ def epoch(at: datetime) -> int:
     return int(at.timestamp())
 
 
+@functools.lru_cache(maxsize=64)
 def jst_date(at: datetime) -> str:
     return at.astimezone(JST).strftime("%Y-%m-%d")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hmac
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +13,7 @@ from shoken.db import sessions as session_records
 from shoken.db.dynamo import Found
 from shoken.db.records import Session, Store, Terminal
 from shoken.errors import CsrfRejected, Forbidden, ShokenError, Unauthenticated
+from shoken.frozen import Frozen, set_field
 from shoken.principal import Principal
 from shoken.roles import MERCHANT_ROLES, Role
 from shoken.routes import Gate, Route
@@ -62,14 +62,24 @@ class StoreSuspended(ShokenError):
     message = "この店舗は利用停止中です。実行委員会にお問い合わせください。"
 
 
-@dataclass(frozen=True)
-class HttpRequest:
+class HttpRequest(Frozen):
+    __slots__ = ("cookies", "headers", "method", "path", "source_ip", "user_agent")
     method: str
     path: str
     headers: dict[str, str]
     cookies: dict[str, str]
     source_ip: str
     user_agent: str
+
+    def __init__(
+        self, method: str, path: str, headers: dict[str, str], cookies: dict[str, str], source_ip: str, user_agent: str
+    ) -> None:
+        set_field(self, "method", method)
+        set_field(self, "path", path)
+        set_field(self, "headers", headers)
+        set_field(self, "cookies", cookies)
+        set_field(self, "source_ip", source_ip)
+        set_field(self, "user_agent", user_agent)
 
     @classmethod
     def from_event(cls, event: dict[str, Any]) -> HttpRequest:
@@ -94,13 +104,24 @@ class HttpRequest:
         return app if app in sessions.APPS else ""
 
 
-@dataclass
 class Admission:
-    principal: Principal | None = None
-    pending: dict[str, Any] | None = None
-    terminal: dict[str, Any] | None = None
-    claims: dict[str, Any] | None = None
-    set_cookies: list[str] = field(default_factory=list)
+    """Who admission let in (one of principal, pending or terminal, by the route's gate), and the
+    cookies it sets (a refreshed session). A plain class, as gate.py is on every cold start."""
+
+    __slots__ = ("claims", "pending", "principal", "set_cookies", "terminal")
+
+    def __init__(
+        self,
+        principal: Principal | None = None,
+        pending: dict[str, Any] | None = None,
+        terminal: dict[str, Any] | None = None,
+        claims: dict[str, Any] | None = None,
+    ) -> None:
+        self.principal = principal
+        self.pending = pending
+        self.terminal = terminal
+        self.claims = claims
+        self.set_cookies: list[str] = []
 
 
 def through_cloudfront(request: HttpRequest, rt: Runtime) -> HttpRequest:
@@ -115,7 +136,7 @@ def through_cloudfront(request: HttpRequest, rt: Runtime) -> HttpRequest:
         raise NotThroughCloudFront()
     headers = {k: v for k, v in request.headers.items() if k != ORIGIN_HEADER}
     viewer = request.headers.get(VIEWER_ADDRESS_HEADER, "").rpartition(":")[0]
-    return replace(request, headers=headers, source_ip=viewer or request.source_ip)
+    return request.replace(headers=headers, source_ip=viewer or request.source_ip)
 
 
 def admit(route: Route, request: HttpRequest, rt: Runtime) -> Admission:

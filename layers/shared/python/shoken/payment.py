@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -38,6 +37,7 @@ from shoken.errors import (
     WalletNotHere,
     WritesOverlapped,
 )
+from shoken.frozen import Frozen, set_field
 from shoken.observability import count
 from shoken.principal import Principal
 from shoken.runtime import Runtime
@@ -65,10 +65,10 @@ def check_amount(amount: int) -> None:
         raise AmountOutOfRange(most=MAX_AMOUNT)
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Frozen):
     """Everything one attempt needs, derived from one read."""
 
+    __slots__ = ("amount", "authorization", "committee", "operator", "still", "store", "terminal", "wallet")
     committee: Item
     store: Store
     terminal: Terminal
@@ -77,6 +77,26 @@ class Plan:
     still: ledger.StillAdmitted
     operator: dict[str, Any]
     authorization: ledger.Authorization  # the QR token, MPM request or card this payment uses
+
+    def __init__(
+        self,
+        committee: Item,
+        store: Store,
+        terminal: Terminal,
+        wallet: Wallet,
+        amount: int,
+        still: ledger.StillAdmitted,
+        operator: dict[str, Any],
+        authorization: ledger.Authorization,
+    ) -> None:
+        set_field(self, "committee", committee)
+        set_field(self, "store", store)
+        set_field(self, "terminal", terminal)
+        set_field(self, "wallet", wallet)
+        set_field(self, "amount", amount)
+        set_field(self, "still", still)
+        set_field(self, "operator", operator)
+        set_field(self, "authorization", authorization)
 
 
 def _settle(

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
+from shoken.frozen import Frozen, set_field
 from shoken.roles import Role
 
 
-@dataclass(frozen=True)
-class Scope:
+class Scope(Frozen):
     """Where a record lives in the hierarchy committee > company > store."""
 
-    committee_id: str | None = None
-    company_id: str | None = None
-    store_id: str | None = None
+    __slots__ = ("committee_id", "company_id", "store_id")
+    committee_id: str | None
+    company_id: str | None
+    store_id: str | None
+
+    def __init__(
+        self, committee_id: str | None = None, company_id: str | None = None, store_id: str | None = None
+    ) -> None:
+        set_field(self, "committee_id", committee_id)
+        set_field(self, "company_id", company_id)
+        set_field(self, "store_id", store_id)
 
     @classmethod
     def of(cls, record: Mapping[str, Any]) -> Scope:
@@ -23,20 +30,61 @@ class Scope:
         return cls(record.get("committee_id"), record.get("company_id"), record.get("store_id"))
 
 
-@dataclass(frozen=True)
-class Principal:
+class Principal(Frozen):
+    __slots__ = (
+        "app",
+        "binding_id",
+        "committee_id",
+        "company_id",
+        "csrf",
+        "login_id",
+        "name",
+        "role",
+        "session_id",
+        "store_id",
+        "terminal_id",
+        "user_id",
+    )
     user_id: str  # admin user id, or wallet id for a citizen
     role: Role
     session_id: str
     app: str  # "admin", "merchant" or "wallet": which cookie carried the session
     csrf: str
-    committee_id: str | None = None
-    company_id: str | None = None
-    store_id: str | None = None
-    terminal_id: str | None = None
-    binding_id: str | None = None  # merchant app: the device binding its terminal must still hold
-    login_id: str | None = None
-    name: str | None = None
+    committee_id: str | None
+    company_id: str | None
+    store_id: str | None
+    terminal_id: str | None
+    binding_id: str | None  # merchant app: the device binding its terminal must still hold
+    login_id: str | None
+    name: str | None
+
+    def __init__(
+        self,
+        user_id: str,
+        role: Role,
+        session_id: str,
+        app: str,
+        csrf: str,
+        committee_id: str | None = None,
+        company_id: str | None = None,
+        store_id: str | None = None,
+        terminal_id: str | None = None,
+        binding_id: str | None = None,
+        login_id: str | None = None,
+        name: str | None = None,
+    ) -> None:
+        set_field(self, "user_id", user_id)
+        set_field(self, "role", role)
+        set_field(self, "session_id", session_id)
+        set_field(self, "app", app)
+        set_field(self, "csrf", csrf)
+        set_field(self, "committee_id", committee_id)
+        set_field(self, "company_id", company_id)
+        set_field(self, "store_id", store_id)
+        set_field(self, "terminal_id", terminal_id)
+        set_field(self, "binding_id", binding_id)
+        set_field(self, "login_id", login_id)
+        set_field(self, "name", name)
 
     @property
     def home_pk(self) -> str:

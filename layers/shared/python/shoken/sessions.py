@@ -28,6 +28,7 @@ from shoken.errors import SessionExpired, Unauthenticated
 ALGORITHM = "HS256"
 # The header every token carries, serialized as PyJWT does (sorted keys, no spaces).
 _HEADER = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT"}').rstrip(b"=")
+_HEADER_TEXT = _HEADER.decode()
 REQUIRED_CLAIMS = ("exp", "iat", "typ")
 APPS = ("admin", "merchant", "wallet")
 
@@ -84,11 +85,13 @@ def _verified_claims(key: bytes, token: str) -> dict[str, Any]:
     if len(parts) != 3:
         raise ValueError("not a JWS compact serialization")
     header_part, payload_part, signature_part = parts
-    header = json.loads(_unb64(header_part))
     # The algorithm is ours, not the token's: a header naming any other (or "none") is refused, and so
-    # is one with critical extensions this code does not implement (RFC 7515 §4.1.11).
-    if not isinstance(header, dict) or header.get("alg") != ALGORITHM or "crit" in header:
-        raise ValueError("algorithm not allowed")
+    # is one with critical extensions this code does not implement (RFC 7515 §4.1.11). The header this
+    # module writes is known without decoding it again.
+    if header_part != _HEADER_TEXT:
+        header = json.loads(_unb64(header_part))
+        if not isinstance(header, dict) or header.get("alg") != ALGORITHM or "crit" in header:
+            raise ValueError("algorithm not allowed")
     expected = _sign(key, f"{header_part}.{payload_part}".encode("ascii"))
     if not hmac.compare_digest(expected, _unb64(signature_part)):
         raise ValueError("bad signature")

@@ -12,7 +12,6 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -23,6 +22,7 @@ from shoken.db import keys
 from shoken.db.dynamo import Dynamo, Found, Item, Key, WriteUncertain, classify, is_transient
 from shoken.db.ledger import AlreadyRecorded, Contended, Refused
 from shoken.errors import DomainError, ServiceUnavailable
+from shoken.frozen import Frozen, set_field
 from shoken.observability import logger
 
 KEEP = timedelta(days=7)
@@ -67,13 +67,17 @@ class _Stored(Protocol):
 Result = TypeVar("Result", bound=_Stored)
 
 
-@dataclass(frozen=True)
-class Planned(Generic[Result]):
+class Planned(Frozen, Generic[Result]):
     """One attempt's answer and its write: `write(record)` makes the change, conditioned on what was
     read, with the idempotency record in the same transaction (a ledger function)."""
 
+    __slots__ = ("result", "write")
     result: Result
     write: Callable[[Item], None]
+
+    def __init__(self, result: Result, write: Callable[[Item], None]) -> None:
+        set_field(self, "result", result)
+        set_field(self, "write", write)
 
 
 def settle(

@@ -9,7 +9,6 @@ item of the movement (shoken.audit.entry / api.audit_item) and writes it in the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -18,6 +17,7 @@ from shoken.db import keys
 from shoken.db.dynamo import AwsBusy, Dynamo, Expr, Item, Key, TransactionFailed
 from shoken.db.records import Card, Transaction
 from shoken.errors import AlreadyCancelled, ChargeAlreadySpent, PurchaseLimitExceeded, WalletSuspended
+from shoken.frozen import Frozen, set_field
 from shoken.money import Bucket
 from shoken.status import RequestState, Status
 from shoken.txn_types import TxnStatus
@@ -290,33 +290,50 @@ class Contended(Refused):
     """Cancelled by a concurrent transaction or throttled; back off a little before reading again."""
 
 
-@dataclass(frozen=True)
-class QrTokenUse:
+class QrTokenUse(Frozen):
     """CPM: the citizen's one-time QR token, used once and before it lapses, for the wallet it names."""
 
+    __slots__ = ("key", "wallet_id")
     key: Key
     wallet_id: str
 
+    def __init__(self, key: Key, wallet_id: str) -> None:
+        set_field(self, "key", key)
+        set_field(self, "wallet_id", wallet_id)
 
-@dataclass(frozen=True)
-class MpmRequestUse:
+
+class MpmRequestUse(Frozen):
     """MPM: the store's open payment request, paid once and before it lapses, by this citizen."""
 
+    __slots__ = ("key", "paid_by")
     key: Key
     paid_by: str
 
+    def __init__(self, key: Key, paid_by: str) -> None:
+        set_field(self, "key", key)
+        set_field(self, "paid_by", paid_by)
 
-@dataclass(frozen=True)
-class CardUse:
+
+class CardUse(Frozen):
     """A card payment (issue 16.3): the card as read, still active, with fewer than 5
     wrong PINs, the same payment secret and the day's spending within `daily_limit` after `amount`.
     `new_pin_hash`: the PIN in the current scheme, written in place of an older value read."""
 
+    __slots__ = ("amount", "card", "daily_limit", "new_pin_hash", "pay_digest")
     card: Card
     pay_digest: str
     amount: int
     daily_limit: int
-    new_pin_hash: str | None = None
+    new_pin_hash: str | None
+
+    def __init__(
+        self, card: Card, pay_digest: str, amount: int, daily_limit: int, new_pin_hash: str | None = None
+    ) -> None:
+        set_field(self, "card", card)
+        set_field(self, "pay_digest", pay_digest)
+        set_field(self, "amount", amount)
+        set_field(self, "daily_limit", daily_limit)
+        set_field(self, "new_pin_hash", new_pin_hash)
 
 
 Authorization = QrTokenUse | MpmRequestUse | CardUse
@@ -374,17 +391,25 @@ def _balances(db: Dynamo, wallet_id: str, change: dict[str, int], now: datetime,
     return db.tx_update(keys.wallet(wallet_id), "SET " + ", ".join(sets), expr, condition=" AND ".join(conditions))
 
 
-@dataclass(frozen=True)
-class StillAdmitted:
+class StillAdmitted(Frozen):
     """What admitted the payer at the read and must still hold at the write: the caller's session
     (merchant or citizen) and, where a till is involved, its terminal (bound to this device, when the
     caller is the till) and its store. A logout, unbind or suspension between the read and the write
     fails one of these checks and the payment is not made."""
 
+    __slots__ = ("binding_id", "session", "store", "terminal")
     session: Key
-    terminal: Key | None = None  # None for a console caller (a cancel from 取引履歴詳細)
-    store: Key | None = None
-    binding_id: str | None = None  # the till's own device binding (CPM); None when the citizen pays (MPM)
+    terminal: Key | None  # None for a console caller (a cancel from 取引履歴詳細)
+    store: Key | None
+    binding_id: str | None  # the till's own device binding (CPM); None when the citizen pays (MPM)
+
+    def __init__(
+        self, session: Key, terminal: Key | None = None, store: Key | None = None, binding_id: str | None = None
+    ) -> None:
+        set_field(self, "session", session)
+        set_field(self, "terminal", terminal)
+        set_field(self, "store", store)
+        set_field(self, "binding_id", binding_id)
 
 
 def admission_checks(db: Dynamo, still: StillAdmitted, now: datetime) -> list[dict[str, Any]]:
