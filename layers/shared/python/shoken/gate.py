@@ -12,7 +12,7 @@ from shoken.db import keys
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Found
 from shoken.db.records import Session, Store, Terminal
-from shoken.errors import CsrfRejected, Forbidden, ShokenError, Unauthenticated
+from shoken.errors import CsrfRejected, DomainError, Forbidden, Unauthenticated
 from shoken.frozen import Frozen, set_field
 from shoken.principal import Principal
 from shoken.roles import MERCHANT_ROLES, Role
@@ -28,38 +28,27 @@ VIEWER_ADDRESS_HEADER = "cloudfront-viewer-address"
 REFRESH_AFTER_SECONDS = 60
 
 
-class NotThroughCloudFront(Forbidden):
+# --- refusals of admission: codes only (texts: shoken.messages) ---
+class NotThroughCloudFront(DomainError, Forbidden):
     code = "origin_rejected"
-    message = "このアドレスからは利用できません。サービスのURLから開いてください。"
 
 
-class TerminalSuspended(ShokenError):
-    status = 403
+class TerminalSuspended(DomainError):
     code = "terminal_suspended"
-    message = "この端末は利用停止中です。実行委員会にお問い合わせください。"
 
 
-class TerminalUnbound(ShokenError):
-    status = 401
+class TerminalUnbound(DomainError):
     code = "terminal_unbound"
-    message = "端末の設定が解除されました。端末IDとパスワードで再度設定してください。"
 
 
 class TerminalRebound(TerminalUnbound):
     """The terminal was set up on another device since: this one is signed out, and told why."""
 
     code = "terminal_rebound"
-    message = (
-        "この端末IDが別のスマートフォン・タブレットで設定されたため、この機器ではログアウトしました。"
-        "この機器で使う場合は、端末IDとパスワードで再度設定してください"
-        " (設定し直すと、もう一方の機器がログアウトします)。"
-    )
 
 
-class StoreSuspended(ShokenError):
-    status = 403
+class StoreSuspended(DomainError):
     code = "store_suspended"
-    message = "この店舗は利用停止中です。実行委員会にお問い合わせください。"
 
 
 class HttpRequest(Frozen):

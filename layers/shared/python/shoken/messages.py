@@ -129,6 +129,53 @@ CATALOGUE: dict[str, Message] = {
         "Please choose a PIN that is hard to guess (no repeated or consecutive digits).",
     ),
     "weak_pin.format": Message(400, "暗証番号は4桁の数字で入力してください。", "Please enter the PIN as 4 digits."),
+    "card_already_issued": Message(
+        409,
+        "この方には既にカードが発行されています。紛失の場合はカードの利用停止と再発行を行ってください。",
+        "This person has a card already. For a lost card, suspend it and issue a new one.",
+    ),
+    "card_target_not_app": Message(
+        400,
+        "移行先はアプリのユーザIDを指定してください(カードからカードへは再発行を使います)。",
+        "Please name an app user to move to (a card to a card is a reissue).",
+    ),
+    "card_target_suspended": Message(
+        409,
+        "移行先のアプリユーザが利用停止中のため、移行できません。",
+        "The app user to move to is suspended, so the card cannot be moved.",
+    ),
+    "invalid_cursor": Message(
+        400, "ページ情報が正しくありません。検索をやり直してください。", "The page is not valid. Please search again."
+    ),
+    # --- admission (shoken/gate.py) ---
+    "origin_rejected": Message(
+        403,
+        "このアドレスからは利用できません。サービスのURLから開いてください。",
+        "This address cannot be used. Please open the service from its own URL.",
+    ),
+    "terminal_suspended": Message(
+        403,
+        "この端末は利用停止中です。実行委員会にお問い合わせください。",
+        "This terminal is suspended. Please ask the committee.",
+    ),
+    "terminal_unbound": Message(
+        401,
+        "端末の設定が解除されました。端末IDとパスワードで再度設定してください。",
+        "This terminal was unset. Please set it up again with its terminal ID and password.",
+    ),
+    "terminal_rebound": Message(
+        401,
+        "この端末IDが別のスマートフォン・タブレットで設定されたため、この機器ではログアウトしました。"
+        "この機器で使う場合は、端末IDとパスワードで再度設定してください"
+        " (設定し直すと、もう一方の機器がログアウトします)。",
+        "This terminal ID was set up on another phone or tablet, so this device is signed out. To use it"
+        " here, set it up again with the terminal ID and password (the other device is then signed out).",
+    ),
+    "store_suspended": Message(
+        403,
+        "この店舗は利用停止中です。実行委員会にお問い合わせください。",
+        "This store is suspended. Please ask the committee.",
+    ),
     # --- busy (503, with Retry-After) ---
     "service_unavailable.aws": Message(
         503,

@@ -26,27 +26,22 @@ from shoken.errors import (
     CardNotBlocked,
     CardNotFound,
     Conflict,
-    ShokenError,
+    DomainError,
 )
 from shoken.money import Bucket
 from shoken.status import Status
 
 
-class CardAlreadyIssued(AlreadyExists):
+class CardAlreadyIssued(DomainError, AlreadyExists):
     code = "card_already_issued"
-    message = "この方には既にカードが発行されています。紛失の場合はカードの利用停止と再発行を行ってください。"
 
 
-class NotAnAppWallet(ShokenError):
-    status = 400
+class NotAnAppWallet(DomainError):
     code = "card_target_not_app"
-    message = "移行先はアプリのユーザIDを指定してください(カードからカードへは再発行を使います)。"
 
 
-class TargetSuspended(ShokenError):
-    status = 409
+class TargetSuspended(DomainError):
     code = "card_target_suspended"
-    message = "移行先のアプリユーザが利用停止中のため、移行できません。"
 
 
 class NumberClash(Exception):

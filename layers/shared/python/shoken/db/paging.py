@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from shoken.db.dynamo import Dynamo, Expr, Item
-from shoken.errors import InvalidRequest
+from shoken.errors import DomainError, InvalidRequest
 
 
-class BadCursor(InvalidRequest):
+class BadCursor(DomainError, InvalidRequest):
     code = "invalid_cursor"
-    message = "ページ情報が正しくありません。検索をやり直してください。"
 
 
 def search_hash(params: dict[str, Any]) -> str:
