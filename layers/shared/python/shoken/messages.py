@@ -147,6 +147,23 @@ CATALOGUE: dict[str, Message] = {
     "invalid_cursor": Message(
         400, "ページ情報が正しくありません。検索をやり直してください。", "The page is not valid. Please search again."
     ),
+    # --- passwords (shoken/passwords.py) ---
+    "weak_password": Message(
+        400,
+        "英字と数字を混ぜた半角{minimum}文字以上で入力してください。",
+        "Please use at least {minimum} half-width characters, mixing letters and digits.",
+    ),
+    "weak_password.login_id": Message(
+        400, "ログインIDと同じパスワードは使用できません。", "The password cannot be the same as the login ID."
+    ),
+    "weak_password.common": Message(
+        400,
+        "よく使われているパスワードのため使用できません。別のパスワードを設定してください。",
+        "This password is too common. Please choose another.",
+    ),
+    "password_mismatch": Message(
+        400, "新しいパスワードとパスワード確認が一致しません。", "The new password and its confirmation differ."
+    ),
     # --- admission (shoken/gate.py) ---
     "origin_rejected": Message(
         403,

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from shoken.errors import InvalidRequest
+from shoken.errors import DomainError, InvalidRequest
 
 # n=2^15, r=8 needs 32 MiB and ~60 ms per hash on a Lambda core: costly to guess at scale, cheap
 # enough for a sign-in. Parameters are stored with each hash so they can be raised later.
@@ -23,14 +23,25 @@ _P = 1
 HALF_WIDTH = re.compile(r"^[\x21-\x7e]+$")
 
 
-class WeakPassword(InvalidRequest):
+class WeakPassword(DomainError, InvalidRequest):
+    """Too short, not half-width, or without both letters and digits (facts: minimum)."""
+
     code = "weak_password"
-    message = "英字と数字を混ぜた半角8文字以上で入力してください。"
+
+    def __init__(self, minimum: int = 8) -> None:
+        super().__init__(minimum=minimum)
 
 
-class PasswordMismatch(InvalidRequest):
+class PasswordIsLoginId(WeakPassword):
+    variant = "login_id"
+
+
+class CommonPassword(WeakPassword):
+    variant = "common"
+
+
+class PasswordMismatch(DomainError, InvalidRequest):
     code = "password_mismatch"
-    message = "新しいパスワードとパスワード確認が一致しません。"
 
 
 def hash_password(password: str, *, log_n: int = DEFAULT_LOG_N) -> str:
@@ -86,15 +97,15 @@ def common_passwords() -> frozenset[str]:
 
 def check_admin_password(password: str, confirm: str, login_id: str) -> None:
     """Console rule (manual): at least 8 half-width characters mixing letters and digits."""
-    _check(password, confirm, login_id, minimum=8, message=WeakPassword.message)
+    _check(password, confirm, login_id, minimum=8)
 
 
 def check_staff_password(password: str, confirm: str, login_id: str) -> None:
     """Merchant app rule (manual): at least 12 characters."""
-    _check(password, confirm, login_id, minimum=12, message="英字と数字を混ぜた半角12文字以上で入力してください。")
+    _check(password, confirm, login_id, minimum=12)
 
 
-def _check(password: str, confirm: str, login_id: str, *, minimum: int, message: str) -> None:
+def _check(password: str, confirm: str, login_id: str, *, minimum: int) -> None:
     if password != confirm:
         raise PasswordMismatch()
     if (
@@ -104,8 +115,8 @@ def _check(password: str, confirm: str, login_id: str, *, minimum: int, message:
         or not re.search(r"[A-Za-z]", password)
         or not re.search(r"[0-9]", password)
     ):
-        raise WeakPassword(message)
+        raise WeakPassword(minimum)
     if password.lower() == login_id.lower():
-        raise WeakPassword("ログインIDと同じパスワードは使用できません。")
+        raise PasswordIsLoginId()
     if password.lower() in common_passwords():
-        raise WeakPassword("よく使われているパスワードのため使用できません。別のパスワードを設定してください。")
+        raise CommonPassword()
