@@ -35,3 +35,15 @@ def test_the_english_wallet_signs_in_in_english(city: City) -> None:
     # Then each refusal is in English, with its facts
     assert resend.code == "resend_throttled" and "you can send one again in" in resend.json["error"]["message"], resend
     assert wrong.code == "code_invalid" and wrong.json["error"]["message"].startswith("The code is not correct."), wrong
+
+
+def test_a_limit_reached_says_when_to_try_again_in_each_language(shop: Shop) -> None:
+    # Given a resident who shows new payment QR codes faster than the per-minute limit allows
+    english = {"X-Shoken-Language": "en"}
+    replies = [shop.citizen.post("/api/wallet/qr", {}, headers=english) for _ in range(40)]
+    refused = [r for r in replies if r.status == 429]
+    # Then the refusal says, in English, when to try again, and Retry-After says it in seconds
+    assert refused, [r.status for r in replies]
+    assert refused[0].code == "too_many_requests" and "Please try again in" in refused[0].json["error"]["message"]
+    japanese = shop.citizen.post("/api/wallet/qr", {})
+    assert japanese.status == 429 and "にもう一度お試しください" in japanese.json["error"]["message"], japanese

@@ -292,10 +292,52 @@ def wait_text(seconds: int) -> str:
     return f"約{(seconds + 59) // 60}分後"
 
 
+class Wait:
+    """When to try again, as a fact each language says its own way: `{wait:ja}` 「約3分後」,
+    `{wait:en}` "in about 3 minutes"."""
+
+    __slots__ = ("seconds",)
+
+    def __init__(self, seconds: int) -> None:
+        self.seconds = seconds
+
+    def __format__(self, language: str) -> str:
+        if language != "en":
+            return wait_text(self.seconds)
+        if self.seconds < 60:
+            return f"in {max(1, self.seconds)} seconds"
+        return f"in about {(self.seconds + 59) // 60} minutes"
+
+
+class Limited:
+    """What reached its limit, in the console's words (e.g. 申込資格の確認): `{limited:ja}` leads the
+    Japanese sentence with it; English says "Too many tries" whatever it was (`{limited:en}` is empty)."""
+
+    __slots__ = ("what",)
+
+    def __init__(self, what: str | None) -> None:
+        self.what = what
+
+    def __format__(self, language: str) -> str:
+        if language == "en":
+            return ""
+        return f"{self.what}の回数が上限に達しました。" if self.what else "回数の上限に達しました。"
+
+
+class Throttled(DomainError, TooManyRequests):
+    """A limit of tries per window was reached: says when to try again, in words and in Retry-After.
+    `what` names the limited action in the console's words (Japanese), e.g. 申込資格の確認."""
+
+    code = "too_many_requests"
+    variant = "wait"
+
+    def __init__(self, seconds: int, what: str | None = None) -> None:
+        super().__init__(retry_after=seconds, limited=Limited(what), wait=Wait(seconds))
+
+
 def throttled(seconds: int, what: str | None = None) -> TooManyRequests:
     """429 that says when to try again, in the message and in Retry-After."""
-    lead = f"{what}の回数が上限に達しました。" if what else "回数の上限に達しました。"
-    return TooManyRequests(f"{lead}{wait_text(seconds)}にもう一度お試しください。", retry_after=seconds)
+    return Throttled(seconds, what)
 
 
 class ServiceUnavailable(ShokenError):

@@ -193,6 +193,11 @@ CATALOGUE: dict[str, Message] = {
         "この店舗は利用停止中です。実行委員会にお問い合わせください。",
         "This store is suspended. Please ask the committee.",
     ),
+    "too_many_requests.wait": Message(
+        429,
+        "{limited:ja}{wait:ja}にもう一度お試しください。",
+        "Too many tries{limited:en}. Please try again {wait:en}.",
+    ),
     # --- busy (503, with Retry-After) ---
     "service_unavailable.aws": Message(
         503,
