@@ -188,6 +188,9 @@ def _restore(
                 raise BadCursor()
             shard = _Shard(partition, start, n not in done)
             shard.frontier = str(start[sk_name]["S"]) if start else None
+            # Every row before `start` was returned by an earlier page (or is carried, below): a shard
+            # that drops all it reads on this page goes back there, never to its partition's first row.
+            shard.resume = start
             shards.append(shard)
         for n, rows in state.get("c", []):
             if not isinstance(rows, list) or not all(isinstance(r, dict) and sk_name in r for r in rows):
