@@ -32,7 +32,7 @@ from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
 from shoken.db.records import Transaction, Wallet
-from shoken.errors import Conflict, DomainError, InvalidRequest, TransactionNotFound, WalletOfAnotherPerson
+from shoken.errors import CardOfAnotherPerson, Conflict, DomainError, InvalidRequest, TransactionNotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -244,7 +244,7 @@ def _counter_person(rt: Runtime, body: ChargeRequest, wallet: Wallet) -> str | N
     except residents.FieldError as error:
         raise InvalidRequest(str(error)) from error
     if card_person and typed != card_person:
-        raise WalletOfAnotherPerson("このカードは別の方に発行されたものです。ご本人のカードを指定してください。")
+        raise CardOfAnotherPerson()
     return typed
 
 

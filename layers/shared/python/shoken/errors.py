@@ -529,22 +529,16 @@ class ResidentFileRows(InvalidRequest):
 
 
 # 店頭チャージ of a lottery programme: the person at the counter and the wallet charged (issue 15.5)
-class WonUnitsInOtherWallet(ShokenError):
-    status = 409
+class WonUnitsInOtherWallet(DomainError):
     code = "won_units_in_other_wallet"
-    message = (
-        "この方の当選分は既に別のカード・アプリにチャージされています。"
-        "同じカード・アプリにチャージするか、そのチャージを取り消してから指定し直してください。"
-    )
 
 
-class WalletOfAnotherPerson(ShokenError):
-    status = 409
+class WalletOfAnotherPerson(DomainError):
     code = "wallet_of_another_person"
-    message = "このカード・アプリは別の方の申込資格に登録されています。ご本人のカード・アプリを指定してください。"
 
 
-class AppliedInApp(ShokenError):
-    status = 409
+CardOfAnotherPerson = variant(WalletOfAnotherPerson, "card", "CardOfAnotherPerson")  # issued from another's entry
+
+
+class AppliedInApp(DomainError):
     code = "applied_in_app"
-    message = "この方はアプリで申し込んでいます。申し込んだアプリを指定してチャージしてください。"

@@ -147,6 +147,29 @@ CATALOGUE: dict[str, Message] = {
     "invalid_cursor": Message(
         400, "ページ情報が正しくありません。検索をやり直してください。", "The page is not valid. Please search again."
     ),
+    # --- 店頭チャージ of a lottery programme: the person at the counter and the wallet charged ---
+    "won_units_in_other_wallet": Message(
+        409,
+        "この方の当選分は既に別のカード・アプリにチャージされています。"
+        "同じカード・アプリにチャージするか、そのチャージを取り消してから指定し直してください。",
+        "This person's won units were charged to another card or app already. Charge the same one,"
+        " or cancel that charge first.",
+    ),
+    "wallet_of_another_person": Message(
+        409,
+        "このカード・アプリは別の方の申込資格に登録されています。ご本人のカード・アプリを指定してください。",
+        "This card or app is registered to another person's eligibility. Please name the person's own.",
+    ),
+    "wallet_of_another_person.card": Message(
+        409,
+        "このカードは別の方に発行されたものです。ご本人のカードを指定してください。",
+        "This card was issued to another person. Please name the person's own card.",
+    ),
+    "applied_in_app": Message(
+        409,
+        "この方はアプリで申し込んでいます。申し込んだアプリを指定してチャージしてください。",
+        "This person applied in the app. Please charge the app the application was made in.",
+    ),
     # --- passwords (shoken/passwords.py) ---
     "weak_password": Message(
         400,
