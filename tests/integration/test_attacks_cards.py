@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from shoken import card_payment, cards
+from shoken.db import keys
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, key
 from tests.integration.test_attacks_lockout import Held
@@ -51,3 +52,20 @@ def test_a_burst_of_pin_guesses_gets_no_more_tries_than_the_lock_allows(
 
     # Then one PIN at most was compared
     assert compare.calls <= 1, f"{compare.calls} PINs compared with one try left: {answers}"
+
+
+def test_a_card_payment_counts_its_pin_try_between_the_read_and_the_write(
+    card: Card, till: Client, rt: Runtime
+) -> None:
+    from tests.integration.test_payment_gate import dynamo_calls
+
+    # When the cardholder pays with the right PIN, then types a wrong one
+    replies: list[object] = []
+    right = dynamo_calls(rt, lambda: replies.append(pay(till, card.qr, amount=500)))
+    wrong = dynamo_calls(rt, lambda: replies.append(pay(till, card.qr, pin="1357", amount=500)))
+    # Then the payment is the read, the try and the write; a wrong PIN the read and the try
+    assert [getattr(r, "status", None) for r in replies] == [200, 400], replies
+    assert right == ["BatchGetItem", "UpdateItem", "TransactWriteItems"]
+    assert wrong == ["BatchGetItem", "UpdateItem"]
+    # And the right PIN's write set the count back: the wrong one is the only one counted
+    assert int((rt.db.get(keys.card(card.number)) or {})["pin_failures"]) == 1
