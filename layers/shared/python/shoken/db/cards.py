@@ -9,7 +9,6 @@ move to the app takes every bucket off the old wallet and puts it on the new one
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import datetime
 from typing import Any
 
@@ -221,10 +220,7 @@ def spend_pin_try(db: Dynamo, number: str, now: datetime) -> Card:
 def give_back_pin_try(db: Dynamo, number: str) -> None:
     """A right PIN whose payment was refused for another reason (the balance, the day's limit): its try
     does not count. Conditioned on a try being counted, so a reset in between stands."""
-    expr = Expr()
-    failures = expr.n("pin_failures")
-    with suppress(ConditionFailed):
-        db.update(keys.card(number), f"ADD {failures} {expr.v(-1)}", expr, condition=f"{failures} > {expr.v(0)}")
+    db.take_back(keys.card(number), "pin_failures")
 
 
 def pay_authorization(

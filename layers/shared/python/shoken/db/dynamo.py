@@ -439,6 +439,16 @@ class Dynamo:
             raise _condition_failed(error) from error
         return deserialize_item(raw.get("Attributes", {}))
 
+    def take_back(self, key: Key, counter: str) -> None:
+        """Take back one count a conditioned ADD made (a try given back, a use undone), only while the
+        counter is above 0: a reset in between (an unlock, a new password, a new window) stands."""
+        expr = Expr()
+        name = expr.n(counter)
+        try:
+            self.update(key, f"ADD {name} {expr.v(-1)}", expr, condition=f"{name} > {expr.v(0)}", returns="NONE")
+        except ConditionFailed:
+            return
+
     def delete(self, key: Key, *, condition: str | None = None, expr: Expr | None = None) -> None:
         params: dict[str, Any] = {"TableName": self.table, "Key": key_of(*key)}
         if condition:

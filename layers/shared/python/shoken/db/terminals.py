@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from contextlib import suppress
 from typing import Any
 
 from shoken.db import keys
@@ -54,16 +53,7 @@ def spend_setup_try(db: Dynamo, terminal_id: str) -> Terminal | None:
 def give_back_setup_try(db: Dynamo, terminal_id: str) -> None:
     """The password was right: the try spend_setup_try counted does not count. Conditioned on a try
     being counted, so a reset in between (a new password, a binding) is never driven below zero."""
-    expr = Expr()
-    failures = expr.n("failed_setups")
-    with suppress(ConditionFailed):  # already reset: nothing to give back
-        db.update(
-            keys.terminal(terminal_id),
-            f"ADD {failures} {expr.v(-1)}",
-            expr,
-            condition=f"{failures} > {expr.v(0)}",
-            returns="NONE",
-        )
+    db.take_back(keys.terminal(terminal_id), "failed_setups")
 
 
 def item(

@@ -26,17 +26,7 @@ def hit(db: Dynamo, name: str, *, limit: int, window_seconds: int, now: datetime
 
 def undo(db: Dynamo, name: str, *, window_seconds: int, now: datetime) -> None:
     """Take back one use counted by hit() in this window (the request it admitted was refused later)."""
-    window = epoch(now) // window_seconds
-    expr = Expr()
-    try:
-        db.update(
-            (f"THROTTLE#{name}#{window}", "THROTTLE"),
-            f"ADD {expr.n('hits')} {expr.v(-1)}",
-            expr,
-            condition=f"{expr.n('hits')} > {expr.v(0)}",
-        )
-    except ConditionFailed:
-        return
+    db.take_back((f"THROTTLE#{name}#{epoch(now) // window_seconds}", "THROTTLE"), "hits")
 
 
 def used(db: Dynamo, name: str, *, window_seconds: int, now: datetime) -> int:
