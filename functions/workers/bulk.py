@@ -23,7 +23,7 @@ from shoken.csv_upload import MAX_ERRORS_KEPT
 from shoken.db import guards, keys, sequences, users
 from shoken.db import jobs as job_items
 from shoken.db.dynamo import Expr, Item, TransactionFailed
-from shoken.errors import DomainError, InvalidRequest
+from shoken.errors import DomainError
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from shoken.status import JobState
@@ -94,9 +94,6 @@ def _check_row(kind: Kind, uploader: Principal, model: BaseModel, refs: Referenc
         return (REFERENCE_COLUMNS.get(field, ""), messages.field_text(problem, {}))
     except DomainError as error:  # the uploader may not register it there (the entities' Forbidden kinds)
         return ("権限", error.text)
-    except InvalidRequest as error:  # a kind's own reference check (a payout account's store or company)
-        detail = error.details[0] if error.details else {}
-        return (REFERENCE_COLUMNS.get(str(detail.get("field")), ""), str(detail.get("reason_ja") or error.text))
     return kind.problem(model)
 
 

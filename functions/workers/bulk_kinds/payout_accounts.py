@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from shoken import audit, bank, payout_account
 from shoken.db import payout_accounts
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, ShokenError
+from shoken.entities import HomeFieldRefused
+from shoken.errors import ShokenError
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 from workers.bulk_kinds import Kind, Lap, References, Unique, named
@@ -22,8 +23,8 @@ class PayoutAccounts(Kind):
         field_name = "store_id" if data.get("store_id") else "company_id"
         target = store if field_name == "store_id" else company
         if target is None or not uploader.covers(Scope.of(target)):
-            what = "店舗" if field_name == "store_id" else "企業"
-            raise InvalidRequest(details=[{"field": field_name, "reason_ja": f"{what}が見つかりません。"}])
+            problem = "store_unknown" if field_name == "store_id" else "company_unknown"
+            raise HomeFieldRefused(field_name, "unknown", problem)
         return Scope.of(target)
 
     def problem(self, model: BaseModel) -> tuple[str, str] | None:
