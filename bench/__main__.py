@@ -72,7 +72,8 @@ def main() -> None:
         rows = payment_cpu.run()
         out["cpu"] = rows
         sections.append(
-            "### CPU per payment with the SDK's real work (botocore serializes, signs, sends and parses; a fake "
+            "### CPU per payment with the SDK's real work (the payments bundle on Python "
+            f"{rows[0]['python']} with the stage's settings; botocore serializes, signs, sends and parses; a fake "
             f"DynamoDB on loopback in another process; process CPU, median of {payment_cpu.ROUNDS} × "
             f"{payment_cpu.CALLS} calls)\n"
             + table(

@@ -4,6 +4,12 @@ loopback (another process, so its CPU is not counted) replaying recorded answers
 floor: the same two SDK calls (the BatchGetItem and TransactWriteItems the handler sent, captured
 from it) made alone on the same client. Process CPU time (time.process_time), median of rounds.
 
+What is measured is what production runs: the payments function's bundle as the deploy builds it
+(bench/imports.py), started by the Lambda runtime's Python with the stage's environment, init phase
+and Powertools settings (INFO logs, metrics flushed per invocation), in bench/payment_cpu_probe.py.
+This process only records the scene on moto (the session, the till, the wallet and the answer to
+the payment's read), which needs the test stack and so the machine's Python.
+
 Run for a wallet of 4 value buckets (one purchase) and of 60 (fifteen purchases), since the
 wallet item and the transaction grow with the buckets. Issue 19's targets: at most 1.3x the floor
 at 4 buckets and 1.6x at 60.
@@ -13,28 +19,27 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import boto3
-
+from bench import imports
 from bench.sandbox import NOON, TERMS, payment_scene
-from local import apigw, stack
-from shoken import money, runtime
+from infra import bundling
+from infra.constructs.functions import function_environment
+from local import stack
+from shoken import money
 from shoken.clock import FrozenClock
-from shoken.db.dynamo import Dynamo
 from shoken.runtime import Runtime
 
-ROUNDS = 7
+ROUNDS = 11  # rounds of payments and floors, interleaved; the median evens out a shared machine
 CALLS = 100
 TARGETS = {4: 1.3, 60: 1.6}
+PROBE = Path(__file__).with_name("payment_cpu_probe.py")
 
 # A DynamoDB that answers each operation (X-Amz-Target) with a recorded JSON body, over HTTP/1.1
 # keep-alive like the real endpoint. It reads its answers from the file named by argv[1].
@@ -84,94 +89,73 @@ def fake_dynamodb(answers: dict[str, Any], workdir: Path) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def _scene(rt: Runtime, bucket_count: int) -> tuple[dict[str, Any], dict[str, Any], Any]:
+def _scene(rt: Runtime, bucket_count: int) -> tuple[dict[str, Any], dict[str, Any]]:
     """A signed-in till, a wallet of `bucket_count` buckets, and the recorded BatchGetItem answer."""
     buckets: list[money.Bucket] = []
     for purchase in range(bucket_count // 4):
         buckets += money.purchase_buckets(TERMS, 5, source=f"S{purchase:02d}", created_at="2026-11-01T00:00:00Z")
     assert len(buckets) == bucket_count, len(buckets)
-    event, batch_reply = payment_scene(rt, buckets)
-    return event, batch_reply, rt.session_key
+    return payment_scene(rt, buckets)
 
 
-def _cpu_per_call(call: Callable[[], object]) -> float:
-    start = time.process_time()
-    for _ in range(CALLS):
-        call()
-    return (time.process_time() - start) / CALLS
-
-
-def measure(bucket_count: int) -> dict[str, float]:
+def _record(bucket_count: int, state: Path) -> tuple[dict[str, str], dict[str, Any], dict[str, Any]]:
+    """The local stack's settings, the payment event and the BatchGetItem answer, made on moto."""
     previous = dict(os.environ)
-    with tempfile.TemporaryDirectory() as state:
-        os.environ.update(stack.environment(Path(state), "http://127.0.0.1:8000"))
+    try:
+        values = stack.environment(state, "http://127.0.0.1:8000")
+        os.environ.update(values)
         os.environ["PASSWORD_HASH_LOG_N"] = "10"  # noqa: S105 - a cost factor, not a password
         mock = stack.start_moto()
         try:
             config = stack.LocalConfig.from_env()
             stack.create_resources(config)
-            clock = FrozenClock(NOON)
-            event, batch_reply, session_key = _scene(Runtime(config=config, clock=clock), bucket_count)
+            event, batch_reply = _scene(Runtime(config=config, clock=FrozenClock(NOON)), bucket_count)
         finally:
-            mock.stop()  # from here on botocore really sends its requests
-        try:
-            with fake_dynamodb({"BatchGetItem": batch_reply, "TransactWriteItems": {}}, Path(state)) as endpoint:
-                client = boto3.client(
-                    "dynamodb",
-                    endpoint_url=endpoint,
-                    aws_access_key_id="bench",
-                    aws_secret_access_key="bench",  # signed for real, checked by nobody
-                    config=runtime._BOTO,  # the functions' own client settings
-                )
-                rt = Runtime(config=config, clock=clock)
-                vars(rt)["db"] = Dynamo(client, config.table_name)
-                vars(rt)["session_key"] = session_key
-                runtime.use(rt)
-                return _rounds(rt, client, event)
-        finally:
-            os.environ.clear()
-            os.environ.update(previous)
+            mock.stop()
+        return values, event, batch_reply
+    finally:
+        os.environ.clear()
+        os.environ.update(previous)
 
 
-def _rounds(rt: Runtime, client: Any, event: dict[str, Any]) -> dict[str, float]:
-    from payments import handler
-
-    sent: dict[str, dict[str, Any]] = {}
-
-    def capture(params: dict[str, Any], model: Any, **_: Any) -> None:
-        sent[model.name] = dict(params)
-
-    client.meta.events.register("provide-client-params.dynamodb.*", capture)
-    context = apigw.FakeLambdaContext("bench")
-    reply = handler.lambda_handler(event, context)
-    assert reply["statusCode"] == 200, reply
-    client.meta.events.unregister("provide-client-params.dynamodb.*", capture)
-    assert set(sent) == {"BatchGetItem", "TransactWriteItems"}, sorted(sent)
-
-    def payment() -> None:
-        handler.lambda_handler(event, context)
-
-    def floor() -> None:
-        client.batch_get_item(**sent["BatchGetItem"])
-        client.transact_write_items(**sent["TransactWriteItems"])
-
-    _cpu_per_call(payment)
-    _cpu_per_call(floor)  # warm both
-    pays, floors = [], []
-    for _ in range(ROUNDS):
-        pays.append(_cpu_per_call(payment))
-        floors.append(_cpu_per_call(floor))
-    return {
-        "payment_ms": statistics.median(pays) * 1000,
-        "floor_ms": statistics.median(floors) * 1000,
-        "ratio": statistics.median(p / f for p, f in zip(pays, floors, strict=True)),
-        "transact_items": float(len(sent["TransactWriteItems"]["TransactItems"])),
-    }
+def measure(bucket_count: int, bundle: imports.Bundle) -> dict[str, Any]:
+    """The figures of bench/payment_cpu_probe.py, run in the payments bundle by the runtime's Python."""
+    with tempfile.TemporaryDirectory() as tmp:
+        state = Path(tmp)
+        values, event, batch_reply = _record(bucket_count, state)
+        scene, out = state / "scene.json", state / "figures.json"
+        scene.write_text(json.dumps({"event": event, "now": NOON.isoformat(), "calls": CALLS, "rounds": ROUNDS}))
+        with fake_dynamodb({"BatchGetItem": batch_reply, "TransactWriteItems": {}}, state) as endpoint:
+            environment = {
+                **function_environment("payments", values, service="shoken-bench-payments"),
+                "PYTHONPATH": bundle.path,
+                "PYTHONDONTWRITEBYTECODE": "1",
+                "AWS_LAMBDA_FUNCTION_NAME": "payments",  # with SHOKEN_FUNCTION: the init phase runs
+                "AWS_DEFAULT_REGION": stack.REGION,
+                "AWS_REGION": stack.REGION,
+                "AWS_ACCESS_KEY_ID": "bench",
+                "AWS_SECRET_ACCESS_KEY": "bench",  # signed for real, checked by nobody
+                "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+            }
+            probe = subprocess.run(
+                [str(bundling.runtime_python()), "-S", "-B", "-P", str(PROBE), str(scene), str(out)],
+                env=environment,
+                cwd="/",
+                stdout=subprocess.DEVNULL,  # the function's log and metric lines, as Lambda's stdout
+                stderr=subprocess.PIPE,
+                text=True,
+                check=False,
+            )
+        if probe.returncode != 0:
+            raise RuntimeError(f"the payment probe failed in the bundle: {probe.stderr.strip()[-2000:]}")
+        figures: dict[str, Any] = json.loads(out.read_text())
+        return figures
 
 
-def run() -> list[dict[str, float]]:
+def run() -> list[dict[str, Any]]:
+    bundle = imports.build_bundles()["payments"]
     rows = []
     for bucket_count, target in TARGETS.items():
-        result = measure(bucket_count)
+        result = measure(bucket_count, bundle)
         rows.append({"buckets": float(bucket_count), **result, "target": target})
     return rows

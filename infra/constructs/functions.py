@@ -44,6 +44,31 @@ def environment_for(model: type[BaseConfig], values: Mapping[str, str]) -> dict[
     return environment
 
 
+def function_environment(
+    area: str, values: Mapping[str, str], *, service: str, tracing_sdk: bool = False
+) -> dict[str, str]:
+    """A function's environment: its config model's variables and the runtime's settings.
+
+    bench/payment_cpu.py starts the payments bundle with this too, so it measures the stage's settings.
+    """
+    return {
+        **environment_for(CONFIG_BY_FUNCTION[area], values),
+        # Which config model shoken.runtime builds during the init phase (clients, keys, secrets).
+        "SHOKEN_FUNCTION": area,
+        # pydantic otherwise scans every installed distribution for plugins when the first model
+        # is built, at import: ~40 ms of each cold start (bench/imports.py), for plugins never used.
+        "PYDANTIC_DISABLE_PLUGINS": "__all__",
+        "POWERTOOLS_SERVICE_NAME": service,
+        "POWERTOOLS_METRICS_NAMESPACE": names.METRICS_NAMESPACE,
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        # Responses carry session cookies and QR tokens: keep them out of X-Ray metadata.
+        "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
+        # Lambda's active tracing records every invocation; the X-Ray SDK (subsegments per
+        # DynamoDB call) costs ~150 ms of cold start, so a stage turns it on deliberately.
+        "POWERTOOLS_TRACE_DISABLED": "false" if tracing_sdk else "true",
+    }
+
+
 class Functions(Construct):
     def __init__(
         self,
@@ -144,22 +169,12 @@ class Functions(Construct):
             removal_policy=self._removal,
         )
         log_group.grant_write(role)
-        environment = {
-            **environment_for(CONFIG_BY_FUNCTION[spec.area], self._values),
-            # Which config model shoken.runtime builds during the init phase (clients, keys, secrets).
-            "SHOKEN_FUNCTION": spec.area,
-            # pydantic otherwise scans every installed distribution for plugins when the first model
-            # is built, at import: ~40 ms of each cold start (bench/imports.py), for plugins never used.
-            "PYDANTIC_DISABLE_PLUGINS": "__all__",
-            "POWERTOOLS_SERVICE_NAME": names.service_name(self._config.city, self._config.stage, spec.key),
-            "POWERTOOLS_METRICS_NAMESPACE": names.METRICS_NAMESPACE,
-            "POWERTOOLS_LOG_LEVEL": "INFO",
-            # Responses carry session cookies and QR tokens: keep them out of X-Ray metadata.
-            "POWERTOOLS_TRACER_CAPTURE_RESPONSE": "false",
-            # Lambda's active tracing records every invocation; the X-Ray SDK (subsegments per
-            # DynamoDB call) costs ~150 ms of cold start, so a stage turns it on deliberately.
-            "POWERTOOLS_TRACE_DISABLED": "false" if self._config.tracing_sdk else "true",
-        }
+        environment = function_environment(
+            spec.area,
+            self._values,
+            service=names.service_name(self._config.city, self._config.stage, spec.key),
+            tracing_sdk=self._config.tracing_sdk,
+        )
         if self._config.local_endpoints is not None:
             # sam local only (a production stage cannot set it): every SDK client calls the moto server.
             environment["AWS_ENDPOINT_URL"] = self._config.local_endpoints.aws
