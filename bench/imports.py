@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from infra import bundling, names
+from infra.constructs.functions import function_environment
+from local import stack
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
@@ -102,8 +104,9 @@ def build_bundles() -> dict[str, Bundle]:
     return bundles
 
 
-def time_import(bundle: Bundle, code: str) -> float:
-    """Seconds `code` takes in a fresh runtime-version interpreter that sees only `bundle`."""
+def time_import(bundle: Bundle, code: str, environment: dict[str, str]) -> float:
+    """Seconds `code` takes in a fresh runtime-version interpreter that sees only `bundle`, with the
+    function's environment as the stack sets it (no init phase: AWS_LAMBDA_FUNCTION_NAME is unset)."""
     probe = "import time\nt = time.perf_counter()\n" + code + "\nprint(time.perf_counter() - t)"
     reply = subprocess.run(
         [str(bundling.runtime_python()), "-S", "-B", "-c", probe],
@@ -112,13 +115,10 @@ def time_import(bundle: Bundle, code: str) -> float:
         check=False,
         cwd="/",
         env={
+            **environment,
             "PYTHONPATH": bundle.path,
             "PYTHONDONTWRITEBYTECODE": "1",
-            "AWS_DEFAULT_REGION": "ap-northeast-1",
-            "POWERTOOLS_TRACE_DISABLED": "true",
-            "POWERTOOLS_METRICS_DISABLED": "true",
-            # As the stack sets it for every function (infra/constructs/functions.py).
-            "PYDANTIC_DISABLE_PLUGINS": "__all__",
+            "AWS_DEFAULT_REGION": stack.REGION,
         },
     )
     if reply.returncode != 0:
@@ -129,12 +129,14 @@ def time_import(bundle: Bundle, code: str) -> float:
 def run(runs: int = RUNS) -> list[dict[str, float | str | bool]]:
     bundles = build_bundles()
     rows: list[dict[str, float | str | bool]] = []
+    values = stack.environment(Path("/nonexistent"), "https://bench.invalid")  # key files: read only at init
     for key, module in MODULES.items():
         bundle = bundles[key]
+        environment = function_environment(module.split(".")[0], values, service=f"shoken-bench-{key}")
         ratios, seconds, base = [], [], []
         for _ in range(runs):
-            boto = time_import(bundle, "import boto3")
-            mine = time_import(bundle, f"import {module}")
+            boto = time_import(bundle, "import boto3", environment)
+            mine = time_import(bundle, f"import {module}", environment)
             ratios.append(mine / boto)
             seconds.append(mine)
             base.append(boto)
