@@ -126,13 +126,18 @@ def time_import(bundle: Bundle, code: str, environment: dict[str, str]) -> float
     return float(reply.stdout.strip().splitlines()[-1])
 
 
+def stage_environment(key: str) -> dict[str, str]:
+    """The environment the stack gives function `key` (its key files are read only at init, so none exist)."""
+    values = stack.environment(Path("/nonexistent"), "https://bench.invalid")
+    return function_environment(MODULES[key].split(".")[0], values, service=f"shoken-bench-{key}")
+
+
 def run(runs: int = RUNS) -> list[dict[str, float | str | bool]]:
     bundles = build_bundles()
     rows: list[dict[str, float | str | bool]] = []
-    values = stack.environment(Path("/nonexistent"), "https://bench.invalid")  # key files: read only at init
     for key, module in MODULES.items():
         bundle = bundles[key]
-        environment = function_environment(module.split(".")[0], values, service=f"shoken-bench-{key}")
+        environment = stage_environment(key)
         ratios, seconds, base = [], [], []
         for _ in range(runs):
             boto = time_import(bundle, "import boto3", environment)

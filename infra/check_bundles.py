@@ -87,7 +87,7 @@ def main() -> int:
 
     for key, bundle in imports.build_bundles().items():
         try:
-            imports.time_import(bundle, f"import {imports.MODULES[key]}")
+            imports.time_import(bundle, f"import {imports.MODULES[key]}", imports.stage_environment(key))
         except RuntimeError as error:
             problems.append(f"{key}: {error}")
     for problem in problems:
