@@ -26,15 +26,15 @@ def committee(city: City, world: World, stream: Any) -> Client:
     return committee_with_open_sale(city, world, stream)
 
 
-def conflicting(rt: Runtime, monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]:
-    """The next `times` transactions writing a sale counter are cancelled as DynamoDB cancels one that
-    another transaction wrote an item of at the same moment (TransactionConflict on the counter); the
-    list holds how many were cancelled so."""
+def conflicting(rt: Runtime, monkeypatch: pytest.MonkeyPatch, times: int, on: str = "SALECOUNT#") -> list[int]:
+    """The next `times` transactions writing an item whose key starts `on` (a sale counter unless told)
+    are cancelled as DynamoDB cancels one that another transaction wrote an item of at the same moment
+    (TransactionConflict on that item); the list holds how many were cancelled so."""
     real = rt.db.transact
     cancelled: list[int] = []
 
     def transact(actions: list[dict[str, Any]], *, token: str | None = None) -> None:
-        counter = [i for i, a in enumerate(actions) if "SALECOUNT#" in json.dumps(a)]
+        counter = [i for i, a in enumerate(actions) if f'"{on}' in json.dumps(a)]
         if counter and len(cancelled) < times:
             cancelled.append(1)
             reasons: list[str | None] = [None] * len(actions)
@@ -91,6 +91,28 @@ def test_a_conflict_that_stays_is_refused_as_busy_not_failed(
     monkeypatch.undo()
     assert sale.applications(rt, "P1") == []
     assert figures(committee) == (0, 0)
+
+
+def test_eligibility_cancelled_by_a_conflict_is_tried_again_and_busy_if_it_stays(
+    committee: Client, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    taro, hanako = wallet_login("taro@example.jp"), wallet_login("hanako@example.jp")
+    # Given Taro's binding meets another transaction on his eligibility item once (a double tap)
+    cancelled = conflicting(rt, monkeypatch, 1, on="ELIG#")
+    # When he confirms his eligibility, it is tried again and goes through
+    assert taro.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert len(cancelled) == 1
+    # And when Hanako's meets one on every try, the answer is busy (503, try again), never 500
+    monkeypatch.undo()
+    conflicting(rt, monkeypatch, 100, on="ELIG#")
+    reply = hanako.post("/api/wallet/sale/P1/eligibility", HANAKO)
+    assert reply.status == 503 and code(reply) == "service_unavailable", reply
+    assert reply.headers.get("retry-after"), reply.headers
+    monkeypatch.undo()
+    # And nothing of hers was written: she confirms again once it clears
+    hanako_id = str(hanako.get("/api/auth/me").json["user_id"])
+    assert sale.wallet_person(rt, "P1", hanako_id) is None
+    assert hanako.post("/api/wallet/sale/P1/eligibility", HANAKO).status == 200
 
 
 def test_applicants_count_on_shards_that_the_screen_sums(committee: Client, rt: Runtime) -> None:

@@ -121,3 +121,20 @@ def test_sdk_retries_and_time_outs_fit_inside_the_shortest_function_time_out() -
         runtime.DYNAMO_CONNECT_SECONDS,
         runtime.DYNAMO_READ_SECONDS,
     )
+
+
+@pytest.mark.parametrize("reason", ["TransactionConflict", "ThrottlingError", "ProvisionedThroughputExceeded"])
+def test_a_transaction_cancelled_by_timing_is_refused_as_busy_not_as_a_bug(reason: str) -> None:
+    failed = dynamo.TransactionFailed([None, reason], [None, None])
+    with pytest.raises(AwsBusy):
+        failed.refuse({0: ValueError("the condition of action 0")})
+    # A condition that failed wins over the timing of another action
+    failed = dynamo.TransactionFailed(["ConditionalCheckFailed", reason], [None, None])
+    with pytest.raises(ValueError, match="the condition of action 0"):
+        failed.refuse({0: ValueError("the condition of action 0")})
+
+
+def test_a_transaction_cancelled_for_another_reason_stays_a_failure() -> None:
+    failed = dynamo.TransactionFailed(["ValidationError", None], [None, None])
+    with pytest.raises(dynamo.TransactionFailed):
+        failed.refuse({1: ValueError("the condition of action 1")})

@@ -22,7 +22,7 @@ from shoken import privacy, sale
 from shoken.clock import iso
 from shoken.db import keys
 from shoken.db import residents as resident_items
-from shoken.db.dynamo import Expr, Item, TransactionFailed
+from shoken.db.dynamo import Expr, Item
 from shoken.errors import (
     EligibilityTaken,
     LeftResidentList,
@@ -120,8 +120,5 @@ def redeem(rt: Runtime, programme_id: str, wallet_id: str, typed: str) -> str:
         ),
         *sale.eligibility_actions(rt, programme_id, wallet_id, matching_hash, channel="code"),
     ]
-    try:
-        rt.db.transact(actions)
-    except TransactionFailed as failed:
-        failed.refuse({0: RedemptionCodeUsed(), 1: EligibilityTaken(), 2: WalletHoldsOther()})
+    sale.transact_refusing(rt, actions, {0: RedemptionCodeUsed(), 1: EligibilityTaken(), 2: WalletHoldsOther()})
     return matching_hash

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import secrets
 import time
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from shoken import allocation, ids, privacy, residents
@@ -181,10 +182,7 @@ def person_hash(rt: Runtime, programme_id: str, resident_key: str, name_kana: st
 def become_eligible(rt: Runtime, programme_id: str, wallet_id: str, matching_hash: str) -> None:
     """Bind the person to this wallet: once per person and once per wallet, by conditions (re-run safe)."""
     actions = eligibility_actions(rt, programme_id, wallet_id, matching_hash, channel="wallet")
-    try:
-        rt.db.transact(actions)
-    except TransactionFailed as failed:
-        failed.refuse({0: EligibilityTaken(), 1: WalletHoldsOther()})
+    transact_refusing(rt, actions, {0: EligibilityTaken(), 1: WalletHoldsOther()})
 
 
 def eligibility_actions(
@@ -373,6 +371,21 @@ def _again(failed: TransactionFailed, attempt: int, *, changed_at: int | None = 
     time.sleep(backoff(attempt + 1))
 
 
+def transact_refusing(rt: Runtime, actions: list[dict[str, Any]], refusals: Mapping[int, Exception]) -> None:
+    """A write safe to send again (each condition admits its own earlier write): refused with the first
+    refusal, in `refusals`' order, whose condition failed; tried again after a conflict and, if it stays,
+    refused as busy (AwsBusy: 503, try again), never failed."""
+    for attempt in range(WRITE_ATTEMPTS):
+        try:
+            rt.db.transact(actions)
+            return
+        except TransactionFailed as failed:
+            for position, refusal in refusals.items():
+                if failed.failed_at(position):
+                    raise refusal from failed
+            _again(failed, attempt)
+
+
 def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: int) -> Item:
     """A paper application keyed in by the committee: the person's eligibility goes to paper, once."""
     programme, _ = _open_sale(rt, programme_id)
@@ -386,17 +399,8 @@ def apply_on_paper(rt: Runtime, programme_id: str, matching_hash: str, units: in
         _still_open(rt, programme_id),
         _count(rt, programme_id, matching_hash, applications=1, units_asked=units),
     ]
-    for attempt in range(WRITE_ATTEMPTS):
-        try:
-            rt.db.transact(actions)
-            return record
-        except TransactionFailed as failed:
-            refusals = {2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()}
-            for position, refusal in refusals.items():
-                if failed.failed_at(position):
-                    raise refusal from failed
-            _again(failed, attempt)
-    raise Conflict()
+    transact_refusing(rt, actions, {2: ApplicationsClosed(), 0: EligibleInApp(), 1: AlreadyApplied()})
+    return record
 
 
 def view(sale: Item | None) -> dict[str, Any] | None:

@@ -238,10 +238,14 @@ class TransactionFailed(Exception):
 
     def refuse(self, refusals: Mapping[int, Exception]) -> NoReturn:
         """Raises the refusal of the first action, in the table's order, whose condition failed (the order
-        says which refusal wins when several fail); itself when none of them did (a conflict, a throttle)."""
+        says which refusal wins when several fail). When none did: busy (AwsBusy, 503 with Retry-After) if
+        another transaction or a throttle cancelled it, so that the caller tries again rather than seeing a
+        failure; itself otherwise (a bug: 500)."""
         for position, refusal in refusals.items():
             if self.failed_at(position):
                 raise refusal from self
+        if self.conflict:
+            raise AwsBusy() from self
         raise self
 
     @property
