@@ -1,7 +1,5 @@
 """Request and response models of the card routes (カード型, issue 16)."""
 
-from __future__ import annotations
-
 from pydantic import Field
 
 from admin.schemas import BalanceLine

@@ -1,7 +1,5 @@
 """Request and response models of the payout routes (振込先口座)."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Literal
 

@@ -1,9 +1,7 @@
 """Request and response models of the admin function's routes."""
 
-from __future__ import annotations
-
 from datetime import date
-from typing import Generic, Literal, TypeVar
+from typing import Generic, Literal, Self, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -358,7 +356,7 @@ class ProgrammeFields(Schema):
     reminder_days: list[BodyInt] = Field(default_factory=lambda: [30, 7], max_length=4)
 
     @model_validator(mode="after")
-    def _makes_sense(self) -> ProgrammeFields:
+    def _makes_sense(self) -> Self:
         problems = []
         if any(not 1 <= d <= 180 for d in self.reminder_days) or len(set(self.reminder_days)) != len(
             self.reminder_days
@@ -477,7 +475,7 @@ class NoticeFields(Schema):
     area: str | None = Field(default=None, max_length=40)
 
     @model_validator(mode="after")
-    def _makes_sense(self) -> NoticeFields:
+    def _makes_sense(self) -> Self:
         self.title = self.title.strip()
         self.body = self.body.replace("\r\n", "\n").strip()
         problems = []
@@ -615,17 +613,6 @@ class DrawView(Schema):
     job_id: str | None = None  # the job computing the result (its progress: GET …/sale until drawn)
 
 
-class SaleView(Schema):
-    programme_id: str
-    limit_units: int  # お一人あたりの購入上限: the programme's own limit
-    settings: SaleSettings | None = None
-    draw: DrawView | None = None
-    counts: SaleCounts | None = None
-    second_round: SecondRoundView | None = None
-    open: bool = False  # today is inside the 申込期間 and it was not closed early
-    closed_at: str | None = None  # 締切 by the committee before the period's last day
-
-
 class SaleCounts(Schema):
     eligible: int  # people on the resident list
     applications: int
@@ -649,6 +636,17 @@ class SecondRoundView(Schema):
     applicants: int = 0
     winners: int = 0
     units_won: int = 0
+
+
+class SaleView(Schema):
+    programme_id: str
+    limit_units: int  # お一人あたりの購入上限: the programme's own limit
+    settings: SaleSettings | None = None
+    draw: DrawView | None = None
+    counts: SaleCounts | None = None
+    second_round: SecondRoundView | None = None
+    open: bool = False  # today is inside the 申込期間 and it was not closed early
+    closed_at: str | None = None  # 締切 by the committee before the period's last day
 
 
 class SaleJobList(Schema):

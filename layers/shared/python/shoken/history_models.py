@@ -1,8 +1,6 @@
 """The history search and its rows: request and response models shared by the screen and the exports."""
 
-from __future__ import annotations
-
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field
 
@@ -108,7 +106,7 @@ class WalletLine(Schema):
     campaign_name: str | None = None
 
     @classmethod
-    def of(cls, record: Item) -> WalletLine:
+    def of(cls, record: Item) -> Self:
         return cls(
             **labelled(record),
             amount=TxnType(record["txn_type"]).sign * int(record["amount"]),
