@@ -157,8 +157,7 @@ def _credit(
         channel="bank_transfer",
         payment_reference=deposit.reference,
         deposit_date=deposit.day,
-        sale_person=person,  # what its チャージ取消 gives the units back to
-        sale_round=round_no,
+        **sale.purchase_fields(programme_id, number, person, round_no),  # what its チャージ取消 gives back to
         operator_id=actor.user_id,
         operator_login=actor.login_id,
     )

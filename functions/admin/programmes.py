@@ -263,10 +263,10 @@ def charge(rt: Runtime, caller: Principal, body: ChargeRequest) -> ChargeResult:
         # 抽選販売 (issue 15.5): the buyer's 当選 units, consumed in the charge's transaction
         person = _counter_person(rt, body, wallet)
         allocation = sale.counter_allocation(rt, programme, wallet.wallet_id, body.units, person)
-        bought: dict[str, Any] = (
-            {"sale_person": allocation.person, "sale_round": allocation.round} if allocation else {}
-        )
         number = ids.transaction_number(now)
+        bought = (
+            sale.purchase_fields(body.programme_id, number, allocation.person, allocation.round) if allocation else {}
+        )
         added = money.purchase_buckets(terms, body.units, source=number, created_at=iso(now))
         amounts = {b.bucket_id: b.initial for b in added}
         balance_after = money.available([*wallet.buckets, *added], today=jst_date(now), large_store=False)

@@ -192,6 +192,8 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     }
     assert {privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE} <= tagged, tagged
     taro_charge = charge(committee, "P1", taro_id, "key-retention-0000001")
+    bought = rt.db.get(keys.transaction(taro_charge["number"])) or {}
+    assert bought.get("sale_person") and bought.get("L2PK") == privacy.tag_partition("P1"), bought
     charge(committee, "P1", hanako_id, "key-retention-0000002")
     charge(committee, "P2", hanako_id, "key-retention-0000003")  # she still holds a running programme
     # Given the console's view: what goes when (default one year after the end)
@@ -232,7 +234,7 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     assert rt.db.get(keys.resident_list("P1")) is None
     for kind in (
         privacy.RESIDENT, privacy.ELIGIBILITY, privacy.WALLET_ELIGIBILITY, privacy.APPLICATION,
-        privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE,
+        privacy.REDEMPTION_CODE, privacy.SALE_RESULT_MARK, privacy.PAYMENT_REFERENCE, privacy.PURCHASE_PERSON,
     ):  # fmt: skip
         left = list(rt.db.query_all(index="list2", pk_name="L2PK", pk=privacy.tag_partition("P1")))
         assert not [i for i in left if str(i["PK"]).startswith(kind)]
@@ -240,7 +242,9 @@ def test_a_programmes_personal_data_goes_after_its_retention_and_never_while_it_
     # Taro is done with every programme: his address is gone, his transactions stay
     taro_wallet = rt.db.get(keys.wallet(taro_id)) or {}
     assert taro_wallet["status"] == privacy.ERASED and "email" not in taro_wallet
-    assert rt.db.get(keys.transaction(taro_charge["number"])) is not None
+    kept = rt.db.get(keys.transaction(taro_charge["number"])) or {}
+    assert kept["amount"] == bought["amount"] and kept["sale_round"] == 1, kept
+    assert "sale_person" not in kept and "L2PK" not in kept, kept  # the charge stays, its buyer's hash goes
     # Hanako still holds P2: her address stays
     assert (rt.db.get(keys.wallet(hanako_id)) or {}).get("email") == "hanako@example.jp"
     committee = console_login("ena-0001")

@@ -228,6 +228,7 @@ REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
 SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
 PAYMENT_REFERENCE = _kind(keys.payment_reference("-", "-"))
 DEPOSIT_UPLOAD = _kind(keys.deposit_upload("-", "-"))
+PURCHASE_PERSON = _kind(keys.transaction("-"))  # a lottery purchase's charge: its buyer's hash (sale_person)
 
 # One row per kind of resident-linked item of a programme (a new resident-linked kind adds its row here).
 PROGRAMME_DATA: tuple[Holding, ...] = (
@@ -241,6 +242,12 @@ PROGRAMME_DATA: tuple[Holding, ...] = (
     Holding(SALE_RESULT_MARK, "当選・落選メールの送信記録", _tagged(SALE_RESULT_MARK)),
     Holding(PAYMENT_REFERENCE, "振込依頼人コード(当選者との結び付け)", _tagged(PAYMENT_REFERENCE)),
     Holding(DEPOSIT_UPLOAD, "入金データ取込の結果(振込依頼人名)", _tagged(DEPOSIT_UPLOAD)),
+    Holding(
+        PURCHASE_PERSON,
+        "当選者の購入と住民の結び付け(チャージの取引自体は残ります)",
+        _tagged(PURCHASE_PERSON),
+        strip=("sale_person",),
+    ),
 )
 PERSONAL_FIELDS_LABEL = "アプリユーザのメールアドレス・外部ユーザID(残高がなく、他の事業でも保存期間を過ぎた方)"
 KEPT_LABEL = "取引の記録(金額・日時・店舗・ユーザID)は法令の保存期間のため削除しません(個人情報は含みません)"

@@ -627,6 +627,17 @@ class Allocation(NamedTuple):
         return SaleStep(self.action, self.refusal, self.counted, self.checks)
 
 
+def purchase_fields(programme_id: str, number: str, person: str, round_no: int) -> dict[str, Any]:
+    """What a lottery purchase's charge records of its buyer: the person (the resident-list hash) and
+    round whose units its チャージ取消 gives back, and the privacy tag, so that the retention run removes
+    the person from the transaction, which stays (privacy.PURCHASE_PERSON)."""
+    return {
+        "sale_person": person,
+        "sale_round": round_no,
+        **privacy.tag(programme_id, *keys.transaction(number)),
+    }
+
+
 def counter_allocation(
     rt: Runtime, programme: Item, wallet_id: str, units: int, person: str | None = None
 ) -> Allocation | None:
