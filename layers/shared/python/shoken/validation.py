@@ -31,7 +31,7 @@ class Schema(BaseModel):
     function's models are shoken.strict's light models instead, so it imports no pydantic at all.
     A module of nothing but models is written without `from __future__ import annotations`: pydantic
     would otherwise evaluate every field's annotation from its text at class creation, a compile()
-    each (about 800 for the admin function, a twentieth of its cold import).
+    each (about 600 for the admin function, a twentieth of its cold import).
     """
 
     model_config = ConfigDict(defer_build=True)
