@@ -18,6 +18,7 @@ from local.streams import Stream
 from shoken import privacy
 from shoken.clock import FrozenClock
 from shoken.db import keys
+from shoken.db.dynamo import TransactionFailed
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
 from tests.support.client import Client
@@ -123,7 +124,7 @@ def test_a_disclosure_file_holds_everything_stored_about_the_resident_is_marked_
 
 
 def test_erasure_on_request_only_when_no_value_is_left_and_no_cancel_is_possible(
-    city: City, world: World, rt: Runtime, clock: FrozenClock
+    city: City, world: World, rt: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world.programme(city.committee)
     committee = console_login("ena-0001")
@@ -145,6 +146,17 @@ def test_erasure_on_request_only_when_no_value_is_left_and_no_cancel_is_possible
     # When 91 days have passed
     clock.advance(days=91)
     committee = console_login("ena-0001")
+    # A first try meets another transaction on the wallet at that moment: busy (503, try again), not 500
+    real = rt.db.transact
+
+    def conflicted(actions: list[dict[str, Any]], *, token: str | None = None) -> None:
+        raise TransactionFailed(["TransactionConflict", *[None] * (len(actions) - 1)], [None] * len(actions))
+
+    monkeypatch.setattr(rt.db, "transact", conflicted)
+    busy = committee.post(path, {"reason": "disclosure"})
+    assert busy.status == 503 and busy.code == "service_unavailable" and busy.headers.get("retry-after"), busy
+    monkeypatch.setattr(rt.db, "transact", real)
+    assert (rt.db.get(keys.wallet(wallet_id)) or {}).get("email") == "hanako@example.jp"
     erased = committee.post(path, {"reason": "disclosure"})
     assert erased.status == 200, erased
     # Then the wallet keeps its id and money records but no address; the address may sign up afresh

@@ -293,6 +293,15 @@ def _dispatch(app: Resolver, event: dict[str, Any]) -> dict[str, Any]:
         return error_response(error).to_event()
     except dynamo.AWS_ERRORS as error:
         return error_response(aws_fault(error)).to_event()
+    except dynamo.TransactionFailed as failed:
+        if not failed.conflict:
+            raise  # a condition no route code refused: a bug, answered 500 with its trace
+        # Cancelled by another transaction's timing (or a throttle) where the route does not try again:
+        # busy, like any transient AWS fault, so that the caller sends it again.
+        logger.warning("transaction busy", extra={"reasons": failed.reasons})
+        busy = dynamo.AwsBusy()
+        count(f"error_{busy.code}", 1)
+        return error_response(busy).to_event()
     except RequestInvalid as error:
         return error_response(_invalid(error)).to_event()
     return answer if answer is not None else error_response(NotFound()).to_event()
