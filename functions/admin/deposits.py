@@ -13,7 +13,6 @@ from typing import Any
 
 from admin.errors import FileEmpty
 from admin.residents import _programme
-from admin.sale import audit_on_programme
 from admin.schemas import DepositUpload, DepositUploadList
 from shoken import api, deposits, ids, messages, money, privacy, sale
 from shoken.clock import iso, jst_date
@@ -34,6 +33,9 @@ from shoken.status import DrawState, Status
 from shoken.txn_types import TxnType
 
 KEPT = 20  # uploads listed on the sale screen
+# Result rows per item: 200 of the longest rows a file may have (deposits.MAX_TEXT) stay under half of
+# DynamoDB's 400 KB, so deposits.MAX_ROWS make at most 10 items.
+PART_ROWS = 200
 
 # Why a matched transfer cannot credit a wallet that is not active (its text's key): a lost or stolen
 # card's value must not grow while someone else may hold the card.
@@ -205,8 +207,10 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
     rows = [_match(rt, programme, settings, committee, d, caller) for d in found]
     now = rt.clock.now()
     upload_id = ids.random_token(12)
-    pk, sk = keys.deposit_upload(programme_id, f"{iso(now)}#{upload_id}")
+    upload_key = f"{iso(now)}#{upload_id}"
+    pk, sk = keys.deposit_upload(programme_id, upload_key)
     credited = [r for r in rows if r.get("credited")]
+    parts = [rows[start : start + PART_ROWS] for start in range(0, len(rows), PART_ROWS)]
     result: Item = {
         "PK": pk,
         "SK": sk,
@@ -217,17 +221,29 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes) -> Dep
         "rows": len(rows),
         "credited": len(credited),
         "credited_amount": sum(int(r["amount"]) for r in credited),
-        "items": rows,
+        "items": parts[0],
+        "parts": len(parts),
         **privacy.tag(programme_id, pk, sk),  # payers' names: deleted by the retention run (issue 23.3)
     }
-    rt.db.put(result)
-    audit_on_programme(
+    actions = [rt.db.tx_put(result)]
+    for part, items in enumerate(parts[1:], start=1):
+        part_pk, part_sk = keys.deposit_upload_rows(programme_id, upload_key, part)
+        rest = {"PK": part_pk, "SK": part_sk, "kind": "deposit_upload_rows", "items": items}
+        actions.append(rt.db.tx_put(rest | privacy.tag(programme_id, part_pk, part_sk)))
+    record = api.audit_item(
         "deposits_imported",
-        programme,
+        scope=Scope(str(programme["committee_id"])),
+        target_type="programme",
+        target_id=programme_id,
         rows=len(rows),
         credited=len(credited),
         unmatched=len(rows) - len(credited),
     )
+    # The result and its audit entry in one transaction (at most 10 parts and the entry, under 4 MB):
+    # the wallets are credited by then, each with its own record, so a retried file shows those rows
+    # as taken already and credits nothing twice.
+    rt.db.transact([*actions, ledger.audit_action(rt.db, record)], token=upload_id)
+    result["items"] = rows
     return DepositUpload.model_validate(_view(result))
 
 
@@ -256,8 +272,22 @@ def _view(record: Item) -> dict[str, Any]:
     }
 
 
+def _parts(programme_id: str, upload: Item) -> list[tuple[str, str]]:
+    """The keys of an upload's result rows beyond its first part."""
+    upload_key = str(upload["SK"]).removeprefix("UP#")
+    return [keys.deposit_upload_rows(programme_id, upload_key, part) for part in range(1, int(upload.get("parts", 1)))]
+
+
 def list_uploads(rt: Runtime, caller: Principal, programme_id: str) -> DepositUploadList:
     _programme(rt, caller, programme_id)
     pk, _ = keys.deposit_upload(programme_id, "-")
     page = rt.db.query(pk_name="PK", pk=pk, newest_first=True, limit=KEPT)
-    return DepositUploadList(items=[DepositUpload.model_validate(_view(r)) for r in page.items])
+    rest = {r["upload_id"]: _parts(programme_id, r) for r in page.items}
+    wanted = [key for part_keys in rest.values() for key in part_keys]
+    found = rt.db.batch_get(wanted) if wanted else {}
+    uploads = []
+    for r in page.items:
+        more = (found.get(key) for key in rest[r["upload_id"]])
+        r["items"] = [*r["items"], *(row for part in more if part for row in part["items"])]
+        uploads.append(DepositUpload.model_validate(_view(r)))
+    return DepositUploadList(items=uploads)

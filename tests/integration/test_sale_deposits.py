@@ -135,6 +135,8 @@ def test_bad_files_are_refused_by_line_and_nothing_is_written(sold: dict[str, An
         HEADER + good + f"{today},x,-100\r\n": "負の数",
         HEADER + good + f"{today},x,100.5\r\n": "整数",
         HEADER + good + "12/40,x,100\r\n": "3行目 入金日",
+        HEADER + good + f"{today},{'ﾔ' * 121},100\r\n": "3行目 振込依頼人名",  # over 120 characters
+        HEADER + good + f"{today},x,{'9' * 16}\r\n": "桁数",  # over 15 digits (botocore's numbers fail at 40)
     }
     for text, named in cases.items():
         reply = send(committee, text)
@@ -145,6 +147,25 @@ def test_bad_files_are_refused_by_line_and_nothing_is_written(sold: dict[str, An
     assert status("taro@example.jp")["purchased_units"] == 0
     assert rt.db.get(keys.deposit_credit("P1", reference, 1)) is None
     assert committee.get("/api/admin/programmes/P1/deposits").json["items"] == []
+
+
+def test_a_full_file_of_the_longest_rows_keeps_every_row_and_its_audit_entry(sold: dict[str, Any], rt: Runtime) -> None:
+    # Given a file of the most rows a file may have, each payer name as long as a row may hold, and
+    # Taro's deposit last: one result item of it would be over DynamoDB's 400 KB
+    committee, today, taro, reference, _ = taros_transfer(sold, rt)
+    filler = [f"{today},{'ﾔ' * 110}{n:010d},1000\r\n" for n in range(deposits.MAX_ROWS - 1)]
+    reply = send(committee, HEADER + "".join(filler) + f"{today},{reference}ﾔﾏﾀﾞﾀﾛｳ,30000\r\n")
+    # Then Taro is credited and the answer, the kept result and the audit entry list all 2,000 rows
+    assert reply.status == 200, reply
+    assert (reply.json["rows"], reply.json["credited"]) == (deposits.MAX_ROWS, 1)
+    kept = committee.get("/api/admin/programmes/P1/deposits").json["items"]
+    assert len(kept) == 1 and len(kept[0]["items"]) == deposits.MAX_ROWS
+    assert [i["line"] for i in kept[0]["items"]] == list(range(2, deposits.MAX_ROWS + 2))
+    assert kept[0]["items"][-1]["credited"] and kept[0]["items"][0]["payer"].startswith("ﾔ" * 110)
+    today_audit = f"/api/admin/audit?date_from={today}&date_to={today}&action=deposits_imported"
+    entries = committee.get(today_audit).json["items"]
+    assert len(entries) == 1, entries
+    assert status("taro@example.jp")["purchased_units"] == 3 and charges_of(rt, taro) > 0
 
 
 def test_a_counter_purchase_and_a_transfer_cannot_both_consume_the_units(sold: dict[str, Any], rt: Runtime) -> None:

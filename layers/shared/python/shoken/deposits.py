@@ -5,8 +5,9 @@ and each deposit is matched by that code and the exact amount due, within the �
 The deposit list (CSV, UTF-8 or Shift_JIS) has exactly these columns, in any order:
   入金日 (2026-12-15, 2026/12/15 or 20261215), 金額 (a whole number of yen, commas allowed), and
   振込依頼人名 (the code written before the payer's name, e.g. 123456789ﾔﾏﾀﾞﾀﾛｳ) or 参照番号 (the code), or both.
-Unknown columns, duplicated rows, negative, zero or non-integer amounts and unreadable dates refuse
-the whole file with the lines named; nothing is written.
+Unknown columns, duplicated rows, negative, zero or non-integer amounts, amounts of more than 15 digits,
+names or references longer than 120 characters and unreadable dates refuse the whole file with the
+lines named; nothing is written.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ from shoken.runtime import Runtime
 DATE, PAYER, REFERENCE, AMOUNT = "入金日", "振込依頼人名", "参照番号", "金額"
 COLUMNS = (DATE, PAYER, REFERENCE, AMOUNT)
 MAX_ROWS = 2_000  # matched in the request, each credit its own transaction
+MAX_TEXT = 120  # characters of a 振込依頼人名 or 参照番号 (banks write at most 48): what the result keeps of a row
+MAX_DIGITS = 15  # of an amount: a larger one is no bank's deposit (DynamoDB keeps 38 digits, botocore fewer)
 DIGITS = 8  # before the check digit
 _CODE = re.compile(r"(?<![0-9])([0-9]{9})(?![0-9])")
 
@@ -170,6 +173,8 @@ def _amount(value: str) -> int:
         raise ValueError("金額が負の数です。")
     if not re.fullmatch(r"[0-9]+", text):
         raise ValueError("金額は円単位の整数で入力してください。")
+    if len(text) > MAX_DIGITS:
+        raise ValueError(f"金額の桁数が多すぎます({MAX_DIGITS}桁まで)。")
     if int(text) == 0:
         raise ValueError("金額が0円です。")
     return int(text)
@@ -241,12 +246,16 @@ def read(raw: bytes, today: str) -> list[Deposit]:
         except ValueError as error:
             errors.append({"line": line, "field": AMOUNT, "reason_ja": str(error)})
             continue
+        payer, ref_text = data.get(PAYER, "").strip(), data.get(REFERENCE, "").strip()
+        long = next((name for name, text in ((PAYER, payer), (REFERENCE, ref_text)) if len(text) > MAX_TEXT), None)
+        if long:
+            errors.append({"line": line, "field": long, "reason_ja": f"{MAX_TEXT}文字以内で入力してください。"})
+            continue
         row_key = tuple(v.strip() for v in values)
         if row_key in seen:
             errors.append({"line": line, "reason_ja": f"{seen[row_key]}行目と同じ入金が重複しています。"})
             continue
         seen[row_key] = line
-        payer, ref_text = data.get(PAYER, "").strip(), data.get(REFERENCE, "").strip()
         deposits.append(Deposit(line, day, payer or ref_text, _reference(ref_text, payer), amount))
     if errors:
         raise DepositRowsCounted(

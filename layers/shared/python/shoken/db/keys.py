@@ -301,6 +301,12 @@ def deposit_upload(programme_id: str, upload_id: str) -> Key:
     return (f"DEPUPS#{programme_id}", f"UP#{upload_id}")
 
 
+def deposit_upload_rows(programme_id: str, upload_id: str, part: int) -> Key:
+    """The rows of a large 入金データ取込's result beyond its first part (its own partition, so the list of
+    uploads reads no rows; the same DEPUPS# kind, so the retention run deletes them with the upload)."""
+    return (f"DEPUPS#{programme_id}#ROWS", f"UP#{upload_id}#{part:02d}")
+
+
 def redemption_code(programme_id: str, code_digest: str) -> Key:
     """One 引換コード of a programme, by the keyed digest of the code (never the code): the person it is for."""
     return (f"RCODE#{programme_id}#{code_digest}", "RCODE")
