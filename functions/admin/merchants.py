@@ -39,7 +39,7 @@ from admin.schemas import (
 )
 from shoken import api, entities, ids
 from shoken.clock import iso
-from shoken.db import committees, companies, guards, keys, sequences, stores, terminals
+from shoken.db import committees, companies, guards, keys, ledger, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
 from shoken.errors import Conflict, Forbidden, NotFound
 from shoken.principal import Principal, Scope
@@ -48,6 +48,7 @@ from shoken.runtime import Runtime
 from shoken.status import status_label
 
 COMMITTEE_LEVEL = (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN)
+RENAMED_WITH_COMPANY = 90  # of a company's stores, in its own transaction (with its guards and audit, under 100)
 
 
 def _require_committee_level(caller: Principal) -> None:
@@ -133,18 +134,21 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
     current = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
     values = _edited(rt, body)
     moved = guards.changes("company", current, values)
-    _apply(rt, keys.company(company_id), company_id, values, moved, CompanyNotFound)
-    if values["name"] != current["name"]:
-        # Stores carry their company's name (payments copy it into history); keep it current,
-        # up to 100 stores per transaction.
-        renames = []
-        for store in stores.list_for_company(rt.db, company_id):
+    # Stores carry their company's name (payments copy it into history). Every store whose copy differs
+    # is renamed, not only on a change of name, so a save tried again mends a rename an earlier save
+    # left half done; the first 90 go in the company's own transaction with its audit entry.
+    renames = []
+    for store in stores.list_for_company(rt.db, company_id):
+        if store.get("company_name") != values["name"]:
             name_expr = Expr()
             update = f"SET {name_expr.n('company_name')} = {name_expr.v(values['name'])}"
             renames.append(rt.db.tx_update(keys.store(str(store["store_id"])), update, name_expr))
-        for start in range(0, len(renames), 100):
-            rt.db.transact(renames[start : start + 100])
-    _audit("company_updated", "company", current)
+    entry = api.audit_item("company_updated", scope=Scope.of(current), target_type="company", target_id=company_id)
+    also = [ledger.audit_action(rt.db, entry), *renames[:RENAMED_WITH_COMPANY]]
+    _apply(rt, keys.company(company_id), company_id, values, moved, CompanyNotFound, also=also)
+    rest = renames[RENAMED_WITH_COMPANY:]
+    for start in range(0, len(rest), 100):
+        rt.db.transact(rest[start : start + 100])
     return company_view(_merged(current, values))
 
 

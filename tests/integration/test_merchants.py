@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shoken.db import committees, companies
+from shoken.db import committees, companies, keys
+from shoken.db.dynamo import Expr
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, merchant_login, wallet_login
 from tests.support.client import Client
@@ -145,6 +146,25 @@ def test_edit_moves_external_ids_and_renames_carry_to_stores(city: City) -> None
     company = {"name": "テスト企業1 (新)", "status": "active"}
     assert committee.put(f"/api/admin/companies/{city.company['company_id']}", company).status == 200
     assert committee.get(f"/api/admin/stores/{store_id}").json["company_name"] == "テスト企業1 (新)"
+
+
+def test_a_company_saved_again_mends_stores_a_rename_left_on_the_old_name(city: City, rt: Runtime) -> None:
+    # Given a rename whose stores' transaction failed after the company's had committed: the company
+    # has its new name and a store still the old one
+    committee = console_login("ena-0001")
+    company_id, store_id = city.company["company_id"], city.store["store_id"]
+    company = {"name": "テスト企業1 (新)", "status": "active"}
+    assert committee.put(f"/api/admin/companies/{company_id}", company).status == 200
+    expr = Expr()
+    update = f"SET {expr.n('company_name')} = {expr.v('テスト企業1')}"
+    rt.db.update(keys.store(store_id), update, expr)
+    # When the clerk saves the company again, its name unchanged
+    assert committee.put(f"/api/admin/companies/{company_id}", company).status == 200
+    # Then the store carries the company's name again, and both saves are in the audit log
+    assert committee.get(f"/api/admin/stores/{store_id}").json["company_name"] == "テスト企業1 (新)"
+    today = "2026-11-29"
+    entries = committee.get(f"/api/admin/audit?date_from={today}&date_to={today}&action=company_updated").json["items"]
+    assert len(entries) == 2, entries
 
 
 def test_lists_search_and_stay_in_scope(city: City) -> None:
