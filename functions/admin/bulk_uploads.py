@@ -10,7 +10,7 @@ from admin.schemas import BulkSpecs, BulkSpecView, JobCreated, JobError, JobList
 from shoken import api, audit, ids
 from shoken.bulk_specs import SPECS
 from shoken.config import AdminConfig
-from shoken.db import jobs
+from shoken.db import jobs, ledger
 from shoken.db.dynamo import Item
 from shoken.principal import Principal
 from shoken.runtime import Runtime
@@ -61,8 +61,7 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         now=rt.clock.now(),
         label=f"マスタ一括登録 ({label})",
     )
-    jobs.create(rt.db, record)
-    api.audit_event(
+    entry = api.audit_item(
         "bulk_upload",
         scope=caller.scope,
         target_type="job",
@@ -71,6 +70,7 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         bytes=len(raw),
         state=JobState.QUEUED,
     )
+    jobs.create(rt.db, record, audit=ledger.audit_action(rt.db, entry))
     return view(record)
 
 

@@ -9,7 +9,7 @@ from admin import bulk_uploads, programmes
 from admin.errors import WalletsUnknown, field_problem
 from admin.schemas import GrantRequest, JobList, JobView
 from shoken import api, audit, ids
-from shoken.db import idempotency, jobs, keys, wallets
+from shoken.db import idempotency, jobs, keys, ledger, wallets
 from shoken.db.dynamo import ConditionFailed
 from shoken.errors import InvalidRequest
 from shoken.principal import Principal, Scope
@@ -74,14 +74,7 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
         shared_list=shared_list(committee_id),
     )
     record["request_hash"] = idempotency.request_hash(request)
-    try:
-        jobs.create(rt.db, record)
-    except ConditionFailed as taken:  # the same press sent again: its first job, not a second grant
-        first = jobs.get(rt.db, grant_id) or taken.item
-        if first is None or first.get("request_hash") != record["request_hash"]:
-            raise idempotency.KeyReused() from taken
-        return bulk_uploads.view(first)
-    api.audit_event(
+    entry = api.audit_item(
         "grant_started",
         scope=Scope(committee_id),
         target_type="grant",
@@ -89,6 +82,13 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
         amount=body.amount,
         name=body.name,
     )
+    try:  # the job and its audit entry together: a press sent again after a failure writes both or finds both
+        jobs.create(rt.db, record, audit=ledger.audit_action(rt.db, entry))
+    except ConditionFailed as taken:  # the same press sent again: its first job, not a second grant
+        first = jobs.get(rt.db, grant_id) or taken.item
+        if first is None or first.get("request_hash") != record["request_hash"]:
+            raise idempotency.KeyReused() from taken
+        return bulk_uploads.view(first)
     return bulk_uploads.view(record)
 
 

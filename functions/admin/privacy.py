@@ -17,7 +17,7 @@ from admin.programmes import programme_event
 from admin.schemas import AppUserDetail
 from shoken import api, audit, ids, privacy
 from shoken.clock import jst_date
-from shoken.db import jobs, keys, programmes
+from shoken.db import jobs, keys, ledger, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item
 from shoken.gate import HttpRequest
@@ -132,14 +132,10 @@ def disclose(rt: Runtime, caller: Principal, wallet_id: str, body: DisclosureReq
         now=rt.clock.now(),
         label=f"【個人情報を含む】開示請求 ユーザID {wallet_id}",
     )
-    jobs.create(rt.db, record)
-    api.audit_event(
-        "disclosure_requested",
-        scope=Scope(committee_id),
-        target_type="wallet",
-        target_id=wallet_id,
-        reason_label=label,
+    entry = api.audit_item(
+        "disclosure_requested", scope=Scope(committee_id), target_type="wallet", target_id=wallet_id, reason_label=label
     )
+    jobs.create(rt.db, record, audit=ledger.audit_action(rt.db, entry))
     return DisclosureQueued(
         job_id=job_id,
         label=str(record["label"]),

@@ -56,6 +56,15 @@ def _require(caller: Principal) -> None:
         raise CommitteeAdminOnly()
 
 
+def programme_entry(rt: Runtime, action: str, programme: Item, **details: Any) -> dict[str, Any]:
+    """The audit entry about a programme, as an action of the transaction that makes the change."""
+    scope = Scope(str(programme["committee_id"]))
+    target = str(programme["programme_id"])
+    return ledger.audit_action(
+        rt.db, api.audit_item(action, scope=scope, target_type="programme", target_id=target, **details)
+    )
+
+
 def programme_event(action: str, programme: Item, **details: Any) -> None:
     """An audit entry about a programme, in its committee's trail."""
     api.audit_event(

@@ -8,7 +8,7 @@ from admin import lookup
 from admin.bulk_uploads import MAX_BYTES, stage
 from admin.bulk_uploads import view as job_view
 from admin.errors import FileEmpty, ProgrammeNotFound, ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
-from admin.programmes import programme_event
+from admin.programmes import programme_entry, programme_event
 from admin.schemas import ResidentListView, ResidentSearch, ResidentSearchResult, ResidentUploadList, ResidentUploadView
 from shoken import audit, residents
 from shoken.db import jobs, keys, programmes
@@ -59,8 +59,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_n
         label=f"住民名簿の取込 ({programme['name']})",
         shared_list=keys.resident_uploads(programme_id),
     )
-    jobs.create(rt.db, record)
-    programme_event("resident_list_upload", programme, bytes=len(raw))
+    jobs.create(rt.db, record, audit=programme_entry(rt, "resident_list_upload", programme, bytes=len(raw)))
     return view(record)
 
 

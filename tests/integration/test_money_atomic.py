@@ -164,3 +164,18 @@ def test_a_grant_and_a_lapse_write_their_audit_entries_with_the_value_or_not_at_
     assert held is not None and money.available(held.buckets, today="2027-04-30", large_store=False) == 0
     rows = audit_rows(rt, "balance_lapsed")
     assert [(r["target_id"], r["detail"]["amount"]) for r in rows] == [(wallet_id, 14_000)]
+
+
+def test_a_grant_is_started_with_its_audit_entry_or_not_at_all(shop: Shop, rt: Runtime, failing: AuditFails) -> None:
+    # Given the write carrying the grant's audit entry fails
+    committee = console_login("ena-0001")
+    body = {"programme_id": shop.programme["programme_id"], "name": "付与", "amount": 1_000, "idempotency_key": key()}
+    failing.armed = True
+    lost = committee.post("/api/admin/grants", body)
+    # Then no grant job was queued, and the same press sent again queues it with its entry, once
+    assert lost.status >= 500 and failing.refused == 1, lost
+    assert committee.get("/api/admin/grants").json["items"] == []
+    started = committee.post("/api/admin/grants", body)
+    assert started.status == 200, started
+    assert committee.post("/api/admin/grants", body).json["job_id"] == started.json["job_id"]
+    assert [r["target_id"] for r in audit_rows(rt, "grant_started")] == [started.json["job_id"]]

@@ -87,14 +87,17 @@ def list_shared(db: Dynamo, shared_list: str, *, limit: int = 50) -> list[Item]:
     return page.items
 
 
-def create(db: Dynamo, record: Item) -> None:
-    """The job and its open-job marker in one transaction; ConditionFailed if the id is taken."""
+def create(db: Dynamo, record: Item, *, audit: dict[str, Any] | None = None) -> None:
+    """The job and its open-job marker in one transaction, with the audit entry of its start (an action
+    of ledger.audit_action) when given; ConditionFailed if the id is taken."""
     pk, sk = keys.open_job(str(record["job_id"]))
     marker = {"PK": pk, "SK": sk, "kind": "job_open", "job_id": record["job_id"], "created_at": record["created_at"]}
     if "expires_at_epoch" in record:
         marker["expires_at_epoch"] = record["expires_at_epoch"]
     try:
-        db.transact([db.tx_put(record, condition="attribute_not_exists(PK)"), db.tx_put(marker)])
+        db.transact(
+            [db.tx_put(record, condition="attribute_not_exists(PK)"), db.tx_put(marker), *([audit] if audit else [])]
+        )
     except TransactionFailed as failed:
         failed.refuse({0: ConditionFailed(failed.items[0])})
 
