@@ -48,7 +48,7 @@ from admin.payout_schemas import (
 from admin.programmes import programme_event
 from shoken import api, bank, zengin
 from shoken.clock import JST, iso, jst_date
-from shoken.db import committees, keys, programmes, transactions
+from shoken.db import committees, keys, ledger, programmes, transactions
 from shoken.db import payout_accounts as accounts
 from shoken.db import payouts as store
 from shoken.db.dynamo import Item
@@ -484,21 +484,19 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
         }
         frozen_map = {**dict(head["frozen"]), run_id: {"start": start.isoformat(), "end": end.isoformat()}}
         store.write_lines(rt.db, lines)
-        try:
-            store.freeze(
-                rt.db, run, head, {"frozen": frozen_map, "carry": new_carry, "order": [*head["order"], run_id]}
-            )
-        except store.HeadMoved:
-            continue  # another confirm or cancel landed first: read the head again
-        api.audit_event(
+        entry = _run_entry(
+            rt,
             "payout_run_confirmed",
-            scope=Scope(committee_id),
-            target_type="payout_run",
-            target_id=run_id,
+            run,
             period=f"{start}～{end}",
             transfer_count=run["transfer_count"],
             transfer_total=run["transfer_total"],
         )
+        try:
+            new_head = {"frozen": frozen_map, "carry": new_carry, "order": [*head["order"], run_id]}
+            store.freeze(rt.db, run, head, new_head, entry)
+        except store.HeadMoved:
+            continue  # another confirm or cancel landed first: read the head again
         return _run_view(run, lines, created=True)
     raise Conflict()
 
@@ -570,10 +568,12 @@ def list_runs(rt: Runtime, caller: Principal, committee_id: str | None) -> RunLi
     return RunList(items=[_run_view(r) for r in store.runs_of_committee(rt.db, chosen)])
 
 
-def _audit_run(action: str, run: Item, **details: Any) -> None:
-    api.audit_event(
-        action, scope=Scope(str(run["committee_id"])), target_type="payout_run", target_id=str(run["run_id"]), **details
-    )
+def _run_entry(rt: Runtime, action: str, run: Item, **details: Any) -> dict[str, Any]:
+    """The audit entry of a run's change, as an action of the transaction that makes it (a retry that
+    finds the change made finds its entry too)."""
+    scope, run_id = Scope(str(run["committee_id"])), str(run["run_id"])
+    entry = api.audit_item(action, scope=scope, target_type="payout_run", target_id=run_id, **details)
+    return ledger.audit_action(rt.db, entry)
 
 
 # --- states -----------------------------------------------------------------------------------------
@@ -585,11 +585,11 @@ def mark_paid(rt: Runtime, caller: Principal, run_id: str, body: PaidRequest) ->
         raise PaidDateOutside()
     if run["state"] != PayoutState.CREATED:
         raise RunNotPayable(state=PayoutState(run["state"]).label)
+    entry = _run_entry(rt, "payout_run_paid", run, paid_on=body.paid_on.isoformat())
     try:
-        updated = store.mark_paid(rt.db, run_id, body.paid_on.isoformat(), iso(rt.clock.now()), caller.user_id)
+        updated = store.mark_paid(rt.db, run, body.paid_on.isoformat(), iso(rt.clock.now()), caller.user_id, entry)
     except store.StateChanged as error:
         raise RunStateRefused() from error
-    _audit_run("payout_run_paid", run, paid_on=body.paid_on.isoformat())
     return _run_view(updated, store.lines(rt.db, run_id))
 
 
@@ -605,11 +605,11 @@ def cancel_run(rt: Runtime, caller: Principal, run_id: str) -> RunView:
         raise RunNotLast()
     frozen = {k: v for k, v in dict(head["frozen"]).items() if k != run_id}
     new_head = {"frozen": frozen, "carry": dict(run.get("carry_in") or {}), "order": list(head["order"][:-1])}
+    entry = _run_entry(rt, "payout_run_cancelled", run, period=f"{run['period_start']}～{run['period_end']}")
     try:
-        store.cancel(rt.db, run, head, new_head, iso(rt.clock.now()), caller.user_id)
+        store.cancel(rt.db, run, head, new_head, iso(rt.clock.now()), caller.user_id, entry)
     except (store.StateChanged, store.HeadMoved) as error:
         raise RunStateRefused() from error
-    _audit_run("payout_run_cancelled", run, period=f"{run['period_start']}～{run['period_end']}")
     return get_run(rt, caller, run_id)
 
 
@@ -669,5 +669,8 @@ def transfer_file(rt: Runtime, caller: Principal, run_id: str) -> tuple[str, byt
         account_number=str(settings["account_number"]),
     )
     content = zengin.build(remitter, date.fromisoformat(str(run["pay_date"])), transfers)
-    _audit_run("payout_file_downloaded", run, records=len(transfers))
+    scope, target = Scope(str(run["committee_id"])), str(run["run_id"])
+    api.audit_event(
+        "payout_file_downloaded", scope=scope, target_type="payout_run", target_id=target, records=len(transfers)
+    )
     return f"zengin_{run['programme_id']}_{run['period_end']}.txt", content

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from shoken.clock import FrozenClock
+from shoken.db.dynamo import TransactionFailed
 from shoken.payout_calendar import CalendarSettings, pay_date, periods_from
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, Shop, console_login
@@ -306,3 +307,37 @@ def test_statements_and_the_payout_list(
     sheet = committee.get(f"/api/admin/payout-runs/{run['run_id']}/list.xlsx")
     assert sheet.status == 200 and sheet.body[:2] == b"PK"
     assert mine.get(f"/api/admin/payout-runs/{run['run_id']}/list.csv").status == 403
+
+
+def test_each_change_of_a_run_is_one_transaction_with_its_audit_entry_and_a_conflict_is_busy(
+    shop: Shop, paid: dict[str, str], clock: FrozenClock, rt: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.set(at("2026-12-08T09:00:00"))
+    committee = console_login("ena-0001")
+    original, written, conflicts = rt.db.transact, [], {"left": 0}
+
+    def watched(actions: list[dict[str, Any]], *, token: str | None = None) -> None:
+        if conflicts["left"]:
+            conflicts["left"] -= 1
+            raise TransactionFailed(["TransactionConflict", *[None] * (len(actions) - 1)], [None] * len(actions))
+        original(actions, token=token)
+        written.append([a["Put"]["Item"]["action"]["S"] for a in actions if "audit" in str(a.get("Put", {}))])
+
+    monkeypatch.setattr(rt.db, "transact", watched)
+    first = run_for(committee, "2026-11-30").json
+    # When another's transaction cancels the 取消 (as two clerks at once): busy, the run as it was
+    conflicts["left"] = 1
+    busy = committee.post(f"/api/admin/payout-runs/{first['run_id']}/cancel")
+    assert busy.status == 503 and busy.code == "service_unavailable", busy
+    assert committee.get(f"/api/admin/payout-runs/{first['run_id']}").json["state_label"] == "作成済み"
+    # Then the clerk's retry cancels it; each change wrote its audit entry in its own transaction
+    assert committee.post(f"/api/admin/payout-runs/{first['run_id']}/cancel").status == 200
+    rerun = run_for(committee, "2026-11-30").json
+    assert committee.post(f"/api/admin/payout-runs/{rerun['run_id']}/paid", {"paid_on": "2026-12-07"}).status == 200
+    changes = [actions for actions in written if actions]
+    assert changes == [
+        ["payout_run_confirmed"],
+        ["payout_run_cancelled"],
+        ["payout_run_confirmed"],
+        ["payout_run_paid"],
+    ]

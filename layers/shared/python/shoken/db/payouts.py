@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from shoken.db import keys
-from shoken.db.dynamo import ConditionFailed, Dynamo, Expr, Item, TransactionFailed
+from shoken.db.dynamo import Dynamo, Expr, Item, TransactionFailed
 from shoken.status import PayoutState
 
 
@@ -77,8 +77,9 @@ def write_lines(db: Dynamo, records: Iterable[Item]) -> None:
     db.batch_put(records)
 
 
-def freeze(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any]) -> None:
-    """Commits the run: the run item is new and the head is still the version that was read."""
+def freeze(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], audit: dict[str, Any]) -> None:
+    """Commits the run with its audit entry (an action of ledger.audit_action): the run item is new and the
+    head is still the version that was read."""
     expr = Expr()
     version = int(head["version"])
     sets = ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in {**new_head, "version": version + 1}.items())
@@ -86,6 +87,7 @@ def freeze(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any]) -> None:
     actions = [
         db.tx_put(run, condition="attribute_not_exists(PK)"),
         db.tx_update(keys.payout_head(str(run["programme_id"])), f"SET {sets}", expr, condition=condition),
+        audit,
     ]
     try:
         db.transact(actions)
@@ -93,8 +95,11 @@ def freeze(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any]) -> None:
         failed.refuse({1: HeadMoved()})
 
 
-def cancel(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], at: str, by: str) -> None:
-    """取消: the run leaves 作成済み and its period leaves the head, in one transaction."""
+def cancel(
+    db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], at: str, by: str, audit: dict[str, Any]
+) -> None:
+    """取消: the run leaves 作成済み and its period leaves the head, with the audit entry, in one transaction;
+    a transaction another's timing cancelled is busy (try again), not a refusal."""
     run_expr = Expr()
     run_update = (
         f"SET {run_expr.n('state')} = {run_expr.v(PayoutState.CANCELLED)}, "
@@ -116,22 +121,22 @@ def cancel(db: Dynamo, run: Item, head: Item, new_head: dict[str, Any], at: str,
             head_expr,
             condition=f"{head_expr.n('version')} = {head_expr.v(version)}",
         ),
+        audit,
     ]
     try:
         db.transact(actions)
     except TransactionFailed as failed:
-        if failed.failed_at(0):
-            raise StateChanged() from failed
-        raise HeadMoved() from failed
+        failed.refuse({0: StateChanged(), 1: HeadMoved()})
 
 
-def mark_paid(db: Dynamo, run_id: str, paid_on: str, at: str, by: str) -> Item:
+def mark_paid(db: Dynamo, run: Item, paid_on: str, at: str, by: str, audit: dict[str, Any]) -> Item:
+    """振込済み with its audit entry in one transaction; the run as it is now."""
+    fields = {"state": PayoutState.PAID, "paid_on": paid_on, "paid_marked_at": at, "paid_marked_by": by}
     expr = Expr()
-    update = (
-        f"SET {expr.n('state')} = {expr.v(PayoutState.PAID)}, {expr.n('paid_on')} = {expr.v(paid_on)}, "
-        f"{expr.n('paid_marked_at')} = {expr.v(at)}, {expr.n('paid_marked_by')} = {expr.v(by)}"
-    )
+    update = "SET " + ", ".join(f"{expr.n(name)} = {expr.v(value)}" for name, value in fields.items())
+    condition = f"{expr.n('state')} = {expr.v(PayoutState.CREATED)}"
     try:
-        return db.update(keys.payout_run(run_id), update, expr, condition=f"{expr.n('state')} = {expr.v('created')}")
-    except ConditionFailed as failed:
-        raise StateChanged() from failed
+        db.transact([db.tx_update(keys.payout_run(str(run["run_id"])), update, expr, condition=condition), audit])
+    except TransactionFailed as failed:
+        failed.refuse({0: StateChanged()})
+    return {**run, **fields}
