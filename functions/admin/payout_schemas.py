@@ -1,6 +1,5 @@
 """Request and response models of the payout routes (振込先口座)."""
 
-from datetime import date
 from typing import Literal
 
 from pydantic import Field
@@ -8,7 +7,7 @@ from pydantic import Field
 from shoken.payout_account import PayoutAccountInput  # noqa: F401  (re-exported request model)
 from shoken.payout_calendar import CalendarSettings
 from shoken.status import PayoutState
-from shoken.validation import Schema
+from shoken.validation import Day, Schema
 
 
 class PayoutAccountView(Schema):
@@ -88,11 +87,11 @@ class CalendarView(CalendarSettings):
 # --- runs (精算確定) -----------------------------------------------------------------------------------
 class RunRequest(Schema):
     programme_id: str = Field(min_length=1, max_length=20)
-    period_end: date
+    period_end: Day
 
 
 class PaidRequest(Schema):
-    paid_on: date
+    paid_on: Day
 
 
 class StoreLine(Schema):

@@ -1,6 +1,5 @@
 """Request and response models of the admin function's routes."""
 
-from datetime import date
 from typing import Generic, Literal, Self, TypeVar
 
 from pydantic import Field, model_validator
@@ -19,7 +18,7 @@ from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' req
 )
 from shoken.history_models import WalletLine
 from shoken.status import Status
-from shoken.validation import BodyInt, EmailCode, IsoDate, Line, Lines, QueryInt, Schema, WalletId
+from shoken.validation import BodyInt, Day, EmailCode, IsoDate, Line, Lines, QueryInt, Schema, WalletId
 
 Row = TypeVar("Row")
 
@@ -347,10 +346,10 @@ class ProgrammeFields(Schema):
     unit_value: BodyInt = Field(ge=1, le=2_000_000)
     common_share: BodyInt = Field(ge=0, le=2_000_000)
     dedicated_share: BodyInt = Field(ge=0, le=2_000_000)
-    sale_start: date
-    sale_end: date
-    use_start: date
-    use_end: date
+    sale_start: Day
+    sale_end: Day
+    use_start: Day
+    use_end: Day
     limit_units: BodyInt = Field(ge=1, le=100)
     # 失効お知らせメール: how many days before the value lapses residents are emailed (SPEC §12).
     reminder_days: list[BodyInt] = Field(default_factory=lambda: [30, 7], max_length=4)
@@ -468,8 +467,8 @@ class NoticeFields(Schema):
     committee_id: str | None = Field(default=None, max_length=10)  # the system admin chooses; others: their own
     title: Line = Field(max_length=100)
     body: Lines = Field(max_length=4000)
-    start_date: date
-    end_date: date
+    start_date: Day
+    end_date: Day
     audience: str = Field(max_length=20)
     programme_id: str | None = Field(default=None, max_length=20)
     area: str | None = Field(default=None, max_length=40)
@@ -595,10 +594,10 @@ class ResidentSearchResult(Schema):
 
 
 class SaleSettings(Schema):
-    apply_start: date
-    apply_end: date
+    apply_start: Day
+    apply_end: Day
     units_on_sale: BodyInt = Field(ge=1, le=10_000_000)
-    purchase_end: date | None = None  # 購入期限 of the winners (None: the programme's sale end)
+    purchase_end: Day | None = None  # 購入期限 of the winners (None: the programme's sale end)
 
 
 class DrawView(Schema):
@@ -625,7 +624,7 @@ class SaleCounts(Schema):
 
 
 class SecondRoundRequest(Schema):
-    purchase_end: date  # 二次抽選の購入期限
+    purchase_end: Day  # 二次抽選の購入期限
 
 
 class SecondRoundView(Schema):

@@ -180,3 +180,35 @@ def test_every_number_and_yes_no_field_of_every_request_is_strict() -> None:
             if not guarded:
                 loose.append(f"{model.__name__}.{field_name}")
     assert loose == []
+
+
+def test_text_no_route_expects_is_refused_clearly_never_500(city: City) -> None:
+    # Given a signed-in clerk of the committee
+    committee = console_login("ena-0001")
+    # When a write carries a CSRF header that is not ASCII, a page cursor that is not ASCII, or a body
+    # of another type in bytes that are not UTF-8
+    csrf = committee.request("PUT", "/api/admin/companies/00001", {"name": "x"}, headers={"X-CSRF-Token": "é"})
+    cursor = committee.get("/api/admin/audit?date_from=2026-11-29&date_to=2026-11-29&cursor=abc.%C3%A9")
+    plain = committee.request("POST", "/api/admin/stores", raw=b"\xff\xfe{}", content_type="text/plain")
+    # Then each is a refusal with its code, not a 500
+    assert csrf.status == 403 and csrf.code == "csrf_rejected", csrf
+    assert cursor.status == 400, cursor
+    assert plain.status == 400 and plain.code == "invalid_request", plain
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "0001-01-01", "9999-12-31"])
+def test_a_date_that_passes_the_format_but_no_calendar_or_period_is_400(city: City, day: str) -> None:
+    # Given dates of the right shape: a day no month has, and the first and last days Python has (a
+    # search's day before, a period's day after, overflow them)
+    committee = console_login("ena-0001")
+    asked = {
+        "audit": committee.get(f"/api/admin/audit?date_from={day}&date_to={day}"),
+        "history": committee.get(f"/api/history?date_from={day}&date_to={day}"),
+        "export": committee.post("/api/exports", {"date_from": day, "date_to": day}),
+        "payout run": committee.post("/api/admin/payout-runs", {"programme_id": "P1", "period_end": day}),
+        "paid": committee.post("/api/admin/payout-runs/P1-20261130-00000000/paid", {"paid_on": day}),
+    }
+    # Then each is refused as a bad date, with its Japanese reason, never a 500
+    for name, reply in asked.items():
+        assert reply.status == 400, (name, reply)
+        assert reply.json["error"]["message"], (name, reply)

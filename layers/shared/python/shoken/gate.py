@@ -155,8 +155,8 @@ def admit(route: Route, request: HttpRequest, rt: Runtime) -> Admission:
         raise Unauthenticated()
     if principal.role not in route.roles:
         raise Forbidden()
-    if request.method not in SAFE_METHODS and not hmac.compare_digest(
-        request.headers.get("x-csrf-token", ""), principal.csrf
+    if request.method not in SAFE_METHODS and not hmac.compare_digest(  # bytes: any header text compares
+        request.headers.get("x-csrf-token", "").encode("utf-8", "surrogateescape"), principal.csrf.encode()
     ):
         raise CsrfRejected()
     if not route.session_in_handler:

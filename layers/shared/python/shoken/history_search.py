@@ -28,6 +28,7 @@ from shoken.roles import Role
 from shoken.routes import CANCELLERS
 from shoken.runtime import Runtime
 from shoken.txn_types import TxnStatus, TxnType
+from shoken.validation import FIRST_YEAR, LAST_YEAR
 
 MAX_DAYS = 60
 CANCEL_DAYS = 90
@@ -48,6 +49,8 @@ def parse_when(text: str, *, end: bool) -> datetime:
     if not found:
         raise DateFormat()
     y, m, d, hh, mm, ss = found.groups()
+    if not FIRST_YEAR <= int(y) <= LAST_YEAR:  # year 1 or 9999: the search's month list overflows
+        raise DateFormat()
     try:
         if hh is None:
             day = date(int(y), int(m), int(d))

@@ -263,12 +263,9 @@ def _body(event: Mapping[str, Any]) -> Any:
     body = event.get("body")
     if not body:
         return None
-    text = base64.b64decode(body).decode() if event.get("isBase64Encoded") else str(body)
-    if not text:
-        return None
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     content_type = headers.get("content-type", "").strip()
-    if content_type and not content_type.startswith(JSON):
+    if content_type and not content_type.startswith(JSON):  # refused before its bytes are read as text
         raise RequestInvalid(
             [
                 {
@@ -281,7 +278,12 @@ def _body(event: Mapping[str, Any]) -> Any:
             ]
         )
     try:
-        return json.loads(text)
+        text = base64.b64decode(body).decode() if event.get("isBase64Encoded") else str(body)
+        return json.loads(text) if text else None
+    except UnicodeDecodeError:
+        raise RequestInvalid(
+            [{"type": "json_invalid", "loc": ("body",), "msg": "not UTF-8", "input": {}, "ctx": {"error": "not UTF-8"}}]
+        ) from None
     except json.JSONDecodeError as error:
         raise RequestInvalid(
             [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Strict, StringConstraints
@@ -67,7 +68,28 @@ TerminalId = Annotated[str, StringConstraints(pattern=digits(12))]
 TerminalPassword = Annotated[str, StringConstraints(pattern=digits(4))]
 WalletId = Annotated[str, StringConstraints(pattern=digits(12))]
 EmailCode = Annotated[str, StringConstraints(pattern=digits(6))]
-IsoDate = Annotated[str, StringConstraints(pattern=ISO_DATE)]
+# Dates a programme can have: a year 1 or 9999 passes the format, and a day before or after it
+# overflows Python's date (a search from JST midnight, a period's next day), so both are refused here.
+FIRST_YEAR, LAST_YEAR = 2000, 2999
+
+
+def _in_years(day: date) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{FIRST_YEAR}年から{LAST_YEAR}年までの日付を入力してください。")
+    return day
+
+
+def _real_day(text: str) -> str:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError("存在しない日付です。") from None  # 2026-02-30 passes the format
+    _in_years(day)
+    return text
+
+
+IsoDate = Annotated[str, StringConstraints(pattern=ISO_DATE), AfterValidator(_real_day)]
+Day = Annotated[date, AfterValidator(_in_years)]
 
 
 # Text a person types (names, addresses, titles): no control or format characters. A NUL or a vertical

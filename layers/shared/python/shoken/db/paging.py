@@ -39,6 +39,8 @@ def encode_cursor(key: bytes, search: str, state: dict[str, Any], *, compress: b
 def decode_cursor(key: bytes, search: str, token: str | None) -> dict[str, Any] | None:
     if not token:
         return None
+    if not token.isascii():  # a cursor this code made is base64 and hex: anything else was not
+        raise BadCursor()
     body, _, mac = token.partition(".")
     if not hmac.compare_digest(hmac.new(key, body.encode(), hashlib.sha256).hexdigest()[:32], mac):
         raise BadCursor()
