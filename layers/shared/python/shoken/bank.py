@@ -122,12 +122,17 @@ def branch_name(bank_code: str, branch_code: str) -> str:
 
 
 def bank_kana(bank_code: str) -> str:
-    """The bank's name in half-width kana, as the transfer file carries it."""
-    return holder_kana(str(_banks()[bank_code]["kana"]), limit=15, what="金融機関名")
+    """The bank's name in half-width kana, as the transfer file carries it; blank once the code has left
+    the Zengin list (a bank merged since the account was checked against it): the file's name fields are
+    optional and its code names the bank, so one payee's old code does not stop the committee's file."""
+    found = _banks().get(bank_code)
+    return holder_kana(str(found["kana"]), limit=15, what="金融機関名") if found else ""
 
 
 def branch_kana(bank_code: str, branch_code: str) -> str:
-    return holder_kana(str(_branches(bank_code)[branch_code]["kana"]), limit=15, what="支店名")
+    """The branch's name in half-width kana; blank once the branch has left the list (closed or merged)."""
+    found = _branches(bank_code).get(branch_code)
+    return holder_kana(str(found["kana"]), limit=15, what="支店名") if found else ""
 
 
 def holder_kana(text: str, *, limit: int = HOLDER_MAX_BYTES, what: str = "口座名義") -> str:
