@@ -443,7 +443,6 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
         )
         if not lines:
             raise NoPayees(start=start, end=end)
-        transfers = [line for line in lines if line["status"] == "transfer"]
         pk, sk = keys.payout_run(run_id)
         run: Item = {
             "PK": pk,
@@ -458,15 +457,7 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
             "pay_date": pay_date(end, settings.pay_after_days).isoformat(),
             "state": PayoutState.CREATED,
             "fee_bps": settings.fee_bps,
-            "payee_count": len(lines),
-            "transfer_count": len(transfers),
-            "transfer_total": sum(int(t["transfer"]) for t in transfers),
-            "fee_total": sum(int(t["fee"]) for t in transfers),
-            "missing": [
-                {"payee_id": str(x["payee_id"]), "payee_name": str(x["payee_name"]), "amount": int(x["gross"])}
-                for x in lines
-                if x["status"] == "no_account"
-            ],
+            **_totals(lines),
             "carry_in": carry,
             "company_ids": sorted({str(x["company_id"]) for x in lines}),
             "confirmed_at": iso(now),
@@ -499,6 +490,23 @@ def confirm(rt: Runtime, caller: Principal, body: RunRequest) -> RunView:
             continue  # another confirm or cancel landed first: read the head again
         return _run_view(run, lines, created=True)
     raise Conflict()
+
+
+def _totals(lines: list[Item]) -> dict[str, Any]:
+    """A run's counts, totals and payees without an account, over these lines: the whole run's for the
+    committee, a company's own for the company (it sees no other company's payees or amounts)."""
+    transfers = [line for line in lines if line["status"] == "transfer"]
+    return {
+        "payee_count": len(lines),
+        "transfer_count": len(transfers),
+        "transfer_total": sum(int(t["transfer"]) for t in transfers),
+        "fee_total": sum(int(t["fee"]) for t in transfers),
+        "missing": [
+            {"payee_id": str(x["payee_id"]), "payee_name": str(x["payee_name"]), "amount": int(x["gross"])}
+            for x in lines
+            if x["status"] == "no_account"
+        ],
+    }
 
 
 # --- reading runs -----------------------------------------------------------------------------------
@@ -548,16 +556,19 @@ def _readable_run(rt: Runtime, caller: Principal, run_id: str) -> Item:
 
 def get_run(rt: Runtime, caller: Principal, run_id: str) -> RunView:
     run = _readable_run(rt, caller, run_id)
-    company = caller.company_id if _is_company_caller(caller) else None
-    return _run_view(run, store.lines(rt.db, run_id, company))
+    if not _is_company_caller(caller):
+        return _run_view(run, store.lines(rt.db, run_id))
+    lines = store.lines(rt.db, run_id, caller.company_id)
+    return _run_view({**run, **_totals(lines)}, lines)
 
 
 def list_runs(rt: Runtime, caller: Principal, committee_id: str | None) -> RunList:
     """The committee's runs, newest period first; a company sees the runs that pay it."""
     if _is_company_caller(caller):
-        run_ids = list(dict.fromkeys(str(x["run_id"]) for x in store.lines_of_company(rt.db, str(caller.company_id))))
-        found = rt.db.batch_get([keys.payout_run(r) for r in run_ids], consistent=False) if run_ids else {}
-        runs = [r for r in found.values() if r["state"] != PayoutState.CANCELLED]
+        by_run = store.lines_of_company(rt.db, str(caller.company_id))
+        found = rt.db.batch_get([keys.payout_run(r) for r in by_run], consistent=False) if by_run else {}
+        live = [r for r in found.values() if r["state"] != PayoutState.CANCELLED]
+        runs = [{**r, **_totals(by_run[str(r["run_id"])])} for r in live]
         runs.sort(key=lambda r: (str(r["period_end"]), str(r["run_id"])), reverse=True)
         return RunList(items=[_run_view(r) for r in runs])
     _require_committee(caller)

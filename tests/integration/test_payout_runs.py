@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from shoken import bank
 from shoken.clock import FrozenClock
+from shoken.db import payouts as payout_items
 from shoken.db.dynamo import TransactionFailed
 from shoken.payout_calendar import CalendarSettings, pay_date, periods_from
 from shoken.runtime import Runtime
@@ -216,6 +218,14 @@ def test_companies_see_only_their_own_lines(shop: Shop, city: City, paid: dict[s
     seen = mine.get(f"/api/admin/payout-runs/{run['run_id']}").json
     assert {x["company_id"] for x in seen["lines"]} == {city.company["company_id"]}
     assert seen["lines"][0]["account_masked"] == "普通 ****111"
+    # and the counts, totals and payees without an account are its own, not the other company's
+    own = {
+        "payee_count": len(seen["lines"]),
+        "transfer_total": sum(x["transfer"] for x in seen["lines"]),
+        "missing": [],
+    }
+    assert run["missing"] and run["payee_count"] > own["payee_count"]
+    assert {k: seen[k] for k in own} == own == {k: listed[0][k] for k in own}
     assert mine.get(f"/api/admin/payout-runs/{run['run_id']}/zengin").status == 403
     assert mine.post(f"/api/admin/payout-runs/{run['run_id']}/paid", {"paid_on": "2026-12-01"}).status == 403
 
@@ -282,6 +292,25 @@ def test_transfer_file_reads_back_field_by_field(
     assert fields(records[4], END) == {"データ区分": "9", "ダミー": " " * 119}
 
 
+def test_a_bank_or_branch_gone_from_the_zengin_list_leaves_its_name_blank_not_the_file_refused(
+    shop: Shop, city: City, paid: dict[str, str], clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a run, and then a zengin-code upgrade in which the payee's branch closed and the committee's bank merged
+    clock.set(at("2026-12-01T09:00:00"))
+    committee = console_login("ena-0001")
+    run = run_for(committee, "2026-11-30").json
+    listed_banks, listed_branches = bank._banks, bank._branches
+    monkeypatch.setattr(bank, "_banks", lambda: {k: v for k, v in listed_banks().items() if k != "0005"})
+    monkeypatch.setattr(bank, "_branches", lambda code: {} if code == "0001" else listed_branches(code))
+    # Then the file is still made: the codes stand and the optional names are blank
+    reply = committee.get(f"/api/admin/payout-runs/{run['run_id']}/zengin")
+    assert reply.status == 200, reply
+    head = fields(reply.body.split(b"\r\n")[0], HEADER)
+    assert (head["仕向銀行番号"], head["仕向銀行名"]) == ("0005", " " * 15)
+    row = next(fields(r, DATA) for r in reply.body.split(b"\r\n")[1:3] if r[1:5] == b"0001")
+    assert (row["被仕向支店番号"], row["被仕向支店名"], row["被仕向銀行名"]) == ("001", " " * 15, "ﾐｽﾞﾎ".ljust(15))
+
+
 def test_statements_and_the_payout_list(
     shop: Shop, city: City, paid: dict[str, str], clock: FrozenClock, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -341,3 +370,18 @@ def test_each_change_of_a_run_is_one_transaction_with_its_audit_entry_and_a_conf
         ["payout_run_confirmed"],
         ["payout_run_paid"],
     ]
+
+
+def test_a_company_of_many_stores_finds_the_lines_of_its_older_runs(rt: Runtime) -> None:
+    # Given a company paid per store, 60 stores a run, over 5 runs: 300 lines, more than a page of 200
+    def line(end: str, run_id: str, store_no: int) -> dict[str, Any]:
+        payee = f"S#{store_no:07d}"
+        return {"PK": f"PAYRUN#{run_id}", "SK": f"PAYEE#00077#{payee}", "run_id": run_id, "status": "transfer",
+                "L1PK": payout_items.company_lines_pk("00077"), "L1SK": f"{end}#{run_id}#{payee}"}  # fmt: skip
+
+    ends = ["2026-07-15", "2026-07-31", "2026-08-15", "2026-08-31", "2026-09-15"]
+    payout_items.write_lines(rt.db, [line(end, f"R{n}", s) for n, end in enumerate(ends) for s in range(60)])
+    # Then every run is found whole, newest first, and a shorter reach stops at a run's edge
+    found = payout_items.lines_of_company(rt.db, "00077")
+    assert list(found) == ["R4", "R3", "R2", "R1", "R0"] and {len(v) for v in found.values()} == {60}
+    assert {k: len(v) for k, v in payout_items.lines_of_company(rt.db, "00077", runs=2).items()} == {"R4": 60, "R3": 60}

@@ -66,11 +66,18 @@ def runs_of_committee(db: Dynamo, committee_id: str, limit: int = 100) -> list[I
     return page.items
 
 
-def lines_of_company(db: Dynamo, company_id: str, limit: int = 200) -> list[Item]:
-    page = db.query(
-        index="list1", pk_name="L1PK", pk=company_lines_pk(company_id), sk_name="L1SK", newest_first=True, limit=limit
-    )
-    return page.items
+def lines_of_company(db: Dynamo, company_id: str, runs: int = 100) -> dict[str, list[Item]]:
+    """The company's payee lines of its newest `runs` run ids, by run, newest period first: read until a
+    further run begins, so a company paid per store sees as many runs as the committee (a page of 200
+    lines was the last 4 runs of a company of 50 stores). Ids of attempts that never froze are among them."""
+    by_run: dict[str, list[Item]] = {}
+    query = {"index": "list1", "pk_name": "L1PK", "pk": company_lines_pk(company_id), "sk_name": "L1SK"}
+    for line in db.query_all(**query, newest_first=True):
+        run_id = str(line["run_id"])
+        if run_id not in by_run and len(by_run) == runs:
+            break
+        by_run.setdefault(run_id, []).append(line)
+    return by_run
 
 
 def write_lines(db: Dynamo, records: Iterable[Item]) -> None:
