@@ -81,6 +81,7 @@ APPLICATION = _kind(keys.application("-", "-"))
 SALE_COUNTS = _kind(keys.sale_counts("-"))
 CARD = _kind(keys.card("-"))
 CARD_RESIDENT = _kind(keys.card_resident("-", "-"))
+CARD_SHEET = _kind(keys.card_sheet("-"))
 REDEMPTION_CODE = _kind(keys.redemption_code("-", "-"))
 SALE_RESULT_MARK = _kind(keys.sale_result_mark("-", "-"))
 PAYMENT_REFERENCE = _kind(keys.payment_reference("-", "-"))
@@ -199,6 +200,7 @@ KINDS: tuple[Kind, ...] = (
     # link from its cards (issue 23); 開示請求 reads a card wallet's card.
     Kind(CARD, write=_fns(ADMIN, PAYMENTS, WORKERS_JOBS), read=_fns(WALLET_FN)),
     Kind(CARD_RESIDENT, write=_fns(ADMIN, WORKERS_JOBS)),
+    Kind(CARD_SHEET, write=_fns(ADMIN)),  # a card sheet that was made: its cards' secrets were seen
     # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
     Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the retention run deletes them
     # 当選・落選メール: the job's once-only marker per application.

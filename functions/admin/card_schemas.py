@@ -74,6 +74,9 @@ class CardSheet(Schema):
 
     cards: list[CardView]
     skipped: list[int] = Field(default_factory=list)  # batch: the row numbers whose resident already holds a card
+    # the rows (1 at the counter) whose card an earlier request wrote and failed before its sheet was made:
+    # printed again with new secrets and PIN (the old ones were never seen)
+    printed_again: list[int] = Field(default_factory=list)
     file_name: str
     content_type: str = "application/pdf"
     content_base64: str

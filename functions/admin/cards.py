@@ -4,6 +4,8 @@ move a card to the app. Committee level only; every change is one transaction wi
 from __future__ import annotations
 
 import base64
+import math
+from datetime import datetime, timedelta
 
 from admin import card_sheet, lookup
 from admin.card_schemas import (
@@ -36,12 +38,14 @@ from shoken.db import cards as card_items
 from shoken.db import committees, keys, programmes, wallets
 from shoken.db.dynamo import Expr, Item
 from shoken.db.records import Card, Wallet, optional
-from shoken.errors import CardNotFound, InvalidRequest
+from shoken.errors import CardNotFound, CardSheetPending, InvalidRequest, Wait
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
 from shoken.status import Status
+
+SHEET_WAIT = timedelta(seconds=60)  # longer than a console request can live (29 s)
 
 
 def _require(caller: Principal) -> None:
@@ -141,11 +145,11 @@ def _new_card(
     programme_id: str | None = None,
     resident_hash: str | None = None,
     replacing: tuple[Card, Wallet] | None = None,
+    sheet: str,
 ) -> tuple[Card, card_sheet.Page]:
-    """Write one new card (or the reissue of `replacing`: card and wallet) and its sheet page."""
+    """Write one new card (or the reissue of `replacing`: card and wallet) and its page of `sheet`."""
     chosen, printed = _pin(pin)
     pin_hash = cards.hash_pin(rt.pin_pepper, chosen)
-    base_url = rt.require(AdminConfig).public_base_url
     now = rt.clock.now()
     scope = Scope(str(committee["committee_id"]))
     for _ in range(5):
@@ -163,15 +167,10 @@ def _new_card(
             programme_id=programme_id or (replacing[0].programme_id if replacing else None),
             resident_hash=resident_hash or (replacing[0].resident_hash if replacing else None),
             replaces=replacing[0].card_number if replacing else None,
+            sheet=sheet,
         )
         wallet = card_items.wallet_item(wallet_id, committee=committee, number=number, now=now, buckets=None)
-        page = card_sheet.Page(
-            number=number,
-            pay_text=cards.pay_text(number, pay_secret),
-            balance_url=cards.balance_url(base_url, number, balance_secret),
-            holder_name=holder_name,
-            pin=printed,
-        )
+        page = _page(rt, number, (pay_secret, balance_secret), holder_name=holder_name, pin=printed)
         try:
             if replacing is None:
                 audit = api.audit_item(
@@ -216,18 +215,83 @@ def _new_card(
     raise RuntimeError("could not allocate a card number")
 
 
-def _sheet(rt: Runtime, committee: Item, issued: list[tuple[Card, card_sheet.Page]], skipped: list[int]) -> CardSheet:
+def _page(
+    rt: Runtime, number: str, secrets: tuple[str, str], *, holder_name: str | None, pin: str | None
+) -> card_sheet.Page:
+    pay_secret, balance_secret = secrets
+    return card_sheet.Page(
+        number=number,
+        pay_text=cards.pay_text(number, pay_secret),
+        balance_url=cards.balance_url(rt.require(AdminConfig).public_base_url, number, balance_secret),
+        holder_name=holder_name,
+        pin=pin,
+    )
+
+
+def _undelivered(rt: Runtime, programme_id: str, hashes: list[str]) -> dict[str, Card]:
+    """The cards these residents hold whose sheet was never made, by resident hash. A card written less
+    than SHEET_WAIT ago may still be on its way out in a live request (the admin function stops at 29 s):
+    printing it again would leave that sheet with dead secrets, so the clerk is asked to wait."""
+    held = rt.db.batch_get([keys.card_resident(programme_id, h) for h in hashes]) if hashes else {}
+    numbers = {h: str(held[keys.card_resident(programme_id, h)]["card_number"]) for h in hashes
+               if keys.card_resident(programme_id, h) in held}  # fmt: skip
+    waiting = card_items.undelivered(rt.db, list(numbers.values()))
+    now = rt.clock.now()
+    youngest = max((datetime.fromisoformat(str(c.updated_at)) for c in waiting.values()), default=None)
+    if youngest is not None and now - youngest < SHEET_WAIT:
+        seconds = math.ceil((SHEET_WAIT - (now - youngest)).total_seconds())
+        raise CardSheetPending(retry_after=seconds, wait=Wait(seconds))
+    return {h: waiting[n] for h, n in numbers.items() if n in waiting}
+
+
+def _print_again(
+    rt: Runtime, card: Card, *, pin: str | None, holder_name: str | None, sheet: str
+) -> tuple[Card, card_sheet.Page] | None:
+    """A card whose sheet was never made (its request failed after the card was written): nobody saw its
+    PIN or QR secrets, so it gets new ones on this sheet. None if another clerk printed it first."""
+    chosen, printed = _pin(pin)
+    secrets = (cards.new_secret(), cards.new_secret())
+    audit = api.audit_item(
+        "card_sheet_reprinted", scope=Scope(card.committee_id), target_type="card", target_id=card.card_number,
+        wallet_id=card.wallet_id,
+    )  # fmt: skip
+    try:
+        card_items.new_secrets(
+            rt.db, card, pin_hash=cards.hash_pin(rt.pin_pepper, chosen), pay_digest=cards.secret_digest(secrets[0]),
+            balance_digest=cards.secret_digest(secrets[1]), sheet=sheet, audit=audit, now=rt.clock.now(),
+        )  # fmt: skip
+    except card_items.SheetTaken:
+        return None
+    again = card_items.get(rt.db, card.card_number) or card
+    return again, _page(rt, card.card_number, secrets, holder_name=holder_name, pin=printed)
+
+
+def _sheet(
+    rt: Runtime,
+    committee: Item,
+    issued: list[tuple[Card, card_sheet.Page]],
+    skipped: list[int],
+    *,
+    sheet: str,
+    printed_again: list[int] | None = None,
+) -> CardSheet:
+    """The PDF of the cards' pages; once the answer is made, `sheet` is marked delivered (its cards were
+    seen), the last step before the answer goes out."""
     now = rt.clock.now()
     content = card_sheet.render(committee, [page for _, page in issued]) if issued else b""
     stamp = jst_display(now).replace("/", "").replace(":", "").replace(" ", "_")
     name = f"card_{issued[0][0].card_number}.pdf" if len(issued) == 1 else f"cards_{stamp}_{len(issued)}.pdf"
     held = rt.db.batch_get([keys.wallet(card.wallet_id) for card, _ in issued]) if issued else {}
-    return CardSheet(
+    answer = CardSheet(
         cards=[view(rt, card, optional(Wallet, held.get(keys.wallet(card.wallet_id)))) for card, _ in issued],
         skipped=skipped,
+        printed_again=printed_again or [],
         file_name=name,
         content_base64=base64.b64encode(content).decode(),
     )
+    if issued:
+        card_items.sheet_delivered(rt.db, sheet, [card.card_number for card, _ in issued], now)
+    return answer
 
 
 def _reason(reason: str | None) -> str:
@@ -254,15 +318,23 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
         committee = _committee(rt, caller, body.committee_id)
     holder = body.holder_name or (body.resident.holder_name if body.resident else None)
     card_sheet.check_names([holder])
+    sheet = ids.random_token(12)
+    waiting = _undelivered(rt, programme_id, [resident_hash]) if programme_id and resident_hash else {}
+    if resident_hash in waiting:
+        again = _print_again(rt, waiting[resident_hash], pin=body.pin, holder_name=holder, sheet=sheet)
+        if again:
+            return _sheet(rt, committee, [again], [], sheet=sheet, printed_again=[1])
     issued = _new_card(
-        rt, committee, pin=body.pin, holder_name=holder, programme_id=programme_id, resident_hash=resident_hash
-    )
-    return _sheet(rt, committee, [issued], [])
+        rt, committee, pin=body.pin, holder_name=holder, programme_id=programme_id, resident_hash=resident_hash,
+        sheet=sheet,
+    )  # fmt: skip
+    return _sheet(rt, committee, [issued], [], sheet=sheet)
 
 
 def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardSheet:
     """一括発行: every row must be on the programme's list (else nothing is issued and the rows are named);
-    a resident who already holds a card is skipped, so a re-run issues only the missing cards."""
+    a resident who already holds a card is skipped, so a re-run issues only the missing cards, and prints
+    again, with new secrets and PIN, the cards of an earlier run that failed before its sheet was made."""
     programme = lookup.in_scope(caller, programmes.get(rt.db, body.programme_id), ProgrammeNotFound)
     committee = _committee(rt, caller, str(programme["committee_id"]))
     reason = _reason(body.reason)
@@ -287,8 +359,17 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
         target_id=body.programme_id, reason=reason, purpose="card_batch", count=len(hashes),
     )  # fmt: skip
     held = rt.db.batch_get([keys.card_resident(body.programme_id, h) for h in hashes])
-    issued, skipped = [], []
+    waiting = _undelivered(rt, body.programme_id, hashes)
+    sheet = ids.random_token(12)
+    issued, skipped, printed_again = [], [], []
     for line, (row, matching_hash) in enumerate(zip(body.rows, hashes, strict=True), start=1):
+        again = None
+        if matching_hash in waiting:
+            again = _print_again(rt, waiting[matching_hash], pin=None, holder_name=row.holder_name, sheet=sheet)
+        if again:
+            issued.append(again)
+            printed_again.append(line)
+            continue
         if keys.card_resident(body.programme_id, matching_hash) in held:
             skipped.append(line)
             continue
@@ -301,11 +382,12 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
                     holder_name=row.holder_name,
                     programme_id=body.programme_id,
                     resident_hash=matching_hash,
+                    sheet=sheet,
                 )
             )
         except card_items.CardAlreadyIssued:  # issued by another clerk meanwhile
             skipped.append(line)
-    return _sheet(rt, committee, issued, skipped)
+    return _sheet(rt, committee, issued, skipped, sheet=sheet, printed_again=printed_again)
 
 
 # --- state ----------------------------------------------------------------------------------------------
@@ -349,8 +431,9 @@ def reissue(rt: Runtime, caller: Principal, number: str, body: CardReissueReques
         cards.refuse_unless_active(card.status)
     committee = _committee(rt, caller, card.committee_id)
     card_sheet.check_names([body.holder_name])
-    issued = _new_card(rt, committee, pin=body.pin, holder_name=body.holder_name, replacing=(card, wallet))
-    return _sheet(rt, committee, [issued], [])
+    sheet = ids.random_token(12)
+    issued = _new_card(rt, committee, pin=body.pin, holder_name=body.holder_name, replacing=(card, wallet), sheet=sheet)
+    return _sheet(rt, committee, [issued], [], sheet=sheet)
 
 
 def link(rt: Runtime, caller: Principal, number: str, body: CardLinkRequest) -> CardDetail:

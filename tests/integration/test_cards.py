@@ -10,9 +10,13 @@ from typing import Any
 
 import pytest
 
+from admin import card_sheet
 from local.streams import Stream
 from shoken import cards
+from shoken.clock import FrozenClock, jst_date
+from shoken.db import cards as card_items
 from shoken.db import keys
+from shoken.db.dynamo import AwsBusy
 from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
 from tests.integration.test_residents import HEADER, ROWS, upload
@@ -127,6 +131,66 @@ def test_bulk_issue_from_the_resident_list_is_all_or_nothing_and_re_run_safe(com
     assert pdf.count(b"/Type /Page\n") == 2
     # And a re-run issues nothing more
     assert batch(SUZUKI, SATO).json["skipped"] == [1, 2]
+
+
+def test_cards_written_by_a_batch_that_failed_before_its_sheet_are_printed_again_with_new_secrets(
+    committee: Client, rt: Runtime, secrets: Secrets, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def batch() -> Any:
+        body = {"programme_id": "P1", "rows": [YAMADA, SUZUKI, SATO], "reason": "counter_identity"}
+        return committee.post("/api/admin/cards/batch", body)
+
+    # Given a batch whose third card meets a throttle: Yamada's and Suzuki's cards are written, no sheet is made
+    real, tries = card_items.issue, itertools.count(1)
+
+    def throttled_third(db: Any, **parts: Any) -> None:
+        if next(tries) == 3:
+            raise AwsBusy()
+        real(db, **parts)
+
+    monkeypatch.setattr(card_items, "issue", throttled_third)
+    assert batch().code == "service_unavailable"
+    monkeypatch.setattr(card_items, "issue", real)
+    # When the clerk tries again at once, Then they are asked to wait (the first request might still be answering)
+    early = batch()
+    assert (early.status, early.code) == (503, "service_unavailable") and "前回のカード発行" in early.json["error"][
+        "message"
+    ]
+    # When they try again a minute later, Then all three are on the sheet: two printed again, one new
+    clock.advance(seconds=61)
+    again = batch()
+    assert again.status == 200, again
+    assert (again.json["printed_again"], again.json["skipped"], len(again.json["cards"])) == ([1, 2], [], 3)
+    assert base64.b64decode(again.json["content_base64"]).count(b"/Type /Page\n") == 3
+    # And the cards printed again keep their number; the secrets nobody saw no longer open them, the new ones do
+    yamada = again.json["cards"][0]["card_number"]
+    assert balance_page(yamada, secrets.of(0)[1]).status != 200
+    assert balance_page(yamada, secrets.of(3)[1]).status == 200
+    today = jst_date(clock.now())
+    audit = committee.get(f"/api/admin/audit?date_from={today}&date_to={today}&action=card_sheet_reprinted")
+    assert len(audit.json["items"]) == 2, audit
+    # And once the sheet is made, a re-run prints nothing again
+    clock.advance(seconds=61)
+    assert (batch().json["skipped"], batch().json["printed_again"]) == ([1, 2, 3], [])
+
+
+def test_a_counter_card_whose_sheet_failed_is_printed_again_for_the_same_resident(
+    committee: Client, rt: Runtime, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given a counter issue whose sheet fails to render after the card is written
+    real = card_sheet.render
+
+    def broken(*args: Any) -> bytes:
+        raise AwsBusy()
+
+    monkeypatch.setattr(card_sheet, "render", broken)
+    assert issue(committee, pin="4071").status == 503
+    monkeypatch.setattr(card_sheet, "render", real)
+    # When the clerk issues for the same resident later, Then the same card comes on a new sheet, not a refusal
+    clock.advance(seconds=61)
+    reply = issue(committee, pin="4071")
+    assert reply.status == 200 and reply.json["printed_again"] == [1], reply
+    assert issue(committee).code == "card_already_issued"  # its sheet was made this time
 
 
 def test_a_card_is_a_wallet_blocked_at_once_reissued_with_its_balance_and_moved_to_the_app(

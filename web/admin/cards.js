@@ -17,6 +17,7 @@ function issued(sheet) {
   return h('section', { class: 'card', 'aria-label': '発行結果' }, h('h2', {}, '発行結果'),
     notice('ok', `${sheet.cards.length}枚のカードを発行しました。台紙は今だけダウンロードできます (QRコードは保存されません)。すぐに印刷してください。`),
     sheet.skipped.length ? notice('warn', `既にカードをお持ちのため発行しなかった行: ${sheet.skipped.join('、')}行目`) : null,
+    sheet.printed_again.length ? notice('warn', `前回の発行が途中で終わり台紙が作成されていなかったカードは、同じカード番号に新しい暗証番号とQRコードを付けて台紙に含めました${sheet.cards.length > 1 ? ` (${sheet.printed_again.join('、')}行目)` : ''}。`) : null,
     h('div', { class: 'actions' }, sheetLink(sheet)),
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['カード番号', '状態', 'ご利用可能金額'].map((t) => h('th', { scope: 'col' }, t)))),

@@ -14,6 +14,7 @@ ACTION_LABELS: dict[str, str] = {
     # カード型 (issue 16)
     "card_issued": "カード発行",
     "card_reissued": "カード再発行",
+    "card_sheet_reprinted": "カード台紙の再印刷(未交付分)",
     "card_blocked": "カード利用停止(紛失・盗難)",
     "card_unblocked": "カード利用再開",
     "card_pin_unlocked": "暗証番号ロック解除",

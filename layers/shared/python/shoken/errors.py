@@ -362,6 +362,7 @@ class BusyRefused(DomainError, ServiceUnavailable):
 
 
 WritesOverlapped = variant(BusyRefused, "overlapped", "WritesOverlapped")  # tries used up by writes racing it
+CardSheetPending = variant(BusyRefused, "card_sheet", "CardSheetPending")  # facts: wait (a Wait)
 
 
 class InternalError(ShokenError):

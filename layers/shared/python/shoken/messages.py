@@ -237,6 +237,11 @@ CATALOGUE: dict[str, Message] = {
         "他の操作と重なりました。もう一度お試しください。",
         "This overlapped with another operation. Please try again.",
     ),
+    "service_unavailable.card_sheet": Message(
+        503,
+        "前回のカード発行の処理が終わっていません。{wait:ja}にもう一度お試しください。",
+        "An earlier card issue for this resident is still being finished. Please try again {wait:en}.",
+    ),
     "invalid_request.amount": Message(
         400,
         "金額は1円から{most:,}円までで入力してください。",

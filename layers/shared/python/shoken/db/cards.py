@@ -59,11 +59,13 @@ def card_item(
     programme_id: str | None = None,
     resident_hash: str | None = None,
     replaces: str | None = None,
+    sheet: str | None = None,
 ) -> Item:
+    """`sheet`: the id of the sheet (PDF) its secrets go out on; see sheet_delivered."""
     from shoken import privacy  # the console's path only: the payment path never builds a card
 
     pk, sk = keys.card(number)
-    fields = {"programme_id": programme_id, "resident_hash": resident_hash, "replaces": replaces}
+    fields = {"programme_id": programme_id, "resident_hash": resident_hash, "replaces": replaces, "sheet": sheet}
     # A card linked to a resident of a programme's list is in that programme's personal data: the
     # retention run removes the link (CARD_LINK_FIELDS) and keeps the card, which holds money records.
     tagged = privacy.tag(programme_id, pk, sk) if programme_id and resident_hash else {}
@@ -104,6 +106,51 @@ def resident_item(programme_id: str, matching_hash: str, number: str) -> Item:
 
     pk, sk = keys.card_resident(programme_id, matching_hash)
     return {"PK": pk, "SK": sk, "kind": "card_resident", "card_number": number, **privacy.tag(programme_id, pk, sk)}
+
+
+class SheetTaken(Exception):
+    """Another clerk printed the card's new sheet first."""
+
+
+def sheet_delivered(db: Dynamo, sheet: str, numbers: list[str], now: datetime) -> None:
+    """The sheet holding these cards' secrets was made and is being answered: until this is written a
+    request that failed part-way (a throttle after some cards, a timeout while rendering) has left cards
+    whose PIN and QR secrets nobody saw, and the next issue for their residents prints them again."""
+    pk, sk = keys.card_sheet(sheet)
+    db.put({"PK": pk, "SK": sk, "kind": "card_sheet", "cards": numbers, "at": iso(now)})
+
+
+def undelivered(db: Dynamo, numbers: list[str]) -> dict[str, Card]:
+    """Of these cards, the active ones whose sheet was never made (see sheet_delivered), by number."""
+    found = db.batch_get([keys.card(n) for n in dict.fromkeys(numbers)]) if numbers else {}
+    pending = [Card(item) for item in found.values() if item.get("sheet") and item["status"] == Status.ACTIVE]
+    made = db.batch_get([keys.card_sheet(str(c.item["sheet"])) for c in pending]) if pending else {}
+    return {c.card_number: c for c in pending if keys.card_sheet(str(c.item["sheet"])) not in made}
+
+
+def new_secrets(
+    db: Dynamo,
+    card: Card,
+    *,
+    pin_hash: str,
+    pay_digest: str,
+    balance_digest: str,
+    sheet: str,
+    audit: Item,
+    now: datetime,
+) -> None:
+    """A card whose sheet was never made gets new secrets and PIN on a new sheet, with its audit entry;
+    only while it is still active and still waits for that sheet (another clerk's print refuses)."""
+    expr = Expr()
+    sets = {"pin_hash": pin_hash, "pin_failures": 0, "pay_digest": pay_digest, "balance_digest": balance_digest,
+            "sheet": sheet, "updated_at": iso(now)}  # fmt: skip
+    update = db.tx_update(
+        keys.card(card.card_number),
+        "SET " + ", ".join(f"{expr.n(k)} = {expr.v(v)}" for k, v in sets.items()),
+        expr,
+        condition=f"{expr.n('sheet')} = {expr.v(card.item['sheet'])} AND {expr.n('status')} = {expr.v(Status.ACTIVE)}",
+    )
+    _transact(db, [update, _absent(db, audit)], [(0, SheetTaken())])
 
 
 def get(db: Dynamo, number: str) -> Card | None:

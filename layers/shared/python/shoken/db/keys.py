@@ -270,6 +270,11 @@ def card(number: str) -> Key:
     return (f"CARD#{number}", "CARD")
 
 
+def card_sheet(sheet: str) -> Key:
+    """A card sheet (PDF) that was made: the cards whose secrets it carried were seen."""
+    return (f"CARDSHEET#{sheet}", "CARDSHEET")
+
+
 def card_resident(programme_id: str, matching_hash: str) -> Key:
     """One card per resident of a programme's list: which card (number) the resident holds."""
     return (f"CARDRES#{programme_id}#{matching_hash}", "CARDRES")
