@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Literal
 
 from shoken import redemption, sale
+from shoken.clock import jst_date
 from shoken.db import keys, programmes, throttle, wallets
 from shoken.db.dynamo import Item
 from shoken.errors import NoSale
@@ -57,20 +58,20 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
         second_round_purchased=int(application.get("purchased2_units", 0)) if application else 0,
         second_round_end=str(settings["round2_purchase_end"]) if round2 else None,
         payment_reference=str(application["pay_ref"]) if application and application.get("pay_ref") else None,
-        amount_due=_due(programme, settings, application),
+        amount_due=_due(rt, programme, settings, application),
     )
 
 
-def _due(programme: Item, settings: Item, application: Item | None) -> int:
-    """The yen still to pay (by bank transfer or at the counter) for the units won in the open round."""
+def _due(rt: Runtime, programme: Item, settings: Item, application: Item | None) -> int:
+    """The yen still to pay by bank transfer for the units won in the round open today: none once its
+    deadline has passed, when a transfer would no longer be credited (sale.payable_round)."""
     if application is None or settings.get("draw_state") != DrawState.DRAWN:
         return 0
-    if settings.get("round2_state") == DrawState.DRAWN and int(application.get("won2_units", 0)):
-        left = int(application.get("won2_units", 0)) - int(application.get("purchased2_units", 0))
-    elif not application.get("lapsed"):
-        left = int(application.get("won_units", 0)) - int(application.get("purchased_units", 0))
-    else:
-        left = 0
+    round_no = sale.payable_round(settings, programme, application, jst_date(rt.clock.now()))
+    if not round_no:
+        return 0
+    won_name, bought_name = sale.ROUNDS[round_no]
+    left = int(application.get(won_name, 0)) - int(application.get(bought_name, 0))
     return max(left, 0) * int(programme["unit_price"])
 
 

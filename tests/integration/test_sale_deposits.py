@@ -260,3 +260,18 @@ def test_a_transfer_is_its_own_kind_in_history_and_reports_and_cancels_as_a_coun
     cancelled = committee.post(f"/api/admin/charges/{number}/cancel")
     assert cancelled.status == 200, cancelled
     assert committee.get(f"/api/history/{number}").json["status"] == "cancelled"
+
+
+def test_the_wallet_asks_for_a_transfer_only_while_one_would_be_credited(sold: dict[str, Any], clock: Any) -> None:
+    # Given Taro's 3 units won, on the 購入期限 (2026-12-20): the wallet asks for 30,000 yen with his code
+    clock.advance(days=9)
+    on_the_day = status("taro@example.jp")
+    assert (on_the_day["amount_due"], on_the_day["purchase_end"]) == (30_000, "2026-12-20"), on_the_day
+    # When the day has passed, Then it asks for nothing (a transfer now is listed, not credited)
+    clock.advance(days=1)
+    after = status("taro@example.jp")
+    assert after["amount_due"] == 0 and after["won_units"] == 3, after
+    late = send(console_login("ena-0001"), HEADER + f"2026-12-21,{after['payment_reference']},30000\r\n").json["items"][
+        0
+    ]
+    assert not late["credited"], late

@@ -688,6 +688,18 @@ def counter_allocation(
 ROUNDS = {1: ("won_units", "purchased_units"), 2: ("won2_units", "purchased2_units")}
 
 
+def payable_round(settings_record: Item, programme: Item, application: Item, day: str) -> int:
+    """The round (1 or 2) whose units won `application` may still pay for by bank transfer on JST `day`,
+    or 0: round 1 until its 購入期限 unless the winner lapsed or the second round was seeded with what
+    round 1 left unbought; round 2 until its own end. The deposit import credits by it, and the wallet
+    asks for a transfer only while one would be credited."""
+    round1 = int(application.get("won_units", 0)) and day <= purchase_deadline(settings_record, programme)
+    if round1 and not application.get("lapsed"):
+        return 0 if settings_record.get("round2_seed") else 1
+    round2 = int(application.get("won2_units", 0)) and settings_record.get("round2_state") == DrawState.DRAWN
+    return 2 if round2 and day <= str(settings_record.get("round2_purchase_end") or "") else 0
+
+
 def _consume(
     rt: Runtime,
     programme_id: str,
