@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import date
 
 from shoken import mail
+from shoken.clock import jst_date
 from shoken.config import MailConfig
 from shoken.db import keys, programmes, wallets
 from shoken.db.dynamo import Item
@@ -78,7 +79,9 @@ def run(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mail
     job_id = str(job["job_id"])
     params = job["params"]
     programme_id, expires_on, days_before = str(params["programme_id"]), str(params["expires_on"]), int(params["days"])
-    today = str(params["date"])
+    # The day the mail is sent, not the one the job was queued for: the schedule runs a job again on later
+    # days when its mail failed, and "あと何日" must be counted from the day it arrives.
+    today = jst_date(rt.clock.now())
     committee = rt.db.get(keys.committee(str(params["committee_id"])))
     programme = programmes.get(rt.db, programme_id, consistent=True)
     if committee is None or programme is None:

@@ -419,8 +419,9 @@ def test_a_reminder_ses_refused_is_sent_by_the_next_days_schedule_and_the_retrie
     clock.advance(days=1)
     assert schedule.queue_reminders(rt, days(rt, 0)) == [job_id]
     stream.drain()
-    # Then the mail goes, once, and the job is done with nothing left to send
+    # Then the mail goes, once, counting the days left from the day it is sent (29, not the queued day's 30)
     assert [m["to"] for m in r.mails()] == [["hanako@example.jp"]]
+    assert "(あと29日)" in r.mails()[0]["body"], r.mails()[0]["body"]
     job = r.job(job_id)
     assert job["state"] == "done" and job["checkpoint"]["failed"] == 0 and job_id in jobs.open_jobs(rt.db)
     assert schedule.queue_reminders(rt, days(rt, 0)) == []
