@@ -15,7 +15,7 @@ from shoken.runtime import Runtime
 from tests.integration.conftest import City, console_login, wallet_login
 from tests.support.client import Client
 from tests.support.races import race
-from tests.support.sale import HANAKO, JIRO, TARO, WINDOW, committee_with_open_sale
+from tests.support.sale import HANAKO, JIRO, TARO, WINDOW, committee_with_open_sale, upload_residents
 from tests.support.world import World
 
 
@@ -59,6 +59,22 @@ def test_a_person_not_on_the_list_gets_nothing(committee: Client, rt: Runtime) -
     assert "住民名簿と一致しません" in wrong.json["error"]["message"]
     assert code(resident.post("/api/wallet/sale/P1/eligibility", TARO | {"name_kana": "Yamada"})) == "invalid_request"
     assert resident.get("/api/wallet/sale/P1").json["eligible"] is False
+
+
+def test_a_person_a_later_list_no_longer_has_cannot_apply_but_can_withdraw(committee: Client, stream: Stream) -> None:
+    # Given Taro eligible and applied for 2 units, and then a list without him (he moved out)
+    resident = wallet_login("taro@example.jp")
+    assert resident.post("/api/wallet/sale/P1/eligibility", TARO).status == 200
+    assert resident.put("/api/wallet/sale/P1/application", {"units": 2}).status == 200
+    later = "住民番号,氏名カナ,生年月日\nA-2,スズキ ハナコ,1975-12-03\nA-3,サトウ ジロウ,1992-02-29\n"
+    assert upload_residents(committee, "P1", later.encode(), stream)["state"] == "done"
+    # When he changes his application, Then he is told why, and his application stands as it was
+    changed = resident.put("/api/wallet/sale/P1/application", {"units": 5})
+    assert (changed.status, code(changed)) == (400, "not_on_resident_list"), changed
+    assert "現在の住民名簿に載っていない" in changed.json["error"]["message"]
+    assert resident.get("/api/wallet/sale/P1").json["applied_units"] == 2
+    # And he may still withdraw it
+    assert resident.post("/api/wallet/sale/P1/application/withdraw").json["applied_units"] == 0
 
 
 def test_one_person_one_eligibility_and_one_wallet_one_person(committee: Client) -> None:

@@ -388,6 +388,9 @@ class NotOnResidentList(DomainError):
 LeftResidentList = variant(
     NotOnResidentList, "left", "LeftResidentList"
 )  # The person of a printed 引換コード is no longer on the resident list
+RemovedFromResidentList = variant(
+    NotOnResidentList, "removed", "RemovedFromResidentList"
+)  # The wallet's person was on the list when it became eligible, and a later list does not have them
 
 
 class EligibilityTaken(DomainError):

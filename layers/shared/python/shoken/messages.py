@@ -707,6 +707,11 @@ CATALOGUE: dict[str, Message] = {
         "入力された内容が住民名簿と一致しません。住民番号・氏名カナ・生年月日をご確認ください。",
         "The details do not match the resident list. Please check the resident number, name (kana) and birth date.",
     ),
+    "not_on_resident_list.removed": Message(
+        400,
+        "現在の住民名簿に載っていないため、申込・変更はできません。実行委員会へお問い合わせください。",
+        "You are not on the current resident list, so you cannot apply. Please contact the committee.",
+    ),
     "not_on_resident_list.left": Message(
         400,
         "この引換コードの方は現在の住民名簿に載っていません。実行委員会へお問い合わせください。",

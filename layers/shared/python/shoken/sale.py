@@ -50,6 +50,7 @@ from shoken.errors import (
     OverPurchaseLimit,
     PurchaseDeadlinePassed,
     PurchaseOpen,
+    RemovedFromResidentList,
     ResidentListMissing,
     SecondRoundDrawn,
     SecondRoundStarted,
@@ -268,6 +269,8 @@ def apply_in_wallet(rt: Runtime, programme_id: str, wallet_id: str, units: int) 
     matching_hash = wallet_person(rt, programme_id, wallet_id)
     if matching_hash is None:
         raise NotEligible()
+    if not resident_items.is_listed(rt.db, programme_id, matching_hash)[0]:
+        raise RemovedFromResidentList()  # eligible once, and the list uploaded since has not this person
     record = _application(
         programme_id, matching_hash, units=units, channel="wallet", wallet_id=wallet_id, now=iso(rt.clock.now())
     )
