@@ -16,6 +16,7 @@ from shoken import audit
 from shoken.clock import iso
 from shoken.csv_upload import MAX_ERRORS_KEPT
 from shoken.db import jobs as job_items
+from shoken.db import programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import ConditionFailed, Item
 from shoken.principal import Scope
@@ -26,18 +27,44 @@ from workers import jobs
 
 CHUNK = 500
 ADDED_LINES_KEPT = 200
+LAPS_AFTER_SWITCH = 5  # laps a job whose list is already current takes to delete the old one and audit
+ERASED = "この事業の住民名簿は保存期間の経過により削除済みです。取り込みませんでした。"
 
 
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:
+    """A lap of the job. An AWS error before the switch leaves the list as it was: the job's own hashes are
+    deleted and it fails. After the switch the new list is current, so the job keeps its file and takes
+    another lap to delete the old list and write its audit entry, which its checkpoint already holds."""
     params = job["params"]
     bucket, object_key = str(params["bucket"]), str(params["key"])
+    programme_id, job_id = str(params["programme_id"]), str(job["job_id"])
     try:
         finished = _run(rt, job, should_pause)
     except Exception:
+        current = resident_items.current(rt.db, programme_id)
+        if current is not None and str(current["generation"]) == job_id:
+            if int(job.get("lap", 0)) < LAPS_AFTER_SWITCH:
+                saved = job_items.get(rt.db, job_id) or job
+                job_items.pause(rt.db, job_id, rt.clock.now(), dict(saved.get("checkpoint") or {}))
+                return
+        else:
+            _drop_own(rt, programme_id, job_id)
         _delete_file(rt, bucket, object_key)
         raise
     if finished:
         _delete_file(rt, bucket, object_key)
+
+
+def _drop_own(rt: Runtime, programme_id: str, generation: str) -> None:
+    """The hashes a job wrote for a list it never made current (it failed, or was refused)."""
+    own = list(resident_items.hashes(rt.db, programme_id, generation))
+    resident_items.delete_generation(rt.db, programme_id, generation, own)
+
+
+def _erased(rt: Runtime, programme_id: str) -> bool:
+    """The programme's personal data was deleted (its retention) since the upload was accepted."""
+    programme = programmes.get(rt.db, programme_id, consistent=True)
+    return programme is None or bool(programme.get("personal_data_deleted_on"))
 
 
 def _fail(rt: Runtime, job_id: str, message: str, errors: list[dict[str, Any]], error_count: int) -> bool:
@@ -52,6 +79,9 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
     job_id = str(job["job_id"])
     params = job["params"]
     programme_id = str(params["programme_id"])
+    if _erased(rt, programme_id):
+        _drop_own(rt, programme_id, job_id)
+        return _fail(rt, job_id, ERASED, [], 0)
     raw = rt.s3.get_object(Bucket=str(params["bucket"]), Key=str(params["key"]))["Body"].read()
     try:
         header, rows = parse(decode(raw))
@@ -97,6 +127,9 @@ def _run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> bool:
         "unchanged": len(new & old),
         "added_lines": [line for line, h in found if h not in old][:ADDED_LINES_KEPT],
     }
+    if _erased(rt, programme_id):  # the retention run came between this job's laps, or during this one
+        resident_items.delete_generation(rt.db, programme_id, generation, new)
+        return _fail(rt, job_id, ERASED, [], 0)
     owner = dict(job["owner"])
     checkpoint = {"written": written, "old_generation": old_generation, "diff": diff}
     job_items.update(rt.db, job_id, rt.clock.now(), checkpoint=checkpoint)  # what a rerun after the switch needs

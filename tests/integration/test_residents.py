@@ -249,3 +249,94 @@ def test_a_re_upload_whose_lap_died_after_the_switch_keeps_the_new_list_when_it_
     assert list(rt.db.query_all(pk_name="PK", pk=keys.resident("P1", old_generation, "")[0])) == []
     job = committee.get(f"/api/admin/programmes/P1/resident-uploads/{reply.json['job_id']}").json
     assert job["state"] == "done" and job["diff"]["removed"] == len(ROWS) - 2, job
+
+
+def _post(committee: Client, text: str) -> str:
+    reply = committee.request(
+        "POST", "/api/admin/programmes/P1/residents", raw=text.encode(), content_type="application/octet-stream",
+        headers={"X-File-Name": "residents.csv"},
+    )  # fmt: skip
+    assert reply.status == 200, reply
+    return str(reply.json["job_id"])
+
+
+def throttle(operation: str) -> Any:
+    from botocore.exceptions import ClientError
+
+    return ClientError({"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}}, operation)
+
+
+def test_an_import_an_aws_error_stops_before_its_switch_leaves_no_hashes_behind(
+    city: City, world: World, rt: Runtime, stream: Stream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workers import residents as worker
+
+    # Given an import writing one hash a batch, whose third batch is throttled past its retries
+    world.programme(city.committee)
+    committee = console_login("ena-0001")
+    monkeypatch.setattr(worker, "CHUNK", 1)
+    real, batches = rt.db.batch_put, []
+
+    def third_throttled(items: Any) -> None:
+        items = list(items)
+        batches.append(items)
+        if len(batches) == 3:
+            raise throttle("BatchWriteItem")
+        real(items)
+
+    monkeypatch.setattr(rt.db, "batch_put", third_throttled)
+    job_id = _post(committee, "\n".join([HEADER, *ROWS]))
+    stream.drain()
+    # Then the job failed, no list was made, and neither the two hashes it wrote nor the file are kept
+    job = committee.get(f"/api/admin/programmes/P1/resident-uploads/{job_id}").json
+    assert job["state"] == "failed" and rt.db.get(keys.resident_list("P1")) is None
+    assert list(rt.db.query_all(pk_name="PK", pk=keys.resident("P1", job_id, "")[0])) == []
+    assert uploads_left(rt) == []
+
+
+def test_an_import_an_aws_error_stops_after_its_switch_finishes_on_its_next_lap(
+    city: City, world: World, rt: Runtime, stream: Stream, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from shoken.db import residents as resident_items
+
+    # Given a list, and a new one whose deletion of the old list is throttled once, after the switch
+    world.programme(city.committee)
+    committee = console_login("ena-0001")
+    upload(committee, "P1", "\n".join([HEADER, *ROWS]).encode(), stream)
+    old_generation = str(rt.db.get(keys.resident_list("P1"))["generation"])  # type: ignore[index]
+    real, tries = resident_items.delete_generation, []
+
+    def throttled_once(*args: Any) -> int:
+        tries.append(args)
+        if len(tries) == 1:
+            raise throttle("BatchWriteItem")
+        return real(*args)
+
+    monkeypatch.setattr(resident_items, "delete_generation", throttled_once)
+    job_id = _post(committee, "\n".join([HEADER, ROWS[0]]))
+    stream.drain()
+    # Then the job took another lap: done, the old list deleted, the diff reported and the upload audited
+    job = committee.get(f"/api/admin/programmes/P1/resident-uploads/{job_id}").json
+    assert job["state"] == "done" and job["diff"]["removed"] == 2, job
+    assert str(rt.db.get(keys.resident_list("P1"))["generation"]) == job_id  # type: ignore[index]
+    assert list(rt.db.query_all(pk_name="PK", pk=keys.resident("P1", old_generation, "")[0])) == []
+    assert uploads_left(rt) == []
+
+
+def test_an_import_queued_before_the_retention_run_writes_no_list_after_it(
+    city: City, world: World, rt: Runtime, stream: Stream
+) -> None:
+    # Given an upload accepted, and the programme's personal data deleted before its job runs
+    world.programme(city.committee)
+    committee = console_login("ena-0001")
+    job_id = _post(committee, "\n".join([HEADER, *ROWS]))
+    programme = rt.db.get(keys.programme("P1"))
+    assert programme is not None
+    rt.db.put({**programme, "personal_data_deleted_on": "2026-12-01"})
+    stream.drain()
+    # Then the job fails with its reason and nothing of the list is written
+    job = committee.get(f"/api/admin/programmes/P1/resident-uploads/{job_id}").json
+    assert job["state"] == "failed" and "削除済み" in job["message"], job
+    assert rt.db.get(keys.resident_list("P1")) is None
+    assert list(rt.db.query_all(pk_name="PK", pk=keys.resident("P1", job_id, "")[0])) == []
+    assert uploads_left(rt) == []
