@@ -21,7 +21,7 @@ from admin.errors import CodeFileRows, CodeSheetTooManyRows, FileEmpty, NoRowsTo
 from admin.programmes import programme_event
 from admin.residents import _programme
 from admin.statements import _font_for
-from shoken import redemption, residents
+from shoken import redemption, residents, sheets
 from shoken.db import committees, keys
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
@@ -89,7 +89,7 @@ def _csv(people: list[residents.Person], codes: list[str]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for who, code in zip(people, codes, strict=True):
-        writer.writerow([who.resident_key, who.name_kana, who.birth_date, code])
+        writer.writerow([sheets.safe_text(who.resident_key), sheets.safe_text(who.name_kana), who.birth_date, code])
     return ("\ufeff" + out.getvalue()).encode()  # BOM: Excel opens UTF-8 as UTF-8
 
 

@@ -19,7 +19,7 @@ from tests.integration.conftest import City, wallet_login
 from tests.integration.test_sale_applications import code
 from tests.support.client import Client
 from tests.support.races import race
-from tests.support.sale import HANAKO, TARO, committee_with_open_sale
+from tests.support.sale import HANAKO, TARO, committee_with_open_sale, upload_residents
 from tests.support.world import World
 
 WANTED = "氏名カナ,住民番号,生年月日\nやまだ たろう,a-1,1980/4/1\nスズキ ハナコ,A-2,19751203\n"
@@ -180,3 +180,20 @@ def test_guessing_codes_is_limited_per_wallet(committee: Client) -> None:
 
 def status_wallet(client: Client) -> str:
     return str(client.get("/api/auth/me").json["user_id"])
+
+
+def test_a_list_exported_with_trailing_commas_is_taken_and_its_keys_come_back_as_text_not_formulas(
+    committee: Client, stream: Stream
+) -> None:
+    # Given a list as a spreadsheet exports it (an empty column without a heading), whose key starts with "-"
+    exported = "住民番号,氏名カナ,生年月日,\r\n-9-9,タナカ イチロウ,1960-01-02,\r\nA-2,スズキ ハナコ,1975-12-03,\r\n"
+    job = upload_residents(committee, "P1", exported.encode(), stream)
+    assert job["state"] == "done" and job["total_count"] == 2, job
+    # When the committee prints that person's code as CSV, Then the key is a text cell a spreadsheet will not run
+    reply = sheet(committee, "氏名カナ,住民番号,生年月日\nタナカ イチロウ,-9-9,1960-01-02\n".encode())
+    assert reply.status == 200, reply
+    assert list(codes_in(reply)) == ["'-9-9"]
+    # And a column without a heading that holds a value is still refused, by its name
+    stray = "住民番号,氏名カナ,生年月日,\r\nA-2,スズキ ハナコ,1975-12-03,メモ\r\n"
+    refused = upload_residents(committee, "P1", stray.encode(), stream)
+    assert refused["state"] == "failed" and "見出しのない列" in refused["message"], refused

@@ -47,6 +47,7 @@ TooManyRows = variant(FileRejected, "too_many_rows", "TooManyRows")  # Facts: li
 
 
 Checked = LineErrors
+UNNAMED = "(見出しのない列)"
 
 
 def decode(raw: bytes) -> str:
@@ -54,14 +55,18 @@ def decode(raw: bytes) -> str:
 
 
 def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-empty rows with their line numbers; the header must be exactly what is needed."""
+    """The header and the non-empty rows with their line numbers; the header must be exactly what is needed.
+    Columns without a heading that are empty in every row (the trailing commas a spreadsheet's export
+    leaves) are dropped; one that holds a value is an extra column."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+        cells = [h.strip().lstrip("\ufeff") for h in next(reader)]
     except StopIteration as error:
         raise FileEmpty() from error
     except csv.Error as error:
         raise FileNotCsv(problem=str(error)) from error
+    unnamed = {i for i, h in enumerate(cells) if not h}
+    header = [h for h in cells if h]
     needed = [h for h, _ in residents.COLUMNS]
     extra = [h for h in header if h not in needed]
     if extra:
@@ -74,7 +79,9 @@ def parse(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
         for values in reader:
             if not any(v.strip() for v in values):
                 continue
-            rows.append((reader.line_num, values))
+            if unnamed and any(values[i].strip() for i in unnamed if i < len(values)):
+                raise ExtraColumns(extra=UNNAMED, needed=", ".join(needed))
+            rows.append((reader.line_num, [v for i, v in enumerate(values) if i not in unnamed]))
             if len(rows) > MAX_ROWS:
                 raise TooManyRows(limit=MAX_ROWS)
     except csv.Error as error:
