@@ -7,6 +7,8 @@ half-way is simply run again and writes the same result (shoken.sale.finish_draw
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
+from functools import partial
 from typing import Any
 
 from shoken import audit, mail, privacy, sale
@@ -81,12 +83,33 @@ def result_mail(
     return mail.Mail(to=to, subject=subject, body=f"{lead}\n\n■アプリ:\n{url}\n\n{contact}" + mail.FOOTER)
 
 
+def second_round_mail(
+    to: str, *, service_name: str, programme_name: str, won_units: int, purchase_end: str, committee: Item, url: str
+) -> mail.Mail:
+    """二次抽選の当選: sent to the second round's winners only (the others' first mail still stands)."""
+    day = date.fromisoformat(purchase_end)
+    lead = (
+        f"{programme_name}の購入申込について、二次抽選の結果、{won_units}冊が当選しました。\n"
+        f"購入期限は{day.year}年{day.month}月{day.day}日です。"
+        "アプリの「商品券の購入申込」で当選冊数と購入の方法をご確認ください。"
+    )
+    contact = f"■お問い合わせ先:{committee['name']}" + (
+        f"\n  電話 {committee['contact_phone']}" if committee.get("contact_phone") else ""
+    )
+    return mail.Mail(
+        to=to,
+        subject=f"【{service_name}】{programme_name} 二次抽選の結果のお知らせ(当選)",
+        body=f"{lead}\n\n■アプリ:\n{url}\n\n{contact}" + mail.FOOTER,
+    )
+
+
 RESULTS = jobs.Pass("送信中", ("seen", "sent", "skipped", "failed"))
 
 
 def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pacer: mailing.Paces | None = None) -> None:
-    """Email each wallet applicant their result, paced to SES's sending rate; once per application
-    (a marker put on a condition before sending), so a re-run sends only what was not sent (or failed)."""
+    """Email each wallet applicant their result, paced to SES's sending rate; once per application and
+    round (a marker put on a condition before sending), so a re-run sends only what was not sent (or
+    failed). Once the second round is drawn, its winners get a second mail with their units and 購入期限."""
     job_id = str(job["job_id"])
     programme_id = str(job["params"]["programme_id"])
     programme = programmes.get(rt.db, programme_id, consistent=True)
@@ -107,24 +130,26 @@ def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pace
             checkpoint["skipped"] += 1  # paper applications are answered by post
             return
         wallet_email = wallet.email
-        pk, sk = keys.sale_result_mark(programme_id, matching_hash)
-        outcome = mailing.send_once(
-            rt,
-            (pk, sk),
-            "sale_result_mark",
-            job_id,
-            lambda: result_mail(
-                wallet_email,
-                service_name=str(committee.get("wallet_service_name", "")),
-                programme_name=str(programme["name"]),
-                won_units=int(application.get("won_units", 0)),
-                committee=committee,
+        service_name, programme_name = str(committee.get("wallet_service_name", "")), str(programme["name"])
+        first = partial(
+            result_mail, wallet_email, service_name=service_name, programme_name=programme_name,
+            won_units=int(application.get("won_units", 0)), committee=committee, url=url,
+        )  # fmt: skip
+        checkpoint[send(matching_hash, 1, first)] += 1
+        won2 = int(application.get("won2_units", 0))
+        if won2 and settings_record.get("round2_state") == DrawState.DRAWN:
+            second = partial(
+                second_round_mail, wallet_email, service_name=service_name, programme_name=programme_name,
+                won_units=won2, purchase_end=str(settings_record["round2_purchase_end"]), committee=committee,
                 url=url,
-            ),
-            paced,
-            **privacy.tag(programme_id, pk, sk),  # deleted with the programme's resident data (issue 23.3)
-        )
-        checkpoint[outcome] += 1
+            )  # fmt: skip
+            checkpoint[send(matching_hash, 2, second)] += 1
+
+    def send(matching_hash: str, round_no: int, message: Callable[[], mail.Mail]) -> str:
+        pk, sk = keys.sale_result_mark(programme_id, matching_hash, round_no)
+        # deleted with the programme's resident data (issue 23.3)
+        tag = privacy.tag(programme_id, pk, sk)
+        return mailing.send_once(rt, (pk, sk), "sale_result_mark", job_id, message, paced, **tag)
 
     def pages(start_key: Any) -> tuple[list[Item], Any]:
         page = rt.db.query(
@@ -137,5 +162,5 @@ def run_notify(rt: Runtime, job: Item, should_pause: Callable[[], bool], *, pace
     if done is None:
         return
     failed = f"、送信できなかったもの {done['failed']:,}件" if done["failed"] else ""
-    skipped = f"対象外・送信済み {done['skipped']:,}人{failed}"
-    jobs.finish(rt, job, RESULTS, done, f"{done['sent']:,}人に抽選結果を送信しました({skipped})。")
+    skipped = f"対象外・送信済み {done['skipped']:,}件{failed}"
+    jobs.finish(rt, job, RESULTS, done, f"抽選結果を{done['sent']:,}件送信しました({skipped})。")

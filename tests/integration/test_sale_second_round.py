@@ -100,3 +100,39 @@ def test_the_second_round_decides_again_on_an_application_read_before_its_purcha
     assert units_paid(committee) == 3
     # And the first round's units bought are still counted once: the paid units cannot be sold again
     assert code(charge(committee, taro, 1, "again")) in {"purchase_deadline_passed", "over_allocation"}
+
+
+def test_the_second_rounds_winners_are_emailed_their_units_and_deadline_once(
+    city: Any, world: Any, stream: Stream, clock: Any
+) -> None:
+    from tests.support import mailbox
+    from tests.support.sale import HANAKO, TARO, WINDOW, applied, open_sale
+
+    # Given 3 units on sale, Taro and Hanako asking for 3 each, drawn by lot and told their result
+    world.programme(city.committee, limit_units=5)
+    committee = console_login("ena-0001")
+    open_sale(committee, stream, WINDOW | {"units_on_sale": 3, "purchase_end": "2026-12-20"})
+    applied("taro@example.jp", TARO, 3)
+    applied("hanako@example.jp", HANAKO, 3)
+    clock.advance(days=12)
+    committee = console_login("ena-0001")
+    assert committee.post("/api/admin/programmes/P1/draw", {"rule": "lot"}).status == 200
+    stream.drain()
+    assert committee.post("/api/admin/programmes/P1/notify").status == 200
+    stream.drain()
+    first = len(mailbox.sent())
+    # When nobody bought by the 購入期限, the second round is drawn and the results mail is sent again
+    committee = second_round_started(clock)
+    stream.drain()
+    assert committee.post("/api/admin/programmes/P1/notify").status == 200
+    stream.drain()
+    # Then each second-round winner gets one mail with their units and the new deadline, and nobody else
+    winners = {e for e in ("taro@example.jp", "hanako@example.jp") if status(e)["second_round_units"]}
+    second = [m for m in mailbox.sent()[first:] if "二次抽選" in m["subject"]]
+    assert winners and sorted(m["to"][0] for m in second) == sorted(winners), second
+    assert all("2026年12月27日" in m["body"] for m in second)
+    # And a third run sends nothing
+    sent = len(mailbox.sent())
+    assert committee.post("/api/admin/programmes/P1/notify").status == 200
+    stream.drain()
+    assert len(mailbox.sent()) == sent

@@ -285,9 +285,9 @@ def sale_jobs(programme_id: str) -> str:
     return f"SALEJOBS#{programme_id}"
 
 
-def sale_result_mark(programme_id: str, matching_hash: str) -> Key:
-    """Sent once: the results email (当選・落選) of one application."""
-    return (f"SALEMAIL#{programme_id}#{matching_hash}", "RESULT")
+def sale_result_mark(programme_id: str, matching_hash: str, round_no: int = 1) -> Key:
+    """Sent once: the results email of one application's round (1: 当選・落選, 2: 二次抽選の当選)."""
+    return (f"SALEMAIL#{programme_id}#{matching_hash}", "RESULT" if round_no == 1 else f"RESULT{round_no}")
 
 
 def payment_reference(programme_id: str, reference: str) -> Key:
