@@ -36,7 +36,7 @@ from shoken.clock import jst_date, jst_display
 from shoken.config import AdminConfig
 from shoken.db import cards as card_items
 from shoken.db import committees, keys, programmes, wallets
-from shoken.db.dynamo import Expr, Item
+from shoken.db.dynamo import Expr, Found, Item
 from shoken.db.records import Card, Wallet, optional
 from shoken.errors import CardNotFound, CardSheetPending, InvalidRequest, Wait
 from shoken.money import VoucherType
@@ -228,13 +228,13 @@ def _page(
     )
 
 
-def _undelivered(rt: Runtime, programme_id: str, hashes: list[str]) -> dict[str, Card]:
-    """The cards these residents hold whose sheet was never made, by resident hash. A card written less
-    than SHEET_WAIT ago may still be on its way out in a live request (the admin function stops at 29 s):
-    printing it again would leave that sheet with dead secrets, so the clerk is asked to wait."""
-    held = rt.db.batch_get([keys.card_resident(programme_id, h) for h in hashes]) if hashes else {}
-    numbers = {h: str(held[keys.card_resident(programme_id, h)]["card_number"]) for h in hashes
-               if keys.card_resident(programme_id, h) in held}  # fmt: skip
+def _undelivered(rt: Runtime, programme_id: str, held: Found) -> dict[str, Card]:
+    """Of the residents' cards in `held` (their CARDRES guards, as read), those whose sheet was never made,
+    by resident hash. A card written less than SHEET_WAIT ago may still be on its way out in a live
+    request (the admin function stops at 29 s): printing it again would leave that sheet with dead
+    secrets, so the clerk is asked to wait."""
+    prefix = keys.card_resident(programme_id, "")[0]
+    numbers = {pk.removeprefix(prefix): str(item["card_number"]) for (pk, _), item in held.items()}
     waiting = card_items.undelivered(rt.db, list(numbers.values()))
     now = rt.clock.now()
     youngest = max((datetime.fromisoformat(str(c.updated_at)) for c in waiting.values()), default=None)
@@ -256,13 +256,12 @@ def _print_again(
         wallet_id=card.wallet_id,
     )  # fmt: skip
     try:
-        card_items.new_secrets(
+        again = card_items.new_secrets(
             rt.db, card, pin_hash=cards.hash_pin(rt.pin_pepper, chosen), pay_digest=cards.secret_digest(secrets[0]),
             balance_digest=cards.secret_digest(secrets[1]), sheet=sheet, audit=audit, now=rt.clock.now(),
         )  # fmt: skip
     except card_items.SheetTaken:
         return None
-    again = card_items.get(rt.db, card.card_number) or card
     return again, _page(rt, card.card_number, secrets, holder_name=holder_name, pin=printed)
 
 
@@ -290,7 +289,7 @@ def _sheet(
         content_base64=base64.b64encode(content).decode(),
     )
     if issued:
-        card_items.sheet_delivered(rt.db, sheet, [card.card_number for card, _ in issued], now)
+        card_items.sheet_delivered(rt.db, sheet, now)
     return answer
 
 
@@ -319,7 +318,10 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
     holder = body.holder_name or (body.resident.holder_name if body.resident else None)
     card_sheet.check_names([holder])
     sheet = ids.random_token(12)
-    waiting = _undelivered(rt, programme_id, [resident_hash]) if programme_id and resident_hash else {}
+    waiting = {}
+    if programme_id and resident_hash:
+        guard = keys.card_resident(programme_id, resident_hash)
+        waiting = _undelivered(rt, programme_id, rt.db.batch_get([guard]))
     if resident_hash in waiting:
         again = _print_again(rt, waiting[resident_hash], pin=body.pin, holder_name=holder, sheet=sheet)
         if again:
@@ -359,7 +361,7 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
         target_id=body.programme_id, reason=reason, purpose="card_batch", count=len(hashes),
     )  # fmt: skip
     held = rt.db.batch_get([keys.card_resident(body.programme_id, h) for h in hashes])
-    waiting = _undelivered(rt, body.programme_id, hashes)
+    waiting = _undelivered(rt, body.programme_id, held)
     sheet = ids.random_token(12)
     issued, skipped, printed_again = [], [], []
     for line, (row, matching_hash) in enumerate(zip(body.rows, hashes, strict=True), start=1):

@@ -56,18 +56,14 @@ def _not_credited(key: str, **facts: Any) -> Item:
 
 def _due(settings: Item, programme: Item, application: Item, day: str) -> tuple[int, str, str, Item]:
     """(round, units field won, units field bought, or why not) for a deposit made on `day`."""
-    round_no = sale.payable_round(settings, programme, application, day)
-    if round_no:
-        return round_no, *sale.ROUNDS[round_no], {}
-    won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
-    deadline = sale.purchase_deadline(settings, programme)
-    round2_end = str(settings.get("round2_purchase_end") or "")
-    if won and day <= deadline and not application.get("lapsed"):  # the second round's pool is seeded
+    due = sale.payable(settings, programme, application, day)
+    if due.round:
+        return due.round, *sale.ROUNDS[due.round], {}
+    if due.reason == "second_round_started":  # its pool is what the first round left unbought
         return 0, "", "", {"reason": SecondRoundStartedDeposit().text_in("ja")}
-    if not won and not won2:
+    if due.reason == "not_won":
         return 0, "", "", _not_credited("deposit_not_won")
-    last = round2_end if won2 else deadline
-    return 0, "", "", _not_credited("deposit_after_deadline", deadline=last)
+    return 0, "", "", _not_credited("deposit_after_deadline", deadline=due.deadline)
 
 
 def _match(

@@ -64,10 +64,10 @@ def status(rt: Runtime, caller: Principal, programme_id: str) -> WalletSale:
 
 def _due(rt: Runtime, programme: Item, settings: Item, application: Item | None) -> int:
     """The yen still to pay by bank transfer for the units won in the round open today: none once its
-    deadline has passed, when a transfer would no longer be credited (sale.payable_round)."""
+    deadline has passed, when a transfer would no longer be credited (sale.payable)."""
     if application is None or settings.get("draw_state") != DrawState.DRAWN:
         return 0
-    round_no = sale.payable_round(settings, programme, application, jst_date(rt.clock.now()))
+    round_no = sale.payable(settings, programme, application, jst_date(rt.clock.now())).round
     if not round_no:
         return 0
     won_name, bought_name = sale.ROUNDS[round_no]

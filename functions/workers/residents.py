@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from shoken import audit
+from shoken import audit, messages
 from shoken.clock import iso
 from shoken.csv_upload import MAX_ERRORS_KEPT
 from shoken.db import jobs as job_items
@@ -28,7 +28,7 @@ from workers import jobs
 CHUNK = 500
 ADDED_LINES_KEPT = 200
 LAPS_AFTER_SWITCH = 5  # laps a job whose list is already current takes to delete the old one and audit
-ERASED = "この事業の住民名簿は保存期間の経過により削除済みです。取り込みませんでした。"
+ERASED = messages.text("invalid_request.residents_erased", {})  # as the upload route refuses it
 
 
 def run(rt: Runtime, job: Item, should_pause: Callable[[], bool]) -> None:

@@ -77,6 +77,11 @@ def result_mail(
             f"{programme_name}の購入申込について、厳正な抽選の結果、誠に残念ながら今回は落選となりました。\n"
             "ご応募いただきありがとうございました。"
         )
+    return _result_mail(to, subject, lead, committee, url)
+
+
+def _result_mail(to: str, subject: str, lead: str, committee: Item, url: str) -> mail.Mail:
+    """A results mail: its lead, the app's address and the committee's contact."""
     contact = f"■お問い合わせ先:{committee['name']}" + (
         f"\n  電話 {committee['contact_phone']}" if committee.get("contact_phone") else ""
     )
@@ -93,14 +98,8 @@ def second_round_mail(
         f"購入期限は{day.year}年{day.month}月{day.day}日です。"
         "アプリの「商品券の購入申込」で当選冊数と購入の方法をご確認ください。"
     )
-    contact = f"■お問い合わせ先:{committee['name']}" + (
-        f"\n  電話 {committee['contact_phone']}" if committee.get("contact_phone") else ""
-    )
-    return mail.Mail(
-        to=to,
-        subject=f"【{service_name}】{programme_name} 二次抽選の結果のお知らせ(当選)",
-        body=f"{lead}\n\n■アプリ:\n{url}\n\n{contact}" + mail.FOOTER,
-    )
+    subject = f"【{service_name}】{programme_name} 二次抽選の結果のお知らせ(当選)"
+    return _result_mail(to, subject, lead, committee, url)
 
 
 RESULTS = jobs.Pass("送信中", ("seen", "sent", "skipped", "failed"))

@@ -671,36 +671,45 @@ def counter_allocation(
         raise AppliedInApp()
     if paper and application.get("buyer_wallet_id", paper) != paper:
         raise WonUnitsInOtherWallet()
-    today = jst_date(rt.clock.now())
-    won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
-    deadline = purchase_deadline(settings_record, programme)
-    round2_end = str(settings_record.get("round2_purchase_end") or "")
-    if won and today <= deadline and not application.get("lapsed"):
-        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[1], units, paper)
-        return Allocation(step.action, step.refusal, step.counted, matching_hash, 1, step.checks)
-    if won2 and settings_record.get("round2_state") == DrawState.DRAWN and today <= round2_end:
-        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[2], units, paper)
-        return Allocation(step.action, step.refusal, step.counted, matching_hash, 2, step.checks)
-    if not won and not won2:
+    due = payable(settings_record, programme, application, jst_date(rt.clock.now()))
+    if due.round:
+        step = _consume(rt, programme_id, matching_hash, application, *ROUNDS[due.round], units, paper)
+        return Allocation(step.action, step.refusal, step.counted, matching_hash, due.round, step.checks)
+    if due.reason == "second_round_started":
+        raise SecondRoundStarted()
+    if due.reason == "not_won":
         raise NotAWinner()
-    last = round2_end if won2 else deadline
-    raise PurchaseDeadlinePassed(deadline=last)
+    raise PurchaseDeadlinePassed(deadline=due.deadline)
 
 
 # A round's (units won, units bought) on the application.
 ROUNDS = {1: ("won_units", "purchased_units"), 2: ("won2_units", "purchased2_units")}
 
 
-def payable_round(settings_record: Item, programme: Item, application: Item, day: str) -> int:
-    """The round (1 or 2) whose units won `application` may still pay for by bank transfer on JST `day`,
-    or 0: round 1 until its 購入期限 unless the winner lapsed or the second round was seeded with what
-    round 1 left unbought; round 2 until its own end. The deposit import credits by it, and the wallet
-    asks for a transfer only while one would be credited."""
-    round1 = int(application.get("won_units", 0)) and day <= purchase_deadline(settings_record, programme)
-    if round1 and not application.get("lapsed"):
-        return 0 if settings_record.get("round2_seed") else 1
-    round2 = int(application.get("won2_units", 0)) and settings_record.get("round2_state") == DrawState.DRAWN
-    return 2 if round2 and day <= str(settings_record.get("round2_purchase_end") or "") else 0
+class Payable(NamedTuple):
+    """Which round's units won an application may pay for on a day: `round` 1 or 2, or 0 with `reason`
+    ("not_won", "after_deadline" or "second_round_started") and the last day of the round it is about."""
+
+    round: int
+    reason: str
+    deadline: str
+
+
+def payable(settings_record: Item, programme: Item, application: Item, day: str) -> Payable:
+    """Round 1 until its 購入期限 unless the winner lapsed or the second round was seeded with what round 1
+    left unbought; round 2 until its own end. The counter, the deposit import and the wallet's 振込金額
+    all follow it, so the wallet asks for a transfer only while one would be credited."""
+    won, won2 = int(application.get("won_units", 0)), int(application.get("won2_units", 0))
+    deadline = purchase_deadline(settings_record, programme)
+    round2_end = str(settings_record.get("round2_purchase_end") or "")
+    if won and day <= deadline and not application.get("lapsed"):
+        seeded = bool(settings_record.get("round2_seed"))
+        return Payable(0, "second_round_started", deadline) if seeded else Payable(1, "", deadline)
+    if won2 and settings_record.get("round2_state") == DrawState.DRAWN and day <= round2_end:
+        return Payable(2, "", round2_end)
+    if not won and not won2:
+        return Payable(0, "not_won", "")
+    return Payable(0, "after_deadline", round2_end if won2 else deadline)
 
 
 def _consume(

@@ -112,12 +112,12 @@ class SheetTaken(Exception):
     """Another clerk printed the card's new sheet first."""
 
 
-def sheet_delivered(db: Dynamo, sheet: str, numbers: list[str], now: datetime) -> None:
+def sheet_delivered(db: Dynamo, sheet: str, now: datetime) -> None:
     """The sheet holding these cards' secrets was made and is being answered: until this is written a
     request that failed part-way (a throttle after some cards, a timeout while rendering) has left cards
     whose PIN and QR secrets nobody saw, and the next issue for their residents prints them again."""
     pk, sk = keys.card_sheet(sheet)
-    db.put({"PK": pk, "SK": sk, "kind": "card_sheet", "cards": numbers, "at": iso(now)})
+    db.put({"PK": pk, "SK": sk, "kind": "card_sheet", "at": iso(now)})
 
 
 def undelivered(db: Dynamo, numbers: list[str]) -> dict[str, Card]:
@@ -138,9 +138,10 @@ def new_secrets(
     sheet: str,
     audit: Item,
     now: datetime,
-) -> None:
+) -> Card:
     """A card whose sheet was never made gets new secrets and PIN on a new sheet, with its audit entry;
-    only while it is still active and still waits for that sheet (another clerk's print refuses)."""
+    only while it is still active and still waits for that sheet (another clerk's print refuses).
+    Returns the card as the write left it."""
     expr = Expr()
     sets = {"pin_hash": pin_hash, "pin_failures": 0, "pay_digest": pay_digest, "balance_digest": balance_digest,
             "sheet": sheet, "updated_at": iso(now)}  # fmt: skip
@@ -151,6 +152,7 @@ def new_secrets(
         condition=f"{expr.n('sheet')} = {expr.v(card.item['sheet'])} AND {expr.n('status')} = {expr.v(Status.ACTIVE)}",
     )
     _transact(db, [update, _absent(db, audit)], [(0, SheetTaken())])
+    return Card({**card.item, **sets})
 
 
 def get(db: Dynamo, number: str) -> Card | None:
