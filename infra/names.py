@@ -71,6 +71,8 @@ class FunctionSpec:
 _HTTP_SIZING: dict[str, tuple[int, int]] = {
     "auth": (1024, 10),
     "admin": (1024, 29),
+    # Card sheets and statements (PDF), resident lists and deposit files (CSV), payout runs.
+    "programme": (1024, 29),
     # Payments at 1024 MB (≈0.58 vCPU): half the CPU latency of 512 MB for ≈$0.10 more per million
     # payments (docs/deploy.md, "Memory").
     "payments": (1024, 10),
@@ -124,6 +126,12 @@ WORKER_SCHEDULE = FunctionSpec(
     description="shoken daily scheduled jobs (expiry, reminders, deletion of personal data past its retention)",
 )
 WORKER_SPECS: tuple[FunctionSpec, ...] = (WORKER_STREAM, WORKER_JOBS, WORKER_SCHEDULE)
+
+# Only the functions that hash resident lists read the resident key (issue 23), and only those that
+# check or set a card PIN read its pepper: the HTTP ones are those whose config names the key
+# (shoken.config; tests/infra/test_functions.py holds the two lists to it).
+RESIDENT_KEY_READERS: tuple[str, ...] = ("admin", "programme", "wallet", WORKER_JOBS.key)
+PIN_PEPPER_READERS: tuple[str, ...] = ("payments", "programme")
 
 # Lambda event filter patterns (and the local stack's, local/streams.py): each consumer gets only the
 # stream records it acts on. Totals: a transaction written (transactions are never rewritten as new).

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 
-from infra.table_access import ADMIN, AUTH, HISTORY, WORKERS_JOBS
+from infra.table_access import ADMIN, AUTH, HISTORY, PROGRAMME_FN, WORKERS_JOBS
 
 EXPORTS = "exports"  # the EXPORT_BUCKET: CSV/xlsx exports and 開示請求 files, downloaded by link
 UPLOADS = "uploads"  # the UPLOAD_BUCKET: files uploaded for bulk registration and resident lists
@@ -36,7 +36,7 @@ S3_OPERATIONS: dict[str, str] = {
 }
 SES_OPERATIONS: dict[str, str] = {"SendEmail": SEND_EMAIL}
 
-# Object keys as the code builds them (functions/admin/bulk_uploads.py, functions/admin/residents.py,
+# Object keys as the code builds them (functions/admin/bulk_uploads.py, functions/programme/residents.py,
 # functions/history/exports.py, functions/workers/privacy.py).
 BULK_FILES = "bulk/*"
 RESIDENT_LISTS = "residents/*"
@@ -59,7 +59,7 @@ class ObjectUse:
 OBJECT_USES: tuple[ObjectUse, ...] = (
     # The console stores an uploaded file; the job runner reads it.
     ObjectUse(ADMIN, UPLOADS, PUT, BULK_FILES),
-    ObjectUse(ADMIN, UPLOADS, PUT, RESIDENT_LISTS),
+    ObjectUse(PROGRAMME_FN, UPLOADS, PUT, RESIDENT_LISTS),
     # A download link is presigned with the history function's own permission.
     ObjectUse(HISTORY, EXPORTS, GET, EXPORT_FILES),
     ObjectUse(WORKERS_JOBS, EXPORTS, PUT, EXPORT_FILES),

@@ -92,6 +92,7 @@ DEPOSIT_UPLOAD = _kind(keys.deposit_upload("-", "-"))
 
 AUTH = "auth"
 ADMIN = "admin"
+PROGRAMME_FN = "programme"
 PAYMENTS = "payments"
 WALLET_FN = "wallet"
 HISTORY = "history"
@@ -101,6 +102,7 @@ WORKERS_SCHEDULE = names.WORKER_SCHEDULE.key
 FUNCTIONS: tuple[str, ...] = (
     AUTH,
     ADMIN,
+    PROGRAMME_FN,
     PAYMENTS,
     WALLET_FN,
     HISTORY,
@@ -140,36 +142,39 @@ def _fns(*functions: str) -> frozenset[str]:
 # Who touches which items (SPEC §7), from what each area's code calls; the integration tests refuse
 # any call outside these rows, so a new access pattern shows up as a failing test, not an AccessDenied.
 KINDS: tuple[Kind, ...] = (
-    Kind(COMMITTEE, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH, PAYMENTS, WALLET_FN, WORKERS_SCHEDULE)),
-    Kind(COMPANY, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH)),
-    Kind(STORE, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH, PAYMENTS, WALLET_FN, HISTORY)),
+    # The programme function writes a committee's card and payout settings and a company's 振込先 choice.
+    Kind(
+        COMMITTEE, write=_fns(ADMIN, PROGRAMME_FN, WORKERS_JOBS), read=_fns(AUTH, PAYMENTS, WALLET_FN, WORKERS_SCHEDULE)
+    ),
+    Kind(COMPANY, write=_fns(ADMIN, PROGRAMME_FN, WORKERS_JOBS), read=_fns(AUTH)),
+    Kind(STORE, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH, PROGRAMME_FN, PAYMENTS, WALLET_FN, HISTORY)),
     Kind(TERMINAL, write=_fns(AUTH, ADMIN, WORKERS_JOBS), read=_fns(PAYMENTS, WALLET_FN, HISTORY)),
     # Console and merchant sessions live in the user's partition (keys.session), so the gates read it.
-    Kind(USER, write=_fns(AUTH, ADMIN, WORKERS_JOBS), read=_fns(PAYMENTS, HISTORY)),
+    Kind(USER, write=_fns(AUTH, ADMIN, WORKERS_JOBS), read=_fns(PROGRAMME_FN, PAYMENTS, HISTORY)),
     Kind(LOGIN, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(AUTH)),
     Kind(LOGIN_FAILURES, write=_fns(AUTH)),
     Kind(ATTEMPT, write=_fns(AUTH)),
     Kind(RESET, write=_fns(AUTH)),
     # A citizen's session lives in the wallet's partition: auth writes it, the wallet gate reads it.
-    Kind(WALLET, write=_fns(AUTH, ADMIN, PAYMENTS, WALLET_FN, WORKERS_JOBS)),
+    Kind(WALLET, write=_fns(AUTH, ADMIN, PROGRAMME_FN, PAYMENTS, WALLET_FN, WORKERS_JOBS)),
     # Erasing a wallet's personal fields (issue 23: on request, console; after retention, job runner)
     # deletes its email guard.
     Kind(EMAIL, write=_fns(AUTH, ADMIN, WORKERS_JOBS)),
-    Kind(PROGRAMME, write=_fns(ADMIN, WORKERS_JOBS), read=_fns(WALLET_FN)),
+    Kind(PROGRAMME, write=_fns(ADMIN, PROGRAMME_FN, WORKERS_JOBS), read=_fns(WALLET_FN)),
     Kind(QR, write=_fns(PAYMENTS, WALLET_FN)),
     Kind(MPM, write=_fns(PAYMENTS, WALLET_FN)),
-    Kind(TRANSACTION, write=_fns(ADMIN, PAYMENTS, WALLET_FN, WORKERS_JOBS), read=_fns(HISTORY)),
+    Kind(TRANSACTION, write=_fns(ADMIN, PROGRAMME_FN, PAYMENTS, WALLET_FN, WORKERS_JOBS), read=_fns(HISTORY)),
     Kind(IDEMPOTENCY, write=_fns(ADMIN, PAYMENTS, WALLET_FN)),
     Kind(SEQUENCE, write=_fns(ADMIN, WORKERS_JOBS)),
-    Kind(JOB, write=_fns(ADMIN, HISTORY, WORKERS_JOBS, WORKERS_SCHEDULE)),
+    Kind(JOB, write=_fns(ADMIN, PROGRAMME_FN, HISTORY, WORKERS_JOBS, WORKERS_SCHEDULE)),
     # Open-job markers: written with each job; the schedule lists them to resume stalled jobs and
     # deletes the marker of a finished one.
-    Kind(OPEN_JOB, write=_fns(ADMIN, HISTORY, WORKERS_SCHEDULE)),
+    Kind(OPEN_JOB, write=_fns(ADMIN, PROGRAMME_FN, HISTORY, WORKERS_SCHEDULE)),
     Kind(GRANT, write=_fns(WORKERS_JOBS)),
     # The schedule function also rebuilds report totals on request (workers/totals.py rebuild).
     Kind(AGGREGATE_MARK, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE)),
     Kind(TOTALS, write=_fns(WORKERS_STREAM, WORKERS_SCHEDULE), read=_fns(HISTORY)),
-    Kind(AUDIT, write=_fns(AUTH, ADMIN, PAYMENTS, HISTORY, WORKERS_JOBS)),
+    Kind(AUDIT, write=_fns(AUTH, ADMIN, PROGRAMME_FN, PAYMENTS, HISTORY, WORKERS_JOBS)),
     Kind(GUARD, write=_fns(ADMIN, WORKERS_JOBS)),
     Kind(THROTTLE, write=_fns(AUTH, ADMIN, WALLET_FN)),  # sign-in codes; the email-change code (admin)
     # お知らせ: the committee writes them; residents (wallet) and stores (merchant app, history area) read
@@ -179,37 +184,37 @@ KINDS: tuple[Kind, ...] = (
     Kind(REMINDER, write=_fns(WORKERS_JOBS)),
     Kind(SEND_RATE, write=_fns(WORKERS_JOBS)),
     # 精算: accounts from the console and マスタ一括登録; settings, calendars and runs from the console.
-    Kind(PAYOUT_ACCOUNT, write=_fns(ADMIN, WORKERS_JOBS)),
-    Kind(PAYOUT_SETTINGS, write=_fns(ADMIN)),
-    Kind(PAYOUT_CALENDAR, write=_fns(ADMIN)),
-    Kind(PAYOUT_HEAD, write=_fns(ADMIN)),
-    Kind(PAYOUT_RUN, write=_fns(ADMIN)),
+    Kind(PAYOUT_ACCOUNT, write=_fns(PROGRAMME_FN, WORKERS_JOBS)),
+    Kind(PAYOUT_SETTINGS, write=_fns(PROGRAMME_FN)),
+    Kind(PAYOUT_CALENDAR, write=_fns(PROGRAMME_FN)),
+    Kind(PAYOUT_HEAD, write=_fns(PROGRAMME_FN)),
+    Kind(PAYOUT_RUN, write=_fns(PROGRAMME_FN)),
     # 住民名簿 and 申込: the job runner writes a list's hashes; the console and the wallet look them up;
     # eligibility and applications are written by the wallet (the resident) and the console (paper, draw).
-    Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, WALLET_FN)),
+    # 店頭チャージ (admin) reads a list and the buyer's 当選 and marks the application bought.
+    Kind(RESIDENT, write=_fns(WORKERS_JOBS), read=_fns(ADMIN, PROGRAMME_FN, WALLET_FN)),
     # The job runner deletes them after the programme's retention and reads them for 開示請求 (issue 23).
-    Kind(ELIGIBILITY, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),
-    Kind(
-        WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)
-    ),  # 店頭チャージ finds the buyer's 当選
-    Kind(APPLICATION, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
-    Kind(SALE_COUNTS, write=_fns(ADMIN, WALLET_FN)),  # 販売状況: counted with each application and purchase
+    Kind(ELIGIBILITY, write=_fns(PROGRAMME_FN, WALLET_FN, WORKERS_JOBS)),
+    Kind(WALLET_ELIGIBILITY, write=_fns(WALLET_FN, WORKERS_JOBS), read=_fns(ADMIN)),
+    Kind(APPLICATION, write=_fns(ADMIN, PROGRAMME_FN, WALLET_FN, WORKERS_JOBS)),  # the draw job writes the results
+    Kind(SALE_COUNTS, write=_fns(ADMIN, PROGRAMME_FN, WALLET_FN)),  # 販売状況: each application and purchase
     # カード型: the console issues and changes cards; a card payment checks and counts on the card item
     # (wrong PINs, the day's spending); the balance page reads it. One card per resident of a list.
     # The job runner deletes a programme's card guards after its retention and removes the resident
-    # link from its cards (issue 23); 開示請求 reads a card wallet's card.
-    Kind(CARD, write=_fns(ADMIN, PAYMENTS, WORKERS_JOBS), read=_fns(WALLET_FN)),
-    Kind(CARD_RESIDENT, write=_fns(ADMIN, WORKERS_JOBS)),
-    Kind(CARD_SHEET, write=_fns(ADMIN)),  # a card sheet that was made: its cards' secrets were seen
+    # link from its cards (issue 23); 開示請求 reads a card wallet's card. Admin: 店頭チャージ to a card,
+    # and erasing a card wallet's personal data (its card guard goes with it).
+    Kind(CARD, write=_fns(ADMIN, PROGRAMME_FN, PAYMENTS, WORKERS_JOBS), read=_fns(WALLET_FN)),
+    Kind(CARD_RESIDENT, write=_fns(ADMIN, PROGRAMME_FN, WORKERS_JOBS)),
+    Kind(CARD_SHEET, write=_fns(PROGRAMME_FN)),  # a card sheet that was made: its cards' secrets were seen
     # 引換コード: issued from the console (the code sheet), redeemed in the wallet.
-    Kind(REDEMPTION_CODE, write=_fns(ADMIN, WALLET_FN, WORKERS_JOBS)),  # the retention run deletes them
+    Kind(REDEMPTION_CODE, write=_fns(PROGRAMME_FN, WALLET_FN, WORKERS_JOBS)),  # the retention run deletes them
     # 当選・落選メール: the job's once-only marker per application.
     Kind(SALE_RESULT_MARK, write=_fns(WORKERS_JOBS)),
     # 振込依頼人コード: written by the draw jobs (and the console's 申込一覧 for an older draw); the console
     # matches the bank's deposit list against them, credits once per code and round, keeps each upload.
-    Kind(PAYMENT_REFERENCE, write=_fns(ADMIN, WORKERS_JOBS)),
-    Kind(DEPOSIT_CREDIT, write=_fns(ADMIN)),
-    Kind(DEPOSIT_UPLOAD, write=_fns(ADMIN, WORKERS_JOBS)),  # the retention run deletes them (payers' names)
+    Kind(PAYMENT_REFERENCE, write=_fns(PROGRAMME_FN, WORKERS_JOBS)),
+    Kind(DEPOSIT_CREDIT, write=_fns(PROGRAMME_FN)),
+    Kind(DEPOSIT_UPLOAD, write=_fns(PROGRAMME_FN, WORKERS_JOBS)),  # the retention run deletes them (payers' names)
 )
 
 GET = "dynamodb:GetItem"
@@ -235,12 +240,19 @@ class Actions:
 
 ACTIONS: dict[str, Actions] = {
     AUTH: Actions((GET, BATCH_GET, QUERY), (PUT, UPDATE, DELETE), ("list1",)),
-    # A payout run reads the committee's day partitions (each day's shards) and writes its payee lines
-    # in batches. A paper application checks in its transaction that the sale is still open.
+    # Users, merchants, terminals, app users, programmes and 店頭チャージ, notices, personal data.
     ADMIN: Actions(
         (GET, BATCH_GET, QUERY, CHECK),
-        (PUT, UPDATE, DELETE, BATCH_WRITE),
-        ("by_committee", "by_wallet", "list1", "list2"),
+        (PUT, UPDATE, DELETE),
+        ("by_wallet", "list1", "list2"),
+    ),
+    # A payout run reads the committee's day partitions (each day's shards) and writes its payee lines
+    # in batches. A paper application checks in its transaction that the sale is still open. Nothing
+    # of the programme function's is ever deleted by it (the job runner deletes after retention).
+    PROGRAMME_FN: Actions(
+        (GET, BATCH_GET, QUERY, CHECK),
+        (PUT, UPDATE, BATCH_WRITE),
+        ("by_committee", "list1", "list2"),
     ),
     # The money path: no Query, no Delete, no batch writes; its transactions check the gate's items.
     PAYMENTS: Actions((GET, BATCH_GET, CHECK), (PUT, UPDATE)),

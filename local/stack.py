@@ -16,13 +16,13 @@ for _path in (ROOT / "layers" / "shared" / "python", ROOT / "functions"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from shoken.config import AdminConfig, AuthConfig, HistoryConfig, WorkerConfig  # noqa: E402
+from shoken.config import AdminConfig, AuthConfig, HistoryConfig, ProgrammeConfig, WorkerConfig  # noqa: E402
 
 REGION = "ap-northeast-1"
 MAIL_FROM = "wallet-system@shoken.example"
 
 
-class LocalConfig(AuthConfig, AdminConfig, HistoryConfig, WorkerConfig):
+class LocalConfig(AuthConfig, AdminConfig, ProgrammeConfig, HistoryConfig, WorkerConfig):
     """Locally every function runs in one process, so one config carries every function's settings."""
 
 

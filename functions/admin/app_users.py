@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from admin import listing, lookup
 from admin.errors import AppUserNotFound, AppUsersCommitteeOnly, CardStatusElsewhere, ErasedAppUser
-from admin.schemas import AppUserDetail, AppUserList, AppUserSearch, AppUserView, BalanceLine
+from admin.schemas import AppUserDetail, AppUserList, AppUserSearch, AppUserView
 from shoken import api, cards, money, privacy
 from shoken.clock import iso, jst_date
+from shoken.console_models import BalanceLine
 from shoken.db import history, keys, wallets
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr
@@ -111,7 +112,7 @@ def _detail(rt: Runtime, record: Wallet) -> AppUserDetail:
 
 def set_status(rt: Runtime, caller: Principal, wallet_id: str, status: str) -> AppUserDetail:
     record = _visible(rt, caller, wallet_id)
-    if record.card_number:  # a card's wallet moves with its card (functions/admin/cards.py)
+    if record.card_number:  # a card's wallet moves with its card (functions/programme/cards.py)
         raise CardStatusElsewhere()
     if record.status is privacy.ERASED:
         raise ErasedAppUser()

@@ -3,20 +3,16 @@ validates and applies it (functions/workers/bulk.py) and the console follows its
 
 from __future__ import annotations
 
-import urllib.parse
-
-from admin.errors import BulkKindForbidden, BulkKindNotFound, BulkUploadNotFound, FileEmpty, FileTooLarge, NoBulkKind
-from admin.schemas import BulkSpecs, BulkSpecView, JobCreated, JobError, JobList, JobView
-from shoken import api, audit, ids
+from admin.errors import BulkKindForbidden, BulkKindNotFound, BulkUploadNotFound, FileTooLarge, NoBulkKind
+from admin.schemas import BulkSpecs, BulkSpecView, JobList
+from shoken import api, audit, console
 from shoken.bulk_specs import SPECS
-from shoken.config import AdminConfig
+from shoken.console_models import JobView
 from shoken.db import jobs, ledger
-from shoken.db.dynamo import Item
+from shoken.errors import FileEmpty
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 from shoken.status import JobState
-
-MAX_BYTES = 10 * 1024 * 1024
 
 
 def specs(caller: Principal) -> BulkSpecs:
@@ -29,17 +25,6 @@ def specs(caller: Principal) -> BulkSpecs:
     )
 
 
-def stage(rt: Runtime, folder: str, raw: bytes, file_name: str | None, default_name: str) -> tuple[str, dict[str, str]]:
-    """An uploaded file put where its job reads it, under a new job id: the id, and the job's params
-    naming the object and the file (the name as the browser sent it, percent-encoded, cut to 200)."""
-    config = rt.require(AdminConfig)
-    job_id = ids.random_token(12)
-    key = f"{folder}/{job_id}.csv"
-    rt.s3.put_object(Bucket=config.upload_bucket, Key=key, Body=raw, ServerSideEncryption="AES256")
-    name = urllib.parse.unquote(file_name or "")[:200] or default_name
-    return job_id, {"bucket": config.upload_bucket, "key": key, "file_name": name}
-
-
 def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str | None) -> JobView:
     if spec not in SPECS:
         raise NoBulkKind()
@@ -48,9 +33,9 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         raise BulkKindForbidden(label=label)
     if not raw.strip():
         raise FileEmpty()
-    if len(raw) > MAX_BYTES:
+    if len(raw) > console.MAX_UPLOAD_BYTES:
         raise FileTooLarge()
-    job_id, stored = stage(rt, "bulk", raw, file_name, f"{spec}.csv")
+    job_id, stored = console.stage(rt, "bulk", raw, file_name, f"{spec}.csv")
     record = jobs.item(
         job_id,
         job_kind="bulk_upload",
@@ -71,39 +56,19 @@ def upload(rt: Runtime, caller: Principal, spec: str, raw: bytes, file_name: str
         state=JobState.QUEUED,
     )
     jobs.create(rt.db, record, audit=ledger.audit_action(rt.db, entry))
-    return view(record)
+    return console.job_view(record)
 
 
 def list_own(rt: Runtime, caller: Principal) -> JobList:
-    return JobList(
-        items=[view(r) for r in jobs.list_for_owner(rt.db, caller.user_id) if r.get("job_kind") == "bulk_upload"]
-    )
+    own = jobs.list_for_owner(rt.db, caller.user_id)
+    return JobList(items=[console.job_view(r) for r in own if r.get("job_kind") == "bulk_upload"])
 
 
 def get(rt: Runtime, caller: Principal, job_id: str) -> JobView:
     record = jobs.get(rt.db, job_id)
     if record is None or record.get("job_kind") != "bulk_upload" or record["owner"].get("user_id") != caller.user_id:
         raise BulkUploadNotFound()
-    return view(record)
-
-
-def view(record: Item) -> JobView:
-    return JobView(
-        job_id=str(record["job_id"]),
-        job_kind=str(record["job_kind"]),
-        label=str(record["label"]),
-        state=str(record["state"]),
-        state_label=jobs.STATE_LABELS.get(str(record["state"]), str(record["state"])),
-        done_count=int(record.get("done_count", 0)),
-        total_count=int(record.get("total_count", 0)),
-        message=record.get("message"),
-        error_count=int(record.get("error_count", 0)),
-        errors=[JobError(**e) for e in record.get("errors") or []],
-        created=[JobCreated(**c) for c in record.get("created") or []],
-        file_name=(record.get("params") or {}).get("file_name"),
-        created_at=str(record["created_at"]),
-        updated_at=str(record["updated_at"]),
-    )
+    return console.job_view(record)
 
 
 def template(caller: Principal, spec: str) -> tuple[str, bytes]:

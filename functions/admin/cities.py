@@ -9,12 +9,12 @@ QR codes and receipts, so two cities never share a number.
 
 from __future__ import annotations
 
-from admin.errors import CommitteeAdminOnly, CommitteeNotFound, ServiceIdTaken, SystemAdminOnly, field_problem
+from admin.errors import CommitteeAdminOnly, ServiceIdTaken, SystemAdminOnly
 from admin.schemas import CommitteeCreate, CommitteeFields, CommitteeList, CommitteeView
 from shoken import api
 from shoken.db import committees, guards, keys, sequences
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import AlreadyExists, Conflict, ExistsRefused
+from shoken.errors import AlreadyExists, CommitteeNotFound, Conflict, ExistsRefused, field_problem
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime

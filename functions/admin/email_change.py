@@ -18,7 +18,6 @@ from admin.errors import (
     EmailCodeTriesExceeded,
     EmailMoved,
     NoEmailChange,
-    field_problem,
 )
 from admin.schemas import EmailChangeConfirm, EmailChangeRequest, EmailChangeStarted, UserView
 from shoken import api, codes, mail, sessions
@@ -27,7 +26,7 @@ from shoken.db import keys, throttle
 from shoken.db import sessions as session_records
 from shoken.db import users as user_records
 from shoken.db.dynamo import ConditionFailed, Expr, Item, TransactionFailed
-from shoken.errors import InvalidRequest, Locked
+from shoken.errors import InvalidRequest, Locked, field_problem
 from shoken.password_tries import try_password
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime

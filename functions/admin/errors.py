@@ -4,30 +4,17 @@ CommitteeNotFound is a NotFound), so a caller that catches the general kind stil
 
 from __future__ import annotations
 
-from typing import Any
-
-from shoken import messages, privacy
+from shoken import privacy
 from shoken.errors import (
-    Conflict,
     ConflictRefused,
     DomainError,
     ExistsRefused,
     ForbiddenRefused,
     InvalidRequest,
     NotFoundRefused,
-    ReasonRequired,
     RequestRefused,
-    ResidentFileRows,
     variant,
 )
-
-
-def field_problem(field: str, reason: str, text: str | type[DomainError], /, **facts: Any) -> dict[str, Any]:
-    """One detail of a refusal: the field at fault, its reason code and what the form shows beside it:
-    a refusal's own message, or the catalogue's FIELD_TEXTS[text] (in Japanese: the console's language)."""
-    said = text.message if isinstance(text, type) else messages.field_text(text, facts)
-    return {"field": field, "reason": reason, "reason_ja": said}
-
 
 # --- who may do what (403) ---
 
@@ -41,22 +28,10 @@ SystemAdminOnly = variant(ForbiddenRefused, "system_admin", "SystemAdminOnly")
 AppUsersCommitteeOnly = variant(ForbiddenRefused, "app_users", "AppUsersCommitteeOnly")
 
 
-CardsCommitteeOnly = variant(ForbiddenRefused, "cards", "CardsCommitteeOnly")
-
-
-PayoutsCommitteeOnly = variant(ForbiddenRefused, "payouts", "PayoutsCommitteeOnly")
-
-
 PrivacyCommitteeOnly = variant(ForbiddenRefused, "privacy", "PrivacyCommitteeOnly")
 
 
 StoreDetailsEditors = variant(ForbiddenRefused, "store_details", "StoreDetailsEditors")
-
-
-PayoutAccountEditors = variant(ForbiddenRefused, "payout_account", "PayoutAccountEditors")
-
-
-PayoutByEditors = variant(ForbiddenRefused, "payout_by", "PayoutByEditors")
 
 
 BulkKindForbidden = variant(
@@ -73,18 +48,6 @@ HigherAdminOnly = variant(ForbiddenRefused, "higher", "HigherAdminOnly")
 # --- what is not there, or not the caller's to see (404) ---
 
 
-CommitteeNotFound = variant(NotFoundRefused, "committee", "CommitteeNotFound")
-
-
-ProgrammeNotFound = variant(NotFoundRefused, "programme", "ProgrammeNotFound")
-
-
-CompanyNotFound = variant(NotFoundRefused, "company", "CompanyNotFound")
-
-
-StoreNotFound = variant(NotFoundRefused, "store", "StoreNotFound")
-
-
 TerminalNotFound = variant(NotFoundRefused, "terminal", "TerminalNotFound")
 
 
@@ -97,37 +60,16 @@ AppUserNotFound = variant(NotFoundRefused, "app_user", "AppUserNotFound")
 NoAppUserWithEmail = variant(NotFoundRefused, "app_user_email", "NoAppUserWithEmail")
 
 
-LinkTargetNotFound = variant(NotFoundRefused, "link_target", "LinkTargetNotFound")
-
-
-PayoutNotFound = variant(NotFoundRefused, "payout", "PayoutNotFound")
-
-
-StatementNotFound = variant(NotFoundRefused, "statement", "StatementNotFound")
-
-
-NoPaymentToCompany = variant(NotFoundRefused, "statement_company", "NoPaymentToCompany")
-
-
 BulkUploadNotFound = variant(NotFoundRefused, "bulk_upload", "BulkUploadNotFound")
 
 
 BulkKindNotFound = variant(NotFoundRefused, "bulk_kind", "BulkKindNotFound")
 
 
-ResidentImportNotFound = variant(NotFoundRefused, "resident_import", "ResidentImportNotFound")
-
-
 # --- what was sent is not right (400) ---
 
 
-FileEmpty = variant(RequestRefused, "file_empty", "FileEmpty")
-
-
 FileTooLarge = variant(RequestRefused, "file_too_large", "FileTooLarge")
-
-
-ResidentFileTooLarge = variant(RequestRefused, "resident_file_too_large", "ResidentFileTooLarge")
 
 
 NoBulkKind = variant(RequestRefused, "bulk_kind", "NoBulkKind")
@@ -136,29 +78,7 @@ NoBulkKind = variant(RequestRefused, "bulk_kind", "NoBulkKind")
 AuditPeriodTooLong = variant(RequestRefused, "audit_period", "AuditPeriodTooLong")  # facts: days
 
 
-CardRowsNotListed = variant(RequestRefused, "card_rows", "CardRowsNotListed")  # facts: count
-
-
-CardRowsTwice = variant(RequestRefused, "card_rows_twice", "CardRowsTwice")
-
-
 LocationHalf = variant(RequestRefused, "location", "LocationHalf")
-
-
-PayoutPeriodTooLong = variant(RequestRefused, "payout_period", "PayoutPeriodTooLong")  # facts: days
-
-
-PaidDateOutside = variant(RequestRefused, "paid_date", "PaidDateOutside")
-
-
-# facts: format (PDF, CSV), limit
-CodeSheetTooManyRows = variant(RequestRefused, "code_sheet_rows", "CodeSheetTooManyRows")
-
-
-NoRowsToIssue = variant(RequestRefused, "no_rows", "NoRowsToIssue")
-
-
-ResidentListErased = variant(RequestRefused, "residents_erased", "ResidentListErased")
 
 
 WalletsUnknown = variant(RequestRefused, "wallets_unknown", "WalletsUnknown")  # facts: count
@@ -206,16 +126,6 @@ NoticeChanged = variant(ConflictRefused, "notice_changed", "NoticeChanged")
 # --- other refusals of the shared layer, in this console's words ---
 
 
-class CardReasonRequired(DomainError, ReasonRequired):
-    variant = "card"
-
-
-class CodeFileRows(DomainError, ResidentFileRows):
-    """Facts: count."""
-
-    variant = "count"
-
-
 class ErasedAppUser(privacy.ErasureRefused):
     code = "erasure_refused"
     variant = "erased_status"
@@ -232,10 +142,6 @@ class NotLapsedYet(privacy.ErasureRefused):
 
 
 # --- the console's own refusals ---
-
-
-class UnprintableName(DomainError, InvalidRequest):
-    code = "card_name_unprintable"
 
 
 class OutsideSalePeriod(DomainError):
@@ -274,49 +180,6 @@ class EmailCodeTriesExceeded(DomainError):
 
 
 # --- 精算 (payouts.py) ---
-
-
-class PeriodNotCutoff(DomainError, InvalidRequest):
-    code = "payout_not_cutoff"  # facts: end, following (dates)
-
-
-class PeriodOpen(DomainError, InvalidRequest):
-    code = "payout_period_open"  # facts: end (a date)
-
-
-class PeriodOverlap(DomainError, Conflict):
-    code = "payout_period_overlap"  # facts: start, end (of the confirmed run)
-
-
-class NoPayees(DomainError, InvalidRequest):
-    code = "payout_no_payees"  # facts: start, end (dates)
-
-
-NoPayeeAccounts = variant(NoPayees, "accounts", "NoPayeeAccounts")
-
-
-class RunStateRefused(DomainError, Conflict):
-    """The run is not in a state for this (or moved under the caller)."""
-
-    code = "payout_state"
-
-
-class RunNotPayable(RunStateRefused):
-    variant = "not_payable"  # facts: state (its label)
-
-
-class RunNotCancellable(RunStateRefused):
-    variant = "not_cancellable"  # facts: state (its label)
-
-
-RunNotLast = variant(RunStateRefused, "order", "RunNotLast")
-
-
-RunCancelledNoFile = variant(RunStateRefused, "cancelled_file", "RunCancelledNoFile")
-
-
-class SettingsMissing(DomainError, InvalidRequest):
-    code = "payout_settings_missing"
 
 
 # --- what a form shows beside a field (errors.field_problem) ---

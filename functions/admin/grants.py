@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from admin import bulk_uploads, programmes
-from admin.errors import WalletsUnknown, field_problem
-from admin.schemas import GrantRequest, JobList, JobView
-from shoken import api, audit, ids
+from admin import programmes
+from admin.errors import WalletsUnknown
+from admin.schemas import GrantRequest, JobList
+from shoken import api, audit, console, ids
+from shoken.console_models import JobView
 from shoken.db import idempotency, jobs, keys, ledger, wallets
 from shoken.db.dynamo import ConditionFailed
-from shoken.errors import InvalidRequest
+from shoken.errors import InvalidRequest, field_problem
 from shoken.principal import Principal, Scope
 from shoken.runtime import Runtime
 
@@ -88,8 +89,8 @@ def start(rt: Runtime, caller: Principal, body: GrantRequest) -> JobView:
         first = jobs.get(rt.db, grant_id) or taken.item
         if first is None or first.get("request_hash") != record["request_hash"]:
             raise idempotency.KeyReused() from taken
-        return bulk_uploads.view(first)
-    return bulk_uploads.view(record)
+        return console.job_view(first)
+    return console.job_view(record)
 
 
 def list_for_committee(rt: Runtime, caller: Principal) -> JobList:
@@ -102,4 +103,4 @@ def list_for_committee(rt: Runtime, caller: Principal) -> JobList:
     found = [
         job for committee_id in committees if committee_id for job in jobs.list_shared(rt.db, shared_list(committee_id))
     ]
-    return JobList(items=[bulk_uploads.view(j) for j in found])
+    return JobList(items=[console.job_view(j) for j in found])

@@ -2,26 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
 from shoken.db import committees, companies, stores
 from shoken.db.dynamo import Item
-from shoken.db.records import Store, Terminal
-from shoken.errors import NotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
-
-# A raw item (the readers of companies, committees, users…) or a typed record of the DAL.
-Found = TypeVar("Found", Item, Store, Terminal)
-
-
-def in_scope(caller: Principal, record: Found | None, missing: type[NotFound]) -> Found:
-    """The record if it is there and within the caller's scope; else `missing`, the same refusal for
-    both, so a caller learns nothing of records outside their scope."""
-    if record is None or not caller.covers(Scope.of(record if isinstance(record, dict) else record.item)):
-        raise missing()
-    return record
 
 
 def visible_committees(rt: Runtime, caller: Principal) -> list[Item]:

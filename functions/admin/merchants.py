@@ -11,14 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from admin import listing, lookup
-from admin.errors import (
-    CommitteeAdminOnly,
-    CompanyNotFound,
-    LocationHalf,
-    StoreDetailsEditors,
-    StoreNotFound,
-    TerminalNotFound,
-)
+from admin.errors import CommitteeAdminOnly, LocationHalf, StoreDetailsEditors, TerminalNotFound
 from admin.schemas import (
     CompanyCreate,
     CompanyList,
@@ -37,11 +30,11 @@ from admin.schemas import (
     TerminalUpdate,
     TerminalView,
 )
-from shoken import api, entities, ids
+from shoken import api, console, entities, ids
 from shoken.clock import iso
 from shoken.db import committees, companies, guards, keys, ledger, sequences, stores, terminals
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict, Forbidden, NotFound
+from shoken.errors import CompanyNotFound, Conflict, Forbidden, NotFound, StoreNotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -131,7 +124,7 @@ def create_company(rt: Runtime, caller: Principal, body: CompanyCreate) -> Compa
 
 def update_company(rt: Runtime, caller: Principal, company_id: str, body: CompanyUpdate) -> CompanyView:
     _require_committee_level(caller)
-    current = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
+    current = console.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
     values = _edited(rt, body)
     moved = guards.changes("company", current, values)
     # Stores carry their company's name (payments copy it into history). Every store whose copy differs
@@ -153,7 +146,7 @@ def update_company(rt: Runtime, caller: Principal, company_id: str, body: Compan
 
 
 def get_company(rt: Runtime, caller: Principal, company_id: str) -> CompanyView:
-    return company_view(lookup.in_scope(caller, companies.get(rt.db, company_id), CompanyNotFound))
+    return company_view(console.in_scope(caller, companies.get(rt.db, company_id), CompanyNotFound))
 
 
 def search_companies(rt: Runtime, caller: Principal, query: CompanySearch) -> CompanyList:
@@ -198,7 +191,7 @@ def create_store(rt: Runtime, caller: Principal, body: StoreCreate) -> StoreView
 
 def update_store(rt: Runtime, caller: Principal, store_id: str, body: StoreUpdate) -> StoreView:
     _require_committee_level(caller)
-    store = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
+    store = console.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
     values = _edited(rt, body)
     moved = guards.changes("store", store.item, values)
     also = _new_area(rt, store.item, values.get("area"), store.area)
@@ -211,7 +204,7 @@ def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: St
     """店舗情報 (電話番号・住所・地区・位置情報) by the committee or the store's own 企業管理者."""
     if caller.role not in (*COMMITTEE_LEVEL, Role.COMPANY_ADMIN):
         raise StoreDetailsEditors()
-    store = lookup.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
+    store = console.in_scope(caller, stores.get(rt.db, store_id, consistent=True), StoreNotFound)
     values = _edited(rt, body)
     if (values["latitude"] is None) != (values["longitude"] is None):
         raise LocationHalf()
@@ -223,7 +216,7 @@ def update_store_details(rt: Runtime, caller: Principal, store_id: str, body: St
 
 
 def get_store(rt: Runtime, caller: Principal, store_id: str) -> StoreView:
-    return store_view(lookup.in_scope(caller, stores.get(rt.db, store_id), StoreNotFound).item)
+    return store_view(console.in_scope(caller, stores.get(rt.db, store_id), StoreNotFound).item)
 
 
 def search_stores(rt: Runtime, caller: Principal, query: StoreSearch) -> StoreList:
@@ -328,7 +321,7 @@ def create_terminal(rt: Runtime, caller: Principal, body: TerminalCreate) -> Ter
 
 def update_terminal(rt: Runtime, caller: Principal, terminal_id: str, body: TerminalUpdate) -> TerminalView:
     _terminal_manager(caller)
-    terminal = lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
+    terminal = console.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
     values = _edited(rt, body)
     moved = guards.changes("terminal", terminal.item, values)
     _apply(rt, keys.terminal(terminal_id), terminal_id, values, moved, TerminalNotFound)
@@ -353,7 +346,7 @@ def _change_terminal(
     rt: Runtime, caller: Principal, terminal_id: str, fields: dict[str, Any], action: str
 ) -> TerminalView:
     _terminal_manager(caller)
-    lookup.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
+    console.in_scope(caller, terminals.get(rt.db, terminal_id, consistent=True), TerminalNotFound)
     expr = Expr()
     update = _set_expression({**fields, "updated_at": iso(rt.clock.now())}, expr)
     record = rt.db.update(keys.terminal(terminal_id), update, expr)
@@ -363,7 +356,7 @@ def _change_terminal(
 
 def get_terminal(rt: Runtime, caller: Principal, terminal_id: str) -> TerminalView:
     _terminal_manager(caller)
-    return terminal_view(rt, [lookup.in_scope(caller, terminals.get(rt.db, terminal_id), TerminalNotFound).item])[0]
+    return terminal_view(rt, [console.in_scope(caller, terminals.get(rt.db, terminal_id), TerminalNotFound).item])[0]
 
 
 def search_terminals(rt: Runtime, caller: Principal, query: TerminalSearch) -> TerminalList:

@@ -4,26 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin import bulk_uploads, lookup
+from admin import lookup
 from admin.errors import (
     ChooseCommittee,
     CommitteeAdminOnly,
-    CommitteeNotFound,
     NoticeArea,
     NoticeAudience,
     NoticeChanged,
     NoticeClosed,
     NoticeEnded,
     NoticeProgramme,
-    field_problem,
 )
 from admin.schemas import JobList, NoticeAdminList, NoticeAdminQuery, NoticeFields, NoticeView
-from shoken import api
+from shoken import api, console
 from shoken.clock import iso, jst_date
 from shoken.db import committees, jobs, keys, programmes, sequences
 from shoken.db import notices as notice_items
 from shoken.db.dynamo import ConditionFailed, Item
-from shoken.errors import DomainError, NoticeNotFound
+from shoken.errors import CommitteeNotFound, DomainError, NoticeNotFound, field_problem
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -214,4 +212,4 @@ def list_reminders(rt: Runtime, caller: Principal) -> JobList:
         for job in jobs.list_shared(rt.db, keys.reminder_jobs(str(committee["committee_id"])))
     ]
     found.sort(key=lambda j: str(j["created_at"]), reverse=True)
-    return JobList(items=[bulk_uploads.view(j) for j in found])
+    return JobList(items=[console.job_view(j) for j in found])

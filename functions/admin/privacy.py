@@ -12,14 +12,14 @@ from pydantic import Field
 
 from admin import lookup
 from admin.app_users import detail_of, visible_wallet
-from admin.errors import NotLapsedYet, PrivacyCommitteeOnly, ProgrammeNotFound, RetentionOver
-from admin.programmes import programme_event
+from admin.errors import NotLapsedYet, PrivacyCommitteeOnly, RetentionOver
 from admin.schemas import AppUserDetail
-from shoken import api, audit, ids, privacy
+from shoken import api, audit, console, ids, privacy
 from shoken.clock import jst_date
 from shoken.db import jobs, keys, ledger, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Expr, Item
+from shoken.errors import ProgrammeNotFound
 from shoken.gate import HttpRequest
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
@@ -193,7 +193,7 @@ def retention_view(rt: Runtime, programme: Item) -> RetentionView:
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
     _require(caller)
-    return lookup.in_scope(caller, programmes.get(rt.db, programme_id, consistent=True), ProgrammeNotFound)
+    return console.in_scope(caller, programmes.get(rt.db, programme_id, consistent=True), ProgrammeNotFound)
 
 
 def retention_list(rt: Runtime, caller: Principal) -> RetentionList:
@@ -212,7 +212,7 @@ def set_retention(rt: Runtime, caller: Principal, programme_id: str, body: Reten
     record = rt.db.update(
         keys.programme(programme_id), f"SET {expr.n('retention_days')} = {expr.v(body.retention_days)}", expr
     )
-    programme_event("retention_updated", current, days=body.retention_days)
+    console.programme_event("retention_updated", current, days=body.retention_days)
     return retention_view(rt, record)
 
 
@@ -225,5 +225,5 @@ def run_now(rt: Runtime, caller: Principal, programme_id: str) -> RetentionView:
         raise NotLapsedYet()
     if not programme.get("personal_data_deleted_on"):
         privacy.queue_retention(rt, programme, today, requested_by=audit.actor_of(caller))
-        programme_event("retention_requested", programme)
+        console.programme_event("retention_requested", programme)
     return retention_view(rt, programme)

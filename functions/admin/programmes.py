@@ -14,8 +14,6 @@ from admin.errors import (
     CommitteeAdminOnly,
     NoAppUserWithEmail,
     OutsideSalePeriod,
-    ProgrammeNotFound,
-    field_problem,
 )
 from admin.schemas import (
     Cancelled,
@@ -26,13 +24,21 @@ from admin.schemas import (
     ProgrammeList,
     ProgrammeView,
 )
-from shoken import api, cards, ids, money, qr, residents, sale
+from shoken import api, cards, console, ids, money, qr, residents, sale
 from shoken.clock import iso, jst_date
 from shoken.db import cards as card_items
 from shoken.db import idempotency, keys, ledger, programmes, sequences, transactions, wallets
 from shoken.db.dynamo import ConditionFailed, Expr, Item
 from shoken.db.records import Transaction, Wallet
-from shoken.errors import CardOfAnotherPerson, Conflict, DomainError, InvalidRequest, TransactionNotFound
+from shoken.errors import (
+    CardOfAnotherPerson,
+    Conflict,
+    DomainError,
+    InvalidRequest,
+    ProgrammeNotFound,
+    TransactionNotFound,
+    field_problem,
+)
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 from shoken.runtime import Runtime
@@ -54,26 +60,6 @@ MONEY_TERMS = ("unit_price", "shares", "sale_start", "use_start", "use_end")
 def _require(caller: Principal) -> None:
     if caller.role not in (Role.SYSTEM_ADMIN, Role.COMMITTEE_ADMIN):
         raise CommitteeAdminOnly()
-
-
-def programme_entry(rt: Runtime, action: str, programme: Item, **details: Any) -> dict[str, Any]:
-    """The audit entry about a programme, as an action of the transaction that makes the change."""
-    scope = Scope(str(programme["committee_id"]))
-    target = str(programme["programme_id"])
-    return ledger.audit_action(
-        rt.db, api.audit_item(action, scope=scope, target_type="programme", target_id=target, **details)
-    )
-
-
-def programme_event(action: str, programme: Item, **details: Any) -> None:
-    """An audit entry about a programme, in its committee's trail."""
-    api.audit_event(
-        action,
-        scope=Scope(str(programme["committee_id"])),
-        target_type="programme",
-        target_id=str(programme["programme_id"]),
-        **details,
-    )
 
 
 def view(record: Item) -> ProgrammeView:
@@ -121,7 +107,7 @@ def create(rt: Runtime, caller: Principal, body: ProgrammeCreate) -> ProgrammeVi
     programme_id = f"P{sequences.next_value(rt.db, 'programme'):04d}"
     record = programmes.item(programme_id, committee_id=committee_id, now=iso(rt.clock.now()), **_fields(body))
     rt.db.put(record, condition="attribute_not_exists(PK)")
-    programme_event("programme_created", record)
+    console.programme_event("programme_created", record)
     return view(record)
 
 
@@ -149,7 +135,7 @@ def update(rt: Runtime, caller: Principal, programme_id: str, body: ProgrammeFie
         )
     except ConditionFailed as moved:
         raise TermsFrozen() from moved
-    programme_event(
+    console.programme_event(
         "programme_updated",
         current,
         changes=[f"{FIELD_LABELS[k]}: {_shown(current.get(k))} → {_shown(v)}" for k, v in changed.items()],

@@ -1,9 +1,10 @@
 """Request and response models of the admin function's routes."""
 
-from typing import Generic, Literal, Self, TypeVar
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 
+from shoken.console_models import BalanceLine, JobView, ResidentFields
 from shoken.entities import (  # noqa: F401  (re-exported: the admin routes' request models)
     EMAIL_PATTERN,
     PHONE,
@@ -20,8 +21,6 @@ from shoken.history_models import WalletLine
 from shoken.status import Status
 from shoken.validation import BodyInt, Day, EmailCode, IsoDate, Line, Lines, QueryInt, Schema, WalletId
 
-Row = TypeVar("Row")
-
 
 class Paged(Schema):
     """The paging of a 一覧 screen's search: the signed cursor of the page to read, and its size."""
@@ -30,10 +29,11 @@ class Paged(Schema):
     page_size: QueryInt = Field(default=50, ge=1, le=200)
 
 
-class Page(Schema, Generic[Row]):
-    """One page of a 一覧: its rows, and the cursor of the next page (None on the last)."""
+class Page(Schema):
+    """One page of a 一覧: its rows (`items`, declared by each list) and the cursor of the next page
+    (None on the last). Not a generic `Page[Row]`: parametrizing a generic model costs pydantic
+    about ten times a plain class, a cold start paid for every list (issue 19)."""
 
-    items: list[Row]
     next_cursor: str | None = None
 
 
@@ -89,7 +89,8 @@ class UserView(ScopeNames):
     pending_email: str | None = None  # an email change this caller started, waiting for its code
 
 
-UserList = Page[UserView]
+class UserList(Page):
+    items: list[UserView]
 
 
 class Done(Schema):
@@ -112,7 +113,8 @@ class AuditEntry(Schema):
     detail_label: str = ""  # the detail in Japanese, as 監査ログ shows it
 
 
-class AuditList(Page[AuditEntry]):
+class AuditList(Page):
+    items: list[AuditEntry]
     actions: dict[str, str] = Field(default_factory=dict)  # code → 操作名, for the filter
 
 
@@ -165,7 +167,8 @@ class CompanySearch(Paged):
     committee_id: str | None = Field(default=None, max_length=20)
 
 
-CompanyList = Page[CompanyView]
+class CompanyList(Page):
+    items: list[CompanyView]
 
 
 class StoreUpdate(StoreFields):
@@ -212,7 +215,8 @@ class StoreSearch(Paged):
     external_store_id: str | None = Field(default=None, max_length=40)
 
 
-StoreList = Page[StoreView]
+class StoreList(Page):
+    items: list[StoreView]
 
 
 class TerminalUpdate(TerminalFields):
@@ -248,7 +252,8 @@ class TerminalSearch(Paged):
     status: Literal["", Status.ACTIVE, Status.SUSPENDED] = ""
 
 
-TerminalList = Page[TerminalView]
+class TerminalList(Page):
+    items: list[TerminalView]
 
 
 class AppUserSearch(Paged):
@@ -258,14 +263,6 @@ class AppUserSearch(Paged):
     card_number: str | None = Field(default=None, max_length=24)
     status: Literal["", Status.ACTIVE, Status.SUSPENDED, Status.BLOCKED, Status.REPLACED, Status.MOVED] = ""
     committee_id: str | None = Field(default=None, max_length=20)
-
-
-class BalanceLine(Schema):
-    voucher_type: str
-    voucher_type_label: str
-    expires_on: str
-    programme_id: str
-    balance: int
 
 
 class AppUserView(Schema):
@@ -293,36 +290,8 @@ def _personal_reasons() -> dict[str, str]:
     return dict(privacy.REASONS)
 
 
-AppUserList = Page[AppUserView]
-
-
-class JobCreated(Schema):
-    line: int
-    id: str
-    name: str
-
-
-class JobError(Schema):
-    line: int
-    column: str
-    reason: str
-
-
-class JobView(Schema):
-    job_id: str
-    job_kind: str
-    label: str
-    state: str
-    state_label: str
-    done_count: int
-    total_count: int
-    message: str | None = None
-    error_count: int = 0
-    errors: list[JobError] = Field(default_factory=list)
-    created: list[JobCreated] = Field(default_factory=list)  # 登録結果: the IDs a bulk upload made
-    file_name: str | None = None
-    created_at: str
-    updated_at: str
+class AppUserList(Page):
+    items: list[AppUserView]
 
 
 class JobList(Schema):
@@ -405,14 +374,6 @@ class ProgrammeView(Schema):
 
 class ProgrammeList(Schema):
     items: list[ProgrammeView]
-
-
-class ResidentFields(Schema):
-    """The three fields a programme's resident list is matched by, as typed at the counter."""
-
-    resident_key: str = Field(min_length=1, max_length=40)
-    name_kana: str = Field(min_length=1, max_length=120)
-    birth_date: str = Field(min_length=1, max_length=20)
 
 
 class ChargeRequest(Schema):
@@ -555,141 +516,3 @@ class CommitteeView(Schema):
 
 class CommitteeList(Schema):
     items: list[CommitteeView]
-
-
-# --- resident lists (住民名簿, issues 15/23) ---------------------------------------------
-class ResidentUploadDiff(Schema):
-    added: int
-    removed: int
-    unchanged: int
-    added_lines: list[int]  # the file's lines of the residents added (the first 200)
-
-
-class ResidentUploadView(JobView):
-    diff: ResidentUploadDiff | None = None
-
-
-class ResidentUploadList(Schema):
-    items: list[ResidentUploadView]
-
-
-class ResidentListView(Schema):
-    programme_id: str
-    listed: bool  # whether the programme has a resident list
-    count: int = 0
-    uploaded_at: str | None = None
-    uploaded_by: str | None = None
-    file_name: str | None = None
-    columns: list[str]  # the columns an upload must have, in any order
-    reasons: dict[str, str]  # why personal data may be searched: code -> label
-
-
-class ResidentSearch(ResidentFields):
-    reason: str = Field(min_length=1, max_length=40)
-
-
-class ResidentSearchResult(Schema):
-    listed: bool
-    message: str
-
-
-class SaleSettings(Schema):
-    apply_start: Day
-    apply_end: Day
-    units_on_sale: BodyInt = Field(ge=1, le=10_000_000)
-    purchase_end: Day | None = None  # 購入期限 of the winners (None: the programme's sale end)
-
-
-class DrawView(Schema):
-    state: str  # drawing / drawn
-    rule: str
-    seed: str  # also in the audit log, written before the draw: anyone can recompute the result
-    drawn_at: str | None = None
-    applicants: int = 0
-    winners: int = 0
-    units_won: int = 0
-    units_asked: int = 0
-    job_id: str | None = None  # the job computing the result (its progress: GET …/sale until drawn)
-
-
-class SaleCounts(Schema):
-    eligible: int  # people on the resident list
-    applications: int
-    units_asked: int
-    units_on_sale: int
-    winners: int
-    units_won: int
-    units_paid: int  # of the units won, bought
-    units_unpaid: int
-
-
-class SecondRoundRequest(Schema):
-    purchase_end: Day  # 二次抽選の購入期限
-
-
-class SecondRoundView(Schema):
-    state: str  # drawing / drawn
-    seed: str
-    purchase_end: str
-    pool: int = 0  # units lapsed and drawn again
-    applicants: int = 0
-    winners: int = 0
-    units_won: int = 0
-
-
-class SaleView(Schema):
-    programme_id: str
-    limit_units: int  # お一人あたりの購入上限: the programme's own limit
-    settings: SaleSettings | None = None
-    draw: DrawView | None = None
-    counts: SaleCounts | None = None
-    second_round: SecondRoundView | None = None
-    open: bool = False  # today is inside the 申込期間 and it was not closed early
-    closed_at: str | None = None  # 締切 by the committee before the period's last day
-
-
-class SaleJobList(Schema):
-    items: list[JobView]  # the programme's draw and results-mail jobs, newest first
-
-
-class DepositLine(Schema):
-    """One deposit of an uploaded list: credited (with the charge's number) or why not (for the clerk)."""
-
-    line: int
-    day: str
-    payer: str
-    amount: int
-    reference: str | None = None
-    credited: bool = False
-    number: str | None = None
-    units: int | None = None
-    reason: str | None = None
-
-
-class DepositUpload(Schema):
-    upload_id: str
-    at: str
-    by: str | None = None
-    rows: int
-    credited: int
-    credited_amount: int
-    items: list[DepositLine]
-
-
-class DepositUploadList(Schema):
-    items: list[DepositUpload]  # the programme's 入金データ取込, newest first
-
-
-class DrawRequest(Schema):
-    rule: Literal["lot", "equal_then_lot"]
-
-
-class PaperApplication(ResidentFields):
-    units: BodyInt = Field(ge=1, le=100)
-
-
-class ApplicationView(Schema):
-    programme_id: str
-    units: int
-    channel: str
-    applied_at: str

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from admin import lookup
-from admin.errors import AdminUserNotFound, EmailNeedsReauth, HigherAdminOnly, NotOnSelf, field_problem
+from admin.errors import AdminUserNotFound, EmailNeedsReauth, HigherAdminOnly, NotOnSelf
 from admin.schemas import Option, OptionsResponse, UserCreateRequest, UserList, UserSearch, UserUpdateRequest, UserView
 from shoken import api, entities, ids, mail
 from shoken.clock import epoch, iso
@@ -18,7 +18,7 @@ from shoken.config import MailConfig
 from shoken.db import committees, keys, paging, sequences, terminals, users
 from shoken.db import sessions as session_records
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import Conflict
+from shoken.errors import Conflict, field_problem
 from shoken.principal import Principal, Scope
 from shoken.roles import ROLE_LABELS, Role
 from shoken.runtime import Runtime

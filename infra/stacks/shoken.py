@@ -109,13 +109,11 @@ class ShokenStack(Stack):
             exports=self.storage.exports,
             uploads=self.storage.uploads,
         )
-        # only the functions that hash resident lists read the resident key (issue 23).
-        for key in ("admin", "wallet", names.WORKER_JOBS.key):
+        for key in names.RESIDENT_KEY_READERS:
             resident_reader = self.functions.by_key.get(key)
             if resident_reader is not None:
                 self.resident_key.secret.grant_read(resident_reader)
-        # only the functions that check or set a card PIN read the PIN pepper.
-        for key in ("payments", "admin"):
+        for key in names.PIN_PEPPER_READERS:
             pin_reader = self.functions.by_key.get(key)
             if pin_reader is not None:
                 self.pin_pepper.secret.grant_read(pin_reader)

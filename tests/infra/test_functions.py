@@ -9,7 +9,7 @@ import pytest
 
 from infra import bundling, names
 from infra.constructs.functions import RUNTIME, environment_for
-from shoken.config import CONFIG_BY_FUNCTION, AdminConfig, PaymentsConfig
+from shoken.config import CONFIG_BY_FUNCTION, AdminConfig, CardPinConfig, PaymentsConfig, ResidentKeyConfig
 from tests.infra.conftest import Synth, logical_id, render
 
 STAGES = ("dev", "prod")
@@ -24,9 +24,16 @@ def function_properties(synth: Synth, stage: str, key: str) -> dict:
 def test_one_function_per_route_area(synth: Synth) -> None:
     keys = set(synth.logical_ids["dev"])
     assert set(names.HTTP_AREAS) <= keys
-    assert {"auth", "admin", "payments", "wallet", "history"} <= keys
+    assert {"auth", "admin", "programme", "payments", "wallet", "history"} <= keys
     workers_present = (names.FUNCTIONS_DIR / names.WORKERS).is_dir()
     assert ({s.key for s in names.WORKER_SPECS} <= keys) is workers_present
+
+
+def test_an_http_function_reads_the_resident_key_and_the_pin_pepper_only_if_its_config_names_them() -> None:
+    for spec in names.http_function_specs():
+        config = CONFIG_BY_FUNCTION[spec.area]
+        assert issubclass(config, ResidentKeyConfig) is (spec.key in names.RESIDENT_KEY_READERS), spec.key
+        assert issubclass(config, CardPinConfig) is (spec.key in names.PIN_PEPPER_READERS), spec.key
 
 
 @pytest.mark.parametrize("stage", STAGES)

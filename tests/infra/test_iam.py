@@ -117,6 +117,11 @@ def test_history_writes_only_jobs_audit_entries_and_read_marks(synth: Synth, sta
             ["dynamodb:PutItem", "ses:SendEmail", "s3:PutObject", "s3:GetObject", "secretsmanager:GetSecretValue"],
             [],
         ),
+        (
+            "programme",
+            ["dynamodb:PutItem", "s3:PutObject", "secretsmanager:GetSecretValue"],
+            ["ses:SendEmail", "s3:DeleteObject"],
+        ),
         ("wallet", ["dynamodb:PutItem", "secretsmanager:GetSecretValue"], ["s3:GetObject", "ses:SendEmail"]),
     ],
 )
@@ -290,3 +295,19 @@ def test_the_template_grants_what_table_access_declares(synth: Synth, key: str) 
         if action in access.write_actions:
             expected |= set(access.write_prefixes)
         assert granted_prefixes(synth, "prod", key, action) == expected, (key, action)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_the_pin_pepper_and_the_resident_key_are_read_only_by_their_functions(synth: Synth, stage: str) -> None:
+    main = synth.deployments[stage].main
+    for secret, readers in (
+        (main.pin_pepper.secret, names.PIN_PEPPER_READERS),
+        (main.resident_key.secret, names.RESIDENT_KEY_READERS),
+    ):
+        secret_id = logical_id(secret)
+        for key in synth.logical_ids[stage]:
+            reads = any(
+                action == "secretsmanager:GetSecretValue" and secret_id in str(s.get("Resource"))
+                for action, s in allowed(synth, stage, key)
+            )
+            assert reads is (key in readers), f"{key} {'must not read' if reads else 'needs'} {secret_id}"

@@ -10,7 +10,7 @@ from tests.integration.test_payout_runs import ACCOUNT, at, paid, run_for
 
 # Why each test below fails today, by its number in /work/helpers/redteam-findings.md (remove the mark with the fix).
 F17 = (
-    "functions/admin/payouts.py keeps the carry per payee: when a company switches 振込先 from its stores to itself, "
+    "functions/programme/payouts.py keeps the carry per payee: when a company switches 振込先 from its stores to itself, "
     "a store's negative carry stays under the store (never paid again, so never recovered) and the company is paid "
     "in full"
 )

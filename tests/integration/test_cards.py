@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from admin import card_sheet
 from local.streams import Stream
+from programme import card_sheet
 from shoken import cards
 from shoken.clock import FrozenClock, jst_date
 from shoken.db import cards as card_items

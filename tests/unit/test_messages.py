@@ -6,9 +6,11 @@ import re
 import string
 
 from admin import errors as admin_errors  # noqa: F401
-from admin import payout_accounts, programmes  # noqa: F401
+from admin import programmes  # noqa: F401
 from auth import errors as auth_errors  # noqa: F401
 from payments import cancel  # noqa: F401
+from programme import errors as programme_errors  # noqa: F401
+from programme import payout_accounts  # noqa: F401
 from shoken import (  # noqa: F401
     bank,
     deposits,

@@ -113,16 +113,15 @@ def test_checks_of_every_base_run_once() -> None:
     with pytest.raises(ValueError, match="exactly one of SESSION_KEY"):
         config.PaymentsConfig.from_env({**ENV, "SESSION_KEY_SECRET_ID": "s"})
     with pytest.raises(ValueError, match="exactly one of RESIDENT_KEY"):
-        config.AdminConfig.from_env(
+        config.ProgrammeConfig.from_env(
             {
                 **ENV,
-                "MAIL_FROM": "a@b.c",
                 "PUBLIC_BASE_URL": "https://x",
                 "RESIDENT_KEY_FILE": "/r",
                 "RESIDENT_KEY_SECRET_ID": "r",
             }
         )
-    assert len(config.AdminConfig._checks) == 3  # the session key, the resident key, the PIN pepper
+    assert len(config.ProgrammeConfig._checks) == 3  # the session key, the resident key, the PIN pepper
 
 
 def test_settings_are_frozen_and_copied_with_changes() -> None:

@@ -51,9 +51,14 @@ class HttpConfig(BaseConfig):
     origin_secret_id: str | None = strict.field(default=None, env="ORIGIN_SECRET_ID")
 
 
-class MailConfig(BaseConfig):
-    mail_from: str = strict.field(env="MAIL_FROM", pattern=r"^[^@\s]+@[^@\s]+$")
+class PublicUrlConfig(BaseConfig):
+    """Where the site is, for the links a function writes (mails, a card's balance page)."""
+
     public_base_url: str = strict.field(env="PUBLIC_BASE_URL", pattern=r"^https?://")
+
+
+class MailConfig(PublicUrlConfig):
+    mail_from: str = strict.field(env="MAIL_FROM", pattern=r"^[^@\s]+@[^@\s]+$")
     ses_configuration_set: str | None = strict.field(default=None, env="SES_CONFIGURATION_SET")
 
 
@@ -83,8 +88,18 @@ class CardPinConfig(BaseConfig):
         self._one_source_of("pin_pepper")
 
 
-class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig, CardPinConfig):
+class UploadConfig(BaseConfig):
+    """The bucket an uploaded file waits in for its job (shoken.console.stage)."""
+
     upload_bucket: str = strict.field(env="UPLOAD_BUCKET", min_length=3)
+
+
+class AdminConfig(HttpConfig, MailConfig, ResidentKeyConfig, UploadConfig):
+    pass
+
+
+class ProgrammeConfig(HttpConfig, PublicUrlConfig, ResidentKeyConfig, CardPinConfig, UploadConfig):
+    pass
 
 
 class PaymentsConfig(HttpConfig, CardPinConfig):
@@ -115,6 +130,7 @@ class WorkerConfig(MailConfig, ResidentKeyConfig):
 CONFIG_BY_FUNCTION: dict[str, type[BaseConfig]] = {
     "auth": AuthConfig,
     "admin": AdminConfig,
+    "programme": ProgrammeConfig,
     "payments": PaymentsConfig,
     "wallet": WalletConfig,
     "history": HistoryConfig,

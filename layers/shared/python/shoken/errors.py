@@ -254,6 +254,12 @@ class UnauthenticatedRefused(DomainError, Unauthenticated):
 
 
 AmountOutOfRange = variant(RequestRefused, "amount", "AmountOutOfRange")  # facts: most (the largest amount)
+# Records both console functions (admin, programme) look up, and an upload with nothing in it.
+CommitteeNotFound = variant(NotFoundRefused, "committee", "CommitteeNotFound")
+ProgrammeNotFound = variant(NotFoundRefused, "programme", "ProgrammeNotFound")
+CompanyNotFound = variant(NotFoundRefused, "company", "CompanyNotFound")
+StoreNotFound = variant(NotFoundRefused, "store", "StoreNotFound")
+FileEmpty = variant(RequestRefused, "file_empty", "FileEmpty")
 # Records more than one area looks up (the console and the till, the wallet and the till).
 CardNotFound = variant(NotFoundRefused, "card", "CardNotFound")
 TransactionNotFound = variant(NotFoundRefused, "transaction", "TransactionNotFound")
@@ -546,3 +552,10 @@ CardOfAnotherPerson = variant(WalletOfAnotherPerson, "card", "CardOfAnotherPerso
 
 class AppliedInApp(DomainError):
     code = "applied_in_app"
+
+
+def field_problem(field: str, reason: str, text: str | type[DomainError], /, **facts: Any) -> dict[str, Any]:
+    """One detail of a refusal: the field at fault, its reason code and what the form shows beside it:
+    a refusal's own message, or the catalogue's FIELD_TEXTS[text] (in Japanese: the console's language)."""
+    said = text.message if isinstance(text, type) else messages.field_text(text, facts)
+    return {"field": field, "reason": reason, "reason_ja": said}

@@ -696,7 +696,7 @@ CATALOGUE: dict[str, Message] = {
         "The code is not correct. You can try {left} more times.",
     ),
     "not_found.wallet_service": Message(404, "ウォレットサービスが見つかりません。", "No such wallet service."),
-    # --- 申込・抽選・購入 (shoken/sale.py, redemption.py; functions/admin/sale.py, deposits.py) ---
+    # --- 申込・抽選・購入 (shoken/sale.py, redemption.py; functions/programme/sale.py, deposits.py) ---
     "resident_list_missing": Message(
         409,
         "この事業の住民名簿はまだ取り込まれていません。",
@@ -1199,7 +1199,7 @@ FIELD_TEXTS: dict[str, FieldText] = {
         "列の数が見出し行と一致しません。", "The row does not have as many columns as the header."
     ),
     "bulk_large_word": FieldText("1(大型店)または0で入力してください。", "Please enter 1 (a large store) or 0."),
-    # --- 入金データ: why a row of a deposit file was not credited (functions/admin/deposits.py) ---
+    # --- 入金データ: why a row of a deposit file was not credited (functions/programme/deposits.py) ---
     "deposit_reference_missing": FieldText(
         "振込依頼人コード(9桁)が見つからないか、誤っています。",
         "The payer code (9 digits) is missing or wrong.",

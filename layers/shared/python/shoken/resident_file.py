@@ -2,7 +2,7 @@
 every row normalised and hashed, or every row's errors (line, column, reason; never the value).
 
 Shared by the list-upload job (functions/workers/residents.py) and the code sheet built in the console
-request (functions/admin/redemption.py), so both read a file the same way.
+request (functions/programme/redemption.py), so both read a file the same way.
 """
 
 from __future__ import annotations

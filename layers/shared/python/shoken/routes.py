@@ -19,6 +19,7 @@ from shoken.strict import JSON_BODY_LIMIT, UPLOAD_BODY_LIMIT
 class Area(StrEnum):
     AUTH = "auth"
     ADMIN = "admin"
+    PROGRAMME = "programme"  # the console's 住民名簿, 販売, カード and 換金・精算 (apart from admin: issue 19)
     PAYMENTS = "payments"
     HISTORY = "history"
     WALLET = "wallet"
@@ -80,7 +81,7 @@ ANY_SIGNED_IN = CONSOLE_ROLES | MERCHANT_ROLES | CITIZEN
 # Who may cancel a payment (SPEC §1): committee level, company admins, store managers.
 CANCELLERS = COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.STORE_MANAGER}
 
-A, AD, P, H, W = Area.AUTH, Area.ADMIN, Area.PAYMENTS, Area.HISTORY, Area.WALLET
+A, AD, PR, P, H, W = Area.AUTH, Area.ADMIN, Area.PROGRAMME, Area.PAYMENTS, Area.HISTORY, Area.WALLET
 
 ROUTES: tuple[Route, ...] = (
     # --- site ---------------------------------------------------------------------------------
@@ -167,25 +168,25 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/merchant/notices", H, MERCHANT),
     _session("POST", "/api/merchant/notices/{notice_id}/read", H, MERCHANT),
     # --- resident lists (住民名簿, issues 15/23); committee level only -------------------
-    _session("GET", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/residents", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
-    _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads/{job_id}", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/residents/search", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
-    _session("PUT", "/api/admin/programmes/{programme_id}/sale", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/applications", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/draw", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/programmes/{programme_id}/applications.csv", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/sale/close", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/notify", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/programmes/{programme_id}/second-round", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/residents", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/residents", PR, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
+    _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/resident-uploads/{job_id}", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/residents/search", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/sale", PR, COMMITTEE_UP),
+    _session("PUT", "/api/admin/programmes/{programme_id}/sale", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/applications", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/draw", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/applications.csv", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/sale/close", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/notify", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/second-round", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/sale-jobs", PR, COMMITTEE_UP),
     # --- 入金データ取込 (bank transfers of 当選 units, issue 15.5) ----------------------
-    _session("POST", "/api/admin/programmes/{programme_id}/deposits", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
-    _session("GET", "/api/admin/programmes/{programme_id}/deposits", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/programmes/{programme_id}/deposits", PR, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT),
+    _session("GET", "/api/admin/programmes/{programme_id}/deposits", PR, COMMITTEE_UP),
     _session(
-        "POST", "/api/admin/programmes/{programme_id}/redemption-codes", AD, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT
+        "POST", "/api/admin/programmes/{programme_id}/redemption-codes", PR, COMMITTEE_UP, body_limit=UPLOAD_BODY_LIMIT
     ),
     _session("GET", "/api/wallet/sales", W, CITIZEN),
     _session("GET", "/api/wallet/sale/{programme_id}", W, CITIZEN),
@@ -193,16 +194,16 @@ ROUTES: tuple[Route, ...] = (
     _session("PUT", "/api/wallet/sale/{programme_id}/application", W, CITIZEN),
     _session("POST", "/api/wallet/sale/{programme_id}/application/withdraw", W, CITIZEN),
     # --- card wallets (カード型, issue 16); committee level, the balance page public ---------
-    _session("POST", "/api/admin/cards", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/cards/batch", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/cards/{card_number}", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/cards/{card_number}/block", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/cards/{card_number}/unblock", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/cards/{card_number}/unlock", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/cards/{card_number}/reissue", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/cards/{card_number}/link", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
-    _session("PUT", "/api/admin/committees/{committee_id}/card-settings", AD, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/batch", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/cards/{card_number}", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/block", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/unblock", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/unlock", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/reissue", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/cards/{card_number}/link", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/committees/{committee_id}/card-settings", PR, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}/card-settings", PR, COMMITTEE_UP),
     _public("POST", "/api/card/balance", W),
     # --- personal data (issue 23): a wallet's details with a reason, 開示請求, erasure,
     # each programme's retention; committee level only
@@ -247,28 +248,28 @@ ROUTES: tuple[Route, ...] = (
     _session("GET", "/api/reports/unused.xlsx", H, COMMITTEE_UP),
     _session("GET", "/api/reports/unused", H, COMMITTEE_UP),
     # --- payouts (換金・精算): payout accounts, calendar, runs, 全銀 file, statements --------------------
-    _session("GET", "/api/admin/stores/{store_id}/payout-account", AD, CONSOLE),
-    _session("PUT", "/api/admin/stores/{store_id}/payout-account", AD, COMPANY_ADMIN_UP),
-    _session("GET", "/api/admin/companies/{company_id}/payout-account", AD, CONSOLE),
-    _session("PUT", "/api/admin/companies/{company_id}/payout-account", AD, COMPANY_ADMIN_UP),
-    _session("PUT", "/api/admin/companies/{company_id}/payout-by", AD, COMPANY_ADMIN_UP),
-    _session("GET", "/api/admin/banks/{bank_code}", AD, CONSOLE),
-    _session("GET", "/api/admin/committees/{committee_id}/payout-settings", AD, COMMITTEE_UP),
-    _session("PUT", "/api/admin/committees/{committee_id}/payout-settings", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/programmes/{programme_id}/payout-calendar", AD, CONSOLE),
-    _session("PUT", "/api/admin/programmes/{programme_id}/payout-calendar", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/payout-runs", AD, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
-    _session("POST", "/api/admin/payout-runs", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/payout-runs/{run_id}", AD, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
-    _session("POST", "/api/admin/payout-runs/{run_id}/paid", AD, COMMITTEE_UP),
-    _session("POST", "/api/admin/payout-runs/{run_id}/cancel", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/payout-runs/{run_id}/zengin", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/payout-runs/{run_id}/list.csv", AD, COMMITTEE_UP),
-    _session("GET", "/api/admin/payout-runs/{run_id}/list.xlsx", AD, COMMITTEE_UP),
+    _session("GET", "/api/admin/stores/{store_id}/payout-account", PR, CONSOLE),
+    _session("PUT", "/api/admin/stores/{store_id}/payout-account", PR, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/companies/{company_id}/payout-account", PR, CONSOLE),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-account", PR, COMPANY_ADMIN_UP),
+    _session("PUT", "/api/admin/companies/{company_id}/payout-by", PR, COMPANY_ADMIN_UP),
+    _session("GET", "/api/admin/banks/{bank_code}", PR, CONSOLE),
+    _session("GET", "/api/admin/committees/{committee_id}/payout-settings", PR, COMMITTEE_UP),
+    _session("PUT", "/api/admin/committees/{committee_id}/payout-settings", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/programmes/{programme_id}/payout-calendar", PR, CONSOLE),
+    _session("PUT", "/api/admin/programmes/{programme_id}/payout-calendar", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs", PR, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    _session("POST", "/api/admin/payout-runs", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}", PR, COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF}),
+    _session("POST", "/api/admin/payout-runs/{run_id}/paid", PR, COMMITTEE_UP),
+    _session("POST", "/api/admin/payout-runs/{run_id}/cancel", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/zengin", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.csv", PR, COMMITTEE_UP),
+    _session("GET", "/api/admin/payout-runs/{run_id}/list.xlsx", PR, COMMITTEE_UP),
     _session(
         "GET",
         "/api/admin/payout-runs/{run_id}/statements/{company_id}",
-        AD,
+        PR,
         COMMITTEE_UP | {Role.COMPANY_ADMIN, Role.COMPANY_STAFF},
     ),
 )

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from admin import lookup
-from admin.errors import CompanyNotFound, PayoutAccountEditors, PayoutByEditors, StoreNotFound
-from admin.payout_schemas import BankNames, PayoutAccountInput, PayoutAccountView, PayoutByRequest
-from shoken import api, bank, payout_account
+from programme.errors import PayoutAccountEditors, PayoutByEditors
+from programme.payout_schemas import BankNames, PayoutAccountInput, PayoutAccountView, PayoutByRequest
+from shoken import api, bank, console, payout_account
 from shoken.clock import iso
 from shoken.db import companies, keys, stores
 from shoken.db import payout_accounts as accounts
 from shoken.db.dynamo import Expr, Item
-from shoken.errors import DomainError, NotFound
+from shoken.errors import CompanyNotFound, DomainError, NotFound, StoreNotFound
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
 
@@ -53,9 +52,9 @@ def _view(
 
 def _target(rt: Any, caller: Principal, owner_type: str, owner_id: str) -> tuple[Item, Item | None, str]:
     if owner_type == "store":
-        store = lookup.in_scope(caller, stores.get(rt.db, owner_id, consistent=True), StoreNotFound)
+        store = console.in_scope(caller, stores.get(rt.db, owner_id, consistent=True), StoreNotFound)
         return store.item, companies.get(rt.db, store.company_id, consistent=True), accounts.owner_of_store(owner_id)
-    company = lookup.in_scope(caller, companies.get(rt.db, owner_id, consistent=True), CompanyNotFound)
+    company = console.in_scope(caller, companies.get(rt.db, owner_id, consistent=True), CompanyNotFound)
     return company, company, accounts.owner_of_company(owner_id)
 
 
@@ -100,7 +99,7 @@ def put(rt: Any, caller: Principal, owner_type: str, owner_id: str, body: Payout
 def set_payout_by(rt: Any, caller: Principal, company_id: str, body: PayoutByRequest) -> PayoutAccountView:
     if not _may_edit(caller):
         raise PayoutByEditors()
-    company = lookup.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
+    company = console.in_scope(caller, companies.get(rt.db, company_id, consistent=True), CompanyNotFound)
     expr = Expr()
     rt.db.update(
         keys.company(company_id),

@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from admin.schemas import BalanceLine
+from shoken.console_models import BalanceLine
 from shoken.validation import BodyInt, Schema
 
 PIN_FIELD = Field(default=None, pattern=r"^[0-9]{4}$")

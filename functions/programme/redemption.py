@@ -5,7 +5,7 @@ The whole file is checked first (every row must be well formed and on the progra
 any error and nothing is issued, with the lines named. The sheet is built in the request and never
 stored: the table keeps only the codes' keyed digests (shoken.redemption). Printing again gives the
 same codes, so a lost sheet is simply asked for again. The PDF uses the payout statements' font cut
-(admin.statements) and is limited to PDF_MAX_ROWS slips per file, the CSV to CSV_MAX_ROWS rows.
+(programme.statements) and is limited to PDF_MAX_ROWS slips per file, the CSV to CSV_MAX_ROWS rows.
 """
 
 from __future__ import annotations
@@ -17,15 +17,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from admin.errors import CodeFileRows, CodeSheetTooManyRows, FileEmpty, NoRowsToIssue, field_problem
-from admin.programmes import programme_event
-from admin.residents import _programme
-from admin.statements import _font_for
-from shoken import redemption, residents, sheets
+from programme.errors import CodeFileRows, CodeSheetTooManyRows, NoRowsToIssue
+from programme.residents import _programme
+from programme.statements import _font_for
+from shoken import console, redemption, residents, sheets
 from shoken.db import committees, keys
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
-from shoken.errors import InvalidRequest, ResidentListMissing
+from shoken.errors import FileEmpty, InvalidRequest, ResidentListMissing, field_problem
 from shoken.principal import Principal
 from shoken.resident_file import check, decode, parse
 from shoken.runtime import Runtime
@@ -75,7 +74,7 @@ def sheet(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, fmt: st
     codes = [redemption.shown(redemption.code_for(rt.resident_key, programme_id, h)) for _, h in found]
     committee = committees.get(rt.db, str(programme["committee_id"])) or {"name": ""}
     content = _csv(people, codes) if fmt == "csv" else _pdf(programme, str(committee["name"]), people, codes)
-    programme_event("redemption_codes_issued", programme, people=len(found), new=new, format=fmt)
+    console.programme_event("redemption_codes_issued", programme, people=len(found), new=new, format=fmt)
     media = "application/pdf" if fmt == "pdf" else "text/csv; charset=utf-8"
     return f"redemption_codes_{programme_id}.{fmt}", media, content
 

@@ -11,15 +11,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from admin.errors import FileEmpty
-from admin.residents import _programme
-from admin.schemas import DepositUpload, DepositUploadList
+from programme.residents import _programme
+from programme.schemas import DepositUpload, DepositUploadList
 from shoken import api, deposits, ids, messages, money, privacy, sale
 from shoken.clock import iso, jst_date
 from shoken.db import keys, ledger, programmes, transactions, wallets
 from shoken.db.dynamo import Item
 from shoken.db.records import Wallet
 from shoken.errors import (
+    FileEmpty,
     NoSale,
     NotDrawnForDeposits,
     PurchaseLimitExceeded,

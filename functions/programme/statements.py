@@ -16,8 +16,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from admin import payouts
-from admin.errors import NoPaymentToCompany, StatementNotFound
+from programme import payouts
+from programme.errors import NoPaymentToCompany, StatementNotFound
 from shoken import api, sheets
 from shoken.clock import jst_display
 from shoken.db import committees

@@ -7,13 +7,11 @@ import csv
 import io
 from typing import Any
 
-from admin.bulk_uploads import view as job_view
-from admin.residents import _programme
-from admin.schemas import (
+from programme.residents import _programme
+from programme.schemas import (
     ApplicationView,
     DrawRequest,
     DrawView,
-    JobView,
     PaperApplication,
     SaleCounts,
     SaleJobList,
@@ -22,7 +20,8 @@ from admin.schemas import (
     SecondRoundRequest,
     SecondRoundView,
 )
-from shoken import api, audit, deposits, draw_check, sale
+from shoken import api, audit, console, deposits, draw_check, sale
+from shoken.console_models import JobView
 from shoken.db import jobs, keys
 from shoken.db.dynamo import Item
 from shoken.errors import InvalidRequest, NoSale
@@ -208,13 +207,13 @@ def notify(rt: Runtime, caller: Principal, programme_id: str) -> JobView:
         programme,
         job_id=str(job["job_id"]),
     )
-    return job_view(job)
+    return console.job_view(job)
 
 
 def list_jobs(rt: Runtime, caller: Principal, programme_id: str) -> SaleJobList:
     """The programme's draw and mail jobs, newest first, with their progress."""
     _programme(rt, caller, programme_id)
-    return SaleJobList(items=[job_view(r) for r in jobs.list_shared(rt.db, keys.sale_jobs(programme_id))])
+    return SaleJobList(items=[console.job_view(r) for r in jobs.list_shared(rt.db, keys.sale_jobs(programme_id))])
 
 
 def close(rt: Runtime, caller: Principal, programme_id: str) -> SaleView:

@@ -4,23 +4,25 @@ Every search names a reason from a short list and is in the audit log, without t
 
 from __future__ import annotations
 
-from admin import lookup
-from admin.bulk_uploads import MAX_BYTES, stage
-from admin.bulk_uploads import view as job_view
-from admin.errors import FileEmpty, ProgrammeNotFound, ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
-from admin.programmes import programme_entry, programme_event
-from admin.schemas import ResidentListView, ResidentSearch, ResidentSearchResult, ResidentUploadList, ResidentUploadView
-from shoken import audit, residents
+from programme.errors import ResidentFileTooLarge, ResidentImportNotFound, ResidentListErased
+from programme.schemas import (
+    ResidentListView,
+    ResidentSearch,
+    ResidentSearchResult,
+    ResidentUploadList,
+    ResidentUploadView,
+)
+from shoken import audit, console, residents
 from shoken.db import jobs, keys, programmes
 from shoken.db import residents as resident_items
 from shoken.db.dynamo import Item
-from shoken.errors import ReasonRequired, ResidentListMissing
+from shoken.errors import FileEmpty, ProgrammeNotFound, ReasonRequired, ResidentListMissing
 from shoken.principal import Principal
 from shoken.runtime import Runtime
 
 
 def _programme(rt: Runtime, caller: Principal, programme_id: str) -> Item:
-    return lookup.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
+    return console.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
 
 
 def status(rt: Runtime, caller: Principal, programme_id: str) -> ResidentListView:
@@ -44,10 +46,10 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_n
         raise ResidentListErased()
     if not raw.strip():
         raise FileEmpty()
-    if len(raw) > MAX_BYTES:
+    if len(raw) > console.MAX_UPLOAD_BYTES:
         raise ResidentFileTooLarge()
     # the file is deleted by the worker when the job ends; the bucket expires it too
-    job_id, stored = stage(rt, "residents", raw, file_name, "residents.csv")
+    job_id, stored = console.stage(rt, "residents", raw, file_name, "residents.csv")
     committee_id = str(programme["committee_id"])
     record = jobs.item(
         job_id,
@@ -59,7 +61,7 @@ def upload(rt: Runtime, caller: Principal, programme_id: str, raw: bytes, file_n
         label=f"住民名簿の取込 ({programme['name']})",
         shared_list=keys.resident_uploads(programme_id),
     )
-    jobs.create(rt.db, record, audit=programme_entry(rt, "resident_list_upload", programme, bytes=len(raw)))
+    jobs.create(rt.db, record, audit=console.programme_entry(rt, "resident_list_upload", programme, bytes=len(raw)))
     return view(record)
 
 
@@ -81,7 +83,7 @@ def get_upload(rt: Runtime, caller: Principal, programme_id: str, job_id: str) -
 
 
 def view(record: Item) -> ResidentUploadView:
-    return ResidentUploadView(**job_view(record).model_dump(), diff=record.get("diff"))
+    return ResidentUploadView(**console.job_view(record).model_dump(), diff=record.get("diff"))
 
 
 def search(rt: Runtime, caller: Principal, programme_id: str, body: ResidentSearch) -> ResidentSearchResult:
@@ -96,7 +98,7 @@ def search(rt: Runtime, caller: Principal, programme_id: str, body: ResidentSear
     )
     if current is None:
         raise ResidentListMissing()
-    programme_event(
+    console.programme_event(
         "resident_searched", programme, reason=body.reason, reason_label=residents.REASONS[body.reason], found=listed
     )
     return ResidentSearchResult(

@@ -13,8 +13,7 @@ import secrets
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from admin.errors import (
-    CommitteeNotFound,
+from programme.errors import (
     NoPayeeAccounts,
     NoPayees,
     PaidDateOutside,
@@ -24,7 +23,6 @@ from admin.errors import (
     PeriodNotCutoff,
     PeriodOpen,
     PeriodOverlap,
-    ProgrammeNotFound,
     RunCancelledNoFile,
     RunNotCancellable,
     RunNotLast,
@@ -32,8 +30,8 @@ from admin.errors import (
     RunStateRefused,
     SettingsMissing,
 )
-from admin.payout_accounts import payout_by
-from admin.payout_schemas import (
+from programme.payout_accounts import payout_by
+from programme.payout_schemas import (
     CalendarView,
     PaidRequest,
     PayeeLine,
@@ -45,14 +43,13 @@ from admin.payout_schemas import (
     RunView,
     StoreLine,
 )
-from admin.programmes import programme_event
-from shoken import api, bank, zengin
+from shoken import api, bank, console, zengin
 from shoken.clock import JST, iso, jst_date
 from shoken.db import committees, keys, ledger, programmes, transactions
 from shoken.db import payout_accounts as accounts
 from shoken.db import payouts as store
 from shoken.db.dynamo import Item
-from shoken.errors import Conflict
+from shoken.errors import CommitteeNotFound, Conflict, ProgrammeNotFound
 from shoken.money import VoucherType
 from shoken.payout_calendar import (
     CLOSE_GRACE_MINUTES,
@@ -227,7 +224,7 @@ def put_calendar(rt: Runtime, caller: Principal, programme_id: str, body: Calend
             "updated_by": caller.user_id,
         }
     )
-    programme_event(
+    console.programme_event(
         "payout_calendar_updated",
         programme,
         cutoff_days=body.cutoff_days,

@@ -7,8 +7,8 @@ import base64
 import math
 from datetime import datetime, timedelta
 
-from admin import card_sheet, lookup
-from admin.card_schemas import (
+from programme import card_sheet
+from programme.card_schemas import (
     CardBatchRequest,
     CardDetail,
     CardIssueRequest,
@@ -20,25 +20,30 @@ from admin.card_schemas import (
     CardSheet,
     CardView,
 )
-from admin.errors import (
+from programme.errors import (
     CardReasonRequired,
     CardRowsNotListed,
     CardRowsTwice,
     CardsCommitteeOnly,
-    CommitteeNotFound,
     LinkTargetNotFound,
-    ProgrammeNotFound,
-    field_problem,
 )
-from admin.schemas import BalanceLine
-from shoken import api, cards, ids, money, residents, sale
+from shoken import api, cards, console, ids, money, residents, sale
 from shoken.clock import jst_date, jst_display
-from shoken.config import AdminConfig
+from shoken.config import PublicUrlConfig
+from shoken.console_models import BalanceLine
 from shoken.db import cards as card_items
 from shoken.db import committees, keys, programmes, wallets
 from shoken.db.dynamo import Expr, Found, Item
 from shoken.db.records import Card, Wallet, optional
-from shoken.errors import CardNotFound, CardSheetPending, InvalidRequest, Wait
+from shoken.errors import (
+    CardNotFound,
+    CardSheetPending,
+    CommitteeNotFound,
+    InvalidRequest,
+    ProgrammeNotFound,
+    Wait,
+    field_problem,
+)
 from shoken.money import VoucherType
 from shoken.principal import Principal, Scope
 from shoken.roles import Role
@@ -222,7 +227,7 @@ def _page(
     return card_sheet.Page(
         number=number,
         pay_text=cards.pay_text(number, pay_secret),
-        balance_url=cards.balance_url(rt.require(AdminConfig).public_base_url, number, balance_secret),
+        balance_url=cards.balance_url(rt.require(PublicUrlConfig).public_base_url, number, balance_secret),
         holder_name=holder_name,
         pin=pin,
     )
@@ -303,7 +308,7 @@ def issue(rt: Runtime, caller: Principal, body: CardIssueRequest) -> CardSheet:
     """窓口でのカード発行 (one card, its sheet)."""
     programme_id, resident_hash = body.programme_id, None
     if programme_id:
-        programme = lookup.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
+        programme = console.in_scope(caller, programmes.get(rt.db, programme_id), ProgrammeNotFound)
         committee = _committee(rt, caller, str(programme["committee_id"]))
         if body.resident is None:
             raise InvalidRequest(details=[{"field": "resident", "reason": "required"}])
@@ -337,7 +342,7 @@ def issue_batch(rt: Runtime, caller: Principal, body: CardBatchRequest) -> CardS
     """一括発行: every row must be on the programme's list (else nothing is issued and the rows are named);
     a resident who already holds a card is skipped, so a re-run issues only the missing cards, and prints
     again, with new secrets and PIN, the cards of an earlier run that failed before its sheet was made."""
-    programme = lookup.in_scope(caller, programmes.get(rt.db, body.programme_id), ProgrammeNotFound)
+    programme = console.in_scope(caller, programmes.get(rt.db, body.programme_id), ProgrammeNotFound)
     committee = _committee(rt, caller, str(programme["committee_id"]))
     reason = _reason(body.reason)
     card_sheet.check_names([row.holder_name for row in body.rows])

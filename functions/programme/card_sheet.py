@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from admin import statements
-from admin.errors import UnprintableName
-from admin.statements import _font_for
+from programme import statements
+from programme.errors import UnprintableName
+from programme.statements import _font_for
 from shoken import cards
 from shoken.db.dynamo import Item
 
