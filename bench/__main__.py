@@ -88,7 +88,7 @@ def main() -> None:
         out["imports"] = rows
         sections.append(
             f"### Cold import from the deploy's bundle (Python {imports.python_version()}, read-only bytecode, "
-            "fresh interpreter; median of 7; ratio per run against `import boto3`)\n"
+            f"fresh interpreter; median of {imports.RUNS}; ratio per run against `import boto3`)\n"
             + table(
                 ["function", "handler module", "ms", "boto3 alone ms", "ratio", "bar", "within"],
                 [
