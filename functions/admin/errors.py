@@ -1,6 +1,6 @@
 """The admin console's refusals, as codes and facts: each one's status and its texts (ja, en) are in the
 catalogue (shoken.messages) under code.variant. Each also is the shared error it narrows (a
-CommitteeNotFound is a NotFound), so a caller that catches the general kind still catches it."""
+TerminalNotFound is a NotFound), so a caller that catches the general kind still catches it."""
 
 from __future__ import annotations
 

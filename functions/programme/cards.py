@@ -236,7 +236,7 @@ def _page(
 def _undelivered(rt: Runtime, programme_id: str, held: Found) -> dict[str, Card]:
     """Of the residents' cards in `held` (their CARDRES guards, as read), those whose sheet was never made,
     by resident hash. A card written less than SHEET_WAIT ago may still be on its way out in a live
-    request (the admin function stops at 29 s): printing it again would leave that sheet with dead
+    request (the programme function stops at 29 s): printing it again would leave that sheet with dead
     secrets, so the clerk is asked to wait."""
     prefix = keys.card_resident(programme_id, "")[0]
     numbers = {pk.removeprefix(prefix): str(item["card_number"]) for (pk, _), item in held.items()}

@@ -36,6 +36,21 @@ def _acknowledge_bucket(function: lambda_.IFunction, bucket: s3.IBucket, *, writ
     )
 
 
+def _grant_upload_put(function: lambda_.IFunction, uploads: s3.IBucket, keys: str) -> None:
+    """PutObject (and ending its own multipart upload) on one key pattern of the uploads bucket."""
+    uploads.grant_put(function, keys)
+    nag.acknowledge(
+        _role(function),
+        "AwsSolutions-IAM5[Action::s3:Abort*]",
+        "CDK's put grant (s3:Abort*): ending a multipart upload of a file this function started.",
+    )
+    nag.acknowledge(
+        _role(function),
+        f"AwsSolutions-IAM5[Resource::{nag.ref(uploads)}/{keys}]",
+        "Uploaded files: each upload's key is generated per job, so it is not known ahead.",
+    )
+
+
 def _role(function: lambda_.IFunction) -> iam.IRole:
     if function.role is None:
         raise ValueError(f"{function.node.path} has no role to grant to")
@@ -100,26 +115,16 @@ def apply(
     secret.grant_read(auth)
     email.grant_send(auth)
 
+    # The console's two functions only put an uploaded file where its job reads it (bulk registration,
+    # 住民名簿): put on those keys only, never read or delete; the programme function sends no mail.
     admin = functions["admin"]
     secret.grant_read(admin)
     email.grant_send(admin)
-    uploads.grant_read_write(admin)
-    _acknowledge_bucket(admin, uploads, write=True)
+    _grant_upload_put(admin, uploads, service_access.BULK_FILES)
 
-    # The console's 住民名簿 upload puts the file where its job reads it: put on those keys only; no mail.
     programme = functions["programme"]
     secret.grant_read(programme)
-    uploads.grant_put(programme, service_access.RESIDENT_LISTS)
-    nag.acknowledge(
-        _role(programme),
-        "AwsSolutions-IAM5[Action::s3:Abort*]",
-        "CDK's put grant (s3:Abort*): ending a multipart upload of a resident list this function started.",
-    )
-    nag.acknowledge(
-        _role(programme),
-        f"AwsSolutions-IAM5[Resource::{nag.ref(uploads)}/{service_access.RESIDENT_LISTS}]",
-        "Uploaded resident lists: each upload's key is generated per job, so it is not known ahead.",
-    )
+    _grant_upload_put(programme, uploads, service_access.RESIDENT_LISTS)
 
     # Payments: its table items and the signing key, nothing else; tests/infra fails if it gains
     # S3, SES, Scan, DeleteItem, BatchWriteItem or a key kind it does not use.

@@ -49,7 +49,7 @@ def resident_key(scope: Construct, *, production: bool) -> GeneratedKey:
         scope,
         "ResidentKey",
         production=production,
-        description="shoken resident-list HMAC key (one per city stack); read by admin and workers",
+        description="shoken resident-list HMAC key (one per city); read by admin, programme, wallet, workers-jobs",
         why_not_rotated="Rotating the resident key makes every stored resident hash unmatchable; a city rotates "
         "it only with a re-upload of its lists (docs/privacy.md), not on a schedule.",
     )
@@ -60,7 +60,7 @@ def pin_pepper(scope: Construct, *, production: bool) -> GeneratedKey:
         scope,
         "PinPepper",
         production=production,
-        description="shoken card PIN pepper (HMAC); read by payments and admin",
+        description="shoken card PIN pepper (HMAC); read by payments and programme",
         why_not_rotated="Every stored card PIN is an HMAC under the pepper: rotating it would make every PIN "
         "wrong until reissued at the counter, so it is not rotated on a schedule (docs/privacy.md).",
     )

@@ -114,13 +114,13 @@ def test_history_writes_only_jobs_audit_entries_and_read_marks(synth: Synth, sta
         ("auth", ["dynamodb:PutItem", "ses:SendEmail", "secretsmanager:GetSecretValue"], ["s3:GetObject"]),
         (
             "admin",
-            ["dynamodb:PutItem", "ses:SendEmail", "s3:PutObject", "s3:GetObject", "secretsmanager:GetSecretValue"],
-            [],
+            ["dynamodb:PutItem", "ses:SendEmail", "s3:PutObject", "secretsmanager:GetSecretValue"],
+            ["s3:GetObject", "s3:DeleteObject"],
         ),
         (
             "programme",
             ["dynamodb:PutItem", "s3:PutObject", "secretsmanager:GetSecretValue"],
-            ["ses:SendEmail", "s3:DeleteObject"],
+            ["ses:SendEmail", "s3:GetObject", "s3:DeleteObject"],
         ),
         ("wallet", ["dynamodb:PutItem", "secretsmanager:GetSecretValue"], ["s3:GetObject", "ses:SendEmail"]),
     ],

@@ -1181,7 +1181,7 @@ class FieldText:
 # What a form shows beside one field of a refusal (an error's details: reason_ja), or an upload's result
 # beside one of its rows, by key.
 FIELD_TEXTS: dict[str, FieldText] = {
-    # --- admin console (functions/admin/errors.field_problem) ---
+    # --- the console (shoken/errors.field_problem) ---
     "registered": FieldText("既に登録されています。", "Registered already."),
     "email_unchanged": FieldText("現在と同じメールアドレスです。", "This is the current email address."),
     "email_reauth": FieldText("「メールアドレス変更」から変更してください。", "Change it with Change email address."),
