@@ -118,9 +118,8 @@ class HistoryConfig(HttpConfig):
     s3_link_endpoint: str | None = strict.field(default=None, env="S3_LINK_ENDPOINT")
 
 
-class WorkerConfig(MailConfig, ResidentKeyConfig):
+class WorkerConfig(MailConfig, ResidentKeyConfig, UploadConfig):
     export_bucket: str = strict.field(env="EXPORT_BUCKET", min_length=3)
-    upload_bucket: str = strict.field(env="UPLOAD_BUCKET", min_length=3)
     export_retention_days: int = strict.field(default=3, env="EXPORT_RETENTION_DAYS", ge=1, le=30)
     # Expiry reminders are paced to SES's sending rate (emails a second; the account's quota in AWS).
     reminder_send_rate: float = strict.field(default=10, env="REMINDER_SEND_RATE", gt=0, le=500)
